@@ -1,0 +1,44 @@
+// `npm run db:migrate | db:migration:create <name> | db:reset | db:seed`
+import { createDatabase } from './client';
+import { applyMigrations, createMigration, resetDatabase } from './migrate';
+import { seedDatabase } from './seed/index';
+
+const [command, ...args] = process.argv.slice(2);
+const db = await createDatabase();
+const where = db.target.kind === 'postgres' ? 'PostgreSQL' : `embedded database at ${db.target.dataDir}`;
+try {
+  switch (command) {
+    case 'migrate': {
+      const applied = await applyMigrations(db.migrationAdapterFactory);
+      console.log(applied.length ? `Applied ${applied.length} migration(s) to the ${where}: ${applied.join(', ')}` : `The ${where} is up to date.`);
+      break;
+    }
+    case 'migration:create': {
+      const name = args[0];
+      if (!name) throw new Error('Usage: npm run db:migration:create -- <name>');
+      const folder = await createMigration(db.migrationAdapterFactory, name);
+      console.log(folder ? `Wrote prisma/migrations/${folder}/migration.sql` : 'The schema matches the migrations: nothing to write.');
+      break;
+    }
+    case 'reset': {
+      await resetDatabase(db.migrationAdapterFactory);
+      const applied = await applyMigrations(db.migrationAdapterFactory);
+      const summary = await seedDatabase(db.prisma);
+      console.log(`Reset the ${where}: applied ${applied.length} migration(s) and seeded ${summary}.`);
+      break;
+    }
+    case 'seed': {
+      await applyMigrations(db.migrationAdapterFactory);
+      const summary = await seedDatabase(db.prisma);
+      console.log(`Seeded the ${where}: ${summary}.`);
+      break;
+    }
+    default:
+      throw new Error(`Unknown command "${command}". Use migrate, migration:create <name>, reset or seed.`);
+  }
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+} finally {
+  await db.close();
+}
