@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Role } from './generated/prisma/client';
+import type { Role } from './generated/prisma/client.ts';
 
 const rolePrefix: Record<Role, string> = { ADMIN: 'adm', SELLER: 'sel', AGENCY: 'agy', PARTNER: 'ptn' };
 const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';

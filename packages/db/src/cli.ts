@@ -1,7 +1,7 @@
 // `npm run db:migrate | db:migration:create <name> | db:reset | db:seed`
-import { createDatabase } from './client';
-import { applyMigrations, createMigration, resetDatabase } from './migrate';
-import { seedDatabase } from './seed/index';
+import { createDatabase } from './client.ts';
+import { applyMigrations, createMigration, resetDatabase } from './migrate.ts';
+import { seedDatabase } from './seed/index.ts';
 
 const [command, ...args] = process.argv.slice(2);
 const db = await createDatabase();

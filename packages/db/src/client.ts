@@ -3,10 +3,10 @@ import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
-import { PrismaClient } from './generated/prisma/client';
-import { resolveDatabaseTarget, type DatabaseTarget } from './config';
+import { PrismaClient } from './generated/prisma/client.ts';
+import { resolveDatabaseTarget, type DatabaseTarget } from './config.ts';
 
-export type { DatabaseTarget } from './config';
+export type { DatabaseTarget } from './config.ts';
 
 /** A query Prisma sent, as recorded for tests that assert statement counts. */
 export interface RecordedQuery {

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { bindMigrationAwareSqlAdapterFactory, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { SchemaEngine, MigrationList, SchemaFilter } from '@prisma/schema-engine-wasm';
-import { repoRoot } from './config';
+import { repoRoot } from './config.ts';
 
 export const schemaPath = path.join(repoRoot, 'prisma/schema.prisma');
 export const migrationsDir = path.join(repoRoot, 'prisma/migrations');

@@ -1,0 +1,50 @@
+/** Server configuration from the environment. Every option and its default is listed in docs/configuration.md. */
+export interface ApiConfig {
+  /** @default 4000 */
+  port: number;
+  /** @default "0.0.0.0" */
+  host: string;
+  /** `production` disables the sandbox clock and GraphiQL's example keys. @default "development" */
+  environment: 'development' | 'production' | 'test';
+  /** pino level. @default "info" ("silent" in tests) */
+  logLevel: string;
+  /** Serve GraphiQL at /graphql. @default true outside production */
+  graphiql: boolean;
+  /** Compile operations with graphql-jit. @default true */
+  jit: boolean;
+  /** Seed the embedded database with demo data on first start. @default true for the embedded database */
+  seedOnStart: boolean;
+  /** Largest request body, in bytes. @default 1048576 */
+  maxBodyBytes: number;
+  /** Operation limits (PLATFORM.md). */
+  limits: { maxDepth: number; maxAliases: number; maxTokens: number; maxDirectives: number; maxCost: number };
+  /** How long SIGTERM waits for in-flight requests, in ms. @default 25000 */
+  shutdownGraceMs: number;
+}
+
+function flag(value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  return ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
+  const environment = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development';
+  return {
+    port: Number(env.PORT ?? 4000),
+    host: env.HOST ?? '0.0.0.0',
+    environment,
+    logLevel: env.LOG_LEVEL ?? (environment === 'test' ? 'silent' : 'info'),
+    graphiql: flag(env.GRAPHIQL, environment !== 'production'),
+    jit: flag(env.GRAPHQL_JIT, true),
+    seedOnStart: flag(env.SEED_ON_START, !env.DATABASE_URL),
+    maxBodyBytes: Number(env.MAX_BODY_BYTES ?? 1_048_576),
+    limits: {
+      maxDepth: Number(env.MAX_DEPTH ?? 10),
+      maxAliases: Number(env.MAX_ALIASES ?? 15),
+      maxTokens: Number(env.MAX_TOKENS ?? 1000),
+      maxDirectives: Number(env.MAX_DIRECTIVES ?? 50),
+      maxCost: Number(env.MAX_COST ?? 1000),
+    },
+    shutdownGraceMs: Number(env.SHUTDOWN_GRACE_MS ?? 25_000),
+  };
+}

@@ -1,0 +1,28 @@
+import { GraphQLError } from 'graphql';
+import { AppError } from '@shopwarden/schema';
+
+/** True for errors that mean "the database is unreachable", which callers should retry. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const text = error instanceof Error ? `${error.name} ${error.message} ${(error as { code?: string }).code ?? ''}` : '';
+  return /ECONNREFUSED|ECONNRESET|connection terminated|Connection terminated|timeout exceeded when trying to connect|P1001|P1017|P2024|DatabaseNotReachable|too many clients/i.test(text);
+}
+
+/**
+ * Errors that reach a client: typed business errors keep their code and message; anything else
+ * becomes INTERNAL (or SERVICE_UNAVAILABLE) with no stack, SQL or driver text.
+ */
+export function maskError(error: unknown, log: (err: unknown) => void): GraphQLError {
+  const original = error instanceof GraphQLError ? (error.originalError ?? null) : error;
+  if (error instanceof GraphQLError && (original === null || original instanceof GraphQLError)) {
+    return original instanceof GraphQLError ? original : error;
+  }
+  const path = error instanceof GraphQLError ? error.path : undefined;
+  if (original instanceof AppError) {
+    return new GraphQLError(original.message, { path, extensions: { code: original.code } });
+  }
+  if (isDatabaseUnavailable(original)) {
+    return new GraphQLError('The database is unavailable; retry shortly.', { path, extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503, headers: { 'Retry-After': '1' } } } });
+  }
+  log(original);
+  return new GraphQLError('Unexpected error. Quote the request id if you report it.', { path, extensions: { code: 'INTERNAL' } });
+}

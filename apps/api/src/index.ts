@@ -1,0 +1,3 @@
+export { createApp, type AppOptions } from './yoga.ts';
+export { startServer, type RunningServer } from './server.ts';
+export { loadConfig, type ApiConfig } from './config.ts';

@@ -1,0 +1,56 @@
+import { createServer, type Server } from 'node:http';
+import { applyMigrations, createDatabase, resolveDatabaseTarget, type Database } from '@shopwarden/db';
+import { DEMO_KEYS, isSeeded, seedDatabase } from '@shopwarden/db/seed';
+import pino, { type Logger } from 'pino';
+import { loadConfig, type ApiConfig } from './config.ts';
+import { createApp } from './yoga.ts';
+
+export interface RunningServer {
+  server: Server;
+  db: Database;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Boots the API: connects, migrates, seeds the embedded database on first run, and listens. */
+export async function startServer(config: ApiConfig = loadConfig(), logger: Logger = pino({ level: config.logLevel })): Promise<RunningServer> {
+  const target = resolveDatabaseTarget();
+  const db = await createDatabase(target);
+  const applied = await applyMigrations(db.migrationAdapterFactory);
+  logger.info({ database: target.kind, applied }, applied.length ? 'migrations applied' : 'database schema is current');
+  if (config.seedOnStart && !(await isSeeded(db.prisma))) {
+    const summary = await seedDatabase(db.prisma);
+    logger.info({ summary }, 'seeded demo data');
+  }
+
+  let shuttingDown = false;
+  const { yoga } = createApp({ db, config, logger, isShuttingDown: () => shuttingDown });
+  const server = createServer(yoga);
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://localhost:${port}/graphql`;
+
+  if (target.kind === 'pglite' && config.environment !== 'production') {
+    const keys = Object.entries(DEMO_KEYS).map(([role, key]) => `  ${role.padEnd(8)} ${key}`).join('\n');
+    process.stdout.write(`\nShopWarden is running on the embedded database.\n  GraphiQL  ${url}\n\nDemo API keys (send as "Authorization: Bearer <key>"):\n${keys}\n\n`);
+  }
+  logger.info({ url }, 'listening');
+
+  return {
+    server,
+    db,
+    url,
+    async stop() {
+      shuttingDown = true;
+      // Stop accepting connections, let in-flight requests finish, then close idle keep-alive sockets.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
+      await closed;
+      clearTimeout(timer);
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { useGraphQlJit } from '@envelop/graphql-jit';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import type { Database } from '@shopwarden/db';
+import { DEMO_KEYS } from '@shopwarden/db/seed';
+import { authenticateApiKey, createContext, schema, type Context } from '@shopwarden/schema';
+import { GraphQLError } from 'graphql';
+import { createYoga, useReadinessCheck, type Plugin, type YogaInitialContext } from 'graphql-yoga';
+import type { Logger } from 'pino';
+import type { ApiConfig } from './config.ts';
+import { useQueryCost } from './cost.ts';
+import { maskError } from './errors.ts';
+import { exampleOperations } from './graphiql-examples.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
+
+export interface AppOptions {
+  db: Database;
+  config: ApiConfig;
+  logger: Logger;
+  /** Set while shutting down: /ready answers 503 so load balancers stop sending work. */
+  isShuttingDown?: () => boolean;
+}
+
+const requestIds = new WeakMap<Request, string>();
+
+function requestIdOf(request: Request): string {
+  let id = requestIds.get(request);
+  if (!id) {
+    const given = request.headers.get('x-request-id');
+    id = given && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
+    requestIds.set(request, id);
+  }
+  return id;
+}
+
+/** Request ids, JSON access logs, the body-size limit and Prometheus metrics. */
+function useOperations(options: AppOptions, metrics: Metrics): Plugin<Context> {
+  const started = new WeakMap<Request, number>();
+  return {
+    onRequest({ request, url, endResponse, fetchAPI }) {
+      started.set(request, performance.now());
+      requestIdOf(request);
+      if (url.pathname === '/metrics') {
+        return metrics.registry.metrics().then((body) => endResponse(new fetchAPI.Response(body, { headers: { 'content-type': metrics.registry.contentType } })));
+      }
+      const length = Number(request.headers.get('content-length') ?? 0);
+      if (length > options.config.maxBodyBytes) {
+        endResponse(
+          new fetchAPI.Response(JSON.stringify({ errors: [{ message: `The request body is over ${options.config.maxBodyBytes} bytes.`, extensions: { code: 'LIMIT_EXCEEDED' } }] }), {
+            status: 413,
+            headers: { 'content-type': 'application/json' },
+          }),
+        );
+      }
+      return undefined;
+    },
+    onResponse({ request, response }) {
+      const id = requestIdOf(request);
+      response.headers.set('x-request-id', id);
+      const ms = performance.now() - (started.get(request) ?? performance.now());
+      const path = new URL(request.url).pathname;
+      if (path === '/graphql') {
+        metrics.requests.inc({ status: String(response.status) });
+        metrics.latency.observe(ms / 1000);
+        options.logger.info({ requestId: id, method: request.method, path, status: response.status, ms: Math.round(ms * 10) / 10 }, 'request');
+      }
+    },
+    onExecute({ args }) {
+      return {
+        onExecuteDone({ result, setResult }) {
+          if (!('data' in result || 'errors' in result)) return;
+          setResult({ ...result, extensions: { ...(result.extensions ?? {}), requestId: args.contextValue.requestId } });
+        },
+      };
+    },
+  };
+}
+
+/** The API as a Yoga instance: no `listen` here, so tests call `yoga.fetch()` in-process. */
+export function createApp(options: AppOptions) {
+  const { db, config, logger } = options;
+  const metrics = createMetrics();
+  const production = config.environment === 'production';
+
+  const yoga = createYoga<{ req?: unknown }, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    healthCheckEndpoint: '/health',
+    landingPage: false,
+    batching: false,
+    multipart: false,
+    logging: {
+      debug: (...args) => logger.debug(args),
+      info: (...args) => logger.info(args),
+      warn: (...args) => logger.warn(args),
+      error: (...args) => logger.error(args),
+    },
+    graphiql: config.graphiql
+      ? {
+          title: 'ShopWarden GraphiQL',
+          defaultQuery: exampleOperations,
+          headers: production ? '{}' : JSON.stringify({ Authorization: `Bearer ${DEMO_KEYS.admin}` }, null, 2),
+          shouldPersistHeaders: true,
+        }
+      : false,
+    renderGraphiQL,
+    maskedErrors: {
+      maskError: (error) => maskError(error, (err) => logger.error({ err }, 'unexpected error')),
+    },
+    context: async ({ request }: YogaInitialContext): Promise<Context> => {
+      const requestId = requestIdOf(request);
+      const auth = await authenticateApiKey(db.prisma, request.headers.get('authorization'));
+      if (!auth.viewer && auth.reason !== 'MISSING') {
+        throw new GraphQLError(
+          auth.reason === 'EXPIRED' ? 'This API key has expired.' : auth.reason === 'REVOKED' ? 'This API key has been revoked.' : 'This API key is not valid.',
+          { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } },
+        );
+      }
+      return createContext({ prisma: db.prisma, viewer: auth.viewer, requestId, production });
+    },
+    plugins: [
+      useOperations(options, metrics),
+      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'content-type', 'authorization'] }),
+      EnvelopArmorPlugin({
+        maxDepth: { n: config.limits.maxDepth, flattenFragments: true },
+        maxAliases: { n: config.limits.maxAliases },
+        maxTokens: { n: config.limits.maxTokens },
+        maxDirectives: { n: config.limits.maxDirectives },
+        costLimit: { enabled: false },
+        blockFieldSuggestion: { enabled: true },
+      }),
+      useQueryCost(config.limits.maxCost),
+      ...(config.jit ? [useGraphQlJit()] : []),
+      useReadinessCheck({
+        endpoint: '/ready',
+        check: async () => {
+          if (options.isShuttingDown?.()) return false;
+          try {
+            await db.ping();
+            return true;
+          } catch {
+            return false;
+          }
+        },
+      }),
+    ],
+  });
+  return { yoga, metrics };
+}

@@ -1,0 +1,97 @@
+import SchemaBuilder from '@pothos/core';
+import ErrorsPlugin from '@pothos/plugin-errors';
+import PrismaPlugin from '@pothos/plugin-prisma';
+import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
+import { getDatamodel, type PrismaTypes } from '@shopwarden/db';
+import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
+import type { Context } from './context.ts';
+import { ConflictError, ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from './lib/errors.ts';
+import { reachableNodes } from './lib/node-reach.ts';
+import { CountryCodeScalar, CurrencyCodeScalar } from './lib/scalars.ts';
+
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  PrismaTypes: PrismaTypes;
+  DefaultFieldNullability: false;
+  DefaultInputFieldRequiredness: false;
+  Scalars: {
+    DateTime: { Input: Date; Output: Date };
+    JSON: { Input: unknown; Output: unknown };
+    CurrencyCode: { Input: string; Output: string };
+    CountryCode: { Input: string; Output: string };
+    ID: { Input: string; Output: string | number };
+  };
+  AuthScopes: {
+    authenticated: boolean;
+    admin: boolean;
+    seller: boolean;
+    scope: string;
+  };
+}>({
+  plugins: [ErrorsPlugin, ScopeAuthPlugin, PrismaPlugin, RelayPlugin, SimpleObjectsPlugin],
+  defaultFieldNullability: false,
+  scopeAuth: {
+    authorizeOnSubscribe: true,
+    authScopes: (ctx) => ({
+      authenticated: ctx.viewer !== null,
+      admin: ctx.viewer?.role === 'ADMIN',
+      seller: ctx.viewer?.role === 'SELLER',
+      scope: (scope: string) => !!ctx.viewer && (ctx.viewer.scopes.includes('*') || ctx.viewer.scopes.includes(scope)),
+    }),
+    unauthorizedError: (_parent, ctx) =>
+      new ForbiddenError(ctx.viewer ? 'Your API key is not allowed to do this.' : 'Send an API key: Authorization: Bearer <key>.'),
+  },
+  prisma: {
+    client: (ctx) => ctx.prisma,
+    dmmf: getDatamodel(),
+    exposeDescriptions: false,
+    filterConnectionTotalCount: true,
+    onUnusedQuery: process.env.NODE_ENV === 'production' ? null : 'error',
+  },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    nodeTypeOptions: { description: 'An object with a globally unique ID: pass it to `node` or `nodes` to refetch it.' },
+    pageInfoTypeOptions: { description: 'Where a page of a connection sits in the whole list.' },
+    nodeQueryOptions: {
+      description: 'Fetches any object by its global ID; null when it does not exist or is outside your reach.',
+      resolve: async (_root, { id }, ctx, _info, resolveNode) => ((await reachableNodes(ctx, [id]))[0] ? resolveNode(id) : null),
+    },
+    nodesQueryOptions: {
+      description: 'Fetches up to 100 objects by global IDs, in the order given; null for each one that does not exist or is outside your reach.',
+      resolve: async (_root, { ids }, ctx, _info, resolveNodes) => {
+        const wanted = ids.slice(0, 100);
+        const reachable = await reachableNodes(ctx, wanted);
+        const found = await resolveNodes(wanted.filter((_, i) => reachable[i]));
+        let next = 0;
+        return wanted.map((_, i) => (reachable[i] ? (found[next++] ?? null) : null));
+      },
+    },
+    idFieldOptions: { description: 'Globally unique ID: pass it to `node` to refetch this object.' },
+    defaultConnectionTypeOptions: { description: 'A page of results (Relay connection).' },
+    defaultEdgeTypeOptions: { description: 'One result and its cursor.' },
+  },
+  errors: {
+    defaultTypes: [ValidationError, NotFoundError, ForbiddenError, ConflictError, InvalidStateError],
+    directResult: true,
+    defaultUnionOptions: {
+      description: 'The result of a mutation: its success type, or one of the typed errors that implement `Error` (nothing was changed).',
+      name: ({ fieldName }) => `${capitalize(fieldName)}Result`,
+    },
+    defaultResultOptions: {
+      name: ({ fieldName }) => `${capitalize(fieldName)}Success`,
+    },
+  },
+});
+
+builder.addScalarType('DateTime', DateTimeResolver, { description: 'An instant in UTC, as an ISO 8601 string: "2024-02-07T00:00:00.000Z".' });
+builder.addScalarType('JSON', JSONResolver, { description: 'Arbitrary JSON (used only for free-form records such as questionnaire answers).' });
+builder.addScalarType('CurrencyCode', CurrencyCodeScalar);
+builder.addScalarType('CountryCode', CountryCodeScalar);
+
+builder.queryType({ description: 'Everything you can read. Every list is a Relay connection.' });
+builder.mutationType({ description: 'Everything you can change. Each mutation takes one `input` and returns a union of its success type and typed errors.' });

@@ -1,0 +1,54 @@
+import type { PlatformSettings, PrismaClient, Role } from '@shopwarden/db';
+
+/** The authenticated caller, resolved once per request from the API key. */
+export interface Viewer {
+  apiKeyId: number;
+  role: Role;
+  scopes: readonly string[];
+  /** The seller's own shop (SELLER keys). */
+  shopId: number | null;
+  /** The agency or partner account (AGENCY and PARTNER keys). */
+  accountId: number | null;
+  /** Shops this caller may reach; `null` means every shop (ADMIN). */
+  shopIds: readonly number[] | null;
+}
+
+export interface Context {
+  prisma: PrismaClient;
+  viewer: Viewer | null;
+  requestId: string;
+  /** Production mode disables the sandbox clock. */
+  production: boolean;
+  /** Platform settings, read at most once per request. */
+  settings(): Promise<PlatformSettings>;
+  /** The platform's "now": the sandbox clock outside production, else the real time. */
+  now(): Promise<Date>;
+}
+
+export interface ContextInit {
+  prisma: PrismaClient;
+  viewer: Viewer | null;
+  requestId: string;
+  production: boolean;
+}
+
+/** Computes "now" from the settings row: a frozen sandbox instant, or one that advances from when it was set. */
+export function platformNow(settings: Pick<PlatformSettings, 'sandboxNow' | 'sandboxSetAt' | 'sandboxFrozen'>, production: boolean, real = new Date()): Date {
+  if (production || !settings.sandboxNow) return real;
+  if (settings.sandboxFrozen || !settings.sandboxSetAt) return settings.sandboxNow;
+  return new Date(settings.sandboxNow.getTime() + (real.getTime() - settings.sandboxSetAt.getTime()));
+}
+
+export function createContext(init: ContextInit): Context {
+  let settings: Promise<PlatformSettings> | undefined;
+  // One statement on the hot path; the row is created with its defaults the first time it is missing.
+  const loadSettings = () =>
+    (settings ??= init.prisma.platformSettings
+      .findUnique({ where: { id: 1 } })
+      .then((row) => row ?? init.prisma.platformSettings.upsert({ where: { id: 1 }, create: { id: 1 }, update: {} })));
+  return {
+    ...init,
+    settings: loadSettings,
+    now: async () => platformNow(await loadSettings(), init.production),
+  };
+}

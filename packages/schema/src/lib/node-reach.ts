@@ -1,0 +1,31 @@
+import type { Context } from '../context.ts';
+
+type ReachCheck = (ctx: Context, ids: number[]) => Promise<number[]>;
+
+const checks = new Map<string, ReachCheck>();
+
+/**
+ * Declares how to tell which objects of a node type the caller may reach (one query for many
+ * IDs). `node` and `nodes` consult it before loading, so an out-of-reach object is null, exactly
+ * like a missing one. Every node type registers one (global types check existence only).
+ */
+export function registerNodeReach(typename: string, check: ReachCheck): void {
+  checks.set(typename, check);
+}
+
+/** For each decoded global ID, whether the caller may reach it. */
+export async function reachableNodes(ctx: Context, ids: readonly { typename: string; id: string }[]): Promise<boolean[]> {
+  const byType = new Map<string, number[]>();
+  for (const { typename, id } of ids) {
+    const n = Number.parseInt(id, 10);
+    if (Number.isSafeInteger(n)) byType.set(typename, [...(byType.get(typename) ?? []), n]);
+  }
+  const allowed = new Map<string, Set<number>>();
+  await Promise.all(
+    [...byType].map(async ([typename, typeIds]) => {
+      const check = checks.get(typename);
+      allowed.set(typename, new Set(check ? await check(ctx, typeIds) : []));
+    }),
+  );
+  return ids.map(({ typename, id }) => allowed.get(typename)?.has(Number.parseInt(id, 10)) ?? false);
+}

@@ -1,0 +1,37 @@
+import { apiKeyPrefix, hashApiKey, type PrismaClient } from '@shopwarden/db';
+import type { Viewer } from '../../context.ts';
+
+export type AuthenticationResult = { viewer: Viewer } | { viewer: null; reason: 'MISSING' | 'INVALID' | 'EXPIRED' | 'REVOKED' };
+
+/** Parses `Authorization: Bearer <key>` and resolves the caller, with the shops in reach, in one query. */
+export async function authenticateApiKey(prisma: PrismaClient, authorization: string | null, now = new Date()): Promise<AuthenticationResult> {
+  const match = authorization?.match(/^Bearer\s+(\S+)\s*$/i);
+  if (!match) return { viewer: null, reason: 'MISSING' };
+  const key = match[1]!;
+  if (!key.startsWith('sw_')) return { viewer: null, reason: 'INVALID' };
+  const row = await prisma.apiKey.findUnique({
+    where: { hash: hashApiKey(key) },
+    select: {
+      id: true, role: true, scopes: true, shopId: true, accountId: true, prefix: true, expiresAt: true, revokedAt: true,
+      account: { select: { grants: { where: { revokedAt: null }, select: { shopId: true, scopes: true } } } },
+    },
+  });
+  if (!row || row.prefix !== apiKeyPrefix(key)) return { viewer: null, reason: 'INVALID' };
+  if (row.revokedAt) return { viewer: null, reason: 'REVOKED' };
+  if (row.expiresAt && row.expiresAt <= now) return { viewer: null, reason: 'EXPIRED' };
+
+  let shopIds: number[] | null;
+  switch (row.role) {
+    case 'ADMIN':
+      shopIds = null;
+      break;
+    case 'SELLER':
+      shopIds = row.shopId === null ? [] : [row.shopId];
+      break;
+    default:
+      shopIds = (row.account?.grants ?? []).map((g) => g.shopId).sort((a, b) => a - b);
+  }
+  return {
+    viewer: { apiKeyId: row.id, role: row.role, scopes: row.scopes, shopId: row.shopId, accountId: row.accountId, shopIds },
+  };
+}

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { effectiveRestriction, evaluateEligibility, isPrimaryCategoryPolicyInForce, type CategoryLite } from './category-eligibility.service.ts';
+import { campaignPhase, pendingActionsFor } from './campaign.service.ts';
+
+const cats: CategoryLite[] = [
+  { id: 1, name: 'Beauty', parentId: null, rootId: 1, restriction: 'NONE' },
+  { id: 2, name: 'Supplements', parentId: 1, rootId: 1, restriction: 'RESTRICTED' },
+  { id: 3, name: 'Vitamins', parentId: 2, rootId: 1, restriction: 'NONE' },
+  { id: 4, name: 'Home', parentId: null, rootId: 4, restriction: 'NONE' },
+  { id: 5, name: 'Weapons', parentId: null, rootId: 5, restriction: 'PROHIBITED' },
+  { id: 6, name: 'Blades', parentId: 5, rootId: 5, restriction: 'RESTRICTED' },
+];
+const byId = new Map(cats.map((c) => [c.id, c]));
+const shop = (primaryCategoryId: number | null, exceptions: number[] = [], approvals: number[] = []) => ({
+  primaryCategoryId,
+  exceptionCategoryIds: new Set(exceptions),
+  approvedRestrictedIds: new Set(approvals),
+});
+
+describe('category eligibility', () => {
+  it('inherits the strictest restriction from ancestors', () => {
+    expect(effectiveRestriction(byId.get(3)!, byId).restriction).toBe('RESTRICTED');
+    expect(effectiveRestriction(byId.get(6)!, byId)).toMatchObject({ restriction: 'PROHIBITED', source: { name: 'Weapons' } });
+  });
+
+  it('checks prohibited first, then the primary category, then restricted approval', () => {
+    expect(evaluateEligibility(byId.get(6)!, byId, shop(4), true).status).toBe('PROHIBITED');
+    expect(evaluateEligibility(byId.get(3)!, byId, shop(4), true)).toMatchObject({ status: 'NOT_PRIMARY_CATEGORY', reasonCode: 'OUTSIDE_PRIMARY_CATEGORY' });
+    expect(evaluateEligibility(byId.get(3)!, byId, shop(1), true)).toMatchObject({ status: 'NEEDS_APPROVAL', reasonCode: 'RESTRICTED_REQUIRES_APPROVAL' });
+    expect(evaluateEligibility(byId.get(3)!, byId, shop(1, [], [2]), true).status).toBe('AVAILABLE');
+    expect(evaluateEligibility(byId.get(1)!, byId, shop(1), true)).toEqual({ status: 'AVAILABLE', reasonCode: null, reason: expect.any(String) });
+  });
+
+  it('lets an approved exception cover a category and its subtree', () => {
+    expect(evaluateEligibility(byId.get(1)!, byId, shop(4, [1]), true).status).toBe('AVAILABLE');
+    expect(evaluateEligibility(byId.get(3)!, byId, shop(4, [1], [2]), true).status).toBe('AVAILABLE');
+    expect(evaluateEligibility(byId.get(3)!, byId, shop(4, [1]), true).status).toBe('NEEDS_APPROVAL');
+  });
+
+  it('applies the previous policy before the effective date: the primary category does not restrict', () => {
+    expect(evaluateEligibility(byId.get(4)!, byId, shop(1), false).status).toBe('AVAILABLE');
+    expect(evaluateEligibility(byId.get(5)!, byId, shop(1), false).status).toBe('PROHIBITED');
+    expect(evaluateEligibility(byId.get(2)!, byId, shop(4), false).status).toBe('NEEDS_APPROVAL');
+  });
+
+  it('takes effect at the exact instant', () => {
+    const settings = { categoryEnforcementAt: new Date('2024-02-01T00:00:00Z') };
+    expect(isPrimaryCategoryPolicyInForce(settings, new Date('2024-01-31T23:59:59.999Z'))).toBe(false);
+    expect(isPrimaryCategoryPolicyInForce(settings, new Date('2024-02-01T00:00:00Z'))).toBe(true);
+  });
+});
+
+describe('campaign', () => {
+  const settings = { categoryEnforcementAt: new Date('2024-02-01T00:00:00Z'), categoryConfirmDeadline: new Date('2024-02-07T00:00:00Z') };
+  it('moves through its phases at the exact instants', () => {
+    expect(campaignPhase(settings, new Date('2024-01-31T23:59:59Z'))).toBe('BEFORE_ENFORCEMENT');
+    expect(campaignPhase(settings, new Date('2024-02-01T00:00:00Z'))).toBe('CONFIRMATION_OPEN');
+    expect(campaignPhase(settings, new Date('2024-02-06T23:59:59Z'))).toBe('CONFIRMATION_OPEN');
+    expect(campaignPhase(settings, new Date('2024-02-07T00:00:00Z'))).toBe('AFTER_DEADLINE');
+  });
+  it('shows the pending action only to shops without a primary category', () => {
+    expect(pendingActionsFor({ primaryCategoryId: 3, needsManualCategoryDecision: false }, settings, new Date('2024-02-02'))).toEqual([]);
+    const [action] = pendingActionsFor({ primaryCategoryId: null, needsManualCategoryDecision: false }, settings, new Date('2024-02-02'));
+    expect(action).toMatchObject({ kind: 'SELECT_PRIMARY_CATEGORY', deadline: settings.categoryConfirmDeadline, overdue: false });
+    expect(pendingActionsFor({ primaryCategoryId: null, needsManualCategoryDecision: true }, settings, new Date('2024-03-01'))[0]).toMatchObject({ overdue: true });
+  });
+});

@@ -1,0 +1,72 @@
+import { builder } from '../../builder.ts';
+import { memoFor } from '../../lib/loaders.ts';
+import type { Context } from '../../context.ts';
+import { effectiveRestriction, loadCategoryIndex } from './category-eligibility.service.ts';
+import { registerNodeReach } from '../../lib/node-reach.ts';
+
+export const CategoryRestrictionEnum = builder.enumType('CategoryRestriction', {
+  description: 'Whether listing in a category needs anything beyond the primary-category rule.',
+  values: {
+    NONE: { description: 'Anyone whose primary category covers it may list.' },
+    RESTRICTED: { description: 'Listing needs a granted approval for this shop.' },
+    PROHIBITED: { description: 'Nothing may be listed in it.' },
+  } as const,
+});
+
+/** The whole category tree, read once per request (it is small and hot). */
+export function categoryIndex(ctx: Context) {
+  return memoFor(ctx, 'categoryIndex', () => loadCategoryIndex(ctx.prisma));
+}
+
+export const CategoryNode = builder.prismaNode('Category', {
+  id: { field: 'id' },
+  description: 'A node of the category tree. A top-level category can be a shop\'s primary category, which covers its whole subtree.',
+  findUnique: (id) => ({ id: Number.parseInt(id, 10) || 0 }),
+  fields: (t) => ({
+    name: t.exposeString('name', { description: 'Display name.' }),
+    slug: t.exposeString('slug', { description: 'Stable, URL-safe identifier.' }),
+    description: t.exposeString('description', { nullable: true, description: 'What belongs in this category.' }),
+    depth: t.exposeInt('depth', { description: '0 for a top-level category.' }),
+    isTopLevel: t.boolean({ description: 'True for a top-level category (one that can be a primary category).', select: { parentId: true }, resolve: (c) => c.parentId === null }),
+    restriction: t.expose('restriction', { type: CategoryRestrictionEnum, description: 'The restriction set on this category itself.' }),
+    effectiveRestriction: t.field({
+      type: CategoryRestrictionEnum,
+      description: 'The strictest restriction of this category and its ancestors: restrictions cover a subtree.',
+      select: { id: true },
+      resolve: async (c, _args, ctx) => {
+        const index = await categoryIndex(ctx);
+        const self = index.get(c.id);
+        return self ? effectiveRestriction(self, index).restriction : 'NONE';
+      },
+    }),
+    parent: t.relation('parent', { nullable: true, description: 'The parent category; null for a top-level category.' }),
+    root: t.relation('root', { nullable: true, description: 'The top-level ancestor (itself for a top-level category).' }),
+    children: t.relation('children', { description: 'Direct subcategories, by id.', query: { orderBy: { id: 'asc' } } }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  categories: t.prismaConnection({
+    type: 'Category',
+    cursor: 'id',
+    defaultSize: 20,
+    maxSize: 100,
+    description: 'Categories by id. Without `parentId`, the top-level categories; with it, that category\'s children.',
+    authScopes: { authenticated: true },
+    args: {
+      parentId: t.arg.globalID({ for: CategoryNode, required: false, description: 'List the children of this category.' }),
+      restriction: t.arg({ type: CategoryRestrictionEnum, required: false, description: 'Only categories with this restriction set on themselves.' }),
+    },
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.category.findMany({
+        ...query,
+        where: {
+          parentId: args.parentId ? Number.parseInt(args.parentId.id, 10) || 0 : null,
+          ...(args.restriction ? { restriction: args.restriction } : {}),
+        },
+        orderBy: { id: 'asc' },
+      }),
+  }),
+}));
+
+registerNodeReach('Category', async (ctx, ids) => (await ctx.prisma.category.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((r) => r.id));

@@ -1,0 +1,36 @@
+import type { Prisma } from '@shopwarden/db';
+import type { Viewer } from '../../context.ts';
+import { ForbiddenError, NotFoundError } from '../../lib/errors.ts';
+
+/** Tenant filter for shops, ANDed outside any caller filter. */
+export function shopWhere(viewer: Viewer | null): Prisma.ShopWhereInput {
+  if (!viewer) return { id: { in: [] } };
+  return viewer.shopIds === null ? {} : { id: { in: [...viewer.shopIds] } };
+}
+
+/** Tenant filter for rows that belong to a shop (listings, violations, requests…). */
+export function shopOwnedWhere(viewer: Viewer | null): { shopId?: { in: number[] } } {
+  if (!viewer) return { shopId: { in: [] } };
+  return viewer.shopIds === null ? {} : { shopId: { in: [...viewer.shopIds] } };
+}
+
+export function canReachShop(viewer: Viewer | null, shopId: number): boolean {
+  return !!viewer && (viewer.shopIds === null || viewer.shopIds.includes(shopId));
+}
+
+function hasScope(viewer: Viewer, scope: string): boolean {
+  return viewer.scopes.includes('*') || viewer.scopes.includes(scope);
+}
+
+/**
+ * Checks that the caller may change a shop's data under `scope`. A shop outside reach is NOT_FOUND,
+ * so a caller cannot learn that it exists; partners never write.
+ */
+export function assertCanWriteShop(viewer: Viewer | null, shopId: number, scope: string): asserts viewer is Viewer {
+  if (!viewer || !canReachShop(viewer, shopId)) throw new NotFoundError('Shop');
+  if (viewer.role === 'PARTNER' || !hasScope(viewer, scope)) throw new ForbiddenError(`Your API key needs the ${scope} scope for this shop.`);
+}
+
+export function assertAdmin(viewer: Viewer | null): asserts viewer is Viewer {
+  if (!viewer || viewer.role !== 'ADMIN') throw new ForbiddenError('Only platform administrators can do this.');
+}

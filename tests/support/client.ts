@@ -1,0 +1,45 @@
+import { createApp } from '@shopwarden/api';
+import { loadConfig } from '@shopwarden/api';
+import pino from 'pino';
+import type { Database } from '@shopwarden/db';
+
+export interface GraphQLResponse<T = Record<string, any>> {
+  status: number;
+  headers: Headers;
+  data?: T;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+  extensions?: Record<string, unknown>;
+}
+
+/** The app in-process (yoga.fetch), with a helper that posts one operation. */
+export function createTestApp(db: Database, env: Record<string, string> = {}) {
+  const config = loadConfig({ NODE_ENV: 'test', ...env });
+  const { yoga } = createApp({ db, config, logger: pino({ level: env.LOG_LEVEL ?? 'silent' }) });
+  async function gql<T = Record<string, any>>(key: string | null, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLResponse<T>> {
+    const res = await yoga.fetch('http://localhost/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}), ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await res.json()) as Omit<GraphQLResponse<T>, 'status' | 'headers'>;
+    return { status: res.status, headers: res.headers, ...body };
+  }
+  return { yoga, gql };
+}
+
+/** Global IDs as the relay plugin encodes them. */
+export function gid(typename: string, id: number | string): string {
+  return Buffer.from(`${typename}:${id}`).toString('base64');
+}
+
+/** Counts SQL statements Prisma sends while `fn` runs. */
+export async function countQueries<T>(db: Database, fn: () => Promise<T>): Promise<{ result: T; queries: string[] }> {
+  const queries: string[] = [];
+  const off = db.onQuery((q) => queries.push(q.query));
+  try {
+    const result = await fn();
+    return { result, queries };
+  } finally {
+    off();
+  }
+}
