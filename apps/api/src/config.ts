@@ -20,6 +20,8 @@ export interface ApiConfig {
   limits: { maxDepth: number; maxAliases: number; maxTokens: number; maxDirectives: number; maxCost: number };
   /** How long SIGTERM waits for in-flight requests, in ms. @default 25000 */
   shutdownGraceMs: number;
+  /** After SIGTERM, keep serving (with /ready at 503 and `Connection: close`) this long before closing the listener, so load balancers and keep-alive clients move away without losing a request. @default 1000 */
+  shutdownDelayMs: number;
 }
 
 function flag(value: string | undefined, fallback: boolean): boolean {
@@ -46,5 +48,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       maxCost: Number(env.MAX_COST ?? 1000),
     },
     shutdownGraceMs: Number(env.SHUTDOWN_GRACE_MS ?? 25_000),
+    shutdownDelayMs: Number(env.SHUTDOWN_DELAY_MS ?? 1_000),
   };
 }

@@ -44,6 +44,9 @@ export async function startServer(config: ApiConfig = loadConfig(), logger: Logg
     url,
     async stop() {
       shuttingDown = true;
+      // Keep serving briefly while /ready says 503 and responses say `Connection: close`, so a request
+      // already on its way over a keep-alive socket is answered rather than cut off.
+      await new Promise((r) => setTimeout(r, config.shutdownDelayMs));
       // Stop accepting connections, let in-flight requests finish, then close idle keep-alive sockets.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

@@ -59,6 +59,7 @@ function useOperations(options: AppOptions, metrics: Metrics): Plugin<Context> {
     onResponse({ request, response }) {
       const id = requestIdOf(request);
       response.headers.set('x-request-id', id);
+      if (options.isShuttingDown?.()) response.headers.set('connection', 'close');
       const ms = performance.now() - (started.get(request) ?? performance.now());
       const path = new URL(request.url).pathname;
       if (path === '/graphql') {
