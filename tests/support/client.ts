@@ -1,5 +1,4 @@
-import { createApp } from '@shopwarden/api';
-import { loadConfig } from '@shopwarden/api';
+import { createApp, loadConfig, type RateLimiter } from '@shopwarden/api';
 import pino from 'pino';
 import type { Database } from '@shopwarden/db';
 
@@ -12,9 +11,9 @@ export interface GraphQLResponse<T = Record<string, any>> {
 }
 
 /** The app in-process (yoga.fetch), with a helper that posts one operation. */
-export function createTestApp(db: Database, env: Record<string, string> = {}) {
+export function createTestApp(db: Database, env: Record<string, string> = {}, rateLimiter?: RateLimiter) {
   const config = loadConfig({ NODE_ENV: 'test', ...env });
-  const { yoga } = createApp({ db, config, logger: pino({ level: env.LOG_LEVEL ?? 'silent' }) });
+  const { yoga } = createApp({ db, config, logger: pino({ level: env.LOG_LEVEL ?? 'silent' }), rateLimiter });
   async function gql<T = Record<string, any>>(key: string | null, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLResponse<T>> {
     const res = await yoga.fetch('http://localhost/graphql', {
       method: 'POST',

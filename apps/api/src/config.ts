@@ -18,6 +18,10 @@ export interface ApiConfig {
   maxBodyBytes: number;
   /** Operation limits (PLATFORM.md). */
   limits: { maxDepth: number; maxAliases: number; maxTokens: number; maxDirectives: number; maxCost: number };
+  /** Leaky bucket per API key (PLATFORM.md "Limits"). */
+  rateLimit: { capacity: number; restoreRate: number; maxConcurrentPerKey: number };
+  /** Redis for rate-limit buckets shared by every instance; unset: each instance limits on its own. */
+  redisUrl: string | null;
   /** How long SIGTERM waits for in-flight requests, in ms. @default 25000 */
   shutdownGraceMs: number;
   /** After SIGTERM, keep serving (with /ready at 503 and `Connection: close`) this long before closing the listener, so load balancers and keep-alive clients move away without losing a request. @default 1000 */
@@ -47,6 +51,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       maxDirectives: Number(env.MAX_DIRECTIVES ?? 50),
       maxCost: Number(env.MAX_COST ?? 1000),
     },
+    rateLimit: {
+      capacity: Number(env.RATE_LIMIT_CAPACITY ?? 1000),
+      restoreRate: Number(env.RATE_LIMIT_RESTORE_RATE ?? 50),
+      maxConcurrentPerKey: Number(env.MAX_CONCURRENT_PER_KEY ?? 20),
+    },
+    redisUrl: env.REDIS_URL || null,
     shutdownGraceMs: Number(env.SHUTDOWN_GRACE_MS ?? 25_000),
     shutdownDelayMs: Number(env.SHUTDOWN_DELAY_MS ?? 1_000),
   };

@@ -14,6 +14,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import type { RateLimiter } from './rate-limit.ts';
 
 /** Connection pages are 20 long unless `first`/`last` says otherwise (the connections' default size). */
 const DEFAULT_PAGE = 20;
@@ -82,33 +83,71 @@ export function calculateQueryCost(schema: GraphQLSchema, document: DocumentNode
   return { cost, oversizedPages };
 }
 
-/** Refuses operations over the cost limit before they run, and reports the cost in `extensions.cost`. */
-export function useQueryCost(maxCost: number): Plugin {
+export interface CostOptions {
+  maxCost: number;
+  limiter: RateLimiter;
+  maxConcurrentPerKey: number;
+}
+
+function throttled(message: string, retryAfterSeconds: number, extensions: Record<string, unknown>) {
   return {
-    onExecute({ args, setResultAndStopExecution, extendContext }) {
+    errors: [new GraphQLError(message, { extensions: { code: 'THROTTLED', http: { status: 429, headers: { 'Retry-After': String(retryAfterSeconds) } } } })],
+    extensions,
+  };
+}
+
+/**
+ * Prices each operation before it runs (refusing it over the limit), charges the caller's leaky
+ * bucket, caps concurrent requests per key, and reports it all in `extensions.cost`.
+ */
+export function useQueryCost(options: CostOptions): Plugin<{ viewer?: { apiKeyId: number } | null }> {
+  const running = new Map<string, number>();
+  return {
+    async onExecute({ args, setResultAndStopExecution }) {
       const { cost, oversizedPages } = calculateQueryCost(args.schema, args.document, args.variableValues as Record<string, unknown>, args.operationName);
-      extendContext({ requestedQueryCost: cost } as never);
-      const extensions = { cost: { requestedQueryCost: cost, maximumCost: maxCost } };
+      const bucketKey = args.contextValue.viewer ? `key:${args.contextValue.viewer.apiKeyId}` : 'anonymous';
+      const status = { maximumAvailable: options.limiter.capacity, currentlyAvailable: options.limiter.capacity, restoreRate: options.limiter.restoreRate };
+      const extensions = () => ({ cost: { requestedQueryCost: cost, actualQueryCost: cost, maximumCost: options.maxCost, throttleStatus: status } });
       if (oversizedPages.length) {
         setResultAndStopExecution({
           errors: oversizedPages.map(
             (p) => new GraphQLError(`${p.field} asks for ${p.value} items; a page holds at most ${MAX_PAGE}.`, { extensions: { code: 'LIMIT_EXCEEDED', field: p.field, maxPage: MAX_PAGE } }),
           ),
-          extensions,
+          extensions: { cost: { requestedQueryCost: cost, actualQueryCost: 0, maximumCost: options.maxCost } },
         });
         return undefined;
       }
-      if (cost > maxCost) {
+      if (cost > options.maxCost) {
         setResultAndStopExecution({
-          errors: [new GraphQLError(`This operation would cost ${cost}, over the limit of ${maxCost}. Ask for smaller pages (first/last) or fewer nested lists.`, { extensions: { code: 'LIMIT_EXCEEDED', cost: cost, maxCost } })],
-          extensions,
+          errors: [new GraphQLError(`This operation would cost ${cost}, over the limit of ${options.maxCost}. Ask for smaller pages (first/last) or fewer nested lists.`, { extensions: { code: 'LIMIT_EXCEEDED', cost, maxCost: options.maxCost } })],
+          extensions: { cost: { requestedQueryCost: cost, actualQueryCost: 0, maximumCost: options.maxCost } },
         });
         return undefined;
       }
+      const inFlight = running.get(bucketKey) ?? 0;
+      if (inFlight >= options.maxConcurrentPerKey) {
+        setResultAndStopExecution(throttled(`At most ${options.maxConcurrentPerKey} requests per API key may run at once.`, 1, extensions()));
+        return undefined;
+      }
+      // If the shared bucket store is unreachable, serve the request rather than fail it.
+      const bucket = await options.limiter.take(bucketKey, cost).catch(() => ({ allowed: true, available: options.limiter.capacity, retryAfterSeconds: 0 }));
+      status.currentlyAvailable = bucket.available;
+      if (!bucket.allowed) {
+        setResultAndStopExecution(
+          throttled(`Throttled: this operation costs ${cost} and ${bucket.available} points are available (restoring ${options.limiter.restoreRate}/s). Retry after ${bucket.retryAfterSeconds}s.`, bucket.retryAfterSeconds, {
+            cost: { requestedQueryCost: cost, actualQueryCost: 0, maximumCost: options.maxCost, throttleStatus: status },
+          }),
+        );
+        return undefined;
+      }
+      running.set(bucketKey, inFlight + 1);
       return {
         onExecuteDone({ result, setResult }) {
+          const left = (running.get(bucketKey) ?? 1) - 1;
+          if (left > 0) running.set(bucketKey, left);
+          else running.delete(bucketKey);
           if (!('data' in result || 'errors' in result)) return;
-          setResult({ ...result, extensions: { ...(result.extensions ?? {}), ...extensions } });
+          setResult({ ...result, extensions: { ...(result.extensions ?? {}), ...extensions() } });
         },
       };
     },

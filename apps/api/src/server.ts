@@ -3,6 +3,8 @@ import { applyMigrations, createDatabase, resolveDatabaseTarget, type Database }
 import { DEMO_KEYS, isSeeded, seedDatabase } from '@shopwarden/db/seed';
 import pino, { type Logger } from 'pino';
 import { loadConfig, type ApiConfig } from './config.ts';
+import { Redis } from 'ioredis';
+import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './rate-limit.ts';
 import { createApp } from './yoga.ts';
 
 export interface RunningServer {
@@ -24,7 +26,10 @@ export async function startServer(config: ApiConfig = loadConfig(), logger: Logg
   }
 
   let shuttingDown = false;
-  const { yoga } = createApp({ db, config, logger, isShuttingDown: () => shuttingDown });
+  const rateLimiter: RateLimiter = config.redisUrl
+    ? new RedisRateLimiter(new Redis(config.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000 }), config.rateLimit.capacity, config.rateLimit.restoreRate)
+    : new MemoryRateLimiter(config.rateLimit.capacity, config.rateLimit.restoreRate);
+  const { yoga } = createApp({ db, config, logger, rateLimiter, isShuttingDown: () => shuttingDown });
   const server = createServer(yoga);
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
@@ -53,6 +58,7 @@ export async function startServer(config: ApiConfig = loadConfig(), logger: Logg
       const timer = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
       await closed;
       clearTimeout(timer);
+      await rateLimiter.close();
       await db.close();
     },
   };

@@ -14,11 +14,14 @@ import { useQueryCost } from './cost.ts';
 import { maskError } from './errors.ts';
 import { exampleOperations } from './graphiql-examples.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
+import { MemoryRateLimiter, type RateLimiter } from './rate-limit.ts';
 
 export interface AppOptions {
   db: Database;
   config: ApiConfig;
   logger: Logger;
+  /** Leaky buckets; defaults to one in this process. */
+  rateLimiter?: RateLimiter;
   /** Set while shutting down: /ready answers 503 so load balancers stop sending work. */
   isShuttingDown?: () => boolean;
 }
@@ -84,6 +87,7 @@ export function createApp(options: AppOptions) {
   const { db, config, logger } = options;
   const metrics = createMetrics();
   const production = config.environment === 'production';
+  const rateLimiter = options.rateLimiter ?? new MemoryRateLimiter(config.rateLimit.capacity, config.rateLimit.restoreRate);
 
   const yoga = createYoga<{ req?: unknown }, Context>({
     schema,
@@ -132,7 +136,7 @@ export function createApp(options: AppOptions) {
         costLimit: { enabled: false },
         blockFieldSuggestion: { enabled: true },
       }),
-      useQueryCost(config.limits.maxCost),
+      useQueryCost({ maxCost: config.limits.maxCost, limiter: rateLimiter, maxConcurrentPerKey: config.rateLimit.maxConcurrentPerKey }),
       ...(config.jit ? [useGraphQlJit()] : []),
       useReadinessCheck({
         endpoint: '/ready',
@@ -148,5 +152,5 @@ export function createApp(options: AppOptions) {
       }),
     ],
   });
-  return { yoga, metrics };
+  return { yoga, metrics, rateLimiter };
 }
