@@ -11,6 +11,7 @@ import { createYoga, useReadinessCheck, type Plugin, type YogaInitialContext } f
 import type { Logger } from 'pino';
 import type { ApiConfig } from './config.ts';
 import { useQueryCost } from './cost.ts';
+import { useIdempotency } from './idempotency.ts';
 import { maskError } from './errors.ts';
 import { exampleOperations } from './graphiql-examples.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
@@ -137,6 +138,7 @@ export function createApp(options: AppOptions) {
         blockFieldSuggestion: { enabled: true },
       }),
       useQueryCost({ maxCost: config.limits.maxCost, limiter: rateLimiter, maxConcurrentPerKey: config.rateLimit.maxConcurrentPerKey }),
+      useIdempotency(),
       ...(config.jit ? [useGraphQlJit()] : []),
       useReadinessCheck({
         endpoint: '/ready',

@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import { parse, print } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKey, createShop, createWorld, type World } from './support/fixtures.ts';
+import { createTestApp } from './support/client.ts';
+import { createTestDatabase, testTargets, type TestDatabase } from './support/database.ts';
+
+const CREATE = `mutation($input: ApiKeyCreateInput!) { apiKeyCreate(input: $input) { __typename ... on ApiKeyCreateSuccess { secret apiKey { id } } ... on Error { code } } }`;
+
+describe.each(testTargets())('Idempotency-Key on %s', (target) => {
+  let db: TestDatabase;
+  let world: World;
+  let seller: string;
+  let gql: ReturnType<typeof createTestApp>['gql'];
+
+  beforeAll(async () => {
+    db = await createTestDatabase(target);
+    world = await createWorld(db.prisma);
+    const shop = await createShop(db.prisma, 'Idem Shop');
+    seller = (await createKey(db.prisma, 'SELLER', { shopId: shop.id })).key;
+    gql = createTestApp(db).gql;
+  });
+  afterAll(async () => db.drop());
+
+  it('replays the stored response for the same key and body: one effect', async () => {
+    const input = { input: { name: 'retry me', role: 'SELLER', scopes: ['shops:read'] } };
+    const first = await gql(seller, CREATE, input, { 'idempotency-key': 'k-1' });
+    const again = await gql(seller, CREATE, input, { 'idempotency-key': 'k-1' });
+    expect(again.data).toEqual(first.data);
+    expect(again.extensions!.idempotentReplay).toBe(true);
+    expect(await db.prisma.apiKey.count({ where: { name: 'retry me' } })).toBe(1);
+  });
+
+  it('refuses the same key with a different body, and a repeat while the first still runs', async () => {
+    await gql(seller, CREATE, { input: { name: 'first body', role: 'SELLER', scopes: ['shops:read'] } }, { 'idempotency-key': 'k-2' });
+    const reused = await gql(seller, CREATE, { input: { name: 'second body', role: 'SELLER', scopes: ['shops:read'] } }, { 'idempotency-key': 'k-2' });
+    expect(reused.status).toBe(422);
+    expect(reused.errors![0]!.extensions!.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(await db.prisma.apiKey.count({ where: { name: 'second body' } })).toBe(0);
+
+    const keyRow = await db.prisma.apiKey.findFirstOrThrow({ where: { name: 'first body' } });
+    const variables = { input: { name: 'still running', role: 'SELLER', scopes: ['shops:read'] } };
+    const requestHash = createHash('sha256').update(JSON.stringify([print(parse(CREATE)), null, variables])).digest('hex');
+    await db.prisma.idempotencyRecord.create({ data: { apiKeyId: keyRow.createdByApiKeyId!, key: 'k-running', requestHash, expiresAt: new Date(Date.now() + 60_000) } });
+    const running = await gql(seller, CREATE, variables, { 'idempotency-key': 'k-running' });
+    expect(running.status).toBe(409);
+    expect(running.errors![0]!.extensions!.code).toBe('CONFLICT');
+    expect(await db.prisma.apiKey.count({ where: { name: 'still running' } })).toBe(0);
+  });
+
+  it('scopes keys per API key, and leaves requests without a key alone', async () => {
+    const input = { input: { name: 'per key', role: 'SELLER', scopes: ['shops:read'], shopId: null } };
+    await gql(seller, CREATE, input, { 'idempotency-key': 'shared' });
+    const admin = await gql(world.adminKey, `mutation { accountCreate(input: { name: "Agency X", kind: AGENCY }) { __typename } }`, undefined, { 'idempotency-key': 'shared' });
+    expect(admin.data!.accountCreate.__typename).toBe('AccountCreateSuccess');
+    await gql(seller, CREATE, { input: { name: 'no key', role: 'SELLER', scopes: ['shops:read'] } });
+    await gql(seller, CREATE, { input: { name: 'no key', role: 'SELLER', scopes: ['shops:read'] } });
+    expect(await db.prisma.apiKey.count({ where: { name: 'no key' } })).toBe(2);
+  });
+});
