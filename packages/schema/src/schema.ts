@@ -19,6 +19,18 @@ import './modules/shops/shop-select-primary-category.mutation.ts';
 import './modules/shops/category-exception-request-review.mutation.ts';
 import './modules/shops/shop-change-primary-category.mutation.ts';
 import './modules/shops/primary-category-auto-assign.mutation.ts';
+// health, quiz and creators (SPEC §3, §4, §7 data)
+import './modules/creators/creator.node.ts';
+import './modules/health/policy.node.ts';
+import './modules/health/violation.node.ts';
+import './modules/health/health-report.node.ts';
+import './modules/health/violation-record.mutation.ts';
+import './modules/health/violation-appeal-submit.mutation.ts';
+import './modules/health/violation-appeal-decide.mutation.ts';
+import './modules/health/shop-health-refresh.mutation.ts';
+import './modules/health/health-report-issue.mutation.ts';
+import './modules/quiz/quiz.node.ts';
+import './modules/quiz/quiz-attempt-submit.mutation.ts';
 
 export const schema: GraphQLSchema = describeGeneratedParts(builder.toSchema());
 
