@@ -35,6 +35,8 @@ describe.each(testTargets())('who may do what on %s', (target) => {
     expect((await gql(mine.key, `query($id: ID!) { shop(id: $id) { name } }`, { id: other.gid })).data!.shop).toBeNull();
     expect((await gql(mine.key, `query($id: ID!) { node(id: $id) { id } }`, { id: other.gid })).data!.node).toBeNull();
     expect((await gql(mine.key, `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: [mine.gid, other.gid] })).data!.nodes).toEqual([{ id: mine.gid }, null]);
+    // Whatever the position: an out-of-reach ID first must not shift another object into its slot.
+    expect((await gql(mine.key, `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: [other.gid, mine.gid, other.gid] })).data!.nodes).toEqual([null, { id: mine.gid }, null]);
     const list = await gql(mine.key, `{ shops(first: 100) { edges { node { name } } } }`);
     expect(list.data!.shops.edges).toEqual([{ node: { name: 'Mine' } }]);
     // A caller filter cannot widen the tenant restriction.

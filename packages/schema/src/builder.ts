@@ -63,10 +63,13 @@ export const builder = new SchemaBuilder<{
     },
     nodesQueryOptions: {
       description: 'Fetches up to 100 objects by global IDs, in the order given; null for each one that does not exist or is outside your reach.',
-      resolve: async (_root, { ids }, ctx, _info, resolveNodes) => {
-        const wanted = ids.slice(0, 100);
+      resolve: async (_root, args, ctx, _info, resolveNodes) => {
+        const wanted = args.ids.slice(0, 100);
         const reachable = await reachableNodes(ctx, wanted);
-        const found = await resolveNodes(wanted.filter((_, i) => reachable[i]));
+        // The relay plugin's resolveNodes callback ignores its argument and loads `args.ids`,
+        // so narrow `args.ids` itself to the reachable IDs before calling it.
+        args.ids = wanted.filter((_, i) => reachable[i]);
+        const found = args.ids.length ? await resolveNodes(args.ids) : [];
         let next = 0;
         return wanted.map((_, i) => (reachable[i] ? (found[next++] ?? null) : null));
       },
