@@ -19,6 +19,17 @@ import './modules/shops/shop-select-primary-category.mutation.ts';
 import './modules/shops/category-exception-request-review.mutation.ts';
 import './modules/shops/shop-change-primary-category.mutation.ts';
 import './modules/shops/primary-category-auto-assign.mutation.ts';
+// listings
+import './modules/listings/listing.node.ts';
+import './modules/listings/listing-create.mutation.ts';
+import './modules/listings/listing-update.mutation.ts';
+import './modules/listings/listing-submit.mutation.ts';
+import './modules/listings/listing-review.mutation.ts';
+import './modules/listings/listing-bulk-submit.mutation.ts';
+import './modules/listings/listing-bulk-review.mutation.ts';
+import './modules/listings/restricted-category-approval.node.ts';
+import './modules/listings/restricted-category-approval-request.mutation.ts';
+import './modules/listings/restricted-category-approval-decide.mutation.ts';
 // health, quiz and creators (SPEC §3, §4, §7 data)
 import './modules/creators/creator.node.ts';
 import './modules/health/policy.node.ts';

@@ -1,0 +1,280 @@
+import type { ListingStatus, Prisma } from '@shopwarden/db';
+import { builder } from '../../builder.ts';
+import type { Context, Viewer } from '../../context.ts';
+import { loaderFor } from '../../lib/loaders.ts';
+import { registerNodeReach } from '../../lib/node-reach.ts';
+import { MoneyRef } from '../core/money.ts';
+import { apiKeyWhere } from '../auth/api-key.node.ts';
+import { CategoryNode } from '../shops/category.node.ts';
+import { shopOwnedWhere } from '../shops/shop.policy.ts';
+import { ShopNode } from '../shops/shop.node.ts';
+import type { ListingIssue } from './listing-checks.ts';
+
+export const ListingStatusEnum = builder.enumType('ListingStatus', {
+  description: 'Where a listing is in its review life cycle.',
+  values: {
+    DRAFT: { description: 'Created, never submitted; the seller may edit it.' },
+    PENDING_REVIEW: { description: 'Passed the automatic checks; waiting for an administrator.' },
+    ACTIVE: { description: 'Approved and on sale.' },
+    REJECTED: { description: 'Rejected by the automatic checks or an administrator; the seller may edit and resubmit it.' },
+    SUSPENDED: { description: 'Taken down by an administrator after it was active.' },
+  } as const,
+});
+
+export const ReviewDecisionEnum = builder.enumType('ListingReviewDecision', {
+  description: 'What a review record decided.',
+  values: {
+    SUBMITTED: { description: 'The seller submitted it and the automatic checks passed: now PENDING_REVIEW.' },
+    AUTO_REJECTED: { description: 'The seller submitted it and the automatic checks rejected it, with reasons.' },
+    APPROVED: { description: 'An administrator approved it: now ACTIVE.' },
+    REJECTED: { description: 'An administrator rejected it, with reasons.' },
+    SUSPENDED: { description: 'An administrator suspended an active listing.' },
+  } as const,
+});
+
+export const ListingIssueRef = builder.objectRef<ListingIssue>('ListingIssue').implement({
+  description: 'One reason on a listing decision. Automatic codes, in the order the checks run: SHOP_NOT_ACTIVE, PROHIBITED_ITEM, PRIMARY_CATEGORY_NOT_SET, OUTSIDE_PRIMARY_CATEGORY, TOO_MANY_CATEGORIES (before the primary-category policy takes effect), RESTRICTED_REQUIRES_APPROVAL. Reviewers add their own UPPER_SNAKE_CASE codes.',
+  fields: (t) => ({
+    code: t.exposeString('code', { description: 'Stable machine-readable reason code: branch on this.' }),
+    message: t.exposeString('message', { description: 'A human explanation, in English.' }),
+  }),
+});
+
+function asIssues(json: Prisma.JsonValue): ListingIssue[] {
+  if (!Array.isArray(json)) return [];
+  return json.flatMap((r) => (r && typeof r === 'object' && !Array.isArray(r) && typeof r.code === 'string' ? [{ code: r.code, message: typeof r.message === 'string' ? r.message : '' }] : []));
+}
+
+/** Keys a review record may name: one query for every review on a page; keys outside the caller's reach stay null. */
+function reviewerLoader(ctx: Context) {
+  return loaderFor<number, boolean>(ctx, 'listingReviewerVisible', async (ids) => {
+    const visible = new Set((await ctx.prisma.apiKey.findMany({ where: { AND: [{ id: { in: [...ids] } }, apiKeyWhere(ctx.viewer)] }, select: { id: true } })).map((k) => k.id));
+    return ids.map((id) => visible.has(id));
+  });
+}
+
+export const ListingReviewNode = builder.prismaNode('ListingReview', {
+  id: { field: 'id' },
+  description: 'One decision on a listing, automatic or human. Reviews are never changed or deleted: together they are the listing\'s history.',
+  findUnique: (id) => ({ id: Number.parseInt(id, 10) || 0 }),
+  fields: (t) => ({
+    listing: t.relation('listing', { description: 'The listing decided on.' }),
+    decision: t.expose('decision', { type: ReviewDecisionEnum, description: 'What was decided.' }),
+    automatic: t.exposeBoolean('automatic', { description: 'True for the automatic checks run on submission; false for an administrator\'s decision.' }),
+    fromStatus: t.expose('fromStatus', { type: ListingStatusEnum, description: 'The status before the decision.' }),
+    toStatus: t.expose('toStatus', { type: ListingStatusEnum, description: 'The status after it.' }),
+    reasons: t.field({ type: [ListingIssueRef], description: 'Every reason recorded, in order (empty for approvals and passed checks).', select: { reasons: true }, resolve: (r) => asIssues(r.reasons) }),
+    note: t.exposeString('note', { nullable: true, description: 'The reviewer\'s note.' }),
+    listingVersion: t.exposeInt('listingVersion', { description: 'The listing\'s version after this decision.' }),
+    reviewer: t.prismaField({
+      type: 'ApiKey',
+      nullable: true,
+      description: 'The key that made the decision (for automatic checks: the key that submitted); null when that key is outside your reach, e.g. an administrator\'s key seen by a seller.',
+      select: { reviewerApiKeyId: true },
+      resolve: async (query, r, _args, ctx) => {
+        if (r.reviewerApiKeyId === null || !(await reviewerLoader(ctx).load(r.reviewerApiKeyId))) return null;
+        return ctx.prisma.apiKey.findUnique({ ...query, where: { id: r.reviewerApiKeyId } });
+      },
+    }),
+    reviewerRole: t.field({
+      type: 'String',
+      description: 'Who decided: "SYSTEM" for the automatic checks, "ADMIN" for the policy team.',
+      select: { automatic: true },
+      resolve: (r) => (r.automatic ? 'SYSTEM' : 'ADMIN'),
+    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was decided (platform clock).' }),
+  }),
+});
+
+export const ListingNode = builder.prismaNode('Listing', {
+  id: { field: 'id' },
+  description: 'An item a shop offers, with its review status. Sellers create and edit drafts, submit them through the automatic checks, and administrators approve, reject or suspend them.',
+  findUnique: (id) => ({ id: Number.parseInt(id, 10) || 0 }),
+  fields: (t) => ({
+    title: t.exposeString('title', { description: 'Title, 1–200 characters.' }),
+    description: t.exposeString('description', { description: 'Free-text description (may be empty).' }),
+    category: t.relation('category', { description: 'The category it is listed in.' }),
+    price: t.field({ type: MoneyRef, description: 'The price.', select: { priceAmount: true, currency: true }, resolve: (l) => ({ minor: l.priceAmount, currency: l.currency }) }),
+    sites: t.exposeStringList('sites', { description: 'ISO country codes of the shop\'s sites it is offered on.' }),
+    status: t.expose('status', { type: ListingStatusEnum, description: 'Where it is in review.' }),
+    version: t.exposeInt('version', { description: 'Bumped by every edit and decision: pass it as `expectedVersion` so a stale decision fails with CONFLICT instead of overwriting.' }),
+    submittedAt: t.expose('submittedAt', { type: 'DateTime', nullable: true, description: 'When it was last submitted; null for a draft never submitted.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was created.' }),
+    shop: t.relation('shop', { description: 'The shop that owns it.' }),
+    reviews: t.relatedConnection('reviews', { cursor: 'id', description: 'Every decision on it, oldest first: submissions, automatic rejections and administrators\' decisions.', query: { orderBy: { id: 'asc' } } }),
+    latestReview: t.field({
+      type: ListingReviewNode,
+      nullable: true,
+      description: 'The most recent decision; null for a draft never submitted.',
+      select: (_args, _ctx, nested) => ({ reviews: nested({ take: 1, orderBy: { id: 'desc' } }) }),
+      resolve: (l) => l.reviews[0] ?? null,
+    }),
+  }),
+});
+
+export const ListingSortEnum = builder.enumType('ListingSort', {
+  description: 'Orders of a listing list. Every order ends with the id, so pages never repeat or skip an item.',
+  values: {
+    ID: { description: 'Oldest created first (by id).' },
+    SUBMITTED_AT_ASC: { description: 'Earliest submitted first; only listings that have been submitted.' },
+    SUBMITTED_AT_DESC: { description: 'Latest submitted first; only listings that have been submitted.' },
+    PRICE_ASC: { description: 'Cheapest first (by minor units, whatever the currency).' },
+    PRICE_DESC: { description: 'Dearest first (by minor units, whatever the currency).' },
+  } as const,
+});
+
+export const ListingFilterInput = builder.inputType('ListingFilter', {
+  description: 'Narrows a list of listings. Your tenant restriction always applies on top.',
+  fields: (t) => ({
+    status: t.field({ type: ListingStatusEnum, description: 'Only listings with this status.' }),
+    categoryId: t.globalID({ for: CategoryNode, description: 'Only listings in this category or any category below it.' }),
+    site: t.field({ type: 'CountryCode', description: 'Only listings offered on this country site.' }),
+    rejectionReason: t.string({ description: 'Only REJECTED listings rejected with this reason code, e.g. OUTSIDE_PRIMARY_CATEGORY.' }),
+    submittedAfter: t.field({ type: 'DateTime', description: 'Only listings submitted at or after this instant.' }),
+    submittedBefore: t.field({ type: 'DateTime', description: 'Only listings submitted before this instant.' }),
+  }),
+});
+
+type ListingFilter = typeof ListingFilterInput.$inferInput;
+type ListingSort = 'ID' | 'SUBMITTED_AT_ASC' | 'SUBMITTED_AT_DESC' | 'PRICE_ASC' | 'PRICE_DESC';
+
+/** A category and everything below it, as a condition on the listing's category (the tree is at most six levels deep). */
+function subtreeWhere(categoryId: number): Prisma.CategoryWhereInput {
+  const or: Prisma.CategoryWhereInput[] = [{ id: categoryId }, { rootId: categoryId }];
+  let level: Prisma.CategoryWhereInput = { parentId: categoryId };
+  for (let depth = 0; depth < 5; depth++) {
+    or.push(level);
+    level = { parent: level };
+  }
+  return { OR: or };
+}
+
+/** The caller's filter as a Prisma condition (the category filter covers the subtree). */
+export function listingFilterWhere(filter: ListingFilter | null | undefined): Prisma.ListingWhereInput {
+  if (!filter) return {};
+  const and: Prisma.ListingWhereInput[] = [];
+  if (filter.status) and.push({ status: filter.status });
+  if (filter.site) and.push({ sites: { has: filter.site } });
+  if (filter.submittedAfter) and.push({ submittedAt: { gte: filter.submittedAfter } });
+  if (filter.submittedBefore) and.push({ submittedAt: { lt: filter.submittedBefore } });
+  if (filter.rejectionReason) {
+    and.push({ status: 'REJECTED', reviews: { some: { toStatus: 'REJECTED', reasons: { array_contains: [{ code: filter.rejectionReason }] } } } });
+  }
+  if (filter.categoryId) and.push({ category: subtreeWhere(Number.parseInt(filter.categoryId.id, 10) || 0) });
+  return { AND: and };
+}
+
+/** The order for a sort, always ending with the unique id. */
+export function listingOrderBy(sort: ListingSort | null | undefined): Prisma.ListingOrderByWithRelationInput[] {
+  switch (sort) {
+    case 'SUBMITTED_AT_ASC':
+      return [{ submittedAt: 'asc' }, { id: 'asc' }];
+    case 'SUBMITTED_AT_DESC':
+      return [{ submittedAt: 'desc' }, { id: 'desc' }];
+    case 'PRICE_ASC':
+      return [{ priceAmount: 'asc' }, { id: 'asc' }];
+    case 'PRICE_DESC':
+      return [{ priceAmount: 'desc' }, { id: 'desc' }];
+    default:
+      return [{ id: 'asc' }];
+  }
+}
+
+/** Sorting by submission time lists only submitted listings: a null never sits between cursors. */
+function sortWhere(sort: ListingSort | null | undefined): Prisma.ListingWhereInput {
+  return sort === 'SUBMITTED_AT_ASC' || sort === 'SUBMITTED_AT_DESC' ? { submittedAt: { not: null } } : {};
+}
+
+export function listingTenantWhere(viewer: Viewer | null): Prisma.ListingWhereInput {
+  return shopOwnedWhere(viewer);
+}
+
+builder.queryFields((t) => ({
+  listing: t.prismaField({
+    type: 'Listing',
+    nullable: true,
+    description: 'A listing by global ID; null when it does not exist or is outside your reach.',
+    authScopes: { scope: 'listings:read' },
+    args: { id: t.arg.globalID({ for: ListingNode, required: true, description: 'The listing\'s global ID.' }) },
+    resolve: (query, _root, args, ctx) => ctx.prisma.listing.findFirst({ ...query, where: { AND: [listingTenantWhere(ctx.viewer), { id: Number.parseInt(args.id.id, 10) || 0 }] } }),
+  }),
+  listings: t.prismaConnection({
+    type: 'Listing',
+    cursor: 'id',
+    defaultSize: 20,
+    maxSize: 100,
+    description: 'Listings in the shops you can reach, filtered and sorted.',
+    authScopes: { scope: 'listings:read' },
+    args: {
+      filter: t.arg({ type: ListingFilterInput, required: false, description: 'Narrow the list.' }),
+      sort: t.arg({ type: ListingSortEnum, required: false, description: 'The order (default ID).' }),
+    },
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.listing.findMany({
+        ...query,
+        where: { AND: [listingTenantWhere(ctx.viewer), sortWhere(args.sort), listingFilterWhere(args.filter)] },
+        orderBy: listingOrderBy(args.sort),
+      }),
+  }),
+  listingReviewQueue: t.prismaConnection({
+    type: 'Listing',
+    cursor: 'id',
+    defaultSize: 20,
+    maxSize: 100,
+    description: 'The administrators\' review queue: PENDING_REVIEW listings, the longest waiting (earliest submitted) first.',
+    authScopes: { admin: true },
+    args: { filter: t.arg({ type: ListingFilterInput, required: false, description: 'Narrow the queue (its status is always PENDING_REVIEW).' }) },
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.listing.findMany({
+        ...query,
+        where: { AND: [listingTenantWhere(ctx.viewer), { status: 'PENDING_REVIEW' }, listingFilterWhere(args.filter)] },
+        orderBy: [{ submittedAt: 'asc' }, { id: 'asc' }],
+      }),
+  }),
+}));
+
+const ListingStatusCountRef = builder.objectRef<{ status: ListingStatus; count: number }>('ListingStatusCount').implement({
+  description: 'How many of a shop\'s listings have one status.',
+  fields: (t) => ({
+    status: t.field({ type: ListingStatusEnum, description: 'The status.', resolve: (c) => c.status }),
+    count: t.exposeInt('count', { description: 'How many listings have it.' }),
+  }),
+});
+
+const allStatuses: ListingStatus[] = ['DRAFT', 'PENDING_REVIEW', 'ACTIVE', 'REJECTED', 'SUSPENDED'];
+
+/** Counts by status for every shop on a page in one groupBy. */
+function listingCountsLoader(ctx: Context) {
+  return loaderFor<number, { status: ListingStatus; count: number }[]>(ctx, 'listingCounts', async (shopIds) => {
+    const rows = await ctx.prisma.listing.groupBy({ by: ['shopId', 'status'], where: { shopId: { in: [...shopIds] } }, _count: { _all: true } });
+    return shopIds.map((shopId) => allStatuses.map((status) => ({ status, count: rows.find((r) => r.shopId === shopId && r.status === status)?._count._all ?? 0 })));
+  });
+}
+
+builder.prismaObjectFields(ShopNode, (t) => ({
+  listings: t.relatedConnection('listings', {
+    cursor: 'id',
+    description: 'The shop\'s listings, filtered and sorted.',
+    args: {
+      filter: t.arg({ type: ListingFilterInput, required: false, description: 'Narrow the list.' }),
+      sort: t.arg({ type: ListingSortEnum, required: false, description: 'The order (default ID).' }),
+    },
+    query: (args) => ({
+      where: { AND: [sortWhere(args.sort), listingFilterWhere(args.filter)] },
+      orderBy: listingOrderBy(args.sort),
+    }),
+  }),
+  listingCounts: t.field({
+    type: [ListingStatusCountRef],
+    description: 'How many listings the shop has in each status (every status, zeros included).',
+    select: { id: true },
+    resolve: (shop, _args, ctx) => listingCountsLoader(ctx).load(shop.id),
+  }),
+}));
+
+registerNodeReach('Listing', async (ctx, ids) =>
+  (await ctx.prisma.listing.findMany({ where: { AND: [{ id: { in: ids } }, listingTenantWhere(ctx.viewer)] }, select: { id: true } })).map((r) => r.id),
+);
+registerNodeReach('ListingReview', async (ctx, ids) =>
+  (await ctx.prisma.listingReview.findMany({ where: { AND: [{ id: { in: ids } }, { listing: listingTenantWhere(ctx.viewer) }] }, select: { id: true } })).map((r) => r.id),
+);

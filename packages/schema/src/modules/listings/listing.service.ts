@@ -1,0 +1,327 @@
+import type { ListingStatus, Prisma } from '@shopwarden/db';
+import type { Context, Viewer } from '../../context.ts';
+import { AppError, ConflictError, ForbiddenError, InvalidStateError, NotFoundError, ValidationError, type FieldError } from '../../lib/errors.ts';
+import { recordEvent } from '../platform/outbox.service.ts';
+import { isPrimaryCategoryPolicyInForce, loadCategoryIndex, type CategoryLite } from '../shops/category-eligibility.service.ts';
+import { assertCanWriteShop, shopOwnedWhere } from '../shops/shop.policy.ts';
+import { editableStatuses, reasonCodePattern, reviewTransitions, runAutomaticChecks, submissionOutcome, type ListingIssue, type ReviewDecisionInput } from './listing-checks.ts';
+import { inListingTransaction, writeTransitions, type Transition } from './listing-writes.ts';
+
+/** Synchronous bulk mutations take at most this many items (PLATFORM.md: input lists ≤ 250). */
+export const BULK_LIMIT = 250;
+
+export type ErrorPolicy = 'REJECT_EVERYTHING' | 'REJECT_FAILED_ROWS' | 'IGNORE_FAILED';
+
+/** What happened to one item of a (bulk) listing mutation. */
+export type ItemState = 'APPLIED' | 'WOULD_APPLY' | 'ROLLED_BACK' | 'FAILED' | 'IGNORED';
+
+export interface ItemResult {
+  index: number;
+  listingId: number | null;
+  state: ItemState;
+  /** The status the listing has (or would have) after this item; null when the item failed. */
+  status: ListingStatus | null;
+  /** Reasons recorded with the decision (automatic checks or the reviewer's). */
+  issues: ListingIssue[];
+  error: AppError | null;
+}
+
+/** A listing's editable fields, complete (as stored or as created). */
+export interface ListingFields {
+  title: string;
+  description: string;
+  categoryId: number;
+  priceAmount: number;
+  currency: string;
+  sites: string[];
+}
+
+/** Changes to a listing: omitted (null) fields keep their value. */
+export type ListingFieldsInput = { [K in keyof ListingFields]?: ListingFields[K] | null };
+
+/** Checks the fields a caller sent (`sent`) against the shop's sites and the category tree. */
+function validateFields(fields: ListingFields, shopSites: readonly string[], categories: ReadonlyMap<number, CategoryLite>, sent: (k: keyof ListingFields) => boolean): FieldError[] {
+  const errors: FieldError[] = [];
+  const title = fields.title.trim();
+  if (sent('title') && (title.length < 1 || title.length > 200)) errors.push({ path: ['input', 'title'], message: 'Title must be 1–200 characters.' });
+  if (sent('description') && fields.description.length > 5000) errors.push({ path: ['input', 'description'], message: 'Description must be at most 5000 characters.' });
+  if (sent('priceAmount') && (!Number.isSafeInteger(fields.priceAmount) || fields.priceAmount <= 0)) {
+    errors.push({ path: ['input', 'priceAmount'], message: 'Price is a positive whole number of minor units (1999 for 19.99).' });
+  }
+  if (sent('categoryId') && !categories.has(fields.categoryId)) errors.push({ path: ['input', 'categoryId'], message: 'No such category.' });
+  if (sent('sites')) {
+    if (fields.sites.length === 0) errors.push({ path: ['input', 'sites'], message: 'Offer the listing on at least one of the shop\'s sites.' });
+    if (new Set(fields.sites).size !== fields.sites.length) errors.push({ path: ['input', 'sites'], message: 'Sites must not repeat.' });
+    fields.sites.forEach((s, i) => {
+      if (!shopSites.includes(s)) errors.push({ path: ['input', 'sites', String(i)], message: `The shop does not sell on ${s}.` });
+    });
+  }
+  return errors;
+}
+
+function categoriesOf(prisma: Prisma.TransactionClient | Context['prisma']): Promise<Map<number, CategoryLite>> {
+  return loadCategoryIndex(prisma as Context['prisma']);
+}
+
+/** Creates a DRAFT listing (or, on a dry run, checks that it could be created). */
+export async function createListing(ctx: Context, input: { shopId: number } & ListingFields, dryRun: boolean) {
+  assertCanWriteShop(ctx.viewer, input.shopId, 'listings:write');
+  const now = await ctx.now();
+  const shop = await ctx.prisma.shop.findUnique({ where: { id: input.shopId }, select: { id: true, sites: true } });
+  if (!shop) throw new NotFoundError('Shop');
+  const { shopId: _shopId, ...fields } = input;
+  const errors = validateFields(fields, shop.sites, await categoriesOf(ctx.prisma), () => true);
+  if (errors.length) throw new ValidationError(errors);
+  return inListingTransaction(ctx, dryRun, async (tx) => {
+    const listing = await tx.listing.create({ data: { shopId: shop.id, ...fields, title: fields.title.trim(), status: 'DRAFT' } });
+    await recordEvent(tx, { type: 'listing.created', shopId: shop.id, subjectType: 'Listing', subjectId: String(listing.id), payload: { listingId: listing.id, status: 'DRAFT' }, occurredAt: now });
+    return { value: { listingId: dryRun ? null : listing.id }, commit: true };
+  });
+}
+
+/** Loads a listing the caller may write, or the error that says why not. */
+async function listingForWrite(ctx: Context, listingId: number) {
+  const listing = await ctx.prisma.listing.findFirst({ where: { AND: [{ id: listingId }, shopOwnedWhere(ctx.viewer)] } });
+  if (!listing) throw new NotFoundError('Listing');
+  assertCanWriteShop(ctx.viewer, listing.shopId, 'listings:write');
+  return listing;
+}
+
+/** Edits a DRAFT or REJECTED listing; other statuses are INVALID_STATE, a concurrent edit is CONFLICT. */
+export async function updateListing(ctx: Context, input: { listingId: number; expectedVersion?: number | null } & ListingFieldsInput, dryRun: boolean) {
+  const listing = await listingForWrite(ctx, input.listingId);
+  const now = await ctx.now();
+  if (!editableStatuses.includes(listing.status)) {
+    throw new InvalidStateError('INVALID_STATE', `A ${listing.status} listing cannot be edited; only DRAFT and REJECTED listings can.`);
+  }
+  if (input.expectedVersion != null && input.expectedVersion !== listing.version) throw new ConflictError(`The listing is at version ${listing.version}, not ${input.expectedVersion}; re-read it.`);
+  const shop = await ctx.prisma.shop.findUniqueOrThrow({ where: { id: listing.shopId }, select: { sites: true } });
+  const sent = (k: keyof ListingFields) => input[k] !== undefined && input[k] !== null;
+  const fields: ListingFields = {
+    title: input.title ?? listing.title,
+    description: input.description ?? listing.description,
+    categoryId: input.categoryId ?? listing.categoryId,
+    priceAmount: input.priceAmount ?? listing.priceAmount,
+    currency: input.currency ?? listing.currency,
+    sites: input.sites ?? listing.sites,
+  };
+  const errors = validateFields(fields, shop.sites, await categoriesOf(ctx.prisma), sent);
+  if (errors.length) throw new ValidationError(errors);
+  return inListingTransaction(ctx, dryRun, async (tx) => {
+    const updated = await tx.listing.updateMany({
+      where: { id: listing.id, version: listing.version, status: { in: [...editableStatuses] } },
+      data: { ...fields, title: fields.title.trim(), version: { increment: 1 } },
+    });
+    if (updated.count === 0) throw new ConflictError('The listing changed while this edit was made; re-read it and try again.');
+    await recordEvent(tx, { type: 'listing.updated', shopId: listing.shopId, subjectType: 'Listing', subjectId: String(listing.id), payload: { listingId: listing.id, version: listing.version + 1 }, occurredAt: now });
+    return { value: { listingId: listing.id }, commit: true };
+  });
+}
+
+/** Callers that may never write listings fail the whole call, not item by item. */
+function assertMayWriteListings(viewer: Viewer | null): asserts viewer is Viewer {
+  if (!viewer) throw new ForbiddenError('Send an API key: Authorization: Bearer <key>.');
+  if (viewer.role === 'PARTNER' || !(viewer.scopes.includes('*') || viewer.scopes.includes('listings:write'))) {
+    throw new ForbiddenError('Your API key needs the listings:write scope.');
+  }
+}
+
+function assertWithinLimit(count: number) {
+  if (count > BULK_LIMIT) throw new InvalidStateError('LIMIT_EXCEEDED', `At most ${BULK_LIMIT} items per call; got ${count}. Use a bulk operation for larger work.`);
+}
+
+interface Planned {
+  index: number;
+  listingId: number | null;
+  transition: Transition | null;
+  issues: ListingIssue[];
+  error: AppError | null;
+}
+
+/**
+ * Applies planned transitions under an error policy, in one transaction, and turns them into one
+ * result per item in input order. Used by single and bulk submissions and reviews alike.
+ */
+async function applyPlan(tx: Prisma.TransactionClient, plan: Planned[], policy: ErrorPolicy, dryRun: boolean, now: Date, actor: number | null): Promise<{ value: ItemResult[]; commit: boolean }> {
+  const failedBeforeWrite = plan.some((p) => p.error);
+  const toWrite = policy === 'REJECT_EVERYTHING' && failedBeforeWrite ? [] : plan.filter((p) => p.transition && !p.error).map((p) => p.transition!);
+  const versions = await writeTransitions(tx, toWrite, now, actor);
+  for (const p of plan) {
+    if (p.transition && !p.error && toWrite.length && !versions.has(p.listingId!)) {
+      p.error = new ConflictError('The listing changed while this decision was made; re-read it and try again.');
+    }
+  }
+  const anyFailed = plan.some((p) => p.error);
+  const rollBack = policy === 'REJECT_EVERYTHING' && anyFailed;
+  const value = plan.map<ItemResult>((p) => {
+    if (p.error) return { index: p.index, listingId: p.listingId, state: policy === 'IGNORE_FAILED' ? 'IGNORED' : 'FAILED', status: null, issues: [], error: p.error };
+    const state: ItemState = rollBack ? 'ROLLED_BACK' : dryRun ? 'WOULD_APPLY' : 'APPLIED';
+    return { index: p.index, listingId: p.listingId, state, status: p.transition!.to, issues: p.issues, error: null };
+  });
+  return { value, commit: !rollBack };
+}
+
+function duplicateError(path: string[]) {
+  return ValidationError.field(path, 'This listing appears earlier in the same call.');
+}
+
+/**
+ * Submits listings: runs the automatic checks (every reason, in spec order) and moves each to
+ * PENDING_REVIEW or REJECTED with an automatic review record. Loads everything it needs in a fixed
+ * number of statements and writes set-based, whatever the number of items.
+ */
+export async function submitListings(ctx: Context, items: readonly { listingId: number }[], opts: { policy: ErrorPolicy; dryRun: boolean; itemPath: (i: number) => string[] }): Promise<ItemResult[]> {
+  assertWithinLimit(items.length);
+  assertMayWriteListings(ctx.viewer);
+  const viewer = ctx.viewer;
+  const [settings, now, categories] = await Promise.all([ctx.settings(), ctx.now(), categoriesOf(ctx.prisma)]);
+  const inForce = isPrimaryCategoryPolicyInForce(settings, now);
+  return inListingTransaction(ctx, opts.dryRun, async (tx) => {
+    const ids = [...new Set(items.map((i) => i.listingId))];
+    const listings = await tx.listing.findMany({ where: { AND: [{ id: { in: ids } }, shopOwnedWhere(viewer)] }, select: { id: true, shopId: true, categoryId: true, status: true, version: true } });
+    const byId = new Map(listings.map((l) => [l.id, l]));
+    const shopIds = [...new Set(listings.map((l) => l.shopId))];
+    const [shops, grants, approvals, counts] = await Promise.all([
+      tx.shop.findMany({ where: { id: { in: shopIds } }, select: { id: true, status: true, primaryCategoryId: true } }),
+      tx.categoryExceptionGrant.findMany({ where: { shopId: { in: shopIds } }, select: { shopId: true, categoryId: true } }),
+      tx.restrictedCategoryApproval.findMany({ where: { shopId: { in: shopIds }, status: 'GRANTED' }, select: { shopId: true, categoryId: true } }),
+      inForce ? Promise.resolve([]) : tx.listing.groupBy({ by: ['shopId', 'categoryId'], where: { shopId: { in: shopIds }, status: { not: 'DRAFT' } }, _count: { _all: true } }),
+    ]);
+    const shopById = new Map(shops.map((s) => [s.id, s]));
+    const rootOf = (categoryId: number) => categories.get(categoryId)?.rootId ?? categoryId;
+    // Non-DRAFT listings per shop and top-level category; updated as items are planned, as if submitted one after another.
+    const rootCounts = new Map<number, Map<number, number>>();
+    const bump = (shopId: number, rootId: number, by: number) => {
+      const m = rootCounts.get(shopId) ?? new Map<number, number>();
+      rootCounts.set(shopId, m.set(rootId, (m.get(rootId) ?? 0) + by));
+    };
+    for (const c of counts) bump(c.shopId, rootOf(c.categoryId), c._count._all);
+    const seen = new Set<number>();
+    const plan: Planned[] = items.map(({ listingId }, index) => {
+      const base = { index, listingId, transition: null, issues: [] };
+      if (seen.has(listingId)) return { ...base, error: duplicateError(opts.itemPath(index)) };
+      seen.add(listingId);
+      const listing = byId.get(listingId);
+      if (!listing) return { ...base, error: new NotFoundError('Listing') };
+      try {
+        assertCanWriteShop(viewer, listing.shopId, 'listings:write');
+      } catch (error) {
+        return { ...base, error: error as AppError };
+      }
+      if (!editableStatuses.includes(listing.status)) {
+        return { ...base, error: new InvalidStateError('INVALID_STATE', `A ${listing.status} listing cannot be submitted; only DRAFT and REJECTED listings can.`) };
+      }
+      const shop = shopById.get(listing.shopId)!;
+      const category = categories.get(listing.categoryId)!;
+      const rootId = rootOf(listing.categoryId);
+      const mine = rootCounts.get(shop.id) ?? new Map<number, number>();
+      const ownCount = listing.status === 'DRAFT' ? 0 : 1;
+      const otherRootIds = new Set([...mine].filter(([r, n]) => n - (r === rootId ? ownCount : 0) > 0).map(([r]) => r));
+      const issues = runAutomaticChecks({
+        shop: {
+          status: shop.status,
+          primaryCategoryId: shop.primaryCategoryId,
+          exceptionCategoryIds: new Set(grants.filter((g) => g.shopId === shop.id).map((g) => g.categoryId)),
+          approvedRestrictedIds: new Set(approvals.filter((a) => a.shopId === shop.id).map((a) => a.categoryId)),
+        },
+        category,
+        categories,
+        policyInForce: inForce,
+        maxCategories: settings.previousPolicyMaxCategories,
+        otherRootIds,
+      });
+      if (listing.status === 'DRAFT') bump(shop.id, rootId, 1);
+      const to = submissionOutcome(issues);
+      const transition: Transition = {
+        listingId,
+        shopId: listing.shopId,
+        from: listing.status,
+        to,
+        expectedVersion: listing.version,
+        submittedAt: now,
+        decision: to === 'REJECTED' ? 'AUTO_REJECTED' : 'SUBMITTED',
+        automatic: true,
+        reasons: issues,
+        note: null,
+      };
+      return { ...base, transition, issues, error: null };
+    });
+    return applyPlan(tx, plan, opts.policy, opts.dryRun, now, viewer.apiKeyId);
+  });
+}
+
+export interface ReviewItem {
+  listingId: number;
+  decision: ReviewDecisionInput;
+  reasons?: ListingIssue[] | null;
+  note?: string | null;
+  expectedVersion?: number | null;
+}
+
+function validateReviewItem(item: ReviewItem, path: string[]): FieldError[] {
+  const errors: FieldError[] = [];
+  const reasons = item.reasons ?? [];
+  if (item.decision === 'REJECT' && reasons.length === 0) errors.push({ path: [...path, 'reasons'], message: 'Give at least one reason to reject a listing.' });
+  if (reasons.length > 20) errors.push({ path: [...path, 'reasons'], message: 'At most 20 reasons.' });
+  reasons.forEach((r, i) => {
+    if (!reasonCodePattern.test(r.code)) errors.push({ path: [...path, 'reasons', String(i), 'code'], message: 'A reason code is UPPER_SNAKE_CASE, 2–64 characters.' });
+    if (!r.message.trim() || r.message.length > 1000) errors.push({ path: [...path, 'reasons', String(i), 'message'], message: 'A reason message is 1–1000 characters.' });
+  });
+  if (item.note && item.note.length > 2000) errors.push({ path: [...path, 'note'], message: 'A note is at most 2000 characters.' });
+  return errors;
+}
+
+/**
+ * Administrators' decisions on listings (APPROVE / REJECT from PENDING_REVIEW, SUSPEND from ACTIVE).
+ * Each item applies only if the listing still has the expected version: of concurrent decisions on
+ * one listing exactly one wins and the others get CONFLICT. One load, one set-based write.
+ */
+export async function reviewListings(ctx: Context, items: readonly ReviewItem[], opts: { policy: ErrorPolicy; dryRun: boolean; itemPath: (i: number) => string[] }): Promise<ItemResult[]> {
+  assertWithinLimit(items.length);
+  if (!ctx.viewer || ctx.viewer.role !== 'ADMIN') throw new ForbiddenError('Only platform administrators review listings.');
+  const actor = ctx.viewer.apiKeyId;
+  const now = await ctx.now();
+  return inListingTransaction(ctx, opts.dryRun, async (tx) => {
+    const listings = await tx.listing.findMany({ where: { id: { in: [...new Set(items.map((i) => i.listingId))] } }, select: { id: true, shopId: true, status: true, version: true } });
+    const byId = new Map(listings.map((l) => [l.id, l]));
+    const seen = new Set<number>();
+    const plan: Planned[] = items.map((item, index) => {
+      const base = { index, listingId: item.listingId, transition: null, issues: [] };
+      const fieldErrors = validateReviewItem(item, opts.itemPath(index));
+      if (fieldErrors.length) return { ...base, error: new ValidationError(fieldErrors) };
+      if (seen.has(item.listingId)) return { ...base, error: duplicateError(opts.itemPath(index)) };
+      seen.add(item.listingId);
+      const listing = byId.get(item.listingId);
+      if (!listing) return { ...base, error: new NotFoundError('Listing') };
+      if (item.expectedVersion != null && item.expectedVersion !== listing.version) {
+        return { ...base, error: new ConflictError(`The listing is at version ${listing.version}, not ${item.expectedVersion}; re-read it.`) };
+      }
+      const rule = reviewTransitions[item.decision];
+      if (listing.status !== rule.from) {
+        return { ...base, error: new InvalidStateError('INVALID_STATE', `${item.decision} needs a ${rule.from} listing; this one is ${listing.status}.`) };
+      }
+      const reasons = (item.reasons ?? []).map((r) => ({ code: r.code, message: r.message.trim() }));
+      const transition: Transition = {
+        listingId: listing.id,
+        shopId: listing.shopId,
+        from: listing.status,
+        to: rule.to,
+        expectedVersion: listing.version,
+        submittedAt: null,
+        decision: rule.recorded,
+        automatic: false,
+        reasons,
+        note: item.note?.trim() || null,
+      };
+      return { ...base, transition, issues: reasons, error: null };
+    });
+    return applyPlan(tx, plan, opts.policy, opts.dryRun, now, actor);
+  });
+}
+
+/** A single-item call reports its item's error as the mutation's typed error. */
+export function singleResult(results: ItemResult[]): ItemResult {
+  const only = results[0]!;
+  if (only.error) throw only.error;
+  return only;
+}
