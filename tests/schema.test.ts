@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { printSchema, isObjectType, isInterfaceType, isInputObjectType, isEnumType, isUnionType, isScalarType } from 'graphql';
 import { describe, expect, it } from 'vitest';
@@ -43,5 +44,15 @@ describe('the printed schema', () => {
         for (const m of members.filter((m) => !m.name.endsWith('Success'))) expect(m.getInterfaces().map((i) => i.name)).toContain('Error');
       }
     }
+  });
+
+  it('wraps every mutation resolver in the audit wrapper', () => {
+    const modules = fileURLToPath(new URL('../packages/schema/src/modules', import.meta.url));
+    const sources = readdirSync(modules, { recursive: true, withFileTypes: true })
+      .filter((f) => f.isFile() && f.name.endsWith('.ts'))
+      .map((f) => readFileSync(path.join(f.parentPath, f.name), 'utf8'))
+      .join('\n');
+    const unaudited = Object.keys(schema.getMutationType()!.getFields()).filter((name) => !sources.includes(`audited('${name}'`));
+    expect(unaudited).toEqual([]);
   });
 });
