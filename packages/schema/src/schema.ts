@@ -42,6 +42,19 @@ import './modules/health/shop-health-refresh.mutation.ts';
 import './modules/health/health-report-issue.mutation.ts';
 import './modules/quiz/quiz.node.ts';
 import './modules/quiz/quiz-attempt-submit.mutation.ts';
+// revenue
+import './modules/revenue/fee-category.node.ts';
+import './modules/revenue/order.node.ts';
+import './modules/revenue/order-import.mutation.ts';
+import './modules/revenue/tier.node.ts';
+import './modules/revenue/tier-recalculate.mutation.ts';
+import './modules/revenue/profit.node.ts';
+// events
+import './modules/events/seller-event.node.ts';
+import './modules/events/event-create.mutation.ts';
+import './modules/events/event-register.mutation.ts';
+import './modules/events/event-registration-cancel.mutation.ts';
+import './modules/events/event-attendance-mark.mutation.ts';
 
 export const schema: GraphQLSchema = describeGeneratedParts(builder.toSchema());
 
