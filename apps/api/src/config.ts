@@ -10,8 +10,16 @@ export interface ApiConfig {
   logLevel: string;
   /** Serve GraphiQL at /graphql. @default true outside production */
   graphiql: boolean;
-  /** Compile operations with graphql-jit. @default true */
+  /**
+   * Compile operations with graphql-jit. Off by default: graphql-jit builds a new `info.path`
+   * object for every resolver call, and the Pothos Prisma plugin finds the rows a parent query
+   * preloaded by path identity, so under graphql-jit every field with a `select` (e.g.
+   * `Listing.price`) below a connection refetches its rows (3 statements instead of 2 for the
+   * partner read, about half the throughput; docs/benchmarks.md). @default false
+   */
   jit: boolean;
+  /** How long an authenticated API key is reused in this process without a database lookup, in ms (0: every request looks it up). Mutations in this process clear it at once; other instances see a revoke within this time. @default 5000 (0 when NODE_ENV=test) */
+  apiKeyCacheTtlMs: number;
   /** Seed the embedded database with demo data on first start. @default true for the embedded database */
   seedOnStart: boolean;
   /** Largest request body, in bytes. @default 1048576 */
@@ -41,7 +49,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     environment,
     logLevel: env.LOG_LEVEL ?? (environment === 'test' ? 'silent' : 'info'),
     graphiql: flag(env.GRAPHIQL, environment !== 'production'),
-    jit: flag(env.GRAPHQL_JIT, true),
+    jit: flag(env.GRAPHQL_JIT, false),
+    apiKeyCacheTtlMs: Number(env.API_KEY_CACHE_TTL_MS ?? (environment === 'test' ? 0 : 5_000)),
     seedOnStart: flag(env.SEED_ON_START, !env.DATABASE_URL),
     maxBodyBytes: Number(env.MAX_BODY_BYTES ?? 1_048_576),
     limits: {

@@ -5,10 +5,11 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { Database } from '@shopwarden/db';
 import { DEMO_KEYS } from '@shopwarden/db/seed';
-import { authenticateApiKey, createContext, schema, type Context } from '@shopwarden/schema';
+import { createContext, schema, type Context } from '@shopwarden/schema';
 import { GraphQLError } from 'graphql';
 import { createYoga, useReadinessCheck, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import type { Logger } from 'pino';
+import { ApiKeyCache, useApiKeyCacheInvalidation } from './api-key-cache.ts';
 import type { ApiConfig } from './config.ts';
 import { useQueryCost } from './cost.ts';
 import { useIdempotency } from './idempotency.ts';
@@ -89,6 +90,7 @@ export function createApp(options: AppOptions) {
   const metrics = createMetrics();
   const production = config.environment === 'production';
   const rateLimiter = options.rateLimiter ?? new MemoryRateLimiter(config.rateLimit.capacity, config.rateLimit.restoreRate);
+  const apiKeys = new ApiKeyCache(config.apiKeyCacheTtlMs);
 
   const yoga = createYoga<{ req?: unknown }, Context>({
     schema,
@@ -117,7 +119,7 @@ export function createApp(options: AppOptions) {
     },
     context: async ({ request }: YogaInitialContext): Promise<Context> => {
       const requestId = requestIdOf(request);
-      const auth = await authenticateApiKey(db.prisma, request.headers.get('authorization'));
+      const auth = await apiKeys.authenticate(db.prisma, request.headers.get('authorization'));
       if (!auth.viewer && auth.reason !== 'MISSING') {
         throw new GraphQLError(
           auth.reason === 'EXPIRED' ? 'This API key has expired.' : auth.reason === 'REVOKED' ? 'This API key has been revoked.' : 'This API key is not valid.',
@@ -139,6 +141,7 @@ export function createApp(options: AppOptions) {
       }),
       useQueryCost({ maxCost: config.limits.maxCost, limiter: rateLimiter, maxConcurrentPerKey: config.rateLimit.maxConcurrentPerKey }),
       useIdempotency(),
+      useApiKeyCacheInvalidation(apiKeys),
       ...(config.jit ? [useGraphQlJit()] : []),
       useReadinessCheck({
         endpoint: '/ready',
@@ -154,5 +157,5 @@ export function createApp(options: AppOptions) {
       }),
     ],
   });
-  return { yoga, metrics, rateLimiter };
+  return { yoga, metrics, rateLimiter, apiKeys };
 }

@@ -1,0 +1,69 @@
+import type { PrismaClient } from '@shopwarden/db';
+import { authenticateApiKey, type AuthenticationResult } from '@shopwarden/schema';
+import { getOperationAST } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+
+/**
+ * Authenticated API keys, kept in this process for a few seconds so a busy key costs one lookup
+ * per TTL instead of one per request (docs/performance.md).
+ *
+ * - Only valid keys are kept, and only when the key stays valid for the whole TTL: a key that
+ *   expires sooner is looked up on every request.
+ * - Any mutation executed by this process clears the cache when it finishes (so `apiKeyRevoke`,
+ *   `shopAccessRevoke` and friends take effect at once here), and a lookup that started before a
+ *   clear is never stored (a generation counter), so a revoke racing a read cannot be undone.
+ * - Another instance, or a change written to the database directly, is seen within the TTL.
+ *   Set API_KEY_CACHE_TTL_MS=0 to look every key up on every request.
+ */
+export class ApiKeyCache {
+  private readonly entries = new Map<string, { result: AuthenticationResult; until: number }>();
+  private generation = 0;
+
+  constructor(
+    readonly ttlMs: number,
+    private readonly maxEntries = 10_000,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  async authenticate(prisma: PrismaClient, authorization: string | null): Promise<AuthenticationResult> {
+    if (this.ttlMs <= 0 || !authorization) return authenticateApiKey(prisma, authorization);
+    const now = this.clock();
+    const hit = this.entries.get(authorization);
+    if (hit && hit.until > now) return hit.result;
+    if (hit) this.entries.delete(authorization);
+    const generation = this.generation;
+    // Valid until the end of the TTL window? Then it may be kept; otherwise ask again about now.
+    const later = await authenticateApiKey(prisma, authorization, new Date(now + this.ttlMs));
+    if (!later.viewer) return later.reason === 'EXPIRED' ? authenticateApiKey(prisma, authorization, new Date(now)) : later;
+    if (generation === this.generation) {
+      if (this.entries.size >= this.maxEntries) this.entries.clear();
+      this.entries.set(authorization, { result: later, until: now + this.ttlMs });
+    }
+    return later;
+  }
+
+  /** Forgets every key; lookups already under way are not stored. */
+  clear() {
+    this.generation++;
+    this.entries.clear();
+  }
+
+  get size() {
+    return this.entries.size;
+  }
+}
+
+/** Clears the key cache after every mutation this process executes. */
+export function useApiKeyCacheInvalidation(cache: ApiKeyCache): Plugin {
+  return {
+    onExecute({ args }) {
+      if (getOperationAST(args.document, args.operationName)?.operation !== 'mutation') return undefined;
+      cache.clear();
+      return {
+        onExecuteDone() {
+          cache.clear();
+        },
+      };
+    },
+  };
+}

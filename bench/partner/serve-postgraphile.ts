@@ -1,0 +1,38 @@
+/**
+ * PostGraphile 5 (amber preset, production settings: no GraphiQL, no watch, no explain) over the
+ * same tables; started by partner-read.bench.ts. PostGraphile 5 needs `Promise.withResolvers`
+ * (Node 22): polyfilled here, for this process only, before PostGraphile is imported.
+ */
+import './child.ts';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ready } from './child.ts';
+
+type WithResolvers = <T>() => { promise: Promise<T>; resolve: (value: T | PromiseLike<T>) => void; reject: (reason?: unknown) => void };
+const P = Promise as unknown as { withResolvers?: WithResolvers };
+P.withResolvers ??= <T>() => {
+  let resolve!: (value: T | PromiseLike<T>) => void;
+  let reject!: (reason?: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+};
+
+const { postgraphile } = await import('postgraphile');
+const { PostGraphileAmberPreset } = await import('postgraphile/presets/amber');
+const { makePgService } = await import('postgraphile/adaptors/pg');
+const { grafserv } = await import('postgraphile/grafserv/node');
+
+const pgl = postgraphile({
+  extends: [PostGraphileAmberPreset],
+  pgServices: [makePgService({ connectionString: process.env.BENCH_URL!, schemas: ['public'], poolConfig: { max: Number(process.env.BENCH_POOL ?? 10) } })],
+  grafserv: { graphiql: false, watch: false },
+  grafast: { explain: false },
+});
+const serv = pgl.createServ(grafserv);
+const server = createServer();
+server.keepAliveTimeout = 60_000;
+serv.addTo(server);
+server.listen(0, '127.0.0.1', () => ready((server.address() as AddressInfo).port));
