@@ -1,7 +1,8 @@
-import { parse } from 'graphql';
+import { parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { schema } from '@shopwarden/schema';
 import { calculateQueryCost } from './cost.ts';
+import { exampleOperations } from './graphiql-examples.ts';
 
 const cost = (query: string, variables?: Record<string, unknown>) => calculateQueryCost(schema, parse(query), variables);
 
@@ -27,5 +28,16 @@ describe('query cost', () => {
   it('reports pages over 100', () => {
     expect(cost('{ shops(first: 101) { edges { node { name } } } }').oversizedPages).toEqual([{ field: 'Query.shops', value: 101 }]);
     expect(cost('{ shops(first: 100) { edges { node { name } } } }').oversizedPages).toEqual([]);
+  });
+});
+
+describe('the GraphiQL tour', () => {
+  it('is valid against the schema and every operation fits the cost limit', () => {
+    const document = parse(exampleOperations);
+    expect(validate(schema, document).map((e) => e.message)).toEqual([]);
+    for (const def of document.definitions) {
+      if (def.kind !== 'OperationDefinition') continue;
+      expect(calculateQueryCost(schema, document, {}, def.name!.value).cost, def.name!.value).toBeLessThanOrEqual(1000);
+    }
   });
 });

@@ -67,4 +67,40 @@ mutation PreviewAutoAssignment {
     ... on Error { code message }
   }
 }
+
+# Listings: the administrator's review queue, oldest submission first.
+query ReviewQueue {
+  listingReviewQueue(first: 10) {
+    edges { node { id title status submittedAt price { amount currencyCode } category { name } shop { name } latestReview { decision reasons { code message } } } }
+  }
+}
+
+# Account health: the weekly report of a shop (use a shop id from ShopsWithoutPrimaryCategory).
+query WeeklyHealthReport($shopId: ID!) {
+  shop(id: $shopId) {
+    name healthStatus pointsBalance
+    healthReport {
+      weekStart weekEnd issued pointsAtStart pointsAtEnd pointsChange healthAtEnd
+      byPolicy { code title count points }
+      bySource { source count points }
+      educationLinks { code url }
+      quizzes { quizId title }
+    }
+  }
+}
+
+# Revenue tiers: where a shop stands and what the next tier needs.
+query TierStanding($shopId: ID!) {
+  shop(id: $shopId) {
+    name fulfilmentMode
+    tier { code name }
+    metrics { lastMonthSales { amount currencyCode } trailingRevenue { amount currencyCode } }
+    distanceToNextTier { tier { name } lastMonthSalesNeeded { amount } trailingRevenueNeeded { amount } }
+  }
+}
+
+# Seller events with their seats.
+query UpcomingEvents {
+  events(first: 5) { edges { node { id title city startsAt capacity seatsLeft waitlistCount } } }
+}
 `;
