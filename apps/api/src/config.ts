@@ -18,6 +18,11 @@ export interface ApiConfig {
    * partner read, about half the throughput; docs/benchmarks.md). @default false
    */
   jit: boolean;
+  /**
+   * Answer query operations the compiler understands with one SQL statement that builds the JSON in
+   * PostgreSQL (docs/performance.md); the rest run through the resolvers. @default true
+   */
+  compiledReads: boolean;
   /** How long an authenticated API key is reused in this process without a database lookup, in ms (0: every request looks it up). Mutations in this process clear it at once; other instances see a revoke within this time. @default 5000 (0 when NODE_ENV=test) */
   apiKeyCacheTtlMs: number;
   /** Seed the embedded database with demo data on first start. @default true for the embedded database */
@@ -50,6 +55,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     logLevel: env.LOG_LEVEL ?? (environment === 'test' ? 'silent' : 'info'),
     graphiql: flag(env.GRAPHIQL, environment !== 'production'),
     jit: flag(env.GRAPHQL_JIT, false),
+    compiledReads: flag(env.COMPILED_READS, true),
     apiKeyCacheTtlMs: Number(env.API_KEY_CACHE_TTL_MS ?? (environment === 'test' ? 0 : 5_000)),
     seedOnStart: flag(env.SEED_ON_START, !env.DATABASE_URL),
     maxBodyBytes: Number(env.MAX_BODY_BYTES ?? 1_048_576),

@@ -11,6 +11,7 @@ import { createYoga, useReadinessCheck, type Plugin, type YogaInitialContext } f
 import type { Logger } from 'pino';
 import { ApiKeyCache, useApiKeyCacheInvalidation } from './api-key-cache.ts';
 import type { ApiConfig } from './config.ts';
+import { useCompiledReads } from './compiled-reads.ts';
 import { useQueryCost } from './cost.ts';
 import { useIdempotency } from './idempotency.ts';
 import { maskError } from './errors.ts';
@@ -143,6 +144,7 @@ export function createApp(options: AppOptions) {
       useIdempotency(),
       useApiKeyCacheInvalidation(apiKeys),
       ...(config.jit ? [useGraphQlJit()] : []),
+      ...(config.compiledReads ? [useCompiledReads({ db, metrics })] : []),
       useReadinessCheck({
         endpoint: '/ready',
         check: async () => {

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from './generated/prisma/client.ts';
@@ -14,8 +15,22 @@ export interface RecordedQuery {
   durationMs: number;
 }
 
+/** One statement sent outside Prisma (compiled reads): its text, parameters and, for PostgreSQL, a prepared-statement name. */
+export interface RawQuery {
+  text: string;
+  values: unknown[];
+  /** Reuse a named prepared statement on each pooled connection (PostgreSQL; ignored by PGlite). */
+  name?: string;
+}
+
 export interface Database {
   prisma: PrismaClient;
+  /**
+   * Runs one read-only statement outside Prisma, through the same pool (PostgreSQL) or the same
+   * in-process database (PGlite, which queues it behind any open transaction), and returns the
+   * first column of every row (the statement casts it to text). Listeners of `onQuery` see it like any Prisma statement.
+   */
+  queryText(query: RawQuery): Promise<string[]>;
   adapterFactory: SqlMigrationAwareDriverAdapterFactory;
   /** The adapter the schema engine migrates through: one connection, so its advisory lock and DDL share a session. */
   migrationAdapterFactory: SqlMigrationAwareDriverAdapterFactory;
@@ -32,22 +47,37 @@ export async function createDatabase(target: DatabaseTarget = resolveDatabaseTar
   let adapterFactory: SqlMigrationAwareDriverAdapterFactory;
   let migrationAdapterFactory: SqlMigrationAwareDriverAdapterFactory;
   let closeDriver: () => Promise<void>;
+  let runText: (query: RawQuery) => Promise<string[]>;
   if (target.kind === 'postgres') {
     migrationAdapterFactory = new PrismaPg({ connectionString: target.url, max: 1, connectionTimeoutMillis: 10_000 });
-    adapterFactory = new PrismaPg({
+    // One pool for Prisma and the compiled reads, so the connection limit and timeouts hold for both.
+    const pool = new pg.Pool({
       connectionString: target.url,
       max: target.poolSize,
       connectionTimeoutMillis: target.connectionTimeoutMs,
       statement_timeout: target.statementTimeoutMs,
       idleTimeoutMillis: 30_000,
     });
-    closeDriver = async () => {};
+    // An idle connection that the server drops must not crash the process; the next checkout reconnects.
+    pool.on('error', () => undefined);
+    adapterFactory = new PrismaPg(pool);
+    runText = async ({ text, values, name }) => {
+      const result = await pool.query<unknown[]>({ text, values, name, rowMode: 'array' });
+      return result.rows.map((row) => row[0] as string);
+    };
+    closeDriver = async () => {
+      await pool.end();
+    };
   } else {
     if (!target.dataDir.startsWith('memory://')) mkdirSync(target.dataDir, { recursive: true });
     const pglite = new PGlite(target.dataDir);
     await pglite.waitReady;
     adapterFactory = new PrismaPGlite(pglite);
     migrationAdapterFactory = adapterFactory;
+    runText = async ({ text, values }) => {
+      const result = await pglite.query<unknown[]>(text, values, { rowMode: 'array' });
+      return result.rows.map((row) => row[0] as string);
+    };
     closeDriver = async () => {
       if (!pglite.closed) await pglite.close();
     };
@@ -65,6 +95,15 @@ export async function createDatabase(target: DatabaseTarget = resolveDatabaseTar
 
   return {
     prisma,
+    async queryText(query) {
+      const started = performance.now();
+      const rows = await runText(query);
+      if (listeners.size) {
+        const durationMs = performance.now() - started;
+        for (const l of listeners) l({ query: query.text, durationMs });
+      }
+      return rows;
+    },
     adapterFactory,
     migrationAdapterFactory,
     target,

@@ -1,5 +1,7 @@
 import { builder } from '../../builder.ts';
 import { minorToDecimal } from '../../lib/scalars.ts';
+import { compiledJson } from '../../lib/compiled/annotations.ts';
+import { jsonDecimalFromMinor, jsonPlain } from '../../lib/compiled/json-sql.ts';
 
 /** What resolvers return for a Money field: integer minor units (cents) and the ISO currency. */
 export interface MoneyShape {
@@ -11,9 +13,18 @@ export interface MoneyShape {
 export const MoneyRef = builder.objectRef<MoneyShape>('Money').implement({
   description: 'An amount of money. Amounts are exact: never use floating point for them.',
   fields: (t) => ({
-    amount: t.string({ description: 'The amount as a decimal string with two decimals, e.g. "1234.50".', resolve: (m) => minorToDecimal(m.minor) }),
-    currencyCode: t.field({ type: 'CurrencyCode', description: 'ISO 4217 currency code.', resolve: (m) => m.currency }),
-    minorUnits: t.string({ description: 'The amount in minor units (cents) as an integer string, e.g. "123450" (a string because sums can exceed 32 bits).', resolve: (m) => m.minor.toString() }),
+    // Compiled reads: a Money built in SQL carries `minor` and `currency` expressions (see compiledObject).
+    amount: t.string({
+      description: 'The amount as a decimal string with two decimals, e.g. "1234.50".',
+      extensions: compiledJson((m) => jsonDecimalFromMinor(m.values.minor!)),
+      resolve: (m) => minorToDecimal(m.minor),
+    }),
+    currencyCode: t.field({ type: 'CurrencyCode', description: 'ISO 4217 currency code.', extensions: compiledJson((m) => jsonPlain(m.values.currency!, false)), resolve: (m) => m.currency }),
+    minorUnits: t.string({
+      description: 'The amount in minor units (cents) as an integer string, e.g. "123450" (a string because sums can exceed 32 bits).',
+      extensions: compiledJson((m) => jsonPlain(m.values.minor!, false)),
+      resolve: (m) => m.minor.toString(),
+    }),
   }),
 });
 

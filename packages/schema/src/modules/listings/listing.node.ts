@@ -3,6 +3,7 @@ import { builder } from '../../builder.ts';
 import type { Context, Viewer } from '../../context.ts';
 import { loaderFor } from '../../lib/loaders.ts';
 import { registerNodeReach } from '../../lib/node-reach.ts';
+import { compiledObject, compiledRoot } from '../../lib/compiled/annotations.ts';
 import { MoneyRef } from '../core/money.ts';
 import { apiKeyWhere } from '../auth/api-key.node.ts';
 import { CategoryNode } from '../shops/category.node.ts';
@@ -94,7 +95,13 @@ export const ListingNode = builder.prismaNode('Listing', {
     title: t.exposeString('title', { description: 'Title, 1–200 characters.' }),
     description: t.exposeString('description', { description: 'Free-text description (may be empty).' }),
     category: t.relation('category', { description: 'The category it is listed in.' }),
-    price: t.field({ type: MoneyRef, description: 'The price.', select: { priceAmount: true, currency: true }, resolve: (l) => ({ minor: l.priceAmount, currency: l.currency }) }),
+    price: t.field({
+      type: MoneyRef,
+      description: 'The price.',
+      select: { priceAmount: true, currency: true },
+      extensions: compiledObject((l) => ({ minor: l.col('priceAmount'), currency: l.col('currency') })),
+      resolve: (l) => ({ minor: l.priceAmount, currency: l.currency }),
+    }),
     sites: t.exposeStringList('sites', { description: 'ISO country codes of the shop\'s sites it is offered on.' }),
     status: t.expose('status', { type: ListingStatusEnum, description: 'Where it is in review.' }),
     version: t.exposeInt('version', { description: 'Bumped by every edit and decision: pass it as `expectedVersion` so a stale decision fails with CONFLICT instead of overwriting.' }),
@@ -189,6 +196,24 @@ export function listingTenantWhere(viewer: Viewer | null): Prisma.ListingWhereIn
   return shopOwnedWhere(viewer);
 }
 
+/** What `listing(id)` reads (shared by the resolver and the compiled read). */
+function listingQuery(args: { id: { id: string } }, ctx: Context) {
+  return { where: { AND: [listingTenantWhere(ctx.viewer), { id: Number.parseInt(args.id.id, 10) || 0 }] } };
+}
+
+/** What `listings` reads: the caller's listings, filtered and sorted. */
+function listingsQuery(args: { filter?: ListingFilter | null; sort?: ListingSort | null }, ctx: Context) {
+  return { where: { AND: [listingTenantWhere(ctx.viewer), sortWhere(args.sort), listingFilterWhere(args.filter)] }, orderBy: listingOrderBy(args.sort) };
+}
+
+/** What `listingReviewQueue` reads: PENDING_REVIEW listings, the longest waiting first. */
+function reviewQueueQuery(args: { filter?: ListingFilter | null }, ctx: Context) {
+  return {
+    where: { AND: [listingTenantWhere(ctx.viewer), { status: 'PENDING_REVIEW' as const }, listingFilterWhere(args.filter)] },
+    orderBy: [{ submittedAt: 'asc' as const }, { id: 'asc' as const }],
+  };
+}
+
 builder.queryFields((t) => ({
   listing: t.prismaField({
     type: 'Listing',
@@ -196,7 +221,8 @@ builder.queryFields((t) => ({
     description: 'A listing by global ID; null when it does not exist or is outside your reach.',
     authScopes: { scope: 'listings:read' },
     args: { id: t.arg.globalID({ for: ListingNode, required: true, description: 'The listing\'s global ID.' }) },
-    resolve: (query, _root, args, ctx) => ctx.prisma.listing.findFirst({ ...query, where: { AND: [listingTenantWhere(ctx.viewer), { id: Number.parseInt(args.id.id, 10) || 0 }] } }),
+    extensions: compiledRoot({ model: 'Listing', kind: 'first', query: listingQuery }),
+    resolve: (query, _root, args, ctx) => ctx.prisma.listing.findFirst({ ...query, ...listingQuery(args, ctx) }),
   }),
   listings: t.prismaConnection({
     type: 'Listing',
@@ -209,12 +235,8 @@ builder.queryFields((t) => ({
       filter: t.arg({ type: ListingFilterInput, required: false, description: 'Narrow the list.' }),
       sort: t.arg({ type: ListingSortEnum, required: false, description: 'The order (default ID).' }),
     },
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.listing.findMany({
-        ...query,
-        where: { AND: [listingTenantWhere(ctx.viewer), sortWhere(args.sort), listingFilterWhere(args.filter)] },
-        orderBy: listingOrderBy(args.sort),
-      }),
+    extensions: compiledRoot({ model: 'Listing', kind: 'connection', query: listingsQuery, defaultSize: 20, maxSize: 100 }),
+    resolve: (query, _root, args, ctx) => ctx.prisma.listing.findMany({ ...query, ...listingsQuery(args, ctx) }),
   }),
   listingReviewQueue: t.prismaConnection({
     type: 'Listing',
@@ -224,12 +246,8 @@ builder.queryFields((t) => ({
     description: 'The administrators\' review queue: PENDING_REVIEW listings, the longest waiting (earliest submitted) first.',
     authScopes: { admin: true },
     args: { filter: t.arg({ type: ListingFilterInput, required: false, description: 'Narrow the queue (its status is always PENDING_REVIEW).' }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.listing.findMany({
-        ...query,
-        where: { AND: [listingTenantWhere(ctx.viewer), { status: 'PENDING_REVIEW' }, listingFilterWhere(args.filter)] },
-        orderBy: [{ submittedAt: 'asc' }, { id: 'asc' }],
-      }),
+    extensions: compiledRoot({ model: 'Listing', kind: 'connection', query: reviewQueueQuery, defaultSize: 20, maxSize: 100 }),
+    resolve: (query, _root, args, ctx) => ctx.prisma.listing.findMany({ ...query, ...reviewQueueQuery(args, ctx) }),
   }),
 }));
 

@@ -7,6 +7,7 @@ import { evaluateEligibility, isPrimaryCategoryPolicyInForce } from './category-
 import { CategoryNode, categoryIndex } from './category.node.ts';
 import { shopWhere } from './shop.policy.ts';
 import { registerNodeReach } from '../../lib/node-reach.ts';
+import { compiledRoot } from '../../lib/compiled/annotations.ts';
 
 export const BusinessModelEnum = builder.enumType('BusinessModel', {
   description: 'How purchases happen for a shop.',
@@ -176,7 +177,7 @@ export const ShopNode = builder.prismaNode('Shop', {
   }),
 });
 
-export function shopFilterWhere(filter: typeof ShopFilterInput.$inferInput | null | undefined): Prisma.ShopWhereInput {
+export function shopFilterWhere(filter: ShopFilter | null | undefined): Prisma.ShopWhereInput {
   if (!filter) return {};
   return {
     ...(filter.status ? { status: filter.status } : {}),
@@ -189,6 +190,18 @@ export function shopFilterWhere(filter: typeof ShopFilterInput.$inferInput | nul
   };
 }
 
+type ShopFilter = typeof ShopFilterInput.$inferInput;
+
+/** What `shop(id)` reads: the shop, within the caller's reach (shared by the resolver and the compiled read). */
+function shopQuery(args: { id: { id: string } }, ctx: Context) {
+  return { where: { AND: [shopWhere(ctx.viewer), { id: Number.parseInt(args.id.id, 10) || 0 }] } };
+}
+
+/** What `shops` reads: the caller's shops, narrowed by the filter, by id. */
+function shopsQuery(args: { filter?: ShopFilter | null }, ctx: Context) {
+  return { where: { AND: [shopWhere(ctx.viewer), shopFilterWhere(args.filter)] }, orderBy: { id: 'asc' as const } };
+}
+
 builder.queryFields((t) => ({
   shop: t.prismaField({
     type: 'Shop',
@@ -196,8 +209,8 @@ builder.queryFields((t) => ({
     description: 'A shop by global ID; null when it does not exist or is outside your reach.',
     authScopes: { scope: 'shops:read' },
     args: { id: t.arg.globalID({ for: ShopNode, required: true, description: 'The shop\'s global ID.' }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.shop.findFirst({ ...query, where: { AND: [shopWhere(ctx.viewer), { id: Number.parseInt(args.id.id, 10) || 0 }] } }),
+    extensions: compiledRoot({ model: 'Shop', kind: 'first', query: shopQuery }),
+    resolve: (query, _root, args, ctx) => ctx.prisma.shop.findFirst({ ...query, ...shopQuery(args, ctx) }),
   }),
   shops: t.prismaConnection({
     type: 'Shop',
@@ -207,8 +220,8 @@ builder.queryFields((t) => ({
     description: 'The shops you can reach, by id: every shop for administrators, your own for sellers, the granting shops for agencies and partners.',
     authScopes: { scope: 'shops:read' },
     args: { filter: t.arg({ type: ShopFilterInput, required: false, description: 'Narrow the list.' }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.shop.findMany({ ...query, where: { AND: [shopWhere(ctx.viewer), shopFilterWhere(args.filter)] }, orderBy: { id: 'asc' } }),
+    extensions: compiledRoot({ model: 'Shop', kind: 'connection', query: shopsQuery, defaultSize: 20, maxSize: 100 }),
+    resolve: (query, _root, args, ctx) => ctx.prisma.shop.findMany({ ...query, ...shopsQuery(args, ctx) }),
   }),
 }));
 

@@ -1,0 +1,55 @@
+/**
+ * How a field declares its compiled-SQL form, next to its resolver (as GraphQL field extensions).
+ * Fields exposed from columns, Relay IDs, relations and related connections need nothing: the
+ * compiler reads them from the Pothos and Prisma metadata. Root fields and computed fields say
+ * here what they read; a field that declares nothing makes its operation run through resolvers.
+ */
+import type { Context } from '../../context.ts';
+
+/** The parent of a compiled field: a table row, or the SQL values a simple object was built from. */
+export interface SqlParent {
+  /** `alias."column"` of the parent row (Prisma-backed types). */
+  col(field: string): string;
+  /** SQL expressions a simple object was built from (see `compiledObject`). */
+  values: Readonly<Record<string, string>>;
+}
+
+/** What a root field reads: the Prisma arguments its resolver passes to `findMany`/`findFirst`. */
+export interface RootQuery {
+  where?: unknown;
+  orderBy?: unknown;
+}
+
+export interface CompiledRootSpec<Args> {
+  /** The Prisma model the field returns rows of. */
+  model: string;
+  /** `connection` (prismaConnection with `cursor: 'id'`) or `first` (prismaField with findFirst). */
+  kind: 'connection' | 'first';
+  /** The same arguments the resolver gives Prisma; tenant filters included. */
+  query: (args: Args, ctx: Context) => RootQuery | Promise<RootQuery>;
+  /** Connection page sizes (must equal the field's `defaultSize`/`maxSize`). */
+  defaultSize?: number;
+  maxSize?: number;
+}
+
+export type CompiledFieldSpec =
+  | { kind: 'json'; sql: (parent: SqlParent) => string }
+  | { kind: 'object'; sql: (parent: SqlParent) => Record<string, string> };
+
+export const COMPILED_ROOT = 'shopwardenCompiledRoot';
+export const COMPILED_FIELD = 'shopwardenCompiledField';
+
+/** Field extensions for a root field the compiler may answer in SQL. */
+export function compiledRoot<Args>(spec: CompiledRootSpec<Args>): Record<string, unknown> {
+  return { [COMPILED_ROOT]: spec };
+}
+
+/** Field extensions for a computed field whose JSON value is one SQL expression over its parent. */
+export function compiledJson(sql: (parent: SqlParent) => string): Record<string, unknown> {
+  return { [COMPILED_FIELD]: { kind: 'json', sql } satisfies CompiledFieldSpec };
+}
+
+/** Field extensions for a field returning a simple object: the SQL values its own fields compile from. */
+export function compiledObject(sql: (parent: SqlParent) => Record<string, string>): Record<string, unknown> {
+  return { [COMPILED_FIELD]: { kind: 'object', sql } satisfies CompiledFieldSpec };
+}

@@ -1,0 +1,492 @@
+/**
+ * Compiled reads: a query operation whose every field the compiler understands is answered by ONE
+ * SQL statement that builds the whole `data` object as JSON text inside PostgreSQL. The compiler
+ * works from the same definitions the resolvers use — columns exposed by Pothos, Relay IDs, Prisma
+ * relations and the `query` options of related connections (read through the Prisma plugin's own
+ * planner), root fields' declared Prisma arguments (tenant filters included), and the fields'
+ * `authScopes` — so both paths answer the same data. Anything it does not know (a computed field
+ * without a SQL form, a denied scope, an argument it cannot translate) makes it return a reason,
+ * and the operation runs through the resolvers as before. tests/compiled-reads.test.ts checks the
+ * two paths return the same JSON.
+ */
+import { getMappedArgumentValues } from '@pothos/core';
+import { parsePrismaCursor } from '@pothos/plugin-prisma';
+import {
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
+  Kind,
+  getDirectiveValues,
+  getNamedType,
+  getNullableType,
+  getVariableValues,
+  isAbstractType,
+  isEnumType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isScalarType,
+  typeFromAST,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLField,
+  type GraphQLObjectType,
+  type GraphQLOutputType,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import type { Context } from '../../context.ts';
+import { COMPILED_FIELD, COMPILED_ROOT, type CompiledFieldSpec, type CompiledRootSpec, type SqlParent } from './annotations.ts';
+import { base64Of, concat, jsonDateTime, jsonGlobalId, jsonIdCursor, jsonLiteral, jsonObject, jsonPlain, jsonString, jsonStringArray } from './json-sql.ts';
+import { NotCompilable, SqlParams, column, compileWhere, modelField, orderSql, pageQuery, relationJoin, table, type ModelField, type PageQuery } from './prisma-sql.ts';
+
+export interface CompiledRead {
+  /** One statement returning one row with one text column: the operation's `data` as JSON. */
+  text: string;
+  values: unknown[];
+  /** The Prisma models the statement reads (for response-cache tags). */
+  models: ReadonlySet<string>;
+}
+
+export interface CompileReadInput {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  operationName?: string | null;
+  variableValues?: Record<string, unknown> | null;
+  context: Context;
+}
+
+export type CompileReadResult = { ok: true; read: CompiledRead } | { ok: false; reason: string };
+
+type Parent = { kind: 'root' } | { kind: 'row'; model: string; alias: string } | { kind: 'values'; values: Record<string, string> };
+
+/** Compiles a query operation to one statement, or says why it cannot. */
+export async function compileRead(input: CompileReadInput): Promise<CompileReadResult> {
+  try {
+    const read = await new Compilation(input).run();
+    return { ok: true, read };
+  } catch (error) {
+    if (error instanceof NotCompilable) return { ok: false, reason: error.message };
+    throw error;
+  }
+}
+
+const nameOf = (node: FieldNode) => node.alias?.value ?? node.name.value;
+
+class Compilation {
+  private readonly params = new SqlParams();
+  private readonly models = new Set<string>();
+  private aliases = 0;
+  private readonly fragments: Record<string, FragmentDefinitionNode> = {};
+  private operation!: OperationDefinitionNode;
+  private variables: Record<string, unknown> = {};
+
+  constructor(private readonly input: CompileReadInput) {}
+
+  async run(): Promise<CompiledRead> {
+    const { document, operationName, schema } = this.input;
+    let operation: OperationDefinitionNode | undefined;
+    let operations = 0;
+    for (const def of document.definitions) {
+      if (def.kind === Kind.FRAGMENT_DEFINITION) this.fragments[def.name.value] = def;
+      else if (def.kind === Kind.OPERATION_DEFINITION) {
+        operations++;
+        if (operationName ? def.name?.value === operationName : true) operation ??= def;
+      }
+    }
+    if (!operation || (!operationName && operations > 1)) throw new NotCompilable('no single operation');
+    if (operation.operation !== 'query') throw new NotCompilable(`${operation.operation} operation`);
+    this.operation = operation;
+    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], this.input.variableValues ?? {}, { maxErrors: 1 });
+    if (coerced.errors) throw new NotCompilable('variables do not coerce');
+    this.variables = coerced.coerced;
+    const queryType = schema.getQueryType();
+    if (!queryType) throw new NotCompilable('no query type');
+    const body = await this.objectFields(queryType, this.collect(queryType, [operation.selectionSet]), { kind: 'root' });
+    return { text: `SELECT (${body})::text`, values: this.params.values, models: this.models };
+  }
+
+  private alias(): string {
+    return `t${++this.aliases}`;
+  }
+
+  // ---- field collection (graphql-js semantics: fragments, type conditions, @skip/@include) ----
+
+  private collect(type: GraphQLObjectType, selectionSets: readonly SelectionSetNode[]): Map<string, FieldNode[]> {
+    const fields = new Map<string, FieldNode[]>();
+    const visited = new Set<string>();
+    const walk = (set: SelectionSetNode) => {
+      for (const selection of set.selections) {
+        if (!this.included(selection)) continue;
+        if (selection.kind === Kind.FIELD) {
+          const key = nameOf(selection);
+          const list = fields.get(key);
+          if (list) list.push(selection);
+          else fields.set(key, [selection]);
+        } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+          if (this.matches(selection.typeCondition?.name.value, type)) walk(selection.selectionSet);
+        } else {
+          const name = selection.name.value;
+          if (visited.has(name)) continue;
+          visited.add(name);
+          const fragment = this.fragments[name];
+          if (fragment && this.matches(fragment.typeCondition.name.value, type)) walk(fragment.selectionSet);
+        }
+      }
+    };
+    for (const set of selectionSets) walk(set);
+    return fields;
+  }
+
+  private included(node: { directives?: readonly { name: { value: string } }[] }): boolean {
+    if (!node.directives?.length) return true;
+    for (const d of node.directives) {
+      if (d.name.value !== 'skip' && d.name.value !== 'include') throw new NotCompilable(`@${d.name.value}`);
+    }
+    const skip = getDirectiveValues(GraphQLSkipDirective, node as never, this.variables);
+    if (skip?.if === true) return false;
+    const include = getDirectiveValues(GraphQLIncludeDirective, node as never, this.variables);
+    return include?.if !== false;
+  }
+
+  private matches(condition: string | undefined, type: GraphQLObjectType): boolean {
+    if (!condition) return true;
+    const conditional = typeFromAST(this.input.schema, { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: condition } });
+    if (conditional === type) return true;
+    return !!conditional && isAbstractType(conditional) && this.input.schema.isSubType(conditional, type);
+  }
+
+  private subfields(type: GraphQLObjectType, nodes: readonly FieldNode[]): Map<string, FieldNode[]> {
+    return this.collect(type, nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : [])));
+  }
+
+  // ---- authorization (the same authScopes the scope-auth plugin checks) ----
+
+  private allowed(scopes: unknown): boolean {
+    if (scopes === undefined || scopes === null) return true;
+    if (typeof scopes !== 'object') throw new NotCompilable('authScopes function');
+    const viewer = this.input.context.viewer;
+    for (const [scope, value] of Object.entries(scopes as Record<string, unknown>)) {
+      switch (scope) {
+        case 'authenticated':
+          if (value === true && viewer) return true;
+          break;
+        case 'admin':
+          if (value === true && viewer?.role === 'ADMIN') return true;
+          break;
+        case 'seller':
+          if (value === true && viewer?.role === 'SELLER') return true;
+          break;
+        case 'scope':
+          if (typeof value === 'string' && viewer && (viewer.scopes.includes('*') || viewer.scopes.includes(value))) return true;
+          break;
+        default:
+          throw new NotCompilable(`auth scope ${scope}`);
+      }
+    }
+    return false;
+  }
+
+  private checkAuth(owner: { extensions?: unknown }, what: string) {
+    const options = (owner.extensions as { pothosOptions?: { authScopes?: unknown } } | undefined)?.pothosOptions;
+    if (!this.allowed(options?.authScopes)) throw new NotCompilable(`not allowed: ${what}`);
+  }
+
+  // ---- objects and fields ----
+
+  private async objectFields(type: GraphQLObjectType, fields: Map<string, FieldNode[]>, parent: Parent): Promise<string> {
+    this.checkAuth(type, type.name);
+    const entries: [string, string][] = [];
+    for (const [key, nodes] of fields) {
+      const name = nodes[0]!.name.value;
+      if (name === '__typename') {
+        entries.push([key, `'"${type.name}"'`]);
+        continue;
+      }
+      const def = type.getFields()[name];
+      if (!def) throw new NotCompilable(`unknown field ${type.name}.${name}`);
+      this.checkAuth(def, `${type.name}.${name}`);
+      entries.push([key, await this.field(type, def, nodes, parent)]);
+    }
+    return jsonObject(entries);
+  }
+
+  private async args(type: GraphQLObjectType, def: GraphQLField<unknown, unknown>, nodes: FieldNode[]): Promise<Record<string, unknown>> {
+    const info = {
+      fieldName: def.name,
+      fieldNodes: nodes,
+      returnType: def.type,
+      parentType: type,
+      path: { prev: undefined, key: nameOf(nodes[0]!), typename: type.name },
+      schema: this.input.schema,
+      fragments: this.fragments,
+      rootValue: undefined,
+      operation: this.operation,
+      variableValues: this.variables,
+    } as unknown as GraphQLResolveInfo;
+    try {
+      return (await getMappedArgumentValues(def, nodes[0]!, this.input.context, info)) as Record<string, unknown>;
+    } catch {
+      throw new NotCompilable(`arguments of ${type.name}.${def.name}`);
+    }
+  }
+
+  private async field(type: GraphQLObjectType, def: GraphQLField<unknown, unknown>, nodes: FieldNode[], parent: Parent): Promise<string> {
+    const ext = def.extensions as Record<string, unknown>;
+    if (parent.kind === 'root') {
+      const spec = ext[COMPILED_ROOT] as CompiledRootSpec<Record<string, unknown>> | undefined;
+      if (!spec) throw new NotCompilable(`root field ${def.name}`);
+      return this.root(spec, type, def, nodes);
+    }
+    const custom = ext[COMPILED_FIELD] as CompiledFieldSpec | undefined;
+    if (custom) {
+      const sqlParent = this.sqlParent(parent);
+      if (custom.kind === 'json') return custom.sql(sqlParent);
+      const objectType = getNullableType(def.type);
+      if (!isNonNullType(def.type) || !isObjectType(objectType)) throw new NotCompilable(`${type.name}.${def.name} object shape`);
+      return this.objectFields(objectType, this.subfields(objectType, nodes), { kind: 'values', values: custom.sql(sqlParent) });
+    }
+    if (parent.kind !== 'row') throw new NotCompilable(`${type.name}.${def.name} has no SQL form`);
+    if (def.name === 'id' && type.getInterfaces().some((i) => i.name === 'Node')) {
+      return jsonGlobalId(type.name, column(parent.alias, 'id'));
+    }
+    const exposed = ext.pothosExposedField;
+    if (typeof exposed === 'string') {
+      return scalarJson(def.type, modelField(parent.model, exposed), column(parent.alias, exposed), `${type.name}.${def.name}`);
+    }
+    const relation = (ext.pothosPrismaRelationField as { name?: unknown } | undefined)?.name;
+    if (typeof relation === 'string') return this.relation(type, def, nodes, parent, relation);
+    throw new NotCompilable(`${type.name}.${def.name} has no SQL form`);
+  }
+
+  private sqlParent(parent: Parent): SqlParent {
+    if (parent.kind === 'row') return { col: (f) => column(parent.alias, modelField(parent.model, f).name), values: {} };
+    if (parent.kind === 'values') {
+      return {
+        col: () => {
+          throw new NotCompilable('column of a simple object');
+        },
+        values: parent.values,
+      };
+    }
+    throw new NotCompilable('computed root field');
+  }
+
+  private async root(spec: CompiledRootSpec<Record<string, unknown>>, type: GraphQLObjectType, def: GraphQLField<unknown, unknown>, nodes: FieldNode[]): Promise<string> {
+    const args = await this.args(type, def, nodes);
+    const query = await spec.query(args, this.input.context);
+    this.models.add(spec.model);
+    if (spec.kind === 'first') {
+      const target = this.objectType(def.type, spec.model, `Query.${def.name}`);
+      const alias = this.alias();
+      const page = pageQuery(spec.model, { where: query.where, orderBy: query.orderBy }, alias, this.params);
+      const object = await this.objectFields(target, this.subfields(target, nodes), { kind: 'row', model: spec.model, alias });
+      const order = page.terms.length ? ` ORDER BY ${orderSql(alias, page.terms)}` : '';
+      const expr = `(SELECT ${object} FROM ${table(spec.model)} ${alias} WHERE ${page.where}${order} LIMIT 1)`;
+      return isNonNullType(def.type) ? expr : `coalesce(${expr}, 'null')`;
+    }
+    const connection = connectionQuery(args, spec.defaultSize ?? 20, spec.maxSize ?? 100);
+    return this.connection(def, nodes, spec.model, { where: query.where, orderBy: query.orderBy, ...connection }, args, null);
+  }
+
+  /** The object type a field returns, checked to be backed by `model`. */
+  private objectType(type: GraphQLOutputType, model: string, what: string): GraphQLObjectType {
+    const named = getNamedType(type);
+    if (!isObjectType(named)) throw new NotCompilable(`${what} returns an abstract type`);
+    if ((named.extensions as { pothosPrismaModel?: string }).pothosPrismaModel !== model) throw new NotCompilable(`${what} is not a ${model} type`);
+    return named;
+  }
+
+  private async relation(type: GraphQLObjectType, def: GraphQLField<unknown, unknown>, nodes: FieldNode[], parent: Extract<Parent, { kind: 'row' }>, relation: string): Promise<string> {
+    const join = relationJoin(parent.model, relation);
+    const args = await this.args(type, def, nodes);
+    const select = (def.extensions as { pothosPrismaSelect?: unknown }).pothosPrismaSelect;
+    let nested: Record<string, unknown> = {};
+    if (typeof select === 'function') {
+      const names = () => new Set([...this.subfields(getNamedType(def.type) as GraphQLObjectType, nodes).values()].map((n) => n[0]!.name.value));
+      let planned: { select?: Record<string, unknown> };
+      try {
+        planned = (await select(args, this.input.context, (q: unknown) => q, names)) as { select?: Record<string, unknown> };
+      } catch {
+        throw new NotCompilable(`${type.name}.${def.name} query`);
+      }
+      const keys = Object.keys(planned.select ?? {});
+      if (keys.length !== 1 || keys[0] !== relation) throw new NotCompilable(`${type.name}.${def.name} selects more than its relation`);
+      const value = await planned.select![relation];
+      nested = value === true ? {} : (value as Record<string, unknown>);
+    }
+    this.models.add(join.target);
+    const named = getNamedType(def.type);
+    if (isObjectType(named) && isConnection(named)) return this.connection(def, nodes, join.target, nested, args, { on: join.on, parentAlias: parent.alias });
+    const target = this.objectType(def.type, join.target, `${type.name}.${def.name}`);
+    const alias = this.alias();
+    const on = join.on(parent.alias, alias);
+    if (!join.isList) {
+      for (const key of Object.keys(nested)) if (key !== 'where' && key !== 'select' && key !== 'include') throw new NotCompilable(`to-one query ${key}`);
+      if (isNonNullType(def.type) && !join.isRequired) throw new NotCompilable(`${type.name}.${def.name}: optional relation, non-null field`);
+      const where = compileWhere(join.target, nested.where, alias, this.params);
+      const object = await this.objectFields(target, this.subfields(target, nodes), { kind: 'row', model: join.target, alias });
+      const expr = `(SELECT ${object} FROM ${table(join.target)} ${alias} WHERE ${on}${where === 'TRUE' ? '' : ` AND ${where}`} LIMIT 1)`;
+      return isNonNullType(def.type) ? expr : `coalesce(${expr}, 'null')`;
+    }
+    const page = pageQuery(join.target, nested, alias, this.params, [on]);
+    if (page.backward) throw new NotCompilable('backward list relation');
+    const object = await this.objectFields(target, this.subfields(target, nodes), { kind: 'row', model: join.target, alias });
+    return concat([`'['`, `array_to_string(ARRAY(SELECT ${object} FROM ${table(join.target)} ${alias} WHERE ${page.where}${this.tail(alias, page)}), ',')`, `']'`]);
+  }
+
+  private tail(alias: string, page: PageQuery, limit: number | null = page.take): string {
+    const order = page.terms.length ? ` ORDER BY ${orderSql(alias, page.terms, page.backward)}` : '';
+    const lim = limit === null ? '' : ` LIMIT ${this.params.add(Math.abs(limit), 'int')}`;
+    const off = page.skip ? ` OFFSET ${this.params.add(page.skip, 'int')}` : '';
+    return order + lim + off;
+  }
+
+  /**
+   * A Relay connection over `model` rows, with Prisma's page semantics and Pothos' page info:
+   * `take` is one more than the page size, so a full read means there is another page.
+   */
+  private async connection(
+    def: GraphQLField<unknown, unknown>,
+    nodes: FieldNode[],
+    model: string,
+    query: Record<string, unknown>,
+    args: Record<string, unknown>,
+    join: { on: (p: string, c: string) => string; parentAlias: string } | null,
+  ): Promise<string> {
+    const connectionType = getNullableType(def.type);
+    if (!isObjectType(connectionType) || !isConnection(connectionType)) throw new NotCompilable(`${def.name} is not a connection`);
+    this.checkAuth(connectionType, connectionType.name);
+    const alias = this.alias();
+    const page = pageQuery(model, query, alias, this.params, join ? [join.on(join.parentAlias, alias)] : []);
+    if (!page.terms.length) throw new NotCompilable('connection without an order');
+    if (page.take === null) throw new NotCompilable('connection without take');
+    const size = Math.abs(page.take) - 1;
+    const edgeType = getNamedType(connectionType.getFields().edges!.type) as GraphQLObjectType;
+    const nodeType = this.objectType(edgeType.getFields().node!.type, model, `${connectionType.name}.node`);
+    const fields = this.subfields(connectionType, nodes);
+
+    const edgeJson = async (edgeNodes: FieldNode[]) => {
+      this.checkAuth(edgeType, edgeType.name);
+      const entries: [string, string][] = [];
+      for (const [key, fieldNodes] of this.subfields(edgeType, edgeNodes)) {
+        const name = fieldNodes[0]!.name.value;
+        if (name === '__typename') entries.push([key, `'"${edgeType.name}"'`]);
+        else if (name === 'cursor') entries.push([key, jsonIdCursor(column(alias, 'id'))]);
+        else if (name === 'node') entries.push([key, await this.objectFields(nodeType, this.subfields(nodeType, fieldNodes), { kind: 'row', model, alias })]);
+        else throw new NotCompilable(`edge field ${name}`);
+      }
+      return jsonObject(entries);
+    };
+
+    const wantsPageInfo = [...fields.values()].some((n) => n[0]!.name.value === 'pageInfo');
+    const from = `${table(model)} ${alias} WHERE ${page.where}`;
+    if (!wantsPageInfo) {
+      // Edges only: read exactly the page (no look-ahead row), in the read order.
+      const entries: [string, string][] = [];
+      for (const [key, fieldNodes] of fields) {
+        const name = fieldNodes[0]!.name.value;
+        if (name === '__typename') {
+          entries.push([key, `'"${connectionType.name}"'`]);
+          continue;
+        }
+        if (name !== 'edges') throw new NotCompilable(`connection field ${name}`);
+        const edge = await edgeJson(fieldNodes);
+        const rows = page.backward
+          ? `SELECT ${edge} FROM (SELECT * FROM ${from}${this.tail(alias, page, size)}) ${alias} ORDER BY ${orderSql(alias, page.terms)}`
+          : `SELECT ${edge} FROM ${from}${this.tail(alias, page, size)}`;
+        entries.push([key, concat([`'['`, `array_to_string(ARRAY(${rows}), ',')`, `']'`])]);
+      }
+      return jsonObject(entries);
+    }
+
+    // With page info: number the rows read (look-ahead row included), aggregate once.
+    const agg = this.alias();
+    const keep = `FILTER (WHERE ${alias}."__n" <= ${this.params.add(size, 'int')})`;
+    const columns: string[] = [`count(*) AS total`, `array_agg(${base64Of('GPC:N:', column(alias, 'id'))} ORDER BY ${orderSql(alias, page.terms)}) ${keep} AS cursors`];
+    const entries: [string, string][] = [];
+    // Pothos' page info: a full read (the look-ahead row came back) means another page exists.
+    const take = Math.abs(page.take);
+    const full = () => `(${agg}.total = ${this.params.add(take, 'int')})::text`;
+    const backward = args.before != null || args.last != null;
+    const hasNext = () => (args.before != null ? `'true'` : args.last != null ? `'false'` : full());
+    const hasPrevious = () => (args.after != null ? `'true'` : backward ? full() : `'false'`);
+    for (const [key, fieldNodes] of fields) {
+      const name = fieldNodes[0]!.name.value;
+      if (name === '__typename') entries.push([key, `'"${connectionType.name}"'`]);
+      else if (name === 'edges') {
+        const col = `e${columns.length}`;
+        columns.push(`string_agg(${await edgeJson(fieldNodes)}, ',' ORDER BY ${orderSql(alias, page.terms)}) ${keep} AS ${col}`);
+        entries.push([key, concat([`'['`, `coalesce(${agg}.${col}, '')`, `']'`])]);
+      } else if (name === 'pageInfo') {
+        const pageInfoType = getNamedType(connectionType.getFields().pageInfo!.type) as GraphQLObjectType;
+        this.checkAuth(pageInfoType, pageInfoType.name);
+        const info: [string, string][] = [];
+        for (const [infoKey, infoNodes] of this.subfields(pageInfoType, fieldNodes)) {
+          const infoName = infoNodes[0]!.name.value;
+          if (infoName === '__typename') info.push([infoKey, `'"${pageInfoType.name}"'`]);
+          else if (infoName === 'hasNextPage') info.push([infoKey, hasNext()]);
+          else if (infoName === 'hasPreviousPage') info.push([infoKey, hasPrevious()]);
+          else if (infoName === 'startCursor') info.push([infoKey, `coalesce('"' || ${agg}.cursors[1] || '"', 'null')`]);
+          else if (infoName === 'endCursor') info.push([infoKey, `coalesce('"' || ${agg}.cursors[cardinality(${agg}.cursors)] || '"', 'null')`]);
+          else throw new NotCompilable(`page info field ${infoName}`);
+        }
+        entries.push([key, jsonObject(info)]);
+      } else throw new NotCompilable(`connection field ${name}`);
+    }
+    const read = `SELECT * FROM ${from}${this.tail(alias, page)}`;
+    const numbered = `SELECT ${alias}.*, row_number() OVER (ORDER BY ${orderSql(alias, page.terms, page.backward)}) AS "__n" FROM (${read}) ${alias}`;
+    return `(SELECT ${jsonObject(entries)} FROM (SELECT ${columns.join(', ')} FROM (${numbered}) ${alias}) ${agg})`;
+  }
+}
+
+/** An object type shaped like a Relay connection (edges with cursor and node, pageInfo). */
+function isConnection(type: GraphQLObjectType): boolean {
+  const fields = type.getFields();
+  const edges = fields.edges && getNamedType(fields.edges.type);
+  return !!edges && isObjectType(edges) && !!edges.getFields().node && !!edges.getFields().cursor && !!fields.pageInfo;
+}
+
+/** A connection's `take`/`skip`/`cursor` from its arguments, as the Prisma plugin computes them for `cursor: 'id'`. */
+function connectionQuery(args: Record<string, unknown>, defaultSize: number, maxSize: number): Record<string, unknown> {
+  const { before, after, first, last } = args as { before?: string | null; after?: string | null; first?: number | null; last?: number | null };
+  if ((first != null && first < 0) || (last != null && last < 0)) throw new NotCompilable('negative page size');
+  if ((before && after) || (before != null && first != null) || (after != null && last != null)) throw new NotCompilable('conflicting page arguments');
+  const cursor = before ?? after;
+  let take = Math.min(first ?? last ?? defaultSize, maxSize) + 1;
+  if (before != null || last != null) take = -take;
+  if (cursor == null) return { take, skip: 0 };
+  let id: unknown;
+  try {
+    id = parsePrismaCursor(cursor);
+  } catch {
+    throw new NotCompilable('invalid cursor');
+  }
+  return { cursor: { id }, take, skip: 1 };
+}
+
+/** A column's value as the field's GraphQL type serialises it. */
+function scalarJson(type: GraphQLOutputType, field: ModelField, col: string, what: string): string {
+  const nullable = !isNonNullType(type);
+  if (!nullable && !field.isRequired) throw new NotCompilable(`${what}: nullable column, non-null field`);
+  const t = getNullableType(type);
+  if (isListType(t)) {
+    const item = getNullableType(t.ofType);
+    if (field.isList && field.type === 'String' && isScalarType(item) && ['String', 'CountryCode', 'CurrencyCode'].includes(item.name)) return jsonStringArray(col, nullable);
+    throw new NotCompilable(`${what}: list type`);
+  }
+  if (field.isList) throw new NotCompilable(`${what}: list column`);
+  if (isEnumType(t)) {
+    if (field.kind !== 'enum' || !t.getValues().every((v) => v.value === v.name)) throw new NotCompilable(`${what}: enum mapping`);
+    return jsonPlain(col, nullable);
+  }
+  if (isScalarType(t)) {
+    if (['String', 'ID', 'CountryCode', 'CurrencyCode'].includes(t.name) && field.type === 'String') return jsonString(col, nullable);
+    if (t.name === 'Int' && field.type === 'Int') return jsonLiteral(col, nullable);
+    if (t.name === 'Boolean' && field.type === 'Boolean') return jsonLiteral(col, nullable);
+    if (t.name === 'DateTime' && field.type === 'DateTime') return jsonDateTime(col, nullable);
+  }
+  throw new NotCompilable(`${what}: ${field.type} as ${t.toString()}`);
+}

@@ -1,0 +1,336 @@
+/**
+ * Prisma query arguments (`where`, `orderBy`, `take`/`skip`/`cursor`) as PostgreSQL, driven by the
+ * Prisma datamodel, for the compiled read path. The same argument objects feed Prisma on the
+ * resolver path, so both paths read the same rows in the same order. Anything this translator does
+ * not know throws `NotCompilable`, and the operation runs through the resolvers instead.
+ */
+import { getDatamodel } from '@shopwarden/db';
+
+export class NotCompilable extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'NotCompilable';
+  }
+}
+
+export interface ModelField {
+  name: string;
+  kind: 'scalar' | 'object' | 'enum' | 'unsupported';
+  type: string;
+  isRequired: boolean;
+  isList: boolean;
+  isId: boolean;
+  relationName?: string;
+  relationFromFields?: string[];
+}
+
+interface ModelInfo {
+  name: string;
+  fields: Map<string, ModelField>;
+}
+
+const models = new Map<string, ModelInfo>();
+for (const [name, model] of Object.entries(getDatamodel().datamodel.models as unknown as Record<string, { fields: readonly ModelField[] }>)) {
+  models.set(name, { name, fields: new Map(model.fields.map((f) => [f.name, f])) });
+}
+
+export function modelInfo(name: string): ModelInfo {
+  const model = models.get(name);
+  if (!model) throw new NotCompilable(`unknown model ${name}`);
+  return model;
+}
+
+export function modelField(model: string, field: string): ModelField {
+  const f = modelInfo(model).fields.get(field);
+  if (!f) throw new NotCompilable(`unknown field ${model}.${field}`);
+  return f;
+}
+
+export const table = (model: string) => `"${modelInfo(model).name}"`;
+export const column = (alias: string, field: string) => `${alias}."${field}"`;
+
+/** How a relation joins its parent: `child.<childColumn> = parent.<parentColumn>` (every relation here references an `id`). */
+export interface RelationJoin {
+  target: string;
+  isList: boolean;
+  isRequired: boolean;
+  /** SQL condition joining the target alias to the parent alias. */
+  on(parentAlias: string, childAlias: string): string;
+}
+
+export function relationJoin(model: string, relation: string): RelationJoin {
+  const field = modelField(model, relation);
+  if (field.kind !== 'object' || !field.relationName) throw new NotCompilable(`${model}.${relation} is not a relation`);
+  if (field.relationFromFields?.length) {
+    // This side holds the foreign key (e.g. Listing.category → Listing.categoryId = Category.id).
+    if (field.relationFromFields.length !== 1) throw new NotCompilable(`compound relation ${model}.${relation}`);
+    const fk = field.relationFromFields[0]!;
+    return { target: field.type, isList: false, isRequired: field.isRequired, on: (p, c) => `${column(c, 'id')} = ${column(p, fk)}` };
+  }
+  // The other side holds it (e.g. Shop.listings → Listing.shopId = Shop.id).
+  const back = [...modelInfo(field.type).fields.values()].find((f) => f.relationName === field.relationName && f.type === model && f.relationFromFields?.length);
+  if (!back?.relationFromFields || back.relationFromFields.length !== 1) throw new NotCompilable(`no foreign key for ${model}.${relation}`);
+  const fk = back.relationFromFields[0]!;
+  return { target: field.type, isList: field.isList, isRequired: field.isRequired, on: (p, c) => `${column(c, fk)} = ${column(p, 'id')}` };
+}
+
+/** Statement parameters, each with an explicit type so the text is the same for every value (prepared statements). */
+export class SqlParams {
+  readonly values: unknown[] = [];
+  add(value: unknown, type: string): string {
+    this.values.push(value);
+    return `$${this.values.length}::${type}`;
+  }
+}
+
+/** The PostgreSQL type of a scalar or enum field, for parameter casts. */
+export function sqlType(field: ModelField): string {
+  if (field.kind === 'enum') return `"${field.type}"`;
+  switch (field.type) {
+    case 'Int':
+      return 'int';
+    case 'BigInt':
+      return 'bigint';
+    case 'String':
+      return 'text';
+    case 'Boolean':
+      return 'boolean';
+    case 'DateTime':
+      return 'timestamp(3)';
+    default:
+      throw new NotCompilable(`no parameter type for ${field.type}`);
+  }
+}
+
+function paramValue(field: ModelField, value: unknown): unknown {
+  if (value === null || value === undefined) throw new NotCompilable('null parameter');
+  switch (field.type) {
+    case 'Int':
+      if (typeof value !== 'number' || !Number.isInteger(value)) throw new NotCompilable(`not an integer for ${field.name}`);
+      return value;
+    case 'BigInt':
+      if (typeof value !== 'bigint' && !(typeof value === 'number' && Number.isInteger(value))) throw new NotCompilable(`not an integer for ${field.name}`);
+      return value.toString();
+    case 'Boolean':
+      if (typeof value !== 'boolean') throw new NotCompilable(`not a boolean for ${field.name}`);
+      return value;
+    case 'DateTime': {
+      const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : null;
+      if (!date || Number.isNaN(date.getTime())) throw new NotCompilable(`not a date for ${field.name}`);
+      return date.toISOString().replace('T', ' ').replace('Z', '');
+    }
+    default:
+      if (typeof value !== 'string') throw new NotCompilable(`not a string for ${field.name}`);
+      return value;
+  }
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
+
+const comparison: Record<string, string> = { lt: '<', lte: '<=', gt: '>', gte: '>=' };
+
+/** Compiles a Prisma `where` for `model` rows under `alias`. */
+export function compileWhere(model: string, where: unknown, alias: string, params: SqlParams, depth = 0): string {
+  if (where === undefined || where === null) return 'TRUE';
+  if (!isPlainObject(where)) throw new NotCompilable('where is not an object');
+  if (depth > 12) throw new NotCompilable('where nested too deep');
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(where)) {
+    if (value === undefined) continue;
+    if (key === 'AND' || key === 'OR' || key === 'NOT') {
+      const list = Array.isArray(value) ? value : [value];
+      const compiled = list.map((w) => compileWhere(model, w, alias, params, depth + 1));
+      if (key === 'AND') parts.push(compiled.filter((c) => c !== 'TRUE').map((c) => `(${c})`).join(' AND ') || 'TRUE');
+      // Prisma: an empty OR matches nothing; NOT of a list negates each element.
+      else if (key === 'OR') parts.push(compiled.length ? `(${compiled.map((c) => `(${c})`).join(' OR ')})` : 'FALSE');
+      else parts.push(compiled.length ? compiled.map((c) => `NOT (${c})`).join(' AND ') : 'TRUE');
+      continue;
+    }
+    const field = modelField(model, key);
+    if (field.kind === 'object') parts.push(compileRelationFilter(model, field, value, alias, params, depth));
+    else parts.push(compileScalarFilter(field, value, alias, params));
+  }
+  const real = parts.filter((p) => p !== 'TRUE');
+  return real.length === 1 ? real[0]! : real.length ? real.map((p) => `(${p})`).join(' AND ') : 'TRUE';
+}
+
+function compileScalarFilter(field: ModelField, filter: unknown, alias: string, params: SqlParams): string {
+  const col = column(alias, field.name);
+  const type = sqlType(field);
+  if (field.isList) {
+    if (!isPlainObject(filter)) throw new NotCompilable(`list equality on ${field.name}`);
+    const parts: string[] = [];
+    for (const [op, v] of Object.entries(filter)) {
+      if (v === undefined) continue;
+      if (op === 'has') parts.push(`${col} @> ARRAY[${params.add(paramValue(field, v), type)}]`);
+      else if (op === 'hasSome' && Array.isArray(v)) parts.push(`${col} && ${params.add(v.map((x) => paramValue(field, x)), `${type}[]`)}`);
+      else if (op === 'hasEvery' && Array.isArray(v)) parts.push(`${col} @> ${params.add(v.map((x) => paramValue(field, x)), `${type}[]`)}`);
+      else if (op === 'isEmpty' && typeof v === 'boolean') parts.push(v ? `cardinality(${col}) = 0` : `cardinality(${col}) > 0`);
+      else throw new NotCompilable(`list filter ${op}`);
+    }
+    return parts.length ? parts.join(' AND ') : 'TRUE';
+  }
+  if (field.type === 'Json') return compileJsonFilter(field, filter, col, params);
+  if (filter === null) return `${col} IS NULL`;
+  if (!isPlainObject(filter)) return `${col} = ${params.add(paramValue(field, filter), type)}`;
+  const insensitive = filter.mode === 'insensitive';
+  if (filter.mode !== undefined && filter.mode !== 'insensitive' && filter.mode !== 'default') throw new NotCompilable('unknown mode');
+  const parts: string[] = [];
+  for (const [op, v] of Object.entries(filter)) {
+    if (v === undefined || op === 'mode') continue;
+    if (op === 'equals') parts.push(v === null ? `${col} IS NULL` : insensitive ? `lower(${col}) = lower(${params.add(paramValue(field, v), type)})` : `${col} = ${params.add(paramValue(field, v), type)}`);
+    else if (op === 'not') {
+      if (v === null) parts.push(`${col} IS NOT NULL`);
+      else if (isPlainObject(v)) parts.push(`NOT (${compileScalarFilter(field, v, alias, params)})`);
+      else parts.push(`${col} <> ${params.add(paramValue(field, v), type)}`);
+    } else if (op === 'in' || op === 'notIn') {
+      if (!Array.isArray(v)) throw new NotCompilable(`${op} without a list`);
+      const list = params.add(v.map((x) => paramValue(field, x)), `${type}[]`);
+      parts.push(op === 'in' ? `${col} = ANY(${list})` : `NOT (${col} = ANY(${list}))`);
+    } else if (op in comparison) parts.push(`${col} ${comparison[op]} ${params.add(paramValue(field, v), type)}`);
+    else if (op === 'contains' || op === 'startsWith' || op === 'endsWith') {
+      if (typeof v !== 'string' || /[%_\\]/.test(v)) throw new NotCompilable('pattern with wildcard characters');
+      const pattern = op === 'contains' ? `%${v}%` : op === 'startsWith' ? `${v}%` : `%${v}`;
+      parts.push(`${col} ${insensitive ? 'ILIKE' : 'LIKE'} ${params.add(pattern, 'text')}`);
+    } else throw new NotCompilable(`scalar filter ${op}`);
+  }
+  return parts.length ? parts.join(' AND ') : 'TRUE';
+}
+
+function compileJsonFilter(field: ModelField, filter: unknown, col: string, params: SqlParams): string {
+  if (!isPlainObject(filter)) throw new NotCompilable('json equality');
+  const parts: string[] = [];
+  for (const [op, v] of Object.entries(filter)) {
+    if (v === undefined) continue;
+    // Prisma's array_contains on a JSON array: the column holds every element given (jsonb containment).
+    if (op === 'array_contains' && Array.isArray(v)) parts.push(`(jsonb_typeof(${col}) = 'array' AND ${col} @> ${params.add(JSON.stringify(v), 'jsonb')})`);
+    else throw new NotCompilable(`json filter ${op} on ${field.name}`);
+  }
+  return parts.length ? parts.join(' AND ') : 'TRUE';
+}
+
+function compileRelationFilter(model: string, field: ModelField, filter: unknown, alias: string, params: SqlParams, depth: number): string {
+  const join = relationJoin(model, field.name);
+  const child = `w${depth + 1}_${field.name}`;
+  const exists = (cond: string) => `EXISTS (SELECT 1 FROM ${table(join.target)} ${child} WHERE ${join.on(alias, child)} AND (${cond}))`;
+  if (join.isList) {
+    if (!isPlainObject(filter)) throw new NotCompilable('list relation filter');
+    const parts: string[] = [];
+    for (const [op, w] of Object.entries(filter)) {
+      if (w === undefined) continue;
+      const cond = compileWhere(join.target, w, child, params, depth + 1);
+      if (op === 'some') parts.push(exists(cond));
+      else if (op === 'none') parts.push(`NOT ${exists(cond)}`);
+      else if (op === 'every') parts.push(`NOT ${exists(`NOT (${cond})`)}`);
+      else throw new NotCompilable(`relation filter ${op}`);
+    }
+    return parts.length ? parts.join(' AND ') : 'TRUE';
+  }
+  if (filter === null) throw new NotCompilable('to-one relation null filter');
+  if (!isPlainObject(filter)) throw new NotCompilable('to-one relation filter');
+  if ('is' in filter || 'isNot' in filter) {
+    const parts: string[] = [];
+    if (filter.is !== undefined) parts.push(filter.is === null ? `NOT ${exists('TRUE')}` : exists(compileWhere(join.target, filter.is, child, params, depth + 1)));
+    if (filter.isNot !== undefined) parts.push(filter.isNot === null ? exists('TRUE') : `NOT ${exists(compileWhere(join.target, filter.isNot, child, params, depth + 1))}`);
+    return parts.length ? parts.join(' AND ') : 'TRUE';
+  }
+  return exists(compileWhere(join.target, filter, child, params, depth + 1));
+}
+
+export interface OrderTerm {
+  field: ModelField;
+  desc: boolean;
+}
+
+/** Prisma `orderBy` (an object or a list of one-key objects over scalar columns). */
+export function orderTerms(model: string, orderBy: unknown): OrderTerm[] {
+  if (orderBy === undefined || orderBy === null) return [];
+  const list = Array.isArray(orderBy) ? orderBy : [orderBy];
+  const terms: OrderTerm[] = [];
+  for (const item of list) {
+    if (!isPlainObject(item)) throw new NotCompilable('orderBy item');
+    for (const [key, dir] of Object.entries(item)) {
+      if (dir === undefined) continue;
+      const field = modelField(model, key);
+      if (field.kind === 'object' || field.isList || field.type === 'Json') throw new NotCompilable(`orderBy ${key}`);
+      if (dir !== 'asc' && dir !== 'desc') throw new NotCompilable('orderBy with nulls or relation');
+      terms.push({ field, desc: dir === 'desc' });
+    }
+  }
+  return terms;
+}
+
+export function orderSql(alias: string, terms: OrderTerm[], reverse = false): string {
+  return terms.map((t) => `${column(alias, t.field.name)} ${t.desc !== reverse ? 'DESC' : 'ASC'}`).join(', ');
+}
+
+/** The rows a connection page reads: Prisma's `take`/`skip`/`cursor` semantics over `orderBy`. */
+export interface PageQuery {
+  where: string;
+  /** The order the rows are returned in; a negative take reads them in reverse. */
+  terms: OrderTerm[];
+  /** Prisma's take (negative: backwards) and skip. */
+  take: number | null;
+  skip: number;
+  /** True when Prisma reads backwards (negative take) and reverses the rows. */
+  backward: boolean;
+}
+
+/**
+ * `take`/`skip`/`cursor` as Prisma applies them: rows from the cursor row onwards in the order
+ * (inclusive: `skip: 1` then drops it), backwards for a negative take. A cursor row that does not
+ * exist yields no rows, as in Prisma (its values are read by subquery and compare as NULL).
+ */
+export function pageQuery(model: string, query: Record<string, unknown>, alias: string, params: SqlParams, extraWhere: string[] = []): PageQuery {
+  for (const key of Object.keys(query)) {
+    if (!['where', 'orderBy', 'take', 'skip', 'cursor', 'select', 'include'].includes(key)) throw new NotCompilable(`query key ${key}`);
+  }
+  const terms = orderTerms(model, query.orderBy);
+  const take = query.take;
+  const skip = query.skip ?? 0;
+  if (take !== undefined && (typeof take !== 'number' || !Number.isInteger(take))) throw new NotCompilable('take');
+  if (typeof skip !== 'number' || !Number.isInteger(skip) || skip < 0) throw new NotCompilable('skip');
+  const backward = typeof take === 'number' && take < 0;
+  const conditions = [...extraWhere, compileWhere(model, query.where, alias, params)];
+  if (query.cursor !== undefined) {
+    // Prisma pages a nested relation with a cursor in one query over every parent, with `skip`
+    // applied across all of them: not something to reproduce. Those operations use the resolvers.
+    if (extraWhere.length) throw new NotCompilable('cursor on a nested page');
+    if (!isPlainObject(query.cursor)) throw new NotCompilable('cursor');
+    const entries = Object.entries(query.cursor);
+    const [cursorField, cursorValue] = entries[0] ?? [];
+    if (entries.length !== 1 || cursorField !== 'id') throw new NotCompilable('cursor other than id');
+    const last = terms[terms.length - 1];
+    if (!last || last.field.name !== 'id') throw new NotCompilable('cursor without an order ending in id');
+    const idField = modelField(model, 'id');
+    const cursorParam = params.add(paramValue(idField, cursorValue), sqlType(idField));
+    const cursorOf = (f: ModelField) => `(SELECT c."${f.name}" FROM ${table(model)} c WHERE c."id" = ${cursorParam})`;
+    // Rows at or after the cursor row in the read order, lexicographically over the order terms.
+    // A nullable column compares as Prisma compares it: a NULL on either side counts as equal and
+    // as after (so the text matches Prisma's SQL clause for clause; tests compare the rows).
+    const atOrAfter = (i: number): string => {
+      const t = terms[i]!;
+      const ascending = t.desc === backward;
+      const col = column(alias, t.field.name);
+      const value = cursorOf(t.field);
+      if (i === terms.length - 1) return `${col} ${ascending ? '>=' : '<='} ${value}`;
+      const nulls = t.field.isRequired ? '' : ` OR ${value} IS NULL OR ${col} IS NULL`;
+      const strict = `${col} ${ascending ? '>' : '<'} ${value}${nulls}`;
+      const equal = `${col} = ${value}${nulls}`;
+      return `((${strict}) OR ((${equal}) AND ${atOrAfter(i + 1)}))`;
+    };
+    conditions.push(atOrAfter(0));
+    if (terms.some((t) => !t.field.isRequired)) {
+      // Over a nullable order column Prisma pages in memory, from the cursor row within the filtered
+      // rows: a cursor row outside the filter yields no rows.
+      conditions.push(`EXISTS (SELECT 1 FROM ${table(model)} cw WHERE cw."id" = ${cursorParam} AND ${compileWhere(model, query.where, 'cw', params)})`);
+    }
+  }
+  return {
+    where: conditions.filter((c) => c !== 'TRUE').join(' AND ') || 'TRUE',
+    terms,
+    take: typeof take === 'number' ? take : null,
+    skip,
+    backward,
+  };
+}
