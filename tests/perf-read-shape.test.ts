@@ -58,11 +58,18 @@ describe.each(testTargets())('the partner read on %s', (target) => {
     expect(counts).toEqual([2, 2]);
   });
 
-  it('with the API-key cache on, a repeated read is one statement', async () => {
-    const { gql } = createTestApp(db, { API_KEY_CACHE_TTL_MS: '60000' });
+  it('with the API-key cache on, a read is one statement; with the response cache too, a repeated read is none', async () => {
+    const { gql } = createTestApp(db, { API_KEY_CACHE_TTL_MS: '60000', RESPONSE_CACHE: 'false' });
     await gql(partner, PARTNER_READ, { shops: 4 });
     const { result, queries } = await countQueries(db, () => gql(partner, PARTNER_READ, { shops: 4 }));
     expect(result.data!.shops.edges).toHaveLength(4);
     expect(queries).toHaveLength(1);
+
+    const cached = createTestApp(db, { API_KEY_CACHE_TTL_MS: '60000' });
+    await cached.ready;
+    await cached.gql(partner, PARTNER_READ, { shops: 3 });
+    const again = await countQueries(db, () => cached.gql(partner, PARTNER_READ, { shops: 3 }));
+    expect(again.result.data!.shops.edges).toHaveLength(3);
+    expect(again.queries).toHaveLength(0);
   });
 });

@@ -13,7 +13,7 @@ export interface GraphQLResponse<T = Record<string, any>> {
 /** The app in-process (yoga.fetch), with a helper that posts one operation. */
 export function createTestApp(db: Database, env: Record<string, string> = {}, rateLimiter?: RateLimiter) {
   const config = loadConfig({ NODE_ENV: 'test', ...env });
-  const { yoga } = createApp({ db, config, logger: pino({ level: env.LOG_LEVEL ?? 'silent' }), rateLimiter });
+  const { yoga, ready } = createApp({ db, config, logger: pino({ level: env.LOG_LEVEL ?? 'silent' }), rateLimiter });
   async function gql<T = Record<string, any>>(key: string | null, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLResponse<T>> {
     const res = await yoga.fetch('http://localhost/graphql', {
       method: 'POST',
@@ -23,7 +23,8 @@ export function createTestApp(db: Database, env: Record<string, string> = {}, ra
     const body = (await res.json()) as Omit<GraphQLResponse<T>, 'status' | 'headers'>;
     return { status: res.status, headers: res.headers, ...body };
   }
-  return { yoga, gql };
+  /** Resolves once the response cache listens for changes. */
+  return { yoga, gql, ready };
 }
 
 /** Global IDs as the relay plugin encodes them. */
@@ -41,4 +42,15 @@ export async function countQueries<T>(db: Database, fn: () => Promise<T>): Promi
   } finally {
     off();
   }
+}
+
+/**
+ * Errors in a form two executions of one operation can be compared in: graphql-js reports field
+ * errors in completion order (so as a sorted set), and once an error has nulled the whole `data`
+ * it stops collecting the others (so then only their distinct codes).
+ */
+export function comparableErrors(data: unknown, errors: unknown): unknown {
+  if (!Array.isArray(errors)) return errors;
+  if (data === null) return [...new Set(errors.map((e: { extensions?: { code?: string } }) => e.extensions?.code ?? 'NO_CODE'))].sort();
+  return errors.map((e) => JSON.stringify(e)).sort();
 }

@@ -1,32 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Database } from '@shopwarden/db';
 import { compileRead, type Context } from '@shopwarden/schema';
-import { GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { GraphQLError, type ExecutionArgs } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { calculateQueryCost } from './cost.ts';
 import type { Metrics } from './metrics.ts';
-
-/**
- * The `data` of a compiled read: JSON text straight from PostgreSQL. Serialised by splicing the
- * text into the response (see `stringifyResult`), so it is never parsed and re-encoded; `toJSON`
- * keeps it correct for any code that stringifies the result another way.
- */
-export class RawJson {
-  constructor(readonly json: string) {}
-  toJSON(): unknown {
-    return JSON.parse(this.json);
-  }
-}
-
-/** Yoga's `result.stringify` hook: `{"data":<raw text>, …the other keys as usual}`. */
-export function stringifyResult(result: ExecutionResult & { stringify?: unknown }): string {
-  if (!(result.data instanceof RawJson)) return JSON.stringify(result);
-  let out = `{"data":${result.data.json}`;
-  for (const [key, value] of Object.entries(result)) {
-    if (key === 'data' || key === 'stringify' || value === undefined) continue;
-    out += `,${JSON.stringify(key)}:${JSON.stringify(value)}`;
-  }
-  return `${out}}`;
-}
+import { RawJson, stringifyResult } from './raw-json.ts';
+import { responseCacheKeyOf, type ResponseCache } from './response-cache.ts';
 
 /** At most this many statement shapes are prepared per process (each pooled connection keeps its own). */
 const MAX_PREPARED = 500;
@@ -34,6 +14,8 @@ const MAX_PREPARED = 500;
 export interface CompiledReadsOptions {
   db: Database;
   metrics?: Metrics;
+  /** Stores what compiled reads answer (see response-cache.ts). */
+  cache?: ResponseCache;
 }
 
 /**
@@ -55,25 +37,43 @@ export function useCompiledReads(options: CompiledReadsOptions): Plugin<Context>
   return {
     onExecute({ executeFn, setExecuteFn }) {
       setExecuteFn(async (args: ExecutionArgs) => {
+        const context = args.contextValue as Context & { request?: Request };
+        const cache = options.cache;
+        const cacheKey = cache?.active && context.viewer ? responseCacheKeyOf(context.request) : undefined;
         const compiled = await compileRead({
           schema: args.schema,
           document: args.document,
           operationName: args.operationName,
           variableValues: args.variableValues as Record<string, unknown> | undefined,
-          context: args.contextValue as Context,
+          context,
+          collectShops: cacheKey !== undefined,
         });
         if (!compiled.ok) {
           options.metrics?.reads.inc({ path: 'resolvers' });
           return executeFn(args);
         }
         options.metrics?.reads.inc({ path: 'compiled' });
+        const { read } = compiled;
+        // Taken before the statement runs: a change committed meanwhile keeps this answer out of the cache.
+        const snapshot = cacheKey ? cache!.snapshot() : null;
+        let text: string;
         try {
-          const [json] = await options.db.queryText({ text: compiled.read.text, values: compiled.read.values, name: statementName(compiled.read.text) });
-          return { data: new RawJson(json!) as unknown as Record<string, unknown>, stringify: stringifyResult };
+          [text = 'null'] = await options.db.queryText({ text: read.text, values: read.values, name: statementName(read.text) });
         } catch (error) {
           // An execution error like any resolver's: masked (SERVICE_UNAVAILABLE when the database is away), with extensions.
           return { data: null, errors: [new GraphQLError('The read failed.', { originalError: error as Error })] };
         }
+        let json = text;
+        if (read.returnsShops) {
+          const newline = text.lastIndexOf('\n');
+          json = text.slice(0, newline);
+          if (cacheKey && snapshot && context.viewer) {
+            const shops = text.slice(newline + 1).split(',').filter(Boolean);
+            const { cost } = calculateQueryCost(args.schema, args.document, args.variableValues as Record<string, unknown>, args.operationName);
+            await cache!.put(cacheKey, { json, cost }, cache!.tags(read, context.viewer, shops), snapshot);
+          }
+        }
+        return { data: new RawJson(json) as unknown as Record<string, unknown>, stringify: stringifyResult };
       });
     },
   };

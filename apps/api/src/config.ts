@@ -23,6 +23,11 @@ export interface ApiConfig {
    * PostgreSQL (docs/performance.md); the rest run through the resolvers. @default true
    */
   compiledReads: boolean;
+  /**
+   * Cache what compiled reads answer, per caller, invalidated by the database's change
+   * notifications (docs/performance.md#response-cache); shared through Redis when `redisUrl` is set.
+   */
+  responseCache: { enabled: boolean; ttlMs: number; maxEntryBytes: number };
   /** How long an authenticated API key is reused in this process without a database lookup, in ms (0: every request looks it up). Mutations in this process clear it at once; other instances see a revoke within this time. @default 5000 (0 when NODE_ENV=test) */
   apiKeyCacheTtlMs: number;
   /** Seed the embedded database with demo data on first start. @default true for the embedded database */
@@ -56,6 +61,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     graphiql: flag(env.GRAPHIQL, environment !== 'production'),
     jit: flag(env.GRAPHQL_JIT, false),
     compiledReads: flag(env.COMPILED_READS, true),
+    responseCache: {
+      enabled: flag(env.RESPONSE_CACHE, true),
+      ttlMs: Number(env.RESPONSE_CACHE_TTL_MS ?? 60_000),
+      maxEntryBytes: Number(env.RESPONSE_CACHE_MAX_ENTRY_BYTES ?? 1_048_576),
+    },
     apiKeyCacheTtlMs: Number(env.API_KEY_CACHE_TTL_MS ?? (environment === 'test' ? 0 : 5_000)),
     seedOnStart: flag(env.SEED_ON_START, !env.DATABASE_URL),
     maxBodyBytes: Number(env.MAX_BODY_BYTES ?? 1_048_576),

@@ -13,6 +13,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import type { ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { RateLimiter } from './rate-limit.ts';
 
@@ -89,11 +90,36 @@ export interface CostOptions {
   maxConcurrentPerKey: number;
 }
 
-function throttled(message: string, retryAfterSeconds: number, extensions: Record<string, unknown>) {
+function throttled(message: string, retryAfterSeconds: number, extensions: Record<string, unknown>): ExecutionResult {
   return {
     errors: [new GraphQLError(message, { extensions: { code: 'THROTTLED', http: { status: 429, headers: { 'Retry-After': String(retryAfterSeconds) } } } })],
     extensions,
   };
+}
+
+/** The bucket of a caller (one per API key). */
+export const bucketKeyOf = (viewer: { apiKeyId: number } | null | undefined) => (viewer ? `key:${viewer.apiKeyId}` : 'anonymous');
+
+export type ChargeResult = { allowed: true; extensions: Record<string, unknown> } | { allowed: false; result: ExecutionResult };
+
+/**
+ * Charges an operation's cost to the caller's leaky bucket: the `extensions.cost` to report, or
+ * the THROTTLED result. Shared by execution and by response-cache hits (which are charged alike).
+ */
+export async function chargeCost(options: Pick<CostOptions, 'limiter' | 'maxCost'>, bucketKey: string, cost: number): Promise<ChargeResult> {
+  const status = { maximumAvailable: options.limiter.capacity, currentlyAvailable: options.limiter.capacity, restoreRate: options.limiter.restoreRate };
+  // If the shared bucket store is unreachable, serve the request rather than fail it.
+  const bucket = await options.limiter.take(bucketKey, cost).catch(() => ({ allowed: true, available: options.limiter.capacity, retryAfterSeconds: 0 }));
+  status.currentlyAvailable = bucket.available;
+  if (!bucket.allowed) {
+    return {
+      allowed: false,
+      result: throttled(`Throttled: this operation costs ${cost} and ${bucket.available} points are available (restoring ${options.limiter.restoreRate}/s). Retry after ${bucket.retryAfterSeconds}s.`, bucket.retryAfterSeconds, {
+        cost: { requestedQueryCost: cost, actualQueryCost: 0, maximumCost: options.maxCost, throttleStatus: status },
+      }),
+    };
+  }
+  return { allowed: true, extensions: { cost: { requestedQueryCost: cost, actualQueryCost: cost, maximumCost: options.maxCost, throttleStatus: status } } };
 }
 
 /**
@@ -105,9 +131,7 @@ export function useQueryCost(options: CostOptions): Plugin<{ viewer?: { apiKeyId
   return {
     async onExecute({ args, setResultAndStopExecution }) {
       const { cost, oversizedPages } = calculateQueryCost(args.schema, args.document, args.variableValues as Record<string, unknown>, args.operationName);
-      const bucketKey = args.contextValue.viewer ? `key:${args.contextValue.viewer.apiKeyId}` : 'anonymous';
-      const status = { maximumAvailable: options.limiter.capacity, currentlyAvailable: options.limiter.capacity, restoreRate: options.limiter.restoreRate };
-      const extensions = () => ({ cost: { requestedQueryCost: cost, actualQueryCost: cost, maximumCost: options.maxCost, throttleStatus: status } });
+      const bucketKey = bucketKeyOf(args.contextValue.viewer);
       if (oversizedPages.length) {
         setResultAndStopExecution({
           errors: oversizedPages.map(
@@ -126,20 +150,16 @@ export function useQueryCost(options: CostOptions): Plugin<{ viewer?: { apiKeyId
       }
       const inFlight = running.get(bucketKey) ?? 0;
       if (inFlight >= options.maxConcurrentPerKey) {
-        setResultAndStopExecution(throttled(`At most ${options.maxConcurrentPerKey} requests per API key may run at once.`, 1, extensions()));
+        const status = { maximumAvailable: options.limiter.capacity, currentlyAvailable: options.limiter.capacity, restoreRate: options.limiter.restoreRate };
+        setResultAndStopExecution(throttled(`At most ${options.maxConcurrentPerKey} requests per API key may run at once.`, 1, { cost: { requestedQueryCost: cost, actualQueryCost: cost, maximumCost: options.maxCost, throttleStatus: status } }));
         return undefined;
       }
-      // If the shared bucket store is unreachable, serve the request rather than fail it.
-      const bucket = await options.limiter.take(bucketKey, cost).catch(() => ({ allowed: true, available: options.limiter.capacity, retryAfterSeconds: 0 }));
-      status.currentlyAvailable = bucket.available;
-      if (!bucket.allowed) {
-        setResultAndStopExecution(
-          throttled(`Throttled: this operation costs ${cost} and ${bucket.available} points are available (restoring ${options.limiter.restoreRate}/s). Retry after ${bucket.retryAfterSeconds}s.`, bucket.retryAfterSeconds, {
-            cost: { requestedQueryCost: cost, actualQueryCost: 0, maximumCost: options.maxCost, throttleStatus: status },
-          }),
-        );
+      const charged = await chargeCost(options, bucketKey, cost);
+      if (!charged.allowed) {
+        setResultAndStopExecution(charged.result);
         return undefined;
       }
+      const extensions = () => charged.extensions;
       running.set(bucketKey, inFlight + 1);
       return {
         onExecuteDone({ result, setResult }) {

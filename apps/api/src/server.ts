@@ -5,6 +5,7 @@ import pino, { type Logger } from 'pino';
 import { loadConfig, type ApiConfig } from './config.ts';
 import { Redis } from 'ioredis';
 import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './rate-limit.ts';
+import { RedisCacheStore } from './response-cache.ts';
 import { createApp } from './yoga.ts';
 
 export interface RunningServer {
@@ -29,7 +30,9 @@ export async function startServer(config: ApiConfig = loadConfig(), logger: Logg
   const rateLimiter: RateLimiter = config.redisUrl
     ? new RedisRateLimiter(new Redis(config.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000 }), config.rateLimit.capacity, config.rateLimit.restoreRate)
     : new MemoryRateLimiter(config.rateLimit.capacity, config.rateLimit.restoreRate);
-  const { yoga } = createApp({ db, config, logger, rateLimiter, isShuttingDown: () => shuttingDown });
+  const cacheStore = config.redisUrl ? new RedisCacheStore(new Redis(config.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000 })) : undefined;
+  const app = createApp({ db, config, logger, rateLimiter, cacheStore, isShuttingDown: () => shuttingDown });
+  const { yoga } = app;
   const server = createServer(yoga);
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
@@ -59,6 +62,7 @@ export async function startServer(config: ApiConfig = loadConfig(), logger: Logg
       await closed;
       clearTimeout(timer);
       await rateLimiter.close();
+      await app.close();
       await db.close();
     },
   };

@@ -12,12 +12,13 @@ import type { Logger } from 'pino';
 import { ApiKeyCache, useApiKeyCacheInvalidation } from './api-key-cache.ts';
 import type { ApiConfig } from './config.ts';
 import { useCompiledReads } from './compiled-reads.ts';
-import { useQueryCost } from './cost.ts';
+import { bucketKeyOf, chargeCost, useQueryCost } from './cost.ts';
 import { useIdempotency } from './idempotency.ts';
 import { maskError } from './errors.ts';
 import { exampleOperations } from './graphiql-examples.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { MemoryRateLimiter, type RateLimiter } from './rate-limit.ts';
+import { MemoryCacheStore, ResponseCache, useResponseCache, type CacheStore } from './response-cache.ts';
 
 export interface AppOptions {
   db: Database;
@@ -25,6 +26,8 @@ export interface AppOptions {
   logger: Logger;
   /** Leaky buckets; defaults to one in this process. */
   rateLimiter?: RateLimiter;
+  /** Where response-cache entries live; defaults to this process (server.ts passes Redis when configured). */
+  cacheStore?: CacheStore;
   /** Set while shutting down: /ready answers 503 so load balancers stop sending work. */
   isShuttingDown?: () => boolean;
 }
@@ -92,6 +95,18 @@ export function createApp(options: AppOptions) {
   const production = config.environment === 'production';
   const rateLimiter = options.rateLimiter ?? new MemoryRateLimiter(config.rateLimit.capacity, config.rateLimit.restoreRate);
   const apiKeys = new ApiKeyCache(config.apiKeyCacheTtlMs);
+  // One key lookup per request, shared by the response cache (before parsing) and the context.
+  const auths = new WeakMap<Request, ReturnType<ApiKeyCache['authenticate']>>();
+  const authOf = (request: Request) => {
+    let auth = auths.get(request);
+    if (!auth) auths.set(request, (auth = apiKeys.authenticate(db.prisma, request.headers.get('authorization'))));
+    return auth;
+  };
+  const cache =
+    config.compiledReads && config.responseCache.enabled
+      ? new ResponseCache(options.cacheStore ?? new MemoryCacheStore(), { ttlMs: config.responseCache.ttlMs, maxEntryBytes: config.responseCache.maxEntryBytes, onError: (err) => logger.warn({ err }, 'response cache') })
+      : null;
+  const started = cache?.start(db).catch((err: unknown) => logger.warn({ err }, 'response cache: change notifications unavailable; not caching'));
 
   const yoga = createYoga<{ req?: unknown }, Context>({
     schema,
@@ -120,7 +135,7 @@ export function createApp(options: AppOptions) {
     },
     context: async ({ request }: YogaInitialContext): Promise<Context> => {
       const requestId = requestIdOf(request);
-      const auth = await apiKeys.authenticate(db.prisma, request.headers.get('authorization'));
+      const auth = await authOf(request);
       if (!auth.viewer && auth.reason !== 'MISSING') {
         throw new GraphQLError(
           auth.reason === 'EXPIRED' ? 'This API key has expired.' : auth.reason === 'REVOKED' ? 'This API key has been revoked.' : 'This API key is not valid.',
@@ -132,6 +147,19 @@ export function createApp(options: AppOptions) {
     plugins: [
       useOperations(options, metrics),
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'content-type', 'authorization'] }),
+      ...(cache
+        ? [
+            useResponseCache({
+              cache,
+              db,
+              onError: (err) => logger.warn({ err }, 'response cache'),
+              viewerOf: async (request) => (await authOf(request)).viewer,
+              charge: (viewer, cost) => chargeCost({ limiter: rateLimiter, maxCost: config.limits.maxCost }, bucketKeyOf(viewer), cost),
+              requestIdOf,
+              metrics,
+            }),
+          ]
+        : []),
       EnvelopArmorPlugin({
         maxDepth: { n: config.limits.maxDepth, flattenFragments: true },
         maxAliases: { n: config.limits.maxAliases },
@@ -144,7 +172,7 @@ export function createApp(options: AppOptions) {
       useIdempotency(),
       useApiKeyCacheInvalidation(apiKeys),
       ...(config.jit ? [useGraphQlJit()] : []),
-      ...(config.compiledReads ? [useCompiledReads({ db, metrics })] : []),
+      ...(config.compiledReads ? [useCompiledReads({ db, metrics, cache: cache ?? undefined })] : []),
       useReadinessCheck({
         endpoint: '/ready',
         check: async () => {
@@ -159,5 +187,17 @@ export function createApp(options: AppOptions) {
       }),
     ],
   });
-  return { yoga, metrics, rateLimiter, apiKeys };
+  return {
+    yoga,
+    metrics,
+    rateLimiter,
+    apiKeys,
+    cache,
+    /** Resolves once the response cache listens for changes (or gave up). */
+    ready: started ?? Promise.resolve(),
+    /** Stops listening for changes and closes the cache store. */
+    close: async () => {
+      await cache?.stop();
+    },
+  };
 }

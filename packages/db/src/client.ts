@@ -21,6 +21,8 @@ export interface RawQuery {
   values: unknown[];
   /** Reuse a named prepared statement on each pooled connection (PostgreSQL; ignored by PGlite). */
   name?: string;
+  /** Housekeeping (not a read of data): not reported to `onQuery` listeners. */
+  internal?: boolean;
 }
 
 export interface Database {
@@ -35,6 +37,12 @@ export interface Database {
   /** The adapter the schema engine migrates through: one connection, so its advisory lock and DDL share a session. */
   migrationAdapterFactory: SqlMigrationAwareDriverAdapterFactory;
   target: DatabaseTarget;
+  /**
+   * Subscribes to a NOTIFY channel. On PostgreSQL this holds one dedicated connection, reconnecting
+   * with backoff; `onStatus` hears when it is (re)connected and when it is lost, because
+   * notifications sent meanwhile are lost too. Returns the unsubscribe function.
+   */
+  listen(channel: string, onMessage: (payload: string) => void, onStatus?: (listening: boolean) => void): Promise<() => Promise<void>>;
   /** Every SQL statement Prisma sends is passed here (used by query-count tests and metrics). */
   onQuery(listener: (q: RecordedQuery) => void): () => void;
   /** Checks the database answers, for `/ready`. */
@@ -48,8 +56,9 @@ export async function createDatabase(target: DatabaseTarget = resolveDatabaseTar
   let migrationAdapterFactory: SqlMigrationAwareDriverAdapterFactory;
   let closeDriver: () => Promise<void>;
   let runText: (query: RawQuery) => Promise<string[]>;
+  let listen: Database['listen'];
   if (target.kind === 'postgres') {
-    migrationAdapterFactory = new PrismaPg({ connectionString: target.url, max: 1, connectionTimeoutMillis: 10_000 });
+    migrationAdapterFactory = wholeScriptMigrations(new PrismaPg({ connectionString: target.url, max: 1, connectionTimeoutMillis: 10_000 }));
     // One pool for Prisma and the compiled reads, so the connection limit and timeouts hold for both.
     const pool = new pg.Pool({
       connectionString: target.url,
@@ -65,7 +74,18 @@ export async function createDatabase(target: DatabaseTarget = resolveDatabaseTar
       const result = await pool.query<unknown[]>({ text, values, name, rowMode: 'array' });
       return result.rows.map((row) => row[0] as string);
     };
+    const listeners = new Set<() => Promise<void>>();
+    listen = async (channel, onMessage, onStatus) => {
+      const subscription = listenOnPostgres(target, channel, onMessage, onStatus);
+      await subscription.ready;
+      listeners.add(subscription.stop);
+      return async () => {
+        listeners.delete(subscription.stop);
+        await subscription.stop();
+      };
+    };
     closeDriver = async () => {
+      await Promise.all([...listeners].map((stop) => stop()));
       await pool.end();
     };
   } else {
@@ -77,6 +97,13 @@ export async function createDatabase(target: DatabaseTarget = resolveDatabaseTar
     runText = async ({ text, values }) => {
       const result = await pglite.query<unknown[]>(text, values, { rowMode: 'array' });
       return result.rows.map((row) => row[0] as string);
+    };
+    listen = async (channel, onMessage, onStatus) => {
+      const unlisten = await pglite.listen(channel, onMessage);
+      onStatus?.(true);
+      return async () => {
+        if (!pglite.closed) await unlisten();
+      };
     };
     closeDriver = async () => {
       if (!pglite.closed) await pglite.close();
@@ -98,12 +125,13 @@ export async function createDatabase(target: DatabaseTarget = resolveDatabaseTar
     async queryText(query) {
       const started = performance.now();
       const rows = await runText(query);
-      if (listeners.size) {
+      if (listeners.size && !query.internal) {
         const durationMs = performance.now() - started;
         for (const l of listeners) l({ query: query.text, durationMs });
       }
       return rows;
     },
+    listen: (channel, onMessage, onStatus) => listen(channel, onMessage, onStatus),
     adapterFactory,
     migrationAdapterFactory,
     target,
@@ -118,5 +146,94 @@ export async function createDatabase(target: DatabaseTarget = resolveDatabaseTar
       await prisma.$disconnect();
       await closeDriver();
     },
+  };
+}
+
+/** LISTEN on a dedicated connection that comes back by itself (1 s, 2 s … up to 30 s between tries). */
+function listenOnPostgres(target: Extract<DatabaseTarget, { kind: 'postgres' }>, channel: string, onMessage: (payload: string) => void, onStatus?: (listening: boolean) => void) {
+  if (!/^\w+$/.test(channel)) throw new Error(`invalid channel name ${channel}`);
+  let client: pg.Client | null = null;
+  let stopped = false;
+  let attempt = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let resolveReady!: () => void;
+  const ready = new Promise<void>((resolve) => (resolveReady = resolve));
+  const connect = async (): Promise<void> => {
+    const c = new pg.Client({ connectionString: target.url, connectionTimeoutMillis: target.connectionTimeoutMs });
+    c.on('error', () => undefined);
+    c.on('notification', (n) => {
+      if (n.channel === channel && n.payload !== undefined) onMessage(n.payload);
+    });
+    c.on('end', () => {
+      if (client === c) {
+        client = null;
+        onStatus?.(false);
+      }
+      if (!stopped) schedule();
+    });
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${channel}`);
+      if (stopped) {
+        await c.end();
+        return;
+      }
+      client = c;
+      attempt = 0;
+      onStatus?.(true);
+      resolveReady();
+    } catch {
+      await c.end().catch(() => undefined);
+      if (!stopped) schedule();
+    }
+  };
+  const schedule = () => {
+    if (timer) return;
+    attempt++;
+    // The first start does not wait for the database: callers get on with serving.
+    resolveReady();
+    timer = setTimeout(() => {
+      timer = undefined;
+      void connect();
+    }, Math.min(30_000, 1000 * 2 ** Math.min(attempt - 1, 5)));
+    timer.unref();
+  };
+  void connect();
+  return {
+    ready,
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      const c = client;
+      client = null;
+      await c?.end().catch(() => undefined);
+    },
+  };
+}
+
+type ScriptAdapter = { executeScript(script: string): Promise<void>; underlyingDriver(): pg.Pool; onError(error: unknown): never };
+
+/**
+ * The PostgreSQL adapter runs a migration script by splitting it at every `;`, which breaks
+ * function bodies (`$$ … ; … $$`). Send each script whole instead: one simple-protocol query, which
+ * PostgreSQL runs as one implicit transaction, so a migration applies completely or not at all.
+ */
+function wholeScriptMigrations(factory: PrismaPg): SqlMigrationAwareDriverAdapterFactory {
+  const whole = <T>(adapter: T): T => {
+    const a = adapter as unknown as ScriptAdapter;
+    a.executeScript = async (script: string) => {
+      try {
+        await a.underlyingDriver().query(script);
+      } catch (error) {
+        a.onError(error);
+      }
+    };
+    return adapter;
+  };
+  return {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: async () => whole(await factory.connect()),
+    connectToShadowDb: async () => whole(await factory.connectToShadowDb()),
   };
 }

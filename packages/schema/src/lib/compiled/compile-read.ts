@@ -42,12 +42,27 @@ import { COMPILED_FIELD, COMPILED_ROOT, type CompiledFieldSpec, type CompiledRoo
 import { base64Of, concat, jsonDateTime, jsonGlobalId, jsonIdCursor, jsonLiteral, jsonObject, jsonPlain, jsonString, jsonStringArray } from './json-sql.ts';
 import { NotCompilable, SqlParams, column, compileWhere, modelField, orderSql, pageQuery, relationJoin, table, type ModelField, type PageQuery } from './prisma-sql.ts';
 
+/**
+ * What a compiled read depends on, for the response cache: rows of `model` within the caller's
+ * reach (`reach`: a root field, whose page any such row can enter), rows of the shops the root rows
+ * belong to (`rows`: relations that stay within a shop), or any row at all (`all`).
+ */
+export interface ReadDependency {
+  model: string;
+  scope: 'reach' | 'rows' | 'all';
+}
+
 export interface CompiledRead {
-  /** One statement returning one row with one text column: the operation's `data` as JSON. */
+  /**
+   * One statement returning one row with one text column: the operation's `data` as JSON, then,
+   * when `returnsShops`, a newline and the comma-separated ids of the shops of the root rows.
+   */
   text: string;
   values: unknown[];
-  /** The Prisma models the statement reads (for response-cache tags). */
+  /** The Prisma models the statement reads. */
   models: ReadonlySet<string>;
+  dependencies: readonly ReadDependency[];
+  returnsShops: boolean;
 }
 
 export interface CompileReadInput {
@@ -56,11 +71,25 @@ export interface CompileReadInput {
   operationName?: string | null;
   variableValues?: Record<string, unknown> | null;
   context: Context;
+  /** Also return the shops of the root rows (see `CompiledRead.text`), for response-cache tags. */
+  collectShops?: boolean;
 }
 
 export type CompileReadResult = { ok: true; read: CompiledRead } | { ok: false; reason: string };
 
-type Parent = { kind: 'root' } | { kind: 'row'; model: string; alias: string } | { kind: 'values'; values: Record<string, string> };
+/** `scoped`: the row belongs to one of the root rows' shops (a root row, or reached through shop-keeping relations). */
+type Parent = { kind: 'root' } | { kind: 'row'; model: string; alias: string; scoped: boolean } | { kind: 'values'; values: Record<string, string> };
+
+/** The column naming a row's shop: Shop's own id, or a model's `shopId`. */
+function shopColumn(model: string): string | null {
+  if (model === 'Shop') return 'id';
+  try {
+    const f = modelField(model, 'shopId');
+    return f.kind === 'scalar' && f.isRequired ? 'shopId' : null;
+  } catch {
+    return null;
+  }
+}
 
 /** Compiles a query operation to one statement, or says why it cannot. */
 export async function compileRead(input: CompileReadInput): Promise<CompileReadResult> {
@@ -78,6 +107,9 @@ const nameOf = (node: FieldNode) => node.alias?.value ?? node.name.value;
 class Compilation {
   private readonly params = new SqlParams();
   private readonly models = new Set<string>();
+  private readonly dependencies = new Map<string, ReadDependency>();
+  /** SQL expressions (text) listing the shops of each root field's rows. */
+  private readonly shopLists: string[] = [];
   private aliases = 0;
   private readonly fragments: Record<string, FragmentDefinitionNode> = {};
   private operation!: OperationDefinitionNode;
@@ -105,7 +137,21 @@ class Compilation {
     const queryType = schema.getQueryType();
     if (!queryType) throw new NotCompilable('no query type');
     const body = await this.objectFields(queryType, this.collect(queryType, [operation.selectionSet]), { kind: 'root' });
-    return { text: `SELECT (${body})::text`, values: this.params.values, models: this.models };
+    const returnsShops = !!this.input.collectShops;
+    const shops = this.shopLists.length ? `concat_ws(',', ${this.shopLists.join(', ')})` : `''`;
+    return {
+      text: returnsShops ? `SELECT (${body}) || chr(10) || ${shops}` : `SELECT (${body})::text`,
+      values: this.params.values,
+      models: this.models,
+      dependencies: [...this.dependencies.values()],
+      returnsShops,
+    };
+  }
+
+  private depend(model: string, scope: ReadDependency['scope']) {
+    this.models.add(model);
+    const key = `${model}:${scope}`;
+    if (!this.dependencies.has(key)) this.dependencies.set(key, { model, scope });
   }
 
   private alias(): string {
@@ -277,18 +323,26 @@ class Compilation {
   private async root(spec: CompiledRootSpec<Record<string, unknown>>, type: GraphQLObjectType, def: GraphQLField<unknown, unknown>, nodes: FieldNode[]): Promise<string> {
     const args = await this.args(type, def, nodes);
     const query = await spec.query(args, this.input.context);
-    this.models.add(spec.model);
+    this.depend(spec.model, 'reach');
     if (spec.kind === 'first') {
       const target = this.objectType(def.type, spec.model, `Query.${def.name}`);
       const alias = this.alias();
       const page = pageQuery(spec.model, { where: query.where, orderBy: query.orderBy }, alias, this.params);
-      const object = await this.objectFields(target, this.subfields(target, nodes), { kind: 'row', model: spec.model, alias });
+      const object = await this.objectFields(target, this.subfields(target, nodes), { kind: 'row', model: spec.model, alias, scoped: true });
       const order = page.terms.length ? ` ORDER BY ${orderSql(alias, page.terms)}` : '';
-      const expr = `(SELECT ${object} FROM ${table(spec.model)} ${alias} WHERE ${page.where}${order} LIMIT 1)`;
+      const from = `${table(spec.model)} ${alias} WHERE ${page.where}${order} LIMIT 1`;
+      this.collectShops(spec.model, alias, () => from);
+      const expr = `(SELECT ${object} FROM ${from})`;
       return isNonNullType(def.type) ? expr : `coalesce(${expr}, 'null')`;
     }
     const connection = connectionQuery(args, spec.defaultSize ?? 20, spec.maxSize ?? 100);
-    return this.connection(def, nodes, spec.model, { where: query.where, orderBy: query.orderBy, ...connection }, args, null);
+    return this.connection(def, nodes, spec.model, { where: query.where, orderBy: query.orderBy, ...connection }, args, null, true);
+  }
+
+  /** Lists the shops of a root field's rows (`from`: the rows' FROM … LIMIT clause), when asked to. */
+  private collectShops(model: string, alias: string, from: () => string) {
+    const col = shopColumn(model);
+    if (this.input.collectShops && col) this.shopLists.push(`array_to_string(ARRAY(SELECT ${column(alias, col)} FROM ${from()}), ',')`);
   }
 
   /** The object type a field returns, checked to be backed by `model`. */
@@ -317,9 +371,14 @@ class Compilation {
       const value = await planned.select![relation];
       nested = value === true ? {} : (value as Record<string, unknown>);
     }
-    this.models.add(join.target);
+    // Shop-keeping relations (a shop's rows, a row's shop) stay within the parent's shop.
+    const sameShop =
+      parent.scoped &&
+      ((parent.model === 'Shop' && join.foreignKey.side === 'child' && join.foreignKey.column === 'shopId' && shopColumn(join.target) === 'shopId') ||
+        (join.target === 'Shop' && join.foreignKey.side === 'parent' && join.foreignKey.column === 'shopId'));
+    this.depend(join.target, sameShop ? 'rows' : 'all');
     const named = getNamedType(def.type);
-    if (isObjectType(named) && isConnection(named)) return this.connection(def, nodes, join.target, nested, args, { on: join.on, parentAlias: parent.alias });
+    if (isObjectType(named) && isConnection(named)) return this.connection(def, nodes, join.target, nested, args, { on: join.on, parentAlias: parent.alias }, sameShop);
     const target = this.objectType(def.type, join.target, `${type.name}.${def.name}`);
     const alias = this.alias();
     const on = join.on(parent.alias, alias);
@@ -327,13 +386,13 @@ class Compilation {
       for (const key of Object.keys(nested)) if (key !== 'where' && key !== 'select' && key !== 'include') throw new NotCompilable(`to-one query ${key}`);
       if (isNonNullType(def.type) && !join.isRequired) throw new NotCompilable(`${type.name}.${def.name}: optional relation, non-null field`);
       const where = compileWhere(join.target, nested.where, alias, this.params);
-      const object = await this.objectFields(target, this.subfields(target, nodes), { kind: 'row', model: join.target, alias });
+      const object = await this.objectFields(target, this.subfields(target, nodes), { kind: 'row', model: join.target, alias, scoped: sameShop });
       const expr = `(SELECT ${object} FROM ${table(join.target)} ${alias} WHERE ${on}${where === 'TRUE' ? '' : ` AND ${where}`} LIMIT 1)`;
       return isNonNullType(def.type) ? expr : `coalesce(${expr}, 'null')`;
     }
     const page = pageQuery(join.target, nested, alias, this.params, [on]);
     if (page.backward) throw new NotCompilable('backward list relation');
-    const object = await this.objectFields(target, this.subfields(target, nodes), { kind: 'row', model: join.target, alias });
+    const object = await this.objectFields(target, this.subfields(target, nodes), { kind: 'row', model: join.target, alias, scoped: sameShop });
     return concat([`'['`, `array_to_string(ARRAY(SELECT ${object} FROM ${table(join.target)} ${alias} WHERE ${page.where}${this.tail(alias, page)}), ',')`, `']'`]);
   }
 
@@ -355,6 +414,7 @@ class Compilation {
     query: Record<string, unknown>,
     args: Record<string, unknown>,
     join: { on: (p: string, c: string) => string; parentAlias: string } | null,
+    scoped: boolean,
   ): Promise<string> {
     const connectionType = getNullableType(def.type);
     if (!isObjectType(connectionType) || !isConnection(connectionType)) throw new NotCompilable(`${def.name} is not a connection`);
@@ -375,7 +435,7 @@ class Compilation {
         const name = fieldNodes[0]!.name.value;
         if (name === '__typename') entries.push([key, `'"${edgeType.name}"'`]);
         else if (name === 'cursor') entries.push([key, jsonIdCursor(column(alias, 'id'))]);
-        else if (name === 'node') entries.push([key, await this.objectFields(nodeType, this.subfields(nodeType, fieldNodes), { kind: 'row', model, alias })]);
+        else if (name === 'node') entries.push([key, await this.objectFields(nodeType, this.subfields(nodeType, fieldNodes), { kind: 'row', model, alias, scoped })]);
         else throw new NotCompilable(`edge field ${name}`);
       }
       return jsonObject(entries);
@@ -383,6 +443,8 @@ class Compilation {
 
     const wantsPageInfo = [...fields.values()].some((n) => n[0]!.name.value === 'pageInfo');
     const from = `${table(model)} ${alias} WHERE ${page.where}`;
+    // A superset of the page's rows (look-ahead included) names the shops a root page shows.
+    if (!join) this.collectShops(model, alias, () => `${from}${this.tail(alias, page)}`);
     if (!wantsPageInfo) {
       // Edges only: read exactly the page (no look-ahead row), in the read order.
       const entries: [string, string][] = [];

@@ -54,6 +54,8 @@ export interface RelationJoin {
   target: string;
   isList: boolean;
   isRequired: boolean;
+  /** The foreign-key column and the side it is on. */
+  foreignKey: { side: 'parent' | 'child'; column: string };
   /** SQL condition joining the target alias to the parent alias. */
   on(parentAlias: string, childAlias: string): string;
 }
@@ -65,13 +67,13 @@ export function relationJoin(model: string, relation: string): RelationJoin {
     // This side holds the foreign key (e.g. Listing.category → Listing.categoryId = Category.id).
     if (field.relationFromFields.length !== 1) throw new NotCompilable(`compound relation ${model}.${relation}`);
     const fk = field.relationFromFields[0]!;
-    return { target: field.type, isList: false, isRequired: field.isRequired, on: (p, c) => `${column(c, 'id')} = ${column(p, fk)}` };
+    return { target: field.type, isList: false, isRequired: field.isRequired, foreignKey: { side: 'parent', column: fk }, on: (p, c) => `${column(c, 'id')} = ${column(p, fk)}` };
   }
   // The other side holds it (e.g. Shop.listings → Listing.shopId = Shop.id).
   const back = [...modelInfo(field.type).fields.values()].find((f) => f.relationName === field.relationName && f.type === model && f.relationFromFields?.length);
   if (!back?.relationFromFields || back.relationFromFields.length !== 1) throw new NotCompilable(`no foreign key for ${model}.${relation}`);
   const fk = back.relationFromFields[0]!;
-  return { target: field.type, isList: field.isList, isRequired: field.isRequired, on: (p, c) => `${column(c, fk)} = ${column(p, 'id')}` };
+  return { target: field.type, isList: field.isList, isRequired: field.isRequired, foreignKey: { side: 'child', column: fk }, on: (p, c) => `${column(c, fk)} = ${column(p, 'id')}` };
 }
 
 /** Statement parameters, each with an explicit type so the text is the same for every value (prepared statements). */

@@ -2,6 +2,8 @@ import { builder } from '../../builder.ts';
 import type { Context } from '../../context.ts';
 import { loaderFor } from '../../lib/loaders.ts';
 import { registerNodeReach } from '../../lib/node-reach.ts';
+import { compiledJson } from '../../lib/compiled/annotations.ts';
+import { base64Of } from '../../lib/compiled/json-sql.ts';
 import { HealthStatusEnum, ShopStatusEnum } from '../shops/shop.node.ts';
 import { shopOwnedWhere } from '../shops/shop.policy.ts';
 import { ledgerBalances, remainingPoints } from './ledger.service.ts';
@@ -86,11 +88,13 @@ export const ViolationNode = builder.prismaNode('Violation', {
     listingId: t.globalID({
       nullable: true,
       description: 'For LISTING: the global ID of the listing it came from (pass it to `node`).',
+      extensions: compiledJson((v) => `coalesce('"' || ${base64Of('Listing:', v.col('listingId'))} || '"', 'null')`),
       resolve: (v) => (v.listingId === null ? null : { type: 'Listing', id: v.listingId }),
     }),
     orderId: t.globalID({
       nullable: true,
       description: 'For ORDER: the global ID of the order it came from (pass it to `node`).',
+      extensions: compiledJson((v) => `coalesce('"' || ${base64Of('Order:', v.col('orderId'))} || '"', 'null')`),
       resolve: (v) => (v.orderId === null ? null : { type: 'Order', id: v.orderId }),
     }),
     occurredAt: t.expose('occurredAt', { type: 'DateTime', description: 'When it occurred; its points count from this instant.' }),

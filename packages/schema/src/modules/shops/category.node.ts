@@ -3,6 +3,7 @@ import { memoFor } from '../../lib/loaders.ts';
 import type { Context } from '../../context.ts';
 import { effectiveRestriction, loadCategoryIndex } from './category-eligibility.service.ts';
 import { registerNodeReach } from '../../lib/node-reach.ts';
+import { compiledJson } from '../../lib/compiled/annotations.ts';
 
 export const CategoryRestrictionEnum = builder.enumType('CategoryRestriction', {
   description: 'Whether listing in a category needs anything beyond the primary-category rule.',
@@ -27,7 +28,12 @@ export const CategoryNode = builder.prismaNode('Category', {
     slug: t.exposeString('slug', { description: 'Stable, URL-safe identifier.' }),
     description: t.exposeString('description', { nullable: true, description: 'What belongs in this category.' }),
     depth: t.exposeInt('depth', { description: '0 for a top-level category.' }),
-    isTopLevel: t.boolean({ description: 'True for a top-level category (one that can be a primary category).', select: { parentId: true }, resolve: (c) => c.parentId === null }),
+    isTopLevel: t.boolean({
+      description: 'True for a top-level category (one that can be a primary category).',
+      select: { parentId: true },
+      extensions: compiledJson((c) => `(${c.col('parentId')} IS NULL)::text`),
+      resolve: (c) => c.parentId === null,
+    }),
     restriction: t.expose('restriction', { type: CategoryRestrictionEnum, description: 'The restriction set on this category itself.' }),
     effectiveRestriction: t.field({
       type: CategoryRestrictionEnum,

@@ -1,0 +1,398 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Database } from '@shopwarden/db';
+import type { CompiledRead, Viewer } from '@shopwarden/schema';
+import { getOperationAST, type ExecutionResult } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { Redis } from 'ioredis';
+import { RawJson, stringifyResult } from './raw-json.ts';
+import type { ChargeResult } from './cost.ts';
+import type { Metrics } from './metrics.ts';
+
+/**
+ * The response cache: the `data` of compiled reads (docs/performance.md#response-cache).
+ *
+ * - Per caller: the key covers the API key, its role, scopes and reach, the document, the
+ *   operation name and the variables, so one caller's entry can never answer another caller.
+ * - Only compiled reads are cached: their inputs are exactly the tables the statement reads, with
+ *   no clock or settings involved, so a change to one of those tables is the only way to make an
+ *   entry stale.
+ * - Invalidated by the database itself: statement triggers NOTIFY `shopwarden_changes` with the
+ *   table and the shops whose rows changed, whoever wrote them (a mutation, a bulk job, a script);
+ *   every instance listens and deletes the entries tagged with them. An entry whose read raced a
+ *   change is not stored (generation check), and while the listener is down nothing is served.
+ * - Shared through Redis when configured (entries and tag sets), else in this process (LRU).
+ */
+
+/** Where entries live. Tags index entries so a change deletes exactly the entries that used the rows. */
+export interface CacheStore {
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, tags: readonly string[], ttlMs: number): Promise<void>;
+  invalidate(tags: readonly string[]): Promise<void>;
+  clear(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Entries in this process, least recently used first out. */
+export class MemoryCacheStore implements CacheStore {
+  private readonly entries = new Map<string, { value: string; until: number; tags: readonly string[] }>();
+  private readonly byTag = new Map<string, Set<string>>();
+  private bytes = 0;
+
+  constructor(
+    private readonly maxEntries = 10_000,
+    private readonly maxBytes = 256 * 2 ** 20,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  async get(key: string): Promise<string | null> {
+    const entry = this.entries.get(key);
+    if (!entry) return null;
+    if (entry.until <= this.clock()) {
+      this.remove(key);
+      return null;
+    }
+    // Refresh its place in the LRU order.
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry.value;
+  }
+
+  async set(key: string, value: string, tags: readonly string[], ttlMs: number): Promise<void> {
+    this.remove(key);
+    if (value.length * 2 > this.maxBytes) return;
+    while (this.entries.size >= this.maxEntries || this.bytes + value.length * 2 > this.maxBytes) {
+      const oldest = this.entries.keys().next();
+      if (oldest.done) break;
+      this.remove(oldest.value);
+    }
+    this.entries.set(key, { value, until: this.clock() + ttlMs, tags });
+    this.bytes += value.length * 2;
+    for (const tag of tags) {
+      let keys = this.byTag.get(tag);
+      if (!keys) this.byTag.set(tag, (keys = new Set()));
+      keys.add(key);
+    }
+  }
+
+  async invalidate(tags: readonly string[]): Promise<void> {
+    for (const tag of tags) {
+      const keys = this.byTag.get(tag);
+      if (!keys) continue;
+      this.byTag.delete(tag);
+      for (const key of keys) this.remove(key);
+    }
+  }
+
+  async clear(): Promise<void> {
+    this.entries.clear();
+    this.byTag.clear();
+    this.bytes = 0;
+  }
+
+  async close(): Promise<void> {}
+
+  get size() {
+    return this.entries.size;
+  }
+
+  private remove(key: string) {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.bytes -= entry.value.length * 2;
+    for (const tag of entry.tags) {
+      const keys = this.byTag.get(tag);
+      keys?.delete(key);
+      if (keys?.size === 0) this.byTag.delete(tag);
+    }
+  }
+}
+
+// Deletes the entries of every tag given, and the tag sets themselves, atomically.
+const invalidateScript = `
+for _, tag in ipairs(KEYS) do
+  local keys = redis.call('SMEMBERS', tag)
+  for i = 1, #keys, 500 do
+    redis.call('DEL', unpack(keys, i, math.min(i + 499, #keys)))
+  end
+  redis.call('DEL', tag)
+end
+return 0
+`;
+
+/** Entries in Redis, shared by every instance: `<prefix>e:<key>` with a TTL, and `<prefix>t:<tag>` sets. */
+export class RedisCacheStore implements CacheStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix = 'sw:rc:',
+  ) {}
+
+  get(key: string): Promise<string | null> {
+    return this.redis.get(`${this.prefix}e:${key}`);
+  }
+
+  async set(key: string, value: string, tags: readonly string[], ttlMs: number): Promise<void> {
+    const entryKey = `${this.prefix}e:${key}`;
+    const pipeline = this.redis.multi().set(entryKey, value, 'PX', ttlMs);
+    // A tag set lives a little longer than its longest entry; stale members point at expired keys.
+    for (const tag of tags) pipeline.sadd(`${this.prefix}t:${tag}`, entryKey).pexpire(`${this.prefix}t:${tag}`, ttlMs + 60_000);
+    await pipeline.exec();
+  }
+
+  async invalidate(tags: readonly string[]): Promise<void> {
+    if (!tags.length) return;
+    await this.redis.eval(invalidateScript, tags.length, ...tags.map((t) => `${this.prefix}t:${t}`));
+  }
+
+  async clear(): Promise<void> {
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.prefix}*`, 'COUNT', 1000);
+      if (keys.length) await this.redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  }
+
+  async close(): Promise<void> {
+    await this.redis.quit().catch(() => undefined);
+  }
+}
+
+export interface CachedResponse {
+  /** The `data` object, as JSON text. */
+  json: string;
+  /** The operation's cost, charged again on every hit. */
+  cost: number;
+}
+
+/** A root field's page may show any row of the caller's reach; tag per shop only while the reach is small. */
+const MAX_REACH_TAGS = 100;
+
+export const CHANGES_CHANNEL = 'shopwarden_changes';
+/** The pseudo-table of `sync` markers on the changes channel. */
+const SYNC = '~sync';
+
+export interface ResponseCacheOptions {
+  ttlMs: number;
+  /** Entries larger than this are not stored. */
+  maxEntryBytes: number;
+  onError?: (error: unknown) => void;
+}
+
+/** A point in the stream of changes, taken before a read runs; see `put`. */
+export interface CacheSnapshot {
+  epoch: number;
+  changes: number;
+}
+
+export class ResponseCache {
+  /** Bumped for every tag a change touches; compared against a read's snapshot before storing it. */
+  private readonly touched = new Map<string, number>();
+  private changes = 0;
+  private readonly syncs = new Map<string, () => void>();
+  private readonly pending = new Set<Promise<void>>();
+  /** Bumped whenever the listener is lost or found: everything stored before is suspect. */
+  private epoch = 0;
+  private listening = false;
+  private unlisten: (() => Promise<void>) | null = null;
+  private activated: (() => void) | null = null;
+
+  constructor(
+    readonly store: CacheStore,
+    private readonly options: ResponseCacheOptions,
+  ) {}
+
+  /**
+   * Starts listening for changes and resolves once the cache is active (or after `timeoutMs` if the
+   * listener cannot connect yet: it keeps trying). Until then the cache neither serves nor stores.
+   */
+  async start(db: Database, timeoutMs = 5_000): Promise<void> {
+    const active = new Promise<void>((resolve) => (this.activated = resolve));
+    this.unlisten = await db.listen(CHANGES_CHANNEL, (payload) => this.onChange(payload), (listening) => this.onListening(listening));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([active, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
+  }
+
+  async stop(): Promise<void> {
+    this.listening = false;
+    await this.unlisten?.();
+    this.unlisten = null;
+    await this.store.close();
+  }
+
+  get active(): boolean {
+    return this.listening;
+  }
+
+  /** `Table|1,2,3` (rows of those shops changed) or `Table|*` (a global table, or too many shops). */
+  onChange(payload: string): void {
+    const bar = payload.indexOf('|');
+    if (bar < 0) return;
+    const table = payload.slice(0, bar);
+    const shops = payload.slice(bar + 1);
+    if (table === SYNC) {
+      // Our own marker came back: every change committed before it has been applied.
+      const done = this.syncs.get(shops);
+      this.syncs.delete(shops);
+      void Promise.all(this.pending).then(() => done?.());
+      return;
+    }
+    const tags = shops === '*' ? [`${table}@changed`, `${table}@bulk`] : [`${table}@changed`, ...shops.split(',').map((s) => `${table}@${s}`)];
+    this.changes++;
+    for (const tag of tags) this.touched.set(tag, this.changes);
+    const done = this.store.invalidate(tags).catch((error: unknown) => this.options.onError?.(error));
+    this.pending.add(done);
+    void done.finally(() => this.pending.delete(done));
+  }
+
+  /**
+   * Waits until every change committed so far has invalidated its entries (a marker sent through
+   * the same channel comes back after them, in commit order). Mutations call it before answering,
+   * so a caller always reads its own writes, on this instance and, with Redis, on every instance.
+   */
+  async sync(db: Database, timeoutMs = 2_000): Promise<void> {
+    if (!this.listening) return;
+    const nonce = randomUUID();
+    const arrived = new Promise<void>((resolve) => this.syncs.set(nonce, resolve));
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+    try {
+      await db.queryText({ text: `SELECT pg_notify('${CHANGES_CHANNEL}', '${SYNC}|' || $1::text)::text`, values: [nonce], internal: true });
+      if ((await Promise.race([arrived, timedOut])) === 'timeout') {
+        // The listener is not keeping up: stop trusting what is stored.
+        this.onListening(false);
+        this.onListening(true);
+      }
+    } finally {
+      clearTimeout(timer);
+      this.syncs.delete(nonce);
+    }
+  }
+
+  private onListening(listening: boolean) {
+    this.epoch++;
+    this.listening = false;
+    if (!listening) return;
+    // Changes may have been missed while the listener was away: start from nothing.
+    const epoch = this.epoch;
+    this.store.clear().then(
+      () => {
+        if (epoch !== this.epoch) return;
+        this.listening = true;
+        this.activated?.();
+      },
+      (error: unknown) => this.options.onError?.(error),
+    );
+  }
+
+  /** The cache key of an operation for a caller (null: not cacheable, e.g. anonymous). */
+  key(viewer: Viewer | null, operation: { query: string; operationName?: string | null; variables?: unknown }): string | null {
+    if (!viewer) return null;
+    const reach = viewer.shopIds === null ? '*' : viewer.shopIds.join(',');
+    return createHash('sha256')
+      .update(`${viewer.apiKeyId}\u0000${viewer.role}\u0000${[...viewer.scopes].sort().join(',')}\u0000${reach}\u0000${operation.operationName ?? ''}\u0000${operation.query}\u0000${JSON.stringify(operation.variables ?? null)}`)
+      .digest('base64url');
+  }
+
+  async get(key: string): Promise<CachedResponse | null> {
+    if (!this.listening) return null;
+    const value = await this.store.get(key).catch((error: unknown) => {
+      this.options.onError?.(error);
+      return null;
+    });
+    if (value === null) return null;
+    const newline = value.indexOf('\n');
+    return { cost: Number(value.slice(0, newline)), json: value.slice(newline + 1) };
+  }
+
+  snapshot(): CacheSnapshot {
+    return { epoch: this.epoch, changes: this.changes };
+  }
+
+  /** The tags of a compiled read for this caller, given the shops its root rows belong to. */
+  tags(read: CompiledRead, viewer: Viewer, rootShops: readonly string[]): string[] {
+    const tags = new Set<string>();
+    for (const { model, scope } of read.dependencies) {
+      if (scope === 'all' || (scope === 'reach' && (viewer.shopIds === null || viewer.shopIds.length > MAX_REACH_TAGS))) {
+        tags.add(`${model}@changed`);
+        continue;
+      }
+      tags.add(`${model}@bulk`);
+      const shops = scope === 'reach' ? viewer.shopIds!.map(String) : rootShops;
+      for (const shop of shops) tags.add(`${model}@${shop}`);
+    }
+    return [...tags];
+  }
+
+  /** Stores an entry unless one of its tags changed since the snapshot (the read may predate the change). */
+  async put(key: string, response: CachedResponse, tags: readonly string[], snapshot: CacheSnapshot): Promise<void> {
+    if (!this.listening || snapshot.epoch !== this.epoch || response.json.length > this.options.maxEntryBytes) return;
+    if (this.changes !== snapshot.changes && tags.some((t) => (this.touched.get(t) ?? 0) > snapshot.changes)) return;
+    await this.store.set(key, `${response.cost}\n${response.json}`, tags, this.options.ttlMs).catch((error: unknown) => this.options.onError?.(error));
+    // Forget old generations now and then (refusing the reads under way, whose snapshots need them).
+    if (this.touched.size > 100_000) {
+      this.touched.clear();
+      this.epoch++;
+    }
+  }
+}
+
+export interface ResponseCachePluginOptions {
+  cache: ResponseCache;
+  db: Database;
+  /** The caller of a request (memoised per request, shared with the context factory). */
+  viewerOf(request: Request): Promise<Viewer | null>;
+  /** Charges a hit's cost to the caller's bucket, exactly as an execution is charged. */
+  charge(viewer: Viewer, cost: number): Promise<ChargeResult>;
+  requestIdOf(request: Request): string;
+  metrics?: Metrics;
+  onError?: (error: unknown) => void;
+}
+
+const cacheKeys = new WeakMap<Request, string>();
+
+/** The response-cache key computed for a request that missed (the compiled read stores under it). */
+export function responseCacheKeyOf(request: Request | undefined): string | undefined {
+  return request ? cacheKeys.get(request) : undefined;
+}
+
+/**
+ * Answers a request from the cache as soon as its parameters are known (before parsing,
+ * validation and execution: an entry exists only for an operation that passed them), charging
+ * its cost as usual; on a miss, remembers the key for the compiled read to fill.
+ */
+export function useResponseCache(options: ResponseCachePluginOptions): Plugin {
+  return {
+    onExecute({ args }) {
+      if (getOperationAST(args.document, args.operationName)?.operation !== 'mutation') return undefined;
+      return {
+        // Answer a mutation only once its changes have invalidated the cache (read your writes).
+        onExecuteDone: () => options.cache.sync(options.db).catch((error: unknown) => options.onError?.(error)),
+      };
+    },
+    async onParams({ request, params, setResult }) {
+      if (!options.cache.active || typeof params.query !== 'string' || params.extensions?.persistedQuery) return;
+      const viewer = await options.viewerOf(request);
+      const key = options.cache.key(viewer, { query: params.query, operationName: params.operationName, variables: params.variables });
+      if (!viewer || !key) return;
+      const hit = await options.cache.get(key);
+      if (!hit) {
+        options.metrics?.cache.inc({ result: 'miss' });
+        cacheKeys.set(request, key);
+        return;
+      }
+      options.metrics?.cache.inc({ result: 'hit' });
+      const charged = await options.charge(viewer, hit.cost);
+      if (!charged.allowed) {
+        setResult(charged.result);
+        return;
+      }
+      setResult({
+        data: new RawJson(hit.json) as unknown as Record<string, unknown>,
+        extensions: { requestId: options.requestIdOf(request), ...charged.extensions },
+        stringify: stringifyResult,
+      } as ExecutionResult);
+    },
+  };
+}

@@ -1,0 +1,281 @@
+/**
+ * The response cache (apps/api/src/response-cache.ts): repeated compiled reads are answered without
+ * a read, per caller only, invalidated by the database's change notifications (through the API or
+ * not), with read-your-writes after a mutation, charged like any request, and shared through Redis.
+ */
+import { randomBytes } from 'node:crypto';
+import fc from 'fast-check';
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp, loadConfig, MemoryRateLimiter } from '@shopwarden/api';
+import { MemoryCacheStore, RedisCacheStore, ResponseCache } from '../apps/api/src/response-cache.ts';
+import { createKey, createShop, createWorld, type World } from './support/fixtures.ts';
+import { createPolicy } from './support/health-fixtures.ts';
+import { comparableErrors, gid } from './support/client.ts';
+import { createTestDatabase, testTargets, type TestDatabase } from './support/database.ts';
+
+type App = ReturnType<typeof createApp>;
+
+const SHOP_PAGE = `query($id: ID!) { shop(id: $id) { id name listings(first: 5) { edges { node { id title status } } } violations(first: 3) { edges { node { id points } } } } }`;
+const SHOPS = `{ shops(first: 10) { edges { node { id name listings(first: 3) { edges { node { id title price { amount currencyCode } } } } } } } }`;
+
+describe.each(testTargets())('the response cache on %s', (target) => {
+  let db: TestDatabase;
+  let world: World;
+  const shops: { id: number; gid: string; sellerKey: string; listingId: number }[] = [];
+  const keys: Record<string, string> = {};
+  let statements = 0;
+  const logger = pino({ level: 'silent' });
+  const apps: App[] = [];
+
+  const newApp = (env: Record<string, string> = {}, extra: Partial<Parameters<typeof createApp>[0]> = {}) => {
+    const app = createApp({ db, config: loadConfig({ NODE_ENV: 'test', ...env }), logger, rateLimiter: new MemoryRateLimiter(1e12, 1e12), ...extra });
+    apps.push(app);
+    return app;
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase(target);
+    world = await createWorld(db.prisma);
+    const policy = await createPolicy(db.prisma);
+    for (let s = 0; s < 4; s++) {
+      const shop = await createShop(db.prisma, `Cached shop ${s}`);
+      const listing = await db.prisma.listing.create({ data: { shopId: shop.id, categoryId: world.categories.skincare, title: `Item ${s}`, priceAmount: 1000 + s, currency: 'USD', sites: ['GB'] } });
+      await db.prisma.violation.create({ data: { shopId: shop.id, policyId: policy.id, source: 'OTHER', occurredAt: new Date('2024-01-02T00:00:00Z'), points: 2 } });
+      shops.push({ id: shop.id, gid: gid('Shop', shop.id), sellerKey: (await createKey(db.prisma, 'SELLER', { shopId: shop.id })).key, listingId: listing.id });
+    }
+    const one = await db.prisma.account.create({ data: { name: 'Partner one', kind: 'PARTNER' } });
+    const two = await db.prisma.account.create({ data: { name: 'Partner two', kind: 'PARTNER' } });
+    for (const [account, granted] of [
+      [one.id, [0, 1]],
+      [two.id, [2]],
+    ] as const) {
+      for (const i of granted) await db.prisma.shopAccessGrant.create({ data: { shopId: shops[i]!.id, accountId: account, scopes: ['shops:read', 'listings:read', 'health:read'] } });
+    }
+    const scopes = ['shops:read', 'listings:read', 'health:read'];
+    keys.admin = world.adminKey;
+    keys.partnerOne = (await createKey(db.prisma, 'PARTNER', { accountId: one.id, scopes })).key;
+    keys.partnerOneNarrow = (await createKey(db.prisma, 'PARTNER', { accountId: one.id })).key;
+    keys.partnerTwo = (await createKey(db.prisma, 'PARTNER', { accountId: two.id, scopes })).key;
+    keys.seller0 = shops[0]!.sellerKey;
+    db.onQuery(() => statements++);
+  });
+  afterAll(async () => {
+    for (const app of apps) await app.close();
+    await db.drop();
+  });
+
+  /** Prisma reports statements a moment after their results: wait until the reports stop. */
+  async function settle() {
+    for (;;) {
+      const n = statements;
+      await new Promise((resolve) => setTimeout(resolve, 15));
+      if (n === statements) return;
+    }
+  }
+
+  async function post(app: App, key: string, query: string, variables?: Record<string, unknown>) {
+    await settle();
+    const before = statements;
+    const res = await app.yoga.fetch('http://localhost/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await res.json()) as { data?: any; errors?: any; extensions?: any };
+    await settle();
+    // One statement is the key lookup (no key cache under NODE_ENV=test); a read adds one more.
+    return { status: res.status, body, reads: statements - before - 1 };
+  }
+
+  async function until<T>(fn: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
+    const deadline = Date.now() + 5_000;
+    for (;;) {
+      const value = await fn();
+      if (ok(value) || Date.now() > deadline) return value;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  it('answers a repeated compiled read without reading, with the same data and fresh extensions', async () => {
+    const app = newApp();
+    await app.ready;
+    expect(app.cache?.active).toBe(true);
+    const first = await post(app, keys.admin!, SHOPS);
+    const second = await post(app, keys.admin!, SHOPS);
+    expect(first.reads).toBe(1);
+    expect(second.reads).toBe(0);
+    expect(second.body.data).toEqual(first.body.data);
+    expect(second.body.extensions.requestId).not.toBe(first.body.extensions.requestId);
+    expect(second.body.extensions.cost).toMatchObject({ requestedQueryCost: first.body.extensions.cost.requestedQueryCost });
+    // Operations the compiler does not answer are never cached.
+    const computed = `{ shops(first: 2) { edges { node { id pointsBalance } } } }`;
+    await post(app, keys.admin!, computed);
+    expect((await post(app, keys.admin!, computed)).reads).toBeGreaterThan(0);
+  });
+
+  it('never answers one caller with another caller\'s entry (random interleavings against the uncached API)', async () => {
+    const cached = newApp();
+    const uncached = newApp({ RESPONSE_CACHE: 'false' });
+    await cached.ready;
+    const queries = [SHOPS, ...shops.map((s) => [SHOP_PAGE, { id: s.gid }] as const)];
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...Object.keys(keys)), fc.constantFrom(...queries), async (who, q) => {
+        const [query, variables] = typeof q === 'string' ? [q, undefined] : [q[0], { ...q[1] }];
+        const a = await post(cached, keys[who]!, query, variables);
+        const b = await post(uncached, keys[who]!, query, variables);
+        expect({ status: a.status, data: a.body.data, errors: comparableErrors(a.body.data, a.body.errors) }, who).toEqual({
+          status: b.status,
+          data: b.body.data,
+          errors: comparableErrors(b.body.data, b.body.errors),
+        });
+      }),
+      { numRuns: 60, seed: 8 },
+    );
+    // The same query, three callers, three answers.
+    const seen = await Promise.all(['partnerOne', 'partnerTwo', 'seller0'].map(async (who) => (await post(cached, keys[who]!, SHOPS)).body.data.shops.edges.map((e: { node: { id: string } }) => e.node.id)));
+    expect(seen).toEqual([[shops[0]!.gid, shops[1]!.gid], [shops[2]!.gid], [shops[0]!.gid]]);
+  });
+
+  it('invalidates what a mutation changed, and only that, before answering it (read your writes)', async () => {
+    const app = newApp();
+    await app.ready;
+    const page = (i: number) => post(app, keys.partnerOne!, SHOP_PAGE, { id: shops[i]!.gid });
+    await page(0);
+    await page(1);
+    expect((await page(0)).reads).toBe(0);
+    expect((await page(1)).reads).toBe(0);
+    const title = `Renamed ${randomBytes(3).toString('hex')}`;
+    const update = await post(app, shops[0]!.sellerKey, `mutation($input: ListingUpdateInput!) { listingUpdate(input: $input) { __typename } }`, {
+      input: { listingId: gid('Listing', shops[0]!.listingId), title },
+    });
+    expect(update.body.data.listingUpdate.__typename).toBe('ListingUpdateSuccess');
+    // No waiting: the mutation answered only after its change reached the cache.
+    const after = await page(0);
+    expect(after.reads).toBe(1);
+    expect(after.body.data.shop.listings.edges[0].node.title).toBe(title);
+    // A change in shop 0 leaves shop 1's entry alone.
+    expect((await page(1)).reads).toBe(0);
+  });
+
+  it('invalidates on writes made outside the API, and not on rolled-back ones (dry runs)', async () => {
+    const app = newApp();
+    await app.ready;
+    const page = () => post(app, keys.partnerOne!, SHOP_PAGE, { id: shops[1]!.gid });
+    await page();
+    expect((await page()).reads).toBe(0);
+    const dry = await post(app, shops[1]!.sellerKey, `mutation($input: ListingUpdateInput!) { listingUpdate(input: $input) { __typename } }`, {
+      input: { listingId: gid('Listing', shops[1]!.listingId), title: 'Never written', dryRun: true },
+    });
+    expect(dry.body.errors).toBeUndefined();
+    expect((await page()).reads).toBe(0);
+    await db.prisma.$executeRaw`UPDATE "Listing" SET "title" = 'Changed by SQL' WHERE "id" = ${shops[1]!.listingId}`;
+    const changed = await until(page, (r) => r.body.data.shop.listings.edges[0].node.title === 'Changed by SQL');
+    expect(changed.body.data.shop.listings.edges[0].node.title).toBe('Changed by SQL');
+    await db.prisma.$executeRaw`UPDATE "Violation" SET "points" = 7 WHERE "shopId" = ${shops[1]!.id}`;
+    const points = await until(page, (r) => r.body.data.shop.violations.edges[0].node.points === 7);
+    expect(points.body.data.shop.violations.edges[0].node.points).toBe(7);
+  });
+
+  it('charges a hit like any request and throttles it when the bucket is empty', async () => {
+    const limiter = new MemoryRateLimiter(300, 0.001);
+    const app = newApp({}, { rateLimiter: limiter });
+    await app.ready;
+    const first = await post(app, keys.partnerTwo!, SHOPS);
+    const cost = first.body.extensions.cost.requestedQueryCost as number;
+    expect(cost).toBeGreaterThan(100);
+    expect(cost).toBeLessThan(150);
+    const hit = await post(app, keys.partnerTwo!, SHOPS);
+    expect(hit.reads).toBe(0);
+    expect(hit.body.extensions.cost.throttleStatus.currentlyAvailable).toBe(300 - 2 * cost);
+    const refused = await post(app, keys.partnerTwo!, SHOPS);
+    expect(refused.status).toBe(429);
+    expect(refused.body.errors[0].extensions.code).toBe('THROTTLED');
+  });
+
+  it.runIf(!!process.env.REDIS_URL)('is shared by instances through Redis', async () => {
+    const prefix = `sw:rc:test:${randomBytes(4).toString('hex')}:`;
+    const redis = () => new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: 1 });
+    const one = newApp({}, { cacheStore: new RedisCacheStore(redis(), prefix) });
+    const two = newApp({}, { cacheStore: new RedisCacheStore(redis(), prefix) });
+    await Promise.all([one.ready, two.ready]);
+    expect([one.cache?.active, two.cache?.active]).toEqual([true, true]);
+    const page = (app: App) => post(app, keys.partnerOne!, SHOP_PAGE, { id: shops[0]!.gid });
+    expect((await page(one)).reads).toBe(1);
+    expect((await page(two)).reads).toBe(0);
+    const title = `Shared ${randomBytes(3).toString('hex')}`;
+    await post(one, shops[0]!.sellerKey, `mutation($input: ListingUpdateInput!) { listingUpdate(input: $input) { __typename } }`, { input: { listingId: gid('Listing', shops[0]!.listingId), title } });
+    const fresh = await page(two);
+    expect(fresh.reads).toBe(1);
+    expect(fresh.body.data.shop.listings.edges[0].node.title).toBe(title);
+  });
+});
+
+describe('ResponseCache bookkeeping', () => {
+  const viewer = { apiKeyId: 1, role: 'PARTNER' as const, scopes: ['shops:read'], shopId: null, accountId: 1, shopIds: [1, 2] };
+  const read = { text: '', values: [], models: new Set(['Shop', 'Listing']), dependencies: [{ model: 'Shop', scope: 'reach' as const }, { model: 'Listing', scope: 'rows' as const }], returnsShops: true };
+
+  async function activeCache() {
+    const cache = new ResponseCache(new MemoryCacheStore(), { ttlMs: 60_000, maxEntryBytes: 1e6 });
+    let status: (ok: boolean) => void = () => {};
+    const db = { listen: async (_c: string, _m: unknown, onStatus: (ok: boolean) => void) => ((status = onStatus), status(true), async () => {}) };
+    await cache.start(db as never);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    return { cache, setListening: (ok: boolean) => status(ok) };
+  }
+
+  it('tags an entry with the rows it read: the reach for root pages, the root rows\' shops below them', () => {
+    const cache = new ResponseCache(new MemoryCacheStore(), { ttlMs: 1, maxEntryBytes: 1 });
+    expect(cache.tags(read, viewer, ['2']).sort()).toEqual(['Listing@2', 'Listing@bulk', 'Shop@1', 'Shop@2', 'Shop@bulk']);
+    expect(cache.tags(read, { ...viewer, shopIds: null }, ['2']).sort()).toEqual(['Listing@2', 'Listing@bulk', 'Shop@changed']);
+  });
+
+  it('does not store a read that a change overtook, and stores the next one', async () => {
+    const { cache } = await activeCache();
+    const tags = cache.tags(read, viewer, ['2']);
+    const before = cache.snapshot();
+    cache.onChange('Listing|2');
+    await cache.put('k', { json: '{}', cost: 1 }, tags, before);
+    expect(await cache.get('k')).toBeNull();
+    const unrelated = cache.snapshot();
+    cache.onChange('Listing|9');
+    await cache.put('k', { json: '{"a":1}', cost: 3 }, tags, unrelated);
+    expect(await cache.get('k')).toEqual({ json: '{"a":1}', cost: 3 });
+    cache.onChange('Shop|*');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(await cache.get('k')).toBeNull();
+  });
+
+  it('serves nothing while the change listener is down, and starts empty when it is back', async () => {
+    const { cache, setListening } = await activeCache();
+    await cache.put('k', { json: '{}', cost: 1 }, ['Shop@1'], cache.snapshot());
+    expect(await cache.get('k')).not.toBeNull();
+    setListening(false);
+    expect(cache.active).toBe(false);
+    expect(await cache.get('k')).toBeNull();
+    setListening(true);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(cache.active).toBe(true);
+    expect(await cache.get('k')).toBeNull();
+  });
+
+  it('keys differ for every difference of caller, reach, scopes, document or variables', () => {
+    const cache = new ResponseCache(new MemoryCacheStore(), { ttlMs: 1, maxEntryBytes: 1 });
+    const op = { query: '{ shops { edges { node { id } } } }', variables: { a: 1 } };
+    const base = cache.key(viewer, op);
+    expect(cache.key(viewer, { ...op })).toBe(base);
+    for (const other of [
+      cache.key({ ...viewer, apiKeyId: 2 }, op),
+      cache.key({ ...viewer, shopIds: [1] }, op),
+      cache.key({ ...viewer, scopes: ['shops:read', 'health:read'] }, op),
+      cache.key({ ...viewer, role: 'AGENCY' }, op),
+      cache.key(viewer, { ...op, variables: { a: 2 } }),
+      cache.key(viewer, { ...op, query: `${op.query} ` }),
+      cache.key(viewer, { ...op, operationName: 'X' }),
+    ]) {
+      expect(other).not.toBe(base);
+    }
+    expect(cache.key(null, op)).toBeNull();
+  });
+});
