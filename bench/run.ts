@@ -92,7 +92,7 @@ for (const kind of options.dbs) {
       '',
     );
   }
-  if (kind === 'pglite') out.push('On the embedded database only our API runs: PostGraphile and the raw bound need a PostgreSQL server.', '');
+  if (kind === 'pglite' && here.some((s) => READ_SCENARIOS.includes(s))) out.push('On the embedded database only our API runs: PostGraphile and the raw bound need a PostgreSQL server.', '');
   const measured: { scenario: Scenario; servers: ServerMeasurement[] }[] = [];
   for (const scenario of here) {
     const t = performance.now();

@@ -71,7 +71,7 @@ const scenario: Scenario = {
         const row = (label: string, calls: Call[]) => [
           label,
           int(median(calls.map((c) => c.ms))),
-          calls.map((c) => c.ms.toFixed(0)).join(', '),
+          calls.map((c) => int(c.ms)).join(', '),
           int(calls[0]!.evaluated),
           int(calls[0]!.changed),
           statements(median(calls.map((c) => c.statements))),
