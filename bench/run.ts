@@ -11,6 +11,7 @@ import { prepareBenchDatabase, type BenchDatabase } from './lib/database.ts';
 import { parseOptions, USAGE, type DbKind } from './lib/options.ts';
 import { int, machine, mb, table } from './lib/report.ts';
 import { benchDir, type Scenario, type ServerMeasurement } from './lib/scenario.ts';
+import { SERVER_KINDS } from './lib/servers.ts';
 import bulkReview from './scenarios/bulk-review.ts';
 import coldStart from './scenarios/cold-start.ts';
 import graphiqlExplore from './scenarios/graphiql-explore.ts';
@@ -36,6 +37,12 @@ try {
 if (options.help) {
   process.stdout.write(`${USAGE}\n${table(['scenario', 'databases', 'measures'], SCENARIOS.map((s) => [s.name, s.databases.join(', '), s.measures]))}\n| memory | (read scenarios) | RSS of every server process under load, from the read scenarios of the run |\n`);
   process.exit(0);
+}
+
+const unknownServers = options.servers.filter((name) => !SERVER_KINDS[name]);
+if (unknownServers.length) {
+  process.stderr.write(`unknown server ${unknownServers.join(', ')}; known: ${Object.keys(SERVER_KINDS).join(', ')}\n`);
+  process.exit(2);
 }
 
 const selected = new Set<Scenario>();
