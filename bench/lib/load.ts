@@ -16,10 +16,17 @@ export interface RunFigures {
   rps: number;
   p50: number;
   p99: number;
+  /** Requests without an answer within TIMEOUT_S (not in the latencies). */
+  timeouts: number;
 }
+
+/** autocannon's per-request timeout: long enough that a slow server is measured, not cut off. */
+export const TIMEOUT_S = 30;
 
 export interface LoadFigures extends RunFigures {
   runs: RunFigures[];
+  /** Timeouts summed over the measured runs. */
+  timeouts: number;
   /** Largest RSS sampled during the measured runs, in bytes. */
   maxRss: number;
 }
@@ -31,11 +38,12 @@ export const median = (xs: number[]) => {
 };
 
 async function cannon(url: string, req: GraphqlRequest, seconds: number, connections: number) {
-  const result = await autocannon({ url, method: 'POST', connections, duration: seconds, headers: req.headers, body: req.body });
-  if (result.non2xx > 0 || result.errors > 0) {
-    throw new Error(`${result.non2xx} non-2xx responses and ${result.errors} errors (${result.timeouts} timeouts) from ${url}`);
+  const result = await autocannon({ url, method: 'POST', connections, duration: seconds, timeout: TIMEOUT_S, headers: req.headers, body: req.body });
+  // A wrong answer (throttled, failed) or a broken connection makes the figures meaningless; a slow answer is a figure.
+  if (result.non2xx > 0 || result.errors > result.timeouts) {
+    throw new Error(`${result.non2xx} non-2xx responses and ${result.errors - result.timeouts} connection errors from ${url}`);
   }
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, timeouts: result.timeouts };
 }
 
 export async function measureLoad(server: RunningServer, req: GraphqlRequest, o: LoadOptions, log: (line: string) => void): Promise<LoadFigures> {
@@ -59,14 +67,14 @@ export async function measureLoad(server: RunningServer, req: GraphqlRequest, o:
       const run = await cannon(server.url, req, o.seconds, o.connections);
       if (run.rps === 0) throw new Error(`${server.kind.label} answered no request in ${o.seconds} s: give it longer runs (--seconds)`);
       runs.push(run);
-      log(`    ${server.kind.name} run ${i + 1}/${o.runs}: ${Math.round(run.rps)} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms`);
+      log(`    ${server.kind.name} run ${i + 1}/${o.runs}: ${Math.round(run.rps)} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms${run.timeouts ? `, ${run.timeouts} timeouts (> ${TIMEOUT_S} s)` : ''}`);
     } finally {
       clearInterval(sampler);
     }
     maxRss = Math.max(maxRss, (await server.stats()).rss);
     await drain();
   }
-  return { rps: median(runs.map((r) => r.rps)), p50: median(runs.map((r) => r.p50)), p99: median(runs.map((r) => r.p99)), runs, maxRss };
+  return { rps: median(runs.map((r) => r.rps)), p50: median(runs.map((r) => r.p50)), p99: median(runs.map((r) => r.p99)), timeouts: runs.reduce((n, r) => n + r.timeouts, 0), runs, maxRss };
 }
 
 /** SQL statements per request: sequential requests after a warm-up, counted inside the server process. */

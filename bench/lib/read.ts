@@ -5,7 +5,7 @@
  * rows, then builds the table with the ratios.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { measureLoad, statementsPerRequest } from './load.ts';
+import { measureLoad, statementsPerRequest, TIMEOUT_S } from './load.ts';
 import { int, mb, ms, ratio, statements, table } from './report.ts';
 import { benchDb, type ScenarioContext, type ScenarioResult, type ServerMeasurement } from './scenario.ts';
 import { graphqlRequest, jsonHeaders, post, SERVER_KINDS, startServer, type GraphqlRequest } from './servers.ts';
@@ -88,6 +88,7 @@ export async function compareRead(ctx: ScenarioContext, def: ReadDefinition): Pr
         p99: load.p99,
         statements: perRequest,
         bytes: Buffer.byteLength(sample),
+        timeouts: load.timeouts,
         startRss: server.startRss,
         maxRss: load.maxRss,
         data: parsed.data,
@@ -143,6 +144,7 @@ export async function compareRead(ctx: ScenarioContext, def: ReadDefinition): Pr
     '',
     body,
     '',
+    ...rows.filter((r) => r.timeouts > 0).map((r) => `${r.label}: ${int(r.timeouts)} requests got no answer within ${TIMEOUT_S} s (left out of the latencies).`),
     ...(skipped.length ? [`Not run here: ${skipped.join('; ')}.`] : []),
     ...(checks.length ? [`Checked: ${checks.join('; ')}.`] : []),
     ...failures.map((f) => `**Check failed**: ${f}`),

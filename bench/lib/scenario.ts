@@ -33,6 +33,8 @@ export interface ServerMeasurement {
   p99: number;
   statements: number;
   bytes: number;
+  /** Requests that got no answer within the load generator's timeout, over the measured runs. */
+  timeouts: number;
   /** Bytes, right after start and the largest sampled during the measured runs. */
   startRss: number;
   maxRss: number;
