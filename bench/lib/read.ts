@@ -93,6 +93,9 @@ export async function compareRead(ctx: ScenarioContext, def: ReadDefinition): Pr
         maxRss: load.maxRss,
         data: parsed.data,
       });
+    } catch (error) {
+      // "fetch failed" says less than the server's own end.
+      throw server.gone ? new Error(`${server.gone} during the measurement`, { cause: error }) : error;
     } finally {
       await server.stop();
     }

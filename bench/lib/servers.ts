@@ -44,7 +44,9 @@ export interface RunningServer {
   stats(): Promise<ServerStats>;
   /** Runs SQL through the server's own database connection (the way to touch a PGlite data dir the server holds). */
   sql<R = Record<string, unknown>>(text: string): Promise<R[]>;
-  /** SIGTERM, then waits for the process to exit (PGlite closes its data dir). */
+  /** Why the process is gone, once it is ("… exited (signal SIGTERM)"). */
+  readonly gone: string | undefined;
+  /** Asks the process to stop (over IPC), then waits for it to exit (PGlite closes its data dir). */
   stop(): Promise<void>;
 }
 
@@ -75,12 +77,19 @@ export async function startServer(kind: ServerKind, db: BenchDatabase, o: StartO
     },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let gone: string | undefined;
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      gone = `${kind.label} exited (${signal ? `signal ${signal}` : `code ${code}`})`;
+      resolve();
+    }),
+  );
+  child.on('error', (error) => process.stderr.write(`[bench] ${kind.script}: ${error.message}\n`)); // e.g. IPC to a process that died
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${kind.script} did not start in 180 s`)), 180_000);
-    void exited.then((code) => {
+    void exited.then(() => {
       clearTimeout(timer);
-      reject(new Error(`${kind.script} exited with ${code} before it was ready`));
+      reject(new Error(`${gone} before it was ready`));
     });
     child.on('message', (m: { ready?: number }) => {
       if (m.ready) {
@@ -89,8 +98,9 @@ export async function startServer(kind: ServerKind, db: BenchDatabase, o: StartO
       }
     });
   });
-  const request = <T>(message: object, pick: (m: Record<string, unknown>) => T | undefined): Promise<T> =>
+  const request = <T>(message: unknown, pick: (m: Record<string, unknown>) => T | undefined): Promise<T> =>
     new Promise((resolve, reject) => {
+      if (gone) return reject(new Error(gone));
       const onMessage = (m: Record<string, unknown>) => {
         const value = pick(m);
         if (value === undefined) return;
@@ -98,14 +108,21 @@ export async function startServer(kind: ServerKind, db: BenchDatabase, o: StartO
         resolve(value);
       };
       child.on('message', onMessage);
-      if (!child.send(message)) reject(new Error(`${kind.script} is gone`));
+      void exited.then(() => {
+        child.off('message', onMessage);
+        reject(new Error(gone));
+      });
+      child.send(message as object);
     });
-  const stats = () => request<ServerStats>('stats' as unknown as object, (m) => m.stats as ServerStats | undefined);
+  const stats = () => request<ServerStats>('stats', (m) => m.stats as ServerStats | undefined);
   const server: RunningServer = {
     kind,
     url: `http://127.0.0.1:${port}/graphql`,
     pid: child.pid!,
     startRss: 0,
+    get gone() {
+      return gone;
+    },
     stats,
     async sql<R>(text: string) {
       const id = nextRequest++;
@@ -114,7 +131,7 @@ export async function startServer(kind: ServerKind, db: BenchDatabase, o: StartO
       return reply.rows ?? [];
     },
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      if (!gone) child.send('stop');
       const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
       await exited;
       clearTimeout(timer);

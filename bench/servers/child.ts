@@ -5,6 +5,7 @@
  *   'stats'            → { statements, rss }
  *   { sql: text }      → { rows } | { error }   (SQL through the server's own connection, so
  *                        scenarios can read and reset data while the server holds a PGlite data dir)
+ *   'stop'             → closes the server and its database, exits 0
  */
 import pg from 'pg';
 
@@ -51,10 +52,23 @@ process.on('message', (message: unknown) => {
   }
 });
 
-process.once('SIGTERM', () => {
+function shutDown() {
   const exit = () => process.exit(0);
   if (stop) stop().then(exit, exit);
   else exit();
+}
+// The harness stops a server over IPC; a signal comes from elsewhere, so say so before going.
+process.on('message', (message: unknown) => {
+  if (message === 'stop') shutDown();
+});
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    process.stderr.write(`[${process.argv[1]?.split('/').pop()}] ${signal} received (not from the harness): stopping\n`);
+    shutDown();
+  });
+}
+process.on('exit', (code) => {
+  if (code !== 0) process.stderr.write(`[${process.argv[1]?.split('/').pop()}] exiting with code ${code}\n`);
 });
 
 /** Tells the parent which port the server listens on. */
