@@ -86,7 +86,10 @@ export async function startServer(kind: ServerKind, db: BenchDatabase, o: StartO
   );
   child.on('error', (error) => process.stderr.write(`[bench] ${kind.script}: ${error.message}\n`)); // e.g. IPC to a process that died
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${kind.script} did not start in 180 s`)), 180_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${kind.script} did not start in 180 s`));
+    }, 180_000);
     void exited.then(() => {
       clearTimeout(timer);
       reject(new Error(`${gone} before it was ready`));

@@ -121,7 +121,7 @@ const scenario: Scenario = {
     const one = (x: number | null) => (x === null ? '–' : int(x));
     return {
       markdown: [
-        `From \`spawn\` of \`tsx src/main.ts\` (apps/api, NODE_ENV=production, SHOPWARDEN_DATA_DIR set) until \`shops(first: 1)\` answers 200 with data; phases from the server's log lines. The seeded data dir is the benchmark's (${db.sizeMb} MB); the empty one is migrated and seeded with the demo data (50 shops) by the server itself.`,
+        `From \`spawn\` of \`tsx src/main.ts\` (apps/api, NODE_ENV=production, SHOPWARDEN_DATA_DIR set) until \`shops(first: 1)\` answers 200 with data; phases from the server's log lines. The seeded data dir is the benchmark's (${int(db.sizeMb)} MB); the empty one is migrated and seeded with the demo data (50 shops) by the server itself.`,
         '',
         table(
           ['start', 'schema checked / migrated (ms)', 'demo data seeded (ms)', 'listening (ms)', 'first GraphQL response (ms)', 'runs: first response (ms)'],
