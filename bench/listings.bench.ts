@@ -3,6 +3,8 @@
  * (one set-based UPDATE … FROM unnest, one review insert, one outbox insert), against a raw multi-row
  * SQL UPDATE of the same number of rows. Rows per second, median of 5 runs, on PGlite and, when
  * TEST_DATABASE_URL (or BENCH_DATABASE_URL) is set, on PostgreSQL (a fresh database is created and dropped).
+ * The harness runs it as the `bulk-review` scenario (until bench/bulk-review.bench.ts exists) with
+ * BENCH_DB (one database) and BENCH_SERVER_URL; it prints a markdown table on stdout.
  *
  *   npx tsx bench/listings.bench.ts
  *   TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test npx tsx bench/listings.bench.ts
@@ -62,16 +64,20 @@ async function bench(target: TargetName) {
 
     const api = median(apiMs);
     const raw = median(rawMs);
-    console.log(
-      `[${target}] listingBulkReview ${ITEMS} items: median ${api.toFixed(1)} ms = ${((ITEMS / api) * 1000).toFixed(0)} rows/s (${statements} SQL statements per call, median ${median(sqlMs).toFixed(1)} ms of it in SQL; runs ${apiMs.map((m) => m.toFixed(0)).join(', ')} ms)`,
-    );
-    console.log(`[${target}] raw multi-row UPDATE ${ITEMS} rows: median ${raw.toFixed(1)} ms = ${((ITEMS / raw) * 1000).toFixed(0)} rows/s (runs ${rawMs.map((m) => m.toFixed(1)).join(', ')} ms)`);
+    process.stderr.write(`[${target}] listingBulkReview runs ${apiMs.map((m) => m.toFixed(0)).join(', ')} ms; raw UPDATE runs ${rawMs.map((m) => m.toFixed(1)).join(', ')} ms\n`);
+    return `| ${target} | ${api.toFixed(1)} ms = ${((ITEMS / api) * 1000).toFixed(0)} rows/s | ${statements} | ${median(sqlMs).toFixed(1)} ms | ${raw.toFixed(1)} ms = ${((ITEMS / raw) * 1000).toFixed(0)} rows/s | ${(raw / api).toFixed(2)} |`;
   } finally {
     await db.drop();
   }
 }
 
-const url = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+const url = process.env.BENCH_SERVER_URL || process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
 if (url) process.env.TEST_DATABASE_URL = url;
-const targets: TargetName[] = url ? ['pglite', 'postgres'] : ['pglite'];
-for (const target of targets) await bench(target);
+const targets: TargetName[] = process.env.BENCH_DB ? [process.env.BENCH_DB as TargetName] : url ? ['pglite', 'postgres'] : ['pglite'];
+const rows: string[] = [];
+for (const target of targets) rows.push(await bench(target));
+console.log(`\`listingBulkReview\` with ${ITEMS} APPROVE items through the in-process API, beside a raw multi-row SQL \`UPDATE\` of the same number of rows; median of ${RUNS} calls, fresh rows each (a fresh database: in-memory PGlite, or a new database on the PostgreSQL server).
+
+| database | \`listingBulkReview\` (${ITEMS} items) | SQL statements per call | of which SQL | raw multi-row UPDATE, same rows | API ÷ raw (rows/s) |
+| --- | --- | --- | --- | --- | --- |
+${rows.join('\n')}`);

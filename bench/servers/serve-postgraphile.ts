@@ -1,12 +1,12 @@
 /**
  * PostGraphile 5 (amber preset, production settings: no GraphiQL, no watch, no explain) over the
- * same tables; started by partner-read.bench.ts. PostGraphile 5 needs `Promise.withResolvers`
- * (Node 22): polyfilled here, for this process only, before PostGraphile is imported.
+ * same tables (BENCH_URL, pool BENCH_POOL); started by the harness for the read scenarios.
+ * PostGraphile 5 needs `Promise.withResolvers` (Node 22): polyfilled here, for this process only,
+ * before PostGraphile is imported.
  */
-import './child.ts';
+import { onStop, ready } from './child.ts';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ready } from './child.ts';
 
 type WithResolvers = <T>() => { promise: Promise<T>; resolve: (value: T | PromiseLike<T>) => void; reject: (reason?: unknown) => void };
 const P = Promise as unknown as { withResolvers?: WithResolvers };
@@ -35,4 +35,9 @@ const serv = pgl.createServ(grafserv);
 const server = createServer();
 server.keepAliveTimeout = 60_000;
 serv.addTo(server);
+onStop(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  await pgl.release();
+});
 server.listen(0, '127.0.0.1', () => ready((server.address() as AddressInfo).port));

@@ -1,0 +1,87 @@
+/**
+ * Load runs with autocannon: a warm-up, then N runs of S seconds with C connections; medians of
+ * req/s, p50 and p99 across the runs. The server's RSS is sampled every 250 ms during the runs.
+ */
+import autocannon from 'autocannon';
+import { post, type GraphqlRequest, type RunningServer } from './servers.ts';
+
+export interface LoadOptions {
+  runs: number;
+  seconds: number;
+  warmup: number;
+  connections: number;
+}
+
+export interface RunFigures {
+  rps: number;
+  p50: number;
+  p99: number;
+  /** Requests without an answer within TIMEOUT_S (not in the latencies). */
+  timeouts: number;
+}
+
+/** autocannon's per-request timeout: long enough that a slow server is measured, not cut off. */
+export const TIMEOUT_S = 30;
+
+export interface LoadFigures extends RunFigures {
+  runs: RunFigures[];
+  /** Timeouts summed over the measured runs. */
+  timeouts: number;
+  /** Largest RSS sampled during the measured runs, in bytes. */
+  maxRss: number;
+}
+
+export const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+
+async function cannon(url: string, req: GraphqlRequest, seconds: number, connections: number) {
+  const result = await autocannon({ url, method: 'POST', connections, duration: seconds, timeout: TIMEOUT_S, headers: req.headers, body: req.body });
+  // A wrong answer (throttled, failed) or a broken connection makes the figures meaningless; a slow answer is a figure.
+  if (result.non2xx > 0 || result.errors > result.timeouts) {
+    throw new Error(`${result.non2xx} non-2xx responses and ${result.errors - result.timeouts} connection errors from ${url}`);
+  }
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, timeouts: result.timeouts };
+}
+
+export async function measureLoad(server: RunningServer, req: GraphqlRequest, o: LoadOptions, log: (line: string) => void): Promise<LoadFigures> {
+  // autocannon stops with requests still in flight; the server finishes them (PGlite one by one), so
+  // one request of our own, answered after them, keeps that backlog out of the next run.
+  const drain = () => post(server.url, req);
+  if (o.warmup > 0) {
+    await cannon(server.url, req, o.warmup, o.connections); // JIT, pools, plans
+    await drain();
+  }
+  const runs: RunFigures[] = [];
+  let maxRss = 0;
+  for (let i = 0; i < o.runs; i++) {
+    const sampler = setInterval(() => {
+      server.stats().then(
+        (s) => (maxRss = Math.max(maxRss, s.rss)),
+        () => {},
+      );
+    }, 250);
+    try {
+      const run = await cannon(server.url, req, o.seconds, o.connections);
+      if (run.rps === 0) throw new Error(`${server.kind.label} answered no request in ${o.seconds} s: give it longer runs (--seconds)`);
+      runs.push(run);
+      log(`    ${server.kind.name} run ${i + 1}/${o.runs}: ${Math.round(run.rps)} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms${run.timeouts ? `, ${run.timeouts} timeouts (> ${TIMEOUT_S} s)` : ''}`);
+    } finally {
+      clearInterval(sampler);
+    }
+    maxRss = Math.max(maxRss, (await server.stats()).rss);
+    await drain();
+  }
+  return { rps: median(runs.map((r) => r.rps)), p50: median(runs.map((r) => r.p50)), p99: median(runs.map((r) => r.p99)), timeouts: runs.reduce((n, r) => n + r.timeouts, 0), runs, maxRss };
+}
+
+/** SQL statements per request: sequential requests after a warm-up, counted inside the server process. */
+export async function statementsPerRequest(server: RunningServer, req: GraphqlRequest, probes = 20): Promise<number> {
+  for (let i = 0; i < 5; i++) await post(server.url, req);
+  const before = await server.stats();
+  for (let i = 0; i < probes; i++) await post(server.url, req);
+  const after = await server.stats();
+  return (after.statements - before.statements) / probes;
+}

@@ -1,0 +1,38 @@
+/**
+ * The raw bound: plain `node:http` + `pg`, no GraphQL. Every request runs ONE statement, the
+ * scenario's hand-written SQL, as a named prepared statement (BENCH_RAW = JSON { name, text,
+ * values }), whose single text column is the complete response body, built inside PostgreSQL.
+ */
+import { handleSql, onStop, ready } from './child.ts';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+
+const raw = JSON.parse(process.env.BENCH_RAW!) as { name: string; text: string; values: unknown[] };
+const pool = new pg.Pool({ connectionString: process.env.BENCH_URL!, max: Number(process.env.BENCH_POOL ?? 10) });
+const statement = { name: raw.name, text: raw.text, values: raw.values, rowMode: 'array' as const };
+
+const server = createServer((req, res) => {
+  req.resume();
+  req.on('end', () => {
+    pool.query<[string]>(statement).then(
+      (r) => {
+        const body = r.rows[0]![0];
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+        res.end(body);
+      },
+      (error: unknown) => {
+        res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(String(error));
+      },
+    );
+  });
+});
+server.keepAliveTimeout = 60_000;
+handleSql(async (text) => (await pool.query(text)).rows);
+onStop(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  await pool.end();
+});
+server.listen(0, '127.0.0.1', () => ready((server.address() as AddressInfo).port));
