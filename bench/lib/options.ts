@@ -59,7 +59,8 @@ Scenarios (names or prefixes; default: all): see bench/README.md or --help.
   --warmup N                  seconds of warm-up load first (2)
   --connections N             autocannon connections (50)
   --repeats N                 repetitions of one-shot timings: tier recalculation, cold start (5)
-  --servers a,b,c             read-scenario servers (api,postgraphile,raw; also api-jit, api-nocache)
+  --servers a,b,c             read-scenario servers (api,api-cached,postgraphile,raw; also api-redis,
+                              api-resolvers, api-jit, api-nocache)
   --api-env K=V,K=V           extra environment for our API's server process
   --pool N                    pool size of each server on PostgreSQL (10)
 `;
@@ -134,7 +135,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     warmup: positiveInt('warmup', f.warmup, quick ? 1 : 2),
     connections: positiveInt('connections', f.connections, 50),
     repeats: positiveInt('repeats', f.repeats, quick ? 1 : 5),
-    servers: (f.servers ?? 'api,postgraphile,raw').split(',').map((s) => s.trim()).filter(Boolean),
+    servers: (f.servers ?? 'api,api-cached,postgraphile,raw').split(',').map((s) => s.trim()).filter(Boolean),
     apiEnv,
     pool: positiveInt('pool', f.pool, 10),
     serverUrl,

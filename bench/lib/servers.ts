@@ -22,9 +22,18 @@ export interface ServerKind {
 }
 
 export const SERVER_KINDS: Record<string, ServerKind> = {
-  api: { name: 'api', label: 'ShopWarden API (production defaults)', script: 'serve-api.ts', role: 'api' },
-  'api-jit': { name: 'api-jit', label: 'ShopWarden API, graphql-jit on', script: 'serve-api.ts', apiEnv: { GRAPHQL_JIT: 'true' }, role: 'api' },
-  'api-nocache': { name: 'api-nocache', label: 'ShopWarden API, no API-key cache', script: 'serve-api.ts', apiEnv: { API_KEY_CACHE_TTL_MS: '0' }, role: 'api' },
+  api: { name: 'api', label: 'ShopWarden API, uncached (compiled reads, response cache off)', script: 'serve-api.ts', apiEnv: { RESPONSE_CACHE: 'false' }, role: 'api' },
+  'api-cached': { name: 'api-cached', label: 'ShopWarden API, response cache on (production defaults, in process)', script: 'serve-api.ts', role: 'api' },
+  'api-redis': { name: 'api-redis', label: 'ShopWarden API, response cache shared through Redis', script: 'serve-api.ts', apiEnv: { BENCH_REDIS: '1' }, role: 'api' },
+  'api-resolvers': {
+    name: 'api-resolvers',
+    label: 'ShopWarden API through the resolvers (compiled reads off, as before issue 8)',
+    script: 'serve-api.ts',
+    apiEnv: { COMPILED_READS: 'false', RESPONSE_CACHE: 'false' },
+    role: 'api',
+  },
+  'api-jit': { name: 'api-jit', label: 'ShopWarden API through the resolvers, graphql-jit on', script: 'serve-api.ts', apiEnv: { COMPILED_READS: 'false', RESPONSE_CACHE: 'false', GRAPHQL_JIT: 'true' }, role: 'api' },
+  'api-nocache': { name: 'api-nocache', label: 'ShopWarden API, uncached, no API-key cache', script: 'serve-api.ts', apiEnv: { RESPONSE_CACHE: 'false', API_KEY_CACHE_TTL_MS: '0' }, role: 'api' },
   postgraphile: { name: 'postgraphile', label: 'PostGraphile 5 (amber preset)', script: 'serve-postgraphile.ts', role: 'postgraphile' },
   raw: { name: 'raw', label: 'raw node:http + pg, one prepared SQL (bound)', script: 'serve-raw.ts', role: 'raw' },
 };

@@ -8,7 +8,8 @@ import { countStatement, handleSql, onStop, ready } from './child.ts';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
-import { createApp, loadConfig, MemoryRateLimiter } from '@shopwarden/api';
+import { Redis } from 'ioredis';
+import { createApp, loadConfig, MemoryRateLimiter, RedisCacheStore } from '@shopwarden/api';
 import { createDatabase } from '@shopwarden/db';
 
 const env = process.env;
@@ -21,7 +22,12 @@ if (env.BENCH_DB_KIND === 'pglite') db.onQuery(() => countStatement());
 const apiEnv = JSON.parse(env.BENCH_API_ENV ?? '{}') as Record<string, string>;
 const config = loadConfig({ NODE_ENV: 'production', GRAPHIQL: 'false', MAX_CONCURRENT_PER_KEY: '1000', ...apiEnv });
 // A bucket large enough that the benchmark measures serving, not throttling (the limiter still runs).
-const { yoga } = createApp({ db, config, logger: pino({ level: 'silent' }), rateLimiter: new MemoryRateLimiter(1e12, 1e12) });
+// BENCH_REDIS=1: the response cache in Redis (REDIS_URL, default localhost), under a prefix of its own.
+const cacheStore = apiEnv.BENCH_REDIS ? new RedisCacheStore(new Redis(env.REDIS_URL ?? 'redis://127.0.0.1:6379'), `sw:rc:bench:${process.pid}:`) : undefined;
+const app = createApp({ db, config, logger: pino({ level: 'silent' }), rateLimiter: new MemoryRateLimiter(1e12, 1e12), cacheStore });
+const { yoga } = app;
+// The response cache serves once it listens for changes.
+await app.ready;
 const server = createServer(yoga);
 server.keepAliveTimeout = 60_000;
 
@@ -32,6 +38,7 @@ handleSql(async (text) =>
 onStop(async () => {
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
+  await app.close();
   await db.close();
 });
 server.listen(0, '127.0.0.1', () => ready((server.address() as AddressInfo).port));

@@ -1,12 +1,39 @@
 import { createHash } from 'node:crypto';
 import type { Database } from '@shopwarden/db';
-import { compileRead, type Context } from '@shopwarden/schema';
-import { GraphQLError, type ExecutionArgs } from 'graphql';
+import { compileRead, type CompileReadInput, type CompileReadResult, type Context, type Viewer } from '@shopwarden/schema';
+import { GraphQLError, type DocumentNode, type ExecutionArgs } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { calculateQueryCost } from './cost.ts';
 import type { Metrics } from './metrics.ts';
 import { RawJson, stringifyResult } from './raw-json.ts';
 import { responseCacheKeyOf, type ResponseCache } from './response-cache.ts';
+
+/**
+ * Compiled statements, reused for the same document (Yoga's parser cache hands out one document
+ * object per query text), caller (the key cache hands out one viewer object per key and TTL),
+ * operation name and variables: compiling walks the operation and translates its arguments, which
+ * costs more than answering a cached plan. Root queries depend on the arguments and the viewer only.
+ */
+class PlanCache {
+  private readonly plans = new WeakMap<DocumentNode, WeakMap<Viewer, Map<string, CompileReadResult>>>();
+
+  async get(input: CompileReadInput): Promise<CompileReadResult> {
+    const viewer = input.context.viewer;
+    if (!viewer) return compileRead(input);
+    let byViewer = this.plans.get(input.document);
+    if (!byViewer) this.plans.set(input.document, (byViewer = new WeakMap()));
+    let byVariables = byViewer.get(viewer);
+    if (!byVariables) byViewer.set(viewer, (byVariables = new Map()));
+    const key = `${input.operationName ?? ''}\u0000${input.collectShops ? 1 : 0}\u0000${JSON.stringify(input.variableValues ?? {})}`;
+    let plan = byVariables.get(key);
+    if (!plan) {
+      plan = await compileRead(input);
+      if (byVariables.size >= 64) byVariables.clear();
+      byVariables.set(key, plan);
+    }
+    return plan;
+  }
+}
 
 /** At most this many statement shapes are prepared per process (each pooled connection keeps its own). */
 const MAX_PREPARED = 500;
@@ -34,13 +61,14 @@ export function useCompiledReads(options: CompiledReadsOptions): Plugin<Context>
     }
     return name;
   };
+  const plans = new PlanCache();
   return {
     onExecute({ executeFn, setExecuteFn }) {
       setExecuteFn(async (args: ExecutionArgs) => {
         const context = args.contextValue as Context & { request?: Request };
         const cache = options.cache;
         const cacheKey = cache?.active && context.viewer ? responseCacheKeyOf(context.request) : undefined;
-        const compiled = await compileRead({
+        const compiled = await plans.get({
           schema: args.schema,
           document: args.document,
           operationName: args.operationName,
@@ -56,19 +84,19 @@ export function useCompiledReads(options: CompiledReadsOptions): Plugin<Context>
         const { read } = compiled;
         // Taken before the statement runs: a change committed meanwhile keeps this answer out of the cache.
         const snapshot = cacheKey ? cache!.snapshot() : null;
-        let text: string;
+        let bytes: Buffer;
         try {
-          [text = 'null'] = await options.db.queryText({ text: read.text, values: read.values, name: statementName(read.text) });
+          [bytes = Buffer.from('null')] = await options.db.queryText({ text: read.text, values: read.values, name: statementName(read.text) });
         } catch (error) {
           // An execution error like any resolver's: masked (SERVICE_UNAVAILABLE when the database is away), with extensions.
           return { data: null, errors: [new GraphQLError('The read failed.', { originalError: error as Error })] };
         }
-        let json = text;
+        let json = bytes;
         if (read.returnsShops) {
-          const newline = text.lastIndexOf('\n');
-          json = text.slice(0, newline);
+          const newline = bytes.lastIndexOf(10);
+          json = bytes.subarray(0, newline);
           if (cacheKey && snapshot && context.viewer) {
-            const shops = text.slice(newline + 1).split(',').filter(Boolean);
+            const shops = bytes.toString('latin1', newline + 1).split(',').filter(Boolean);
             const { cost } = calculateQueryCost(args.schema, args.document, args.variableValues as Record<string, unknown>, args.operationName);
             await cache!.put(cacheKey, { json, cost }, cache!.tags(read, context.viewer, shops), snapshot);
           }

@@ -2,3 +2,4 @@ export { createApp, type AppOptions } from './yoga.ts';
 export { startServer, type RunningServer } from './server.ts';
 export { loadConfig, type ApiConfig } from './config.ts';
 export { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './rate-limit.ts';
+export { MemoryCacheStore, RedisCacheStore, ResponseCache, type CacheStore } from './response-cache.ts';

@@ -25,8 +25,8 @@ import type { Metrics } from './metrics.ts';
 
 /** Where entries live. Tags index entries so a change deletes exactly the entries that used the rows. */
 export interface CacheStore {
-  get(key: string): Promise<string | null>;
-  set(key: string, value: string, tags: readonly string[], ttlMs: number): Promise<void>;
+  get(key: string): Promise<Buffer | null>;
+  set(key: string, value: Buffer, tags: readonly string[], ttlMs: number): Promise<void>;
   invalidate(tags: readonly string[]): Promise<void>;
   clear(): Promise<void>;
   close(): Promise<void>;
@@ -34,7 +34,7 @@ export interface CacheStore {
 
 /** Entries in this process, least recently used first out. */
 export class MemoryCacheStore implements CacheStore {
-  private readonly entries = new Map<string, { value: string; until: number; tags: readonly string[] }>();
+  private readonly entries = new Map<string, { value: Buffer; until: number; tags: readonly string[] }>();
   private readonly byTag = new Map<string, Set<string>>();
   private bytes = 0;
 
@@ -44,7 +44,7 @@ export class MemoryCacheStore implements CacheStore {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  async get(key: string): Promise<string | null> {
+  async get(key: string): Promise<Buffer | null> {
     const entry = this.entries.get(key);
     if (!entry) return null;
     if (entry.until <= this.clock()) {
@@ -57,16 +57,16 @@ export class MemoryCacheStore implements CacheStore {
     return entry.value;
   }
 
-  async set(key: string, value: string, tags: readonly string[], ttlMs: number): Promise<void> {
+  async set(key: string, value: Buffer, tags: readonly string[], ttlMs: number): Promise<void> {
     this.remove(key);
-    if (value.length * 2 > this.maxBytes) return;
-    while (this.entries.size >= this.maxEntries || this.bytes + value.length * 2 > this.maxBytes) {
+    if (value.length > this.maxBytes) return;
+    while (this.entries.size >= this.maxEntries || this.bytes + value.length > this.maxBytes) {
       const oldest = this.entries.keys().next();
       if (oldest.done) break;
       this.remove(oldest.value);
     }
     this.entries.set(key, { value, until: this.clock() + ttlMs, tags });
-    this.bytes += value.length * 2;
+    this.bytes += value.length;
     for (const tag of tags) {
       let keys = this.byTag.get(tag);
       if (!keys) this.byTag.set(tag, (keys = new Set()));
@@ -99,7 +99,7 @@ export class MemoryCacheStore implements CacheStore {
     const entry = this.entries.get(key);
     if (!entry) return;
     this.entries.delete(key);
-    this.bytes -= entry.value.length * 2;
+    this.bytes -= entry.value.length;
     for (const tag of entry.tags) {
       const keys = this.byTag.get(tag);
       keys?.delete(key);
@@ -127,11 +127,11 @@ export class RedisCacheStore implements CacheStore {
     private readonly prefix = 'sw:rc:',
   ) {}
 
-  get(key: string): Promise<string | null> {
-    return this.redis.get(`${this.prefix}e:${key}`);
+  get(key: string): Promise<Buffer | null> {
+    return this.redis.getBuffer(`${this.prefix}e:${key}`);
   }
 
-  async set(key: string, value: string, tags: readonly string[], ttlMs: number): Promise<void> {
+  async set(key: string, value: Buffer, tags: readonly string[], ttlMs: number): Promise<void> {
     const entryKey = `${this.prefix}e:${key}`;
     const pipeline = this.redis.multi().set(entryKey, value, 'PX', ttlMs);
     // A tag set lives a little longer than its longest entry; stale members point at expired keys.
@@ -158,9 +158,22 @@ export class RedisCacheStore implements CacheStore {
   }
 }
 
+const fingerprints = new WeakMap<Viewer, string>();
+
+/** Who a caller is for the cache: key, role, scopes and reach (hashed once per viewer object: the key cache reuses it). */
+function fingerprint(viewer: Viewer): string {
+  let value = fingerprints.get(viewer);
+  if (!value) {
+    const reach = viewer.shopIds === null ? '*' : viewer.shopIds.join(',');
+    value = createHash('sha256').update(`${viewer.apiKeyId}\u0000${viewer.role}\u0000${[...viewer.scopes].sort().join(',')}\u0000${reach}`).digest('base64url');
+    fingerprints.set(viewer, value);
+  }
+  return value;
+}
+
 export interface CachedResponse {
-  /** The `data` object, as JSON text. */
-  json: string;
+  /** The `data` object, as JSON (UTF-8 bytes). */
+  json: Buffer;
   /** The operation's cost, charged again on every hit. */
   cost: number;
 }
@@ -289,9 +302,8 @@ export class ResponseCache {
   /** The cache key of an operation for a caller (null: not cacheable, e.g. anonymous). */
   key(viewer: Viewer | null, operation: { query: string; operationName?: string | null; variables?: unknown }): string | null {
     if (!viewer) return null;
-    const reach = viewer.shopIds === null ? '*' : viewer.shopIds.join(',');
     return createHash('sha256')
-      .update(`${viewer.apiKeyId}\u0000${viewer.role}\u0000${[...viewer.scopes].sort().join(',')}\u0000${reach}\u0000${operation.operationName ?? ''}\u0000${operation.query}\u0000${JSON.stringify(operation.variables ?? null)}`)
+      .update(`${fingerprint(viewer)}\u0000${operation.operationName ?? ''}\u0000${operation.query}\u0000${JSON.stringify(operation.variables ?? null)}`)
       .digest('base64url');
   }
 
@@ -302,8 +314,8 @@ export class ResponseCache {
       return null;
     });
     if (value === null) return null;
-    const newline = value.indexOf('\n');
-    return { cost: Number(value.slice(0, newline)), json: value.slice(newline + 1) };
+    const newline = value.indexOf(10);
+    return { cost: Number(value.toString('latin1', 0, newline)), json: value.subarray(newline + 1) };
   }
 
   snapshot(): CacheSnapshot {
@@ -329,7 +341,7 @@ export class ResponseCache {
   async put(key: string, response: CachedResponse, tags: readonly string[], snapshot: CacheSnapshot): Promise<void> {
     if (!this.listening || snapshot.epoch !== this.epoch || response.json.length > this.options.maxEntryBytes) return;
     if (this.changes !== snapshot.changes && tags.some((t) => (this.touched.get(t) ?? 0) > snapshot.changes)) return;
-    await this.store.set(key, `${response.cost}\n${response.json}`, tags, this.options.ttlMs).catch((error: unknown) => this.options.onError?.(error));
+    await this.store.set(key, Buffer.concat([Buffer.from(`${response.cost}\n`), response.json]), tags, this.options.ttlMs).catch((error: unknown) => this.options.onError?.(error));
     // Forget old generations now and then (refusing the reads under way, whose snapshots need them).
     if (this.touched.size > 100_000) {
       this.touched.clear();

@@ -30,9 +30,10 @@ export interface Database {
   /**
    * Runs one read-only statement outside Prisma, through the same pool (PostgreSQL) or the same
    * in-process database (PGlite, which queues it behind any open transaction), and returns the
-   * first column of every row (the statement casts it to text). Listeners of `onQuery` see it like any Prisma statement.
+   * first column of every row, which the statement casts to text, as UTF-8 bytes (what the
+   * response is written from). Listeners of `onQuery` see it like any Prisma statement.
    */
-  queryText(query: RawQuery): Promise<string[]>;
+  queryText(query: RawQuery): Promise<Buffer[]>;
   adapterFactory: SqlMigrationAwareDriverAdapterFactory;
   /** The adapter the schema engine migrates through: one connection, so its advisory lock and DDL share a session. */
   migrationAdapterFactory: SqlMigrationAwareDriverAdapterFactory;
@@ -55,7 +56,7 @@ export async function createDatabase(target: DatabaseTarget = resolveDatabaseTar
   let adapterFactory: SqlMigrationAwareDriverAdapterFactory;
   let migrationAdapterFactory: SqlMigrationAwareDriverAdapterFactory;
   let closeDriver: () => Promise<void>;
-  let runText: (query: RawQuery) => Promise<string[]>;
+  let runText: (query: RawQuery) => Promise<Buffer[]>;
   let listen: Database['listen'];
   if (target.kind === 'postgres') {
     migrationAdapterFactory = wholeScriptMigrations(new PrismaPg({ connectionString: target.url, max: 1, connectionTimeoutMillis: 10_000 }));
@@ -72,7 +73,7 @@ export async function createDatabase(target: DatabaseTarget = resolveDatabaseTar
     adapterFactory = new PrismaPg(pool);
     runText = async ({ text, values, name }) => {
       const result = await pool.query<unknown[]>({ text, values, name, rowMode: 'array' });
-      return result.rows.map((row) => row[0] as string);
+      return result.rows.map((row) => Buffer.from(row[0] as string));
     };
     const listeners = new Set<() => Promise<void>>();
     listen = async (channel, onMessage, onStatus) => {
@@ -96,7 +97,7 @@ export async function createDatabase(target: DatabaseTarget = resolveDatabaseTar
     migrationAdapterFactory = adapterFactory;
     runText = async ({ text, values }) => {
       const result = await pglite.query<unknown[]>(text, values, { rowMode: 'array' });
-      return result.rows.map((row) => row[0] as string);
+      return result.rows.map((row) => Buffer.from(row[0] as string));
     };
     listen = async (channel, onMessage, onStatus) => {
       const unlisten = await pglite.listen(channel, onMessage);

@@ -25,7 +25,11 @@ export interface CompiledRootSpec<Args> {
   model: string;
   /** `connection` (prismaConnection with `cursor: 'id'`) or `first` (prismaField with findFirst). */
   kind: 'connection' | 'first';
-  /** The same arguments the resolver gives Prisma; tenant filters included. */
+  /**
+   * The same arguments the resolver gives Prisma; tenant filters included. A function of the
+   * arguments and `ctx.viewer` only: a compiled statement is reused for the same caller, document
+   * and variables.
+   */
   query: (args: Args, ctx: Context) => RootQuery | Promise<RootQuery>;
   /** Connection page sizes (must equal the field's `defaultSize`/`maxSize`). */
   defaultSize?: number;

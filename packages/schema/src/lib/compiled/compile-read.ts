@@ -137,6 +137,8 @@ class Compilation {
     const queryType = schema.getQueryType();
     if (!queryType) throw new NotCompilable('no query type');
     const body = await this.objectFields(queryType, this.collect(queryType, [operation.selectionSet]), { kind: 'root' });
+    // Rows chosen by a filter over another table (a category subtree, a rejection reason) change when it does.
+    for (const model of this.params.referenced) this.depend(model, 'all');
     const returnsShops = !!this.input.collectShops;
     const shops = this.shopLists.length ? `concat_ws(',', ${this.shopLists.join(', ')})` : `''`;
     return {

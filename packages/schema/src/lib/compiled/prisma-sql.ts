@@ -79,10 +79,24 @@ export function relationJoin(model: string, relation: string): RelationJoin {
 /** Statement parameters, each with an explicit type so the text is the same for every value (prepared statements). */
 export class SqlParams {
   readonly values: unknown[] = [];
+  /** Models that filters read through relations (what the rows also depend on). */
+  readonly referenced = new Set<string>();
   add(value: unknown, type: string): string {
-    this.values.push(value);
+    // Arrays go as PostgreSQL array literals, encoded once here (a plan may be reused many times).
+    this.values.push(Array.isArray(value) ? arrayLiteral(value) : value);
     return `$${this.values.length}::${type}`;
   }
+}
+
+/** `{1,2,3}` / `{"a","b \\"c\\""}`: a PostgreSQL array literal (elements quoted unless numbers). */
+export function arrayLiteral(values: readonly unknown[]): string {
+  return `{${values
+    .map((v) => {
+      if (v === null || v === undefined) return 'NULL';
+      if (typeof v === 'number' || typeof v === 'bigint') return String(v);
+      return `"${String(v).replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+    })
+    .join(',')}}`;
 }
 
 /** The PostgreSQL type of a scalar or enum field, for parameter casts. */
@@ -158,6 +172,7 @@ export function compileWhere(model: string, where: unknown, alias: string, param
 
 function compileScalarFilter(field: ModelField, filter: unknown, alias: string, params: SqlParams): string {
   const col = column(alias, field.name);
+  if (field.type === 'Json') return compileJsonFilter(field, filter, col, params);
   const type = sqlType(field);
   if (field.isList) {
     if (!isPlainObject(filter)) throw new NotCompilable(`list equality on ${field.name}`);
@@ -172,7 +187,6 @@ function compileScalarFilter(field: ModelField, filter: unknown, alias: string, 
     }
     return parts.length ? parts.join(' AND ') : 'TRUE';
   }
-  if (field.type === 'Json') return compileJsonFilter(field, filter, col, params);
   if (filter === null) return `${col} IS NULL`;
   if (!isPlainObject(filter)) return `${col} = ${params.add(paramValue(field, filter), type)}`;
   const insensitive = filter.mode === 'insensitive';
@@ -213,6 +227,7 @@ function compileJsonFilter(field: ModelField, filter: unknown, col: string, para
 
 function compileRelationFilter(model: string, field: ModelField, filter: unknown, alias: string, params: SqlParams, depth: number): string {
   const join = relationJoin(model, field.name);
+  params.referenced.add(join.target);
   const child = `w${depth + 1}_${field.name}`;
   const exists = (cond: string) => `EXISTS (SELECT 1 FROM ${table(join.target)} ${child} WHERE ${join.on(alias, child)} AND (${cond}))`;
   if (join.isList) {
