@@ -54,6 +54,33 @@ describe.each(testTargets())('the in-process API-key cache on %s', (target) => {
     }
   });
 
+  it('shares one lookup between the requests that arrive while it runs', async () => {
+    // Prisma itself merges identical lookups of one tick, so count them at the client, with a
+    // lookup held open until every request has arrived.
+    let calls = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const row = await db.prisma.apiKey.findFirstOrThrow({ where: { shopId: mineId }, select: { id: true, role: true, scopes: true, shopId: true, accountId: true, prefix: true, expiresAt: true, revokedAt: true } });
+    const prisma = { apiKey: { findUnique: async () => (calls++, await gate, { ...row, account: null }) } } as unknown as Parameters<ApiKeyCache['authenticate']>[0];
+    const cache = new ApiKeyCache(60_000);
+    const header = `Bearer ${seller}`;
+    const waiting: Promise<unknown>[] = [];
+    for (let i = 0; i < 20; i++) {
+      waiting.push(cache.authenticate(prisma, header));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    release();
+    const results = (await Promise.all(waiting)) as { viewer: { shopId: number } | null }[];
+    expect(results.map((r) => r.viewer?.shopId)).toEqual(Array(20).fill(mineId));
+    expect(calls).toBe(1);
+    // A clear while a lookup runs: later requests do not join the old lookup.
+    const stale = cache.authenticate(prisma, `${header} `);
+    cache.clear();
+    const fresh = cache.authenticate(prisma, `${header} `);
+    await Promise.all([stale, fresh]);
+    expect(calls).toBe(3);
+  });
+
   it('does not cache unknown keys', async () => {
     const bad = 'sw_sel_notarealkeyatallnotarealkey00';
     for (let i = 0; i < 2; i++) {

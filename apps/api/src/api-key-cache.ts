@@ -17,6 +17,8 @@ import type { Plugin } from 'graphql-yoga';
  */
 export class ApiKeyCache {
   private readonly entries = new Map<string, { result: AuthenticationResult; until: number }>();
+  /** Lookups under way, shared by the requests that arrive meanwhile (no stampede when an entry expires). */
+  private readonly inflight = new Map<string, Promise<AuthenticationResult>>();
   private generation = 0;
 
   constructor(
@@ -31,6 +33,17 @@ export class ApiKeyCache {
     const hit = this.entries.get(authorization);
     if (hit && hit.until > now) return hit.result;
     if (hit) this.entries.delete(authorization);
+    const running = this.inflight.get(authorization);
+    if (running) return running;
+    const lookup = this.lookup(prisma, authorization, now);
+    this.inflight.set(authorization, lookup);
+    void lookup.finally(() => {
+      if (this.inflight.get(authorization) === lookup) this.inflight.delete(authorization);
+    }).catch(() => undefined);
+    return lookup;
+  }
+
+  private async lookup(prisma: PrismaClient, authorization: string, now: number): Promise<AuthenticationResult> {
     const generation = this.generation;
     // Valid until the end of the TTL window? Then it may be kept; otherwise ask again about now.
     const later = await authenticateApiKey(prisma, authorization, new Date(now + this.ttlMs));
@@ -42,10 +55,11 @@ export class ApiKeyCache {
     return later;
   }
 
-  /** Forgets every key; lookups already under way are not stored. */
+  /** Forgets every key; lookups already under way are not stored, nor shared with later requests. */
   clear() {
     this.generation++;
     this.entries.clear();
+    this.inflight.clear();
   }
 
   get size() {
