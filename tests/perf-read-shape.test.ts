@@ -4,7 +4,7 @@ import { createListing, createPolicy } from './support/health-fixtures.ts';
 import { countQueries, createTestApp, gid } from './support/client.ts';
 import { createTestDatabase, testTargets, type TestDatabase } from './support/database.ts';
 
-/** The partner read of issue 8 (bench/partner-read.bench.ts), at test size. */
+/** The partner read of issue 8 (bench/scenarios/partner-read.ts), at test size. */
 const PARTNER_READ = `query($shops: Int!) {
   shops(first: $shops) { edges { node {
     id name status healthStatus
