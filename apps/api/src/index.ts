@@ -2,3 +2,4 @@ export { createApp, type AppOptions } from './yoga.ts';
 export { startServer, type RunningServer } from './server.ts';
 export { loadConfig, type ApiConfig } from './config.ts';
 export { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './rate-limit.ts';
+export { BulkWorker, type BulkWorkerOptions } from './bulk-worker.ts';

@@ -2,3 +2,16 @@ export { schema, printableSchema } from './schema.ts';
 export { createContext, platformNow, type Context, type ContextInit, type Viewer } from './context.ts';
 export { authenticateApiKey, type AuthenticationResult } from './modules/auth/authenticate.service.ts';
 export { AppError, errorCodes, type ErrorCode } from './lib/errors.ts';
+export {
+  claimBulkOperation,
+  extendBulkLease,
+  failBulkOperation,
+  prepareBulkOperation,
+  releaseBulkOperation,
+  runBulkOperationChunk,
+  type ChunkOptions,
+  type ChunkOutcome,
+  type ClaimedBulkOperation,
+  type PreparedBulkOperation,
+} from './modules/bulk/bulk-job.service.ts';
+export { onBulkOperationCreated } from './modules/bulk/bulk-signal.ts';

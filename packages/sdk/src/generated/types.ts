@@ -1347,6 +1347,7 @@ export type PlatformNodeQueryVariables = Exact<{
 export type PlatformNodeQuery = { node:
     | { __typename: 'Account', id: string }
     | { __typename: 'ApiKey', id: string }
+    | { __typename: 'BulkOperation', id: string }
     | { __typename: 'Category', id: string, name: string, slug: string, description: string | null, depth: number, isTopLevel: boolean, restriction: CategoryRestriction, effectiveRestriction: CategoryRestriction, parent: { id: string, name: string } | null, root: { id: string, name: string } | null }
     | { __typename: 'CategoryExceptionRequest', id: string }
     | { __typename: 'ContentItem', id: string }
@@ -1381,6 +1382,7 @@ export type PlatformNodesQueryVariables = Exact<{
 export type PlatformNodesQuery = { nodes: Array<
     | { __typename: 'Account', id: string }
     | { __typename: 'ApiKey', id: string }
+    | { __typename: 'BulkOperation', id: string }
     | { __typename: 'Category', id: string, name: string, slug: string, description: string | null, depth: number, isTopLevel: boolean, restriction: CategoryRestriction, effectiveRestriction: CategoryRestriction, parent: { id: string, name: string } | null, root: { id: string, name: string } | null }
     | { __typename: 'CategoryExceptionRequest', id: string }
     | { __typename: 'ContentItem', id: string }
