@@ -89,7 +89,9 @@ export class BulkWorker {
   /** Processes every operation that can be claimed now, then resolves with how many it ran (for tests and benchmarks; do not combine with `start`). */
   async drain(): Promise<number> {
     let count = 0;
-    for (let op = await this.claim(); op && !this.stopping; op = await this.claim()) {
+    while (!this.stopping) {
+      const op = await this.claim();
+      if (!op) break;
       await this.process(op);
       count++;
     }
