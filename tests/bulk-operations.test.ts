@@ -238,14 +238,18 @@ describe.each(testTargets())('asynchronous bulk operations through the API on %s
     const line = (id: number, key: string, extra: object = {}) => ({ listingId: gid('Listing', id), decision: 'APPROVE', idempotencyKey: key, ...extra });
     const first = (await run(world.adminKey, 'LISTING_REVIEW', jsonl([line(a!, 'key-a'), line(b!, 'key-b', { expectedVersion: 9 }), line(c!, 'key-c'), line(c!, 'key-a')]))).bulkOperation;
     await testWorker(db).drain();
-    const one = parseResult((await get(world.adminKey, first.id)).result);
+    const firstResult: string = (await get(world.adminKey, first.id)).result;
+    const one = parseResult(firstResult);
     expect(one.map((l) => l.ok)).toEqual([true, false, true, false]);
     expect(one[3]!.errors!.map((e) => [e.code, e.field])).toEqual([['VALIDATION_FAILED', ['idempotencyKey']]]);
 
     // Sent again: key-a with the same line replays; key-b failed before, so it runs (and now succeeds); key-c with another line is refused.
     const second = (await run(world.adminKey, 'LISTING_REVIEW', jsonl([line(a!, 'key-a'), line(b!, 'key-b', { expectedVersion: 0 }), line(d!, 'key-c')]))).bulkOperation;
     await testWorker(db).drain();
-    const two = parseResult((await get(world.adminKey, second.id)).result);
+    const secondResult: string = (await get(world.adminKey, second.id)).result;
+    const two = parseResult(secondResult);
+    // The stored line, byte for byte, marked as a replay.
+    expect(secondResult.split('\n')[0]).toBe(`${firstResult.split('\n')[0]!.slice(0, -1)},"replayed":true}`);
     expect(two[0]).toEqual({ ...one[0], line: 1, replayed: true });
     expect(two[1]).toMatchObject({ line: 2, ok: true, listing: { id: gid('Listing', b!), status: 'ACTIVE', version: 1 } });
     expect(two[2]!.errors!.map((e) => [e.code, e.field])).toEqual([['IDEMPOTENCY_KEY_REUSED', ['idempotencyKey']]]);

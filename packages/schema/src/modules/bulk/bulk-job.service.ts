@@ -138,7 +138,7 @@ async function claimLineKeys(tx: Prisma.TransactionClient, apiKeyId: number, lin
 async function settleLineKeys(tx: Prisma.TransactionClient, apiKeyId: number, done: { key: string; outcome: LineOutcome }[], failed: string[]): Promise<void> {
   await tx.$queryRaw`
     WITH done AS (
-      UPDATE "IdempotencyRecord" AS r SET "state" = 'COMPLETED', "response" = d.response::jsonb
+      UPDATE "IdempotencyRecord" AS r SET "state" = 'COMPLETED', "response" = to_jsonb(d.response)
       FROM unnest(${done.map((d) => LINE_KEY_PREFIX + d.key)}::text[], ${done.map((d) => JSON.stringify(d.outcome))}::text[]) AS d(key, response)
       WHERE r."apiKeyId" = ${apiKeyId}::int AND r."key" = d.key
       RETURNING 1
@@ -150,8 +150,11 @@ async function settleLineKeys(tx: Prisma.TransactionClient, apiKeyId: number, do
     SELECT (SELECT count(*) FROM done)::int AS done, (SELECT count(*) FROM freed)::int AS freed`;
 }
 
-function isOutcome(value: unknown): value is LineOutcome {
-  return typeof value === 'object' && value !== null && typeof (value as { ok?: unknown }).ok === 'boolean';
+/** A stored outcome: kept as JSON text inside the jsonb column, so a replay has the original line's bytes (jsonb would reorder keys). */
+function storedOutcome(response: unknown): LineOutcome | null {
+  if (typeof response !== 'string') return null;
+  const value = JSON.parse(response) as unknown;
+  return typeof value === 'object' && value !== null && typeof (value as { ok?: unknown }).ok === 'boolean' ? (value as LineOutcome) : null;
 }
 
 /**
@@ -200,8 +203,11 @@ export async function runBulkOperationChunk(prisma: PrismaClient, op: PreparedBu
         if (record?.claimed) claimed.push(i);
         else if (!record?.requestHash) errors[i] = new ConflictError('Another bulk operation is running a line with this idempotency key; retry once it has finished.');
         else if (record.requestHash !== line.hash) errors[i] = new InvalidStateError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used with a different line. Use a new key for a new line.');
-        else if (record.state === 'COMPLETED' && isOutcome(record.response)) replays.set(i, record.response);
-        else errors[i] = new ConflictError('A line with this idempotency key is still running; retry shortly.');
+        else {
+          const outcome = record.state === 'COMPLETED' ? storedOutcome(record.response) : null;
+          if (outcome) replays.set(i, outcome);
+          else errors[i] = new ConflictError('A line with this idempotency key is still running; retry shortly.');
+        }
       }
 
       // The mutation's own rules over every remaining line at once: one read, one set-based write.
