@@ -36,7 +36,12 @@ export interface ApiConfig {
   bulk: {
     /** Run a worker in this process. @default true */
     enabled: boolean;
-    /** Lines per chunk: one transaction each, and the steps in which `processedCount` moves. @default 2000 */
+    /**
+     * Lines per chunk: one transaction each, and the steps in which `processedCount` moves. On
+     * PostgreSQL the whole operation (measured fastest: every chunk costs a fixed number of
+     * statements); on the embedded database smaller, because a chunk's transaction holds PGlite's
+     * only connection while it runs. @default 10000 with DATABASE_URL, else 2000
+     */
     chunkSize: number;
     /** How often an idle worker looks for work stored by other instances, in ms (work stored by this process wakes it at once). @default 1000 */
     pollIntervalMs: number;
@@ -81,7 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     shutdownDelayMs: Number(env.SHUTDOWN_DELAY_MS ?? 1_000),
     bulk: {
       enabled: flag(env.BULK_WORKER, true),
-      chunkSize: Math.max(1, Number(env.BULK_CHUNK_SIZE ?? 2_000)),
+      chunkSize: Math.max(1, Number(env.BULK_CHUNK_SIZE ?? (env.DATABASE_URL ? 10_000 : 2_000))),
       pollIntervalMs: Math.max(10, Number(env.BULK_POLL_INTERVAL_MS ?? 1_000)),
       leaseMs: Math.max(100, Number(env.BULK_LEASE_MS ?? 30_000)),
     },
