@@ -83,67 +83,74 @@ const eventTypes: Record<ReviewDecision, string> = {
  * The fields of a transition as columns of the statement: name, the type it is sent as (arrays of
  * these every driver serializes), the column's own type (so the statement casts nothing per row), value.
  */
-const transitionColumns: [name: string, wire: string, type: string, value: (t: Transition) => unknown][] = [
-  ['shop_id', 'int', 'int', (t) => t.shopId],
-  ['from_status', 'text', '"ListingStatus"', (t) => t.from],
-  ['to_status', 'text', '"ListingStatus"', (t) => t.to],
-  ['version', 'int', 'int', (t) => t.expectedVersion],
-  ['submitted_at', 'text', 'timestamp(3)', (t) => t.submittedAt?.toISOString() ?? null],
-  ['decision', 'text', '"ReviewDecision"', (t) => t.decision],
-  ['automatic', 'boolean', 'boolean', (t) => t.automatic],
-  ['reasons', 'text', 'jsonb', (t) => JSON.stringify(t.reasons.map((r) => ({ code: r.code, message: r.message })))],
-  ['note', 'text', 'text', (t) => t.note],
-  ['event_type', 'text', 'text', (t) => eventTypes[t.decision]],
+type ColumnName = 'from_status' | 'to_status' | 'version' | 'submitted_at' | 'decision' | 'automatic' | 'reasons' | 'note' | 'event_type';
+
+const transitionColumns: readonly (readonly [name: ColumnName, wire: string, type: string, value: (t: Transition) => unknown])[] = [
+  ['from_status', 'text', '"ListingStatus"', (t: Transition) => t.from],
+  ['to_status', 'text', '"ListingStatus"', (t: Transition) => t.to],
+  ['version', 'int', 'int', (t: Transition) => t.expectedVersion],
+  ['submitted_at', 'text', 'timestamp(3)', (t: Transition) => t.submittedAt?.toISOString() ?? null],
+  ['decision', 'text', '"ReviewDecision"', (t: Transition) => t.decision],
+  ['automatic', 'boolean', 'boolean', (t: Transition) => t.automatic],
+  ['reasons', 'text', 'jsonb', (t: Transition) => JSON.stringify(t.reasons.map((r) => ({ code: r.code, message: r.message })))],
+  ['note', 'text', 'text', (t: Transition) => t.note],
+  ['event_type', 'text', 'text', (t: Transition) => eventTypes[t.decision]],
 ];
 
 /**
  * Writes many status changes set-based, in ONE statement whatever their number: an UPDATE … FROM
  * unnest(…) that applies each row only if its version and status are still the expected ones, and
- * (in data-modifying CTEs over the rows it updated) the review records and outbox events. A column
- * whose value is the same for every transition (the decision of a bulk review, its empty reasons…)
- * is sent once rather than once per row, and only the rows that were not applied come back. Returns
- * the new version of each applied listing; a missing id lost a race and is the caller's CONFLICT.
+ * (in data-modifying CTEs over the rows it updated) the review records and outbox events. A field
+ * with the same value in every transition (the decision of a bulk review, its empty reasons…) is
+ * sent once and written as a constant; only the others travel per row. Only the rows that were not
+ * applied come back. Returns the new version of each applied listing; a missing id lost a race and
+ * is the caller's CONFLICT.
  */
 export async function writeTransitions(tx: Prisma.TransactionClient, transitions: readonly Transition[], now: Date, actorApiKeyId: number | null): Promise<Map<number, number>> {
   if (!transitions.length) return new Map();
   const at = now.toISOString();
   const arrays: Prisma.Sql[] = [Prisma.sql`${transitions.map((t) => t.listingId)}::int[]`];
   const names = ['id'];
-  const constants: Prisma.Sql[] = [];
+  // Each field as the UPDATE reads it (u: the input rows) and as the inserts read it (d: the updated rows).
+  const inUpdate = {} as Record<ColumnName, Prisma.Sql>;
+  const inInsert = {} as Record<ColumnName, Prisma.Sql>;
   for (const [name, wire, type, value] of transitionColumns) {
     const values = transitions.map(value);
     if (values.every((v) => v === values[0])) {
-      constants.push(Prisma.sql`${values[0]}::${Prisma.raw(wire)}::${Prisma.raw(type)} AS ${Prisma.raw(name)}`);
+      inUpdate[name] = inInsert[name] = Prisma.sql`${values[0]}::${Prisma.raw(wire)}::${Prisma.raw(type)}`;
     } else {
       arrays.push(Prisma.sql`${values}::${Prisma.raw(wire)}[]::${Prisma.raw(type)}[]`);
       names.push(name);
+      inUpdate[name] = Prisma.raw(`u.${name}`);
+      inInsert[name] = Prisma.raw(`d.${name}`);
     }
   }
+  // Internal column names only: safe as raw SQL.
+  const carried = Prisma.raw(names.slice(1).map((n) => `, u.${n}`).join(''));
   const lost = await tx.$queryRaw<{ id: number }[]>(Prisma.sql`
     WITH u AS (
-      SELECT v.*, ${Prisma.join(constants.length ? constants : [Prisma.sql`NULL AS none`])}
-      FROM unnest(${Prisma.join(arrays)}) AS v(${Prisma.raw(names.join(', '))})
+      SELECT * FROM unnest(${Prisma.join(arrays)}) AS u(${Prisma.raw(names.join(', '))})
     ),
     updated AS (
       UPDATE "Listing" AS l
-      SET "status" = u.to_status,
+      SET "status" = ${inUpdate.to_status},
           "version" = l."version" + 1,
-          "submittedAt" = COALESCE(u.submitted_at, l."submittedAt"),
+          "submittedAt" = COALESCE(${inUpdate.submitted_at}, l."submittedAt"),
           "updatedAt" = ${at}::timestamp(3)
       FROM u
-      WHERE l."id" = u.id AND l."version" = u.version AND l."status" = u.from_status
-      RETURNING l."id", l."version", u.shop_id, u.from_status, u.to_status, u.decision, u.automatic, u.reasons, u.note, u.event_type
+      WHERE l."id" = u.id AND l."version" = ${inUpdate.version} AND l."status" = ${inUpdate.from_status}
+      RETURNING l."id", l."version", l."shopId"${carried}
     ),
     reviews AS (
       INSERT INTO "ListingReview" ("listingId", "decision", "automatic", "fromStatus", "toStatus", "reasons", "note", "reviewerApiKeyId", "listingVersion", "createdAt")
-      SELECT d."id", d.decision, d.automatic, d.from_status, d.to_status, d.reasons, d.note, ${actorApiKeyId}::int, d."version", ${at}::timestamp(3)
+      SELECT d."id", ${inInsert.decision}, ${inInsert.automatic}, ${inInsert.from_status}, ${inInsert.to_status}, ${inInsert.reasons}, ${inInsert.note}, ${actorApiKeyId}::int, d."version", ${at}::timestamp(3)
       FROM updated d
       ORDER BY d."id"
     ),
     events AS (
       INSERT INTO "OutboxEvent" ("type", "shopId", "subjectType", "subjectId", "payload", "occurredAt")
-      SELECT d.event_type, d.shop_id, 'Listing', d."id"::text,
-             jsonb_build_object('listingId', d."id", 'decision', d.decision, 'automatic', d.automatic, 'fromStatus', d.from_status, 'toStatus', d.to_status, 'version', d."version", 'reasons', d.reasons),
+      SELECT ${inInsert.event_type}, d."shopId", 'Listing', d."id"::text,
+             jsonb_build_object('listingId', d."id", 'decision', ${inInsert.decision}, 'automatic', ${inInsert.automatic}, 'fromStatus', ${inInsert.from_status}, 'toStatus', ${inInsert.to_status}, 'version', d."version", 'reasons', ${inInsert.reasons}),
              ${at}::timestamp(3)
       FROM updated d
       ORDER BY d."id"
