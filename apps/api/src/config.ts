@@ -42,6 +42,22 @@ export interface ApiConfig {
   redisUrl: string | null;
   /** How long SIGTERM waits for in-flight requests, in ms. @default 25000 */
   shutdownGraceMs: number;
+  /** The bulk-operation worker every API process runs (docs/bulk-operations.md). */
+  bulk: {
+    /** Run a worker in this process. @default true */
+    enabled: boolean;
+    /**
+     * Lines per chunk: one transaction each, and the steps in which `processedCount` moves. On
+     * PostgreSQL the whole operation (measured fastest: every chunk costs a fixed number of
+     * statements); on the embedded database smaller, because a chunk's transaction holds PGlite's
+     * only connection while it runs. @default 10000 with DATABASE_URL, else 2000
+     */
+    chunkSize: number;
+    /** How often an idle worker looks for work stored by other instances, in ms (work stored by this process wakes it at once). @default 1000 */
+    pollIntervalMs: number;
+    /** How long a worker's claim on an operation lasts without a heartbeat (every third of it), in ms: after a crash, another worker resumes the operation this long after the last heartbeat. @default 30000 */
+    leaseMs: number;
+  };
   /** After SIGTERM, keep serving (with /ready at 503 and `Connection: close`) this long before closing the listener, so load balancers and keep-alive clients move away without losing a request. @default 1000 */
   shutdownDelayMs: number;
 }
@@ -84,5 +100,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     redisUrl: env.REDIS_URL || null,
     shutdownGraceMs: Number(env.SHUTDOWN_GRACE_MS ?? 25_000),
     shutdownDelayMs: Number(env.SHUTDOWN_DELAY_MS ?? 1_000),
+    bulk: {
+      enabled: flag(env.BULK_WORKER, true),
+      chunkSize: Math.max(1, Number(env.BULK_CHUNK_SIZE ?? (env.DATABASE_URL ? 10_000 : 2_000))),
+      pollIntervalMs: Math.max(10, Number(env.BULK_POLL_INTERVAL_MS ?? 1_000)),
+      leaseMs: Math.max(100, Number(env.BULK_LEASE_MS ?? 30_000)),
+    },
   };
 }

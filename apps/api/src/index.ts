@@ -3,3 +3,4 @@ export { startServer, type RunningServer } from './server.ts';
 export { loadConfig, type ApiConfig } from './config.ts';
 export { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './rate-limit.ts';
 export { MemoryCacheStore, RedisCacheStore, ResponseCache, type CacheStore } from './response-cache.ts';
+export { BulkWorker, type BulkWorkerOptions } from './bulk-worker.ts';

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { applyMigrations, createDatabase, resolveDatabaseTarget, type Database } from '@shopwarden/db';
 import { DEMO_KEYS, isSeeded, seedDatabase } from '@shopwarden/db/seed';
 import pino, { type Logger } from 'pino';
+import { BulkWorker } from './bulk-worker.ts';
 import { loadConfig, type ApiConfig } from './config.ts';
 import { Redis } from 'ioredis';
 import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './rate-limit.ts';
@@ -33,6 +34,8 @@ export async function startServer(config: ApiConfig = loadConfig(), logger: Logg
   const cacheStore = config.redisUrl ? new RedisCacheStore(new Redis(config.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000 })) : undefined;
   const app = createApp({ db, config, logger, rateLimiter, cacheStore, isShuttingDown: () => shuttingDown });
   const { yoga } = app;
+  const bulkWorker = config.bulk.enabled ? new BulkWorker({ prisma: db.prisma, logger, config: config.bulk, production: config.environment === 'production' }) : null;
+  bulkWorker?.start();
   const server = createServer(yoga);
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
@@ -59,8 +62,11 @@ export async function startServer(config: ApiConfig = loadConfig(), logger: Logg
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const timer = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
+      // Meanwhile the bulk worker finishes its chunk in flight and gives its lease up, so another instance resumes at once.
+      const workerStopped = bulkWorker?.stop();
       await closed;
       clearTimeout(timer);
+      await workerStopped;
       await rateLimiter.close();
       await app.close();
       await db.close();

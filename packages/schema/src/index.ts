@@ -3,3 +3,16 @@ export { createContext, platformNow, type Context, type ContextInit, type Viewer
 export { authenticateApiKey, type AuthenticationResult } from './modules/auth/authenticate.service.ts';
 export { AppError, errorCodes, type ErrorCode } from './lib/errors.ts';
 export { compileRead, type CompiledRead, type CompileReadInput, type CompileReadResult } from './lib/compiled/compile-read.ts';
+export {
+  claimBulkOperation,
+  extendBulkLease,
+  failBulkOperation,
+  prepareBulkOperation,
+  releaseBulkOperation,
+  runBulkOperationChunk,
+  type ChunkOptions,
+  type ChunkOutcome,
+  type ClaimedBulkOperation,
+  type PreparedBulkOperation,
+} from './modules/bulk/bulk-job.service.ts';
+export { onBulkOperationCreated } from './modules/bulk/bulk-signal.ts';

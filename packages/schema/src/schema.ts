@@ -55,6 +55,10 @@ import './modules/events/event-create.mutation.ts';
 import './modules/events/event-register.mutation.ts';
 import './modules/events/event-registration-cancel.mutation.ts';
 import './modules/events/event-attendance-mark.mutation.ts';
+// asynchronous bulk operations (PLATFORM.md "Bulk work for agencies")
+import './modules/bulk/bulk-operation.node.ts';
+import './modules/bulk/bulk-operation-run.mutation.ts';
+import './modules/bulk/bulk-operation-cancel.mutation.ts';
 
 export const schema: GraphQLSchema = describeGeneratedParts(builder.toSchema());
 

@@ -1,3 +1,4 @@
+import { createBulkHelpers, type BulkHelpers } from './bulk.ts';
 import { ShopWardenError } from './errors.ts';
 import { operationTable, type ShopWardenOperations } from './generated/operations.ts';
 import { paginate, type ConnectionLike } from './paginate.ts';
@@ -5,7 +6,9 @@ import { createTransport, type Send } from './transport.ts';
 import type { ArgsFor, ClientResponse, RequestOptions, ResultFor, ShopWardenClientOptions, TypedDocumentString } from './types.ts';
 
 /** The client: grouped methods (`client.shops.list`, …) plus `request` and `paginate` for your own documents. */
-export interface ShopWardenClient extends ShopWardenOperations {
+export interface ShopWardenClient extends Omit<ShopWardenOperations, 'bulk'> {
+  /** Bulk operations: the generated `get`, `list`/`paginate`, `submit`, `cancel`, and `run`, which submits and follows. */
+  readonly bulk: ShopWardenOperations['bulk'] & BulkHelpers;
   /** The endpoint this client talks to. */
   readonly url: string;
   /**
@@ -76,8 +79,11 @@ function createGroups(send: Send) {
 export function createShopWardenClient(options: ShopWardenClientOptions): ShopWardenClient {
   const send = createTransport(options);
   const request = (document: string, variables?: Record<string, unknown>, requestOptions?: RequestOptions) => send(String(document), variables, requestOptions);
+  const groups = createGroups(send);
+  const bulk = groups.bulk as unknown as ShopWardenOperations['bulk'];
+  groups.bulk = Object.freeze({ ...bulk, ...createBulkHelpers(bulk) });
   const client = {
-    ...createGroups(send),
+    ...groups,
     url: options.url,
     request,
     paginate: (document: string, variables: Record<string, unknown>, select: (data: unknown) => ConnectionLike<unknown> | null | undefined, requestOptions?: RequestOptions) =>

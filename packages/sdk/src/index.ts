@@ -1,4 +1,5 @@
 export { createShopWardenClient, type ShopWardenClient } from './client.ts';
+export { toJsonl, parseBulkResult, type BulkHelpers, type BulkLine, type BulkLineInputs, type BulkResultLine, type BulkOperationState, type BulkRunOptions, type FinishedBulkOperation } from './bulk.ts';
 export { paginate, type ConnectionLike } from './paginate.ts';
 export { isSuccess, isError, assertSuccess, type ResultMember, type SuccessOf, type ErrorOf, type ErrorWithCode } from './results.ts';
 export { ShopWardenError, ShopWardenResultError } from './errors.ts';

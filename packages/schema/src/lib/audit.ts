@@ -12,11 +12,14 @@ function resultCode(result: unknown): string | null {
 
 /**
  * Wraps a mutation resolver so that every call writes an audit record (who, which key, what, when,
- * the outcome), whether it succeeds, returns a typed error or throws.
+ * the outcome), whether it succeeds, returns a typed error or throws. `options.input` records a
+ * summary instead of the whole input (for inputs that are stored elsewhere anyway, like a bulk
+ * operation's JSONL).
  */
 export function audited<Root, Args extends { input?: unknown }, Result>(
   operation: string,
   resolve: (root: Root, args: Args, ctx: Context) => Promise<Result>,
+  options: { input?: (input: Args['input']) => unknown } = {},
 ): (root: Root, args: Args, ctx: Context) => Promise<Result> {
   return async (root, args, ctx) => {
     let outcome: 'SUCCESS' | 'ERROR' = 'SUCCESS';
@@ -38,7 +41,7 @@ export function audited<Root, Args extends { input?: unknown }, Result>(
             role: ctx.viewer?.role ?? null,
             operation,
             shopId: ctx.viewer?.role === 'SELLER' ? ctx.viewer.shopId : null,
-            input: toJson(args.input) as object,
+            input: toJson(options.input ? options.input(args.input) : args.input) as object,
             outcome,
             resultCode: code,
             requestId: ctx.requestId,

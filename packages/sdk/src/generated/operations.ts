@@ -8,6 +8,10 @@ export const AccessListApiKeysDocument = "query AccessListApiKeys($first:Int$aft
 export const AccessCreateApiKeyDocument = "mutation AccessCreateApiKey($input:ApiKeyCreateInput!){apiKeyCreate(input:$input){__typename ...on ApiKeyCreateSuccess{apiKey{...ApiKeyFields}secret}...on Error{code message}...on ValidationError{fields{path message}}}}fragment ApiKeyFields on ApiKey{id name prefix role scopes createdAt expiresAt revokedAt shop{id name}account{id name kind}}" as TypedDocumentString<Types.AccessCreateApiKeyMutation, Types.AccessCreateApiKeyMutationVariables>;
 export const AccessRevokeApiKeyDocument = "mutation AccessRevokeApiKey($input:ApiKeyRevokeInput!){apiKeyRevoke(input:$input){__typename ...on ApiKeyRevokeSuccess{apiKey{...ApiKeyFields}}...on Error{code message}...on ValidationError{fields{path message}}}}fragment ApiKeyFields on ApiKey{id name prefix role scopes createdAt expiresAt revokedAt shop{id name}account{id name kind}}" as TypedDocumentString<Types.AccessRevokeApiKeyMutation, Types.AccessRevokeApiKeyMutationVariables>;
 export const AccessCreateAccountDocument = "mutation AccessCreateAccount($input:AccountCreateInput!){accountCreate(input:$input){__typename ...on AccountCreateSuccess{account{id name kind}}...on Error{code message}...on ValidationError{fields{path message}}}}" as TypedDocumentString<Types.AccessCreateAccountMutation, Types.AccessCreateAccountMutationVariables>;
+export const BulkGetDocument = "query BulkGet($id:ID!){bulkOperation(id:$id){...BulkOperationFields result}}fragment BulkOperationFields on BulkOperation{id mutation status lineCount processedCount succeededCount failedCount progress errorCode createdAt startedAt finishedAt}" as TypedDocumentString<Types.BulkGetQuery, Types.BulkGetQueryVariables>;
+export const BulkListDocument = "query BulkList($first:Int$after:String$status:BulkOperationStatus){bulkOperations(first:$first after:$after status:$status){edges{cursor node{...BulkOperationFields}}pageInfo{hasNextPage endCursor}}}fragment BulkOperationFields on BulkOperation{id mutation status lineCount processedCount succeededCount failedCount progress errorCode createdAt startedAt finishedAt}" as TypedDocumentString<Types.BulkListQuery, Types.BulkListQueryVariables>;
+export const BulkSubmitDocument = "mutation BulkSubmit($input:BulkOperationRunInput!){bulkOperationRun(input:$input){__typename ...on BulkOperationRunSuccess{bulkOperation{...BulkOperationFields}}...on Error{code message}...on ValidationError{fields{path message}}}}fragment BulkOperationFields on BulkOperation{id mutation status lineCount processedCount succeededCount failedCount progress errorCode createdAt startedAt finishedAt}" as TypedDocumentString<Types.BulkSubmitMutation, Types.BulkSubmitMutationVariables>;
+export const BulkCancelDocument = "mutation BulkCancel($input:BulkOperationCancelInput!){bulkOperationCancel(input:$input){__typename ...on BulkOperationCancelSuccess{bulkOperation{...BulkOperationFields result}}...on Error{code message}...on ValidationError{fields{path message}}}}fragment BulkOperationFields on BulkOperation{id mutation status lineCount processedCount succeededCount failedCount progress errorCode createdAt startedAt finishedAt}" as TypedDocumentString<Types.BulkCancelMutation, Types.BulkCancelMutationVariables>;
 export const CategoryListDocument = "query CategoryList($first:Int$after:String$parentId:ID$restriction:CategoryRestriction){categories(first:$first after:$after parentId:$parentId restriction:$restriction){edges{cursor node{...CategoryFields children{id name}}}pageInfo{hasNextPage endCursor}}}fragment CategoryFields on Category{id name slug description depth isTopLevel restriction effectiveRestriction parent{id name}root{id name}}" as TypedDocumentString<Types.CategoryListQuery, Types.CategoryListQueryVariables>;
 export const CategoryCampaignDocument = "query CategoryCampaign{categorySelectionCampaign{phase now enforcementAt confirmDeadline lookbackStart lookbackEnd previousPolicyMaxCategories questionnaire{key prompt required}}}" as TypedDocumentString<Types.CategoryCampaignQuery, Types.CategoryCampaignQueryVariables>;
 export const CategoryListExceptionRequestsDocument = "query CategoryListExceptionRequests($first:Int$after:String$status:ExceptionRequestStatus){categoryExceptionRequests(first:$first after:$after status:$status){edges{cursor node{...CategoryExceptionRequestFields}}pageInfo{hasNextPage endCursor}}}fragment CategoryExceptionRequestFields on CategoryExceptionRequest{id status comment createdAt decidedAt decisionNote shop{id name}requestedCategories{id name}grants{createdAt category{id name}}}" as TypedDocumentString<Types.CategoryListExceptionRequestsQuery, Types.CategoryListExceptionRequestsQueryVariables>;
@@ -106,6 +110,36 @@ export interface ShopWardenOperations {
      * Operation `AccessCreateAccount` (mutation: sends an Idempotency-Key); resolves to `accountCreate`.
      */
     createAccount(variables: Types.AccessCreateAccountMutationVariables, options?: RequestOptions): Promise<Types.AccessCreateAccountMutation["accountCreate"]>;
+  };
+  bulk: {
+    /**
+     * A bulk operation by global ID; null when it does not exist or another API key created it.
+     *
+     * Operation `BulkGet` (query); resolves to `bulkOperation`.
+     */
+    get(variables: Types.BulkGetQueryVariables, options?: RequestOptions): Promise<Types.BulkGetQuery["bulkOperation"]>;
+    /**
+     * The bulk operations your API key created, newest first.
+     *
+     * Operation `BulkList` (query); resolves to `bulkOperations`.
+     */
+    list(variables?: Types.BulkListQueryVariables, options?: RequestOptions): Promise<Types.BulkListQuery["bulkOperations"]>;
+    /**
+     * Every node of `bulkOperations`, page after page (follows `pageInfo.endCursor`).
+     */
+    paginate(variables?: Omit<Types.BulkListQueryVariables, 'after'>, options?: RequestOptions): AsyncGenerator<NonNullable<NonNullable<Types.BulkListQuery>["bulkOperations"]>['edges'][number]['node'], void, undefined>;
+    /**
+     * Submits an asynchronous bulk operation: every line runs the chosen mutation with the same rules, errors and authorization as calling it alone, exactly once, in input order. No lines is VALIDATION_FAILED; more than 10,000 lines, or a key that already has 5 operations CREATED or RUNNING, is LIMIT_EXCEEDED; a caller that may never run the mutation is FORBIDDEN. Nothing is stored in those cases.
+     *
+     * Operation `BulkSubmit` (mutation: sends an Idempotency-Key); resolves to `bulkOperationRun`.
+     */
+    submit(variables: Types.BulkSubmitMutationVariables, options?: RequestOptions): Promise<Types.BulkSubmitMutation["bulkOperationRun"]>;
+    /**
+     * Cancels a CREATED or RUNNING bulk operation of your API key. A chunk already running finishes (its lines keep their effects and results); no further line runs. A finished operation is INVALID_STATE; one your key did not create is NOT_FOUND.
+     *
+     * Operation `BulkCancel` (mutation: sends an Idempotency-Key); resolves to `bulkOperationCancel`.
+     */
+    cancel(variables: Types.BulkCancelMutationVariables, options?: RequestOptions): Promise<Types.BulkCancelMutation["bulkOperationCancel"]>;
   };
   categories: {
     /**
@@ -575,6 +609,12 @@ export const operationTable = {
     { method: "createApiKey", document: AccessCreateApiKeyDocument, field: "apiKeyCreate", mutation: true },
     { method: "revokeApiKey", document: AccessRevokeApiKeyDocument, field: "apiKeyRevoke", mutation: true },
     { method: "createAccount", document: AccessCreateAccountDocument, field: "accountCreate", mutation: true },
+  ],
+  bulk: [
+    { method: "get", document: BulkGetDocument, field: "bulkOperation", mutation: false },
+    { method: "list", document: BulkListDocument, field: "bulkOperations", mutation: false, paginate: "paginate", connection: ["bulkOperations"] },
+    { method: "submit", document: BulkSubmitDocument, field: "bulkOperationRun", mutation: true },
+    { method: "cancel", document: BulkCancelDocument, field: "bulkOperationCancel", mutation: true },
   ],
   categories: [
     { method: "list", document: CategoryListDocument, field: "categories", mutation: false, paginate: "paginate", connection: ["categories"] },

@@ -49,6 +49,40 @@ export type AutoAssignmentOutcome =
   /** No sales in the window: not guessed at; an administrator decides. */
   | 'NEEDS_MANUAL_DECISION';
 
+/** The mutation a bulk operation runs once per line. */
+export type BulkMutation =
+  /** Each line is the input of `listingReview` (administrators): {"listingId": "<global id>", "decision": "APPROVE" | "REJECT" | "SUSPEND", "reasons": [{"code", "message"}], "note", "expectedVersion"}; no `dryRun`. */
+  | 'LISTING_REVIEW'
+  /** Each line is the input of `listingSubmit` (the shop's seller, or an agency it granted, with listings:write): {"listingId": "<global id>"}; no `dryRun`. */
+  | 'LISTING_SUBMIT';
+
+/** The bulk operation to cancel. */
+export type BulkOperationCancelInput = {
+  /** The operation's global ID. */
+  id: string;
+};
+
+/** A bulk operation to run: one mutation, many inputs. */
+export type BulkOperationRunInput = {
+  /** JSONL: one JSON object per line, each that mutation's input, optionally with "idempotencyKey" (1–255 characters; a key already used by your API key in the last 24 hours with the same line replays that line's result instead of running it again; with a different line the line fails with IDEMPOTENCY_KEY_REUSED). At most 10,000 lines (and the request body at most 1 MB). A malformed line does not fail the operation: it becomes a failed result line. Within one operation a listing, and a key, may appear once. */
+  lines: string;
+  /** The mutation every line runs. */
+  mutation: BulkMutation;
+};
+
+/** Where a bulk operation is. */
+export type BulkOperationStatus =
+  /** Canceled with `bulkOperationCancel`; `result` holds the lines processed before the cancellation. */
+  | 'CANCELED'
+  /** Every line was processed (each one succeeded or failed on its own); `result` holds one line per input line. */
+  | 'COMPLETED'
+  /** Stored, waiting for a worker. */
+  | 'CREATED'
+  /** Stopped before the end for a reason that concerns the whole operation (see `errorCode`, e.g. UNAUTHENTICATED when its API key was revoked); `result` holds the lines processed until then. */
+  | 'FAILED'
+  /** A worker is processing it, chunk by chunk; `processedCount` and `progress` move as chunks commit. */
+  | 'RUNNING';
+
 /** How purchases happen for a shop. */
 export type BusinessModel =
   /** The whole purchase happens on the marketplace (the default). */
@@ -918,6 +952,52 @@ export type AccessCreateAccountMutation = { accountCreate:
     | { __typename: 'ValidationError', code: ErrorCode, message: string, fields: Array<{ path: Array<string>, message: string }> }
    };
 
+export type BulkOperationFieldsFragment = { id: string, mutation: BulkMutation, status: BulkOperationStatus, lineCount: number, processedCount: number, succeededCount: number, failedCount: number, progress: number, errorCode: ErrorCode | null, createdAt: string, startedAt: string | null, finishedAt: string | null };
+
+export type BulkGetQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type BulkGetQuery = { bulkOperation: { result: string | null, id: string, mutation: BulkMutation, status: BulkOperationStatus, lineCount: number, processedCount: number, succeededCount: number, failedCount: number, progress: number, errorCode: ErrorCode | null, createdAt: string, startedAt: string | null, finishedAt: string | null } | null };
+
+export type BulkListQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  status?: BulkOperationStatus | null | undefined;
+}>;
+
+
+export type BulkListQuery = { bulkOperations: { edges: Array<{ cursor: string, node: { id: string, mutation: BulkMutation, status: BulkOperationStatus, lineCount: number, processedCount: number, succeededCount: number, failedCount: number, progress: number, errorCode: ErrorCode | null, createdAt: string, startedAt: string | null, finishedAt: string | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type BulkSubmitMutationVariables = Exact<{
+  input: BulkOperationRunInput;
+}>;
+
+
+export type BulkSubmitMutation = { bulkOperationRun:
+    | { __typename: 'BulkOperationRunSuccess', bulkOperation: { id: string, mutation: BulkMutation, status: BulkOperationStatus, lineCount: number, processedCount: number, succeededCount: number, failedCount: number, progress: number, errorCode: ErrorCode | null, createdAt: string, startedAt: string | null, finishedAt: string | null } }
+    | { __typename: 'ConflictError', code: ErrorCode, message: string }
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string, fields: Array<{ path: Array<string>, message: string }> }
+   };
+
+export type BulkCancelMutationVariables = Exact<{
+  input: BulkOperationCancelInput;
+}>;
+
+
+export type BulkCancelMutation = { bulkOperationCancel:
+    | { __typename: 'BulkOperationCancelSuccess', bulkOperation: { result: string | null, id: string, mutation: BulkMutation, status: BulkOperationStatus, lineCount: number, processedCount: number, succeededCount: number, failedCount: number, progress: number, errorCode: ErrorCode | null, createdAt: string, startedAt: string | null, finishedAt: string | null } }
+    | { __typename: 'ConflictError', code: ErrorCode, message: string }
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string, fields: Array<{ path: Array<string>, message: string }> }
+   };
+
 export type CategoryFieldsFragment = { id: string, name: string, slug: string, description: string | null, depth: number, isTopLevel: boolean, restriction: CategoryRestriction, effectiveRestriction: CategoryRestriction, parent: { id: string, name: string } | null, root: { id: string, name: string } | null };
 
 export type CategoryListQueryVariables = Exact<{
@@ -1347,6 +1427,7 @@ export type PlatformNodeQueryVariables = Exact<{
 export type PlatformNodeQuery = { node:
     | { __typename: 'Account', id: string }
     | { __typename: 'ApiKey', id: string }
+    | { __typename: 'BulkOperation', id: string }
     | { __typename: 'Category', id: string, name: string, slug: string, description: string | null, depth: number, isTopLevel: boolean, restriction: CategoryRestriction, effectiveRestriction: CategoryRestriction, parent: { id: string, name: string } | null, root: { id: string, name: string } | null }
     | { __typename: 'CategoryExceptionRequest', id: string }
     | { __typename: 'ContentItem', id: string }
@@ -1381,6 +1462,7 @@ export type PlatformNodesQueryVariables = Exact<{
 export type PlatformNodesQuery = { nodes: Array<
     | { __typename: 'Account', id: string }
     | { __typename: 'ApiKey', id: string }
+    | { __typename: 'BulkOperation', id: string }
     | { __typename: 'Category', id: string, name: string, slug: string, description: string | null, depth: number, isTopLevel: boolean, restriction: CategoryRestriction, effectiveRestriction: CategoryRestriction, parent: { id: string, name: string } | null, root: { id: string, name: string } | null }
     | { __typename: 'CategoryExceptionRequest', id: string }
     | { __typename: 'ContentItem', id: string }

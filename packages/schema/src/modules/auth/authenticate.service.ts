@@ -1,22 +1,17 @@
-import { apiKeyPrefix, hashApiKey, type PrismaClient } from '@shopwarden/db';
+import { apiKeyPrefix, hashApiKey, type Prisma, type PrismaClient } from '@shopwarden/db';
 import type { Viewer } from '../../context.ts';
 
 export type AuthenticationResult = { viewer: Viewer } | { viewer: null; reason: 'MISSING' | 'INVALID' | 'EXPIRED' | 'REVOKED' };
 
-/** Parses `Authorization: Bearer <key>` and resolves the caller, with the shops in reach, in one query. */
-export async function authenticateApiKey(prisma: PrismaClient, authorization: string | null, now = new Date()): Promise<AuthenticationResult> {
-  const match = authorization?.match(/^Bearer\s+(\S+)\s*$/i);
-  if (!match) return { viewer: null, reason: 'MISSING' };
-  const key = match[1]!;
-  if (!key.startsWith('sw_')) return { viewer: null, reason: 'INVALID' };
-  const row = await prisma.apiKey.findUnique({
-    where: { hash: hashApiKey(key) },
-    select: {
-      id: true, role: true, scopes: true, shopId: true, accountId: true, prefix: true, expiresAt: true, revokedAt: true,
-      account: { select: { grants: { where: { revokedAt: null }, select: { shopId: true, scopes: true } } } },
-    },
-  });
-  if (!row || row.prefix !== apiKeyPrefix(key)) return { viewer: null, reason: 'INVALID' };
+const keySelect = {
+  id: true, role: true, scopes: true, shopId: true, accountId: true, prefix: true, expiresAt: true, revokedAt: true,
+  account: { select: { grants: { where: { revokedAt: null }, select: { shopId: true, scopes: true } } } },
+} satisfies Prisma.ApiKeySelect;
+
+type KeyRow = Prisma.ApiKeyGetPayload<{ select: typeof keySelect }>;
+
+/** The caller a stored key acts as, with the shops in reach; null with the reason when it no longer works. */
+function viewerOf(row: KeyRow, now: Date): AuthenticationResult {
   if (row.revokedAt) return { viewer: null, reason: 'REVOKED' };
   if (row.expiresAt && row.expiresAt <= now) return { viewer: null, reason: 'EXPIRED' };
 
@@ -34,4 +29,24 @@ export async function authenticateApiKey(prisma: PrismaClient, authorization: st
   return {
     viewer: { apiKeyId: row.id, role: row.role, scopes: row.scopes, shopId: row.shopId, accountId: row.accountId, shopIds },
   };
+}
+
+/** Parses `Authorization: Bearer <key>` and resolves the caller, with the shops in reach, in one query. */
+export async function authenticateApiKey(prisma: PrismaClient, authorization: string | null, now = new Date()): Promise<AuthenticationResult> {
+  const match = authorization?.match(/^Bearer\s+(\S+)\s*$/i);
+  if (!match) return { viewer: null, reason: 'MISSING' };
+  const key = match[1]!;
+  if (!key.startsWith('sw_')) return { viewer: null, reason: 'INVALID' };
+  const row = await prisma.apiKey.findUnique({ where: { hash: hashApiKey(key) }, select: keySelect });
+  if (!row || row.prefix !== apiKeyPrefix(key)) return { viewer: null, reason: 'INVALID' };
+  return viewerOf(row, now);
+}
+
+/**
+ * The caller a stored key acts as, by the key's id, for work done later on its behalf (bulk
+ * operations): the same reach as a request with that key now, or why the key no longer works.
+ */
+export async function authenticateApiKeyId(prisma: PrismaClient, apiKeyId: number, now = new Date()): Promise<AuthenticationResult> {
+  const row = await prisma.apiKey.findUnique({ where: { id: apiKeyId }, select: keySelect });
+  return row ? viewerOf(row, now) : { viewer: null, reason: 'INVALID' };
 }

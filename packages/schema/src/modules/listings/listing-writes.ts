@@ -30,6 +30,31 @@ export async function inListingTransaction<T>(ctx: Context, dryRun: boolean, wor
   }
 }
 
+/** What the rules need of a listing before a status change. */
+export interface ListingForTransition {
+  id: number;
+  shopId: number;
+  categoryId: number;
+  status: ListingStatus;
+  version: number;
+}
+
+/**
+ * Reads the listings a batch of items names, in ONE statement whatever their number, limited to
+ * `shopIds` when given (the caller's tenant restriction). Ids go in as one array parameter (Prisma's
+ * `in` binds one parameter per id) and come back as one row of parallel arrays: turning thousands of
+ * rows into objects costs the client more than the query costs the database.
+ */
+export async function readListingsForTransition(tx: Prisma.TransactionClient, ids: readonly number[], shopIds: readonly number[] | null): Promise<ListingForTransition[]> {
+  if (!ids.length) return [];
+  const [row] = await tx.$queryRaw<{ id: number[] | null; shopId: number[]; categoryId: number[]; status: ListingStatus[]; version: number[] }[]>`
+    SELECT array_agg("id") AS "id", array_agg("shopId") AS "shopId", array_agg("categoryId") AS "categoryId", array_agg("status"::text) AS "status", array_agg("version") AS "version"
+    FROM "Listing"
+    WHERE "id" = ANY(${[...ids]}::int[]) AND (${shopIds === null}::boolean OR "shopId" = ANY(${[...(shopIds ?? [])]}::int[]))`;
+  if (!row?.id) return [];
+  return row.id.map((id, i) => ({ id, shopId: row.shopId[i]!, categoryId: row.categoryId[i]!, status: row.status[i]!, version: row.version[i]! }));
+}
+
 /** One status change of one listing, with the review record it leaves. */
 export interface Transition {
   listingId: number;
@@ -55,48 +80,83 @@ const eventTypes: Record<ReviewDecision, string> = {
 };
 
 /**
+ * The fields of a transition as columns of the statement: name, the type it is sent as (arrays of
+ * these every driver serializes), the column's own type (so the statement casts nothing per row), value.
+ */
+type ColumnName = 'from_status' | 'to_status' | 'version' | 'submitted_at' | 'decision' | 'automatic' | 'reasons' | 'note' | 'event_type';
+
+const transitionColumns: readonly (readonly [name: ColumnName, wire: string, type: string, value: (t: Transition) => unknown])[] = [
+  ['from_status', 'text', '"ListingStatus"', (t: Transition) => t.from],
+  ['to_status', 'text', '"ListingStatus"', (t: Transition) => t.to],
+  ['version', 'int', 'int', (t: Transition) => t.expectedVersion],
+  ['submitted_at', 'text', 'timestamp(3)', (t: Transition) => t.submittedAt?.toISOString() ?? null],
+  ['decision', 'text', '"ReviewDecision"', (t: Transition) => t.decision],
+  ['automatic', 'boolean', 'boolean', (t: Transition) => t.automatic],
+  ['reasons', 'text', 'jsonb', (t: Transition) => JSON.stringify(t.reasons.map((r) => ({ code: r.code, message: r.message })))],
+  ['note', 'text', 'text', (t: Transition) => t.note],
+  ['event_type', 'text', 'text', (t: Transition) => eventTypes[t.decision]],
+];
+
+/**
  * Writes many status changes set-based, in ONE statement whatever their number: an UPDATE … FROM
  * unnest(…) that applies each row only if its version and status are still the expected ones, and
- * (in data-modifying CTEs over the rows it updated) the review records and outbox events. Returns the
- * new version of each applied listing; a missing id lost a race and is the caller's CONFLICT.
+ * (in data-modifying CTEs over the rows it updated) the review records and outbox events. A field
+ * with the same value in every transition (the decision of a bulk review, its empty reasons…) is
+ * sent once and written as a constant; only the others travel per row. Only the rows that were not
+ * applied come back. Returns the new version of each applied listing; a missing id lost a race and
+ * is the caller's CONFLICT.
  */
 export async function writeTransitions(tx: Prisma.TransactionClient, transitions: readonly Transition[], now: Date, actorApiKeyId: number | null): Promise<Map<number, number>> {
   if (!transitions.length) return new Map();
-  const column = <T>(pick: (t: Transition) => T) => transitions.map(pick);
   const at = now.toISOString();
-  const applied = await tx.$queryRaw<{ id: number; version: number }[]>(Prisma.sql`
+  const arrays: Prisma.Sql[] = [Prisma.sql`${transitions.map((t) => t.listingId)}::int[]`];
+  const names = ['id'];
+  // Each field as the UPDATE reads it (u: the input rows) and as the inserts read it (d: the updated rows).
+  const inUpdate = {} as Record<ColumnName, Prisma.Sql>;
+  const inInsert = {} as Record<ColumnName, Prisma.Sql>;
+  for (const [name, wire, type, value] of transitionColumns) {
+    const values = transitions.map(value);
+    if (values.every((v) => v === values[0])) {
+      inUpdate[name] = inInsert[name] = Prisma.sql`${values[0]}::${Prisma.raw(wire)}::${Prisma.raw(type)}`;
+    } else {
+      arrays.push(Prisma.sql`${values}::${Prisma.raw(wire)}[]::${Prisma.raw(type)}[]`);
+      names.push(name);
+      inUpdate[name] = Prisma.raw(`u.${name}`);
+      inInsert[name] = Prisma.raw(`d.${name}`);
+    }
+  }
+  // Internal column names only: safe as raw SQL.
+  const carried = Prisma.raw(names.slice(1).map((n) => `, u.${n}`).join(''));
+  const lost = await tx.$queryRaw<{ id: number }[]>(Prisma.sql`
     WITH u AS (
-      SELECT * FROM unnest(
-        ${column((t) => t.listingId)}::int[], ${column((t) => t.shopId)}::int[], ${column((t) => t.from)}::text[], ${column((t) => t.to)}::text[],
-        ${column((t) => t.expectedVersion)}::int[], ${column((t) => t.submittedAt?.toISOString() ?? null)}::text[], ${column((t) => t.decision)}::text[],
-        ${column((t) => t.automatic)}::boolean[], ${column((t) => JSON.stringify(t.reasons.map((r) => ({ code: r.code, message: r.message }))))}::text[],
-        ${column((t) => t.note)}::text[], ${column((t) => eventTypes[t.decision])}::text[]
-      ) AS u(id, shop_id, from_status, to_status, version, submitted_at, decision, automatic, reasons, note, event_type)
+      SELECT * FROM unnest(${Prisma.join(arrays)}) AS u(${Prisma.raw(names.join(', '))})
     ),
     updated AS (
       UPDATE "Listing" AS l
-      SET "status" = u.to_status::"ListingStatus",
+      SET "status" = ${inUpdate.to_status},
           "version" = l."version" + 1,
-          "submittedAt" = COALESCE(u.submitted_at::timestamp(3), l."submittedAt"),
+          "submittedAt" = COALESCE(${inUpdate.submitted_at}, l."submittedAt"),
           "updatedAt" = ${at}::timestamp(3)
       FROM u
-      WHERE l."id" = u.id AND l."version" = u.version AND l."status" = u.from_status::"ListingStatus"
-      RETURNING l."id", l."version"
+      WHERE l."id" = u.id AND l."version" = ${inUpdate.version} AND l."status" = ${inUpdate.from_status}
+      RETURNING l."id", l."version", l."shopId"${carried}
     ),
     reviews AS (
       INSERT INTO "ListingReview" ("listingId", "decision", "automatic", "fromStatus", "toStatus", "reasons", "note", "reviewerApiKeyId", "listingVersion", "createdAt")
-      SELECT u.id, u.decision::"ReviewDecision", u.automatic, u.from_status::"ListingStatus", u.to_status::"ListingStatus", u.reasons::jsonb, u.note, ${actorApiKeyId}::int, updated."version", ${at}::timestamp(3)
-      FROM updated JOIN u ON u.id = updated."id"
-      ORDER BY u.id
+      SELECT d."id", ${inInsert.decision}, ${inInsert.automatic}, ${inInsert.from_status}, ${inInsert.to_status}, ${inInsert.reasons}, ${inInsert.note}, ${actorApiKeyId}::int, d."version", ${at}::timestamp(3)
+      FROM updated d
+      ORDER BY d."id"
     ),
     events AS (
       INSERT INTO "OutboxEvent" ("type", "shopId", "subjectType", "subjectId", "payload", "occurredAt")
-      SELECT u.event_type, u.shop_id, 'Listing', u.id::text,
-             jsonb_build_object('listingId', u.id, 'decision', u.decision, 'automatic', u.automatic, 'fromStatus', u.from_status, 'toStatus', u.to_status, 'version', updated."version", 'reasons', u.reasons::jsonb),
+      SELECT ${inInsert.event_type}, d."shopId", 'Listing', d."id"::text,
+             jsonb_build_object('listingId', d."id", 'decision', ${inInsert.decision}, 'automatic', ${inInsert.automatic}, 'fromStatus', ${inInsert.from_status}, 'toStatus', ${inInsert.to_status}, 'version', d."version", 'reasons', ${inInsert.reasons}),
              ${at}::timestamp(3)
-      FROM updated JOIN u ON u.id = updated."id"
-      ORDER BY u.id
+      FROM updated d
+      ORDER BY d."id"
     )
-    SELECT "id", "version" FROM updated`);
-  return new Map(applied.map((r) => [Number(r.id), Number(r.version)]));
+    SELECT u.id FROM u LEFT JOIN updated d ON d."id" = u.id WHERE d."id" IS NULL`);
+  const missed = new Set(lost.map((r) => Number(r.id)));
+  // The update set version = expected + 1 on exactly the rows it applied.
+  return new Map(transitions.filter((t) => !missed.has(t.listingId)).map((t) => [t.listingId, t.expectedVersion + 1]));
 }

@@ -1,11 +1,11 @@
-import type { ListingStatus, Prisma } from '@shopwarden/db';
+import type { ListingStatus, PlatformSettings, Prisma } from '@shopwarden/db';
 import type { Context, Viewer } from '../../context.ts';
 import { AppError, ConflictError, ForbiddenError, InvalidStateError, NotFoundError, ValidationError, type FieldError } from '../../lib/errors.ts';
 import { recordEvent } from '../platform/outbox.service.ts';
 import { isPrimaryCategoryPolicyInForce, loadCategoryIndex, type CategoryLite } from '../shops/category-eligibility.service.ts';
 import { assertCanWriteShop, shopOwnedWhere } from '../shops/shop.policy.ts';
 import { editableStatuses, reasonCodePattern, reviewTransitions, runAutomaticChecks, submissionOutcome, type ListingIssue, type ReviewDecisionInput } from './listing-checks.ts';
-import { inListingTransaction, writeTransitions, type Transition } from './listing-writes.ts';
+import { inListingTransaction, readListingsForTransition, writeTransitions, type Transition } from './listing-writes.ts';
 
 /** Synchronous bulk mutations take at most this many items (PLATFORM.md: input lists ≤ 250). */
 export const BULK_LIMIT = 250;
@@ -21,6 +21,8 @@ export interface ItemResult {
   state: ItemState;
   /** The status the listing has (or would have) after this item; null when the item failed. */
   status: ListingStatus | null;
+  /** The listing's version after this item was written; null when nothing was written. */
+  version: number | null;
   /** Reasons recorded with the decision (automatic checks or the reviewer's). */
   issues: ListingIssue[];
   error: AppError | null;
@@ -119,7 +121,7 @@ export async function updateListing(ctx: Context, input: { listingId: number; ex
 }
 
 /** Callers that may never write listings fail the whole call, not item by item. */
-function assertMayWriteListings(viewer: Viewer | null): asserts viewer is Viewer {
+export function assertMayWriteListings(viewer: Viewer | null): asserts viewer is Viewer {
   if (!viewer) throw new ForbiddenError('Send an API key: Authorization: Bearer <key>.');
   if (viewer.role === 'PARTNER' || !(viewer.scopes.includes('*') || viewer.scopes.includes('listings:write'))) {
     throw new ForbiddenError('Your API key needs the listings:write scope.');
@@ -154,15 +156,39 @@ async function applyPlan(tx: Prisma.TransactionClient, plan: Planned[], policy: 
   const anyFailed = plan.some((p) => p.error);
   const rollBack = policy === 'REJECT_EVERYTHING' && anyFailed;
   const value = plan.map<ItemResult>((p) => {
-    if (p.error) return { index: p.index, listingId: p.listingId, state: policy === 'IGNORE_FAILED' ? 'IGNORED' : 'FAILED', status: null, issues: [], error: p.error };
+    if (p.error) return { index: p.index, listingId: p.listingId, state: policy === 'IGNORE_FAILED' ? 'IGNORED' : 'FAILED', status: null, version: null, issues: [], error: p.error };
     const state: ItemState = rollBack ? 'ROLLED_BACK' : dryRun ? 'WOULD_APPLY' : 'APPLIED';
-    return { index: p.index, listingId: p.listingId, state, status: p.transition!.to, issues: p.issues, error: null };
+    return { index: p.index, listingId: p.listingId, state, status: p.transition!.to, version: rollBack ? null : (versions.get(p.listingId!) ?? null), issues: p.issues, error: null };
   });
   return { value, commit: !rollBack };
 }
 
-function duplicateError(path: string[]) {
-  return ValidationError.field(path, 'This listing appears earlier in the same call.');
+/** The error for a listing named a second time in one call (or one bulk operation). */
+export function duplicateError(path: string[], where = 'the same call') {
+  return ValidationError.field(path, `This listing appears earlier in ${where}.`);
+}
+
+/** Options of the rule functions; `itemPath` gives the input path of item `i` for field errors. */
+export interface PlanOptions {
+  policy: ErrorPolicy;
+  dryRun: boolean;
+  itemPath: (i: number) => string[];
+}
+
+/** What a submission reads before its transaction opens (PGlite has one connection: no reads beside an open transaction). */
+export interface SubmissionContext {
+  viewer: Viewer;
+  settings: PlatformSettings;
+  now: Date;
+  categories: Map<number, CategoryLite>;
+}
+
+/** Checks the caller may submit listings at all and loads what every submission needs. */
+export async function loadSubmissionContext(ctx: Context): Promise<SubmissionContext> {
+  assertMayWriteListings(ctx.viewer);
+  const viewer = ctx.viewer;
+  const [settings, now, categories] = await Promise.all([ctx.settings(), ctx.now(), categoriesOf(ctx.prisma)]);
+  return { viewer, settings, now, categories };
 }
 
 /**
@@ -170,84 +196,92 @@ function duplicateError(path: string[]) {
  * PENDING_REVIEW or REJECTED with an automatic review record. Loads everything it needs in a fixed
  * number of statements and writes set-based, whatever the number of items.
  */
-export async function submitListings(ctx: Context, items: readonly { listingId: number }[], opts: { policy: ErrorPolicy; dryRun: boolean; itemPath: (i: number) => string[] }): Promise<ItemResult[]> {
+export async function submitListings(ctx: Context, items: readonly { listingId: number }[], opts: PlanOptions): Promise<ItemResult[]> {
   assertWithinLimit(items.length);
-  assertMayWriteListings(ctx.viewer);
-  const viewer = ctx.viewer;
-  const [settings, now, categories] = await Promise.all([ctx.settings(), ctx.now(), categoriesOf(ctx.prisma)]);
+  const sc = await loadSubmissionContext(ctx);
+  return inListingTransaction(ctx, opts.dryRun, (tx) => submitListingsInTransaction(tx, sc, items, opts));
+}
+
+/**
+ * The submission rules inside the caller's transaction, for any number of items (a bulk operation
+ * runs its chunks through here): the same fixed number of statements whatever the count.
+ */
+export async function submitListingsInTransaction(
+  tx: Prisma.TransactionClient,
+  { viewer, settings, now, categories }: SubmissionContext,
+  items: readonly { listingId: number }[],
+  opts: PlanOptions,
+): Promise<{ value: ItemResult[]; commit: boolean }> {
   const inForce = isPrimaryCategoryPolicyInForce(settings, now);
-  return inListingTransaction(ctx, opts.dryRun, async (tx) => {
-    const ids = [...new Set(items.map((i) => i.listingId))];
-    const listings = await tx.listing.findMany({ where: { AND: [{ id: { in: ids } }, shopOwnedWhere(viewer)] }, select: { id: true, shopId: true, categoryId: true, status: true, version: true } });
-    const byId = new Map(listings.map((l) => [l.id, l]));
-    const shopIds = [...new Set(listings.map((l) => l.shopId))];
-    const [shops, grants, approvals, counts] = await Promise.all([
-      tx.shop.findMany({ where: { id: { in: shopIds } }, select: { id: true, status: true, primaryCategoryId: true } }),
-      tx.categoryExceptionGrant.findMany({ where: { shopId: { in: shopIds } }, select: { shopId: true, categoryId: true } }),
-      tx.restrictedCategoryApproval.findMany({ where: { shopId: { in: shopIds }, status: 'GRANTED' }, select: { shopId: true, categoryId: true } }),
-      inForce ? Promise.resolve([]) : tx.listing.groupBy({ by: ['shopId', 'categoryId'], where: { shopId: { in: shopIds }, status: { not: 'DRAFT' } }, _count: { _all: true } }),
-    ]);
-    const shopById = new Map(shops.map((s) => [s.id, s]));
-    const rootOf = (categoryId: number) => categories.get(categoryId)?.rootId ?? categoryId;
-    // Non-DRAFT listings per shop and top-level category; updated as items are planned, as if submitted one after another.
-    const rootCounts = new Map<number, Map<number, number>>();
-    const bump = (shopId: number, rootId: number, by: number) => {
-      const m = rootCounts.get(shopId) ?? new Map<number, number>();
-      rootCounts.set(shopId, m.set(rootId, (m.get(rootId) ?? 0) + by));
-    };
-    for (const c of counts) bump(c.shopId, rootOf(c.categoryId), c._count._all);
-    const seen = new Set<number>();
-    const plan: Planned[] = items.map(({ listingId }, index) => {
-      const base = { index, listingId, transition: null, issues: [] };
-      if (seen.has(listingId)) return { ...base, error: duplicateError(opts.itemPath(index)) };
-      seen.add(listingId);
-      const listing = byId.get(listingId);
-      if (!listing) return { ...base, error: new NotFoundError('Listing') };
-      try {
-        assertCanWriteShop(viewer, listing.shopId, 'listings:write');
-      } catch (error) {
-        return { ...base, error: error as AppError };
-      }
-      if (!editableStatuses.includes(listing.status)) {
-        return { ...base, error: new InvalidStateError('INVALID_STATE', `A ${listing.status} listing cannot be submitted; only DRAFT and REJECTED listings can.`) };
-      }
-      const shop = shopById.get(listing.shopId)!;
-      const category = categories.get(listing.categoryId)!;
-      const rootId = rootOf(listing.categoryId);
-      const mine = rootCounts.get(shop.id) ?? new Map<number, number>();
-      const ownCount = listing.status === 'DRAFT' ? 0 : 1;
-      const otherRootIds = new Set([...mine].filter(([r, n]) => n - (r === rootId ? ownCount : 0) > 0).map(([r]) => r));
-      const issues = runAutomaticChecks({
-        shop: {
-          status: shop.status,
-          primaryCategoryId: shop.primaryCategoryId,
-          exceptionCategoryIds: new Set(grants.filter((g) => g.shopId === shop.id).map((g) => g.categoryId)),
-          approvedRestrictedIds: new Set(approvals.filter((a) => a.shopId === shop.id).map((a) => a.categoryId)),
-        },
-        category,
-        categories,
-        policyInForce: inForce,
-        maxCategories: settings.previousPolicyMaxCategories,
-        otherRootIds,
-      });
-      if (listing.status === 'DRAFT') bump(shop.id, rootId, 1);
-      const to = submissionOutcome(issues);
-      const transition: Transition = {
-        listingId,
-        shopId: listing.shopId,
-        from: listing.status,
-        to,
-        expectedVersion: listing.version,
-        submittedAt: now,
-        decision: to === 'REJECTED' ? 'AUTO_REJECTED' : 'SUBMITTED',
-        automatic: true,
-        reasons: issues,
-        note: null,
-      };
-      return { ...base, transition, issues, error: null };
+  const listings = await readListingsForTransition(tx, [...new Set(items.map((i) => i.listingId))], viewer.shopIds);
+  const byId = new Map(listings.map((l) => [l.id, l]));
+  const shopIds = [...new Set(listings.map((l) => l.shopId))];
+  const [shops, grants, approvals, counts] = await Promise.all([
+    tx.shop.findMany({ where: { id: { in: shopIds } }, select: { id: true, status: true, primaryCategoryId: true } }),
+    tx.categoryExceptionGrant.findMany({ where: { shopId: { in: shopIds } }, select: { shopId: true, categoryId: true } }),
+    tx.restrictedCategoryApproval.findMany({ where: { shopId: { in: shopIds }, status: 'GRANTED' }, select: { shopId: true, categoryId: true } }),
+    inForce ? Promise.resolve([]) : tx.listing.groupBy({ by: ['shopId', 'categoryId'], where: { shopId: { in: shopIds }, status: { not: 'DRAFT' } }, _count: { _all: true } }),
+  ]);
+  const shopById = new Map(shops.map((s) => [s.id, s]));
+  const rootOf = (categoryId: number) => categories.get(categoryId)?.rootId ?? categoryId;
+  // Non-DRAFT listings per shop and top-level category; updated as items are planned, as if submitted one after another.
+  const rootCounts = new Map<number, Map<number, number>>();
+  const bump = (shopId: number, rootId: number, by: number) => {
+    const m = rootCounts.get(shopId) ?? new Map<number, number>();
+    rootCounts.set(shopId, m.set(rootId, (m.get(rootId) ?? 0) + by));
+  };
+  for (const c of counts) bump(c.shopId, rootOf(c.categoryId), c._count._all);
+  const seen = new Set<number>();
+  const plan: Planned[] = items.map(({ listingId }, index) => {
+    const base = { index, listingId, transition: null, issues: [] };
+    if (seen.has(listingId)) return { ...base, error: duplicateError(opts.itemPath(index)) };
+    seen.add(listingId);
+    const listing = byId.get(listingId);
+    if (!listing) return { ...base, error: new NotFoundError('Listing') };
+    try {
+      assertCanWriteShop(viewer, listing.shopId, 'listings:write');
+    } catch (error) {
+      return { ...base, error: error as AppError };
+    }
+    if (!editableStatuses.includes(listing.status)) {
+      return { ...base, error: new InvalidStateError('INVALID_STATE', `A ${listing.status} listing cannot be submitted; only DRAFT and REJECTED listings can.`) };
+    }
+    const shop = shopById.get(listing.shopId)!;
+    const category = categories.get(listing.categoryId)!;
+    const rootId = rootOf(listing.categoryId);
+    const mine = rootCounts.get(shop.id) ?? new Map<number, number>();
+    const ownCount = listing.status === 'DRAFT' ? 0 : 1;
+    const otherRootIds = new Set([...mine].filter(([r, n]) => n - (r === rootId ? ownCount : 0) > 0).map(([r]) => r));
+    const issues = runAutomaticChecks({
+      shop: {
+        status: shop.status,
+        primaryCategoryId: shop.primaryCategoryId,
+        exceptionCategoryIds: new Set(grants.filter((g) => g.shopId === shop.id).map((g) => g.categoryId)),
+        approvedRestrictedIds: new Set(approvals.filter((a) => a.shopId === shop.id).map((a) => a.categoryId)),
+      },
+      category,
+      categories,
+      policyInForce: inForce,
+      maxCategories: settings.previousPolicyMaxCategories,
+      otherRootIds,
     });
-    return applyPlan(tx, plan, opts.policy, opts.dryRun, now, viewer.apiKeyId);
+    if (listing.status === 'DRAFT') bump(shop.id, rootId, 1);
+    const to = submissionOutcome(issues);
+    const transition: Transition = {
+      listingId,
+      shopId: listing.shopId,
+      from: listing.status,
+      to,
+      expectedVersion: listing.version,
+      submittedAt: now,
+      decision: to === 'REJECTED' ? 'AUTO_REJECTED' : 'SUBMITTED',
+      automatic: true,
+      reasons: issues,
+      note: null,
+    };
+    return { ...base, transition, issues, error: null };
   });
+  return applyPlan(tx, plan, opts.policy, opts.dryRun, now, viewer.apiKeyId);
 }
 
 export interface ReviewItem {
@@ -258,16 +292,18 @@ export interface ReviewItem {
   expectedVersion?: number | null;
 }
 
-function validateReviewItem(item: ReviewItem, path: string[]): FieldError[] {
-  const errors: FieldError[] = [];
+/** The item's field errors; `path` is called only when there is one (a bulk review checks thousands of items). */
+function validateReviewItem(item: ReviewItem, path: () => string[]): FieldError[] | null {
+  let errors: FieldError[] | null = null;
+  const fail = (message: string, ...below: string[]) => (errors ??= []).push({ path: [...path(), ...below], message });
   const reasons = item.reasons ?? [];
-  if (item.decision === 'REJECT' && reasons.length === 0) errors.push({ path: [...path, 'reasons'], message: 'Give at least one reason to reject a listing.' });
-  if (reasons.length > 20) errors.push({ path: [...path, 'reasons'], message: 'At most 20 reasons.' });
+  if (item.decision === 'REJECT' && reasons.length === 0) fail('Give at least one reason to reject a listing.', 'reasons');
+  if (reasons.length > 20) fail('At most 20 reasons.', 'reasons');
   reasons.forEach((r, i) => {
-    if (!reasonCodePattern.test(r.code)) errors.push({ path: [...path, 'reasons', String(i), 'code'], message: 'A reason code is UPPER_SNAKE_CASE, 2–64 characters.' });
-    if (!r.message.trim() || r.message.length > 1000) errors.push({ path: [...path, 'reasons', String(i), 'message'], message: 'A reason message is 1–1000 characters.' });
+    if (!reasonCodePattern.test(r.code)) fail('A reason code is UPPER_SNAKE_CASE, 2–64 characters.', 'reasons', String(i), 'code');
+    if (!r.message.trim() || r.message.length > 1000) fail('A reason message is 1–1000 characters.', 'reasons', String(i), 'message');
   });
-  if (item.note && item.note.length > 2000) errors.push({ path: [...path, 'note'], message: 'A note is at most 2000 characters.' });
+  if (item.note && item.note.length > 2000) fail('A note is at most 2000 characters.', 'note');
   return errors;
 }
 
@@ -276,47 +312,72 @@ function validateReviewItem(item: ReviewItem, path: string[]): FieldError[] {
  * Each item applies only if the listing still has the expected version: of concurrent decisions on
  * one listing exactly one wins and the others get CONFLICT. One load, one set-based write.
  */
-export async function reviewListings(ctx: Context, items: readonly ReviewItem[], opts: { policy: ErrorPolicy; dryRun: boolean; itemPath: (i: number) => string[] }): Promise<ItemResult[]> {
+export async function reviewListings(ctx: Context, items: readonly ReviewItem[], opts: PlanOptions): Promise<ItemResult[]> {
   assertWithinLimit(items.length);
-  if (!ctx.viewer || ctx.viewer.role !== 'ADMIN') throw new ForbiddenError('Only platform administrators review listings.');
-  const actor = ctx.viewer.apiKeyId;
-  const now = await ctx.now();
-  return inListingTransaction(ctx, opts.dryRun, async (tx) => {
-    const listings = await tx.listing.findMany({ where: { id: { in: [...new Set(items.map((i) => i.listingId))] } }, select: { id: true, shopId: true, status: true, version: true } });
-    const byId = new Map(listings.map((l) => [l.id, l]));
-    const seen = new Set<number>();
-    const plan: Planned[] = items.map((item, index) => {
-      const base = { index, listingId: item.listingId, transition: null, issues: [] };
-      const fieldErrors = validateReviewItem(item, opts.itemPath(index));
-      if (fieldErrors.length) return { ...base, error: new ValidationError(fieldErrors) };
-      if (seen.has(item.listingId)) return { ...base, error: duplicateError(opts.itemPath(index)) };
-      seen.add(item.listingId);
-      const listing = byId.get(item.listingId);
-      if (!listing) return { ...base, error: new NotFoundError('Listing') };
-      if (item.expectedVersion != null && item.expectedVersion !== listing.version) {
-        return { ...base, error: new ConflictError(`The listing is at version ${listing.version}, not ${item.expectedVersion}; re-read it.`) };
-      }
-      const rule = reviewTransitions[item.decision];
-      if (listing.status !== rule.from) {
-        return { ...base, error: new InvalidStateError('INVALID_STATE', `${item.decision} needs a ${rule.from} listing; this one is ${listing.status}.`) };
-      }
-      const reasons = (item.reasons ?? []).map((r) => ({ code: r.code, message: r.message.trim() }));
-      const transition: Transition = {
-        listingId: listing.id,
-        shopId: listing.shopId,
-        from: listing.status,
-        to: rule.to,
-        expectedVersion: listing.version,
-        submittedAt: null,
-        decision: rule.recorded,
-        automatic: false,
-        reasons,
-        note: item.note?.trim() || null,
-      };
-      return { ...base, transition, issues: reasons, error: null };
-    });
-    return applyPlan(tx, plan, opts.policy, opts.dryRun, now, actor);
+  const rc = await loadReviewContext(ctx);
+  return inListingTransaction(ctx, opts.dryRun, (tx) => reviewListingsInTransaction(tx, rc, items, opts));
+}
+
+/** Only administrators review; the whole call fails otherwise. */
+export function assertMayReviewListings(viewer: Viewer | null): asserts viewer is Viewer {
+  if (!viewer || viewer.role !== 'ADMIN') throw new ForbiddenError('Only platform administrators review listings.');
+}
+
+/** What a review reads before its transaction opens. */
+export interface ReviewContext {
+  actorApiKeyId: number;
+  now: Date;
+}
+
+export async function loadReviewContext(ctx: Context): Promise<ReviewContext> {
+  assertMayReviewListings(ctx.viewer);
+  return { actorApiKeyId: ctx.viewer.apiKeyId, now: await ctx.now() };
+}
+
+/**
+ * The review rules inside the caller's transaction, for any number of items (a bulk operation runs
+ * its chunks through here): one read of the listings, one set-based write, whatever the count.
+ */
+export async function reviewListingsInTransaction(
+  tx: Prisma.TransactionClient,
+  { actorApiKeyId: actor, now }: ReviewContext,
+  items: readonly ReviewItem[],
+  opts: PlanOptions,
+): Promise<{ value: ItemResult[]; commit: boolean }> {
+  const listings = await readListingsForTransition(tx, [...new Set(items.map((i) => i.listingId))], null);
+  const byId = new Map(listings.map((l) => [l.id, l]));
+  const seen = new Set<number>();
+  const plan: Planned[] = items.map((item, index) => {
+    const failed = (error: AppError): Planned => ({ index, listingId: item.listingId, transition: null, issues: [], error });
+    const fieldErrors = validateReviewItem(item, () => opts.itemPath(index));
+    if (fieldErrors) return failed(new ValidationError(fieldErrors));
+    if (seen.has(item.listingId)) return failed(duplicateError(opts.itemPath(index)));
+    seen.add(item.listingId);
+    const listing = byId.get(item.listingId);
+    if (!listing) return failed(new NotFoundError('Listing'));
+    if (item.expectedVersion != null && item.expectedVersion !== listing.version) {
+      return failed(new ConflictError(`The listing is at version ${listing.version}, not ${item.expectedVersion}; re-read it.`));
+    }
+    const rule = reviewTransitions[item.decision];
+    if (listing.status !== rule.from) {
+      return failed(new InvalidStateError('INVALID_STATE', `${item.decision} needs a ${rule.from} listing; this one is ${listing.status}.`));
+    }
+    const reasons = (item.reasons ?? []).map((r) => ({ code: r.code, message: r.message.trim() }));
+    const transition: Transition = {
+      listingId: listing.id,
+      shopId: listing.shopId,
+      from: listing.status,
+      to: rule.to,
+      expectedVersion: listing.version,
+      submittedAt: null,
+      decision: rule.recorded,
+      automatic: false,
+      reasons,
+      note: item.note?.trim() || null,
+    };
+    return { index, listingId: item.listingId, transition, issues: reasons, error: null };
   });
+  return applyPlan(tx, plan, opts.policy, opts.dryRun, now, actor);
 }
 
 /** A single-item call reports its item's error as the mutation's typed error. */

@@ -1,0 +1,193 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { PrismaClient } from '@shopwarden/db';
+import {
+  claimBulkOperation,
+  extendBulkLease,
+  failBulkOperation,
+  onBulkOperationCreated,
+  prepareBulkOperation,
+  releaseBulkOperation,
+  runBulkOperationChunk,
+  type ChunkOptions,
+  type ChunkOutcome,
+  type ClaimedBulkOperation,
+} from '@shopwarden/schema';
+import type { Logger } from 'pino';
+import type { ApiConfig } from './config.ts';
+import { isDatabaseUnavailable } from './errors.ts';
+
+export interface BulkWorkerOptions {
+  prisma: PrismaClient;
+  logger: Logger;
+  config: ApiConfig['bulk'];
+  /** Production mode ignores the sandbox clock, as requests do. */
+  production: boolean;
+  /** Stored in `lockedBy`; unique per worker. @default "<host>:<pid>:<random>" */
+  id?: string;
+  /** For tests: runs inside each chunk's transaction after its writes, before they commit. */
+  beforeCommit?: ChunkOptions['beforeCommit'];
+}
+
+/** Serialization failures and deadlocks (two operations touching the same listings): the chunk is simply run again. */
+const RETRY_CHUNK = /P2034|40001|40P01|could not serialize|deadlock detected/i;
+
+const errorText = (error: unknown) => (error instanceof Error ? `${(error as { code?: string }).code ?? ''} ${error.message}` : String(error));
+
+/**
+ * Runs bulk operations in this API process. It claims one operation at a time (`FOR UPDATE SKIP
+ * LOCKED`, so every instance can run a worker), keeps its lease alive with a heartbeat, and runs it
+ * chunk after chunk, each chunk one transaction with its effects, results and counters; it stops
+ * between chunks when the operation is canceled or its lease was taken over. It is woken at once
+ * when this process stores an operation and otherwise polls. A worker that dies leaves a lease that
+ * expires: another worker (or this one after a restart) resumes at the next chunk.
+ */
+export class BulkWorker {
+  readonly id: string;
+  private readonly options: BulkWorkerOptions;
+  private loop: Promise<void> | null = null;
+  private stopping = false;
+  private dead = false;
+  private wakeUp: (() => void) | null = null;
+  private woken = false;
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(options: BulkWorkerOptions) {
+    this.options = options;
+    this.id = options.id ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  }
+
+  /** Starts claiming and polling (again, after `stop`). */
+  start(): void {
+    if (this.loop || this.dead) return;
+    this.stopping = false;
+    this.unsubscribe = onBulkOperationCreated(() => this.wake());
+    this.loop = this.run();
+  }
+
+  /** Finishes the chunk in flight, gives its lease up (another worker resumes at once) and stops. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.unsubscribe?.();
+    this.wake();
+    await this.loop;
+    this.loop = null;
+  }
+
+  /**
+   * For tests: stops as a crashed process would, without another statement: the operation keeps its
+   * lease until it expires, and a chunk whose transaction has not committed yet rolls back when its
+   * `beforeCommit` throws.
+   */
+  kill(): void {
+    this.dead = true;
+    this.stopping = true;
+    this.unsubscribe?.();
+    this.wake();
+  }
+
+  /** Processes every operation that can be claimed now, then resolves with how many it ran (for tests and benchmarks; do not combine with `start`). */
+  async drain(): Promise<number> {
+    let count = 0;
+    while (!this.stopping) {
+      const op = await this.claim();
+      if (!op) break;
+      await this.process(op);
+      count++;
+    }
+    return count;
+  }
+
+  private wake() {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  private idle(ms: number): Promise<void> {
+    if (this.woken || this.stopping) {
+      this.woken = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const finish = () => {
+        clearTimeout(timer);
+        this.wakeUp = null;
+        this.woken = false;
+        resolve();
+      };
+      const timer = setTimeout(finish, ms);
+      this.wakeUp = finish;
+    });
+  }
+
+  private async run(): Promise<void> {
+    const { pollIntervalMs } = this.options.config;
+    while (!this.stopping) {
+      let op: ClaimedBulkOperation | null = null;
+      try {
+        op = await this.claim();
+      } catch (error) {
+        // The database is down (or refused): try again at the next poll, never crash the process.
+        this.options.logger.warn({ err: error, worker: this.id }, 'bulk worker could not claim an operation');
+      }
+      if (op) await this.process(op);
+      else await this.idle(pollIntervalMs);
+    }
+  }
+
+  private claim() {
+    return claimBulkOperation(this.options.prisma, this.id, this.options.config.leaseMs);
+  }
+
+  private async process(claimed: ClaimedBulkOperation): Promise<void> {
+    const { prisma, logger, config } = this.options;
+    const started = performance.now();
+    const op = prepareBulkOperation(claimed);
+    const log = logger.child({ bulkOperationId: op.id, mutation: op.mutation, worker: this.id });
+    const heartbeat = setInterval(() => {
+      if (this.dead) return;
+      extendBulkLease(prisma, op.id, this.id, config.leaseMs).catch((err: unknown) => log.warn({ err }, 'bulk lease heartbeat failed'));
+    }, Math.max(50, Math.floor(config.leaseMs / 3)));
+    heartbeat.unref();
+    const chunk: ChunkOptions = { workerId: this.id, chunkSize: config.chunkSize, leaseMs: config.leaseMs, production: this.options.production, beforeCommit: this.options.beforeCommit };
+    try {
+      for (;;) {
+        if (this.stopping) {
+          if (!this.dead) await releaseBulkOperation(prisma, op.id, this.id).catch((err: unknown) => log.warn({ err }, 'could not release a bulk operation'));
+          return;
+        }
+        let outcome: ChunkOutcome;
+        try {
+          outcome = await this.runChunk(op, chunk);
+        } catch (error) {
+          if (this.dead) return;
+          if (isDatabaseUnavailable(error)) {
+            // Leave it: the lease expires and a worker resumes it at the same chunk once the database is back.
+            log.warn({ err: error }, 'bulk operation paused: the database is unavailable');
+            return;
+          }
+          log.error({ err: error }, 'bulk operation failed unexpectedly');
+          await failBulkOperation(prisma, op.id, this.id, 'INTERNAL').catch((err: unknown) => log.error({ err }, 'could not mark the bulk operation FAILED'));
+          return;
+        }
+        if (outcome.state !== 'RUNNING') {
+          log.info({ state: outcome.state, ms: Math.round(performance.now() - started), ...(outcome.state === 'FAILED' ? { errorCode: outcome.errorCode } : {}) }, 'bulk operation stopped');
+          return;
+        }
+      }
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  private async runChunk(op: ReturnType<typeof prepareBulkOperation>, chunk: ChunkOptions): Promise<ChunkOutcome> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await runBulkOperationChunk(this.options.prisma, op, chunk);
+      } catch (error) {
+        if (this.dead || attempt >= 5 || !RETRY_CHUNK.test(errorText(error))) throw error;
+        await new Promise((r) => setTimeout(r, 20 * 2 ** attempt + Math.random() * 50));
+      }
+    }
+  }
+}

@@ -1,0 +1,279 @@
+import { Prisma, type PrismaClient } from '@shopwarden/db';
+import { createContext } from '../../context.ts';
+import { AppError, ConflictError, InvalidStateError, type ErrorCode } from '../../lib/errors.ts';
+import type { ItemResult } from '../listings/listing.service.ts';
+import { authenticateApiKeyId } from '../auth/authenticate.service.ts';
+import { LINE_KEY_PREFIX, LINE_KEY_TTL_MS, lineErrors, okOutcome, okResultLine, parseLines, resultLine, splitLines, type LineOutcome, type ParsedLine } from './bulk-lines.ts';
+import { bulkMutationNames, bulkMutations, type BulkMutation } from './bulk-mutations.ts';
+import { finishedEvent } from './bulk-operation.service.ts';
+
+/** An operation a worker holds the lease of. */
+export interface ClaimedBulkOperation {
+  id: number;
+  apiKeyId: number;
+  mutation: BulkMutation;
+  lineCount: number;
+  input: string;
+}
+
+/** A claimed operation with its lines read once, for every chunk this worker runs. */
+export interface PreparedBulkOperation extends ClaimedBulkOperation {
+  lines: ParsedLine[];
+}
+
+export interface ChunkOptions {
+  /** The worker's id, as stored in `lockedBy`. */
+  workerId: string;
+  /** Lines per chunk (per transaction). */
+  chunkSize: number;
+  /** How long the lease lasts after each chunk (and heartbeat). */
+  leaseMs: number;
+  /** Production mode ignores the sandbox clock, as requests do. */
+  production: boolean;
+  /** For tests: runs inside the chunk's transaction after its writes, before they commit. */
+  beforeCommit?: (info: { operationId: number; from: number; to: number }) => Promise<void> | void;
+}
+
+/** Where an operation stands after a chunk. */
+export type ChunkOutcome =
+  | { state: 'RUNNING'; processedCount: number }
+  | { state: 'COMPLETED' | 'CANCELED' }
+  /** Another worker holds the operation now (this one's lease expired), or it finished elsewhere. */
+  | { state: 'LOST' }
+  | { state: 'FAILED'; errorCode: ErrorCode };
+
+const utcNow = Prisma.sql`(clock_timestamp() AT TIME ZONE 'UTC')`;
+const leaseUntil = (leaseMs: number) => Prisma.sql`(clock_timestamp() AT TIME ZONE 'UTC') + ${leaseMs}::int * interval '1 millisecond'`;
+
+/**
+ * Takes the oldest operation that is waiting, or RUNNING with an expired lease (its worker died), and
+ * leases it to `workerId`. `FOR UPDATE SKIP LOCKED`: workers on every instance claim at once without
+ * blocking each other, and never the same operation.
+ */
+export async function claimBulkOperation(prisma: PrismaClient, workerId: string, leaseMs: number): Promise<ClaimedBulkOperation | null> {
+  const rows = await prisma.$queryRaw<(Omit<ClaimedBulkOperation, 'mutation'> & { mutation: string })[]>`
+    UPDATE "BulkOperation" AS b
+    SET "status" = 'RUNNING', "lockedBy" = ${workerId}, "lockedUntil" = ${leaseUntil(leaseMs)}, "startedAt" = COALESCE(b."startedAt", ${utcNow})
+    WHERE b."id" = (
+      SELECT "id" FROM "BulkOperation"
+      WHERE "status" = 'CREATED' OR ("status" = 'RUNNING' AND ("lockedUntil" IS NULL OR "lockedUntil" < ${utcNow}))
+      ORDER BY "createdAt", "id"
+      LIMIT 1
+      FOR UPDATE SKIP LOCKED
+    )
+    RETURNING b."id", b."apiKeyId", b."mutation", b."lineCount", b."input"`;
+  const row = rows[0];
+  if (!row) return null;
+  if (!(bulkMutationNames as readonly string[]).includes(row.mutation)) throw new Error(`Bulk operation ${row.id} names an unknown mutation ${row.mutation}.`);
+  return { ...row, mutation: row.mutation as BulkMutation };
+}
+
+/** The heartbeat: extends the lease while the worker still holds it; false once it does not. */
+export async function extendBulkLease(prisma: PrismaClient, id: number, workerId: string, leaseMs: number): Promise<boolean> {
+  const updated = await prisma.$executeRaw`
+    UPDATE "BulkOperation" SET "lockedUntil" = ${leaseUntil(leaseMs)} WHERE "id" = ${id} AND "lockedBy" = ${workerId} AND "status" = 'RUNNING'`;
+  return updated > 0;
+}
+
+/** Gives the lease up (on shutdown), so another worker resumes the operation at its next chunk at once. */
+export async function releaseBulkOperation(prisma: PrismaClient, id: number, workerId: string): Promise<void> {
+  await prisma.$executeRaw`UPDATE "BulkOperation" SET "lockedBy" = NULL, "lockedUntil" = NULL WHERE "id" = ${id} AND "lockedBy" = ${workerId} AND "status" = 'RUNNING'`;
+}
+
+/** Reads every line once (the lines and their order never change). */
+export function prepareBulkOperation(op: ClaimedBulkOperation): PreparedBulkOperation {
+  return { ...op, lines: parseLines(op.mutation, splitLines(op.input), bulkMutations[op.mutation].shape) };
+}
+
+/** Ends an operation this worker holds as FAILED, keeping the result lines written so far. */
+export async function failBulkOperation(prisma: PrismaClient, id: number, workerId: string, errorCode: ErrorCode): Promise<ChunkOutcome> {
+  return prisma.$transaction(async (tx) => {
+    const rows = await tx.$queryRaw<{ id: number; mutation: string; lineCount: number; succeededCount: number; failedCount: number }[]>`
+      UPDATE "BulkOperation"
+      SET "status" = 'FAILED', "errorCode" = ${errorCode}, "finishedAt" = ${utcNow}, "lockedBy" = NULL, "lockedUntil" = NULL
+      WHERE "id" = ${id} AND "lockedBy" = ${workerId} AND "status" = 'RUNNING'
+      RETURNING "id", "mutation", "lineCount", "succeededCount", "failedCount"`;
+    if (!rows[0]) return { state: 'LOST' } as const;
+    await tx.outboxEvent.create({ data: finishedEvent(rows[0], 'FAILED', errorCode) });
+    return { state: 'FAILED', errorCode } as const;
+  });
+}
+
+interface StoredKey {
+  key: string;
+  claimed: boolean;
+  requestHash: string | null;
+  state: string | null;
+  response: unknown;
+}
+
+/**
+ * Claims the chunk's line keys in ONE statement: a key nobody holds (or an expired one) is taken for
+ * this transaction; for the others it returns the stored record. Keys go in sorted order so that two
+ * operations sharing keys lock them in the same order.
+ */
+async function claimLineKeys(tx: Prisma.TransactionClient, apiKeyId: number, lines: ParsedLine[]): Promise<Map<string, StoredKey>> {
+  const sorted = [...lines].sort((a, b) => (a.idempotencyKey! < b.idempotencyKey! ? -1 : 1));
+  const now = new Date();
+  const rows = await tx.$queryRaw<StoredKey[]>`
+    WITH wanted AS (
+      SELECT * FROM unnest(${sorted.map((l) => LINE_KEY_PREFIX + l.idempotencyKey)}::text[], ${sorted.map((l) => l.hash)}::text[]) WITH ORDINALITY AS w(key, hash, n)
+    ),
+    claimed AS (
+      INSERT INTO "IdempotencyRecord" ("apiKeyId", "key", "requestHash", "state", "createdAt", "expiresAt")
+      SELECT ${apiKeyId}::int, w.key, w.hash, 'IN_PROGRESS'::"IdempotencyState", ${now}::timestamp(3), ${new Date(now.getTime() + LINE_KEY_TTL_MS)}::timestamp(3) FROM wanted w ORDER BY w.n
+      ON CONFLICT ("apiKeyId", "key") DO UPDATE
+        SET "requestHash" = EXCLUDED."requestHash", "state" = 'IN_PROGRESS', "response" = NULL, "createdAt" = EXCLUDED."createdAt", "expiresAt" = EXCLUDED."expiresAt"
+        WHERE "IdempotencyRecord"."expiresAt" <= ${now}::timestamp(3)
+      RETURNING "key"
+    )
+    SELECT w.key, (c.key IS NOT NULL) AS claimed, r."requestHash", r."state"::text AS state, r."response"
+    FROM wanted w
+    LEFT JOIN claimed c ON c.key = w.key
+    LEFT JOIN "IdempotencyRecord" r ON c.key IS NULL AND r."apiKeyId" = ${apiKeyId}::int AND r."key" = w.key`;
+  return new Map(rows.map((r) => [r.key.slice(LINE_KEY_PREFIX.length), r]));
+}
+
+/** Stores the outcome of each claimed key whose line succeeded and frees the keys of lines that failed (they changed nothing), in ONE statement. */
+async function settleLineKeys(tx: Prisma.TransactionClient, apiKeyId: number, done: { key: string; outcome: LineOutcome }[], failed: string[]): Promise<void> {
+  await tx.$queryRaw`
+    WITH done AS (
+      UPDATE "IdempotencyRecord" AS r SET "state" = 'COMPLETED', "response" = to_jsonb(d.response)
+      FROM unnest(${done.map((d) => LINE_KEY_PREFIX + d.key)}::text[], ${done.map((d) => JSON.stringify(d.outcome))}::text[]) AS d(key, response)
+      WHERE r."apiKeyId" = ${apiKeyId}::int AND r."key" = d.key
+      RETURNING 1
+    ),
+    freed AS (
+      DELETE FROM "IdempotencyRecord" WHERE "apiKeyId" = ${apiKeyId}::int AND "key" = ANY(${failed.map((k) => LINE_KEY_PREFIX + k)}::text[])
+      RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM done)::int AS done, (SELECT count(*) FROM freed)::int AS freed`;
+}
+
+/** A stored outcome: kept as JSON text inside the jsonb column, so a replay has the original line's bytes (jsonb would reorder keys). */
+function storedOutcome(response: unknown): LineOutcome | null {
+  if (typeof response !== 'string') return null;
+  const value = JSON.parse(response) as unknown;
+  return typeof value === 'object' && value !== null && typeof (value as { ok?: unknown }).ok === 'boolean' ? (value as LineOutcome) : null;
+}
+
+/**
+ * Runs the operation's next chunk in ONE transaction: the lines' effects (through the mutation's own
+ * rules, set-based), their idempotency keys, their result lines and the operation's counters commit
+ * together or not at all. The chunk starts where the committed `processedCount` says, under the
+ * operation's row lock and only while this worker holds the lease, so after a crash, a restart or a
+ * takeover every line takes effect exactly once. A fixed number of statements per chunk, whatever
+ * its size.
+ */
+export async function runBulkOperationChunk(prisma: PrismaClient, op: PreparedBulkOperation, options: ChunkOptions): Promise<ChunkOutcome> {
+  const definition = bulkMutations[op.mutation];
+  const { viewer } = await authenticateApiKeyId(prisma, op.apiKeyId);
+  if (!viewer) return failBulkOperation(prisma, op.id, options.workerId, 'UNAUTHENTICATED');
+  const ctx = createContext({ prisma, viewer, requestId: `bulk-operation-${op.id}`, production: options.production });
+  let prepared: unknown;
+  try {
+    definition.assertMay(ctx.viewer);
+    prepared = await definition.prepare(ctx);
+  } catch (error) {
+    if (error instanceof AppError) return failBulkOperation(prisma, op.id, options.workerId, error.code);
+    throw error;
+  }
+
+  return prisma.$transaction(
+    async (tx): Promise<ChunkOutcome> => {
+      const [guard] = await tx.$queryRaw<{ status: string; processedCount: number; succeededCount: number; failedCount: number; lockedBy: string | null }[]>`
+        SELECT "status"::text AS status, "processedCount", "succeededCount", "failedCount", "lockedBy" FROM "BulkOperation" WHERE "id" = ${op.id} FOR UPDATE`;
+      if (guard?.status === 'CANCELED') return { state: 'CANCELED' };
+      if (!guard || guard.status !== 'RUNNING' || guard.lockedBy !== options.workerId) return { state: 'LOST' };
+      const from = guard.processedCount;
+      const to = Math.min(op.lineCount, from + options.chunkSize);
+      const chunk = op.lines.slice(from, to);
+      // Per line: a stored outcome to replay, or the rules' result, or why it failed.
+      const replays = new Map<number, LineOutcome>();
+      const errors: (AppError | null)[] = chunk.map((line) => line.error);
+      const items: (ItemResult | null)[] = new Array(chunk.length).fill(null);
+
+      // Line keys: a key already used with this line replays its stored result; with another line it is refused.
+      const keyed = chunk.flatMap((line, i) => (line.error || !line.idempotencyKey ? [] : [i]));
+      const stored = keyed.length ? await claimLineKeys(tx, op.apiKeyId, keyed.map((i) => chunk[i]!)) : new Map<string, StoredKey>();
+      const claimed: number[] = [];
+      for (const i of keyed) {
+        const line = chunk[i]!;
+        const record = stored.get(line.idempotencyKey!);
+        if (record?.claimed) claimed.push(i);
+        else if (!record?.requestHash) errors[i] = new ConflictError('Another bulk operation is running a line with this idempotency key; retry once it has finished.');
+        else if (record.requestHash !== line.hash) errors[i] = new InvalidStateError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used with a different line. Use a new key for a new line.');
+        else {
+          const outcome = record.state === 'COMPLETED' ? storedOutcome(record.response) : null;
+          if (outcome) replays.set(i, outcome);
+          else errors[i] = new ConflictError('A line with this idempotency key is still running; retry shortly.');
+        }
+      }
+
+      // The mutation's own rules over every remaining line at once: one read, one set-based write.
+      const runnable = chunk.flatMap((_line, i) => (errors[i] || replays.has(i) ? [] : [i]));
+      if (runnable.length) {
+        const { value } = await definition.run(tx, prepared, runnable.map((i) => chunk[i]!.item));
+        value.forEach((item, k) => {
+          if (item.error) errors[runnable[k]!] = item.error;
+          else items[runnable[k]!] = item;
+        });
+      }
+      const outcomeOf = (i: number): LineOutcome => {
+        const item = items[i];
+        return item ? okOutcome(item.listingId!, item.status!, item.version, item.issues) : (replays.get(i) ?? { ok: false, errors: lineErrors(errors[i]!, chunk[i]!) });
+      };
+
+      if (claimed.length) {
+        const done: { key: string; outcome: LineOutcome }[] = [];
+        const freed: string[] = [];
+        for (const i of claimed) {
+          if (items[i]) done.push({ key: chunk[i]!.idempotencyKey!, outcome: outcomeOf(i) });
+          else freed.push(chunk[i]!.idempotencyKey!);
+        }
+        await settleLineKeys(tx, op.apiKeyId, done, freed);
+      }
+
+      let text = '';
+      let succeeded = 0;
+      for (let i = 0; i < chunk.length; i++) {
+        const item = items[i];
+        if (item) text += okResultLine(chunk[i]!.line, item.listingId!, item.status!, item.version, item.issues);
+        else text += resultLine(chunk[i]!.line, outcomeOf(i), replays.has(i));
+        if (item || replays.get(i)?.ok) succeeded++;
+      }
+      const failedCount = chunk.length - succeeded;
+      const complete = to >= op.lineCount;
+      const counts = { id: op.id, mutation: op.mutation, lineCount: op.lineCount, succeededCount: guard.succeededCount + succeeded, failedCount: guard.failedCount + failedCount };
+      const finished = complete ? finishedEvent(counts, 'COMPLETED', null) : null;
+      // The chunk's bookkeeping in one statement: counters and result lines, the audit record, and on the last chunk the "finished" event.
+      await tx.$queryRaw`
+        WITH op AS (
+          UPDATE "BulkOperation"
+          SET "processedCount" = ${to}, "succeededCount" = ${counts.succeededCount}, "failedCount" = ${counts.failedCount},
+              "result" = COALESCE("result", '') || ${text}::text,
+              "status" = CASE WHEN ${complete}::boolean THEN 'COMPLETED'::"BulkOperationStatus" ELSE "status" END,
+              "finishedAt" = CASE WHEN ${complete}::boolean THEN ${utcNow} ELSE NULL END,
+              "lockedBy" = CASE WHEN ${complete}::boolean THEN NULL ELSE "lockedBy" END,
+              "lockedUntil" = CASE WHEN ${complete}::boolean THEN NULL ELSE ${leaseUntil(options.leaseMs)} END
+          WHERE "id" = ${op.id}
+          RETURNING "id"
+        ),
+        audit AS (
+          INSERT INTO "AuditRecord" ("apiKeyId", "role", "operation", "targetType", "targetId", "shopId", "input", "outcome", "requestId")
+          SELECT ${op.apiKeyId}::int, ${viewer.role}::"Role", ${definition.field}, 'BulkOperation', ${btoa(`BulkOperation:${op.id}`)}, ${viewer.role === 'SELLER' ? viewer.shopId : null}::int,
+                 ${JSON.stringify({ bulkOperationId: op.id, lines: { from: from + 1, to }, succeeded, failed: failedCount })}::jsonb, 'SUCCESS', ${ctx.requestId}
+          FROM op
+        ),
+        finished AS (
+          INSERT INTO "OutboxEvent" ("type", "shopId", "subjectType", "subjectId", "payload", "occurredAt")
+          SELECT ${finished?.type ?? ''}, NULL, 'BulkOperation', ${String(op.id)}, ${JSON.stringify(finished?.payload ?? null)}::jsonb, ${utcNow}
+          FROM op WHERE ${complete}::boolean
+        )
+        SELECT count(*)::int AS n FROM op`;
+      await options.beforeCommit?.({ operationId: op.id, from, to });
+      return complete ? { state: 'COMPLETED' } : { state: 'RUNNING', processedCount: to };
+    },
+    { timeout: 60_000, maxWait: 5_000 },
+  );
+}

@@ -1,0 +1,206 @@
+import { createHash } from 'node:crypto';
+import { AppError, ValidationError, type ErrorCode, type FieldError } from '../../lib/errors.ts';
+
+/** How long a line's idempotency key is kept (as for the `Idempotency-Key` header). */
+export const LINE_KEY_TTL_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Line keys live in the idempotency table beside `Idempotency-Key` headers but never collide with
+ * them: a header value cannot contain a newline, so no header key starts with this prefix.
+ */
+export const LINE_KEY_PREFIX = 'bulk\n';
+
+/**
+ * The lines of a JSONL text: split on "\n" (a "\r" before it is dropped). Blank lines at the very end
+ * (a final newline) are not lines; a blank line anywhere else is a line, and fails as malformed.
+ */
+export function splitLines(text: string): string[] {
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) if (lines[i]!.endsWith('\r')) lines[i] = lines[i]!.slice(0, -1);
+  while (lines.length && lines[lines.length - 1]!.trim() === '') lines.pop();
+  return lines;
+}
+
+/** A line read into its fields, before any rule runs. */
+export interface ParsedLine {
+  /** 1-based line number in the input. */
+  line: number;
+  /** The caller's per-line idempotency key, when valid. */
+  idempotencyKey: string | null;
+  /** SHA-256 over the mutation and the line without its key: the same key with another line is IDEMPOTENCY_KEY_REUSED. */
+  hash: string | null;
+  /** The listing the line names (every bulk mutation so far acts on one listing). */
+  listingId: number | null;
+  /** The mutation's input for this line; null when the line failed before any rule ran. */
+  item: unknown;
+  /** Why the line failed before any rule ran (malformed JSON, an invalid field, a repeated key or listing). */
+  error: AppError | null;
+  /** Whether the line sent `expectedVersion` (a CONFLICT then points at that field). */
+  sentExpectedVersion: boolean;
+}
+
+type JsonObject = Record<string, unknown>;
+
+/** Records why a value is invalid; `below` is the path under the field (for values inside lists). */
+export type Fail = (message: string, below?: string[]) => void;
+
+/** Reads one field of a line: returns its value, or calls `fail` (paths are built only for errors). */
+export type FieldReader = (value: unknown, fail: Fail) => unknown;
+
+export interface LineShape {
+  /** Input fields of the mutation (as in its GraphQL input type), each with its reader; `required` fields must be present and not null. */
+  fields: Record<string, { read: FieldReader; required?: boolean }>;
+  /** Fields the GraphQL mutation has but a bulk line may not use, with the reason. */
+  refused?: Record<string, string>;
+}
+
+const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export const readers = {
+  /** A global ID of `typename` (base64 of "Typename:id"), as the database id. */
+  globalId(typename: string): FieldReader {
+    const prefix = `${typename}:`;
+    return (value, fail) => {
+      if (typeof value !== 'string') return fail(`Give the ${typename}'s global ID as a string.`);
+      let decoded = '';
+      try {
+        decoded = atob(value);
+      } catch {
+        // Not base64: reported below, like an ID of another type.
+      }
+      const id = decoded.startsWith(prefix) ? Number(decoded.slice(prefix.length)) : NaN;
+      if (Number.isSafeInteger(id) && id > 0) return id;
+      return fail(`Not a valid ${typename} ID.`);
+    };
+  },
+  enumOf(values: readonly string[]): FieldReader {
+    return (value, fail) => (typeof value === 'string' && values.includes(value) ? value : fail(`One of ${values.join(', ')}.`));
+  },
+  string: ((value, fail) => (typeof value === 'string' ? value : fail('A string.'))) satisfies FieldReader,
+  /** A GraphQL Int: a whole number in 32 bits. */
+  int: ((value, fail) => (typeof value === 'number' && Number.isInteger(value) && value >= -(2 ** 31) && value < 2 ** 31 ? value : fail('A whole number (32-bit).'))) satisfies FieldReader,
+  /** A list of objects of the given shape (an input object type). */
+  listOf(shape: LineShape): FieldReader {
+    return (value, fail) => {
+      if (!Array.isArray(value)) return fail('A list.');
+      return value.map((v, i) => readObject(v, shape, (message, below = []) => fail(message, [String(i), ...below])));
+    };
+  },
+};
+
+const fieldLists = new WeakMap<LineShape, [string, { read: FieldReader; required?: boolean }][]>();
+
+function readObject(value: unknown, shape: LineShape, fail: Fail, skip?: string): JsonObject | undefined {
+  if (!isObject(value)) return void fail('An object.');
+  let fields = fieldLists.get(shape);
+  if (!fields) fieldLists.set(shape, (fields = Object.entries(shape.fields)));
+  const out: JsonObject = {};
+  for (const key in value) {
+    if (key === skip) continue;
+    if (shape.refused?.[key] !== undefined) fail(shape.refused[key]!, [key]);
+    else if (!(key in shape.fields)) fail(`Unknown field "${key}".`, [key]);
+  }
+  for (const [key, field] of fields) {
+    const v = value[key];
+    if (v === undefined || v === null) {
+      if (field.required) fail('Required.', [key]);
+      else out[key] = null;
+    } else {
+      out[key] = field.read(v, (message, below = []) => fail(message, [key, ...below]));
+    }
+  }
+  return out;
+}
+
+/**
+ * Reads every line of an operation. Each line is a JSON object: the mutation's input plus an
+ * optional `idempotencyKey`. Within one operation a key, and a listing, may appear only once: a later
+ * line that repeats either fails with VALIDATION_FAILED (so the outcome never depends on how the
+ * worker splits the operation into chunks).
+ */
+export function parseLines(mutation: string, lines: readonly string[], shape: LineShape): ParsedLine[] {
+  const keys = new Set<string>();
+  const listings = new Set<number>();
+  return lines.map((text, i) => {
+    const parsed: ParsedLine = { line: i + 1, idempotencyKey: null, hash: null, listingId: null, item: null, error: null, sentExpectedVersion: false };
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      parsed.error = new ValidationError([{ path: [], message: `Not valid JSON: ${error instanceof Error ? error.message : String(error)}` }]);
+      return parsed;
+    }
+    if (!isObject(value)) {
+      parsed.error = ValidationError.field([], 'A line is one JSON object: the mutation\'s input.');
+      return parsed;
+    }
+    const errors: FieldError[] = [];
+    const idempotencyKey = value.idempotencyKey;
+    if (idempotencyKey !== undefined && idempotencyKey !== null) {
+      if (typeof idempotencyKey !== 'string' || idempotencyKey.length < 1 || idempotencyKey.length > 255) {
+        errors.push({ path: ['idempotencyKey'], message: 'An idempotency key is a string of 1–255 characters.' });
+      } else if (keys.has(idempotencyKey)) {
+        errors.push({ path: ['idempotencyKey'], message: 'This idempotency key appears earlier in this bulk operation.' });
+      } else {
+        keys.add(idempotencyKey);
+        parsed.idempotencyKey = idempotencyKey;
+      }
+    }
+    const item = readObject(value, shape, (message, below = []) => void errors.push({ path: below, message }), 'idempotencyKey');
+    parsed.sentExpectedVersion = value.expectedVersion !== undefined && value.expectedVersion !== null;
+    if (errors.length) {
+      parsed.error = new ValidationError(errors);
+      return parsed;
+    }
+    parsed.item = item;
+    parsed.listingId = (item as { listingId: number }).listingId;
+    if (listings.has(parsed.listingId)) {
+      parsed.error = ValidationError.field(['listingId'], 'This listing appears earlier in this bulk operation.');
+      return parsed;
+    }
+    listings.add(parsed.listingId);
+    if (parsed.idempotencyKey) parsed.hash = createHash('sha256').update(`${mutation}\n${JSON.stringify({ ...value, idempotencyKey: undefined })}`).digest('hex');
+    return parsed;
+  });
+}
+
+/** One error of a failed result line. */
+export interface LineError {
+  code: ErrorCode;
+  message: string;
+  /** Path of the offending field inside the line (["reasons", "0", "code"]), or null. */
+  field: string[] | null;
+}
+
+/** A result line without its line number (the part stored with an idempotency key and replayed). */
+export type LineOutcome =
+  | { ok: true; listing: { id: string; status: string; version: number | null }; issues: { code: string; message: string }[] }
+  | { ok: false; errors: LineError[] };
+
+/** The errors of a failed line: one per invalid field for VALIDATION_FAILED; otherwise one, pointing at the field it concerns. */
+export function lineErrors(error: AppError, line: Pick<ParsedLine, 'sentExpectedVersion'>): LineError[] {
+  if (error instanceof ValidationError) return error.fields.map((f) => ({ code: error.code, message: f.message, field: f.path.length ? f.path : null }));
+  const field =
+    error.code === 'NOT_FOUND' ? ['listingId'] : error.code === 'CONFLICT' && line.sentExpectedVersion ? ['expectedVersion'] : error.code === 'IDEMPOTENCY_KEY_REUSED' ? ['idempotencyKey'] : null;
+  return [{ code: error.code, message: error.message, field }];
+}
+
+/** The global ID of a listing, as `encodeGlobalID('Listing', id)` writes it (base64 of ASCII "Listing:<id>"). */
+export const listingGlobalId = (id: number) => btoa(`Listing:${id}`);
+
+/** A success outcome. */
+export function okOutcome(listingId: number, status: string, version: number | null, issues: { code: string; message: string }[]): LineOutcome {
+  return { ok: true, listing: { id: listingGlobalId(listingId), status, version }, issues };
+}
+
+/**
+ * One result line with its newline. A success is written directly: it is almost every line, and the
+ * same text JSON.stringify would make of `{ line, ...okOutcome(…) }`.
+ */
+export function okResultLine(line: number, listingId: number, status: string, version: number | null, issues: { code: string; message: string }[]): string {
+  return `{"line":${line},"ok":true,"listing":{"id":"${listingGlobalId(listingId)}","status":"${status}","version":${version}},"issues":${issues.length ? JSON.stringify(issues) : '[]'}}\n`;
+}
+
+export function resultLine(line: number, outcome: LineOutcome, replayed: boolean): string {
+  return `${JSON.stringify({ line, ...outcome, ...(replayed ? { replayed: true } : {}) })}\n`;
+}

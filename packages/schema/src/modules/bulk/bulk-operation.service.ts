@@ -1,0 +1,99 @@
+import { Prisma, type BulkOperationStatus } from '@shopwarden/db';
+import type { Context, Viewer } from '../../context.ts';
+import { ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from '../../lib/errors.ts';
+import { splitLines } from './bulk-lines.ts';
+import { bulkMutations, type BulkMutation } from './bulk-mutations.ts';
+import { signalBulkOperationCreated } from './bulk-signal.ts';
+
+/**
+ * Lines per operation. The 1 MB request body is the other bound: 10,000 review lines with global IDs
+ * and an expected version are about 700 KB.
+ */
+export const BULK_OPERATION_MAX_LINES = 10_000;
+
+/** Operations an API key may have CREATED or RUNNING at once (PLATFORM.md). */
+export const BULK_OPERATIONS_PER_KEY = 5;
+
+/** Statuses that still have work to do. */
+export const activeStatuses: readonly BulkOperationStatus[] = ['CREATED', 'RUNNING'];
+
+/** Operations a caller may see: its own key's; administrators every one. */
+export function bulkOperationWhere(viewer: Viewer | null): Prisma.BulkOperationWhereInput {
+  if (!viewer) return { id: { in: [] } };
+  return viewer.role === 'ADMIN' ? {} : { apiKeyId: viewer.apiKeyId };
+}
+
+/**
+ * Stores a bulk operation for the worker. Refuses, storing nothing: a caller that may never run the
+ * mutation (FORBIDDEN), no lines (VALIDATION_FAILED), too many lines or a key that already has
+ * `BULK_OPERATIONS_PER_KEY` operations waiting or running (LIMIT_EXCEEDED). Malformed lines are not
+ * refused here: each becomes a failed result line.
+ */
+export async function createBulkOperation(ctx: Context, input: { mutation: BulkMutation; lines: string }): Promise<{ operationId: number }> {
+  const viewer = ctx.viewer;
+  if (!viewer) throw new ForbiddenError('Send an API key: Authorization: Bearer <key>.');
+  bulkMutations[input.mutation].assertMay(viewer);
+  const count = splitLines(input.lines).length;
+  if (count === 0) throw ValidationError.field(['input', 'lines'], 'Send at least one line: one JSON object per line.');
+  if (count > BULK_OPERATION_MAX_LINES) {
+    throw new InvalidStateError('LIMIT_EXCEEDED', `At most ${BULK_OPERATION_MAX_LINES} lines per bulk operation; got ${count}. Split the work into several operations.`);
+  }
+  const operationId = await ctx.prisma.$transaction(
+    async (tx) => {
+      // One creation at a time per key, so concurrent calls cannot pass the limit together.
+      await tx.$queryRaw`SELECT 1 FROM "ApiKey" WHERE "id" = ${viewer.apiKeyId} FOR UPDATE`;
+      const active = await tx.bulkOperation.count({ where: { apiKeyId: viewer.apiKeyId, status: { in: [...activeStatuses] } } });
+      if (active >= BULK_OPERATIONS_PER_KEY) {
+        throw new InvalidStateError('LIMIT_EXCEEDED', `At most ${BULK_OPERATIONS_PER_KEY} bulk operations per API key can be waiting or running; wait for one to finish or cancel one.`);
+      }
+      const created = await tx.bulkOperation.create({ data: { apiKeyId: viewer.apiKeyId, mutation: input.mutation, input: input.lines, lineCount: count }, select: { id: true } });
+      return created.id;
+    },
+    { timeout: 10_000, maxWait: 5_000 },
+  );
+  signalBulkOperationCreated();
+  return { operationId };
+}
+
+/**
+ * Cancels a CREATED or RUNNING operation of the caller's key (administrators: any). A chunk in flight
+ * finishes first (it holds the operation's row); no further chunk starts, and the result keeps the
+ * lines processed so far. A finished operation is INVALID_STATE; another key's is NOT_FOUND.
+ */
+export async function cancelBulkOperation(ctx: Context, id: number): Promise<{ operationId: number }> {
+  if (!ctx.viewer) throw new ForbiddenError('Send an API key: Authorization: Bearer <key>.');
+  const where = bulkOperationWhere(ctx.viewer);
+  const canceled = await ctx.prisma.$transaction(
+    async (tx) => {
+      const rows = await tx.$queryRaw<{ id: number; mutation: string; lineCount: number; succeededCount: number; failedCount: number }[]>`
+        UPDATE "BulkOperation"
+        SET "status" = 'CANCELED', "finishedAt" = (clock_timestamp() AT TIME ZONE 'UTC'), "lockedBy" = NULL, "lockedUntil" = NULL
+        WHERE "id" = ${id} AND "status" IN ('CREATED', 'RUNNING') AND (${ctx.viewer!.role === 'ADMIN'}::boolean OR "apiKeyId" = ${ctx.viewer!.apiKeyId})
+        RETURNING "id", "mutation", "lineCount", "succeededCount", "failedCount"`;
+      const row = rows[0];
+      if (row) await tx.outboxEvent.create({ data: finishedEvent(row, 'CANCELED', null) });
+      return row ?? null;
+    },
+    { timeout: 30_000, maxWait: 5_000 },
+  );
+  if (canceled) return { operationId: canceled.id };
+  const existing = await ctx.prisma.bulkOperation.findFirst({ where: { AND: [{ id }, where] }, select: { status: true } });
+  if (!existing) throw new NotFoundError('BulkOperation');
+  throw new InvalidStateError('INVALID_STATE', `The bulk operation is already ${existing.status}; only CREATED and RUNNING operations can be canceled.`);
+}
+
+/** The outbox event written when an operation finishes, in the same transaction (PLATFORM.md: "bulk operation finished"). */
+export function finishedEvent(
+  op: { id: number; mutation: string; lineCount: number; succeededCount: number; failedCount: number },
+  status: BulkOperationStatus,
+  errorCode: string | null,
+): Prisma.OutboxEventCreateInput {
+  return {
+    type: 'bulk_operation.finished',
+    shopId: null,
+    subjectType: 'BulkOperation',
+    subjectId: String(op.id),
+    payload: { bulkOperationId: op.id, mutation: op.mutation, status, lineCount: op.lineCount, succeededCount: op.succeededCount, failedCount: op.failedCount, errorCode },
+    occurredAt: new Date(),
+  };
+}

@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { BulkWorker } from '@shopwarden/api';
+import { createShopWardenClient, isError, isSuccess, ShopWardenError, ShopWardenResultError, type BulkOperationState, type FetchInit } from '../packages/sdk/src/index.ts';
+import { bulkReviewQueue } from '../packages/sdk/examples/bulk-review-queue.ts';
+import { createWorld, type World } from './support/fixtures.ts';
+import { createTestApp, gid } from './support/client.ts';
+import { createTestDatabase, testTargets, type TestDatabase } from './support/database.ts';
+import { CLOCK, createListingRows, sellerShop } from './support/listing-fixtures.ts';
+import { testWorker } from './support/bulk-fixtures.ts';
+
+/** `client.bulk`: the generated methods and `run`, which submits and follows, against the app in-process. */
+describe.each(testTargets())('SDK bulk operations on %s', (target) => {
+  let db: TestDatabase;
+  let world: World;
+  let app: ReturnType<typeof createTestApp>;
+  let worker: BulkWorker;
+
+  const inProcess = (url: string, init: FetchInit) => app.yoga.fetch(url, init);
+  const clientFor = (apiKey: string, fetch = inProcess) => createShopWardenClient({ url: 'http://localhost/graphql', apiKey, fetch, backoff: { baseMs: 1, maxMs: 5 } });
+
+  beforeAll(async () => {
+    db = await createTestDatabase(target);
+    world = await createWorld(db.prisma);
+    app = createTestApp(db);
+    worker = testWorker(db, { chunkSize: 3 });
+    worker.start();
+  });
+  afterAll(async () => {
+    await worker.stop();
+    await db.drop();
+  });
+  beforeEach(async () => {
+    await app.gql(world.adminKey, CLOCK, { now: '2024-03-01T00:00:00Z' });
+  });
+
+  it('run: submits typed lines, reports progress, resolves to the finished operation with its results parsed', async () => {
+    const { shop } = await sellerShop(db.prisma, 'SDK bulk review', { primaryCategoryId: world.categories.beauty });
+    const ids = await createListingRows(db.prisma, shop.id, world.categories.skincare, 7, { status: 'PENDING_REVIEW' });
+    const admin = clientFor(world.adminKey);
+    const seen: BulkOperationState['status'][] = [];
+    const op = await admin.bulk.run(
+      {
+        mutation: 'LISTING_REVIEW',
+        lines: [
+          ...ids.slice(0, 6).map((id) => ({ listingId: gid('Listing', id), decision: 'APPROVE' as const, expectedVersion: 0 })),
+          { listingId: gid('Listing', ids[6]!), decision: 'REJECT' as const },
+        ],
+      },
+      { pollIntervalMs: 20, onProgress: (o) => seen.push(o.status) },
+    );
+    expect(op).toMatchObject({ status: 'COMPLETED', mutation: 'LISTING_REVIEW', lineCount: 7, processedCount: 7, succeededCount: 6, failedCount: 1, progress: 1 });
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((s) => s === 'CREATED' || s === 'RUNNING')).toBe(true);
+    expect(op.results.map((r) => r.line)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    const first = op.results[0]!;
+    expect(first.ok && first.listing).toEqual({ id: gid('Listing', ids[0]!), status: 'ACTIVE', version: 1 });
+    const last = op.results[6]!;
+    expect(last.ok ? null : last.errors).toEqual([{ code: 'VALIDATION_FAILED', message: 'Give at least one reason to reject a listing.', field: ['reasons'] }]);
+
+    // The generated methods: get, list / paginate.
+    expect(await admin.bulk.get({ id: op.id })).toMatchObject({ id: op.id, status: 'COMPLETED' });
+    const mine: string[] = [];
+    for await (const o of admin.bulk.paginate({ first: 1 })) mine.push(o.id);
+    expect(mine).toContain(op.id);
+    expect((await admin.bulk.list({ status: 'COMPLETED' })).edges.map((e) => e.node.id)).toContain(op.id);
+  });
+
+  it('run takes JSONL text too; a refusal throws ShopWardenResultError; timeoutMs stops following, not the operation', async () => {
+    const { shop, key } = await sellerShop(db.prisma, 'SDK bulk submit', { primaryCategoryId: world.categories.beauty });
+    const [draft] = await createListingRows(db.prisma, shop.id, world.categories.skincare, 1);
+    const seller = clientFor(key);
+    const op = await seller.bulk.run({ mutation: 'LISTING_SUBMIT', lines: `{"listingId":"${gid('Listing', draft!)}"}\nnot json\n` }, { pollIntervalMs: 20 });
+    expect(op.results.map((r) => r.ok)).toEqual([true, false]);
+
+    const refused = await seller.bulk.run({ mutation: 'LISTING_REVIEW', lines: [{ listingId: gid('Listing', draft!), decision: 'APPROVE' }] }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ShopWardenResultError);
+    expect(refused).toMatchObject({ code: 'FORBIDDEN', typename: 'ForbiddenError' });
+    await expect(seller.bulk.run({ mutation: 'LISTING_SUBMIT', lines: '' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED', fields: [{ path: ['input', 'lines'] }] });
+
+    // No worker for this one: following gives up, the operation stays, and cancel ends it.
+    await worker.stop();
+    try {
+      const slow = await seller.bulk.run({ mutation: 'LISTING_SUBMIT', lines: [{ listingId: gid('Listing', draft!) }] }, { pollIntervalMs: 20, timeoutMs: 100 }).catch((e: unknown) => e);
+      expect(slow).toBeInstanceOf(ShopWardenError);
+      expect(slow).toMatchObject({ code: 'TIMEOUT' });
+      const [waiting] = (await seller.bulk.list({ status: 'CREATED' })).edges;
+      const canceled = await seller.bulk.cancel({ input: { id: waiting!.node.id } });
+      expect(isSuccess(canceled) && canceled.bulkOperation.status).toBe('CANCELED');
+      expect(isError(await seller.bulk.cancel({ input: { id: waiting!.node.id } }), 'INVALID_STATE')).toBe(true);
+    } finally {
+      worker.start();
+    }
+  });
+
+  it('a submission whose response was lost is retried with the same Idempotency-Key: one operation, not two', async () => {
+    const { shop, key, keyId } = await sellerShop(db.prisma, 'SDK lost response', { primaryCategoryId: world.categories.beauty });
+    const [draft] = await createListingRows(db.prisma, shop.id, world.categories.skincare, 1);
+    let dropped = 0;
+    const flaky = async (url: string, init: FetchInit) => {
+      const response = await app.yoga.fetch(url, init);
+      if (init.body.includes('mutation BulkSubmit') && dropped++ === 0) throw new TypeError('socket hang up');
+      return response;
+    };
+    const op = await clientFor(key, flaky).bulk.run({ mutation: 'LISTING_SUBMIT', lines: [{ listingId: gid('Listing', draft!) }] }, { pollIntervalMs: 20 });
+    expect(dropped).toBe(2);
+    expect(op.status).toBe('COMPLETED');
+    expect(await db.prisma.bulkOperation.count({ where: { apiKeyId: keyId } })).toBe(1);
+    expect(await db.prisma.listingReview.count({ where: { listingId: draft! } })).toBe(1);
+  });
+
+  it('the example approves the whole review queue in one operation and prints the lines that failed', async () => {
+    await db.prisma.listing.updateMany({ where: { status: 'PENDING_REVIEW' }, data: { status: 'DRAFT' } });
+    const { shop } = await sellerShop(db.prisma, 'SDK queue', { primaryCategoryId: world.categories.beauty });
+    const ids = await createListingRows(db.prisma, shop.id, world.categories.skincare, 5, { status: 'PENDING_REVIEW' });
+    const out: string[] = [];
+    const op = await bulkReviewQueue({ url: 'http://localhost/graphql', apiKey: world.adminKey, fetch: inProcess, pollIntervalMs: 20, print: (l) => out.push(l) });
+    expect(op).toMatchObject({ status: 'COMPLETED', succeededCount: 5 });
+    expect(out[0]).toBe('5 listings waiting for review');
+    expect(out.at(-1)).toBe('COMPLETED: 5 approved, 0 failed');
+    expect(await db.prisma.listing.count({ where: { id: { in: ids }, status: 'ACTIVE' } })).toBe(5);
+    // Run again: the queue is empty, nothing happens.
+    const again: string[] = [];
+    expect(await bulkReviewQueue({ url: 'http://localhost/graphql', apiKey: world.adminKey, fetch: inProcess, print: (l) => again.push(l) })).toBeNull();
+    expect(again).toEqual(['0 listings waiting for review']);
+  });
+
+  it('types each mutation\'s lines', () => {
+    const client = clientFor(world.adminKey);
+    // @ts-expect-error a review line needs a decision
+    const missingDecision = () => client.bulk.run({ mutation: 'LISTING_REVIEW', lines: [{ listingId: 'x' }] });
+    // @ts-expect-error a bulk line cannot ask for a dry run
+    const dryRun = () => client.bulk.run({ mutation: 'LISTING_SUBMIT', lines: [{ listingId: 'x', dryRun: true }] });
+    expect([typeof missingDecision, typeof dryRun]).toEqual(['function', 'function']);
+  });
+});

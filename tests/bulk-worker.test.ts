@@ -1,0 +1,153 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createDatabase, type Database } from '@shopwarden/db';
+import type { BulkWorker } from '@shopwarden/api';
+import { createKey, createWorld, type World } from './support/fixtures.ts';
+import { countQueries, createTestApp, gid } from './support/client.ts';
+import { createTestDatabase, testTargets, type TestDatabase } from './support/database.ts';
+import { CLOCK, createListingRows, sellerShop } from './support/listing-fixtures.ts';
+import { GET, RUN, jsonl, parseResult, testWorker, waitFor } from './support/bulk-fixtures.ts';
+
+const dbId = (globalId: string) => Number(Buffer.from(globalId, 'base64').toString().split(':')[1]);
+
+describe.each(testTargets())('the bulk-operation worker on %s', (target) => {
+  let db: TestDatabase;
+  let world: World;
+  let gql: ReturnType<typeof createTestApp>['gql'];
+  const running: BulkWorker[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase(target);
+    world = await createWorld(db.prisma);
+    gql = createTestApp(db).gql;
+  });
+  afterAll(async () => db.drop());
+  beforeEach(async () => {
+    await gql(world.adminKey, CLOCK, { now: '2024-03-01T00:00:00Z' });
+  });
+  afterEach(async () => {
+    for (const w of running.splice(0)) await w.stop();
+  });
+
+  async function reviewOperation(name: string, count: number, key = world.adminKey) {
+    const { shop } = await sellerShop(db.prisma, name, { primaryCategoryId: world.categories.beauty });
+    const ids = await createListingRows(db.prisma, shop.id, world.categories.skincare, count, { status: 'PENDING_REVIEW' });
+    const res = await gql(key, RUN, { input: { mutation: 'LISTING_REVIEW', lines: jsonl(ids.map((id) => ({ listingId: gid('Listing', id), decision: 'APPROVE', expectedVersion: 0 }))) } });
+    return { ids, shop, op: res.data!.bulkOperationRun.bulkOperation as { id: string } };
+  }
+
+  async function expectEachLineOnce(opId: string, ids: number[]) {
+    const op = (await gql(world.adminKey, GET, { id: opId })).data!.bulkOperation;
+    expect(op).toMatchObject({ status: 'COMPLETED', processedCount: ids.length, succeededCount: ids.length, failedCount: 0 });
+    const lines = parseResult(op.result);
+    expect(lines.map((l) => l.line)).toEqual(ids.map((_, i) => i + 1));
+    expect(lines.map((l) => l.listing!.id)).toEqual(ids.map((id) => gid('Listing', id)));
+    const reviews = await db.prisma.listingReview.groupBy({ by: ['listingId'], where: { listingId: { in: ids } }, _count: { _all: true } });
+    expect(reviews).toHaveLength(ids.length);
+    expect(reviews.every((r) => r._count._all === 1)).toBe(true);
+    expect(await db.prisma.listing.count({ where: { id: { in: ids }, status: 'ACTIVE', version: 1 } })).toBe(ids.length);
+    expect(await db.prisma.outboxEvent.count({ where: { type: 'listing.reviewed', subjectId: { in: ids.map(String) } } })).toBe(ids.length);
+    return op;
+  }
+
+  it('is woken at once when this process stores an operation (it does not wait for its poll)', async () => {
+    const worker = testWorker(db, { pollIntervalMs: 600_000 });
+    running.push(worker);
+    worker.start();
+    await new Promise((r) => setTimeout(r, 100));
+    const { op, ids } = await reviewOperation('Wake up', 20);
+    await waitFor(async () => (await gql(world.adminKey, GET, { id: op.id })).data!.bulkOperation.status === 'COMPLETED', 20_000);
+    await expectEachLineOnce(op.id, ids);
+  });
+
+  it('processes every line exactly once with two workers (two instances) on the same database', async () => {
+    // A second instance: its own client and pool on PostgreSQL; PGlite has one connection, so the same client.
+    const second: Database = target === 'postgres' ? await createDatabase(db.target) : db;
+    try {
+      const chunksBy = new Map<string, number>();
+      const count = (w: () => BulkWorker) => () => void chunksBy.set(w().id, (chunksBy.get(w().id) ?? 0) + 1);
+      const a: BulkWorker = testWorker(db, { chunkSize: 5 }, { id: 'worker-a', beforeCommit: count(() => a) });
+      const b: BulkWorker = testWorker(second, { chunkSize: 5 }, { id: 'worker-b', beforeCommit: count(() => b) });
+      const ops = [];
+      for (let i = 0; i < 4; i++) ops.push(await reviewOperation(`Two workers ${i}`, 30));
+      running.push(a, b);
+      a.start();
+      b.start();
+      for (const { op } of ops) await waitFor(async () => (await gql(world.adminKey, GET, { id: op.id })).data!.bulkOperation.status === 'COMPLETED', 60_000);
+      for (const { op, ids } of ops) await expectEachLineOnce(op.id, ids);
+      // Every chunk committed once: 6 chunks of 5 lines per operation, one audit record each.
+      expect([...chunksBy.values()].reduce((x, y) => x + y, 0)).toBe(24);
+      expect(chunksBy.get('worker-a')).toBeGreaterThan(0);
+      expect(chunksBy.get('worker-b')).toBeGreaterThan(0);
+      for (const { op } of ops) expect(await db.prisma.auditRecord.count({ where: { targetType: 'BulkOperation', targetId: op.id } })).toBe(6);
+    } finally {
+      if (second !== db) await second.close();
+    }
+  });
+
+  it('after a worker dies mid-chunk, its chunk rolls back and another worker resumes there once the lease expires, doubling nothing', async () => {
+    const { op, ids } = await reviewOperation('Crash', 12);
+    const dying: BulkWorker = testWorker(db, { chunkSize: 4, leaseMs: 1_500 }, {
+      beforeCommit: ({ from }) => {
+        if (from === 4) {
+          dying.kill();
+          throw new Error('the process died before this chunk committed');
+        }
+      },
+    });
+    await dying.drain();
+    const afterCrash = (await gql(world.adminKey, GET, { id: op.id })).data!.bulkOperation;
+    expect(afterCrash).toMatchObject({ status: 'RUNNING', processedCount: 4 });
+    expect(await db.prisma.listing.count({ where: { id: { in: ids }, status: 'ACTIVE' } })).toBe(4);
+
+    // While the dead worker's lease runs, nobody else takes the operation; once it has expired, another worker does.
+    const next = testWorker(db, { chunkSize: 4 });
+    expect(await next.drain()).toBe(0);
+    const row = await db.prisma.bulkOperation.findUniqueOrThrow({ where: { id: dbId(op.id) }, select: { lockedBy: true, lockedUntil: true } });
+    expect(row.lockedBy).toBe(dying.id);
+    await new Promise((r) => setTimeout(r, Math.max(0, row.lockedUntil!.getTime() - Date.now()) + 200));
+    expect(await testWorker(db, { chunkSize: 4 }).drain()).toBe(1);
+    await expectEachLineOnce(op.id, ids);
+    expect(await db.prisma.auditRecord.count({ where: { targetType: 'BulkOperation', targetId: op.id } })).toBe(3);
+  });
+
+  it('runs a fixed number of SQL statements per chunk, whatever the chunk size', async () => {
+    const perChunk = async (lines: number, chunkSize: number, mutation: 'LISTING_REVIEW' | 'LISTING_SUBMIT', keyed = false) => {
+      const { shop, key } = await sellerShop(db.prisma, `Shape ${mutation} ${lines} ${chunkSize} ${keyed}`, { primaryCategoryId: world.categories.beauty });
+      const ids = await createListingRows(db.prisma, shop.id, world.categories.skincare, lines, { status: mutation === 'LISTING_REVIEW' ? 'PENDING_REVIEW' : 'DRAFT' });
+      const input = ids.map((id, i) => ({ listingId: gid('Listing', id), ...(mutation === 'LISTING_REVIEW' ? { decision: 'APPROVE' } : {}), ...(keyed ? { idempotencyKey: `shape-${id}-${i}` } : {}) }));
+      await gql(mutation === 'LISTING_REVIEW' ? world.adminKey : key, RUN, { input: { mutation, lines: jsonl(input) } });
+      const { result, queries } = await countQueries(db, () => testWorker(db, { chunkSize }).drain());
+      expect(result).toBe(1);
+      expect(await db.prisma.listing.count({ where: { id: { in: ids }, status: { not: mutation === 'LISTING_REVIEW' ? 'PENDING_REVIEW' : 'DRAFT' } } })).toBe(lines);
+      const chunks = Math.ceil(lines / chunkSize);
+      expect(queries.filter((q) => /UPDATE "Listing" AS l/.test(q))).toHaveLength(chunks);
+      // Two claims (the operation, then none left) around the chunks.
+      expect((queries.length - 2) % chunks).toBe(0);
+      return (queries.length - 2) / chunks;
+    };
+    const review = await perChunk(12, 4, 'LISTING_REVIEW');
+    expect(await perChunk(300, 100, 'LISTING_REVIEW')).toBe(review);
+    expect(await perChunk(250, 250, 'LISTING_REVIEW')).toBe(review);
+    expect(review).toBeLessThanOrEqual(8);
+    const keyed = await perChunk(12, 4, 'LISTING_REVIEW', true);
+    expect(await perChunk(200, 100, 'LISTING_REVIEW', true)).toBe(keyed);
+    expect(keyed).toBe(review + 2);
+    const submit = await perChunk(10, 5, 'LISTING_SUBMIT');
+    expect(await perChunk(400, 200, 'LISTING_SUBMIT')).toBe(submit);
+    expect(submit).toBeLessThanOrEqual(13);
+  });
+
+  it('fails an operation whose API key was revoked, keeping the result lines written before', async () => {
+    const admin = await createKey(db.prisma, 'ADMIN');
+    const { op } = await reviewOperation('Revoked', 8, admin.key);
+    const first: BulkWorker = testWorker(db, { chunkSize: 4 }, { beforeCommit: () => void first.stop() });
+    await first.drain();
+    await db.prisma.apiKey.update({ where: { id: admin.id }, data: { revokedAt: new Date() } });
+    await testWorker(db, { chunkSize: 4 }).drain();
+    const failed = (await gql(world.adminKey, GET, { id: op.id })).data!.bulkOperation;
+    expect(failed).toMatchObject({ status: 'FAILED', errorCode: 'UNAUTHENTICATED', processedCount: 4, succeededCount: 4 });
+    expect(parseResult(failed.result)).toHaveLength(4);
+    const event = await db.prisma.outboxEvent.findFirstOrThrow({ where: { type: 'bulk_operation.finished', subjectId: String(dbId(op.id)) } });
+    expect(event.payload).toMatchObject({ status: 'FAILED', errorCode: 'UNAUTHENTICATED', succeededCount: 4 });
+  });
+});
