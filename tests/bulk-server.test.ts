@@ -19,7 +19,7 @@ function startApi(dataDir: string, env: Record<string, string>): Promise<{ child
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`API did not start:\n${out}`)), 110_000);
+    const timer = setTimeout(() => reject(new Error(`API did not start:\n${out}`)), 200_000);
     child.stdout.on('data', () => {
       const m = out.match(/GraphiQL\s+(http:\/\/localhost:\d+\/graphql)/);
       if (m && out.includes(DEMO_KEYS.partner)) {
@@ -74,5 +74,5 @@ describe('bulk operations in the server process (npm start)', () => {
     } finally {
       expect(await stop(second.child)).toBe(0);
     }
-  }, 300_000);
+  }, 420_000);
 });

@@ -18,7 +18,7 @@ function startApi(dataDir: string): Promise<{ child: ChildProcessWithoutNullStre
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`API did not start:\n${out}`)), 110_000);
+    const timer = setTimeout(() => reject(new Error(`API did not start:\n${out}`)), 200_000);
     child.stdout.on('data', () => {
       const m = out.match(/GraphiQL\s+(http:\/\/localhost:\d+\/graphql)/);
       if (m && out.includes(DEMO_KEYS.partner)) {
@@ -59,5 +59,5 @@ describe('the server process (npm start)', () => {
     expect(shops.data.shops.edges).toHaveLength(50);
     second.child.kill('SIGTERM');
     expect(await exitOf(second.child)).toBe(0);
-  }, 240_000);
+  }, 420_000);
 });

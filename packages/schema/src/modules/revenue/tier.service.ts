@@ -34,7 +34,7 @@ export interface TierRecalculation {
 function changedShopsCte(asOf: Date): Prisma.Sql {
   const w = metricWindows(asOf);
   return Prisma.sql`
-    sales AS (
+    sales AS MATERIALIZED (
       SELECT o."shopId",
              SUM(o.amount)::bigint AS trailing_revenue,
              COALESCE(SUM(o.amount) FILTER (WHERE o."placedAt" >= ${sqlTimestamp(w.lastMonthStart)} AND o."placedAt" < ${sqlTimestamp(w.lastMonthEnd)}), 0)::bigint AS last_month
