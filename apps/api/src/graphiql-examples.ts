@@ -103,4 +103,17 @@ query TierStanding($shopId: ID!) {
 query UpcomingEvents {
   events(first: 5) { edges { node { id title city startsAt capacity seatsLeft waitlistCount } } }
 }
+
+# Bulk work: up to 10,000 lines of JSONL, one mutation input per line (ids from ReviewQueue).
+mutation BulkApprove($lines: String = "{\\"listingId\\":\\"TGlzdGluZzox\\",\\"decision\\":\\"APPROVE\\"}") {
+  bulkOperationRun(input: { mutation: LISTING_REVIEW, lines: $lines }) {
+    __typename
+    ... on BulkOperationRunSuccess { bulkOperation { id status lineCount } }
+    ... on Error { code message }
+  }
+}
+
+query MyBulkOperations {
+  bulkOperations(first: 5) { edges { node { id mutation status progress succeededCount failedCount result } } }
+}
 `;
