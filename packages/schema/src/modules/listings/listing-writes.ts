@@ -58,11 +58,10 @@ export async function readListingsForTransition(tx: Prisma.TransactionClient, id
 /** One status change of one listing, with the review record it leaves. */
 export interface Transition {
   listingId: number;
-  shopId: number;
   from: ListingStatus;
   to: ListingStatus;
-  /** The version the listing must still have: the conditional update fails otherwise. */
-  expectedVersion: number;
+  /** The version the listing must still have: the conditional update fails otherwise. `null`: any version (the status condition alone). */
+  expectedVersion: number | null;
   /** Set on submissions. */
   submittedAt: Date | null;
   decision: ReviewDecision;
@@ -88,7 +87,7 @@ type ColumnName = 'from_status' | 'to_status' | 'version' | 'submitted_at' | 'de
 const transitionColumns: readonly (readonly [name: ColumnName, wire: string, type: string, value: (t: Transition) => unknown])[] = [
   ['from_status', 'text', '"ListingStatus"', (t: Transition) => t.from],
   ['to_status', 'text', '"ListingStatus"', (t: Transition) => t.to],
-  ['version', 'int', 'int', (t: Transition) => t.expectedVersion],
+  ['version', 'int', 'int', (t: Transition) => t.expectedVersion ?? null],
   ['submitted_at', 'text', 'timestamp(3)', (t: Transition) => t.submittedAt?.toISOString() ?? null],
   ['decision', 'text', '"ReviewDecision"', (t: Transition) => t.decision],
   ['automatic', 'boolean', 'boolean', (t: Transition) => t.automatic],
@@ -103,8 +102,9 @@ const transitionColumns: readonly (readonly [name: ColumnName, wire: string, typ
  * (in data-modifying CTEs over the rows it updated) the review records and outbox events. A field
  * with the same value in every transition (the decision of a bulk review, its empty reasons…) is
  * sent once and written as a constant; only the others travel per row. Only the rows that were not
- * applied come back. Returns the new version of each applied listing; a missing id lost a race and
- * is the caller's CONFLICT.
+ * applied come back, and the new version of those written without an expected version. Returns the
+ * new version of each applied listing; a missing id was not applied (its status or version was not
+ * the expected one, or it does not exist): the caller says why.
  */
 export async function writeTransitions(tx: Prisma.TransactionClient, transitions: readonly Transition[], now: Date, actorApiKeyId: number | null): Promise<Map<number, number>> {
   if (!transitions.length) return new Map();
@@ -126,8 +126,9 @@ export async function writeTransitions(tx: Prisma.TransactionClient, transitions
     }
   }
   // Internal column names only: safe as raw SQL.
-  const carried = Prisma.raw(names.slice(1).map((n) => `, u.${n}`).join(''));
-  const lost = await tx.$queryRaw<{ id: number }[]>(Prisma.sql`
+  // (The expected version is a condition only: the updated rows carry their new "version".)
+  const carried = Prisma.raw(names.slice(1).filter((n) => n !== 'version').map((n) => `, u.${n}`).join(''));
+  const rows = await tx.$queryRaw<{ id: number[] | null; version: (number | null)[] | null }[]>(Prisma.sql`
     WITH u AS (
       SELECT * FROM unnest(${Prisma.join(arrays)}) AS u(${Prisma.raw(names.join(', '))})
     ),
@@ -138,7 +139,7 @@ export async function writeTransitions(tx: Prisma.TransactionClient, transitions
           "submittedAt" = COALESCE(${inUpdate.submitted_at}, l."submittedAt"),
           "updatedAt" = ${at}::timestamp(3)
       FROM u
-      WHERE l."id" = u.id AND l."version" = ${inUpdate.version} AND l."status" = ${inUpdate.from_status}
+      WHERE l."id" = u.id AND (${inUpdate.version} IS NULL OR l."version" = ${inUpdate.version}) AND l."status" = ${inUpdate.from_status}
       RETURNING l."id", l."version", l."shopId"${carried}
     ),
     reviews AS (
@@ -155,8 +156,21 @@ export async function writeTransitions(tx: Prisma.TransactionClient, transitions
       FROM updated d
       ORDER BY d."id"
     )
-    SELECT u.id FROM u LEFT JOIN updated d ON d."id" = u.id WHERE d."id" IS NULL`);
-  const missed = new Set(lost.map((r) => Number(r.id)));
-  // The update set version = expected + 1 on exactly the rows it applied.
-  return new Map(transitions.filter((t) => !missed.has(t.listingId)).map((t) => [t.listingId, t.expectedVersion + 1]));
+    SELECT array_agg(u.id) AS id, array_agg(d."version") AS version FROM u LEFT JOIN updated d ON d."id" = u.id WHERE d."id" IS NULL OR ${inUpdate.version} IS NULL`);
+  const missed = new Set<number>();
+  const written = new Map<number, number>();
+  const [back] = rows;
+  (back?.id ?? []).forEach((id, i) => {
+    const version = back!.version![i];
+    if (version == null) missed.add(Number(id));
+    else written.set(Number(id), Number(version));
+  });
+  // The update set version = expected + 1 on exactly the rows it applied with an expected version.
+  const versions = new Map<number, number>();
+  for (const t of transitions) {
+    if (missed.has(t.listingId)) continue;
+    const version = t.expectedVersion === null ? written.get(t.listingId) : t.expectedVersion + 1;
+    if (version !== undefined) versions.set(t.listingId, version);
+  }
+  return versions;
 }

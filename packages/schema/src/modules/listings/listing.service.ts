@@ -153,6 +153,11 @@ async function applyPlan(tx: Prisma.TransactionClient, plan: Planned[], policy: 
       p.error = new ConflictError('The listing changed while this decision was made; re-read it and try again.');
     }
   }
+  return planResults(plan, versions, policy, dryRun);
+}
+
+/** One result per planned item, in input order, once the write (if any) has run. */
+function planResults(plan: Planned[], versions: Map<number, number>, policy: ErrorPolicy, dryRun: boolean): { value: ItemResult[]; commit: boolean } {
   const anyFailed = plan.some((p) => p.error);
   const rollBack = policy === 'REJECT_EVERYTHING' && anyFailed;
   const value = plan.map<ItemResult>((p) => {
@@ -269,7 +274,6 @@ export async function submitListingsInTransaction(
     const to = submissionOutcome(issues);
     const transition: Transition = {
       listingId,
-      shopId: listing.shopId,
       from: listing.status,
       to,
       expectedVersion: listing.version,
@@ -344,8 +348,7 @@ export async function reviewListingsInTransaction(
   items: readonly ReviewItem[],
   opts: PlanOptions,
 ): Promise<{ value: ItemResult[]; commit: boolean }> {
-  const listings = await readListingsForTransition(tx, [...new Set(items.map((i) => i.listingId))], null);
-  const byId = new Map(listings.map((l) => [l.id, l]));
+  // What needs no database first: the fields, and a listing named twice.
   const seen = new Set<number>();
   const plan: Planned[] = items.map((item, index) => {
     const failed = (error: AppError): Planned => ({ index, listingId: item.listingId, transition: null, issues: [], error });
@@ -353,22 +356,13 @@ export async function reviewListingsInTransaction(
     if (fieldErrors) return failed(new ValidationError(fieldErrors));
     if (seen.has(item.listingId)) return failed(duplicateError(opts.itemPath(index)));
     seen.add(item.listingId);
-    const listing = byId.get(item.listingId);
-    if (!listing) return failed(new NotFoundError('Listing'));
-    if (item.expectedVersion != null && item.expectedVersion !== listing.version) {
-      return failed(new ConflictError(`The listing is at version ${listing.version}, not ${item.expectedVersion}; re-read it.`));
-    }
     const rule = reviewTransitions[item.decision];
-    if (listing.status !== rule.from) {
-      return failed(new InvalidStateError('INVALID_STATE', `${item.decision} needs a ${rule.from} listing; this one is ${listing.status}.`));
-    }
     const reasons = (item.reasons ?? []).map((r) => ({ code: r.code, message: r.message.trim() }));
     const transition: Transition = {
-      listingId: listing.id,
-      shopId: listing.shopId,
-      from: listing.status,
+      listingId: item.listingId,
+      from: rule.from,
       to: rule.to,
-      expectedVersion: listing.version,
+      expectedVersion: item.expectedVersion ?? null,
       submittedAt: null,
       decision: rule.recorded,
       automatic: false,
@@ -377,7 +371,29 @@ export async function reviewListingsInTransaction(
     };
     return { index, listingId: item.listingId, transition, issues: reasons, error: null };
   });
-  return applyPlan(tx, plan, opts.policy, opts.dryRun, now, actor);
+  // The listing's status and version are the write's own conditions, so the write goes first, with no
+  // read before it (a review's rules need nothing else of the listing): the listings it did not apply
+  // to are read afterwards, and only they, to say why. REJECT_EVERYTHING with a failure already
+  // writes nothing, and reads every listing to report each one's own error.
+  const writing = !(opts.policy === 'REJECT_EVERYTHING' && plan.some((p) => p.error));
+  const versions = await writeTransitions(tx, writing ? plan.flatMap((p) => (p.transition && !p.error ? [p.transition] : [])) : [], now, actor);
+  const unapplied = plan.filter((p) => p.transition && !p.error && !versions.has(p.listingId!));
+  if (unapplied.length) {
+    const byId = new Map((await readListingsForTransition(tx, unapplied.map((p) => p.listingId!), null)).map((l) => [l.id, l]));
+    for (const p of unapplied) {
+      const item = items[p.index]!;
+      const listing = byId.get(p.listingId!);
+      const rule = reviewTransitions[item.decision];
+      if (!listing) p.error = new NotFoundError('Listing');
+      else if (item.expectedVersion != null && item.expectedVersion !== listing.version) {
+        p.error = new ConflictError(`The listing is at version ${listing.version}, not ${item.expectedVersion}; re-read it.`);
+      } else if (listing.status !== rule.from) {
+        p.error = new InvalidStateError('INVALID_STATE', `${item.decision} needs a ${rule.from} listing; this one is ${listing.status}.`);
+      } else if (writing) p.error = new ConflictError('The listing changed while this decision was made; re-read it and try again.');
+      if (p.error) p.transition = null;
+    }
+  }
+  return planResults(plan, versions, opts.policy, opts.dryRun);
 }
 
 /** A single-item call reports its item's error as the mutation's typed error. */
