@@ -19,7 +19,7 @@
  *
  *   npm run bench -- bulk-review
  *   BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test npx tsx bench/bulk-review.bench.ts
- *   options (env): BENCH_ROWS (10000) BENCH_RUNS (5) BENCH_CHUNK_SIZES (2000; a list such as
+ *   options (env): BENCH_ROWS (10000) BENCH_RUNS (5) BENCH_CHUNK_SIZES (the API's default: 10000 on PostgreSQL, 2000 on PGlite; a list such as
  *   "500,2000,10000" measures (a) once per chunk size) BENCH_ONE_BY_ONE (500; 0 skips it)
  *   BENCH_SKIP_PGLITE=1 BENCH_VARIANTS (all; e.g. "ours,raw")
  */
@@ -39,7 +39,7 @@ export interface BulkReviewBenchOptions {
   rows?: number;
   /** Measured runs per variant (after one warm-up). @default 5 */
   runs?: number;
-  /** Worker chunk sizes to measure variant (a) with. @default [2000] */
+  /** Worker chunk sizes to measure variant (a) with. @default the API's BULK_CHUNK_SIZE default for the database */
   chunkSizes?: number[];
   /** Listings in the one-by-one sample (0: skip). @default 500 */
   oneByOne?: number;
@@ -108,7 +108,9 @@ async function benchTarget(target: TargetName, o: Required<Omit<BulkReviewBenchO
 
     const config = loadConfig({ NODE_ENV: 'test' }).bulk;
     const measure: Record<string, () => Promise<{ ms: number; workerMs?: number }>> = {};
-    for (const chunkSize of o.chunkSizes) {
+    // By default the API's own chunk size for this database (BULK_CHUNK_SIZE: 10,000 on PostgreSQL, 2,000 on PGlite).
+    const chunkSizes = o.chunkSizes.length ? o.chunkSizes : [loadConfig(target === 'postgres' ? { NODE_ENV: 'test', DATABASE_URL: 'postgresql://' } : { NODE_ENV: 'test' }).bulk.chunkSize];
+    for (const chunkSize of chunkSizes) {
       const worker = new BulkWorker({ prisma: db.prisma, logger: pino({ level: 'silent' }), config: { ...config, chunkSize }, production: false });
       workers.push(worker);
       measure[`ours:${chunkSize}`] = async () => {
@@ -264,7 +266,7 @@ export async function runBulkReviewBench(options: BulkReviewBenchOptions = {}): 
   const o = {
     rows: options.rows ?? 10_000,
     runs: options.runs ?? 5,
-    chunkSizes: options.chunkSizes ?? [2000],
+    chunkSizes: options.chunkSizes ?? [],
     oneByOne: options.oneByOne ?? 500,
     variants: options.variants ?? (['ours', 'raw-same-effects', 'raw-issue', 'create-many', 'one-by-one'] as Variant[]),
     progress: options.progress ?? ((line: string) => console.error(line)),
