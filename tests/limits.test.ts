@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisRateLimiter } from '@shopwarden/api';
+import { RedisRateLimiter, redisOptions } from '@shopwarden/api';
 import { createKey, createShop, createWorld, type World } from './support/fixtures.ts';
 import { createTestApp } from './support/client.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
@@ -46,8 +46,8 @@ describe('cost, throttling and shared limits', () => {
 
   it.skipIf(!process.env.REDIS_URL)('shares one bucket between two instances through Redis', async () => {
     const prefix = `shopwarden:test:${Date.now()}:`;
-    const limiterA = new RedisRateLimiter(new Redis(process.env.REDIS_URL!), 200, 1, prefix);
-    const limiterB = new RedisRateLimiter(new Redis(process.env.REDIS_URL!), 200, 1, prefix);
+    const limiterA = new RedisRateLimiter(new Redis(process.env.REDIS_URL!, redisOptions), 200, 1, prefix);
+    const limiterB = new RedisRateLimiter(new Redis(process.env.REDIS_URL!, redisOptions), 200, 1, prefix);
     try {
       const a = createTestApp(db, {}, limiterA);
       const b = createTestApp(db, {}, limiterB);

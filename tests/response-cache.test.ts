@@ -10,6 +10,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, loadConfig, MemoryRateLimiter } from '@shopwarden/api';
 import { MemoryCacheStore, RedisCacheStore, ResponseCache } from '../apps/api/src/response-cache.ts';
+import { redisOptions } from '../apps/api/src/redis-options.ts';
 import { createKey, createShop, createWorld, type World } from './support/fixtures.ts';
 import { createPolicy } from './support/health-fixtures.ts';
 import { comparableErrors, gid } from './support/client.ts';
@@ -217,7 +218,8 @@ describe.each(testTargets())('the response cache on %s', (target) => {
 
   it.runIf(!!process.env.REDIS_URL)('is shared by instances through Redis', async () => {
     const prefix = `sw:rc:test:${randomBytes(4).toString('hex')}:`;
-    const redis = () => new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: 1 });
+    // The production client options (auto-pipelined).
+    const redis = () => new Redis(process.env.REDIS_URL!, redisOptions);
     const one = newApp({}, { cacheStore: new RedisCacheStore(redis(), prefix) });
     const two = newApp({}, { cacheStore: new RedisCacheStore(redis(), prefix) });
     await Promise.all([one.ready, two.ready]);

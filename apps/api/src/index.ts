@@ -4,3 +4,4 @@ export { loadConfig, type ApiConfig } from './config.ts';
 export { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './rate-limit.ts';
 export { MemoryCacheStore, RedisCacheStore, ResponseCache, type CacheStore } from './response-cache.ts';
 export { BulkWorker, type BulkWorkerOptions } from './bulk-worker.ts';
+export { redisOptions } from './redis-options.ts';

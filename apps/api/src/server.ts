@@ -7,6 +7,7 @@ import { loadConfig, type ApiConfig } from './config.ts';
 import { Redis } from 'ioredis';
 import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './rate-limit.ts';
 import { RedisCacheStore } from './response-cache.ts';
+import { redisOptions } from './redis-options.ts';
 import { createApp } from './yoga.ts';
 
 export interface RunningServer {
@@ -29,9 +30,9 @@ export async function startServer(config: ApiConfig = loadConfig(), logger: Logg
 
   let shuttingDown = false;
   const rateLimiter: RateLimiter = config.redisUrl
-    ? new RedisRateLimiter(new Redis(config.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000 }), config.rateLimit.capacity, config.rateLimit.restoreRate)
+    ? new RedisRateLimiter(new Redis(config.redisUrl, redisOptions), config.rateLimit.capacity, config.rateLimit.restoreRate)
     : new MemoryRateLimiter(config.rateLimit.capacity, config.rateLimit.restoreRate);
-  const cacheStore = config.redisUrl ? new RedisCacheStore(new Redis(config.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000 })) : undefined;
+  const cacheStore = config.redisUrl ? new RedisCacheStore(new Redis(config.redisUrl, redisOptions)) : undefined;
   const app = createApp({ db, config, logger, rateLimiter, cacheStore, isShuttingDown: () => shuttingDown });
   const { yoga } = app;
   const bulkWorker = config.bulk.enabled ? new BulkWorker({ prisma: db.prisma, logger, config: config.bulk, production: config.environment === 'production' }) : null;
