@@ -168,13 +168,7 @@ async function preparePostgres(o: PrepareOptions): Promise<BenchDatabase> {
   let done: Marker;
   if (o.reuse && marker) {
     o.log(`reusing database ${name} (seeded ${marker.seededAt})`);
-    const db = await createDatabase({ kind: 'postgres', url: dbUrl, poolSize: 1, statementTimeoutMs: 0, connectionTimeoutMs: 10_000 });
-    try {
-      const applied = await applyMigrations(db.migrationAdapterFactory);
-      if (applied.length) o.log(`applied ${applied.length} new migrations: ${applied.join(', ')}`);
-    } finally {
-      await db.close();
-    }
+    await migrateReused(await createDatabase({ kind: 'postgres', url: dbUrl, poolSize: 1, statementTimeoutMs: 0, connectionTimeoutMs: 10_000 }), o.log);
     done = marker;
   } else {
     if (marker !== undefined) o.log(`dropping ${marker ? 'the existing' : 'an incomplete'} database ${name}${marker ? ' (pass --reuse to keep it)' : ''}`);
@@ -218,6 +212,16 @@ async function preparePostgres(o: PrepareOptions): Promise<BenchDatabase> {
   };
 }
 
+/** A reused benchmark database gets the migrations added since it was seeded (seeded data stays). */
+async function migrateReused(db: Database, log: (line: string) => void): Promise<void> {
+  try {
+    const applied = await applyMigrations(db.migrationAdapterFactory);
+    if (applied.length) log(`applied ${applied.length} new migrations: ${applied.join(', ')}`);
+  } finally {
+    await db.close();
+  }
+}
+
 async function preparePglite(o: PrepareOptions): Promise<BenchDatabase> {
   const dataDir = path.join(repoRoot, '.data/bench', scaleKey(o.scale));
   const markerPath = `${dataDir}.json`;
@@ -226,13 +230,7 @@ async function preparePglite(o: PrepareOptions): Promise<BenchDatabase> {
   let done: Marker;
   if (o.reuse && marker) {
     o.log(`reusing data dir ${path.relative(repoRoot, dataDir)} (seeded ${marker.seededAt})`);
-    const db = await createDatabase({ kind: 'pglite', dataDir });
-    try {
-      const applied = await applyMigrations(db.migrationAdapterFactory);
-      if (applied.length) o.log(`applied ${applied.length} new migrations: ${applied.join(', ')}`);
-    } finally {
-      await db.close();
-    }
+    await migrateReused(await createDatabase({ kind: 'pglite', dataDir }), o.log);
     done = marker;
   } else {
     if (existsSync(dataDir)) o.log(`removing ${marker ? 'the existing' : 'an incomplete'} data dir ${path.relative(repoRoot, dataDir)}${marker ? ' (pass --reuse to keep it)' : ''}`);

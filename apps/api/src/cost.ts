@@ -7,13 +7,13 @@ import {
   isInterfaceType,
   valueFromASTUntyped,
   type DocumentNode,
+  type ExecutionResult,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import type { ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { RateLimiter } from './rate-limit.ts';
 
@@ -107,19 +107,25 @@ export type ChargeResult = { allowed: true; extensions: Record<string, unknown> 
  * the THROTTLED result. Shared by execution and by response-cache hits (which are charged alike).
  */
 export async function chargeCost(options: Pick<CostOptions, 'limiter' | 'maxCost'>, bucketKey: string, cost: number): Promise<ChargeResult> {
-  const status = { maximumAvailable: options.limiter.capacity, currentlyAvailable: options.limiter.capacity, restoreRate: options.limiter.restoreRate };
   // If the shared bucket store is unreachable, serve the request rather than fail it.
   const bucket = await options.limiter.take(bucketKey, cost).catch(() => ({ allowed: true, available: options.limiter.capacity, retryAfterSeconds: 0 }));
-  status.currentlyAvailable = bucket.available;
   if (!bucket.allowed) {
     return {
       allowed: false,
-      result: throttled(`Throttled: this operation costs ${cost} and ${bucket.available} points are available (restoring ${options.limiter.restoreRate}/s). Retry after ${bucket.retryAfterSeconds}s.`, bucket.retryAfterSeconds, {
-        cost: { requestedQueryCost: cost, actualQueryCost: 0, maximumCost: options.maxCost, throttleStatus: status },
-      }),
+      result: throttled(
+        `Throttled: this operation costs ${cost} and ${bucket.available} points are available (restoring ${options.limiter.restoreRate}/s). Retry after ${bucket.retryAfterSeconds}s.`,
+        bucket.retryAfterSeconds,
+        costExtensions(options, cost, 0, bucket.available),
+      ),
     };
   }
-  return { allowed: true, extensions: { cost: { requestedQueryCost: cost, actualQueryCost: cost, maximumCost: options.maxCost, throttleStatus: status } } };
+  return { allowed: true, extensions: costExtensions(options, cost, cost, bucket.available) };
+}
+
+/** `extensions.cost`, as Shopify reports it. */
+function costExtensions(options: Pick<CostOptions, 'limiter' | 'maxCost'>, requested: number, actual: number, available: number) {
+  const throttleStatus = { maximumAvailable: options.limiter.capacity, currentlyAvailable: available, restoreRate: options.limiter.restoreRate };
+  return { cost: { requestedQueryCost: requested, actualQueryCost: actual, maximumCost: options.maxCost, throttleStatus } };
 }
 
 /**
@@ -150,8 +156,7 @@ export function useQueryCost(options: CostOptions): Plugin<{ viewer?: { apiKeyId
       }
       const inFlight = running.get(bucketKey) ?? 0;
       if (inFlight >= options.maxConcurrentPerKey) {
-        const status = { maximumAvailable: options.limiter.capacity, currentlyAvailable: options.limiter.capacity, restoreRate: options.limiter.restoreRate };
-        setResultAndStopExecution(throttled(`At most ${options.maxConcurrentPerKey} requests per API key may run at once.`, 1, { cost: { requestedQueryCost: cost, actualQueryCost: cost, maximumCost: options.maxCost, throttleStatus: status } }));
+        setResultAndStopExecution(throttled(`At most ${options.maxConcurrentPerKey} requests per API key may run at once.`, 1, costExtensions(options, cost, cost, options.limiter.capacity)));
         return undefined;
       }
       const charged = await chargeCost(options, bucketKey, cost);
@@ -159,7 +164,6 @@ export function useQueryCost(options: CostOptions): Plugin<{ viewer?: { apiKeyId
         setResultAndStopExecution(charged.result);
         return undefined;
       }
-      const extensions = () => charged.extensions;
       running.set(bucketKey, inFlight + 1);
       return {
         onExecuteDone({ result, setResult }) {
@@ -167,7 +171,7 @@ export function useQueryCost(options: CostOptions): Plugin<{ viewer?: { apiKeyId
           if (left > 0) running.set(bucketKey, left);
           else running.delete(bucketKey);
           if (!('data' in result || 'errors' in result)) return;
-          setResult({ ...result, extensions: { ...(result.extensions ?? {}), ...extensions() } });
+          setResult({ ...result, extensions: { ...(result.extensions ?? {}), ...charged.extensions } });
         },
       };
     },

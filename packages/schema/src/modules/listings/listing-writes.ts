@@ -157,20 +157,16 @@ export async function writeTransitions(tx: Prisma.TransactionClient, transitions
       ORDER BY d."id"
     )
     SELECT array_agg(u.id) AS id, array_agg(d."version") AS version FROM u LEFT JOIN updated d ON d."id" = u.id WHERE d."id" IS NULL OR ${inUpdate.version} IS NULL`);
-  const missed = new Set<number>();
-  const written = new Map<number, number>();
+  // Back: the rows not applied (version null) and the new version of those written without an expected one.
   const [back] = rows;
-  (back?.id ?? []).forEach((id, i) => {
-    const version = back!.version![i];
-    if (version == null) missed.add(Number(id));
-    else written.set(Number(id), Number(version));
-  });
-  // The update set version = expected + 1 on exactly the rows it applied with an expected version.
+  const returned = new Map<number, number | null>();
+  (back?.id ?? []).forEach((id, i) => returned.set(Number(id), back!.version![i] ?? null));
   const versions = new Map<number, number>();
   for (const t of transitions) {
-    if (missed.has(t.listingId)) continue;
-    const version = t.expectedVersion === null ? written.get(t.listingId) : t.expectedVersion + 1;
-    if (version !== undefined) versions.set(t.listingId, version);
+    const version = returned.get(t.listingId);
+    if (version === null) continue;
+    // The update set version = expected + 1 on a row it applied with an expected version.
+    versions.set(t.listingId, version ?? t.expectedVersion! + 1);
   }
   return versions;
 }

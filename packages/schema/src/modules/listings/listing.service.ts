@@ -150,11 +150,14 @@ async function applyPlan(tx: Prisma.TransactionClient, plan: Planned[], policy: 
   const versions = await writeTransitions(tx, toWrite, now, actor);
   for (const p of plan) {
     if (p.transition && !p.error && toWrite.length && !versions.has(p.listingId!)) {
-      p.error = new ConflictError('The listing changed while this decision was made; re-read it and try again.');
+      p.error = lostRace();
     }
   }
   return planResults(plan, versions, policy, dryRun);
 }
+
+/** A planned change the conditional write did not apply although the listing looked right: another write came first. */
+const lostRace = () => new ConflictError('The listing changed while this decision was made; re-read it and try again.');
 
 /** One result per planned item, in input order, once the write (if any) has run. */
 function planResults(plan: Planned[], versions: Map<number, number>, policy: ErrorPolicy, dryRun: boolean): { value: ItemResult[]; commit: boolean } {
@@ -389,8 +392,7 @@ export async function reviewListingsInTransaction(
         p.error = new ConflictError(`The listing is at version ${listing.version}, not ${item.expectedVersion}; re-read it.`);
       } else if (listing.status !== rule.from) {
         p.error = new InvalidStateError('INVALID_STATE', `${item.decision} needs a ${rule.from} listing; this one is ${listing.status}.`);
-      } else if (writing) p.error = new ConflictError('The listing changed while this decision was made; re-read it and try again.');
-      if (p.error) p.transition = null;
+      } else if (writing) p.error = lostRace();
     }
   }
   return planResults(plan, versions, opts.policy, opts.dryRun);
