@@ -41,11 +41,20 @@ export interface ParsedLine {
 
 type JsonObject = Record<string, unknown>;
 
-/** Records why a value is invalid; `below` is the path under the field (for values inside lists). */
-export type Fail = (message: string, below?: string[]) => void;
+/** Why a value is invalid: one entry per problem, `below` the path under the field (for values inside lists). */
+export class Invalid {
+  constructor(readonly problems: { message: string; below: string[] }[]) {}
+}
 
-/** Reads one field of a line: returns its value, or calls `fail` (paths are built only for errors). */
-export type FieldReader = (value: unknown, fail: Fail) => unknown;
+function invalid(message: string, below: string[] = []): Invalid {
+  return new Invalid([{ message, below }]);
+}
+
+/**
+ * Reads one field of a line: returns its value, or an `Invalid` saying why. A valid value allocates
+ * nothing beyond itself (a bulk operation reads tens of thousands of fields per chunk).
+ */
+export type FieldReader = (value: unknown) => unknown;
 
 export interface LineShape {
   /** Input fields of the mutation (as in its GraphQL input type), each with its reader; `required` fields must be present and not null. */
@@ -60,8 +69,10 @@ export const readers = {
   /** A global ID of `typename` (base64 of "Typename:id"), as the database id. */
   globalId(typename: string): FieldReader {
     const prefix = `${typename}:`;
-    return (value, fail) => {
-      if (typeof value !== 'string') return fail(`Give the ${typename}'s global ID as a string.`);
+    const wrongType = `Give the ${typename}'s global ID as a string.`;
+    const notValid = `Not a valid ${typename} ID.`;
+    return (value) => {
+      if (typeof value !== 'string') return invalid(wrongType);
       let decoded = '';
       try {
         decoded = atob(value);
@@ -69,47 +80,62 @@ export const readers = {
         // Not base64: reported below, like an ID of another type.
       }
       const id = decoded.startsWith(prefix) ? Number(decoded.slice(prefix.length)) : NaN;
-      if (Number.isSafeInteger(id) && id > 0) return id;
-      return fail(`Not a valid ${typename} ID.`);
+      return Number.isSafeInteger(id) && id > 0 ? id : invalid(notValid);
     };
   },
   enumOf(values: readonly string[]): FieldReader {
-    return (value, fail) => (typeof value === 'string' && values.includes(value) ? value : fail(`One of ${values.join(', ')}.`));
+    const message = `One of ${values.join(', ')}.`;
+    return (value) => (typeof value === 'string' && values.includes(value) ? value : invalid(message));
   },
-  string: ((value, fail) => (typeof value === 'string' ? value : fail('A string.'))) satisfies FieldReader,
+  string: ((value) => (typeof value === 'string' ? value : invalid('A string.'))) satisfies FieldReader,
   /** A GraphQL Int: a whole number in 32 bits. */
-  int: ((value, fail) => (typeof value === 'number' && Number.isInteger(value) && value >= -(2 ** 31) && value < 2 ** 31 ? value : fail('A whole number (32-bit).'))) satisfies FieldReader,
+  int: ((value) => (typeof value === 'number' && Number.isInteger(value) && value >= -(2 ** 31) && value < 2 ** 31 ? value : invalid('A whole number (32-bit).'))) satisfies FieldReader,
   /** A list of objects of the given shape (an input object type). */
   listOf(shape: LineShape): FieldReader {
-    return (value, fail) => {
-      if (!Array.isArray(value)) return fail('A list.');
-      return value.map((v, i) => readObject(v, shape, (message, below = []) => fail(message, [String(i), ...below])));
+    return (value) => {
+      if (!Array.isArray(value)) return invalid('A list.');
+      const out: JsonObject[] = [];
+      let problems: Invalid['problems'] | null = null;
+      for (let i = 0; i < value.length; i++) {
+        const read = readObject(value[i], shape);
+        if (read instanceof Invalid) for (const p of read.problems) (problems ??= []).push({ message: p.message, below: [String(i), ...p.below] });
+        else out.push(read);
+      }
+      return problems ? new Invalid(problems) : out;
     };
   },
 };
 
 const fieldLists = new WeakMap<LineShape, [string, { read: FieldReader; required?: boolean }][]>();
 
-function readObject(value: unknown, shape: LineShape, fail: Fail, skip?: string): JsonObject | undefined {
-  if (!isObject(value)) return void fail('An object.');
+/**
+ * Reads an object of `shape` (ignoring the key `skip`): its fields, or every problem in order (unknown
+ * and refused keys as they appear, then each field in the shape's order).
+ */
+function readObject(value: unknown, shape: LineShape, skip?: string): JsonObject | Invalid {
+  if (!isObject(value)) return invalid('An object.');
   let fields = fieldLists.get(shape);
   if (!fields) fieldLists.set(shape, (fields = Object.entries(shape.fields)));
-  const out: JsonObject = {};
+  let problems: Invalid['problems'] | null = null;
   for (const key in value) {
     if (key === skip) continue;
-    if (shape.refused?.[key] !== undefined) fail(shape.refused[key]!, [key]);
-    else if (!(key in shape.fields)) fail(`Unknown field "${key}".`, [key]);
+    const refused = shape.refused && Object.hasOwn(shape.refused, key) ? shape.refused[key]! : null;
+    if (refused !== null) (problems ??= []).push({ message: refused, below: [key] });
+    else if (!Object.hasOwn(shape.fields, key)) (problems ??= []).push({ message: `Unknown field "${key}".`, below: [key] });
   }
+  const out: JsonObject = {};
   for (const [key, field] of fields) {
     const v = value[key];
     if (v === undefined || v === null) {
-      if (field.required) fail('Required.', [key]);
+      if (field.required) (problems ??= []).push({ message: 'Required.', below: [key] });
       else out[key] = null;
-    } else {
-      out[key] = field.read(v, (message, below = []) => fail(message, [key, ...below]));
+      continue;
     }
+    const read = field.read(v);
+    if (read instanceof Invalid) for (const p of read.problems) (problems ??= []).push({ message: p.message, below: [key, ...p.below] });
+    else out[key] = read;
   }
-  return out;
+  return problems ? new Invalid(problems) : out;
 }
 
 /**
@@ -146,7 +172,8 @@ export function parseLines(mutation: string, lines: readonly string[], shape: Li
         parsed.idempotencyKey = idempotencyKey;
       }
     }
-    const item = readObject(value, shape, (message, below = []) => void errors.push({ path: below, message }), 'idempotencyKey');
+    const item = readObject(value, shape, 'idempotencyKey');
+    if (item instanceof Invalid) for (const p of item.problems) errors.push({ path: p.below, message: p.message });
     parsed.sentExpectedVersion = value.expectedVersion !== undefined && value.expectedVersion !== null;
     if (errors.length) {
       parsed.error = new ValidationError(errors);

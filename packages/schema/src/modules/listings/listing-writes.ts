@@ -91,7 +91,7 @@ const transitionColumns: readonly (readonly [name: ColumnName, wire: string, typ
   ['submitted_at', 'text', 'timestamp(3)', (t: Transition) => t.submittedAt?.toISOString() ?? null],
   ['decision', 'text', '"ReviewDecision"', (t: Transition) => t.decision],
   ['automatic', 'boolean', 'boolean', (t: Transition) => t.automatic],
-  ['reasons', 'text', 'jsonb', (t: Transition) => JSON.stringify(t.reasons.map((r) => ({ code: r.code, message: r.message })))],
+  ['reasons', 'text', 'jsonb', (t: Transition) => (t.reasons.length ? JSON.stringify(t.reasons.map((r) => ({ code: r.code, message: r.message }))) : '[]')],
   ['note', 'text', 'text', (t: Transition) => t.note],
   ['event_type', 'text', 'text', (t: Transition) => eventTypes[t.decision]],
 ];
@@ -115,10 +115,13 @@ export async function writeTransitions(tx: Prisma.TransactionClient, transitions
   const inUpdate = {} as Record<ColumnName, Prisma.Sql>;
   const inInsert = {} as Record<ColumnName, Prisma.Sql>;
   for (const [name, wire, type, value] of transitionColumns) {
-    const values = transitions.map(value);
-    if (values.every((v) => v === values[0])) {
-      inUpdate[name] = inInsert[name] = Prisma.sql`${values[0]}::${Prisma.raw(wire)}::${Prisma.raw(type)}`;
+    const first = value(transitions[0]!);
+    let same = true;
+    for (let i = 1; same && i < transitions.length; i++) same = value(transitions[i]!) === first;
+    if (same) {
+      inUpdate[name] = inInsert[name] = Prisma.sql`${first}::${Prisma.raw(wire)}::${Prisma.raw(type)}`;
     } else {
+      const values = transitions.map(value);
       arrays.push(Prisma.sql`${values}::${Prisma.raw(wire)}[]::${Prisma.raw(type)}[]`);
       names.push(name);
       inUpdate[name] = Prisma.raw(`u.${name}`);
