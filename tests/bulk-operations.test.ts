@@ -1,6 +1,7 @@
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createKey, createWorld, type World } from './support/fixtures.ts';
-import { createTestApp, gid } from './support/client.ts';
+import { createTestApp, dbId, gid } from './support/client.ts';
 import { createTestDatabase, testTargets, type TestDatabase } from './support/database.ts';
 import { CLOCK, REVIEW, SUBMIT, createListingRow, createListingRows, sellerShop } from './support/listing-fixtures.ts';
 import { CANCEL, GET, LIST, NODE, RUN, jsonl, parseResult, testWorker, type ResultLine } from './support/bulk-fixtures.ts';
@@ -230,6 +231,41 @@ describe.each(testTargets())('asynchronous bulk operations through the API on %s
     expect([4, 8]).toContain(after.processedCount);
     expect(parseResult(after.result)).toHaveLength(after.processedCount);
     expect(await db.prisma.listing.count({ where: { id: { in: ids }, status: 'ACTIVE' } })).toBe(after.processedCount);
+  });
+
+  it('stores lines and results gzip-compressed, and still runs and reads an operation stored as text before compression', async () => {
+    const { shop } = await sellerShop(db.prisma, 'Stored shop', { primaryCategoryId: world.categories.beauty });
+    const ids = await createListingRows(db.prisma, shop.id, world.categories.skincare, 6, { status: 'PENDING_REVIEW' });
+    const line = (id: number) => ({ listingId: gid('Listing', id), decision: 'APPROVE' });
+    const lines = jsonl(ids.slice(0, 3).map(line));
+
+    // New operations: compressed, the text columns left null; two chunks append two gzip members.
+    const op = (await run(world.adminKey, 'LISTING_REVIEW', lines)).bulkOperation;
+    const stored = await db.prisma.bulkOperation.findUniqueOrThrow({ where: { id: dbId(op.id) }, select: { input: true, inputGzip: true } });
+    expect(stored.input).toBeNull();
+    expect(gunzipSync(stored.inputGzip!).toString()).toBe(lines);
+    await testWorker(db, { chunkSize: 2 }).drain();
+    const done = await get(world.adminKey, op.id);
+    const row = await db.prisma.bulkOperation.findUniqueOrThrow({ where: { id: dbId(op.id) }, select: { result: true, resultGzip: true } });
+    expect(row.result).toBeNull();
+    expect([row.resultGzip![0], row.resultGzip![1]]).toEqual([0x1f, 0x8b]);
+    expect(gunzipSync(row.resultGzip!).toString()).toBe(done.result);
+    expect(parseResult(done.result).map((l) => [l.line, l.ok, l.listing?.id])).toEqual(ids.slice(0, 3).map((id, i) => [i + 1, true, gid('Listing', id)]));
+
+    // Stored before compression and half done then (line 1's result as text): resumed, its result is the text followed by the new lines.
+    const apiKeyId = (await db.prisma.apiKey.findFirstOrThrow({ where: { role: 'ADMIN' }, select: { id: true } })).id;
+    const oldLines = jsonl(ids.slice(3).map(line));
+    await db.prisma.listing.update({ where: { id: ids[3]! }, data: { status: 'ACTIVE', version: 1 } });
+    const firstResult = `{"line":1,"ok":true,"listing":{"id":"${gid('Listing', ids[3]!)}","status":"ACTIVE","version":1},"issues":[]}\n`;
+    const legacy = await db.prisma.bulkOperation.create({
+      data: { apiKeyId, mutation: 'LISTING_REVIEW', status: 'RUNNING', input: oldLines, result: firstResult, lineCount: 3, processedCount: 1, succeededCount: 1, startedAt: new Date() },
+    });
+    await testWorker(db).drain();
+    const resumed = await get(world.adminKey, gid('BulkOperation', legacy.id));
+    expect(resumed).toMatchObject({ status: 'COMPLETED', processedCount: 3, succeededCount: 3 });
+    expect(resumed.result.startsWith(firstResult)).toBe(true);
+    expect(parseResult(resumed.result).map((l) => [l.line, l.ok, l.listing?.id])).toEqual(ids.slice(3).map((id, i) => [i + 1, true, gid('Listing', id)]));
+    expect(await db.prisma.listing.count({ where: { id: { in: ids }, status: 'ACTIVE', version: 1 } })).toBe(6);
   });
 
   it('honours per-line idempotency keys across operations: same line replays, another line is refused, a failed line leaves its key unused', async () => {

@@ -2,12 +2,11 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createDatabase, type Database } from '@shopwarden/db';
 import type { BulkWorker } from '@shopwarden/api';
 import { createKey, createWorld, type World } from './support/fixtures.ts';
-import { countQueries, createTestApp, gid } from './support/client.ts';
+import { countQueries, createTestApp, dbId, gid } from './support/client.ts';
 import { createTestDatabase, testTargets, type TestDatabase } from './support/database.ts';
 import { CLOCK, createListingRows, sellerShop } from './support/listing-fixtures.ts';
 import { GET, RUN, jsonl, parseResult, testWorker, waitFor } from './support/bulk-fixtures.ts';
 
-const dbId = (globalId: string) => Number(Buffer.from(globalId, 'base64').toString().split(':')[1]);
 
 describe.each(testTargets())('the bulk-operation worker on %s', (target) => {
   let db: TestDatabase;

@@ -32,6 +32,9 @@ export function gid(typename: string, id: number | string): string {
   return Buffer.from(`${typename}:${id}`).toString('base64');
 }
 
+/** The database id inside a global ID. */
+export const dbId = (globalId: string) => Number(Buffer.from(globalId, 'base64').toString().split(':')[1]);
+
 /** Counts SQL statements Prisma sends while `fn` runs. */
 export async function countQueries<T>(db: Database, fn: () => Promise<T>): Promise<{ result: T; queries: string[] }> {
   const queries: string[] = [];

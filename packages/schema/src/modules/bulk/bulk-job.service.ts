@@ -3,7 +3,7 @@ import { createContext } from '../../context.ts';
 import { AppError, ConflictError, InvalidStateError, type ErrorCode } from '../../lib/errors.ts';
 import type { ItemResult } from '../listings/listing.service.ts';
 import { authenticateApiKeyId } from '../auth/authenticate.service.ts';
-import { LINE_KEY_PREFIX, LINE_KEY_TTL_MS, lineErrors, okOutcome, okResultLine, parseLines, resultLine, splitLines, type LineOutcome, type ParsedLine } from './bulk-lines.ts';
+import { LINE_KEY_PREFIX, LINE_KEY_TTL_MS, compressText, lineErrors, okOutcome, okResultLine, parseLines, resultLine, splitLines, storedText, type LineOutcome, type ParsedLine } from './bulk-lines.ts';
 import { bulkMutationNames, bulkMutations, type BulkMutation } from './bulk-mutations.ts';
 import { finishedEvent } from './bulk-operation.service.ts';
 
@@ -51,7 +51,7 @@ const leaseUntil = (leaseMs: number) => Prisma.sql`(clock_timestamp() AT TIME ZO
  * blocking each other, and never the same operation.
  */
 export async function claimBulkOperation(prisma: PrismaClient, workerId: string, leaseMs: number): Promise<ClaimedBulkOperation | null> {
-  const rows = await prisma.$queryRaw<(Omit<ClaimedBulkOperation, 'mutation'> & { mutation: string })[]>`
+  const rows = await prisma.$queryRaw<(Omit<ClaimedBulkOperation, 'mutation' | 'input'> & { mutation: string; input: string | null; inputGzip: Uint8Array | null })[]>`
     UPDATE "BulkOperation" AS b
     SET "status" = 'RUNNING', "lockedBy" = ${workerId}, "lockedUntil" = ${leaseUntil(leaseMs)}, "startedAt" = COALESCE(b."startedAt", ${utcNow})
     WHERE b."id" = (
@@ -61,11 +61,11 @@ export async function claimBulkOperation(prisma: PrismaClient, workerId: string,
       LIMIT 1
       FOR UPDATE SKIP LOCKED
     )
-    RETURNING b."id", b."apiKeyId", b."mutation", b."lineCount", b."input"`;
+    RETURNING b."id", b."apiKeyId", b."mutation", b."lineCount", b."input", b."inputGzip"`;
   const row = rows[0];
   if (!row) return null;
   if (!(bulkMutationNames as readonly string[]).includes(row.mutation)) throw new Error(`Bulk operation ${row.id} names an unknown mutation ${row.mutation}.`);
-  return { ...row, mutation: row.mutation as BulkMutation };
+  return { id: row.id, apiKeyId: row.apiKeyId, lineCount: row.lineCount, mutation: row.mutation as BulkMutation, input: storedText(row.input, row.inputGzip) };
 }
 
 /** The heartbeat: extends the lease while the worker still holds it; false once it does not. */
@@ -246,12 +246,13 @@ export async function runBulkOperationChunk(prisma: PrismaClient, op: PreparedBu
       const complete = to >= op.lineCount;
       const counts = { id: op.id, mutation: op.mutation, lineCount: op.lineCount, succeededCount: guard.succeededCount + succeeded, failedCount: guard.failedCount + failedCount };
       const finished = complete ? finishedEvent(counts, 'COMPLETED', null) : null;
+      const resultGzip = compressText(text);
       // The chunk's bookkeeping in one statement: counters and result lines, the audit record, and on the last chunk the "finished" event.
       await tx.$queryRaw`
         WITH op AS (
           UPDATE "BulkOperation"
           SET "processedCount" = ${to}, "succeededCount" = ${counts.succeededCount}, "failedCount" = ${counts.failedCount},
-              "result" = COALESCE("result", '') || ${text}::text,
+              "resultGzip" = COALESCE("resultGzip", ''::bytea) || ${resultGzip}::bytea,
               "status" = CASE WHEN ${complete}::boolean THEN 'COMPLETED'::"BulkOperationStatus" ELSE "status" END,
               "finishedAt" = CASE WHEN ${complete}::boolean THEN ${utcNow} ELSE NULL END,
               "lockedBy" = CASE WHEN ${complete}::boolean THEN NULL ELSE "lockedBy" END,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { AppError, ValidationError, type ErrorCode, type FieldError } from '../../lib/errors.ts';
 
 /** How long a line's idempotency key is kept (as for the `Idempotency-Key` header). */
@@ -230,4 +231,22 @@ export function okResultLine(line: number, listingId: number, status: string, ve
 
 export function resultLine(line: number, outcome: LineOutcome, replayed: boolean): string {
   return `${JSON.stringify({ line, ...outcome, ...(replayed ? { replayed: true } : {}) })}\n`;
+}
+
+/**
+ * Lines and result lines are stored gzip-compressed: JSONL of global IDs compresses about 15–25×, and
+ * a 10,000-line operation otherwise carries 1.7 MB of text to and from the database (PostgreSQL reads
+ * a message 8 KB at a time and TOAST-compresses it again). Level 1: the fastest, and nearly as small
+ * on such repetitive text. Synchronous: about 2 ms per MB either way, where the thread pool's
+ * round trips cost more than that under load (measured in the bulk-review benchmark).
+ */
+export function compressText(text: string): Uint8Array<ArrayBuffer> {
+  // zlib's output never lives in a SharedArrayBuffer (the type Prisma's Bytes fields take).
+  return gzipSync(text, { level: 1 }) as Uint8Array<ArrayBuffer>;
+}
+
+/** Stored text: the plain text of an operation stored before compression, followed by the gzip members (one per chunk), if any. */
+export function storedText(plain: string | null, compressed: Uint8Array | null): string {
+  if (!compressed?.length) return plain ?? '';
+  return (plain ?? '') + gunzipSync(compressed).toString('utf8');
 }

@@ -3,6 +3,7 @@ import { builder } from '../../builder.ts';
 import { errorCodes, type ErrorCode } from '../../lib/errors.ts';
 import { registerNodeReach } from '../../lib/node-reach.ts';
 import { ErrorCodeEnum } from '../core/errors.ts';
+import { storedText } from './bulk-lines.ts';
 import type { BulkMutation } from './bulk-mutations.ts';
 import { BULK_OPERATION_MAX_LINES, BULK_OPERATIONS_PER_KEY, bulkOperationWhere } from './bulk-operation.service.ts';
 
@@ -61,8 +62,8 @@ export const BulkOperationNode = builder.prismaNode('BulkOperation', {
       nullable: true,
       description:
         'Once finished (COMPLETED, FAILED or CANCELED): JSONL, one line per processed input line, in input order. Success: {"line": 1, "ok": true, "listing": {"id", "status", "version"}, "issues": [{"code", "message"}]} (plus "replayed": true when the line\'s idempotency key had already been used with the same line). Failure: {"line": 2, "ok": false, "errors": [{"code", "message", "field": ["expectedVersion"] or null}]}. Null while CREATED or RUNNING.',
-      select: { status: true, result: true },
-      resolve: (o) => (finished.includes(o.status) ? (o.result ?? '') : null),
+      select: { status: true, result: true, resultGzip: true },
+      resolve: (o) => (finished.includes(o.status) ? storedText(o.result, o.resultGzip) : null),
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was submitted.' }),
     startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true, description: 'When a worker first took it; null while CREATED.' }),

@@ -1,7 +1,7 @@
 import { Prisma, type BulkOperationStatus } from '@shopwarden/db';
 import type { Context, Viewer } from '../../context.ts';
 import { ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from '../../lib/errors.ts';
-import { splitLines } from './bulk-lines.ts';
+import { compressText, splitLines } from './bulk-lines.ts';
 import { bulkMutations, type BulkMutation } from './bulk-mutations.ts';
 import { signalBulkOperationCreated } from './bulk-signal.ts';
 
@@ -38,6 +38,7 @@ export async function createBulkOperation(ctx: Context, input: { mutation: BulkM
   if (count > BULK_OPERATION_MAX_LINES) {
     throw new InvalidStateError('LIMIT_EXCEEDED', `At most ${BULK_OPERATION_MAX_LINES} lines per bulk operation; got ${count}. Split the work into several operations.`);
   }
+  const inputGzip = compressText(input.lines);
   const operationId = await ctx.prisma.$transaction(
     async (tx) => {
       // One creation at a time per key, so concurrent calls cannot pass the limit together.
@@ -46,7 +47,7 @@ export async function createBulkOperation(ctx: Context, input: { mutation: BulkM
       if (active >= BULK_OPERATIONS_PER_KEY) {
         throw new InvalidStateError('LIMIT_EXCEEDED', `At most ${BULK_OPERATIONS_PER_KEY} bulk operations per API key can be waiting or running; wait for one to finish or cancel one.`);
       }
-      const created = await tx.bulkOperation.create({ data: { apiKeyId: viewer.apiKeyId, mutation: input.mutation, input: input.lines, lineCount: count }, select: { id: true } });
+      const created = await tx.bulkOperation.create({ data: { apiKeyId: viewer.apiKeyId, mutation: input.mutation, inputGzip, lineCount: count }, select: { id: true } });
       return created.id;
     },
     { timeout: 10_000, maxWait: 5_000 },
