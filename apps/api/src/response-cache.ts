@@ -364,6 +364,20 @@ export interface ResponseCachePluginOptions {
 
 const cacheKeys = new WeakMap<Request, string>();
 
+/** Ignored before the first token of a document: whitespace, commas, a byte-order mark and comments. */
+const leadingIgnored = /^(?:[\s,\uFEFF]|#[^\n\r]*)*/;
+
+/**
+ * False when the document's first operation is a mutation or a subscription, so the cache neither
+ * hashes nor looks up what it never stores (a bulk operation's 700 KB of lines, for one). Decided on
+ * the text, before parsing; a document whose first definition is anything else (a query, the
+ * shorthand `{ … }`, a fragment) may be a query and goes through the cache as before.
+ */
+export function mayBeQuery(document: string): boolean {
+  const start = leadingIgnored.exec(document)![0].length;
+  return !/^(?:mutation|subscription)(?![_0-9A-Za-z])/.test(document.slice(start, start + 13));
+}
+
 /** The response-cache key computed for a request that missed (the compiled read stores under it). */
 export function responseCacheKeyOf(request: Request | undefined): string | undefined {
   return request ? cacheKeys.get(request) : undefined;
@@ -384,7 +398,7 @@ export function useResponseCache(options: ResponseCachePluginOptions): Plugin {
       };
     },
     async onParams({ request, params, setResult }) {
-      if (!options.cache.active || typeof params.query !== 'string' || params.extensions?.persistedQuery) return;
+      if (!options.cache.active || typeof params.query !== 'string' || params.extensions?.persistedQuery || !mayBeQuery(params.query)) return;
       const viewer = await options.viewerOf(request);
       const key = options.cache.key(viewer, { query: params.query, operationName: params.operationName, variables: params.variables });
       if (!viewer || !key) return;
