@@ -131,6 +131,10 @@ export async function writeTransitions(tx: Prisma.TransactionClient, transitions
   // Internal column names only: safe as raw SQL.
   // (The expected version is a condition only: the updated rows carry their new "version".)
   const carried = Prisma.raw(names.slice(1).filter((n) => n !== 'version').map((n) => `, u.${n}`).join(''));
+  // Only the ids vary (a bulk review: one decision, one expected version): the rows are chosen with
+  // = ANY, which PostgreSQL matches through a hash of the array, instead of a join to the input rows
+  // (issue 8's bulk review of 10,000: about 240 ms in PostgreSQL where the join's plan took 300–350).
+  const rowsFrom = names.length === 1 ? Prisma.sql`WHERE l."id" = ANY(${transitions.map((t) => t.listingId)}::int[])` : Prisma.sql`FROM u WHERE l."id" = u.id`;
   const rows = await tx.$queryRaw<{ id: number[] | null; version: (number | null)[] | null }[]>(Prisma.sql`
     WITH u AS (
       SELECT * FROM unnest(${Prisma.join(arrays)}) AS u(${Prisma.raw(names.join(', '))})
@@ -141,8 +145,7 @@ export async function writeTransitions(tx: Prisma.TransactionClient, transitions
           "version" = l."version" + 1,
           "submittedAt" = COALESCE(${inUpdate.submitted_at}, l."submittedAt"),
           "updatedAt" = ${at}::timestamp(3)
-      FROM u
-      WHERE l."id" = u.id AND (${inUpdate.version} IS NULL OR l."version" = ${inUpdate.version}) AND l."status" = ${inUpdate.from_status}
+      ${rowsFrom} AND (${inUpdate.version} IS NULL OR l."version" = ${inUpdate.version}) AND l."status" = ${inUpdate.from_status}
       RETURNING l."id", l."version", l."shopId"${carried}
     ),
     reviews AS (
