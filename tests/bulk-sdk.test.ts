@@ -1,12 +1,29 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BulkWorker } from '@shopwarden/api';
 import { createShopWardenClient, isError, isSuccess, ShopWardenError, ShopWardenResultError, type BulkOperationState, type FetchInit } from '../packages/sdk/src/index.ts';
+import { FIRST_POLL_MS, pollDelays } from '../packages/sdk/src/bulk.ts';
 import { bulkReviewQueue } from '../packages/sdk/examples/bulk-review-queue.ts';
 import { createWorld, type World } from './support/fixtures.ts';
 import { createTestApp, gid } from './support/client.ts';
 import { createTestDatabase, testTargets, type TestDatabase } from './support/database.ts';
 import { CLOCK, createListingRows, sellerShop } from './support/listing-fixtures.ts';
 import { testWorker } from './support/bulk-fixtures.ts';
+
+describe('client.bulk.run follows an operation', () => {
+  it('reads again after 50 ms, then waits 1.5 × longer each time, never longer than pollIntervalMs', () => {
+    const take = (max: number, n: number) => {
+      const it = pollDelays(max);
+      return Array.from({ length: n }, () => it.next().value);
+    };
+    expect(FIRST_POLL_MS).toBe(50);
+    expect(take(1000, 10)).toEqual([50, 75, 113, 170, 255, 383, 575, 863, 1000, 1000]);
+    expect(take(20, 3)).toEqual([20, 20, 20]);
+    // Reads 50, 125, 238, 408 and 663 ms after the submission (plus each read's own time): a 10,000-line
+    // review (about 0.4 s) is seen finished well before the first read of a fixed 1 s wait.
+    let at = 0;
+    expect(take(1000, 5).map((d) => (at += d))).toEqual([50, 125, 238, 408, 663]);
+  });
+});
 
 /** `client.bulk`: the generated methods and `run`, which submits and follows, against the app in-process. */
 describe.each(testTargets())('SDK bulk operations on %s', (target) => {

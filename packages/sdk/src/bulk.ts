@@ -42,7 +42,9 @@ export type FinishedBulkOperation = BulkOperationState & { results: BulkResultLi
 /** Options of `client.bulk.run`; the request options apply to every call it makes (`idempotencyKey` to the submission only). */
 export interface BulkRunOptions extends RequestOptions {
   /**
-   * How long to wait between reads of the operation while it runs.
+   * The longest wait between reads of the operation while it runs. The first read comes after 50 ms
+   * and each wait is 1.5 × the one before, up to this: a small operation is seen finished within
+   * moments of finishing, a long one is read about once per `pollIntervalMs`.
    * @default 1000
    */
   pollIntervalMs?: number;
@@ -75,6 +77,18 @@ export interface BulkHelpers {
 
 const finished = new Set<BulkOperationState['status']>(['COMPLETED', 'FAILED', 'CANCELED']);
 
+/** The first wait of `client.bulk.run` before it reads the operation again, in milliseconds. */
+export const FIRST_POLL_MS = 50;
+
+/** The waits between reads of a running operation: from `FIRST_POLL_MS`, × 1.5 each time, never above `maxMs`. */
+export function* pollDelays(maxMs: number): Generator<number, never> {
+  let wait = Math.min(FIRST_POLL_MS, maxMs);
+  for (;;) {
+    yield wait;
+    wait = Math.min(maxMs, Math.ceil(wait * 1.5));
+  }
+}
+
 /** Line inputs as JSONL: one JSON object per line. */
 export function toJsonl(lines: readonly object[]): string {
   let text = '';
@@ -97,13 +111,14 @@ export function createBulkHelpers(bulk: ShopWardenOperations['bulk']): BulkHelpe
       if (submitted.__typename !== 'BulkOperationRunSuccess') throw new ShopWardenResultError(submitted);
       const started = Date.now();
       let operation: BulkOperationState = { ...submitted.bulkOperation, result: null };
+      const delays = pollDelays(pollIntervalMs);
       for (;;) {
         if (finished.has(operation.status)) return { ...operation, results: parseBulkResult(operation.result) };
         onProgress?.(operation);
         if (timeoutMs !== undefined && Date.now() - started >= timeoutMs) {
           throw new ShopWardenError('TIMEOUT', `Bulk operation ${operation.id} is still ${operation.status} after ${timeoutMs} ms; it keeps running (follow it with client.bulk.get).`);
         }
-        await sleep(pollIntervalMs, request.signal);
+        await sleep(delays.next().value, request.signal);
         const next = await bulk.get({ id: operation.id }, request);
         if (!next) throw new ShopWardenError('NOT_FOUND', `Bulk operation ${operation.id} is not visible to this API key.`);
         operation = next;
