@@ -109,7 +109,8 @@ const transitionColumns: readonly (readonly [name: ColumnName, wire: string, typ
 export async function writeTransitions(tx: Prisma.TransactionClient, transitions: readonly Transition[], now: Date, actorApiKeyId: number | null): Promise<Map<number, number>> {
   if (!transitions.length) return new Map();
   const at = now.toISOString();
-  const arrays: Prisma.Sql[] = [Prisma.sql`${transitions.map((t) => t.listingId)}::int[]`];
+  const ids = transitions.map((t) => t.listingId);
+  const arrays: Prisma.Sql[] = [Prisma.sql`${ids}::int[]`];
   const names = ['id'];
   // Each field as the UPDATE reads it (u: the input rows) and as the inserts read it (d: the updated rows).
   const inUpdate = {} as Record<ColumnName, Prisma.Sql>;
@@ -134,7 +135,7 @@ export async function writeTransitions(tx: Prisma.TransactionClient, transitions
   // Only the ids vary (a bulk review: one decision, one expected version): the rows are chosen with
   // = ANY, which PostgreSQL matches through a hash of the array, instead of a join to the input rows
   // (issue 8's bulk review of 10,000: about 240 ms in PostgreSQL where the join's plan took 300–350).
-  const rowsFrom = names.length === 1 ? Prisma.sql`WHERE l."id" = ANY(${transitions.map((t) => t.listingId)}::int[])` : Prisma.sql`FROM u WHERE l."id" = u.id`;
+  const rowsFrom = names.length === 1 ? Prisma.sql`WHERE l."id" = ANY(${ids}::int[])` : Prisma.sql`FROM u WHERE l."id" = u.id`;
   const rows = await tx.$queryRaw<{ id: number[] | null; version: (number | null)[] | null }[]>(Prisma.sql`
     WITH u AS (
       SELECT * FROM unnest(${Prisma.join(arrays)}) AS u(${Prisma.raw(names.join(', '))})

@@ -299,20 +299,23 @@ export interface ReviewItem {
   expectedVersion?: number | null;
 }
 
-/** The item's field errors, or null; the item's path is built only when there is one (a bulk review checks thousands of items). */
+/** The item's field errors, or null; the item's path is built only when there is one (a bulk review checks thousands of items, so no closure per item). */
 function validateReviewItem(item: ReviewItem, index: number, opts: PlanOptions): FieldError[] | null {
+  let errors: FieldError[] | null = null;
   const reasons = item.reasons ?? [];
-  if (item.decision !== 'REJECT' && reasons.length === 0 && !(item.note && item.note.length > 2000)) return null;
-  const errors: FieldError[] = [];
-  const fail = (message: string, ...below: string[]) => void errors.push({ path: [...opts.itemPath(index), ...below], message });
-  if (item.decision === 'REJECT' && reasons.length === 0) fail('Give at least one reason to reject a listing.', 'reasons');
-  if (reasons.length > 20) fail('At most 20 reasons.', 'reasons');
-  reasons.forEach((r, i) => {
-    if (!reasonCodePattern.test(r.code)) fail('A reason code is UPPER_SNAKE_CASE, 2–64 characters.', 'reasons', String(i), 'code');
-    if (!r.message.trim() || r.message.length > 1000) fail('A reason message is 1–1000 characters.', 'reasons', String(i), 'message');
-  });
-  if (item.note && item.note.length > 2000) fail('A note is at most 2000 characters.', 'note');
-  return errors.length ? errors : null;
+  if (item.decision === 'REJECT' && reasons.length === 0) (errors ??= []).push(itemFieldError(opts, index, 'Give at least one reason to reject a listing.', 'reasons'));
+  if (reasons.length > 20) (errors ??= []).push(itemFieldError(opts, index, 'At most 20 reasons.', 'reasons'));
+  for (let i = 0; i < reasons.length; i++) {
+    const r = reasons[i]!;
+    if (!reasonCodePattern.test(r.code)) (errors ??= []).push(itemFieldError(opts, index, 'A reason code is UPPER_SNAKE_CASE, 2–64 characters.', 'reasons', String(i), 'code'));
+    if (!r.message.trim() || r.message.length > 1000) (errors ??= []).push(itemFieldError(opts, index, 'A reason message is 1–1000 characters.', 'reasons', String(i), 'message'));
+  }
+  if (item.note && item.note.length > 2000) (errors ??= []).push(itemFieldError(opts, index, 'A note is at most 2000 characters.', 'note'));
+  return errors;
+}
+
+function itemFieldError(opts: PlanOptions, index: number, message: string, ...below: string[]): FieldError {
+  return { path: [...opts.itemPath(index), ...below], message };
 }
 
 /**
