@@ -33,6 +33,16 @@ describe.each(testTargets())('asynchronous bulk operations through the API on %s
     return (await gql(key, GET, { id })).data!.bulkOperation;
   }
 
+  /** PostgreSQL: resolves once the cancellation's UPDATE waits for a lock (at most 10 s). */
+  async function waitForLockWaiter() {
+    for (let i = 0; i < 200; i++) {
+      const [row] = await db.prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%''CANCELED''%'`;
+      if (row!.n > 0) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('The cancellation did not wait for the operation\'s row within 10 s.');
+  }
+
   async function listingRow(id: number) {
     return db.prisma.listing.findUniqueOrThrow({ where: { id }, select: { status: true, version: true } });
   }
@@ -223,7 +233,15 @@ describe.each(testTargets())('asynchronous bulk operations through the API on %s
     await db.prisma.listing.updateMany({ where: { id: { in: ids } }, data: { status: 'PENDING_REVIEW', version: 5 } });
     const live = (await run(world.adminKey, 'LISTING_REVIEW', lines)).bulkOperation;
     let cancel: Promise<unknown> | null = null;
-    const worker = testWorker(db, { chunkSize: 4 }, { beforeCommit: () => void (cancel ??= gql(world.adminKey, CANCEL, { input: { id: live.id } })) });
+    const worker = testWorker(db, { chunkSize: 4 }, {
+      beforeCommit: async () => {
+        if (cancel) return;
+        cancel = gql(world.adminKey, CANCEL, { input: { id: live.id } });
+        // Hold this chunk's commit until the cancellation waits for the operation's row, so that it gets the row before
+        // the next chunk does, however fast the worker is (PGlite queues the cancellation behind this transaction anyway).
+        if (target === 'postgres') await waitForLockWaiter();
+      },
+    });
     await worker.drain();
     await cancel;
     const after = await get(world.adminKey, live.id);
