@@ -47,8 +47,9 @@ describe.each(testTargets())('asynchronous bulk operations through the API on %s
     return db.prisma.listing.findUniqueOrThrow({ where: { id }, select: { status: true, version: true } });
   }
 
-  it('reviews: CREATED, progress chunk by chunk, then one result line per input line, in order, with the errors listingReview gives', async () => {
-    const { shop } = await sellerShop(db.prisma, 'Bulk review shop', { primaryCategoryId: world.categories.beauty });
+  // The default batch (the whole chunk here), and batches of 3 and 2 lines: a chunk's batches write, and report, exactly what one batch does.
+  it.each([undefined, 3])('reviews (batch size %s): CREATED, progress chunk by chunk, then one result line per input line, in order, with the errors listingReview gives', async (batchSize) => {
+    const { shop } = await sellerShop(db.prisma, `Bulk review shop ${batchSize ?? 'default'}`, { primaryCategoryId: world.categories.beauty });
     const [p1, p2, p3, p4, p5, p6] = await createListingRows(db.prisma, shop.id, world.categories.skincare, 6, { status: 'PENDING_REVIEW' });
     const [a1, a2] = await createListingRows(db.prisma, shop.id, world.categories.skincare, 2, { status: 'ACTIVE' });
     const L = (id: number) => gid('Listing', id);
@@ -77,7 +78,7 @@ describe.each(testTargets())('asynchronous bulk operations through the API on %s
     expect(op).toMatchObject({ mutation: 'LISTING_REVIEW', status: 'CREATED', lineCount: 15, processedCount: 0, progress: 0, result: null, startedAt: null, finishedAt: null });
 
     // First worker: one chunk of 4 lines, then it stops (and gives its lease up).
-    const first = testWorker(db, { chunkSize: 4 }, { beforeCommit: () => void first.stop() });
+    const first = testWorker(db, { chunkSize: 4, ...(batchSize ? { batchSize } : {}) }, { beforeCommit: () => void first.stop() });
     expect(await first.drain()).toBe(1);
     const midway = await get(world.adminKey, op.id);
     expect(midway).toMatchObject({ status: 'RUNNING', processedCount: 4, progress: 4 / 15, result: null });
@@ -85,7 +86,7 @@ describe.each(testTargets())('asynchronous bulk operations through the API on %s
     expect(await listingRow(p1!)).toEqual({ status: 'ACTIVE', version: 1 });
 
     // Second worker resumes at line 5.
-    expect(await testWorker(db, { chunkSize: 4 }).drain()).toBe(1);
+    expect(await testWorker(db, { chunkSize: 4, ...(batchSize ? { batchSize: batchSize - 1 } : {}) }).drain()).toBe(1);
     const done = await get(world.adminKey, op.id);
     expect(done).toMatchObject({ status: 'COMPLETED', processedCount: 15, succeededCount: 3, failedCount: 12, progress: 1, errorCode: null });
     expect(Date.parse(done.finishedAt)).toBeGreaterThanOrEqual(Date.parse(done.startedAt));
@@ -299,7 +300,8 @@ describe.each(testTargets())('asynchronous bulk operations through the API on %s
 
     // Sent again: key-a with the same line replays; key-b failed before, so it runs (and now succeeds); key-c with another line is refused.
     const second = (await run(world.adminKey, 'LISTING_REVIEW', jsonl([line(a!, 'key-a'), line(b!, 'key-b', { expectedVersion: 0 }), line(d!, 'key-c')]))).bulkOperation;
-    await testWorker(db).drain();
+    // In batches of 2 lines: each batch claims and settles its own keys.
+    await testWorker(db, { batchSize: 2 }).drain();
     const secondResult: string = (await get(world.adminKey, second.id)).result;
     const two = parseResult(secondResult);
     // The stored line, byte for byte, marked as a replay.

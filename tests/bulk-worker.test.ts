@@ -85,7 +85,8 @@ describe.each(testTargets())('the bulk-operation worker on %s', (target) => {
 
   it('after a worker dies mid-chunk, its chunk rolls back and another worker resumes there once the lease expires, doubling nothing', async () => {
     const { op, ids } = await reviewOperation('Crash', 12);
-    const dying: BulkWorker = testWorker(db, { chunkSize: 4, leaseMs: 1_500 }, {
+    // Chunks of 4 lines in batches of 2: the dying chunk has written both its batches when it rolls back.
+    const dying: BulkWorker = testWorker(db, { chunkSize: 4, batchSize: 2, leaseMs: 1_500 }, {
       beforeCommit: ({ from }) => {
         if (from === 4) {
           dying.kill();
@@ -104,36 +105,44 @@ describe.each(testTargets())('the bulk-operation worker on %s', (target) => {
     const row = await db.prisma.bulkOperation.findUniqueOrThrow({ where: { id: dbId(op.id) }, select: { lockedBy: true, lockedUntil: true } });
     expect(row.lockedBy).toBe(dying.id);
     await new Promise((r) => setTimeout(r, Math.max(0, row.lockedUntil!.getTime() - Date.now()) + 200));
-    expect(await testWorker(db, { chunkSize: 4 }).drain()).toBe(1);
+    expect(await testWorker(db, { chunkSize: 4, batchSize: 3 }).drain()).toBe(1);
     await expectEachLineOnce(op.id, ids);
     expect(await db.prisma.auditRecord.count({ where: { targetType: 'BulkOperation', targetId: op.id } })).toBe(3);
   });
 
-  it('runs a fixed number of SQL statements per chunk, whatever the chunk size', async () => {
-    const perChunk = async (lines: number, chunkSize: number, mutation: 'LISTING_REVIEW' | 'LISTING_SUBMIT', keyed = false) => {
-      const { shop, key } = await sellerShop(db.prisma, `Shape ${mutation} ${lines} ${chunkSize} ${keyed}`, { primaryCategoryId: world.categories.beauty });
+  it('runs a fixed number of SQL statements per chunk and per batch, whatever their sizes', async () => {
+    /** Statements of one operation's run: claims around it, a fixed number per chunk (C) and per batch of lines (B). */
+    const statements = async (lines: number, chunkSize: number, batchSize: number, mutation: 'LISTING_REVIEW' | 'LISTING_SUBMIT', keyed = false) => {
+      const { shop, key } = await sellerShop(db.prisma, `Shape ${mutation} ${lines} ${chunkSize} ${batchSize} ${keyed}`, { primaryCategoryId: world.categories.beauty });
       const ids = await createListingRows(db.prisma, shop.id, world.categories.skincare, lines, { status: mutation === 'LISTING_REVIEW' ? 'PENDING_REVIEW' : 'DRAFT' });
       const input = ids.map((id, i) => ({ listingId: gid('Listing', id), ...(mutation === 'LISTING_REVIEW' ? { decision: 'APPROVE' } : {}), ...(keyed ? { idempotencyKey: `shape-${id}-${i}` } : {}) }));
       await gql(mutation === 'LISTING_REVIEW' ? world.adminKey : key, RUN, { input: { mutation, lines: jsonl(input) } });
-      const { result, queries } = await countQueries(db, () => testWorker(db, { chunkSize }).drain());
+      const { result, queries } = await countQueries(db, () => testWorker(db, { chunkSize, batchSize }).drain());
       expect(result).toBe(1);
       expect(await db.prisma.listing.count({ where: { id: { in: ids }, status: { not: mutation === 'LISTING_REVIEW' ? 'PENDING_REVIEW' : 'DRAFT' } } })).toBe(lines);
-      const chunks = Math.ceil(lines / chunkSize);
-      expect(queries.filter((q) => /UPDATE "Listing" AS l/.test(q))).toHaveLength(chunks);
-      // Two claims (the operation, then none left) around the chunks.
-      expect((queries.length - 2) % chunks).toBe(0);
-      return (queries.length - 2) / chunks;
+      let batches = 0;
+      for (let from = 0; from < lines; from += chunkSize) batches += Math.ceil(Math.min(chunkSize, lines - from) / batchSize);
+      // One set-based write per batch.
+      expect(queries.filter((q) => /UPDATE "Listing" AS l/.test(q))).toHaveLength(batches);
+      return queries.length;
     };
-    const review = await perChunk(12, 4, 'LISTING_REVIEW');
-    expect(await perChunk(300, 100, 'LISTING_REVIEW')).toBe(review);
-    expect(await perChunk(250, 250, 'LISTING_REVIEW')).toBe(review);
-    expect(review).toBeLessThanOrEqual(8);
-    const keyed = await perChunk(12, 4, 'LISTING_REVIEW', true);
-    expect(await perChunk(200, 100, 'LISTING_REVIEW', true)).toBe(keyed);
-    expect(keyed).toBe(review + 2);
-    const submit = await perChunk(10, 5, 'LISTING_SUBMIT');
-    expect(await perChunk(400, 200, 'LISTING_SUBMIT')).toBe(submit);
-    expect(submit).toBeLessThanOrEqual(13);
+    for (const [mutation, keyed] of [['LISTING_REVIEW', false], ['LISTING_REVIEW', true], ['LISTING_SUBMIT', false]] as const) {
+      // Q = 2 + chunks × C + batches × B: one chunk of one batch, one chunk of three batches, three chunks of one batch each.
+      const one = await statements(12, 12, 12, mutation, keyed);
+      const threeBatches = await statements(12, 12, 4, mutation, keyed);
+      const threeChunks = await statements(12, 4, 4, mutation, keyed);
+      const perBatch = (threeBatches - one) / 2;
+      const perChunk = (threeChunks - threeBatches) / 2;
+      expect(Number.isInteger(perBatch) && Number.isInteger(perChunk)).toBe(true);
+      expect(one).toBe(2 + perChunk + perBatch);
+      // The same counts at other sizes: 300 lines in 3 chunks of 2 batches each; 250 lines in one chunk of 5 batches.
+      expect(await statements(300, 100, 50, mutation, keyed)).toBe(2 + 3 * perChunk + 6 * perBatch);
+      expect(await statements(250, 250, 50, mutation, keyed)).toBe(2 + perChunk + 5 * perBatch);
+      // A batch is its write (a review) or its checks and write (a submission), plus claiming and settling its keys.
+      if (mutation === 'LISTING_REVIEW') expect(perBatch).toBe(keyed ? 3 : 1);
+      else expect(perBatch).toBeLessThanOrEqual(6);
+      expect(perChunk).toBeLessThanOrEqual(7);
+    }
   });
 
   it('fails an operation whose API key was revoked, keeping the result lines written before', async () => {

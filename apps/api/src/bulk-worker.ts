@@ -149,7 +149,7 @@ export class BulkWorker {
       extendBulkLease(prisma, op.id, this.id, config.leaseMs).catch((err: unknown) => log.warn({ err }, 'bulk lease heartbeat failed'));
     }, Math.max(50, Math.floor(config.leaseMs / 3)));
     heartbeat.unref();
-    const chunk: ChunkOptions = { workerId: this.id, chunkSize: config.chunkSize, leaseMs: config.leaseMs, production: this.options.production, beforeCommit: this.options.beforeCommit };
+    const chunk: ChunkOptions = { workerId: this.id, chunkSize: config.chunkSize, batchSize: config.batchSize, leaseMs: config.leaseMs, production: this.options.production, beforeCommit: this.options.beforeCommit };
     try {
       for (;;) {
         if (this.stopping) {

@@ -53,6 +53,11 @@ export interface ApiConfig {
      * only connection while it runs. @default 10000 with DATABASE_URL, else 2000
      */
     chunkSize: number;
+    /**
+     * Lines per batch inside a chunk: while the database writes one batch, the worker reads the
+     * next one's lines and writes the result lines of the one before. @default 2500
+     */
+    batchSize: number;
     /** How often an idle worker looks for work stored by other instances, in ms (work stored by this process wakes it at once). @default 1000 */
     pollIntervalMs: number;
     /** How long a worker's claim on an operation lasts without a heartbeat (every third of it), in ms: after a crash, another worker resumes the operation this long after the last heartbeat. @default 30000 */
@@ -103,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     bulk: {
       enabled: flag(env.BULK_WORKER, true),
       chunkSize: Math.max(1, Number(env.BULK_CHUNK_SIZE ?? (env.DATABASE_URL ? 10_000 : 2_000))),
+      batchSize: Math.max(1, Number(env.BULK_BATCH_SIZE ?? 2_500)),
       pollIntervalMs: Math.max(10, Number(env.BULK_POLL_INTERVAL_MS ?? 1_000)),
       leaseMs: Math.max(100, Number(env.BULK_LEASE_MS ?? 30_000)),
     },

@@ -3,8 +3,8 @@ import { createContext } from '../../context.ts';
 import { AppError, ConflictError, InvalidStateError, type ErrorCode } from '../../lib/errors.ts';
 import type { ItemResult } from '../listings/listing.service.ts';
 import { authenticateApiKeyId } from '../auth/authenticate.service.ts';
-import { LINE_KEY_PREFIX, LINE_KEY_TTL_MS, compressText, lineErrors, okOutcome, okResultLine, parseLines, resultLine, splitLines, storedText, type LineOutcome, type ParsedLine } from './bulk-lines.ts';
-import { bulkMutationNames, bulkMutations, type BulkMutation } from './bulk-mutations.ts';
+import { LINE_KEY_PREFIX, LINE_KEY_TTL_MS, LineReader, compressText, lineErrors, okOutcome, okResultLine, resultLine, splitLines, storedText, type LineOutcome, type ParsedLine } from './bulk-lines.ts';
+import { bulkMutationNames, bulkMutations, type BulkMutation, type BulkMutationDefinition } from './bulk-mutations.ts';
 import { finishedEvent } from './bulk-operation.service.ts';
 
 /** An operation a worker holds the lease of. */
@@ -16,9 +16,9 @@ export interface ClaimedBulkOperation {
   input: string;
 }
 
-/** A claimed operation with its lines read once, for every chunk this worker runs. */
+/** A claimed operation with its line reader: each line is read once, when a chunk first needs it, for every chunk this worker runs. */
 export interface PreparedBulkOperation extends ClaimedBulkOperation {
-  lines: ParsedLine[];
+  lines: LineReader;
 }
 
 export interface ChunkOptions {
@@ -26,6 +26,12 @@ export interface ChunkOptions {
   workerId: string;
   /** Lines per chunk (per transaction). */
   chunkSize: number;
+  /**
+   * Lines per batch inside a chunk: the chunk's statements run batch after batch, and while the
+   * database writes one batch the worker reads the next batch's lines and writes the result lines
+   * of the one before. @default 2500
+   */
+  batchSize?: number;
   /** How long the lease lasts after each chunk (and heartbeat). */
   leaseMs: number;
   /** Production mode ignores the sandbox clock, as requests do. */
@@ -80,9 +86,9 @@ export async function releaseBulkOperation(prisma: PrismaClient, id: number, wor
   await prisma.$executeRaw`UPDATE "BulkOperation" SET "lockedBy" = NULL, "lockedUntil" = NULL WHERE "id" = ${id} AND "lockedBy" = ${workerId} AND "status" = 'RUNNING'`;
 }
 
-/** Reads every line once (the lines and their order never change). */
+/** Splits the lines; each is read when a chunk first needs it (the lines and their order never change). */
 export function prepareBulkOperation(op: ClaimedBulkOperation): PreparedBulkOperation {
-  return { ...op, lines: parseLines(op.mutation, splitLines(op.input), bulkMutations[op.mutation].shape) };
+  return { ...op, lines: new LineReader(op.mutation, splitLines(op.input), bulkMutations[op.mutation].shape) };
 }
 
 /** Ends an operation this worker holds as FAILED, keeping the result lines written so far. */
@@ -108,9 +114,11 @@ interface StoredKey {
 }
 
 /**
- * Claims the chunk's line keys in ONE statement: a key nobody holds (or an expired one) is taken for
+ * Claims a batch's line keys in ONE statement: a key nobody holds (or an expired one) is taken for
  * this transaction; for the others it returns the stored record. Keys go in sorted order so that two
- * operations sharing keys lock them in the same order.
+ * operations sending the same batch of keys lock them in the same order (operations whose batches
+ * share keys in another arrangement can deadlock: PostgreSQL ends one transaction and the worker runs
+ * that chunk again).
  */
 async function claimLineKeys(tx: Prisma.TransactionClient, apiKeyId: number, lines: ParsedLine[]): Promise<Map<string, StoredKey>> {
   const sorted = [...lines].sort((a, b) => (a.idempotencyKey! < b.idempotencyKey! ? -1 : 1));
@@ -157,13 +165,101 @@ function storedOutcome(response: unknown): LineOutcome | null {
   return typeof value === 'object' && value !== null && typeof (value as { ok?: unknown }).ok === 'boolean' ? (value as LineOutcome) : null;
 }
 
+/** The outcome of one batch of a chunk's lines, before its result lines are written. */
+interface BatchOutcome {
+  lines: ParsedLine[];
+  /** Per line: the rules' result when it succeeded. */
+  items: (ItemResult | null)[];
+  /** Per line: why it failed (when it has no item and no replay). */
+  errors: (AppError | null)[];
+  /** Per line: a stored outcome replayed for its idempotency key. */
+  replays: Map<number, LineOutcome>;
+}
+
+const DEFAULT_BATCH_SIZE = 2500;
+
+function outcomeOf(batch: BatchOutcome, i: number): LineOutcome {
+  const item = batch.items[i];
+  return item ? okOutcome(item.listingId!, item.status!, item.version, item.issues) : (batch.replays.get(i) ?? { ok: false, errors: lineErrors(batch.errors[i]!, batch.lines[i]!) });
+}
+
+/**
+ * One batch of lines inside the chunk's transaction: their idempotency keys claimed in one statement
+ * (a key already used with this line replays its stored result; with another line it is refused),
+ * the mutation's own rules over every remaining line at once (one set-based write), the keys settled.
+ */
+async function runBatch(tx: Prisma.TransactionClient, op: PreparedBulkOperation, definition: BulkMutationDefinition, prepared: unknown, lines: ParsedLine[]): Promise<BatchOutcome> {
+  const replays = new Map<number, LineOutcome>();
+  const errors: (AppError | null)[] = lines.map((line) => line.error);
+  const items: (ItemResult | null)[] = new Array(lines.length).fill(null);
+  const batch: BatchOutcome = { lines, items, errors, replays };
+
+  const keyed: number[] = [];
+  for (let i = 0; i < lines.length; i++) if (!lines[i]!.error && lines[i]!.idempotencyKey) keyed.push(i);
+  const stored = keyed.length ? await claimLineKeys(tx, op.apiKeyId, keyed.map((i) => lines[i]!)) : new Map<string, StoredKey>();
+  const claimed: number[] = [];
+  for (const i of keyed) {
+    const line = lines[i]!;
+    const record = stored.get(line.idempotencyKey!);
+    if (record?.claimed) claimed.push(i);
+    else if (!record?.requestHash) errors[i] = new ConflictError('Another bulk operation is running a line with this idempotency key; retry once it has finished.');
+    else if (record.requestHash !== line.hash) errors[i] = new InvalidStateError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used with a different line. Use a new key for a new line.');
+    else {
+      const outcome = record.state === 'COMPLETED' ? storedOutcome(record.response) : null;
+      if (outcome) replays.set(i, outcome);
+      else errors[i] = new ConflictError('A line with this idempotency key is still running; retry shortly.');
+    }
+  }
+
+  const runnable: number[] = [];
+  for (let i = 0; i < lines.length; i++) if (!errors[i] && !replays.has(i)) runnable.push(i);
+  if (runnable.length) {
+    const { value } = await definition.run(tx, prepared, runnable.map((i) => lines[i]!.item));
+    for (let k = 0; k < value.length; k++) {
+      const item = value[k]!;
+      if (item.error) errors[runnable[k]!] = item.error;
+      else items[runnable[k]!] = item;
+    }
+  }
+
+  if (claimed.length) {
+    const done: { key: string; outcome: LineOutcome }[] = [];
+    const freed: string[] = [];
+    for (const i of claimed) {
+      if (items[i]) done.push({ key: lines[i]!.idempotencyKey!, outcome: outcomeOf(batch, i) });
+      else freed.push(lines[i]!.idempotencyKey!);
+    }
+    await settleLineKeys(tx, op.apiKeyId, done, freed);
+  }
+  return batch;
+}
+
+/** A batch's result lines, compressed (one gzip member), and how many of its lines succeeded. */
+function batchResult(batch: BatchOutcome): { gzip: Uint8Array<ArrayBuffer>; succeeded: number } {
+  let text = '';
+  let succeeded = 0;
+  for (let i = 0; i < batch.lines.length; i++) {
+    const item = batch.items[i];
+    if (item) text += okResultLine(batch.lines[i]!.line, item.listingId!, item.status!, item.version, item.issues);
+    else text += resultLine(batch.lines[i]!.line, outcomeOf(batch, i), batch.replays.has(i));
+    if (item || batch.replays.get(i)?.ok) succeeded++;
+  }
+  return { gzip: compressText(text), succeeded };
+}
+
+/** Lets the statements just started reach the database before the worker's own work goes on. */
+const yieldToDatabase = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
  * Runs the operation's next chunk in ONE transaction: the lines' effects (through the mutation's own
  * rules, set-based), their idempotency keys, their result lines and the operation's counters commit
  * together or not at all. The chunk starts where the committed `processedCount` says, under the
  * operation's row lock and only while this worker holds the lease, so after a crash, a restart or a
- * takeover every line takes effect exactly once. A fixed number of statements per chunk, whatever
- * its size.
+ * takeover every line takes effect exactly once. Its lines go to the database in batches
+ * (`batchSize`), one after another, a fixed number of statements each: while PostgreSQL writes a
+ * batch, the worker reads the next batch's lines and writes the result lines of the batch before,
+ * so the database and the worker work at the same time (on the embedded database, which runs in
+ * this thread, they simply take turns).
  */
 export async function runBulkOperationChunk(prisma: PrismaClient, op: PreparedBulkOperation, options: ChunkOptions): Promise<ChunkOutcome> {
   const definition = bulkMutations[op.mutation];
@@ -178,6 +274,7 @@ export async function runBulkOperationChunk(prisma: PrismaClient, op: PreparedBu
     if (error instanceof AppError) return failBulkOperation(prisma, op.id, options.workerId, error.code);
     throw error;
   }
+  const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
 
   return prisma.$transaction(
     async (tx): Promise<ChunkOutcome> => {
@@ -187,66 +284,36 @@ export async function runBulkOperationChunk(prisma: PrismaClient, op: PreparedBu
       if (!guard || guard.status !== 'RUNNING' || guard.lockedBy !== options.workerId) return { state: 'LOST' };
       const from = guard.processedCount;
       const to = Math.min(op.lineCount, from + options.chunkSize);
-      const chunk = op.lines.slice(from, to);
-      // Per line: a stored outcome to replay, or the rules' result, or why it failed.
-      const replays = new Map<number, LineOutcome>();
-      const errors: (AppError | null)[] = chunk.map((line) => line.error);
-      const items: (ItemResult | null)[] = new Array(chunk.length).fill(null);
 
-      // Line keys: a key already used with this line replays its stored result; with another line it is refused.
-      const keyed = chunk.flatMap((line, i) => (line.error || !line.idempotencyKey ? [] : [i]));
-      const stored = keyed.length ? await claimLineKeys(tx, op.apiKeyId, keyed.map((i) => chunk[i]!)) : new Map<string, StoredKey>();
-      const claimed: number[] = [];
-      for (const i of keyed) {
-        const line = chunk[i]!;
-        const record = stored.get(line.idempotencyKey!);
-        if (record?.claimed) claimed.push(i);
-        else if (!record?.requestHash) errors[i] = new ConflictError('Another bulk operation is running a line with this idempotency key; retry once it has finished.');
-        else if (record.requestHash !== line.hash) errors[i] = new InvalidStateError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used with a different line. Use a new key for a new line.');
-        else {
-          const outcome = record.state === 'COMPLETED' ? storedOutcome(record.response) : null;
-          if (outcome) replays.set(i, outcome);
-          else errors[i] = new ConflictError('A line with this idempotency key is still running; retry shortly.');
-        }
-      }
-
-      // The mutation's own rules over every remaining line at once: one read, one set-based write.
-      const runnable = chunk.flatMap((_line, i) => (errors[i] || replays.has(i) ? [] : [i]));
-      if (runnable.length) {
-        const { value } = await definition.run(tx, prepared, runnable.map((i) => chunk[i]!.item));
-        value.forEach((item, k) => {
-          if (item.error) errors[runnable[k]!] = item.error;
-          else items[runnable[k]!] = item;
-        });
-      }
-      const outcomeOf = (i: number): LineOutcome => {
-        const item = items[i];
-        return item ? okOutcome(item.listingId!, item.status!, item.version, item.issues) : (replays.get(i) ?? { ok: false, errors: lineErrors(errors[i]!, chunk[i]!) });
-      };
-
-      if (claimed.length) {
-        const done: { key: string; outcome: LineOutcome }[] = [];
-        const freed: string[] = [];
-        for (const i of claimed) {
-          if (items[i]) done.push({ key: chunk[i]!.idempotencyKey!, outcome: outcomeOf(i) });
-          else freed.push(chunk[i]!.idempotencyKey!);
-        }
-        await settleLineKeys(tx, op.apiKeyId, done, freed);
-      }
-
-      let text = '';
+      // Batch after batch: the statements of one batch at a time, the worker's own work beside them.
+      const gzips: Uint8Array[] = [];
       let succeeded = 0;
-      for (let i = 0; i < chunk.length; i++) {
-        const item = items[i];
-        if (item) text += okResultLine(chunk[i]!.line, item.listingId!, item.status!, item.version, item.issues);
-        else text += resultLine(chunk[i]!.line, outcomeOf(i), replays.has(i));
-        if (item || replays.get(i)?.ok) succeeded++;
+      const finish = (batch: BatchOutcome) => {
+        const result = batchResult(batch);
+        gzips.push(result.gzip);
+        succeeded += result.succeeded;
+      };
+      let inFlight: Promise<BatchOutcome> | null = null;
+      for (let start = from; start < to; start += batchSize) {
+        const lines = op.lines.read(start, Math.min(to, start + batchSize));
+        const done: BatchOutcome | null = inFlight ? await inFlight : null;
+        inFlight = runBatch(tx, op, definition, prepared, lines);
+        // Awaited at the next turn (or below); a failure must not count as unhandled meanwhile.
+        inFlight.catch(() => undefined);
+        if (done) {
+          await yieldToDatabase();
+          finish(done);
+        }
       }
-      const failedCount = chunk.length - succeeded;
+      if (inFlight) finish(await inFlight);
+
+      const count = to - from;
+      const failedCount = count - succeeded;
       const complete = to >= op.lineCount;
       const counts = { id: op.id, mutation: op.mutation, lineCount: op.lineCount, succeededCount: guard.succeededCount + succeeded, failedCount: guard.failedCount + failedCount };
       const finished = complete ? finishedEvent(counts, 'COMPLETED', null) : null;
-      const resultGzip = compressText(text);
+      // One gzip member per batch: a gzip stream may hold several, read back as one text.
+      const resultGzip = gzips.length === 1 ? gzips[0]! : Buffer.concat(gzips);
       // The chunk's bookkeeping in one statement: counters and result lines, the audit record, and on the last chunk the "finished" event.
       await tx.$queryRaw`
         WITH op AS (

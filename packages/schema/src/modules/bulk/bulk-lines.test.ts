@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../lib/errors.ts';
-import { parseLines, splitLines } from './bulk-lines.ts';
+import { LineReader, parseLines, splitLines } from './bulk-lines.ts';
 import { bulkMutations } from './bulk-mutations.ts';
 
 const L = (n: number) => btoa(`Listing:${n}`);
@@ -86,5 +86,30 @@ describe('bulk lines', () => {
     ]);
     // The repeated listing was read (it names listing 1), then refused.
     expect(lines[1]).toMatchObject({ listingId: 1, item: { listingId: 1 } });
+  });
+
+  it('reads lines in pieces exactly as all at once: each line once, repeats judged against every earlier line, past the end clamped', () => {
+    const texts = [
+      { listingId: L(1), decision: 'APPROVE', idempotencyKey: 'k1' },
+      { listingId: L(2), decision: 'APPROVE' },
+      { listingId: L(1), decision: 'REJECT' },
+      { listingId: L(3), decision: 'APPROVE', idempotencyKey: 'k1' },
+      '{',
+      { listingId: L(4), decision: 'SUSPEND' },
+    ].map((l) => (typeof l === 'string' ? l : JSON.stringify(l)));
+    const whole = parseLines('LISTING_REVIEW', texts, bulkMutations.LISTING_REVIEW.shape);
+    const reader = new LineReader('LISTING_REVIEW', texts, bulkMutations.LISTING_REVIEW.shape);
+    // A later piece first: the lines before it are read on the way, so its repeats are still found.
+    const late = reader.read(2, 4);
+    expect(late.map(problems)).toEqual([
+      [['listingId', 'This listing appears earlier in this bulk operation.']],
+      [['idempotencyKey', 'This idempotency key appears earlier in this bulk operation.']],
+    ]);
+    const pieces = [...reader.read(0, 2), ...reader.read(2, 3), ...reader.read(3, 100)];
+    expect(pieces).toEqual(whole);
+    expect(pieces.map((l) => l.line)).toEqual([1, 2, 3, 4, 5, 6]);
+    // Read once: asking again gives the same objects (a chunk run again after a deadlock reuses them).
+    expect(reader.read(2, 4)[0]).toBe(late[0]);
+    expect(reader.read(6, 9)).toEqual([]);
   });
 });

@@ -140,15 +140,32 @@ function readObject(value: unknown, shape: LineShape, skip?: string): JsonObject
 }
 
 /**
- * Reads every line of an operation. Each line is a JSON object: the mutation's input plus an
- * optional `idempotencyKey`. Within one operation a key, and a listing, may appear only once: a later
- * line that repeats either fails with VALIDATION_FAILED (so the outcome never depends on how the
- * worker splits the operation into chunks).
+ * Reads an operation's lines, in order and each once, only as far as asked: a chunk reads its next
+ * batch of lines while the database writes the batch before (bulk-job.service.ts). Each line is a
+ * JSON object: the mutation's input plus an optional `idempotencyKey`. Within one operation a key,
+ * and a listing, may appear only once: a later line that repeats either fails with
+ * VALIDATION_FAILED, judged against every line before it (so the outcome never depends on how the
+ * worker splits the operation into chunks and batches).
  */
-export function parseLines(mutation: string, lines: readonly string[], shape: LineShape): ParsedLine[] {
-  const keys = new Set<string>();
-  const listings = new Set<number>();
-  return lines.map((text, i) => {
+export class LineReader {
+  private readonly keys = new Set<string>();
+  private readonly listings = new Set<number>();
+  private readonly parsed: ParsedLine[] = [];
+
+  constructor(
+    private readonly mutation: string,
+    private readonly texts: readonly string[],
+    private readonly shape: LineShape,
+  ) {}
+
+  /** Lines `from` to `to` (0-based, `to` excluded), reading every line before them first. */
+  read(from: number, to: number): ParsedLine[] {
+    const end = Math.min(to, this.texts.length);
+    for (let i = this.parsed.length; i < end; i++) this.parsed.push(this.readLine(this.texts[i]!, i));
+    return this.parsed.slice(from, end);
+  }
+
+  private readLine(text: string, i: number): ParsedLine {
     const parsed: ParsedLine = { line: i + 1, idempotencyKey: null, hash: null, listingId: null, item: null, error: null, sentExpectedVersion: false };
     let value: unknown;
     try {
@@ -166,14 +183,14 @@ export function parseLines(mutation: string, lines: readonly string[], shape: Li
     if (idempotencyKey !== undefined && idempotencyKey !== null) {
       if (typeof idempotencyKey !== 'string' || idempotencyKey.length < 1 || idempotencyKey.length > 255) {
         errors.push({ path: ['idempotencyKey'], message: 'An idempotency key is a string of 1–255 characters.' });
-      } else if (keys.has(idempotencyKey)) {
+      } else if (this.keys.has(idempotencyKey)) {
         errors.push({ path: ['idempotencyKey'], message: 'This idempotency key appears earlier in this bulk operation.' });
       } else {
-        keys.add(idempotencyKey);
+        this.keys.add(idempotencyKey);
         parsed.idempotencyKey = idempotencyKey;
       }
     }
-    const item = readObject(value, shape, 'idempotencyKey');
+    const item = readObject(value, this.shape, 'idempotencyKey');
     if (item instanceof Invalid) for (const p of item.problems) errors.push({ path: p.below, message: p.message });
     parsed.sentExpectedVersion = value.expectedVersion !== undefined && value.expectedVersion !== null;
     if (errors.length) {
@@ -182,14 +199,19 @@ export function parseLines(mutation: string, lines: readonly string[], shape: Li
     }
     parsed.item = item;
     parsed.listingId = (item as { listingId: number }).listingId;
-    if (listings.has(parsed.listingId)) {
+    if (this.listings.has(parsed.listingId)) {
       parsed.error = ValidationError.field(['listingId'], 'This listing appears earlier in this bulk operation.');
       return parsed;
     }
-    listings.add(parsed.listingId);
-    if (parsed.idempotencyKey) parsed.hash = createHash('sha256').update(`${mutation}\n${JSON.stringify({ ...value, idempotencyKey: undefined })}`).digest('hex');
+    this.listings.add(parsed.listingId);
+    if (parsed.idempotencyKey) parsed.hash = createHash('sha256').update(`${this.mutation}\n${JSON.stringify({ ...value, idempotencyKey: undefined })}`).digest('hex');
     return parsed;
-  });
+  }
+}
+
+/** Every line of an operation at once (see `LineReader`). */
+export function parseLines(mutation: string, lines: readonly string[], shape: LineShape): ParsedLine[] {
+  return new LineReader(mutation, lines, shape).read(0, lines.length);
 }
 
 /** One error of a failed result line. */
