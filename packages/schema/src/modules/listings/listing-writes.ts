@@ -1,5 +1,6 @@
 import { Prisma, type ListingStatus, type ReviewDecision } from '@shopwarden/db';
 import type { Context } from '../../context.ts';
+import { intArray } from '../../lib/sql.ts';
 import type { ListingIssue } from './listing-checks.ts';
 
 /** Carries a result out of a transaction that must not commit (dry runs, REJECT_EVERYTHING with a failure). */
@@ -50,7 +51,7 @@ export async function readListingsForTransition(tx: Prisma.TransactionClient, id
   const [row] = await tx.$queryRaw<{ id: number[] | null; shopId: number[]; categoryId: number[]; status: ListingStatus[]; version: number[] }[]>`
     SELECT array_agg("id") AS "id", array_agg("shopId") AS "shopId", array_agg("categoryId") AS "categoryId", array_agg("status"::text) AS "status", array_agg("version") AS "version"
     FROM "Listing"
-    WHERE "id" = ANY(${[...ids]}::int[]) AND (${shopIds === null}::boolean OR "shopId" = ANY(${[...(shopIds ?? [])]}::int[]))`;
+    WHERE "id" = ANY(${intArray(ids)}) AND (${shopIds === null}::boolean OR "shopId" = ANY(${intArray(shopIds ?? [])}))`;
   if (!row?.id) return [];
   return row.id.map((id, i) => ({ id, shopId: row.shopId[i]!, categoryId: row.categoryId[i]!, status: row.status[i]!, version: row.version[i]! }));
 }
@@ -110,7 +111,8 @@ export async function writeTransitions(tx: Prisma.TransactionClient, transitions
   if (!transitions.length) return new Map();
   const at = now.toISOString();
   const ids = transitions.map((t) => t.listingId);
-  const arrays: Prisma.Sql[] = [Prisma.sql`${ids}::int[]`];
+  const idArray = intArray(ids);
+  const arrays: Prisma.Sql[] = [idArray];
   const names = ['id'];
   // Each field as the UPDATE reads it (u: the input rows) and as the inserts read it (d: the updated rows).
   const inUpdate = {} as Record<ColumnName, Prisma.Sql>;
@@ -123,7 +125,7 @@ export async function writeTransitions(tx: Prisma.TransactionClient, transitions
       inUpdate[name] = inInsert[name] = Prisma.sql`${first}::${Prisma.raw(wire)}::${Prisma.raw(type)}`;
     } else {
       const values = transitions.map(value);
-      arrays.push(Prisma.sql`${values}::${Prisma.raw(wire)}[]::${Prisma.raw(type)}[]`);
+      arrays.push(wire === 'int' ? intArray(values as (number | null)[]) : Prisma.sql`${values}::${Prisma.raw(wire)}[]::${Prisma.raw(type)}[]`);
       names.push(name);
       inUpdate[name] = Prisma.raw(`u.${name}`);
       inInsert[name] = Prisma.raw(`d.${name}`);
@@ -135,7 +137,7 @@ export async function writeTransitions(tx: Prisma.TransactionClient, transitions
   // Only the ids vary (a bulk review: one decision, one expected version): the rows are chosen with
   // = ANY, which PostgreSQL matches through a hash of the array, instead of a join to the input rows
   // (issue 8's bulk review of 10,000: about 240 ms in PostgreSQL where the join's plan took 300–350).
-  const rowsFrom = names.length === 1 ? Prisma.sql`WHERE l."id" = ANY(${ids}::int[])` : Prisma.sql`FROM u WHERE l."id" = u.id`;
+  const rowsFrom = names.length === 1 ? Prisma.sql`WHERE l."id" = ANY(${idArray})` : Prisma.sql`FROM u WHERE l."id" = u.id`;
   const rows = await tx.$queryRaw<{ id: number[] | null; version: (number | null)[] | null }[]>(Prisma.sql`
     WITH u AS (
       SELECT * FROM unnest(${Prisma.join(arrays)}) AS u(${Prisma.raw(names.join(', '))})
