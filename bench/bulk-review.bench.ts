@@ -20,7 +20,8 @@
  *   npm run bench -- bulk-review
  *   BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test npx tsx bench/bulk-review.bench.ts
  *   options (env): BENCH_ROWS (10000) BENCH_RUNS (5) BENCH_CHUNK_SIZES (the API's default: 10000 on PostgreSQL, 2000 on PGlite; a list such as
- *   "500,2000,10000" measures (a) once per chunk size) BENCH_ONE_BY_ONE (500; 0 skips it)
+ *   "500,2000,10000" measures (a) once per chunk size) BENCH_BATCH_SIZES (the API's default, 2500; a list measures (a) once
+ *   per chunk and batch size) BENCH_ONE_BY_ONE (500; 0 skips it)
  *   BENCH_SKIP_PGLITE=1 BENCH_VARIANTS (all; e.g. "ours,raw")
  */
 import { performance } from 'node:perf_hooks';
@@ -41,6 +42,8 @@ export interface BulkReviewBenchOptions {
   runs?: number;
   /** Worker chunk sizes to measure variant (a) with. @default the API's BULK_CHUNK_SIZE default for the database */
   chunkSizes?: number[];
+  /** Worker batch sizes (lines per batch inside a chunk) to measure variant (a) with. @default the API's BULK_BATCH_SIZE default */
+  batchSizes?: number[];
   /** Listings in the one-by-one sample (0: skip). @default 500 */
   oneByOne?: number;
   /** Databases. @default PGlite, plus PostgreSQL when `postgresUrl` is set */
@@ -59,6 +62,8 @@ export interface BulkReviewBenchRow {
   label: string;
   /** Chunk size, for variant (a). */
   chunkSize: number | null;
+  /** Batch size, for variant (a). */
+  batchSize: number | null;
   rows: number;
   medianMs: number;
   rowsPerSecond: number;
@@ -110,10 +115,11 @@ async function benchTarget(target: TargetName, o: Required<Omit<BulkReviewBenchO
     const measure: Record<string, () => Promise<{ ms: number; workerMs?: number }>> = {};
     // By default the API's own chunk size for this database (BULK_CHUNK_SIZE: 10,000 on PostgreSQL, 2,000 on PGlite).
     const chunkSizes = o.chunkSizes.length ? o.chunkSizes : [loadConfig(target === 'postgres' ? { NODE_ENV: 'test', DATABASE_URL: 'postgresql://' } : { NODE_ENV: 'test' }).bulk.chunkSize];
-    for (const chunkSize of chunkSizes) {
-      const worker = new BulkWorker({ prisma: db.prisma, logger: pino({ level: 'silent' }), config: { ...config, chunkSize }, production: false });
+    const batchSizes = o.batchSizes.length ? o.batchSizes : [config.batchSize];
+    for (const chunkSize of chunkSizes) for (const batchSize of batchSizes) {
+      const worker = new BulkWorker({ prisma: db.prisma, logger: pino({ level: 'silent' }), config: { ...config, chunkSize, batchSize }, production: false });
       workers.push(worker);
-      measure[`ours:${chunkSize}`] = async () => {
+      measure[`ours:${chunkSize}:${batchSize}`] = async () => {
         worker.start();
         try {
           const start = performance.now();
@@ -215,14 +221,15 @@ async function benchTarget(target: TargetName, o: Required<Omit<BulkReviewBenchO
 
     const out: BulkReviewBenchRow[] = [];
     for (const [key, ts] of times) {
-      const [variant, chunk] = key.split(':') as [Variant, string | undefined];
+      const [variant, chunk, batch] = key.split(':') as [Variant, string | undefined, string | undefined];
       const ms = median(ts.map((t) => t.ms));
       const workerMs = variant === 'ours' ? median(ts.map((t) => t.workerMs!)) : null;
       out.push({
         database: target,
         variant,
-        label: labels[variant] + (chunk ? `, chunk ${chunk}` : ''),
+        label: labels[variant] + (chunk ? `, chunk ${chunk}, batch ${batch}` : ''),
         chunkSize: chunk ? Number(chunk) : null,
+        batchSize: batch ? Number(batch) : null,
         rows: o.rows,
         medianMs: ms,
         rowsPerSecond: (o.rows / ms) * 1000,
@@ -243,7 +250,7 @@ async function benchTarget(target: TargetName, o: Required<Omit<BulkReviewBenchO
       const ms = performance.now() - start;
       const perRow = ms / sample.length;
       say(`one by one: ${sample.length} listings in ${ms.toFixed(0)} ms`);
-      out.push({ database: target, variant: 'one-by-one', label: `${labels['one-by-one']} (${sample.length} measured, extrapolated)`, chunkSize: null, rows: o.rows, medianMs: perRow * o.rows, rowsPerSecond: 1000 / perRow, runsMs: [Math.round(ms)], workerMedianMs: null, workerRowsPerSecond: null });
+      out.push({ database: target, variant: 'one-by-one', label: `${labels['one-by-one']} (${sample.length} measured, extrapolated)`, chunkSize: null, batchSize: null, rows: o.rows, medianMs: perRow * o.rows, rowsPerSecond: 1000 / perRow, runsMs: [Math.round(ms)], workerMedianMs: null, workerRowsPerSecond: null });
     }
     return out;
   } finally {
@@ -267,6 +274,7 @@ export async function runBulkReviewBench(options: BulkReviewBenchOptions = {}): 
     rows: options.rows ?? 10_000,
     runs: options.runs ?? 5,
     chunkSizes: options.chunkSizes ?? [],
+    batchSizes: options.batchSizes ?? [],
     oneByOne: options.oneByOne ?? 500,
     variants: options.variants ?? (['ours', 'raw-same-effects', 'raw-issue', 'create-many', 'one-by-one'] as Variant[]),
     progress: options.progress ?? ((line: string) => console.error(line)),
@@ -297,7 +305,7 @@ export function formatBulkReviewTable(rows: BulkReviewBenchRow[]): string {
     const many = of('create-many');
     for (const ours of rows.filter((r) => r.database === database && r.variant === 'ours')) {
       const ratio = (x: number, base: BulkReviewBenchRow | undefined) => (base ? (x / base.rowsPerSecond).toFixed(2) : 'n/a');
-      out += `${database}, chunk ${ours.chunkSize}: ours ÷ raw same-effects ${ratio(ours.rowsPerSecond, same)} (worker alone ${ratio(ours.workerRowsPerSecond!, same)}); ours ÷ raw issue-definition ${ratio(ours.rowsPerSecond, issue)} (worker alone ${ratio(ours.workerRowsPerSecond!, issue)}); ours ÷ createMany ${ratio(ours.rowsPerSecond, many)} (worker alone ${ratio(ours.workerRowsPerSecond!, many)})\n`;
+      out += `${database}, chunk ${ours.chunkSize}, batch ${ours.batchSize}: ours ÷ raw same-effects ${ratio(ours.rowsPerSecond, same)} (worker alone ${ratio(ours.workerRowsPerSecond!, same)}); ours ÷ raw issue-definition ${ratio(ours.rowsPerSecond, issue)} (worker alone ${ratio(ours.workerRowsPerSecond!, issue)}); ours ÷ createMany ${ratio(ours.rowsPerSecond, many)} (worker alone ${ratio(ours.workerRowsPerSecond!, many)})\n`;
     }
   }
   return out;
@@ -311,6 +319,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     rows: env.BENCH_ROWS ? Number(env.BENCH_ROWS) : undefined,
     runs: env.BENCH_RUNS ? Number(env.BENCH_RUNS) : undefined,
     chunkSizes: env.BENCH_CHUNK_SIZES ? env.BENCH_CHUNK_SIZES.split(',').map(Number) : undefined,
+    batchSizes: env.BENCH_BATCH_SIZES ? env.BENCH_BATCH_SIZES.split(',').map(Number) : undefined,
     oneByOne: env.BENCH_ONE_BY_ONE ? Number(env.BENCH_ONE_BY_ONE) : undefined,
     variants: env.BENCH_VARIANTS ? (env.BENCH_VARIANTS.split(',') as Variant[]) : undefined,
     targets,

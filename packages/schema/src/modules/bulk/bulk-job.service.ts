@@ -263,7 +263,13 @@ const yieldToDatabase = () => new Promise<void>((resolve) => setImmediate(resolv
  */
 export async function runBulkOperationChunk(prisma: PrismaClient, op: PreparedBulkOperation, options: ChunkOptions): Promise<ChunkOutcome> {
   const definition = bulkMutations[op.mutation];
-  const { viewer } = await authenticateApiKeyId(prisma, op.apiKeyId);
+  const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
+  const authenticated = authenticateApiKeyId(prisma, op.apiKeyId);
+  // While the key is read: the chunk's first batch of lines (a chunk starts where the lines read so far end).
+  authenticated.catch(() => undefined);
+  await yieldToDatabase();
+  op.lines.readAhead(batchSize);
+  const { viewer } = await authenticated;
   if (!viewer) return failBulkOperation(prisma, op.id, options.workerId, 'UNAUTHENTICATED');
   const ctx = createContext({ prisma, viewer, requestId: `bulk-operation-${op.id}`, production: options.production });
   let prepared: unknown;
@@ -274,7 +280,6 @@ export async function runBulkOperationChunk(prisma: PrismaClient, op: PreparedBu
     if (error instanceof AppError) return failBulkOperation(prisma, op.id, options.workerId, error.code);
     throw error;
   }
-  const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
 
   return prisma.$transaction(
     async (tx): Promise<ChunkOutcome> => {

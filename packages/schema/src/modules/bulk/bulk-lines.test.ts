@@ -111,5 +111,12 @@ describe('bulk lines', () => {
     // Read once: asking again gives the same objects (a chunk run again after a deadlock reuses them).
     expect(reader.read(2, 4)[0]).toBe(late[0]);
     expect(reader.read(6, 9)).toEqual([]);
+    // Reading ahead reads the next lines not read yet, once.
+    const ahead = new LineReader('LISTING_REVIEW', texts, bulkMutations.LISTING_REVIEW.shape);
+    ahead.readAhead(2);
+    const firstTwo = ahead.read(0, 2);
+    ahead.readAhead(3);
+    expect(ahead.read(0, 5)).toEqual(whole.slice(0, 5));
+    expect(ahead.read(0, 1)[0]).toBe(firstTwo[0]);
   });
 });

@@ -158,6 +158,11 @@ export class LineReader {
     private readonly shape: LineShape,
   ) {}
 
+  /** Reads the next `count` lines not read yet (ahead of the chunk that will ask for them), returning nothing. */
+  readAhead(count: number): void {
+    this.read(this.parsed.length, this.parsed.length + count);
+  }
+
   /** Lines `from` to `to` (0-based, `to` excluded), reading every line before them first. */
   read(from: number, to: number): ParsedLine[] {
     const end = Math.min(to, this.texts.length);
