@@ -265,8 +265,9 @@ export async function runBulkOperationChunk(prisma: PrismaClient, op: PreparedBu
   const definition = bulkMutations[op.mutation];
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
   const authenticated = authenticateApiKeyId(prisma, op.apiKeyId);
-  // While the key is read: the chunk's first batch of lines (a chunk starts where the lines read so far end).
+  // Awaited below; a failure must not count as unhandled meanwhile.
   authenticated.catch(() => undefined);
+  // While the key is read: the chunk's first batch of lines (a chunk starts where the lines read so far end).
   await yieldToDatabase();
   op.lines.readAhead(batchSize);
   const { viewer } = await authenticated;
