@@ -48,8 +48,9 @@ describe.each(testTargets())('asynchronous bulk operations through the API on %s
   }
 
   // The default batch (the whole chunk here), and batches of 3 and 2 lines: a chunk's batches write, and report, exactly what one batch does.
-  it.each([undefined, 3])('reviews (batch size %s): CREATED, progress chunk by chunk, then one result line per input line, in order, with the errors listingReview gives', async (batchSize) => {
-    const { shop } = await sellerShop(db.prisma, `Bulk review shop ${batchSize ?? 'default'}`, { primaryCategoryId: world.categories.beauty });
+  it.each(['default', 3] as const)('reviews (batch size %s): CREATED, progress chunk by chunk, then one result line per input line, in order, with the errors listingReview gives', async (size) => {
+    const batchSize = typeof size === 'number' ? size : undefined;
+    const { shop } = await sellerShop(db.prisma, `Bulk review shop ${size}`, { primaryCategoryId: world.categories.beauty });
     const [p1, p2, p3, p4, p5, p6] = await createListingRows(db.prisma, shop.id, world.categories.skincare, 6, { status: 'PENDING_REVIEW' });
     const [a1, a2] = await createListingRows(db.prisma, shop.id, world.categories.skincare, 2, { status: 'ACTIVE' });
     const L = (id: number) => gid('Listing', id);
@@ -321,6 +322,16 @@ describe.each(testTargets())('asynchronous bulk operations through the API on %s
     // And they do not collide with Idempotency-Key headers of the same key.
     const header = await gql(world.adminKey, CLOCK, { now: '2024-03-01T00:00:00Z' }, { 'idempotency-key': 'key-a' });
     expect(header.errors).toBeUndefined();
+
+    // A key whose field name is escaped in the JSON text is a key all the same: stored, then replayed.
+    const escaped = `{"listingId":"${gid('Listing', d!)}","decision":"APPROVE","idempotency\\u004bey":"key-e"}\n`;
+    expect(escaped).not.toContain('idempotencyKey');
+    for (const replayed of [undefined, true]) {
+      const op = (await run(world.adminKey, 'LISTING_REVIEW', escaped)).bulkOperation;
+      await testWorker(db).drain();
+      expect(parseResult((await get(world.adminKey, op.id)).result)[0]).toEqual({ line: 1, ok: true, listing: { id: gid('Listing', d!), status: 'ACTIVE', version: 1 }, issues: [], ...(replayed ? { replayed } : {}) });
+    }
+    expect(await db.prisma.listingReview.count({ where: { listingId: d! } })).toBe(1);
   });
 
   it('shows an operation only to the key that created it and to administrators', async () => {

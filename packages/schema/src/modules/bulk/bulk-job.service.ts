@@ -19,6 +19,8 @@ export interface ClaimedBulkOperation {
 /** A claimed operation with its line reader: each line is read once, when a chunk first needs it, for every chunk this worker runs. */
 export interface PreparedBulkOperation extends ClaimedBulkOperation {
   lines: LineReader;
+  /** Whether the text names an idempotency key at all (a chunk then claims its keys before its first batch). */
+  mayHaveKeys: boolean;
 }
 
 export interface ChunkOptions {
@@ -88,7 +90,7 @@ export async function releaseBulkOperation(prisma: PrismaClient, id: number, wor
 
 /** Splits the lines; each is read when a chunk first needs it (the lines and their order never change). */
 export function prepareBulkOperation(op: ClaimedBulkOperation): PreparedBulkOperation {
-  return { ...op, lines: new LineReader(op.mutation, splitLines(op.input), bulkMutations[op.mutation].shape) };
+  return { ...op, lines: new LineReader(op.mutation, splitLines(op.input), bulkMutations[op.mutation].shape), mayHaveKeys: op.input.includes('idempotencyKey') };
 }
 
 /** Ends an operation this worker holds as FAILED, keeping the result lines written so far. */
@@ -114,11 +116,10 @@ interface StoredKey {
 }
 
 /**
- * Claims a batch's line keys in ONE statement: a key nobody holds (or an expired one) is taken for
- * this transaction; for the others it returns the stored record. Keys go in sorted order so that two
- * operations sending the same batch of keys lock them in the same order (operations whose batches
- * share keys in another arrangement can deadlock: PostgreSQL ends one transaction and the worker runs
- * that chunk again).
+ * Claims line keys in ONE statement: a key nobody holds (or an expired one) is taken for this
+ * transaction; for the others it returns the stored record. A chunk claims all its keys at once,
+ * before its first batch, in sorted order: two operations sharing keys lock them in the same order,
+ * so they wait for each other instead of deadlocking.
  */
 async function claimLineKeys(tx: Prisma.TransactionClient, apiKeyId: number, lines: ParsedLine[]): Promise<Map<string, StoredKey>> {
   const sorted = [...lines].sort((a, b) => (a.idempotencyKey! < b.idempotencyKey! ? -1 : 1));
@@ -184,11 +185,18 @@ function outcomeOf(batch: BatchOutcome, i: number): LineOutcome {
 }
 
 /**
- * One batch of lines inside the chunk's transaction: their idempotency keys claimed in one statement
- * (a key already used with this line replays its stored result; with another line it is refused),
- * the mutation's own rules over every remaining line at once (one set-based write), the keys settled.
+ * One batch of lines inside the chunk's transaction: their idempotency keys (claimed with the chunk's;
+ * a key already used with this line replays its stored result, with another line it is refused), the
+ * mutation's own rules over every remaining line at once (one set-based write), the keys settled.
  */
-async function runBatch(tx: Prisma.TransactionClient, op: PreparedBulkOperation, definition: BulkMutationDefinition, prepared: unknown, lines: ParsedLine[]): Promise<BatchOutcome> {
+async function runBatch(
+  tx: Prisma.TransactionClient,
+  op: PreparedBulkOperation,
+  definition: BulkMutationDefinition,
+  prepared: unknown,
+  lines: ParsedLine[],
+  keys: Map<string, StoredKey>,
+): Promise<BatchOutcome> {
   const replays = new Map<number, LineOutcome>();
   const errors: (AppError | null)[] = lines.map((line) => line.error);
   const items: (ItemResult | null)[] = new Array(lines.length).fill(null);
@@ -196,11 +204,13 @@ async function runBatch(tx: Prisma.TransactionClient, op: PreparedBulkOperation,
 
   const keyed: number[] = [];
   for (let i = 0; i < lines.length; i++) if (!lines[i]!.error && lines[i]!.idempotencyKey) keyed.push(i);
-  const stored = keyed.length ? await claimLineKeys(tx, op.apiKeyId, keyed.map((i) => lines[i]!)) : new Map<string, StoredKey>();
+  // Normally none: a key the chunk did not claim (its text named no key as such, say with an escaped name).
+  const unclaimed = keyed.filter((i) => !keys.has(lines[i]!.idempotencyKey!));
+  if (unclaimed.length) for (const [key, record] of await claimLineKeys(tx, op.apiKeyId, unclaimed.map((i) => lines[i]!))) keys.set(key, record);
   const claimed: number[] = [];
   for (const i of keyed) {
     const line = lines[i]!;
-    const record = stored.get(line.idempotencyKey!);
+    const record = keys.get(line.idempotencyKey!);
     if (record?.claimed) claimed.push(i);
     else if (!record?.requestHash) errors[i] = new ConflictError('Another bulk operation is running a line with this idempotency key; retry once it has finished.');
     else if (record.requestHash !== line.hash) errors[i] = new InvalidStateError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used with a different line. Use a new key for a new line.');
@@ -291,6 +301,14 @@ export async function runBulkOperationChunk(prisma: PrismaClient, op: PreparedBu
       const from = guard.processedCount;
       const to = Math.min(op.lineCount, from + options.chunkSize);
 
+      // Line keys: the chunk's all at once (see claimLineKeys). Only an operation whose text names
+      // an idempotency key reads the chunk's lines before its first batch for this.
+      const keys = new Map<string, StoredKey>();
+      if (op.mayHaveKeys) {
+        const keyed = op.lines.read(from, to).filter((line) => !line.error && line.idempotencyKey);
+        if (keyed.length) for (const [key, record] of await claimLineKeys(tx, op.apiKeyId, keyed)) keys.set(key, record);
+      }
+
       // Batch after batch: the statements of one batch at a time, the worker's own work beside them.
       const gzips: Uint8Array[] = [];
       let succeeded = 0;
@@ -303,7 +321,7 @@ export async function runBulkOperationChunk(prisma: PrismaClient, op: PreparedBu
       for (let start = from; start < to; start += batchSize) {
         const lines = op.lines.read(start, Math.min(to, start + batchSize));
         const done: BatchOutcome | null = inFlight ? await inFlight : null;
-        inFlight = runBatch(tx, op, definition, prepared, lines);
+        inFlight = runBatch(tx, op, definition, prepared, lines, keys);
         // Awaited at the next turn (or below); a failure must not count as unhandled meanwhile.
         inFlight.catch(() => undefined);
         if (done) {
