@@ -197,7 +197,8 @@ describe.each(testTargets())('the response cache on %s', (target) => {
     expect((await until(() => post(app, keys.admin!, query), (r) => r.reads === 0)).reads).toBe(0);
     // A review row alone (the listing row untouched) changes which listings the filter selects.
     await review(rejected[1]!.id);
-    expect(await until(ids, (v) => v.length === 2)).toEqual(rejected.map((l) => gid('Listing', l.id)));
+    // (The two listings were created at once: which comes first in the page is not the point.)
+    expect((await until(ids, (v) => v.length === 2)).sort()).toEqual(rejected.map((l) => gid('Listing', l.id)).sort());
   });
 
   it('charges a hit like any request and throttles it when the bucket is empty', async () => {
