@@ -5,6 +5,7 @@
  * not know throws `NotCompilable`, and the operation runs through the resolvers instead.
  */
 import { getDatamodel } from '@shopwarden/db';
+import { arrayLiteral } from '../sql.ts';
 
 export class NotCompilable extends Error {
   constructor(reason: string) {
@@ -86,17 +87,6 @@ export class SqlParams {
     this.values.push(Array.isArray(value) ? arrayLiteral(value) : value);
     return `$${this.values.length}::${type}`;
   }
-}
-
-/** `{1,2,3}` / `{"a","b \\"c\\""}`: a PostgreSQL array literal (elements quoted unless numbers). */
-export function arrayLiteral(values: readonly unknown[]): string {
-  return `{${values
-    .map((v) => {
-      if (v === null || v === undefined) return 'NULL';
-      if (typeof v === 'number' || typeof v === 'bigint') return String(v);
-      return `"${String(v).replace(/[\\"]/g, (c) => `\\${c}`)}"`;
-    })
-    .join(',')}}`;
 }
 
 /** The PostgreSQL type of a scalar or enum field, for parameter casts. */

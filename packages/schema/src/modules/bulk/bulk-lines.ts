@@ -272,7 +272,7 @@ export function compressText(text: string): Uint8Array<ArrayBuffer> {
   return gzipSync(text, { level: 1 }) as Uint8Array<ArrayBuffer>;
 }
 
-/** Stored text: the plain text of an operation stored before compression, followed by the gzip members (one per chunk), if any. */
+/** Stored text: the plain text of an operation stored before compression, followed by the gzip members (one per batch of result lines), if any. */
 export function storedText(plain: string | null, compressed: Uint8Array | null): string {
   if (!compressed?.length) return plain ?? '';
   return (plain ?? '') + gunzipSync(compressed).toString('utf8');
