@@ -4,9 +4,11 @@
  * created and dropped):
  *
  *   (a) ours, end to end: `bulkOperationRun` with 10,000 JSONL lines through the in-process API, a
- *       BulkWorker in the same process, polling `bulkOperation(id)` until COMPLETED; the worker's
- *       time alone is its own, from the claimed operation in hand to its last commit (the `ms` of its
- *       "bulk operation stopped" log line);
+ *       BulkWorker in the same process, and the client following the operation with the
+ *       `bulkOperationFinished(id)` subscription (Server-Sent Events) until it is pushed COMPLETED;
+ *       `ours-polling` follows it instead by reading `bulkOperation(id)` every 20 ms (as a client
+ *       without the subscription would). The worker's time alone is its own, from the claimed
+ *       operation in hand to its last commit (the `ms` of its "bulk operation stopped" log line);
  *   (b) the raw bound: ONE data-modifying CTE through `$executeRaw` with the same effects (status +
  *       version + review row + outbox event), and separately the issue's definition (status + one
  *       review row);
@@ -34,7 +36,7 @@ import { createTestApp, gid } from '../tests/support/client.ts';
 import { createTestDatabase, type TargetName, type TestDatabase } from '../tests/support/database.ts';
 import { createListingRows, sellerShop } from '../tests/support/listing-fixtures.ts';
 
-export type Variant = 'ours' | 'raw-same-effects' | 'raw-issue' | 'create-many' | 'one-by-one';
+export type Variant = 'ours' | 'ours-polling' | 'raw-same-effects' | 'raw-issue' | 'create-many' | 'one-by-one';
 
 export interface BulkReviewBenchOptions {
   /** Listings reviewed per run. @default 10000 */
@@ -78,6 +80,7 @@ const RUN = /* GraphQL */ `
   mutation Run($input: BulkOperationRunInput!) { bulkOperationRun(input: $input) {
     __typename ... on BulkOperationRunSuccess { bulkOperation { id status } } ... on Error { code message } } }`;
 const STATUS = /* GraphQL */ `query Status($id: ID!) { bulkOperation(id: $id) { status processedCount succeededCount failedCount startedAt finishedAt } }`;
+const FINISHED = /* GraphQL */ `subscription Finished($id: ID!) { bulkOperationFinished(id: $id) { status processedCount succeededCount failedCount startedAt finishedAt } }`;
 const REVIEW = /* GraphQL */ `
   mutation Review($input: ListingReviewInput!) { listingReview(input: $input) { __typename ... on ListingReviewSuccess { status } ... on Error { code message } } }`;
 
@@ -104,7 +107,7 @@ async function benchTarget(target: TargetName, o: Required<Omit<BulkReviewBenchO
   const workers: BulkWorker[] = [];
   try {
     const world = await createWorld(db.prisma);
-    const { gql } = createTestApp(db);
+    const { gql, subscribe } = createTestApp(db);
     await gql(world.adminKey, `mutation { sandboxClockSet(input: { now: "2024-03-01T00:00:00Z" }) { __typename } }`);
     const adminKeyId = (await db.prisma.apiKey.findFirstOrThrow({ where: { role: 'ADMIN' }, select: { id: true } })).id;
     const { shop } = await sellerShop(db.prisma, 'Bench shop', { primaryCategoryId: world.categories.beauty });
@@ -131,7 +134,7 @@ async function benchTarget(target: TargetName, o: Required<Omit<BulkReviewBenchO
       );
       const worker = new BulkWorker({ prisma: db.prisma, logger, config: { ...config, chunkSize, batchSize }, production: false });
       workers.push(worker);
-      measure[`ours:${chunkSize}:${batchSize}`] = async () => {
+      const ours = (follow: 'subscription' | 'polling') => async () => {
         worker.start();
         workerMs = null;
         try {
@@ -139,21 +142,29 @@ async function benchTarget(target: TargetName, o: Required<Omit<BulkReviewBenchO
           const res = await gql(world.adminKey, RUN, { input: { mutation: 'LISTING_REVIEW', lines } });
           const op = res.data?.bulkOperationRun;
           if (op?.__typename !== 'BulkOperationRunSuccess') throw new Error(`bulkOperationRun: ${JSON.stringify(res.data ?? res.errors)}`);
-          for (;;) {
-            const s = (await gql(world.adminKey, STATUS, { id: op.bulkOperation.id })).data?.bulkOperation;
-            if (s && s.status !== 'CREATED' && s.status !== 'RUNNING') {
-              const ms = performance.now() - start;
-              if (s.status !== 'COMPLETED' || s.succeededCount !== o.rows) throw new Error(`bulk operation ended ${JSON.stringify(s)}`);
-              for (let i = 0; workerMs === null && i < 100; i++) await new Promise((r) => setTimeout(r, 5));
-              if (workerMs === null) throw new Error('the worker did not log its time');
-              return { ms, workerMs };
+          let s: { status: string; succeededCount: number } | undefined;
+          if (follow === 'subscription') {
+            const stream = await subscribe(world.adminKey, FINISHED, { id: op.bulkOperation.id });
+            s = (await stream.next(120_000)).data?.data?.bulkOperationFinished;
+            stream.close();
+          } else {
+            for (;;) {
+              s = (await gql(world.adminKey, STATUS, { id: op.bulkOperation.id })).data?.bulkOperation;
+              if (s && s.status !== 'CREATED' && s.status !== 'RUNNING') break;
+              await new Promise((r) => setTimeout(r, POLL_MS));
             }
-            await new Promise((r) => setTimeout(r, POLL_MS));
           }
+          const ms = performance.now() - start;
+          if (s?.status !== 'COMPLETED' || s.succeededCount !== o.rows) throw new Error(`bulk operation ended ${JSON.stringify(s)}`);
+          for (let i = 0; workerMs === null && i < 100; i++) await new Promise((r) => setTimeout(r, 5));
+          if (workerMs === null) throw new Error('the worker did not log its time');
+          return { ms, workerMs };
         } finally {
           await worker.stop();
         }
       };
+      measure[`ours:${chunkSize}:${batchSize}`] = ours('subscription');
+      measure[`ours-polling:${chunkSize}:${batchSize}`] = ours('polling');
     }
     measure['raw-same-effects'] = async () => {
       const start = performance.now();
@@ -238,7 +249,7 @@ async function benchTarget(target: TargetName, o: Required<Omit<BulkReviewBenchO
     for (const [key, ts] of times) {
       const [variant, chunk, batch] = key.split(':') as [Variant, string | undefined, string | undefined];
       const ms = median(ts.map((t) => t.ms));
-      const workerMs = variant === 'ours' ? median(ts.map((t) => t.workerMs!)) : null;
+      const workerMs = variant === 'ours' || variant === 'ours-polling' ? median(ts.map((t) => t.workerMs!)) : null;
       out.push({
         database: target,
         variant,
@@ -275,7 +286,8 @@ async function benchTarget(target: TargetName, o: Required<Omit<BulkReviewBenchO
 }
 
 const labels: Record<Variant, string> = {
-  ours: '(a) bulkOperationRun end to end (API + worker)',
+  ours: '(a) bulkOperationRun end to end (API + worker), followed with the bulkOperationFinished subscription',
+  'ours-polling': '(a) bulkOperationRun end to end (API + worker), followed by polling bulkOperation every 20 ms',
   'raw-same-effects': '(b) raw single CTE, same effects (status + version + review + outbox event)',
   'raw-issue': '(b) raw single CTE, issue\'s definition (status + review)',
   'create-many': '(c) findMany + updateMany + createMany ×2 (same effects)',
@@ -291,7 +303,7 @@ export async function runBulkReviewBench(options: BulkReviewBenchOptions = {}): 
     chunkSizes: options.chunkSizes ?? [],
     batchSizes: options.batchSizes ?? [],
     oneByOne: options.oneByOne ?? 500,
-    variants: options.variants ?? (['ours', 'raw-same-effects', 'raw-issue', 'create-many', 'one-by-one'] as Variant[]),
+    variants: options.variants ?? (['ours', 'ours-polling', 'raw-same-effects', 'raw-issue', 'create-many', 'one-by-one'] as Variant[]),
     progress: options.progress ?? ((line: string) => console.error(line)),
   };
   const targets = options.targets ?? (postgresUrl ? ['pglite', 'postgres'] : ['pglite']);
@@ -318,9 +330,9 @@ export function formatBulkReviewTable(rows: BulkReviewBenchRow[]): string {
     const same = of('raw-same-effects');
     const issue = of('raw-issue');
     const many = of('create-many');
-    for (const ours of rows.filter((r) => r.database === database && r.variant === 'ours')) {
+    for (const ours of rows.filter((r) => r.database === database && (r.variant === 'ours' || r.variant === 'ours-polling'))) {
       const ratio = (x: number, base: BulkReviewBenchRow | undefined) => (base ? (x / base.rowsPerSecond).toFixed(2) : 'n/a');
-      out += `${database}, chunk ${ours.chunkSize}, batch ${ours.batchSize}: ours ÷ raw same-effects ${ratio(ours.rowsPerSecond, same)} (worker alone ${ratio(ours.workerRowsPerSecond!, same)}); ours ÷ raw issue-definition ${ratio(ours.rowsPerSecond, issue)} (worker alone ${ratio(ours.workerRowsPerSecond!, issue)}); ours ÷ createMany ${ratio(ours.rowsPerSecond, many)} (worker alone ${ratio(ours.workerRowsPerSecond!, many)})\n`;
+      out += `${database}, ${ours.variant === 'ours' ? 'subscription' : 'polling'}, chunk ${ours.chunkSize}, batch ${ours.batchSize}: ours ÷ raw same-effects ${ratio(ours.rowsPerSecond, same)} (worker alone ${ratio(ours.workerRowsPerSecond!, same)}); ours ÷ raw issue-definition ${ratio(ours.rowsPerSecond, issue)} (worker alone ${ratio(ours.workerRowsPerSecond!, issue)}); ours ÷ createMany ${ratio(ours.rowsPerSecond, many)} (worker alone ${ratio(ours.workerRowsPerSecond!, many)})\n`;
     }
   }
   return out;

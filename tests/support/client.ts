@@ -13,7 +13,8 @@ export interface GraphQLResponse<T = Record<string, any>> {
 /** The app in-process (yoga.fetch), with a helper that posts one operation. */
 export function createTestApp(db: Database, env: Record<string, string> = {}, rateLimiter?: RateLimiter) {
   const config = loadConfig({ NODE_ENV: 'test', ...env });
-  const { yoga, ready } = createApp({ db, config, logger: pino({ level: env.LOG_LEVEL ?? 'silent' }), rateLimiter });
+  const app = createApp({ db, config, logger: pino({ level: env.LOG_LEVEL ?? 'silent' }), rateLimiter });
+  const { yoga, ready } = app;
   async function gql<T = Record<string, any>>(key: string | null, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLResponse<T>> {
     const res = await yoga.fetch('http://localhost/graphql', {
       method: 'POST',
@@ -23,8 +24,94 @@ export function createTestApp(db: Database, env: Record<string, string> = {}, ra
     const body = (await res.json()) as Omit<GraphQLResponse<T>, 'status' | 'headers'>;
     return { status: res.status, headers: res.headers, ...body };
   }
+  /** Starts a subscription over Server-Sent Events; read its messages with `next()`. */
+  async function subscribe(key: string | null, query: string, variables?: Record<string, unknown>): Promise<SseStream> {
+    const abort = new AbortController();
+    const res = await yoga.fetch('http://localhost/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+      signal: abort.signal,
+    });
+    return readSse(res, abort);
+  }
   /** Resolves once the response cache listens for changes. */
-  return { yoga, gql, ready };
+  return { yoga, gql, ready, subscribe, app };
+}
+
+/** One message of a GraphQL-over-SSE stream: `next` with a result, or `complete`. */
+export interface SseMessage<T = Record<string, any>> {
+  event: string;
+  data: { data?: T; errors?: GraphQLResponse['errors'] } | null;
+}
+
+export interface SseStream {
+  status: number;
+  headers: Headers;
+  /** The next message; rejects after `timeoutMs` without one. */
+  next<T = Record<string, any>>(timeoutMs?: number): Promise<SseMessage<T>>;
+  /** Every message until the server ends the stream. */
+  rest(timeoutMs?: number): Promise<SseMessage[]>;
+  close(): void;
+}
+
+/** Reads a text/event-stream response message by message (comments, such as keep-alive pings, are skipped). */
+export function readSse(res: Response, abort?: AbortController): SseStream {
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  let ended = false;
+  const queue: SseMessage[] = [];
+  // A read that timed out is still pending: the next wait takes it up instead of losing its chunk.
+  let pending: Promise<ReadableStreamReadResult<Uint8Array>> | null = null;
+  const fill = async (deadline: number) => {
+    while (!queue.length && !ended) {
+      pending ??= reader.read();
+      let timer: NodeJS.Timeout | undefined;
+      const chunk = await Promise.race([pending, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no SSE message in time')), Math.max(1, deadline - Date.now()))))]).finally(() => clearTimeout(timer));
+      pending = null;
+      if (chunk.done) ended = true;
+      else buffer += decoder.decode(chunk.value, { stream: true });
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        let event = 'message';
+        const data: string[] = [];
+        for (const line of block.split('\n')) {
+          if (line.startsWith('event:')) event = line.slice(6).trim();
+          else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
+        }
+        if (event === 'message' && !data.length) continue;
+        const text = data.join('\n');
+        queue.push({ event, data: text ? JSON.parse(text) : null });
+      }
+    }
+  };
+  return {
+    status: res.status,
+    headers: res.headers,
+    async next<T>(timeoutMs = 20_000) {
+      await fill(Date.now() + timeoutMs);
+      const message = queue.shift();
+      if (!message) throw new Error('the SSE stream ended');
+      return message as SseMessage<T>;
+    },
+    async rest(timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      const all: SseMessage[] = [];
+      for (;;) {
+        await fill(deadline);
+        const message = queue.shift();
+        if (!message) return all;
+        all.push(message);
+      }
+    },
+    close() {
+      abort?.abort();
+      reader.cancel().catch(() => undefined);
+    },
+  };
 }
 
 /** Global IDs as the relay plugin encodes them. */

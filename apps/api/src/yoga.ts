@@ -5,7 +5,7 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { Database } from '@shopwarden/db';
 import { DEMO_KEYS } from '@shopwarden/db/seed';
-import { createContext, schema, type Context } from '@shopwarden/schema';
+import { BulkOperationFeed, createContext, schema, type Context } from '@shopwarden/schema';
 import { GraphQLError } from 'graphql';
 import { createYoga, useReadinessCheck, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import type { Logger } from 'pino';
@@ -106,6 +106,8 @@ export function createApp(options: AppOptions) {
     config.compiledReads && config.responseCache.enabled
       ? new ResponseCache(options.cacheStore ?? new MemoryCacheStore(), { ttlMs: config.responseCache.ttlMs, maxEntryBytes: config.responseCache.maxEntryBytes, onError: (err) => logger.warn({ err }, 'response cache') })
       : null;
+  // "Bulk operation finished" for the subscription: one listener per process, opened with the first subscriber.
+  const bulkOperationFeed = new BulkOperationFeed(db.listen, { onError: (err) => logger.warn({ err }, 'bulk operation feed: notifications unavailable') });
   const started = cache?.start(db).catch((err: unknown) => logger.warn({ err }, 'response cache: change notifications unavailable; not caching'));
 
   const yoga = createYoga<{ req?: unknown }, Context>({
@@ -142,7 +144,7 @@ export function createApp(options: AppOptions) {
           { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } },
         );
       }
-      return createContext({ prisma: db.prisma, viewer: auth.viewer, requestId, production });
+      return createContext({ prisma: db.prisma, viewer: auth.viewer, requestId, production, bulkOperationFeed });
     },
     plugins: [
       useOperations(options, metrics),
@@ -195,9 +197,10 @@ export function createApp(options: AppOptions) {
     cache,
     /** Resolves once the response cache listens for changes (or gave up). */
     ready: started ?? Promise.resolve(),
+    bulkOperationFeed,
     /** Stops listening for changes and closes the cache store. */
     close: async () => {
-      await cache?.stop();
+      await Promise.all([cache?.stop(), bulkOperationFeed.stop()]);
     },
   };
 }

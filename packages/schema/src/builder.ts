@@ -99,3 +99,7 @@ builder.addScalarType('CountryCode', CountryCodeScalar);
 
 builder.queryType({ description: 'Everything you can read. Every list is a Relay connection.' });
 builder.mutationType({ description: 'Everything you can change. Each mutation takes one `input` and returns a union of its success type and typed errors.' });
+builder.subscriptionType({
+  description:
+    'Events pushed to you over Server-Sent Events: POST the subscription to /graphql with `Accept: text/event-stream` (GraphQL over SSE, "distinct connections" mode); each event is one `next` message with the usual `data` / `errors`, and the stream ends with `complete`. Authenticated like any request.',
+});

@@ -1,4 +1,5 @@
 import type { PlatformSettings, PrismaClient, Role } from '@shopwarden/db';
+import type { BulkOperationFeed } from './modules/bulk/bulk-operation-feed.ts';
 
 /** The authenticated caller, resolved once per request from the API key. */
 export interface Viewer {
@@ -19,6 +20,8 @@ export interface Context {
   requestId: string;
   /** Production mode disables the sandbox clock. */
   production: boolean;
+  /** "Bulk operation finished" events, for the subscription; absent outside the API (workers, scripts). */
+  bulkOperationFeed?: BulkOperationFeed;
   /** Platform settings, read at most once per request. */
   settings(): Promise<PlatformSettings>;
   /** The platform's "now": the sandbox clock outside production, else the real time. */
@@ -30,6 +33,7 @@ export interface ContextInit {
   viewer: Viewer | null;
   requestId: string;
   production: boolean;
+  bulkOperationFeed?: BulkOperationFeed;
 }
 
 /** Computes "now" from the settings row: a frozen sandbox instant, or one that advances from when it was set. */

@@ -58,6 +58,7 @@ import './modules/events/event-attendance-mark.mutation.ts';
 // asynchronous bulk operations (PLATFORM.md "Bulk work for agencies")
 import './modules/bulk/bulk-operation.node.ts';
 import './modules/bulk/bulk-operation-run.mutation.ts';
+import './modules/bulk/bulk-operation-finished.subscription.ts';
 import './modules/bulk/bulk-operation-cancel.mutation.ts';
 
 export const schema: GraphQLSchema = describeGeneratedParts(builder.toSchema());
