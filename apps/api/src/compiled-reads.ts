@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Database } from '@shopwarden/db';
 import { compileRead, type CompileReadInput, type CompileReadResult, type Context, type Viewer } from '@shopwarden/schema';
-import { GraphQLError, type DocumentNode, type ExecutionArgs } from 'graphql';
+import { GraphQLError, getOperationAST, type DocumentNode, type ExecutionArgs } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { calculateQueryCost } from './cost.ts';
 import type { Metrics } from './metrics.ts';
@@ -65,6 +65,9 @@ export function useCompiledReads(options: CompiledReadsOptions): Plugin<Context>
   return {
     onExecute({ executeFn, setExecuteFn }) {
       setExecuteFn(async (args: ExecutionArgs) => {
+        // Only queries compile: a mutation goes straight to its resolvers, its variables (a bulk
+        // operation's 700 KB of lines) never keyed, planned or kept.
+        if (getOperationAST(args.document, args.operationName)?.operation !== 'query') return executeFn(args);
         const context = args.contextValue as Context & { request?: Request };
         const cache = options.cache;
         const cacheKey = cache?.active && context.viewer ? responseCacheKeyOf(context.request) : undefined;

@@ -56,7 +56,10 @@ const leaseUntil = (leaseMs: number) => Prisma.sql`(clock_timestamp() AT TIME ZO
 /**
  * Takes the oldest operation that is waiting, or RUNNING with an expired lease (its worker died), and
  * leases it to `workerId`. `FOR UPDATE SKIP LOCKED`: workers on every instance claim at once without
- * blocking each other, and never the same operation.
+ * blocking each other, and never the same operation. The claim commits asynchronously (it does not
+ * wait for its WAL record to reach the disk): a claim lost in a database crash only leaves the
+ * operation to be claimed again, and the first chunk's own commit, which waits, flushes the claim
+ * before it (the WAL is written in order), so nothing durable ever rests on a lost claim.
  */
 export async function claimBulkOperation(prisma: PrismaClient, workerId: string, leaseMs: number): Promise<ClaimedBulkOperation | null> {
   const rows = await prisma.$queryRaw<(Omit<ClaimedBulkOperation, 'mutation' | 'input'> & { mutation: string; input: string | null; inputGzip: Uint8Array | null })[]>`
@@ -68,7 +71,7 @@ export async function claimBulkOperation(prisma: PrismaClient, workerId: string,
       ORDER BY "createdAt", "id"
       LIMIT 1
       FOR UPDATE SKIP LOCKED
-    )
+    ) AND (SELECT set_config('synchronous_commit', 'off', true)) IS NOT NULL
     RETURNING b."id", b."apiKeyId", b."mutation", b."lineCount", b."input", b."inputGzip"`;
   const row = rows[0];
   if (!row) return null;
