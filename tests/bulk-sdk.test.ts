@@ -109,6 +109,39 @@ describe.each(testTargets())('SDK bulk operations on %s', (target) => {
     }
   });
 
+  it('run waits for the bulkOperationFinished push by default, and reads when no event stream comes back', async () => {
+    const { shop } = await sellerShop(db.prisma, 'SDK bulk push', { primaryCategoryId: world.categories.beauty });
+    const ids = await createListingRows(db.prisma, shop.id, world.categories.skincare, 6, { status: 'PENDING_REVIEW' });
+    const sent: string[] = [];
+    const recording = (answer?: (init: FetchInit) => Response | null) => async (url: string, init: FetchInit) => {
+      const push = init.headers.accept === 'text/event-stream';
+      sent.push(`${push ? 'push' : 'read'} ${/(?:query|mutation|subscription) (\w+)/.exec(init.body)?.[1]}`);
+      return answer?.(init) ?? app.yoga.fetch(url, init);
+    };
+    const lines = (from: number, to: number) => ids.slice(from, to).map((id) => ({ listingId: gid('Listing', id), decision: 'APPROVE' as const }));
+
+    const pushed = await clientFor(world.adminKey, recording()).bulk.run({ mutation: 'LISTING_REVIEW', lines: lines(0, 2) });
+    expect(pushed).toMatchObject({ status: 'COMPLETED', succeededCount: 2 });
+    expect(pushed.results.map((r) => r.ok && r.listing.status)).toEqual(['ACTIVE', 'ACTIVE']);
+    // One submission, one push: no reads.
+    expect(sent).toEqual(['read BulkSubmit', 'push BulkFinished']);
+
+    // A proxy that does not stream: the client reads until the operation has finished.
+    sent.length = 0;
+    const noStream = recording((init) => (init.headers.accept === 'text/event-stream' ? new Response('buffering proxy', { status: 502 }) : null));
+    const read = await clientFor(world.adminKey, noStream).bulk.run({ mutation: 'LISTING_REVIEW', lines: lines(2, 4) }, { pollIntervalMs: 20 });
+    expect(read).toMatchObject({ status: 'COMPLETED', succeededCount: 2 });
+    expect(sent.slice(0, 2)).toEqual(['read BulkSubmit', 'push BulkFinished']);
+    expect(sent.slice(2).length).toBeGreaterThan(0);
+    expect(sent.slice(2).every((s) => s === 'read BulkGet')).toBe(true);
+
+    // follow: 'poll' never opens the subscription.
+    sent.length = 0;
+    const polled = await clientFor(world.adminKey, recording()).bulk.run({ mutation: 'LISTING_REVIEW', lines: lines(4, 6) }, { follow: 'poll', pollIntervalMs: 20 });
+    expect(polled).toMatchObject({ status: 'COMPLETED', succeededCount: 2 });
+    expect(sent.filter((s) => s.startsWith('push'))).toEqual([]);
+  });
+
   it('a submission whose response was lost is retried with the same Idempotency-Key: one operation, not two', async () => {
     const { shop, key, keyId } = await sellerShop(db.prisma, 'SDK lost response', { primaryCategoryId: world.categories.beauty });
     const [draft] = await createListingRows(db.prisma, shop.id, world.categories.skincare, 1);

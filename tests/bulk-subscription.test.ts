@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BulkWorker } from '@shopwarden/api';
 import { createDatabase, type Database } from '@shopwarden/db';
@@ -140,5 +142,48 @@ describe.each(testTargets())('the bulkOperationFinished subscription on %s', (ta
     const message = await stream.next(10_000);
     expect(message.data?.data?.bulkOperationFinished).toMatchObject({ id: op.id, status: 'COMPLETED' });
     stream.close();
+  });
+
+  it('is priced and charged like a query when it starts: over the limits it is refused, and the bucket pays for it', async () => {
+    const { op } = await submit('Priced', 1);
+    // The selection costs 1 (one object).
+    const tight = createTestApp(db, { MAX_COST: '0' });
+    const refused = await (await tight.subscribe(world.adminKey, FINISHED, { id: op.id })).rest();
+    expect(refused[0]!.data?.errors?.[0]?.extensions?.code).toBe('LIMIT_EXCEEDED');
+    await tight.app.close();
+    // A bucket of 1 that does not refill: the first subscription passes, the second is throttled.
+    const small = createTestApp(db, { RATE_LIMIT_CAPACITY: '1', RATE_LIMIT_RESTORE_RATE: '0' });
+    try {
+      const first = await small.subscribe(world.adminKey, FINISHED, { id: op.id });
+      const second = await (await small.subscribe(world.adminKey, FINISHED, { id: op.id })).rest();
+      expect(second[0]!.data?.errors?.[0]?.extensions?.code).toBe('THROTTLED');
+      first.close();
+    } finally {
+      await small.app.close();
+    }
+  });
+
+  it('unsubscribes when the client goes away (over HTTP)', async () => {
+    const server = createServer(app.yoga);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      // (Streams read in-process by earlier tests may still be counted: compare with before.)
+      const before = app.app.bulkOperationFeed.size;
+      const abort = new AbortController();
+      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${world.adminKey}` },
+        body: JSON.stringify({ query: FINISHED }),
+        signal: abort.signal,
+      });
+      expect(res.headers.get('content-type')).toContain('text/event-stream');
+      expect(app.app.bulkOperationFeed.size).toBe(before + 1);
+      abort.abort();
+      for (let i = 0; i < 100 && app.app.bulkOperationFeed.size > before; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(app.app.bulkOperationFeed.size).toBe(before);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -7,6 +7,7 @@ import {
   isInterfaceType,
   valueFromASTUntyped,
   type DocumentNode,
+  type ExecutionArgs,
   type ExecutionResult,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
@@ -134,24 +135,44 @@ function costExtensions(options: Pick<CostOptions, 'limiter' | 'maxCost'>, reque
  */
 export function useQueryCost(options: CostOptions): Plugin<{ viewer?: { apiKeyId: number } | null }> {
   const running = new Map<string, number>();
-  return {
-    async onExecute({ args, setResultAndStopExecution }) {
-      const { cost, oversizedPages } = calculateQueryCost(args.schema, args.document, args.variableValues as Record<string, unknown>, args.operationName);
-      const bucketKey = bucketKeyOf(args.contextValue.viewer);
-      if (oversizedPages.length) {
-        setResultAndStopExecution({
+  /** The operation's price, or the refusal of one over the limits (then it does not run). */
+  const price = (args: ExecutionArgs): { cost: number; refusal: ExecutionResult | null } => {
+    const { cost, oversizedPages } = calculateQueryCost(args.schema, args.document, args.variableValues as Record<string, unknown>, args.operationName);
+    if (oversizedPages.length) {
+      return {
+        cost,
+        refusal: {
           errors: oversizedPages.map(
             (p) => new GraphQLError(`${p.field} asks for ${p.value} items; a page holds at most ${MAX_PAGE}.`, { extensions: { code: 'LIMIT_EXCEEDED', field: p.field, maxPage: MAX_PAGE } }),
           ),
           extensions: { cost: { requestedQueryCost: cost, actualQueryCost: 0, maximumCost: options.maxCost } },
-        });
-        return undefined;
-      }
-      if (cost > options.maxCost) {
-        setResultAndStopExecution({
+        },
+      };
+    }
+    if (cost > options.maxCost) {
+      return {
+        cost,
+        refusal: {
           errors: [new GraphQLError(`This operation would cost ${cost}, over the limit of ${options.maxCost}. Ask for smaller pages (first/last) or fewer nested lists.`, { extensions: { code: 'LIMIT_EXCEEDED', cost, maxCost: options.maxCost } })],
           extensions: { cost: { requestedQueryCost: cost, actualQueryCost: 0, maximumCost: options.maxCost } },
-        });
+        },
+      };
+    }
+    return { cost, refusal: null };
+  };
+  return {
+    // A subscription is priced and charged once, when it starts (what it selects, as a query would be); it holds no request slot while it waits.
+    async onSubscribe({ args, setResultAndStopExecution }) {
+      const { cost, refusal } = price(args);
+      if (refusal) return void setResultAndStopExecution(refusal);
+      const charged = await chargeCost(options, bucketKeyOf(args.contextValue.viewer), cost);
+      if (!charged.allowed) setResultAndStopExecution(charged.result);
+    },
+    async onExecute({ args, setResultAndStopExecution }) {
+      const { cost, refusal } = price(args);
+      const bucketKey = bucketKeyOf(args.contextValue.viewer);
+      if (refusal) {
+        setResultAndStopExecution(refusal);
         return undefined;
       }
       const inFlight = running.get(bucketKey) ?? 0;

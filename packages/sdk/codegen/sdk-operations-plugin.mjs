@@ -116,6 +116,7 @@ export const plugin = (schema, documents, config) => {
 
   const groups = new Map();
   const names = new Set();
+  const subscriptions = [];
   const files = [...documents].sort((a, b) => basename(a.location).localeCompare(basename(b.location)));
   for (const file of files) {
     const location = `operations/${basename(file.location)}`;
@@ -137,7 +138,6 @@ export const plugin = (schema, documents, config) => {
       const rootType = op.operation === 'mutation' ? schema.getMutationType() : op.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
       const fieldDef = rootType?.getFields()[root.name.value];
       if (!fieldDef) fail(location, `operation ${name}: ${root.name.value} is not a root field`);
-      if (op.operation === 'subscription') fail(location, `operation ${name}: subscriptions are not supported by the SDK yet`);
       if (op.operation === 'mutation') checkMutationShape(location, root, fieldDef.type, fragments);
 
       const key = root.alias?.value ?? root.name.value;
@@ -158,6 +158,11 @@ export const plugin = (schema, documents, config) => {
         connection: method.startsWith('list') && connections.length === 1 ? connections[0] : null,
         paginateName: method === 'list' ? 'paginate' : method.startsWith('list') ? `paginate${method.slice(4)}` : null,
       };
+      // A subscription gets its typed document only: the SDK's own helpers open it (src/sse.ts), no generated method.
+      if (op.operation === 'subscription') {
+        subscriptions.push(entry);
+        continue;
+      }
       if (!groups.has(group)) groups.set(group, []);
       const list = groups.get(group);
       if (list.some((e) => e.method === entry.method || e.paginateName === entry.method)) fail(location, `method ${group}.${method} is defined twice`);
@@ -168,10 +173,8 @@ export const plugin = (schema, documents, config) => {
   let out = HEADER;
   out += "import type * as Types from './types.ts';\n";
   out += "import type { RequestOptions, TypedDocumentString } from '../types.ts';\n\n";
-  for (const entries of groups.values()) {
-    for (const e of entries) {
-      out += `export const ${e.name}Document = ${JSON.stringify(e.document)} as TypedDocumentString<Types.${e.typeName}, Types.${e.typeName}Variables>;\n`;
-    }
+  for (const e of [...[...groups.values()].flat(), ...subscriptions]) {
+    out += `export const ${e.name}Document = ${JSON.stringify(e.document)} as TypedDocumentString<Types.${e.typeName}, Types.${e.typeName}Variables>;\n`;
   }
 
   const nodeType = (e) => {

@@ -1,7 +1,7 @@
 import { ShopWardenError, ShopWardenResultError } from './errors.ts';
-import type { ShopWardenOperations } from './generated/operations.ts';
-import type { BulkGetQuery, BulkMutation, ErrorCode, ListingReviewInput, ListingStatus, ListingSubmitInput } from './generated/types.ts';
-import { sleep } from './transport.ts';
+import { BulkFinishedDocument, type ShopWardenOperations } from './generated/operations.ts';
+import type { BulkFinishedSubscription, BulkGetQuery, BulkMutation, ErrorCode, ListingReviewInput, ListingStatus, ListingSubmitInput } from './generated/types.ts';
+import { sleep, type PushOnce } from './transport.ts';
 import type { RequestOptions } from './types.ts';
 
 /** One line's input for each bulk mutation: that mutation's own input, without `dryRun`. */
@@ -42,6 +42,15 @@ export type FinishedBulkOperation = BulkOperationState & { results: BulkResultLi
 /** Options of `client.bulk.run`; the request options apply to every call it makes (`idempotencyKey` to the submission only). */
 export interface BulkRunOptions extends RequestOptions {
   /**
+   * How to learn that the operation finished. `push` (the default): ONE request that the server
+   * answers the moment the operation finishes (the `bulkOperationFinished` subscription, over
+   * Server-Sent Events), and reads as with `poll` when no event stream comes back (a proxy that
+   * buffers, a `fetch` without response streams). `poll`: reads the operation until it has
+   * finished. With `onProgress` the client reads (progress is only seen by reading).
+   * @default 'push'
+   */
+  follow?: 'push' | 'poll';
+  /**
    * The longest wait between reads of the operation while it runs. The first read comes after 50 ms
    * and each wait is 1.5 × the one before, up to this: a small operation is seen finished within
    * moments of finishing, a long one is read about once per `pollIntervalMs`.
@@ -54,7 +63,7 @@ export interface BulkRunOptions extends RequestOptions {
    * @default no limit
    */
   timeoutMs?: number;
-  /** Called with the operation after each read while it is CREATED or RUNNING (`processedCount`, `progress`). */
+  /** Called with the operation after each read while it is CREATED or RUNNING (`processedCount`, `progress`); the client then reads instead of waiting for the push. */
   onProgress?: (operation: BulkOperationState) => void;
 }
 
@@ -102,22 +111,46 @@ export function parseBulkResult(result: string | null | undefined): BulkResultLi
   return result.split('\n').flatMap((line) => (line.trim() ? [JSON.parse(line) as BulkResultLine] : []));
 }
 
-export function createBulkHelpers(bulk: ShopWardenOperations['bulk']): BulkHelpers {
+/**
+ * Waits for the push of a finished operation; null when none came (no event stream, or an error
+ * other than NOT_FOUND: the reads that follow report it). TIMEOUT once `timeoutMs` has passed.
+ */
+async function pushedFinish(pushOnce: PushOnce, { id, status }: BulkOperationState, signal: AbortSignal | undefined, timeoutMs: number | undefined): Promise<BulkOperationState | null> {
+  const timeout = new AbortController();
+  const timer = timeoutMs === undefined ? undefined : setTimeout(() => timeout.abort(timedOut(id, status, timeoutMs)), Math.max(0, timeoutMs));
+  const stop = () => timeout.abort(signal?.reason);
+  signal?.addEventListener('abort', stop, { once: true });
+  try {
+    const pushed = await pushOnce<BulkFinishedSubscription>(BulkFinishedDocument, { id }, timeout.signal);
+    if (pushed?.errors?.some((e) => e.extensions?.code === 'NOT_FOUND')) throw new ShopWardenError('NOT_FOUND', `Bulk operation ${id} is not visible to this API key.`);
+    return pushed?.data?.bulkOperationFinished ?? null;
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', stop);
+  }
+}
+
+const timedOut = (id: string, status: string, timeoutMs: number) =>
+  new ShopWardenError('TIMEOUT', `Bulk operation ${id} is still ${status} after ${timeoutMs} ms; it keeps running (follow it with client.bulk.get).`);
+
+export function createBulkHelpers(bulk: ShopWardenOperations['bulk'], pushOnce: PushOnce): BulkHelpers {
   return {
     async run(input, options = {}) {
-      const { pollIntervalMs = 1000, timeoutMs, onProgress, idempotencyKey, ...request } = options;
+      const { pollIntervalMs = 1000, timeoutMs, onProgress, follow = 'push', idempotencyKey, ...request } = options;
       const lines = typeof input.lines === 'string' ? input.lines : toJsonl(input.lines);
       const submitted = await bulk.submit({ input: { mutation: input.mutation, lines } }, { ...request, ...(idempotencyKey ? { idempotencyKey } : {}) });
       if (submitted.__typename !== 'BulkOperationRunSuccess') throw new ShopWardenResultError(submitted);
       const started = Date.now();
       let operation: BulkOperationState = { ...submitted.bulkOperation, result: null };
+      if (follow === 'push' && !onProgress && !finished.has(operation.status)) {
+        const pushed = await pushedFinish(pushOnce, operation, request.signal, timeoutMs);
+        if (pushed) return { ...pushed, results: parseBulkResult(pushed.result) };
+      }
       const delays = pollDelays(pollIntervalMs);
       for (;;) {
         if (finished.has(operation.status)) return { ...operation, results: parseBulkResult(operation.result) };
         onProgress?.(operation);
-        if (timeoutMs !== undefined && Date.now() - started >= timeoutMs) {
-          throw new ShopWardenError('TIMEOUT', `Bulk operation ${operation.id} is still ${operation.status} after ${timeoutMs} ms; it keeps running (follow it with client.bulk.get).`);
-        }
+        if (timeoutMs !== undefined && Date.now() - started >= timeoutMs) throw timedOut(operation.id, operation.status, timeoutMs);
         await sleep(delays.next().value, request.signal);
         const next = await bulk.get({ id: operation.id }, request);
         if (!next) throw new ShopWardenError('NOT_FOUND', `Bulk operation ${operation.id} is not visible to this API key.`);

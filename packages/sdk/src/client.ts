@@ -2,7 +2,7 @@ import { createBulkHelpers, type BulkHelpers } from './bulk.ts';
 import { ShopWardenError } from './errors.ts';
 import { operationTable, type ShopWardenOperations } from './generated/operations.ts';
 import { paginate, type ConnectionLike } from './paginate.ts';
-import { createTransport, type Send } from './transport.ts';
+import { createPushOnce, createTransport, type Send } from './transport.ts';
 import type { ArgsFor, ClientResponse, RequestOptions, ResultFor, ShopWardenClientOptions, TypedDocumentString } from './types.ts';
 
 /** The client: grouped methods (`client.shops.list`, …) plus `request` and `paginate` for your own documents. */
@@ -81,7 +81,7 @@ export function createShopWardenClient(options: ShopWardenClientOptions): ShopWa
   const request = (document: string, variables?: Record<string, unknown>, requestOptions?: RequestOptions) => send(String(document), variables, requestOptions);
   const groups = createGroups(send);
   const bulk = groups.bulk as unknown as ShopWardenOperations['bulk'];
-  groups.bulk = Object.freeze({ ...bulk, ...createBulkHelpers(bulk) });
+  groups.bulk = Object.freeze({ ...bulk, ...createBulkHelpers(bulk, createPushOnce(options)) });
   const client = {
     ...groups,
     url: options.url,

@@ -1,6 +1,6 @@
 import { describeOperation } from './document.ts';
 import { ShopWardenError } from './errors.ts';
-import type { ClientLogEvent, ClientResponse, CostExtension, FetchLike, GraphQLErrorEntry, RequestOptions, ResponseExtensions, ShopWardenClientOptions } from './types.ts';
+import type { ClientLogEvent, ClientResponse, CostExtension, FetchLike, GraphQLErrorEntry, RequestOptions, ResponseExtensions, ResponseLike, ShopWardenClientOptions } from './types.ts';
 
 /** Sends one GraphQL request, with retries, idempotency keys and self-throttling. */
 export type Send = <TData>(document: string, variables: Record<string, unknown> | undefined, options: RequestOptions | undefined) => Promise<ClientResponse<TData>>;
@@ -83,24 +83,105 @@ function parseBody(text: string, status: number): { data?: unknown; errors?: Gra
   return { errors: [{ message: `HTTP ${status}: the server did not answer with a GraphQL response.`, extensions: { code: 'HTTP_ERROR', status, body: text.slice(0, 500) } }] };
 }
 
-/** The transport under every client method. */
-export function createTransport(options: ShopWardenClientOptions): Send {
+/** The fetch a client sends with and the headers of every request, from its options (which it checks). */
+function connectionOf(options: ShopWardenClientOptions): { fetchFn: FetchLike; headers: Record<string, string> } {
   if (typeof options.url !== 'string' || !options.url) throw new TypeError('createShopWardenClient: `url` is required.');
   if (typeof options.apiKey !== 'string' || !options.apiKey) throw new TypeError('createShopWardenClient: `apiKey` is required.');
-  const retries = options.retries ?? DEFAULT_RETRIES;
-  if (!Number.isInteger(retries) || retries < 0) throw new TypeError('createShopWardenClient: `retries` must be a whole number ≥ 0.');
   const fetchFn: FetchLike | undefined = options.fetch ?? (typeof globalThis.fetch === 'function' ? (url, init) => globalThis.fetch(url, init) : undefined);
   if (!fetchFn) throw new TypeError('createShopWardenClient: no global fetch; pass the `fetch` option.');
-  const baseMs = options.backoff?.baseMs ?? DEFAULT_BACKOFF.baseMs;
-  const maxMs = options.backoff?.maxMs ?? DEFAULT_BACKOFF.maxMs;
-  const log = options.logger ?? (() => undefined);
-  const throttle = options.throttle === false ? null : createThrottle((typeof options.throttle === 'object' ? options.throttle.defaultCost : undefined) ?? DEFAULT_COST);
-  const baseHeaders: Record<string, string> = {
+  const headers: Record<string, string> = {
     accept: 'application/graphql-response+json, application/json',
     ...options.headers,
     'content-type': 'application/json',
     authorization: `Bearer ${options.apiKey}`,
   };
+  return { fetchFn, headers };
+}
+
+/** What a subscription pushed first: one GraphQL result. */
+export interface PushedResult<TData> {
+  data?: TData | null;
+  errors?: GraphQLErrorEntry[];
+}
+
+/**
+ * Opens a subscription and resolves with the FIRST result it pushes, then closes it; `null` when no
+ * event stream comes back (a server or proxy that does not stream, a fetch without response
+ * bodies, a dropped connection): the caller then reads instead. Rejects only when `signal` aborts.
+ */
+export type PushOnce = <TData>(document: string, variables: Record<string, unknown>, signal?: AbortSignal) => Promise<PushedResult<TData> | null>;
+
+/** GraphQL over Server-Sent Events ("distinct connections" mode): `event: next` messages, each one result in `data:`, then `event: complete`. */
+export function createPushOnce(options: ShopWardenClientOptions): PushOnce {
+  const { fetchFn, headers } = connectionOf(options);
+  return async function pushOnce<TData>(document: string, variables: Record<string, unknown>, signal?: AbortSignal): Promise<PushedResult<TData> | null> {
+    const stream = new AbortController();
+    if (signal?.aborted) throw signal.reason ?? new Error('The request was aborted.');
+    // Every wait also ends when `signal` aborts (not every fetch ends its body's reads when its signal aborts).
+    let stop!: () => void;
+    const aborted = new Promise<never>((_, reject) => {
+      stop = () => {
+        stream.abort(signal?.reason);
+        reject(signal?.reason ?? new Error('The request was aborted.'));
+      };
+    });
+    aborted.catch(() => undefined);
+    signal?.addEventListener('abort', stop, { once: true });
+    const failed = (error: unknown) => {
+      if (signal?.aborted) throw signal.reason ?? error;
+      return null;
+    };
+    let reader: ReturnType<NonNullable<ResponseLike['body']>['getReader']> | undefined;
+    try {
+      let response: ResponseLike;
+      try {
+        response = await Promise.race([fetchFn(options.url, { method: 'POST', headers: { ...headers, accept: 'text/event-stream' }, body: JSON.stringify({ query: document, variables }), signal: stream.signal }), aborted]);
+      } catch (error) {
+        return failed(error);
+      }
+      if (response.status !== 200 || !response.headers.get('content-type')?.includes('text/event-stream') || !response.body) return null;
+      reader = response.body.getReader();
+      const decoder = new TextDecoder();
+      let buffer = '';
+      for (;;) {
+        let chunk: { done: boolean; value?: Uint8Array };
+        try {
+          chunk = await Promise.race([reader.read(), aborted]);
+        } catch (error) {
+          return failed(error);
+        }
+        if (chunk.done) return null;
+        buffer += decoder.decode(chunk.value, { stream: true }).replace(/\r\n?/g, '\n');
+        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+          const message = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          let event = 'message';
+          let data = '';
+          for (const line of message.split('\n')) {
+            if (line.startsWith('event:')) event = line.slice(6).trim();
+            else if (line.startsWith('data:')) data += (data ? '\n' : '') + line.slice(5).trimStart();
+          }
+          if (event === 'complete') return null;
+          if (event === 'next' && data) return JSON.parse(data) as PushedResult<TData>;
+        }
+      }
+    } finally {
+      signal?.removeEventListener('abort', stop);
+      stream.abort();
+      reader?.cancel().catch(() => undefined);
+    }
+  };
+}
+
+/** The transport under every client method. */
+export function createTransport(options: ShopWardenClientOptions): Send {
+  const { fetchFn, headers: baseHeaders } = connectionOf(options);
+  const retries = options.retries ?? DEFAULT_RETRIES;
+  if (!Number.isInteger(retries) || retries < 0) throw new TypeError('createShopWardenClient: `retries` must be a whole number ≥ 0.');
+  const baseMs = options.backoff?.baseMs ?? DEFAULT_BACKOFF.baseMs;
+  const maxMs = options.backoff?.maxMs ?? DEFAULT_BACKOFF.maxMs;
+  const log = options.logger ?? (() => undefined);
+  const throttle = options.throttle === false ? null : createThrottle((typeof options.throttle === 'object' ? options.throttle.defaultCost : undefined) ?? DEFAULT_COST);
   const backoff = (attempt: number) => Math.min(maxMs, baseMs * 2 ** attempt) * (0.5 + Math.random() * 0.5);
   const emit = (event: ClientLogEvent) => {
     try {

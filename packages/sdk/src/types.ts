@@ -101,6 +101,8 @@ export interface ResponseLike {
   status: number;
   headers: { get(name: string): string | null };
   text(): Promise<string>;
+  /** The body as a stream, read for subscriptions (Server-Sent Events); without it the client reads instead of waiting for a push. */
+  body?: { getReader(): { read(): Promise<{ done: boolean; value?: Uint8Array }>; cancel(reason?: unknown): Promise<void> } } | null;
 }
 
 /** Any `fetch`: the global one, undici's, or an in-process app's (`(url, init) => app.fetch(url, init)`). */

@@ -998,6 +998,13 @@ export type BulkCancelMutation = { bulkOperationCancel:
     | { __typename: 'ValidationError', code: ErrorCode, message: string, fields: Array<{ path: Array<string>, message: string }> }
    };
 
+export type BulkFinishedSubscriptionVariables = Exact<{
+  id: string;
+}>;
+
+
+export type BulkFinishedSubscription = { bulkOperationFinished: { result: string | null, id: string, mutation: BulkMutation, status: BulkOperationStatus, lineCount: number, processedCount: number, succeededCount: number, failedCount: number, progress: number, errorCode: ErrorCode | null, createdAt: string, startedAt: string | null, finishedAt: string | null } };
+
 export type CategoryFieldsFragment = { id: string, name: string, slug: string, description: string | null, depth: number, isTopLevel: boolean, restriction: CategoryRestriction, effectiveRestriction: CategoryRestriction, parent: { id: string, name: string } | null, root: { id: string, name: string } | null };
 
 export type CategoryListQueryVariables = Exact<{
