@@ -116,6 +116,23 @@ describe.each(testTargets())('the bulkOperationFinished subscription on %s', (ta
     expect(other.op.id).not.toBe(a.op.id);
   });
 
+  it('without id pushes only what finishes after it started, even while its listener first connects', async () => {
+    // A fresh instance: this subscription opens its feed's listener, whose connecting re-reads.
+    const fresh = createTestApp(db);
+    try {
+      await submit('Just before', 1);
+      await testWorker(db).drain();
+      const stream = await fresh.subscribe(world.adminKey, FINISHED);
+      const after = await submit('Just after', 1);
+      await testWorker(db).drain();
+      expect((await stream.next()).data?.data?.bulkOperationFinished).toMatchObject({ id: after.op.id, status: 'COMPLETED' });
+      await expect(stream.next(300)).rejects.toThrow('no SSE message in time');
+      stream.close();
+    } finally {
+      await fresh.app.close();
+    }
+  });
+
   it('tells an API instance about operations another instance finished', async () => {
     // A second instance: its own client, pool and listener on PostgreSQL; PGlite has one connection, so the same database.
     const second: Database = target === 'postgres' ? await createDatabase(db.target) : db;

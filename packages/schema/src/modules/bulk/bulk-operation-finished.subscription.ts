@@ -42,14 +42,23 @@ export async function followFinishedBulkOperations(ctx: Context, id: number | nu
       else send(row.id);
     }
   };
+  // A resync that comes before the first read (say, the listener connecting for this very
+  // subscriber) is done after it: only what finished since that read is then new.
+  let read = false;
+  let resyncPending = false;
+  const resync = () => reread(false).catch((err: unknown) => stream.fail(err));
   const onSignal = (signal: BulkFeedSignal) => {
-    if (signal.kind === 'resync') reread(false).catch((err: unknown) => stream.fail(err));
-    else if (id !== null ? signal.operation.id === id : signal.operation.apiKeyId === viewer.apiKeyId) send(signal.operation.id);
+    if (signal.kind === 'finished') {
+      if (id !== null ? signal.operation.id === id : signal.operation.apiKeyId === viewer.apiKeyId) send(signal.operation.id);
+    } else if (read) void resync();
+    else resyncPending = true;
   };
   const { ready, unsubscribe } = feed.subscribe(onSignal);
   try {
     await ready;
     await reread(true);
+    read = true;
+    if (resyncPending) void resync();
   } catch (error) {
     unsubscribe();
     throw error;
