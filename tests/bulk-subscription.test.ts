@@ -180,6 +180,23 @@ describe.each(testTargets())('the bulkOperationFinished subscription on %s', (ta
     }
   });
 
+  it('caps the subscriptions a key has open at once (MAX_SUBSCRIPTIONS_PER_KEY), per key', async () => {
+    const capped = createTestApp(db, { MAX_SUBSCRIPTIONS_PER_KEY: '1' });
+    try {
+      const other = await createKey(db.prisma, 'ADMIN');
+      const open = await capped.subscribe(world.adminKey, FINISHED);
+      const [refused] = await (await capped.subscribe(world.adminKey, FINISHED)).rest();
+      expect(refused!.data?.errors?.[0]?.extensions?.code).toBe('LIMIT_EXCEEDED');
+      // Another key has its own allowance.
+      const theirs = await capped.subscribe(other.key, FINISHED);
+      expect(capped.app.bulkOperationFeed.size).toBe(2);
+      open.close();
+      theirs.close();
+    } finally {
+      await capped.app.close();
+    }
+  });
+
   it('unsubscribes when the client goes away (over HTTP)', async () => {
     const server = createServer(app.yoga);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -37,7 +37,7 @@ export interface ApiConfig {
   /** Operation limits (PLATFORM.md). */
   limits: { maxDepth: number; maxAliases: number; maxTokens: number; maxDirectives: number; maxCost: number };
   /** Leaky bucket per API key (PLATFORM.md "Limits"). */
-  rateLimit: { capacity: number; restoreRate: number; maxConcurrentPerKey: number };
+  rateLimit: { capacity: number; restoreRate: number; maxConcurrentPerKey: number; maxSubscriptionsPerKey: number };
   /** Redis for rate-limit buckets shared by every instance; unset: each instance limits on its own. */
   redisUrl: string | null;
   /** How long SIGTERM waits for in-flight requests, in ms. @default 25000 */
@@ -101,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       capacity: Number(env.RATE_LIMIT_CAPACITY ?? 1000),
       restoreRate: Number(env.RATE_LIMIT_RESTORE_RATE ?? 50),
       maxConcurrentPerKey: Number(env.MAX_CONCURRENT_PER_KEY ?? 20),
+      maxSubscriptionsPerKey: Number(env.MAX_SUBSCRIPTIONS_PER_KEY ?? 50),
     },
     redisUrl: env.REDIS_URL || null,
     shutdownGraceMs: Number(env.SHUTDOWN_GRACE_MS ?? 25_000),

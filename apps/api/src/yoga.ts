@@ -107,7 +107,10 @@ export function createApp(options: AppOptions) {
       ? new ResponseCache(options.cacheStore ?? new MemoryCacheStore(), { ttlMs: config.responseCache.ttlMs, maxEntryBytes: config.responseCache.maxEntryBytes, onError: (err) => logger.warn({ err }, 'response cache') })
       : null;
   // "Bulk operation finished" for the subscription: one listener per process, opened with the first subscriber.
-  const bulkOperationFeed = new BulkOperationFeed(db.listen, { onError: (err) => logger.warn({ err }, 'bulk operation feed: notifications unavailable') });
+  const bulkOperationFeed = new BulkOperationFeed(db.listen, {
+    maxPerKey: config.rateLimit.maxSubscriptionsPerKey,
+    onError: (err) => logger.warn({ err }, 'bulk operation feed: notifications unavailable'),
+  });
   const started = cache?.start(db).catch((err: unknown) => logger.warn({ err }, 'response cache: change notifications unavailable; not caching'));
 
   const yoga = createYoga<{ req?: unknown }, Context>({

@@ -1,4 +1,5 @@
 import type { BulkOperationStatus } from '@shopwarden/db';
+import { InvalidStateError } from '../../lib/errors.ts';
 
 /** The channel the database notifies when a bulk operation finishes (migration 20261202060000_bulk_operation_finished). */
 export const BULK_OPERATIONS_CHANNEL = 'shopwarden_bulk_operations';
@@ -38,6 +39,8 @@ export function parseFinished(payload: string): BulkOperationFinished | null {
  */
 export class BulkOperationFeed {
   private readonly subscribers = new Set<(signal: BulkFeedSignal) => void>();
+  /** Open subscriptions per API key, for `maxPerKey`. */
+  private readonly perKey = new Map<number, number>();
   private starting: Promise<void> | null = null;
   private unlisten: (() => Promise<void>) | null = null;
   private listening = false;
@@ -45,13 +48,29 @@ export class BulkOperationFeed {
 
   constructor(
     private readonly listen: ListenFn,
-    private readonly options: { readyTimeoutMs?: number; onError?: (err: unknown) => void } = {},
+    private readonly options: { readyTimeoutMs?: number; maxPerKey?: number; onError?: (err: unknown) => void } = {},
   ) {}
 
-  /** Adds a subscriber; `ready` resolves once notifications are being received (or could not be within the timeout). */
-  subscribe(onSignal: (signal: BulkFeedSignal) => void): { ready: Promise<void>; unsubscribe: () => void } {
+  /**
+   * Adds a subscriber of API key `apiKeyId`; `ready` resolves once notifications are being received
+   * (or could not be within the timeout). LIMIT_EXCEEDED when the key already has `maxPerKey` open.
+   */
+  subscribe(apiKeyId: number, onSignal: (signal: BulkFeedSignal) => void): { ready: Promise<void>; unsubscribe: () => void } {
+    const open = this.perKey.get(apiKeyId) ?? 0;
+    const max = this.options.maxPerKey ?? 50;
+    if (open >= max) throw new InvalidStateError('LIMIT_EXCEEDED', `At most ${max} subscriptions per API key can be open at once on one API instance; close one first.`);
+    this.perKey.set(apiKeyId, open + 1);
     this.subscribers.add(onSignal);
-    return { ready: this.start(), unsubscribe: () => this.subscribers.delete(onSignal) };
+    let subscribed = true;
+    const unsubscribe = () => {
+      if (!subscribed) return;
+      subscribed = false;
+      this.subscribers.delete(onSignal);
+      const left = (this.perKey.get(apiKeyId) ?? 1) - 1;
+      if (left > 0) this.perKey.set(apiKeyId, left);
+      else this.perKey.delete(apiKeyId);
+    };
+    return { ready: this.start(), unsubscribe };
   }
 
   /** Subscribers in this process (for tests and metrics). */
@@ -63,6 +82,7 @@ export class BulkOperationFeed {
   async stop(): Promise<void> {
     this.stopped = true;
     this.subscribers.clear();
+    this.perKey.clear();
     await this.starting?.catch(() => undefined);
     await this.unlisten?.();
     this.unlisten = null;

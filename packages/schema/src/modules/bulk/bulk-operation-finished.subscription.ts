@@ -53,7 +53,7 @@ export async function followFinishedBulkOperations(ctx: Context, id: number | nu
     } else if (read) void resync();
     else resyncPending = true;
   };
-  const { ready, unsubscribe } = feed.subscribe(onSignal);
+  const { ready, unsubscribe } = feed.subscribe(viewer.apiKeyId, onSignal);
   try {
     await ready;
     await reread(true);
