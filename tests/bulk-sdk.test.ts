@@ -113,18 +113,22 @@ describe.each(testTargets())('SDK bulk operations on %s', (target) => {
     const { shop } = await sellerShop(db.prisma, 'SDK bulk push', { primaryCategoryId: world.categories.beauty });
     const ids = await createListingRows(db.prisma, shop.id, world.categories.skincare, 6, { status: 'PENDING_REVIEW' });
     const sent: string[] = [];
+    const traces: (string | undefined)[] = [];
     const recording = (answer?: (init: FetchInit) => Response | null) => async (url: string, init: FetchInit) => {
       const push = init.headers.accept === 'text/event-stream';
+      traces.push(init.headers['x-trace']);
       sent.push(`${push ? 'push' : 'read'} ${/(?:query|mutation|subscription) (\w+)/.exec(init.body)?.[1]}`);
       return answer?.(init) ?? app.yoga.fetch(url, init);
     };
     const lines = (from: number, to: number) => ids.slice(from, to).map((id) => ({ listingId: gid('Listing', id), decision: 'APPROVE' as const }));
 
-    const pushed = await clientFor(world.adminKey, recording()).bulk.run({ mutation: 'LISTING_REVIEW', lines: lines(0, 2) });
+    const pushed = await clientFor(world.adminKey, recording()).bulk.run({ mutation: 'LISTING_REVIEW', lines: lines(0, 2) }, { headers: { 'x-trace': 'run-1' } });
     expect(pushed).toMatchObject({ status: 'COMPLETED', succeededCount: 2 });
     expect(pushed.results.map((r) => r.ok && r.listing.status)).toEqual(['ACTIVE', 'ACTIVE']);
     // One submission, one push: no reads.
     expect(sent).toEqual(['read BulkSubmit', 'push BulkFinished']);
+    // The call's own headers go with both.
+    expect(traces).toEqual(['run-1', 'run-1']);
 
     // A proxy that does not stream: the client reads until the operation has finished.
     sent.length = 0;

@@ -115,13 +115,14 @@ export function parseBulkResult(result: string | null | undefined): BulkResultLi
  * Waits for the push of a finished operation; null when none came (no event stream, or an error
  * other than NOT_FOUND: the reads that follow report it). TIMEOUT once `timeoutMs` has passed.
  */
-async function pushedFinish(pushOnce: PushOnce, { id, status }: BulkOperationState, signal: AbortSignal | undefined, timeoutMs: number | undefined): Promise<BulkOperationState | null> {
+async function pushedFinish(pushOnce: PushOnce, { id, status }: BulkOperationState, request: RequestOptions, timeoutMs: number | undefined): Promise<BulkOperationState | null> {
+  const { signal } = request;
   const timeout = new AbortController();
   const timer = timeoutMs === undefined ? undefined : setTimeout(() => timeout.abort(timedOut(id, status, timeoutMs)), Math.max(0, timeoutMs));
   const stop = () => timeout.abort(signal?.reason);
   signal?.addEventListener('abort', stop, { once: true });
   try {
-    const pushed = await pushOnce<BulkFinishedSubscription>(BulkFinishedDocument, { id }, timeout.signal);
+    const pushed = await pushOnce<BulkFinishedSubscription>(BulkFinishedDocument, { id }, timeout.signal, request.headers);
     if (pushed?.errors?.some((e) => e.extensions?.code === 'NOT_FOUND')) throw new ShopWardenError('NOT_FOUND', `Bulk operation ${id} is not visible to this API key.`);
     return pushed?.data?.bulkOperationFinished ?? null;
   } finally {
@@ -143,7 +144,7 @@ export function createBulkHelpers(bulk: ShopWardenOperations['bulk'], pushOnce: 
       const started = Date.now();
       let operation: BulkOperationState = { ...submitted.bulkOperation, result: null };
       if (follow === 'push' && !onProgress && !finished.has(operation.status)) {
-        const pushed = await pushedFinish(pushOnce, operation, request.signal, timeoutMs);
+        const pushed = await pushedFinish(pushOnce, operation, request, timeoutMs);
         if (pushed) return { ...pushed, results: parseBulkResult(pushed.result) };
       }
       const delays = pollDelays(pollIntervalMs);

@@ -109,12 +109,12 @@ export interface PushedResult<TData> {
  * event stream comes back (a server or proxy that does not stream, a fetch without response
  * bodies, a dropped connection): the caller then reads instead. Rejects only when `signal` aborts.
  */
-export type PushOnce = <TData>(document: string, variables: Record<string, unknown>, signal?: AbortSignal) => Promise<PushedResult<TData> | null>;
+export type PushOnce = <TData>(document: string, variables: Record<string, unknown>, signal?: AbortSignal, extraHeaders?: Record<string, string>) => Promise<PushedResult<TData> | null>;
 
 /** GraphQL over Server-Sent Events ("distinct connections" mode): `event: next` messages, each one result in `data:`, then `event: complete`. */
 export function createPushOnce(options: ShopWardenClientOptions): PushOnce {
   const { fetchFn, headers } = connectionOf(options);
-  return async function pushOnce<TData>(document: string, variables: Record<string, unknown>, signal?: AbortSignal): Promise<PushedResult<TData> | null> {
+  return async function pushOnce<TData>(document: string, variables: Record<string, unknown>, signal?: AbortSignal, extraHeaders?: Record<string, string>): Promise<PushedResult<TData> | null> {
     const stream = new AbortController();
     if (signal?.aborted) throw signal.reason ?? new Error('The request was aborted.');
     // Every wait also ends when `signal` aborts (not every fetch ends its body's reads when its signal aborts).
@@ -135,7 +135,7 @@ export function createPushOnce(options: ShopWardenClientOptions): PushOnce {
     try {
       let response: ResponseLike;
       try {
-        response = await Promise.race([fetchFn(options.url, { method: 'POST', headers: { ...headers, accept: 'text/event-stream' }, body: JSON.stringify({ query: document, variables }), signal: stream.signal }), aborted]);
+        response = await Promise.race([fetchFn(options.url, { method: 'POST', headers: { ...headers, ...extraHeaders, accept: 'text/event-stream' }, body: JSON.stringify({ query: document, variables }), signal: stream.signal }), aborted]);
       } catch (error) {
         return failed(error);
       }
