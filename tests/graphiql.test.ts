@@ -17,6 +17,7 @@ describe.skipIf(!existsSync(chromiumPath))('GraphiQL in a browser', () => {
   let server: Server;
   let browser: Browser;
   let base: string;
+  let gql: ReturnType<typeof createTestApp>['gql'];
 
   beforeAll(async () => {
     db = await createTestDatabase('pglite');
@@ -24,7 +25,9 @@ describe.skipIf(!existsSync(chromiumPath))('GraphiQL in a browser', () => {
     await createShop(db.prisma, 'Browser Shop');
     // GraphiQL opens with the demo admin key in its headers, as on a seeded database.
     await db.prisma.apiKey.create({ data: { name: 'demo admin', prefix: apiKeyPrefix(DEMO_KEYS.admin), hash: hashApiKey(DEMO_KEYS.admin), role: 'ADMIN', scopes: ['*'] } });
-    const { yoga } = createTestApp(db, { GRAPHIQL: 'true' });
+    const app = createTestApp(db, { GRAPHIQL: 'true' });
+    const { yoga } = app;
+    gql = app.gql;
     server = createServer(yoga);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -56,5 +59,18 @@ describe.skipIf(!existsSync(chromiumPath))('GraphiQL in a browser', () => {
     await expect(page.getByText('Browser Shop').count()).resolves.toBeGreaterThan(0);
     await page.screenshot({ path: `${process.env.TMPDIR ?? '/tmp'}/shopwarden-graphiql.png` });
     expect(external).toEqual([]);
+  });
+
+  it('runs a subscription: the bulkOperationFinished push arrives in the result pane', async () => {
+    const run = await gql(DEMO_KEYS.admin, `mutation { bulkOperationRun(input: { mutation: LISTING_REVIEW, lines: "{\\"listingId\\":\\"TGlzdGluZzox\\",\\"decision\\":\\"APPROVE\\"}" }) { ... on BulkOperationRunSuccess { bulkOperation { id } } } }`);
+    const id = run.data!.bulkOperationRun.bulkOperation.id as string;
+    const page = await browser.newPage();
+    await page.goto(`${base}/graphql?query=${encodeURIComponent(`subscription { bulkOperationFinished(id: "${id}") { status processedCount } }`)}`);
+    await page.locator('.graphiql-execute-button').click();
+    // No worker here: cancel it, and the push shows the CANCELED operation.
+    await new Promise((r) => setTimeout(r, 500));
+    const canceled = await gql(DEMO_KEYS.admin, `mutation { bulkOperationCancel(input: { id: "${id}" }) { __typename } }`);
+    expect(canceled.data?.bulkOperationCancel.__typename).toBe('BulkOperationCancelSuccess');
+    await page.getByText('"status": "CANCELED"').waitFor({ timeout: 30_000 });
   });
 });

@@ -116,4 +116,9 @@ mutation BulkApprove($lines: String = "{\\"listingId\\":\\"TGlzdGluZzox\\",\\"de
 query MyBulkOperations {
   bulkOperations(first: 5) { edges { node { id mutation status progress succeededCount failedCount result } } }
 }
+
+# Told when your bulk operations finish (Server-Sent Events): run it, then BulkApprove in another tab.
+subscription BulkOperationsFinishing {
+  bulkOperationFinished { id mutation status succeededCount failedCount finishedAt }
+}
 `;
