@@ -117,7 +117,7 @@ query MyBulkOperations {
   bulkOperations(first: 5) { edges { node { id mutation status progress succeededCount failedCount result } } }
 }
 
-# Told when your bulk operations finish (Server-Sent Events): run it, then BulkApprove in another tab.
+# Told when your bulk operations finish (Server-Sent Events): run it, then submit from another window.
 subscription BulkOperationsFinishing {
   bulkOperationFinished { id mutation status succeededCount failedCount finishedAt }
 }
