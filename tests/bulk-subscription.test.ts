@@ -213,7 +213,7 @@ describe.each(testTargets())('the bulkOperationFinished subscription on %s', (ta
       expect(res.headers.get('content-type')).toContain('text/event-stream');
       expect(app.app.bulkOperationFeed.size).toBe(before + 1);
       abort.abort();
-      for (let i = 0; i < 100 && app.app.bulkOperationFeed.size > before; i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 250 && app.app.bulkOperationFeed.size > before; i++) await new Promise((r) => setTimeout(r, 20));
       expect(app.app.bulkOperationFeed.size).toBe(before);
     } finally {
       server.closeAllConnections();
