@@ -154,7 +154,8 @@ describe.each(testTargets())('the bulkOperationFinished subscription on %s', (ta
     // Drop the feed's LISTEN connection: it reconnects by itself after about a second.
     const killed = await db.prisma.$queryRaw<{ n: number }[]>`
       SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE query = 'LISTEN shopwarden_bulk_operations' AND datname = current_database()`;
-    expect(killed[0]!.n).toBe(1);
+    // (A listener of an instance closed just before may still be listed: at least this one.)
+    expect(killed[0]!.n).toBeGreaterThanOrEqual(1);
     await testWorker(db).drain();
     const message = await stream.next(10_000);
     expect(message.data?.data?.bulkOperationFinished).toMatchObject({ id: op.id, status: 'COMPLETED' });
