@@ -1,5 +1,6 @@
 import type { BulkOperationStatus } from '@shopwarden/db';
 import { InvalidStateError } from '../../lib/errors.ts';
+import { finishedStatuses } from './bulk-operation.service.ts';
 
 /** The channel the database notifies when a bulk operation finishes (migration 20261202060000_bulk_operation_finished). */
 export const BULK_OPERATIONS_CHANNEL = 'shopwarden_bulk_operations';
@@ -17,12 +18,11 @@ export type BulkFeedSignal = { kind: 'finished'; operation: BulkOperationFinishe
 /** `Database['listen']`: LISTEN on a channel; `onStatus` says when the listener is connected or lost. */
 export type ListenFn = (channel: string, onMessage: (payload: string) => void, onStatus?: (listening: boolean) => void) => Promise<() => Promise<void>>;
 
-const finishedStatuses: readonly string[] = ['COMPLETED', 'FAILED', 'CANCELED'];
 
 /** Parses "<id>|<apiKeyId>|<status>"; null for anything else. */
 export function parseFinished(payload: string): BulkOperationFinished | null {
   const [id, apiKeyId, status, ...rest] = payload.split('|');
-  if (rest.length || !status || !finishedStatuses.includes(status) || !/^\d+$/.test(id ?? '') || !/^\d+$/.test(apiKeyId ?? '')) return null;
+  if (rest.length || !status || !(finishedStatuses as readonly string[]).includes(status) || !/^\d+$/.test(id ?? '') || !/^\d+$/.test(apiKeyId ?? '')) return null;
   return { id: Number(id), apiKeyId: Number(apiKeyId), status: status as BulkOperationStatus };
 }
 

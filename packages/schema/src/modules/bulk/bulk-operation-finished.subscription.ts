@@ -3,10 +3,8 @@ import { builder } from '../../builder.ts';
 import type { Context } from '../../context.ts';
 import { InvalidStateError, NotFoundError } from '../../lib/errors.ts';
 import { BulkOperationNode } from './bulk-operation.node.ts';
-import { bulkOperationWhere } from './bulk-operation.service.ts';
+import { bulkOperationWhere, finishedStatuses } from './bulk-operation.service.ts';
 import type { BulkFeedSignal } from './bulk-operation-feed.ts';
-
-const finishedStatuses = ['COMPLETED', 'FAILED', 'CANCELED'] as const;
 
 /**
  * The ids of finished operations the caller follows, as they finish: `id` given, that one operation

@@ -5,7 +5,7 @@ import { registerNodeReach } from '../../lib/node-reach.ts';
 import { ErrorCodeEnum } from '../core/errors.ts';
 import { storedText } from './bulk-lines.ts';
 import type { BulkMutation } from './bulk-mutations.ts';
-import { BULK_OPERATION_MAX_LINES, BULK_OPERATIONS_PER_KEY, bulkOperationWhere } from './bulk-operation.service.ts';
+import { BULK_OPERATION_MAX_LINES, BULK_OPERATIONS_PER_KEY, bulkOperationWhere, finishedStatuses } from './bulk-operation.service.ts';
 
 export const BulkMutationEnum = builder.enumType('BulkMutation', {
   description: 'The mutation a bulk operation runs once per line.',
@@ -30,8 +30,6 @@ export const BulkOperationStatusEnum = builder.enumType('BulkOperationStatus', {
     CANCELED: { description: 'Canceled with `bulkOperationCancel`; `result` holds the lines processed before the cancellation.' },
   } as const satisfies Record<BulkOperationStatus, unknown>,
 });
-
-const finished: readonly BulkOperationStatus[] = ['COMPLETED', 'FAILED', 'CANCELED'];
 
 export const BulkOperationNode = builder.prismaNode('BulkOperation', {
   id: { field: 'id' },
@@ -63,7 +61,7 @@ export const BulkOperationNode = builder.prismaNode('BulkOperation', {
       description:
         'Once finished (COMPLETED, FAILED or CANCELED): JSONL, one line per processed input line, in input order. Success: {"line": 1, "ok": true, "listing": {"id", "status", "version"}, "issues": [{"code", "message"}]} (plus "replayed": true when the line\'s idempotency key had already been used with the same line). Failure: {"line": 2, "ok": false, "errors": [{"code", "message", "field": ["expectedVersion"] or null}]}. Null while CREATED or RUNNING.',
       select: { status: true, result: true, resultGzip: true },
-      resolve: (o) => (finished.includes(o.status) ? storedText(o.result, o.resultGzip) : null),
+      resolve: (o) => (finishedStatuses.includes(o.status) ? storedText(o.result, o.resultGzip) : null),
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was submitted.' }),
     startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true, description: 'When a worker first took it; null while CREATED.' }),

@@ -17,6 +17,9 @@ export const BULK_OPERATIONS_PER_KEY = 5;
 /** Statuses that still have work to do. */
 export const activeStatuses: readonly BulkOperationStatus[] = ['CREATED', 'RUNNING'];
 
+/** Statuses an operation ends in (its `result` is then readable, and `bulkOperationFinished` pushes it). */
+export const finishedStatuses: readonly BulkOperationStatus[] = ['COMPLETED', 'FAILED', 'CANCELED'];
+
 /** Operations a caller may see: its own key's; administrators every one. */
 export function bulkOperationWhere(viewer: Viewer | null): Prisma.BulkOperationWhereInput {
   if (!viewer) return { id: { in: [] } };
