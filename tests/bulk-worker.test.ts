@@ -58,6 +58,55 @@ describe.each(testTargets())('the bulk-operation worker on %s', (target) => {
     await expectEachLineOnce(op.id, ids);
   });
 
+  it('takes an operation stored while it is idle straight from the submission, under its lease: a crash before it commits leaves it to another worker', async () => {
+    let dying: BulkWorker | null = null;
+    dying = testWorker(db, { pollIntervalMs: 600_000, leaseMs: 1_500 }, {
+      id: 'handed-worker',
+      beforeCommit: () => {
+        dying!.kill();
+        throw new Error('the process died');
+      },
+    });
+    running.push(dying);
+    dying.start();
+    await new Promise((r) => setTimeout(r, 100));
+    const { op, ids } = await reviewOperation('Handed over', 6);
+    // The mutation's own payload already reads it RUNNING: stored so, in the submission's transaction.
+    expect((op as { status?: string }).status).toBe('RUNNING');
+    // Stored RUNNING under the idle worker's lease by the submission itself (no claim by the worker).
+    const stored = await db.prisma.bulkOperation.findUniqueOrThrow({ where: { id: dbId(op.id) } });
+    expect(stored).toMatchObject({ status: 'RUNNING', lockedBy: 'handed-worker', processedCount: 0 });
+    expect(stored.startedAt).not.toBeNull();
+    expect(stored.lockedUntil!.getTime()).toBeGreaterThan(stored.createdAt.getTime());
+    // Its chunk rolled back with the process: nothing applied; another worker resumes once the lease expires.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await db.prisma.listing.count({ where: { id: { in: ids }, status: 'ACTIVE' } })).toBe(0);
+    const rescuer = testWorker(db, {}, { id: 'rescuer' });
+    running.push(rescuer);
+    rescuer.start();
+    await waitFor(async () => (await gql(world.adminKey, GET, { id: op.id })).data!.bulkOperation.status === 'COMPLETED', 20_000);
+    await expectEachLineOnce(op.id, ids);
+  });
+
+  it('gives a reservation back when the submission stores nothing, and takes the next operation at once', async () => {
+    const worker = testWorker(db, { pollIntervalMs: 600_000 });
+    running.push(worker);
+    worker.start();
+    await new Promise((r) => setTimeout(r, 100));
+    // A key at its limit: five operations another instance holds for a long time.
+    const { key: full, id: fullId } = await createKey(db.prisma, 'ADMIN');
+    const lockedUntil = new Date(Date.now() + 3_600_000);
+    await db.prisma.bulkOperation.createMany({ data: Array.from({ length: 5 }, () => ({ apiKeyId: fullId, mutation: 'LISTING_REVIEW', status: 'RUNNING' as const, lockedBy: 'elsewhere', lockedUntil, lineCount: 1 })) });
+    const refused = await gql(full, RUN, { input: { mutation: 'LISTING_REVIEW', lines: jsonl([{ listingId: gid('Listing', 1), decision: 'APPROVE' }]) } });
+    expect(refused.data!.bulkOperationRun).toMatchObject({ code: 'LIMIT_EXCEEDED' });
+    expect(await db.prisma.bulkOperation.count({ where: { apiKeyId: fullId } })).toBe(5);
+    // The worker was given back: the next operation (another key) is handed to it and completes without a poll.
+    const { op, ids } = await reviewOperation('After a refusal', 8);
+    await waitFor(async () => (await gql(world.adminKey, GET, { id: op.id })).data!.bulkOperation.status === 'COMPLETED', 20_000);
+    await expectEachLineOnce(op.id, ids);
+    await db.prisma.bulkOperation.deleteMany({ where: { apiKeyId: fullId } });
+  });
+
   it('processes every line exactly once with two workers (two instances) on the same database', async () => {
     // A second instance: its own client and pool on PostgreSQL; PGlite has one connection, so the same client.
     const second: Database = target === 'postgres' ? await createDatabase(db.target) : db;

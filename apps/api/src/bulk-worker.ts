@@ -6,11 +6,13 @@ import {
   extendBulkLease,
   failBulkOperation,
   onBulkOperationCreated,
+  onBulkOperationHandOff,
   prepareBulkOperation,
   releaseBulkOperation,
   runBulkOperationChunk,
   type ChunkOptions,
   type ChunkOutcome,
+  type BulkHandOff,
   type ClaimedBulkOperation,
 } from '@shopwarden/schema';
 import type { Logger } from 'pino';
@@ -51,6 +53,10 @@ export class BulkWorker {
   private wakeUp: (() => void) | null = null;
   private woken = false;
   private unsubscribe: (() => void) | null = null;
+  /** Whether the loop is idle, waiting for work (only then can an operation be handed to it). */
+  private waiting = false;
+  /** An operation being stored for this worker (see `reserve`): the loop takes it before claiming. */
+  private handed: Promise<ClaimedBulkOperation | null> | null = null;
 
   constructor(options: BulkWorkerOptions) {
     this.options = options;
@@ -61,7 +67,8 @@ export class BulkWorker {
   start(): void {
     if (this.loop || this.dead) return;
     this.stopping = false;
-    this.unsubscribe = onBulkOperationCreated(() => this.wake());
+    const unsubscribe = [onBulkOperationCreated(() => this.wake()), onBulkOperationHandOff(() => this.reserve())];
+    this.unsubscribe = () => unsubscribe.forEach((u) => u());
     this.loop = this.run();
   }
 
@@ -98,6 +105,19 @@ export class BulkWorker {
     return count;
   }
 
+  /**
+   * Reserves this worker for an operation this process is storing, when it is idle: the operation is
+   * stored RUNNING under this worker's lease and handed over once committed (or the reservation given
+   * back). The loop waits for it instead of claiming, so the operation starts as soon as it is stored.
+   */
+  private reserve(): BulkHandOff | null {
+    if (!this.waiting || this.handed || this.stopping) return null;
+    let settle!: (op: ClaimedBulkOperation | null) => void;
+    this.handed = new Promise((resolve) => (settle = resolve));
+    this.wake();
+    return { workerId: this.id, leaseMs: this.options.config.leaseMs, accept: (op) => settle(op), release: () => settle(null) };
+  }
+
   private wake() {
     this.woken = true;
     this.wakeUp?.();
@@ -108,11 +128,13 @@ export class BulkWorker {
       this.woken = false;
       return Promise.resolve();
     }
+    this.waiting = true;
     return new Promise((resolve) => {
       const finish = () => {
         clearTimeout(timer);
         this.wakeUp = null;
         this.woken = false;
+        this.waiting = false;
         resolve();
       };
       const timer = setTimeout(finish, ms);
@@ -123,9 +145,11 @@ export class BulkWorker {
   private async run(): Promise<void> {
     const { pollIntervalMs } = this.options.config;
     while (!this.stopping) {
-      let op: ClaimedBulkOperation | null = null;
+      // An operation handed over as it was stored first (null: its insert did not happen), else the queue.
+      let op: ClaimedBulkOperation | null = this.handed ? await this.handed : null;
+      this.handed = null;
       try {
-        op = await this.claim();
+        op ??= await this.claim();
       } catch (error) {
         // The database is down (or refused): try again at the next poll, never crash the process.
         this.options.logger.warn({ err: error, worker: this.id }, 'bulk worker could not claim an operation');

@@ -15,5 +15,5 @@ export {
   type ClaimedBulkOperation,
   type PreparedBulkOperation,
 } from './modules/bulk/bulk-job.service.ts';
-export { onBulkOperationCreated } from './modules/bulk/bulk-signal.ts';
+export { onBulkOperationCreated, onBulkOperationHandOff, type BulkHandOff, type HandedBulkOperation } from './modules/bulk/bulk-signal.ts';
 export { BulkOperationFeed, BULK_OPERATIONS_CHANNEL, type BulkFeedSignal, type BulkOperationFinished } from './modules/bulk/bulk-operation-feed.ts';

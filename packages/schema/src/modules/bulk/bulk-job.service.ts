@@ -1,5 +1,5 @@
 import { Prisma, type PrismaClient } from '@shopwarden/db';
-import { createContext } from '../../context.ts';
+import { createContext, type Viewer } from '../../context.ts';
 import { AppError, ConflictError, InvalidStateError, type ErrorCode } from '../../lib/errors.ts';
 import type { ItemResult } from '../listings/listing.service.ts';
 import { authenticateApiKeyId } from '../auth/authenticate.service.ts';
@@ -14,10 +14,14 @@ export interface ClaimedBulkOperation {
   mutation: BulkMutation;
   lineCount: number;
   input: string;
+  /** The lines already split (an operation handed over as it was stored). */
+  texts?: readonly string[];
+  /** The caller the submitting request authenticated (an operation handed over as it was stored): the first chunk acts as it. */
+  viewer?: Viewer;
 }
 
 /** A claimed operation with its line reader: each line is read once, when a chunk first needs it, for every chunk this worker runs. */
-export interface PreparedBulkOperation extends ClaimedBulkOperation {
+export interface PreparedBulkOperation extends Omit<ClaimedBulkOperation, 'texts'> {
   lines: LineReader;
   /** Whether the text names an idempotency key at all (a chunk then claims its keys before its first batch). */
   mayHaveKeys: boolean;
@@ -93,7 +97,8 @@ export async function releaseBulkOperation(prisma: PrismaClient, id: number, wor
 
 /** Splits the lines; each is read when a chunk first needs it (the lines and their order never change). */
 export function prepareBulkOperation(op: ClaimedBulkOperation): PreparedBulkOperation {
-  return { ...op, lines: new LineReader(op.mutation, splitLines(op.input), bulkMutations[op.mutation].shape), mayHaveKeys: op.input.includes('idempotencyKey') };
+  const { texts, ...rest } = op;
+  return { ...rest, lines: new LineReader(op.mutation, texts ?? splitLines(op.input), bulkMutations[op.mutation].shape), mayHaveKeys: op.input.includes('idempotencyKey') };
 }
 
 /** Ends an operation this worker holds as FAILED, keeping the result lines written so far. */
@@ -277,7 +282,11 @@ const yieldToDatabase = () => new Promise<void>((resolve) => setImmediate(resolv
 export async function runBulkOperationChunk(prisma: PrismaClient, op: PreparedBulkOperation, options: ChunkOptions): Promise<ChunkOutcome> {
   const definition = bulkMutations[op.mutation];
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
-  const authenticated = authenticateApiKeyId(prisma, op.apiKeyId);
+  // Every chunk acts as the key as it is now (revoked or expired: the operation fails), except the
+  // first of an operation handed over as it was stored, whose request authenticated the key just before.
+  const handed = op.viewer;
+  op.viewer = undefined;
+  const authenticated = handed ? Promise.resolve({ viewer: handed }) : authenticateApiKeyId(prisma, op.apiKeyId);
   // Awaited below; a failure must not count as unhandled meanwhile.
   authenticated.catch(() => undefined);
   // While the key is read: the chunk's first batch of lines (a chunk starts where the lines read so far end).

@@ -1,9 +1,10 @@
 import { Prisma, type BulkOperationStatus } from '@shopwarden/db';
 import type { Context, Viewer } from '../../context.ts';
 import { ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from '../../lib/errors.ts';
+import { arrayLiteral } from '../../lib/sql.ts';
 import { compressText, splitLines } from './bulk-lines.ts';
 import { bulkMutations, type BulkMutation } from './bulk-mutations.ts';
-import { signalBulkOperationCreated } from './bulk-signal.ts';
+import { reserveBulkWorker, signalBulkOperationCreated } from './bulk-signal.ts';
 
 /**
  * Lines per operation. The 1 MB request body is the other bound: 10,000 review lines with global IDs
@@ -31,31 +32,53 @@ export function bulkOperationWhere(viewer: Viewer | null): Prisma.BulkOperationW
  * mutation (FORBIDDEN), no lines (VALIDATION_FAILED), too many lines or a key that already has
  * `BULK_OPERATIONS_PER_KEY` operations waiting or running (LIMIT_EXCEEDED). Malformed lines are not
  * refused here: each becomes a failed result line.
+ *
+ * When a worker of this process is idle, the operation is stored already RUNNING under that worker's
+ * lease and handed to it in memory once stored: it starts without claiming, reading the lines back or
+ * reading the key again. Stored either way, so a crash before the worker commits anything only
+ * leaves a lease that expires, after which any worker resumes the operation as usual.
  */
 export async function createBulkOperation(ctx: Context, input: { mutation: BulkMutation; lines: string }): Promise<{ operationId: number }> {
   const viewer = ctx.viewer;
   if (!viewer) throw new ForbiddenError('Send an API key: Authorization: Bearer <key>.');
   bulkMutations[input.mutation].assertMay(viewer);
-  const count = splitLines(input.lines).length;
+  const texts = splitLines(input.lines);
+  const count = texts.length;
   if (count === 0) throw ValidationError.field(['input', 'lines'], 'Send at least one line: one JSON object per line.');
   if (count > BULK_OPERATION_MAX_LINES) {
     throw new InvalidStateError('LIMIT_EXCEEDED', `At most ${BULK_OPERATION_MAX_LINES} lines per bulk operation; got ${count}. Split the work into several operations.`);
   }
   const inputGzip = compressText(input.lines);
-  const operationId = await ctx.prisma.$transaction(
-    async (tx) => {
-      // One creation at a time per key, so concurrent calls cannot pass the limit together.
-      await tx.$queryRaw`SELECT 1 FROM "ApiKey" WHERE "id" = ${viewer.apiKeyId} FOR UPDATE`;
-      const active = await tx.bulkOperation.count({ where: { apiKeyId: viewer.apiKeyId, status: { in: [...activeStatuses] } } });
-      if (active >= BULK_OPERATIONS_PER_KEY) {
-        throw new InvalidStateError('LIMIT_EXCEEDED', `At most ${BULK_OPERATIONS_PER_KEY} bulk operations per API key can be waiting or running; wait for one to finish or cancel one.`);
-      }
-      const created = await tx.bulkOperation.create({ data: { apiKeyId: viewer.apiKeyId, mutation: input.mutation, inputGzip, lineCount: count }, select: { id: true } });
-      return created.id;
-    },
-    { timeout: 10_000, maxWait: 5_000 },
-  );
-  signalBulkOperationCreated();
+  const handOff = reserveBulkWorker();
+  let operationId: number;
+  try {
+    operationId = await ctx.prisma.$transaction(
+      async (tx) => {
+        // One creation at a time per key, so concurrent calls cannot pass the limit together.
+        await tx.$queryRaw`SELECT 1 FROM "ApiKey" WHERE "id" = ${viewer.apiKeyId} FOR UPDATE`;
+        // The limit is counted by the insert itself, after the lock (a new statement: a fresh snapshot).
+        const now = Prisma.sql`(clock_timestamp() AT TIME ZONE 'UTC')`;
+        const [created] = await tx.$queryRaw<{ id: number }[]>`
+          INSERT INTO "BulkOperation" ("apiKeyId", "mutation", "inputGzip", "lineCount", "createdAt", "status", "lockedBy", "lockedUntil", "startedAt")
+          SELECT ${viewer.apiKeyId}::int, ${input.mutation}, ${inputGzip}::bytea, ${count}::int, ${now},
+                 ${handOff ? 'RUNNING' : 'CREATED'}::"BulkOperationStatus", ${handOff?.workerId ?? null}::text,
+                 CASE WHEN ${handOff !== null}::boolean THEN ${now} + ${handOff?.leaseMs ?? 0}::int * interval '1 millisecond' END,
+                 CASE WHEN ${handOff !== null}::boolean THEN ${now} END
+          WHERE (SELECT count(*) FROM "BulkOperation" WHERE "apiKeyId" = ${viewer.apiKeyId}::int AND "status"::text = ANY(${arrayLiteral(activeStatuses)}::text[])) < ${BULK_OPERATIONS_PER_KEY}::int
+          RETURNING "id"`;
+        if (!created) {
+          throw new InvalidStateError('LIMIT_EXCEEDED', `At most ${BULK_OPERATIONS_PER_KEY} bulk operations per API key can be waiting or running; wait for one to finish or cancel one.`);
+        }
+        return created.id;
+      },
+      { timeout: 10_000, maxWait: 5_000 },
+    );
+  } catch (error) {
+    handOff?.release();
+    throw error;
+  }
+  if (handOff) handOff.accept({ id: operationId, apiKeyId: viewer.apiKeyId, mutation: input.mutation, lineCount: count, input: input.lines, texts, viewer });
+  else signalBulkOperationCreated();
   return { operationId };
 }
 

@@ -1,3 +1,6 @@
+import type { Viewer } from '../../context.ts';
+import type { BulkMutation } from './bulk-mutations.ts';
+
 /** Wakes the bulk workers of this process when an operation is stored (other processes poll). */
 const listeners = new Set<() => void>();
 
@@ -9,4 +12,47 @@ export function onBulkOperationCreated(listener: () => void): () => void {
 
 export function signalBulkOperationCreated(): void {
   for (const listener of listeners) listener();
+}
+
+/** An operation handed to a worker of this process as it is stored: what the worker would otherwise read back. */
+export interface HandedBulkOperation {
+  id: number;
+  apiKeyId: number;
+  mutation: BulkMutation;
+  lineCount: number;
+  input: string;
+  /** The lines, as the submission split them. */
+  texts: readonly string[];
+  /** The caller the request authenticated, milliseconds ago: the first chunk acts as it without reading the key again. */
+  viewer: Viewer;
+}
+
+/**
+ * An idle worker reserved for the operation being stored: the operation is inserted RUNNING under
+ * this worker's lease, then handed over (`accept`) once its row has committed, or the reservation is
+ * given back (`release`) when the insert did not happen.
+ */
+export interface BulkHandOff {
+  workerId: string;
+  leaseMs: number;
+  accept(op: HandedBulkOperation): void;
+  release(): void;
+}
+
+/** Workers of this process that can take an operation at once: each returns a reservation, or null when it is busy. */
+const takers = new Set<() => BulkHandOff | null>();
+
+/** Registers a worker's reservation function; returns the unregister function. */
+export function onBulkOperationHandOff(reserve: () => BulkHandOff | null): () => void {
+  takers.add(reserve);
+  return () => takers.delete(reserve);
+}
+
+/** Reserves an idle worker of this process, if there is one. */
+export function reserveBulkWorker(): BulkHandOff | null {
+  for (const reserve of takers) {
+    const handOff = reserve();
+    if (handOff) return handOff;
+  }
+  return null;
 }
