@@ -53,8 +53,6 @@ export class BulkWorker {
   private wakeUp: (() => void) | null = null;
   private woken = false;
   private unsubscribe: (() => void) | null = null;
-  /** Whether the loop is idle, waiting for work (only then can an operation be handed to it). */
-  private waiting = false;
   /** An operation being stored for this worker (see `reserve`): the loop takes it before claiming. */
   private handed: Promise<ClaimedBulkOperation | null> | null = null;
 
@@ -111,7 +109,8 @@ export class BulkWorker {
    * back). The loop waits for it instead of claiming, so the operation starts as soon as it is stored.
    */
   private reserve(): BulkHandOff | null {
-    if (!this.waiting || this.handed || this.stopping) return null;
+    // Only while the loop idles (waiting for a wake-up or its poll) is it free to take one.
+    if (!this.wakeUp || this.handed || this.stopping) return null;
     let settle!: (op: ClaimedBulkOperation | null) => void;
     this.handed = new Promise((resolve) => (settle = resolve));
     this.wake();
@@ -128,13 +127,11 @@ export class BulkWorker {
       this.woken = false;
       return Promise.resolve();
     }
-    this.waiting = true;
     return new Promise((resolve) => {
       const finish = () => {
         clearTimeout(timer);
         this.wakeUp = null;
         this.woken = false;
-        this.waiting = false;
         resolve();
       };
       const timer = setTimeout(finish, ms);

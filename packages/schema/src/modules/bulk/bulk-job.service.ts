@@ -6,6 +6,7 @@ import { authenticateApiKeyId } from '../auth/authenticate.service.ts';
 import { LINE_KEY_PREFIX, LINE_KEY_TTL_MS, LineReader, compressText, lineErrors, okOutcome, okResultLine, resultLine, splitLines, storedText, type LineOutcome, type ParsedLine } from './bulk-lines.ts';
 import { bulkMutationNames, bulkMutations, type BulkMutation, type BulkMutationDefinition } from './bulk-mutations.ts';
 import { finishedEvent } from './bulk-operation.service.ts';
+import { leaseUntil, utcNow } from './bulk-sql.ts';
 
 /** An operation a worker holds the lease of. */
 export interface ClaimedBulkOperation {
@@ -54,8 +55,6 @@ export type ChunkOutcome =
   | { state: 'LOST' }
   | { state: 'FAILED'; errorCode: ErrorCode };
 
-const utcNow = Prisma.sql`(clock_timestamp() AT TIME ZONE 'UTC')`;
-const leaseUntil = (leaseMs: number) => Prisma.sql`(clock_timestamp() AT TIME ZONE 'UTC') + ${leaseMs}::int * interval '1 millisecond'`;
 
 /**
  * Takes the oldest operation that is waiting, or RUNNING with an expired lease (its worker died), and

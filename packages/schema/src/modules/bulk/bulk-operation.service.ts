@@ -4,6 +4,7 @@ import { ForbiddenError, InvalidStateError, NotFoundError, ValidationError } fro
 import { arrayLiteral } from '../../lib/sql.ts';
 import { compressText, splitLines } from './bulk-lines.ts';
 import { bulkMutations, type BulkMutation } from './bulk-mutations.ts';
+import { leaseUntil, utcNow } from './bulk-sql.ts';
 import { reserveBulkWorker, signalBulkOperationCreated } from './bulk-signal.ts';
 
 /**
@@ -57,13 +58,12 @@ export async function createBulkOperation(ctx: Context, input: { mutation: BulkM
         // One creation at a time per key, so concurrent calls cannot pass the limit together.
         await tx.$queryRaw`SELECT 1 FROM "ApiKey" WHERE "id" = ${viewer.apiKeyId} FOR UPDATE`;
         // The limit is counted by the insert itself, after the lock (a new statement: a fresh snapshot).
-        const now = Prisma.sql`(clock_timestamp() AT TIME ZONE 'UTC')`;
+        const state = handOff
+          ? Prisma.sql`'RUNNING'::"BulkOperationStatus", ${handOff.workerId}::text, ${leaseUntil(handOff.leaseMs)}, ${utcNow}`
+          : Prisma.sql`'CREATED'::"BulkOperationStatus", NULL::text, NULL::timestamp(3), NULL::timestamp(3)`;
         const [created] = await tx.$queryRaw<{ id: number }[]>`
           INSERT INTO "BulkOperation" ("apiKeyId", "mutation", "inputGzip", "lineCount", "createdAt", "status", "lockedBy", "lockedUntil", "startedAt")
-          SELECT ${viewer.apiKeyId}::int, ${input.mutation}, ${inputGzip}::bytea, ${count}::int, ${now},
-                 ${handOff ? 'RUNNING' : 'CREATED'}::"BulkOperationStatus", ${handOff?.workerId ?? null}::text,
-                 CASE WHEN ${handOff !== null}::boolean THEN ${now} + ${handOff?.leaseMs ?? 0}::int * interval '1 millisecond' END,
-                 CASE WHEN ${handOff !== null}::boolean THEN ${now} END
+          SELECT ${viewer.apiKeyId}::int, ${input.mutation}, ${inputGzip}::bytea, ${count}::int, ${utcNow}, ${state}
           WHERE (SELECT count(*) FROM "BulkOperation" WHERE "apiKeyId" = ${viewer.apiKeyId}::int AND "status"::text = ANY(${arrayLiteral(activeStatuses)}::text[])) < ${BULK_OPERATIONS_PER_KEY}::int
           RETURNING "id"`;
         if (!created) {
@@ -94,7 +94,7 @@ export async function cancelBulkOperation(ctx: Context, id: number): Promise<{ o
     async (tx) => {
       const rows = await tx.$queryRaw<{ id: number; mutation: string; lineCount: number; succeededCount: number; failedCount: number }[]>`
         UPDATE "BulkOperation"
-        SET "status" = 'CANCELED', "finishedAt" = (clock_timestamp() AT TIME ZONE 'UTC'), "lockedBy" = NULL, "lockedUntil" = NULL
+        SET "status" = 'CANCELED', "finishedAt" = ${utcNow}, "lockedBy" = NULL, "lockedUntil" = NULL
         WHERE "id" = ${id} AND "status" IN ('CREATED', 'RUNNING') AND (${ctx.viewer!.role === 'ADMIN'}::boolean OR "apiKeyId" = ${ctx.viewer!.apiKeyId})
         RETURNING "id", "mutation", "lineCount", "succeededCount", "failedCount"`;
       const row = rows[0];

@@ -1,5 +1,4 @@
-import type { Viewer } from '../../context.ts';
-import type { BulkMutation } from './bulk-mutations.ts';
+import type { ClaimedBulkOperation } from './bulk-job.service.ts';
 
 /** Wakes the bulk workers of this process when an operation is stored (other processes poll). */
 const listeners = new Set<() => void>();
@@ -14,18 +13,8 @@ export function signalBulkOperationCreated(): void {
   for (const listener of listeners) listener();
 }
 
-/** An operation handed to a worker of this process as it is stored: what the worker would otherwise read back. */
-export interface HandedBulkOperation {
-  id: number;
-  apiKeyId: number;
-  mutation: BulkMutation;
-  lineCount: number;
-  input: string;
-  /** The lines, as the submission split them. */
-  texts: readonly string[];
-  /** The caller the request authenticated, milliseconds ago: the first chunk acts as it without reading the key again. */
-  viewer: Viewer;
-}
+/** An operation handed to a worker of this process as it is stored, with the lines already split and the caller the request authenticated. */
+export type HandedBulkOperation = ClaimedBulkOperation & Required<Pick<ClaimedBulkOperation, 'texts' | 'viewer'>>;
 
 /**
  * An idle worker reserved for the operation being stored: the operation is inserted RUNNING under
