@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../lib/errors.ts';
 import { LineReader, parseLines, splitLines } from './bulk-lines.ts';
@@ -118,5 +119,36 @@ describe('bulk lines', () => {
     ahead.readAhead(3);
     expect(ahead.read(0, 5)).toEqual(whole.slice(0, 5));
     expect(ahead.read(0, 1)[0]).toBe(firstTwo[0]);
+  });
+
+  it('reads listing ids as Number() would (leading zeros, spaces, exponents, past 32 bits) and finds every repeat among them', () => {
+    // The reference: the id as Number() reads the text after "Listing:", and a repeat is an id seen on an earlier line.
+    const reference = (suffixes: string[]) => {
+      const seen = new Set<number>();
+      return suffixes.map((suffix) => {
+        const id = suffix === '' ? NaN : Number(suffix);
+        if (!(Number.isSafeInteger(id) && id > 0)) return 'invalid';
+        if (seen.has(id)) return 'repeat';
+        seen.add(id);
+        return id;
+      });
+    };
+    const suffix = fc.oneof(
+      fc.integer({ min: 1, max: 60 }).map(String),
+      fc.constantFrom('007', ' 12', '12 ', '1e3', '0x1A', '0', '-5', '', '2147483647', '2147483648', '4294967297', '9007199254740993', '1.5', '12a'),
+      fc.bigInt({ min: 1n, max: 2n ** 53n }).map(String),
+    );
+    fc.assert(
+      fc.property(fc.array(suffix, { maxLength: 40 }), (suffixes) => {
+        const lines = parseLines('LISTING_REVIEW', suffixes.map((x) => JSON.stringify({ listingId: btoa(`Listing:${x}`), decision: 'APPROVE' })), bulkMutations.LISTING_REVIEW.shape);
+        const got = lines.map((line) => {
+          const p = problems(line);
+          if (!p) return line.listingId;
+          return p[0]![1] === 'Not a valid Listing ID.' ? 'invalid' : p[0]![1] === 'This listing appears earlier in this bulk operation.' ? 'repeat' : p;
+        });
+        expect(got).toEqual(reference(suffixes));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
