@@ -1,4 +1,5 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKey, createShop, createWorld, type World } from './support/fixtures.ts';
@@ -82,6 +83,27 @@ describe.each(testTargets())('API foundations on %s', (target) => {
     expect(JSON.stringify(aliased.body)).toMatch(/alias/i);
     const big = await request(server).post('/graphql').set('content-type', 'application/json').send(JSON.stringify({ query: `{ viewer { role } }`, pad: 'x'.repeat(1_100_000) }));
     expect(big.status).toBe(413);
+    // Without a Content-Length (chunked), the bytes are counted as they arrive: over the limit is 413 too, under it is served.
+    const chunked = async (body: string) => {
+      const { port } = server.address() as AddressInfo;
+      return new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port, path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${world.adminKey}`, 'transfer-encoding': 'chunked' } }, (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (text += c));
+          res.on('end', () => resolve({ status: res.statusCode!, text }));
+        });
+        req.on('error', reject);
+        for (let i = 0; i < body.length; i += 64 * 1024) req.write(body.slice(i, i + 64 * 1024));
+        req.end();
+      });
+    };
+    const overChunked = await chunked(JSON.stringify({ query: `{ viewer { role } }`, variables: { pad: 'x'.repeat(1_100_000) } }));
+    expect(overChunked.status).toBe(413);
+    expect(overChunked.text).toContain('The request body is over 1048576 bytes.');
+    const underChunked = await chunked(JSON.stringify({ query: `{ viewer { role } }`, variables: { pad: 'x'.repeat(100_000) } }));
+    expect(underChunked.status).toBe(200);
+    expect(JSON.parse(underChunked.text)).toMatchObject({ data: { viewer: { role: 'ADMIN' } } });
     const suggestion = await request(server).post('/graphql').set('authorization', `Bearer ${world.adminKey}`).send({ query: '{ shopz { edges { cursor } } }' });
     expect(JSON.stringify(suggestion.body)).not.toMatch(/Did you mean/);
   });

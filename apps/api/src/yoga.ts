@@ -7,7 +7,7 @@ import type { Database } from '@shopwarden/db';
 import { DEMO_KEYS } from '@shopwarden/db/seed';
 import { BulkOperationFeed, createContext, schema, type Context } from '@shopwarden/schema';
 import { GraphQLError } from 'graphql';
-import { createYoga, useReadinessCheck, type Plugin, type YogaInitialContext } from 'graphql-yoga';
+import { createGraphQLError, createYoga, useReadinessCheck, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { ApiKeyCache, useApiKeyCacheInvalidation } from './api-key-cache.ts';
 import type { ApiConfig } from './config.ts';
@@ -44,6 +44,8 @@ function requestIdOf(request: Request): string {
   return id;
 }
 
+const tooLarge = (limit: number) => `The request body is over ${limit} bytes.`;
+
 /** Request ids, JSON access logs, the body-size limit and Prometheus metrics. */
 function useOperations(options: AppOptions, metrics: Metrics): Plugin<Context> {
   const started = new WeakMap<Request, number>();
@@ -54,16 +56,47 @@ function useOperations(options: AppOptions, metrics: Metrics): Plugin<Context> {
       if (url.pathname === '/metrics') {
         return metrics.registry.metrics().then((body) => endResponse(new fetchAPI.Response(body, { headers: { 'content-type': metrics.registry.contentType } })));
       }
-      const length = Number(request.headers.get('content-length') ?? 0);
-      if (length > options.config.maxBodyBytes) {
+      const declared = request.headers.get('content-length');
+      if (declared !== null && !/^\d+$/.test(declared)) {
         endResponse(
-          new fetchAPI.Response(JSON.stringify({ errors: [{ message: `The request body is over ${options.config.maxBodyBytes} bytes.`, extensions: { code: 'LIMIT_EXCEEDED' } }] }), {
+          new fetchAPI.Response(JSON.stringify({ errors: [{ message: 'The Content-Length header is not a length.', extensions: { code: 'BAD_REQUEST' } }] }), {
+            status: 400,
+            headers: { 'content-type': 'application/json' },
+          }),
+        );
+      } else if (Number(declared ?? 0) > options.config.maxBodyBytes) {
+        endResponse(
+          new fetchAPI.Response(JSON.stringify({ errors: [{ message: tooLarge(options.config.maxBodyBytes), extensions: { code: 'LIMIT_EXCEEDED' } }] }), {
             status: 413,
             headers: { 'content-type': 'application/json' },
           }),
         );
       }
       return undefined;
+    },
+    // A body of a declared length was checked above (Node's HTTP parser never reads past it). Without
+    // one (chunked), its bytes are counted as they arrive. This replaces Yoga's own limit, which wraps
+    // every body in a counting stream: for a 780 KB bulk submission about 4 ms of copying.
+    onRequestParse({ request, requestParser, setRequestParser, fetchAPI }) {
+      if (request.headers.get('content-length') !== null || !requestParser || !request.body) return;
+      const limit = options.config.maxBodyBytes;
+      const parse = requestParser;
+      setRequestParser((req) => {
+        let bytes = 0;
+        // A native stream (Node's own Request) takes the native TransformStream, as in Yoga's own limit.
+        const Transform = req.body instanceof ReadableStream ? globalThis.TransformStream : fetchAPI.TransformStream;
+        const counted = req.body!.pipeThrough(
+          new Transform({
+            transform(chunk: Uint8Array, controller) {
+              bytes += chunk.byteLength;
+              if (bytes > limit) controller.error(createGraphQLError(tooLarge(limit), { extensions: { code: 'LIMIT_EXCEEDED', http: { status: 413 } } }));
+              else controller.enqueue(chunk);
+            },
+          }),
+        );
+        // @ts-expect-error duplex is not in the DOM RequestInit type
+        return parse(new fetchAPI.Request(req.url, { method: req.method, headers: req.headers, signal: req.signal, body: counted, duplex: 'half' }));
+      });
     },
     onResponse({ request, response }) {
       const id = requestIdOf(request);
@@ -120,6 +153,8 @@ export function createApp(options: AppOptions) {
     landingPage: false,
     batching: false,
     multipart: false,
+    // The body-size limit is useOperations' (MAX_BODY_BYTES), cheaper than Yoga's own.
+    maxRequestBodySize: false,
     logging: {
       debug: (...args) => logger.debug(args),
       info: (...args) => logger.info(args),
@@ -151,6 +186,12 @@ export function createApp(options: AppOptions) {
     },
     plugins: [
       useOperations(options, metrics),
+      {
+        // The key is looked up while the body is read and parsed; the context awaits the same lookup.
+        onRequest({ request, url }) {
+          if (url.pathname === '/graphql') authOf(request).catch(() => undefined);
+        },
+      } satisfies Plugin<Context>,
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'content-type', 'authorization'] }),
       ...(cache
         ? [
