@@ -5,7 +5,7 @@ import { createKey, createWorld, type World } from './support/fixtures.ts';
 import { countQueries, createTestApp, dbId, gid } from './support/client.ts';
 import { createTestDatabase, testTargets, type TestDatabase } from './support/database.ts';
 import { CLOCK, createListingRows, sellerShop } from './support/listing-fixtures.ts';
-import { GET, RUN, jsonl, parseResult, testWorker, waitFor } from './support/bulk-fixtures.ts';
+import { CANCEL, GET, RUN, jsonl, parseResult, testWorker, waitFor } from './support/bulk-fixtures.ts';
 
 
 describe.each(testTargets())('the bulk-operation worker on %s', (target) => {
@@ -97,14 +97,65 @@ describe.each(testTargets())('the bulk-operation worker on %s', (target) => {
     const { key: full, id: fullId } = await createKey(db.prisma, 'ADMIN');
     const lockedUntil = new Date(Date.now() + 3_600_000);
     await db.prisma.bulkOperation.createMany({ data: Array.from({ length: 5 }, () => ({ apiKeyId: fullId, mutation: 'LISTING_REVIEW', status: 'RUNNING' as const, lockedBy: 'elsewhere', lockedUntil, lineCount: 1 })) });
-    const refused = await gql(full, RUN, { input: { mutation: 'LISTING_REVIEW', lines: jsonl([{ listingId: gid('Listing', 1), decision: 'APPROVE' }]) } });
+    const { shop: refusedShop } = await sellerShop(db.prisma, 'Refused', { primaryCategoryId: world.categories.beauty });
+    const named = await createListingRows(db.prisma, refusedShop.id, world.categories.skincare, 3, { status: 'PENDING_REVIEW' });
+    const refused = await gql(full, RUN, { input: { mutation: 'LISTING_REVIEW', lines: jsonl(named.map((id) => ({ listingId: gid('Listing', id), decision: 'APPROVE' }))) } });
     expect(refused.data!.bulkOperationRun).toMatchObject({ code: 'LIMIT_EXCEEDED' });
     expect(await db.prisma.bulkOperation.count({ where: { apiKeyId: fullId } })).toBe(5);
+    // On PostgreSQL the worker had the operation (and wrote its first batch) before the insert was refused: all of it rolled back.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await db.prisma.listing.count({ where: { id: { in: named }, status: 'PENDING_REVIEW', version: 0 } })).toBe(3);
+    expect(await db.prisma.listingReview.count({ where: { listingId: { in: named } } })).toBe(0);
+    expect(await db.prisma.outboxEvent.count({ where: { subjectId: { in: named.map(String) } } })).toBe(0);
     // The worker was given back: the next operation (another key) is handed to it and completes without a poll.
     const { op, ids } = await reviewOperation('After a refusal', 8);
     await waitFor(async () => (await gql(world.adminKey, GET, { id: op.id })).data!.bulkOperation.status === 'COMPLETED', 20_000);
     await expectEachLineOnce(op.id, ids);
     await db.prisma.bulkOperation.deleteMany({ where: { apiKeyId: fullId } });
+  });
+
+  it.skipIf(target !== 'postgres')('writes the first batch of a handed-over operation before taking its row, and rolls that batch back when a cancellation takes the row first', async () => {
+    const worker = testWorker(db, { pollIntervalMs: 600_000 });
+    running.push(worker);
+    worker.start();
+    await new Promise((r) => setTimeout(r, 100));
+    const { shop } = await sellerShop(db.prisma, 'Early start', { primaryCategoryId: world.categories.beauty });
+    const ids = await createListingRows(db.prisma, shop.id, world.categories.skincare, 5, { status: 'PENDING_REVIEW' });
+    // Another transaction holds the last listing: the worker's first batch waits for it, with its transaction open.
+    let release!: () => void;
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const holder = db.prisma.$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT 1 FROM "Listing" WHERE "id" = ${ids[4]!} FOR UPDATE`;
+        locked();
+        await new Promise<void>((r) => (release = r));
+      },
+      { timeout: 30_000 },
+    );
+    await isLocked;
+    const run = await gql(world.adminKey, RUN, { input: { mutation: 'LISTING_REVIEW', lines: jsonl(ids.map((id) => ({ listingId: gid('Listing', id), decision: 'APPROVE', expectedVersion: 0 }))) } });
+    const op = run.data!.bulkOperationRun.bulkOperation as { id: string; status: string };
+    expect(op.status).toBe('RUNNING');
+    // The worker's statement is under way before (and while) the operation is stored and answered for.
+    await waitFor(async () => {
+      const [row] = await db.prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%UPDATE "Listing" AS l%'`;
+      return row!.n > 0;
+    }, 10_000);
+    // The worker has not locked the operation's row yet: the cancellation goes through at once.
+    const canceled = await gql(world.adminKey, CANCEL, { input: { id: op.id } });
+    expect(canceled.data!.bulkOperationCancel).toMatchObject({ __typename: 'BulkOperationCancelSuccess', bulkOperation: { status: 'CANCELED', processedCount: 0 } });
+    release();
+    await holder;
+    // The chunk then finds its operation canceled and rolls back: no line took effect.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await db.prisma.listing.count({ where: { id: { in: ids }, status: 'PENDING_REVIEW', version: 0 } })).toBe(5);
+    expect(await db.prisma.listingReview.count({ where: { listingId: { in: ids } } })).toBe(0);
+    expect(await db.prisma.bulkOperation.findUniqueOrThrow({ where: { id: dbId(op.id) } })).toMatchObject({ status: 'CANCELED', processedCount: 0, succeededCount: 0, resultGzip: null });
+    // And the worker goes on: the next operation is handed to it and completes.
+    const next = await reviewOperation('After the early cancel', 4);
+    await waitFor(async () => (await gql(world.adminKey, GET, { id: next.op.id })).data!.bulkOperation.status === 'COMPLETED', 20_000);
+    await expectEachLineOnce(next.op.id, next.ids);
   });
 
   it('processes every line exactly once with two workers (two instances) on the same database', async () => {

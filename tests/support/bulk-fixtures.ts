@@ -51,6 +51,7 @@ export function testWorker(db: Database, config: Partial<BulkWorkerOptions['conf
     logger: pino({ level: process.env.LOG_LEVEL ?? 'silent' }),
     config: { ...loadConfig({ NODE_ENV: 'test' }).bulk, pollIntervalMs: 25, leaseMs: 60_000, ...config },
     production: false,
+    concurrentTransactions: db.target.kind === 'postgres',
     ...options,
   });
 }

@@ -25,6 +25,8 @@ export interface BulkWorkerOptions {
   config: ApiConfig['bulk'];
   /** Production mode ignores the sandbox clock, as requests do. */
   production: boolean;
+  /** The database runs transactions side by side (PostgreSQL, not PGlite): see `ChunkOptions.concurrentTransactions`. @default false */
+  concurrentTransactions?: boolean;
   /** Stored in `lockedBy`; unique per worker. @default "<host>:<pid>:<random>" */
   id?: string;
   /** For tests: runs inside each chunk's transaction after its writes, before they commit. */
@@ -170,7 +172,15 @@ export class BulkWorker {
       extendBulkLease(prisma, op.id, this.id, config.leaseMs).catch((err: unknown) => log.warn({ err }, 'bulk lease heartbeat failed'));
     }, Math.max(50, Math.floor(config.leaseMs / 3)));
     heartbeat.unref();
-    const chunk: ChunkOptions = { workerId: this.id, chunkSize: config.chunkSize, batchSize: config.batchSize, leaseMs: config.leaseMs, production: this.options.production, beforeCommit: this.options.beforeCommit };
+    const chunk: ChunkOptions = {
+      workerId: this.id,
+      chunkSize: config.chunkSize,
+      batchSize: config.batchSize,
+      leaseMs: config.leaseMs,
+      production: this.options.production,
+      concurrentTransactions: this.options.concurrentTransactions,
+      beforeCommit: this.options.beforeCommit,
+    };
     try {
       for (;;) {
         if (this.stopping) {

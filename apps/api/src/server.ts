@@ -35,7 +35,7 @@ export async function startServer(config: ApiConfig = loadConfig(), logger: Logg
   const cacheStore = config.redisUrl ? new RedisCacheStore(new Redis(config.redisUrl, redisOptions)) : undefined;
   const app = createApp({ db, config, logger, rateLimiter, cacheStore, isShuttingDown: () => shuttingDown });
   const { yoga } = app;
-  const bulkWorker = config.bulk.enabled ? new BulkWorker({ prisma: db.prisma, logger, config: config.bulk, production: config.environment === 'production' }) : null;
+  const bulkWorker = config.bulk.enabled ? new BulkWorker({ prisma: db.prisma, logger, config: config.bulk, production: config.environment === 'production', concurrentTransactions: db.target.kind === 'postgres' }) : null;
   bulkWorker?.start();
   const server = createServer(yoga);
   server.keepAliveTimeout = 5_000;

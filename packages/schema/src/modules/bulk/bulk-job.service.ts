@@ -19,6 +19,11 @@ export interface ClaimedBulkOperation {
   texts?: readonly string[];
   /** The caller the submitting request authenticated (an operation handed over as it was stored): the first chunk acts as it. */
   viewer?: Viewer;
+  /**
+   * An operation handed over as it is stored: resolves true once its row has committed, false when it
+   * was not stored. The first chunk commits nothing before (see `ChunkOptions.concurrentTransactions`).
+   */
+  stored?: Promise<boolean>;
 }
 
 /** A claimed operation with its line reader: each line is read once, when a chunk first needs it, for every chunk this worker runs. */
@@ -43,6 +48,13 @@ export interface ChunkOptions {
   leaseMs: number;
   /** Production mode ignores the sandbox clock, as requests do. */
   production: boolean;
+  /**
+   * The database runs transactions side by side (PostgreSQL; not PGlite, which has one connection):
+   * the first chunk of an operation handed over as it is stored then opens its transaction and writes
+   * its first batch while the storing transaction commits, and locks the operation's row once that
+   * has. Otherwise it waits for the commit before its transaction opens. @default false
+   */
+  concurrentTransactions?: boolean;
   /** For tests: runs inside the chunk's transaction after its writes, before they commit. */
   beforeCommit?: (info: { operationId: number; from: number; to: number }) => Promise<void> | void;
 }
@@ -267,6 +279,13 @@ function batchResult(batch: BatchOutcome): { gzip: Uint8Array<ArrayBuffer>; succ
 /** Lets the statements just started reach the database before the worker's own work goes on. */
 const yieldToDatabase = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** Ends a chunk's transaction without committing anything, with the outcome to report. */
+class ChunkAbandoned extends Error {
+  constructor(readonly outcome: ChunkOutcome) {
+    super(`bulk chunk abandoned: ${outcome.state}`);
+  }
+}
+
 /**
  * Runs the operation's next chunk in ONE transaction: the lines' effects (through the mutation's own
  * rules, set-based), their idempotency keys, their result lines and the operation's counters commit
@@ -277,6 +296,13 @@ const yieldToDatabase = () => new Promise<void>((resolve) => setImmediate(resolv
  * batch, the worker reads the next batch's lines and writes the result lines of the batch before,
  * so the database and the worker work at the same time (on the embedded database, which runs in
  * this thread, they simply take turns).
+ *
+ * The first chunk of an operation handed over as it is stored (`op.stored`) gets ready while the
+ * storing transaction runs: its lines, the caller's context, and on PostgreSQL its transaction and
+ * first batch, which start from line 0 before the operation's row is even visible. It takes the row
+ * lock once the row has committed, before its next batch (or its bookkeeping), and checks there that
+ * nothing moved meanwhile: a cancellation that came first rolls the chunk back, as if it had not
+ * started.
  */
 export async function runBulkOperationChunk(prisma: PrismaClient, op: PreparedBulkOperation, options: ChunkOptions): Promise<ChunkOutcome> {
   const definition = bulkMutations[op.mutation];
@@ -284,99 +310,130 @@ export async function runBulkOperationChunk(prisma: PrismaClient, op: PreparedBu
   // Every chunk acts as the key as it is now (revoked or expired: the operation fails), except the
   // first of an operation handed over as it was stored, whose request authenticated the key just before.
   const handed = op.viewer;
+  const stored = op.stored;
   op.viewer = undefined;
-  const authenticated = handed ? Promise.resolve({ viewer: handed }) : authenticateApiKeyId(prisma, op.apiKeyId);
+  op.stored = undefined;
+  // Nothing is written for an operation that was not stored (and failing it needs its row).
+  const isStored = () => stored ?? Promise.resolve(true);
+  const ready = (async () => {
+    const { viewer } = handed ? { viewer: handed } : await authenticateApiKeyId(prisma, op.apiKeyId);
+    if (!viewer) return null;
+    const ctx = createContext({ prisma, viewer, requestId: `bulk-operation-${op.id}`, production: options.production });
+    definition.assertMay(ctx.viewer);
+    return { viewer, ctx, prepared: await definition.prepare(ctx) };
+  })();
   // Awaited below; a failure must not count as unhandled meanwhile.
-  authenticated.catch(() => undefined);
-  // While the key is read: the chunk's first batch of lines (a chunk starts where the lines read so far end).
+  ready.catch(() => undefined);
+  // While the key and the context are read: the chunk's first batch of lines (a chunk starts where the lines read so far end).
   await yieldToDatabase();
   op.lines.readAhead(batchSize);
-  const { viewer } = await authenticated;
-  if (!viewer) return failBulkOperation(prisma, op.id, options.workerId, 'UNAUTHENTICATED');
-  const ctx = createContext({ prisma, viewer, requestId: `bulk-operation-${op.id}`, production: options.production });
-  let prepared: unknown;
+  let context: Awaited<typeof ready>;
   try {
-    definition.assertMay(ctx.viewer);
-    prepared = await definition.prepare(ctx);
+    context = await ready;
   } catch (error) {
-    if (error instanceof AppError) return failBulkOperation(prisma, op.id, options.workerId, error.code);
+    if (!(error instanceof AppError)) throw error;
+    return (await isStored()) ? failBulkOperation(prisma, op.id, options.workerId, error.code) : { state: 'LOST' };
+  }
+  if (!context) return (await isStored()) ? failBulkOperation(prisma, op.id, options.workerId, 'UNAUTHENTICATED') : { state: 'LOST' };
+  const { viewer, ctx, prepared } = context;
+  // Without transactions side by side, this one must not open before the storing one has committed.
+  const early = stored !== undefined && options.concurrentTransactions === true;
+  if (stored && !early && !(await stored)) return { state: 'LOST' };
+
+  try {
+    return await prisma.$transaction(
+      async (tx): Promise<ChunkOutcome> => {
+        // The operation's row, locked until the chunk commits (a cancellation waits for it): only while this worker holds the lease.
+        const lockOperation = async () => {
+          const [row] = await tx.$queryRaw<{ status: string; processedCount: number; succeededCount: number; failedCount: number; lockedBy: string | null }[]>`
+            SELECT "status"::text AS status, "processedCount", "succeededCount", "failedCount", "lockedBy" FROM "BulkOperation" WHERE "id" = ${op.id} FOR UPDATE`;
+          if (row?.status === 'CANCELED') throw new ChunkAbandoned({ state: 'CANCELED' });
+          if (!row || row.status !== 'RUNNING' || row.lockedBy !== options.workerId) throw new ChunkAbandoned({ state: 'LOST' });
+          return row;
+        };
+        let guard = early ? null : await lockOperation();
+        // An operation handed over early starts at its first line: checked once its row is locked.
+        const lockStored = async () => {
+          if (!(await isStored())) throw new ChunkAbandoned({ state: 'LOST' });
+          const row = await lockOperation();
+          if (row.processedCount !== 0) throw new ChunkAbandoned({ state: 'LOST' });
+          return row;
+        };
+        const from = guard?.processedCount ?? 0;
+        const to = Math.min(op.lineCount, from + options.chunkSize);
+
+        // Line keys: the chunk's all at once (see claimLineKeys). Only an operation whose text names
+        // an idempotency key reads the chunk's lines before its first batch for this.
+        const keys = new Map<string, StoredKey>();
+        if (op.mayHaveKeys) {
+          const keyed = op.lines.read(from, to).filter((line) => !line.error && line.idempotencyKey);
+          if (keyed.length) for (const [key, record] of await claimLineKeys(tx, op.apiKeyId, keyed)) keys.set(key, record);
+        }
+
+        // Batch after batch: the statements of one batch at a time, the worker's own work beside them.
+        const gzips: Uint8Array[] = [];
+        let succeeded = 0;
+        const finish = (batch: BatchOutcome) => {
+          const result = batchResult(batch);
+          gzips.push(result.gzip);
+          succeeded += result.succeeded;
+        };
+        let inFlight: Promise<BatchOutcome> | null = null;
+        for (let start = from; start < to; start += batchSize) {
+          const lines = op.lines.read(start, Math.min(to, start + batchSize));
+          const done: BatchOutcome | null = inFlight ? await inFlight : null;
+          // Started early: the row is locked after the first batch, before the next one.
+          if (done) guard ??= await lockStored();
+          inFlight = runBatch(tx, op, definition, prepared, lines, keys);
+          // Awaited at the next turn (or below); a failure must not count as unhandled meanwhile.
+          inFlight.catch(() => undefined);
+          if (done) {
+            await yieldToDatabase();
+            finish(done);
+          }
+        }
+        if (inFlight) finish(await inFlight);
+        guard ??= await lockStored();
+
+        const count = to - from;
+        const failedCount = count - succeeded;
+        const complete = to >= op.lineCount;
+        const counts = { id: op.id, mutation: op.mutation, lineCount: op.lineCount, succeededCount: guard.succeededCount + succeeded, failedCount: guard.failedCount + failedCount };
+        const finished = complete ? finishedEvent(counts, 'COMPLETED', null) : null;
+        // One gzip member per batch: a gzip stream may hold several, read back as one text.
+        const resultGzip = gzips.length === 1 ? gzips[0]! : Buffer.concat(gzips);
+        // The chunk's bookkeeping in one statement: counters and result lines, the audit record, and on the last chunk the "finished" event.
+        await tx.$queryRaw`
+          WITH op AS (
+            UPDATE "BulkOperation"
+            SET "processedCount" = ${to}, "succeededCount" = ${counts.succeededCount}, "failedCount" = ${counts.failedCount},
+                "resultGzip" = COALESCE("resultGzip", ''::bytea) || ${resultGzip}::bytea,
+                "status" = CASE WHEN ${complete}::boolean THEN 'COMPLETED'::"BulkOperationStatus" ELSE "status" END,
+                "finishedAt" = CASE WHEN ${complete}::boolean THEN ${utcNow} ELSE NULL END,
+                "lockedBy" = CASE WHEN ${complete}::boolean THEN NULL ELSE "lockedBy" END,
+                "lockedUntil" = CASE WHEN ${complete}::boolean THEN NULL ELSE ${leaseUntil(options.leaseMs)} END
+            WHERE "id" = ${op.id}
+            RETURNING "id"
+          ),
+          audit AS (
+            INSERT INTO "AuditRecord" ("apiKeyId", "role", "operation", "targetType", "targetId", "shopId", "input", "outcome", "requestId")
+            SELECT ${op.apiKeyId}::int, ${viewer.role}::"Role", ${definition.field}, 'BulkOperation', ${btoa(`BulkOperation:${op.id}`)}, ${viewer.role === 'SELLER' ? viewer.shopId : null}::int,
+                   ${JSON.stringify({ bulkOperationId: op.id, lines: { from: from + 1, to }, succeeded, failed: failedCount })}::jsonb, 'SUCCESS', ${ctx.requestId}
+            FROM op
+          ),
+          finished AS (
+            INSERT INTO "OutboxEvent" ("type", "shopId", "subjectType", "subjectId", "payload", "occurredAt")
+            SELECT ${finished?.type ?? ''}, NULL, 'BulkOperation', ${String(op.id)}, ${JSON.stringify(finished?.payload ?? null)}::jsonb, ${utcNow}
+            FROM op WHERE ${complete}::boolean
+          )
+          SELECT count(*)::int AS n FROM op`;
+        await options.beforeCommit?.({ operationId: op.id, from, to });
+        return complete ? { state: 'COMPLETED' } : { state: 'RUNNING', processedCount: to };
+      },
+      { timeout: 60_000, maxWait: 5_000 },
+    );
+  } catch (error) {
+    if (error instanceof ChunkAbandoned) return error.outcome;
     throw error;
   }
-
-  return prisma.$transaction(
-    async (tx): Promise<ChunkOutcome> => {
-      const [guard] = await tx.$queryRaw<{ status: string; processedCount: number; succeededCount: number; failedCount: number; lockedBy: string | null }[]>`
-        SELECT "status"::text AS status, "processedCount", "succeededCount", "failedCount", "lockedBy" FROM "BulkOperation" WHERE "id" = ${op.id} FOR UPDATE`;
-      if (guard?.status === 'CANCELED') return { state: 'CANCELED' };
-      if (!guard || guard.status !== 'RUNNING' || guard.lockedBy !== options.workerId) return { state: 'LOST' };
-      const from = guard.processedCount;
-      const to = Math.min(op.lineCount, from + options.chunkSize);
-
-      // Line keys: the chunk's all at once (see claimLineKeys). Only an operation whose text names
-      // an idempotency key reads the chunk's lines before its first batch for this.
-      const keys = new Map<string, StoredKey>();
-      if (op.mayHaveKeys) {
-        const keyed = op.lines.read(from, to).filter((line) => !line.error && line.idempotencyKey);
-        if (keyed.length) for (const [key, record] of await claimLineKeys(tx, op.apiKeyId, keyed)) keys.set(key, record);
-      }
-
-      // Batch after batch: the statements of one batch at a time, the worker's own work beside them.
-      const gzips: Uint8Array[] = [];
-      let succeeded = 0;
-      const finish = (batch: BatchOutcome) => {
-        const result = batchResult(batch);
-        gzips.push(result.gzip);
-        succeeded += result.succeeded;
-      };
-      let inFlight: Promise<BatchOutcome> | null = null;
-      for (let start = from; start < to; start += batchSize) {
-        const lines = op.lines.read(start, Math.min(to, start + batchSize));
-        const done: BatchOutcome | null = inFlight ? await inFlight : null;
-        inFlight = runBatch(tx, op, definition, prepared, lines, keys);
-        // Awaited at the next turn (or below); a failure must not count as unhandled meanwhile.
-        inFlight.catch(() => undefined);
-        if (done) {
-          await yieldToDatabase();
-          finish(done);
-        }
-      }
-      if (inFlight) finish(await inFlight);
-
-      const count = to - from;
-      const failedCount = count - succeeded;
-      const complete = to >= op.lineCount;
-      const counts = { id: op.id, mutation: op.mutation, lineCount: op.lineCount, succeededCount: guard.succeededCount + succeeded, failedCount: guard.failedCount + failedCount };
-      const finished = complete ? finishedEvent(counts, 'COMPLETED', null) : null;
-      // One gzip member per batch: a gzip stream may hold several, read back as one text.
-      const resultGzip = gzips.length === 1 ? gzips[0]! : Buffer.concat(gzips);
-      // The chunk's bookkeeping in one statement: counters and result lines, the audit record, and on the last chunk the "finished" event.
-      await tx.$queryRaw`
-        WITH op AS (
-          UPDATE "BulkOperation"
-          SET "processedCount" = ${to}, "succeededCount" = ${counts.succeededCount}, "failedCount" = ${counts.failedCount},
-              "resultGzip" = COALESCE("resultGzip", ''::bytea) || ${resultGzip}::bytea,
-              "status" = CASE WHEN ${complete}::boolean THEN 'COMPLETED'::"BulkOperationStatus" ELSE "status" END,
-              "finishedAt" = CASE WHEN ${complete}::boolean THEN ${utcNow} ELSE NULL END,
-              "lockedBy" = CASE WHEN ${complete}::boolean THEN NULL ELSE "lockedBy" END,
-              "lockedUntil" = CASE WHEN ${complete}::boolean THEN NULL ELSE ${leaseUntil(options.leaseMs)} END
-          WHERE "id" = ${op.id}
-          RETURNING "id"
-        ),
-        audit AS (
-          INSERT INTO "AuditRecord" ("apiKeyId", "role", "operation", "targetType", "targetId", "shopId", "input", "outcome", "requestId")
-          SELECT ${op.apiKeyId}::int, ${viewer.role}::"Role", ${definition.field}, 'BulkOperation', ${btoa(`BulkOperation:${op.id}`)}, ${viewer.role === 'SELLER' ? viewer.shopId : null}::int,
-                 ${JSON.stringify({ bulkOperationId: op.id, lines: { from: from + 1, to }, succeeded, failed: failedCount })}::jsonb, 'SUCCESS', ${ctx.requestId}
-          FROM op
-        ),
-        finished AS (
-          INSERT INTO "OutboxEvent" ("type", "shopId", "subjectType", "subjectId", "payload", "occurredAt")
-          SELECT ${finished?.type ?? ''}, NULL, 'BulkOperation', ${String(op.id)}, ${JSON.stringify(finished?.payload ?? null)}::jsonb, ${utcNow}
-          FROM op WHERE ${complete}::boolean
-        )
-        SELECT count(*)::int AS n FROM op`;
-      await options.beforeCommit?.({ operationId: op.id, from, to });
-      return complete ? { state: 'COMPLETED' } : { state: 'RUNNING', processedCount: to };
-    },
-    { timeout: 60_000, maxWait: 5_000 },
-  );
 }

@@ -49,21 +49,32 @@ export async function createBulkOperation(ctx: Context, input: { mutation: BulkM
   if (count > BULK_OPERATION_MAX_LINES) {
     throw new InvalidStateError('LIMIT_EXCEEDED', `At most ${BULK_OPERATION_MAX_LINES} lines per bulk operation; got ${count}. Split the work into several operations.`);
   }
-  const inputGzip = compressText(input.lines);
   const handOff = reserveBulkWorker();
+  let settle: (stored: boolean) => void = () => undefined;
+  const stored = new Promise<boolean>((resolve) => (settle = resolve));
+  let handedOver = false;
   let operationId: number;
   try {
     operationId = await ctx.prisma.$transaction(
       async (tx) => {
-        // One creation at a time per key, so concurrent calls cannot pass the limit together.
-        await tx.$queryRaw`SELECT 1 FROM "ApiKey" WHERE "id" = ${viewer.apiKeyId} FOR UPDATE`;
+        // One creation at a time per key, so concurrent calls cannot pass the limit together (NO KEY
+        // UPDATE: the key's row stays free for the foreign-key checks of writes that name it). The
+        // operation's id is drawn here, so a reserved worker can take the operation at once.
+        const [key] = await tx.$queryRaw<{ id: number }[]>`
+          SELECT nextval(pg_get_serial_sequence('"BulkOperation"', 'id'))::int AS id FROM "ApiKey" WHERE "id" = ${viewer.apiKeyId} FOR NO KEY UPDATE`;
+        if (!key) throw new ForbiddenError('This API key no longer exists.');
+        if (handOff) {
+          handOff.accept({ id: key.id, apiKeyId: viewer.apiKeyId, mutation: input.mutation, lineCount: count, input: input.lines, texts, viewer, stored });
+          handedOver = true;
+        }
+        const inputGzip = compressText(input.lines);
         // The limit is counted by the insert itself, after the lock (a new statement: a fresh snapshot).
         const state = handOff
           ? Prisma.sql`'RUNNING'::"BulkOperationStatus", ${handOff.workerId}::text, ${leaseUntil(handOff.leaseMs)}, ${utcNow}`
           : Prisma.sql`'CREATED'::"BulkOperationStatus", NULL::text, NULL::timestamp(3), NULL::timestamp(3)`;
         const [created] = await tx.$queryRaw<{ id: number }[]>`
-          INSERT INTO "BulkOperation" ("apiKeyId", "mutation", "inputGzip", "lineCount", "createdAt", "status", "lockedBy", "lockedUntil", "startedAt")
-          SELECT ${viewer.apiKeyId}::int, ${input.mutation}, ${inputGzip}::bytea, ${count}::int, ${utcNow}, ${state}
+          INSERT INTO "BulkOperation" ("id", "apiKeyId", "mutation", "inputGzip", "lineCount", "createdAt", "status", "lockedBy", "lockedUntil", "startedAt")
+          SELECT ${key.id}::int, ${viewer.apiKeyId}::int, ${input.mutation}, ${inputGzip}::bytea, ${count}::int, ${utcNow}, ${state}
           WHERE (SELECT count(*) FROM "BulkOperation" WHERE "apiKeyId" = ${viewer.apiKeyId}::int AND "status"::text = ANY(${arrayLiteral(activeStatuses)}::text[])) < ${BULK_OPERATIONS_PER_KEY}::int
           RETURNING "id"`;
         if (!created) {
@@ -74,11 +85,13 @@ export async function createBulkOperation(ctx: Context, input: { mutation: BulkM
       { timeout: 10_000, maxWait: 5_000 },
     );
   } catch (error) {
-    handOff?.release();
+    // The worker drops an operation handed over that was not stored; a reservation not used yet is given back.
+    if (handedOver) settle(false);
+    else handOff?.release();
     throw error;
   }
-  if (handOff) handOff.accept({ id: operationId, apiKeyId: viewer.apiKeyId, mutation: input.mutation, lineCount: count, input: input.lines, texts, viewer });
-  else signalBulkOperationCreated();
+  settle(true);
+  if (!handOff) signalBulkOperationCreated();
   return { operationId };
 }
 

@@ -13,13 +13,20 @@ export function signalBulkOperationCreated(): void {
   for (const listener of listeners) listener();
 }
 
-/** An operation handed to a worker of this process as it is stored, with the lines already split and the caller the request authenticated. */
-export type HandedBulkOperation = ClaimedBulkOperation & Required<Pick<ClaimedBulkOperation, 'texts' | 'viewer'>>;
+/**
+ * An operation handed to a worker of this process as it is stored, with the lines already split, the
+ * caller the request authenticated, and `stored`: whether its row has committed, which the worker
+ * hears before it commits anything (see `BulkHandOff`).
+ */
+export type HandedBulkOperation = ClaimedBulkOperation & Required<Pick<ClaimedBulkOperation, 'texts' | 'viewer' | 'stored'>>;
 
 /**
  * An idle worker reserved for the operation being stored: the operation is inserted RUNNING under
- * this worker's lease, then handed over (`accept`) once its row has committed, or the reservation is
- * given back (`release`) when the insert did not happen.
+ * this worker's lease and handed over (`accept`) as soon as its id is drawn, inside the storing
+ * transaction, with a promise of whether that transaction committed. The worker gets ready
+ * meanwhile (and, on PostgreSQL, starts its first chunk's writes) but commits nothing before the
+ * row has committed, and drops the operation when it did not. When the storing transaction fails
+ * before the hand-over, the reservation is given back (`release`).
  */
 export interface BulkHandOff {
   workerId: string;
