@@ -203,9 +203,51 @@ function outcomeOf(batch: BatchOutcome, i: number): LineOutcome {
   return item ? okOutcome(item.listingId!, item.status!, item.version, item.issues) : (batch.replays.get(i) ?? { ok: false, errors: lineErrors(batch.errors[i]!, batch.lines[i]!) });
 }
 
+/** A batch judged as far as it can be without the database, ready to run. */
+interface PlannedBatch {
+  batch: BatchOutcome;
+  /** Lines whose idempotency key this chunk claimed: their keys are settled after the write. */
+  claimed: number[];
+  /** Lines the mutation's rules run on. */
+  runnable: number[];
+  /** The rules planned ahead (`BulkMutationDefinition.plan`), or null to run them as a whole. */
+  write: ((tx: Prisma.TransactionClient) => Promise<{ value: ItemResult[] }>) | null;
+}
+
 /**
- * One batch of lines inside the chunk's transaction: their idempotency keys (claimed with the chunk's;
- * a key already used with this line replays its stored result, with another line it is refused), the
+ * What of a batch needs no database: its idempotency keys judged against the chunk's claims (a key
+ * already used with this line replays its stored result, with another line it is refused) and, when
+ * the mutation plans ahead, its rules up to the write. Null when a line names a key the chunk did
+ * not claim (normally none: its text named no key as such, say with an escaped name): `runBatch`
+ * claims it first.
+ */
+function planBatch(op: PreparedBulkOperation, definition: BulkMutationDefinition, prepared: unknown, lines: ParsedLine[], keys: Map<string, StoredKey>): PlannedBatch | null {
+  const replays = new Map<number, LineOutcome>();
+  const errors: (AppError | null)[] = lines.map((line) => line.error);
+  const items: (ItemResult | null)[] = new Array(lines.length).fill(null);
+  const claimed: number[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.error || !line.idempotencyKey) continue;
+    const record = keys.get(line.idempotencyKey);
+    if (!record) return null;
+    if (record.claimed) claimed.push(i);
+    else if (!record.requestHash) errors[i] = new ConflictError('Another bulk operation is running a line with this idempotency key; retry once it has finished.');
+    else if (record.requestHash !== line.hash) errors[i] = new InvalidStateError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used with a different line. Use a new key for a new line.');
+    else {
+      const outcome = record.state === 'COMPLETED' ? storedOutcome(record.response) : null;
+      if (outcome) replays.set(i, outcome);
+      else errors[i] = new ConflictError('A line with this idempotency key is still running; retry shortly.');
+    }
+  }
+  const runnable: number[] = [];
+  for (let i = 0; i < lines.length; i++) if (!errors[i] && !replays.has(i)) runnable.push(i);
+  const write = runnable.length && definition.plan ? definition.plan(prepared, runnable.map((i) => lines[i]!.item)) : null;
+  return { batch: { lines, items, errors, replays }, claimed, runnable, write };
+}
+
+/**
+ * One batch of lines inside the chunk's transaction: their idempotency keys (see `planBatch`), the
  * mutation's own rules over every remaining line at once (one set-based write), the keys settled.
  */
 async function runBatch(
@@ -215,35 +257,17 @@ async function runBatch(
   prepared: unknown,
   lines: ParsedLine[],
   keys: Map<string, StoredKey>,
+  planned: PlannedBatch | null,
 ): Promise<BatchOutcome> {
-  const replays = new Map<number, LineOutcome>();
-  const errors: (AppError | null)[] = lines.map((line) => line.error);
-  const items: (ItemResult | null)[] = new Array(lines.length).fill(null);
-  const batch: BatchOutcome = { lines, items, errors, replays };
-
-  const keyed: number[] = [];
-  for (let i = 0; i < lines.length; i++) if (!lines[i]!.error && lines[i]!.idempotencyKey) keyed.push(i);
-  // Normally none: a key the chunk did not claim (its text named no key as such, say with an escaped name).
-  const unclaimed = keyed.filter((i) => !keys.has(lines[i]!.idempotencyKey!));
-  if (unclaimed.length) for (const [key, record] of await claimLineKeys(tx, op.apiKeyId, unclaimed.map((i) => lines[i]!))) keys.set(key, record);
-  const claimed: number[] = [];
-  for (const i of keyed) {
-    const line = lines[i]!;
-    const record = keys.get(line.idempotencyKey!);
-    if (record?.claimed) claimed.push(i);
-    else if (!record?.requestHash) errors[i] = new ConflictError('Another bulk operation is running a line with this idempotency key; retry once it has finished.');
-    else if (record.requestHash !== line.hash) errors[i] = new InvalidStateError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used with a different line. Use a new key for a new line.');
-    else {
-      const outcome = record.state === 'COMPLETED' ? storedOutcome(record.response) : null;
-      if (outcome) replays.set(i, outcome);
-      else errors[i] = new ConflictError('A line with this idempotency key is still running; retry shortly.');
-    }
+  if (!planned) {
+    const unclaimed = lines.filter((line) => !line.error && line.idempotencyKey && !keys.has(line.idempotencyKey));
+    for (const [key, record] of await claimLineKeys(tx, op.apiKeyId, unclaimed)) keys.set(key, record);
+    planned = planBatch(op, definition, prepared, lines, keys)!;
   }
-
-  const runnable: number[] = [];
-  for (let i = 0; i < lines.length; i++) if (!errors[i] && !replays.has(i)) runnable.push(i);
+  const { batch, claimed, runnable, write } = planned;
+  const { items, errors } = batch;
   if (runnable.length) {
-    const { value } = await definition.run(tx, prepared, runnable.map((i) => lines[i]!.item));
+    const { value } = write ? await write(tx) : await definition.run(tx, prepared, runnable.map((i) => lines[i]!.item));
     for (let k = 0; k < value.length; k++) {
       const item = value[k]!;
       if (item.error) errors[runnable[k]!] = item.error;
@@ -381,10 +405,11 @@ export async function runBulkOperationChunk(prisma: PrismaClient, op: PreparedBu
         let inFlight: Promise<BatchOutcome> | null = null;
         for (let start = from; start < to; start += batchSize) {
           const lines = op.lines.read(start, Math.min(to, start + batchSize));
+          const planned = planBatch(op, definition, prepared, lines, keys);
           const done: BatchOutcome | null = inFlight ? await inFlight : null;
           // Started early: the row is locked after the first batch, before the next one.
           if (done) guard ??= await lockStored();
-          inFlight = runBatch(tx, op, definition, prepared, lines, keys);
+          inFlight = runBatch(tx, op, definition, prepared, lines, keys, planned);
           // Awaited at the next turn (or below); a failure must not count as unhandled meanwhile.
           inFlight.catch(() => undefined);
           if (done) {

@@ -2,8 +2,10 @@ import type { Prisma } from '@shopwarden/db';
 import type { Context, Viewer } from '../../context.ts';
 import {
   assertMayReviewListings,
+  applyReviews,
   assertMayWriteListings,
   loadReviewContext,
+  planReviews,
   loadSubmissionContext,
   reviewListingsInTransaction,
   submitListingsInTransaction,
@@ -30,6 +32,11 @@ export interface BulkMutationDefinition<TPrepared = unknown> {
   assertMay(viewer: Viewer | null): void;
   prepare(ctx: Context): Promise<TPrepared>;
   run(tx: Prisma.TransactionClient, prepared: TPrepared, items: unknown[]): Promise<{ value: ItemResult[] }>;
+  /**
+   * `run` in two steps, when the rules need no read before their write: what needs no database (done
+   * while the database still writes the batch before), then the returned function, inside the transaction.
+   */
+  plan?(prepared: TPrepared, items: unknown[]): (tx: Prisma.TransactionClient) => Promise<{ value: ItemResult[] }>;
 }
 
 /** Every line is its own item: valid lines are written, failed ones reported (REJECT_FAILED_ROWS); paths are relative to the line. */
@@ -59,6 +66,10 @@ export const bulkMutations: Record<BulkMutation, BulkMutationDefinition> = {
     assertMay: assertMayReviewListings,
     prepare: loadReviewContext,
     run: (tx, prepared, items) => reviewListingsInTransaction(tx, prepared, items as ReviewItem[], lineOptions),
+    plan: (prepared, items) => {
+      const planned = planReviews(prepared, items as ReviewItem[], lineOptions);
+      return (tx) => applyReviews(tx, planned);
+    },
   }),
   LISTING_SUBMIT: define({
     field: 'listingSubmit',

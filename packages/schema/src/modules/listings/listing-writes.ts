@@ -111,7 +111,18 @@ const transitionColumns: readonly (readonly [name: ColumnName, wire: string, typ
  * tenth of the statement (issue 8's bulk review of 10,000, measured with bench/bulk-review.bench.ts).
  */
 export async function writeTransitions(tx: Prisma.TransactionClient, transitions: readonly Transition[], now: Date, actorApiKeyId: number | null): Promise<Map<number, number>> {
-  if (!transitions.length) return new Map();
+  return runTransitions(tx, planTransitions(transitions, now, actorApiKeyId));
+}
+
+/** A `writeTransitions` statement built ahead (no database needed), to run when its turn comes. */
+export interface PlannedTransitions {
+  transitions: readonly Transition[];
+  statement: Prisma.Sql | null;
+}
+
+/** Builds the statement of `writeTransitions` (nothing to run for no transitions). */
+export function planTransitions(transitions: readonly Transition[], now: Date, actorApiKeyId: number | null): PlannedTransitions {
+  if (!transitions.length) return { transitions, statement: null };
   const at = now.toISOString();
   const ids = transitions.map((t) => t.listingId);
   const idArray = intArray(ids);
@@ -141,7 +152,7 @@ export async function writeTransitions(tx: Prisma.TransactionClient, transitions
   // = ANY, which PostgreSQL matches through a hash of the array, instead of a join to the input rows
   // (issue 8's bulk review of 10,000: about 240 ms in PostgreSQL where the join's plan took 300–350).
   const rowsFrom = names.length === 1 ? Prisma.sql`WHERE l."id" = ANY(${idArray})` : Prisma.sql`FROM u WHERE l."id" = u.id`;
-  const rows = await tx.$queryRaw<{ id: number[] | null; version: (number | null)[] | null }[]>(Prisma.sql`
+  const statement = Prisma.sql`
     WITH u AS (
       SELECT * FROM unnest(${Prisma.join(arrays)}) AS u(${Prisma.raw(names.join(', '))})
     ),
@@ -166,7 +177,14 @@ export async function writeTransitions(tx: Prisma.TransactionClient, transitions
              ${at}::timestamp(3)
       FROM updated d
     )
-    SELECT array_agg(u.id) AS id, array_agg(d."version") AS version FROM u LEFT JOIN updated d ON d."id" = u.id WHERE d."id" IS NULL OR ${inUpdate.version} IS NULL`);
+    SELECT array_agg(u.id) AS id, array_agg(d."version") AS version FROM u LEFT JOIN updated d ON d."id" = u.id WHERE d."id" IS NULL OR ${inUpdate.version} IS NULL`;
+  return { transitions, statement };
+}
+
+/** Runs a planned `writeTransitions` statement: the new version of each applied listing (see `writeTransitions`). */
+export async function runTransitions(tx: Prisma.TransactionClient, { transitions, statement }: PlannedTransitions): Promise<Map<number, number>> {
+  if (!statement) return new Map();
+  const rows = await tx.$queryRaw<{ id: number[] | null; version: (number | null)[] | null }[]>(statement);
   // Back: the rows not applied (version null) and the new version of those written without an expected one.
   const [back] = rows;
   const returned = new Map<number, number | null>();

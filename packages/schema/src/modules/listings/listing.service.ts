@@ -5,7 +5,7 @@ import { recordEvent } from '../platform/outbox.service.ts';
 import { isPrimaryCategoryPolicyInForce, loadCategoryIndex, type CategoryLite } from '../shops/category-eligibility.service.ts';
 import { assertCanWriteShop, shopOwnedWhere } from '../shops/shop.policy.ts';
 import { editableStatuses, reasonCodePattern, reviewTransitions, runAutomaticChecks, submissionOutcome, type ListingIssue, type ReviewDecisionInput } from './listing-checks.ts';
-import { inListingTransaction, readListingsForTransition, writeTransitions, type Transition } from './listing-writes.ts';
+import { inListingTransaction, planTransitions, readListingsForTransition, runTransitions, writeTransitions, type PlannedTransitions, type Transition } from './listing-writes.ts';
 
 /** Synchronous bulk mutations take at most this many items (PLATFORM.md: input lists ≤ 250). */
 export const BULK_LIMIT = 250;
@@ -351,10 +351,27 @@ export async function loadReviewContext(ctx: Context): Promise<ReviewContext> {
  */
 export async function reviewListingsInTransaction(
   tx: Prisma.TransactionClient,
-  { actorApiKeyId: actor, now }: ReviewContext,
+  rc: ReviewContext,
   items: readonly ReviewItem[],
   opts: PlanOptions,
 ): Promise<{ value: ItemResult[]; commit: boolean }> {
+  return applyReviews(tx, planReviews(rc, items, opts));
+}
+
+/** Reviews planned (fields checked, the write's statement built), ready to run in a transaction. */
+export interface PlannedReviews {
+  items: readonly ReviewItem[];
+  opts: PlanOptions;
+  plan: Planned[];
+  writing: boolean;
+  write: PlannedTransitions;
+}
+
+/**
+ * Everything of a review that needs no database: the fields, a listing named twice, and the write's
+ * statement. A bulk operation plans its next batch while the database writes the one before.
+ */
+export function planReviews({ actorApiKeyId: actor, now }: ReviewContext, items: readonly ReviewItem[], opts: PlanOptions): PlannedReviews {
   // What needs no database first: the fields, and a listing named twice. (A plain loop with no
   // closure per item: a bulk operation's chunk plans thousands of items.)
   const seen = new Set<number>();
@@ -388,7 +405,12 @@ export async function reviewListingsInTransaction(
   // to are read afterwards, and only they, to say why. REJECT_EVERYTHING with a failure already
   // writes nothing, and reads every listing to report each one's own error.
   const writing = !(opts.policy === 'REJECT_EVERYTHING' && plan.some((p) => p.error));
-  const versions = await writeTransitions(tx, writing ? plan.flatMap((p) => (p.transition && !p.error ? [p.transition] : [])) : [], now, actor);
+  return { items, opts, plan, writing, write: planTransitions(writing ? plan.flatMap((p) => (p.transition && !p.error ? [p.transition] : [])) : [], now, actor) };
+}
+
+/** Runs planned reviews: the write, then a read of only the listings it did not apply, to say why. */
+export async function applyReviews(tx: Prisma.TransactionClient, { items, opts, plan, writing, write }: PlannedReviews): Promise<{ value: ItemResult[]; commit: boolean }> {
+  const versions = await runTransitions(tx, write);
   const unapplied = plan.filter((p) => p.transition && !p.error && !versions.has(p.listingId!));
   if (unapplied.length) {
     const byId = new Map((await readListingsForTransition(tx, unapplied.map((p) => p.listingId!), null)).map((l) => [l.id, l]));
