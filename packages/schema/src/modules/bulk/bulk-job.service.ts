@@ -303,13 +303,6 @@ function batchResult(batch: BatchOutcome): { gzip: Uint8Array<ArrayBuffer>; succ
 /** Lets the statements just started reach the database before the worker's own work goes on. */
 const yieldToDatabase = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** Ends a chunk's transaction without committing anything: the operation fails with `code`. */
-class ChunkRefused extends Error {
-  constructor(readonly code: ErrorCode) {
-    super(`bulk chunk refused: ${code}`);
-  }
-}
-
 /** Ends a chunk's transaction without committing anything, with the outcome to report. */
 class ChunkAbandoned extends Error {
   constructor(readonly outcome: ChunkOutcome) {
@@ -355,42 +348,25 @@ export async function runBulkOperationChunk(prisma: PrismaClient, op: PreparedBu
   })();
   // Awaited below; a failure must not count as unhandled meanwhile.
   ready.catch(() => undefined);
-  // The context, or how the operation fails (a key no longer valid, a rule refusing the caller).
-  const settle = async () => {
-    try {
-      const context = await ready;
-      return context ?? ('UNAUTHENTICATED' as const);
-    } catch (error) {
-      if (error instanceof AppError) return error.code;
-      throw error;
-    }
-  };
-  const fail = async (code: ErrorCode): Promise<ChunkOutcome> => ((await isStored()) ? failBulkOperation(prisma, op.id, options.workerId, code) : { state: 'LOST' });
-  // Handed over as it is stored, on PostgreSQL: the transaction opens at once, while the context is
-  // read. Otherwise it must not open before the storing one has committed (PGlite's one connection).
-  const early = stored !== undefined && options.concurrentTransactions === true;
-  let context: Exclude<Awaited<ReturnType<typeof settle>>, ErrorCode> | null = null;
-  if (!early) {
-    // While the key and the context are read: the chunk's first batch of lines (a chunk starts where the lines read so far end).
-    await yieldToDatabase();
-    op.lines.readAhead(batchSize);
-    const settled = await settle();
-    if (typeof settled === 'string') return fail(settled);
-    context = settled;
-    if (stored && !(await stored)) return { state: 'LOST' };
+  // While the key and the context are read: the chunk's first batch of lines (a chunk starts where the lines read so far end).
+  await yieldToDatabase();
+  op.lines.readAhead(batchSize);
+  let context: Awaited<typeof ready>;
+  try {
+    context = await ready;
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    return (await isStored()) ? failBulkOperation(prisma, op.id, options.workerId, error.code) : { state: 'LOST' };
   }
+  if (!context) return (await isStored()) ? failBulkOperation(prisma, op.id, options.workerId, 'UNAUTHENTICATED') : { state: 'LOST' };
+  const { viewer, ctx, prepared } = context;
+  // Without transactions side by side, this one must not open before the storing one has committed.
+  const early = stored !== undefined && options.concurrentTransactions === true;
+  if (stored && !early && !(await stored)) return { state: 'LOST' };
 
   try {
     return await prisma.$transaction(
       async (tx): Promise<ChunkOutcome> => {
-        if (!context) {
-          // Opened early: the first batch's lines are read while the context arrives.
-          op.lines.readAhead(batchSize);
-          const settled = await settle();
-          if (typeof settled === 'string') throw new ChunkRefused(settled);
-          context = settled;
-        }
-        const { viewer, ctx, prepared } = context;
         // The operation's row, locked until the chunk commits (a cancellation waits for it): only while this worker holds the lease.
         const lockOperation = async () => {
           const [row] = await tx.$queryRaw<{ status: string; processedCount: number; succeededCount: number; failedCount: number; lockedBy: string | null }[]>`
@@ -483,7 +459,6 @@ export async function runBulkOperationChunk(prisma: PrismaClient, op: PreparedBu
     );
   } catch (error) {
     if (error instanceof ChunkAbandoned) return error.outcome;
-    if (error instanceof ChunkRefused) return fail(error.code);
     throw error;
   }
 }

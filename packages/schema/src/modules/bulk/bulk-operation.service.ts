@@ -55,20 +55,18 @@ export async function createBulkOperation(ctx: Context, input: { mutation: BulkM
   let handedOver = false;
   let operationId: number;
   try {
-    // The operation's id is drawn first when a worker is reserved, so the worker can take the
-    // operation at once, while it is stored.
-    let id: number | null = null;
-    if (handOff) {
-      const [drawn] = await ctx.prisma.$queryRaw<{ id: number }[]>`SELECT nextval(pg_get_serial_sequence('"BulkOperation"', 'id'))::int AS id`;
-      id = drawn!.id;
-      handOff.accept({ id, apiKeyId: viewer.apiKeyId, mutation: input.mutation, lineCount: count, input: input.lines, texts, viewer, stored });
-      handedOver = true;
-    }
     operationId = await ctx.prisma.$transaction(
       async (tx) => {
         // One creation at a time per key, so concurrent calls cannot pass the limit together (NO KEY
-        // UPDATE: the key's row stays free for the foreign-key checks of writes that name it).
-        await tx.$queryRaw`SELECT 1 FROM "ApiKey" WHERE "id" = ${viewer.apiKeyId} FOR NO KEY UPDATE`;
+        // UPDATE: the key's row stays free for the foreign-key checks of writes that name it). The
+        // operation's id is drawn here, so a reserved worker can take the operation at once.
+        const [key] = await tx.$queryRaw<{ id: number }[]>`
+          SELECT nextval(pg_get_serial_sequence('"BulkOperation"', 'id'))::int AS id FROM "ApiKey" WHERE "id" = ${viewer.apiKeyId} FOR NO KEY UPDATE`;
+        if (!key) throw new ForbiddenError('This API key no longer exists.');
+        if (handOff) {
+          handOff.accept({ id: key.id, apiKeyId: viewer.apiKeyId, mutation: input.mutation, lineCount: count, input: input.lines, texts, viewer, stored });
+          handedOver = true;
+        }
         const inputGzip = compressText(input.lines);
         // The limit is counted by the insert itself, after the lock (a new statement: a fresh snapshot).
         const state = handOff
@@ -76,7 +74,7 @@ export async function createBulkOperation(ctx: Context, input: { mutation: BulkM
           : Prisma.sql`'CREATED'::"BulkOperationStatus", NULL::text, NULL::timestamp(3), NULL::timestamp(3)`;
         const [created] = await tx.$queryRaw<{ id: number }[]>`
           INSERT INTO "BulkOperation" ("id", "apiKeyId", "mutation", "inputGzip", "lineCount", "createdAt", "status", "lockedBy", "lockedUntil", "startedAt")
-          SELECT ${id === null ? Prisma.sql`nextval(pg_get_serial_sequence('"BulkOperation"', 'id'))::int` : Prisma.sql`${id}::int`}, ${viewer.apiKeyId}::int, ${input.mutation}, ${inputGzip}::bytea, ${count}::int, ${utcNow}, ${state}
+          SELECT ${key.id}::int, ${viewer.apiKeyId}::int, ${input.mutation}, ${inputGzip}::bytea, ${count}::int, ${utcNow}, ${state}
           WHERE (SELECT count(*) FROM "BulkOperation" WHERE "apiKeyId" = ${viewer.apiKeyId}::int AND "status"::text = ANY(${arrayLiteral(activeStatuses)}::text[])) < ${BULK_OPERATIONS_PER_KEY}::int
           RETURNING "id"`;
         if (!created) {
