@@ -221,7 +221,7 @@ interface PlannedBatch {
  * not claim (normally none: its text named no key as such, say with an escaped name): `runBatch`
  * claims it first.
  */
-function planBatch(op: PreparedBulkOperation, definition: BulkMutationDefinition, prepared: unknown, lines: ParsedLine[], keys: Map<string, StoredKey>): PlannedBatch | null {
+function planBatch(definition: BulkMutationDefinition, prepared: unknown, lines: ParsedLine[], keys: Map<string, StoredKey>): PlannedBatch | null {
   const replays = new Map<number, LineOutcome>();
   const errors: (AppError | null)[] = lines.map((line) => line.error);
   const items: (ItemResult | null)[] = new Array(lines.length).fill(null);
@@ -262,7 +262,7 @@ async function runBatch(
   if (!planned) {
     const unclaimed = lines.filter((line) => !line.error && line.idempotencyKey && !keys.has(line.idempotencyKey));
     for (const [key, record] of await claimLineKeys(tx, op.apiKeyId, unclaimed)) keys.set(key, record);
-    planned = planBatch(op, definition, prepared, lines, keys)!;
+    planned = planBatch(definition, prepared, lines, keys)!;
   }
   const { batch, claimed, runnable, write } = planned;
   const { items, errors } = batch;
@@ -405,7 +405,7 @@ export async function runBulkOperationChunk(prisma: PrismaClient, op: PreparedBu
         let inFlight: Promise<BatchOutcome> | null = null;
         for (let start = from; start < to; start += batchSize) {
           const lines = op.lines.read(start, Math.min(to, start + batchSize));
-          const planned = planBatch(op, definition, prepared, lines, keys);
+          const planned = planBatch(definition, prepared, lines, keys);
           const done: BatchOutcome | null = inFlight ? await inFlight : null;
           // Started early: the row is locked after the first batch, before the next one.
           if (done) guard ??= await lockStored();
