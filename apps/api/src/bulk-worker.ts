@@ -107,8 +107,8 @@ export class BulkWorker {
 
   /**
    * Reserves this worker for an operation this process is storing, when it is idle: the operation is
-   * stored RUNNING under this worker's lease and handed over once committed (or the reservation given
-   * back). The loop waits for it instead of claiming, so the operation starts as soon as it is stored.
+   * stored RUNNING under this worker's lease and handed over while it is stored, with a promise of
+   * whether it was (or the reservation given back). The loop waits for it instead of claiming, so the operation starts as soon as it is stored.
    */
   private reserve(): BulkHandOff | null {
     // Only while the loop idles (waiting for a wake-up or its poll) is it free to take one.

@@ -210,8 +210,8 @@ interface PlannedBatch {
   claimed: number[];
   /** Lines the mutation's rules run on. */
   runnable: number[];
-  /** The rules planned ahead (`BulkMutationDefinition.plan`), or null to run them as a whole. */
-  write: ((tx: Prisma.TransactionClient) => Promise<{ value: ItemResult[] }>) | null;
+  /** The rules over the runnable lines, planned ahead when the mutation can (`BulkMutationDefinition.plan`). */
+  write: (tx: Prisma.TransactionClient) => Promise<{ value: ItemResult[] }>;
 }
 
 /**
@@ -242,7 +242,8 @@ function planBatch(definition: BulkMutationDefinition, prepared: unknown, lines:
   }
   const runnable: number[] = [];
   for (let i = 0; i < lines.length; i++) if (!errors[i] && !replays.has(i)) runnable.push(i);
-  const write = runnable.length && definition.plan ? definition.plan(prepared, runnable.map((i) => lines[i]!.item)) : null;
+  const runItems = runnable.map((i) => lines[i]!.item);
+  const write = definition.plan ? definition.plan(prepared, runItems) : (tx: Prisma.TransactionClient) => definition.run(tx, prepared, runItems);
   return { batch: { lines, items, errors, replays }, claimed, runnable, write };
 }
 
@@ -267,7 +268,7 @@ async function runBatch(
   const { batch, claimed, runnable, write } = planned;
   const { items, errors } = batch;
   if (runnable.length) {
-    const { value } = write ? await write(tx) : await definition.run(tx, prepared, runnable.map((i) => lines[i]!.item));
+    const { value } = await write(tx);
     for (let k = 0; k < value.length; k++) {
       const item = value[k]!;
       if (item.error) errors[runnable[k]!] = item.error;

@@ -35,8 +35,9 @@ export function bulkOperationWhere(viewer: Viewer | null): Prisma.BulkOperationW
  * refused here: each becomes a failed result line.
  *
  * When a worker of this process is idle, the operation is stored already RUNNING under that worker's
- * lease and handed to it in memory once stored: it starts without claiming, reading the lines back or
- * reading the key again. Stored either way, so a crash before the worker commits anything only
+ * lease and handed to it in memory as soon as its id is drawn: it gets ready (on PostgreSQL, writes
+ * its first batch) while the operation is stored, commits nothing before, and skips the claim,
+ * reading the lines back and reading the key again. Stored either way, so a crash before the worker commits anything only
  * leaves a lease that expires, after which any worker resumes the operation as usual.
  */
 export async function createBulkOperation(ctx: Context, input: { mutation: BulkMutation; lines: string }): Promise<{ operationId: number }> {
