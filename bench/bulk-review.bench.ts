@@ -22,9 +22,10 @@
  *
  *   npm run bench -- bulk-review
  *   BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test npx tsx bench/bulk-review.bench.ts
- *   options (env): BENCH_ROWS (10000) BENCH_RUNS (5) BENCH_CHUNK_SIZES (the API's default: 10000 on PostgreSQL, 2000 on PGlite; a list such as
+ *   options (env): BENCH_ROWS (10000) BENCH_RUNS (5) BENCH_CHUNK_SIZES (the API's default: 5000 on PostgreSQL, 2000 on PGlite; a list such as
  *   "500,2000,10000" measures (a) once per chunk size) BENCH_BATCH_SIZES (the API's default, 2500; a list measures (a) once
- *   per chunk and batch size) BENCH_ONE_BY_ONE (500; 0 skips it)
+ *   per chunk and batch size) BENCH_CHUNKS_AHEAD (the API's default, 1; PostgreSQL only; a list such as "0,1" measures (a)
+ *   once per value too) BENCH_ONE_BY_ONE (500; 0 skips it)
  *   BENCH_SKIP_PGLITE=1 BENCH_VARIANTS (all; e.g. "ours,raw")
  */
 import { performance } from 'node:perf_hooks';
@@ -47,6 +48,8 @@ export interface BulkReviewBenchOptions {
   chunkSizes?: number[];
   /** Worker batch sizes (lines per batch inside a chunk) to measure variant (a) with. @default the API's BULK_BATCH_SIZE default */
   batchSizes?: number[];
+  /** Chunks run ahead of their turn (BULK_CHUNKS_AHEAD; PostgreSQL only) to measure variant (a) with. @default the API's default */
+  chunksAhead?: number[];
   /** Listings in the one-by-one sample (0: skip). @default 500 */
   oneByOne?: number;
   /** Databases. @default PGlite, plus PostgreSQL when `postgresUrl` is set */
@@ -67,6 +70,8 @@ export interface BulkReviewBenchRow {
   chunkSize: number | null;
   /** Batch size, for variant (a). */
   batchSize: number | null;
+  /** Chunks run ahead of their turn, for variant (a). */
+  chunksAhead: number | null;
   rows: number;
   medianMs: number;
   rowsPerSecond: number;
@@ -118,10 +123,12 @@ async function benchTarget(target: TargetName, o: Required<Omit<BulkReviewBenchO
 
     const config = loadConfig({ NODE_ENV: 'test' }).bulk;
     const measure: Record<string, () => Promise<{ ms: number; workerMs?: number }>> = {};
-    // By default the API's own chunk size for this database (BULK_CHUNK_SIZE: 10,000 on PostgreSQL, 2,000 on PGlite).
+    // By default the API's own chunk size for this database (BULK_CHUNK_SIZE: 5,000 on PostgreSQL, 2,000 on PGlite).
     const chunkSizes = o.chunkSizes.length ? o.chunkSizes : [loadConfig(target === 'postgres' ? { NODE_ENV: 'test', DATABASE_URL: 'postgresql://' } : { NODE_ENV: 'test' }).bulk.chunkSize];
     const batchSizes = o.batchSizes.length ? o.batchSizes : [config.batchSize];
-    for (const chunkSize of chunkSizes) for (const batchSize of batchSizes) {
+    // PGlite runs one chunk at a time whatever the setting.
+    const aheads = target === 'postgres' && o.chunksAhead.length ? o.chunksAhead : [target === 'postgres' ? config.chunksAhead : 0];
+    for (const chunkSize of chunkSizes) for (const batchSize of batchSizes) for (const chunksAhead of aheads) {
       // The worker's own time, from its "bulk operation stopped" log line: the claimed operation in hand to its last commit.
       let workerMs: number | null = null;
       const logger = pino(
@@ -133,7 +140,7 @@ async function benchTarget(target: TargetName, o: Required<Omit<BulkReviewBenchO
           },
         },
       );
-      const worker = new BulkWorker({ prisma: db.prisma, logger, config: { ...config, chunkSize, batchSize }, production: false, concurrentTransactions: db.target.kind === 'postgres' });
+      const worker = new BulkWorker({ prisma: db.prisma, logger, config: { ...config, chunkSize, batchSize, chunksAhead }, production: false, concurrentTransactions: db.target.kind === 'postgres' });
       workers.push(worker);
       const ours = (follow: 'subscription' | 'polling') => async () => {
         worker.start();
@@ -166,8 +173,8 @@ async function benchTarget(target: TargetName, o: Required<Omit<BulkReviewBenchO
           await worker.stop();
         }
       };
-      measure[`ours:${chunkSize}:${batchSize}`] = ours('subscription');
-      measure[`ours-polling:${chunkSize}:${batchSize}`] = ours('polling');
+      measure[`ours:${chunkSize}:${batchSize}:${chunksAhead}`] = ours('subscription');
+      measure[`ours-polling:${chunkSize}:${batchSize}:${chunksAhead}`] = ours('polling');
     }
     measure['raw-same-effects'] = async () => {
       const start = performance.now();
@@ -250,15 +257,16 @@ async function benchTarget(target: TargetName, o: Required<Omit<BulkReviewBenchO
 
     const out: BulkReviewBenchRow[] = [];
     for (const [key, ts] of times) {
-      const [variant, chunk, batch] = key.split(':') as [Variant, string | undefined, string | undefined];
+      const [variant, chunk, batch, ahead] = key.split(':') as [Variant, string | undefined, string | undefined, string | undefined];
       const ms = median(ts.map((t) => t.ms));
       const workerMs = variant === 'ours' || variant === 'ours-polling' ? median(ts.map((t) => t.workerMs!)) : null;
       out.push({
         database: target,
         variant,
-        label: labels[variant] + (chunk ? `, chunk ${chunk}, batch ${batch}` : ''),
+        label: labels[variant] + (chunk ? `, chunk ${chunk}, batch ${batch}, ${ahead} ahead` : ''),
         chunkSize: chunk ? Number(chunk) : null,
         batchSize: batch ? Number(batch) : null,
+        chunksAhead: ahead ? Number(ahead) : null,
         rows: o.rows,
         medianMs: ms,
         rowsPerSecond: (o.rows / ms) * 1000,
@@ -279,7 +287,7 @@ async function benchTarget(target: TargetName, o: Required<Omit<BulkReviewBenchO
       const ms = performance.now() - start;
       const perRow = ms / sample.length;
       say(`one by one: ${sample.length} listings in ${ms.toFixed(0)} ms`);
-      out.push({ database: target, variant: 'one-by-one', label: `${labels['one-by-one']} (${sample.length} measured, extrapolated)`, chunkSize: null, batchSize: null, rows: o.rows, medianMs: perRow * o.rows, rowsPerSecond: 1000 / perRow, runsMs: [Math.round(ms)], workerMedianMs: null, workerRowsPerSecond: null });
+      out.push({ database: target, variant: 'one-by-one', label: `${labels['one-by-one']} (${sample.length} measured, extrapolated)`, chunkSize: null, batchSize: null, chunksAhead: null, rows: o.rows, medianMs: perRow * o.rows, rowsPerSecond: 1000 / perRow, runsMs: [Math.round(ms)], workerMedianMs: null, workerRowsPerSecond: null });
     }
     return out;
   } finally {
@@ -305,6 +313,7 @@ export async function runBulkReviewBench(options: BulkReviewBenchOptions = {}): 
     runs: options.runs ?? 5,
     chunkSizes: options.chunkSizes ?? [],
     batchSizes: options.batchSizes ?? [],
+    chunksAhead: options.chunksAhead ?? [],
     oneByOne: options.oneByOne ?? 500,
     variants: options.variants ?? (['ours', 'ours-polling', 'raw-same-effects', 'raw-issue', 'create-many', 'one-by-one'] as Variant[]),
     progress: options.progress ?? ((line: string) => console.error(line)),
@@ -335,7 +344,7 @@ export function formatBulkReviewTable(rows: BulkReviewBenchRow[]): string {
     const many = of('create-many');
     for (const ours of rows.filter((r) => r.database === database && (r.variant === 'ours' || r.variant === 'ours-polling'))) {
       const ratio = (x: number, base: BulkReviewBenchRow | undefined) => (base ? (x / base.rowsPerSecond).toFixed(2) : 'n/a');
-      out += `${database}, ${ours.variant === 'ours' ? 'subscription' : 'polling'}, chunk ${ours.chunkSize}, batch ${ours.batchSize}: ours ÷ raw same-effects ${ratio(ours.rowsPerSecond, same)} (worker alone ${ratio(ours.workerRowsPerSecond!, same)}); ours ÷ raw issue-definition ${ratio(ours.rowsPerSecond, issue)} (worker alone ${ratio(ours.workerRowsPerSecond!, issue)}); ours ÷ createMany ${ratio(ours.rowsPerSecond, many)} (worker alone ${ratio(ours.workerRowsPerSecond!, many)})\n`;
+      out += `${database}, ${ours.variant === 'ours' ? 'subscription' : 'polling'}, chunk ${ours.chunkSize}, batch ${ours.batchSize}, ${ours.chunksAhead} ahead: ours ÷ raw same-effects ${ratio(ours.rowsPerSecond, same)} (worker alone ${ratio(ours.workerRowsPerSecond!, same)}); ours ÷ raw issue-definition ${ratio(ours.rowsPerSecond, issue)} (worker alone ${ratio(ours.workerRowsPerSecond!, issue)}); ours ÷ createMany ${ratio(ours.rowsPerSecond, many)} (worker alone ${ratio(ours.workerRowsPerSecond!, many)})\n`;
     }
   }
   return out;
@@ -350,6 +359,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     runs: env.BENCH_RUNS ? Number(env.BENCH_RUNS) : undefined,
     chunkSizes: env.BENCH_CHUNK_SIZES ? env.BENCH_CHUNK_SIZES.split(',').map(Number) : undefined,
     batchSizes: env.BENCH_BATCH_SIZES ? env.BENCH_BATCH_SIZES.split(',').map(Number) : undefined,
+    chunksAhead: env.BENCH_CHUNKS_AHEAD ? env.BENCH_CHUNKS_AHEAD.split(',').map(Number) : undefined,
     oneByOne: env.BENCH_ONE_BY_ONE ? Number(env.BENCH_ONE_BY_ONE) : undefined,
     variants: env.BENCH_VARIANTS ? (env.BENCH_VARIANTS.split(',') as Variant[]) : undefined,
     targets,

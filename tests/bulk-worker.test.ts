@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDatabase, type Database } from '@shopwarden/db';
 import type { BulkWorker } from '@shopwarden/api';
+import { claimBulkOperation, prepareBulkOperation, runBulkOperationChunk } from '@shopwarden/schema';
 import { createKey, createWorld, type World } from './support/fixtures.ts';
 import { countQueries, createTestApp, dbId, gid } from './support/client.ts';
 import { createTestDatabase, testTargets, type TestDatabase } from './support/database.ts';
@@ -158,6 +159,72 @@ describe.each(testTargets())('the bulk-operation worker on %s', (target) => {
     await expectEachLineOnce(next.op.id, next.ids);
   });
 
+  /** Whether another connection's transaction has written a review batch and not committed it (PostgreSQL). */
+  async function uncommittedReviewWrite() {
+    const [row] = await db.prisma.$queryRaw<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM pg_stat_activity
+      WHERE datname = current_database() AND state = 'idle in transaction' AND query LIKE '%UPDATE "Listing" AS l%'`;
+    return row!.n > 0;
+  }
+
+  it.skipIf(target !== 'postgres')('runs the next chunk beside the one before, and commits the chunks in line order', async () => {
+    const { op, ids } = await reviewOperation('Chunks ahead', 12);
+    const commits: number[] = [];
+    let sawAhead = false;
+    const worker = testWorker(db, { chunkSize: 4, chunksAhead: 1 }, {
+      beforeCommit: async ({ from }) => {
+        // While the first chunk has not committed, the chunk after it has already written its lines.
+        if (from === 0) sawAhead = await waitFor(uncommittedReviewWrite, 10_000);
+        commits.push(from);
+      },
+    });
+    expect(await worker.drain()).toBe(1);
+    expect(sawAhead).toBe(true);
+    expect(commits).toEqual([0, 4, 8]);
+    await expectEachLineOnce(op.id, ids);
+    // Each chunk's audit record names its own lines, in order.
+    const audits = await db.prisma.auditRecord.findMany({ where: { targetType: 'BulkOperation', targetId: op.id }, orderBy: { id: 'asc' }, select: { input: true } });
+    expect(audits.map((a) => (a.input as { lines: unknown }).lines)).toEqual([{ from: 1, to: 4 }, { from: 5, to: 8 }, { from: 9, to: 12 }]);
+  });
+
+  it.skipIf(target !== 'postgres')('rolls a chunk run ahead back when the chunk before it fails: nothing of either takes effect', async () => {
+    const { op, ids } = await reviewOperation('Ahead of a failure', 8);
+    let sawAhead = false;
+    const worker = testWorker(db, { chunkSize: 4, chunksAhead: 1 }, {
+      beforeCommit: async ({ from }) => {
+        if (from !== 0) return;
+        // The chunk after this one has written its lines (uncommitted) when this one fails.
+        sawAhead = await waitFor(uncommittedReviewWrite, 10_000);
+        throw new Error('the first chunk fails');
+      },
+    });
+    expect(await worker.drain()).toBe(1);
+    expect(sawAhead).toBe(true);
+    const failed = (await gql(world.adminKey, GET, { id: op.id })).data!.bulkOperation;
+    expect(failed).toMatchObject({ status: 'FAILED', errorCode: 'INTERNAL', processedCount: 0, succeededCount: 0 });
+    expect(await db.prisma.listing.count({ where: { id: { in: ids }, status: 'PENDING_REVIEW', version: 0 } })).toBe(8);
+    expect(await db.prisma.listingReview.count({ where: { listingId: { in: ids } } })).toBe(0);
+    expect(await db.prisma.outboxEvent.count({ where: { type: 'listing.reviewed', subjectId: { in: ids.map(String) } } })).toBe(0);
+  });
+
+  it('runs a chunk ahead of its turn only from where the chunk before it committed (OUT_OF_TURN otherwise, writing nothing)', async () => {
+    const { op, ids } = await reviewOperation('Out of turn', 6);
+    const claimed = (await claimBulkOperation(db.prisma, 'worker-turns', 60_000))!;
+    expect(claimed).toMatchObject({ id: dbId(op.id), processedCount: 0 });
+    const prepared = prepareBulkOperation(claimed);
+    const options = { workerId: 'worker-turns', chunkSize: 3, leaseMs: 60_000, production: false };
+    // Lines 4–6 while nothing has committed: rolled back.
+    const ahead = (from: number, proceed = true) => runBulkOperationChunk(db.prisma, prepared, options, { from, after: Promise.resolve(), proceed: () => proceed });
+    expect(await ahead(3)).toEqual({ state: 'OUT_OF_TURN' });
+    expect(await db.prisma.listing.count({ where: { id: { in: ids }, status: 'ACTIVE' } })).toBe(0);
+    // In turn, lines 1–3; then lines 4–6 ahead (now in their turn), except when the worker stops.
+    expect(await runBulkOperationChunk(db.prisma, prepared, options)).toEqual({ state: 'RUNNING', processedCount: 3 });
+    expect(await ahead(3, false)).toEqual({ state: 'OUT_OF_TURN' });
+    expect(await db.prisma.listing.count({ where: { id: { in: ids }, status: 'ACTIVE' } })).toBe(3);
+    expect(await ahead(3)).toEqual({ state: 'COMPLETED' });
+    await expectEachLineOnce(op.id, ids);
+  });
+
   it('processes every line exactly once with two workers (two instances) on the same database', async () => {
     // A second instance: its own client and pool on PostgreSQL; PGlite has one connection, so the same client.
     const second: Database = target === 'postgres' ? await createDatabase(db.target) : db;
@@ -217,7 +284,8 @@ describe.each(testTargets())('the bulk-operation worker on %s', (target) => {
       const ids = await createListingRows(db.prisma, shop.id, world.categories.skincare, lines, { status: mutation === 'LISTING_REVIEW' ? 'PENDING_REVIEW' : 'DRAFT' });
       const input = ids.map((id, i) => ({ listingId: gid('Listing', id), ...(mutation === 'LISTING_REVIEW' ? { decision: 'APPROVE' } : {}), ...(keyed ? { idempotencyKey: `shape-${id}-${i}` } : {}) }));
       await gql(mutation === 'LISTING_REVIEW' ? world.adminKey : key, RUN, { input: { mutation, lines: jsonl(input) } });
-      const { result, queries } = await countQueries(db, () => testWorker(db, { chunkSize, batchSize }).drain());
+      // One chunk at a time (chunks run ahead of their turn share the key's lookup: see the test below).
+      const { result, queries } = await countQueries(db, () => testWorker(db, { chunkSize, batchSize, chunksAhead: 0 }).drain());
       expect(result).toBe(1);
       expect(await db.prisma.listing.count({ where: { id: { in: ids }, status: { not: mutation === 'LISTING_REVIEW' ? 'PENDING_REVIEW' : 'DRAFT' } } })).toBe(lines);
       let batches = 0;

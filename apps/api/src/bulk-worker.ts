@@ -25,7 +25,11 @@ export interface BulkWorkerOptions {
   config: ApiConfig['bulk'];
   /** Production mode ignores the sandbox clock, as requests do. */
   production: boolean;
-  /** The database runs transactions side by side (PostgreSQL, not PGlite): see `ChunkOptions.concurrentTransactions`. @default false */
+  /**
+   * The database runs transactions side by side (PostgreSQL, not PGlite): see
+   * `ChunkOptions.concurrentTransactions`. The worker then also runs an operation's next chunk ahead
+   * of its turn, beside the one before (`config.chunksAhead`). @default false
+   */
   concurrentTransactions?: boolean;
   /** Stored in `lockedBy`; unique per worker. @default "<host>:<pid>:<random>" */
   id?: string;
@@ -72,7 +76,7 @@ export class BulkWorker {
     this.loop = this.run();
   }
 
-  /** Finishes the chunk in flight, gives its lease up (another worker resumes at once) and stops. */
+  /** Finishes the chunk in flight (chunks run ahead of their turn roll back), gives its lease up (another worker resumes at once) and stops. */
   async stop(): Promise<void> {
     this.stopping = true;
     this.unsubscribe?.();
@@ -181,15 +185,47 @@ export class BulkWorker {
       concurrentTransactions: this.options.concurrentTransactions,
       beforeCommit: this.options.beforeCommit,
     };
+    // Chunks after the one in turn that run beside it (see runBulkOperationChunk's `ahead`), in line order.
+    const aheadLimit = this.options.concurrentTransactions ? Math.max(0, config.chunksAhead) : 0;
+    const running: { from: number; outcome: Promise<ChunkOutcome | Error> }[] = [];
+    // Where the last chunk started (in turn or ahead) will end, and when it has.
+    let next = claimed.processedCount;
+    let last: Promise<unknown> = Promise.resolve();
+    const startAhead = () => {
+      while (running.length < aheadLimit && next < op.lineCount && !this.stopping) {
+        const from = next;
+        next = Math.min(op.lineCount, from + config.chunkSize);
+        const outcome = runBulkOperationChunk(prisma, op, chunk, { from, after: last, proceed: () => !this.stopping }).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+        running.push({ from, outcome });
+        last = outcome;
+      }
+    };
     try {
       for (;;) {
         if (this.stopping) {
+          // Chunks ahead of their turn roll back first (a stop commits only the chunk in turn).
+          await Promise.all(running.map((r) => r.outcome));
           if (!this.dead) await releaseBulkOperation(prisma, op.id, this.id).catch((err: unknown) => log.warn({ err }, 'could not release a bulk operation'));
           return;
         }
         let outcome: ChunkOutcome;
         try {
-          outcome = await this.runChunk(op, chunk);
+          const ahead = running.shift();
+          let result: ChunkOutcome | Error | null = null;
+          if (ahead) {
+            startAhead();
+            result = await ahead.outcome;
+            // Its transaction failed (a deadlock with another operation, say): run it again in turn.
+            if (result instanceof Error) log.debug({ err: result }, 'bulk chunk ahead of its turn failed; running it in turn');
+          }
+          if (!ahead || result instanceof Error || result?.state === 'OUT_OF_TURN') {
+            // In turn: from the committed processedCount, under the row lock; the next chunk runs beside it.
+            if (!ahead) next = Math.min(op.lineCount, next + config.chunkSize);
+            const inTurn = this.runChunk(op, chunk);
+            last = inTurn.catch(() => undefined);
+            startAhead();
+            outcome = await inTurn;
+          } else outcome = result!;
         } catch (error) {
           if (this.dead) return;
           if (isDatabaseUnavailable(error)) {
@@ -207,6 +243,8 @@ export class BulkWorker {
         }
       }
     } finally {
+      // Chunks still ahead of their turn roll back: the operation is no longer RUNNING under this lease, or the worker stops.
+      await Promise.all(running.map((r) => r.outcome));
       clearInterval(heartbeat);
     }
   }

@@ -11,6 +11,7 @@ export {
   releaseBulkOperation,
   runBulkOperationChunk,
   type ChunkOptions,
+  type ChunkAhead,
   type ChunkOutcome,
   type ClaimedBulkOperation,
   type PreparedBulkOperation,

@@ -14,6 +14,8 @@ export interface ClaimedBulkOperation {
   apiKeyId: number;
   mutation: BulkMutation;
   lineCount: number;
+  /** Lines done when it was claimed (0 for an operation handed over as it is stored): its next chunk starts there. */
+  processedCount: number;
   input: string;
   /** The lines already split (an operation handed over as it was stored). */
   texts?: readonly string[];
@@ -31,6 +33,8 @@ export interface PreparedBulkOperation extends Omit<ClaimedBulkOperation, 'texts
   lines: LineReader;
   /** Whether the text names an idempotency key at all (a chunk then claims its keys before its first batch). */
   mayHaveKeys: boolean;
+  /** Resolves true once the operation's row has committed (at once for a claimed one), false when it was not stored. */
+  committed: Promise<boolean>;
 }
 
 export interface ChunkOptions {
@@ -59,13 +63,29 @@ export interface ChunkOptions {
   beforeCommit?: (info: { operationId: number; from: number; to: number }) => Promise<void> | void;
 }
 
+/** A chunk run ahead of its turn (see `runBulkOperationChunk`). */
+export interface ChunkAhead {
+  /** Its first line (0-based): where the chunk before it ends. */
+  from: number;
+  /** Settles when the chunk before it has ended (committed or not): only then does it ask for the row lock, so chunks ahead take it in line order. */
+  after: Promise<unknown>;
+  /** Asked once that chunk has ended: false (the worker is stopping) rolls this one back (`OUT_OF_TURN`), so a stop commits only the chunk in turn. */
+  proceed: () => boolean;
+}
+
 /** Where an operation stands after a chunk. */
 export type ChunkOutcome =
   | { state: 'RUNNING'; processedCount: number }
   | { state: 'COMPLETED' | 'CANCELED' }
   /** Another worker holds the operation now (this one's lease expired), or it finished elsewhere. */
   | { state: 'LOST' }
-  | { state: 'FAILED'; errorCode: ErrorCode };
+  | { state: 'FAILED'; errorCode: ErrorCode }
+  /**
+   * A chunk run ahead of its turn (`runBulkOperationChunk`'s `ahead`) found, once it could lock the
+   * operation's row, that the chunk before it had not committed where it expected (it rolled back,
+   * or the operation stopped): it rolled back too, and runs again in its turn.
+   */
+  | { state: 'OUT_OF_TURN' };
 
 
 /**
@@ -87,11 +107,11 @@ export async function claimBulkOperation(prisma: PrismaClient, workerId: string,
       LIMIT 1
       FOR UPDATE SKIP LOCKED
     ) AND (SELECT set_config('synchronous_commit', 'off', true)) IS NOT NULL
-    RETURNING b."id", b."apiKeyId", b."mutation", b."lineCount", b."input", b."inputGzip"`;
+    RETURNING b."id", b."apiKeyId", b."mutation", b."lineCount", b."processedCount", b."input", b."inputGzip"`;
   const row = rows[0];
   if (!row) return null;
   if (!(bulkMutationNames as readonly string[]).includes(row.mutation)) throw new Error(`Bulk operation ${row.id} names an unknown mutation ${row.mutation}.`);
-  return { id: row.id, apiKeyId: row.apiKeyId, lineCount: row.lineCount, mutation: row.mutation as BulkMutation, input: storedText(row.input, row.inputGzip) };
+  return { id: row.id, apiKeyId: row.apiKeyId, lineCount: row.lineCount, processedCount: row.processedCount, mutation: row.mutation as BulkMutation, input: storedText(row.input, row.inputGzip) };
 }
 
 /** The heartbeat: extends the lease while the worker still holds it; false once it does not. */
@@ -109,7 +129,12 @@ export async function releaseBulkOperation(prisma: PrismaClient, id: number, wor
 /** Splits the lines; each is read when a chunk first needs it (the lines and their order never change). */
 export function prepareBulkOperation(op: ClaimedBulkOperation): PreparedBulkOperation {
   const { texts, ...rest } = op;
-  return { ...rest, lines: new LineReader(op.mutation, texts ?? splitLines(op.input), bulkMutations[op.mutation].shape), mayHaveKeys: op.input.includes('idempotencyKey') };
+  return {
+    ...rest,
+    lines: new LineReader(op.mutation, texts ?? splitLines(op.input), bulkMutations[op.mutation].shape),
+    mayHaveKeys: op.input.includes('idempotencyKey'),
+    committed: op.stored ?? Promise.resolve(true),
+  };
 }
 
 /** Ends an operation this worker holds as FAILED, keeping the result lines written so far. */
@@ -328,16 +353,26 @@ class ChunkAbandoned extends Error {
  * lock once the row has committed, before its next batch (or its bookkeeping), and checks there that
  * nothing moved meanwhile: a cancellation that came first rolls the chunk back, as if it had not
  * started.
+ *
+ * `ahead` runs a chunk ahead of its turn (PostgreSQL, `concurrentTransactions`), from the line where
+ * the chunk still running before it will end: in its own transaction, beside that chunk's, taking the
+ * operation's row lock only for its bookkeeping. That lock waits for the chunk before to commit; the
+ * chunk then commits only if `processedCount` is where it started, and otherwise rolls back
+ * (`OUT_OF_TURN`), so chunks still commit one after another, each from where the one before ended.
+ * Two chunks of one operation never write the same listing or key (a line that repeats either
+ * fails, see `LineReader`), so they do not wait for each other before that lock.
  */
-export async function runBulkOperationChunk(prisma: PrismaClient, op: PreparedBulkOperation, options: ChunkOptions): Promise<ChunkOutcome> {
+export async function runBulkOperationChunk(prisma: PrismaClient, op: PreparedBulkOperation, options: ChunkOptions, ahead?: ChunkAhead): Promise<ChunkOutcome> {
   const definition = bulkMutations[op.mutation];
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
   // Every chunk acts as the key as it is now (revoked or expired: the operation fails), except the
   // first of an operation handed over as it was stored, whose request authenticated the key just before.
-  const handed = op.viewer;
-  const stored = op.stored;
-  op.viewer = undefined;
-  op.stored = undefined;
+  const handed = ahead ? undefined : op.viewer;
+  const stored = ahead ? undefined : op.stored;
+  if (!ahead) {
+    op.viewer = undefined;
+    op.stored = undefined;
+  }
   // Nothing is written for an operation that was not stored (and failing it needs its row).
   const isStored = () => stored ?? Promise.resolve(true);
   const ready = (async () => {
@@ -357,9 +392,11 @@ export async function runBulkOperationChunk(prisma: PrismaClient, op: PreparedBu
     context = await ready;
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
+    // Ahead of its turn a chunk leaves failing the operation to the chunk in turn.
+    if (ahead) return { state: 'OUT_OF_TURN' };
     return (await isStored()) ? failBulkOperation(prisma, op.id, options.workerId, error.code) : { state: 'LOST' };
   }
-  if (!context) return (await isStored()) ? failBulkOperation(prisma, op.id, options.workerId, 'UNAUTHENTICATED') : { state: 'LOST' };
+  if (!context) return ahead ? { state: 'OUT_OF_TURN' } : (await isStored()) ? failBulkOperation(prisma, op.id, options.workerId, 'UNAUTHENTICATED') : { state: 'LOST' };
   const { viewer, ctx, prepared } = context;
   // Without transactions side by side, this one must not open before the storing one has committed.
   const early = stored !== undefined && options.concurrentTransactions === true;
@@ -376,7 +413,7 @@ export async function runBulkOperationChunk(prisma: PrismaClient, op: PreparedBu
           if (!row || row.status !== 'RUNNING' || row.lockedBy !== options.workerId) throw new ChunkAbandoned({ state: 'LOST' });
           return row;
         };
-        let guard = early ? null : await lockOperation();
+        let guard = early || ahead ? null : await lockOperation();
         // An operation handed over early starts at its first line: checked once its row is locked.
         const lockStored = async () => {
           if (!(await isStored())) throw new ChunkAbandoned({ state: 'LOST' });
@@ -384,7 +421,17 @@ export async function runBulkOperationChunk(prisma: PrismaClient, op: PreparedBu
           if (row.processedCount !== 0) throw new ChunkAbandoned({ state: 'LOST' });
           return row;
         };
-        const from = guard?.processedCount ?? 0;
+        // Ahead of its turn: once the chunk before has ended, and only if it committed where this one starts.
+        const lockInTurn = async ({ from, after, proceed }: ChunkAhead) => {
+          await after;
+          if (!proceed()) throw new ChunkAbandoned({ state: 'OUT_OF_TURN' });
+          if (!(await op.committed)) throw new ChunkAbandoned({ state: 'LOST' });
+          const row = await lockOperation();
+          if (row.processedCount !== from) throw new ChunkAbandoned({ state: 'OUT_OF_TURN' });
+          return row;
+        };
+        const lock = () => (ahead ? lockInTurn(ahead) : lockStored());
+        const from = ahead?.from ?? guard?.processedCount ?? 0;
         const to = Math.min(op.lineCount, from + options.chunkSize);
 
         // Line keys: the chunk's all at once (see claimLineKeys). Only an operation whose text names
@@ -408,8 +455,8 @@ export async function runBulkOperationChunk(prisma: PrismaClient, op: PreparedBu
           const lines = op.lines.read(start, Math.min(to, start + batchSize));
           const planned = planBatch(definition, prepared, lines, keys);
           const done: BatchOutcome | null = inFlight ? await inFlight : null;
-          // Started early: the row is locked after the first batch, before the next one.
-          if (done) guard ??= await lockStored();
+          // Started early: the row is locked after the first batch, before the next one (ahead of its turn: at the end).
+          if (done && !ahead) guard ??= await lockStored();
           inFlight = runBatch(tx, op, definition, prepared, lines, keys, planned);
           // Awaited at the next turn (or below); a failure must not count as unhandled meanwhile.
           inFlight.catch(() => undefined);
@@ -419,7 +466,7 @@ export async function runBulkOperationChunk(prisma: PrismaClient, op: PreparedBu
           }
         }
         if (inFlight) finish(await inFlight);
-        guard ??= await lockStored();
+        guard ??= await lock();
 
         const count = to - from;
         const failedCount = count - succeeded;

@@ -65,7 +65,7 @@ export async function createBulkOperation(ctx: Context, input: { mutation: BulkM
           SELECT nextval(pg_get_serial_sequence('"BulkOperation"', 'id'))::int AS id FROM "ApiKey" WHERE "id" = ${viewer.apiKeyId} FOR NO KEY UPDATE`;
         if (!key) throw new ForbiddenError('This API key no longer exists.');
         if (handOff) {
-          handOff.accept({ id: key.id, apiKeyId: viewer.apiKeyId, mutation: input.mutation, lineCount: count, input: input.lines, texts, viewer, stored });
+          handOff.accept({ id: key.id, apiKeyId: viewer.apiKeyId, mutation: input.mutation, lineCount: count, processedCount: 0, input: input.lines, texts, viewer, stored });
           handedOver = true;
         }
         const inputGzip = compressText(input.lines);
