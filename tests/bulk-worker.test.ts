@@ -207,6 +207,25 @@ describe.each(testTargets())('the bulk-operation worker on %s', (target) => {
     expect(await db.prisma.outboxEvent.count({ where: { type: 'listing.reviewed', subjectId: { in: ids.map(String) } } })).toBe(0);
   });
 
+  it('runs the chunks of a submission one at a time: a later chunk\'s category rule counts what the chunk before submitted', async () => {
+    // The previous policy (before the effective date): at most three top-level categories per shop, counted over its non-DRAFT listings.
+    await gql(world.adminKey, CLOCK, { now: '2024-01-15T00:00:00Z' });
+    const { shop, key } = await sellerShop(db.prisma, 'Submission chunks');
+    const c = world.categories;
+    const drafts = [];
+    for (const categoryId of [c.skincare, c.dresses, c.home, c.skincare, c.electronics, c.dresses]) drafts.push((await createListingRows(db.prisma, shop.id, categoryId, 1))[0]!);
+    const run = await gql(key, RUN, { input: { mutation: 'LISTING_SUBMIT', lines: jsonl(drafts.map((id) => ({ listingId: gid('Listing', id) }))) } });
+    const op = run.data!.bulkOperationRun.bulkOperation as { id: string };
+    expect(await testWorker(db, { chunkSize: 3, chunksAhead: 1 }).drain()).toBe(1);
+    const done = (await gql(world.adminKey, GET, { id: op.id })).data!.bulkOperation;
+    expect(done).toMatchObject({ status: 'COMPLETED', processedCount: 6 });
+    // Line 5 is a fourth top-level category once lines 1–3 (the first chunk) are submitted; its
+    // rejected listing then counts too, so line 6 makes four as well.
+    const lines = parseResult(done.result);
+    expect(lines.map((l) => l.listing?.status)).toEqual(['PENDING_REVIEW', 'PENDING_REVIEW', 'PENDING_REVIEW', 'PENDING_REVIEW', 'REJECTED', 'REJECTED']);
+    expect(lines.slice(4).map((l) => l.issues!.map((i) => i.code))).toEqual([['TOO_MANY_CATEGORIES'], ['TOO_MANY_CATEGORIES']]);
+  });
+
   it('runs a chunk ahead of its turn only from where the chunk before it committed (OUT_OF_TURN otherwise, writing nothing)', async () => {
     const { op, ids } = await reviewOperation('Out of turn', 6);
     const claimed = (await claimBulkOperation(db.prisma, 'worker-turns', 60_000))!;

@@ -186,7 +186,8 @@ export class BulkWorker {
       beforeCommit: this.options.beforeCommit,
     };
     // Chunks after the one in turn that run beside it (see runBulkOperationChunk's `ahead`), in line order.
-    const aheadLimit = this.options.concurrentTransactions ? Math.max(0, config.chunksAhead) : 0;
+    // Only for a mutation whose lines are independent: a chunk ahead does not see the writes of the one before.
+    const aheadLimit = this.options.concurrentTransactions && op.chunksMayRunAhead ? Math.max(0, config.chunksAhead) : 0;
     const running: { from: number; outcome: Promise<ChunkOutcome | Error> }[] = [];
     // Where the last chunk started (in turn or ahead) will end, and when it has.
     let next = claimed.processedCount;

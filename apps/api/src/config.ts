@@ -60,7 +60,7 @@ export interface ApiConfig {
      */
     batchSize: number;
     /**
-     * On PostgreSQL, how many of an operation's next chunks run ahead of their turn, each in its own
+     * On PostgreSQL, how many of an operation's next chunks run ahead of their turn (reviews only), each in its own
      * transaction beside the chunk before, committing in turn (0: one chunk at a time). PGlite runs
      * one at a time. @default 1
      */

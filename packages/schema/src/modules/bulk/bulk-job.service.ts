@@ -35,6 +35,8 @@ export interface PreparedBulkOperation extends Omit<ClaimedBulkOperation, 'texts
   mayHaveKeys: boolean;
   /** Resolves true once the operation's row has committed (at once for a claimed one), false when it was not stored. */
   committed: Promise<boolean>;
+  /** Whether its chunks may run side by side (`BulkMutationDefinition.independentLines`). */
+  chunksMayRunAhead: boolean;
 }
 
 export interface ChunkOptions {
@@ -134,6 +136,7 @@ export function prepareBulkOperation(op: ClaimedBulkOperation): PreparedBulkOper
     lines: new LineReader(op.mutation, texts ?? splitLines(op.input), bulkMutations[op.mutation].shape),
     mayHaveKeys: op.input.includes('idempotencyKey'),
     committed: op.stored ?? Promise.resolve(true),
+    chunksMayRunAhead: bulkMutations[op.mutation].independentLines === true,
   };
 }
 
@@ -360,10 +363,13 @@ class ChunkAbandoned extends Error {
  * chunk then commits only if `processedCount` is where it started, and otherwise rolls back
  * (`OUT_OF_TURN`), so chunks still commit one after another, each from where the one before ended.
  * Two chunks of one operation never write the same listing or key (a line that repeats either
- * fails, see `LineReader`), so they do not wait for each other before that lock.
+ * fails, see `LineReader`), so they do not wait for each other before that lock. Only for a mutation
+ * whose lines are independent (`op.chunksMayRunAhead`): a chunk ahead does not see the writes of the
+ * chunk before.
  */
 export async function runBulkOperationChunk(prisma: PrismaClient, op: PreparedBulkOperation, options: ChunkOptions, ahead?: ChunkAhead): Promise<ChunkOutcome> {
   const definition = bulkMutations[op.mutation];
+  if (ahead && !op.chunksMayRunAhead) throw new Error(`Bulk operation ${op.id}: ${op.mutation} chunks cannot run ahead of their turn.`);
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
   // Every chunk acts as the key as it is now (revoked or expired: the operation fails), except the
   // first of an operation handed over as it was stored, whose request authenticated the key just before.

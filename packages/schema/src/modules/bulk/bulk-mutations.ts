@@ -37,6 +37,13 @@ export interface BulkMutationDefinition<TPrepared = unknown> {
    * while the database still writes the batch before), then the returned function, inside the transaction.
    */
   plan?(prepared: TPrepared, items: unknown[]): (tx: Prisma.TransactionClient) => Promise<{ value: ItemResult[] }>;
+  /**
+   * No line's outcome depends on what another line of the operation writes (each reads and writes
+   * only its own listing), so chunks may run side by side, each in its own snapshot (see
+   * `runBulkOperationChunk`'s `ahead`). Not a submission: its category rule counts the shop's
+   * listings, which the lines before may have submitted.
+   */
+  independentLines?: boolean;
 }
 
 /** Every line is its own item: valid lines are written, failed ones reported (REJECT_FAILED_ROWS); paths are relative to the line. */
@@ -70,6 +77,8 @@ export const bulkMutations: Record<BulkMutation, BulkMutationDefinition> = {
       const planned = planReviews(prepared, items as ReviewItem[], lineOptions);
       return (tx) => applyReviews(tx, planned);
     },
+    // A review reads and writes only its listing's status and version.
+    independentLines: true,
   }),
   LISTING_SUBMIT: define({
     field: 'listingSubmit',
