@@ -216,6 +216,8 @@ export class BulkWorker {
           if (ahead) {
             startAhead();
             result = await ahead.outcome;
+            // Rolled back for a stop: the loop's start stops.
+            if (this.stopping && (result instanceof Error || result.state === 'OUT_OF_TURN')) continue;
             // Its transaction failed (a deadlock with another operation, say): run it again in turn.
             if (result instanceof Error) log.debug({ err: result }, 'bulk chunk ahead of its turn failed; running it in turn');
           }

@@ -359,9 +359,9 @@ class ChunkAbandoned extends Error {
  *
  * `ahead` runs a chunk ahead of its turn (PostgreSQL, `concurrentTransactions`), from the line where
  * the chunk still running before it will end: in its own transaction, beside that chunk's, taking the
- * operation's row lock only for its bookkeeping. That lock waits for the chunk before to commit; the
- * chunk then commits only if `processedCount` is where it started, and otherwise rolls back
- * (`OUT_OF_TURN`), so chunks still commit one after another, each from where the one before ended.
+ * operation's row lock only for its bookkeeping, and only once the chunk before has ended
+ * (`ahead.after`). It then commits only if `processedCount` is where it started, and otherwise rolls
+ * back (`OUT_OF_TURN`), so chunks still commit one after another, each from where the one before ended.
  * Two chunks of one operation never write the same listing or key (a line that repeats either
  * fails, see `LineReader`), so they do not wait for each other before that lock. Only for a mutation
  * whose lines are independent (`op.chunksMayRunAhead`): a chunk ahead does not see the writes of the
