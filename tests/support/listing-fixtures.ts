@@ -24,23 +24,37 @@ export async function createListingRow(
   });
 }
 
-/** Many listings in one statement; returns their ids in creation order. */
+/**
+ * Rows per createManyAndReturn statement: 9 columns × 3000 stays under PostgreSQL's 32,767 bind
+ * parameters, past which Prisma splits the statement itself and sends the parts side by side on one
+ * connection (pg's "client is already executing a query" deprecation; prisma/orm#29646).
+ */
+const ROWS_PER_STATEMENT = 3000;
+
+/** Many listings, in as few statements as the bind-parameter limit allows; returns their ids in creation order. */
 export async function createListingRows(prisma: PrismaClient, shopId: number, categoryId: number, count: number, opts: { status?: ListingStatus; submittedAt?: Date } = {}): Promise<number[]> {
   const status = opts.status ?? 'DRAFT';
-  const rows = await prisma.listing.createManyAndReturn({
-    data: Array.from({ length: count }, (_, i) => ({
-      shopId,
-      categoryId,
-      title: `Bulk listing ${i}`,
-      priceAmount: 100 + i,
-      currency: 'USD',
-      sites: ['GB'],
-      status,
-      submittedAt: status === 'DRAFT' ? null : new Date((opts.submittedAt ?? new Date('2024-03-01T00:00:00Z')).getTime() + i * 1000),
-    })),
-    select: { id: true },
-  });
-  return rows.map((r) => r.id).sort((a, b) => a - b);
+  const ids: number[] = [];
+  for (let start = 0; start < count; start += ROWS_PER_STATEMENT) {
+    const rows = await prisma.listing.createManyAndReturn({
+      data: Array.from({ length: Math.min(ROWS_PER_STATEMENT, count - start) }, (_, k) => {
+        const i = start + k;
+        return {
+          shopId,
+          categoryId,
+          title: `Bulk listing ${i}`,
+          priceAmount: 100 + i,
+          currency: 'USD',
+          sites: ['GB'],
+          status,
+          submittedAt: status === 'DRAFT' ? null : new Date((opts.submittedAt ?? new Date('2024-03-01T00:00:00Z')).getTime() + i * 1000),
+        };
+      }),
+      select: { id: true },
+    });
+    ids.push(...rows.map((r) => r.id));
+  }
+  return ids.sort((a, b) => a - b);
 }
 
 /** A shop with a seller key (and its global ID). */
