@@ -12,6 +12,7 @@ export default mergeConfig(
       pool: 'forks',
       maxWorkers: 2,
       env: { NODE_ENV: 'test' },
+      setupFiles: ['./support/no-overlapping-queries.ts'],
     },
   }),
 );
