@@ -151,10 +151,9 @@ export async function cancelRegistration(ctx: Context, input: { registrationId: 
   const now = await ctx.now();
   return withRetry(ctx.prisma, async (tx) => {
     await tx.$queryRaw`SELECT id FROM "SellerEvent" WHERE id = ${found.eventId} FOR UPDATE`;
-    const [registration, event] = await Promise.all([
-      tx.eventRegistration.findUniqueOrThrow({ where: { id: input.registrationId }, select: { status: true } }),
-      tx.sellerEvent.findUniqueOrThrow({ where: { id: found.eventId }, select: { capacity: true, startsAt: true } }),
-    ]);
+    // One transaction is one connection: its statements go one after another.
+    const registration = await tx.eventRegistration.findUniqueOrThrow({ where: { id: input.registrationId }, select: { status: true } });
+    const event = await tx.sellerEvent.findUniqueOrThrow({ where: { id: found.eventId }, select: { capacity: true, startsAt: true } });
     if (registration.status === 'CANCELLED') return { registrationId: input.registrationId, promotedRegistrationId: null };
     if (now >= event.startsAt) throw new InvalidStateError('INVALID_STATE', 'The event has started; registrations can no longer be cancelled.');
     await tx.eventRegistration.update({ where: { id: input.registrationId }, data: { status: 'CANCELLED', cancelledAt: now } });

@@ -224,12 +224,11 @@ export async function submitListingsInTransaction(
   const listings = await readListingsForTransition(tx, [...new Set(items.map((i) => i.listingId))], viewer.shopIds);
   const byId = new Map(listings.map((l) => [l.id, l]));
   const shopIds = [...new Set(listings.map((l) => l.shopId))];
-  const [shops, grants, approvals, counts] = await Promise.all([
-    tx.shop.findMany({ where: { id: { in: shopIds } }, select: { id: true, status: true, primaryCategoryId: true } }),
-    tx.categoryExceptionGrant.findMany({ where: { shopId: { in: shopIds } }, select: { shopId: true, categoryId: true } }),
-    tx.restrictedCategoryApproval.findMany({ where: { shopId: { in: shopIds }, status: 'GRANTED' }, select: { shopId: true, categoryId: true } }),
-    inForce ? Promise.resolve([]) : tx.listing.groupBy({ by: ['shopId', 'categoryId'], where: { shopId: { in: shopIds }, status: { not: 'DRAFT' } }, _count: { _all: true } }),
-  ]);
+  // One transaction is one connection: its statements go one after another.
+  const shops = await tx.shop.findMany({ where: { id: { in: shopIds } }, select: { id: true, status: true, primaryCategoryId: true } });
+  const grants = await tx.categoryExceptionGrant.findMany({ where: { shopId: { in: shopIds } }, select: { shopId: true, categoryId: true } });
+  const approvals = await tx.restrictedCategoryApproval.findMany({ where: { shopId: { in: shopIds }, status: 'GRANTED' }, select: { shopId: true, categoryId: true } });
+  const counts = inForce ? [] : await tx.listing.groupBy({ by: ['shopId', 'categoryId'], where: { shopId: { in: shopIds }, status: { not: 'DRAFT' } }, _count: { _all: true } });
   const shopById = new Map(shops.map((s) => [s.id, s]));
   const rootOf = (categoryId: number) => categories.get(categoryId)?.rootId ?? categoryId;
   // Non-DRAFT listings per shop and top-level category; updated as items are planned, as if submitted one after another.
