@@ -5,7 +5,6 @@ import pg from 'pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from './generated/prisma/client.ts';
-import { OneQueryAtATimeClient } from './one-query-at-a-time.ts';
 import { resolveDatabaseTarget, type DatabaseTarget } from './config.ts';
 
 export type { DatabaseTarget } from './config.ts';
@@ -63,8 +62,6 @@ export async function createDatabase(target: DatabaseTarget = resolveDatabaseTar
     migrationAdapterFactory = wholeScriptMigrations(new PrismaPg({ connectionString: target.url, max: 1, connectionTimeoutMillis: 10_000 }));
     // One pool for Prisma and the compiled reads, so the connection limit and timeouts hold for both.
     const pool = new pg.Pool({
-      // Prisma may send one operation's statements side by side on a transaction's connection.
-      Client: OneQueryAtATimeClient,
       connectionString: target.url,
       max: target.poolSize,
       connectionTimeoutMillis: target.connectionTimeoutMs,

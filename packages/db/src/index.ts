@@ -1,5 +1,4 @@
 export { createDatabase, type Database, type RecordedQuery } from './client.ts';
-export { OneQueryAtATimeClient } from './one-query-at-a-time.ts';
 export { resolveDatabaseTarget, repoRoot, type DatabaseTarget, type DatabaseEnv } from './config.ts';
 export { applyMigrations, createMigration, resetDatabase } from './migrate.ts';
 export { hashApiKey, apiKeyPrefix, generateApiKey, API_KEY_PREFIX_LENGTH } from './api-keys.ts';
