@@ -9,6 +9,7 @@ import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import type { Context } from './context.ts';
 import { ConflictError, ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from './lib/errors.ts';
 import { reachableNodes } from './lib/node-reach.ts';
+import { hasScope } from './modules/auth/viewer.ts';
 import { CountryCodeScalar, CurrencyCodeScalar } from './lib/scalars.ts';
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
@@ -40,7 +41,7 @@ export const builder = new SchemaBuilder<{
       authenticated: ctx.viewer !== null,
       admin: ctx.viewer?.role === 'ADMIN',
       seller: ctx.viewer?.role === 'SELLER',
-      scope: (scope: string) => !!ctx.viewer && (ctx.viewer.scopes.includes('*') || ctx.viewer.scopes.includes(scope)),
+      scope: (scope: string) => hasScope(ctx.viewer, scope),
     }),
     unauthorizedError: (_parent, ctx) =>
       new ForbiddenError(ctx.viewer ? 'Your API key is not allowed to do this.' : 'Send an API key: Authorization: Bearer <key>.'),

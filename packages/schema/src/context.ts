@@ -1,18 +1,6 @@
-import type { PlatformSettings, PrismaClient, Role } from '@shopwarden/db';
+import type { PlatformSettings, PrismaClient } from '@shopwarden/db';
+import type { Viewer } from './modules/auth/viewer.ts';
 import type { BulkOperationFeed } from './modules/bulk/bulk-operation-feed.ts';
-
-/** The authenticated caller, resolved once per request from the API key. */
-export interface Viewer {
-  apiKeyId: number;
-  role: Role;
-  scopes: readonly string[];
-  /** The seller's own shop (SELLER keys). */
-  shopId: number | null;
-  /** The agency or partner account (AGENCY and PARTNER keys). */
-  accountId: number | null;
-  /** Shops this caller may reach; `null` means every shop (ADMIN). */
-  shopIds: readonly number[] | null;
-}
 
 export interface Context {
   prisma: PrismaClient;

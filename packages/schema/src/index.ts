@@ -1,5 +1,6 @@
 export { schema, printableSchema } from './schema.ts';
-export { createContext, platformNow, type Context, type ContextInit, type Viewer } from './context.ts';
+export { createContext, platformNow, type Context, type ContextInit } from './context.ts';
+export { hasScope, isAdmin, type Viewer } from './modules/auth/viewer.ts';
 export { authenticateApiKey, type AuthenticationResult } from './modules/auth/authenticate.service.ts';
 export { AppError, errorCodes, type ErrorCode } from './lib/errors.ts';
 export { compileRead, type CompiledRead, type CompileReadInput, type CompileReadResult } from './lib/compiled/compile-read.ts';

@@ -38,6 +38,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { Context } from '../../context.ts';
+import { hasScope } from '../../modules/auth/viewer.ts';
 import { COMPILED_FIELD, COMPILED_ROOT, type CompiledFieldSpec, type CompiledRootSpec, type SqlParent } from './annotations.ts';
 import { base64Of, concat, jsonDateTime, jsonGlobalId, jsonIdCursor, jsonLiteral, jsonObject, jsonPlain, jsonString, jsonStringArray } from './json-sql.ts';
 import { NotCompilable, SqlParams, column, compileWhere, modelField, orderSql, pageQuery, relationJoin, table, type ModelField, type PageQuery } from './prisma-sql.ts';
@@ -228,7 +229,7 @@ class Compilation {
           if (value === true && viewer?.role === 'SELLER') return true;
           break;
         case 'scope':
-          if (typeof value === 'string' && viewer && (viewer.scopes.includes('*') || viewer.scopes.includes(value))) return true;
+          if (typeof value === 'string' && hasScope(viewer, value)) return true;
           break;
         default:
           throw new NotCompilable(`auth scope ${scope}`);

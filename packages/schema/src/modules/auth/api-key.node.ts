@@ -1,6 +1,6 @@
 import type { Prisma } from '@shopwarden/db';
 import { builder } from '../../builder.ts';
-import type { Viewer } from '../../context.ts';
+import type { Viewer } from './viewer.ts';
 import { registerNodeReach } from '../../lib/node-reach.ts';
 
 export const RoleEnum = builder.enumType('Role', {

@@ -1,7 +1,8 @@
 import { apiKeyPrefix, generateApiKey, hashApiKey, type AccountKind, type Role } from '@shopwarden/db';
 import type { Context } from '../../context.ts';
 import { ForbiddenError, InvalidStateError, NotFoundError, ValidationError, type FieldError } from '../../lib/errors.ts';
-import { assertAdmin, assertCanWriteShop } from '../shops/shop.policy.ts';
+import { assertCanWriteShop } from '../shops/shop.policy.ts';
+import { assertAdmin } from './viewer.ts';
 
 /** Every scope a key can carry; `*` (all) is for administrator keys only. */
 export const knownScopes = [

@@ -1,5 +1,5 @@
 import { apiKeyPrefix, hashApiKey, type Prisma, type PrismaClient } from '@shopwarden/db';
-import type { Viewer } from '../../context.ts';
+import type { Viewer } from './viewer.ts';
 
 export type AuthenticationResult = { viewer: Viewer } | { viewer: null; reason: 'MISSING' | 'INVALID' | 'EXPIRED' | 'REVOKED' };
 

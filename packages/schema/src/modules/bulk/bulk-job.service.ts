@@ -1,5 +1,6 @@
 import { Prisma, type PrismaClient } from '@shopwarden/db';
-import { createContext, type Viewer } from '../../context.ts';
+import { createContext } from '../../context.ts';
+import type { Viewer } from '../auth/viewer.ts';
 import { AppError, ConflictError, InvalidStateError, type ErrorCode } from '../../lib/errors.ts';
 import type { ItemResult } from '../listings/listing.service.ts';
 import { authenticateApiKeyId } from '../auth/authenticate.service.ts';

@@ -1,5 +1,6 @@
 import type { Prisma } from '@shopwarden/db';
-import type { Context, Viewer } from '../../context.ts';
+import type { Context } from '../../context.ts';
+import type { Viewer } from '../auth/viewer.ts';
 import {
   assertMayReviewListings,
   applyReviews,

@@ -1,5 +1,6 @@
 import { Prisma, type BulkOperationStatus } from '@shopwarden/db';
-import type { Context, Viewer } from '../../context.ts';
+import type { Context } from '../../context.ts';
+import type { Viewer } from '../auth/viewer.ts';
 import { ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from '../../lib/errors.ts';
 import { arrayLiteral } from '../../lib/sql.ts';
 import { compressText, splitLines } from './bulk-lines.ts';

@@ -2,6 +2,7 @@ import type { Prisma } from '@shopwarden/db';
 import { builder } from '../../builder.ts';
 import type { Context } from '../../context.ts';
 import { registerNodeReach } from '../../lib/node-reach.ts';
+import { hasScope } from '../auth/viewer.ts';
 import { CategoryNode } from '../shops/category.node.ts';
 import { shopOwnedWhere } from '../shops/shop.policy.ts';
 
@@ -17,7 +18,7 @@ export const ContentKindEnum = builder.enumType('ContentKind', {
 function canReadCreators(ctx: Context): boolean {
   const viewer = ctx.viewer;
   if (!viewer) return false;
-  return viewer.role !== 'PARTNER' || viewer.scopes.includes('*') || viewer.scopes.includes('creators:read');
+  return viewer.role !== 'PARTNER' || hasScope(viewer, 'creators:read');
 }
 
 const creatorsScope = (_parent: unknown, _args: unknown, ctx: Context) => (ctx.viewer?.role === 'PARTNER' ? { scope: 'creators:read' } : { authenticated: true });

@@ -2,7 +2,8 @@ import type { Prisma, PrismaClient } from '@shopwarden/db';
 import type { Context } from '../../context.ts';
 import { ConflictError, InvalidStateError, NotFoundError, ValidationError, type FieldError } from '../../lib/errors.ts';
 import { recordEvent } from '../platform/outbox.service.ts';
-import { assertAdmin, assertCanWriteShop, shopOwnedWhere } from '../shops/shop.policy.ts';
+import { assertCanWriteShop, shopOwnedWhere } from '../shops/shop.policy.ts';
+import { assertAdmin } from '../auth/viewer.ts';
 import { checkEventEligibility } from './event.policy.ts';
 
 /** Most registrations one attendance call may mark (the platform's input-list limit). */

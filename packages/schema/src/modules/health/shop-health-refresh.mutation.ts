@@ -2,7 +2,7 @@ import { builder } from '../../builder.ts';
 import { audited } from '../../lib/audit.ts';
 import { toDbId } from '../../lib/ids.ts';
 import { ShopNode } from '../shops/shop.node.ts';
-import { assertAdmin } from '../shops/shop.policy.ts';
+import { assertAdmin } from '../auth/viewer.ts';
 import { refreshShopHealth } from './ledger.service.ts';
 
 const ShopHealthRefreshInput = builder.inputType('ShopHealthRefreshInput', {

@@ -4,7 +4,7 @@ import { ValidationError } from '../../lib/errors.ts';
 import { toDbId } from '../../lib/ids.ts';
 import { ContentItemNode } from '../creators/creator.node.ts';
 import { ShopNode } from '../shops/shop.node.ts';
-import { assertAdmin } from '../shops/shop.policy.ts';
+import { assertAdmin } from '../auth/viewer.ts';
 import { PolicyNode } from './policy.node.ts';
 import { ViolationSourceEnum } from './violation.node.ts';
 import { recordViolation } from './violation.service.ts';

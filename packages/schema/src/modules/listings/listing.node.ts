@@ -1,6 +1,7 @@
 import type { ListingStatus, Prisma } from '@shopwarden/db';
 import { builder } from '../../builder.ts';
-import type { Context, Viewer } from '../../context.ts';
+import type { Context } from '../../context.ts';
+import type { Viewer } from '../auth/viewer.ts';
 import { loaderFor } from '../../lib/loaders.ts';
 import { registerNodeReach } from '../../lib/node-reach.ts';
 import { compiledObject, compiledRoot } from '../../lib/compiled/annotations.ts';

@@ -1,5 +1,6 @@
 import type { ListingStatus, PlatformSettings, Prisma } from '@shopwarden/db';
-import type { Context, Viewer } from '../../context.ts';
+import type { Context } from '../../context.ts';
+import { hasScope, type Viewer } from '../auth/viewer.ts';
 import { AppError, ConflictError, ForbiddenError, InvalidStateError, NotFoundError, ValidationError, type FieldError } from '../../lib/errors.ts';
 import { recordEvent } from '../platform/outbox.service.ts';
 import { isPrimaryCategoryPolicyInForce, loadCategoryIndex, type CategoryLite } from '../shops/category-eligibility.service.ts';
@@ -123,7 +124,7 @@ export async function updateListing(ctx: Context, input: { listingId: number; ex
 /** Callers that may never write listings fail the whole call, not item by item. */
 export function assertMayWriteListings(viewer: Viewer | null): asserts viewer is Viewer {
   if (!viewer) throw new ForbiddenError('Send an API key: Authorization: Bearer <key>.');
-  if (viewer.role === 'PARTNER' || !(viewer.scopes.includes('*') || viewer.scopes.includes('listings:write'))) {
+  if (viewer.role === 'PARTNER' || !hasScope(viewer, 'listings:write')) {
     throw new ForbiddenError('Your API key needs the listings:write scope.');
   }
 }

@@ -3,7 +3,8 @@ import type { Context } from '../../context.ts';
 import { ConflictError, InvalidStateError, NotFoundError, ValidationError } from '../../lib/errors.ts';
 import { recordEvent } from '../platform/outbox.service.ts';
 import { effectiveRestriction, loadCategoryIndex } from '../shops/category-eligibility.service.ts';
-import { assertAdmin, assertCanWriteShop } from '../shops/shop.policy.ts';
+import { assertCanWriteShop } from '../shops/shop.policy.ts';
+import { assertAdmin } from '../auth/viewer.ts';
 
 /**
  * A seller asks to list in a RESTRICTED category. One row per shop and category: a request after a

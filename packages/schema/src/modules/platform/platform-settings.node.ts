@@ -2,7 +2,7 @@ import { builder } from '../../builder.ts';
 import { platformNow, type Context } from '../../context.ts';
 import { audited } from '../../lib/audit.ts';
 import { InvalidStateError, ValidationError } from '../../lib/errors.ts';
-import { assertAdmin } from '../shops/shop.policy.ts';
+import { assertAdmin } from '../auth/viewer.ts';
 
 builder.prismaObject('PlatformSettings', {
   description: 'Every policy number, changeable at run time by administrators. Times are UTC.',

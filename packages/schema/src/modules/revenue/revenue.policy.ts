@@ -1,10 +1,6 @@
-import type { Viewer } from '../../context.ts';
+import { hasScope, type Viewer } from '../auth/viewer.ts';
 import { ForbiddenError } from '../../lib/errors.ts';
 import { assertCanWriteShop } from '../shops/shop.policy.ts';
-
-export function hasScope(viewer: Viewer | null, scope: string): boolean {
-  return !!viewer && (viewer.scopes.includes('*') || viewer.scopes.includes(scope));
-}
 
 /** Orders, metrics and profit figures need `revenue:read` on top of reaching the shop. */
 export function canReadRevenue(viewer: Viewer | null): boolean {

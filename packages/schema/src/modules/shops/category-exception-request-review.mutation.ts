@@ -3,7 +3,7 @@ import { audited } from '../../lib/audit.ts';
 import { toDbId } from '../../lib/ids.ts';
 import { CategoryExceptionRequestNode } from './category-selection.node.ts';
 import { CategoryNode } from './category.node.ts';
-import { assertAdmin } from './shop.policy.ts';
+import { assertAdmin } from '../auth/viewer.ts';
 import { reviewExceptionRequest } from './shop.service.ts';
 
 const ExceptionDecisionEnum = builder.enumType('ExceptionDecision', {

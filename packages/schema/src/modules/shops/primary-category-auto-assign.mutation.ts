@@ -3,7 +3,7 @@ import { audited } from '../../lib/audit.ts';
 import { minorToDecimal } from '../../lib/scalars.ts';
 import type { AutoAssignmentEntry, AutoAssignmentResult, CategoryFigure } from './auto-assignment.service.ts';
 import { runAutoAssignment } from './auto-assignment.service.ts';
-import { assertAdmin } from './shop.policy.ts';
+import { assertAdmin } from '../auth/viewer.ts';
 
 const AutoAssignmentOutcomeEnum = builder.enumType('AutoAssignmentOutcome', {
   description: 'What auto-assignment does with a shop that has no primary category.',

@@ -1,5 +1,5 @@
 import type { Prisma } from '@shopwarden/db';
-import type { Viewer } from '../../context.ts';
+import { hasScope, type Viewer } from '../auth/viewer.ts';
 import { ForbiddenError, NotFoundError } from '../../lib/errors.ts';
 
 /** Tenant filter for shops, ANDed outside any caller filter. */
@@ -18,10 +18,6 @@ export function canReachShop(viewer: Viewer | null, shopId: number): boolean {
   return !!viewer && (viewer.shopIds === null || viewer.shopIds.includes(shopId));
 }
 
-function hasScope(viewer: Viewer, scope: string): boolean {
-  return viewer.scopes.includes('*') || viewer.scopes.includes(scope);
-}
-
 /**
  * Checks that the caller may change a shop's data under `scope`. A shop outside reach is NOT_FOUND,
  * so a caller cannot learn that it exists; partners never write.
@@ -29,8 +25,4 @@ function hasScope(viewer: Viewer, scope: string): boolean {
 export function assertCanWriteShop(viewer: Viewer | null, shopId: number, scope: string): asserts viewer is Viewer {
   if (!viewer || !canReachShop(viewer, shopId)) throw new NotFoundError('Shop');
   if (viewer.role === 'PARTNER' || !hasScope(viewer, scope)) throw new ForbiddenError(`Your API key needs the ${scope} scope for this shop.`);
-}
-
-export function assertAdmin(viewer: Viewer | null): asserts viewer is Viewer {
-  if (!viewer || viewer.role !== 'ADMIN') throw new ForbiddenError('Only platform administrators can do this.');
 }
