@@ -82,20 +82,72 @@ export interface BulkReviewBenchRow {
 }
 
 const RUN = /* GraphQL */ `
-  mutation Run($input: BulkOperationRunInput!) { bulkOperationRun(input: $input) {
-    __typename ... on BulkOperationRunSuccess { bulkOperation { id status } } ... on Error { code message } } }`;
-const STATUS = /* GraphQL */ `query Status($id: ID!) { bulkOperation(id: $id) { status processedCount succeededCount failedCount startedAt finishedAt } }`;
-const FINISHED = /* GraphQL */ `subscription Finished($id: ID!) { bulkOperationFinished(id: $id) { status processedCount succeededCount failedCount startedAt finishedAt } }`;
+  mutation Run($input: BulkOperationRunInput!) {
+    bulkOperationRun(input: $input) {
+      __typename
+      ... on BulkOperationRunSuccess {
+        bulkOperation {
+          id
+          status
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
+    }
+  }
+`;
+const STATUS = /* GraphQL */ `
+  query Status($id: ID!) {
+    bulkOperation(id: $id) {
+      status
+      processedCount
+      succeededCount
+      failedCount
+      startedAt
+      finishedAt
+    }
+  }
+`;
+const FINISHED = /* GraphQL */ `
+  subscription Finished($id: ID!) {
+    bulkOperationFinished(id: $id) {
+      status
+      processedCount
+      succeededCount
+      failedCount
+      startedAt
+      finishedAt
+    }
+  }
+`;
 const REVIEW = /* GraphQL */ `
-  mutation Review($input: ListingReviewInput!) { listingReview(input: $input) { __typename ... on ListingReviewSuccess { status } ... on Error { code message } } }`;
+  mutation Review($input: ListingReviewInput!) {
+    listingReview(input: $input) {
+      __typename
+      ... on ListingReviewSuccess {
+        status
+      }
+      ... on Error {
+        code
+        message
+      }
+    }
+  }
+`;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const POLL_MS = 20;
 
 async function resetRows(db: TestDatabase, ids: number[]) {
-  await db.prisma.$executeRaw`UPDATE "Listing" SET "status" = 'PENDING_REVIEW', "version" = 0 WHERE "id" = ANY(${ids}::int[])`;
-  await db.prisma.$executeRawUnsafe('TRUNCATE "ListingReview", "OutboxEvent", "BulkOperation", "IdempotencyRecord", "AuditRecord" CASCADE');
-  for (const table of ['Listing', 'ListingReview', 'OutboxEvent', 'BulkOperation', 'IdempotencyRecord', 'AuditRecord']) await db.prisma.$executeRawUnsafe(`VACUUM ANALYZE "${table}"`);
+  await db.prisma
+    .$executeRaw`UPDATE "Listing" SET "status" = 'PENDING_REVIEW', "version" = 0 WHERE "id" = ANY(${ids}::int[])`;
+  await db.prisma.$executeRawUnsafe(
+    'TRUNCATE "ListingReview", "OutboxEvent", "BulkOperation", "IdempotencyRecord", "AuditRecord" CASCADE',
+  );
+  for (const table of ['Listing', 'ListingReview', 'OutboxEvent', 'BulkOperation', 'IdempotencyRecord', 'AuditRecord'])
+    await db.prisma.$executeRawUnsafe(`VACUUM ANALYZE "${table}"`);
   if (db.target.kind === 'postgres') await db.prisma.$executeRawUnsafe('CHECKPOINT').catch(() => undefined);
 }
 
@@ -106,7 +158,10 @@ async function checkApplied(db: TestDatabase, ids: number[], expected: number, e
   return row!.active === expected && row!.reviews === expected && row!.events === events ? null : JSON.stringify(row);
 }
 
-async function benchTarget(target: TargetName, o: Required<Omit<BulkReviewBenchOptions, 'postgresUrl' | 'targets'>>): Promise<BulkReviewBenchRow[]> {
+async function benchTarget(
+  target: TargetName,
+  o: Required<Omit<BulkReviewBenchOptions, 'postgresUrl' | 'targets'>>,
+): Promise<BulkReviewBenchRow[]> {
   const db = await createTestDatabase(target);
   const say = (line: string) => o.progress(`[${target}] ${line}`);
   const workers: BulkWorker[] = [];
@@ -117,65 +172,83 @@ async function benchTarget(target: TargetName, o: Required<Omit<BulkReviewBenchO
     await gql(world.adminKey, `mutation { sandboxClockSet(input: { now: "2024-03-01T00:00:00Z" }) { __typename } }`);
     const adminKeyId = (await db.prisma.apiKey.findFirstOrThrow({ where: { role: 'ADMIN' }, select: { id: true } })).id;
     const { shop } = await sellerShop(db.prisma, 'Bench shop', { primaryCategoryId: world.categories.beauty });
-    const ids = await createListingRows(db.prisma, shop.id, world.categories.skincare, o.rows, { status: 'PENDING_REVIEW' });
+    const ids = await createListingRows(db.prisma, shop.id, world.categories.skincare, o.rows, {
+      status: 'PENDING_REVIEW',
+    });
     const lines = `${ids.map((id) => JSON.stringify({ listingId: gid('Listing', id), decision: 'APPROVE', expectedVersion: 0 })).join('\n')}\n`;
     say(`${o.rows} listings; JSONL ${(lines.length / 1024).toFixed(0)} KB`);
 
     const config = loadConfig({ NODE_ENV: 'test' }).bulk;
     const measure: Record<string, () => Promise<{ ms: number; workerMs?: number }>> = {};
     // By default the API's own chunk size for this database (BULK_CHUNK_SIZE: 5,000 on PostgreSQL, 2,000 on PGlite).
-    const chunkSizes = o.chunkSizes.length ? o.chunkSizes : [loadConfig(target === 'postgres' ? { NODE_ENV: 'test', DATABASE_URL: 'postgresql://' } : { NODE_ENV: 'test' }).bulk.chunkSize];
+    const chunkSizes = o.chunkSizes.length
+      ? o.chunkSizes
+      : [
+          loadConfig(target === 'postgres' ? { NODE_ENV: 'test', DATABASE_URL: 'postgresql://' } : { NODE_ENV: 'test' })
+            .bulk.chunkSize,
+        ];
     const batchSizes = o.batchSizes.length ? o.batchSizes : [config.batchSize];
     // PGlite runs one chunk at a time whatever the setting.
-    const aheads = target === 'postgres' && o.chunksAhead.length ? o.chunksAhead : [target === 'postgres' ? config.chunksAhead : 0];
-    for (const chunkSize of chunkSizes) for (const batchSize of batchSizes) for (const chunksAhead of aheads) {
-      // The worker's own time, from its "bulk operation stopped" log line: the claimed operation in hand to its last commit.
-      let workerMs: number | null = null;
-      const logger = pino(
-        { level: 'info' },
-        {
-          write(line: string) {
-            const entry = JSON.parse(line) as { msg?: string; ms?: number };
-            if (entry.msg === 'bulk operation stopped' && entry.ms !== undefined) workerMs = entry.ms;
-          },
-        },
-      );
-      const worker = new BulkWorker({ prisma: db.prisma, logger, config: { ...config, chunkSize, batchSize, chunksAhead }, production: false, concurrentTransactions: db.target.kind === 'postgres' });
-      workers.push(worker);
-      const ours = (follow: 'subscription' | 'polling') => async () => {
-        worker.start();
-        // A server's worker has long been idle when a request comes: let this one look at the queue first.
-        await new Promise((r) => setTimeout(r, 50));
-        workerMs = null;
-        try {
-          const start = performance.now();
-          const res = await gql(world.adminKey, RUN, { input: { mutation: 'LISTING_REVIEW', lines } });
-          const op = res.data?.bulkOperationRun;
-          if (op?.__typename !== 'BulkOperationRunSuccess') throw new Error(`bulkOperationRun: ${JSON.stringify(res.data ?? res.errors)}`);
-          let s: { status: string; succeededCount: number } | undefined;
-          if (follow === 'subscription') {
-            const stream = await subscribe(world.adminKey, FINISHED, { id: op.bulkOperation.id });
-            s = (await stream.next(120_000)).data?.data?.bulkOperationFinished;
-            stream.close();
-          } else {
-            for (;;) {
-              s = (await gql(world.adminKey, STATUS, { id: op.bulkOperation.id })).data?.bulkOperation;
-              if (s && s.status !== 'CREATED' && s.status !== 'RUNNING') break;
-              await new Promise((r) => setTimeout(r, POLL_MS));
+    const aheads =
+      target === 'postgres' && o.chunksAhead.length ? o.chunksAhead : [target === 'postgres' ? config.chunksAhead : 0];
+    for (const chunkSize of chunkSizes)
+      for (const batchSize of batchSizes)
+        for (const chunksAhead of aheads) {
+          // The worker's own time, from its "bulk operation stopped" log line: the claimed operation in hand to its last commit.
+          let workerMs: number | null = null;
+          const logger = pino(
+            { level: 'info' },
+            {
+              write(line: string) {
+                const entry = JSON.parse(line) as { msg?: string; ms?: number };
+                if (entry.msg === 'bulk operation stopped' && entry.ms !== undefined) workerMs = entry.ms;
+              },
+            },
+          );
+          const worker = new BulkWorker({
+            prisma: db.prisma,
+            logger,
+            config: { ...config, chunkSize, batchSize, chunksAhead },
+            production: false,
+            concurrentTransactions: db.target.kind === 'postgres',
+          });
+          workers.push(worker);
+          const ours = (follow: 'subscription' | 'polling') => async () => {
+            worker.start();
+            // A server's worker has long been idle when a request comes: let this one look at the queue first.
+            await new Promise((r) => setTimeout(r, 50));
+            workerMs = null;
+            try {
+              const start = performance.now();
+              const res = await gql(world.adminKey, RUN, { input: { mutation: 'LISTING_REVIEW', lines } });
+              const op = res.data?.bulkOperationRun;
+              if (op?.__typename !== 'BulkOperationRunSuccess')
+                throw new Error(`bulkOperationRun: ${JSON.stringify(res.data ?? res.errors)}`);
+              let s: { status: string; succeededCount: number } | undefined;
+              if (follow === 'subscription') {
+                const stream = await subscribe(world.adminKey, FINISHED, { id: op.bulkOperation.id });
+                s = (await stream.next(120_000)).data?.data?.bulkOperationFinished;
+                stream.close();
+              } else {
+                for (;;) {
+                  s = (await gql(world.adminKey, STATUS, { id: op.bulkOperation.id })).data?.bulkOperation;
+                  if (s && s.status !== 'CREATED' && s.status !== 'RUNNING') break;
+                  await new Promise((r) => setTimeout(r, POLL_MS));
+                }
+              }
+              const ms = performance.now() - start;
+              if (s?.status !== 'COMPLETED' || s.succeededCount !== o.rows)
+                throw new Error(`bulk operation ended ${JSON.stringify(s)}`);
+              for (let i = 0; workerMs === null && i < 100; i++) await new Promise((r) => setTimeout(r, 5));
+              if (workerMs === null) throw new Error('the worker did not log its time');
+              return { ms, workerMs };
+            } finally {
+              await worker.stop();
             }
-          }
-          const ms = performance.now() - start;
-          if (s?.status !== 'COMPLETED' || s.succeededCount !== o.rows) throw new Error(`bulk operation ended ${JSON.stringify(s)}`);
-          for (let i = 0; workerMs === null && i < 100; i++) await new Promise((r) => setTimeout(r, 5));
-          if (workerMs === null) throw new Error('the worker did not log its time');
-          return { ms, workerMs };
-        } finally {
-          await worker.stop();
+          };
+          measure[`ours:${chunkSize}:${batchSize}:${chunksAhead}`] = ours('subscription');
+          measure[`ours-polling:${chunkSize}:${batchSize}:${chunksAhead}`] = ours('polling');
         }
-      };
-      measure[`ours:${chunkSize}:${batchSize}:${chunksAhead}`] = ours('subscription');
-      measure[`ours-polling:${chunkSize}:${batchSize}:${chunksAhead}`] = ours('polling');
-    }
     measure['raw-same-effects'] = async () => {
       const start = performance.now();
       const [row] = await db.prisma.$queryRaw<{ n: number }[]>`
@@ -220,11 +293,27 @@ async function benchTarget(target: TargetName, o: Required<Omit<BulkReviewBenchO
       const start = performance.now();
       await db.prisma.$transaction(
         async (tx) => {
-          const found = await tx.listing.findMany({ where: { id: { in: ids }, status: 'PENDING_REVIEW' }, select: { id: true, shopId: true, version: true } });
-          await tx.listing.updateMany({ where: { id: { in: found.map((l) => l.id) }, status: 'PENDING_REVIEW' }, data: { status: 'ACTIVE', version: { increment: 1 } } });
+          const found = await tx.listing.findMany({
+            where: { id: { in: ids }, status: 'PENDING_REVIEW' },
+            select: { id: true, shopId: true, version: true },
+          });
+          await tx.listing.updateMany({
+            where: { id: { in: found.map((l) => l.id) }, status: 'PENDING_REVIEW' },
+            data: { status: 'ACTIVE', version: { increment: 1 } },
+          });
           const at = new Date();
           await tx.listingReview.createMany({
-            data: found.map((l) => ({ listingId: l.id, decision: 'APPROVED' as const, automatic: false, fromStatus: 'PENDING_REVIEW' as const, toStatus: 'ACTIVE' as const, reasons: [], reviewerApiKeyId: adminKeyId, listingVersion: l.version + 1, createdAt: at })),
+            data: found.map((l) => ({
+              listingId: l.id,
+              decision: 'APPROVED' as const,
+              automatic: false,
+              fromStatus: 'PENDING_REVIEW' as const,
+              toStatus: 'ACTIVE' as const,
+              reasons: [],
+              reviewerApiKeyId: adminKeyId,
+              listingVersion: l.version + 1,
+              createdAt: at,
+            })),
           });
           await tx.outboxEvent.createMany({
             data: found.map((l) => ({
@@ -232,7 +321,15 @@ async function benchTarget(target: TargetName, o: Required<Omit<BulkReviewBenchO
               shopId: l.shopId,
               subjectType: 'Listing',
               subjectId: String(l.id),
-              payload: { listingId: l.id, decision: 'APPROVED', automatic: false, fromStatus: 'PENDING_REVIEW', toStatus: 'ACTIVE', version: l.version + 1, reasons: [] },
+              payload: {
+                listingId: l.id,
+                decision: 'APPROVED',
+                automatic: false,
+                fromStatus: 'PENDING_REVIEW',
+                toStatus: 'ACTIVE',
+                version: l.version + 1,
+                reasons: [],
+              },
               occurredAt: at,
             })),
           });
@@ -251,13 +348,20 @@ async function benchTarget(target: TargetName, o: Required<Omit<BulkReviewBenchO
         const wrong = await checkApplied(db, ids, o.rows, key === 'raw-issue' ? 0 : o.rows);
         if (wrong) throw new Error(`${key}: the effects are not the expected ones: ${wrong}`);
         if (run > 0) times.get(key)!.push(t);
-        say(`${run === 0 ? 'warm-up' : `run ${run}/${o.runs}`} ${key}: ${t.ms.toFixed(0)} ms${t.workerMs !== undefined ? ` (worker ${t.workerMs} ms)` : ''}`);
+        say(
+          `${run === 0 ? 'warm-up' : `run ${run}/${o.runs}`} ${key}: ${t.ms.toFixed(0)} ms${t.workerMs !== undefined ? ` (worker ${t.workerMs} ms)` : ''}`,
+        );
       }
     }
 
     const out: BulkReviewBenchRow[] = [];
     for (const [key, ts] of times) {
-      const [variant, chunk, batch, ahead] = key.split(':') as [Variant, string | undefined, string | undefined, string | undefined];
+      const [variant, chunk, batch, ahead] = key.split(':') as [
+        Variant,
+        string | undefined,
+        string | undefined,
+        string | undefined,
+      ];
       const ms = median(ts.map((t) => t.ms));
       const workerMs = variant === 'ours' || variant === 'ours-polling' ? median(ts.map((t) => t.workerMs!)) : null;
       out.push({
@@ -281,13 +385,29 @@ async function benchTarget(target: TargetName, o: Required<Omit<BulkReviewBenchO
       const sample = ids.slice(0, o.oneByOne);
       const start = performance.now();
       for (const id of sample) {
-        const res = await gql(world.adminKey, REVIEW, { input: { listingId: gid('Listing', id), decision: 'APPROVE', expectedVersion: 0 } });
-        if (res.data?.listingReview.__typename !== 'ListingReviewSuccess') throw new Error(`listingReview: ${JSON.stringify(res.data ?? res.errors)}`);
+        const res = await gql(world.adminKey, REVIEW, {
+          input: { listingId: gid('Listing', id), decision: 'APPROVE', expectedVersion: 0 },
+        });
+        if (res.data?.listingReview.__typename !== 'ListingReviewSuccess')
+          throw new Error(`listingReview: ${JSON.stringify(res.data ?? res.errors)}`);
       }
       const ms = performance.now() - start;
       const perRow = ms / sample.length;
       say(`one by one: ${sample.length} listings in ${ms.toFixed(0)} ms`);
-      out.push({ database: target, variant: 'one-by-one', label: `${labels['one-by-one']} (${sample.length} measured, extrapolated)`, chunkSize: null, batchSize: null, chunksAhead: null, rows: o.rows, medianMs: perRow * o.rows, rowsPerSecond: 1000 / perRow, runsMs: [Math.round(ms)], workerMedianMs: null, workerRowsPerSecond: null });
+      out.push({
+        database: target,
+        variant: 'one-by-one',
+        label: `${labels['one-by-one']} (${sample.length} measured, extrapolated)`,
+        chunkSize: null,
+        batchSize: null,
+        chunksAhead: null,
+        rows: o.rows,
+        medianMs: perRow * o.rows,
+        rowsPerSecond: 1000 / perRow,
+        runsMs: [Math.round(ms)],
+        workerMedianMs: null,
+        workerRowsPerSecond: null,
+      });
     }
     return out;
   } finally {
@@ -300,7 +420,7 @@ const labels: Record<Variant, string> = {
   ours: '(a) bulkOperationRun end to end (API + worker), followed with the bulkOperationFinished subscription',
   'ours-polling': '(a) bulkOperationRun end to end (API + worker), followed by polling bulkOperation every 20 ms',
   'raw-same-effects': '(b) raw single CTE, same effects (status + version + review + outbox event)',
-  'raw-issue': '(b) raw single CTE, issue\'s definition (status + review)',
+  'raw-issue': "(b) raw single CTE, issue's definition (status + review)",
   'create-many': '(c) findMany + updateMany + createMany ×2 (same effects)',
   'one-by-one': '(d) listingReview one by one',
 };
@@ -315,7 +435,9 @@ export async function runBulkReviewBench(options: BulkReviewBenchOptions = {}): 
     batchSizes: options.batchSizes ?? [],
     chunksAhead: options.chunksAhead ?? [],
     oneByOne: options.oneByOne ?? 500,
-    variants: options.variants ?? (['ours', 'ours-polling', 'raw-same-effects', 'raw-issue', 'create-many', 'one-by-one'] as Variant[]),
+    variants:
+      options.variants ??
+      (['ours', 'ours-polling', 'raw-same-effects', 'raw-issue', 'create-many', 'one-by-one'] as Variant[]),
     progress: options.progress ?? ((line: string) => console.error(line)),
   };
   const targets = options.targets ?? (postgresUrl ? ['pglite', 'postgres'] : ['pglite']);
@@ -334,7 +456,8 @@ export function formatBulkReviewTable(rows: BulkReviewBenchRow[]): string {
   let out = '| database | variant | median ms | rows/s | runs (ms) |\n| --- | --- | --- | --- | --- |\n';
   for (const r of rows) {
     out += `| ${r.database} | ${r.label} | ${fmt(r.medianMs)} | ${fmt(r.rowsPerSecond)} | ${r.runsMs.join(', ')} |\n`;
-    if (r.workerMedianMs !== null) out += `| ${r.database} | … of which the worker alone (claimed → committed) | ${fmt(r.workerMedianMs)} | ${fmt(r.workerRowsPerSecond!)} | |\n`;
+    if (r.workerMedianMs !== null)
+      out += `| ${r.database} | … of which the worker alone (claimed → committed) | ${fmt(r.workerMedianMs)} | ${fmt(r.workerRowsPerSecond!)} | |\n`;
   }
   out += '\n';
   for (const database of [...new Set(rows.map((r) => r.database))]) {
@@ -342,8 +465,11 @@ export function formatBulkReviewTable(rows: BulkReviewBenchRow[]): string {
     const same = of('raw-same-effects');
     const issue = of('raw-issue');
     const many = of('create-many');
-    for (const ours of rows.filter((r) => r.database === database && (r.variant === 'ours' || r.variant === 'ours-polling'))) {
-      const ratio = (x: number, base: BulkReviewBenchRow | undefined) => (base ? (x / base.rowsPerSecond).toFixed(2) : 'n/a');
+    for (const ours of rows.filter(
+      (r) => r.database === database && (r.variant === 'ours' || r.variant === 'ours-polling'),
+    )) {
+      const ratio = (x: number, base: BulkReviewBenchRow | undefined) =>
+        base ? (x / base.rowsPerSecond).toFixed(2) : 'n/a';
       out += `${database}, ${ours.variant === 'ours' ? 'subscription' : 'polling'}, chunk ${ours.chunkSize}, batch ${ours.batchSize}, ${ours.chunksAhead} ahead: ours ÷ raw same-effects ${ratio(ours.rowsPerSecond, same)} (worker alone ${ratio(ours.workerRowsPerSecond!, same)}); ours ÷ raw issue-definition ${ratio(ours.rowsPerSecond, issue)} (worker alone ${ratio(ours.workerRowsPerSecond!, issue)}); ours ÷ createMany ${ratio(ours.rowsPerSecond, many)} (worker alone ${ratio(ours.workerRowsPerSecond!, many)})\n`;
     }
   }
@@ -353,7 +479,10 @@ export function formatBulkReviewTable(rows: BulkReviewBenchRow[]): string {
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const env = process.env;
   const postgresUrl = env.BENCH_DATABASE_URL ?? env.DATABASE_URL ?? env.TEST_DATABASE_URL ?? null;
-  const targets: TargetName[] = [...(env.BENCH_SKIP_PGLITE === '1' ? [] : (['pglite'] as const)), ...(postgresUrl ? (['postgres'] as const) : [])];
+  const targets: TargetName[] = [
+    ...(env.BENCH_SKIP_PGLITE === '1' ? [] : (['pglite'] as const)),
+    ...(postgresUrl ? (['postgres'] as const) : []),
+  ];
   const rows = await runBulkReviewBench({
     rows: env.BENCH_ROWS ? Number(env.BENCH_ROWS) : undefined,
     runs: env.BENCH_RUNS ? Number(env.BENCH_RUNS) : undefined,
@@ -365,6 +494,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     targets,
     postgresUrl,
   });
-  console.log(`\nBulk review of ${rows[0]?.rows ?? 0} listings (PENDING_REVIEW → ACTIVE), median of ${env.BENCH_RUNS ?? 5} runs, ${new Date().toISOString()}\n`);
+  console.log(
+    `\nBulk review of ${rows[0]?.rows ?? 0} listings (PENDING_REVIEW → ACTIVE), median of ${env.BENCH_RUNS ?? 5} runs, ${new Date().toISOString()}\n`,
+  );
   console.log(formatBulkReviewTable(rows));
 }

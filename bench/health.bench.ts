@@ -11,7 +11,13 @@ import { performance } from 'node:perf_hooks';
 import { createKey, createShop, createWorld } from '../tests/support/fixtures.ts';
 import { countQueries, createTestApp, gid } from '../tests/support/client.ts';
 import { createTestDatabase, type TargetName } from '../tests/support/database.ts';
-import { createContentItem, createCreator, createManyViolations, createPolicy, createQuiz } from '../tests/support/health-fixtures.ts';
+import {
+  createContentItem,
+  createCreator,
+  createManyViolations,
+  createPolicy,
+  createQuiz,
+} from '../tests/support/health-fixtures.ts';
 
 const RUNS = 5;
 const VIOLATIONS = 10_000;
@@ -21,13 +27,48 @@ const REPORT = /* GraphQL */ `
   query Report($id: ID!, $weekOf: DateTime) {
     shop(id: $id) {
       healthReport(weekOf: $weekOf) {
-        issued violationCount violationPoints previousWeekViolationCount
-        byPolicy { code count points } bySource { source count points } topPolicies { code count }
-        liveSessionViolations { policyCode contentTitle creatorHandle } videoViolations { policyCode contentTitle creatorHandle }
-        pointsAtStart pointsAtEnd pointsChange healthAtEnd educationLinks { url } quizzes { title }
+        issued
+        violationCount
+        violationPoints
+        previousWeekViolationCount
+        byPolicy {
+          code
+          count
+          points
+        }
+        bySource {
+          source
+          count
+          points
+        }
+        topPolicies {
+          code
+          count
+        }
+        liveSessionViolations {
+          policyCode
+          contentTitle
+          creatorHandle
+        }
+        videoViolations {
+          policyCode
+          contentTitle
+          creatorHandle
+        }
+        pointsAtStart
+        pointsAtEnd
+        pointsChange
+        healthAtEnd
+        educationLinks {
+          url
+        }
+        quizzes {
+          title
+        }
       }
     }
-  }`;
+  }
+`;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -38,7 +79,9 @@ async function bench(target: TargetName) {
     const { gql } = createTestApp(db);
     const shop = await createShop(db.prisma, 'Bench Shop');
     const key = (await createKey(db.prisma, 'SELLER', { shopId: shop.id })).key;
-    const policies = await Promise.all(Array.from({ length: 8 }, (_, i) => createPolicy(db.prisma, { code: `BENCH_${i}`, points: 1 + (i % 3) })));
+    const policies = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => createPolicy(db.prisma, { code: `BENCH_${i}`, points: 1 + (i % 3) })),
+    );
     await Promise.all(policies.slice(0, 4).map((p) => createQuiz(db.prisma, p.id)));
     const creator = await createCreator(db.prisma, { handle: 'benchhost' });
     const live = await createContentItem(db.prisma, creator.id, shop.id, 'LIVE_SESSION', 'Bench live');
@@ -52,7 +95,9 @@ async function bench(target: TargetName) {
       from: new Date('2023-01-02T00:00:00Z'),
       to: new Date('2024-01-01T00:00:00Z'),
     });
-    console.log(`[${target}] seeded ${VIOLATIONS} violations + ledger entries in ${(performance.now() - seedStart).toFixed(0)} ms`);
+    console.log(
+      `[${target}] seeded ${VIOLATIONS} violations + ledger entries in ${(performance.now() - seedStart).toFixed(0)} ms`,
+    );
     await gql(world.adminKey, `mutation { sandboxClockSet(input: { now: "2024-01-15T00:00:00Z" }) { __typename } }`);
     const id = gid('Shop', shop.id);
 
@@ -72,7 +117,11 @@ async function bench(target: TargetName) {
       }
     }
     for (const weekOf of WEEKS) {
-      const res = await gql(world.adminKey, `mutation($input: HealthReportIssueInput!) { healthReportIssue(input: $input) { __typename } }`, { input: { shopId: id, weekStart: weekOf } });
+      const res = await gql(
+        world.adminKey,
+        `mutation($input: HealthReportIssueInput!) { healthReportIssue(input: $input) { __typename } }`,
+        { input: { shopId: id, weekStart: weekOf } },
+      );
       if (res.data?.healthReportIssue.__typename !== 'HealthReportIssueSuccess') throw new Error(JSON.stringify(res));
     }
     const snapshot: number[] = [];
@@ -86,13 +135,16 @@ async function bench(target: TargetName) {
     console.log(
       `[${target}] healthReport live (10,000 violations/year, ~${violationsInWeek} in the week, ${statements} SQL statements per request): median ${median(live_).toFixed(1)} ms over ${live_.length} runs`,
     );
-    console.log(`[${target}] healthReport issued snapshot read: median ${median(snapshot).toFixed(1)} ms over ${snapshot.length} runs`);
+    console.log(
+      `[${target}] healthReport issued snapshot read: median ${median(snapshot).toFixed(1)} ms over ${snapshot.length} runs`,
+    );
   } finally {
     await db.drop();
   }
 }
 
-if (process.env.BENCH_DATABASE_URL && !process.env.TEST_DATABASE_URL) process.env.TEST_DATABASE_URL = process.env.BENCH_DATABASE_URL;
+if (process.env.BENCH_DATABASE_URL && !process.env.TEST_DATABASE_URL)
+  process.env.TEST_DATABASE_URL = process.env.BENCH_DATABASE_URL;
 const targets: TargetName[] = process.env.TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
 console.log(`Account Health Report benchmark — ${new Date().toISOString()} — node ${process.version}`);
 for (const target of targets) await bench(target);

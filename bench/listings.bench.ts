@@ -20,8 +20,25 @@ const RUNS = 5;
 const ITEMS = 250;
 
 const BULK_REVIEW = /* GraphQL */ `
-  mutation BulkReview($input: ListingBulkReviewInput!) { listingBulkReview(input: $input) {
-    __typename ... on ListingBulkReviewSuccess { appliedCount failedCount results { index state status } } ... on Error { code message } } }`;
+  mutation BulkReview($input: ListingBulkReviewInput!) {
+    listingBulkReview(input: $input) {
+      __typename
+      ... on ListingBulkReviewSuccess {
+        appliedCount
+        failedCount
+        results {
+          index
+          state
+          status
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
+    }
+  }
+`;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -37,22 +54,29 @@ async function bench(target: TargetName) {
     const sqlMs: number[] = [];
     let statements = 0;
     for (let run = -1; run < RUNS; run++) {
-      const ids = await createListingRows(db.prisma, shop.id, world.categories.skincare, ITEMS, { status: 'PENDING_REVIEW' });
+      const ids = await createListingRows(db.prisma, shop.id, world.categories.skincare, ITEMS, {
+        status: 'PENDING_REVIEW',
+      });
       const items = ids.map((id) => ({ listingId: gid('Listing', id), decision: 'APPROVE', expectedVersion: 0 }));
       const start = performance.now();
       const timings: { query: string; durationMs: number }[] = [];
       const off = db.onQuery((q) => timings.push(q));
-      const { result, queries } = await countQueries(db, () => gql(world.adminKey, BULK_REVIEW, { input: { items, errorPolicy: 'REJECT_EVERYTHING' } })).finally(off);
+      const { result, queries } = await countQueries(db, () =>
+        gql(world.adminKey, BULK_REVIEW, { input: { items, errorPolicy: 'REJECT_EVERYTHING' } }),
+      ).finally(off);
       const ms = performance.now() - start;
       if (run >= 0) sqlMs.push(timings.reduce((a, q) => a + q.durationMs, 0));
-      if (result.data?.listingBulkReview.appliedCount !== ITEMS) throw new Error(`bulk review failed: ${JSON.stringify(result.data ?? result.errors)}`);
+      if (result.data?.listingBulkReview.appliedCount !== ITEMS)
+        throw new Error(`bulk review failed: ${JSON.stringify(result.data ?? result.errors)}`);
       statements = queries.length;
       if (run >= 0) apiMs.push(ms);
     }
 
     const rawMs: number[] = [];
     for (let run = -1; run < RUNS; run++) {
-      const ids = await createListingRows(db.prisma, shop.id, world.categories.skincare, ITEMS, { status: 'PENDING_REVIEW' });
+      const ids = await createListingRows(db.prisma, shop.id, world.categories.skincare, ITEMS, {
+        status: 'PENDING_REVIEW',
+      });
       const start = performance.now();
       const updated = await db.prisma.$executeRaw(
         Prisma.sql`UPDATE "Listing" SET "status" = 'ACTIVE'::"ListingStatus", "version" = "version" + 1, "updatedAt" = now() WHERE "id" = ANY(${ids}::int[]) AND "status" = 'PENDING_REVIEW'::"ListingStatus"`,
@@ -64,7 +88,9 @@ async function bench(target: TargetName) {
 
     const api = median(apiMs);
     const raw = median(rawMs);
-    process.stderr.write(`[${target}] listingBulkReview runs ${apiMs.map((m) => m.toFixed(0)).join(', ')} ms; raw UPDATE runs ${rawMs.map((m) => m.toFixed(1)).join(', ')} ms\n`);
+    process.stderr.write(
+      `[${target}] listingBulkReview runs ${apiMs.map((m) => m.toFixed(0)).join(', ')} ms; raw UPDATE runs ${rawMs.map((m) => m.toFixed(1)).join(', ')} ms\n`,
+    );
     return `| ${target} | ${api.toFixed(1)} ms = ${((ITEMS / api) * 1000).toFixed(0)} rows/s | ${statements} | ${median(sqlMs).toFixed(1)} ms | ${raw.toFixed(1)} ms = ${((ITEMS / raw) * 1000).toFixed(0)} rows/s | ${(raw / api).toFixed(2)} |`;
   } finally {
     await db.drop();
@@ -73,7 +99,11 @@ async function bench(target: TargetName) {
 
 const url = process.env.BENCH_SERVER_URL || process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
 if (url) process.env.TEST_DATABASE_URL = url;
-const targets: TargetName[] = process.env.BENCH_DB ? [process.env.BENCH_DB as TargetName] : url ? ['pglite', 'postgres'] : ['pglite'];
+const targets: TargetName[] = process.env.BENCH_DB
+  ? [process.env.BENCH_DB as TargetName]
+  : url
+    ? ['pglite', 'postgres']
+    : ['pglite'];
 const rows: string[] = [];
 for (const target of targets) rows.push(await bench(target));
 console.log(`\`listingBulkReview\` with ${ITEMS} APPROVE items through the in-process API, beside a raw multi-row SQL \`UPDATE\` of the same number of rows; median of ${RUNS} calls, fresh rows each (a fresh database: in-memory PGlite, or a new database on the PostgreSQL server).

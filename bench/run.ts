@@ -21,7 +21,15 @@ import reviewQueue from './scenarios/review-queue.ts';
 import tierRecalc from './scenarios/tier-recalc.ts';
 
 /** Every scenario, in the order they run. */
-const SCENARIOS: Scenario[] = [partnerRead, graphiqlExplore, reviewQueue, healthReport, tierRecalc, bulkReview, coldStart];
+const SCENARIOS: Scenario[] = [
+  partnerRead,
+  graphiqlExplore,
+  reviewQueue,
+  healthReport,
+  tierRecalc,
+  bulkReview,
+  coldStart,
+];
 /** `memory` is not a run of its own: the RSS of every server under load, collected from the read scenarios. */
 const READ_SCENARIOS = [partnerRead, graphiqlExplore, reviewQueue, healthReport];
 
@@ -35,7 +43,12 @@ try {
   process.exit(2);
 }
 if (options.help) {
-  process.stdout.write(`${USAGE}\n${table(['scenario', 'databases', 'measures'], SCENARIOS.map((s) => [s.name, s.databases.join(', '), s.measures]))}\n| memory | (read scenarios) | RSS of every server process under load, from the read scenarios of the run |\n`);
+  process.stdout.write(
+    `${USAGE}\n${table(
+      ['scenario', 'databases', 'measures'],
+      SCENARIOS.map((s) => [s.name, s.databases.join(', '), s.measures]),
+    )}\n| memory | (read scenarios) | RSS of every server process under load, from the read scenarios of the run |\n`,
+  );
   process.exit(0);
 }
 
@@ -83,7 +96,13 @@ for (const kind of options.dbs) {
     const t = performance.now();
     log(`[${kind}] preparing the benchmark database…`);
     try {
-      db = await prepareBenchDatabase({ kind, scale: options.scale, reuse: options.reuse, serverUrl: options.serverUrl, log: (l) => log(`[${kind}] ${l}`) });
+      db = await prepareBenchDatabase({
+        kind,
+        scale: options.scale,
+        reuse: options.reuse,
+        serverUrl: options.serverUrl,
+        log: (l) => log(`[${kind}] ${l}`),
+      });
     } catch (error) {
       failures.push(`${kind}: preparing the database failed: ${(error as Error).message}`);
       log(`[${kind}] preparing the database failed: ${(error as Error).stack}`);
@@ -95,11 +114,17 @@ for (const kind of options.dbs) {
     versions.push(db.version);
     out.push(
       `${db.version}, ${db.where} (${int(db.sizeMb)} MB): **${int(c.shops)} shops, ${int(c.listings)} listings (${int(c.pendingReview)} pending review), ${int(c.violations)} violations, ${int(c.orders)} orders**; ` +
-        (db.seededInSeconds === null ? `reused (seeded ${db.seededAt}).` : `seeded in ${db.seededInSeconds.toFixed(0)} s (demo seed of 50 shops, then set-based SQL top-up, VACUUM ANALYZE).`),
+        (db.seededInSeconds === null
+          ? `reused (seeded ${db.seededAt}).`
+          : `seeded in ${db.seededInSeconds.toFixed(0)} s (demo seed of 50 shops, then set-based SQL top-up, VACUUM ANALYZE).`),
       '',
     );
   }
-  if (kind === 'pglite' && here.some((s) => READ_SCENARIOS.includes(s))) out.push('On the embedded database only our API runs: PostGraphile and the raw bound need a PostgreSQL server.', '');
+  if (kind === 'pglite' && here.some((s) => READ_SCENARIOS.includes(s)))
+    out.push(
+      'On the embedded database only our API runs: PostGraphile and the raw bound need a PostgreSQL server.',
+      '',
+    );
   const measured: { scenario: Scenario; servers: ServerMeasurement[] }[] = [];
   for (const scenario of here) {
     const t = performance.now();
@@ -118,7 +143,12 @@ for (const kind of options.dbs) {
     log(`[${kind}] ${scenario.name} done in ${((performance.now() - t) / 1000).toFixed(0)} s`);
   }
   if (memoryTable && measured.length) {
-    out.push('### Memory under load (`memory`)', '', 'RSS of each server process, in MB: right after start → the largest sampled (every 250 ms) during the measured runs.', '');
+    out.push(
+      '### Memory under load (`memory`)',
+      '',
+      'RSS of each server process, in MB: right after start → the largest sampled (every 250 ms) during the measured runs.',
+      '',
+    );
     const names = [...new Set(measured.flatMap((m) => m.servers.map((s) => s.label)))];
     out.push(
       table(
@@ -134,7 +164,11 @@ for (const kind of options.dbs) {
       '',
     );
   }
-  if (skipped.length) out.push(`Not on this database: ${skipped.map((s) => `\`${s.name}\` (${s.databases.join(', ')} only)`).join(', ')}.`, '');
+  if (skipped.length)
+    out.push(
+      `Not on this database: ${skipped.map((s) => `\`${s.name}\` (${s.databases.join(', ')} only)`).join(', ')}.`,
+      '',
+    );
   sections.push(out.join('\n').trim());
 }
 
@@ -155,5 +189,7 @@ process.stdout.write(`\n${report}`);
 const resultsDir = path.join(benchDir, 'results');
 mkdirSync(resultsDir, { recursive: true });
 writeFileSync(path.join(resultsDir, 'latest.md'), report);
-log(`report written to ${path.relative(process.cwd(), path.join(resultsDir, 'latest.md'))}; done in ${((performance.now() - started) / 1000).toFixed(0)} s${failures.length ? `; ${failures.length} failure(s)` : ''}`);
+log(
+  `report written to ${path.relative(process.cwd(), path.join(resultsDir, 'latest.md'))}; done in ${((performance.now() - started) / 1000).toFixed(0)} s${failures.length ? `; ${failures.length} failure(s)` : ''}`,
+);
 process.exit(failures.length ? 1 : 0);

@@ -25,10 +25,22 @@ const RECALC = /* GraphQL */ `
   mutation Recalc($dryRun: Boolean!) {
     tierRecalculate(input: { dryRun: $dryRun }) {
       __typename
-      ... on TierRecalculateSuccess { shopsEvaluated changedCount changes { tier { code } } }
-      ... on Error { code message }
+      ... on TierRecalculateSuccess {
+        shopsEvaluated
+        changedCount
+        changes {
+          tier {
+            code
+          }
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
     }
-  }`;
+  }
+`;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -57,7 +69,9 @@ async function bench(target: TargetName) {
           FROM generate_series(${from}, ${to}) g, (SELECT min(id) AS first_id FROM "Shop") s`);
     }
     await db.prisma.$executeRawUnsafe(`ANALYZE`);
-    console.log(`[${target}] seeded ${SHOPS} shops and ${ORDERS} orders in ${(performance.now() - seedStart).toFixed(0)} ms`);
+    console.log(
+      `[${target}] seeded ${SHOPS} shops and ${ORDERS} orders in ${(performance.now() - seedStart).toFixed(0)} ms`,
+    );
     await gql(world.adminKey, `mutation { sandboxClockSet(input: { now: "${AS_OF}" }) { __typename } }`);
 
     const time = async (dryRun: boolean) => {
@@ -66,7 +80,8 @@ async function bench(target: TargetName) {
       const res = await gql(admin, RECALC, { dryRun });
       const ms = performance.now() - start;
       const r = res.data?.tierRecalculate;
-      if (r?.__typename !== 'TierRecalculateSuccess') throw new Error(`tierRecalculate failed: ${JSON.stringify(res.errors ?? r)}`);
+      if (r?.__typename !== 'TierRecalculateSuccess')
+        throw new Error(`tierRecalculate failed: ${JSON.stringify(res.errors ?? r)}`);
       return { ms, changed: r.changedCount as number, evaluated: r.shopsEvaluated as number };
     };
     const reset = async () => {
@@ -92,11 +107,21 @@ async function bench(target: TargetName) {
       if (r.changed !== 0) throw new Error('A repeated run changed tiers');
       repeat.push(r.ms);
     }
-    const distribution = await db.prisma.$queryRawUnsafe<{ code: string; n: number }[]>(`SELECT t.code, count(*)::int AS n FROM "Shop" s JOIN "Tier" t ON t.id = s."tierId" GROUP BY t.code ORDER BY t.code`);
-    console.log(`[${target}] ${last.evaluated} shops; tiers after a run: ${distribution.map((d) => `${d.code} ${d.n}`).join(', ')}`);
-    console.log(`[${target}] dry run:                      median ${median(dry).toFixed(0)} ms  (runs: ${dry.map((x) => x.toFixed(0)).join(', ')})`);
-    console.log(`[${target}] real run, ${last.changed} shops change: median ${median(full).toFixed(0)} ms  (runs: ${full.map((x) => x.toFixed(0)).join(', ')})`);
-    console.log(`[${target}] real run, nothing changes:    median ${median(repeat).toFixed(0)} ms  (runs: ${repeat.map((x) => x.toFixed(0)).join(', ')})`);
+    const distribution = await db.prisma.$queryRawUnsafe<{ code: string; n: number }[]>(
+      `SELECT t.code, count(*)::int AS n FROM "Shop" s JOIN "Tier" t ON t.id = s."tierId" GROUP BY t.code ORDER BY t.code`,
+    );
+    console.log(
+      `[${target}] ${last.evaluated} shops; tiers after a run: ${distribution.map((d) => `${d.code} ${d.n}`).join(', ')}`,
+    );
+    console.log(
+      `[${target}] dry run:                      median ${median(dry).toFixed(0)} ms  (runs: ${dry.map((x) => x.toFixed(0)).join(', ')})`,
+    );
+    console.log(
+      `[${target}] real run, ${last.changed} shops change: median ${median(full).toFixed(0)} ms  (runs: ${full.map((x) => x.toFixed(0)).join(', ')})`,
+    );
+    console.log(
+      `[${target}] real run, nothing changes:    median ${median(repeat).toFixed(0)} ms  (runs: ${repeat.map((x) => x.toFixed(0)).join(', ')})`,
+    );
   } finally {
     await db.drop();
   }

@@ -24,23 +24,47 @@ describe.each(testTargets())('who may do what on %s', (target) => {
     other = { id: b.id, gid: gid('Shop', b.id) };
     const agencyAccount = await db.prisma.account.create({ data: { name: 'Agency', kind: 'AGENCY' } });
     const partnerAccount = await db.prisma.account.create({ data: { name: 'Partner', kind: 'PARTNER' } });
-    await db.prisma.shopAccessGrant.create({ data: { shopId: c.id, accountId: agencyAccount.id, scopes: ['shops:read', 'shops:write'] } });
-    await db.prisma.shopAccessGrant.create({ data: { shopId: c.id, accountId: partnerAccount.id, scopes: ['shops:read'] } });
-    agency = { key: (await createKey(db.prisma, 'AGENCY', { accountId: agencyAccount.id })).key, accountId: agencyAccount.id };
-    partner = { key: (await createKey(db.prisma, 'PARTNER', { accountId: partnerAccount.id })).key, accountId: partnerAccount.id };
+    await db.prisma.shopAccessGrant.create({
+      data: { shopId: c.id, accountId: agencyAccount.id, scopes: ['shops:read', 'shops:write'] },
+    });
+    await db.prisma.shopAccessGrant.create({
+      data: { shopId: c.id, accountId: partnerAccount.id, scopes: ['shops:read'] },
+    });
+    agency = {
+      key: (await createKey(db.prisma, 'AGENCY', { accountId: agencyAccount.id })).key,
+      accountId: agencyAccount.id,
+    };
+    partner = {
+      key: (await createKey(db.prisma, 'PARTNER', { accountId: partnerAccount.id })).key,
+      accountId: partnerAccount.id,
+    };
   });
   afterAll(async () => db.drop());
 
   it('a seller cannot see another shop through shop, node, nodes or a connection', async () => {
-    expect((await gql(mine.key, `query($id: ID!) { shop(id: $id) { name } }`, { id: other.gid })).data!.shop).toBeNull();
+    expect(
+      (await gql(mine.key, `query($id: ID!) { shop(id: $id) { name } }`, { id: other.gid })).data!.shop,
+    ).toBeNull();
     expect((await gql(mine.key, `query($id: ID!) { node(id: $id) { id } }`, { id: other.gid })).data!.node).toBeNull();
-    expect((await gql(mine.key, `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: [mine.gid, other.gid] })).data!.nodes).toEqual([{ id: mine.gid }, null]);
+    expect(
+      (await gql(mine.key, `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: [mine.gid, other.gid] })).data!
+        .nodes,
+    ).toEqual([{ id: mine.gid }, null]);
     // Whatever the position: an out-of-reach ID first must not shift another object into its slot.
-    expect((await gql(mine.key, `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: [other.gid, mine.gid, other.gid] })).data!.nodes).toEqual([null, { id: mine.gid }, null]);
+    expect(
+      (
+        await gql(mine.key, `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, {
+          ids: [other.gid, mine.gid, other.gid],
+        })
+      ).data!.nodes,
+    ).toEqual([null, { id: mine.gid }, null]);
     const list = await gql(mine.key, `{ shops(first: 100) { edges { node { name } } } }`);
     expect(list.data!.shops.edges).toEqual([{ node: { name: 'Mine' } }]);
     // A caller filter cannot widen the tenant restriction.
-    const filtered = await gql(mine.key, `{ shops(first: 100, filter: { nameContains: "Theirs" }) { edges { node { name } } } }`);
+    const filtered = await gql(
+      mine.key,
+      `{ shops(first: 100, filter: { nameContains: "Theirs" }) { edges { node { name } } } }`,
+    );
     expect(filtered.data!.shops.edges).toEqual([]);
     // An out-of-reach shop looks exactly like a missing one.
     const missing = await gql(mine.key, `query($id: ID!) { shop(id: $id) { name } }`, { id: gid('Shop', 999_999) });
@@ -48,30 +72,59 @@ describe.each(testTargets())('who may do what on %s', (target) => {
   });
 
   it('a seller cannot change another shop, and the attempt changes nothing', async () => {
-    const res = await gql(mine.key, `mutation($input: ShopSelectPrimaryCategoryInput!) { shopSelectPrimaryCategory(input: $input) { __typename ... on Error { code } } }`, {
-      input: { shopId: gid('Shop', (await db.prisma.shop.findFirstOrThrow({ where: { name: 'Agency Client' } })).id), categoryId: gid('Category', world.categories.beauty), answers: [] },
-    });
-    expect(['NOT_FOUND', 'VALIDATION_FAILED']).toContain(res.data!.shopSelectPrimaryCategory.code);
-    const attempt = await gql(mine.key, `mutation($input: ShopSelectPrimaryCategoryInput!) { shopSelectPrimaryCategory(input: $input) { __typename ... on Error { code } } }`, {
-      input: {
-        shopId: other.gid,
-        categoryId: gid('Category', world.categories.beauty),
-        answers: [{ key: 'main_products', answer: 'x' }, { key: 'category_share', answer: '1' }, { key: 'policy_acknowledged', answer: 'yes' }],
+    const res = await gql(
+      mine.key,
+      `mutation($input: ShopSelectPrimaryCategoryInput!) { shopSelectPrimaryCategory(input: $input) { __typename ... on Error { code } } }`,
+      {
+        input: {
+          shopId: gid('Shop', (await db.prisma.shop.findFirstOrThrow({ where: { name: 'Agency Client' } })).id),
+          categoryId: gid('Category', world.categories.beauty),
+          answers: [],
+        },
       },
-    });
+    );
+    expect(['NOT_FOUND', 'VALIDATION_FAILED']).toContain(res.data!.shopSelectPrimaryCategory.code);
+    const attempt = await gql(
+      mine.key,
+      `mutation($input: ShopSelectPrimaryCategoryInput!) { shopSelectPrimaryCategory(input: $input) { __typename ... on Error { code } } }`,
+      {
+        input: {
+          shopId: other.gid,
+          categoryId: gid('Category', world.categories.beauty),
+          answers: [
+            { key: 'main_products', answer: 'x' },
+            { key: 'category_share', answer: '1' },
+            { key: 'policy_acknowledged', answer: 'yes' },
+          ],
+        },
+      },
+    );
     expect(attempt.data!.shopSelectPrimaryCategory.code).toBe('NOT_FOUND');
-    expect((await db.prisma.shop.findUniqueOrThrow({ where: { id: other.id } })).primaryCategoryId).toBe(world.categories.fashion);
+    expect((await db.prisma.shop.findUniqueOrThrow({ where: { id: other.id } })).primaryCategoryId).toBe(
+      world.categories.fashion,
+    );
   });
 
   it('agencies and partners reach only the shops that granted them access; partners never write', async () => {
-    const names = async (key: string) => (await gql(key, `{ shops(first: 100) { edges { node { name } } } }`)).data!.shops.edges.map((e: { node: { name: string } }) => e.node.name);
+    const names = async (key: string) =>
+      (await gql(key, `{ shops(first: 100) { edges { node { name } } } }`)).data!.shops.edges.map(
+        (e: { node: { name: string } }) => e.node.name,
+      );
     expect(await names(agency.key)).toEqual(['Agency Client']);
     expect(await names(partner.key)).toEqual(['Agency Client']);
-    expect((await gql(agency.key, `query($id: ID!) { node(id: $id) { id } }`, { id: other.gid })).data!.node).toBeNull();
+    expect(
+      (await gql(agency.key, `query($id: ID!) { node(id: $id) { id } }`, { id: other.gid })).data!.node,
+    ).toBeNull();
 
     const client = await db.prisma.shop.findFirstOrThrow({ where: { name: 'Agency Client' } });
     const CHANGE_KEY = `mutation($input: ApiKeyCreateInput!) { apiKeyCreate(input: $input) { __typename ... on Error { code } } }`;
-    expect((await gql(partner.key, CHANGE_KEY, { input: { name: 'x', role: 'SELLER', scopes: ['shops:read'], shopId: gid('Shop', client.id) } })).data!.apiKeyCreate.code).toBe('FORBIDDEN');
+    expect(
+      (
+        await gql(partner.key, CHANGE_KEY, {
+          input: { name: 'x', role: 'SELLER', scopes: ['shops:read'], shopId: gid('Shop', client.id) },
+        })
+      ).data!.apiKeyCreate.code,
+    ).toBe('FORBIDDEN');
   });
 
   it('admin sees every shop; unauthenticated callers get nothing', async () => {
@@ -89,18 +142,37 @@ describe.each(testTargets())('who may do what on %s', (target) => {
     const created = await gql(mine.key, CREATE, { input: { name: 'CI bot', role: 'SELLER', scopes: ['shops:read'] } });
     const { secret, apiKey } = created.data!.apiKeyCreate;
     expect(secret).toMatch(/^sw_sel_[A-Za-z0-9]{32}$/);
-    expect(apiKey).toMatchObject({ prefix: secret.slice(0, 12), role: 'SELLER', scopes: ['shops:read'], shop: { name: 'Mine' } });
+    expect(apiKey).toMatchObject({
+      prefix: secret.slice(0, 12),
+      role: 'SELLER',
+      scopes: ['shops:read'],
+      shop: { name: 'Mine' },
+    });
     const row = await db.prisma.apiKey.findFirstOrThrow({ where: { prefix: apiKey.prefix } });
     expect(row.hash).toBe(hashApiKey(secret));
     expect(JSON.stringify(row)).not.toContain(secret);
 
-    expect((await gql(secret, `{ viewer { role shop { name } } }`)).data!.viewer).toEqual({ role: 'SELLER', shop: { name: 'Mine' } });
+    expect((await gql(secret, `{ viewer { role shop { name } } }`)).data!.viewer).toEqual({
+      role: 'SELLER',
+      shop: { name: 'Mine' },
+    });
 
     // A seller cannot mint an admin key, widen its own scopes, or issue keys for another shop.
-    expect((await gql(mine.key, CREATE, { input: { name: 'x', role: 'ADMIN', scopes: ['*'] } })).data!.apiKeyCreate.code).toMatch(/FORBIDDEN|VALIDATION_FAILED/);
-    expect((await gql(mine.key, CREATE, { input: { name: 'x', role: 'SELLER', scopes: ['revenue:write'] } })).data!.apiKeyCreate.code).toBe('FORBIDDEN');
-    expect((await gql(mine.key, CREATE, { input: { name: 'x', role: 'SELLER', scopes: ['shops:read'], shopId: other.gid } })).data!.apiKeyCreate.code).toBe('NOT_FOUND');
-    expect((await gql(mine.key, CREATE, { input: { name: 'x', role: 'SELLER', scopes: ['nope:read'] } })).data!.apiKeyCreate.fields[0].path).toEqual(['input', 'scopes', '0']);
+    expect(
+      (await gql(mine.key, CREATE, { input: { name: 'x', role: 'ADMIN', scopes: ['*'] } })).data!.apiKeyCreate.code,
+    ).toMatch(/FORBIDDEN|VALIDATION_FAILED/);
+    expect(
+      (await gql(mine.key, CREATE, { input: { name: 'x', role: 'SELLER', scopes: ['revenue:write'] } })).data!
+        .apiKeyCreate.code,
+    ).toBe('FORBIDDEN');
+    expect(
+      (await gql(mine.key, CREATE, { input: { name: 'x', role: 'SELLER', scopes: ['shops:read'], shopId: other.gid } }))
+        .data!.apiKeyCreate.code,
+    ).toBe('NOT_FOUND');
+    expect(
+      (await gql(mine.key, CREATE, { input: { name: 'x', role: 'SELLER', scopes: ['nope:read'] } })).data!.apiKeyCreate
+        .fields[0].path,
+    ).toEqual(['input', 'scopes', '0']);
 
     const REVOKE = `mutation($id: ID!) { apiKeyRevoke(input: { id: $id }) { __typename ... on ApiKeyRevokeSuccess { apiKey { revokedAt } } ... on Error { code } } }`;
     expect((await gql(mine.key, REVOKE, { id: apiKey.id })).data!.apiKeyRevoke.apiKey.revokedAt).toBeTruthy();
@@ -120,14 +192,24 @@ describe.each(testTargets())('who may do what on %s', (target) => {
 
   it('lets a seller grant an agency access, and withdraw it', async () => {
     const GRANT = `mutation($input: ShopAccessGrantInput!) { shopAccessGrant(input: $input) { __typename ... on ShopAccessGrantSuccess { grant { scopes account { name } } } ... on Error { code } } }`;
-    const names = async () => (await gql(agency.key, `{ shops(first: 100) { edges { node { name } } } }`)).data!.shops.edges.map((e: { node: { name: string } }) => e.node.name);
-    const granted = await gql(mine.key, GRANT, { input: { shopId: mine.gid, accountId: gid('Account', agency.accountId), scopes: ['shops:read'] } });
+    const names = async () =>
+      (await gql(agency.key, `{ shops(first: 100) { edges { node { name } } } }`)).data!.shops.edges.map(
+        (e: { node: { name: string } }) => e.node.name,
+      );
+    const granted = await gql(mine.key, GRANT, {
+      input: { shopId: mine.gid, accountId: gid('Account', agency.accountId), scopes: ['shops:read'] },
+    });
     expect(granted.data!.shopAccessGrant.grant).toEqual({ scopes: ['shops:read'], account: { name: 'Agency' } });
     expect(await names()).toEqual(['Mine', 'Agency Client']);
-    const partnerWrite = await gql(mine.key, GRANT, { input: { shopId: mine.gid, accountId: gid('Account', partner.accountId), scopes: ['shops:write'] } });
+    const partnerWrite = await gql(mine.key, GRANT, {
+      input: { shopId: mine.gid, accountId: gid('Account', partner.accountId), scopes: ['shops:write'] },
+    });
     expect(partnerWrite.data!.shopAccessGrant.code).toBe('VALIDATION_FAILED');
     const REVOKE = `mutation($input: ShopAccessRevokeInput!) { shopAccessRevoke(input: $input) { __typename ... on Error { code } } }`;
-    expect((await gql(mine.key, REVOKE, { input: { shopId: mine.gid, accountId: gid('Account', agency.accountId) } })).data!.shopAccessRevoke.__typename).toBe('ShopAccessRevokeSuccess');
+    expect(
+      (await gql(mine.key, REVOKE, { input: { shopId: mine.gid, accountId: gid('Account', agency.accountId) } })).data!
+        .shopAccessRevoke.__typename,
+    ).toBe('ShopAccessRevokeSuccess');
     expect(await names()).toEqual(['Agency Client']);
   });
 

@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BulkWorker } from '@shopwarden/api';
-import { createShopWardenClient, isError, isSuccess, ShopWardenError, ShopWardenResultError, type BulkOperationState, type FetchInit } from '../packages/sdk/src/index.ts';
+import {
+  createShopWardenClient,
+  isError,
+  isSuccess,
+  ShopWardenError,
+  ShopWardenResultError,
+  type BulkOperationState,
+  type FetchInit,
+} from '../packages/sdk/src/index.ts';
 import { FIRST_POLL_MS, pollDelays } from '../packages/sdk/src/bulk.ts';
 import { bulkReviewQueue } from '../packages/sdk/examples/bulk-review-queue.ts';
 import { createWorld, type World } from './support/fixtures.ts';
@@ -35,7 +43,8 @@ describe.each(testTargets())('SDK bulk operations on %s', (target) => {
   let commitGate: Promise<void> | null = null;
 
   const inProcess = (url: string, init: FetchInit) => app.yoga.fetch(url, init);
-  const clientFor = (apiKey: string, fetch = inProcess) => createShopWardenClient({ url: 'http://localhost/graphql', apiKey, fetch, backoff: { baseMs: 1, maxMs: 5 } });
+  const clientFor = (apiKey: string, fetch = inProcess) =>
+    createShopWardenClient({ url: 'http://localhost/graphql', apiKey, fetch, backoff: { baseMs: 1, maxMs: 5 } });
 
   beforeAll(async () => {
     db = await createTestDatabase(target);
@@ -62,20 +71,32 @@ describe.each(testTargets())('SDK bulk operations on %s', (target) => {
       {
         mutation: 'LISTING_REVIEW',
         lines: [
-          ...ids.slice(0, 6).map((id) => ({ listingId: gid('Listing', id), decision: 'APPROVE' as const, expectedVersion: 0 })),
+          ...ids
+            .slice(0, 6)
+            .map((id) => ({ listingId: gid('Listing', id), decision: 'APPROVE' as const, expectedVersion: 0 })),
           { listingId: gid('Listing', ids[6]!), decision: 'REJECT' as const },
         ],
       },
       { pollIntervalMs: 20, onProgress: (o) => seen.push(o.status) },
     );
-    expect(op).toMatchObject({ status: 'COMPLETED', mutation: 'LISTING_REVIEW', lineCount: 7, processedCount: 7, succeededCount: 6, failedCount: 1, progress: 1 });
+    expect(op).toMatchObject({
+      status: 'COMPLETED',
+      mutation: 'LISTING_REVIEW',
+      lineCount: 7,
+      processedCount: 7,
+      succeededCount: 6,
+      failedCount: 1,
+      progress: 1,
+    });
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.every((s) => s === 'CREATED' || s === 'RUNNING')).toBe(true);
     expect(op.results.map((r) => r.line)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     const first = op.results[0]!;
     expect(first.ok && first.listing).toEqual({ id: gid('Listing', ids[0]!), status: 'ACTIVE', version: 1 });
     const last = op.results[6]!;
-    expect(last.ok ? null : last.errors).toEqual([{ code: 'VALIDATION_FAILED', message: 'Give at least one reason to reject a listing.', field: ['reasons'] }]);
+    expect(last.ok ? null : last.errors).toEqual([
+      { code: 'VALIDATION_FAILED', message: 'Give at least one reason to reject a listing.', field: ['reasons'] },
+    ]);
 
     // The generated methods: get, list / paginate.
     expect(await admin.bulk.get({ id: op.id })).toMatchObject({ id: op.id, status: 'COMPLETED' });
@@ -86,21 +107,36 @@ describe.each(testTargets())('SDK bulk operations on %s', (target) => {
   });
 
   it('run takes JSONL text too; a refusal throws ShopWardenResultError; timeoutMs stops following, not the operation', async () => {
-    const { shop, key } = await sellerShop(db.prisma, 'SDK bulk submit', { primaryCategoryId: world.categories.beauty });
+    const { shop, key } = await sellerShop(db.prisma, 'SDK bulk submit', {
+      primaryCategoryId: world.categories.beauty,
+    });
     const [draft] = await createListingRows(db.prisma, shop.id, world.categories.skincare, 1);
     const seller = clientFor(key);
-    const op = await seller.bulk.run({ mutation: 'LISTING_SUBMIT', lines: `{"listingId":"${gid('Listing', draft!)}"}\nnot json\n` }, { pollIntervalMs: 20 });
+    const op = await seller.bulk.run(
+      { mutation: 'LISTING_SUBMIT', lines: `{"listingId":"${gid('Listing', draft!)}"}\nnot json\n` },
+      { pollIntervalMs: 20 },
+    );
     expect(op.results.map((r) => r.ok)).toEqual([true, false]);
 
-    const refused = await seller.bulk.run({ mutation: 'LISTING_REVIEW', lines: [{ listingId: gid('Listing', draft!), decision: 'APPROVE' }] }).catch((e: unknown) => e);
+    const refused = await seller.bulk
+      .run({ mutation: 'LISTING_REVIEW', lines: [{ listingId: gid('Listing', draft!), decision: 'APPROVE' }] })
+      .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(ShopWardenResultError);
     expect(refused).toMatchObject({ code: 'FORBIDDEN', typename: 'ForbiddenError' });
-    await expect(seller.bulk.run({ mutation: 'LISTING_SUBMIT', lines: '' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED', fields: [{ path: ['input', 'lines'] }] });
+    await expect(seller.bulk.run({ mutation: 'LISTING_SUBMIT', lines: '' })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      fields: [{ path: ['input', 'lines'] }],
+    });
 
     // No worker for this one: following gives up, the operation stays, and cancel ends it.
     await worker.stop();
     try {
-      const slow = await seller.bulk.run({ mutation: 'LISTING_SUBMIT', lines: [{ listingId: gid('Listing', draft!) }] }, { pollIntervalMs: 20, timeoutMs: 100 }).catch((e: unknown) => e);
+      const slow = await seller.bulk
+        .run(
+          { mutation: 'LISTING_SUBMIT', lines: [{ listingId: gid('Listing', draft!) }] },
+          { pollIntervalMs: 20, timeoutMs: 100 },
+        )
+        .catch((e: unknown) => e);
       expect(slow).toBeInstanceOf(ShopWardenError);
       expect(slow).toMatchObject({ code: 'TIMEOUT' });
       const [waiting] = (await seller.bulk.list({ status: 'CREATED' })).edges;
@@ -132,10 +168,14 @@ describe.each(testTargets())('SDK bulk operations on %s', (target) => {
       if (init.body.includes('mutation BulkSubmit')) answered();
       return response;
     };
-    const lines = (from: number, to: number) => ids.slice(from, to).map((id) => ({ listingId: gid('Listing', id), decision: 'APPROVE' as const }));
+    const lines = (from: number, to: number) =>
+      ids.slice(from, to).map((id) => ({ listingId: gid('Listing', id), decision: 'APPROVE' as const }));
 
     gate();
-    const pushed = await clientFor(world.adminKey, recording()).bulk.run({ mutation: 'LISTING_REVIEW', lines: lines(0, 2) }, { headers: { 'x-trace': 'run-1' } });
+    const pushed = await clientFor(world.adminKey, recording()).bulk.run(
+      { mutation: 'LISTING_REVIEW', lines: lines(0, 2) },
+      { headers: { 'x-trace': 'run-1' } },
+    );
     expect(pushed).toMatchObject({ status: 'COMPLETED', succeededCount: 2 });
     expect(pushed.results.map((r) => r.ok && r.listing.status)).toEqual(['ACTIVE', 'ACTIVE']);
     // One submission, one push: no reads.
@@ -146,8 +186,13 @@ describe.each(testTargets())('SDK bulk operations on %s', (target) => {
     // A proxy that does not stream: the client reads until the operation has finished.
     sent.length = 0;
     gate();
-    const noStream = recording((init) => (init.headers.accept === 'text/event-stream' ? new Response('buffering proxy', { status: 502 }) : null));
-    const read = await clientFor(world.adminKey, noStream).bulk.run({ mutation: 'LISTING_REVIEW', lines: lines(2, 4) }, { pollIntervalMs: 20 });
+    const noStream = recording((init) =>
+      init.headers.accept === 'text/event-stream' ? new Response('buffering proxy', { status: 502 }) : null,
+    );
+    const read = await clientFor(world.adminKey, noStream).bulk.run(
+      { mutation: 'LISTING_REVIEW', lines: lines(2, 4) },
+      { pollIntervalMs: 20 },
+    );
     expect(read).toMatchObject({ status: 'COMPLETED', succeededCount: 2 });
     expect(sent.slice(0, 2)).toEqual(['read BulkSubmit', 'push BulkFinished']);
     expect(sent.slice(2).length).toBeGreaterThan(0);
@@ -156,13 +201,18 @@ describe.each(testTargets())('SDK bulk operations on %s', (target) => {
 
     // follow: 'poll' never opens the subscription.
     sent.length = 0;
-    const polled = await clientFor(world.adminKey, recording()).bulk.run({ mutation: 'LISTING_REVIEW', lines: lines(4, 6) }, { follow: 'poll', pollIntervalMs: 20 });
+    const polled = await clientFor(world.adminKey, recording()).bulk.run(
+      { mutation: 'LISTING_REVIEW', lines: lines(4, 6) },
+      { follow: 'poll', pollIntervalMs: 20 },
+    );
     expect(polled).toMatchObject({ status: 'COMPLETED', succeededCount: 2 });
     expect(sent.filter((s) => s.startsWith('push'))).toEqual([]);
   });
 
   it('a submission whose response was lost is retried with the same Idempotency-Key: one operation, not two', async () => {
-    const { shop, key, keyId } = await sellerShop(db.prisma, 'SDK lost response', { primaryCategoryId: world.categories.beauty });
+    const { shop, key, keyId } = await sellerShop(db.prisma, 'SDK lost response', {
+      primaryCategoryId: world.categories.beauty,
+    });
     const [draft] = await createListingRows(db.prisma, shop.id, world.categories.skincare, 1);
     let dropped = 0;
     const flaky = async (url: string, init: FetchInit) => {
@@ -170,7 +220,10 @@ describe.each(testTargets())('SDK bulk operations on %s', (target) => {
       if (init.body.includes('mutation BulkSubmit') && dropped++ === 0) throw new TypeError('socket hang up');
       return response;
     };
-    const op = await clientFor(key, flaky).bulk.run({ mutation: 'LISTING_SUBMIT', lines: [{ listingId: gid('Listing', draft!) }] }, { pollIntervalMs: 20 });
+    const op = await clientFor(key, flaky).bulk.run(
+      { mutation: 'LISTING_SUBMIT', lines: [{ listingId: gid('Listing', draft!) }] },
+      { pollIntervalMs: 20 },
+    );
     expect(dropped).toBe(2);
     expect(op.status).toBe('COMPLETED');
     expect(await db.prisma.bulkOperation.count({ where: { apiKeyId: keyId } })).toBe(1);
@@ -182,18 +235,31 @@ describe.each(testTargets())('SDK bulk operations on %s', (target) => {
     const { shop } = await sellerShop(db.prisma, 'SDK queue', { primaryCategoryId: world.categories.beauty });
     const ids = await createListingRows(db.prisma, shop.id, world.categories.skincare, 5, { status: 'PENDING_REVIEW' });
     const out: string[] = [];
-    const op = await bulkReviewQueue({ url: 'http://localhost/graphql', apiKey: world.adminKey, fetch: inProcess, pollIntervalMs: 20, print: (l) => out.push(l) });
+    const op = await bulkReviewQueue({
+      url: 'http://localhost/graphql',
+      apiKey: world.adminKey,
+      fetch: inProcess,
+      pollIntervalMs: 20,
+      print: (l) => out.push(l),
+    });
     expect(op).toMatchObject({ status: 'COMPLETED', succeededCount: 5 });
     expect(out[0]).toBe('5 listings waiting for review');
     expect(out.at(-1)).toBe('COMPLETED: 5 approved, 0 failed');
     expect(await db.prisma.listing.count({ where: { id: { in: ids }, status: 'ACTIVE' } })).toBe(5);
     // Run again: the queue is empty, nothing happens.
     const again: string[] = [];
-    expect(await bulkReviewQueue({ url: 'http://localhost/graphql', apiKey: world.adminKey, fetch: inProcess, print: (l) => again.push(l) })).toBeNull();
+    expect(
+      await bulkReviewQueue({
+        url: 'http://localhost/graphql',
+        apiKey: world.adminKey,
+        fetch: inProcess,
+        print: (l) => again.push(l),
+      }),
+    ).toBeNull();
     expect(again).toEqual(['0 listings waiting for review']);
   });
 
-  it('types each mutation\'s lines', () => {
+  it("types each mutation's lines", () => {
     const client = clientFor(world.adminKey);
     // @ts-expect-error a review line needs a decision
     const missingDecision = () => client.bulk.run({ mutation: 'LISTING_REVIEW', lines: [{ listingId: 'x' }] });

@@ -10,10 +10,22 @@ import { jsonl, parseResult } from './support/bulk-fixtures.ts';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** `npm start` on an embedded database in `dataDir`, with extra environment. */
-function startApi(dataDir: string, env: Record<string, string>): Promise<{ child: ChildProcessWithoutNullStreams; url: string }> {
+function startApi(
+  dataDir: string,
+  env: Record<string, string>,
+): Promise<{ child: ChildProcessWithoutNullStreams; url: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'apps/api/src/main.ts')], {
     cwd: root,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SHOPWARDEN_DATA_DIR: dataDir, NODE_ENV: 'development', LOG_LEVEL: 'warn', DATABASE_URL: '', ...env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      SHOPWARDEN_DATA_DIR: dataDir,
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: '',
+      ...env,
+    },
   });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
@@ -43,19 +55,31 @@ describe('bulk operations in the server process (npm start)', () => {
 
   it('keeps a stored operation across a restart, and the worker the server runs completes it', async () => {
     const ask = (url: string, query: string, variables: Record<string, unknown> = {}) =>
-      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${DEMO_KEYS.admin}` }, body: JSON.stringify({ query, variables }) }).then(
-        (r) => r.json() as Promise<{ data: any; errors?: unknown }>,
-      );
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${DEMO_KEYS.admin}` },
+        body: JSON.stringify({ query, variables }),
+      }).then((r) => r.json() as Promise<{ data: any; errors?: unknown }>);
 
     // First run without a worker: the operation is stored and waits.
     const first = await startApi(dataDir, { BULK_WORKER: 'false' });
     const queue = await ask(first.url, '{ listingReviewQueue(first: 3) { edges { node { id version } } } }');
     const pending = queue.data.listingReviewQueue.edges.map((e: { node: { id: string; version: number } }) => e.node);
     expect(pending.length).toBeGreaterThan(0);
-    const lines = jsonl(pending.map((l: { id: string; version: number }) => ({ listingId: l.id, decision: 'APPROVE', expectedVersion: l.version })));
-    const run = await ask(first.url, 'mutation($input: BulkOperationRunInput!) { bulkOperationRun(input: $input) { __typename ... on BulkOperationRunSuccess { bulkOperation { id status } } } }', {
-      input: { mutation: 'LISTING_REVIEW', lines },
-    });
+    const lines = jsonl(
+      pending.map((l: { id: string; version: number }) => ({
+        listingId: l.id,
+        decision: 'APPROVE',
+        expectedVersion: l.version,
+      })),
+    );
+    const run = await ask(
+      first.url,
+      'mutation($input: BulkOperationRunInput!) { bulkOperationRun(input: $input) { __typename ... on BulkOperationRunSuccess { bulkOperation { id status } } } }',
+      {
+        input: { mutation: 'LISTING_REVIEW', lines },
+      },
+    );
     const op = run.data.bulkOperationRun.bulkOperation;
     expect(op.status).toBe('CREATED');
     expect(await stop(first.child)).toBe(0);
@@ -65,7 +89,11 @@ describe('bulk operations in the server process (npm start)', () => {
     try {
       let done: any = null;
       for (let i = 0; i < 200 && !done; i++) {
-        const res = await ask(second.url, 'query($id: ID!) { bulkOperation(id: $id) { status succeededCount result } }', { id: op.id });
+        const res = await ask(
+          second.url,
+          'query($id: ID!) { bulkOperation(id: $id) { status succeededCount result } }',
+          { id: op.id },
+        );
         if (res.data.bulkOperation.status === 'COMPLETED') done = res.data.bulkOperation;
         else await new Promise((r) => setTimeout(r, 100));
       }

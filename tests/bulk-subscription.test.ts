@@ -10,7 +10,18 @@ import { CLOCK, createListingRows, sellerShop } from './support/listing-fixtures
 import { CANCEL, RUN, jsonl, testWorker } from './support/bulk-fixtures.ts';
 
 const FINISHED = /* GraphQL */ `
-  subscription Finished($id: ID) { bulkOperationFinished(id: $id) { id status processedCount succeededCount failedCount result finishedAt } }`;
+  subscription Finished($id: ID) {
+    bulkOperationFinished(id: $id) {
+      id
+      status
+      processedCount
+      succeededCount
+      failedCount
+      result
+      finishedAt
+    }
+  }
+`;
 
 describe.each(testTargets())('the bulkOperationFinished subscription on %s', (target) => {
   let db: TestDatabase;
@@ -36,8 +47,15 @@ describe.each(testTargets())('the bulkOperationFinished subscription on %s', (ta
 
   async function submit(name: string, count: number, key = world.adminKey) {
     const { shop } = await sellerShop(db.prisma, name, { primaryCategoryId: world.categories.beauty });
-    const ids = await createListingRows(db.prisma, shop.id, world.categories.skincare, count, { status: 'PENDING_REVIEW' });
-    const res = await app.gql(key, RUN, { input: { mutation: 'LISTING_REVIEW', lines: jsonl(ids.map((id) => ({ listingId: gid('Listing', id), decision: 'APPROVE', expectedVersion: 0 }))) } });
+    const ids = await createListingRows(db.prisma, shop.id, world.categories.skincare, count, {
+      status: 'PENDING_REVIEW',
+    });
+    const res = await app.gql(key, RUN, {
+      input: {
+        mutation: 'LISTING_REVIEW',
+        lines: jsonl(ids.map((id) => ({ listingId: gid('Listing', id), decision: 'APPROVE', expectedVersion: 0 }))),
+      },
+    });
     return { ids, op: res.data!.bulkOperationRun.bulkOperation as { id: string } };
   }
 
@@ -52,7 +70,13 @@ describe.each(testTargets())('the bulkOperationFinished subscription on %s', (ta
     const first = await stream.next();
     expect(first.event).toBe('next');
     expect(first.data?.errors).toBeUndefined();
-    expect(first.data?.data?.bulkOperationFinished).toMatchObject({ id: op.id, status: 'COMPLETED', processedCount: 12, succeededCount: 12, failedCount: 0 });
+    expect(first.data?.data?.bulkOperationFinished).toMatchObject({
+      id: op.id,
+      status: 'COMPLETED',
+      processedCount: 12,
+      succeededCount: 12,
+      failedCount: 0,
+    });
     expect(first.data!.data!.bulkOperationFinished.result.trim().split('\n')).toHaveLength(ids.length);
     const rest = await stream.rest();
     expect(rest.map((m) => m.event)).toEqual(['complete']);
@@ -63,7 +87,11 @@ describe.each(testTargets())('the bulkOperationFinished subscription on %s', (ta
     await testWorker(db).drain();
     const messages = await (await app.subscribe(world.adminKey, FINISHED, { id: op.id })).rest();
     expect(messages.map((m) => m.event)).toEqual(['next', 'complete']);
-    expect(messages[0]!.data?.data?.bulkOperationFinished).toMatchObject({ id: op.id, status: 'COMPLETED', succeededCount: 3 });
+    expect(messages[0]!.data?.data?.bulkOperationFinished).toMatchObject({
+      id: op.id,
+      status: 'COMPLETED',
+      succeededCount: 3,
+    });
   });
 
   it('pushes CANCELED when the operation is canceled', async () => {
@@ -72,7 +100,11 @@ describe.each(testTargets())('the bulkOperationFinished subscription on %s', (ta
     const canceled = await app.gql(world.adminKey, CANCEL, { input: { id: op.id } });
     expect(canceled.data?.bulkOperationCancel.__typename).toBe('BulkOperationCancelSuccess');
     const message = await stream.next();
-    expect(message.data?.data?.bulkOperationFinished).toMatchObject({ id: op.id, status: 'CANCELED', processedCount: 0 });
+    expect(message.data?.data?.bulkOperationFinished).toMatchObject({
+      id: op.id,
+      status: 'CANCELED',
+      processedCount: 0,
+    });
     expect((await stream.rest()).map((m) => m.event)).toEqual(['complete']);
   });
 
@@ -107,7 +139,9 @@ describe.each(testTargets())('the bulkOperationFinished subscription on %s', (ta
     const other = await submit('Theirs', 2, theirs.key);
     const b = await submit('Mine 2', 3, mine.key);
     await testWorker(db).drain();
-    const seen = [await stream.next(), await stream.next()].map((m) => m.data!.data!.bulkOperationFinished as { id: string; status: string });
+    const seen = [await stream.next(), await stream.next()].map(
+      (m) => m.data!.data!.bulkOperationFinished as { id: string; status: string },
+    );
     expect(seen.map((o) => o.id).sort()).toEqual([a.op.id, b.op.id].sort());
     expect(seen.every((o) => o.status === 'COMPLETED')).toBe(true);
     // The stream stays open (more may finish); the other key's operation never comes.
@@ -125,7 +159,10 @@ describe.each(testTargets())('the bulkOperationFinished subscription on %s', (ta
       const stream = await fresh.subscribe(world.adminKey, FINISHED);
       const after = await submit('Just after', 1);
       await testWorker(db).drain();
-      expect((await stream.next()).data?.data?.bulkOperationFinished).toMatchObject({ id: after.op.id, status: 'COMPLETED' });
+      expect((await stream.next()).data?.data?.bulkOperationFinished).toMatchObject({
+        id: after.op.id,
+        status: 'COMPLETED',
+      });
       await expect(stream.next(300)).rejects.toThrow('no SSE message in time');
       stream.close();
     } finally {
@@ -141,7 +178,11 @@ describe.each(testTargets())('the bulkOperationFinished subscription on %s', (ta
       const { op } = await submit('Elsewhere', 5);
       const stream = await secondApp.subscribe(world.adminKey, FINISHED, { id: op.id });
       await testWorker(db).drain();
-      expect((await stream.next()).data?.data?.bulkOperationFinished).toMatchObject({ id: op.id, status: 'COMPLETED', succeededCount: 5 });
+      expect((await stream.next()).data?.data?.bulkOperationFinished).toMatchObject({
+        id: op.id,
+        status: 'COMPLETED',
+        succeededCount: 5,
+      });
     } finally {
       await secondApp.app.close();
       if (second !== db) await second.close();
@@ -207,14 +248,19 @@ describe.each(testTargets())('the bulkOperationFinished subscription on %s', (ta
       const abort = new AbortController();
       const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${world.adminKey}` },
+        headers: {
+          'content-type': 'application/json',
+          accept: 'text/event-stream',
+          authorization: `Bearer ${world.adminKey}`,
+        },
         body: JSON.stringify({ query: FINISHED }),
         signal: abort.signal,
       });
       expect(res.headers.get('content-type')).toContain('text/event-stream');
       expect(app.app.bulkOperationFeed.size).toBe(before + 1);
       abort.abort();
-      for (let i = 0; i < 250 && app.app.bulkOperationFeed.size > before; i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 250 && app.app.bulkOperationFeed.size > before; i++)
+        await new Promise((r) => setTimeout(r, 20));
       expect(app.app.bulkOperationFeed.size).toBe(before);
     } finally {
       server.closeAllConnections();

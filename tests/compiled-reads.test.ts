@@ -14,7 +14,17 @@ import { createPolicy } from './support/health-fixtures.ts';
 import { comparableErrors, gid } from './support/client.ts';
 import { createTestDatabase, testTargets, type TestDatabase } from './support/database.ts';
 
-const AWKWARD = ['Plain', 'Quote " and backslash \\', 'Line\nbreak\ttab', 'Ünïcødé — 日本語 🧴', 'Control \u0001 char', "Apostrophe's", '<b>html</b> & ampersand', '   spaces   ', '%_wild_%'];
+const AWKWARD = [
+  'Plain',
+  'Quote " and backslash \\',
+  'Line\nbreak\ttab',
+  'Ünïcødé — 日本語 🧴',
+  'Control \u0001 char',
+  "Apostrophe's",
+  '<b>html</b> & ampersand',
+  '   spaces   ',
+  '%_wild_%',
+];
 const STATUSES: ListingStatus[] = ['DRAFT', 'PENDING_REVIEW', 'ACTIVE', 'REJECTED', 'SUSPENDED'];
 const SOURCES: ViolationSource[] = ['LIVE_SESSION', 'VIDEO', 'LISTING', 'ORDER', 'OTHER'];
 
@@ -44,7 +54,10 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
     db = await createTestDatabase(target);
     world = await createWorld(db.prisma);
     categoryIds.push(...Object.values(world.categories));
-    const policies = [await createPolicy(db.prisma, { code: 'P_ONE', title: 'First "policy"' }), await createPolicy(db.prisma, { code: 'P_TWO', title: 'Second' })];
+    const policies = [
+      await createPolicy(db.prisma, { code: 'P_ONE', title: 'First "policy"' }),
+      await createPolicy(db.prisma, { code: 'P_TWO', title: 'Second' }),
+    ];
     const sitesChoices = [['GB'], ['US', 'GB'], ['DE'], []];
     for (let s = 0; s < 6; s++) {
       const shop = await createShop(db.prisma, AWKWARD[s % AWKWARD.length]!, {
@@ -52,7 +65,16 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
         businessModel: s % 3 === 0 ? 'SEMI_CLOSED_LOOP' : 'CLOSED_LOOP',
         primaryCategoryId: s % 2 === 0 ? world.categories.beauty : null,
       });
-      if (s === 4) await db.prisma.shop.update({ where: { id: shop.id }, data: { status: 'RESTRICTED', healthStatus: 'RESTRICTED', needsManualCategoryDecision: true, migrationDeadline: new Date('2024-06-30T23:59:59.999Z') } });
+      if (s === 4)
+        await db.prisma.shop.update({
+          where: { id: shop.id },
+          data: {
+            status: 'RESTRICTED',
+            healthStatus: 'RESTRICTED',
+            needsManualCategoryDecision: true,
+            migrationDeadline: new Date('2024-06-30T23:59:59.999Z'),
+          },
+        });
       shopIds.push(shop.id);
       const listingCount = [0, 7, 13, 3, 9, 1][s]!;
       const own: number[] = [];
@@ -70,7 +92,8 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
             sites: sitesChoices[(s + l) % sitesChoices.length]!,
             status,
             version: l % 3,
-            submittedAt: status === 'DRAFT' ? null : new Date(Date.UTC(2024, 2, 1 + (l % 3), 10, 0, 0, l % 2 ? 250 : 0)),
+            submittedAt:
+              status === 'DRAFT' ? null : new Date(Date.UTC(2024, 2, 1 + (l % 3), 10, 0, 0, l % 2 ? 250 : 0)),
             createdAt: new Date(Date.UTC(2024, 1, 1, 0, 0, l)),
           },
         });
@@ -78,7 +101,15 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
         own.push(listing.id);
         if (status === 'REJECTED') {
           await db.prisma.listingReview.create({
-            data: { listingId: listing.id, decision: 'REJECTED', automatic: l % 2 === 0, fromStatus: 'PENDING_REVIEW', toStatus: 'REJECTED', reasons: [{ code: l % 2 ? 'OUTSIDE_PRIMARY_CATEGORY' : 'BLURRY_PHOTOS', message: 'x' }], listingVersion: 1 },
+            data: {
+              listingId: listing.id,
+              decision: 'REJECTED',
+              automatic: l % 2 === 0,
+              fromStatus: 'PENDING_REVIEW',
+              toStatus: 'REJECTED',
+              reasons: [{ code: l % 2 ? 'OUTSIDE_PRIMARY_CATEGORY' : 'BLURRY_PHOTOS', message: 'x' }],
+              listingVersion: 1,
+            },
           });
         }
       }
@@ -104,23 +135,49 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
       [agency.id, [shopIds[1]!, shopIds[2]!]],
       [partner.id, [shopIds[0]!, shopIds[2]!, shopIds[4]!]],
     ] as const) {
-      for (const shopId of shops) await db.prisma.shopAccessGrant.create({ data: { shopId, accountId: account, scopes: ['shops:read', 'listings:read', 'health:read'] } });
+      for (const shopId of shops)
+        await db.prisma.shopAccessGrant.create({
+          data: { shopId, accountId: account, scopes: ['shops:read', 'listings:read', 'health:read'] },
+        });
     }
     // A revoked grant must not count.
-    await db.prisma.shopAccessGrant.create({ data: { shopId: shopIds[5]!, accountId: partner.id, scopes: ['shops:read'], revokedAt: new Date() } });
+    await db.prisma.shopAccessGrant.create({
+      data: { shopId: shopIds[5]!, accountId: partner.id, scopes: ['shops:read'], revokedAt: new Date() },
+    });
     callers.push(
       { name: 'admin', key: world.adminKey },
       { name: 'seller', key: (await createKey(db.prisma, 'SELLER', { shopId: shopIds[2]! })).key },
       { name: 'agency', key: (await createKey(db.prisma, 'AGENCY', { accountId: agency.id })).key },
-      { name: 'partner', key: (await createKey(db.prisma, 'PARTNER', { accountId: partner.id, scopes: ['shops:read', 'listings:read', 'health:read'] })).key },
-      { name: 'partner without health:read', key: (await createKey(db.prisma, 'PARTNER', { accountId: partner.id })).key },
+      {
+        name: 'partner',
+        key: (
+          await createKey(db.prisma, 'PARTNER', {
+            accountId: partner.id,
+            scopes: ['shops:read', 'listings:read', 'health:read'],
+          })
+        ).key,
+      },
+      {
+        name: 'partner without health:read',
+        key: (await createKey(db.prisma, 'PARTNER', { accountId: partner.id })).key,
+      },
     );
     const logger = pino({ level: 'silent' });
     // Buckets large enough that throttling never differs between the two apps.
     const unlimited = () => new MemoryRateLimiter(1e12, 1e12);
     // The response cache is off here: every request must run, so both paths are compared each time.
-    compiledApp = createApp({ db, config: loadConfig({ NODE_ENV: 'test', COMPILED_READS: 'true', RESPONSE_CACHE: 'false' }), logger, rateLimiter: unlimited() });
-    resolverApp = createApp({ db, config: loadConfig({ NODE_ENV: 'test', COMPILED_READS: 'false' }), logger, rateLimiter: unlimited() });
+    compiledApp = createApp({
+      db,
+      config: loadConfig({ NODE_ENV: 'test', COMPILED_READS: 'true', RESPONSE_CACHE: 'false' }),
+      logger,
+      rateLimiter: unlimited(),
+    });
+    resolverApp = createApp({
+      db,
+      config: loadConfig({ NODE_ENV: 'test', COMPILED_READS: 'false' }),
+      logger,
+      rateLimiter: unlimited(),
+    });
     db.onQuery((q) => {
       statements++;
       seen.push(q.query);
@@ -137,7 +194,12 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
     }
   }
 
-  async function post(app: ReturnType<typeof createApp>, key: string, query: string, variables?: Record<string, unknown>) {
+  async function post(
+    app: ReturnType<typeof createApp>,
+    key: string,
+    query: string,
+    variables?: Record<string, unknown>,
+  ) {
     await settle();
     const before = statements;
     const res = await app.yoga.fetch('http://localhost/graphql', {
@@ -163,8 +225,15 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
     const a = await post(compiledApp, caller.key, query, variables);
     const compiled = (await compiledCount()) > before;
     const b = await post(resolverApp, caller.key, query, variables);
-    expect({ status: a.status, data: a.data, errors: comparableErrors(a.data, a.errors) }, `${caller.name}: ${query} ${JSON.stringify(variables ?? {})}`).toEqual({ status: b.status, data: b.data, errors: comparableErrors(b.data, b.errors) });
-    if (compiled) expect(a.statements, `a compiled read is one statement (plus the key lookup): ${seen.slice(-4, -1).join('\n')}`).toBe(2);
+    expect(
+      { status: a.status, data: a.data, errors: comparableErrors(a.data, a.errors) },
+      `${caller.name}: ${query} ${JSON.stringify(variables ?? {})}`,
+    ).toEqual({ status: b.status, data: b.data, errors: comparableErrors(b.data, b.errors) });
+    if (compiled)
+      expect(
+        a.statements,
+        `a compiled read is one statement (plus the key lookup): ${seen.slice(-4, -1).join('\n')}`,
+      ).toBe(2);
     return compiled;
   }
 
@@ -190,22 +259,51 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
     const listingFields = `__typename id title description sites status version submittedAt createdAt
       price { amount currencyCode minorUnits __typename } category { id name slug description depth restriction isTopLevel } shop { id name }`;
     const operations: [string, Record<string, unknown>?][] = [
-      [`{ shops { pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { id name sites businessModel fulfilmentMode status healthStatus migrationDeadline primaryCategorySetAt primaryCategorySource needsManualCategoryDecision createdAt primaryCategory { id name depth } } } } }`],
-      [`query($f: ShopFilter) { shops(first: 3, filter: $f) { edges { node { id name } } pageInfo { hasNextPage endCursor } } }`, { f: { hasPrimaryCategory: true } }],
-      [`query($f: ShopFilter) { shops(filter: $f) { edges { node { id } } } }`, { f: { site: 'US', businessModel: 'CLOSED_LOOP' } }],
-      [`query($f: ShopFilter) { shops(filter: $f) { edges { node { id } } } }`, { f: { nameContains: 'QUOTE', status: 'ACTIVE' } }],
-      [`query($f: ShopFilter) { shops(filter: $f) { edges { node { id } } } }`, { f: { needsManualCategoryDecision: true } }],
+      [
+        `{ shops { pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { id name sites businessModel fulfilmentMode status healthStatus migrationDeadline primaryCategorySetAt primaryCategorySource needsManualCategoryDecision createdAt primaryCategory { id name depth } } } } }`,
+      ],
+      [
+        `query($f: ShopFilter) { shops(first: 3, filter: $f) { edges { node { id name } } pageInfo { hasNextPage endCursor } } }`,
+        { f: { hasPrimaryCategory: true } },
+      ],
+      [
+        `query($f: ShopFilter) { shops(filter: $f) { edges { node { id } } } }`,
+        { f: { site: 'US', businessModel: 'CLOSED_LOOP' } },
+      ],
+      [
+        `query($f: ShopFilter) { shops(filter: $f) { edges { node { id } } } }`,
+        { f: { nameContains: 'QUOTE', status: 'ACTIVE' } },
+      ],
+      [
+        `query($f: ShopFilter) { shops(filter: $f) { edges { node { id } } } }`,
+        { f: { needsManualCategoryDecision: true } },
+      ],
       [`query($f: ShopFilter) { shops(filter: $f) { edges { node { id } } } }`, { f: { nameContains: '%_wild' } }],
-      [`query($id: ID!) { shop(id: $id) { id name listings(last: 4) { pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { ${listingFields} } } } } }`, { id: gid('Shop', shopIds[2]!) }],
+      [
+        `query($id: ID!) { shop(id: $id) { id name listings(last: 4) { pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { ${listingFields} } } } } }`,
+        { id: gid('Shop', shopIds[2]!) },
+      ],
       [`query($id: ID!) { shop(id: $id) { id } }`, { id: gid('Shop', 999_999) }],
       [`query($id: ID!) { shop(id: $id) { id } }`, { id: gid('Listing', listingIds[0]!) }],
       [`query($id: ID!) { shop(id: $id) { id } }`, { id: 'not a global id' }],
-      [`{ listings(first: 50) { edges { cursor node { ${listingFields} } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`],
-      [`{ listingReviewQueue(first: 5) { edges { cursor node { id title submittedAt shop { id name } category { id name } } } pageInfo { hasNextPage endCursor } } }`],
+      [
+        `{ listings(first: 50) { edges { cursor node { ${listingFields} } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`,
+      ],
+      [
+        `{ listingReviewQueue(first: 5) { edges { cursor node { id title submittedAt shop { id name } category { id name } } } pageInfo { hasNextPage endCursor } } }`,
+      ],
       [`query($l: ID!) { listing(id: $l) { ${listingFields} } }`, { l: gid('Listing', listingIds[5]!) }],
-      [`fragment S on Shop { id ... on Node { id } name } query Q($skip: Boolean!) { a: shops(first: 2) { edges { node { ...S n2: name @skip(if: $skip) } } } b: shops(first: 1) { __typename edges { __typename node { id } } } __typename }`, { skip: true }],
-      [`query($inc: Boolean!) { shops(first: 2) { edges { node { id listings(first: 2) @include(if: $inc) { edges { node { id } } } } } } }`, { inc: false }],
-      [`{ shops(first: 100) { edges { node { id violations(first: 3, source: LISTING) { pageInfo { hasNextPage } edges { cursor node { id source points occurredAt note createdAt listingId orderId policy { id code title description defaultPoints educationUrl } } } } } } } }`],
+      [
+        `fragment S on Shop { id ... on Node { id } name } query Q($skip: Boolean!) { a: shops(first: 2) { edges { node { ...S n2: name @skip(if: $skip) } } } b: shops(first: 1) { __typename edges { __typename node { id } } } __typename }`,
+        { skip: true },
+      ],
+      [
+        `query($inc: Boolean!) { shops(first: 2) { edges { node { id listings(first: 2) @include(if: $inc) { edges { node { id } } } } } } }`,
+        { inc: false },
+      ],
+      [
+        `{ shops(first: 100) { edges { node { id violations(first: 3, source: LISTING) { pageInfo { hasNextPage } edges { cursor node { id source points occurredAt note createdAt listingId orderId policy { id code title description defaultPoints educationUrl } } } } } } } }`,
+      ],
       [`{ shops(first: 0) { edges { node { id } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`],
       [`{ shops(first: 2) { edges { node { id pointsBalance } } } }`],
       [`{ shops(first: -1) { edges { node { id } } } }`],
@@ -214,7 +312,10 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
       [`query($a: String) { shops(after: $a) { edges { node { id } } } }`, { a: cursorOf(999_999) }],
     ];
     for (const sort of ['ID', 'SUBMITTED_AT_ASC', 'SUBMITTED_AT_DESC', 'PRICE_ASC', 'PRICE_DESC']) {
-      operations.push([`query($s: ListingSort) { listings(sort: $s, first: 4) { edges { cursor node { id priceAmount: price { minorUnits } submittedAt } } pageInfo { hasNextPage endCursor } } }`, { s: sort }]);
+      operations.push([
+        `query($s: ListingSort) { listings(sort: $s, first: 4) { edges { cursor node { id priceAmount: price { minorUnits } submittedAt } } pageInfo { hasNextPage endCursor } } }`,
+        { s: sort },
+      ]);
     }
     const filters = [
       { status: 'ACTIVE' },
@@ -225,8 +326,14 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
       { status: 'REJECTED', categoryId: gid('Category', world.categories.home) },
     ];
     for (const filter of filters) {
-      operations.push([`query($f: ListingFilter) { listings(first: 100, filter: $f) { edges { node { id status } } } }`, { f: filter }]);
-      operations.push([`query($f: ListingFilter) { shops(first: 100) { edges { node { id listings(first: 100, filter: $f, sort: PRICE_DESC) { edges { node { id } } } } } } }`, { f: filter }]);
+      operations.push([
+        `query($f: ListingFilter) { listings(first: 100, filter: $f) { edges { node { id status } } } }`,
+        { f: filter },
+      ]);
+      operations.push([
+        `query($f: ListingFilter) { shops(first: 100) { edges { node { id listings(first: 100, filter: $f, sort: PRICE_DESC) { edges { node { id } } } } } } }`,
+        { f: filter },
+      ]);
     }
     let compiled = 0;
     for (const [query, variables] of operations) {
@@ -245,7 +352,14 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
         const query = `query($a: String, $s: ListingSort) { listings(first: 3, after: $a, sort: $s) { edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`;
         expect(await same(admin, query, { a: after, s: sort })).toBe(true);
         const { data } = await post(compiledApp, admin.key, query, { a: after, s: sort });
-        const conn = (data as { listings: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }).listings;
+        const conn = (
+          data as {
+            listings: {
+              edges: { node: { id: string } }[];
+              pageInfo: { hasNextPage: boolean; endCursor: string | null };
+            };
+          }
+        ).listings;
         forward.push(...conn.edges.map((e) => e.node.id));
         if (!conn.pageInfo.hasNextPage) break;
         after = conn.pageInfo.endCursor;
@@ -256,7 +370,14 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
         const query = `query($b: String, $s: ListingSort) { listings(last: 4, before: $b, sort: $s) { edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`;
         expect(await same(admin, query, { b: before, s: sort })).toBe(true);
         const { data } = await post(compiledApp, admin.key, query, { b: before, s: sort });
-        const conn = (data as { listings: { edges: { node: { id: string } }[]; pageInfo: { hasPreviousPage: boolean; startCursor: string | null } } }).listings;
+        const conn = (
+          data as {
+            listings: {
+              edges: { node: { id: string } }[];
+              pageInfo: { hasPreviousPage: boolean; startCursor: string | null };
+            };
+          }
+        ).listings;
         backward.unshift(...conn.edges.map((e) => e.node.id));
         if (!conn.pageInfo.hasPreviousPage) break;
         before = conn.pageInfo.startCursor;
@@ -267,9 +388,12 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
   });
 
   it('agrees on random operations over the compiled fields (property test)', async () => {
-    const pick = <T,>(xs: readonly T[]) => fc.constantFrom(...xs);
+    const pick = <T>(xs: readonly T[]) => fc.constantFrom(...xs);
     const some = (xs: readonly string[]) => fc.subarray([...xs], { minLength: 1 }).map((f) => f.join(' '));
-    const cursorArb = fc.oneof(pick([...listingIds, ...violationIds, ...shopIds, 999_999]).map(cursorOf), fc.constant('bad'));
+    const cursorArb = fc.oneof(
+      pick([...listingIds, ...violationIds, ...shopIds, 999_999]).map(cursorOf),
+      fc.constant('bad'),
+    );
     const pageArb = fc.oneof(
       fc.constant(''),
       fc.integer({ min: 0, max: 6 }).map((n) => `first: ${n}`),
@@ -277,26 +401,95 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
       fc.tuple(fc.integer({ min: 1, max: 6 }), cursorArb).map(([n, c]) => `first: ${n}, after: "${c}"`),
       fc.tuple(fc.integer({ min: 1, max: 6 }), cursorArb).map(([n, c]) => `last: ${n}, before: "${c}"`),
     );
-    const pageInfoArb = fc.option(some(['hasNextPage', 'hasPreviousPage', 'startCursor', 'endCursor', '__typename']).map((f) => `pageInfo { ${f} }`), { nil: '' });
-    const category = some(['id', 'name', 'slug', 'description', 'depth', 'restriction', 'isTopLevel', '__typename']).map((f) => `{ ${f} }`);
+    const pageInfoArb = fc.option(
+      some(['hasNextPage', 'hasPreviousPage', 'startCursor', 'endCursor', '__typename']).map(
+        (f) => `pageInfo { ${f} }`,
+      ),
+      { nil: '' },
+    );
+    const category = some([
+      'id',
+      'name',
+      'slug',
+      'description',
+      'depth',
+      'restriction',
+      'isTopLevel',
+      '__typename',
+    ]).map((f) => `{ ${f} }`);
     const listingNode = fc
-      .tuple(some(['id', 'title', 'description', 'sites', 'status', 'version', 'submittedAt', 'createdAt', '__typename', 'price { amount minorUnits currencyCode }']), fc.option(category, { nil: undefined }), fc.boolean())
+      .tuple(
+        some([
+          'id',
+          'title',
+          'description',
+          'sites',
+          'status',
+          'version',
+          'submittedAt',
+          'createdAt',
+          '__typename',
+          'price { amount minorUnits currencyCode }',
+        ]),
+        fc.option(category, { nil: undefined }),
+        fc.boolean(),
+      )
       .map(([f, c, shop]) => `${f} ${c ? `category ${c}` : ''} ${shop ? 'shop { id name }' : ''}`);
     const connection = (node: fc.Arbitrary<string>) =>
-      fc.tuple(node, pageInfoArb, fc.boolean()).map(([n, pi, cursor]) => `{ edges { ${cursor ? 'cursor' : ''} node { ${n} } } ${pi} }`);
+      fc
+        .tuple(node, pageInfoArb, fc.boolean())
+        .map(([n, pi, cursor]) => `{ edges { ${cursor ? 'cursor' : ''} node { ${n} } } ${pi} }`);
     const listingArgs = fc
-      .tuple(pageArb, fc.option(pick(['ID', 'SUBMITTED_AT_ASC', 'SUBMITTED_AT_DESC', 'PRICE_ASC', 'PRICE_DESC']), { nil: undefined }), fc.option(pick(STATUSES), { nil: undefined }))
-      .map(([p, s, st]) => [p, s ? `sort: ${s}` : '', st ? `filter: { status: ${st} }` : ''].filter(Boolean).join(', '));
-    const violationNode = some(['id', 'source', 'points', 'occurredAt', 'note', 'createdAt', 'listingId', 'orderId', 'policy { id code title }']);
+      .tuple(
+        pageArb,
+        fc.option(pick(['ID', 'SUBMITTED_AT_ASC', 'SUBMITTED_AT_DESC', 'PRICE_ASC', 'PRICE_DESC']), { nil: undefined }),
+        fc.option(pick(STATUSES), { nil: undefined }),
+      )
+      .map(([p, s, st]) =>
+        [p, s ? `sort: ${s}` : '', st ? `filter: { status: ${st} }` : ''].filter(Boolean).join(', '),
+      );
+    const violationNode = some([
+      'id',
+      'source',
+      'points',
+      'occurredAt',
+      'note',
+      'createdAt',
+      'listingId',
+      'orderId',
+      'policy { id code title }',
+    ]);
     const shopNode = fc
       .tuple(
-        some(['id', 'name', 'sites', 'businessModel', 'fulfilmentMode', 'status', 'healthStatus', 'migrationDeadline', 'primaryCategorySetAt', 'primaryCategorySource', 'needsManualCategoryDecision', 'createdAt']),
+        some([
+          'id',
+          'name',
+          'sites',
+          'businessModel',
+          'fulfilmentMode',
+          'status',
+          'healthStatus',
+          'migrationDeadline',
+          'primaryCategorySetAt',
+          'primaryCategorySource',
+          'needsManualCategoryDecision',
+          'createdAt',
+        ]),
         fc.option(fc.tuple(listingArgs, connection(listingNode)), { nil: undefined }),
-        fc.option(fc.tuple(pageArb, fc.option(pick(SOURCES), { nil: undefined }), connection(violationNode)), { nil: undefined }),
+        fc.option(fc.tuple(pageArb, fc.option(pick(SOURCES), { nil: undefined }), connection(violationNode)), {
+          nil: undefined,
+        }),
         fc.option(category, { nil: undefined }),
       )
       .map(([f, l, v, c]) =>
-        [f, l ? `listings${l[0] ? `(${l[0]})` : ''} ${l[1]}` : '', v ? `violations${v[0] || v[1] ? `(${[v[0], v[1] ? `source: ${v[1]}` : ''].filter(Boolean).join(', ')})` : ''} ${v[2]}` : '', c ? `primaryCategory ${c}` : ''].join(' '),
+        [
+          f,
+          l ? `listings${l[0] ? `(${l[0]})` : ''} ${l[1]}` : '',
+          v
+            ? `violations${v[0] || v[1] ? `(${[v[0], v[1] ? `source: ${v[1]}` : ''].filter(Boolean).join(', ')})` : ''} ${v[2]}`
+            : '',
+          c ? `primaryCategory ${c}` : '',
+        ].join(' '),
       );
     const root = fc.oneof(
       fc.tuple(pageArb, connection(shopNode)).map(([p, c]) => `shops${p ? `(${p})` : ''} ${c}`),

@@ -2,22 +2,72 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKey, createShop, createWorld, type World } from './support/fixtures.ts';
 import { countQueries, createTestApp, gid } from './support/client.ts';
 import { createTestDatabase, testTargets, type TestDatabase } from './support/database.ts';
-import { createContentItem, createCreator, createManyViolations, createPolicy, createQuiz } from './support/health-fixtures.ts';
+import {
+  createContentItem,
+  createCreator,
+  createManyViolations,
+  createPolicy,
+  createQuiz,
+} from './support/health-fixtures.ts';
 
-const CLOCK = /* GraphQL */ `mutation Clock($now: DateTime) { sandboxClockSet(input: { now: $now }) { __typename ... on Error { code } } }`;
+const CLOCK = /* GraphQL */ `
+  mutation Clock($now: DateTime) {
+    sandboxClockSet(input: { now: $now }) {
+      __typename
+      ... on Error {
+        code
+      }
+    }
+  }
+`;
 
 const REPORT = /* GraphQL */ `
   query Report($id: ID!, $weekOf: DateTime) {
     shop(id: $id) {
       pointsBalance(asOf: $weekOf)
       healthReport(weekOf: $weekOf) {
-        issued violationCount violationPoints previousWeekViolationCount
-        byPolicy { code count points } bySource { source count points } topPolicies { code count }
-        liveSessionViolations { policyCode contentTitle creatorHandle } videoViolations { policyCode contentTitle creatorHandle }
-        pointsAtStart pointsAtEnd pointsChange healthAtEnd educationLinks { url } quizzes { title }
+        issued
+        violationCount
+        violationPoints
+        previousWeekViolationCount
+        byPolicy {
+          code
+          count
+          points
+        }
+        bySource {
+          source
+          count
+          points
+        }
+        topPolicies {
+          code
+          count
+        }
+        liveSessionViolations {
+          policyCode
+          contentTitle
+          creatorHandle
+        }
+        videoViolations {
+          policyCode
+          contentTitle
+          creatorHandle
+        }
+        pointsAtStart
+        pointsAtEnd
+        pointsChange
+        healthAtEnd
+        educationLinks {
+          url
+        }
+        quizzes {
+          title
+        }
       }
     }
-  }`;
+  }
+`;
 
 describe.each(testTargets())('Account Health Report statement count on %s', (target) => {
   let db: TestDatabase;
@@ -33,7 +83,9 @@ describe.each(testTargets())('Account Health Report statement count on %s', (tar
     const shop = await createShop(db.prisma, 'Ten Thousand Violations');
     key = (await createKey(db.prisma, 'SELLER', { shopId: shop.id })).key;
     shopGid = gid('Shop', shop.id);
-    const policies = await Promise.all(Array.from({ length: 8 }, (_, i) => createPolicy(db.prisma, { code: `BULK_${i}`, points: 1 + (i % 3) })));
+    const policies = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => createPolicy(db.prisma, { code: `BULK_${i}`, points: 1 + (i % 3) })),
+    );
     await Promise.all(policies.slice(0, 4).map((p) => createQuiz(db.prisma, p.id)));
     const creator = await createCreator(db.prisma, { handle: 'bulkhost' });
     const live = await createContentItem(db.prisma, creator.id, shop.id, 'LIVE_SESSION', 'Bulk live');

@@ -32,16 +32,35 @@ describe.each(testTargets())('Idempotency-Key on %s', (target) => {
   });
 
   it('refuses the same key with a different body, and a repeat while the first still runs', async () => {
-    await gql(seller, CREATE, { input: { name: 'first body', role: 'SELLER', scopes: ['shops:read'] } }, { 'idempotency-key': 'k-2' });
-    const reused = await gql(seller, CREATE, { input: { name: 'second body', role: 'SELLER', scopes: ['shops:read'] } }, { 'idempotency-key': 'k-2' });
+    await gql(
+      seller,
+      CREATE,
+      { input: { name: 'first body', role: 'SELLER', scopes: ['shops:read'] } },
+      { 'idempotency-key': 'k-2' },
+    );
+    const reused = await gql(
+      seller,
+      CREATE,
+      { input: { name: 'second body', role: 'SELLER', scopes: ['shops:read'] } },
+      { 'idempotency-key': 'k-2' },
+    );
     expect(reused.status).toBe(422);
     expect(reused.errors![0]!.extensions!.code).toBe('IDEMPOTENCY_KEY_REUSED');
     expect(await db.prisma.apiKey.count({ where: { name: 'second body' } })).toBe(0);
 
     const keyRow = await db.prisma.apiKey.findFirstOrThrow({ where: { name: 'first body' } });
     const variables = { input: { name: 'still running', role: 'SELLER', scopes: ['shops:read'] } };
-    const requestHash = createHash('sha256').update(JSON.stringify([print(parse(CREATE)), null, variables])).digest('hex');
-    await db.prisma.idempotencyRecord.create({ data: { apiKeyId: keyRow.createdByApiKeyId!, key: 'k-running', requestHash, expiresAt: new Date(Date.now() + 60_000) } });
+    const requestHash = createHash('sha256')
+      .update(JSON.stringify([print(parse(CREATE)), null, variables]))
+      .digest('hex');
+    await db.prisma.idempotencyRecord.create({
+      data: {
+        apiKeyId: keyRow.createdByApiKeyId!,
+        key: 'k-running',
+        requestHash,
+        expiresAt: new Date(Date.now() + 60_000),
+      },
+    });
     const running = await gql(seller, CREATE, variables, { 'idempotency-key': 'k-running' });
     expect(running.status).toBe(409);
     expect(running.errors![0]!.extensions!.code).toBe('CONFLICT');
@@ -51,7 +70,12 @@ describe.each(testTargets())('Idempotency-Key on %s', (target) => {
   it('scopes keys per API key, and leaves requests without a key alone', async () => {
     const input = { input: { name: 'per key', role: 'SELLER', scopes: ['shops:read'], shopId: null } };
     await gql(seller, CREATE, input, { 'idempotency-key': 'shared' });
-    const admin = await gql(world.adminKey, `mutation { accountCreate(input: { name: "Agency X", kind: AGENCY }) { __typename } }`, undefined, { 'idempotency-key': 'shared' });
+    const admin = await gql(
+      world.adminKey,
+      `mutation { accountCreate(input: { name: "Agency X", kind: AGENCY }) { __typename } }`,
+      undefined,
+      { 'idempotency-key': 'shared' },
+    );
     expect(admin.data!.accountCreate.__typename).toBe('AccountCreateSuccess');
     await gql(seller, CREATE, { input: { name: 'no key', role: 'SELLER', scopes: ['shops:read'] } });
     await gql(seller, CREATE, { input: { name: 'no key', role: 'SELLER', scopes: ['shops:read'] } });

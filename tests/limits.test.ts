@@ -39,7 +39,10 @@ describe('cost, throttling and shared limits', () => {
 
   it('refuses an operation over the cost limit before running it', async () => {
     const { gql } = createTestApp(db);
-    const res = await gql(world.adminKey, `{ shops(first: 100) { edges { node { categorySelections(first: 100) { edges { node { category { name } } } } } } } }`);
+    const res = await gql(
+      world.adminKey,
+      `{ shops(first: 100) { edges { node { categorySelections(first: 100) { edges { node { category { name } } } } } } } }`,
+    );
     expect(res.errors![0]!.extensions).toMatchObject({ code: 'LIMIT_EXCEEDED', maxCost: 1000 });
     expect(res.data).toBeUndefined();
   });

@@ -3,10 +3,29 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorld, type World } from './support/fixtures.ts';
 import { createTestApp, gid } from './support/client.ts';
 import { createTestDatabase, testTargets, type TestDatabase } from './support/database.ts';
-import { CLOCK, REVIEW, SUBMIT, UPDATE, createListingRow, grantException, grantRestricted, sellerShop } from './support/listing-fixtures.ts';
+import {
+  CLOCK,
+  REVIEW,
+  SUBMIT,
+  UPDATE,
+  createListingRow,
+  grantException,
+  grantRestricted,
+  sellerShop,
+} from './support/listing-fixtures.ts';
 
 type CategoryName = keyof World['categories'];
-const allCategories: CategoryName[] = ['beauty', 'skincare', 'supplements', 'fashion', 'dresses', 'home', 'knives', 'weapons', 'electronics'];
+const allCategories: CategoryName[] = [
+  'beauty',
+  'skincare',
+  'supplements',
+  'fashion',
+  'dresses',
+  'home',
+  'knives',
+  'weapons',
+  'electronics',
+];
 
 /** A random shop and listing state, and one listing mutation to try on it. */
 const scenario = fc.record({
@@ -15,11 +34,25 @@ const scenario = fc.record({
   exceptions: fc.subarray<CategoryName>(['fashion', 'dresses', 'home', 'electronics']),
   approvals: fc.subarray<CategoryName>(['supplements', 'knives']),
   clock: fc.constantFrom('2024-01-20T00:00:00Z', '2024-02-01T00:00:00Z', '2024-05-01T00:00:00Z'),
-  existing: fc.array(fc.record({ category: fc.constantFrom(...allCategories), status: fc.constantFrom('DRAFT', 'PENDING_REVIEW', 'ACTIVE', 'REJECTED') }), { maxLength: 5 }),
-  listing: fc.record({ category: fc.constantFrom(...allCategories), status: fc.constantFrom('DRAFT', 'REJECTED', 'PENDING_REVIEW', 'ACTIVE') }),
+  existing: fc.array(
+    fc.record({
+      category: fc.constantFrom(...allCategories),
+      status: fc.constantFrom('DRAFT', 'PENDING_REVIEW', 'ACTIVE', 'REJECTED'),
+    }),
+    { maxLength: 5 },
+  ),
+  listing: fc.record({
+    category: fc.constantFrom(...allCategories),
+    status: fc.constantFrom('DRAFT', 'REJECTED', 'PENDING_REVIEW', 'ACTIVE'),
+  }),
   operation: fc.oneof(
     fc.record({ kind: fc.constant('submit' as const) }),
-    fc.record({ kind: fc.constant('update' as const), title: fc.constantFrom('A better title', '', 'x'.repeat(201)), category: fc.constantFrom(...allCategories), priceAmount: fc.integer({ min: -5, max: 5000 }) }),
+    fc.record({
+      kind: fc.constant('update' as const),
+      title: fc.constantFrom('A better title', '', 'x'.repeat(201)),
+      category: fc.constantFrom(...allCategories),
+      priceAmount: fc.integer({ min: -5, max: 5000 }),
+    }),
     fc.record({
       kind: fc.constant('review' as const),
       decision: fc.constantFrom('APPROVE', 'REJECT', 'SUSPEND'),
@@ -44,7 +77,10 @@ describe.each(testTargets())('dry runs report exactly what the real call does on
   afterAll(async () => db.drop());
 
   async function state(listingId: number) {
-    const listing = await db.prisma.listing.findUniqueOrThrow({ where: { id: listingId }, select: { status: true, version: true, title: true, categoryId: true, priceAmount: true, submittedAt: true } });
+    const listing = await db.prisma.listing.findUniqueOrThrow({
+      where: { id: listingId },
+      select: { status: true, version: true, title: true, categoryId: true, priceAmount: true, submittedAt: true },
+    });
     return { listing, reviews: await db.prisma.listingReview.count(), events: await db.prisma.outboxEvent.count() };
   }
 
@@ -53,12 +89,17 @@ describe.each(testTargets())('dry runs report exactly what the real call does on
       fc.asyncProperty(scenario, async (s) => {
         run += 1;
         await gql(world.adminKey, CLOCK, { now: s.clock });
-        const { shop, key } = await sellerShop(db.prisma, `Property ${run}`, { primaryCategoryId: s.primary ? world.categories[s.primary] : null });
+        const { shop, key } = await sellerShop(db.prisma, `Property ${run}`, {
+          primaryCategoryId: s.primary ? world.categories[s.primary] : null,
+        });
         await db.prisma.shop.update({ where: { id: shop.id }, data: { status: s.shopStatus as 'ACTIVE' } });
         for (const c of s.exceptions) await grantException(db.prisma, shop.id, world.categories[c]);
         for (const c of s.approvals) await grantRestricted(db.prisma, shop.id, world.categories[c]);
-        for (const e of s.existing) await createListingRow(db.prisma, shop.id, world.categories[e.category], { status: e.status as 'DRAFT' });
-        const listing = await createListingRow(db.prisma, shop.id, world.categories[s.listing.category], { status: s.listing.status as 'DRAFT' });
+        for (const e of s.existing)
+          await createListingRow(db.prisma, shop.id, world.categories[e.category], { status: e.status as 'DRAFT' });
+        const listing = await createListingRow(db.prisma, shop.id, world.categories[s.listing.category], {
+          status: s.listing.status as 'DRAFT',
+        });
         const listingId = gid('Listing', listing.id);
 
         let call: (dryRun: boolean) => Promise<Record<string, unknown>>;
@@ -67,13 +108,29 @@ describe.each(testTargets())('dry runs report exactly what the real call does on
         } else if (s.operation.kind === 'update') {
           const op = s.operation;
           call = async (dryRun) =>
-            (await gql(key, UPDATE, { input: { listingId, dryRun, title: op.title, categoryId: gid('Category', world.categories[op.category]), priceAmount: op.priceAmount } })).data!.listingUpdate;
+            (
+              await gql(key, UPDATE, {
+                input: {
+                  listingId,
+                  dryRun,
+                  title: op.title,
+                  categoryId: gid('Category', world.categories[op.category]),
+                  priceAmount: op.priceAmount,
+                },
+              })
+            ).data!.listingUpdate;
         } else {
           const op = s.operation;
           call = async (dryRun) =>
             (
               await gql(world.adminKey, REVIEW, {
-                input: { listingId, dryRun, decision: op.decision, expectedVersion: op.expectedVersion, reasons: op.withReasons ? [{ code: 'GENERATED', message: 'Generated reason' }] : [] },
+                input: {
+                  listingId,
+                  dryRun,
+                  decision: op.decision,
+                  expectedVersion: op.expectedVersion,
+                  reasons: op.withReasons ? [{ code: 'GENERATED', message: 'Generated reason' }] : [],
+                },
               })
             ).data!.listingReview;
         }
@@ -105,6 +162,14 @@ describe.each(testTargets())('dry runs report exactly what the real call does on
       { numRuns: 60, seed: Number(process.env.FC_SEED ?? 20240201) },
     );
     // The generated cases reach both outcomes of a submission, errors, and edits and reviews that apply.
-    for (const outcome of ['submit:PENDING_REVIEW', 'submit:REJECTED', 'submit:INVALID_STATE', 'update:VALIDATION_FAILED', 'update:OK', 'review:INVALID_STATE']) expect(seen).toContain(outcome);
+    for (const outcome of [
+      'submit:PENDING_REVIEW',
+      'submit:REJECTED',
+      'submit:INVALID_STATE',
+      'update:VALIDATION_FAILED',
+      'update:OK',
+      'review:INVALID_STATE',
+    ])
+      expect(seen).toContain(outcome);
   });
 });

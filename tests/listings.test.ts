@@ -2,7 +2,17 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createKey, createWorld, type World } from './support/fixtures.ts';
 import { countQueries, createTestApp, gid } from './support/client.ts';
 import { createTestDatabase, testTargets, type TestDatabase } from './support/database.ts';
-import { CLOCK, CREATE, REVIEW, SUBMIT, UPDATE, createListingRow, createListingRows, grantException, sellerShop } from './support/listing-fixtures.ts';
+import {
+  CLOCK,
+  CREATE,
+  REVIEW,
+  SUBMIT,
+  UPDATE,
+  createListingRow,
+  createListingRows,
+  grantException,
+  sellerShop,
+} from './support/listing-fixtures.ts';
 
 const AFTER = '2024-03-01T00:00:00Z';
 const BEFORE = '2024-01-15T00:00:00Z';
@@ -30,17 +40,44 @@ describe.each(testTargets())('listings and listing review (SPEC §2) on %s', (ta
   const codes = (r: { issues: { code: string }[] }) => r.issues.map((i) => i.code);
 
   it('creates a DRAFT listing with validated fields and a Money price', async () => {
-    const { shop, key, shopGid } = await sellerShop(db.prisma, 'Creator', { primaryCategoryId: world.categories.beauty, sites: ['GB', 'DE'] });
-    const input = { shopId: shopGid, title: '  Rose serum  ', description: 'Hydrating', categoryId: cat('skincare'), priceAmount: 1999, currency: 'EUR', sites: ['DE'] };
+    const { shop, key, shopGid } = await sellerShop(db.prisma, 'Creator', {
+      primaryCategoryId: world.categories.beauty,
+      sites: ['GB', 'DE'],
+    });
+    const input = {
+      shopId: shopGid,
+      title: '  Rose serum  ',
+      description: 'Hydrating',
+      categoryId: cat('skincare'),
+      priceAmount: 1999,
+      currency: 'EUR',
+      sites: ['DE'],
+    };
     const res = await gql(key, CREATE, { input });
     expect(res.data!.listingCreate).toMatchObject({
       __typename: 'ListingCreateSuccess',
       dryRun: false,
-      listing: { title: 'Rose serum', status: 'DRAFT', version: 0, submittedAt: null, sites: ['DE'], price: { amount: '19.99', currencyCode: 'EUR', minorUnits: '1999' }, category: { name: 'Skincare' }, latestReview: null },
+      listing: {
+        title: 'Rose serum',
+        status: 'DRAFT',
+        version: 0,
+        submittedAt: null,
+        sites: ['DE'],
+        price: { amount: '19.99', currencyCode: 'EUR', minorUnits: '1999' },
+        category: { name: 'Skincare' },
+        latestReview: null,
+      },
     });
-    const bad = await gql(key, CREATE, { input: { ...input, title: '', priceAmount: 0, sites: ['US'], categoryId: gid('Category', 999999) } });
+    const bad = await gql(key, CREATE, {
+      input: { ...input, title: '', priceAmount: 0, sites: ['US'], categoryId: gid('Category', 999999) },
+    });
     expect(bad.data!.listingCreate.code).toBe('VALIDATION_FAILED');
-    expect(bad.data!.listingCreate.fields.map((f: { path: string[] }) => f.path.join('.')).sort()).toEqual(['input.categoryId', 'input.priceAmount', 'input.sites.0', 'input.title']);
+    expect(bad.data!.listingCreate.fields.map((f: { path: string[] }) => f.path.join('.')).sort()).toEqual([
+      'input.categoryId',
+      'input.priceAmount',
+      'input.sites.0',
+      'input.title',
+    ]);
     const empty = await gql(key, CREATE, { input: { ...input, sites: [] } });
     expect(empty.data!.listingCreate.fields[0].path).toEqual(['input', 'sites']);
     const long = await gql(key, CREATE, { input: { ...input, title: 'x'.repeat(201) } });
@@ -58,12 +95,31 @@ describe.each(testTargets())('listings and listing review (SPEC §2) on %s', (ta
     const { shop, key } = await sellerShop(db.prisma, 'Clean', { primaryCategoryId: world.categories.beauty });
     const listing = await createListingRow(db.prisma, shop.id, world.categories.skincare);
     const res = await submit(key, listing.id);
-    expect(res).toMatchObject({ __typename: 'ListingSubmitSuccess', status: 'PENDING_REVIEW', issues: [], listing: { status: 'PENDING_REVIEW', version: 1 } });
+    expect(res).toMatchObject({
+      __typename: 'ListingSubmitSuccess',
+      status: 'PENDING_REVIEW',
+      issues: [],
+      listing: { status: 'PENDING_REVIEW', version: 1 },
+    });
     const reviews = await db.prisma.listingReview.findMany({ where: { listingId: listing.id } });
-    expect(reviews).toEqual([expect.objectContaining({ decision: 'SUBMITTED', automatic: true, fromStatus: 'DRAFT', toStatus: 'PENDING_REVIEW', reasons: [], listingVersion: 1 })]);
+    expect(reviews).toEqual([
+      expect.objectContaining({
+        decision: 'SUBMITTED',
+        automatic: true,
+        fromStatus: 'DRAFT',
+        toStatus: 'PENDING_REVIEW',
+        reasons: [],
+        listingVersion: 1,
+      }),
+    ]);
     const row = await db.prisma.listing.findUniqueOrThrow({ where: { id: listing.id } });
     expect(row.submittedAt?.toISOString()).toBe('2024-03-01T00:00:00.000Z');
-    expect(await db.prisma.outboxEvent.findMany({ where: { subjectType: 'Listing', subjectId: String(listing.id) }, select: { type: true } })).toEqual([{ type: 'listing.submitted' }]);
+    expect(
+      await db.prisma.outboxEvent.findMany({
+        where: { subjectType: 'Listing', subjectId: String(listing.id) },
+        select: { type: true },
+      }),
+    ).toEqual([{ type: 'listing.submitted' }]);
     expect((await submit(key, listing.id)).code).toBe('INVALID_STATE');
   });
 
@@ -92,19 +148,39 @@ describe.each(testTargets())('listings and listing review (SPEC §2) on %s', (ta
     expect(codes(await submit(beauty.key, supplements.id))).toEqual(['RESTRICTED_REQUIRES_APPROVAL']);
 
     const review = await db.prisma.listingReview.findFirstOrThrow({ where: { listingId: supplements.id } });
-    expect(review).toMatchObject({ decision: 'AUTO_REJECTED', automatic: true, fromStatus: 'DRAFT', toStatus: 'REJECTED', reasons: [{ code: 'RESTRICTED_REQUIRES_APPROVAL', message: expect.any(String) }] });
-    expect(await db.prisma.outboxEvent.count({ where: { subjectType: 'Listing', subjectId: String(supplements.id), type: 'listing.reviewed' } })).toBe(1);
+    expect(review).toMatchObject({
+      decision: 'AUTO_REJECTED',
+      automatic: true,
+      fromStatus: 'DRAFT',
+      toStatus: 'REJECTED',
+      reasons: [{ code: 'RESTRICTED_REQUIRES_APPROVAL', message: expect.any(String) }],
+    });
+    expect(
+      await db.prisma.outboxEvent.count({
+        where: { subjectType: 'Listing', subjectId: String(supplements.id), type: 'listing.reviewed' },
+      }),
+    ).toBe(1);
   });
 
   it('records every reason that applies, in check order', async () => {
-    const { shop, key } = await sellerShop(db.prisma, 'Everything wrong', { primaryCategoryId: world.categories.beauty });
+    const { shop, key } = await sellerShop(db.prisma, 'Everything wrong', {
+      primaryCategoryId: world.categories.beauty,
+    });
     await db.prisma.shop.update({ where: { id: shop.id }, data: { status: 'RESTRICTED' } });
     const knives = await createListingRow(db.prisma, shop.id, world.categories.knives);
-    expect(codes(await submit(key, knives.id))).toEqual(['SHOP_NOT_ACTIVE', 'OUTSIDE_PRIMARY_CATEGORY', 'RESTRICTED_REQUIRES_APPROVAL']);
+    expect(codes(await submit(key, knives.id))).toEqual([
+      'SHOP_NOT_ACTIVE',
+      'OUTSIDE_PRIMARY_CATEGORY',
+      'RESTRICTED_REQUIRES_APPROVAL',
+    ]);
     const none = await sellerShop(db.prisma, 'No primary, restricted');
     await db.prisma.shop.update({ where: { id: none.shop.id }, data: { status: 'SUSPENDED' } });
     const supplements = await createListingRow(db.prisma, none.shop.id, world.categories.supplements);
-    expect(codes(await submit(none.key, supplements.id))).toEqual(['SHOP_NOT_ACTIVE', 'PRIMARY_CATEGORY_NOT_SET', 'RESTRICTED_REQUIRES_APPROVAL']);
+    expect(codes(await submit(none.key, supplements.id))).toEqual([
+      'SHOP_NOT_ACTIVE',
+      'PRIMARY_CATEGORY_NOT_SET',
+      'RESTRICTED_REQUIRES_APPROVAL',
+    ]);
   });
 
   it('applies the previous three-category policy before the effective date and the primary-category policy from it', async () => {
@@ -146,36 +222,84 @@ describe.each(testTargets())('listings and listing review (SPEC §2) on %s', (ta
   });
 
   it('takes a restricted-category request; a granted approval lets listings through, a denied one can be re-requested', async () => {
-    const { shop, key, shopGid } = await sellerShop(db.prisma, 'Supplements seller', { primaryCategoryId: world.categories.beauty });
+    const { shop, key, shopGid } = await sellerShop(db.prisma, 'Supplements seller', {
+      primaryCategoryId: world.categories.beauty,
+    });
     const REQUEST = `mutation($input: RestrictedCategoryApprovalRequestInput!) { restrictedCategoryApprovalRequest(input: $input) {
       __typename ... on RestrictedCategoryApprovalRequestSuccess { approval { id status justification category { name } } } ... on Error { code } } }`;
     const DECIDE = `mutation($input: RestrictedCategoryApprovalDecideInput!) { restrictedCategoryApprovalDecide(input: $input) {
       __typename ... on RestrictedCategoryApprovalDecideSuccess { approval { status decisionNote decidedAt } } ... on Error { code } } }`;
-    expect((await gql(key, REQUEST, { input: { shopId: shopGid, categoryId: cat('skincare'), justification: 'x' } })).data!.restrictedCategoryApprovalRequest.code).toBe('CATEGORY_NOT_ELIGIBLE');
-    expect((await gql(key, REQUEST, { input: { shopId: shopGid, categoryId: cat('weapons'), justification: 'x' } })).data!.restrictedCategoryApprovalRequest.code).toBe('CATEGORY_NOT_ELIGIBLE');
-    expect((await gql(key, REQUEST, { input: { shopId: shopGid, categoryId: cat('supplements'), justification: '  ' } })).data!.restrictedCategoryApprovalRequest.code).toBe('VALIDATION_FAILED');
+    expect(
+      (await gql(key, REQUEST, { input: { shopId: shopGid, categoryId: cat('skincare'), justification: 'x' } })).data!
+        .restrictedCategoryApprovalRequest.code,
+    ).toBe('CATEGORY_NOT_ELIGIBLE');
+    expect(
+      (await gql(key, REQUEST, { input: { shopId: shopGid, categoryId: cat('weapons'), justification: 'x' } })).data!
+        .restrictedCategoryApprovalRequest.code,
+    ).toBe('CATEGORY_NOT_ELIGIBLE');
+    expect(
+      (await gql(key, REQUEST, { input: { shopId: shopGid, categoryId: cat('supplements'), justification: '  ' } }))
+        .data!.restrictedCategoryApprovalRequest.code,
+    ).toBe('VALIDATION_FAILED');
 
-    const requested = await gql(key, REQUEST, { input: { shopId: shopGid, categoryId: cat('supplements'), justification: 'Licensed pharmacy' } });
+    const requested = await gql(key, REQUEST, {
+      input: { shopId: shopGid, categoryId: cat('supplements'), justification: 'Licensed pharmacy' },
+    });
     const approval = requested.data!.restrictedCategoryApprovalRequest.approval;
-    expect(approval).toMatchObject({ status: 'PENDING', justification: 'Licensed pharmacy', category: { name: 'Supplements' } });
-    expect((await gql(key, REQUEST, { input: { shopId: shopGid, categoryId: cat('supplements'), justification: 'again' } })).data!.restrictedCategoryApprovalRequest.code).toBe('INVALID_STATE');
+    expect(approval).toMatchObject({
+      status: 'PENDING',
+      justification: 'Licensed pharmacy',
+      category: { name: 'Supplements' },
+    });
+    expect(
+      (await gql(key, REQUEST, { input: { shopId: shopGid, categoryId: cat('supplements'), justification: 'again' } }))
+        .data!.restrictedCategoryApprovalRequest.code,
+    ).toBe('INVALID_STATE');
 
     const QUEUE = `{ restrictedCategoryApprovals(status: PENDING) { edges { node { id shop { name } } } } }`;
-    expect((await gql(world.adminKey, QUEUE)).data!.restrictedCategoryApprovals.edges.map((e: { node: { id: string } }) => e.node.id)).toContain(approval.id);
+    expect(
+      (await gql(world.adminKey, QUEUE)).data!.restrictedCategoryApprovals.edges.map(
+        (e: { node: { id: string } }) => e.node.id,
+      ),
+    ).toContain(approval.id);
     const other = await sellerShop(db.prisma, 'Other seller');
     expect((await gql(other.key, QUEUE)).data!.restrictedCategoryApprovals.edges).toEqual([]);
 
-    expect((await gql(key, DECIDE, { input: { approvalId: approval.id, decision: 'GRANT' } })).data!.restrictedCategoryApprovalDecide.code).toBe('FORBIDDEN');
-    expect((await gql(world.adminKey, DECIDE, { input: { approvalId: approval.id, decision: 'DENY' } })).data!.restrictedCategoryApprovalDecide.code).toBe('VALIDATION_FAILED');
-    expect((await gql(world.adminKey, DECIDE, { input: { approvalId: approval.id, decision: 'DENY', note: 'Send the licence' } })).data!.restrictedCategoryApprovalDecide.approval).toMatchObject({ status: 'DENIED', decisionNote: 'Send the licence' });
+    expect(
+      (await gql(key, DECIDE, { input: { approvalId: approval.id, decision: 'GRANT' } })).data!
+        .restrictedCategoryApprovalDecide.code,
+    ).toBe('FORBIDDEN');
+    expect(
+      (await gql(world.adminKey, DECIDE, { input: { approvalId: approval.id, decision: 'DENY' } })).data!
+        .restrictedCategoryApprovalDecide.code,
+    ).toBe('VALIDATION_FAILED');
+    expect(
+      (
+        await gql(world.adminKey, DECIDE, {
+          input: { approvalId: approval.id, decision: 'DENY', note: 'Send the licence' },
+        })
+      ).data!.restrictedCategoryApprovalDecide.approval,
+    ).toMatchObject({ status: 'DENIED', decisionNote: 'Send the licence' });
     const listing = await createListingRow(db.prisma, shop.id, world.categories.supplements);
     expect(codes(await submit(key, listing.id))).toEqual(['RESTRICTED_REQUIRES_APPROVAL']);
 
-    const again = await gql(key, REQUEST, { input: { shopId: shopGid, categoryId: cat('supplements'), justification: 'Licence attached' } });
-    expect(again.data!.restrictedCategoryApprovalRequest.approval).toMatchObject({ id: approval.id, status: 'PENDING', justification: 'Licence attached' });
+    const again = await gql(key, REQUEST, {
+      input: { shopId: shopGid, categoryId: cat('supplements'), justification: 'Licence attached' },
+    });
+    expect(again.data!.restrictedCategoryApprovalRequest.approval).toMatchObject({
+      id: approval.id,
+      status: 'PENDING',
+      justification: 'Licence attached',
+    });
     expect(await db.prisma.restrictedCategoryApproval.count({ where: { shopId: shop.id } })).toBe(1);
-    expect((await gql(world.adminKey, DECIDE, { input: { approvalId: approval.id, decision: 'GRANT', note: 'OK' } })).data!.restrictedCategoryApprovalDecide.approval.status).toBe('GRANTED');
-    expect((await gql(world.adminKey, DECIDE, { input: { approvalId: approval.id, decision: 'DENY', note: 'no' } })).data!.restrictedCategoryApprovalDecide.code).toBe('INVALID_STATE');
+    expect(
+      (await gql(world.adminKey, DECIDE, { input: { approvalId: approval.id, decision: 'GRANT', note: 'OK' } })).data!
+        .restrictedCategoryApprovalDecide.approval.status,
+    ).toBe('GRANTED');
+    expect(
+      (await gql(world.adminKey, DECIDE, { input: { approvalId: approval.id, decision: 'DENY', note: 'no' } })).data!
+        .restrictedCategoryApprovalDecide.code,
+    ).toBe('INVALID_STATE');
 
     // The same listing, resubmitted after the grant, passes.
     expect(await submit(key, listing.id)).toMatchObject({ status: 'PENDING_REVIEW', issues: [] });
@@ -185,33 +309,73 @@ describe.each(testTargets())('listings and listing review (SPEC §2) on %s', (ta
     const { shop, key } = await sellerShop(db.prisma, 'Resubmitter', { primaryCategoryId: world.categories.beauty });
     const listing = await createListingRow(db.prisma, shop.id, world.categories.dresses);
     expect((await submit(key, listing.id)).status).toBe('REJECTED');
-    const edited = await gql(key, UPDATE, { input: { listingId: gid('Listing', listing.id), categoryId: cat('skincare'), title: 'Now a serum', expectedVersion: 1 } });
-    expect(edited.data!.listingUpdate.listing).toMatchObject({ title: 'Now a serum', category: { name: 'Skincare' }, status: 'REJECTED', version: 2 });
-    const stale = await gql(key, UPDATE, { input: { listingId: gid('Listing', listing.id), title: 'stale', expectedVersion: 1 } });
+    const edited = await gql(key, UPDATE, {
+      input: {
+        listingId: gid('Listing', listing.id),
+        categoryId: cat('skincare'),
+        title: 'Now a serum',
+        expectedVersion: 1,
+      },
+    });
+    expect(edited.data!.listingUpdate.listing).toMatchObject({
+      title: 'Now a serum',
+      category: { name: 'Skincare' },
+      status: 'REJECTED',
+      version: 2,
+    });
+    const stale = await gql(key, UPDATE, {
+      input: { listingId: gid('Listing', listing.id), title: 'stale', expectedVersion: 1 },
+    });
     expect(stale.data!.listingUpdate.code).toBe('CONFLICT');
     expect((await submit(key, listing.id)).status).toBe('PENDING_REVIEW');
     const notEditable = await gql(key, UPDATE, { input: { listingId: gid('Listing', listing.id), title: 'Too late' } });
     expect(notEditable.data!.listingUpdate.code).toBe('INVALID_STATE');
 
-    const reject = await gql(world.adminKey, REVIEW, { input: { listingId: gid('Listing', listing.id), decision: 'REJECT', reasons: [{ code: 'MISLEADING_TITLE', message: 'Say what it is.' }], note: 'internal' } });
-    expect(reject.data!.listingReview).toMatchObject({ status: 'REJECTED', issues: [{ code: 'MISLEADING_TITLE', message: 'Say what it is.' }] });
+    const reject = await gql(world.adminKey, REVIEW, {
+      input: {
+        listingId: gid('Listing', listing.id),
+        decision: 'REJECT',
+        reasons: [{ code: 'MISLEADING_TITLE', message: 'Say what it is.' }],
+        note: 'internal',
+      },
+    });
+    expect(reject.data!.listingReview).toMatchObject({
+      status: 'REJECTED',
+      issues: [{ code: 'MISLEADING_TITLE', message: 'Say what it is.' }],
+    });
     await gql(key, UPDATE, { input: { listingId: gid('Listing', listing.id), title: 'Rose serum 30 ml' } });
     expect((await submit(key, listing.id)).status).toBe('PENDING_REVIEW');
-    expect((await gql(world.adminKey, REVIEW, { input: { listingId: gid('Listing', listing.id), decision: 'APPROVE' } })).data!.listingReview.status).toBe('ACTIVE');
+    expect(
+      (await gql(world.adminKey, REVIEW, { input: { listingId: gid('Listing', listing.id), decision: 'APPROVE' } }))
+        .data!.listingReview.status,
+    ).toBe('ACTIVE');
 
     const HISTORY = `query($id: ID!) { listing(id: $id) { status latestReview { decision } reviews(first: 10) { edges { node { decision automatic fromStatus toStatus listingVersion reviewerRole reviewer { prefix } reasons { code } createdAt } } } } }`;
     const history = (await gql(key, HISTORY, { id: gid('Listing', listing.id) })).data!.listing;
     expect(history.status).toBe('ACTIVE');
     expect(history.latestReview).toEqual({ decision: 'APPROVED' });
     const nodes = history.reviews.edges.map((e: { node: Record<string, unknown> }) => e.node);
-    expect(nodes.map((n: { decision: string }) => n.decision)).toEqual(['AUTO_REJECTED', 'SUBMITTED', 'REJECTED', 'SUBMITTED', 'APPROVED']);
+    expect(nodes.map((n: { decision: string }) => n.decision)).toEqual([
+      'AUTO_REJECTED',
+      'SUBMITTED',
+      'REJECTED',
+      'SUBMITTED',
+      'APPROVED',
+    ]);
     expect(nodes.map((n: { automatic: boolean }) => n.automatic)).toEqual([true, true, false, true, false]);
-    expect(nodes.map((n: { reviewerRole: string }) => n.reviewerRole)).toEqual(['SYSTEM', 'SYSTEM', 'ADMIN', 'SYSTEM', 'ADMIN']);
+    expect(nodes.map((n: { reviewerRole: string }) => n.reviewerRole)).toEqual([
+      'SYSTEM',
+      'SYSTEM',
+      'ADMIN',
+      'SYSTEM',
+      'ADMIN',
+    ]);
     // The seller sees its own key on its submissions, never the administrator's key.
     expect(nodes[0].reviewer).not.toBeNull();
     expect(nodes[2].reviewer).toBeNull();
     expect(nodes[2].reasons).toEqual([{ code: 'MISLEADING_TITLE' }]);
-    const adminView = (await gql(world.adminKey, HISTORY, { id: gid('Listing', listing.id) })).data!.listing.reviews.edges[2].node;
+    const adminView = (await gql(world.adminKey, HISTORY, { id: gid('Listing', listing.id) })).data!.listing.reviews
+      .edges[2].node;
     expect(adminView.reviewer).not.toBeNull();
   });
 
@@ -219,25 +383,60 @@ describe.each(testTargets())('listings and listing review (SPEC §2) on %s', (ta
     const { shop, key } = await sellerShop(db.prisma, 'Reviewed', { primaryCategoryId: world.categories.beauty });
     const pending = await createListingRow(db.prisma, shop.id, world.categories.skincare, { status: 'PENDING_REVIEW' });
     const id = gid('Listing', pending.id);
-    expect((await gql(key, REVIEW, { input: { listingId: id, decision: 'APPROVE' } })).data!.listingReview.code).toBe('FORBIDDEN');
+    expect((await gql(key, REVIEW, { input: { listingId: id, decision: 'APPROVE' } })).data!.listingReview.code).toBe(
+      'FORBIDDEN',
+    );
     const noReasons = await gql(world.adminKey, REVIEW, { input: { listingId: id, decision: 'REJECT' } });
-    expect(noReasons.data!.listingReview).toMatchObject({ code: 'VALIDATION_FAILED', fields: [{ path: ['input', 'reasons'] }] });
-    const badCode = await gql(world.adminKey, REVIEW, { input: { listingId: id, decision: 'REJECT', reasons: [{ code: 'bad code', message: 'x' }] } });
+    expect(noReasons.data!.listingReview).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      fields: [{ path: ['input', 'reasons'] }],
+    });
+    const badCode = await gql(world.adminKey, REVIEW, {
+      input: { listingId: id, decision: 'REJECT', reasons: [{ code: 'bad code', message: 'x' }] },
+    });
     expect(badCode.data!.listingReview.fields[0].path).toEqual(['input', 'reasons', '0', 'code']);
-    expect((await gql(world.adminKey, REVIEW, { input: { listingId: id, decision: 'SUSPEND' } })).data!.listingReview.code).toBe('INVALID_STATE');
-    expect((await gql(world.adminKey, REVIEW, { input: { listingId: id, decision: 'APPROVE', expectedVersion: 7 } })).data!.listingReview.code).toBe('CONFLICT');
+    expect(
+      (await gql(world.adminKey, REVIEW, { input: { listingId: id, decision: 'SUSPEND' } })).data!.listingReview.code,
+    ).toBe('INVALID_STATE');
+    expect(
+      (await gql(world.adminKey, REVIEW, { input: { listingId: id, decision: 'APPROVE', expectedVersion: 7 } })).data!
+        .listingReview.code,
+    ).toBe('CONFLICT');
     const dry = await gql(world.adminKey, REVIEW, { input: { listingId: id, decision: 'APPROVE', dryRun: true } });
-    expect(dry.data!.listingReview).toMatchObject({ dryRun: true, status: 'ACTIVE', listing: { status: 'PENDING_REVIEW', version: 0 } });
+    expect(dry.data!.listingReview).toMatchObject({
+      dryRun: true,
+      status: 'ACTIVE',
+      listing: { status: 'PENDING_REVIEW', version: 0 },
+    });
     expect(await db.prisma.listingReview.count({ where: { listingId: pending.id } })).toBe(0);
-    expect((await gql(world.adminKey, REVIEW, { input: { listingId: id, decision: 'APPROVE', expectedVersion: 0 } })).data!.listingReview).toMatchObject({ status: 'ACTIVE', listing: { version: 1 } });
-    expect((await gql(world.adminKey, REVIEW, { input: { listingId: id, decision: 'REJECT', reasons: [{ code: 'LATE', message: 'x' }] } })).data!.listingReview.code).toBe('INVALID_STATE');
-    expect((await gql(world.adminKey, REVIEW, { input: { listingId: id, decision: 'SUSPEND', reasons: [{ code: 'COUNTERFEIT', message: 'Reported' }] } })).data!.listingReview.status).toBe('SUSPENDED');
+    expect(
+      (await gql(world.adminKey, REVIEW, { input: { listingId: id, decision: 'APPROVE', expectedVersion: 0 } })).data!
+        .listingReview,
+    ).toMatchObject({ status: 'ACTIVE', listing: { version: 1 } });
+    expect(
+      (
+        await gql(world.adminKey, REVIEW, {
+          input: { listingId: id, decision: 'REJECT', reasons: [{ code: 'LATE', message: 'x' }] },
+        })
+      ).data!.listingReview.code,
+    ).toBe('INVALID_STATE');
+    expect(
+      (
+        await gql(world.adminKey, REVIEW, {
+          input: { listingId: id, decision: 'SUSPEND', reasons: [{ code: 'COUNTERFEIT', message: 'Reported' }] },
+        })
+      ).data!.listingReview.status,
+    ).toBe('SUSPENDED');
     const rows = await db.prisma.listingReview.findMany({ where: { listingId: pending.id }, orderBy: { id: 'asc' } });
     expect(rows.map((r) => [r.decision, r.fromStatus, r.toStatus, r.listingVersion])).toEqual([
       ['APPROVED', 'PENDING_REVIEW', 'ACTIVE', 1],
       ['SUSPENDED', 'ACTIVE', 'SUSPENDED', 2],
     ]);
-    expect(await db.prisma.outboxEvent.count({ where: { subjectType: 'Listing', subjectId: String(pending.id), type: 'listing.reviewed' } })).toBe(2);
+    expect(
+      await db.prisma.outboxEvent.count({
+        where: { subjectType: 'Listing', subjectId: String(pending.id), type: 'listing.reviewed' },
+      }),
+    ).toBe(2);
   });
 
   it('lets exactly one of concurrent decisions on a listing win; the others get CONFLICT', async () => {
@@ -247,10 +446,19 @@ describe.each(testTargets())('listings and listing review (SPEC §2) on %s', (ta
     const admins = await Promise.all([1, 2, 3, 4].map(() => createKey(db.prisma, 'ADMIN')));
     const decisions = await Promise.all(
       admins.map((a, i) =>
-        gql(a.key, REVIEW, { input: { listingId: id, expectedVersion: 0, decision: i % 2 ? 'APPROVE' : 'REJECT', reasons: i % 2 ? [] : [{ code: 'RACE', message: 'x' }] } }),
+        gql(a.key, REVIEW, {
+          input: {
+            listingId: id,
+            expectedVersion: 0,
+            decision: i % 2 ? 'APPROVE' : 'REJECT',
+            reasons: i % 2 ? [] : [{ code: 'RACE', message: 'x' }],
+          },
+        }),
       ),
     );
-    const outcomes = decisions.map((d) => d.data!.listingReview.__typename === 'ListingReviewSuccess' ? 'WIN' : d.data!.listingReview.code);
+    const outcomes = decisions.map((d) =>
+      d.data!.listingReview.__typename === 'ListingReviewSuccess' ? 'WIN' : d.data!.listingReview.code,
+    );
     expect(outcomes.filter((o) => o === 'WIN')).toHaveLength(1);
     expect(outcomes.filter((o) => o !== 'WIN').every((o) => o === 'CONFLICT')).toBe(true);
     expect(await db.prisma.listingReview.count({ where: { listingId: pending.id } })).toBe(1);
@@ -258,17 +466,25 @@ describe.each(testTargets())('listings and listing review (SPEC §2) on %s', (ta
   });
 
   it('filters and sorts listings with stable pages', async () => {
-    const { shop, key, shopGid } = await sellerShop(db.prisma, 'Catalogue', { primaryCategoryId: world.categories.beauty, sites: ['GB', 'FR'] });
+    const { shop, key, shopGid } = await sellerShop(db.prisma, 'Catalogue', {
+      primaryCategoryId: world.categories.beauty,
+      sites: ['GB', 'FR'],
+    });
     const base = new Date('2024-04-01T00:00:00Z').getTime();
     const made: Awaited<ReturnType<typeof createListingRow>>[] = [];
     for (let i = 0; i < 12; i++) {
       made.push(
-        await createListingRow(db.prisma, shop.id, i % 3 === 0 ? world.categories.beauty : i % 3 === 1 ? world.categories.skincare : world.categories.dresses, {
-          status: i < 2 ? 'DRAFT' : 'PENDING_REVIEW',
-          priceAmount: 500 + (i % 4) * 100,
-          sites: i % 2 ? ['FR'] : ['GB'],
-          submittedAt: i < 2 ? null : new Date(base + (i % 5) * 60_000),
-        }),
+        await createListingRow(
+          db.prisma,
+          shop.id,
+          i % 3 === 0 ? world.categories.beauty : i % 3 === 1 ? world.categories.skincare : world.categories.dresses,
+          {
+            status: i < 2 ? 'DRAFT' : 'PENDING_REVIEW',
+            priceAmount: 500 + (i % 4) * 100,
+            sites: i % 2 ? ['FR'] : ['GB'],
+            submittedAt: i < 2 ? null : new Date(base + (i % 5) * 60_000),
+          },
+        ),
       );
     }
     const LIST = `query($id: ID!, $filter: ListingFilter, $sort: ListingSort, $after: String) { shop(id: $id) { listings(first: 4, after: $after, filter: $filter, sort: $sort) { edges { node { id } } pageInfo { hasNextPage endCursor } } } }`;
@@ -276,7 +492,9 @@ describe.each(testTargets())('listings and listing review (SPEC §2) on %s', (ta
       const ids: string[] = [];
       let after: string | null = null;
       for (;;) {
-        const page: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } = (await gql(key, LIST, { id: shopGid, filter, sort, after })).data!.shop.listings;
+        const page: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } = (
+          await gql(key, LIST, { id: shopGid, filter, sort, after })
+        ).data!.shop.listings;
         ids.push(...page.edges.map((e: { node: { id: string } }) => e.node.id));
         if (!page.pageInfo.hasNextPage) return ids;
         after = page.pageInfo.endCursor;
@@ -290,10 +508,22 @@ describe.each(testTargets())('listings and listing review (SPEC §2) on %s', (ta
     expect(await all(null, 'SUBMITTED_AT_ASC')).toEqual(expectOrder(submitted, (l) => l.submittedAt!.getTime(), 1));
     expect(await all(null, 'SUBMITTED_AT_DESC')).toEqual(expectOrder(submitted, (l) => l.submittedAt!.getTime(), -1));
     expect(await all({ categoryId: cat('beauty') }, 'ID')).toHaveLength(8);
-    expect(await all({ categoryId: cat('skincare') }, null)).toEqual(made.filter((l) => l.categoryId === world.categories.skincare).map((l) => gid('Listing', l.id)));
+    expect(await all({ categoryId: cat('skincare') }, null)).toEqual(
+      made.filter((l) => l.categoryId === world.categories.skincare).map((l) => gid('Listing', l.id)),
+    );
     expect(await all({ site: 'FR', status: 'PENDING_REVIEW' }, null)).toHaveLength(5);
-    expect(await all({ submittedAfter: new Date(base + 2 * 60_000).toISOString(), submittedBefore: new Date(base + 4 * 60_000).toISOString() }, null)).toHaveLength(
-      submitted.filter((l) => l.submittedAt!.getTime() >= base + 2 * 60_000 && l.submittedAt!.getTime() < base + 4 * 60_000).length,
+    expect(
+      await all(
+        {
+          submittedAfter: new Date(base + 2 * 60_000).toISOString(),
+          submittedBefore: new Date(base + 4 * 60_000).toISOString(),
+        },
+        null,
+      ),
+    ).toHaveLength(
+      submitted.filter(
+        (l) => l.submittedAt!.getTime() >= base + 2 * 60_000 && l.submittedAt!.getTime() < base + 4 * 60_000,
+      ).length,
     );
 
     // The same filters on the root connection, tenant-filtered.
@@ -304,7 +534,9 @@ describe.each(testTargets())('listings and listing review (SPEC §2) on %s', (ta
   });
 
   it('filters by rejection reason and counts by status with one groupBy', async () => {
-    const { shop, key, shopGid } = await sellerShop(db.prisma, 'Counter', { primaryCategoryId: world.categories.beauty });
+    const { shop, key, shopGid } = await sellerShop(db.prisma, 'Counter', {
+      primaryCategoryId: world.categories.beauty,
+    });
     const outside = await createListingRow(db.prisma, shop.id, world.categories.dresses);
     const restricted = await createListingRow(db.prisma, shop.id, world.categories.supplements);
     await createListingRow(db.prisma, shop.id, world.categories.skincare, { status: 'ACTIVE' });
@@ -312,8 +544,12 @@ describe.each(testTargets())('listings and listing review (SPEC §2) on %s', (ta
     await submit(key, outside.id);
     await submit(key, restricted.id);
     const R = `query($f: ListingFilter) { listings(filter: $f) { edges { node { id } } } }`;
-    expect((await gql(key, R, { f: { rejectionReason: 'RESTRICTED_REQUIRES_APPROVAL' } })).data!.listings.edges).toEqual([{ node: { id: gid('Listing', restricted.id) } }]);
-    expect((await gql(key, R, { f: { rejectionReason: 'OUTSIDE_PRIMARY_CATEGORY' } })).data!.listings.edges).toEqual([{ node: { id: gid('Listing', outside.id) } }]);
+    expect(
+      (await gql(key, R, { f: { rejectionReason: 'RESTRICTED_REQUIRES_APPROVAL' } })).data!.listings.edges,
+    ).toEqual([{ node: { id: gid('Listing', restricted.id) } }]);
+    expect((await gql(key, R, { f: { rejectionReason: 'OUTSIDE_PRIMARY_CATEGORY' } })).data!.listings.edges).toEqual([
+      { node: { id: gid('Listing', outside.id) } },
+    ]);
 
     const COUNTS = `query($id: ID!) { shop(id: $id) { listingCounts { status count } } }`;
     const { result, queries } = await countQueries(db, () => gql(key, COUNTS, { id: shopGid }));
@@ -329,16 +565,26 @@ describe.each(testTargets())('listings and listing review (SPEC §2) on %s', (ta
 
   it('serves the review queue oldest-submitted first in a fixed number of statements (5 vs 20 items)', async () => {
     await db.prisma.listing.updateMany({ where: { status: 'PENDING_REVIEW' }, data: { status: 'ACTIVE' } });
-    const shops = await Promise.all([1, 2, 3, 4, 5].map((i) => sellerShop(db.prisma, `Queue ${i}`, { primaryCategoryId: world.categories.beauty })));
+    const shops = await Promise.all(
+      [1, 2, 3, 4, 5].map((i) => sellerShop(db.prisma, `Queue ${i}`, { primaryCategoryId: world.categories.beauty })),
+    );
     for (const [i, s] of shops.entries()) {
-      await createListingRows(db.prisma, s.shop.id, i % 2 ? world.categories.skincare : world.categories.supplements, 4, { status: 'PENDING_REVIEW', submittedAt: new Date(Date.UTC(2024, 2, 10 - i)) });
+      await createListingRows(
+        db.prisma,
+        s.shop.id,
+        i % 2 ? world.categories.skincare : world.categories.supplements,
+        4,
+        { status: 'PENDING_REVIEW', submittedAt: new Date(Date.UTC(2024, 2, 10 - i)) },
+      );
     }
     const QUEUE = `query($n: Int!) { listingReviewQueue(first: $n) { edges { node { id submittedAt title shop { name status } category { name effectiveRestriction parent { name } } price { amount } } } } }`;
     const five = await countQueries(db, () => gql(world.adminKey, QUEUE, { n: 5 }));
     const twenty = await countQueries(db, () => gql(world.adminKey, QUEUE, { n: 20 }));
     expect(twenty.result.data!.listingReviewQueue.edges).toHaveLength(20);
     expect(twenty.queries.length).toBe(five.queries.length);
-    const times = twenty.result.data!.listingReviewQueue.edges.map((e: { node: { submittedAt: string } }) => e.node.submittedAt);
+    const times = twenty.result.data!.listingReviewQueue.edges.map(
+      (e: { node: { submittedAt: string } }) => e.node.submittedAt,
+    );
     expect([...times].sort()).toEqual(times);
     expect(twenty.result.data!.listingReviewQueue.edges[0].node.shop.name).toBe('Queue 5');
     const seller = shops[0]!;

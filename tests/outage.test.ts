@@ -8,7 +8,13 @@ describe('when the database is unreachable', () => {
   let app: ReturnType<typeof createTestApp>;
 
   beforeAll(async () => {
-    db = await createDatabase({ kind: 'postgres', url: 'postgresql://postgres@127.0.0.1:1/none', poolSize: 2, statementTimeoutMs: 1000, connectionTimeoutMs: 500 });
+    db = await createDatabase({
+      kind: 'postgres',
+      url: 'postgresql://postgres@127.0.0.1:1/none',
+      poolSize: 2,
+      statementTimeoutMs: 1000,
+      connectionTimeoutMs: 500,
+    });
     app = createTestApp(db);
   });
   afterAll(async () => db.close());

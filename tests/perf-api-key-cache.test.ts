@@ -30,14 +30,20 @@ describe.each(testTargets())('the in-process API-key cache on %s', (target) => {
     sharedId = shared.id;
     const account = await db.prisma.account.create({ data: { name: 'Partner', kind: 'PARTNER' } });
     partnerAccountId = account.id;
-    await db.prisma.shopAccessGrant.create({ data: { shopId: shared.id, accountId: account.id, scopes: ['shops:read'] } });
+    await db.prisma.shopAccessGrant.create({
+      data: { shopId: shared.id, accountId: account.id, scopes: ['shops:read'] },
+    });
     admin = (await createKey(db.prisma, 'ADMIN', { scopes: ['*'] })).key;
     seller = (await createKey(db.prisma, 'SELLER', { shopId: mine.id })).key;
     partner = (await createKey(db.prisma, 'PARTNER', { accountId: account.id, scopes: ['shops:read'] })).key;
   });
   afterAll(async () => db.drop());
 
-  const names = async (key: string) => { const r = await gql(key, SHOPS); if (!r.data) throw new Error(JSON.stringify(r.errors)); return (r.data.shops.edges as { node: { name: string } }[]).map((e) => e.node.name); };
+  const names = async (key: string) => {
+    const r = await gql(key, SHOPS);
+    if (!r.data) throw new Error(JSON.stringify(r.errors));
+    return (r.data.shops.edges as { node: { name: string } }[]).map((e) => e.node.name);
+  };
 
   it('looks a key up once, and every key keeps its own tenant while cached', async () => {
     const first = await countQueries(db, () => names(seller));
@@ -60,8 +66,22 @@ describe.each(testTargets())('the in-process API-key cache on %s', (target) => {
     let calls = 0;
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const row = await db.prisma.apiKey.findFirstOrThrow({ where: { shopId: mineId }, select: { id: true, role: true, scopes: true, shopId: true, accountId: true, prefix: true, expiresAt: true, revokedAt: true } });
-    const prisma = { apiKey: { findUnique: async () => (calls++, await gate, { ...row, account: null }) } } as unknown as Parameters<ApiKeyCache['authenticate']>[0];
+    const row = await db.prisma.apiKey.findFirstOrThrow({
+      where: { shopId: mineId },
+      select: {
+        id: true,
+        role: true,
+        scopes: true,
+        shopId: true,
+        accountId: true,
+        prefix: true,
+        expiresAt: true,
+        revokedAt: true,
+      },
+    });
+    const prisma = {
+      apiKey: { findUnique: async () => (calls++, await gate, { ...row, account: null }) },
+    } as unknown as Parameters<ApiKeyCache['authenticate']>[0];
     const cache = new ApiKeyCache(60_000);
     const header = `Bearer ${seller}`;
     const waiting: Promise<unknown>[] = [];
@@ -95,7 +115,9 @@ describe.each(testTargets())('the in-process API-key cache on %s', (target) => {
     expect(await names(doomed.key)).toEqual(['Mine']);
     expect(lookups((await countQueries(db, () => names(doomed.key))).queries)).toBe(0); // cached
     const REVOKE = `mutation($id: ID!) { apiKeyRevoke(input: { id: $id }) { __typename } }`;
-    expect((await gql(admin, REVOKE, { id: gid('ApiKey', doomed.id) })).data!.apiKeyRevoke.__typename).toBe('ApiKeyRevokeSuccess');
+    expect((await gql(admin, REVOKE, { id: gid('ApiKey', doomed.id) })).data!.apiKeyRevoke.__typename).toBe(
+      'ApiKeyRevokeSuccess',
+    );
     const after = await gql(doomed.key, SHOPS);
     expect(after.status).toBe(401);
     expect(after.errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
@@ -104,7 +126,9 @@ describe.each(testTargets())('the in-process API-key cache on %s', (target) => {
   it('a revoked shop grant takes effect at once for a cached partner key', async () => {
     expect(await names(partner)).toEqual(['Shared With Partner']);
     const REVOKE = `mutation($input: ShopAccessRevokeInput!) { shopAccessRevoke(input: $input) { __typename } }`;
-    const res = await gql(admin, REVOKE, { input: { shopId: gid('Shop', sharedId), accountId: gid('Account', partnerAccountId) } });
+    const res = await gql(admin, REVOKE, {
+      input: { shopId: gid('Shop', sharedId), accountId: gid('Account', partnerAccountId) },
+    });
     expect(res.data!.shopAccessRevoke.__typename).toBe('ShopAccessRevokeSuccess');
     expect(await names(partner)).toEqual([]);
     expect(await db.prisma.shopAccessGrant.count({ where: { accountId: partnerAccountId, revokedAt: null } })).toBe(0);
@@ -144,7 +168,11 @@ describe.each(testTargets())('the in-process API-key cache on %s', (target) => {
   });
 
   it('createApp exposes the cache it uses', () => {
-    const { apiKeys } = createApp({ db, config: loadConfig({ NODE_ENV: 'production', API_KEY_CACHE_TTL_MS: '1234' }), logger: pino({ level: 'silent' }) });
+    const { apiKeys } = createApp({
+      db,
+      config: loadConfig({ NODE_ENV: 'production', API_KEY_CACHE_TTL_MS: '1234' }),
+      logger: pino({ level: 'silent' }),
+    });
     expect(apiKeys.ttlMs).toBe(1234);
   });
 });

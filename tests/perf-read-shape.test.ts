@@ -26,14 +26,27 @@ describe.each(testTargets())('the partner read on %s', (target) => {
     for (let s = 0; s < 4; s++) {
       const shop = await createShop(db.prisma, `Partner shop ${s}`);
       shopIds.push(shop.id);
-      await db.prisma.shopAccessGrant.create({ data: { shopId: shop.id, accountId: account.id, scopes: ['shops:read', 'listings:read', 'health:read'] } });
+      await db.prisma.shopAccessGrant.create({
+        data: { shopId: shop.id, accountId: account.id, scopes: ['shops:read', 'listings:read', 'health:read'] },
+      });
       for (let l = 0; l < 4; l++) await createListing(db.prisma, shop.id, world.categories.skincare, `Item ${s}-${l}`);
       await db.prisma.violation.createMany({
-        data: [0, 1, 2].map((v) => ({ shopId: shop.id, policyId: policy.id, source: 'OTHER' as const, occurredAt: new Date(Date.UTC(2024, 0, 1 + v)), points: 1 + v })),
+        data: [0, 1, 2].map((v) => ({
+          shopId: shop.id,
+          policyId: policy.id,
+          source: 'OTHER' as const,
+          occurredAt: new Date(Date.UTC(2024, 0, 1 + v)),
+          points: 1 + v,
+        })),
       });
     }
     await createShop(db.prisma, 'Not granted');
-    partner = (await createKey(db.prisma, 'PARTNER', { accountId: account.id, scopes: ['shops:read', 'listings:read', 'health:read'] })).key;
+    partner = (
+      await createKey(db.prisma, 'PARTNER', {
+        accountId: account.id,
+        scopes: ['shops:read', 'listings:read', 'health:read'],
+      })
+    ).key;
   });
   afterAll(async () => db.drop());
 
@@ -43,7 +56,13 @@ describe.each(testTargets())('the partner read on %s', (target) => {
     for (const shops of [1, 4]) {
       const { result, queries } = await countQueries(db, () => gql(partner, PARTNER_READ, { shops }));
       expect(result.errors).toBeUndefined();
-      const edges = result.data!.shops.edges as { node: { id: string; listings: { edges: { node: { price: { minorUnits: string } } }[] }; violations: { edges: { node: { points: number; occurredAt: string } }[] } } }[];
+      const edges = result.data!.shops.edges as {
+        node: {
+          id: string;
+          listings: { edges: { node: { price: { minorUnits: string } } }[] };
+          violations: { edges: { node: { points: number; occurredAt: string } }[] };
+        };
+      }[];
       expect(edges.map((e) => e.node.id)).toEqual(shopIds.slice(0, shops).map((id) => gid('Shop', id)));
       for (const e of edges) {
         expect(e.node.listings.edges.map((l) => l.node.price.minorUnits)).toEqual(['1999', '1999', '1999']);

@@ -8,14 +8,42 @@ const SELECT = /* GraphQL */ `
     shopSelectPrimaryCategory(input: $input) {
       __typename
       ... on ShopSelectPrimaryCategorySuccess {
-        shop { id primaryCategory { name } primaryCategorySource pendingActions { kind } }
-        selection { source answers }
-        exceptionRequest { id status comment requestedCategories { name } }
+        shop {
+          id
+          primaryCategory {
+            name
+          }
+          primaryCategorySource
+          pendingActions {
+            kind
+          }
+        }
+        selection {
+          source
+          answers
+        }
+        exceptionRequest {
+          id
+          status
+          comment
+          requestedCategories {
+            name
+          }
+        }
       }
-      ... on Error { code message }
-      ... on ValidationError { fields { path message } }
+      ... on Error {
+        code
+        message
+      }
+      ... on ValidationError {
+        fields {
+          path
+          message
+        }
+      }
     }
-  }`;
+  }
+`;
 
 const answers = [
   { key: 'main_products', answer: 'Serums' },
@@ -25,11 +53,29 @@ const answers = [
 
 const ELIGIBILITY = /* GraphQL */ `
   query Eligibility($id: ID!, $categoryIds: [ID!]) {
-    shop(id: $id) { categoryEligibility(categoryIds: $categoryIds) { category { name } status reasonCode reason } }
-  }`;
+    shop(id: $id) {
+      categoryEligibility(categoryIds: $categoryIds) {
+        category {
+          name
+        }
+        status
+        reasonCode
+        reason
+      }
+    }
+  }
+`;
 
 const CLOCK = /* GraphQL */ `
-  mutation Clock($now: DateTime) { sandboxClockSet(input: { now: $now }) { __typename ... on Error { code } } }`;
+  mutation Clock($now: DateTime) {
+    sandboxClockSet(input: { now: $now }) {
+      __typename
+      ... on Error {
+        code
+      }
+    }
+  }
+`;
 
 describe.each(testTargets())('primary category (SPEC §1) on %s', (target) => {
   let db: TestDatabase;
@@ -55,19 +101,32 @@ describe.each(testTargets())('primary category (SPEC §1) on %s', (target) => {
   it('shows the SELECT_PRIMARY_CATEGORY pending action with the deadline until a category is selected', async () => {
     const { key, shopGid } = await sellerShop('Pending Pop-up');
     await gql(world.adminKey, CLOCK, { now: '2024-02-03T00:00:00Z' });
-    const before = await gql(key, `query($id: ID!) { shop(id: $id) { pendingActions { kind deadline overdue message } } }`, { id: shopGid });
+    const before = await gql(
+      key,
+      `query($id: ID!) { shop(id: $id) { pendingActions { kind deadline overdue message } } }`,
+      { id: shopGid },
+    );
     expect(before.data!.shop.pendingActions).toEqual([
-      expect.objectContaining({ kind: 'SELECT_PRIMARY_CATEGORY', deadline: '2024-02-07T00:00:00.000Z', overdue: false }),
+      expect.objectContaining({
+        kind: 'SELECT_PRIMARY_CATEGORY',
+        deadline: '2024-02-07T00:00:00.000Z',
+        overdue: false,
+      }),
     ]);
     await gql(world.adminKey, CLOCK, { now: '2024-02-10T00:00:00Z' });
     const overdue = await gql(key, `query($id: ID!) { shop(id: $id) { pendingActions { overdue } } }`, { id: shopGid });
     expect(overdue.data!.shop.pendingActions[0].overdue).toBe(true);
 
-    const res = await gql(key, SELECT, { input: { shopId: shopGid, categoryId: gid('Category', world.categories.beauty), answers } });
+    const res = await gql(key, SELECT, {
+      input: { shopId: shopGid, categoryId: gid('Category', world.categories.beauty), answers },
+    });
     expect(res.data!.shopSelectPrimaryCategory).toMatchObject({
       __typename: 'ShopSelectPrimaryCategorySuccess',
       shop: { primaryCategory: { name: 'Beauty' }, primaryCategorySource: 'SELECTED', pendingActions: [] },
-      selection: { source: 'SELECTED', answers: { main_products: 'Serums', category_share: '90', policy_acknowledged: 'yes' } },
+      selection: {
+        source: 'SELECTED',
+        answers: { main_products: 'Serums', category_share: '90', policy_acknowledged: 'yes' },
+      },
       exceptionRequest: null,
     });
   });
@@ -77,22 +136,35 @@ describe.each(testTargets())('primary category (SPEC §1) on %s', (target) => {
       await gql(world.adminKey, CLOCK, { now });
       return (await gql(world.adminKey, `{ categorySelectionCampaign { phase now } }`)).data!.categorySelectionCampaign;
     };
-    expect(await phase('2024-01-31T23:59:59Z')).toEqual({ phase: 'BEFORE_ENFORCEMENT', now: '2024-01-31T23:59:59.000Z' });
+    expect(await phase('2024-01-31T23:59:59Z')).toEqual({
+      phase: 'BEFORE_ENFORCEMENT',
+      now: '2024-01-31T23:59:59.000Z',
+    });
     expect((await phase('2024-02-01T00:00:00Z')).phase).toBe('CONFIRMATION_OPEN');
     expect((await phase('2024-02-07T00:00:00Z')).phase).toBe('AFTER_DEADLINE');
   });
 
   it('rejects a selection with typed errors and changes nothing', async () => {
     const { shop, key, shopGid } = await sellerShop('Careful Selector');
-    const missing = await gql(key, SELECT, { input: { shopId: shopGid, categoryId: gid('Category', world.categories.beauty), answers: [{ key: 'nonsense', answer: 'x' }] } });
+    const missing = await gql(key, SELECT, {
+      input: {
+        shopId: shopGid,
+        categoryId: gid('Category', world.categories.beauty),
+        answers: [{ key: 'nonsense', answer: 'x' }],
+      },
+    });
     expect(missing.data!.shopSelectPrimaryCategory.code).toBe('VALIDATION_FAILED');
     const paths = missing.data!.shopSelectPrimaryCategory.fields.map((f: { path: string[] }) => f.path.join('.'));
     expect(paths).toContain('input.answers.0.key');
     expect(paths).toContain('input.answers');
 
-    const sub = await gql(key, SELECT, { input: { shopId: shopGid, categoryId: gid('Category', world.categories.skincare), answers } });
+    const sub = await gql(key, SELECT, {
+      input: { shopId: shopGid, categoryId: gid('Category', world.categories.skincare), answers },
+    });
     expect(sub.data!.shopSelectPrimaryCategory.code).toBe('CATEGORY_NOT_ELIGIBLE');
-    const prohibited = await gql(key, SELECT, { input: { shopId: shopGid, categoryId: gid('Category', world.categories.weapons), answers } });
+    const prohibited = await gql(key, SELECT, {
+      input: { shopId: shopGid, categoryId: gid('Category', world.categories.weapons), answers },
+    });
     expect(prohibited.data!.shopSelectPrimaryCategory.code).toBe('CATEGORY_NOT_ELIGIBLE');
     const wrongType = await gql(key, SELECT, { input: { shopId: shopGid, categoryId: gid('Shop', shop.id), answers } });
     expect(wrongType.errors?.[0]?.message).toMatch(/Category/);
@@ -104,49 +176,94 @@ describe.each(testTargets())('primary category (SPEC §1) on %s', (target) => {
 
   it('allows one selection; changing it afterwards is an administrator decision with a reason', async () => {
     const { shop, key, shopGid } = await sellerShop('Decided Shop');
-    expect((await gql(key, SELECT, { input: { shopId: shopGid, categoryId: gid('Category', world.categories.fashion), answers } })).data!.shopSelectPrimaryCategory.__typename).toBe(
-      'ShopSelectPrimaryCategorySuccess',
-    );
-    const again = await gql(key, SELECT, { input: { shopId: shopGid, categoryId: gid('Category', world.categories.home), answers } });
+    expect(
+      (
+        await gql(key, SELECT, {
+          input: { shopId: shopGid, categoryId: gid('Category', world.categories.fashion), answers },
+        })
+      ).data!.shopSelectPrimaryCategory.__typename,
+    ).toBe('ShopSelectPrimaryCategorySuccess');
+    const again = await gql(key, SELECT, {
+      input: { shopId: shopGid, categoryId: gid('Category', world.categories.home), answers },
+    });
     expect(again.data!.shopSelectPrimaryCategory.code).toBe('PRIMARY_CATEGORY_ALREADY_SET');
 
     const CHANGE = `mutation($input: ShopChangePrimaryCategoryInput!) { shopChangePrimaryCategory(input: $input) {
       __typename ... on ShopChangePrimaryCategorySuccess { shop { primaryCategory { name } primaryCategorySource } selection { reason previousCategory { name } } }
       ... on Error { code } } }`;
-    const bySeller = await gql(key, CHANGE, { input: { shopId: shopGid, categoryId: gid('Category', world.categories.home), reason: 'I want to' } });
+    const bySeller = await gql(key, CHANGE, {
+      input: { shopId: shopGid, categoryId: gid('Category', world.categories.home), reason: 'I want to' },
+    });
     expect(bySeller.data!.shopChangePrimaryCategory.code).toBe('FORBIDDEN');
-    const noReason = await gql(world.adminKey, CHANGE, { input: { shopId: shopGid, categoryId: gid('Category', world.categories.home), reason: '  ' } });
+    const noReason = await gql(world.adminKey, CHANGE, {
+      input: { shopId: shopGid, categoryId: gid('Category', world.categories.home), reason: '  ' },
+    });
     expect(noReason.data!.shopChangePrimaryCategory.code).toBe('VALIDATION_FAILED');
-    const changed = await gql(world.adminKey, CHANGE, { input: { shopId: shopGid, categoryId: gid('Category', world.categories.home), reason: 'Sales moved to homeware' } });
+    const changed = await gql(world.adminKey, CHANGE, {
+      input: { shopId: shopGid, categoryId: gid('Category', world.categories.home), reason: 'Sales moved to homeware' },
+    });
     expect(changed.data!.shopChangePrimaryCategory).toMatchObject({
       shop: { primaryCategory: { name: 'Home' }, primaryCategorySource: 'ADMIN_CHANGED' },
       selection: { reason: 'Sales moved to homeware', previousCategory: { name: 'Fashion' } },
     });
-    const history = await db.prisma.primaryCategorySelection.findMany({ where: { shopId: shop.id }, orderBy: { id: 'asc' } });
+    const history = await db.prisma.primaryCategorySelection.findMany({
+      where: { shopId: shop.id },
+      orderBy: { id: 'asc' },
+    });
     expect(history.map((h) => h.source)).toEqual(['SELECTED', 'ADMIN_CHANGED']);
   });
 
   it('takes a special-circumstances request that an administrator approves, granting extra categories', async () => {
     const { shop, key, shopGid } = await sellerShop('Special Shop');
     const res = await gql(key, SELECT, {
-      input: { shopId: shopGid, categoryId: gid('Category', world.categories.beauty), answers, specialCircumstances: { comment: 'We also make dresses', requestedCategoryIds: [gid('Category', world.categories.fashion)] } },
+      input: {
+        shopId: shopGid,
+        categoryId: gid('Category', world.categories.beauty),
+        answers,
+        specialCircumstances: {
+          comment: 'We also make dresses',
+          requestedCategoryIds: [gid('Category', world.categories.fashion)],
+        },
+      },
     });
     const request = res.data!.shopSelectPrimaryCategory.exceptionRequest;
-    expect(request).toMatchObject({ status: 'PENDING', comment: 'We also make dresses', requestedCategories: [{ name: 'Fashion' }] });
+    expect(request).toMatchObject({
+      status: 'PENDING',
+      comment: 'We also make dresses',
+      requestedCategories: [{ name: 'Fashion' }],
+    });
 
     await gql(world.adminKey, CLOCK, { now: '2024-03-01T00:00:00Z' });
-    const before = await gql(key, ELIGIBILITY, { id: shopGid, categoryIds: [gid('Category', world.categories.dresses)] });
-    expect(before.data!.shop.categoryEligibility[0]).toMatchObject({ status: 'NOT_PRIMARY_CATEGORY', reasonCode: 'OUTSIDE_PRIMARY_CATEGORY' });
+    const before = await gql(key, ELIGIBILITY, {
+      id: shopGid,
+      categoryIds: [gid('Category', world.categories.dresses)],
+    });
+    expect(before.data!.shop.categoryEligibility[0]).toMatchObject({
+      status: 'NOT_PRIMARY_CATEGORY',
+      reasonCode: 'OUTSIDE_PRIMARY_CATEGORY',
+    });
 
     const REVIEW = `mutation($input: CategoryExceptionRequestReviewInput!) { categoryExceptionRequestReview(input: $input) {
       __typename ... on CategoryExceptionRequestReviewSuccess { request { status decisionNote grants { category { name } } } } ... on Error { code } } }`;
-    expect((await gql(key, REVIEW, { input: { requestId: request.id, decision: 'APPROVE' } })).data!.categoryExceptionRequestReview.code).toBe('FORBIDDEN');
-    const approved = await gql(world.adminKey, REVIEW, { input: { requestId: request.id, decision: 'APPROVE', note: 'Own-brand manufacturer' } });
-    expect(approved.data!.categoryExceptionRequestReview.request).toEqual({ status: 'APPROVED', decisionNote: 'Own-brand manufacturer', grants: [{ category: { name: 'Fashion' } }] });
+    expect(
+      (await gql(key, REVIEW, { input: { requestId: request.id, decision: 'APPROVE' } })).data!
+        .categoryExceptionRequestReview.code,
+    ).toBe('FORBIDDEN');
+    const approved = await gql(world.adminKey, REVIEW, {
+      input: { requestId: request.id, decision: 'APPROVE', note: 'Own-brand manufacturer' },
+    });
+    expect(approved.data!.categoryExceptionRequestReview.request).toEqual({
+      status: 'APPROVED',
+      decisionNote: 'Own-brand manufacturer',
+      grants: [{ category: { name: 'Fashion' } }],
+    });
     const twice = await gql(world.adminKey, REVIEW, { input: { requestId: request.id, decision: 'DENY', note: 'no' } });
     expect(twice.data!.categoryExceptionRequestReview.code).toBe('INVALID_STATE');
 
-    const after = await gql(key, ELIGIBILITY, { id: shopGid, categoryIds: [gid('Category', world.categories.dresses)] });
+    const after = await gql(key, ELIGIBILITY, {
+      id: shopGid,
+      categoryIds: [gid('Category', world.categories.dresses)],
+    });
     expect(after.data!.shop.categoryEligibility[0]).toMatchObject({ status: 'AVAILABLE', reasonCode: null });
     expect(await db.prisma.categoryExceptionGrant.count({ where: { shopId: shop.id } })).toBe(1);
   });
@@ -154,12 +271,26 @@ describe.each(testTargets())('primary category (SPEC §1) on %s', (target) => {
   it('denies a request only with a note, granting nothing', async () => {
     const { shop, key, shopGid } = await sellerShop('Denied Shop');
     const res = await gql(key, SELECT, {
-      input: { shopId: shopGid, categoryId: gid('Category', world.categories.home), answers, specialCircumstances: { comment: 'Please', requestedCategoryIds: [gid('Category', world.categories.electronics)] } },
+      input: {
+        shopId: shopGid,
+        categoryId: gid('Category', world.categories.home),
+        answers,
+        specialCircumstances: {
+          comment: 'Please',
+          requestedCategoryIds: [gid('Category', world.categories.electronics)],
+        },
+      },
     });
     const requestId = res.data!.shopSelectPrimaryCategory.exceptionRequest.id;
     const REVIEW = `mutation($input: CategoryExceptionRequestReviewInput!) { categoryExceptionRequestReview(input: $input) { __typename ... on Error { code } ... on CategoryExceptionRequestReviewSuccess { request { status } } } }`;
-    expect((await gql(world.adminKey, REVIEW, { input: { requestId, decision: 'DENY' } })).data!.categoryExceptionRequestReview.code).toBe('VALIDATION_FAILED');
-    expect((await gql(world.adminKey, REVIEW, { input: { requestId, decision: 'DENY', note: 'Not exceptional' } })).data!.categoryExceptionRequestReview.request.status).toBe('DENIED');
+    expect(
+      (await gql(world.adminKey, REVIEW, { input: { requestId, decision: 'DENY' } })).data!
+        .categoryExceptionRequestReview.code,
+    ).toBe('VALIDATION_FAILED');
+    expect(
+      (await gql(world.adminKey, REVIEW, { input: { requestId, decision: 'DENY', note: 'Not exceptional' } })).data!
+        .categoryExceptionRequestReview.request.status,
+    ).toBe('DENIED');
     expect(await db.prisma.categoryExceptionGrant.count({ where: { shopId: shop.id } })).toBe(0);
   });
 
@@ -168,35 +299,67 @@ describe.each(testTargets())('primary category (SPEC §1) on %s', (target) => {
     await db.prisma.shop.update({ where: { id: shop.id }, data: { primaryCategoryId: world.categories.beauty } });
     await gql(world.adminKey, CLOCK, { now: '2024-03-01T00:00:00Z' });
     const ids = ['skincare', 'supplements', 'dresses', 'weapons'] as const;
-    const res = await gql(key, ELIGIBILITY, { id: shopGid, categoryIds: ids.map((c) => gid('Category', world.categories[c])) });
-    expect(res.data!.shop.categoryEligibility.map((e: { status: string; reasonCode: string | null }) => [e.status, e.reasonCode])).toEqual([
+    const res = await gql(key, ELIGIBILITY, {
+      id: shopGid,
+      categoryIds: ids.map((c) => gid('Category', world.categories[c])),
+    });
+    expect(
+      res.data!.shop.categoryEligibility.map((e: { status: string; reasonCode: string | null }) => [
+        e.status,
+        e.reasonCode,
+      ]),
+    ).toEqual([
       ['AVAILABLE', null],
       ['NEEDS_APPROVAL', 'RESTRICTED_REQUIRES_APPROVAL'],
       ['NOT_PRIMARY_CATEGORY', 'OUTSIDE_PRIMARY_CATEGORY'],
       ['PROHIBITED', 'PROHIBITED_ITEM'],
     ]);
-    await db.prisma.restrictedCategoryApproval.create({ data: { shopId: shop.id, categoryId: world.categories.supplements, status: 'GRANTED' } });
-    const granted = await gql(key, ELIGIBILITY, { id: shopGid, categoryIds: [gid('Category', world.categories.supplements)] });
+    await db.prisma.restrictedCategoryApproval.create({
+      data: { shopId: shop.id, categoryId: world.categories.supplements, status: 'GRANTED' },
+    });
+    const granted = await gql(key, ELIGIBILITY, {
+      id: shopGid,
+      categoryIds: [gid('Category', world.categories.supplements)],
+    });
     expect(granted.data!.shop.categoryEligibility[0].status).toBe('AVAILABLE');
 
     // Before the effective date the previous policy holds: other categories are not refused for being outside the primary one.
     await gql(world.adminKey, CLOCK, { now: '2024-01-15T00:00:00Z' });
-    const before = await gql(key, ELIGIBILITY, { id: shopGid, categoryIds: [gid('Category', world.categories.dresses), gid('Category', world.categories.weapons)] });
-    expect(before.data!.shop.categoryEligibility.map((e: { status: string }) => e.status)).toEqual(['AVAILABLE', 'PROHIBITED']);
+    const before = await gql(key, ELIGIBILITY, {
+      id: shopGid,
+      categoryIds: [gid('Category', world.categories.dresses), gid('Category', world.categories.weapons)],
+    });
+    expect(before.data!.shop.categoryEligibility.map((e: { status: string }) => e.status)).toEqual([
+      'AVAILABLE',
+      'PROHIBITED',
+    ]);
   });
 
   it('keeps exactly one primary category when 20 selections for one shop arrive at once', async () => {
     const { shop, key, shopGid } = await sellerShop('Racing Shop');
-    const choices = [world.categories.beauty, world.categories.fashion, world.categories.home, world.categories.electronics];
+    const choices = [
+      world.categories.beauty,
+      world.categories.fashion,
+      world.categories.home,
+      world.categories.electronics,
+    ];
     const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => gql(key, SELECT, { input: { shopId: shopGid, categoryId: gid('Category', choices[i % 4]!), answers } })),
+      Array.from({ length: 20 }, (_, i) =>
+        gql(key, SELECT, { input: { shopId: shopGid, categoryId: gid('Category', choices[i % 4]!), answers } }),
+      ),
     );
-    const outcomes = results.map((r) => r.data!.shopSelectPrimaryCategory.__typename === 'ShopSelectPrimaryCategorySuccess' ? 'ok' : r.data!.shopSelectPrimaryCategory.code);
+    const outcomes = results.map((r) =>
+      r.data!.shopSelectPrimaryCategory.__typename === 'ShopSelectPrimaryCategorySuccess'
+        ? 'ok'
+        : r.data!.shopSelectPrimaryCategory.code,
+    );
     expect(outcomes.filter((o) => o === 'ok')).toHaveLength(1);
     expect(outcomes.filter((o) => o === 'PRIMARY_CATEGORY_ALREADY_SET')).toHaveLength(19);
     const selections = await db.prisma.primaryCategorySelection.findMany({ where: { shopId: shop.id } });
     expect(selections).toHaveLength(1);
-    expect((await db.prisma.shop.findUniqueOrThrow({ where: { id: shop.id } })).primaryCategoryId).toBe(selections[0]!.categoryId);
+    expect((await db.prisma.shop.findUniqueOrThrow({ where: { id: shop.id } })).primaryCategoryId).toBe(
+      selections[0]!.categoryId,
+    );
   });
 
   describe('auto-assignment', () => {
@@ -205,25 +368,60 @@ describe.each(testTargets())('primary category (SPEC §1) on %s', (target) => {
         primaryCategoryAutoAssign(input: { dryRun: $dryRun }) {
           __typename
           ... on PrimaryCategoryAutoAssignSuccess {
-            dryRun runId assignedCount manualDecisionCount
-            entries { shop { name } outcome category { name } figures { category { name } salesMinor sales orderCount } }
+            dryRun
+            runId
+            assignedCount
+            manualDecisionCount
+            entries {
+              shop {
+                name
+              }
+              outcome
+              category {
+                name
+              }
+              figures {
+                category {
+                  name
+                }
+                salesMinor
+                sales
+                orderCount
+              }
+            }
           }
-          ... on Error { code message }
+          ... on Error {
+            code
+            message
+          }
         }
-      }`;
+      }
+    `;
 
     it('previews with figures, refuses before the deadline, assigns with tie-breaks, leaves no-sales shops, and is idempotent', async () => {
       // Every shop in this database without a primary category takes part, so start from a known set.
-      await db.prisma.shop.updateMany({ where: { primaryCategoryId: null }, data: { primaryCategoryId: world.categories.electronics } });
+      await db.prisma.shop.updateMany({
+        where: { primaryCategoryId: null },
+        data: { primaryCategoryId: world.categories.electronics },
+      });
       const c = world.categories;
       const clear = await createShop(db.prisma, 'AA Clear Winner');
-      await createOrders(db.prisma, clear.id, c.skincare, [{ amount: 50_000, placedAt: '2023-11-05T10:00:00Z' }, { amount: 30_000, placedAt: '2023-12-30T23:59:59Z' }]);
+      await createOrders(db.prisma, clear.id, c.skincare, [
+        { amount: 50_000, placedAt: '2023-11-05T10:00:00Z' },
+        { amount: 30_000, placedAt: '2023-12-30T23:59:59Z' },
+      ]);
       await createOrders(db.prisma, clear.id, c.dresses, [{ amount: 60_000, placedAt: '2023-11-20T00:00:00Z' }]);
       // Outside the window: must not count.
-      await createOrders(db.prisma, clear.id, c.dresses, [{ amount: 900_000, placedAt: '2024-01-01T00:00:00Z' }, { amount: 900_000, placedAt: '2023-10-31T23:59:59Z' }]);
+      await createOrders(db.prisma, clear.id, c.dresses, [
+        { amount: 900_000, placedAt: '2024-01-01T00:00:00Z' },
+        { amount: 900_000, placedAt: '2023-10-31T23:59:59Z' },
+      ]);
 
       const tieOrders = await createShop(db.prisma, 'AA Tie On Sales');
-      await createOrders(db.prisma, tieOrders.id, c.home, [{ amount: 10_000, placedAt: '2023-11-10T00:00:00Z' }, { amount: 10_000, placedAt: '2023-11-11T00:00:00Z' }]);
+      await createOrders(db.prisma, tieOrders.id, c.home, [
+        { amount: 10_000, placedAt: '2023-11-10T00:00:00Z' },
+        { amount: 10_000, placedAt: '2023-11-11T00:00:00Z' },
+      ]);
       await createOrders(db.prisma, tieOrders.id, c.fashion, [{ amount: 20_000, placedAt: '2023-11-12T00:00:00Z' }]);
 
       const tieAll = await createShop(db.prisma, 'AA Tie On Everything');
@@ -257,8 +455,15 @@ describe.each(testTargets())('primary category (SPEC §1) on %s', (target) => {
 
       await gql(world.adminKey, CLOCK, { now: '2024-02-08T00:00:00Z' });
       const run = await gql(world.adminKey, RUN, { dryRun: false });
-      expect(run.data!.primaryCategoryAutoAssign).toMatchObject({ dryRun: false, assignedCount: 3, manualDecisionCount: 1 });
-      const shops = await db.prisma.shop.findMany({ where: { id: { in: [clear.id, tieOrders.id, tieAll.id, noSales.id] } }, orderBy: { id: 'asc' } });
+      expect(run.data!.primaryCategoryAutoAssign).toMatchObject({
+        dryRun: false,
+        assignedCount: 3,
+        manualDecisionCount: 1,
+      });
+      const shops = await db.prisma.shop.findMany({
+        where: { id: { in: [clear.id, tieOrders.id, tieAll.id, noSales.id] } },
+        orderBy: { id: 'asc' },
+      });
       expect(shops.map((s) => [s.primaryCategoryId, s.primaryCategorySource, s.needsManualCategoryDecision])).toEqual([
         [c.beauty, 'AUTO_ASSIGNED', false],
         [c.home, 'AUTO_ASSIGNED', false],
@@ -266,10 +471,28 @@ describe.each(testTargets())('primary category (SPEC §1) on %s', (target) => {
         [null, null, true],
       ]);
       const record = await db.prisma.primaryCategorySelection.findFirstOrThrow({ where: { shopId: clear.id } });
-      expect(record).toMatchObject({ source: 'AUTO_ASSIGNED', figures: { categories: [{ categoryId: c.beauty, sales: '80000', orderCount: 2 }, { categoryId: c.fashion, sales: '60000', orderCount: 1 }] } });
+      expect(record).toMatchObject({
+        source: 'AUTO_ASSIGNED',
+        figures: {
+          categories: [
+            { categoryId: c.beauty, sales: '80000', orderCount: 2 },
+            { categoryId: c.fashion, sales: '60000', orderCount: 1 },
+          ],
+        },
+      });
 
       const snapshot = async () => ({
-        shops: await db.prisma.shop.findMany({ orderBy: { id: 'asc' }, select: { id: true, primaryCategoryId: true, primaryCategorySource: true, primaryCategorySetAt: true, needsManualCategoryDecision: true, version: true } }),
+        shops: await db.prisma.shop.findMany({
+          orderBy: { id: 'asc' },
+          select: {
+            id: true,
+            primaryCategoryId: true,
+            primaryCategorySource: true,
+            primaryCategorySetAt: true,
+            needsManualCategoryDecision: true,
+            version: true,
+          },
+        }),
         selections: await db.prisma.primaryCategorySelection.count(),
       });
       const before = await snapshot();
@@ -277,7 +500,10 @@ describe.each(testTargets())('primary category (SPEC §1) on %s', (target) => {
       expect(second.data!.primaryCategoryAutoAssign).toMatchObject({ assignedCount: 0, manualDecisionCount: 1 });
       expect(await snapshot()).toEqual(before);
 
-      const manual = await gql(world.adminKey, `{ shops(first: 10, filter: { needsManualCategoryDecision: true }) { edges { node { name pendingActions { message } } } } }`);
+      const manual = await gql(
+        world.adminKey,
+        `{ shops(first: 10, filter: { needsManualCategoryDecision: true }) { edges { node { name pendingActions { message } } } } }`,
+      );
       expect(manual.data!.shops.edges.map((e: { node: { name: string } }) => e.node.name)).toEqual(['AA No Sales']);
     });
   });

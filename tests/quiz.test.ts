@@ -4,25 +4,75 @@ import { createTestApp, gid } from './support/client.ts';
 import { createTestDatabase, testTargets, type TestDatabase } from './support/database.ts';
 import { createPolicy, createQuiz, QUIZ_KEY } from './support/health-fixtures.ts';
 
-const CLOCK = /* GraphQL */ `mutation Clock($now: DateTime) { sandboxClockSet(input: { now: $now }) { __typename ... on Error { code } } }`;
+const CLOCK = /* GraphQL */ `
+  mutation Clock($now: DateTime) {
+    sandboxClockSet(input: { now: $now }) {
+      __typename
+      ... on Error {
+        code
+      }
+    }
+  }
+`;
 
 const SUBMIT = /* GraphQL */ `
   mutation Submit($input: QuizAttemptSubmitInput!) {
     quizAttemptSubmit(input: $input) {
       __typename
       ... on QuizAttemptSubmitSuccess {
-        passed correctCount pointsRemoved newBalance attemptsLeftThisMonth
-        results { position correct }
-        attempt { id month passed pointsRemoved ledgerEntries { kind points } }
-        shop { healthStatus }
+        passed
+        correctCount
+        pointsRemoved
+        newBalance
+        attemptsLeftThisMonth
+        results {
+          position
+          correct
+        }
+        attempt {
+          id
+          month
+          passed
+          pointsRemoved
+          ledgerEntries {
+            kind
+            points
+          }
+        }
+        shop {
+          healthStatus
+        }
       }
-      ... on Error { code message }
-      ... on ValidationError { fields { path message } }
+      ... on Error {
+        code
+        message
+      }
+      ... on ValidationError {
+        fields {
+          path
+          message
+        }
+      }
     }
-  }`;
+  }
+`;
 
 const RECORD = /* GraphQL */ `
-  mutation Record($input: ViolationRecordInput!) { violationRecord(input: $input) { __typename ... on ViolationRecordSuccess { violation { id } } ... on Error { code message } } }`;
+  mutation Record($input: ViolationRecordInput!) {
+    violationRecord(input: $input) {
+      __typename
+      ... on ViolationRecordSuccess {
+        violation {
+          id
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
+    }
+  }
+`;
 
 const PASS = [...QUIZ_KEY];
 const FAIL = [QUIZ_KEY[0], QUIZ_KEY[1], (QUIZ_KEY[2] + 1) % 4];
@@ -46,13 +96,20 @@ describe.each(testTargets())('Creator Policy Quiz (SPEC §4) on %s', (target) =>
 
   async function quizShop(name: string, points = 4) {
     const shop = await createShop(db.prisma, name);
-    const { key } = await createKey(db.prisma, 'SELLER', { shopId: shop.id, scopes: ['shops:read', 'shops:write', 'health:read', 'quiz:write'] });
+    const { key } = await createKey(db.prisma, 'SELLER', {
+      shopId: shop.id,
+      scopes: ['shops:read', 'shops:write', 'health:read', 'quiz:write'],
+    });
     const policy = await createPolicy(db.prisma, { points });
     const quiz = await createQuiz(db.prisma, policy.id);
     const shopGid = gid('Shop', shop.id);
-    const submit = async (answers: number[]) => (await gql(key, SUBMIT, { input: { shopId: shopGid, quizId: gid('Quiz', quiz.id), answers } })).data!.quizAttemptSubmit;
+    const submit = async (answers: number[]) =>
+      (await gql(key, SUBMIT, { input: { shopId: shopGid, quizId: gid('Quiz', quiz.id), answers } })).data!
+        .quizAttemptSubmit;
     const violate = async (occurredAt: string, extra: Record<string, unknown> = {}) => {
-      const res = await gql(world.adminKey, RECORD, { input: { shopId: shopGid, policyId: gid('Policy', policy.id), source: 'OTHER', occurredAt, ...extra } });
+      const res = await gql(world.adminKey, RECORD, {
+        input: { shopId: shopGid, policyId: gid('Policy', policy.id), source: 'OTHER', occurredAt, ...extra },
+      });
       expect(res.data!.violationRecord.__typename).toBe('ViolationRecordSuccess');
       return res.data!.violationRecord.violation.id as string;
     };
@@ -61,19 +118,33 @@ describe.each(testTargets())('Creator Policy Quiz (SPEC §4) on %s', (target) =>
 
   it('never exposes the correct choice: no field of Quiz or QuizQuestion leaks it', async () => {
     const fieldsOf = async (name: string) =>
-      ((await gql(world.adminKey, `query($name: String!) { __type(name: $name) { fields { name type { name ofType { name ofType { name ofType { name } } } } } } }`, { name })).data!.__type.fields as {
-        name: string;
-      }[]).map((f) => f.name);
+      (
+        (
+          await gql(
+            world.adminKey,
+            `query($name: String!) { __type(name: $name) { fields { name type { name ofType { name ofType { name ofType { name } } } } } } }`,
+            { name },
+          )
+        ).data!.__type.fields as {
+          name: string;
+        }[]
+      ).map((f) => f.name);
     const questionFields = await fieldsOf('QuizQuestion');
     expect(questionFields.sort()).toEqual(['choices', 'position', 'prompt']);
     for (const name of [...questionFields, ...(await fieldsOf('Quiz')), ...(await fieldsOf('QuizQuestionResult'))]) {
       expect(name).not.toMatch(/correctIndex|correctChoice|answerKey|explanation|solution/i);
     }
     const { key, quiz } = await quizShop('Curious Seller');
-    const served = await gql(key, `query($id: ID!) { node(id: $id) { ... on Quiz { title questions { position prompt choices } } } }`, { id: gid('Quiz', quiz.id) });
+    const served = await gql(
+      key,
+      `query($id: ID!) { node(id: $id) { ... on Quiz { title questions { position prompt choices } } } }`,
+      { id: gid('Quiz', quiz.id) },
+    );
     expect(served.data!.node.questions).toHaveLength(3);
     expect(JSON.stringify(served)).not.toMatch(/correct|Because of rule/);
-    const bogus = await gql(key, `query($id: ID!) { node(id: $id) { ... on Quiz { questions { correctIndex } } } }`, { id: gid('Quiz', quiz.id) });
+    const bogus = await gql(key, `query($id: ID!) { node(id: $id) { ... on Quiz { questions { correctIndex } } } }`, {
+      id: gid('Quiz', quiz.id),
+    });
     expect(bogus.errors?.[0]?.message).toMatch(/correctIndex/);
   });
 
@@ -90,11 +161,24 @@ describe.each(testTargets())('Creator Policy Quiz (SPEC §4) on %s', (target) =>
       pointsRemoved: 0,
       newBalance: 4,
       attemptsLeftThisMonth: 2,
-      results: [{ position: 1, correct: true }, { position: 2, correct: true }, { position: 3, correct: false }],
+      results: [
+        { position: 1, correct: true },
+        { position: 2, correct: true },
+        { position: 3, correct: false },
+      ],
     });
     const passed = await submit(PASS);
-    expect(passed).toMatchObject({ passed: true, correctCount: 3, pointsRemoved: 1, newBalance: 3, attemptsLeftThisMonth: 1, attempt: { month: '2024-05', ledgerEntries: [{ kind: 'QUIZ_REMOVAL', points: -1 }] } });
-    const removal = await db.prisma.pointsLedgerEntry.findFirstOrThrow({ where: { shopId: shop.id, kind: 'QUIZ_REMOVAL' } });
+    expect(passed).toMatchObject({
+      passed: true,
+      correctCount: 3,
+      pointsRemoved: 1,
+      newBalance: 3,
+      attemptsLeftThisMonth: 1,
+      attempt: { month: '2024-05', ledgerEntries: [{ kind: 'QUIZ_REMOVAL', points: -1 }] },
+    });
+    const removal = await db.prisma.pointsLedgerEntry.findFirstOrThrow({
+      where: { shopId: shop.id, kind: 'QUIZ_REMOVAL' },
+    });
     expect(removal.quizAttemptId).toBe(Number(Buffer.from(passed.attempt.id, 'base64').toString().split(':')[1]));
     expect(removal.violationId).toBe(Number(Buffer.from(violationId, 'base64').toString().split(':')[1]));
     // The removal expires with the points it removed, so the violation never goes below zero.
@@ -108,7 +192,12 @@ describe.each(testTargets())('Creator Policy Quiz (SPEC §4) on %s', (target) =>
     await violate('2024-05-01T00:00:00Z');
     expect((await submit(PASS)).pointsRemoved).toBe(1);
     await clock('2024-06-08T23:59:59Z'); // 29 days later, a new month
-    expect(await submit(PASS)).toMatchObject({ passed: true, pointsRemoved: 0, newBalance: 3, attemptsLeftThisMonth: 2 });
+    expect(await submit(PASS)).toMatchObject({
+      passed: true,
+      pointsRemoved: 0,
+      newBalance: 3,
+      attemptsLeftThisMonth: 2,
+    });
     await clock('2024-06-09T00:00:01Z'); // just over 30 days after the first removal
     expect(await submit(PASS)).toMatchObject({ passed: true, pointsRemoved: 1, newBalance: 2 });
     expect(await db.prisma.pointsLedgerEntry.count({ where: { shopId: shop.id, kind: 'QUIZ_REMOVAL' } })).toBe(2);
@@ -130,13 +219,20 @@ describe.each(testTargets())('Creator Policy Quiz (SPEC §4) on %s', (target) =>
     expect(short.code).toBe('VALIDATION_FAILED');
     expect(short.fields.map((f: { path: string[] }) => f.path.join('.'))).toEqual(['input.answers']);
     const outOfRange = await submit([1, 9, -1]);
-    expect(outOfRange.fields.map((f: { path: string[] }) => f.path.join('.'))).toEqual(['input.answers.1', 'input.answers.2']);
+    expect(outOfRange.fields.map((f: { path: string[] }) => f.path.join('.'))).toEqual([
+      'input.answers.1',
+      'input.answers.2',
+    ]);
     const readOnly = await createKey(db.prisma, 'SELLER', { shopId: shop.id, scopes: ['shops:read', 'health:read'] });
-    const forbidden = await gql(readOnly.key, SUBMIT, { input: { shopId: shopGid, quizId: gid('Quiz', quiz.id), answers: PASS } });
+    const forbidden = await gql(readOnly.key, SUBMIT, {
+      input: { shopId: shopGid, quizId: gid('Quiz', quiz.id), answers: PASS },
+    });
     expect(forbidden.data!.quizAttemptSubmit.code).toBe('FORBIDDEN');
     const other = await createShop(db.prisma, 'Not Sloppy');
     const { key } = await createKey(db.prisma, 'SELLER', { shopId: shop.id, scopes: ['quiz:write'] });
-    const crossTenant = await gql(key, SUBMIT, { input: { shopId: gid('Shop', other.id), quizId: gid('Quiz', quiz.id), answers: PASS } });
+    const crossTenant = await gql(key, SUBMIT, {
+      input: { shopId: gid('Shop', other.id), quizId: gid('Quiz', quiz.id), answers: PASS },
+    });
     expect(crossTenant.data!.quizAttemptSubmit.code).toBe('NOT_FOUND');
     expect(await db.prisma.quizAttempt.count({ where: { shopId: { in: [shop.id, other.id] } } })).toBe(0);
   });
@@ -153,7 +249,9 @@ describe.each(testTargets())('Creator Policy Quiz (SPEC §4) on %s', (target) =>
     expect(graded.map((r) => r.attemptsLeftThisMonth).sort()).toEqual([0, 1, 2]);
     expect(await db.prisma.quizAttempt.count({ where: { shopId: shop.id } })).toBe(3);
     // Whatever passed, at most one removal in the cooldown window.
-    expect(await db.prisma.pointsLedgerEntry.count({ where: { shopId: shop.id, kind: 'QUIZ_REMOVAL' } })).toBe(graded.some((r) => r.passed) ? 1 : 0);
+    expect(await db.prisma.pointsLedgerEntry.count({ where: { shopId: shop.id, kind: 'QUIZ_REMOVAL' } })).toBe(
+      graded.some((r) => r.passed) ? 1 : 0,
+    );
   });
 
   it('counts attempts per UTC calendar month of the sandbox clock', async () => {
@@ -163,23 +261,42 @@ describe.each(testTargets())('Creator Policy Quiz (SPEC §4) on %s', (target) =>
     expect((await submit(PASS)).code).toBe('ATTEMPT_LIMIT_REACHED');
     await clock('2024-02-01T00:00:00Z');
     expect(await submit(FAIL)).toMatchObject({ __typename: 'QuizAttemptSubmitSuccess', attemptsLeftThisMonth: 2 });
-    const months = await db.prisma.quizAttempt.groupBy({ by: ['month'], where: { shopId: shop.id }, _count: true, orderBy: { month: 'asc' } });
+    const months = await db.prisma.quizAttempt.groupBy({
+      by: ['month'],
+      where: { shopId: shop.id },
+      _count: true,
+      orderBy: { month: 'asc' },
+    });
     expect(months.map((m) => [m.month, m._count])).toEqual([
       ['2024-01', 3],
       ['2024-02', 1],
     ]);
   });
 
-  it('lists a shop\'s attempts, newest first, with per-question correctness', async () => {
+  it("lists a shop's attempts, newest first, with per-question correctness", async () => {
     const { key, shopGid, submit } = await quizShop('Historian');
     await clock('2024-03-01T00:00:00Z');
     await submit(FAIL);
     await clock('2024-03-02T00:00:00Z');
     await submit(PASS);
-    const res = await gql(key, `query($id: ID!) { shop(id: $id) { quizAttempts(first: 10) { edges { node { passed correctCount submittedAt results { correct } } } } } }`, { id: shopGid });
+    const res = await gql(
+      key,
+      `query($id: ID!) { shop(id: $id) { quizAttempts(first: 10) { edges { node { passed correctCount submittedAt results { correct } } } } } }`,
+      { id: shopGid },
+    );
     expect(res.data!.shop.quizAttempts.edges.map((e: { node: unknown }) => e.node)).toEqual([
-      { passed: true, correctCount: 3, submittedAt: '2024-03-02T00:00:00.000Z', results: [{ correct: true }, { correct: true }, { correct: true }] },
-      { passed: false, correctCount: 2, submittedAt: '2024-03-01T00:00:00.000Z', results: [{ correct: true }, { correct: true }, { correct: false }] },
+      {
+        passed: true,
+        correctCount: 3,
+        submittedAt: '2024-03-02T00:00:00.000Z',
+        results: [{ correct: true }, { correct: true }, { correct: true }],
+      },
+      {
+        passed: false,
+        correctCount: 2,
+        submittedAt: '2024-03-01T00:00:00.000Z',
+        results: [{ correct: true }, { correct: true }, { correct: false }],
+      },
     ]);
   });
 });

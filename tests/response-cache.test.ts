@@ -31,7 +31,13 @@ describe.each(testTargets())('the response cache on %s', (target) => {
   const apps: App[] = [];
 
   const newApp = (env: Record<string, string> = {}, extra: Partial<Parameters<typeof createApp>[0]> = {}) => {
-    const app = createApp({ db, config: loadConfig({ NODE_ENV: 'test', ...env }), logger, rateLimiter: new MemoryRateLimiter(1e12, 1e12), ...extra });
+    const app = createApp({
+      db,
+      config: loadConfig({ NODE_ENV: 'test', ...env }),
+      logger,
+      rateLimiter: new MemoryRateLimiter(1e12, 1e12),
+      ...extra,
+    });
     apps.push(app);
     return app;
   };
@@ -42,9 +48,31 @@ describe.each(testTargets())('the response cache on %s', (target) => {
     const policy = await createPolicy(db.prisma);
     for (let s = 0; s < 4; s++) {
       const shop = await createShop(db.prisma, `Cached shop ${s}`);
-      const listing = await db.prisma.listing.create({ data: { shopId: shop.id, categoryId: world.categories.skincare, title: `Item ${s}`, priceAmount: 1000 + s, currency: 'USD', sites: ['GB'] } });
-      await db.prisma.violation.create({ data: { shopId: shop.id, policyId: policy.id, source: 'OTHER', occurredAt: new Date('2024-01-02T00:00:00Z'), points: 2 } });
-      shops.push({ id: shop.id, gid: gid('Shop', shop.id), sellerKey: (await createKey(db.prisma, 'SELLER', { shopId: shop.id })).key, listingId: listing.id });
+      const listing = await db.prisma.listing.create({
+        data: {
+          shopId: shop.id,
+          categoryId: world.categories.skincare,
+          title: `Item ${s}`,
+          priceAmount: 1000 + s,
+          currency: 'USD',
+          sites: ['GB'],
+        },
+      });
+      await db.prisma.violation.create({
+        data: {
+          shopId: shop.id,
+          policyId: policy.id,
+          source: 'OTHER',
+          occurredAt: new Date('2024-01-02T00:00:00Z'),
+          points: 2,
+        },
+      });
+      shops.push({
+        id: shop.id,
+        gid: gid('Shop', shop.id),
+        sellerKey: (await createKey(db.prisma, 'SELLER', { shopId: shop.id })).key,
+        listingId: listing.id,
+      });
     }
     const one = await db.prisma.account.create({ data: { name: 'Partner one', kind: 'PARTNER' } });
     const two = await db.prisma.account.create({ data: { name: 'Partner two', kind: 'PARTNER' } });
@@ -52,7 +80,10 @@ describe.each(testTargets())('the response cache on %s', (target) => {
       [one.id, [0, 1]],
       [two.id, [2]],
     ] as const) {
-      for (const i of granted) await db.prisma.shopAccessGrant.create({ data: { shopId: shops[i]!.id, accountId: account, scopes: ['shops:read', 'listings:read', 'health:read'] } });
+      for (const i of granted)
+        await db.prisma.shopAccessGrant.create({
+          data: { shopId: shops[i]!.id, accountId: account, scopes: ['shops:read', 'listings:read', 'health:read'] },
+        });
     }
     const scopes = ['shops:read', 'listings:read', 'health:read'];
     keys.admin = world.adminKey;
@@ -109,14 +140,16 @@ describe.each(testTargets())('the response cache on %s', (target) => {
     expect(second.reads).toBe(0);
     expect(second.body.data).toEqual(first.body.data);
     expect(second.body.extensions.requestId).not.toBe(first.body.extensions.requestId);
-    expect(second.body.extensions.cost).toMatchObject({ requestedQueryCost: first.body.extensions.cost.requestedQueryCost });
+    expect(second.body.extensions.cost).toMatchObject({
+      requestedQueryCost: first.body.extensions.cost.requestedQueryCost,
+    });
     // Operations the compiler does not answer are never cached.
     const computed = `{ shops(first: 2) { edges { node { id pointsBalance } } } }`;
     await post(app, keys.admin!, computed);
     expect((await post(app, keys.admin!, computed)).reads).toBeGreaterThan(0);
   });
 
-  it('never answers one caller with another caller\'s entry (random interleavings against the uncached API)', async () => {
+  it("never answers one caller with another caller's entry (random interleavings against the uncached API)", async () => {
     const cached = newApp();
     const uncached = newApp({ RESPONSE_CACHE: 'false' });
     await cached.ready;
@@ -126,7 +159,10 @@ describe.each(testTargets())('the response cache on %s', (target) => {
         const [query, variables] = typeof q === 'string' ? [q, undefined] : [q[0], { ...q[1] }];
         const a = await post(cached, keys[who]!, query, variables);
         const b = await post(uncached, keys[who]!, query, variables);
-        expect({ status: a.status, data: a.body.data, errors: comparableErrors(a.body.data, a.body.errors) }, who).toEqual({
+        expect(
+          { status: a.status, data: a.body.data, errors: comparableErrors(a.body.data, a.body.errors) },
+          who,
+        ).toEqual({
           status: b.status,
           data: b.body.data,
           errors: comparableErrors(b.body.data, b.body.errors),
@@ -135,7 +171,11 @@ describe.each(testTargets())('the response cache on %s', (target) => {
       { numRuns: 60, seed: 8 },
     );
     // The same query, three callers, three answers.
-    const seen = await Promise.all(['partnerOne', 'partnerTwo', 'seller0'].map(async (who) => (await post(cached, keys[who]!, SHOPS)).body.data.shops.edges.map((e: { node: { id: string } }) => e.node.id)));
+    const seen = await Promise.all(
+      ['partnerOne', 'partnerTwo', 'seller0'].map(async (who) =>
+        (await post(cached, keys[who]!, SHOPS)).body.data.shops.edges.map((e: { node: { id: string } }) => e.node.id),
+      ),
+    );
     expect(seen).toEqual([[shops[0]!.gid, shops[1]!.gid], [shops[2]!.gid], [shops[0]!.gid]]);
   });
 
@@ -148,9 +188,14 @@ describe.each(testTargets())('the response cache on %s', (target) => {
     expect((await page(0)).reads).toBe(0);
     expect((await page(1)).reads).toBe(0);
     const title = `Renamed ${randomBytes(3).toString('hex')}`;
-    const update = await post(app, shops[0]!.sellerKey, `mutation($input: ListingUpdateInput!) { listingUpdate(input: $input) { __typename } }`, {
-      input: { listingId: gid('Listing', shops[0]!.listingId), title },
-    });
+    const update = await post(
+      app,
+      shops[0]!.sellerKey,
+      `mutation($input: ListingUpdateInput!) { listingUpdate(input: $input) { __typename } }`,
+      {
+        input: { listingId: gid('Listing', shops[0]!.listingId), title },
+      },
+    );
     expect(update.body.data.listingUpdate.__typename).toBe('ListingUpdateSuccess');
     // No waiting: the mutation answered only after its change reached the cache.
     const after = await page(0);
@@ -166,9 +211,14 @@ describe.each(testTargets())('the response cache on %s', (target) => {
     const page = () => post(app, keys.partnerOne!, SHOP_PAGE, { id: shops[1]!.gid });
     await page();
     expect((await page()).reads).toBe(0);
-    const dry = await post(app, shops[1]!.sellerKey, `mutation($input: ListingUpdateInput!) { listingUpdate(input: $input) { __typename } }`, {
-      input: { listingId: gid('Listing', shops[1]!.listingId), title: 'Never written', dryRun: true },
-    });
+    const dry = await post(
+      app,
+      shops[1]!.sellerKey,
+      `mutation($input: ListingUpdateInput!) { listingUpdate(input: $input) { __typename } }`,
+      {
+        input: { listingId: gid('Listing', shops[1]!.listingId), title: 'Never written', dryRun: true },
+      },
+    );
     expect(dry.body.errors).toBeUndefined();
     expect((await page()).reads).toBe(0);
     await db.prisma.$executeRaw`UPDATE "Listing" SET "title" = 'Changed by SQL' WHERE "id" = ${shops[1]!.listingId}`;
@@ -184,17 +234,48 @@ describe.each(testTargets())('the response cache on %s', (target) => {
     await app.ready;
     const rejected = await Promise.all(
       [0, 1].map((i) =>
-        db.prisma.listing.create({ data: { shopId: shops[3]!.id, categoryId: world.categories.skincare, title: `Rejected ${i}`, priceAmount: 100, currency: 'USD', sites: ['GB'], status: 'REJECTED', submittedAt: new Date() } }),
+        db.prisma.listing.create({
+          data: {
+            shopId: shops[3]!.id,
+            categoryId: world.categories.skincare,
+            title: `Rejected ${i}`,
+            priceAmount: 100,
+            currency: 'USD',
+            sites: ['GB'],
+            status: 'REJECTED',
+            submittedAt: new Date(),
+          },
+        }),
       ),
     );
     const review = (listingId: number) =>
-      db.prisma.listingReview.create({ data: { listingId, decision: 'REJECTED', automatic: false, fromStatus: 'PENDING_REVIEW', toStatus: 'REJECTED', reasons: [{ code: 'CACHE_TEST_REASON', message: 'x' }], listingVersion: 1 } });
+      db.prisma.listingReview.create({
+        data: {
+          listingId,
+          decision: 'REJECTED',
+          automatic: false,
+          fromStatus: 'PENDING_REVIEW',
+          toStatus: 'REJECTED',
+          reasons: [{ code: 'CACHE_TEST_REASON', message: 'x' }],
+          listingVersion: 1,
+        },
+      });
     await review(rejected[0]!.id);
     const query = `{ listings(first: 10, filter: { rejectionReason: "CACHE_TEST_REASON" }) { edges { node { id } } } }`;
-    const ids = async () => ((await post(app, keys.admin!, query)).body.data.listings.edges as { node: { id: string } }[]).map((e) => e.node.id);
+    const ids = async () =>
+      ((await post(app, keys.admin!, query)).body.data.listings.edges as { node: { id: string } }[]).map(
+        (e) => e.node.id,
+      );
     expect(await ids()).toEqual([gid('Listing', rejected[0]!.id)]);
     // The setup's own notifications may still be arriving (an answer they overtake is not stored).
-    expect((await until(() => post(app, keys.admin!, query), (r) => r.reads === 0)).reads).toBe(0);
+    expect(
+      (
+        await until(
+          () => post(app, keys.admin!, query),
+          (r) => r.reads === 0,
+        )
+      ).reads,
+    ).toBe(0);
     // A review row alone (the listing row untouched) changes which listings the filter selects.
     await review(rejected[1]!.id);
     // (The two listings were created at once: which comes first in the page is not the point.)
@@ -229,7 +310,12 @@ describe.each(testTargets())('the response cache on %s', (target) => {
     expect((await page(one)).reads).toBe(1);
     expect((await page(two)).reads).toBe(0);
     const title = `Shared ${randomBytes(3).toString('hex')}`;
-    await post(one, shops[0]!.sellerKey, `mutation($input: ListingUpdateInput!) { listingUpdate(input: $input) { __typename } }`, { input: { listingId: gid('Listing', shops[0]!.listingId), title } });
+    await post(
+      one,
+      shops[0]!.sellerKey,
+      `mutation($input: ListingUpdateInput!) { listingUpdate(input: $input) { __typename } }`,
+      { input: { listingId: gid('Listing', shops[0]!.listingId), title } },
+    );
     const fresh = await page(two);
     expect(fresh.reads).toBe(1);
     expect(fresh.body.data.shop.listings.edges[0].node.title).toBe(title);
@@ -237,22 +323,54 @@ describe.each(testTargets())('the response cache on %s', (target) => {
 });
 
 describe('ResponseCache bookkeeping', () => {
-  const viewer = { apiKeyId: 1, role: 'PARTNER' as const, scopes: ['shops:read'], shopId: null, accountId: 1, shopIds: [1, 2] };
-  const read = { text: '', values: [], models: new Set(['Shop', 'Listing']), dependencies: [{ model: 'Shop', scope: 'reach' as const }, { model: 'Listing', scope: 'rows' as const }], returnsShops: true };
+  const viewer = {
+    apiKeyId: 1,
+    role: 'PARTNER' as const,
+    scopes: ['shops:read'],
+    shopId: null,
+    accountId: 1,
+    shopIds: [1, 2],
+  };
+  const read = {
+    text: '',
+    values: [],
+    models: new Set(['Shop', 'Listing']),
+    dependencies: [
+      { model: 'Shop', scope: 'reach' as const },
+      { model: 'Listing', scope: 'rows' as const },
+    ],
+    returnsShops: true,
+  };
 
   async function activeCache() {
     const cache = new ResponseCache(new MemoryCacheStore(), { ttlMs: 60_000, maxEntryBytes: 1e6 });
     let status: (ok: boolean) => void = () => {};
-    const db = { listen: async (_c: string, _m: unknown, onStatus: (ok: boolean) => void) => ((status = onStatus), status(true), async () => {}) };
+    const db = {
+      listen: async (_c: string, _m: unknown, onStatus: (ok: boolean) => void) => (
+        (status = onStatus),
+        status(true),
+        async () => {}
+      ),
+    };
     await cache.start(db as never);
     await new Promise((resolve) => setTimeout(resolve, 0));
     return { cache, setListening: (ok: boolean) => status(ok) };
   }
 
-  it('tags an entry with the rows it read: the reach for root pages, the root rows\' shops below them', () => {
+  it("tags an entry with the rows it read: the reach for root pages, the root rows' shops below them", () => {
     const cache = new ResponseCache(new MemoryCacheStore(), { ttlMs: 1, maxEntryBytes: 1 });
-    expect(cache.tags(read, viewer, ['2']).sort()).toEqual(['Listing@2', 'Listing@bulk', 'Shop@1', 'Shop@2', 'Shop@bulk']);
-    expect(cache.tags(read, { ...viewer, shopIds: null }, ['2']).sort()).toEqual(['Listing@2', 'Listing@bulk', 'Shop@changed']);
+    expect(cache.tags(read, viewer, ['2']).sort()).toEqual([
+      'Listing@2',
+      'Listing@bulk',
+      'Shop@1',
+      'Shop@2',
+      'Shop@bulk',
+    ]);
+    expect(cache.tags(read, { ...viewer, shopIds: null }, ['2']).sort()).toEqual([
+      'Listing@2',
+      'Listing@bulk',
+      'Shop@changed',
+    ]);
   });
 
   it('does not store a read that a change overtook, and stores the next one', async () => {

@@ -18,24 +18,36 @@ describe('SDK package build (ESM, CJS, declarations)', () => {
     project = mkdtempSync(join(tmpdir(), 'sw-sdk-consumer-'));
     installed = join(project, 'node_modules/@shopwarden/sdk');
     mkdirSync(installed, { recursive: true });
-    execFileSync(process.execPath, [join(sdkDir, 'scripts/build.mjs'), '--out', join(installed, 'dist')], { stdio: 'pipe' });
+    execFileSync(process.execPath, [join(sdkDir, 'scripts/build.mjs'), '--out', join(installed, 'dist')], {
+      stdio: 'pipe',
+    });
     copyFileSync(join(sdkDir, 'package.json'), join(installed, 'package.json'));
   }, 120_000);
   afterAll(() => rmSync(project, { recursive: true, force: true }));
 
-  const fakeFetch = async () => ({ status: 200, headers: { get: () => null }, text: async () => JSON.stringify({ data: { viewer: { role: 'ADMIN' } } }) });
+  const fakeFetch = async () => ({
+    status: 200,
+    headers: { get: () => null },
+    text: async () => JSON.stringify({ data: { viewer: { role: 'ADMIN' } } }),
+  });
 
   it('require() resolves dist/cjs through "exports" and works', async () => {
     const consumerRequire = createRequire(join(project, 'consumer.cjs'));
     expect(consumerRequire.resolve('@shopwarden/sdk')).toBe(join(installed, 'dist/cjs/index.cjs'));
     const sdk = consumerRequire('@shopwarden/sdk');
     const client = sdk.createShopWardenClient({ url: 'http://x/graphql', apiKey: 'k', fetch: fakeFetch });
-    expect(await client.request('{ viewer { role } }')).toMatchObject({ status: 200, data: { viewer: { role: 'ADMIN' } } });
+    expect(await client.request('{ viewer { role } }')).toMatchObject({
+      status: 200,
+      data: { viewer: { role: 'ADMIN' } },
+    });
     expect(typeof sdk.ShopListDocument).toBe('string');
   });
 
   it('import resolves dist/esm through "exports" and works', async () => {
-    writeFileSync(join(project, 'consumer.mjs'), `import { createShopWardenClient, isSuccess } from '@shopwarden/sdk';\nexport { createShopWardenClient, isSuccess };\n`);
+    writeFileSync(
+      join(project, 'consumer.mjs'),
+      `import { createShopWardenClient, isSuccess } from '@shopwarden/sdk';\nexport { createShopWardenClient, isSuccess };\n`,
+    );
     const sdk = await import(/* @vite-ignore */ pathToFileURL(join(project, 'consumer.mjs')).href);
     const client = sdk.createShopWardenClient({ url: 'http://x/graphql', apiKey: 'k', fetch: fakeFetch });
     expect((await client.access.viewer()).role).toBe('ADMIN');
@@ -68,12 +80,40 @@ describe('SDK package build (ESM, CJS, declarations)', () => {
         await client.shops.onboard({ input: { name: 1, sites: ['GB'] } });
         return null;
       }`;
-    writeFileSync(join(project, 'esm.mts'), `import { createShopWardenClient, isSuccess } from '@shopwarden/sdk';\n${body}`);
-    writeFileSync(join(project, 'cjs.cts'), `import { createShopWardenClient, isSuccess } from '@shopwarden/sdk';\n${body}`);
+    writeFileSync(
+      join(project, 'esm.mts'),
+      `import { createShopWardenClient, isSuccess } from '@shopwarden/sdk';\n${body}`,
+    );
+    writeFileSync(
+      join(project, 'cjs.cts'),
+      `import { createShopWardenClient, isSuccess } from '@shopwarden/sdk';\n${body}`,
+    );
     const tsc = require.resolve('typescript/bin/tsc');
     let output = '';
     try {
-      execFileSync(process.execPath, [tsc, '--noEmit', '--strict', '--module', 'node16', '--moduleResolution', 'node16', '--target', 'ES2022', '--lib', 'ES2022,DOM', '--types', 'node', '--typeRoots', join(sdkDir, '../../node_modules/@types'), join(project, 'esm.mts'), join(project, 'cjs.cts')], { cwd: project, encoding: 'utf8', stdio: 'pipe' });
+      execFileSync(
+        process.execPath,
+        [
+          tsc,
+          '--noEmit',
+          '--strict',
+          '--module',
+          'node16',
+          '--moduleResolution',
+          'node16',
+          '--target',
+          'ES2022',
+          '--lib',
+          'ES2022,DOM',
+          '--types',
+          'node',
+          '--typeRoots',
+          join(sdkDir, '../../node_modules/@types'),
+          join(project, 'esm.mts'),
+          join(project, 'cjs.cts'),
+        ],
+        { cwd: project, encoding: 'utf8', stdio: 'pipe' },
+      );
     } catch (error) {
       output = String((error as { stdout?: string }).stdout ?? error);
     }

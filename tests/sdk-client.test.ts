@@ -35,7 +35,11 @@ async function startServer(respond: (n: number, req: IncomingMessage, res: Serve
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
-  const close = () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
+  const close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
   open.push(close);
   return { url, received, close };
 }
@@ -45,12 +49,37 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(JSON.stringify(body));
 }
 
-const clock = { data: { sandboxClockSet: { __typename: 'SandboxClockSetSuccess', clock: { now: '2024-01-01T00:00:00.000Z', frozen: true, sandbox: true } } } };
-const validationError = { data: { sandboxClockSet: { __typename: 'ValidationError', code: 'VALIDATION_FAILED', message: 'Bad date.', fields: [{ path: ['input', 'now'], message: 'Bad date.' }] } } };
+const clock = {
+  data: {
+    sandboxClockSet: {
+      __typename: 'SandboxClockSetSuccess',
+      clock: { now: '2024-01-01T00:00:00.000Z', frozen: true, sandbox: true },
+    },
+  },
+};
+const validationError = {
+  data: {
+    sandboxClockSet: {
+      __typename: 'ValidationError',
+      code: 'VALIDATION_FAILED',
+      message: 'Bad date.',
+      fields: [{ path: ['input', 'now'], message: 'Bad date.' }],
+    },
+  },
+};
 
 describe('SDK transport: retries, idempotency keys, throttling', () => {
   it('retries once after HTTP 429 honouring Retry-After: 1, then succeeds (2 requests, about a second)', async () => {
-    const server = await startServer((n, _req, res) => (n === 0 ? json(res, 429, { errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED' } }] }, { 'retry-after': '1' }) : json(res, 200, clock)));
+    const server = await startServer((n, _req, res) =>
+      n === 0
+        ? json(
+            res,
+            429,
+            { errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED' } }] },
+            { 'retry-after': '1' },
+          )
+        : json(res, 200, clock),
+    );
     const events: ClientLogEvent[] = [];
     const client = createShopWardenClient({ url: server.url, apiKey: 'sw_test', logger: (e) => events.push(e) });
     const started = performance.now();
@@ -66,7 +95,9 @@ describe('SDK transport: retries, idempotency keys, throttling', () => {
     expect(second!.headers['idempotency-key']).toBe(first!.headers['idempotency-key']);
     expect(second!.body).toEqual(first!.body);
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(1000);
-    expect(events.filter((e) => e.type === 'retry')).toEqual([expect.objectContaining({ reason: 'throttled', status: 429, attempt: 1 })]);
+    expect(events.filter((e) => e.type === 'retry')).toEqual([
+      expect.objectContaining({ reason: 'throttled', status: 429, attempt: 1 }),
+    ]);
   });
 
   it('returns a validation error at once: exactly 1 request, never retried', async () => {
@@ -78,7 +109,9 @@ describe('SDK transport: retries, idempotency keys, throttling', () => {
   });
 
   it.each([400, 401, 403, 404, 413, 422, 500])('does not retry HTTP %i', async (status) => {
-    const server = await startServer((_n, _req, res) => json(res, status, { errors: [{ message: `status ${status}`, extensions: { code: 'X' } }] }));
+    const server = await startServer((_n, _req, res) =>
+      json(res, status, { errors: [{ message: `status ${status}`, extensions: { code: 'X' } }] }),
+    );
     const client = createShopWardenClient({ url: server.url, apiKey: 'sw_test', backoff: { baseMs: 1 } });
     const response = await client.request('{ viewer { role } }');
     expect(response.status).toBe(status);
@@ -87,9 +120,18 @@ describe('SDK transport: retries, idempotency keys, throttling', () => {
   });
 
   it('retries HTTP 503 with exponential backoff until it succeeds', async () => {
-    const server = await startServer((n, _req, res) => (n < 2 ? json(res, 503, { errors: [{ message: 'down', extensions: { code: 'SERVICE_UNAVAILABLE' } }] }) : json(res, 200, { data: { viewer: null } })));
+    const server = await startServer((n, _req, res) =>
+      n < 2
+        ? json(res, 503, { errors: [{ message: 'down', extensions: { code: 'SERVICE_UNAVAILABLE' } }] })
+        : json(res, 200, { data: { viewer: null } }),
+    );
     const events: ClientLogEvent[] = [];
-    const client = createShopWardenClient({ url: server.url, apiKey: 'sw_test', backoff: { baseMs: 40 }, logger: (e) => events.push(e) });
+    const client = createShopWardenClient({
+      url: server.url,
+      apiKey: 'sw_test',
+      backoff: { baseMs: 40 },
+      logger: (e) => events.push(e),
+    });
     const response = await client.request('{ viewer { role } }');
     expect(response).toMatchObject({ status: 200, data: { viewer: null } });
     expect(server.received).toHaveLength(3);
@@ -105,7 +147,14 @@ describe('SDK transport: retries, idempotency keys, throttling', () => {
   });
 
   it('gives up after `retries` and returns the last response; grouped methods throw ShopWardenError', async () => {
-    const server = await startServer((_n, _req, res) => json(res, 503, { errors: [{ message: 'down', extensions: { code: 'SERVICE_UNAVAILABLE' } }] }, { 'retry-after': '0' }));
+    const server = await startServer((_n, _req, res) =>
+      json(
+        res,
+        503,
+        { errors: [{ message: 'down', extensions: { code: 'SERVICE_UNAVAILABLE' } }] },
+        { 'retry-after': '0' },
+      ),
+    );
     const client = createShopWardenClient({ url: server.url, apiKey: 'sw_test', retries: 2 });
     const response = await client.request('{ viewer { role } }');
     expect(response.status).toBe(503);
@@ -117,7 +166,9 @@ describe('SDK transport: retries, idempotency keys, throttling', () => {
   });
 
   it('retries network errors, then throws NETWORK_ERROR', async () => {
-    const flaky = await startServer((n, req, res) => (n === 0 ? req.socket.destroy() : json(res, 200, { data: { viewer: null } })));
+    const flaky = await startServer((n, req, res) =>
+      n === 0 ? req.socket.destroy() : json(res, 200, { data: { viewer: null } }),
+    );
     const client = createShopWardenClient({ url: flaky.url, apiKey: 'sw_test', backoff: { baseMs: 10 } });
     expect((await client.request('{ viewer { role } }')).data).toEqual({ viewer: null });
     expect(flaky.received).toHaveLength(2);
@@ -125,7 +176,13 @@ describe('SDK transport: retries, idempotency keys, throttling', () => {
     const gone = await startServer(() => undefined);
     await gone.close();
     let attempts = 0;
-    const dead = createShopWardenClient({ url: gone.url, apiKey: 'sw_test', retries: 2, backoff: { baseMs: 5 }, logger: (e) => (attempts += e.type === 'request' ? 1 : 0) });
+    const dead = createShopWardenClient({
+      url: gone.url,
+      apiKey: 'sw_test',
+      retries: 2,
+      backoff: { baseMs: 5 },
+      logger: (e) => (attempts += e.type === 'request' ? 1 : 0),
+    });
     const error = await dead.request('{ viewer { role } }').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ShopWardenError);
     expect(error).toMatchObject({ code: 'NETWORK_ERROR' });
@@ -133,7 +190,9 @@ describe('SDK transport: retries, idempotency keys, throttling', () => {
   });
 
   it('stops waiting for a retry when the caller aborts', async () => {
-    const server = await startServer((_n, _req, res) => json(res, 429, { errors: [{ message: 'Throttled' }] }, { 'retry-after': '30' }));
+    const server = await startServer((_n, _req, res) =>
+      json(res, 429, { errors: [{ message: 'Throttled' }] }, { 'retry-after': '30' }),
+    );
     const client = createShopWardenClient({ url: server.url, apiKey: 'sw_test' });
     const controller = new AbortController();
     const started = performance.now();
@@ -144,8 +203,15 @@ describe('SDK transport: retries, idempotency keys, throttling', () => {
   });
 
   it('throttles itself from extensions.cost.throttleStatus: waits until the bucket covers the next request', async () => {
-    const cost = (available: number) => ({ requestedQueryCost: 25, actualQueryCost: 25, maximumCost: 1000, throttleStatus: { maximumAvailable: 1000, currentlyAvailable: available, restoreRate: 50 } });
-    const server = await startServer((_n, _req, res) => json(res, 200, { data: { viewer: null }, extensions: { cost: cost(0) } }));
+    const cost = (available: number) => ({
+      requestedQueryCost: 25,
+      actualQueryCost: 25,
+      maximumCost: 1000,
+      throttleStatus: { maximumAvailable: 1000, currentlyAvailable: available, restoreRate: 50 },
+    });
+    const server = await startServer((_n, _req, res) =>
+      json(res, 200, { data: { viewer: null }, extensions: { cost: cost(0) } }),
+    );
     const events: ClientLogEvent[] = [];
     const client = createShopWardenClient({ url: server.url, apiKey: 'sw_test', logger: (e) => events.push(e) });
     await client.request('{ viewer { role } }');
@@ -166,11 +232,24 @@ describe('SDK transport: retries, idempotency keys, throttling', () => {
 
   it('sends the API key, JSON, custom headers and variables', async () => {
     const server = await startServer((_n, _req, res) => json(res, 200, clock));
-    const client = createShopWardenClient({ url: server.url, apiKey: 'sw_test_key', headers: { 'x-request-id': 'req-1' } });
-    const { data } = await client.request(PlatformSetSandboxClockDocument, { input: { now: null } }, { idempotencyKey: 'fixed' });
+    const client = createShopWardenClient({
+      url: server.url,
+      apiKey: 'sw_test_key',
+      headers: { 'x-request-id': 'req-1' },
+    });
+    const { data } = await client.request(
+      PlatformSetSandboxClockDocument,
+      { input: { now: null } },
+      { idempotencyKey: 'fixed' },
+    );
     expect(data?.sandboxClockSet.__typename).toBe('SandboxClockSetSuccess');
     const [r] = server.received;
-    expect(r!.headers).toMatchObject({ authorization: 'Bearer sw_test_key', 'content-type': 'application/json', 'x-request-id': 'req-1', 'idempotency-key': 'fixed' });
+    expect(r!.headers).toMatchObject({
+      authorization: 'Bearer sw_test_key',
+      'content-type': 'application/json',
+      'x-request-id': 'req-1',
+      'idempotency-key': 'fixed',
+    });
     expect(r!.body).toEqual({ query: PlatformSetSandboxClockDocument, variables: { input: { now: null } } });
   });
 });
@@ -188,10 +267,18 @@ describe('SDK helpers', () => {
   it('finds the operation kind without a GraphQL parser', () => {
     expect(describeOperation('{ shops { edges { node { id } } } }')).toEqual({ kind: 'query', name: null });
     expect(describeOperation('query Q($a: String = "mutation {") { a }')).toEqual({ kind: 'query', name: 'Q' });
-    expect(describeOperation('fragment F on Shop { id } mutation M($i: X!) { shopOnboard(input: $i) { ...F } }')).toEqual({ kind: 'mutation', name: 'M' });
-    expect(describeOperation('# mutation\nquery Foo { a } mutation Bar { b }', 'Bar')).toEqual({ kind: 'mutation', name: 'Bar' });
+    expect(
+      describeOperation('fragment F on Shop { id } mutation M($i: X!) { shopOnboard(input: $i) { ...F } }'),
+    ).toEqual({ kind: 'mutation', name: 'M' });
+    expect(describeOperation('# mutation\nquery Foo { a } mutation Bar { b }', 'Bar')).toEqual({
+      kind: 'mutation',
+      name: 'Bar',
+    });
     expect(describeOperation('mutation @dir { a }')).toEqual({ kind: 'mutation', name: null });
-    expect(describeOperation(PlatformSetSandboxClockDocument)).toEqual({ kind: 'mutation', name: 'PlatformSetSandboxClock' });
+    expect(describeOperation(PlatformSetSandboxClockDocument)).toEqual({
+      kind: 'mutation',
+      name: 'PlatformSetSandboxClock',
+    });
   });
 
   it('parses Retry-After seconds and dates', () => {
@@ -203,7 +290,10 @@ describe('SDK helpers', () => {
   });
 
   it('paginate follows endCursor, and stops at the end, on a missing connection or a repeated cursor', async () => {
-    const pages: Record<string, { edges: { node: number }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } }> = {
+    const pages: Record<
+      string,
+      { edges: { node: number }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } }
+    > = {
       start: { edges: [{ node: 1 }, { node: 2 }], pageInfo: { hasNextPage: true, endCursor: 'a' } },
       a: { edges: [{ node: 3 }], pageInfo: { hasNextPage: true, endCursor: 'b' } },
       b: { edges: [{ node: 4 }], pageInfo: { hasNextPage: false, endCursor: 'c' } },
@@ -215,7 +305,11 @@ describe('SDK helpers', () => {
     expect(seen).toEqual([null, 'a', 'b']);
 
     const loop: number[] = [];
-    for await (const n of paginate(async () => ({ edges: [{ node: 7 }], pageInfo: { hasNextPage: true, endCursor: 'same' } }))) loop.push(n);
+    for await (const n of paginate(async () => ({
+      edges: [{ node: 7 }],
+      pageInfo: { hasNextPage: true, endCursor: 'same' },
+    })))
+      loop.push(n);
     expect(loop).toEqual([7, 7]);
     const none: number[] = [];
     for await (const n of paginate<number>(async () => null)) none.push(n);

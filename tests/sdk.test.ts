@@ -35,13 +35,19 @@ describe('SDK operations cover the API', () => {
     const sdl = readFileSync(fileURLToPath(new URL('../packages/schema/schema.graphql', import.meta.url)), 'utf8');
     const schema = buildSchema(sdl);
     const covered = new Set<string>(Object.values(operationTable).flatMap((entries) => entries.map((e) => e.field)));
-    const rootFields = [...Object.keys(schema.getQueryType()!.getFields()), ...Object.keys(schema.getMutationType()?.getFields() ?? {})];
+    const rootFields = [
+      ...Object.keys(schema.getQueryType()!.getFields()),
+      ...Object.keys(schema.getMutationType()?.getFields() ?? {}),
+    ];
     expect(rootFields.filter((f) => !covered.has(f))).toEqual([]);
   });
 
   it('the generated code has no `any` and types every scalar', () => {
     for (const file of ['types.ts', 'operations.ts']) {
-      const code = readFileSync(fileURLToPath(new URL(`../packages/sdk/src/generated/${file}`, import.meta.url)), 'utf8');
+      const code = readFileSync(
+        fileURLToPath(new URL(`../packages/sdk/src/generated/${file}`, import.meta.url)),
+        'utf8',
+      );
       const withoutComments = code.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
       expect(withoutComments).not.toMatch(/\bany\b/);
     }
@@ -116,20 +122,30 @@ describe.each(testTargets())('SDK end to end (in-process) on %s', (target) => {
   it('shops: onboards a shop, issues its seller key, and reads it back through get, list and node', async () => {
     const onboarded = await admin.shops.onboard({ input: { name: 'SDK Onboarded', sites: ['GB'] } });
     assertSuccess(onboarded);
-    expect(onboarded.shop).toMatchObject({ name: 'SDK Onboarded', sites: ['GB'], businessModel: 'CLOSED_LOOP', primaryCategory: null });
+    expect(onboarded.shop).toMatchObject({
+      name: 'SDK Onboarded',
+      sites: ['GB'],
+      businessModel: 'CLOSED_LOOP',
+      primaryCategory: null,
+    });
     expect(onboarded.secret).toMatch(/^sw_sel_/);
     const row = await db.prisma.shop.findFirstOrThrow({ where: { name: 'SDK Onboarded' } });
     expect(onboarded.shop.id).toBe(gid('Shop', row.id));
 
     const seller = clientFor(onboarded.secret!);
     expect((await seller.access.viewer())?.shop).toEqual({ id: onboarded.shop.id, name: 'SDK Onboarded' });
-    expect((await seller.shops.get({ id: onboarded.shop.id }))?.pendingActions.map((a) => a.kind)).toEqual(['SELECT_PRIMARY_CATEGORY']);
+    expect((await seller.shops.get({ id: onboarded.shop.id }))?.pendingActions.map((a) => a.kind)).toEqual([
+      'SELECT_PRIMARY_CATEGORY',
+    ]);
     expect((await seller.shops.list()).edges.map((e) => e.node.name)).toEqual(['SDK Onboarded']);
     const node = await seller.platform.node({ id: onboarded.shop.id });
     expect(node?.__typename).toBe('Shop');
     if (node?.__typename === 'Shop') expect(node.name).toBe('SDK Onboarded');
     const other = await createShop(db.prisma, 'SDK Out Of Reach');
-    expect(await seller.platform.nodes({ ids: [onboarded.shop.id, gid('Shop', other.id)] })).toEqual([expect.objectContaining({ id: onboarded.shop.id }), null]);
+    expect(await seller.platform.nodes({ ids: [onboarded.shop.id, gid('Shop', other.id)] })).toEqual([
+      expect.objectContaining({ id: onboarded.shop.id }),
+      null,
+    ]);
   });
 
   it('returns a validation error at once with its field paths, and changes nothing', async () => {
@@ -157,7 +173,8 @@ describe.each(testTargets())('SDK end to end (in-process) on %s', (target) => {
     for (let i = 0; i < 7; i++) await createShop(db.prisma, `Paged ${i}`);
     const names: string[] = [];
     const requestsBefore = sent.length;
-    for await (const shop of admin.shops.paginate({ first: 2, filter: { nameContains: 'Paged' } })) names.push(shop.name);
+    for await (const shop of admin.shops.paginate({ first: 2, filter: { nameContains: 'Paged' } }))
+      names.push(shop.name);
     expect(names).toEqual(['Paged 0', 'Paged 1', 'Paged 2', 'Paged 3', 'Paged 4', 'Paged 5', 'Paged 6']);
     expect(sent.length - requestsBefore).toBe(4);
     const all: string[] = [];
@@ -183,7 +200,10 @@ describe.each(testTargets())('SDK end to end (in-process) on %s', (target) => {
   it('primary category: select, refuse a second selection, list selections, eligibility and an administrator change', async () => {
     const { id, client } = await sellerShop('SDK Seller');
     const beauty = gid('Category', world.categories.beauty);
-    const eligibility = await client.shops.categoryEligibility({ id, categoryIds: [beauty, gid('Category', world.categories.weapons)] });
+    const eligibility = await client.shops.categoryEligibility({
+      id,
+      categoryIds: [beauty, gid('Category', world.categories.weapons)],
+    });
     expect(eligibility?.categoryEligibility.map((e) => [e.category.name, e.status])).toEqual([
       ['Beauty', 'AVAILABLE'],
       ['Weapons', 'PROHIBITED'],
@@ -192,19 +212,34 @@ describe.each(testTargets())('SDK end to end (in-process) on %s', (target) => {
     const selected = await client.shops.selectPrimaryCategory({ input: { shopId: id, categoryId: beauty, answers } });
     assertSuccess(selected);
     expect(selected.shop.primaryCategory?.name).toBe('Beauty');
-    expect(selected.selection).toMatchObject({ source: 'SELECTED', answers: { main_products: 'Serums', category_share: '90', policy_acknowledged: 'yes' } });
+    expect(selected.selection).toMatchObject({
+      source: 'SELECTED',
+      answers: { main_products: 'Serums', category_share: '90', policy_acknowledged: 'yes' },
+    });
 
-    const again = await client.shops.selectPrimaryCategory({ input: { shopId: id, categoryId: gid('Category', world.categories.home), answers } });
+    const again = await client.shops.selectPrimaryCategory({
+      input: { shopId: id, categoryId: gid('Category', world.categories.home), answers },
+    });
     expect(isError(again, 'PRIMARY_CATEGORY_ALREADY_SET')).toBe(true);
 
-    const changed = await admin.shops.changePrimaryCategory({ input: { shopId: id, categoryId: gid('Category', world.categories.fashion), reason: 'Sells mostly dresses' } });
+    const changed = await admin.shops.changePrimaryCategory({
+      input: { shopId: id, categoryId: gid('Category', world.categories.fashion), reason: 'Sells mostly dresses' },
+    });
     assertSuccess(changed);
-    expect(changed.selection).toMatchObject({ source: 'ADMIN_CHANGED', reason: 'Sells mostly dresses', previousCategory: { name: 'Beauty' }, category: { name: 'Fashion' } });
+    expect(changed.selection).toMatchObject({
+      source: 'ADMIN_CHANGED',
+      reason: 'Sells mostly dresses',
+      previousCategory: { name: 'Beauty' },
+      category: { name: 'Fashion' },
+    });
 
     const history: string[] = [];
-    for await (const s of client.shops.paginateCategorySelections({ id, first: 1 })) history.push(`${s.source}:${s.category.name}`);
+    for await (const s of client.shops.paginateCategorySelections({ id, first: 1 }))
+      history.push(`${s.source}:${s.category.name}`);
     expect(history).toEqual(['SELECTED:Beauty', 'ADMIN_CHANGED:Fashion']);
-    const row = await db.prisma.shop.findUniqueOrThrow({ where: { id: Number(Buffer.from(id, 'base64').toString().split(':')[1]) } });
+    const row = await db.prisma.shop.findUniqueOrThrow({
+      where: { id: Number(Buffer.from(id, 'base64').toString().split(':')[1]) },
+    });
     expect(row.primaryCategoryId).toBe(world.categories.fashion);
   });
 
@@ -218,23 +253,46 @@ describe.each(testTargets())('SDK end to end (in-process) on %s', (target) => {
       ['Supplements', 'RESTRICTED', 'Beauty'],
     ]);
     const campaign = await admin.categories.campaign();
-    expect(campaign.questionnaire.filter((q) => q.required).map((q) => q.key)).toEqual(['main_products', 'category_share', 'policy_acknowledged']);
+    expect(campaign.questionnaire.filter((q) => q.required).map((q) => q.key)).toEqual([
+      'main_products',
+      'category_share',
+      'policy_acknowledged',
+    ]);
 
     const { id, client } = await sellerShop('SDK Exception');
     const selected = await client.shops.selectPrimaryCategory({
-      input: { shopId: id, categoryId: gid('Category', world.categories.home), answers, specialCircumstances: { comment: 'We make knives too', requestedCategoryIds: [gid('Category', world.categories.electronics)] } },
+      input: {
+        shopId: id,
+        categoryId: gid('Category', world.categories.home),
+        answers,
+        specialCircumstances: {
+          comment: 'We make knives too',
+          requestedCategoryIds: [gid('Category', world.categories.electronics)],
+        },
+      },
     });
     assertSuccess(selected);
-    expect(selected.exceptionRequest).toMatchObject({ status: 'PENDING', requestedCategories: [{ name: 'Electronics' }] });
+    expect(selected.exceptionRequest).toMatchObject({
+      status: 'PENDING',
+      requestedCategories: [{ name: 'Electronics' }],
+    });
 
     const pending: string[] = [];
     for await (const r of admin.categories.paginateExceptionRequests({ status: 'PENDING' })) pending.push(r.id);
     expect(pending).toContain(selected.exceptionRequest!.id);
-    const forbidden = await client.categories.reviewExceptionRequest({ input: { requestId: selected.exceptionRequest!.id, decision: 'APPROVE' } });
+    const forbidden = await client.categories.reviewExceptionRequest({
+      input: { requestId: selected.exceptionRequest!.id, decision: 'APPROVE' },
+    });
     expect(isError(forbidden, 'FORBIDDEN')).toBe(true);
-    const reviewed = await admin.categories.reviewExceptionRequest({ input: { requestId: selected.exceptionRequest!.id, decision: 'APPROVE', note: 'Own brand' } });
+    const reviewed = await admin.categories.reviewExceptionRequest({
+      input: { requestId: selected.exceptionRequest!.id, decision: 'APPROVE', note: 'Own brand' },
+    });
     assertSuccess(reviewed);
-    expect(reviewed.request).toMatchObject({ status: 'APPROVED', decisionNote: 'Own brand', grants: [{ category: { name: 'Electronics' } }] });
+    expect(reviewed.request).toMatchObject({
+      status: 'APPROVED',
+      decisionNote: 'Own brand',
+      grants: [{ category: { name: 'Electronics' } }],
+    });
     expect((await client.shops.get({ id }))?.exceptionGrants.map((g) => g.category.name)).toEqual(['Electronics']);
     const mine: string[] = [];
     for await (const r of client.shops.paginateExceptionRequests({ id })) mine.push(r.status);
@@ -243,7 +301,9 @@ describe.each(testTargets())('SDK end to end (in-process) on %s', (target) => {
 
   it('auto-assignment preview and the sandbox clock', async () => {
     const { shop } = await sellerShop('SDK Auto');
-    await createOrders(db.prisma, shop.id, world.categories.skincare, [{ amount: 5000, placedAt: '2023-12-10T00:00:00Z' }]);
+    await createOrders(db.prisma, shop.id, world.categories.skincare, [
+      { amount: 5000, placedAt: '2023-12-10T00:00:00Z' },
+    ]);
     const moved = await admin.platform.setSandboxClock({ input: { now: '2024-02-10T00:00:00Z' } });
     assertSuccess(moved);
     expect(moved.clock).toEqual({ now: '2024-02-10T00:00:00.000Z', frozen: true, sandbox: true });
@@ -251,14 +311,19 @@ describe.each(testTargets())('SDK end to end (in-process) on %s', (target) => {
     const preview = await admin.categories.autoAssignPrimary({ input: { dryRun: true } });
     assertSuccess(preview);
     expect(preview).toMatchObject({ dryRun: true, runId: null });
-    expect(preview.entries.find((e) => e.shop.name === 'SDK Auto')).toMatchObject({ outcome: 'ASSIGN', category: { name: 'Beauty' } });
+    expect(preview.entries.find((e) => e.shop.name === 'SDK Auto')).toMatchObject({
+      outcome: 'ASSIGN',
+      category: { name: 'Beauty' },
+    });
     expect((await db.prisma.shop.findUniqueOrThrow({ where: { id: shop.id } })).primaryCategoryId).toBeNull();
     assertSuccess(await admin.platform.setSandboxClock({ input: { now: null } }));
   });
 
   it('access: keys, accounts and shop grants; a revoked key gets UNAUTHENTICATED as a thrown ShopWardenError', async () => {
     const { id, client } = await sellerShop('SDK Access');
-    const created = await client.access.createApiKey({ input: { name: 'CI key', role: 'SELLER', scopes: ['shops:read'] } });
+    const created = await client.access.createApiKey({
+      input: { name: 'CI key', role: 'SELLER', scopes: ['shops:read'] },
+    });
     assertSuccess(created);
     expect(created.apiKey).toMatchObject({ name: 'CI key', role: 'SELLER', scopes: ['shops:read'], shop: { id } });
     const keys: string[] = [];
@@ -279,9 +344,16 @@ describe.each(testTargets())('SDK end to end (in-process) on %s', (target) => {
 
     const account = await admin.access.createAccount({ input: { name: 'SDK Agency', kind: 'AGENCY' } });
     assertSuccess(account);
-    const granted = await client.shops.grantAccess({ input: { shopId: id, accountId: account.account.id, scopes: ['shops:read'] } });
+    const granted = await client.shops.grantAccess({
+      input: { shopId: id, accountId: account.account.id, scopes: ['shops:read'] },
+    });
     assertSuccess(granted);
-    expect(granted.grant).toMatchObject({ scopes: ['shops:read'], revokedAt: null, shop: { id }, account: { name: 'SDK Agency', kind: 'AGENCY' } });
+    expect(granted.grant).toMatchObject({
+      scopes: ['shops:read'],
+      revokedAt: null,
+      shop: { id },
+      account: { name: 'SDK Agency', kind: 'AGENCY' },
+    });
     const revoked = await client.shops.revokeAccess({ input: { shopId: id, accountId: account.account.id } });
     assertSuccess(revoked);
     expect(revoked.grant.revokedAt).not.toBeNull();
@@ -289,12 +361,18 @@ describe.each(testTargets())('SDK end to end (in-process) on %s', (target) => {
 
   it('platform: settings read and update (administrators only)', async () => {
     const settings = await admin.platform.settings();
-    const updated = await admin.platform.updateSettings({ input: { quizAttemptsPerMonth: settings.quizAttemptsPerMonth + 1 } });
+    const updated = await admin.platform.updateSettings({
+      input: { quizAttemptsPerMonth: settings.quizAttemptsPerMonth + 1 },
+    });
     assertSuccess(updated);
     expect(updated.settings.quizAttemptsPerMonth).toBe(settings.quizAttemptsPerMonth + 1);
     const { client } = await sellerShop('SDK Not Admin');
-    expect(isError(await client.platform.updateSettings({ input: { quizAttemptsPerMonth: 1 } }), 'FORBIDDEN')).toBe(true);
-    assertSuccess(await admin.platform.updateSettings({ input: { quizAttemptsPerMonth: settings.quizAttemptsPerMonth } }));
+    expect(isError(await client.platform.updateSettings({ input: { quizAttemptsPerMonth: 1 } }), 'FORBIDDEN')).toBe(
+      true,
+    );
+    assertSuccess(
+      await admin.platform.updateSettings({ input: { quizAttemptsPerMonth: settings.quizAttemptsPerMonth } }),
+    );
   });
 
   it('runs the README examples: quick start, select a primary category, custom documents', async () => {
@@ -309,10 +387,26 @@ describe.each(testTargets())('SDK end to end (in-process) on %s', (target) => {
     expect(lines[0]).toMatch(/^Signed in as ADMIN/);
 
     const { key, shop } = await sellerShop('SDK Example Seller');
-    const outcome = await selectPrimaryCategory({ url: URL_IN_PROCESS, apiKey: key, categoryName: 'Home', fetch: inProcessFetch, print });
+    const outcome = await selectPrimaryCategory({
+      url: URL_IN_PROCESS,
+      apiKey: key,
+      categoryName: 'Home',
+      fetch: inProcessFetch,
+      print,
+    });
     expect(outcome).toEqual({ outcome: 'SELECTED', primaryCategory: 'Home' });
-    expect((await db.prisma.shop.findUniqueOrThrow({ where: { id: shop.id } })).primaryCategoryId).toBe(world.categories.home);
-    expect(await selectPrimaryCategory({ url: URL_IN_PROCESS, apiKey: key, categoryName: 'Home', fetch: inProcessFetch, print })).toEqual({ outcome: 'PRIMARY_CATEGORY_ALREADY_SET', primaryCategory: null });
+    expect((await db.prisma.shop.findUniqueOrThrow({ where: { id: shop.id } })).primaryCategoryId).toBe(
+      world.categories.home,
+    );
+    expect(
+      await selectPrimaryCategory({
+        url: URL_IN_PROCESS,
+        apiKey: key,
+        categoryName: 'Home',
+        fetch: inProcessFetch,
+        print,
+      }),
+    ).toEqual({ outcome: 'PRIMARY_CATEGORY_ALREADY_SET', primaryCategory: null });
 
     const custom = await customDocument({ url: URL_IN_PROCESS, apiKey: world.adminKey, fetch: inProcessFetch, print });
     expect(Object.values(custom.counts).reduce((a, b) => a + (b ?? 0), 0)).toBe(await db.prisma.shop.count());
@@ -342,7 +436,9 @@ describe.each(testTargets())('SDK over real HTTP on %s', (target) => {
   it('queries, paginates and mutates with the global fetch', async () => {
     const client = createShopWardenClient({ url, apiKey: world.adminKey });
     expect((await client.access.viewer())?.role).toBe('ADMIN');
-    const onboarded = await client.shops.onboard({ input: { name: 'Over HTTP', sites: ['GB'], createSellerKey: false } });
+    const onboarded = await client.shops.onboard({
+      input: { name: 'Over HTTP', sites: ['GB'], createSellerKey: false },
+    });
     assertSuccess(onboarded);
     expect(onboarded.secret).toBeNull();
     const names: string[] = [];
@@ -350,7 +446,10 @@ describe.each(testTargets())('SDK over real HTTP on %s', (target) => {
     expect(names).toEqual(['Over HTTP']);
     const raw = await client.request('{ shops(first: 1) { edges { node { name } } } }');
     expect(raw.status).toBe(200);
-    expect(raw.extensions?.cost).toMatchObject({ requestedQueryCost: expect.any(Number), maximumCost: expect.any(Number) });
+    expect(raw.extensions?.cost).toMatchObject({
+      requestedQueryCost: expect.any(Number),
+      maximumCost: expect.any(Number),
+    });
     expect(typeof raw.extensions?.requestId).toBe('string');
   });
 });
@@ -372,7 +471,13 @@ describe.each(testTargets())('SDK self-throttling against the API rate limiter o
   const query = '{ shops(first: 15) { edges { node { id name } } } }';
   const run = async (throttle: boolean, apiKey: string) => {
     const events: ClientLogEvent[] = [];
-    const client = createShopWardenClient({ url: URL_IN_PROCESS, apiKey, throttle, logger: (e) => events.push(e), fetch: (url: string, init: FetchInit) => app.yoga.fetch(url, init) });
+    const client = createShopWardenClient({
+      url: URL_IN_PROCESS,
+      apiKey,
+      throttle,
+      logger: (e) => events.push(e),
+      fetch: (url: string, init: FetchInit) => app.yoga.fetch(url, init),
+    });
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) statuses.push((await client.request(query)).status);
     return { statuses, events };
@@ -381,7 +486,10 @@ describe.each(testTargets())('SDK self-throttling against the API rate limiter o
   it('paces itself from extensions.cost.throttleStatus instead of collecting 429s', async () => {
     const { statuses, events } = await run(true, world.adminKey);
     const cost = events.find((e) => e.type === 'response')!;
-    expect(cost.type === 'response' && cost.cost).toMatchObject({ requestedQueryCost: expect.any(Number), throttleStatus: { maximumAvailable: 100, restoreRate: 50 } });
+    expect(cost.type === 'response' && cost.cost).toMatchObject({
+      requestedQueryCost: expect.any(Number),
+      throttleStatus: { maximumAvailable: 100, restoreRate: 50 },
+    });
     expect(statuses).toEqual([200, 200, 200, 200, 200, 200]);
     expect(events.filter((e) => e.type === 'retry')).toEqual([]);
     expect(events.filter((e) => e.type === 'throttle').length).toBeGreaterThan(0);

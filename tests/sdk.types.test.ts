@@ -56,7 +56,9 @@ function typeChecks(client: ShopWardenClient, result: OnboardResult) {
   // Grouped methods: typed variables and results.
   expectTypeOf(client.shops.get).parameter(0).toEqualTypeOf<{ id: string }>();
   expectTypeOf(client.shops.onboard).returns.resolves.toEqualTypeOf<OnboardResult>();
-  expectTypeOf(client.shops.paginate).returns.toEqualTypeOf<AsyncGenerator<ShopListQuery['shops']['edges'][number]['node'], void, undefined>>();
+  expectTypeOf(client.shops.paginate).returns.toEqualTypeOf<
+    AsyncGenerator<ShopListQuery['shops']['edges'][number]['node'], void, undefined>
+  >();
   // @ts-expect-error a wrong variable type does not compile
   void client.shops.get({ id: 42 });
   // @ts-expect-error a required variable cannot be left out
@@ -78,10 +80,16 @@ function typeChecks(client: ShopWardenClient, result: OnboardResult) {
   // @ts-expect-error `id` is required
   void client.request(Custom);
   const Paged = '' as TypedDocumentString<
-    { shop: { orders: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } | null },
+    {
+      shop: {
+        orders: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+      } | null;
+    },
     { id: string; after?: string | null }
   >;
-  expectTypeOf(client.paginate(Paged, { id: 'x' }, (d) => d.shop?.orders)).toEqualTypeOf<AsyncGenerator<{ id: string }, void, undefined>>();
+  expectTypeOf(client.paginate(Paged, { id: 'x' }, (d) => d.shop?.orders)).toEqualTypeOf<
+    AsyncGenerator<{ id: string }, void, undefined>
+  >();
   // @ts-expect-error the connection's variables are checked too
   void client.paginate(Paged, { id: 1 }, (d) => d.shop?.orders);
 }
@@ -91,7 +99,24 @@ describe('SDK types', () => {
     expect(typeof typeChecks).toBe('function');
     const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
     const file = fileURLToPath(import.meta.url);
-    const options = ['--noEmit', '--strict', '--target', 'ES2022', '--module', 'ESNext', '--moduleResolution', 'Bundler', '--lib', 'ES2023,DOM', '--types', 'node', '--skipLibCheck', '--allowImportingTsExtensions', '--isolatedModules', '--noUncheckedIndexedAccess'];
+    const options = [
+      '--noEmit',
+      '--strict',
+      '--target',
+      'ES2022',
+      '--module',
+      'ESNext',
+      '--moduleResolution',
+      'Bundler',
+      '--lib',
+      'ES2023,DOM',
+      '--types',
+      'node',
+      '--skipLibCheck',
+      '--allowImportingTsExtensions',
+      '--isolatedModules',
+      '--noUncheckedIndexedAccess',
+    ];
     let output = '';
     try {
       execFileSync(process.execPath, [tsc, ...options, file], { encoding: 'utf8', stdio: 'pipe' });
@@ -102,7 +127,15 @@ describe('SDK types', () => {
   }, 120_000);
 
   it('the client is usable without any type annotations (inference end to end)', () => {
-    const client = createShopWardenClient({ url: 'http://localhost/graphql', apiKey: 'k', fetch: async () => ({ status: 200, headers: { get: () => null }, text: async () => '{"data":{"shops":{"edges":[],"pageInfo":{"hasNextPage":false,"endCursor":null}}}}' }) });
+    const client = createShopWardenClient({
+      url: 'http://localhost/graphql',
+      apiKey: 'k',
+      fetch: async () => ({
+        status: 200,
+        headers: { get: () => null },
+        text: async () => '{"data":{"shops":{"edges":[],"pageInfo":{"hasNextPage":false,"endCursor":null}}}}',
+      }),
+    });
     return client.shops.list().then((page) => {
       expectTypeOf(page.pageInfo.hasNextPage).toEqualTypeOf<boolean>();
       expect(page.edges).toEqual([]);

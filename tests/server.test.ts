@@ -9,10 +9,20 @@ import { DEMO_KEYS } from '@shopwarden/db/seed';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** Starts `apps/api/src/main.ts` as `npm start` does, on an embedded database in `dataDir`. */
-function startApi(dataDir: string): Promise<{ child: ChildProcessWithoutNullStreams; url: string; output: () => string }> {
+function startApi(
+  dataDir: string,
+): Promise<{ child: ChildProcessWithoutNullStreams; url: string; output: () => string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'apps/api/src/main.ts')], {
     cwd: root,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SHOPWARDEN_DATA_DIR: dataDir, NODE_ENV: 'development', LOG_LEVEL: 'warn', DATABASE_URL: '' },
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      SHOPWARDEN_DATA_DIR: dataDir,
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: '',
+    },
   });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
@@ -42,13 +52,28 @@ describe('the server process (npm start)', () => {
     const first = await startApi(dataDir);
     for (const key of Object.values(DEMO_KEYS)) expect(first.output()).toContain(key);
     const ask = (url: string, query: string, key: string) =>
-      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query }) }).then((r) => r.json() as Promise<{ data: any }>);
-    const me = await ask(first.url, '{ viewer { role shop { name primaryCategory { name } pendingActions { kind } } } }', DEMO_KEYS.seller);
-    expect(me.data.viewer).toMatchObject({ role: 'SELLER', shop: { primaryCategory: null, pendingActions: [{ kind: 'SELECT_PRIMARY_CATEGORY' }] } });
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify({ query }),
+      }).then((r) => r.json() as Promise<{ data: any }>);
+    const me = await ask(
+      first.url,
+      '{ viewer { role shop { name primaryCategory { name } pendingActions { kind } } } }',
+      DEMO_KEYS.seller,
+    );
+    expect(me.data.viewer).toMatchObject({
+      role: 'SELLER',
+      shop: { primaryCategory: null, pendingActions: [{ kind: 'SELECT_PRIMARY_CATEGORY' }] },
+    });
     const health = await fetch(first.url.replace('/graphql', '/health'));
     expect(health.status).toBe(200);
 
-    const inFlight = ask(first.url, '{ shops(first: 50) { edges { node { name categoryEligibility { status } } } } }', DEMO_KEYS.admin);
+    const inFlight = ask(
+      first.url,
+      '{ shops(first: 50) { edges { node { name categoryEligibility { status } } } } }',
+      DEMO_KEYS.admin,
+    );
     first.child.kill('SIGTERM');
     const [answer, code] = await Promise.all([inFlight, exitOf(first.child)]);
     expect(answer.data.shops.edges.length).toBeGreaterThan(0);

@@ -107,11 +107,22 @@ async function readCounts(sql: Sql): Promise<Counts> {
             (SELECT count(*) FROM "Violation") AS violations, (SELECT count(*) FROM "Order") AS orders`,
   );
   const row = r.rows[0]!;
-  return { shops: Number(row.shops), listings: Number(row.listings), pendingReview: Number(row.pendingReview), violations: Number(row.violations), orders: Number(row.orders) };
+  return {
+    shops: Number(row.shops),
+    listings: Number(row.listings),
+    pendingReview: Number(row.pendingReview),
+    violations: Number(row.violations),
+    orders: Number(row.orders),
+  };
 }
 
 /** Demo seed at the base size, then the set-based top-up; returns the marker to store. */
-async function seed(db: Database, sql: () => Promise<{ sql: Sql; done: () => Promise<void> }>, scale: Scale, log: (line: string) => void): Promise<Marker> {
+async function seed(
+  db: Database,
+  sql: () => Promise<{ sql: Sql; done: () => Promise<void> }>,
+  scale: Scale,
+  log: (line: string) => void,
+): Promise<Marker> {
   const started = performance.now();
   const now = new Date();
   let t = performance.now();
@@ -123,14 +134,21 @@ async function seed(db: Database, sql: () => Promise<{ sql: Sql; done: () => Pro
   await seedDatabase(db.prisma, { shops: base, now });
   log(`demo seed done in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   await db.close();
-  log(`topping up to ${scale.shops} shops, ${scale.listings} listings, ${scale.violations} violations, ${scale.orders} orders…`);
+  log(
+    `topping up to ${scale.shops} shops, ${scale.listings} listings, ${scale.violations} violations, ${scale.orders} orders…`,
+  );
   const { sql: c, done } = await sql();
   try {
     const { healthShopId } = await topUp(c, scale, now, log);
     t = performance.now();
     await c.query('VACUUM ANALYZE');
     log(`  VACUUM ANALYZE in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-    return { scale, seededAt: now.toISOString(), seedSeconds: Math.round((performance.now() - started) / 100) / 10, healthShopId };
+    return {
+      scale,
+      seededAt: now.toISOString(),
+      seedSeconds: Math.round((performance.now() - started) / 100) / 10,
+      healthShopId,
+    };
   } finally {
     await done();
   }
@@ -156,7 +174,10 @@ async function preparePostgres(o: PrepareOptions): Promise<BenchDatabase> {
   url.pathname = `/${name}`;
   const dbUrl = url.toString();
   const marker = await withPg(o.serverUrl, async (c) => {
-    const r = await c.query<{ comment: string | null }>(`SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = $1`, [name]);
+    const r = await c.query<{ comment: string | null }>(
+      `SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = $1`,
+      [name],
+    );
     if (r.rowCount === 0) return undefined;
     try {
       return JSON.parse(r.rows[0]!.comment ?? '') as Marker;
@@ -168,16 +189,34 @@ async function preparePostgres(o: PrepareOptions): Promise<BenchDatabase> {
   let done: Marker;
   if (o.reuse && marker) {
     o.log(`reusing database ${name} (seeded ${marker.seededAt})`);
-    await migrateReused(await createDatabase({ kind: 'postgres', url: dbUrl, poolSize: 1, statementTimeoutMs: 0, connectionTimeoutMs: 10_000 }), o.log);
+    await migrateReused(
+      await createDatabase({
+        kind: 'postgres',
+        url: dbUrl,
+        poolSize: 1,
+        statementTimeoutMs: 0,
+        connectionTimeoutMs: 10_000,
+      }),
+      o.log,
+    );
     done = marker;
   } else {
-    if (marker !== undefined) o.log(`dropping ${marker ? 'the existing' : 'an incomplete'} database ${name}${marker ? ' (pass --reuse to keep it)' : ''}`);
+    if (marker !== undefined)
+      o.log(
+        `dropping ${marker ? 'the existing' : 'an incomplete'} database ${name}${marker ? ' (pass --reuse to keep it)' : ''}`,
+      );
     await withPg(o.serverUrl, async (c) => {
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await c.query(`CREATE DATABASE ${name}`);
     });
     o.log(`created database ${name}`);
-    const db = await createDatabase({ kind: 'postgres', url: dbUrl, poolSize: 2, statementTimeoutMs: 0, connectionTimeoutMs: 10_000 });
+    const db = await createDatabase({
+      kind: 'postgres',
+      url: dbUrl,
+      poolSize: 2,
+      statementTimeoutMs: 0,
+      connectionTimeoutMs: 10_000,
+    });
     done = await seed(
       db,
       async () => {
@@ -188,13 +227,17 @@ async function preparePostgres(o: PrepareOptions): Promise<BenchDatabase> {
       o.scale,
       o.log,
     );
-    await withPg(o.serverUrl, (c) => c.query(`COMMENT ON DATABASE ${name} IS '${JSON.stringify(done).replaceAll("'", "''")}'`));
+    await withPg(o.serverUrl, (c) =>
+      c.query(`COMMENT ON DATABASE ${name} IS '${JSON.stringify(done).replaceAll("'", "''")}'`),
+    );
     seededInSeconds = done.seedSeconds;
   }
   const { counts, version, sizeMb } = await withPg(dbUrl, async (c) => ({
     counts: await readCounts(c),
     version: `PostgreSQL ${(await c.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]!.v.split(' ')[0]}`,
-    sizeMb: Math.round(Number((await c.query<{ b: string }>('SELECT pg_database_size(current_database()) AS b')).rows[0]!.b) / 2 ** 20),
+    sizeMb: Math.round(
+      Number((await c.query<{ b: string }>('SELECT pg_database_size(current_database()) AS b')).rows[0]!.b) / 2 ** 20,
+    ),
   }));
   return {
     kind: 'postgres',
@@ -225,7 +268,10 @@ async function migrateReused(db: Database, log: (line: string) => void): Promise
 async function preparePglite(o: PrepareOptions): Promise<BenchDatabase> {
   const dataDir = path.join(repoRoot, '.data/bench', scaleKey(o.scale));
   const markerPath = `${dataDir}.json`;
-  const marker = existsSync(markerPath) && existsSync(dataDir) ? (JSON.parse(readFileSync(markerPath, 'utf8')) as Marker) : undefined;
+  const marker =
+    existsSync(markerPath) && existsSync(dataDir)
+      ? (JSON.parse(readFileSync(markerPath, 'utf8')) as Marker)
+      : undefined;
   let seededInSeconds: number | null = null;
   let done: Marker;
   if (o.reuse && marker) {
@@ -233,7 +279,10 @@ async function preparePglite(o: PrepareOptions): Promise<BenchDatabase> {
     await migrateReused(await createDatabase({ kind: 'pglite', dataDir }), o.log);
     done = marker;
   } else {
-    if (existsSync(dataDir)) o.log(`removing ${marker ? 'the existing' : 'an incomplete'} data dir ${path.relative(repoRoot, dataDir)}${marker ? ' (pass --reuse to keep it)' : ''}`);
+    if (existsSync(dataDir))
+      o.log(
+        `removing ${marker ? 'the existing' : 'an incomplete'} data dir ${path.relative(repoRoot, dataDir)}${marker ? ' (pass --reuse to keep it)' : ''}`,
+      );
     rmSync(markerPath, { force: true });
     rmSync(dataDir, { recursive: true, force: true });
     mkdirSync(dataDir, { recursive: true });

@@ -38,15 +38,30 @@ export const median = (xs: number[]) => {
 };
 
 async function cannon(url: string, req: GraphqlRequest, seconds: number, connections: number) {
-  const result = await autocannon({ url, method: 'POST', connections, duration: seconds, timeout: TIMEOUT_S, headers: req.headers, body: req.body });
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    connections,
+    duration: seconds,
+    timeout: TIMEOUT_S,
+    headers: req.headers,
+    body: req.body,
+  });
   // A wrong answer (throttled, failed) or a broken connection makes the figures meaningless; a slow answer is a figure.
   if (result.non2xx > 0 || result.errors > result.timeouts) {
-    throw new Error(`${result.non2xx} non-2xx responses and ${result.errors - result.timeouts} connection errors from ${url}`);
+    throw new Error(
+      `${result.non2xx} non-2xx responses and ${result.errors - result.timeouts} connection errors from ${url}`,
+    );
   }
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, timeouts: result.timeouts };
 }
 
-export async function measureLoad(server: RunningServer, req: GraphqlRequest, o: LoadOptions, log: (line: string) => void): Promise<LoadFigures> {
+export async function measureLoad(
+  server: RunningServer,
+  req: GraphqlRequest,
+  o: LoadOptions,
+  log: (line: string) => void,
+): Promise<LoadFigures> {
   // autocannon stops with requests still in flight; the server finishes them (PGlite one by one), so
   // one request of our own, answered after them, keeps that backlog out of the next run.
   const drain = () => post(server.url, req);
@@ -65,16 +80,26 @@ export async function measureLoad(server: RunningServer, req: GraphqlRequest, o:
     }, 250);
     try {
       const run = await cannon(server.url, req, o.seconds, o.connections);
-      if (run.rps === 0) throw new Error(`${server.kind.label} answered no request in ${o.seconds} s: give it longer runs (--seconds)`);
+      if (run.rps === 0)
+        throw new Error(`${server.kind.label} answered no request in ${o.seconds} s: give it longer runs (--seconds)`);
       runs.push(run);
-      log(`    ${server.kind.name} run ${i + 1}/${o.runs}: ${Math.round(run.rps)} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms${run.timeouts ? `, ${run.timeouts} timeouts (> ${TIMEOUT_S} s)` : ''}`);
+      log(
+        `    ${server.kind.name} run ${i + 1}/${o.runs}: ${Math.round(run.rps)} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms${run.timeouts ? `, ${run.timeouts} timeouts (> ${TIMEOUT_S} s)` : ''}`,
+      );
     } finally {
       clearInterval(sampler);
     }
     maxRss = Math.max(maxRss, (await server.stats()).rss);
     await drain();
   }
-  return { rps: median(runs.map((r) => r.rps)), p50: median(runs.map((r) => r.p50)), p99: median(runs.map((r) => r.p99)), timeouts: runs.reduce((n, r) => n + r.timeouts, 0), runs, maxRss };
+  return {
+    rps: median(runs.map((r) => r.rps)),
+    p50: median(runs.map((r) => r.p50)),
+    p99: median(runs.map((r) => r.p99)),
+    timeouts: runs.reduce((n, r) => n + r.timeouts, 0),
+    runs,
+    maxRss,
+  };
 }
 
 /** SQL statements per request: sequential requests after a warm-up, counted inside the server process. */

@@ -112,7 +112,10 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     default:
       throw new Error(`--db must be postgres, pglite or both, got ${f.db}`);
   }
-  if (dbs.includes('postgres') && !serverUrl) throw new Error('--db postgres needs a PostgreSQL server: set DATABASE_URL (or BENCH_DATABASE_URL / TEST_DATABASE_URL)');
+  if (dbs.includes('postgres') && !serverUrl)
+    throw new Error(
+      '--db postgres needs a PostgreSQL server: set DATABASE_URL (or BENCH_DATABASE_URL / TEST_DATABASE_URL)',
+    );
   const apiEnv: Record<string, string> = {};
   for (const pair of (f['api-env'] ?? '').split(',').filter(Boolean)) {
     const at = pair.indexOf('=');
@@ -135,7 +138,10 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     warmup: positiveInt('warmup', f.warmup, quick ? 1 : 2),
     connections: positiveInt('connections', f.connections, 50),
     repeats: positiveInt('repeats', f.repeats, quick ? 1 : 5),
-    servers: (f.servers ?? 'api,api-cached,postgraphile,raw').split(',').map((s) => s.trim()).filter(Boolean),
+    servers: (f.servers ?? 'api,api-cached,postgraphile,raw')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     apiEnv,
     pool: positiveInt('pool', f.pool, 10),
     serverUrl,

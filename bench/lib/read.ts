@@ -36,7 +36,11 @@ const firstDifference = (a: unknown, b: unknown, at = 'data'): string => {
   if (isDeepStrictEqual(a, b)) return '';
   if (a && b && typeof a === 'object' && typeof b === 'object') {
     for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
-      const d = firstDifference((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], `${at}.${key}`);
+      const d = firstDifference(
+        (a as Record<string, unknown>)[key],
+        (b as Record<string, unknown>)[key],
+        `${at}.${key}`,
+      );
       if (d) return d;
     }
   }
@@ -115,19 +119,36 @@ export async function compareRead(ctx: ScenarioContext, def: ReadDefinition): Pr
     }
     const pgl = rows.find((r) => r.role === 'postgraphile');
     if (pgl && def.postgraphile) {
-      const diff = firstDifference(def.postgraphile.rows.ours(api.data), def.postgraphile.rows.theirs(pgl.data), 'rows');
+      const diff = firstDifference(
+        def.postgraphile.rows.ours(api.data),
+        def.postgraphile.rows.theirs(pgl.data),
+        'rows',
+      );
       if (diff) failures.push(`PostGraphile does not return the same rows as our API: ${diff}`);
       else checks.push('PostGraphile returns the same rows');
     }
     for (const other of rows.filter((r) => r.role === 'api' && r !== api)) {
-      if (!isDeepStrictEqual(api.data, other.data)) failures.push(`${other.label} answers different data from ${api.label}`);
+      if (!isDeepStrictEqual(api.data, other.data))
+        failures.push(`${other.label} answers different data from ${api.label}`);
     }
   }
 
   const pgl = rows.find((r) => r.role === 'postgraphile');
   const raw = rows.find((r) => r.role === 'raw');
   const body = table(
-    ['server', 'req/s', 'p50 ms', 'p99 ms', 'SQL per request', 'response bytes', 'RSS MB (start → max under load)', 'req/s ÷ PostGraphile', 'req/s ÷ raw', 'p99 ÷ PostGraphile', 'p99 ÷ raw'],
+    [
+      'server',
+      'req/s',
+      'p50 ms',
+      'p99 ms',
+      'SQL per request',
+      'response bytes',
+      'RSS MB (start → max under load)',
+      'req/s ÷ PostGraphile',
+      'req/s ÷ raw',
+      'p99 ÷ PostGraphile',
+      'p99 ÷ raw',
+    ],
     rows.map((r) => [
       r.label,
       int(r.rps),
@@ -147,7 +168,12 @@ export async function compareRead(ctx: ScenarioContext, def: ReadDefinition): Pr
     '',
     body,
     '',
-    ...rows.filter((r) => r.timeouts > 0).map((r) => `${r.label}: ${int(r.timeouts)} requests got no answer within ${TIMEOUT_S} s (left out of the latencies).`),
+    ...rows
+      .filter((r) => r.timeouts > 0)
+      .map(
+        (r) =>
+          `${r.label}: ${int(r.timeouts)} requests got no answer within ${TIMEOUT_S} s (left out of the latencies).`,
+      ),
     ...(skipped.length ? [`Not run here: ${skipped.join('; ')}.`] : []),
     ...(checks.length ? [`Checked: ${checks.join('; ')}.`] : []),
     ...failures.map((f) => `**Check failed**: ${f}`),

@@ -43,6 +43,9 @@ export function machine(): Machine {
     memoryGb: Math.round(os.totalmem() / 2 ** 30),
     node: process.version,
     os: `${os.type()} ${os.release()}`,
-    loadAverage: os.loadavg().map((l) => l.toFixed(1)).join(' '),
+    loadAverage: os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' '),
   };
 }

@@ -117,7 +117,11 @@ export function scriptScenario(o: ScriptScenarioOptions): Scenario {
       delete env.TEST_DATABASE_URL;
       delete env.DATABASE_URL;
       return new Promise((resolve) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', path.join(benchDir, script)], { cwd: benchDir, env, stdio: ['ignore', 'pipe', 'inherit'] });
+        const child = spawn(process.execPath, ['--import', 'tsx', path.join(benchDir, script)], {
+          cwd: benchDir,
+          env,
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
         let out = '';
         child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
         child.once('exit', (code) => {

@@ -14,7 +14,8 @@ export interface Sql {
 }
 
 /** A uniform pseudo-random number in [0, 1) from an integer expression and a salt. */
-const u = (expr: string, salt: number) => `((hashint8((${expr})::bigint * 1000003 + ${salt})::bigint + 2147483648)::float8 / 4294967296.0::float8)`;
+const u = (expr: string, salt: number) =>
+  `((hashint8((${expr})::bigint * 1000003 + ${salt})::bigint + 2147483648)::float8 / 4294967296.0::float8)`;
 
 /** A skewed position in 1..n (a few shops get much more), spread over the id range rather than bunched at the start. */
 const skewedIndex = (expr: string, salt: number, n: string, power: number) =>
@@ -39,9 +40,15 @@ export async function topUp(sql: Sql, scale: Scale, now: Date, log: (line: strin
     }
     log(`  ${label}: ${rows.toLocaleString('en-US')} rows in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   };
-  const count = async (table: string) => Number((await sql.query<{ n: string | number }>(`SELECT count(*) AS n FROM "${table}"`)).rows[0]!.n);
-  const maxId = async (table: string) => Number((await sql.query<{ n: string | number | null }>(`SELECT coalesce(max(id), 0) AS n FROM "${table}"`)).rows[0]!.n);
-  const adminKeyId = Number((await sql.query<{ id: number }>(`SELECT id FROM "ApiKey" WHERE role = 'ADMIN' ORDER BY id LIMIT 1`)).rows[0]!.id);
+  const count = async (table: string) =>
+    Number((await sql.query<{ n: string | number }>(`SELECT count(*) AS n FROM "${table}"`)).rows[0]!.n);
+  const maxId = async (table: string) =>
+    Number(
+      (await sql.query<{ n: string | number | null }>(`SELECT coalesce(max(id), 0) AS n FROM "${table}"`)).rows[0]!.n,
+    );
+  const adminKeyId = Number(
+    (await sql.query<{ id: number }>(`SELECT id FROM "ApiKey" WHERE role = 'ADMIN' ORDER BY id LIMIT 1`)).rows[0]!.id,
+  );
 
   // Categories: open top-level categories (primary categories) and open leaves per top-level.
   const CATEGORIES = `
@@ -54,7 +61,8 @@ export async function topUp(sql: Sql, scale: Scale, now: Date, log: (line: strin
     all_leaves AS (SELECT array_agg(id ORDER BY id) AS ids FROM (SELECT unnest(ids) AS id FROM leaves) x)`;
   const leafFor = (k: string, salt: number) =>
     `(coalesce(lf.ids, al.ids))[1 + floor(${u(k, salt)} * cardinality(coalesce(lf.ids, al.ids)))::int]`;
-  const LEAF_JOIN = (shop: string) => `CROSS JOIN all_leaves al LEFT JOIN leaves lf ON lf.root = ${shop}."primaryCategoryId"`;
+  const LEAF_JOIN = (shop: string) =>
+    `CROSS JOIN all_leaves al LEFT JOIN leaves lf ON lf.root = ${shop}."primaryCategoryId"`;
 
   // ── shops ──
   const shopsBefore = await count('Shop');
@@ -112,7 +120,11 @@ export async function topUp(sql: Sql, scale: Scale, now: Date, log: (line: strin
   const skewed: string[] = [];
   for (let from = 1; from <= more; from += ROWS_PER_STATEMENT) {
     const to = Math.min(more, from + ROWS_PER_STATEMENT - 1);
-    skewed.push(listingBody(`SELECT shop_ids.ids[${skewedIndex('g', 7, 'shop_ids.n', 2)}] AS shop_id, 10000000 + g AS k FROM generate_series(${from}, ${to}) g CROSS JOIN shop_ids`));
+    skewed.push(
+      listingBody(
+        `SELECT shop_ids.ids[${skewedIndex('g', 7, 'shop_ids.n', 2)}] AS shop_id, 10000000 + g AS k FROM generate_series(${from}, ${to}) g CROSS JOIN shop_ids`,
+      ),
+    );
   }
   if (skewed.length) await step(`listings ${afterFloor} → ${scale.listings} (skewed over shops)`, skewed);
   if (listingsBefore < scale.listings) {
@@ -155,8 +167,11 @@ export async function topUp(sql: Sql, scale: Scale, now: Date, log: (line: strin
 
   // ── the shop with many violations (a tenth of them), for the health report ──
   const healthShopId = Number(
-    (await sql.query<{ id: number }>(`SELECT id FROM "Shop" WHERE id > (SELECT min(id) + 49 FROM "Shop") ORDER BY id LIMIT 1`)).rows[0]?.id ??
-      (await sql.query<{ id: number }>(`SELECT max(id) AS id FROM "Shop"`)).rows[0]!.id,
+    (
+      await sql.query<{ id: number }>(
+        `SELECT id FROM "Shop" WHERE id > (SELECT min(id) + 49 FROM "Shop") ORDER BY id LIMIT 1`,
+      )
+    ).rows[0]?.id ?? (await sql.query<{ id: number }>(`SELECT max(id) AS id FROM "Shop"`)).rows[0]!.id,
   );
 
   // ── content items: every shop without any gets two live sessions and two videos; the health shop 24 ──
@@ -209,12 +224,23 @@ export async function topUp(sql: Sql, scale: Scale, now: Date, log: (line: strin
   const vLeft = Math.max(0, scale.violations - vAfterFloor);
   const forHealthShop = Math.min(vLeft, Math.floor(scale.violations / 10));
   const vStatements: string[] = [];
-  if (forHealthShop > 0) vStatements.push(violationBody(`SELECT ${healthShopId} AS shop_id, 20000000 + g AS k FROM generate_series(1, ${forHealthShop}) g`));
+  if (forHealthShop > 0)
+    vStatements.push(
+      violationBody(`SELECT ${healthShopId} AS shop_id, 20000000 + g AS k FROM generate_series(1, ${forHealthShop}) g`),
+    );
   for (let from = 1; from <= vLeft - forHealthShop; from += ROWS_PER_STATEMENT) {
     const to = Math.min(vLeft - forHealthShop, from + ROWS_PER_STATEMENT - 1);
-    vStatements.push(violationBody(`SELECT shop_ids.ids[${skewedIndex('g', 24, 'shop_ids.n', 4)}] AS shop_id, 30000000 + g AS k FROM generate_series(${from}, ${to}) g CROSS JOIN shop_ids`));
+    vStatements.push(
+      violationBody(
+        `SELECT shop_ids.ids[${skewedIndex('g', 24, 'shop_ids.n', 4)}] AS shop_id, 30000000 + g AS k FROM generate_series(${from}, ${to}) g CROSS JOIN shop_ids`,
+      ),
+    );
   }
-  if (vStatements.length) await step(`violations ${vAfterFloor} → ${scale.violations} (${forHealthShop} for shop ${healthShopId})`, vStatements);
+  if (vStatements.length)
+    await step(
+      `violations ${vAfterFloor} → ${scale.violations} (${forHealthShop} for shop ${healthShopId})`,
+      vStatements,
+    );
   if (violationsBefore < scale.violations) {
     await step('points ledger', [
       `INSERT INTO "PointsLedgerEntry" ("shopId", "policyId", "violationId", kind, points, "effectiveAt", "expiresAt", "createdAt")

@@ -22,9 +22,26 @@ export interface ServerKind {
 }
 
 export const SERVER_KINDS: Record<string, ServerKind> = {
-  api: { name: 'api', label: 'ShopWarden API, uncached (compiled reads, response cache off)', script: 'serve-api.ts', apiEnv: { RESPONSE_CACHE: 'false' }, role: 'api' },
-  'api-cached': { name: 'api-cached', label: 'ShopWarden API, response cache on (production defaults, in process)', script: 'serve-api.ts', role: 'api' },
-  'api-redis': { name: 'api-redis', label: 'ShopWarden API, response cache shared through Redis', script: 'serve-api.ts', apiEnv: { BENCH_REDIS: '1' }, role: 'api' },
+  api: {
+    name: 'api',
+    label: 'ShopWarden API, uncached (compiled reads, response cache off)',
+    script: 'serve-api.ts',
+    apiEnv: { RESPONSE_CACHE: 'false' },
+    role: 'api',
+  },
+  'api-cached': {
+    name: 'api-cached',
+    label: 'ShopWarden API, response cache on (production defaults, in process)',
+    script: 'serve-api.ts',
+    role: 'api',
+  },
+  'api-redis': {
+    name: 'api-redis',
+    label: 'ShopWarden API, response cache shared through Redis',
+    script: 'serve-api.ts',
+    apiEnv: { BENCH_REDIS: '1' },
+    role: 'api',
+  },
   'api-resolvers': {
     name: 'api-resolvers',
     label: 'ShopWarden API through the resolvers (compiled reads off, as before issue 8)',
@@ -32,9 +49,26 @@ export const SERVER_KINDS: Record<string, ServerKind> = {
     apiEnv: { COMPILED_READS: 'false', RESPONSE_CACHE: 'false' },
     role: 'api',
   },
-  'api-jit': { name: 'api-jit', label: 'ShopWarden API through the resolvers, graphql-jit on', script: 'serve-api.ts', apiEnv: { COMPILED_READS: 'false', RESPONSE_CACHE: 'false', GRAPHQL_JIT: 'true' }, role: 'api' },
-  'api-nocache': { name: 'api-nocache', label: 'ShopWarden API, uncached, no API-key cache', script: 'serve-api.ts', apiEnv: { RESPONSE_CACHE: 'false', API_KEY_CACHE_TTL_MS: '0' }, role: 'api' },
-  postgraphile: { name: 'postgraphile', label: 'PostGraphile 5 (amber preset)', script: 'serve-postgraphile.ts', role: 'postgraphile' },
+  'api-jit': {
+    name: 'api-jit',
+    label: 'ShopWarden API through the resolvers, graphql-jit on',
+    script: 'serve-api.ts',
+    apiEnv: { COMPILED_READS: 'false', RESPONSE_CACHE: 'false', GRAPHQL_JIT: 'true' },
+    role: 'api',
+  },
+  'api-nocache': {
+    name: 'api-nocache',
+    label: 'ShopWarden API, uncached, no API-key cache',
+    script: 'serve-api.ts',
+    apiEnv: { RESPONSE_CACHE: 'false', API_KEY_CACHE_TTL_MS: '0' },
+    role: 'api',
+  },
+  postgraphile: {
+    name: 'postgraphile',
+    label: 'PostGraphile 5 (amber preset)',
+    script: 'serve-postgraphile.ts',
+    role: 'postgraphile',
+  },
   raw: { name: 'raw', label: 'raw node:http + pg, one prepared SQL (bound)', script: 'serve-raw.ts', role: 'raw' },
 };
 
@@ -138,7 +172,9 @@ export async function startServer(kind: ServerKind, db: BenchDatabase, o: StartO
     stats,
     async sql<R>(text: string) {
       const id = nextRequest++;
-      const reply = await request<{ rows?: R[]; error?: string }>({ sql: text, id }, (m) => (m.id === id ? (m as { rows?: R[]; error?: string }) : undefined));
+      const reply = await request<{ rows?: R[]; error?: string }>({ sql: text, id }, (m) =>
+        m.id === id ? (m as { rows?: R[]; error?: string }) : undefined,
+      );
       if (reply.error !== undefined) throw new Error(`SQL in ${kind.script} failed: ${reply.error}\n${text}`);
       return reply.rows ?? [];
     },
@@ -169,7 +205,11 @@ export async function post(url: string, req: GraphqlRequest): Promise<string> {
 export const jsonHeaders = { 'content-type': 'application/json', accept: 'application/json' } as const;
 
 /** A GraphQL request as a fixed body (autocannon sends the same bytes every time). */
-export function graphqlRequest(query: string, variables: Record<string, unknown> | undefined, apiKey?: string): GraphqlRequest {
+export function graphqlRequest(
+  query: string,
+  variables: Record<string, unknown> | undefined,
+  apiKey?: string,
+): GraphqlRequest {
   return {
     headers: { ...jsonHeaders, ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
     body: JSON.stringify(variables ? { query, variables } : { query }),

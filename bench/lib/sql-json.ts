@@ -16,4 +16,5 @@ export const iso = (col: string) => `'"' || to_char(${col}, 'YYYY-MM-DD"T"HH24:M
 /** A JSON string of integer minor units as a decimal with two places ("1234.50"). */
 export const decimal = (col: string) => `'"' || (${col} / 100) || '.' || lpad((${col} % 100)::text, 2, '0') || '"'`;
 /** `[` + the rows' JSON joined by commas in order + `]`; `[]` when there are none. */
-export const array = (json: string, orderBy: string) => `'[' || coalesce(string_agg(${json}, ',' ORDER BY ${orderBy}), '') || ']'`;
+export const array = (json: string, orderBy: string) =>
+  `'[' || coalesce(string_agg(${json}, ',' ORDER BY ${orderBy}), '') || ']'`;

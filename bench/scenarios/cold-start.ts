@@ -39,11 +39,22 @@ function freePort(): Promise<number> {
 
 async function startOnce(dataDir: string, log: (line: string) => void): Promise<Start> {
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', SHOPWARDEN_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    SHOPWARDEN_DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+  };
   delete env.DATABASE_URL; // the embedded database
   const apiDir = path.join(repoRoot, 'apps/api');
   const t0 = performance.now();
-  const child = spawn(path.join(repoRoot, 'node_modules/.bin/tsx'), ['src/main.ts'], { cwd: apiDir, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(path.join(repoRoot, 'node_modules/.bin/tsx'), ['src/main.ts'], {
+    cwd: apiDir,
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const phases: Omit<Start, 'firstResponse'> = { schemaReady: null, seeded: null, listening: null };
   let buffered = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -73,7 +84,11 @@ async function startOnce(dataDir: string, log: (line: string) => void): Promise<
       if (gone) throw new Error('the API process exited before it answered');
       if (performance.now() > deadline) throw new Error('no successful GraphQL response within 300 s');
       try {
-        const res = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: FIRST_QUERY.headers, body: FIRST_QUERY.body });
+        const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+          method: 'POST',
+          headers: FIRST_QUERY.headers,
+          body: FIRST_QUERY.body,
+        });
         const body = (await res.json()) as { data?: { shops?: { edges: unknown[] } }; errors?: unknown };
         if (res.status === 200 && body.data?.shops?.edges.length && !body.errors) break;
       } catch {
@@ -82,7 +97,9 @@ async function startOnce(dataDir: string, log: (line: string) => void): Promise<
       await new Promise((r) => setTimeout(r, 20));
     }
     const start = { ...phases, firstResponse: performance.now() - t0 };
-    log(`    first response after ${int(start.firstResponse)} ms (listening at ${start.listening === null ? '?' : int(start.listening)} ms)`);
+    log(
+      `    first response after ${int(start.firstResponse)} ms (listening at ${start.listening === null ? '?' : int(start.listening)} ms)`,
+    );
     return start;
   } finally {
     child.kill('SIGTERM');
@@ -95,7 +112,8 @@ async function startOnce(dataDir: string, log: (line: string) => void): Promise<
 const scenario: Scenario = {
   name: 'cold-start',
   title: 'Cold start (embedded database)',
-  measures: 'spawn of the API in production mode (`tsx src/main.ts`) to the first successful GraphQL response, on a seeded data dir (median of --repeats) and once on an empty one',
+  measures:
+    'spawn of the API in production mode (`tsx src/main.ts`) to the first successful GraphQL response, on a seeded data dir (median of --repeats) and once on an empty one',
   databases: ['pglite'],
   usesBenchDatabase: true,
   async run(ctx) {
@@ -124,10 +142,31 @@ const scenario: Scenario = {
         `From \`spawn\` of \`tsx src/main.ts\` (apps/api, NODE_ENV=production, SHOPWARDEN_DATA_DIR set) until \`shops(first: 1)\` answers 200 with data; phases from the server's log lines. The seeded data dir is the benchmark's (${int(db.sizeMb)} MB); the empty one is migrated and seeded with the demo data (50 shops) by the server itself.`,
         '',
         table(
-          ['start', 'schema checked / migrated (ms)', 'demo data seeded (ms)', 'listening (ms)', 'first GraphQL response (ms)', 'runs: first response (ms)'],
           [
-            [`seeded data dir, median of ${warm.length}`, med((s) => s.schemaReady), '–', med((s) => s.listening), med((s) => s.firstResponse), warm.map((s) => int(s.firstResponse)).join(', ')],
-            ['first-ever start, empty data dir', one(first.schemaReady), one(first.seeded), one(first.listening), int(first.firstResponse), int(first.firstResponse)],
+            'start',
+            'schema checked / migrated (ms)',
+            'demo data seeded (ms)',
+            'listening (ms)',
+            'first GraphQL response (ms)',
+            'runs: first response (ms)',
+          ],
+          [
+            [
+              `seeded data dir, median of ${warm.length}`,
+              med((s) => s.schemaReady),
+              '–',
+              med((s) => s.listening),
+              med((s) => s.firstResponse),
+              warm.map((s) => int(s.firstResponse)).join(', '),
+            ],
+            [
+              'first-ever start, empty data dir',
+              one(first.schemaReady),
+              one(first.seeded),
+              one(first.listening),
+              int(first.firstResponse),
+              int(first.firstResponse),
+            ],
           ],
         ),
       ].join('\n'),

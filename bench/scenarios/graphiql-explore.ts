@@ -84,7 +84,8 @@ const theirId = (g: string) => (JSON.parse(Buffer.from(g, 'base64').toString()) 
 const scenario: Scenario = {
   name: 'graphiql-explore',
   title: 'GraphiQL-style exploration',
-  measures: 'one shop by global ID (named fragment, alias, __typename) with its primary category, 10 listings with category and cursors, 10 violations with policy, as the admin',
+  measures:
+    'one shop by global ID (named fragment, alias, __typename) with its primary category, 10 listings with category and cursors, 10 violations with policy, as the admin',
   databases: ['postgres', 'pglite'],
   usesBenchDatabase: true,
   async run(ctx) {
@@ -98,22 +99,48 @@ const scenario: Scenario = {
     );
     if (!shop) throw new Error('no shop with a primary category, more than 10 listings and 10 violations');
     const id = Number(shop.id);
-    type Ours = { shop: { id: string; listings: Edges<{ id: string }> & { pageInfo: { hasNextPage: boolean } }; recentViolations: Edges<{ id: string }> } };
-    type Theirs = { shop: { id: string; listingsByShopId: Edges<{ id: string }> & { pageInfo: { hasNextPage: boolean } }; recentViolations: Edges<{ id: string }> } };
+    type Ours = {
+      shop: {
+        id: string;
+        listings: Edges<{ id: string }> & { pageInfo: { hasNextPage: boolean } };
+        recentViolations: Edges<{ id: string }>;
+      };
+    };
+    type Theirs = {
+      shop: {
+        id: string;
+        listingsByShopId: Edges<{ id: string }> & { pageInfo: { hasNextPage: boolean } };
+        recentViolations: Edges<{ id: string }>;
+      };
+    };
     return compareRead(ctx, {
       description: `\`shop(id:)\` of shop ${id} with \`...ShopSummary\`, \`__typename\`, \`primaryCategory\`, \`listings(first: ${LISTINGS})\` with pageInfo, cursors and category, \`recentViolations: violations(first: ${VIOLATIONS})\` with policy; demo admin key. PostGraphile: \`shop(id:)\` by its node ID, \`categoryByPrimaryCategoryId\`, \`listingsByShopId\`, \`violationsByShopId\`, \`policyByPolicyId\`.`,
-      api: { query: API_QUERY, variables: { id: Buffer.from(`Shop:${id}`).toString('base64') }, apiKey: DEMO_KEYS.admin },
+      api: {
+        query: API_QUERY,
+        variables: { id: Buffer.from(`Shop:${id}`).toString('base64') },
+        apiKey: DEMO_KEYS.admin,
+      },
       postgraphile: {
         query: POSTGRAPHILE_QUERY,
         variables: { id: Buffer.from(JSON.stringify(['Shop', id])).toString('base64') },
         rows: {
           ours: (data) => {
             const s = (data as Ours).shop;
-            return [ourId(s.id), s.listings.pageInfo.hasNextPage, s.listings.edges.map((e) => ourId(e.node.id)), s.recentViolations.edges.map((e) => ourId(e.node.id))];
+            return [
+              ourId(s.id),
+              s.listings.pageInfo.hasNextPage,
+              s.listings.edges.map((e) => ourId(e.node.id)),
+              s.recentViolations.edges.map((e) => ourId(e.node.id)),
+            ];
           },
           theirs: (data) => {
             const s = (data as Theirs).shop;
-            return [theirId(s.id), s.listingsByShopId.pageInfo.hasNextPage, s.listingsByShopId.edges.map((e) => theirId(e.node.id)), s.recentViolations.edges.map((e) => theirId(e.node.id))];
+            return [
+              theirId(s.id),
+              s.listingsByShopId.pageInfo.hasNextPage,
+              s.listingsByShopId.edges.map((e) => theirId(e.node.id)),
+              s.recentViolations.edges.map((e) => theirId(e.node.id)),
+            ];
           },
         },
       },

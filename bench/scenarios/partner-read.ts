@@ -62,7 +62,13 @@ const scenario: Scenario = {
   usesBenchDatabase: true,
   async run(ctx) {
     const db = benchDb(ctx);
-    const partnerAccountId = db.kind === 'postgres' ? Number((await db.query<{ id: number }>(`SELECT id FROM "Account" WHERE kind = 'PARTNER' ORDER BY id LIMIT 1`))[0]!.id) : 0;
+    const partnerAccountId =
+      db.kind === 'postgres'
+        ? Number(
+            (await db.query<{ id: number }>(`SELECT id FROM "Account" WHERE kind = 'PARTNER' ORDER BY id LIMIT 1`))[0]!
+              .id,
+          )
+        : 0;
     type OurShop = { id: string; listings: Edges<{ id: string }>; violations: Edges<{ id: string }> };
     type TheirShop = { id: string; listingsByShopId: Edges<{ id: string }>; violationsByShopId: Edges<{ id: string }> };
     return compareRead(ctx, {
@@ -72,7 +78,11 @@ const scenario: Scenario = {
         query: POSTGRAPHILE_QUERY,
         rows: {
           ours: (data) =>
-            (data as { shops: Edges<OurShop> }).shops.edges.map(({ node: s }) => [ourId(s.id), s.listings.edges.map((e) => ourId(e.node.id)), s.violations.edges.map((e) => ourId(e.node.id))]),
+            (data as { shops: Edges<OurShop> }).shops.edges.map(({ node: s }) => [
+              ourId(s.id),
+              s.listings.edges.map((e) => ourId(e.node.id)),
+              s.violations.edges.map((e) => ourId(e.node.id)),
+            ]),
           theirs: (data) =>
             (data as { allShops: Edges<TheirShop> }).allShops.edges.map(({ node: s }) => [
               theirId(s.id),

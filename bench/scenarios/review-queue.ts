@@ -58,8 +58,16 @@ const scenario: Scenario = {
       postgraphile: {
         query: POSTGRAPHILE_QUERY,
         rows: {
-          ours: (data) => (data as { listingReviewQueue: Edges<Node> }).listingReviewQueue.edges.map((e) => [ourId(e.node.id), ourId(e.node.shop!.id)]),
-          theirs: (data) => (data as { allListings: Edges<Node> }).allListings.edges.map((e) => [theirId(e.node.id), theirId(e.node.shopByShopId!.id)]),
+          ours: (data) =>
+            (data as { listingReviewQueue: Edges<Node> }).listingReviewQueue.edges.map((e) => [
+              ourId(e.node.id),
+              ourId(e.node.shop!.id),
+            ]),
+          theirs: (data) =>
+            (data as { allListings: Edges<Node> }).allListings.edges.map((e) => [
+              theirId(e.node.id),
+              theirId(e.node.shopByShopId!.id),
+            ]),
         },
       },
       raw: { name: 'review_queue', text: RAW_SQL, values: [PAGE] },

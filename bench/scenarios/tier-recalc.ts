@@ -30,15 +30,25 @@ async function recalc(server: RunningServer, dryRun: boolean): Promise<Call> {
   const start = performance.now();
   const text = await post(server.url, graphqlRequest(RECALC, { dryRun }, DEMO_KEYS.admin));
   const ms = performance.now() - start;
-  const r = (JSON.parse(text) as { data?: { tierRecalculate?: { __typename: string; shopsEvaluated: number; changedCount: number } } }).data?.tierRecalculate;
+  const r = (
+    JSON.parse(text) as {
+      data?: { tierRecalculate?: { __typename: string; shopsEvaluated: number; changedCount: number } };
+    }
+  ).data?.tierRecalculate;
   if (r?.__typename !== 'TierRecalculateSuccess') throw new Error(`tierRecalculate failed: ${text.slice(0, 500)}`);
-  return { ms, evaluated: r.shopsEvaluated, changed: r.changedCount, statements: (await server.stats()).statements - before };
+  return {
+    ms,
+    evaluated: r.shopsEvaluated,
+    changed: r.changedCount,
+    statements: (await server.stats()).statements - before,
+  };
 }
 
 const scenario: Scenario = {
   name: 'tier-recalc',
   title: 'Tier recalculation',
-  measures: 'tierRecalculate for every shop through the API: dry run, real run placing every shop, repeat with no change; median of --repeats',
+  measures:
+    'tierRecalculate for every shop through the API: dry run, real run placing every shop, repeat with no change; median of --repeats',
   databases: ['postgres', 'pglite'],
   usesBenchDatabase: true,
   async run(ctx) {
@@ -47,7 +57,9 @@ const scenario: Scenario = {
     const server = await startServer(SERVER_KINDS.api!, db, { pool: ctx.options.pool, apiEnv: ctx.options.apiEnv });
     try {
       // What the runs change, to put back: tiers and fulfilment modes; and where the written rows start.
-      const saved = await server.sql<{ id: number; tierId: number | null; fulfilmentMode: string }>(`SELECT id, "tierId", "fulfilmentMode"::text AS "fulfilmentMode" FROM "Shop"`);
+      const saved = await server.sql<{ id: number; tierId: number | null; fulfilmentMode: string }>(
+        `SELECT id, "tierId", "fulfilmentMode"::text AS "fulfilmentMode" FROM "Shop"`,
+      );
       const [marks] = await server.sql<{ run: number; assignment: number; outbox: number }>(
         `SELECT (SELECT coalesce(max(id), 0) FROM "TierRecalculationRun") AS run, (SELECT coalesce(max(id), 0) FROM "TierAssignment") AS assignment, (SELECT coalesce(max(id), 0) FROM "OutboxEvent") AS outbox`,
       );
@@ -67,7 +79,9 @@ const scenario: Scenario = {
         for (let i = 0; i < n; i++) repeat.push(await recalc(server, false));
         ctx.log(`  real run, nothing changes: ${repeat.map((c) => c.ms.toFixed(0)).join(', ')} ms`);
         if (repeat.some((c) => c.changed !== 0)) throw new Error('a repeated run changed tiers');
-        const tiers = await server.sql<{ code: string; n: number }>(`SELECT t.code, count(*)::int AS n FROM "Shop" s JOIN "Tier" t ON t.id = s."tierId" GROUP BY t.code ORDER BY min(t.rank)`);
+        const tiers = await server.sql<{ code: string; n: number }>(
+          `SELECT t.code, count(*)::int AS n FROM "Shop" s JOIN "Tier" t ON t.id = s."tierId" GROUP BY t.code ORDER BY min(t.rank)`,
+        );
         const row = (label: string, calls: Call[]) => [
           label,
           int(median(calls.map((c) => c.ms))),
@@ -80,11 +94,14 @@ const scenario: Scenario = {
           markdown: [
             `Median of ${n} call${n > 1 ? 's' : ''} each over HTTP (demo admin key), ${int(db.counts.shops)} shops and ${int(db.counts.orders)} orders; tiers after a run: ${tiers.map((t) => `${t.code} ${int(t.n)}`).join(', ')}.`,
             '',
-            table(['run', 'median ms', 'runs ms', 'shops evaluated', 'shops changed', 'SQL statements per call'], [
-              row('dry run', dry),
-              row('real run, every shop placed (tiers cleared before each)', full),
-              row('real run, nothing changes', repeat),
-            ]),
+            table(
+              ['run', 'median ms', 'runs ms', 'shops evaluated', 'shops changed', 'SQL statements per call'],
+              [
+                row('dry run', dry),
+                row('real run, every shop placed (tiers cleared before each)', full),
+                row('real run, nothing changes', repeat),
+              ],
+            ),
           ].join('\n'),
         };
       } finally {

@@ -63,7 +63,9 @@ process.on('message', (message: unknown) => {
 });
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
-    process.stderr.write(`[${process.argv[1]?.split('/').pop()}] ${signal} received (not from the harness): stopping\n`);
+    process.stderr.write(
+      `[${process.argv[1]?.split('/').pop()}] ${signal} received (not from the harness): stopping\n`,
+    );
     shutDown();
   });
 }

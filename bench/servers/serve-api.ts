@@ -16,24 +16,44 @@ const env = process.env;
 const db =
   env.BENCH_DB_KIND === 'pglite'
     ? await createDatabase({ kind: 'pglite', dataDir: env.BENCH_DATA_DIR! })
-    : await createDatabase({ kind: 'postgres', url: env.BENCH_URL!, poolSize: Number(env.BENCH_POOL ?? 10), statementTimeoutMs: 8000, connectionTimeoutMs: 5000 });
+    : await createDatabase({
+        kind: 'postgres',
+        url: env.BENCH_URL!,
+        poolSize: Number(env.BENCH_POOL ?? 10),
+        statementTimeoutMs: 8000,
+        connectionTimeoutMs: 5000,
+      });
 // PGlite's statements do not go through `pg`: count Prisma's query events instead.
 if (env.BENCH_DB_KIND === 'pglite') db.onQuery(() => countStatement());
 const apiEnv = JSON.parse(env.BENCH_API_ENV ?? '{}') as Record<string, string>;
 const config = loadConfig({ NODE_ENV: 'production', GRAPHIQL: 'false', MAX_CONCURRENT_PER_KEY: '1000', ...apiEnv });
 // A bucket large enough that the benchmark measures serving, not throttling (the limiter still runs).
 // BENCH_REDIS=1: the response cache in Redis (REDIS_URL, default localhost), under a prefix of its own, auto-pipelined as server.ts does.
-const cacheStore = apiEnv.BENCH_REDIS ? new RedisCacheStore(new Redis(env.REDIS_URL ?? 'redis://127.0.0.1:6379', redisOptions), `sw:rc:bench:${process.pid}:`) : undefined;
-const app = createApp({ db, config, logger: pino({ level: 'silent' }), rateLimiter: new MemoryRateLimiter(1e12, 1e12), cacheStore });
+const cacheStore = apiEnv.BENCH_REDIS
+  ? new RedisCacheStore(
+      new Redis(env.REDIS_URL ?? 'redis://127.0.0.1:6379', redisOptions),
+      `sw:rc:bench:${process.pid}:`,
+    )
+  : undefined;
+const app = createApp({
+  db,
+  config,
+  logger: pino({ level: 'silent' }),
+  rateLimiter: new MemoryRateLimiter(1e12, 1e12),
+  cacheStore,
+});
 const { yoga } = app;
 // The response cache serves once it listens for changes.
 await app.ready;
 const server = createServer(yoga);
 server.keepAliveTimeout = 60_000;
 
-const plain = (rows: unknown) => JSON.parse(JSON.stringify(rows, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v))) as unknown[];
+const plain = (rows: unknown) =>
+  JSON.parse(JSON.stringify(rows, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v))) as unknown[];
 handleSql(async (text) =>
-  /^\s*(SELECT|WITH)\b/i.test(text) ? plain(await db.prisma.$queryRawUnsafe(text)) : [{ count: await db.prisma.$executeRawUnsafe(text) }],
+  /^\s*(SELECT|WITH)\b/i.test(text)
+    ? plain(await db.prisma.$queryRawUnsafe(text))
+    : [{ count: await db.prisma.$executeRawUnsafe(text) }],
 );
 onStop(async () => {
   server.closeAllConnections();

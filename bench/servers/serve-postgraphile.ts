@@ -8,7 +8,11 @@ import { onStop, ready } from './child.ts';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-type WithResolvers = <T>() => { promise: Promise<T>; resolve: (value: T | PromiseLike<T>) => void; reject: (reason?: unknown) => void };
+type WithResolvers = <T>() => {
+  promise: Promise<T>;
+  resolve: (value: T | PromiseLike<T>) => void;
+  reject: (reason?: unknown) => void;
+};
 const P = Promise as unknown as { withResolvers?: WithResolvers };
 P.withResolvers ??= <T>() => {
   let resolve!: (value: T | PromiseLike<T>) => void;
@@ -27,7 +31,13 @@ const { grafserv } = await import('postgraphile/grafserv/node');
 
 const pgl = postgraphile({
   extends: [PostGraphileAmberPreset],
-  pgServices: [makePgService({ connectionString: process.env.BENCH_URL!, schemas: ['public'], poolConfig: { max: Number(process.env.BENCH_POOL ?? 10) } })],
+  pgServices: [
+    makePgService({
+      connectionString: process.env.BENCH_URL!,
+      schemas: ['public'],
+      poolConfig: { max: Number(process.env.BENCH_POOL ?? 10) },
+    }),
+  ],
   grafserv: { graphiql: false, watch: false },
   grafast: { explain: false },
 });

@@ -21,12 +21,35 @@ export const CANCEL = /* GraphQL */ `
 
 export const GET = /* GraphQL */ `query Get($id: ID!) { bulkOperation(id: $id) { ${OPERATION_FIELDS} } }`;
 
-export const NODE = /* GraphQL */ `query Node($id: ID!) { node(id: $id) { id ... on BulkOperation { status lineCount } } }`;
+export const NODE = /* GraphQL */ `
+  query Node($id: ID!) {
+    node(id: $id) {
+      id
+      ... on BulkOperation {
+        status
+        lineCount
+      }
+    }
+  }
+`;
 
 export const LIST = /* GraphQL */ `
-  query List($status: BulkOperationStatus, $after: String) { bulkOperations(first: 50, status: $status, after: $after) {
-    edges { node { id status lineCount } } pageInfo { hasNextPage endCursor }
-  } }`;
+  query List($status: BulkOperationStatus, $after: String) {
+    bulkOperations(first: 50, status: $status, after: $after) {
+      edges {
+        node {
+          id
+          status
+          lineCount
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`;
 
 /** A result line as the API writes it. */
 export interface ResultLine {
@@ -39,13 +62,21 @@ export interface ResultLine {
 }
 
 export function parseResult(text: string | null | undefined): ResultLine[] {
-  return (text ?? '').split('\n').filter(Boolean).map((l) => JSON.parse(l) as ResultLine);
+  return (text ?? '')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as ResultLine);
 }
 
-export const jsonl = (lines: unknown[]) => `${lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n')}\n`;
+export const jsonl = (lines: unknown[]) =>
+  `${lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n')}\n`;
 
 /** A worker for tests: no polling unless started, a long lease (no heartbeat during a test) unless given. */
-export function testWorker(db: Database, config: Partial<BulkWorkerOptions['config']> = {}, options: Partial<BulkWorkerOptions> = {}) {
+export function testWorker(
+  db: Database,
+  config: Partial<BulkWorkerOptions['config']> = {},
+  options: Partial<BulkWorkerOptions> = {},
+) {
   return new BulkWorker({
     prisma: db.prisma,
     logger: pino({ level: process.env.LOG_LEVEL ?? 'silent' }),

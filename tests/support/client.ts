@@ -15,7 +15,12 @@ export function createTestApp(db: Database, env: Record<string, string> = {}, ra
   const config = loadConfig({ NODE_ENV: 'test', ...env });
   const app = createApp({ db, config, logger: pino({ level: env.LOG_LEVEL ?? 'silent' }), rateLimiter });
   const { yoga, ready } = app;
-  async function gql<T = Record<string, any>>(key: string | null, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLResponse<T>> {
+  async function gql<T = Record<string, any>>(
+    key: string | null,
+    query: string,
+    variables?: Record<string, unknown>,
+    headers: Record<string, string> = {},
+  ): Promise<GraphQLResponse<T>> {
     const res = await yoga.fetch('http://localhost/graphql', {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}), ...headers },
@@ -29,7 +34,11 @@ export function createTestApp(db: Database, env: Record<string, string> = {}, ra
     const abort = new AbortController();
     const res = await yoga.fetch('http://localhost/graphql', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+      },
       body: JSON.stringify({ query, variables }),
       signal: abort.signal,
     });
@@ -68,7 +77,13 @@ export function readSse(res: Response, abort?: AbortController): SseStream {
     while (!queue.length && !ended) {
       pending ??= reader.read();
       let timer: NodeJS.Timeout | undefined;
-      const chunk = await Promise.race([pending, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no SSE message in time')), Math.max(1, deadline - Date.now()))))]).finally(() => clearTimeout(timer));
+      const chunk = await Promise.race([
+        pending,
+        new Promise<never>(
+          (_, reject) =>
+            (timer = setTimeout(() => reject(new Error('no SSE message in time')), Math.max(1, deadline - Date.now()))),
+        ),
+      ]).finally(() => clearTimeout(timer));
       pending = null;
       if (chunk.done) ended = true;
       else buffer += decoder.decode(chunk.value, { stream: true });
@@ -141,6 +156,7 @@ export async function countQueries<T>(db: Database, fn: () => Promise<T>): Promi
  */
 export function comparableErrors(data: unknown, errors: unknown): unknown {
   if (!Array.isArray(errors)) return errors;
-  if (data === null) return [...new Set(errors.map((e: { extensions?: { code?: string } }) => e.extensions?.code ?? 'NO_CODE'))].sort();
+  if (data === null)
+    return [...new Set(errors.map((e: { extensions?: { code?: string } }) => e.extensions?.code ?? 'NO_CODE'))].sort();
   return errors.map((e) => JSON.stringify(e)).sort();
 }

@@ -28,7 +28,13 @@ export async function createTestDatabase(name: TargetName): Promise<TestDatabase
   await admin.end();
   const url = new URL(base.toString());
   url.pathname = `/${dbName}`;
-  const target: DatabaseTarget = { kind: 'postgres', url: url.toString(), poolSize: 10, statementTimeoutMs: 8000, connectionTimeoutMs: 5000 };
+  const target: DatabaseTarget = {
+    kind: 'postgres',
+    url: url.toString(),
+    poolSize: 10,
+    statementTimeoutMs: 8000,
+    connectionTimeoutMs: 5000,
+  };
   const db = await createDatabase(target);
   await applyMigrations(db.migrationAdapterFactory);
   return Object.assign(db, {

@@ -1,19 +1,44 @@
-import { apiKeyPrefix, generateApiKey, hashApiKey, type BusinessModel, type CategoryRestriction, type PrismaClient, type Role } from '@shopwarden/db';
+import {
+  apiKeyPrefix,
+  generateApiKey,
+  hashApiKey,
+  type BusinessModel,
+  type CategoryRestriction,
+  type PrismaClient,
+  type Role,
+} from '@shopwarden/db';
 
 /** A small, hand-made world: enough categories, shops and keys for each rule, with known ids. */
 export interface World {
-  categories: Record<'beauty' | 'skincare' | 'supplements' | 'fashion' | 'dresses' | 'home' | 'knives' | 'weapons' | 'electronics', number>;
+  categories: Record<
+    'beauty' | 'skincare' | 'supplements' | 'fashion' | 'dresses' | 'home' | 'knives' | 'weapons' | 'electronics',
+    number
+  >;
   adminKey: string;
 }
 
-export async function createCategory(prisma: PrismaClient, name: string, parentId: number | null = null, restriction: CategoryRestriction = 'NONE') {
+export async function createCategory(
+  prisma: PrismaClient,
+  name: string,
+  parentId: number | null = null,
+  restriction: CategoryRestriction = 'NONE',
+) {
   const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
   const parent = parentId === null ? null : await prisma.category.findUniqueOrThrow({ where: { id: parentId } });
-  const created = await prisma.category.create({ data: { name, slug, parentId, restriction, depth: parent ? parent.depth + 1 : 0 } });
-  return prisma.category.update({ where: { id: created.id }, data: { rootId: parent ? (parent.rootId ?? parent.id) : created.id } });
+  const created = await prisma.category.create({
+    data: { name, slug, parentId, restriction, depth: parent ? parent.depth + 1 : 0 },
+  });
+  return prisma.category.update({
+    where: { id: created.id },
+    data: { rootId: parent ? (parent.rootId ?? parent.id) : created.id },
+  });
 }
 
-export async function createKey(prisma: PrismaClient, role: Role, opts: { shopId?: number; accountId?: number; scopes?: string[]; expiresAt?: Date } = {}) {
+export async function createKey(
+  prisma: PrismaClient,
+  role: Role,
+  opts: { shopId?: number; accountId?: number; scopes?: string[]; expiresAt?: Date } = {},
+) {
   const key = generateApiKey(role);
   const defaultScopes: Record<Role, string[]> = {
     ADMIN: ['*'],
@@ -36,7 +61,11 @@ export async function createKey(prisma: PrismaClient, role: Role, opts: { shopId
   return { key, id: row.id };
 }
 
-export async function createShop(prisma: PrismaClient, name: string, opts: { sites?: string[]; businessModel?: BusinessModel; primaryCategoryId?: number | null } = {}) {
+export async function createShop(
+  prisma: PrismaClient,
+  name: string,
+  opts: { sites?: string[]; businessModel?: BusinessModel; primaryCategoryId?: number | null } = {},
+) {
   return prisma.shop.create({
     data: {
       name,
@@ -50,9 +79,21 @@ export async function createShop(prisma: PrismaClient, name: string, opts: { sit
 }
 
 let orderSeq = 0;
-export async function createOrders(prisma: PrismaClient, shopId: number, categoryId: number, orders: { amount: number; placedAt: string }[]) {
+export async function createOrders(
+  prisma: PrismaClient,
+  shopId: number,
+  categoryId: number,
+  orders: { amount: number; placedAt: string }[],
+) {
   await prisma.order.createMany({
-    data: orders.map((o) => ({ shopId, categoryId, amount: o.amount, currency: 'USD', placedAt: new Date(o.placedAt), externalId: `T-${shopId}-${++orderSeq}` })),
+    data: orders.map((o) => ({
+      shopId,
+      categoryId,
+      amount: o.amount,
+      currency: 'USD',
+      placedAt: new Date(o.placedAt),
+      externalId: `T-${shopId}-${++orderSeq}`,
+    })),
   });
 }
 
@@ -69,7 +110,17 @@ export async function createWorld(prisma: PrismaClient): Promise<World> {
   const electronics = await createCategory(prisma, 'Electronics');
   const admin = await createKey(prisma, 'ADMIN');
   return {
-    categories: { beauty: beauty.id, skincare: skincare.id, supplements: supplements.id, fashion: fashion.id, dresses: dresses.id, home: home.id, knives: knives.id, weapons: weapons.id, electronics: electronics.id },
+    categories: {
+      beauty: beauty.id,
+      skincare: skincare.id,
+      supplements: supplements.id,
+      fashion: fashion.id,
+      dresses: dresses.id,
+      home: home.id,
+      knives: knives.id,
+      weapons: weapons.id,
+      electronics: electronics.id,
+    },
     adminKey: admin.key,
   };
 }

@@ -4,7 +4,10 @@ let seq = 0;
 const unique = (prefix: string) => `${prefix}_${process.pid}_${++seq}`;
 
 /** A policy with a known code and default points. */
-export async function createPolicy(prisma: PrismaClient, opts: { code?: string; title?: string; points?: number } = {}) {
+export async function createPolicy(
+  prisma: PrismaClient,
+  opts: { code?: string; title?: string; points?: number } = {},
+) {
   const code = opts.code ?? unique('POLICY');
   return prisma.policy.create({
     data: {
@@ -40,23 +43,60 @@ export async function createQuiz(prisma: PrismaClient, policyId: number, title =
   });
 }
 
-export async function createCreator(prisma: PrismaClient, opts: { handle?: string; regions?: string[]; nicheCategoryIds?: number[] } = {}) {
+export async function createCreator(
+  prisma: PrismaClient,
+  opts: { handle?: string; regions?: string[]; nicheCategoryIds?: number[] } = {},
+) {
   const handle = opts.handle ?? unique('creator').toLowerCase();
   return prisma.creator.create({
-    data: { handle, displayName: `Creator ${handle}`, regions: opts.regions ?? ['GB'], nicheCategoryIds: opts.nicheCategoryIds ?? [], followerCount: 120_000, engagementRateBps: 425 },
+    data: {
+      handle,
+      displayName: `Creator ${handle}`,
+      regions: opts.regions ?? ['GB'],
+      nicheCategoryIds: opts.nicheCategoryIds ?? [],
+      followerCount: 120_000,
+      engagementRateBps: 425,
+    },
   });
 }
 
-export async function createContentItem(prisma: PrismaClient, creatorId: number, shopId: number, kind: ContentKind, title: string, publishedAt = new Date('2024-03-01T12:00:00Z')) {
-  return prisma.contentItem.create({ data: { creatorId, shopId, kind, title, url: `https://video.example.com/${encodeURIComponent(title)}`, publishedAt } });
+export async function createContentItem(
+  prisma: PrismaClient,
+  creatorId: number,
+  shopId: number,
+  kind: ContentKind,
+  title: string,
+  publishedAt = new Date('2024-03-01T12:00:00Z'),
+) {
+  return prisma.contentItem.create({
+    data: {
+      creatorId,
+      shopId,
+      kind,
+      title,
+      url: `https://video.example.com/${encodeURIComponent(title)}`,
+      publishedAt,
+    },
+  });
 }
 
 export async function createListing(prisma: PrismaClient, shopId: number, categoryId: number, title = 'A listing') {
-  return prisma.listing.create({ data: { shopId, categoryId, title, description: 'Described.', priceAmount: 1999, currency: 'USD', sites: ['GB'] } });
+  return prisma.listing.create({
+    data: { shopId, categoryId, title, description: 'Described.', priceAmount: 1999, currency: 'USD', sites: ['GB'] },
+  });
 }
 
 export async function createOrder(prisma: PrismaClient, shopId: number, categoryId: number) {
-  return prisma.order.create({ data: { shopId, categoryId, amount: 2500, currency: 'USD', placedAt: new Date('2024-03-01T00:00:00Z'), externalId: unique('ORD') } });
+  return prisma.order.create({
+    data: {
+      shopId,
+      categoryId,
+      amount: 2500,
+      currency: 'USD',
+      placedAt: new Date('2024-03-01T00:00:00Z'),
+      externalId: unique('ORD'),
+    },
+  });
 }
 
 /**
@@ -65,7 +105,15 @@ export async function createOrder(prisma: PrismaClient, shopId: number, category
  */
 export async function createManyViolations(
   prisma: PrismaClient,
-  args: { shopId: number; policyIds: number[]; contentItemIds: { LIVE_SESSION: number; VIDEO: number }; count: number; from: Date; to: Date; expiryDays?: number },
+  args: {
+    shopId: number;
+    policyIds: number[];
+    contentItemIds: { LIVE_SESSION: number; VIDEO: number };
+    count: number;
+    from: Date;
+    to: Date;
+    expiryDays?: number;
+  },
 ) {
   const sources = ['LIVE_SESSION', 'VIDEO', 'LISTING', 'ORDER', 'OTHER'] as const;
   const span = args.to.getTime() - args.from.getTime();
@@ -83,7 +131,10 @@ export async function createManyViolations(
         points: 1 + (i % 3),
       };
     });
-    const created = await prisma.violation.createManyAndReturn({ data: batch, select: { id: true, policyId: true, occurredAt: true, points: true } });
+    const created = await prisma.violation.createManyAndReturn({
+      data: batch,
+      select: { id: true, policyId: true, occurredAt: true, points: true },
+    });
     await prisma.pointsLedgerEntry.createMany({
       data: created.map((v) => ({
         shopId: args.shopId,

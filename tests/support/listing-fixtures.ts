@@ -7,7 +7,14 @@ export async function createListingRow(
   prisma: PrismaClient,
   shopId: number,
   categoryId: number,
-  opts: { title?: string; status?: ListingStatus; priceAmount?: number; sites?: string[]; submittedAt?: Date | null; version?: number } = {},
+  opts: {
+    title?: string;
+    status?: ListingStatus;
+    priceAmount?: number;
+    sites?: string[];
+    submittedAt?: Date | null;
+    version?: number;
+  } = {},
 ) {
   return prisma.listing.create({
     data: {
@@ -18,7 +25,8 @@ export async function createListingRow(
       currency: 'USD',
       sites: opts.sites ?? ['GB'],
       status: opts.status ?? 'DRAFT',
-      submittedAt: opts.submittedAt ?? (opts.status && opts.status !== 'DRAFT' ? new Date('2024-03-01T00:00:00Z') : null),
+      submittedAt:
+        opts.submittedAt ?? (opts.status && opts.status !== 'DRAFT' ? new Date('2024-03-01T00:00:00Z') : null),
       version: opts.version ?? 0,
     },
   });
@@ -32,7 +40,13 @@ export async function createListingRow(
 const ROWS_PER_STATEMENT = 3000;
 
 /** Many listings, in as few statements as the bind-parameter limit allows; returns their ids in creation order. */
-export async function createListingRows(prisma: PrismaClient, shopId: number, categoryId: number, count: number, opts: { status?: ListingStatus; submittedAt?: Date } = {}): Promise<number[]> {
+export async function createListingRows(
+  prisma: PrismaClient,
+  shopId: number,
+  categoryId: number,
+  count: number,
+  opts: { status?: ListingStatus; submittedAt?: Date } = {},
+): Promise<number[]> {
   const status = opts.status ?? 'DRAFT';
   const ids: number[] = [];
   for (let start = 0; start < count; start += ROWS_PER_STATEMENT) {
@@ -47,7 +61,10 @@ export async function createListingRows(prisma: PrismaClient, shopId: number, ca
           currency: 'USD',
           sites: ['GB'],
           status,
-          submittedAt: status === 'DRAFT' ? null : new Date((opts.submittedAt ?? new Date('2024-03-01T00:00:00Z')).getTime() + i * 1000),
+          submittedAt:
+            status === 'DRAFT'
+              ? null
+              : new Date((opts.submittedAt ?? new Date('2024-03-01T00:00:00Z')).getTime() + i * 1000),
         };
       }),
       select: { id: true },
@@ -58,7 +75,11 @@ export async function createListingRows(prisma: PrismaClient, shopId: number, ca
 }
 
 /** A shop with a seller key (and its global ID). */
-export async function sellerShop(prisma: PrismaClient, name: string, opts: { primaryCategoryId?: number | null; sites?: string[] } = {}) {
+export async function sellerShop(
+  prisma: PrismaClient,
+  name: string,
+  opts: { primaryCategoryId?: number | null; sites?: string[] } = {},
+) {
   const shop = await createShop(prisma, name, opts);
   const { key, id: keyId } = await createKey(prisma, 'SELLER', { shopId: shop.id });
   return { shop, key, keyId, shopGid: gid('Shop', shop.id) };
@@ -66,12 +87,16 @@ export async function sellerShop(prisma: PrismaClient, name: string, opts: { pri
 
 /** Grants a shop a restricted-category approval directly. */
 export async function grantRestricted(prisma: PrismaClient, shopId: number, categoryId: number) {
-  return prisma.restrictedCategoryApproval.create({ data: { shopId, categoryId, status: 'GRANTED', justification: 'fixture', decidedAt: new Date() } });
+  return prisma.restrictedCategoryApproval.create({
+    data: { shopId, categoryId, status: 'GRANTED', justification: 'fixture', decidedAt: new Date() },
+  });
 }
 
 /** Grants a shop an approved special-circumstances exception for a category directly. */
 export async function grantException(prisma: PrismaClient, shopId: number, categoryId: number) {
-  const request = await prisma.categoryExceptionRequest.create({ data: { shopId, comment: 'fixture', requestedCategoryIds: [categoryId], status: 'APPROVED', decidedAt: new Date() } });
+  const request = await prisma.categoryExceptionRequest.create({
+    data: { shopId, comment: 'fixture', requestedCategoryIds: [categoryId], status: 'APPROVED', decidedAt: new Date() },
+  });
   return prisma.categoryExceptionGrant.create({ data: { shopId, categoryId, requestId: request.id } });
 }
 
@@ -100,33 +125,136 @@ export const UPDATE = /* GraphQL */ `
   } }`;
 
 export const SUBMIT = /* GraphQL */ `
-  mutation Submit($input: ListingSubmitInput!) { listingSubmit(input: $input) {
-    __typename
-    ... on ListingSubmitSuccess { dryRun status issues { code message } listing { id status version } }
-    ... on Error { code message }
-  } }`;
+  mutation Submit($input: ListingSubmitInput!) {
+    listingSubmit(input: $input) {
+      __typename
+      ... on ListingSubmitSuccess {
+        dryRun
+        status
+        issues {
+          code
+          message
+        }
+        listing {
+          id
+          status
+          version
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
+    }
+  }
+`;
 
 export const REVIEW = /* GraphQL */ `
-  mutation Review($input: ListingReviewInput!) { listingReview(input: $input) {
-    __typename
-    ... on ListingReviewSuccess { dryRun status issues { code message } listing { id status version } }
-    ... on Error { code message }
-    ... on ValidationError { fields { path message } }
-  } }`;
+  mutation Review($input: ListingReviewInput!) {
+    listingReview(input: $input) {
+      __typename
+      ... on ListingReviewSuccess {
+        dryRun
+        status
+        issues {
+          code
+          message
+        }
+        listing {
+          id
+          status
+          version
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
+      ... on ValidationError {
+        fields {
+          path
+          message
+        }
+      }
+    }
+  }
+`;
 
 export const BULK_SUBMIT = /* GraphQL */ `
-  mutation BulkSubmit($input: ListingBulkSubmitInput!) { listingBulkSubmit(input: $input) {
-    __typename
-    ... on ListingBulkSubmitSuccess { dryRun errorPolicy appliedCount failedCount results { index state status issues { code } listing { id status } error { code message } } }
-    ... on Error { code message }
-  } }`;
+  mutation BulkSubmit($input: ListingBulkSubmitInput!) {
+    listingBulkSubmit(input: $input) {
+      __typename
+      ... on ListingBulkSubmitSuccess {
+        dryRun
+        errorPolicy
+        appliedCount
+        failedCount
+        results {
+          index
+          state
+          status
+          issues {
+            code
+          }
+          listing {
+            id
+            status
+          }
+          error {
+            code
+            message
+          }
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
+    }
+  }
+`;
 
 export const BULK_REVIEW = /* GraphQL */ `
-  mutation BulkReview($input: ListingBulkReviewInput!) { listingBulkReview(input: $input) {
-    __typename
-    ... on ListingBulkReviewSuccess { dryRun errorPolicy appliedCount failedCount results { index state status issues { code } listing { id status } error { code message } } }
-    ... on Error { code message }
-  } }`;
+  mutation BulkReview($input: ListingBulkReviewInput!) {
+    listingBulkReview(input: $input) {
+      __typename
+      ... on ListingBulkReviewSuccess {
+        dryRun
+        errorPolicy
+        appliedCount
+        failedCount
+        results {
+          index
+          state
+          status
+          issues {
+            code
+          }
+          listing {
+            id
+            status
+          }
+          error {
+            code
+            message
+          }
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
+    }
+  }
+`;
 
 export const CLOCK = /* GraphQL */ `
-  mutation Clock($now: DateTime) { sandboxClockSet(input: { now: $now }) { __typename ... on Error { code } } }`;
+  mutation Clock($now: DateTime) {
+    sandboxClockSet(input: { now: $now }) {
+      __typename
+      ... on Error {
+        code
+      }
+    }
+  }
+`;

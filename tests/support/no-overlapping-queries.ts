@@ -13,7 +13,8 @@ type ClientState = { _activeQuery?: unknown; _queryQueue?: unknown[] };
 const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
 pg.Client.prototype.query = function watchedQuery(this: pg.Client & ClientState, ...args: unknown[]) {
   if (this._activeQuery || (this._queryQueue?.length ?? 0) > 0) {
-    const text = typeof args[0] === 'string' ? args[0] : ((args[0] as { text?: string } | undefined)?.text ?? '(query object)');
+    const text =
+      typeof args[0] === 'string' ? args[0] : ((args[0] as { text?: string } | undefined)?.text ?? '(query object)');
     seen.push(`${text.slice(0, 200)}\n${new Error('sent here').stack ?? ''}`);
   }
   return query.apply(this, args);
@@ -27,5 +28,7 @@ export function takeOverlappingQueries(): string[] {
 afterEach(() => {
   const overlapping = takeOverlappingQueries();
   if (overlapping.length === 0) return;
-  throw new Error(`${overlapping.length} statement(s) went to a PostgreSQL connection that was still running another; run one connection's statements one after another. The first:\n${overlapping[0]}`);
+  throw new Error(
+    `${overlapping.length} statement(s) went to a PostgreSQL connection that was still running another; run one connection's statements one after another. The first:\n${overlapping[0]}`,
+  );
 });

@@ -4,9 +4,33 @@ import type { FulfilmentMode, PrismaClient, ShopStatus } from '@shopwarden/db';
 export async function createTiers(prisma: PrismaClient) {
   const rows = await prisma.tier.createManyAndReturn({
     data: [
-      { code: 'ENTRY', name: 'Entry', rank: 0, minTrailingRevenue: 0n, minLastMonthSales: 0n, supportLevel: 'REDUCED', selfShippingAllowed: false },
-      { code: 'ESTABLISHED', name: 'Established', rank: 1, minTrailingRevenue: 100_000_000n, minLastMonthSales: 6_500_000n, supportLevel: 'STANDARD', selfShippingAllowed: true },
-      { code: 'STRATEGIC', name: 'Strategic', rank: 2, minTrailingRevenue: 1_000_000_000n, minLastMonthSales: 80_000_000n, supportLevel: 'DEDICATED', selfShippingAllowed: true },
+      {
+        code: 'ENTRY',
+        name: 'Entry',
+        rank: 0,
+        minTrailingRevenue: 0n,
+        minLastMonthSales: 0n,
+        supportLevel: 'REDUCED',
+        selfShippingAllowed: false,
+      },
+      {
+        code: 'ESTABLISHED',
+        name: 'Established',
+        rank: 1,
+        minTrailingRevenue: 100_000_000n,
+        minLastMonthSales: 6_500_000n,
+        supportLevel: 'STANDARD',
+        selfShippingAllowed: true,
+      },
+      {
+        code: 'STRATEGIC',
+        name: 'Strategic',
+        rank: 2,
+        minTrailingRevenue: 1_000_000_000n,
+        minLastMonthSales: 80_000_000n,
+        supportLevel: 'DEDICATED',
+        selfShippingAllowed: true,
+      },
     ],
     select: { id: true, code: true },
   });
@@ -26,7 +50,10 @@ export async function createFeeCategories(prisma: PrismaClient) {
     ],
   });
   const rows = await prisma.feeCategory.findMany({ select: { id: true, code: true } });
-  return Object.fromEntries(rows.map((r) => [r.code, r.id])) as Record<'COMMISSION' | 'TRANSACTION' | 'PAYMENT_PROCESSING' | 'SHIPPING_LABEL' | 'AFFILIATE_COMMISSION', number>;
+  return Object.fromEntries(rows.map((r) => [r.code, r.id])) as Record<
+    'COMMISSION' | 'TRANSACTION' | 'PAYMENT_PROCESSING' | 'SHIPPING_LABEL' | 'AFFILIATE_COMMISSION',
+    number
+  >;
 }
 
 let seq = 0;
@@ -53,7 +80,17 @@ export async function insertOrders(
 }
 
 /** Many shops in one statement. */
-export async function createShops(prisma: PrismaClient, count: number, opts: { prefix?: string; status?: ShopStatus; fulfilmentMode?: FulfilmentMode; tierId?: number | null; primaryCategoryId?: number | null } = {}) {
+export async function createShops(
+  prisma: PrismaClient,
+  count: number,
+  opts: {
+    prefix?: string;
+    status?: ShopStatus;
+    fulfilmentMode?: FulfilmentMode;
+    tierId?: number | null;
+    primaryCategoryId?: number | null;
+  } = {},
+) {
   return prisma.shop.createManyAndReturn({
     data: Array.from({ length: count }, (_, i) => ({
       name: `${opts.prefix ?? 'Shop'} ${i + 1}`,
@@ -70,7 +107,14 @@ export async function createShops(prisma: PrismaClient, count: number, opts: { p
 /** A seller event with sensible times around `now`. */
 export async function createSellerEvent(
   prisma: PrismaClient,
-  opts: { capacity: number; startsAt?: Date; registrationClosesAt?: Date; minTierId?: number | null; eligibleCategoryIds?: number[]; title?: string },
+  opts: {
+    capacity: number;
+    startsAt?: Date;
+    registrationClosesAt?: Date;
+    minTierId?: number | null;
+    eligibleCategoryIds?: number[];
+    title?: string;
+  },
 ) {
   const startsAt = opts.startsAt ?? new Date('2030-06-01T09:00:00Z');
   return prisma.sellerEvent.create({

@@ -37,9 +37,11 @@ export class ApiKeyCache {
     if (running) return running;
     const lookup = this.lookup(prisma, authorization, now);
     this.inflight.set(authorization, lookup);
-    void lookup.finally(() => {
-      if (this.inflight.get(authorization) === lookup) this.inflight.delete(authorization);
-    }).catch(() => undefined);
+    void lookup
+      .finally(() => {
+        if (this.inflight.get(authorization) === lookup) this.inflight.delete(authorization);
+      })
+      .catch(() => undefined);
     return lookup;
   }
 
@@ -47,7 +49,8 @@ export class ApiKeyCache {
     const generation = this.generation;
     // Valid until the end of the TTL window? Then it may be kept; otherwise ask again about now.
     const later = await authenticateApiKey(prisma, authorization, new Date(now + this.ttlMs));
-    if (!later.viewer) return later.reason === 'EXPIRED' ? authenticateApiKey(prisma, authorization, new Date(now)) : later;
+    if (!later.viewer)
+      return later.reason === 'EXPIRED' ? authenticateApiKey(prisma, authorization, new Date(now)) : later;
     if (generation === this.generation) {
       if (this.entries.size >= this.maxEntries) this.entries.clear();
       this.entries.set(authorization, { result: later, until: now + this.ttlMs });

@@ -40,7 +40,8 @@ export interface BulkWorkerOptions {
 /** Serialization failures and deadlocks (two operations touching the same listings): the chunk is simply run again. */
 const RETRY_CHUNK = /P2034|40001|40P01|could not serialize|deadlock detected/i;
 
-const errorText = (error: unknown) => (error instanceof Error ? `${(error as { code?: string }).code ?? ''} ${error.message}` : String(error));
+const errorText = (error: unknown) =>
+  error instanceof Error ? `${(error as { code?: string }).code ?? ''} ${error.message}` : String(error);
 
 /**
  * Runs bulk operations in this API process. It claims one operation at a time (`FOR UPDATE SKIP
@@ -120,7 +121,12 @@ export class BulkWorker {
     let settle!: (op: ClaimedBulkOperation | null) => void;
     this.handed = new Promise((resolve) => (settle = resolve));
     this.wake();
-    return { workerId: this.id, leaseMs: this.options.config.leaseMs, accept: (op) => settle(op), release: () => settle(null) };
+    return {
+      workerId: this.id,
+      leaseMs: this.options.config.leaseMs,
+      accept: (op) => settle(op),
+      release: () => settle(null),
+    };
   }
 
   private wake() {
@@ -171,10 +177,15 @@ export class BulkWorker {
     const started = performance.now();
     const op = prepareBulkOperation(claimed);
     const log = logger.child({ bulkOperationId: op.id, mutation: op.mutation, worker: this.id });
-    const heartbeat = setInterval(() => {
-      if (this.dead) return;
-      extendBulkLease(prisma, op.id, this.id, config.leaseMs).catch((err: unknown) => log.warn({ err }, 'bulk lease heartbeat failed'));
-    }, Math.max(50, Math.floor(config.leaseMs / 3)));
+    const heartbeat = setInterval(
+      () => {
+        if (this.dead) return;
+        extendBulkLease(prisma, op.id, this.id, config.leaseMs).catch((err: unknown) =>
+          log.warn({ err }, 'bulk lease heartbeat failed'),
+        );
+      },
+      Math.max(50, Math.floor(config.leaseMs / 3)),
+    );
     heartbeat.unref();
     const chunk: ChunkOptions = {
       workerId: this.id,
@@ -187,7 +198,8 @@ export class BulkWorker {
     };
     // Chunks after the one in turn that run beside it (see runBulkOperationChunk's `ahead`), in line order.
     // Only for a mutation whose lines are independent: a chunk ahead does not see the writes of the one before.
-    const aheadLimit = this.options.concurrentTransactions && op.chunksMayRunAhead ? Math.max(0, config.chunksAhead) : 0;
+    const aheadLimit =
+      this.options.concurrentTransactions && op.chunksMayRunAhead ? Math.max(0, config.chunksAhead) : 0;
     const running: { from: number; outcome: Promise<ChunkOutcome | Error> }[] = [];
     // Where the last chunk started (in turn or ahead) will end, and when it has.
     let next = claimed.processedCount;
@@ -196,7 +208,11 @@ export class BulkWorker {
       while (running.length < aheadLimit && next < op.lineCount && !this.stopping) {
         const from = next;
         next = Math.min(op.lineCount, from + config.chunkSize);
-        const outcome = runBulkOperationChunk(prisma, op, chunk, { from, after: last, proceed: () => !this.stopping }).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+        const outcome = runBulkOperationChunk(prisma, op, chunk, {
+          from,
+          after: last,
+          proceed: () => !this.stopping,
+        }).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
         running.push({ from, outcome });
         last = outcome;
       }
@@ -206,7 +222,10 @@ export class BulkWorker {
         if (this.stopping) {
           // Chunks ahead of their turn roll back first (a stop commits only the chunk in turn).
           await Promise.all(running.map((r) => r.outcome));
-          if (!this.dead) await releaseBulkOperation(prisma, op.id, this.id).catch((err: unknown) => log.warn({ err }, 'could not release a bulk operation'));
+          if (!this.dead)
+            await releaseBulkOperation(prisma, op.id, this.id).catch((err: unknown) =>
+              log.warn({ err }, 'could not release a bulk operation'),
+            );
           return;
         }
         let outcome: ChunkOutcome;
@@ -219,7 +238,8 @@ export class BulkWorker {
             // Rolled back for a stop: the loop's start stops.
             if (this.stopping && (result instanceof Error || result.state === 'OUT_OF_TURN')) continue;
             // Its transaction failed (a deadlock with another operation, say): run it again in turn.
-            if (result instanceof Error) log.debug({ err: result }, 'bulk chunk ahead of its turn failed; running it in turn');
+            if (result instanceof Error)
+              log.debug({ err: result }, 'bulk chunk ahead of its turn failed; running it in turn');
           }
           if (!ahead || result instanceof Error || result?.state === 'OUT_OF_TURN') {
             // In turn: from the committed processedCount, under the row lock; the next chunk runs beside it.
@@ -237,11 +257,20 @@ export class BulkWorker {
             return;
           }
           log.error({ err: error }, 'bulk operation failed unexpectedly');
-          await failBulkOperation(prisma, op.id, this.id, 'INTERNAL').catch((err: unknown) => log.error({ err }, 'could not mark the bulk operation FAILED'));
+          await failBulkOperation(prisma, op.id, this.id, 'INTERNAL').catch((err: unknown) =>
+            log.error({ err }, 'could not mark the bulk operation FAILED'),
+          );
           return;
         }
         if (outcome.state !== 'RUNNING') {
-          log.info({ state: outcome.state, ms: Math.round(performance.now() - started), ...(outcome.state === 'FAILED' ? { errorCode: outcome.errorCode } : {}) }, 'bulk operation stopped');
+          log.info(
+            {
+              state: outcome.state,
+              ms: Math.round(performance.now() - started),
+              ...(outcome.state === 'FAILED' ? { errorCode: outcome.errorCode } : {}),
+            },
+            'bulk operation stopped',
+          );
           return;
         }
       }

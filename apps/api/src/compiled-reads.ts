@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Database } from '@shopwarden/db';
-import { compileRead, type CompileReadInput, type CompileReadResult, type Context, type Viewer } from '@shopwarden/schema';
+import {
+  compileRead,
+  type CompileReadInput,
+  type CompileReadResult,
+  type Context,
+  type Viewer,
+} from '@shopwarden/schema';
 import { GraphQLError, getOperationAST, type DocumentNode, type ExecutionArgs } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { calculateQueryCost } from './cost.ts';
@@ -89,7 +95,11 @@ export function useCompiledReads(options: CompiledReadsOptions): Plugin<Context>
         const snapshot = cacheKey ? cache!.snapshot() : null;
         let bytes: Buffer;
         try {
-          [bytes = Buffer.from('null')] = await options.db.queryText({ text: read.text, values: read.values, name: statementName(read.text) });
+          [bytes = Buffer.from('null')] = await options.db.queryText({
+            text: read.text,
+            values: read.values,
+            name: statementName(read.text),
+          });
         } catch (error) {
           // An execution error like any resolver's: masked (SERVICE_UNAVAILABLE when the database is away), with extensions.
           return { data: null, errors: [new GraphQLError('The read failed.', { originalError: error as Error })] };
@@ -99,8 +109,16 @@ export function useCompiledReads(options: CompiledReadsOptions): Plugin<Context>
           const newline = bytes.lastIndexOf(10);
           json = bytes.subarray(0, newline);
           if (cacheKey && snapshot && context.viewer) {
-            const shops = bytes.toString('latin1', newline + 1).split(',').filter(Boolean);
-            const { cost } = calculateQueryCost(args.schema, args.document, args.variableValues as Record<string, unknown>, args.operationName);
+            const shops = bytes
+              .toString('latin1', newline + 1)
+              .split(',')
+              .filter(Boolean);
+            const { cost } = calculateQueryCost(
+              args.schema,
+              args.document,
+              args.variableValues as Record<string, unknown>,
+              args.operationName,
+            );
             await cache!.put(cacheKey, { json, cost }, cache!.tags(read, context.viewer, shops), snapshot);
           }
         }

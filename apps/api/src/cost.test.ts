@@ -4,7 +4,8 @@ import { schema } from '@shopwarden/schema';
 import { calculateQueryCost } from './cost.ts';
 import { exampleOperations } from './graphiql-examples.ts';
 
-const cost = (query: string, variables?: Record<string, unknown>) => calculateQueryCost(schema, parse(query), variables);
+const cost = (query: string, variables?: Record<string, unknown>) =>
+  calculateQueryCost(schema, parse(query), variables);
 
 describe('query cost', () => {
   it('charges 1 per object field and nothing for scalars', () => {
@@ -26,7 +27,9 @@ describe('query cost', () => {
   });
 
   it('reports pages over 100', () => {
-    expect(cost('{ shops(first: 101) { edges { node { name } } } }').oversizedPages).toEqual([{ field: 'Query.shops', value: 101 }]);
+    expect(cost('{ shops(first: 101) { edges { node { name } } } }').oversizedPages).toEqual([
+      { field: 'Query.shops', value: 101 },
+    ]);
     expect(cost('{ shops(first: 100) { edges { node { name } } } }').oversizedPages).toEqual([]);
   });
 });

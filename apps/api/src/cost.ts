@@ -34,16 +34,27 @@ export interface QueryCost {
  * returns an object costs 1, scalars are free, and a list field multiplies what it contains by
  * its `first`/`last` (20 when neither is given), like Shopify's calculated query cost.
  */
-export function calculateQueryCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined, operationName?: string | null): QueryCost {
+export function calculateQueryCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | null | undefined,
+  operationName?: string | null,
+): QueryCost {
   const oversizedPages: QueryCost['oversizedPages'] = [];
   const fragments = new Map<string, FragmentDefinitionNode>();
   let operation: OperationDefinitionNode | undefined;
   for (const def of document.definitions) {
     if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
-    if (def.kind === Kind.OPERATION_DEFINITION && (!operationName || def.name?.value === operationName)) operation ??= def;
+    if (def.kind === Kind.OPERATION_DEFINITION && (!operationName || def.name?.value === operationName))
+      operation ??= def;
   }
   if (!operation) return { cost: 0, oversizedPages };
-  const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
+  const root =
+    operation.operation === 'mutation'
+      ? schema.getMutationType()
+      : operation.operation === 'subscription'
+        ? schema.getSubscriptionType()
+        : schema.getQueryType();
   if (!root) return { cost: 0, oversizedPages };
   const vars = variables ?? {};
 
@@ -73,7 +84,8 @@ export function calculateQueryCost(schema: GraphQLSchema, document: DocumentNode
       if (sizeArg) {
         const value = valueFromASTUntyped(sizeArg.value, vars);
         multiplier = typeof value === 'number' && value > 0 ? value : DEFAULT_PAGE;
-        if (typeof value === 'number' && value > MAX_PAGE) oversizedPages.push({ field: `${parent.name}.${field.name}`, value });
+        if (typeof value === 'number' && value > MAX_PAGE)
+          oversizedPages.push({ field: `${parent.name}.${field.name}`, value });
       } else if (named.name.endsWith('Connection')) {
         multiplier = DEFAULT_PAGE;
       }
@@ -93,23 +105,35 @@ export interface CostOptions {
 
 function throttled(message: string, retryAfterSeconds: number, extensions: Record<string, unknown>): ExecutionResult {
   return {
-    errors: [new GraphQLError(message, { extensions: { code: 'THROTTLED', http: { status: 429, headers: { 'Retry-After': String(retryAfterSeconds) } } } })],
+    errors: [
+      new GraphQLError(message, {
+        extensions: { code: 'THROTTLED', http: { status: 429, headers: { 'Retry-After': String(retryAfterSeconds) } } },
+      }),
+    ],
     extensions,
   };
 }
 
 /** The bucket of a caller (one per API key). */
-export const bucketKeyOf = (viewer: { apiKeyId: number } | null | undefined) => (viewer ? `key:${viewer.apiKeyId}` : 'anonymous');
+export const bucketKeyOf = (viewer: { apiKeyId: number } | null | undefined) =>
+  viewer ? `key:${viewer.apiKeyId}` : 'anonymous';
 
-export type ChargeResult = { allowed: true; extensions: Record<string, unknown> } | { allowed: false; result: ExecutionResult };
+export type ChargeResult =
+  { allowed: true; extensions: Record<string, unknown> } | { allowed: false; result: ExecutionResult };
 
 /**
  * Charges an operation's cost to the caller's leaky bucket: the `extensions.cost` to report, or
  * the THROTTLED result. Shared by execution and by response-cache hits (which are charged alike).
  */
-export async function chargeCost(options: Pick<CostOptions, 'limiter' | 'maxCost'>, bucketKey: string, cost: number): Promise<ChargeResult> {
+export async function chargeCost(
+  options: Pick<CostOptions, 'limiter' | 'maxCost'>,
+  bucketKey: string,
+  cost: number,
+): Promise<ChargeResult> {
   // If the shared bucket store is unreachable, serve the request rather than fail it.
-  const bucket = await options.limiter.take(bucketKey, cost).catch(() => ({ allowed: true, available: options.limiter.capacity, retryAfterSeconds: 0 }));
+  const bucket = await options.limiter
+    .take(bucketKey, cost)
+    .catch(() => ({ allowed: true, available: options.limiter.capacity, retryAfterSeconds: 0 }));
   if (!bucket.allowed) {
     return {
       allowed: false,
@@ -124,9 +148,20 @@ export async function chargeCost(options: Pick<CostOptions, 'limiter' | 'maxCost
 }
 
 /** `extensions.cost`, as Shopify reports it. */
-function costExtensions(options: Pick<CostOptions, 'limiter' | 'maxCost'>, requested: number, actual: number, available: number) {
-  const throttleStatus = { maximumAvailable: options.limiter.capacity, currentlyAvailable: available, restoreRate: options.limiter.restoreRate };
-  return { cost: { requestedQueryCost: requested, actualQueryCost: actual, maximumCost: options.maxCost, throttleStatus } };
+function costExtensions(
+  options: Pick<CostOptions, 'limiter' | 'maxCost'>,
+  requested: number,
+  actual: number,
+  available: number,
+) {
+  const throttleStatus = {
+    maximumAvailable: options.limiter.capacity,
+    currentlyAvailable: available,
+    restoreRate: options.limiter.restoreRate,
+  };
+  return {
+    cost: { requestedQueryCost: requested, actualQueryCost: actual, maximumCost: options.maxCost, throttleStatus },
+  };
 }
 
 /**
@@ -137,13 +172,21 @@ export function useQueryCost(options: CostOptions): Plugin<{ viewer?: { apiKeyId
   const running = new Map<string, number>();
   /** The operation's price, or the refusal of one over the limits (then it does not run). */
   const price = (args: ExecutionArgs): { cost: number; refusal: ExecutionResult | null } => {
-    const { cost, oversizedPages } = calculateQueryCost(args.schema, args.document, args.variableValues as Record<string, unknown>, args.operationName);
+    const { cost, oversizedPages } = calculateQueryCost(
+      args.schema,
+      args.document,
+      args.variableValues as Record<string, unknown>,
+      args.operationName,
+    );
     if (oversizedPages.length) {
       return {
         cost,
         refusal: {
           errors: oversizedPages.map(
-            (p) => new GraphQLError(`${p.field} asks for ${p.value} items; a page holds at most ${MAX_PAGE}.`, { extensions: { code: 'LIMIT_EXCEEDED', field: p.field, maxPage: MAX_PAGE } }),
+            (p) =>
+              new GraphQLError(`${p.field} asks for ${p.value} items; a page holds at most ${MAX_PAGE}.`, {
+                extensions: { code: 'LIMIT_EXCEEDED', field: p.field, maxPage: MAX_PAGE },
+              }),
           ),
           extensions: { cost: { requestedQueryCost: cost, actualQueryCost: 0, maximumCost: options.maxCost } },
         },
@@ -153,7 +196,12 @@ export function useQueryCost(options: CostOptions): Plugin<{ viewer?: { apiKeyId
       return {
         cost,
         refusal: {
-          errors: [new GraphQLError(`This operation would cost ${cost}, over the limit of ${options.maxCost}. Ask for smaller pages (first/last) or fewer nested lists.`, { extensions: { code: 'LIMIT_EXCEEDED', cost, maxCost: options.maxCost } })],
+          errors: [
+            new GraphQLError(
+              `This operation would cost ${cost}, over the limit of ${options.maxCost}. Ask for smaller pages (first/last) or fewer nested lists.`,
+              { extensions: { code: 'LIMIT_EXCEEDED', cost, maxCost: options.maxCost } },
+            ),
+          ],
           extensions: { cost: { requestedQueryCost: cost, actualQueryCost: 0, maximumCost: options.maxCost } },
         },
       };
@@ -177,7 +225,13 @@ export function useQueryCost(options: CostOptions): Plugin<{ viewer?: { apiKeyId
       }
       const inFlight = running.get(bucketKey) ?? 0;
       if (inFlight >= options.maxConcurrentPerKey) {
-        setResultAndStopExecution(throttled(`At most ${options.maxConcurrentPerKey} requests per API key may run at once.`, 1, costExtensions(options, cost, cost, options.limiter.capacity)));
+        setResultAndStopExecution(
+          throttled(
+            `At most ${options.maxConcurrentPerKey} requests per API key may run at once.`,
+            1,
+            costExtensions(options, cost, cost, options.limiter.capacity),
+          ),
+        );
         return undefined;
       }
       const charged = await chargeCost(options, bucketKey, cost);

@@ -3,8 +3,11 @@ import { AppError } from '@shopwarden/schema';
 
 /** True for errors that mean "the database is unreachable", which callers should retry. */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  const text = error instanceof Error ? `${error.name} ${error.message} ${(error as { code?: string }).code ?? ''}` : '';
-  return /ECONNREFUSED|ECONNRESET|connection terminated|Connection terminated|timeout exceeded when trying to connect|P1001|P1017|P2024|DatabaseNotReachable|too many clients/i.test(text);
+  const text =
+    error instanceof Error ? `${error.name} ${error.message} ${(error as { code?: string }).code ?? ''}` : '';
+  return /ECONNREFUSED|ECONNRESET|connection terminated|Connection terminated|timeout exceeded when trying to connect|P1001|P1017|P2024|DatabaseNotReachable|too many clients/i.test(
+    text,
+  );
 }
 
 /**
@@ -21,8 +24,14 @@ export function maskError(error: unknown, log: (err: unknown) => void): GraphQLE
     return new GraphQLError(original.message, { path, extensions: { code: original.code } });
   }
   if (isDatabaseUnavailable(original)) {
-    return new GraphQLError('The database is unavailable; retry shortly.', { path, extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503, headers: { 'Retry-After': '1' } } } });
+    return new GraphQLError('The database is unavailable; retry shortly.', {
+      path,
+      extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503, headers: { 'Retry-After': '1' } } },
+    });
   }
   log(original);
-  return new GraphQLError('Unexpected error. Quote the request id if you report it.', { path, extensions: { code: 'INTERNAL' } });
+  return new GraphQLError('Unexpected error. Quote the request id if you report it.', {
+    path,
+    extensions: { code: 'INTERNAL' },
+  });
 }

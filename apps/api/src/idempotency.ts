@@ -12,7 +12,11 @@ interface IdempotencyContext {
   request?: Request;
 }
 
-function refuse(code: 'IDEMPOTENCY_KEY_REUSED' | 'CONFLICT' | 'VALIDATION_FAILED', message: string, status: number): ExecutionResult {
+function refuse(
+  code: 'IDEMPOTENCY_KEY_REUSED' | 'CONFLICT' | 'VALIDATION_FAILED',
+  message: string,
+  status: number,
+): ExecutionResult {
   return { errors: [new GraphQLError(message, { extensions: { code, http: { status } } })] };
 }
 
@@ -46,22 +50,41 @@ export function useIdempotency(): Plugin<IdempotencyContext> {
       let record;
       for (let attempt = 0; attempt < 2 && !record; attempt++) {
         try {
-          record = await ctx.prisma.idempotencyRecord.create({ data: { apiKeyId, key, requestHash, expiresAt: new Date(now.getTime() + KEEP_MS) } });
+          record = await ctx.prisma.idempotencyRecord.create({
+            data: { apiKeyId, key, requestHash, expiresAt: new Date(now.getTime() + KEEP_MS) },
+          });
         } catch (error) {
           if (!isUniqueViolation(error)) throw error;
-          const existing = await ctx.prisma.idempotencyRecord.findUnique({ where: { apiKeyId_key: { apiKeyId, key } } });
+          const existing = await ctx.prisma.idempotencyRecord.findUnique({
+            where: { apiKeyId_key: { apiKeyId, key } },
+          });
           if (!existing) continue;
           if (existing.expiresAt <= now) {
             await ctx.prisma.idempotencyRecord.deleteMany({ where: { id: existing.id, expiresAt: { lte: now } } });
             continue;
           }
           if (existing.requestHash !== requestHash) {
-            setResultAndStopExecution(refuse('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request. Use a new key for a new request.', 422));
+            setResultAndStopExecution(
+              refuse(
+                'IDEMPOTENCY_KEY_REUSED',
+                'This Idempotency-Key was used with a different request. Use a new key for a new request.',
+                422,
+              ),
+            );
           } else if (existing.state === 'IN_PROGRESS') {
-            setResultAndStopExecution(refuse('CONFLICT', 'A request with this Idempotency-Key is still running. Retry shortly to get its response.', 409));
+            setResultAndStopExecution(
+              refuse(
+                'CONFLICT',
+                'A request with this Idempotency-Key is still running. Retry shortly to get its response.',
+                409,
+              ),
+            );
           } else {
             const stored = existing.response as ExecutionResult;
-            setResultAndStopExecution({ ...stored, extensions: { ...(stored.extensions ?? {}), idempotentReplay: true } });
+            setResultAndStopExecution({
+              ...stored,
+              extensions: { ...(stored.extensions ?? {}), idempotentReplay: true },
+            });
           }
           return undefined;
         }
@@ -75,7 +98,9 @@ export function useIdempotency(): Plugin<IdempotencyContext> {
             return;
           }
           const response = JSON.parse(JSON.stringify({ data: result.data }));
-          await ctx.prisma.idempotencyRecord.update({ where: { id }, data: { state: 'COMPLETED', response } }).catch(() => undefined);
+          await ctx.prisma.idempotencyRecord
+            .update({ where: { id }, data: { state: 'COMPLETED', response } })
+            .catch(() => undefined);
         },
       };
     },

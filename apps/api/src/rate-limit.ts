@@ -23,7 +23,11 @@ function refill(level: number, updatedAtMs: number, nowMs: number, capacity: num
 /** One process's buckets (used when REDIS_URL is not set: each instance limits on its own). */
 export class MemoryRateLimiter implements RateLimiter {
   private readonly buckets = new Map<string, { level: number; at: number }>();
-  constructor(readonly capacity: number, readonly restoreRate: number, private readonly clock: () => number = Date.now) {}
+  constructor(
+    readonly capacity: number,
+    readonly restoreRate: number,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   async take(key: string, cost: number): Promise<BucketState> {
     const now = this.clock();
@@ -31,7 +35,11 @@ export class MemoryRateLimiter implements RateLimiter {
     const level = bucket ? refill(bucket.level, bucket.at, now, this.capacity, this.restoreRate) : this.capacity;
     if (cost > level) {
       this.buckets.set(key, { level, at: now });
-      return { allowed: false, available: Math.floor(level), retryAfterSeconds: Math.max(1, Math.ceil((cost - level) / this.restoreRate)) };
+      return {
+        allowed: false,
+        available: Math.floor(level),
+        retryAfterSeconds: Math.max(1, Math.ceil((cost - level) / this.restoreRate)),
+      };
     }
     this.buckets.set(key, { level: level - cost, at: now });
     return { allowed: true, available: Math.floor(level - cost), retryAfterSeconds: 0 };
@@ -61,14 +69,30 @@ return {allowed, tostring(level)}
 
 /** Buckets shared through Redis by every API instance. */
 export class RedisRateLimiter implements RateLimiter {
-  constructor(private readonly redis: Redis, readonly capacity: number, readonly restoreRate: number, private readonly prefix = 'shopwarden:bucket:') {}
+  constructor(
+    private readonly redis: Redis,
+    readonly capacity: number,
+    readonly restoreRate: number,
+    private readonly prefix = 'shopwarden:bucket:',
+  ) {}
 
   async take(key: string, cost: number): Promise<BucketState> {
-    const [allowed, levelText] = (await this.redis.eval(takeScript, 1, this.prefix + key, this.capacity, this.restoreRate, cost)) as [number, string];
+    const [allowed, levelText] = (await this.redis.eval(
+      takeScript,
+      1,
+      this.prefix + key,
+      this.capacity,
+      this.restoreRate,
+      cost,
+    )) as [number, string];
     const level = Number(levelText);
     return allowed === 1
       ? { allowed: true, available: Math.floor(level), retryAfterSeconds: 0 }
-      : { allowed: false, available: Math.floor(level), retryAfterSeconds: Math.max(1, Math.ceil((cost - level) / this.restoreRate)) };
+      : {
+          allowed: false,
+          available: Math.floor(level),
+          retryAfterSeconds: Math.max(1, Math.ceil((cost - level) / this.restoreRate)),
+        };
   }
 
   async close(): Promise<void> {

@@ -135,7 +135,8 @@ export class RedisCacheStore implements CacheStore {
     const entryKey = `${this.prefix}e:${key}`;
     const pipeline = this.redis.multi().set(entryKey, value, 'PX', ttlMs);
     // A tag set lives a little longer than its longest entry; stale members point at expired keys.
-    for (const tag of tags) pipeline.sadd(`${this.prefix}t:${tag}`, entryKey).pexpire(`${this.prefix}t:${tag}`, ttlMs + 60_000);
+    for (const tag of tags)
+      pipeline.sadd(`${this.prefix}t:${tag}`, entryKey).pexpire(`${this.prefix}t:${tag}`, ttlMs + 60_000);
     await pipeline.exec();
   }
 
@@ -165,7 +166,9 @@ function fingerprint(viewer: Viewer): string {
   let value = fingerprints.get(viewer);
   if (!value) {
     const reach = viewer.shopIds === null ? '*' : viewer.shopIds.join(',');
-    value = createHash('sha256').update(`${viewer.apiKeyId}\u0000${viewer.role}\u0000${[...viewer.scopes].sort().join(',')}\u0000${reach}`).digest('base64url');
+    value = createHash('sha256')
+      .update(`${viewer.apiKeyId}\u0000${viewer.role}\u0000${[...viewer.scopes].sort().join(',')}\u0000${reach}`)
+      .digest('base64url');
     fingerprints.set(viewer, value);
   }
   return value;
@@ -221,7 +224,11 @@ export class ResponseCache {
    */
   async start(db: Database, timeoutMs = 5_000): Promise<void> {
     const active = new Promise<void>((resolve) => (this.activated = resolve));
-    this.unlisten = await db.listen(CHANGES_CHANNEL, (payload) => this.onChange(payload), (listening) => this.onListening(listening));
+    this.unlisten = await db.listen(
+      CHANGES_CHANNEL,
+      (payload) => this.onChange(payload),
+      (listening) => this.onListening(listening),
+    );
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([active, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
     clearTimeout(timer);
@@ -251,7 +258,10 @@ export class ResponseCache {
       void Promise.all(this.pending).then(() => done?.());
       return;
     }
-    const tags = shops === '*' ? [`${table}@changed`, `${table}@bulk`] : [`${table}@changed`, ...shops.split(',').map((s) => `${table}@${s}`)];
+    const tags =
+      shops === '*'
+        ? [`${table}@changed`, `${table}@bulk`]
+        : [`${table}@changed`, ...shops.split(',').map((s) => `${table}@${s}`)];
     this.changes++;
     for (const tag of tags) this.touched.set(tag, this.changes);
     const done = this.store.invalidate(tags).catch((error: unknown) => this.options.onError?.(error));
@@ -271,7 +281,11 @@ export class ResponseCache {
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
     try {
-      await db.queryText({ text: `SELECT pg_notify('${CHANGES_CHANNEL}', '${SYNC}|' || $1::text)::text`, values: [nonce], internal: true });
+      await db.queryText({
+        text: `SELECT pg_notify('${CHANGES_CHANNEL}', '${SYNC}|' || $1::text)::text`,
+        values: [nonce],
+        internal: true,
+      });
       if ((await Promise.race([arrived, timedOut])) === 'timeout') {
         // The listener is not keeping up: stop trusting what is stored.
         this.onListening(false);
@@ -300,10 +314,15 @@ export class ResponseCache {
   }
 
   /** The cache key of an operation for a caller (null: not cacheable, e.g. anonymous). */
-  key(viewer: Viewer | null, operation: { query: string; operationName?: string | null; variables?: unknown }): string | null {
+  key(
+    viewer: Viewer | null,
+    operation: { query: string; operationName?: string | null; variables?: unknown },
+  ): string | null {
     if (!viewer) return null;
     return createHash('sha256')
-      .update(`${fingerprint(viewer)}\u0000${operation.operationName ?? ''}\u0000${operation.query}\u0000${JSON.stringify(operation.variables ?? null)}`)
+      .update(
+        `${fingerprint(viewer)}\u0000${operation.operationName ?? ''}\u0000${operation.query}\u0000${JSON.stringify(operation.variables ?? null)}`,
+      )
       .digest('base64url');
   }
 
@@ -326,7 +345,10 @@ export class ResponseCache {
   tags(read: CompiledRead, viewer: Viewer, rootShops: readonly string[]): string[] {
     const tags = new Set<string>();
     for (const { model, scope } of read.dependencies) {
-      if (scope === 'all' || (scope === 'reach' && (viewer.shopIds === null || viewer.shopIds.length > MAX_REACH_TAGS))) {
+      if (
+        scope === 'all' ||
+        (scope === 'reach' && (viewer.shopIds === null || viewer.shopIds.length > MAX_REACH_TAGS))
+      ) {
         tags.add(`${model}@changed`);
         continue;
       }
@@ -341,7 +363,9 @@ export class ResponseCache {
   async put(key: string, response: CachedResponse, tags: readonly string[], snapshot: CacheSnapshot): Promise<void> {
     if (!this.listening || snapshot.epoch !== this.epoch || response.json.length > this.options.maxEntryBytes) return;
     if (this.changes !== snapshot.changes && tags.some((t) => (this.touched.get(t) ?? 0) > snapshot.changes)) return;
-    await this.store.set(key, Buffer.concat([Buffer.from(`${response.cost}\n`), response.json]), tags, this.options.ttlMs).catch((error: unknown) => this.options.onError?.(error));
+    await this.store
+      .set(key, Buffer.concat([Buffer.from(`${response.cost}\n`), response.json]), tags, this.options.ttlMs)
+      .catch((error: unknown) => this.options.onError?.(error));
     // Forget old generations now and then (refusing the reads under way, whose snapshots need them).
     if (this.touched.size > 100_000) {
       this.touched.clear();
@@ -398,9 +422,19 @@ export function useResponseCache(options: ResponseCachePluginOptions): Plugin {
       };
     },
     async onParams({ request, params, setResult }) {
-      if (!options.cache.active || typeof params.query !== 'string' || params.extensions?.persistedQuery || !mayBeQuery(params.query)) return;
+      if (
+        !options.cache.active ||
+        typeof params.query !== 'string' ||
+        params.extensions?.persistedQuery ||
+        !mayBeQuery(params.query)
+      )
+        return;
       const viewer = await options.viewerOf(request);
-      const key = options.cache.key(viewer, { query: params.query, operationName: params.operationName, variables: params.variables });
+      const key = options.cache.key(viewer, {
+        query: params.query,
+        operationName: params.operationName,
+        variables: params.variables,
+      });
       if (!viewer || !key) return;
       const hit = await options.cache.get(key);
       if (!hit) {

@@ -18,7 +18,10 @@ export interface RunningServer {
 }
 
 /** Boots the API: connects, migrates, seeds the embedded database on first run, and listens. */
-export async function startServer(config: ApiConfig = loadConfig(), logger: Logger = pino({ level: config.logLevel })): Promise<RunningServer> {
+export async function startServer(
+  config: ApiConfig = loadConfig(),
+  logger: Logger = pino({ level: config.logLevel }),
+): Promise<RunningServer> {
   const target = resolveDatabaseTarget();
   const db = await createDatabase(target);
   const applied = await applyMigrations(db.migrationAdapterFactory);
@@ -30,12 +33,24 @@ export async function startServer(config: ApiConfig = loadConfig(), logger: Logg
 
   let shuttingDown = false;
   const rateLimiter: RateLimiter = config.redisUrl
-    ? new RedisRateLimiter(new Redis(config.redisUrl, redisOptions), config.rateLimit.capacity, config.rateLimit.restoreRate)
+    ? new RedisRateLimiter(
+        new Redis(config.redisUrl, redisOptions),
+        config.rateLimit.capacity,
+        config.rateLimit.restoreRate,
+      )
     : new MemoryRateLimiter(config.rateLimit.capacity, config.rateLimit.restoreRate);
   const cacheStore = config.redisUrl ? new RedisCacheStore(new Redis(config.redisUrl, redisOptions)) : undefined;
   const app = createApp({ db, config, logger, rateLimiter, cacheStore, isShuttingDown: () => shuttingDown });
   const { yoga } = app;
-  const bulkWorker = config.bulk.enabled ? new BulkWorker({ prisma: db.prisma, logger, config: config.bulk, production: config.environment === 'production', concurrentTransactions: db.target.kind === 'postgres' }) : null;
+  const bulkWorker = config.bulk.enabled
+    ? new BulkWorker({
+        prisma: db.prisma,
+        logger,
+        config: config.bulk,
+        production: config.environment === 'production',
+        concurrentTransactions: db.target.kind === 'postgres',
+      })
+    : null;
   bulkWorker?.start();
   const server = createServer(yoga);
   server.keepAliveTimeout = 5_000;
@@ -45,8 +60,12 @@ export async function startServer(config: ApiConfig = loadConfig(), logger: Logg
   const url = `http://localhost:${port}/graphql`;
 
   if (target.kind === 'pglite' && config.environment !== 'production') {
-    const keys = Object.entries(DEMO_KEYS).map(([role, key]) => `  ${role.padEnd(8)} ${key}`).join('\n');
-    process.stdout.write(`\nShopWarden is running on the embedded database.\n  GraphiQL  ${url}\n\nDemo API keys (send as "Authorization: Bearer <key>"):\n${keys}\n\n`);
+    const keys = Object.entries(DEMO_KEYS)
+      .map(([role, key]) => `  ${role.padEnd(8)} ${key}`)
+      .join('\n');
+    process.stdout.write(
+      `\nShopWarden is running on the embedded database.\n  GraphiQL  ${url}\n\nDemo API keys (send as "Authorization: Bearer <key>"):\n${keys}\n\n`,
+    );
   }
   logger.info({ url }, 'listening');
 

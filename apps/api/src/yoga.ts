@@ -54,22 +54,36 @@ function useOperations(options: AppOptions, metrics: Metrics): Plugin<Context> {
       started.set(request, performance.now());
       requestIdOf(request);
       if (url.pathname === '/metrics') {
-        return metrics.registry.metrics().then((body) => endResponse(new fetchAPI.Response(body, { headers: { 'content-type': metrics.registry.contentType } })));
+        return metrics.registry
+          .metrics()
+          .then((body) =>
+            endResponse(new fetchAPI.Response(body, { headers: { 'content-type': metrics.registry.contentType } })),
+          );
       }
       const declared = request.headers.get('content-length');
       if (declared !== null && !/^\d+$/.test(declared)) {
         endResponse(
-          new fetchAPI.Response(JSON.stringify({ errors: [{ message: 'The Content-Length header is not a length.', extensions: { code: 'BAD_REQUEST' } }] }), {
-            status: 400,
-            headers: { 'content-type': 'application/json' },
-          }),
+          new fetchAPI.Response(
+            JSON.stringify({
+              errors: [{ message: 'The Content-Length header is not a length.', extensions: { code: 'BAD_REQUEST' } }],
+            }),
+            {
+              status: 400,
+              headers: { 'content-type': 'application/json' },
+            },
+          ),
         );
       } else if (Number(declared ?? 0) > options.config.maxBodyBytes) {
         endResponse(
-          new fetchAPI.Response(JSON.stringify({ errors: [{ message: tooLarge(options.config.maxBodyBytes), extensions: { code: 'LIMIT_EXCEEDED' } }] }), {
-            status: 413,
-            headers: { 'content-type': 'application/json' },
-          }),
+          new fetchAPI.Response(
+            JSON.stringify({
+              errors: [{ message: tooLarge(options.config.maxBodyBytes), extensions: { code: 'LIMIT_EXCEEDED' } }],
+            }),
+            {
+              status: 413,
+              headers: { 'content-type': 'application/json' },
+            },
+          ),
         );
       }
       return undefined;
@@ -89,13 +103,19 @@ function useOperations(options: AppOptions, metrics: Metrics): Plugin<Context> {
           new Transform({
             transform(chunk: Uint8Array, controller) {
               bytes += chunk.byteLength;
-              if (bytes > limit) controller.error(createGraphQLError(tooLarge(limit), { extensions: { code: 'LIMIT_EXCEEDED', http: { status: 413 } } }));
+              if (bytes > limit)
+                controller.error(
+                  createGraphQLError(tooLarge(limit), {
+                    extensions: { code: 'LIMIT_EXCEEDED', http: { status: 413 } },
+                  }),
+                );
               else controller.enqueue(chunk);
             },
           }),
         );
-        // @ts-expect-error duplex is not in the DOM RequestInit type
-        return parse(new fetchAPI.Request(req.url, { method: req.method, headers: req.headers, signal: req.signal, body: counted, duplex: 'half' }));
+        // duplex is not in the DOM RequestInit type, but Node needs it for a streamed body
+        const init = { method: req.method, headers: req.headers, signal: req.signal, body: counted, duplex: 'half' };
+        return parse(new fetchAPI.Request(req.url, init as RequestInit));
       });
     },
     onResponse({ request, response }) {
@@ -107,14 +127,20 @@ function useOperations(options: AppOptions, metrics: Metrics): Plugin<Context> {
       if (path === '/graphql') {
         metrics.requests.inc({ status: String(response.status) });
         metrics.latency.observe(ms / 1000);
-        options.logger.info({ requestId: id, method: request.method, path, status: response.status, ms: Math.round(ms * 10) / 10 }, 'request');
+        options.logger.info(
+          { requestId: id, method: request.method, path, status: response.status, ms: Math.round(ms * 10) / 10 },
+          'request',
+        );
       }
     },
     onExecute({ args }) {
       return {
         onExecuteDone({ result, setResult }) {
           if (!('data' in result || 'errors' in result)) return;
-          setResult({ ...result, extensions: { ...(result.extensions ?? {}), requestId: args.contextValue.requestId } });
+          setResult({
+            ...result,
+            extensions: { ...(result.extensions ?? {}), requestId: args.contextValue.requestId },
+          });
         },
       };
     },
@@ -126,7 +152,8 @@ export function createApp(options: AppOptions) {
   const { db, config, logger } = options;
   const metrics = createMetrics();
   const production = config.environment === 'production';
-  const rateLimiter = options.rateLimiter ?? new MemoryRateLimiter(config.rateLimit.capacity, config.rateLimit.restoreRate);
+  const rateLimiter =
+    options.rateLimiter ?? new MemoryRateLimiter(config.rateLimit.capacity, config.rateLimit.restoreRate);
   const apiKeys = new ApiKeyCache(config.apiKeyCacheTtlMs);
   // One key lookup per request, shared by the response cache (before parsing) and the context.
   const auths = new WeakMap<Request, ReturnType<ApiKeyCache['authenticate']>>();
@@ -137,14 +164,20 @@ export function createApp(options: AppOptions) {
   };
   const cache =
     config.compiledReads && config.responseCache.enabled
-      ? new ResponseCache(options.cacheStore ?? new MemoryCacheStore(), { ttlMs: config.responseCache.ttlMs, maxEntryBytes: config.responseCache.maxEntryBytes, onError: (err) => logger.warn({ err }, 'response cache') })
+      ? new ResponseCache(options.cacheStore ?? new MemoryCacheStore(), {
+          ttlMs: config.responseCache.ttlMs,
+          maxEntryBytes: config.responseCache.maxEntryBytes,
+          onError: (err) => logger.warn({ err }, 'response cache'),
+        })
       : null;
   // "Bulk operation finished" for the subscription: one listener per process, opened with the first subscriber.
   const bulkOperationFeed = new BulkOperationFeed(db.listen, {
     maxPerKey: config.rateLimit.maxSubscriptionsPerKey,
     onError: (err) => logger.warn({ err }, 'bulk operation feed: notifications unavailable'),
   });
-  const started = cache?.start(db).catch((err: unknown) => logger.warn({ err }, 'response cache: change notifications unavailable; not caching'));
+  const started = cache
+    ?.start(db)
+    .catch((err: unknown) => logger.warn({ err }, 'response cache: change notifications unavailable; not caching'));
 
   const yoga = createYoga<{ req?: unknown }, Context>({
     schema,
@@ -178,7 +211,11 @@ export function createApp(options: AppOptions) {
       const auth = await authOf(request);
       if (!auth.viewer && auth.reason !== 'MISSING') {
         throw new GraphQLError(
-          auth.reason === 'EXPIRED' ? 'This API key has expired.' : auth.reason === 'REVOKED' ? 'This API key has been revoked.' : 'This API key is not valid.',
+          auth.reason === 'EXPIRED'
+            ? 'This API key has expired.'
+            : auth.reason === 'REVOKED'
+              ? 'This API key has been revoked.'
+              : 'This API key is not valid.',
           { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } },
         );
       }
@@ -200,7 +237,8 @@ export function createApp(options: AppOptions) {
               db,
               onError: (err) => logger.warn({ err }, 'response cache'),
               viewerOf: async (request) => (await authOf(request)).viewer,
-              charge: (viewer, cost) => chargeCost({ limiter: rateLimiter, maxCost: config.limits.maxCost }, bucketKeyOf(viewer), cost),
+              charge: (viewer, cost) =>
+                chargeCost({ limiter: rateLimiter, maxCost: config.limits.maxCost }, bucketKeyOf(viewer), cost),
               requestIdOf,
               metrics,
             }),
@@ -214,7 +252,11 @@ export function createApp(options: AppOptions) {
         costLimit: { enabled: false },
         blockFieldSuggestion: { enabled: true },
       }),
-      useQueryCost({ maxCost: config.limits.maxCost, limiter: rateLimiter, maxConcurrentPerKey: config.rateLimit.maxConcurrentPerKey }),
+      useQueryCost({
+        maxCost: config.limits.maxCost,
+        limiter: rateLimiter,
+        maxConcurrentPerKey: config.rateLimit.maxConcurrentPerKey,
+      }),
       useIdempotency(),
       useApiKeyCacheInvalidation(apiKeys),
       ...(config.jit ? [useGraphQlJit()] : []),

@@ -10,14 +10,22 @@ try {
   switch (command) {
     case 'migrate': {
       const applied = await applyMigrations(db.migrationAdapterFactory);
-      console.log(applied.length ? `Applied ${applied.length} migration(s) to the ${where}: ${applied.join(', ')}` : `The ${where} is up to date.`);
+      console.log(
+        applied.length
+          ? `Applied ${applied.length} migration(s) to the ${where}: ${applied.join(', ')}`
+          : `The ${where} is up to date.`,
+      );
       break;
     }
     case 'migration:create': {
       const name = args[0];
       if (!name) throw new Error('Usage: npm run db:migration:create -- <name>');
       const folder = await createMigration(db.migrationAdapterFactory, name);
-      console.log(folder ? `Wrote prisma/migrations/${folder}/migration.sql` : 'The schema matches the migrations: nothing to write.');
+      console.log(
+        folder
+          ? `Wrote prisma/migrations/${folder}/migration.sql`
+          : 'The schema matches the migrations: nothing to write.',
+      );
       break;
     }
     case 'reset': {

@@ -43,7 +43,11 @@ export interface Database {
    * with backoff; `onStatus` hears when it is (re)connected and when it is lost, because
    * notifications sent meanwhile are lost too. Returns the unsubscribe function.
    */
-  listen(channel: string, onMessage: (payload: string) => void, onStatus?: (listening: boolean) => void): Promise<() => Promise<void>>;
+  listen(
+    channel: string,
+    onMessage: (payload: string) => void,
+    onStatus?: (listening: boolean) => void,
+  ): Promise<() => Promise<void>>;
   /** Every SQL statement Prisma sends is passed here (used by query-count tests and metrics). */
   onQuery(listener: (q: RecordedQuery) => void): () => void;
   /** Checks the database answers, for `/ready`. */
@@ -59,7 +63,9 @@ export async function createDatabase(target: DatabaseTarget = resolveDatabaseTar
   let runText: (query: RawQuery) => Promise<Buffer[]>;
   let listen: Database['listen'];
   if (target.kind === 'postgres') {
-    migrationAdapterFactory = wholeScriptMigrations(new PrismaPg({ connectionString: target.url, max: 1, connectionTimeoutMillis: 10_000 }));
+    migrationAdapterFactory = wholeScriptMigrations(
+      new PrismaPg({ connectionString: target.url, max: 1, connectionTimeoutMillis: 10_000 }),
+    );
     // One pool for Prisma and the compiled reads, so the connection limit and timeouts hold for both.
     const pool = new pg.Pool({
       connectionString: target.url,
@@ -151,7 +157,12 @@ export async function createDatabase(target: DatabaseTarget = resolveDatabaseTar
 }
 
 /** LISTEN on a dedicated connection that comes back by itself (1 s, 2 s … up to 30 s between tries). */
-function listenOnPostgres(target: Extract<DatabaseTarget, { kind: 'postgres' }>, channel: string, onMessage: (payload: string) => void, onStatus?: (listening: boolean) => void) {
+function listenOnPostgres(
+  target: Extract<DatabaseTarget, { kind: 'postgres' }>,
+  channel: string,
+  onMessage: (payload: string) => void,
+  onStatus?: (listening: boolean) => void,
+) {
   if (!/^\w+$/.test(channel)) throw new Error(`invalid channel name ${channel}`);
   let client: pg.Client | null = null;
   let stopped = false;
@@ -193,10 +204,13 @@ function listenOnPostgres(target: Extract<DatabaseTarget, { kind: 'postgres' }>,
     attempt++;
     // The first start does not wait for the database: callers get on with serving.
     resolveReady();
-    timer = setTimeout(() => {
-      timer = undefined;
-      void connect();
-    }, Math.min(30_000, 1000 * 2 ** Math.min(attempt - 1, 5)));
+    timer = setTimeout(
+      () => {
+        timer = undefined;
+        void connect();
+      },
+      Math.min(30_000, 1000 * 2 ** Math.min(attempt - 1, 5)),
+    );
     timer.unref();
   };
   void connect();
@@ -212,7 +226,11 @@ function listenOnPostgres(target: Extract<DatabaseTarget, { kind: 'postgres' }>,
   };
 }
 
-type ScriptAdapter = { executeScript(script: string): Promise<void>; underlyingDriver(): pg.Pool; onError(error: unknown): never };
+type ScriptAdapter = {
+  executeScript(script: string): Promise<void>;
+  underlyingDriver(): pg.Pool;
+  onError(error: unknown): never;
+};
 
 /**
  * The PostgreSQL adapter runs a migration script by splitting it at every `;`, which breaks

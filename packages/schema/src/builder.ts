@@ -44,7 +44,9 @@ export const builder = new SchemaBuilder<{
       scope: (scope: string) => hasScope(ctx.viewer, scope),
     }),
     unauthorizedError: (_parent, ctx) =>
-      new ForbiddenError(ctx.viewer ? 'Your API key is not allowed to do this.' : 'Send an API key: Authorization: Bearer <key>.'),
+      new ForbiddenError(
+        ctx.viewer ? 'Your API key is not allowed to do this.' : 'Send an API key: Authorization: Bearer <key>.',
+      ),
   },
   prisma: {
     client: (ctx) => ctx.prisma,
@@ -57,14 +59,18 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
-    nodeTypeOptions: { description: 'An object with a globally unique ID: pass it to `node` or `nodes` to refetch it.' },
+    nodeTypeOptions: {
+      description: 'An object with a globally unique ID: pass it to `node` or `nodes` to refetch it.',
+    },
     pageInfoTypeOptions: { description: 'Where a page of a connection sits in the whole list.' },
     nodeQueryOptions: {
       description: 'Fetches any object by its global ID; null when it does not exist or is outside your reach.',
-      resolve: async (_root, { id }, ctx, _info, resolveNode) => ((await reachableNodes(ctx, [id]))[0] ? resolveNode(id) : null),
+      resolve: async (_root, { id }, ctx, _info, resolveNode) =>
+        (await reachableNodes(ctx, [id]))[0] ? resolveNode(id) : null,
     },
     nodesQueryOptions: {
-      description: 'Fetches up to 100 objects by global IDs, in the order given; null for each one that does not exist or is outside your reach.',
+      description:
+        'Fetches up to 100 objects by global IDs, in the order given; null for each one that does not exist or is outside your reach.',
       resolve: async (_root, args, ctx, _info, resolveNodes) => {
         const wanted = args.ids.slice(0, 100);
         const reachable = await reachableNodes(ctx, wanted);
@@ -84,7 +90,8 @@ export const builder = new SchemaBuilder<{
     defaultTypes: [ValidationError, NotFoundError, ForbiddenError, ConflictError, InvalidStateError],
     directResult: true,
     defaultUnionOptions: {
-      description: 'The result of a mutation: its success type, or one of the typed errors that implement `Error` (nothing was changed).',
+      description:
+        'The result of a mutation: its success type, or one of the typed errors that implement `Error` (nothing was changed).',
       name: ({ fieldName }) => `${capitalize(fieldName)}Result`,
     },
     defaultResultOptions: {
@@ -93,13 +100,20 @@ export const builder = new SchemaBuilder<{
   },
 });
 
-builder.addScalarType('DateTime', DateTimeResolver, { description: 'An instant in UTC, as an ISO 8601 string: "2024-02-07T00:00:00.000Z".' });
-builder.addScalarType('JSON', JSONResolver, { description: 'Arbitrary JSON (used only for free-form records such as questionnaire answers).' });
+builder.addScalarType('DateTime', DateTimeResolver, {
+  description: 'An instant in UTC, as an ISO 8601 string: "2024-02-07T00:00:00.000Z".',
+});
+builder.addScalarType('JSON', JSONResolver, {
+  description: 'Arbitrary JSON (used only for free-form records such as questionnaire answers).',
+});
 builder.addScalarType('CurrencyCode', CurrencyCodeScalar);
 builder.addScalarType('CountryCode', CountryCodeScalar);
 
 builder.queryType({ description: 'Everything you can read. Every list is a Relay connection.' });
-builder.mutationType({ description: 'Everything you can change. Each mutation takes one `input` and returns a union of its success type and typed errors.' });
+builder.mutationType({
+  description:
+    'Everything you can change. Each mutation takes one `input` and returns a union of its success type and typed errors.',
+});
 builder.subscriptionType({
   description:
     'Events pushed to you over Server-Sent Events: POST the subscription to /graphql with `Accept: text/event-stream` (GraphQL over SSE, "distinct connections" mode); each event is one `next` message with the usual `data` / `errors`, and the stream ends with `complete`. Authenticated like any request.',

@@ -25,7 +25,11 @@ export interface ContextInit {
 }
 
 /** Computes "now" from the settings row: a frozen sandbox instant, or one that advances from when it was set. */
-export function platformNow(settings: Pick<PlatformSettings, 'sandboxNow' | 'sandboxSetAt' | 'sandboxFrozen'>, production: boolean, real = new Date()): Date {
+export function platformNow(
+  settings: Pick<PlatformSettings, 'sandboxNow' | 'sandboxSetAt' | 'sandboxFrozen'>,
+  production: boolean,
+  real = new Date(),
+): Date {
   if (production || !settings.sandboxNow) return real;
   if (settings.sandboxFrozen || !settings.sandboxSetAt) return settings.sandboxNow;
   return new Date(settings.sandboxNow.getTime() + (real.getTime() - settings.sandboxSetAt.getTime()));

@@ -3,7 +3,12 @@ export { createContext, platformNow, type Context, type ContextInit } from './co
 export { hasScope, isAdmin, type Viewer } from './modules/auth/viewer.ts';
 export { authenticateApiKey, type AuthenticationResult } from './modules/auth/authenticate.service.ts';
 export { AppError, errorCodes, type ErrorCode } from './lib/errors.ts';
-export { compileRead, type CompiledRead, type CompileReadInput, type CompileReadResult } from './lib/compiled/compile-read.ts';
+export {
+  compileRead,
+  type CompiledRead,
+  type CompileReadInput,
+  type CompileReadResult,
+} from './lib/compiled/compile-read.ts';
 export {
   claimBulkOperation,
   extendBulkLease,
@@ -17,5 +22,15 @@ export {
   type ClaimedBulkOperation,
   type PreparedBulkOperation,
 } from './modules/bulk/bulk-job.service.ts';
-export { onBulkOperationCreated, onBulkOperationHandOff, type BulkHandOff, type HandedBulkOperation } from './modules/bulk/bulk-signal.ts';
-export { BulkOperationFeed, BULK_OPERATIONS_CHANNEL, type BulkFeedSignal, type BulkOperationFinished } from './modules/bulk/bulk-operation-feed.ts';
+export {
+  onBulkOperationCreated,
+  onBulkOperationHandOff,
+  type BulkHandOff,
+  type HandedBulkOperation,
+} from './modules/bulk/bulk-signal.ts';
+export {
+  BulkOperationFeed,
+  BULK_OPERATIONS_CHANNEL,
+  type BulkFeedSignal,
+  type BulkOperationFinished,
+} from './modules/bulk/bulk-operation-feed.ts';

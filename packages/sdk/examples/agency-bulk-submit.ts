@@ -84,33 +84,63 @@ function toMinorUnits(price: string, currency: string): number | null {
 
 async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>) {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
 }
 
-export async function agencyBulkSubmit({ url, apiKey, csv, fetch, concurrency = 4, print = console.log }: BulkSubmitOptions) {
+export async function agencyBulkSubmit({
+  url,
+  apiKey,
+  csv,
+  fetch,
+  concurrency = 4,
+  print = console.log,
+}: BulkSubmitOptions) {
   const client = createShopWardenClient({ url, apiKey, fetch });
   const [header, ...records] = parseCsv(csv);
   const columns = ['shop_id', 'title', 'category_id', 'price', 'currency', 'sites'];
-  const index = Object.fromEntries(columns.map((c) => [c, header?.map((h) => h.trim().toLowerCase()).indexOf(c) ?? -1]));
+  const index = Object.fromEntries(
+    columns.map((c) => [c, header?.map((h) => h.trim().toLowerCase()).indexOf(c) ?? -1]),
+  );
   const missing = columns.filter((c) => index[c]! < 0);
   if (missing.length) throw new Error(`The CSV header lacks: ${missing.join(', ')}`);
 
   const outcomes: RowOutcome[] = [];
-  const drafts: { row: RowOutcome; input: { shopId: string; title: string; categoryId: string; priceAmount: number; currency: string; sites: string[] } }[] = [];
+  const drafts: {
+    row: RowOutcome;
+    input: {
+      shopId: string;
+      title: string;
+      categoryId: string;
+      priceAmount: number;
+      currency: string;
+      sites: string[];
+    };
+  }[] = [];
   records.forEach((record, i) => {
     const get = (c: string) => (record[index[c]!] ?? '').trim();
     const row: RowOutcome = { line: i + 2, shopId: get('shop_id'), title: get('title'), outcome: 'INVALID_ROW' };
     outcomes.push(row);
     const currency = get('currency').toUpperCase();
     const priceAmount = toMinorUnits(get('price'), currency);
-    const sites = get('sites').split(/[|\s;]+/).filter(Boolean).map((s) => s.toUpperCase());
+    const sites = get('sites')
+      .split(/[|\s;]+/)
+      .filter(Boolean)
+      .map((s) => s.toUpperCase());
     if (!row.shopId || !row.title || !get('category_id') || priceAmount === null || sites.length === 0) {
-      row.detail = priceAmount === null ? `bad price "${get('price')}" for ${currency || 'no currency'}` : 'a required column is empty';
+      row.detail =
+        priceAmount === null
+          ? `bad price "${get('price')}" for ${currency || 'no currency'}`
+          : 'a required column is empty';
       return;
     }
-    drafts.push({ row, input: { shopId: row.shopId, title: row.title, categoryId: get('category_id'), priceAmount, currency, sites } });
+    drafts.push({
+      row,
+      input: { shopId: row.shopId, title: row.title, categoryId: get('category_id'), priceAmount, currency, sites },
+    });
   });
   print(`${records.length} rows, ${drafts.length} valid, ${records.length - drafts.length} invalid`);
 
@@ -126,7 +156,8 @@ export async function agencyBulkSubmit({ url, apiKey, csv, fetch, concurrency = 
     } else {
       row.outcome = 'CREATE_FAILED';
       row.detail = isSuccess(result) ? 'no listing returned' : `${result.code}: ${result.message}`;
-      if (isError(result, 'VALIDATION_FAILED')) row.detail += ` (${result.fields.map((f) => f.path.slice(1).join('.')).join(', ')})`;
+      if (isError(result, 'VALIDATION_FAILED'))
+        row.detail += ` (${result.fields.map((f) => f.path.slice(1).join('.')).join(', ')})`;
     }
     done++;
     if (done % 10 === 0 || done === drafts.length) print(`created ${done}/${drafts.length}`);
@@ -137,9 +168,12 @@ export async function agencyBulkSubmit({ url, apiKey, csv, fetch, concurrency = 
   const chunks = Math.ceil(created.length / BULK_LIMIT);
   for (let c = 0; c < chunks; c++) {
     const chunk = created.slice(c * BULK_LIMIT, (c + 1) * BULK_LIMIT);
-    const result = await client.listings.bulkSubmit({ input: { errorPolicy: 'REJECT_FAILED_ROWS', items: chunk.map((r) => ({ listingId: r.listingId! })) } });
+    const result = await client.listings.bulkSubmit({
+      input: { errorPolicy: 'REJECT_FAILED_ROWS', items: chunk.map((r) => ({ listingId: r.listingId! })) },
+    });
     if (!isSuccess(result)) {
-      for (const row of chunk) Object.assign(row, { outcome: 'SUBMIT_FAILED', detail: `${result.code}: ${result.message}` });
+      for (const row of chunk)
+        Object.assign(row, { outcome: 'SUBMIT_FAILED', detail: `${result.code}: ${result.message}` });
       print(`submitted chunk ${c + 1}/${chunks}: refused (${result.code})`);
       continue;
     }
@@ -163,13 +197,23 @@ export async function agencyBulkSubmit({ url, apiKey, csv, fetch, concurrency = 
     counts[row.outcome] = (counts[row.outcome] ?? 0) + 1;
     byShop.set(row.shopId, counts);
   }
-  for (const [shopId, counts] of byShop) print(`shop ${shopId || '(none)'}: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}`);
-  for (const row of outcomes.filter((r) => r.detail)) print(`line ${row.line} (${row.title || 'untitled'}): ${row.outcome} ${row.detail}`);
+  for (const [shopId, counts] of byShop)
+    print(
+      `shop ${shopId || '(none)'}: ${Object.entries(counts)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(', ')}`,
+    );
+  for (const row of outcomes.filter((r) => r.detail))
+    print(`line ${row.line} (${row.title || 'untitled'}): ${row.outcome} ${row.detail}`);
   return outcomes;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const file = process.argv[2];
   if (!file) throw new Error('Usage: agency-bulk-submit.ts <listings.csv>');
-  await agencyBulkSubmit({ url: process.env.SHOPWARDEN_URL ?? 'http://localhost:4000/graphql', apiKey: process.env.SHOPWARDEN_API_KEY ?? '', csv: await readFile(file, 'utf8') });
+  await agencyBulkSubmit({
+    url: process.env.SHOPWARDEN_URL ?? 'http://localhost:4000/graphql',
+    apiKey: process.env.SHOPWARDEN_API_KEY ?? '',
+    csv: await readFile(file, 'utf8'),
+  });
 }

@@ -16,7 +16,12 @@ const ReviewQueueVersions = /* GraphQL */ `
   query ReviewQueueVersions($after: String) {
     listingReviewQueue(first: 100, after: $after) { edges { node { id version } } pageInfo { hasNextPage endCursor } }
   }` as TypedDocumentString<
-  { listingReviewQueue: { edges: { node: { id: string; version: number } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } },
+  {
+    listingReviewQueue: {
+      edges: { node: { id: string; version: number } }[];
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    };
+  },
   { after?: string | null }
 >;
 
@@ -29,12 +34,23 @@ export interface BulkReviewQueueOptions {
   print?: (line: string) => void;
 }
 
-export async function bulkReviewQueue({ url, apiKey, fetch, pollIntervalMs = 1000, print = console.log }: BulkReviewQueueOptions) {
+export async function bulkReviewQueue({
+  url,
+  apiKey,
+  fetch,
+  pollIntervalMs = 1000,
+  print = console.log,
+}: BulkReviewQueueOptions) {
   const client = createShopWardenClient({ url, apiKey, fetch });
 
   const lines: BulkLine<'LISTING_REVIEW'>[] = [];
   for await (const listing of client.paginate(ReviewQueueVersions, {}, (d) => d.listingReviewQueue)) {
-    lines.push({ listingId: listing.id, decision: 'APPROVE', expectedVersion: listing.version, idempotencyKey: `approve-${listing.id}-v${listing.version}` });
+    lines.push({
+      listingId: listing.id,
+      decision: 'APPROVE',
+      expectedVersion: listing.version,
+      idempotencyKey: `approve-${listing.id}-v${listing.version}`,
+    });
     if (lines.length === 10_000) break;
   }
   print(`${lines.length} listings waiting for review`);
@@ -42,15 +58,25 @@ export async function bulkReviewQueue({ url, apiKey, fetch, pollIntervalMs = 100
 
   const operation = await client.bulk.run(
     { mutation: 'LISTING_REVIEW', lines },
-    { pollIntervalMs, onProgress: (op) => print(`${op.status} ${Math.round(op.progress * 100)}% (${op.processedCount}/${op.lineCount})`) },
+    {
+      pollIntervalMs,
+      onProgress: (op) =>
+        print(`${op.status} ${Math.round(op.progress * 100)}% (${op.processedCount}/${op.lineCount})`),
+    },
   );
   print(`${operation.status}: ${operation.succeededCount} approved, ${operation.failedCount} failed`);
   for (const line of operation.results) {
-    if (!line.ok) print(`line ${line.line} (${lines[line.line - 1]!.listingId}): ${line.errors.map((e) => `${e.code} ${e.message}`).join('; ')}`);
+    if (!line.ok)
+      print(
+        `line ${line.line} (${lines[line.line - 1]!.listingId}): ${line.errors.map((e) => `${e.code} ${e.message}`).join('; ')}`,
+      );
   }
   return operation;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await bulkReviewQueue({ url: process.env.SHOPWARDEN_URL ?? 'http://localhost:4000/graphql', apiKey: process.env.SHOPWARDEN_API_KEY ?? '' });
+  await bulkReviewQueue({
+    url: process.env.SHOPWARDEN_URL ?? 'http://localhost:4000/graphql',
+    apiKey: process.env.SHOPWARDEN_API_KEY ?? '',
+  });
 }

@@ -17,7 +17,13 @@ export interface SelectPrimaryCategoryOptions {
   print?: (line: string) => void;
 }
 
-export async function selectPrimaryCategory({ url, apiKey, categoryName, fetch, print = console.log }: SelectPrimaryCategoryOptions) {
+export async function selectPrimaryCategory({
+  url,
+  apiKey,
+  categoryName,
+  fetch,
+  print = console.log,
+}: SelectPrimaryCategoryOptions) {
   const client = createShopWardenClient({ url, apiKey, fetch });
 
   const shop = (await client.access.viewer())?.shop;
@@ -29,13 +35,19 @@ export async function selectPrimaryCategory({ url, apiKey, categoryName, fetch, 
   const topLevel = new Map<string, string>();
   for await (const category of client.categories.paginate()) topLevel.set(category.name, category.id);
   const categoryId = topLevel.get(categoryName);
-  if (!categoryId) throw new Error(`No top-level category named ${categoryName}; try one of: ${[...topLevel.keys()].join(', ')}.`);
+  if (!categoryId)
+    throw new Error(`No top-level category named ${categoryName}; try one of: ${[...topLevel.keys()].join(', ')}.`);
 
   const eligibility = await client.shops.categoryEligibility({ id: shop.id, categoryIds: [categoryId] });
   const verdict = eligibility?.categoryEligibility[0];
   print(`${categoryName}: ${verdict?.status} (${verdict?.reason})`);
 
-  const answers = campaign.questionnaire.filter((q) => q.required).map((q) => ({ key: q.key, answer: q.key === 'category_share' ? '80' : q.key === 'policy_acknowledged' ? 'yes' : 'Serums and cleansers' }));
+  const answers = campaign.questionnaire
+    .filter((q) => q.required)
+    .map((q) => ({
+      key: q.key,
+      answer: q.key === 'category_share' ? '80' : q.key === 'policy_acknowledged' ? 'yes' : 'Serums and cleansers',
+    }));
   const result = await client.shops.selectPrimaryCategory({ input: { shopId: shop.id, categoryId, answers } });
 
   if (isSuccess(result)) {

@@ -24,7 +24,9 @@ await build({ ...common, format: 'esm', outfile: join(out, 'esm/index.js') });
 await build({ ...common, format: 'cjs', outfile: join(out, 'cjs/index.cjs') });
 
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '--outDir', join(out, 'types')], { stdio: 'inherit' });
+execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '--outDir', join(out, 'types')], {
+  stdio: 'inherit',
+});
 
 // Declarations: `.ts` specifiers become `.js` (for `import`) and a `.d.cts` twin with `.cjs` ones (for `require`).
 const relative = /(from\s+['"])(\.{1,2}\/[^'"]+)\.ts(['"])/g;

@@ -6,7 +6,16 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildSchema, getNamedType, isEnumType, isLeafType, isNonNullType, isObjectType, isInterfaceType, isUnionType } from 'graphql';
+import {
+  buildSchema,
+  getNamedType,
+  isEnumType,
+  isLeafType,
+  isNonNullType,
+  isObjectType,
+  isInterfaceType,
+  isUnionType,
+} from 'graphql';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const schema = buildSchema(readFileSync(resolve(root, '../schema/schema.graphql'), 'utf8'));
@@ -23,15 +32,20 @@ const isConnection = (t) => isObjectType(t) && 'edges' in t.getFields() && 'page
 function selection(type, depth, indent) {
   const named = getNamedType(type);
   if (isLeafType(named)) return '';
-  if (isUnionType(named) || (isInterfaceType(named) && depth > 0)) return ` { __typename${isInterfaceType(named) ? ' id' : ''} }`;
+  if (isUnionType(named) || (isInterfaceType(named) && depth > 0))
+    return ` { __typename${isInterfaceType(named) ? ' id' : ''} }`;
   const parts = [];
   for (const f of Object.values(named.getFields())) {
     if (requiredArgs(f)) continue;
     const t = getNamedType(f.type);
     if (isLeafType(t) || isEnumType(t)) parts.push(f.name);
     else if (isConnection(t)) continue;
-    else if (isObjectType(t) && 'id' in t.getFields()) parts.push(`${f.name} { ${['id', 'name', 'title', 'code', 'status'].filter((k) => k in t.getFields()).join(' ')} }`);
-    else if (depth < 1 && (isObjectType(t) || isInterfaceType(t))) parts.push(`${f.name}${selection(f.type, depth + 1, indent + '  ')}`);
+    else if (isObjectType(t) && 'id' in t.getFields())
+      parts.push(
+        `${f.name} { ${['id', 'name', 'title', 'code', 'status'].filter((k) => k in t.getFields()).join(' ')} }`,
+      );
+    else if (depth < 1 && (isObjectType(t) || isInterfaceType(t)))
+      parts.push(`${f.name}${selection(f.type, depth + 1, indent + '  ')}`);
   }
   return ` { ${parts.join(' ')} }`;
 }
@@ -59,5 +73,7 @@ for (const name of fields) {
     body = selection(field.type, 0, '  ');
   }
   const opName = `${group}${pascal(name.replace(new RegExp(`^${group}`, 'i'), '')) || 'Get'}`;
-  console.log(`${field.description ? `# ${field.description.split('\n')[0]}\n` : ''}${kind} ${opName}${vars ? `(${vars})` : ''} {\n  ${name}${args ? `(${args})` : ''}${body}\n}\n`);
+  console.log(
+    `${field.description ? `# ${field.description.split('\n')[0]}\n` : ''}${kind} ${opName}${vars ? `(${vars})` : ''} {\n  ${name}${args ? `(${args})` : ''}${body}\n}\n`,
+  );
 }

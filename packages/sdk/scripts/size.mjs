@@ -12,7 +12,15 @@ const entries = {
   'full (createShopWardenClient with every operation)': "export { createShopWardenClient } from './src/index.ts';",
 };
 for (const [name, contents] of Object.entries(entries)) {
-  const result = await build({ stdin: { contents, resolveDir: root, loader: 'ts' }, bundle: true, minify: true, format: 'esm', platform: 'neutral', target: 'es2020', write: false });
+  const result = await build({
+    stdin: { contents, resolveDir: root, loader: 'ts' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2020',
+    write: false,
+  });
   const code = result.outputFiles[0].contents;
   console.log(`${name}: ${code.length} B minified, ${gzipSync(code, { level: 9 }).length} B minified + gzip`);
 }

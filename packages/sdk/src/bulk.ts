@@ -1,6 +1,14 @@
 import { ShopWardenError, ShopWardenResultError } from './errors.ts';
 import { BulkFinishedDocument, type ShopWardenOperations } from './generated/operations.ts';
-import type { BulkFinishedSubscription, BulkGetQuery, BulkMutation, ErrorCode, ListingReviewInput, ListingStatus, ListingSubmitInput } from './generated/types.ts';
+import type {
+  BulkFinishedSubscription,
+  BulkGetQuery,
+  BulkMutation,
+  ErrorCode,
+  ListingReviewInput,
+  ListingStatus,
+  ListingSubmitInput,
+} from './generated/types.ts';
 import { sleep, type PushOnce } from './transport.ts';
 import type { RequestOptions } from './types.ts';
 
@@ -81,7 +89,10 @@ export interface BulkHelpers {
    * for (const r of op.results) if (!r.ok) console.log(r.line, r.errors[0].code);
    * ```
    */
-  run<M extends BulkMutation>(input: { mutation: M; lines: string | readonly BulkLine<M>[] }, options?: BulkRunOptions): Promise<FinishedBulkOperation>;
+  run<M extends BulkMutation>(
+    input: { mutation: M; lines: string | readonly BulkLine<M>[] },
+    options?: BulkRunOptions,
+  ): Promise<FinishedBulkOperation>;
 }
 
 const finished = new Set<BulkOperationState['status']>(['COMPLETED', 'FAILED', 'CANCELED']);
@@ -115,15 +126,29 @@ export function parseBulkResult(result: string | null | undefined): BulkResultLi
  * Waits for the push of a finished operation; null when none came (no event stream, or an error
  * other than NOT_FOUND: the reads that follow report it). TIMEOUT once `timeoutMs` has passed.
  */
-async function pushedFinish(pushOnce: PushOnce, { id, status }: BulkOperationState, request: RequestOptions, timeoutMs: number | undefined): Promise<BulkOperationState | null> {
+async function pushedFinish(
+  pushOnce: PushOnce,
+  { id, status }: BulkOperationState,
+  request: RequestOptions,
+  timeoutMs: number | undefined,
+): Promise<BulkOperationState | null> {
   const { signal } = request;
   const timeout = new AbortController();
-  const timer = timeoutMs === undefined ? undefined : setTimeout(() => timeout.abort(timedOut(id, status, timeoutMs)), Math.max(0, timeoutMs));
+  const timer =
+    timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => timeout.abort(timedOut(id, status, timeoutMs)), Math.max(0, timeoutMs));
   const stop = () => timeout.abort(signal?.reason);
   signal?.addEventListener('abort', stop, { once: true });
   try {
-    const pushed = await pushOnce<BulkFinishedSubscription>(BulkFinishedDocument, { id }, timeout.signal, request.headers);
-    if (pushed?.errors?.some((e) => e.extensions?.code === 'NOT_FOUND')) throw new ShopWardenError('NOT_FOUND', `Bulk operation ${id} is not visible to this API key.`);
+    const pushed = await pushOnce<BulkFinishedSubscription>(
+      BulkFinishedDocument,
+      { id },
+      timeout.signal,
+      request.headers,
+    );
+    if (pushed?.errors?.some((e) => e.extensions?.code === 'NOT_FOUND'))
+      throw new ShopWardenError('NOT_FOUND', `Bulk operation ${id} is not visible to this API key.`);
     return pushed?.data?.bulkOperationFinished ?? null;
   } finally {
     clearTimeout(timer);
@@ -132,14 +157,20 @@ async function pushedFinish(pushOnce: PushOnce, { id, status }: BulkOperationSta
 }
 
 const timedOut = (id: string, status: string, timeoutMs: number) =>
-  new ShopWardenError('TIMEOUT', `Bulk operation ${id} is still ${status} after ${timeoutMs} ms; it keeps running (follow it with client.bulk.get).`);
+  new ShopWardenError(
+    'TIMEOUT',
+    `Bulk operation ${id} is still ${status} after ${timeoutMs} ms; it keeps running (follow it with client.bulk.get).`,
+  );
 
 export function createBulkHelpers(bulk: ShopWardenOperations['bulk'], pushOnce: PushOnce): BulkHelpers {
   return {
     async run(input, options = {}) {
       const { pollIntervalMs = 1000, timeoutMs, onProgress, follow = 'push', idempotencyKey, ...request } = options;
       const lines = typeof input.lines === 'string' ? input.lines : toJsonl(input.lines);
-      const submitted = await bulk.submit({ input: { mutation: input.mutation, lines } }, { ...request, ...(idempotencyKey ? { idempotencyKey } : {}) });
+      const submitted = await bulk.submit(
+        { input: { mutation: input.mutation, lines } },
+        { ...request, ...(idempotencyKey ? { idempotencyKey } : {}) },
+      );
       if (submitted.__typename !== 'BulkOperationRunSuccess') throw new ShopWardenResultError(submitted);
       const started = Date.now();
       let operation: BulkOperationState = { ...submitted.bulkOperation, result: null };
@@ -151,10 +182,12 @@ export function createBulkHelpers(bulk: ShopWardenOperations['bulk'], pushOnce: 
       for (;;) {
         if (finished.has(operation.status)) return { ...operation, results: parseBulkResult(operation.result) };
         onProgress?.(operation);
-        if (timeoutMs !== undefined && Date.now() - started >= timeoutMs) throw timedOut(operation.id, operation.status, timeoutMs);
+        if (timeoutMs !== undefined && Date.now() - started >= timeoutMs)
+          throw timedOut(operation.id, operation.status, timeoutMs);
         await sleep(delays.next().value, request.signal);
         const next = await bulk.get({ id: operation.id }, request);
-        if (!next) throw new ShopWardenError('NOT_FOUND', `Bulk operation ${operation.id} is not visible to this API key.`);
+        if (!next)
+          throw new ShopWardenError('NOT_FOUND', `Bulk operation ${operation.id} is not visible to this API key.`);
         operation = next;
       }
     },

@@ -3,7 +3,14 @@ import { ShopWardenError } from './errors.ts';
 import { operationTable, type ShopWardenOperations } from './generated/operations.ts';
 import { paginate, type ConnectionLike } from './paginate.ts';
 import { createPushOnce, createTransport, type Send } from './transport.ts';
-import type { ArgsFor, ClientResponse, RequestOptions, ResultFor, ShopWardenClientOptions, TypedDocumentString } from './types.ts';
+import type {
+  ArgsFor,
+  ClientResponse,
+  RequestOptions,
+  ResultFor,
+  ShopWardenClientOptions,
+  TypedDocumentString,
+} from './types.ts';
 
 /** The client: grouped methods (`client.shops.list`, …) plus `request` and `paginate` for your own documents. */
 export interface ShopWardenClient extends Omit<ShopWardenOperations, 'bulk'> {
@@ -16,7 +23,10 @@ export interface ShopWardenClient extends Omit<ShopWardenOperations, 'bulk'> {
    * typed when the document is a `TypedDocumentString`. Top-level errors are returned, not
    * thrown; only a network failure after every retry throws (`ShopWardenError`, `NETWORK_ERROR`).
    */
-  request<TDocument extends string>(document: TDocument, ...args: ArgsFor<TDocument>): Promise<ClientResponse<ResultFor<TDocument>>>;
+  request<TDocument extends string>(
+    document: TDocument,
+    ...args: ArgsFor<TDocument>
+  ): Promise<ClientResponse<ResultFor<TDocument>>>;
   /**
    * Every node of the connection `select` picks from the result, page after page: the document
    * must take an `$after: String` variable.
@@ -60,7 +70,9 @@ function createGroups(send: Send) {
       if ('paginate' in entry) {
         const rest = entry.connection.slice(1);
         methods[entry.paginate] = (variables?: Record<string, unknown>, options?: RequestOptions) =>
-          paginate(async (after) => pick(await run({ ...variables, after }, options), rest) as ConnectionLike<unknown> | null);
+          paginate(
+            async (after) => pick(await run({ ...variables, after }, options), rest) as ConnectionLike<unknown> | null,
+          );
       }
     }
     groups[group] = Object.freeze(methods);
@@ -78,7 +90,8 @@ function createGroups(send: Send) {
  */
 export function createShopWardenClient(options: ShopWardenClientOptions): ShopWardenClient {
   const send = createTransport(options);
-  const request = (document: string, variables?: Record<string, unknown>, requestOptions?: RequestOptions) => send(String(document), variables, requestOptions);
+  const request = (document: string, variables?: Record<string, unknown>, requestOptions?: RequestOptions) =>
+    send(String(document), variables, requestOptions);
   const groups = createGroups(send);
   const bulk = groups.bulk as unknown as ShopWardenOperations['bulk'];
   groups.bulk = Object.freeze({ ...bulk, ...createBulkHelpers(bulk, createPushOnce(options)) });
@@ -86,8 +99,12 @@ export function createShopWardenClient(options: ShopWardenClientOptions): ShopWa
     ...groups,
     url: options.url,
     request,
-    paginate: (document: string, variables: Record<string, unknown>, select: (data: unknown) => ConnectionLike<unknown> | null | undefined, requestOptions?: RequestOptions) =>
-      paginate(async (after) => select(dataOf(await send(document, { ...variables, after }, requestOptions)))),
+    paginate: (
+      document: string,
+      variables: Record<string, unknown>,
+      select: (data: unknown) => ConnectionLike<unknown> | null | undefined,
+      requestOptions?: RequestOptions,
+    ) => paginate(async (after) => select(dataOf(await send(document, { ...variables, after }, requestOptions)))),
   };
   return Object.freeze(client) as unknown as ShopWardenClient;
 }

@@ -12,7 +12,11 @@ export class ShopWardenError extends Error {
   /** The server's request id, when it sent one. */
   readonly requestId: string | undefined;
 
-  constructor(code: string, message: string, details: { status?: number; errors?: GraphQLErrorEntry[]; requestId?: string; cause?: unknown } = {}) {
+  constructor(
+    code: string,
+    message: string,
+    details: { status?: number; errors?: GraphQLErrorEntry[]; requestId?: string; cause?: unknown } = {},
+  ) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.code = code;
     this.status = details.status;

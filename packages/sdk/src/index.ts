@@ -1,7 +1,25 @@
 export { createShopWardenClient, type ShopWardenClient } from './client.ts';
-export { toJsonl, parseBulkResult, type BulkHelpers, type BulkLine, type BulkLineInputs, type BulkResultLine, type BulkOperationState, type BulkRunOptions, type FinishedBulkOperation } from './bulk.ts';
+export {
+  toJsonl,
+  parseBulkResult,
+  type BulkHelpers,
+  type BulkLine,
+  type BulkLineInputs,
+  type BulkResultLine,
+  type BulkOperationState,
+  type BulkRunOptions,
+  type FinishedBulkOperation,
+} from './bulk.ts';
 export { paginate, type ConnectionLike } from './paginate.ts';
-export { isSuccess, isError, assertSuccess, type ResultMember, type SuccessOf, type ErrorOf, type ErrorWithCode } from './results.ts';
+export {
+  isSuccess,
+  isError,
+  assertSuccess,
+  type ResultMember,
+  type SuccessOf,
+  type ErrorOf,
+  type ErrorWithCode,
+} from './results.ts';
 export { ShopWardenError, ShopWardenResultError } from './errors.ts';
 export { describeOperation, type OperationKind, type OperationInfo } from './document.ts';
 export { parseRetryAfter } from './transport.ts';

@@ -13,7 +13,9 @@ export interface ConnectionLike<TNode> {
  * for await (const shop of paginate((after) => client.shops.list({ after, first: 50 }))) console.log(shop.name);
  * ```
  */
-export async function* paginate<TNode>(fetchPage: (after: string | null) => Promise<ConnectionLike<TNode> | null | undefined>): AsyncGenerator<TNode, void, undefined> {
+export async function* paginate<TNode>(
+  fetchPage: (after: string | null) => Promise<ConnectionLike<TNode> | null | undefined>,
+): AsyncGenerator<TNode, void, undefined> {
   let after: string | null = null;
   const seen = new Set<string>();
   for (;;) {

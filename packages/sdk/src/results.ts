@@ -24,7 +24,10 @@ type ErrorTypenameFor<TCode> = TCode extends 'VALIDATION_FAILED'
         : string;
 
 /** The error members that can carry `code`, narrowed to it. */
-export type ErrorWithCode<TResult, TCode extends ErrorCode> = Extract<ErrorOf<TResult>, { __typename: ErrorTypenameFor<TCode> }> & { code: TCode };
+export type ErrorWithCode<TResult, TCode extends ErrorCode> = Extract<
+  ErrorOf<TResult>,
+  { __typename: ErrorTypenameFor<TCode> }
+> & { code: TCode };
 
 /** True for the success member of a result union. */
 export function isSuccess<TResult extends ResultMember>(result: TResult): result is SuccessOf<TResult> {
@@ -33,7 +36,10 @@ export function isSuccess<TResult extends ResultMember>(result: TResult): result
 
 /** True for a typed error; with `code`, only for that code (`isError(r, 'VALIDATION_FAILED')` narrows to `ValidationError`). */
 export function isError<TResult extends ResultMember>(result: TResult): result is ErrorOf<TResult>;
-export function isError<TResult extends ResultMember, TCode extends ErrorCode>(result: TResult, code: TCode): result is ErrorWithCode<TResult, TCode> & TResult;
+export function isError<TResult extends ResultMember, TCode extends ErrorCode>(
+  result: TResult,
+  code: TCode,
+): result is ErrorWithCode<TResult, TCode> & TResult;
 export function isError(result: ResultMember & { code?: unknown }, code?: ErrorCode): boolean {
   if (isSuccess(result) || typeof result.code !== 'string') return false;
   return code === undefined || result.code === code;

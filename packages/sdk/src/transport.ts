@@ -1,9 +1,23 @@
 import { describeOperation } from './document.ts';
 import { ShopWardenError } from './errors.ts';
-import type { ClientLogEvent, ClientResponse, CostExtension, FetchLike, GraphQLErrorEntry, RequestOptions, ResponseExtensions, ResponseLike, ShopWardenClientOptions } from './types.ts';
+import type {
+  ClientLogEvent,
+  ClientResponse,
+  CostExtension,
+  FetchLike,
+  GraphQLErrorEntry,
+  RequestOptions,
+  ResponseExtensions,
+  ResponseLike,
+  ShopWardenClientOptions,
+} from './types.ts';
 
 /** Sends one GraphQL request, with retries, idempotency keys and self-throttling. */
-export type Send = <TData>(document: string, variables: Record<string, unknown> | undefined, options: RequestOptions | undefined) => Promise<ClientResponse<TData>>;
+export type Send = <TData>(
+  document: string,
+  variables: Record<string, unknown> | undefined,
+  options: RequestOptions | undefined,
+) => Promise<ClientResponse<TData>>;
 
 const DEFAULT_RETRIES = 3;
 const DEFAULT_BACKOFF = { baseMs: 250, maxMs: 20_000 };
@@ -67,27 +81,46 @@ function createThrottle(defaultCost: number) {
       if (typeof cost?.requestedQueryCost === 'number') lastCost.set(document, cost.requestedQueryCost);
       const status = cost?.throttleStatus;
       if (status && typeof status.currentlyAvailable === 'number' && typeof status.restoreRate === 'number') {
-        bucket = { available: status.currentlyAvailable, maximum: status.maximumAvailable ?? status.currentlyAvailable, restoreRate: status.restoreRate, at: Date.now() };
+        bucket = {
+          available: status.currentlyAvailable,
+          maximum: status.maximumAvailable ?? status.currentlyAvailable,
+          restoreRate: status.restoreRate,
+          at: Date.now(),
+        };
       }
     },
   };
 }
 
-function parseBody(text: string, status: number): { data?: unknown; errors?: GraphQLErrorEntry[]; extensions?: ResponseExtensions } {
+function parseBody(
+  text: string,
+  status: number,
+): { data?: unknown; errors?: GraphQLErrorEntry[]; extensions?: ResponseExtensions } {
   try {
     const body = JSON.parse(text) as unknown;
-    if (body && typeof body === 'object' && ('data' in body || 'errors' in body)) return body as { data?: unknown; errors?: GraphQLErrorEntry[]; extensions?: ResponseExtensions };
+    if (body && typeof body === 'object' && ('data' in body || 'errors' in body))
+      return body as { data?: unknown; errors?: GraphQLErrorEntry[]; extensions?: ResponseExtensions };
   } catch {
     // Not JSON: described below.
   }
-  return { errors: [{ message: `HTTP ${status}: the server did not answer with a GraphQL response.`, extensions: { code: 'HTTP_ERROR', status, body: text.slice(0, 500) } }] };
+  return {
+    errors: [
+      {
+        message: `HTTP ${status}: the server did not answer with a GraphQL response.`,
+        extensions: { code: 'HTTP_ERROR', status, body: text.slice(0, 500) },
+      },
+    ],
+  };
 }
 
 /** The fetch a client sends with and the headers of every request, from its options (which it checks). */
 function connectionOf(options: ShopWardenClientOptions): { fetchFn: FetchLike; headers: Record<string, string> } {
-  if (typeof options.url !== 'string' || !options.url) throw new TypeError('createShopWardenClient: `url` is required.');
-  if (typeof options.apiKey !== 'string' || !options.apiKey) throw new TypeError('createShopWardenClient: `apiKey` is required.');
-  const fetchFn: FetchLike | undefined = options.fetch ?? (typeof globalThis.fetch === 'function' ? (url, init) => globalThis.fetch(url, init) : undefined);
+  if (typeof options.url !== 'string' || !options.url)
+    throw new TypeError('createShopWardenClient: `url` is required.');
+  if (typeof options.apiKey !== 'string' || !options.apiKey)
+    throw new TypeError('createShopWardenClient: `apiKey` is required.');
+  const fetchFn: FetchLike | undefined =
+    options.fetch ?? (typeof globalThis.fetch === 'function' ? (url, init) => globalThis.fetch(url, init) : undefined);
   if (!fetchFn) throw new TypeError('createShopWardenClient: no global fetch; pass the `fetch` option.');
   const headers: Record<string, string> = {
     accept: 'application/graphql-response+json, application/json',
@@ -109,12 +142,22 @@ export interface PushedResult<TData> {
  * event stream comes back (a server or proxy that does not stream, a fetch without response
  * bodies, a dropped connection): the caller then reads instead. Rejects only when `signal` aborts.
  */
-export type PushOnce = <TData>(document: string, variables: Record<string, unknown>, signal?: AbortSignal, extraHeaders?: Record<string, string>) => Promise<PushedResult<TData> | null>;
+export type PushOnce = <TData>(
+  document: string,
+  variables: Record<string, unknown>,
+  signal?: AbortSignal,
+  extraHeaders?: Record<string, string>,
+) => Promise<PushedResult<TData> | null>;
 
 /** GraphQL over Server-Sent Events ("distinct connections" mode): `event: next` messages, each one result in `data:`, then `event: complete`. */
 export function createPushOnce(options: ShopWardenClientOptions): PushOnce {
   const { fetchFn, headers } = connectionOf(options);
-  return async function pushOnce<TData>(document: string, variables: Record<string, unknown>, signal?: AbortSignal, extraHeaders?: Record<string, string>): Promise<PushedResult<TData> | null> {
+  return async function pushOnce<TData>(
+    document: string,
+    variables: Record<string, unknown>,
+    signal?: AbortSignal,
+    extraHeaders?: Record<string, string>,
+  ): Promise<PushedResult<TData> | null> {
     const stream = new AbortController();
     if (signal?.aborted) throw signal.reason ?? new Error('The request was aborted.');
     // Every wait also ends when `signal` aborts (not every fetch ends its body's reads when its signal aborts).
@@ -135,11 +178,24 @@ export function createPushOnce(options: ShopWardenClientOptions): PushOnce {
     try {
       let response: ResponseLike;
       try {
-        response = await Promise.race([fetchFn(options.url, { method: 'POST', headers: { ...headers, ...extraHeaders, accept: 'text/event-stream' }, body: JSON.stringify({ query: document, variables }), signal: stream.signal }), aborted]);
+        response = await Promise.race([
+          fetchFn(options.url, {
+            method: 'POST',
+            headers: { ...headers, ...extraHeaders, accept: 'text/event-stream' },
+            body: JSON.stringify({ query: document, variables }),
+            signal: stream.signal,
+          }),
+          aborted,
+        ]);
       } catch (error) {
         return failed(error);
       }
-      if (response.status !== 200 || !response.headers.get('content-type')?.includes('text/event-stream') || !response.body) return null;
+      if (
+        response.status !== 200 ||
+        !response.headers.get('content-type')?.includes('text/event-stream') ||
+        !response.body
+      )
+        return null;
       reader = response.body.getReader();
       const decoder = new TextDecoder();
       let buffer = '';
@@ -177,11 +233,17 @@ export function createPushOnce(options: ShopWardenClientOptions): PushOnce {
 export function createTransport(options: ShopWardenClientOptions): Send {
   const { fetchFn, headers: baseHeaders } = connectionOf(options);
   const retries = options.retries ?? DEFAULT_RETRIES;
-  if (!Number.isInteger(retries) || retries < 0) throw new TypeError('createShopWardenClient: `retries` must be a whole number ≥ 0.');
+  if (!Number.isInteger(retries) || retries < 0)
+    throw new TypeError('createShopWardenClient: `retries` must be a whole number ≥ 0.');
   const baseMs = options.backoff?.baseMs ?? DEFAULT_BACKOFF.baseMs;
   const maxMs = options.backoff?.maxMs ?? DEFAULT_BACKOFF.maxMs;
   const log = options.logger ?? (() => undefined);
-  const throttle = options.throttle === false ? null : createThrottle((typeof options.throttle === 'object' ? options.throttle.defaultCost : undefined) ?? DEFAULT_COST);
+  const throttle =
+    options.throttle === false
+      ? null
+      : createThrottle(
+          (typeof options.throttle === 'object' ? options.throttle.defaultCost : undefined) ?? DEFAULT_COST,
+        );
   const backoff = (attempt: number) => Math.min(maxMs, baseMs * 2 ** attempt) * (0.5 + Math.random() * 0.5);
   const emit = (event: ClientLogEvent) => {
     try {
@@ -191,12 +253,20 @@ export function createTransport(options: ShopWardenClientOptions): Send {
     }
   };
 
-  return async function send<TData>(document: string, variables: Record<string, unknown> | undefined, requestOptions: RequestOptions = {}): Promise<ClientResponse<TData>> {
+  return async function send<TData>(
+    document: string,
+    variables: Record<string, unknown> | undefined,
+    requestOptions: RequestOptions = {},
+  ): Promise<ClientResponse<TData>> {
     const { kind, name } = describeOperation(document, requestOptions.operationName);
     const headers = { ...baseHeaders, ...requestOptions.headers };
     const idempotencyKey = kind === 'mutation' ? (requestOptions.idempotencyKey ?? newIdempotencyKey()) : undefined;
     if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
-    const body = JSON.stringify({ query: document, variables: variables ?? {}, ...(requestOptions.operationName ? { operationName: requestOptions.operationName } : {}) });
+    const body = JSON.stringify({
+      query: document,
+      variables: variables ?? {},
+      ...(requestOptions.operationName ? { operationName: requestOptions.operationName } : {}),
+    });
     const maxRetries = requestOptions.retries ?? retries;
     const signal = requestOptions.signal;
 
@@ -218,7 +288,14 @@ export function createTransport(options: ShopWardenClientOptions): Send {
         const message = error instanceof Error ? error.message : String(error);
         if (attempt < maxRetries) {
           const delayMs = Math.round(backoff(attempt));
-          emit({ type: 'retry', operationName: name, attempt: attempt + 1, delayMs, reason: 'network', error: message });
+          emit({
+            type: 'retry',
+            operationName: name,
+            attempt: attempt + 1,
+            delayMs,
+            reason: 'network',
+            error: message,
+          });
           await sleep(delayMs, signal);
           continue;
         }
@@ -231,14 +308,27 @@ export function createTransport(options: ShopWardenClientOptions): Send {
         const delayMs = Math.round(retryAfter === null ? backoff(attempt) : retryAfter * (1 + Math.random() * 0.1));
         // A throttled answer still reports the bucket: later requests pace themselves from it.
         throttle?.record(document, parseBody(await response.text().catch(() => ''), response.status).extensions?.cost);
-        emit({ type: 'retry', operationName: name, attempt: attempt + 1, delayMs, reason: response.status === 429 ? 'throttled' : 'unavailable', status: response.status });
+        emit({
+          type: 'retry',
+          operationName: name,
+          attempt: attempt + 1,
+          delayMs,
+          reason: response.status === 429 ? 'throttled' : 'unavailable',
+          status: response.status,
+        });
         await sleep(delayMs, signal);
         continue;
       }
 
       const parsed = parseBody(await response.text(), response.status);
       throttle?.record(document, parsed.extensions?.cost);
-      emit({ type: 'response', operationName: name, status: response.status, ms: Date.now() - started, ...(parsed.extensions?.cost ? { cost: parsed.extensions.cost } : {}) });
+      emit({
+        type: 'response',
+        operationName: name,
+        status: response.status,
+        ms: Date.now() - started,
+        ...(parsed.extensions?.cost ? { cost: parsed.extensions.cost } : {}),
+      });
       return {
         status: response.status,
         ...(parsed.data !== undefined ? { data: parsed.data as TData | null } : {}),

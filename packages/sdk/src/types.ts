@@ -9,14 +9,20 @@ export type TypedDocumentString<TResult, TVariables> = string & {
 };
 
 /** The result type of a typed document. */
-export type ResultOf<TDocument> = TDocument extends TypedDocumentString<infer TResult, infer _TVariables> ? TResult : never;
+export type ResultOf<TDocument> =
+  TDocument extends TypedDocumentString<infer TResult, infer _TVariables> ? TResult : never;
 
 /** The variables type of a typed document. */
-export type VariablesOf<TDocument> = TDocument extends TypedDocumentString<infer _TResult, infer TVariables> ? TVariables : never;
+export type VariablesOf<TDocument> =
+  TDocument extends TypedDocumentString<infer _TResult, infer TVariables> ? TVariables : never;
 
 /** The result type of a document: its typed result, or a plain record for an untyped string. */
 export type ResultFor<TDocument> =
-  TDocument extends TypedDocumentString<infer TResult, infer _TVariables> ? (unknown extends TResult ? Record<string, unknown> : TResult) : Record<string, unknown>;
+  TDocument extends TypedDocumentString<infer TResult, infer _TVariables>
+    ? unknown extends TResult
+      ? Record<string, unknown>
+      : TResult
+    : Record<string, unknown>;
 
 /** The `[variables, options]` arguments for a document: typed for a `TypedDocumentString`. */
 export type ArgsFor<TDocument> =
@@ -27,9 +33,10 @@ export type ArgsFor<TDocument> =
     : [variables?: Record<string, unknown>, options?: RequestOptions];
 
 /** The variables argument: optional when every variable is optional. */
-export type VariablesArgs<TVariables> = Record<never, never> extends TVariables
-  ? [variables?: TVariables, options?: RequestOptions]
-  : [variables: TVariables, options?: RequestOptions];
+export type VariablesArgs<TVariables> =
+  Record<never, never> extends TVariables
+    ? [variables?: TVariables, options?: RequestOptions]
+    : [variables: TVariables, options?: RequestOptions];
 
 /** One entry of a GraphQL response's top-level `errors`. */
 export interface GraphQLErrorEntry {
@@ -102,7 +109,9 @@ export interface ResponseLike {
   headers: { get(name: string): string | null };
   text(): Promise<string>;
   /** The body as a stream, read for subscriptions (Server-Sent Events); without it the client reads instead of waiting for a push. */
-  body?: { getReader(): { read(): Promise<{ done: boolean; value?: Uint8Array }>; cancel(reason?: unknown): Promise<void> } } | null;
+  body?: {
+    getReader(): { read(): Promise<{ done: boolean; value?: Uint8Array }>; cancel(reason?: unknown): Promise<void> };
+  } | null;
 }
 
 /** Any `fetch`: the global one, undici's, or an in-process app's (`(url, init) => app.fetch(url, init)`). */
@@ -112,7 +121,15 @@ export type FetchLike = (url: string, init: FetchInit) => PromiseLike<ResponseLi
 export type ClientLogEvent =
   | { type: 'request'; operationName: string | null; attempt: number; idempotencyKey?: string }
   | { type: 'response'; operationName: string | null; status: number; ms: number; cost?: CostExtension }
-  | { type: 'retry'; operationName: string | null; attempt: number; delayMs: number; reason: 'network' | 'throttled' | 'unavailable'; status?: number; error?: string }
+  | {
+      type: 'retry';
+      operationName: string | null;
+      attempt: number;
+      delayMs: number;
+      reason: 'network' | 'throttled' | 'unavailable';
+      status?: number;
+      error?: string;
+    }
   | { type: 'throttle'; operationName: string | null; delayMs: number; estimatedCost: number; available: number };
 
 /** Self-throttling from `extensions.cost.throttleStatus`. */

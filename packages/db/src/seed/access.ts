@@ -14,7 +14,17 @@ export const DEMO_KEYS = {
 
 export const DEMO_SCOPES: Record<keyof typeof DEMO_KEYS, string[]> = {
   admin: ['*'],
-  seller: ['shops:read', 'shops:write', 'listings:read', 'listings:write', 'health:read', 'quiz:write', 'events:write', 'revenue:read', 'keys:write'],
+  seller: [
+    'shops:read',
+    'shops:write',
+    'listings:read',
+    'listings:write',
+    'health:read',
+    'quiz:write',
+    'events:write',
+    'revenue:read',
+    'keys:write',
+  ],
   agency: ['shops:read', 'listings:read', 'listings:write', 'health:read', 'events:write'],
   partner: ['shops:read', 'listings:read', 'health:read', 'creators:read'],
 };
@@ -50,14 +60,52 @@ export async function seedAccess(tx: Tx, ctx: SeedContext, shops: SeededShop[]):
       const shop = byIndex.get(index);
       return shop ? [{ shopId: shop.id, accountId, scopes, createdAt: addDays(now, -(daysAgo - i * 3)) }] : [];
     });
-  const grants = [...grantsFor(ROLE.agencyShops, agencyId, DEMO_SCOPES.agency, 220), ...grantsFor(ROLE.partnerShops, partnerId, DEMO_SCOPES.partner, 160)];
+  const grants = [
+    ...grantsFor(ROLE.agencyShops, agencyId, DEMO_SCOPES.agency, 220),
+    ...grantsFor(ROLE.partnerShops, partnerId, DEMO_SCOPES.partner, 160),
+  ];
   await tx.shopAccessGrant.createMany({ data: grants });
 
-  const keys: { name: string; key: string; role: Role; scopes: string[]; shopId: number | null; accountId: number | null }[] = [
-    { name: 'Demo administrator key', key: DEMO_KEYS.admin, role: 'ADMIN', scopes: DEMO_SCOPES.admin, shopId: null, accountId: null },
-    { name: `Demo seller key (${shop1.profile.name})`, key: DEMO_KEYS.seller, role: 'SELLER', scopes: DEMO_SCOPES.seller, shopId: shop1.id, accountId: null },
-    { name: `Demo agency key (${AGENCY_NAME})`, key: DEMO_KEYS.agency, role: 'AGENCY', scopes: DEMO_SCOPES.agency, shopId: null, accountId: agencyId },
-    { name: `Demo partner key (${PARTNER_NAME})`, key: DEMO_KEYS.partner, role: 'PARTNER', scopes: DEMO_SCOPES.partner, shopId: null, accountId: partnerId },
+  const keys: {
+    name: string;
+    key: string;
+    role: Role;
+    scopes: string[];
+    shopId: number | null;
+    accountId: number | null;
+  }[] = [
+    {
+      name: 'Demo administrator key',
+      key: DEMO_KEYS.admin,
+      role: 'ADMIN',
+      scopes: DEMO_SCOPES.admin,
+      shopId: null,
+      accountId: null,
+    },
+    {
+      name: `Demo seller key (${shop1.profile.name})`,
+      key: DEMO_KEYS.seller,
+      role: 'SELLER',
+      scopes: DEMO_SCOPES.seller,
+      shopId: shop1.id,
+      accountId: null,
+    },
+    {
+      name: `Demo agency key (${AGENCY_NAME})`,
+      key: DEMO_KEYS.agency,
+      role: 'AGENCY',
+      scopes: DEMO_SCOPES.agency,
+      shopId: null,
+      accountId: agencyId,
+    },
+    {
+      name: `Demo partner key (${PARTNER_NAME})`,
+      key: DEMO_KEYS.partner,
+      role: 'PARTNER',
+      scopes: DEMO_SCOPES.partner,
+      shopId: null,
+      accountId: partnerId,
+    },
   ];
   const created = await tx.apiKey.createManyAndReturn({
     data: keys.map((k) => ({

@@ -40,15 +40,28 @@ export const CATEGORY_TREE: TopCategorySpec[] = [
     commissionBps: 800,
     priceUsd: [8, 65],
     children: [
-      { name: 'Makeup', products: ['Velvet Matte Liquid Lipstick', 'Buildable Cushion Foundation SPF 30', 'Waterproof Lengthening Mascara'] },
-      { name: 'Skincare', products: ['Hyaluronic Hydrating Serum 30 ml', 'Gentle Foaming Cleanser 150 ml', 'Mineral Sunscreen SPF 50'] },
+      {
+        name: 'Makeup',
+        products: [
+          'Velvet Matte Liquid Lipstick',
+          'Buildable Cushion Foundation SPF 30',
+          'Waterproof Lengthening Mascara',
+        ],
+      },
+      {
+        name: 'Skincare',
+        products: ['Hyaluronic Hydrating Serum 30 ml', 'Gentle Foaming Cleanser 150 ml', 'Mineral Sunscreen SPF 50'],
+      },
       {
         name: 'Skincare with Actives',
         restriction: 'RESTRICTED',
         description: 'Retinoids, high-strength acids and other actives that need an approval.',
         products: ['Retinol 1% Night Treatment', 'Glycolic Acid 20% Peel Pads'],
       },
-      { name: 'Haircare', products: ['Argan Oil Repair Hair Mask', 'Sulfate-free Curl Shampoo 300 ml', 'Ceramic Ionic Hair Dryer'] },
+      {
+        name: 'Haircare',
+        products: ['Argan Oil Repair Hair Mask', 'Sulfate-free Curl Shampoo 300 ml', 'Ceramic Ionic Hair Dryer'],
+      },
       { name: 'Fragrance', products: ['Neroli & Cedar Eau de Parfum 50 ml', 'Vanilla Musk Body Mist'] },
     ],
   },
@@ -60,7 +73,10 @@ export const CATEGORY_TREE: TopCategorySpec[] = [
     priceUsd: [12, 90],
     children: [
       { name: 'Dresses', products: ['Linen Wrap Midi Dress', 'Satin Slip Dress', 'Tiered Cotton Maxi Dress'] },
-      { name: 'Tops & Blouses', products: ['Puff-sleeve Poplin Blouse', 'Ribbed Knit Tank Top', 'Oversized Graphic Tee'] },
+      {
+        name: 'Tops & Blouses',
+        products: ['Puff-sleeve Poplin Blouse', 'Ribbed Knit Tank Top', 'Oversized Graphic Tee'],
+      },
       { name: "Women's Outerwear", products: ['Double-breasted Wool Blend Coat', 'Cropped Denim Jacket'] },
       { name: 'Lingerie & Sleepwear', products: ['Silk-touch Pyjama Set', 'Seamless Bralette 3-pack'] },
       { name: 'Modest Wear', products: ['Chiffon Hijab Set', 'Embroidered Kaftan Dress'] },
@@ -86,7 +102,14 @@ export const CATEGORY_TREE: TopCategorySpec[] = [
     commissionBps: 700,
     priceUsd: [10, 1200],
     children: [
-      { name: 'Cookware', products: ['Tri-ply Stainless Frying Pan 28 cm', 'Enamelled Cast-iron Casserole 24 cm', 'Non-stick Saucepan Set'] },
+      {
+        name: 'Cookware',
+        products: [
+          'Tri-ply Stainless Frying Pan 28 cm',
+          'Enamelled Cast-iron Casserole 24 cm',
+          'Non-stick Saucepan Set',
+        ],
+      },
       {
         name: 'Kitchen Knives',
         restriction: 'RESTRICTED',
@@ -96,7 +119,10 @@ export const CATEGORY_TREE: TopCategorySpec[] = [
       { name: 'Bedding', products: ['Washed Linen Duvet Cover Set', 'Cooling Bamboo Pillowcases'] },
       { name: 'Home Décor', products: ['Hand-poured Soy Candle', 'Rattan Wall Mirror', 'Stoneware Bud Vase Set'] },
       { name: 'Storage & Organisation', products: ['Stackable Pantry Canisters', 'Collapsible Fabric Storage Cubes'] },
-      { name: 'Small Appliances', products: ['Dual-boiler Espresso Machine', 'Robot Vacuum with Mop Dock', 'Air Purifier HEPA 13'] },
+      {
+        name: 'Small Appliances',
+        products: ['Dual-boiler Espresso Machine', 'Robot Vacuum with Mop Dock', 'Air Purifier HEPA 13'],
+      },
     ],
   },
   {
@@ -110,12 +136,24 @@ export const CATEGORY_TREE: TopCategorySpec[] = [
         name: 'Phones & Accessories',
         children: [
           { name: 'Phone Cases', products: ['MagSafe Clear Case', 'Rugged Armour Phone Case'] },
-          { name: 'Chargers & Cables', products: ['65 W GaN USB-C Charger', 'Braided USB-C Cable 2 m', '20,000 mAh Power Bank'] },
+          {
+            name: 'Chargers & Cables',
+            products: ['65 W GaN USB-C Charger', 'Braided USB-C Cable 2 m', '20,000 mAh Power Bank'],
+          },
         ],
       },
-      { name: 'Audio', products: ['Active Noise-cancelling Headphones', 'True Wireless Earbuds', 'Portable Bluetooth Speaker'] },
-      { name: 'Computers & Tablets', products: ['14" Ultrabook 16 GB RAM', '11" Tablet 128 GB', 'Mechanical Keyboard'] },
-      { name: 'Smart Home', products: ['Wi-Fi Smart Plug 4-pack', '2K Indoor Security Camera', 'Smart LED Bulb Starter Kit'] },
+      {
+        name: 'Audio',
+        products: ['Active Noise-cancelling Headphones', 'True Wireless Earbuds', 'Portable Bluetooth Speaker'],
+      },
+      {
+        name: 'Computers & Tablets',
+        products: ['14" Ultrabook 16 GB RAM', '11" Tablet 128 GB', 'Mechanical Keyboard'],
+      },
+      {
+        name: 'Smart Home',
+        products: ['Wi-Fi Smart Plug 4-pack', '2K Indoor Security Camera', 'Smart LED Bulb Starter Kit'],
+      },
       {
         name: 'Drones & Radio Equipment',
         restriction: 'RESTRICTED',
@@ -131,7 +169,10 @@ export const CATEGORY_TREE: TopCategorySpec[] = [
     commissionBps: 700,
     priceUsd: [12, 2500],
     children: [
-      { name: 'Fitness Equipment', products: ['Adjustable Dumbbells 24 kg', 'Non-slip Yoga Mat 6 mm', 'Resistance Band Set'] },
+      {
+        name: 'Fitness Equipment',
+        products: ['Adjustable Dumbbells 24 kg', 'Non-slip Yoga Mat 6 mm', 'Resistance Band Set'],
+      },
       {
         name: 'Camping & Hiking',
         children: [
@@ -139,7 +180,15 @@ export const CATEGORY_TREE: TopCategorySpec[] = [
           { name: 'Backpacks', products: ['40 L Trekking Backpack', 'Waterproof Daypack 22 L'] },
         ],
       },
-      { name: 'Cycling', products: ['Carbon Gravel Bike', 'Folding Commuter E-bike', 'Carbon Road Bike Helmet', 'Rechargeable Bike Light Set'] },
+      {
+        name: 'Cycling',
+        products: [
+          'Carbon Gravel Bike',
+          'Folding Commuter E-bike',
+          'Carbon Road Bike Helmet',
+          'Rechargeable Bike Light Set',
+        ],
+      },
       {
         name: 'Hunting Knives & Multi-tools',
         restriction: 'RESTRICTED',
@@ -175,7 +224,10 @@ export const CATEGORY_TREE: TopCategorySpec[] = [
     priceUsd: [5, 60],
     children: [
       { name: 'Snacks', products: ['Sea Salt Cassava Chips 6-pack', 'Dark Chocolate Almond Clusters'] },
-      { name: 'Coffee & Tea', products: ['Single-origin Arabica Beans 500 g', 'Jasmine Green Tea 50 Sachets', 'Cold Brew Coffee Bags'] },
+      {
+        name: 'Coffee & Tea',
+        products: ['Single-origin Arabica Beans 500 g', 'Jasmine Green Tea 50 Sachets', 'Cold Brew Coffee Bags'],
+      },
       { name: 'Pantry Staples', products: ['Extra Virgin Olive Oil 1 L', 'Sambal Chilli Paste 3-pack'] },
       {
         name: 'Alcohol-free Wine & Spirits',
@@ -246,7 +298,14 @@ export const CATEGORY_TREE: TopCategorySpec[] = [
     commissionBps: 800,
     priceUsd: [15, 3000],
     children: [
-      { name: 'Fine Jewelry', products: ['18k Gold Vermeil Huggie Earrings', 'Lab-grown Diamond Pendant 0.5 ct', 'Sterling Silver Tennis Bracelet'] },
+      {
+        name: 'Fine Jewelry',
+        products: [
+          '18k Gold Vermeil Huggie Earrings',
+          'Lab-grown Diamond Pendant 0.5 ct',
+          'Sterling Silver Tennis Bracelet',
+        ],
+      },
       { name: 'Fashion Jewelry', products: ['Freshwater Pearl Drop Earrings', 'Layered Chain Necklace Set'] },
       { name: 'Watches', products: ['Automatic Dress Watch 38 mm', 'Titanium Field Watch'] },
       { name: 'Bags & Wallets', products: ['Full-grain Leather Tote', 'Slim Card Wallet', 'Quilted Crossbody Bag'] },
@@ -327,7 +386,11 @@ export async function seedCategories(tx: Prisma.TransactionClient, createdAt: Da
     return slug;
   };
 
-  let level: PendingNode[] = CATEGORY_TREE.map((spec) => ({ spec, slug: slugFor(spec.name, null, spec.slug), parent: null }));
+  let level: PendingNode[] = CATEGORY_TREE.map((spec) => ({
+    spec,
+    slug: slugFor(spec.name, null, spec.slug),
+    parent: null,
+  }));
   let depth = 0;
   while (level.length > 0) {
     const rows = await tx.category.createManyAndReturn({

@@ -38,7 +38,8 @@ export async function seedEvents(
   const specs: EventSpec[] = [
     {
       title: 'Primary Category Clinic',
-      description: 'Bring your sales data: policy specialists help you choose a primary category, prepare an exception request and fix listings rejected as outside it.',
+      description:
+        'Bring your sales data: policy specialists help you choose a primary category, prepare an exception request and fix listings rejected as outside it.',
       city: 'Los Angeles',
       venue: 'The Vine Conference Centre, 1550 Vine Street',
       inDays: 21,
@@ -51,7 +52,8 @@ export async function seedEvents(
     },
     {
       title: 'Live Selling Masterclass',
-      description: 'Hands-on workshop on live shopping sessions that convert without breaking the conduct rules: scripting, disclosures, moderation and claims.',
+      description:
+        'Hands-on workshop on live shopping sessions that convert without breaking the conduct rules: scripting, disclosures, moderation and claims.',
       city: 'London',
       venue: 'Shoreditch Studios, 38 Rivington Street',
       inDays: 35,
@@ -60,12 +62,14 @@ export async function seedEvents(
       capacity: 30,
       closesDaysBefore: 5,
       categories: ['beauty-personal-care', 'womenswear'],
-      audience: (s) => s.profile.hasPrimary && (s.profile.home === 'beauty-personal-care' || s.profile.home === 'womenswear'),
+      audience: (s) =>
+        s.profile.hasPrimary && (s.profile.home === 'beauty-personal-care' || s.profile.home === 'womenswear'),
       registrations: 4,
     },
     {
       title: 'Cross-border Growth Summit',
-      description: 'Selling across Southeast Asian sites: logistics, cash on delivery, local campaigns such as 11.11 and 12.12, and working with regional creators.',
+      description:
+        'Selling across Southeast Asian sites: logistics, cash on delivery, local campaigns such as 11.11 and 12.12, and working with regional creators.',
       city: 'Singapore',
       venue: 'Marina Bay Expo Hall 3',
       inDays: 49,
@@ -78,7 +82,8 @@ export async function seedEvents(
     },
     {
       title: 'Established Seller Operations Day',
-      description: 'For established-tier shops: self-shipping standards, dispatch performance and a session with your dedicated operations contacts.',
+      description:
+        'For established-tier shops: self-shipping standards, dispatch performance and a session with your dedicated operations contacts.',
       city: 'Berlin',
       venue: 'Kraftwerk Event Space, Köpenicker Straße 70',
       inDays: 63,
@@ -113,7 +118,13 @@ export async function seedEvents(
   });
   const idByTitle = new Map(created.map((c) => [c.title, c.id]));
 
-  const registrations: { eventId: number; shopId: number; status: RegistrationStatus; cancelledAt: Date | null; createdAt: Date }[] = [];
+  const registrations: {
+    eventId: number;
+    shopId: number;
+    status: RegistrationStatus;
+    cancelledAt: Date | null;
+    createdAt: Date;
+  }[] = [];
   for (const e of specs) {
     const eventId = idByTitle.get(e.title);
     if (eventId === undefined) throw new Error(`Event ${e.title} was not returned`);
@@ -121,11 +132,19 @@ export async function seedEvents(
     const eligible = shops
       .filter((s) => s.profile.health === 'HEALTHY' || s.profile.health === 'AT_RISK')
       .filter(e.audience)
-      .sort((a, b) => (a.profile.index === ROLE.demoSeller ? -1 : b.profile.index === ROLE.demoSeller ? 1 : a.id - b.id));
+      .sort((a, b) =>
+        a.profile.index === ROLE.demoSeller ? -1 : b.profile.index === ROLE.demoSeller ? 1 : a.id - b.id,
+      );
     eligible.slice(0, e.registrations).forEach((shop, i) => {
       const createdAt = addHours(addDays(now, -rng.int(1, 14)), -rng.int(0, 23));
       const cancelled = i === e.registrations - 1 && e.registrations > 4;
-      registrations.push({ eventId, shopId: shop.id, status: cancelled ? 'CANCELLED' : 'CONFIRMED', cancelledAt: cancelled ? addDays(createdAt, 1) : null, createdAt });
+      registrations.push({
+        eventId,
+        shopId: shop.id,
+        status: cancelled ? 'CANCELLED' : 'CONFIRMED',
+        cancelledAt: cancelled ? addDays(createdAt, 1) : null,
+        createdAt,
+      });
     });
   }
   await tx.eventRegistration.createMany({ data: registrations });

@@ -35,13 +35,15 @@ export async function seedDatabase(prisma: PrismaClient, options: SeedOptions = 
   if (Number.isNaN(now.getTime())) throw new RangeError('now must be a valid date');
   const shops = options.shops ?? DEFAULT_SHOPS;
   // The demo roles (shop 1, the tier examples, the look-back ties) sit in the first ten profiles.
-  if (!Number.isInteger(shops) || shops < MIN_SHOPS) throw new RangeError(`shops must be an integer of at least ${MIN_SHOPS}`);
+  if (!Number.isInteger(shops) || shops < MIN_SHOPS)
+    throw new RangeError(`shops must be an integer of at least ${MIN_SHOPS}`);
   if (await isSeeded(prisma)) return 'already seeded';
   try {
     return await prisma.$transaction((tx) => seedAll(tx, now, shops), { maxWait: 120_000, timeout: 300_000 });
   } catch (error) {
     // A concurrent seeder committed first: its PlatformSettings row made our insert fail.
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002' && (await isSeeded(prisma))) return 'already seeded';
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002' && (await isSeeded(prisma)))
+      return 'already seeded';
     throw error;
   }
 }
@@ -87,12 +89,26 @@ async function seedAll(tx: Tx, now: Date, shopCount: number): Promise<string> {
   const orders = await seedOrders(tx, shops, plannedOrders, fees);
   const listings = await seedListings(tx, ctx, categories, shops, violationPlans, access.adminKeyId);
   const creators = await seedCreators(tx, ctx, categories, shops, violationPlans);
-  const violations = await seedViolations(tx, ctx, shops, violationPlans, policies, creators.contentByViolation, listings.byShopId, orders.byShopId, access.adminKeyId);
+  const violations = await seedViolations(
+    tx,
+    ctx,
+    shops,
+    violationPlans,
+    policies,
+    creators.contentByViolation,
+    listings.byShopId,
+    orders.byShopId,
+    access.adminKeyId,
+  );
   const events = await seedEvents(tx, ctx, categories, tiers, shops, shopTier);
   await seedTierRun(
     tx,
     tiers,
-    shops.map((s) => ({ shopId: s.id, tier: placementOf(s.profile.index).tier.code, metrics: placementOf(s.profile.index).metrics })),
+    shops.map((s) => ({
+      shopId: s.id,
+      tier: placementOf(s.profile.index).tier.code,
+      metrics: placementOf(s.profile.index).metrics,
+    })),
     now,
   );
 

@@ -24,7 +24,12 @@ const CURRENCIES: Record<Site, { code: string; perUsd: number; exponent: number;
 };
 
 const HUMAN_REJECTIONS: Reason[][] = [
-  [{ code: 'MISLEADING_CLAIMS', message: 'The description makes a medical claim ("heals", "cures"); remove it or provide substantiation.' }],
+  [
+    {
+      code: 'MISLEADING_CLAIMS',
+      message: 'The description makes a medical claim ("heals", "cures"); remove it or provide substantiation.',
+    },
+  ],
   [{ code: 'INACCURATE_LISTING', message: 'The main image shows a different product from the one described.' }],
   [{ code: 'IP_INFRINGEMENT', message: 'The title uses a registered brand name without proof of authorisation.' }],
   [
@@ -40,7 +45,15 @@ const SUSPENSIONS: Reason[][] = [
   [{ code: 'MISLEADING_CLAIMS', message: 'Repeated unsubstantiated health claims in the linked videos.' }],
 ];
 
-const VARIANTS = ['', ' (Pack of 2)', ' – Limited Edition', ' – Gift Set', ' – Travel Size', ' (New Colour)', ' – Bundle'];
+const VARIANTS = [
+  '',
+  ' (Pack of 2)',
+  ' – Limited Edition',
+  ' – Gift Set',
+  ' – Travel Size',
+  ' (New Colour)',
+  ' – Bundle',
+];
 
 type Outcome = 'DRAFT' | 'PENDING_REVIEW' | 'ACTIVE' | 'REJECTED' | 'SUSPENDED' | 'RESUBMITTED';
 
@@ -93,11 +106,20 @@ function automaticReasons(
 ): Reason[] {
   const reasons: Reason[] = [];
   const status = statusAt(plan, at);
-  if (status !== 'ACTIVE') reasons.push({ code: 'SHOP_NOT_ACTIVE', message: `The shop is ${status.toLowerCase()}; listings cannot be submitted until it is active again.` });
-  if (category.restriction === 'PROHIBITED') reasons.push({ code: 'PROHIBITED_ITEM', message: `"${category.name}" is a prohibited category.` });
+  if (status !== 'ACTIVE')
+    reasons.push({
+      code: 'SHOP_NOT_ACTIVE',
+      message: `The shop is ${status.toLowerCase()}; listings cannot be submitted until it is active again.`,
+    });
+  if (category.restriction === 'PROHIBITED')
+    reasons.push({ code: 'PROHIBITED_ITEM', message: `"${category.name}" is a prohibited category.` });
   if (at >= ctx.settings.categoryEnforcementAt) {
     const primarySet = p.hasPrimary && p.primarySetAt !== null && p.primarySetAt <= at;
-    if (!primarySet) reasons.push({ code: 'PRIMARY_CATEGORY_NOT_SET', message: 'Select a primary category before submitting listings.' });
+    if (!primarySet)
+      reasons.push({
+        code: 'PRIMARY_CATEGORY_NOT_SET',
+        message: 'Select a primary category before submitting listings.',
+      });
     else if (category.rootId !== topCategory(categories, p.home).id) {
       reasons.push({
         code: 'OUTSIDE_PRIMARY_CATEGORY',
@@ -107,12 +129,21 @@ function automaticReasons(
   }
   if (category.restriction === 'RESTRICTED') {
     const since = granted.get(category.id);
-    if (!since || since > at) reasons.push({ code: 'RESTRICTED_REQUIRES_APPROVAL', message: `"${category.name}" is restricted and the shop holds no granted approval for it.` });
+    if (!since || since > at)
+      reasons.push({
+        code: 'RESTRICTED_REQUIRES_APPROVAL',
+        message: `"${category.name}" is restricted and the shop holds no granted approval for it.`,
+      });
   }
   return reasons;
 }
 
-function price(rng: Random, p: ShopProfile, category: SeededCategory, categories: CategoryIndex): { amount: number; currency: string } {
+function price(
+  rng: Random,
+  p: ShopProfile,
+  category: SeededCategory,
+  categories: CategoryIndex,
+): { amount: number; currency: string } {
   const spec = categories.topSpec.get(categories.topSlugOf(category.id));
   const [lo, hi] = spec?.priceUsd ?? [10, 100];
   const centre = Math.min(Math.max(p.aovUsd, lo), hi);
@@ -122,7 +153,10 @@ function price(rng: Random, p: ShopProfile, category: SeededCategory, categories
   // Minor units must fit a 32-bit integer.
   usd = Math.min(usd, 2_000_000_000 / (cur.perUsd * 10 ** cur.exponent));
   const major = usd * cur.perUsd;
-  const rounded = cur.step === 1 ? Math.max(1, Math.round(major)) - 0.01 : Math.max(cur.step, Math.round(major / cur.step) * cur.step);
+  const rounded =
+    cur.step === 1
+      ? Math.max(1, Math.round(major)) - 0.01
+      : Math.max(cur.step, Math.round(major / cur.step) * cur.step);
   return { amount: Math.round(rounded * 10 ** cur.exponent), currency: cur.code };
 }
 
@@ -137,7 +171,10 @@ function planShopListings(
   const statusChange = plan?.changes.find((c) => c.toStatus !== 'ACTIVE')?.occurredAt ?? null;
   const activeUntil = minDate(statusChange ?? now, addHours(now, -6));
   const preEnforcement = !p.hasPrimary && now > settings.categoryEnforcementAt;
-  const from = maxDate(addHours(p.createdAt, 24), preEnforcement ? addDays(settings.categoryEnforcementAt, -200) : addDays(now, -420));
+  const from = maxDate(
+    addHours(p.createdAt, 24),
+    preEnforcement ? addDays(settings.categoryEnforcementAt, -200) : addDays(now, -420),
+  );
   const until = preEnforcement ? minDate(addDays(settings.categoryEnforcementAt, -1), activeUntil) : activeUntil;
   const span = { start: from, end: until > from ? until : addHours(from, 1) };
 
@@ -176,7 +213,11 @@ function planShopListings(
   }
   // A recent submission that the automatic checks turn down: the campaign's or the account's rules in action.
   if (statusChange || preEnforcement) {
-    drafts.push({ category: rng.pick(listOf(categories.openLeaves, p.home)), at: randomBetween(rng, maxDate(statusChange ?? now, addDays(now, -20)), addHours(now, -1)), outcome: 'ACTIVE' });
+    drafts.push({
+      category: rng.pick(listOf(categories.openLeaves, p.home)),
+      at: randomBetween(rng, maxDate(statusChange ?? now, addDays(now, -20)), addHours(now, -1)),
+      outcome: 'ACTIVE',
+    });
   }
   drafts.sort((a, b) => a.at.getTime() - b.at.getTime());
 
@@ -203,13 +244,21 @@ function planShopListings(
     let outcome = d.outcome;
     if (outcome === 'PENDING_REVIEW') {
       const recent = addHours(now, -rng.int(2, 96));
-      if (recent > p.createdAt && automaticReasons(p, plan, d.category, recent, ctx, categories, granted).length === 0) submittedAt = recent;
+      if (recent > p.createdAt && automaticReasons(p, plan, d.category, recent, ctx, categories, granted).length === 0)
+        submittedAt = recent;
       else outcome = 'ACTIVE';
     }
     const createdAt = maxDate(addHours(submittedAt, -rng.int(1, 72)), addHours(p.createdAt, 1));
     const reviews: PlannedReview[] = [];
     let status: ListingStatus = 'DRAFT';
-    const record = (decision: ReviewDecision, toStatus: ListingStatus, at: Date, automatic: boolean, reasons: Reason[] = [], note: string | null = null) => {
+    const record = (
+      decision: ReviewDecision,
+      toStatus: ListingStatus,
+      at: Date,
+      automatic: boolean,
+      reasons: Reason[] = [],
+      note: string | null = null,
+    ) => {
       reviews.push({ decision, automatic, fromStatus: status, toStatus, reasons, note, at });
       status = toStatus;
     };
@@ -224,7 +273,14 @@ function planShopListings(
         let decisionAt = addHours(submittedAt, rng.int(2, 40));
         if (outcome !== 'PENDING_REVIEW' && decisionAt < now) {
           if (outcome === 'REJECTED' || outcome === 'RESUBMITTED') {
-            record('REJECTED', 'REJECTED', decisionAt, false, rng.pick(HUMAN_REJECTIONS), 'Please correct the listing and submit it again.');
+            record(
+              'REJECTED',
+              'REJECTED',
+              decisionAt,
+              false,
+              rng.pick(HUMAN_REJECTIONS),
+              'Please correct the listing and submit it again.',
+            );
           }
           if (outcome === 'RESUBMITTED') {
             const again = addHours(decisionAt, rng.int(3, 72));
@@ -238,7 +294,15 @@ function planShopListings(
           } else if (outcome !== 'REJECTED') {
             record('APPROVED', 'ACTIVE', decisionAt, false);
             const suspendAt = addDays(decisionAt, rng.int(5, 120));
-            if (outcome === 'SUSPENDED' && suspendAt < now) record('SUSPENDED', 'SUSPENDED', suspendAt, false, rng.pick(SUSPENSIONS), 'Suspended after a policy review.');
+            if (outcome === 'SUSPENDED' && suspendAt < now)
+              record(
+                'SUSPENDED',
+                'SUSPENDED',
+                suspendAt,
+                false,
+                rng.pick(SUSPENSIONS),
+                'Suspended after a policy review.',
+              );
           }
         }
       }
@@ -296,7 +360,10 @@ export async function seedListings(
   plans: Map<number, ShopViolationPlan>,
   adminKeyId: number,
 ): Promise<{ byShopId: Map<number, SeededListing[]>; counts: ListingCounts }> {
-  const planned = shops.map((s) => ({ shop: s, ...planShopListings(s.profile, plans.get(s.profile.index), ctx, categories) }));
+  const planned = shops.map((s) => ({
+    shop: s,
+    ...planShopListings(s.profile, plans.get(s.profile.index), ctx, categories),
+  }));
 
   const approvals = planned.flatMap(({ shop, approvals: list }) =>
     list.map((a) => ({

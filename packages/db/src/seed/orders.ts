@@ -95,7 +95,12 @@ function pickCategory(rng: Random, categories: CategoryIndex, top: TopSlug): num
 
 function regularShares(p: ShopProfile): [TopSlug, number][] {
   if (p.lookback.kind === 'mix') return p.lookback.shares;
-  return p.second ? [[p.home, 0.7], [p.second, 0.3]] : [[p.home, 1]];
+  return p.second
+    ? [
+        [p.home, 0.7],
+        [p.second, 0.3],
+      ]
+    : [[p.home, 1]];
 }
 
 interface Draft {
@@ -119,12 +124,16 @@ function planShopOrders(p: ShopProfile, ctx: SeedContext, categories: CategoryIn
   const lookback: Segment = { start: settings.categoryLookbackStart, end: settings.categoryLookbackEnd };
   const windowStart = maxDate(addMonths(now, -14), p.createdAt);
   const lookbackWindow: Segment | null =
-    p.lookback.kind === 'none' ? null : { start: maxDate(lookback.start, p.createdAt), end: minDate(lookback.end, now) };
+    p.lookback.kind === 'none'
+      ? null
+      : { start: maxDate(lookback.start, p.createdAt), end: minDate(lookback.end, now) };
   const lastMonth = lastFullMonth(now);
   const shares = regularShares(p);
   const drafts: Draft[] = [];
   const tie: { amount: number; segment: Segment }[][] = [[], []];
-  const firstMonth = startOfMonth(lookbackWindow && lookbackWindow.start < windowStart ? lookbackWindow.start : windowStart);
+  const firstMonth = startOfMonth(
+    lookbackWindow && lookbackWindow.start < windowStart ? lookbackWindow.start : windowStart,
+  );
 
   for (let month = firstMonth; month < now; month = addMonths(month, 1)) {
     const monthEnd = addMonths(month, 1);
@@ -132,7 +141,8 @@ function planShopOrders(p: ShopProfile, ctx: SeedContext, categories: CategoryIn
     const monthsIn = Math.max(0, Math.round((month.getTime() - windowStart.getTime()) / (30.44 * 86_400_000)));
     const targetFor = (segment: Segment, withGrowth: boolean) => {
       const fraction = (segment.end.getTime() - segment.start.getTime()) / monthMs;
-      if (p.scale === 'near-miss' && fraction === 1 && month.getTime() === lastMonth.start.getTime()) return NEAR_MISS_LAST_MONTH_CENTS;
+      if (p.scale === 'near-miss' && fraction === 1 && month.getTime() === lastMonth.start.getTime())
+        return NEAR_MISS_LAST_MONTH_CENTS;
       const trend = withGrowth ? 1 + (growth * monthsIn) / 14 : 1;
       return Math.round(base * (SEASON[month.getUTCMonth()] ?? 1) * trend * rng.float(1 - noise, 1 + noise) * fraction);
     };
@@ -140,7 +150,11 @@ function planShopOrders(p: ShopProfile, ctx: SeedContext, categories: CategoryIn
     const regular = { start: maxDate(month, windowStart), end: minDate(monthEnd, now) };
     for (const part of regular.end > regular.start ? subtract(regular, lookback) : []) {
       for (const amount of fillAmounts(rng, targetFor(part, true), aovCents)) {
-        drafts.push({ amount, placedAt: randomTime(rng, part), categoryId: pickCategory(rng, categories, rng.weighted(shares)) });
+        drafts.push({
+          amount,
+          placedAt: randomTime(rng, part),
+          categoryId: pickCategory(rng, categories, rng.weighted(shares)),
+        });
       }
     }
 
@@ -150,9 +164,13 @@ function planShopOrders(p: ShopProfile, ctx: SeedContext, categories: CategoryIn
     const target = targetFor(part, false);
     const plan = p.lookback;
     if (plan.kind === 'mix') {
-      const amounts = allocate(target, plan.shares.map(([, share]) => share));
+      const amounts = allocate(
+        target,
+        plan.shares.map(([, share]) => share),
+      );
       plan.shares.forEach(([top], i) => {
-        for (const amount of fillAmounts(rng, amounts[i] ?? 0, aovCents)) drafts.push({ amount, placedAt: randomTime(rng, part), categoryId: pickCategory(rng, categories, top) });
+        for (const amount of fillAmounts(rng, amounts[i] ?? 0, aovCents))
+          drafts.push({ amount, placedAt: randomTime(rng, part), categoryId: pickCategory(rng, categories, top) });
       });
     } else if (plan.kind === 'tie') {
       const each = Math.round(target / 2);
@@ -167,7 +185,8 @@ function planShopOrders(p: ShopProfile, ctx: SeedContext, categories: CategoryIn
     const [first = [], second = []] = tie;
     if (!p.lookback.sameCount && first.length === second.length) splitLargest(second);
     p.lookback.categories.forEach((top, i) => {
-      for (const { amount, segment } of (i === 0 ? first : second)) drafts.push({ amount, placedAt: randomTime(rng, segment), categoryId: pickCategory(rng, categories, top) });
+      for (const { amount, segment } of i === 0 ? first : second)
+        drafts.push({ amount, placedAt: randomTime(rng, segment), categoryId: pickCategory(rng, categories, top) });
     });
   }
 
@@ -190,7 +209,12 @@ function splitLargest(items: { amount: number; segment: Segment }[]): void {
   const item = items[largest];
   if (!item || item.amount < 2 * MIN_ORDER_CENTS) return;
   const half = Math.floor(item.amount / 2);
-  items.splice(largest, 1, { amount: half, segment: item.segment }, { amount: item.amount - half, segment: item.segment });
+  items.splice(
+    largest,
+    1,
+    { amount: half, segment: item.segment },
+    { amount: item.amount - half, segment: item.segment },
+  );
 }
 
 /** Splits `total` by weights into integers that add up to exactly `total`. */
@@ -239,7 +263,12 @@ const ORDER_CHUNK = 2_000;
 const FEE_CHUNK = 5_000;
 
 /** Inserts orders in chunks, then their fee lines against the returned ids. */
-export async function seedOrders(tx: Tx, shops: SeededShop[], planned: PlannedOrder[][], fees: FeeIds): Promise<{ byShopId: Map<number, SeededOrder[]>; orders: number; feeLines: number }> {
+export async function seedOrders(
+  tx: Tx,
+  shops: SeededShop[],
+  planned: PlannedOrder[][],
+  fees: FeeIds,
+): Promise<{ byShopId: Map<number, SeededOrder[]>; orders: number; feeLines: number }> {
   const rows = shops.flatMap((s) => (planned[s.profile.index] ?? []).map((o) => ({ shopId: s.id, order: o })));
   const byShopId = new Map<number, SeededOrder[]>(shops.map((s) => [s.id, []]));
   const feeRows: { orderId: number; feeCategoryId: number; amount: number }[] = [];
@@ -261,7 +290,8 @@ export async function seedOrders(tx: Tx, shops: SeededShop[], planned: PlannedOr
       const id = idByKey.get(`${shopId}:${order.externalId}`);
       if (id === undefined) throw new Error(`Order ${order.externalId} of shop ${shopId} was not returned`);
       byShopId.get(shopId)?.push({ id, placedAt: order.placedAt, amount: order.amount });
-      for (const fee of order.fees) feeRows.push({ orderId: id, feeCategoryId: feeId(fees, fee.code), amount: fee.amount });
+      for (const fee of order.fees)
+        feeRows.push({ orderId: id, feeCategoryId: feeId(fees, fee.code), amount: fee.amount });
     }
   }
   for (const part of chunk(feeRows, FEE_CHUNK)) await tx.orderFeeLine.createMany({ data: part });

@@ -39,35 +39,40 @@ interface PolicySpec {
 export const POLICIES: Record<PolicyCode, PolicySpec> = {
   PROHIBITED_PRODUCT: {
     title: 'Prohibited products',
-    description: 'Items that may never be sold on any site, such as weapons and weapon parts, tobacco and vaping products, and prescription-only medicines.',
+    description:
+      'Items that may never be sold on any site, such as weapons and weapon parts, tobacco and vaping products, and prescription-only medicines.',
     points: 12,
     sources: ['LISTING'],
     exampleNote: 'Listing offered a prohibited item; the listing was removed.',
   },
   RESTRICTED_PRODUCT_WITHOUT_APPROVAL: {
     title: 'Restricted products without approval',
-    description: 'Selling in a restricted category (supplements, medical devices, knives, alcohol-free drinks, car seats and similar) without a granted category approval.',
+    description:
+      'Selling in a restricted category (supplements, medical devices, knives, alcohol-free drinks, car seats and similar) without a granted category approval.',
     points: 6,
     sources: ['LISTING'],
     exampleNote: 'Product in a restricted category was sold while the category approval was still pending.',
   },
   COUNTERFEIT: {
     title: 'Counterfeit goods',
-    description: "Goods bearing a brand's trademark that were not made or authorised by the brand owner, or replicas presented as genuine.",
+    description:
+      "Goods bearing a brand's trademark that were not made or authorised by the brand owner, or replicas presented as genuine.",
     points: 12,
     sources: ['LISTING', 'LIVE_SESSION'],
     exampleNote: 'Brand owner confirmed the items were not genuine; test purchase matched the complaint.',
   },
   IP_INFRINGEMENT: {
     title: 'Intellectual property infringement',
-    description: 'Use of copyrighted material, trademarks, designs or other sellers’ content without permission, in listings or in promotional content.',
+    description:
+      'Use of copyrighted material, trademarks, designs or other sellers’ content without permission, in listings or in promotional content.',
     points: 8,
     sources: ['LISTING', 'VIDEO'],
     exampleNote: 'Valid rights-holder notice: product images copied from another brand’s catalogue.',
   },
   MISLEADING_CLAIMS: {
     title: 'Misleading product claims',
-    description: 'Health, performance or origin claims that are false or cannot be substantiated, in listings, videos or live sessions.',
+    description:
+      'Health, performance or origin claims that are false or cannot be substantiated, in listings, videos or live sessions.',
     points: 4,
     sources: ['VIDEO', 'LIVE_SESSION', 'LISTING'],
     exampleNote: 'Host claimed the product "cures eczema" without any substantiation.',
@@ -116,7 +121,8 @@ export const POLICIES: Record<PolicyCode, PolicySpec> = {
   },
   INVALID_TRACKING: {
     title: 'Invalid tracking information',
-    description: 'Uploading tracking numbers that do not belong to the parcel, or marking orders shipped before hand-over.',
+    description:
+      'Uploading tracking numbers that do not belong to the parcel, or marking orders shipped before hand-over.',
     points: 4,
     sources: ['ORDER'],
     exampleNote: 'Tracking number belonged to a parcel sent to a different address.',
@@ -137,7 +143,8 @@ export const POLICIES: Record<PolicyCode, PolicySpec> = {
   },
   LIVE_SESSION_CONDUCT: {
     title: 'Live session conduct',
-    description: 'Pressure selling, fake scarcity, fake giveaways or other deceptive behaviour during live shopping sessions.',
+    description:
+      'Pressure selling, fake scarcity, fake giveaways or other deceptive behaviour during live shopping sessions.',
     points: 3,
     sources: ['LIVE_SESSION'],
     exampleNote: 'Host repeated "only 2 left" while more than 300 units were in stock.',
@@ -151,7 +158,8 @@ export const POLICIES: Record<PolicyCode, PolicySpec> = {
   },
   UNDISCLOSED_PARTNERSHIP: {
     title: 'Undisclosed paid partnerships',
-    description: 'Promotional content without the paid-partnership disclosure when the creator is paid, gifted or on commission.',
+    description:
+      'Promotional content without the paid-partnership disclosure when the creator is paid, gifted or on commission.',
     points: 2,
     sources: ['VIDEO', 'LIVE_SESSION'],
     exampleNote: 'Affiliate video published without the branded-content label.',
@@ -165,14 +173,16 @@ export const POLICIES: Record<PolicyCode, PolicySpec> = {
   },
   HARASSMENT_AND_HATE: {
     title: 'Harassment and hateful conduct',
-    description: 'Abusing, threatening or exposing buyers, creators or competitors, and hateful speech about protected groups.',
+    description:
+      'Abusing, threatening or exposing buyers, creators or competitors, and hateful speech about protected groups.',
     points: 8,
     sources: ['LIVE_SESSION', 'OTHER'],
     exampleNote: 'Host insulted a buyer by name after a negative review.',
   },
   BUYER_DATA_MISUSE: {
     title: 'Misuse of buyer personal data',
-    description: 'Using buyer names, addresses or phone numbers for anything other than fulfilling and supporting the order.',
+    description:
+      'Using buyer names, addresses or phone numbers for anything other than fulfilling and supporting the order.',
     points: 6,
     sources: ['OTHER'],
     exampleNote: 'Buyers received promotional messages on WhatsApp using order phone numbers.',
@@ -204,7 +214,8 @@ export async function seedPolicies(tx: Prisma.TransactionClient, createdAt: Date
     select: { id: true, code: true, defaultPoints: true },
   });
   const index: PolicyIndex = new Map();
-  for (const r of rows) index.set(r.code as PolicyCode, { id: r.id, code: r.code as PolicyCode, points: r.defaultPoints });
+  for (const r of rows)
+    index.set(r.code as PolicyCode, { id: r.id, code: r.code as PolicyCode, points: r.defaultPoints });
 
   const quizzes = await tx.quiz.createManyAndReturn({
     data: POLICY_CODES.map((code) => ({

@@ -27,13 +27,20 @@ export const QUIZZES: Record<PolicyCode, QuizSpec> = {
           'Sell them to the buyer through a private payment link',
         ],
         correctIndex: 1,
-        explanation: 'Weapons and weapon parts are prohibited everywhere on the marketplace; no warning, site or approval makes them listable.',
+        explanation:
+          'Weapons and weapon parts are prohibited everywhere on the marketplace; no warning, site or approval makes them listable.',
       },
       {
         prompt: 'Which of these items is prohibited, not merely restricted?',
-        choices: ['Vitamin D supplements', "A chef's knife", 'Prescription-only antibiotics', 'Alcohol-free sparkling wine'],
+        choices: [
+          'Vitamin D supplements',
+          "A chef's knife",
+          'Prescription-only antibiotics',
+          'Alcohol-free sparkling wine',
+        ],
         correctIndex: 2,
-        explanation: 'Supplements, knives and alcohol-free drinks are restricted and can be sold with an approval. Prescription-only medicines are prohibited.',
+        explanation:
+          'Supplements, knives and alcohol-free drinks are restricted and can be sold with an approval. Prescription-only medicines are prohibited.',
       },
       {
         prompt: 'Your listing for a disposable vape was removed. What happens if you relist it under Electronics?',
@@ -44,7 +51,8 @@ export const QUIZZES: Record<PolicyCode, QuizSpec> = {
           'It goes live after a 24-hour review',
         ],
         correctIndex: 1,
-        explanation: 'Whether an item is prohibited depends on the item, not on the category you choose. Relisting it elsewhere is a repeat violation.',
+        explanation:
+          'Whether an item is prohibited depends on the item, not on the category you choose. Relisting it elsewhere is a repeat violation.',
       },
     ],
   },
@@ -61,10 +69,12 @@ export const QUIZZES: Record<PolicyCode, QuizSpec> = {
           'An active creator partnership',
         ],
         correctIndex: 1,
-        explanation: 'Listings in a restricted category are accepted only when the shop holds a granted approval for that category.',
+        explanation:
+          'Listings in a restricted category are accepted only when the shop holds a granted approval for that category.',
       },
       {
-        prompt: "Your approval request for Kitchen Knives is still pending when you submit a chef's knife listing. What happens?",
+        prompt:
+          "Your approval request for Kitchen Knives is still pending when you submit a chef's knife listing. What happens?",
         choices: [
           'It is published and checked later',
           'It waits in the review queue until the approval is decided',
@@ -83,7 +93,8 @@ export const QUIZZES: Record<PolicyCode, QuizSpec> = {
           'Listings on the site where you applied, for 30 days',
         ],
         correctIndex: 1,
-        explanation: 'An approval is specific to the category it was granted for. Prohibited categories can never be approved.',
+        explanation:
+          'An approval is specific to the category it was granted for. Prohibited categories can never be approved.',
       },
     ],
   },
@@ -100,7 +111,8 @@ export const QUIZZES: Record<PolicyCode, QuizSpec> = {
           'A second-hand branded bag with the original receipt',
         ],
         correctIndex: 2,
-        explanation: "Using a brand's trademark on goods the brand did not make or authorise is counterfeiting, whatever the quality.",
+        explanation:
+          "Using a brand's trademark on goods the brand did not make or authorise is counterfeiting, whatever the quality.",
       },
       {
         prompt: 'What is the best evidence that your branded stock is genuine?',
@@ -111,7 +123,8 @@ export const QUIZZES: Record<PolicyCode, QuizSpec> = {
           'A supplier price that is much lower than retail',
         ],
         correctIndex: 0,
-        explanation: 'Only a traceable supply chain proves authenticity. A price far below retail is a warning sign, not evidence.',
+        explanation:
+          'Only a traceable supply chain proves authenticity. A price far below retail is a warning sign, not evidence.',
       },
       {
         prompt: 'Why do counterfeit violations carry some of the highest points?',
@@ -122,7 +135,8 @@ export const QUIZZES: Record<PolicyCode, QuizSpec> = {
           'They apply only to luxury goods',
         ],
         correctIndex: 1,
-        explanation: 'Counterfeits can be unsafe, defraud buyers and infringe trademarks; repeated cases lead to suspension.',
+        explanation:
+          'Counterfeits can be unsafe, defraud buyers and infringe trademarks; repeated cases lead to suspension.',
       },
     ],
   },
@@ -139,7 +153,8 @@ export const QUIZZES: Record<PolicyCode, QuizSpec> = {
           "Using a famous brand's name in your shop name",
         ],
         correctIndex: 2,
-        explanation: 'Stating compatibility with a product is a fair, descriptive use of its name. The other uses need the rights holder’s permission.',
+        explanation:
+          'Stating compatibility with a product is a fair, descriptive use of its name. The other uses need the rights holder’s permission.',
       },
       {
         prompt: 'You want background music in a product video. What should you use?',
@@ -161,7 +176,8 @@ export const QUIZZES: Record<PolicyCode, QuizSpec> = {
           'Remove the content; if you believe the complaint is wrong, file a counter-notice with evidence',
         ],
         correctIndex: 3,
-        explanation: 'Relisting the same content repeats the violation. Counter-notices with evidence are the way to contest a complaint.',
+        explanation:
+          'Relisting the same content repeats the violation. Counter-notices with evidence are the way to contest a complaint.',
       },
     ],
   },
@@ -178,10 +194,12 @@ export const QUIZZES: Record<PolicyCode, QuizSpec> = {
           "'Brew for 5 minutes at 95 °C'",
         ],
         correctIndex: 1,
-        explanation: 'Claims to cure or treat a disease are medical claims. Food and beauty products may not make them.',
+        explanation:
+          'Claims to cure or treat a disease are medical claims. Food and beauty products may not make them.',
       },
       {
-        prompt: "During a live session promoting your cream, the host says it 'removes wrinkles permanently'. How is this treated?",
+        prompt:
+          "During a live session promoting your cream, the host says it 'removes wrinkles permanently'. How is this treated?",
         choices: [
           'It is fine because live sessions are not recorded',
           "It is fine if the host adds 'results may vary'",
@@ -189,7 +207,8 @@ export const QUIZZES: Record<PolicyCode, QuizSpec> = {
           'Only the host receives points, never the shop',
         ],
         correctIndex: 2,
-        explanation: 'Content that promotes your products counts against your shop. A disclaimer does not make a false claim true.',
+        explanation:
+          'Content that promotes your products counts against your shop. A disclaimer does not make a false claim true.',
       },
       {
         prompt: "When may a listing say a product is 'clinically proven'?",
@@ -217,7 +236,8 @@ export const QUIZZES: Record<PolicyCode, QuizSpec> = {
           'Whenever a competitor charges USD 80',
         ],
         correctIndex: 1,
-        explanation: "A reference price must be a real price you recently charged; otherwise the discount is misleading.",
+        explanation:
+          'A reference price must be a real price you recently charged; otherwise the discount is misleading.',
       },
       {
         prompt: 'Which practice is misleading?',
@@ -267,7 +287,8 @@ export const QUIZZES: Record<PolicyCode, QuizSpec> = {
           'Doubling the shipping fee instead of the price',
         ],
         correctIndex: 0,
-        explanation: 'Increases that follow documented cost changes are acceptable; moving the increase into shipping is still gouging.',
+        explanation:
+          'Increases that follow documented cost changes are acceptable; moving the increase into shipping is still gouging.',
       },
       {
         prompt: 'Which products are most closely monitored for gouging?',
@@ -306,7 +327,8 @@ export const QUIZZES: Record<PolicyCode, QuizSpec> = {
           'Only if the offer is made outside the marketplace',
         ],
         correctIndex: 2,
-        explanation: 'Any incentive tied to leaving a review, or to its rating, distorts ratings and breaks the policy.',
+        explanation:
+          'Any incentive tied to leaving a review, or to its rating, distorts ratings and breaks the policy.',
       },
       {
         prompt: 'What is the acceptable way to get more reviews?',
@@ -356,7 +378,8 @@ export const QUIZZES: Record<PolicyCode, QuizSpec> = {
           'It only matters for semi-closed-loop shops',
         ],
         correctIndex: 0,
-        explanation: 'Buyer protection, dispute resolution and fraud checks only work for orders placed on the marketplace.',
+        explanation:
+          'Buyer protection, dispute resolution and fraud checks only work for orders placed on the marketplace.',
       },
     ],
   },
@@ -571,7 +594,8 @@ export const QUIZZES: Record<PolicyCode, QuizSpec> = {
         explanation: 'Fake scarcity pressures buyers with false information.',
       },
       {
-        prompt: 'An affiliate creator runs a live session selling your products. Who is responsible for the conduct in it?',
+        prompt:
+          'An affiliate creator runs a live session selling your products. Who is responsible for the conduct in it?',
         choices: [
           'Only the creator',
           'Both the creator and the shop whose products are promoted',
@@ -699,7 +723,8 @@ export const QUIZZES: Record<PolicyCode, QuizSpec> = {
         explanation: 'Safety warnings must be visible to buyers before purchase, not only on the packaging.',
       },
       {
-        prompt: 'A viewer who appears to be about 12 asks for your personal phone number in a live session. What do you do?',
+        prompt:
+          'A viewer who appears to be about 12 asks for your personal phone number in a live session. What do you do?',
         choices: [
           'Share it to close the sale',
           'Offer a private video call instead',

@@ -18,27 +18,62 @@ async function freshDatabase(): Promise<Database> {
 
 async function tableCounts(db: Database): Promise<Record<string, number>> {
   const p = db.prisma;
-  const [categories, fees, policies, quizzes, questions, tiers, shops, orders, feeLines, listings, reviews, violations, ledger, creators, content, events, keys] =
-    await Promise.all([
-      p.category.count(),
-      p.feeCategory.count(),
-      p.policy.count(),
-      p.quiz.count(),
-      p.quizQuestion.count(),
-      p.tier.count(),
-      p.shop.count(),
-      p.order.count(),
-      p.orderFeeLine.count(),
-      p.listing.count(),
-      p.listingReview.count(),
-      p.violation.count(),
-      p.pointsLedgerEntry.count(),
-      p.creator.count(),
-      p.contentItem.count(),
-      p.sellerEvent.count(),
-      p.apiKey.count(),
-    ]);
-  return { categories, fees, policies, quizzes, questions, tiers, shops, orders, feeLines, listings, reviews, violations, ledger, creators, content, events, keys };
+  const [
+    categories,
+    fees,
+    policies,
+    quizzes,
+    questions,
+    tiers,
+    shops,
+    orders,
+    feeLines,
+    listings,
+    reviews,
+    violations,
+    ledger,
+    creators,
+    content,
+    events,
+    keys,
+  ] = await Promise.all([
+    p.category.count(),
+    p.feeCategory.count(),
+    p.policy.count(),
+    p.quiz.count(),
+    p.quizQuestion.count(),
+    p.tier.count(),
+    p.shop.count(),
+    p.order.count(),
+    p.orderFeeLine.count(),
+    p.listing.count(),
+    p.listingReview.count(),
+    p.violation.count(),
+    p.pointsLedgerEntry.count(),
+    p.creator.count(),
+    p.contentItem.count(),
+    p.sellerEvent.count(),
+    p.apiKey.count(),
+  ]);
+  return {
+    categories,
+    fees,
+    policies,
+    quizzes,
+    questions,
+    tiers,
+    shops,
+    orders,
+    feeLines,
+    listings,
+    reviews,
+    violations,
+    ledger,
+    creators,
+    content,
+    events,
+    keys,
+  };
 }
 
 /** A digest of the generated rows (ids included), to compare two seeded databases. */
@@ -80,19 +115,32 @@ describe('seedDatabase', { timeout: 120_000 }, () => {
     const fees = await db.prisma.feeCategory.findMany();
     expect(fees.length).toBeGreaterThanOrEqual(55);
     expect(new Set(fees.map((f) => f.code)).size).toBe(fees.length);
-    for (const code of ['COMMISSION', 'TRANSACTION', 'SHIPPING_LABEL', 'AFFILIATE_COMMISSION', 'ADVERTISING', 'REFUND_ADMINISTRATION', 'PAYMENT_PROCESSING', 'VAT_ON_FEES']) {
+    for (const code of [
+      'COMMISSION',
+      'TRANSACTION',
+      'SHIPPING_LABEL',
+      'AFFILIATE_COMMISSION',
+      'ADVERTISING',
+      'REFUND_ADMINISTRATION',
+      'PAYMENT_PROCESSING',
+      'VAT_ON_FEES',
+    ]) {
       expect(fees.map((f) => f.code)).toContain(code);
     }
     expect(fees.every((f) => f.name.length > 0 && f.description.length > 0)).toBe(true);
   });
 
   it('gives every policy one quiz of three well-formed questions', async () => {
-    const policies = await db.prisma.policy.findMany({ include: { quizzes: { include: { questions: { orderBy: { position: 'asc' } } } } } });
+    const policies = await db.prisma.policy.findMany({
+      include: { quizzes: { include: { questions: { orderBy: { position: 'asc' } } } } },
+    });
     expect(policies.length).toBeGreaterThanOrEqual(15);
     for (const policy of policies) {
       expect(policy.defaultPoints).toBeGreaterThanOrEqual(1);
       expect(policy.defaultPoints).toBeLessThanOrEqual(12);
-      expect(policy.educationUrl).toBe(`https://seller-academy.example.com/policies/${policy.code.toLowerCase().replace(/_/g, '-')}`);
+      expect(policy.educationUrl).toBe(
+        `https://seller-academy.example.com/policies/${policy.code.toLowerCase().replace(/_/g, '-')}`,
+      );
       expect(policy.quizzes).toHaveLength(1);
       const questions = policy.quizzes[0]?.questions ?? [];
       expect(questions.map((q) => q.position)).toEqual([1, 2, 3]);
@@ -137,7 +185,16 @@ describe('seedDatabase', { timeout: 120_000 }, () => {
 
   it('seeds tiers with the policy thresholds', async () => {
     const tiers = await db.prisma.tier.findMany({ orderBy: { rank: 'asc' } });
-    expect(tiers.map((t) => [t.code, t.rank, t.minTrailingRevenue, t.minLastMonthSales, t.supportLevel, t.selfShippingAllowed])).toEqual([
+    expect(
+      tiers.map((t) => [
+        t.code,
+        t.rank,
+        t.minTrailingRevenue,
+        t.minLastMonthSales,
+        t.supportLevel,
+        t.selfShippingAllowed,
+      ]),
+    ).toEqual([
       ['ENTRY', 0, 0n, 0n, 'REDUCED', false],
       ['ESTABLISHED', 1, 100_000_000n, 6_500_000n, 'STANDARD', true],
       ['STRATEGIC', 2, 1_000_000_000n, 80_000_000n, 'DEDICATED', true],
@@ -145,7 +202,9 @@ describe('seedDatabase', { timeout: 120_000 }, () => {
   });
 
   it('seeds 50 shops, about half with a primary category chosen through the questionnaire', async () => {
-    const shops = await db.prisma.shop.findMany({ include: { categorySelections: true, verificationDocuments: true, primaryCategory: true } });
+    const shops = await db.prisma.shop.findMany({
+      include: { categorySelections: true, verificationDocuments: true, primaryCategory: true },
+    });
     expect(shops).toHaveLength(50);
     const withPrimary = shops.filter((s) => s.primaryCategoryId !== null);
     expect(withPrimary.length).toBeGreaterThanOrEqual(20);
@@ -155,12 +214,20 @@ describe('seedDatabase', { timeout: 120_000 }, () => {
       expect(s.primaryCategorySource).toBe('SELECTED');
       expect(s.primaryCategorySetAt?.toISOString()).toMatch(/^2024-0[12]-/);
       expect(s.categorySelections).toHaveLength(1);
-      expect(s.categorySelections[0]?.answers).toMatchObject({ primaryCategoryId: s.primaryCategoryId, confirmedAccuracy: true });
+      expect(s.categorySelections[0]?.answers).toMatchObject({
+        primaryCategoryId: s.primaryCategoryId,
+        confirmedAccuracy: true,
+      });
     }
     for (const s of shops.filter((s) => s.sites.includes('US'))) expect(s.verificationDocuments).toHaveLength(1);
-    expect(new Set(shops.map((s) => s.businessModel))).toEqual(new Set(['CLOSED_LOOP', 'SEMI_CLOSED_LOOP', 'SELF_OPERATED']));
-    for (const s of shops.filter((s) => s.businessModel === 'SEMI_CLOSED_LOOP')) expect(s.migrationDeadline).not.toBeNull();
-    expect(new Set(shops.flatMap((s) => s.sites))).toEqual(new Set(['US', 'GB', 'DE', 'FR', 'ES', 'IT', 'ID', 'MY', 'TH', 'VN', 'PH', 'SG']));
+    expect(new Set(shops.map((s) => s.businessModel))).toEqual(
+      new Set(['CLOSED_LOOP', 'SEMI_CLOSED_LOOP', 'SELF_OPERATED']),
+    );
+    for (const s of shops.filter((s) => s.businessModel === 'SEMI_CLOSED_LOOP'))
+      expect(s.migrationDeadline).not.toBeNull();
+    expect(new Set(shops.flatMap((s) => s.sites))).toEqual(
+      new Set(['US', 'GB', 'DE', 'FR', 'ES', 'IT', 'ID', 'MY', 'TH', 'VN', 'PH', 'SG']),
+    );
     expect(shops.some((s) => s.status === 'RESTRICTED')).toBe(true);
     expect(shops.some((s) => s.status === 'SUSPENDED')).toBe(true);
 
@@ -183,7 +250,13 @@ describe('seedDatabase', { timeout: 120_000 }, () => {
       FROM "Shop" s LEFT JOIN "PointsLedgerEntry" l ON l."shopId" = s.id GROUP BY s.id`;
     for (const b of balances) {
       const expected =
-        b.balance >= settings.suspendedThreshold ? 'SUSPENDED' : b.balance >= settings.restrictedThreshold ? 'RESTRICTED' : b.balance >= settings.atRiskThreshold ? 'AT_RISK' : 'HEALTHY';
+        b.balance >= settings.suspendedThreshold
+          ? 'SUSPENDED'
+          : b.balance >= settings.restrictedThreshold
+            ? 'RESTRICTED'
+            : b.balance >= settings.atRiskThreshold
+              ? 'AT_RISK'
+              : 'HEALTHY';
       expect(b.healthStatus, `shop ${b.id} with ${b.balance} points`).toBe(expected);
       expect(b.status).toBe(expected === 'RESTRICTED' || expected === 'SUSPENDED' ? expected : 'ACTIVE');
     }
@@ -220,7 +293,8 @@ describe('seedDatabase', { timeout: 120_000 }, () => {
         COALESCE(SUM(o.amount) FILTER (WHERE o."placedAt" >= ${TRAILING_START} AND o."placedAt" < ${NOW}), 0)::bigint AS trailing,
         COALESCE(SUM(o.amount) FILTER (WHERE o."placedAt" >= ${LAST_MONTH.start} AND o."placedAt" < ${LAST_MONTH.end}), 0)::bigint AS "lastMonth"
       FROM "Shop" s JOIN "Tier" t ON t.id = s."tierId" LEFT JOIN "Order" o ON o."shopId" = s.id GROUP BY s.id, t.code`;
-    const qualifies = (m: { trailing: bigint; lastMonth: bigint }) => m.trailing >= established.minTrailingRevenue && m.lastMonth >= established.minLastMonthSales;
+    const qualifies = (m: { trailing: bigint; lastMonth: bigint }) =>
+      m.trailing >= established.minTrailingRevenue && m.lastMonth >= established.minLastMonthSales;
     expect(metrics.filter(qualifies).length).toBeGreaterThanOrEqual(2);
     const nearMiss = metrics.filter((m) => m.trailing >= established.minTrailingRevenue && !qualifies(m));
     expect(nearMiss.length).toBeGreaterThanOrEqual(1);
@@ -252,12 +326,16 @@ describe('seedDatabase', { timeout: 120_000 }, () => {
   });
 
   it('keeps every listing status consistent with its review history', async () => {
-    const listings = await db.prisma.listing.findMany({ include: { reviews: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } } });
+    const listings = await db.prisma.listing.findMany({
+      include: { reviews: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } },
+    });
     const perShop = new Map<number, number>();
     for (const l of listings) perShop.set(l.shopId, (perShop.get(l.shopId) ?? 0) + 1);
     expect(perShop.size).toBe(50);
     expect(Math.min(...perShop.values())).toBeGreaterThanOrEqual(5);
-    expect(new Set(listings.map((l) => l.status))).toEqual(new Set(['DRAFT', 'PENDING_REVIEW', 'ACTIVE', 'REJECTED', 'SUSPENDED']));
+    expect(new Set(listings.map((l) => l.status))).toEqual(
+      new Set(['DRAFT', 'PENDING_REVIEW', 'ACTIVE', 'REJECTED', 'SUSPENDED']),
+    );
     for (const l of listings) {
       if (l.status === 'DRAFT') {
         expect(l.reviews).toHaveLength(0);
@@ -293,15 +371,25 @@ describe('seedDatabase', { timeout: 120_000 }, () => {
     expect(seller.shopId).toBe(firstShop.id);
     expect(firstShop).toMatchObject({ status: 'ACTIVE', primaryCategoryId: null });
     expect(firstShop.sites).toContain('US');
-    expect(await db.prisma.order.count({ where: { shopId: firstShop.id, placedAt: { gte: new Date('2023-11-01'), lt: new Date('2024-01-01') } } })).toBeGreaterThan(0);
+    expect(
+      await db.prisma.order.count({
+        where: { shopId: firstShop.id, placedAt: { gte: new Date('2023-11-01'), lt: new Date('2024-01-01') } },
+      }),
+    ).toBeGreaterThan(0);
 
-    const agency = await db.prisma.apiKey.findUniqueOrThrow({ where: { hash: hashApiKey(DEMO_KEYS.agency) }, include: { account: { include: { grants: true } } } });
+    const agency = await db.prisma.apiKey.findUniqueOrThrow({
+      where: { hash: hashApiKey(DEMO_KEYS.agency) },
+      include: { account: { include: { grants: true } } },
+    });
     expect(agency.role).toBe('AGENCY');
     expect(agency.account).toMatchObject({ name: 'Northwind Commerce Agency', kind: 'AGENCY' });
     expect(agency.account?.grants).toHaveLength(5);
     expect(agency.account?.grants.map((g) => g.shopId)).not.toContain(firstShop.id);
 
-    const partner = await db.prisma.apiKey.findUniqueOrThrow({ where: { hash: hashApiKey(DEMO_KEYS.partner) }, include: { account: { include: { grants: true } } } });
+    const partner = await db.prisma.apiKey.findUniqueOrThrow({
+      where: { hash: hashApiKey(DEMO_KEYS.partner) },
+      include: { account: { include: { grants: true } } },
+    });
     expect(partner.role).toBe('PARTNER');
     expect(partner.scopes).toEqual(['shops:read', 'listings:read', 'health:read', 'creators:read']);
     expect(partner.account).toMatchObject({ name: 'Matchlight Creator Platform', kind: 'PARTNER' });

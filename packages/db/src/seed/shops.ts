@@ -1,4 +1,10 @@
-import type { BusinessModel, FulfilmentMode, HealthStatus, ShopStatus, VerificationDocumentType } from '../generated/prisma/client';
+import type {
+  BusinessModel,
+  FulfilmentMode,
+  HealthStatus,
+  ShopStatus,
+  VerificationDocumentType,
+} from '../generated/prisma/client';
 import { topCategory, type CategoryIndex, type TopSlug } from './categories';
 import { SITES, type SeedContext, type Site, type Tx } from './context';
 import { createRandom, seedFrom, type Random } from './random';
@@ -61,15 +67,61 @@ export const ROLE = {
 export const MIN_SHOPS = 10;
 
 const SHOP_ROWS: ShopRow[] = [
-  { name: 'Glow Theory Beauty', sites: ['US'], home: 'beauty-personal-care', second: 'health', primary: false, aov: 32, scale: 'medium', minor: true, shares: [['beauty-personal-care', 0.62], ['health', 0.38]] },
+  {
+    name: 'Glow Theory Beauty',
+    sites: ['US'],
+    home: 'beauty-personal-care',
+    second: 'health',
+    primary: false,
+    aov: 32,
+    scale: 'medium',
+    minor: true,
+    shares: [
+      ['beauty-personal-care', 0.62],
+      ['health', 0.38],
+    ],
+  },
   { name: 'Voltline Electronics', sites: ['US'], home: 'electronics', primary: true, aov: 1100, scale: 'large' },
   { name: 'Coral Coast Swimwear', sites: ['US'], home: 'womenswear', primary: false, aov: 48, lookback: 'none' },
-  { name: 'Sakura Street Style', sites: ['SG', 'MY'], home: 'womenswear', second: 'beauty-personal-care', primary: false, aov: 38, lookback: 'tie' },
-  { name: 'Aurelia Fine Jewellery', sites: ['GB'], home: 'jewelry-accessories', primary: true, aov: 1350, scale: 'large', selfShip: true },
+  {
+    name: 'Sakura Street Style',
+    sites: ['SG', 'MY'],
+    home: 'womenswear',
+    second: 'beauty-personal-care',
+    primary: false,
+    aov: 38,
+    lookback: 'tie',
+  },
+  {
+    name: 'Aurelia Fine Jewellery',
+    sites: ['GB'],
+    home: 'jewelry-accessories',
+    primary: true,
+    aov: 1350,
+    scale: 'large',
+    selfShip: true,
+  },
   { name: 'Haus & Herd', sites: ['DE', 'FR'], home: 'home-kitchen', primary: true, aov: 850, scale: 'near-miss' },
   { name: 'Little Sprout Baby', sites: ['PH'], home: 'baby-maternity', primary: false, aov: 26, lookback: 'none' },
-  { name: 'Pawsome Pantry', sites: ['US'], home: 'pet-supplies', second: 'food-beverages', primary: false, aov: 35, lookback: 'tie-exact' },
-  { name: 'Summit Trail Outfitters', sites: ['US'], home: 'sports-outdoors', primary: true, aov: 1100, scale: 'large', selfShip: true, minor: true },
+  {
+    name: 'Pawsome Pantry',
+    sites: ['US'],
+    home: 'pet-supplies',
+    second: 'food-beverages',
+    primary: false,
+    aov: 35,
+    lookback: 'tie-exact',
+  },
+  {
+    name: 'Summit Trail Outfitters',
+    sites: ['US'],
+    home: 'sports-outdoors',
+    primary: true,
+    aov: 1100,
+    scale: 'large',
+    selfShip: true,
+    minor: true,
+  },
   {
     name: 'Maison Lila',
     sites: ['FR', 'ES'],
@@ -84,7 +136,14 @@ const SHOP_ROWS: ShopRow[] = [
       categories: ['jewelry-accessories'],
     },
   },
-  { name: 'Batik Nusantara', sites: ['ID'], home: 'womenswear', second: 'jewelry-accessories', primary: false, aov: 22 },
+  {
+    name: 'Batik Nusantara',
+    sites: ['ID'],
+    home: 'womenswear',
+    second: 'jewelry-accessories',
+    primary: false,
+    aov: 22,
+  },
   { name: 'Kopi Kita Roasters', sites: ['ID'], home: 'food-beverages', primary: true, aov: 14, health: 'RESTRICTED' },
   {
     name: 'Lumen Skin Lab',
@@ -106,7 +165,15 @@ const SHOP_ROWS: ShopRow[] = [
   { name: 'VitaBoost Nutrition', sites: ['US'], home: 'health', primary: false, aov: 39, health: 'SUSPENDED' },
   { name: 'Saigon Silk House', sites: ['VN'], home: 'womenswear', primary: true, aov: 30 },
   { name: 'Bangkok Street Eats', sites: ['TH'], home: 'food-beverages', primary: false, aov: 12 },
-  { name: 'Manila Mobile Hub', sites: ['PH'], home: 'electronics', primary: false, aov: 85, scale: 'medium', minor: true },
+  {
+    name: 'Manila Mobile Hub',
+    sites: ['PH'],
+    home: 'electronics',
+    primary: false,
+    aov: 85,
+    scale: 'medium',
+    minor: true,
+  },
   { name: 'Kuala Gadget Lab', sites: ['MY'], home: 'electronics', primary: true, aov: 60, health: 'RESTRICTED' },
   { name: 'Nordic Nest Interiors', sites: ['DE'], home: 'home-kitchen', primary: true, aov: 110, model: 'self' },
   { name: 'Iberia Active', sites: ['ES'], home: 'sports-outdoors', second: 'womenswear', primary: false, aov: 55 },
@@ -114,7 +181,14 @@ const SHOP_ROWS: ShopRow[] = [
   { name: 'Thames & Tweed', sites: ['GB'], home: 'menswear', primary: true, aov: 95 },
   { name: 'Bark & Biscuit', sites: ['GB'], home: 'pet-supplies', primary: false, aov: 28 },
   { name: 'Lotus Wellness', sites: ['TH'], home: 'health', primary: true, aov: 24 },
-  { name: 'Jakarta Beauty Vault', sites: ['ID'], home: 'beauty-personal-care', primary: false, aov: 16, health: 'RESTRICTED' },
+  {
+    name: 'Jakarta Beauty Vault',
+    sites: ['ID'],
+    home: 'beauty-personal-care',
+    primary: false,
+    aov: 16,
+    health: 'RESTRICTED',
+  },
   { name: 'Merlion Home Living', sites: ['SG'], home: 'home-kitchen', second: 'electronics', primary: false, aov: 70 },
   { name: 'Hanoi Handmade', sites: ['VN'], home: 'home-kitchen', second: 'toys-hobbies', primary: false, aov: 20 },
   { name: 'Cebu Surf Co.', sites: ['PH'], home: 'sports-outdoors', primary: true, aov: 65, minor: true },
@@ -127,7 +201,15 @@ const SHOP_ROWS: ShopRow[] = [
   { name: 'Berlin Sound Works', sites: ['DE'], home: 'electronics', primary: false, aov: 140, health: 'RESTRICTED' },
   { name: 'Penang Spice Market', sites: ['MY'], home: 'food-beverages', primary: true, aov: 15 },
   { name: 'Chiang Mai Crafts', sites: ['TH'], home: 'toys-hobbies', second: 'home-kitchen', primary: false, aov: 18 },
-  { name: 'Bayside Kids Co.', sites: ['US'], home: 'toys-hobbies', second: 'baby-maternity', primary: false, aov: 34, health: 'AT_RISK' },
+  {
+    name: 'Bayside Kids Co.',
+    sites: ['US'],
+    home: 'toys-hobbies',
+    second: 'baby-maternity',
+    primary: false,
+    aov: 34,
+    health: 'AT_RISK',
+  },
   {
     name: 'Hearth & Harvest',
     sites: ['US'],
@@ -147,14 +229,32 @@ const SHOP_ROWS: ShopRow[] = [
   { name: 'Trendy Threads PH', sites: ['PH'], home: 'womenswear', primary: false, aov: 14 },
   { name: 'Alpenglow Gear', sites: ['DE', 'IT'], home: 'sports-outdoors', primary: true, aov: 130, model: 'semi' },
   { name: 'Cloud Nine Gadgets', sites: ['MY'], home: 'electronics', primary: false, aov: 45, health: 'SUSPENDED' },
-  { name: 'Golden Thread Jewelry', sites: ['US'], home: 'jewelry-accessories', primary: false, aov: 160, scale: 'medium' },
+  {
+    name: 'Golden Thread Jewelry',
+    sites: ['US'],
+    home: 'jewelry-accessories',
+    primary: false,
+    aov: 160,
+    scale: 'medium',
+  },
   { name: 'Roma Cucina', sites: ['IT'], home: 'home-kitchen', primary: false, aov: 50 },
   { name: 'London Lash Studio', sites: ['GB'], home: 'beauty-personal-care', primary: false, aov: 22, minor: true },
   { name: 'Pho Real Kitchen', sites: ['VN'], home: 'food-beverages', primary: false, aov: 9 },
   { name: 'Sunny Paws Manila', sites: ['PH'], home: 'pet-supplies', primary: true, aov: 18 },
 ];
 
-const EXTRA_FIRST = ['Blue Harbor', 'Copper Lane', 'Evergreen', 'Juniper', 'Saffron', 'Tidewater', 'Marigold', 'Ironwood', 'Silverleaf', 'Kestrel'];
+const EXTRA_FIRST = [
+  'Blue Harbor',
+  'Copper Lane',
+  'Evergreen',
+  'Juniper',
+  'Saffron',
+  'Tidewater',
+  'Marigold',
+  'Ironwood',
+  'Silverleaf',
+  'Kestrel',
+];
 const EXTRA_SECOND = ['Goods', 'Trading Co.', 'Collective', 'Supply', 'Studio', 'Market', 'Emporium', 'House'];
 const TOP_ORDER: TopSlug[] = [
   'beauty-personal-care',
@@ -193,9 +293,11 @@ export function buildShopProfiles(count: number, ctx: SeedContext): ShopProfile[
   for (let index = 0; index < count; index++) {
     const row = SHOP_ROWS[index] ?? extraRow(index);
     const rng = createRandom(seedFrom('shop', index));
-    const businessModel: BusinessModel = row.model === 'semi' ? 'SEMI_CLOSED_LOOP' : row.model === 'self' ? 'SELF_OPERATED' : 'CLOSED_LOOP';
+    const businessModel: BusinessModel =
+      row.model === 'semi' ? 'SEMI_CLOSED_LOOP' : row.model === 'self' ? 'SELF_OPERATED' : 'CLOSED_LOOP';
     let createdAt = addHours(startOfDay(addDays(anchor, -rng.int(30, 600))), rng.int(1, 22));
-    if (businessModel === 'SEMI_CLOSED_LOOP') createdAt = minDate(createdAt, addDays(settings.semiClosedLoopRetiredAt, -rng.int(20, 300)));
+    if (businessModel === 'SEMI_CLOSED_LOOP')
+      createdAt = minDate(createdAt, addDays(settings.semiClosedLoopRetiredAt, -rng.int(20, 300)));
     createdAt = minDate(createdAt, addDays(now, -30));
     const primarySetAt = row.primary ? primarySelectionTime(rng, ctx, createdAt) : null;
     profiles.push({
@@ -217,7 +319,10 @@ export function buildShopProfiles(count: number, ctx: SeedContext): ShopProfile[
       primarySetAt,
       migrationDeadline:
         businessModel === 'SEMI_CLOSED_LOOP'
-          ? maxDate(addDays(settings.semiClosedLoopRetiredAt, settings.semiClosedLoopMigrationDays), addDays(startOfDay(now), rng.int(45, 120)))
+          ? maxDate(
+              addDays(settings.semiClosedLoopRetiredAt, settings.semiClosedLoopMigrationDays),
+              addDays(startOfDay(now), rng.int(45, 120)),
+            )
           : null,
     });
   }
@@ -242,7 +347,13 @@ function lookbackPlan(row: ShopRow, rng: Random): LookbackPlan {
   if (row.shares) return { kind: 'mix', shares: row.shares };
   if (!row.second) return { kind: 'mix', shares: [[row.home, 1]] };
   const homeShare = row.primary ? rng.float(0.85, 0.95) : rng.float(0.6, 0.8);
-  return { kind: 'mix', shares: [[row.home, homeShare], [row.second, 1 - homeShare]] };
+  return {
+    kind: 'mix',
+    shares: [
+      [row.home, homeShare],
+      [row.second, 1 - homeShare],
+    ],
+  };
 }
 
 export function statusFor(health: HealthStatus): ShopStatus {
@@ -299,7 +410,12 @@ export async function seedShops(
   await tx.verificationDocument.createMany({
     data: docs.map((s, i) => {
       const type = DOCUMENT_TYPES[i % DOCUMENT_TYPES.length] ?? 'COMPANY_REGISTRATION';
-      return { shopId: s.id, type, reference: documentReference(type, s.id), createdAt: addHours(s.profile.createdAt, -2) };
+      return {
+        shopId: s.id,
+        type,
+        reference: documentReference(type, s.id),
+        createdAt: addHours(s.profile.createdAt, -2),
+      };
     }),
   });
 

@@ -16,7 +16,15 @@ interface TierSpec {
 }
 
 export const TIERS: TierSpec[] = [
-  { code: 'ENTRY', name: 'Entry', rank: 0, minTrailingRevenue: 0n, minLastMonthSales: 0n, supportLevel: 'REDUCED', selfShippingAllowed: false },
+  {
+    code: 'ENTRY',
+    name: 'Entry',
+    rank: 0,
+    minTrailingRevenue: 0n,
+    minLastMonthSales: 0n,
+    supportLevel: 'REDUCED',
+    selfShippingAllowed: false,
+  },
   {
     code: 'ESTABLISHED',
     name: 'Established',
@@ -85,7 +93,12 @@ export function tierFor(metrics: TierMetrics): TierSpec {
   let best = TIERS[0];
   if (!best) throw new Error('No tiers defined');
   for (const t of TIERS) {
-    if (metrics.trailingRevenue >= t.minTrailingRevenue && metrics.lastMonthSales >= t.minLastMonthSales && t.rank > best.rank) best = t;
+    if (
+      metrics.trailingRevenue >= t.minTrailingRevenue &&
+      metrics.lastMonthSales >= t.minLastMonthSales &&
+      t.rank > best.rank
+    )
+      best = t;
   }
   return best;
 }

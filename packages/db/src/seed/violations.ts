@@ -85,12 +85,14 @@ export function planViolations(profiles: ShopProfile[], ctx: SeedContext): Map<n
       if (last && !appealPlaced) {
         appealPlaced = true;
         last.status = 'APPEALED';
-        last.appeal = 'The product was shown with its certified label; we believe the reviewer missed it. We attach the certificate and the full recording.';
+        last.appeal =
+          'The product was shown with its certified label; we believe the reviewer missed it. We attach the certificate and the full recording.';
       }
     }
     const changes = statusChanges(violations, ctx);
     const finalHealth = changes.at(-1)?.toHealth ?? 'HEALTHY';
-    if (finalHealth !== p.health) throw new Error(`Violation plan for ${p.name} ends ${finalHealth}, expected ${p.health}`);
+    if (finalHealth !== p.health)
+      throw new Error(`Violation plan for ${p.name} ends ${finalHealth}, expected ${p.health}`);
     plans.set(p.index, { violations, changes });
   }
   return plans;
@@ -119,7 +121,9 @@ function randomViolations(rng: Random, p: ShopProfile, ctx: SeedContext): Draft[
     const remaining = band.max - active;
     const source = rng.weighted(SOURCE_WEIGHTS);
     const severeFirst = p.health === 'SUSPENDED';
-    let candidates = POLICY_CODES.filter((c) => POLICIES[c].sources.includes(source) && POLICIES[c].points <= remaining);
+    let candidates = POLICY_CODES.filter(
+      (c) => POLICIES[c].sources.includes(source) && POLICIES[c].points <= remaining,
+    );
     if (candidates.length === 0) candidates = POLICY_CODES.filter((c) => POLICIES[c].points <= remaining);
     const policy = rng.weighted(candidates.map((c) => [c, severeFirst ? POLICIES[c].points : 1] as const));
     const pickedSource = POLICIES[policy].sources.includes(source) ? source : rng.pick(POLICIES[policy].sources);
@@ -131,7 +135,11 @@ function randomViolations(rng: Random, p: ShopProfile, ctx: SeedContext): Draft[
     const candidates = POLICY_CODES.filter((c) => POLICIES[c].points <= band.expiredCap - expired);
     if (candidates.length === 0) break;
     const policy = rng.pick(candidates);
-    drafts.push({ policy, source: rng.pick(POLICIES[policy].sources), occurredAt: randomInstant(rng, ctx.now, 120, 92) });
+    drafts.push({
+      policy,
+      source: rng.pick(POLICIES[policy].sources),
+      occurredAt: randomInstant(rng, ctx.now, 120, 92),
+    });
     expired += POLICIES[policy].points;
   }
   return drafts;
@@ -159,7 +167,12 @@ function statusChanges(violations: PlannedViolation[], ctx: SeedContext): Planne
     balance += e.delta;
     const next = healthFor(balance, ctx);
     if (next === health) continue;
-    const threshold = { HEALTHY: 0, AT_RISK: ctx.settings.atRiskThreshold, RESTRICTED: ctx.settings.restrictedThreshold, SUSPENDED: ctx.settings.suspendedThreshold }[next];
+    const threshold = {
+      HEALTHY: 0,
+      AT_RISK: ctx.settings.atRiskThreshold,
+      RESTRICTED: ctx.settings.restrictedThreshold,
+      SUSPENDED: ctx.settings.suspendedThreshold,
+    }[next];
     changes.push({
       fromStatus: statusFor(health),
       toStatus: statusFor(next),
@@ -202,15 +215,29 @@ export async function seedViolations(
   orders: Map<number, SeededOrder[]>,
   adminKeyId: number,
 ): Promise<ViolationCounts> {
-  const rows: { key: string; shopId: number; v: PlannedViolation; listingId: number | null; orderId: number | null; contentItemId: number | null }[] = [];
+  const rows: {
+    key: string;
+    shopId: number;
+    v: PlannedViolation;
+    listingId: number | null;
+    orderId: number | null;
+    contentItemId: number | null;
+  }[] = [];
   for (const shop of shops) {
     const plan = plans.get(shop.profile.index);
     if (!plan) continue;
     for (const v of plan.violations) {
       const contentItemId = contentItemIds.get(v.key) ?? null;
-      const listingId = v.source === 'LISTING' ? (latestBefore(listings.get(shop.id) ?? [], v.occurredAt, (l) => l.submittedAt)?.id ?? null) : null;
-      const orderId = v.source === 'ORDER' ? (latestBefore(orders.get(shop.id) ?? [], v.occurredAt, (o) => o.placedAt)?.id ?? null) : null;
-      if ((v.source === 'LIVE_SESSION' || v.source === 'VIDEO') && contentItemId === null) throw new Error(`Content violation ${v.key} has no content item`);
+      const listingId =
+        v.source === 'LISTING'
+          ? (latestBefore(listings.get(shop.id) ?? [], v.occurredAt, (l) => l.submittedAt)?.id ?? null)
+          : null;
+      const orderId =
+        v.source === 'ORDER'
+          ? (latestBefore(orders.get(shop.id) ?? [], v.occurredAt, (o) => o.placedAt)?.id ?? null)
+          : null;
+      if ((v.source === 'LIVE_SESSION' || v.source === 'VIDEO') && contentItemId === null)
+        throw new Error(`Content violation ${v.key} has no content item`);
       rows.push({ key: v.key, shopId: shop.id, v, listingId, orderId, contentItemId });
     }
   }
@@ -219,7 +246,10 @@ export async function seedViolations(
       shopId: r.shopId,
       policyId: policyOf(policies, r.v.policy).id,
       // A listing or order that cannot be found is still a violation, recorded without its reference.
-      source: (r.v.source === 'LISTING' && r.listingId === null) || (r.v.source === 'ORDER' && r.orderId === null) ? ('OTHER' as const) : r.v.source,
+      source:
+        (r.v.source === 'LISTING' && r.listingId === null) || (r.v.source === 'ORDER' && r.orderId === null)
+          ? ('OTHER' as const)
+          : r.v.source,
       contentItemId: r.contentItemId,
       listingId: r.listingId,
       orderId: r.orderId,
@@ -255,12 +285,24 @@ export async function seedViolations(
 
   const appeals = withIds.filter((r) => r.v.appeal !== null);
   await tx.violationAppeal.createMany({
-    data: appeals.map((r) => ({ violationId: r.id, statement: r.v.appeal ?? '', status: 'PENDING' as const, createdAt: minDate(addDays(r.v.occurredAt, 1), ctx.now) })),
+    data: appeals.map((r) => ({
+      violationId: r.id,
+      statement: r.v.appeal ?? '',
+      status: 'PENDING' as const,
+      createdAt: minDate(addDays(r.v.occurredAt, 1), ctx.now),
+    })),
   });
 
-  const changes = shops.flatMap((s) => (plans.get(s.profile.index)?.changes ?? []).map((c) => ({ shopId: s.id, ...c, createdAt: c.occurredAt })));
+  const changes = shops.flatMap((s) =>
+    (plans.get(s.profile.index)?.changes ?? []).map((c) => ({ shopId: s.id, ...c, createdAt: c.occurredAt })),
+  );
   await tx.shopStatusChange.createMany({ data: changes });
-  return { violations: rows.length, ledgerEntries: withIds.length, statusChanges: changes.length, appeals: appeals.length };
+  return {
+    violations: rows.length,
+    ledgerEntries: withIds.length,
+    statusChanges: changes.length,
+    appeals: appeals.length,
+  };
 }
 
 function latestBefore<T>(items: T[], at: Date, time: (item: T) => Date | null): T | undefined {

@@ -23,7 +23,10 @@ export function describeGeneratedParts(schema: GraphQLSchema): GraphQLSchema {
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) {
-      for (const arg of field.args) arg.description ??= connectionArgs[arg.name] ?? (arg.name === 'ids' ? 'Global IDs.' : arg.name === 'id' ? 'A global ID.' : undefined);
+      for (const arg of field.args)
+        arg.description ??=
+          connectionArgs[arg.name] ??
+          (arg.name === 'ids' ? 'Global IDs.' : arg.name === 'id' ? 'A global ID.' : undefined);
       if (type.name === 'PageInfo') field.description ??= pageInfoFields[field.name];
       if (type.name.endsWith('Connection')) {
         if (field.name === 'edges') field.description ??= 'The items on this page, each with its cursor.';

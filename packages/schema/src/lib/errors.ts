@@ -48,7 +48,10 @@ export class ValidationError extends AppError {
 /** Also used for objects outside the caller's reach: those are indistinguishable from missing ones. */
 export class NotFoundError extends AppError {
   readonly code = 'NOT_FOUND' as const;
-  constructor(readonly typename: string, readonly id?: string) {
+  constructor(
+    readonly typename: string,
+    readonly id?: string,
+  ) {
     super(`${typename} not found.`);
   }
 }
@@ -66,7 +69,10 @@ export class ConflictError extends AppError {
 
 /** A request that is well-formed but not allowed in the object's current state or by policy. */
 export class InvalidStateError extends AppError {
-  constructor(readonly code: Exclude<ErrorCode, 'VALIDATION_FAILED' | 'NOT_FOUND' | 'FORBIDDEN' | 'CONFLICT'>, message: string) {
+  constructor(
+    readonly code: Exclude<ErrorCode, 'VALIDATION_FAILED' | 'NOT_FOUND' | 'FORBIDDEN' | 'CONFLICT'>,
+    message: string,
+  ) {
     super(message);
   }
 }

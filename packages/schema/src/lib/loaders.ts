@@ -4,7 +4,11 @@ import type { Context } from '../context.ts';
 const registry = new WeakMap<Context, Map<string, DataLoader<unknown, unknown>>>();
 
 /** A per-request DataLoader, created on first use: batches lookups that would otherwise run once per parent. */
-export function loaderFor<K, V>(ctx: Context, name: string, batch: (keys: readonly K[]) => Promise<(V | Error)[]>): DataLoader<K, V> {
+export function loaderFor<K, V>(
+  ctx: Context,
+  name: string,
+  batch: (keys: readonly K[]) => Promise<(V | Error)[]>,
+): DataLoader<K, V> {
   let loaders = registry.get(ctx);
   if (!loaders) registry.set(ctx, (loaders = new Map()));
   let loader = loaders.get(name) as DataLoader<K, V> | undefined;

@@ -14,7 +14,10 @@ export function registerNodeReach(typename: string, check: ReachCheck): void {
 }
 
 /** For each decoded global ID, whether the caller may reach it. */
-export async function reachableNodes(ctx: Context, ids: readonly { typename: string; id: string }[]): Promise<boolean[]> {
+export async function reachableNodes(
+  ctx: Context,
+  ids: readonly { typename: string; id: string }[],
+): Promise<boolean[]> {
   const byType = new Map<string, number[]>();
   for (const { typename, id } of ids) {
     const n = Number.parseInt(id, 10);

@@ -19,8 +19,16 @@ function codeScalar(name: string, pattern: RegExp, description: string): GraphQL
   });
 }
 
-export const CurrencyCodeScalar = codeScalar('CurrencyCode', currencyPattern, 'An ISO 4217 currency code in upper case, such as "USD".');
-export const CountryCodeScalar = codeScalar('CountryCode', countryPattern, 'An ISO 3166-1 alpha-2 country code in upper case, such as "US".');
+export const CurrencyCodeScalar = codeScalar(
+  'CurrencyCode',
+  currencyPattern,
+  'An ISO 4217 currency code in upper case, such as "USD".',
+);
+export const CountryCodeScalar = codeScalar(
+  'CountryCode',
+  countryPattern,
+  'An ISO 3166-1 alpha-2 country code in upper case, such as "US".',
+);
 
 /** Integer minor units as a decimal string: 12345 USD cents → "123.45" (2 decimals for every currency we settle). */
 export function minorToDecimal(minor: number | bigint, decimals = 2): string {

@@ -10,6 +10,7 @@ describe('intArray', () => {
   });
 
   it('refuses anything but safe integers, so the text is always a valid literal', () => {
-    for (const bad of [1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53, '1}' as unknown as number]) expect(() => intArray([1, bad])).toThrow(TypeError);
+    for (const bad of [1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53, '1}' as unknown as number])
+      expect(() => intArray([1, bad])).toThrow(TypeError);
   });
 });

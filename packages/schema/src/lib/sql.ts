@@ -18,6 +18,7 @@ export function arrayLiteral(values: readonly unknown[]): string {
  * millisecond. Only safe integers (or null) are accepted.
  */
 export function intArray(values: readonly (number | null)[]): Prisma.Sql {
-  for (const v of values) if (v !== null && !Number.isSafeInteger(v)) throw new TypeError(`intArray: ${String(v)} is not an integer`);
+  for (const v of values)
+    if (v !== null && !Number.isSafeInteger(v)) throw new TypeError(`intArray: ${String(v)} is not an integer`);
   return Prisma.sql`${arrayLiteral(values)}::int[]`;
 }

@@ -39,9 +39,38 @@ import {
 } from 'graphql';
 import type { Context } from '../../context.ts';
 import { hasScope } from '../../modules/auth/viewer.ts';
-import { COMPILED_FIELD, COMPILED_ROOT, type CompiledFieldSpec, type CompiledRootSpec, type SqlParent } from './annotations.ts';
-import { base64Of, concat, jsonDateTime, jsonGlobalId, jsonIdCursor, jsonLiteral, jsonObject, jsonPlain, jsonString, jsonStringArray } from './json-sql.ts';
-import { NotCompilable, SqlParams, column, compileWhere, modelField, orderSql, pageQuery, relationJoin, table, type ModelField, type PageQuery } from './prisma-sql.ts';
+import {
+  COMPILED_FIELD,
+  COMPILED_ROOT,
+  type CompiledFieldSpec,
+  type CompiledRootSpec,
+  type SqlParent,
+} from './annotations.ts';
+import {
+  base64Of,
+  concat,
+  jsonDateTime,
+  jsonGlobalId,
+  jsonIdCursor,
+  jsonLiteral,
+  jsonObject,
+  jsonPlain,
+  jsonString,
+  jsonStringArray,
+} from './json-sql.ts';
+import {
+  NotCompilable,
+  SqlParams,
+  column,
+  compileWhere,
+  modelField,
+  orderSql,
+  pageQuery,
+  relationJoin,
+  table,
+  type ModelField,
+  type PageQuery,
+} from './prisma-sql.ts';
 
 /**
  * What a compiled read depends on, for the response cache: rows of `model` within the caller's
@@ -79,7 +108,10 @@ export interface CompileReadInput {
 export type CompileReadResult = { ok: true; read: CompiledRead } | { ok: false; reason: string };
 
 /** `scoped`: the row belongs to one of the root rows' shops (a root row, or reached through shop-keeping relations). */
-type Parent = { kind: 'root' } | { kind: 'row'; model: string; alias: string; scoped: boolean } | { kind: 'values'; values: Record<string, string> };
+type Parent =
+  | { kind: 'root' }
+  | { kind: 'row'; model: string; alias: string; scoped: boolean }
+  | { kind: 'values'; values: Record<string, string> };
 
 /** The column naming a row's shop: Shop's own id, or a model's `shopId`. */
 function shopColumn(model: string): string | null {
@@ -132,12 +164,16 @@ class Compilation {
     if (!operation || (!operationName && operations > 1)) throw new NotCompilable('no single operation');
     if (operation.operation !== 'query') throw new NotCompilable(`${operation.operation} operation`);
     this.operation = operation;
-    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], this.input.variableValues ?? {}, { maxErrors: 1 });
+    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], this.input.variableValues ?? {}, {
+      maxErrors: 1,
+    });
     if (coerced.errors) throw new NotCompilable('variables do not coerce');
     this.variables = coerced.coerced;
     const queryType = schema.getQueryType();
     if (!queryType) throw new NotCompilable('no query type');
-    const body = await this.objectFields(queryType, this.collect(queryType, [operation.selectionSet]), { kind: 'root' });
+    const body = await this.objectFields(queryType, this.collect(queryType, [operation.selectionSet]), {
+      kind: 'root',
+    });
     // Rows chosen by a filter over another table (a category subtree, a rejection reason) change when it does.
     for (const model of this.params.referenced) this.depend(model, 'all');
     const returnsShops = !!this.input.collectShops;
@@ -202,13 +238,19 @@ class Compilation {
 
   private matches(condition: string | undefined, type: GraphQLObjectType): boolean {
     if (!condition) return true;
-    const conditional = typeFromAST(this.input.schema, { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: condition } });
+    const conditional = typeFromAST(this.input.schema, {
+      kind: Kind.NAMED_TYPE,
+      name: { kind: Kind.NAME, value: condition },
+    });
     if (conditional === type) return true;
     return !!conditional && isAbstractType(conditional) && this.input.schema.isSubType(conditional, type);
   }
 
   private subfields(type: GraphQLObjectType, nodes: readonly FieldNode[]): Map<string, FieldNode[]> {
-    return this.collect(type, nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : [])));
+    return this.collect(
+      type,
+      nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : [])),
+    );
   }
 
   // ---- authorization (the same authScopes the scope-auth plugin checks) ----
@@ -245,7 +287,11 @@ class Compilation {
 
   // ---- objects and fields ----
 
-  private async objectFields(type: GraphQLObjectType, fields: Map<string, FieldNode[]>, parent: Parent): Promise<string> {
+  private async objectFields(
+    type: GraphQLObjectType,
+    fields: Map<string, FieldNode[]>,
+    parent: Parent,
+  ): Promise<string> {
     this.checkAuth(type, type.name);
     const entries: [string, string][] = [];
     for (const [key, nodes] of fields) {
@@ -262,7 +308,11 @@ class Compilation {
     return jsonObject(entries);
   }
 
-  private async args(type: GraphQLObjectType, def: GraphQLField<unknown, unknown>, nodes: FieldNode[]): Promise<Record<string, unknown>> {
+  private async args(
+    type: GraphQLObjectType,
+    def: GraphQLField<unknown, unknown>,
+    nodes: FieldNode[],
+  ): Promise<Record<string, unknown>> {
     const info = {
       fieldName: def.name,
       fieldNodes: nodes,
@@ -282,7 +332,12 @@ class Compilation {
     }
   }
 
-  private async field(type: GraphQLObjectType, def: GraphQLField<unknown, unknown>, nodes: FieldNode[], parent: Parent): Promise<string> {
+  private async field(
+    type: GraphQLObjectType,
+    def: GraphQLField<unknown, unknown>,
+    nodes: FieldNode[],
+    parent: Parent,
+  ): Promise<string> {
     const ext = def.extensions as Record<string, unknown>;
     if (parent.kind === 'root') {
       const spec = ext[COMPILED_ROOT] as CompiledRootSpec<Record<string, unknown>> | undefined;
@@ -294,8 +349,12 @@ class Compilation {
       const sqlParent = this.sqlParent(parent);
       if (custom.kind === 'json') return custom.sql(sqlParent);
       const objectType = getNullableType(def.type);
-      if (!isNonNullType(def.type) || !isObjectType(objectType)) throw new NotCompilable(`${type.name}.${def.name} object shape`);
-      return this.objectFields(objectType, this.subfields(objectType, nodes), { kind: 'values', values: custom.sql(sqlParent) });
+      if (!isNonNullType(def.type) || !isObjectType(objectType))
+        throw new NotCompilable(`${type.name}.${def.name} object shape`);
+      return this.objectFields(objectType, this.subfields(objectType, nodes), {
+        kind: 'values',
+        values: custom.sql(sqlParent),
+      });
     }
     if (parent.kind !== 'row') throw new NotCompilable(`${type.name}.${def.name} has no SQL form`);
     if (def.name === 'id' && type.getInterfaces().some((i) => i.name === 'Node')) {
@@ -303,7 +362,12 @@ class Compilation {
     }
     const exposed = ext.pothosExposedField;
     if (typeof exposed === 'string') {
-      return scalarJson(def.type, modelField(parent.model, exposed), column(parent.alias, exposed), `${type.name}.${def.name}`);
+      return scalarJson(
+        def.type,
+        modelField(parent.model, exposed),
+        column(parent.alias, exposed),
+        `${type.name}.${def.name}`,
+      );
     }
     const relation = (ext.pothosPrismaRelationField as { name?: unknown } | undefined)?.name;
     if (typeof relation === 'string') return this.relation(type, def, nodes, parent, relation);
@@ -311,7 +375,8 @@ class Compilation {
   }
 
   private sqlParent(parent: Parent): SqlParent {
-    if (parent.kind === 'row') return { col: (f) => column(parent.alias, modelField(parent.model, f).name), values: {} };
+    if (parent.kind === 'row')
+      return { col: (f) => column(parent.alias, modelField(parent.model, f).name), values: {} };
     if (parent.kind === 'values') {
       return {
         col: () => {
@@ -323,7 +388,12 @@ class Compilation {
     throw new NotCompilable('computed root field');
   }
 
-  private async root(spec: CompiledRootSpec<Record<string, unknown>>, type: GraphQLObjectType, def: GraphQLField<unknown, unknown>, nodes: FieldNode[]): Promise<string> {
+  private async root(
+    spec: CompiledRootSpec<Record<string, unknown>>,
+    type: GraphQLObjectType,
+    def: GraphQLField<unknown, unknown>,
+    nodes: FieldNode[],
+  ): Promise<string> {
     const args = await this.args(type, def, nodes);
     const query = await spec.query(args, this.input.context);
     this.depend(spec.model, 'reach');
@@ -331,7 +401,12 @@ class Compilation {
       const target = this.objectType(def.type, spec.model, `Query.${def.name}`);
       const alias = this.alias();
       const page = pageQuery(spec.model, { where: query.where, orderBy: query.orderBy }, alias, this.params);
-      const object = await this.objectFields(target, this.subfields(target, nodes), { kind: 'row', model: spec.model, alias, scoped: true });
+      const object = await this.objectFields(target, this.subfields(target, nodes), {
+        kind: 'row',
+        model: spec.model,
+        alias,
+        scoped: true,
+      });
       const order = page.terms.length ? ` ORDER BY ${orderSql(alias, page.terms)}` : '';
       const from = `${table(spec.model)} ${alias} WHERE ${page.where}${order} LIMIT 1`;
       this.collectShops(spec.model, alias, () => from);
@@ -339,64 +414,114 @@ class Compilation {
       return isNonNullType(def.type) ? expr : `coalesce(${expr}, 'null')`;
     }
     const connection = connectionQuery(args, spec.defaultSize ?? 20, spec.maxSize ?? 100);
-    return this.connection(def, nodes, spec.model, { where: query.where, orderBy: query.orderBy, ...connection }, args, null, true);
+    return this.connection(
+      def,
+      nodes,
+      spec.model,
+      { where: query.where, orderBy: query.orderBy, ...connection },
+      args,
+      null,
+      true,
+    );
   }
 
   /** Lists the shops of a root field's rows (`from`: the rows' FROM … LIMIT clause), when asked to. */
   private collectShops(model: string, alias: string, from: () => string) {
     const col = shopColumn(model);
-    if (this.input.collectShops && col) this.shopLists.push(`array_to_string(ARRAY(SELECT ${column(alias, col)} FROM ${from()}), ',')`);
+    if (this.input.collectShops && col)
+      this.shopLists.push(`array_to_string(ARRAY(SELECT ${column(alias, col)} FROM ${from()}), ',')`);
   }
 
   /** The object type a field returns, checked to be backed by `model`. */
   private objectType(type: GraphQLOutputType, model: string, what: string): GraphQLObjectType {
     const named = getNamedType(type);
     if (!isObjectType(named)) throw new NotCompilable(`${what} returns an abstract type`);
-    if ((named.extensions as { pothosPrismaModel?: string }).pothosPrismaModel !== model) throw new NotCompilable(`${what} is not a ${model} type`);
+    if ((named.extensions as { pothosPrismaModel?: string }).pothosPrismaModel !== model)
+      throw new NotCompilable(`${what} is not a ${model} type`);
     return named;
   }
 
-  private async relation(type: GraphQLObjectType, def: GraphQLField<unknown, unknown>, nodes: FieldNode[], parent: Extract<Parent, { kind: 'row' }>, relation: string): Promise<string> {
+  private async relation(
+    type: GraphQLObjectType,
+    def: GraphQLField<unknown, unknown>,
+    nodes: FieldNode[],
+    parent: Extract<Parent, { kind: 'row' }>,
+    relation: string,
+  ): Promise<string> {
     const join = relationJoin(parent.model, relation);
     const args = await this.args(type, def, nodes);
     const select = (def.extensions as { pothosPrismaSelect?: unknown }).pothosPrismaSelect;
     let nested: Record<string, unknown> = {};
     if (typeof select === 'function') {
-      const names = () => new Set([...this.subfields(getNamedType(def.type) as GraphQLObjectType, nodes).values()].map((n) => n[0]!.name.value));
+      const names = () =>
+        new Set(
+          [...this.subfields(getNamedType(def.type) as GraphQLObjectType, nodes).values()].map((n) => n[0]!.name.value),
+        );
       let planned: { select?: Record<string, unknown> };
       try {
-        planned = (await select(args, this.input.context, (q: unknown) => q, names)) as { select?: Record<string, unknown> };
+        planned = (await select(args, this.input.context, (q: unknown) => q, names)) as {
+          select?: Record<string, unknown>;
+        };
       } catch {
         throw new NotCompilable(`${type.name}.${def.name} query`);
       }
       const keys = Object.keys(planned.select ?? {});
-      if (keys.length !== 1 || keys[0] !== relation) throw new NotCompilable(`${type.name}.${def.name} selects more than its relation`);
+      if (keys.length !== 1 || keys[0] !== relation)
+        throw new NotCompilable(`${type.name}.${def.name} selects more than its relation`);
       const value = await planned.select![relation];
       nested = value === true ? {} : (value as Record<string, unknown>);
     }
     // Shop-keeping relations (a shop's rows, a row's shop) stay within the parent's shop.
     const sameShop =
       parent.scoped &&
-      ((parent.model === 'Shop' && join.foreignKey.side === 'child' && join.foreignKey.column === 'shopId' && shopColumn(join.target) === 'shopId') ||
+      ((parent.model === 'Shop' &&
+        join.foreignKey.side === 'child' &&
+        join.foreignKey.column === 'shopId' &&
+        shopColumn(join.target) === 'shopId') ||
         (join.target === 'Shop' && join.foreignKey.side === 'parent' && join.foreignKey.column === 'shopId'));
     this.depend(join.target, sameShop ? 'rows' : 'all');
     const named = getNamedType(def.type);
-    if (isObjectType(named) && isConnection(named)) return this.connection(def, nodes, join.target, nested, args, { on: join.on, parentAlias: parent.alias }, sameShop);
+    if (isObjectType(named) && isConnection(named))
+      return this.connection(
+        def,
+        nodes,
+        join.target,
+        nested,
+        args,
+        { on: join.on, parentAlias: parent.alias },
+        sameShop,
+      );
     const target = this.objectType(def.type, join.target, `${type.name}.${def.name}`);
     const alias = this.alias();
     const on = join.on(parent.alias, alias);
     if (!join.isList) {
-      for (const key of Object.keys(nested)) if (key !== 'where' && key !== 'select' && key !== 'include') throw new NotCompilable(`to-one query ${key}`);
-      if (isNonNullType(def.type) && !join.isRequired) throw new NotCompilable(`${type.name}.${def.name}: optional relation, non-null field`);
+      for (const key of Object.keys(nested))
+        if (key !== 'where' && key !== 'select' && key !== 'include') throw new NotCompilable(`to-one query ${key}`);
+      if (isNonNullType(def.type) && !join.isRequired)
+        throw new NotCompilable(`${type.name}.${def.name}: optional relation, non-null field`);
       const where = compileWhere(join.target, nested.where, alias, this.params);
-      const object = await this.objectFields(target, this.subfields(target, nodes), { kind: 'row', model: join.target, alias, scoped: sameShop });
+      const object = await this.objectFields(target, this.subfields(target, nodes), {
+        kind: 'row',
+        model: join.target,
+        alias,
+        scoped: sameShop,
+      });
       const expr = `(SELECT ${object} FROM ${table(join.target)} ${alias} WHERE ${on}${where === 'TRUE' ? '' : ` AND ${where}`} LIMIT 1)`;
       return isNonNullType(def.type) ? expr : `coalesce(${expr}, 'null')`;
     }
     const page = pageQuery(join.target, nested, alias, this.params, [on]);
     if (page.backward) throw new NotCompilable('backward list relation');
-    const object = await this.objectFields(target, this.subfields(target, nodes), { kind: 'row', model: join.target, alias, scoped: sameShop });
-    return concat([`'['`, `array_to_string(ARRAY(SELECT ${object} FROM ${table(join.target)} ${alias} WHERE ${page.where}${this.tail(alias, page)}), ',')`, `']'`]);
+    const object = await this.objectFields(target, this.subfields(target, nodes), {
+      kind: 'row',
+      model: join.target,
+      alias,
+      scoped: sameShop,
+    });
+    return concat([
+      `'['`,
+      `array_to_string(ARRAY(SELECT ${object} FROM ${table(join.target)} ${alias} WHERE ${page.where}${this.tail(alias, page)}), ',')`,
+      `']'`,
+    ]);
   }
 
   private tail(alias: string, page: PageQuery, limit: number | null = page.take): string {
@@ -420,7 +545,8 @@ class Compilation {
     scoped: boolean,
   ): Promise<string> {
     const connectionType = getNullableType(def.type);
-    if (!isObjectType(connectionType) || !isConnection(connectionType)) throw new NotCompilable(`${def.name} is not a connection`);
+    if (!isObjectType(connectionType) || !isConnection(connectionType))
+      throw new NotCompilable(`${def.name} is not a connection`);
     this.checkAuth(connectionType, connectionType.name);
     const alias = this.alias();
     const page = pageQuery(model, query, alias, this.params, join ? [join.on(join.parentAlias, alias)] : []);
@@ -438,7 +564,16 @@ class Compilation {
         const name = fieldNodes[0]!.name.value;
         if (name === '__typename') entries.push([key, `'"${edgeType.name}"'`]);
         else if (name === 'cursor') entries.push([key, jsonIdCursor(column(alias, 'id'))]);
-        else if (name === 'node') entries.push([key, await this.objectFields(nodeType, this.subfields(nodeType, fieldNodes), { kind: 'row', model, alias, scoped })]);
+        else if (name === 'node')
+          entries.push([
+            key,
+            await this.objectFields(nodeType, this.subfields(nodeType, fieldNodes), {
+              kind: 'row',
+              model,
+              alias,
+              scoped,
+            }),
+          ]);
         else throw new NotCompilable(`edge field ${name}`);
       }
       return jsonObject(entries);
@@ -470,7 +605,10 @@ class Compilation {
     // With page info: number the rows read (look-ahead row included), aggregate once.
     const agg = this.alias();
     const keep = `FILTER (WHERE ${alias}."__n" <= ${this.params.add(size, 'int')})`;
-    const columns: string[] = [`count(*) AS total`, `array_agg(${base64Of('GPC:N:', column(alias, 'id'))} ORDER BY ${orderSql(alias, page.terms)}) ${keep} AS cursors`];
+    const columns: string[] = [
+      `count(*) AS total`,
+      `array_agg(${base64Of('GPC:N:', column(alias, 'id'))} ORDER BY ${orderSql(alias, page.terms)}) ${keep} AS cursors`,
+    ];
     const entries: [string, string][] = [];
     // Pothos' page info: a full read (the look-ahead row came back) means another page exists.
     const take = Math.abs(page.take);
@@ -483,7 +621,9 @@ class Compilation {
       if (name === '__typename') entries.push([key, `'"${connectionType.name}"'`]);
       else if (name === 'edges') {
         const col = `e${columns.length}`;
-        columns.push(`string_agg(${await edgeJson(fieldNodes)}, ',' ORDER BY ${orderSql(alias, page.terms)}) ${keep} AS ${col}`);
+        columns.push(
+          `string_agg(${await edgeJson(fieldNodes)}, ',' ORDER BY ${orderSql(alias, page.terms)}) ${keep} AS ${col}`,
+        );
         entries.push([key, concat([`'['`, `coalesce(${agg}.${col}, '')`, `']'`])]);
       } else if (name === 'pageInfo') {
         const pageInfoType = getNamedType(connectionType.getFields().pageInfo!.type) as GraphQLObjectType;
@@ -494,8 +634,10 @@ class Compilation {
           if (infoName === '__typename') info.push([infoKey, `'"${pageInfoType.name}"'`]);
           else if (infoName === 'hasNextPage') info.push([infoKey, hasNext()]);
           else if (infoName === 'hasPreviousPage') info.push([infoKey, hasPrevious()]);
-          else if (infoName === 'startCursor') info.push([infoKey, `coalesce('"' || ${agg}.cursors[1] || '"', 'null')`]);
-          else if (infoName === 'endCursor') info.push([infoKey, `coalesce('"' || ${agg}.cursors[cardinality(${agg}.cursors)] || '"', 'null')`]);
+          else if (infoName === 'startCursor')
+            info.push([infoKey, `coalesce('"' || ${agg}.cursors[1] || '"', 'null')`]);
+          else if (infoName === 'endCursor')
+            info.push([infoKey, `coalesce('"' || ${agg}.cursors[cardinality(${agg}.cursors)] || '"', 'null')`]);
           else throw new NotCompilable(`page info field ${infoName}`);
         }
         entries.push([key, jsonObject(info)]);
@@ -516,9 +658,15 @@ function isConnection(type: GraphQLObjectType): boolean {
 
 /** A connection's `take`/`skip`/`cursor` from its arguments, as the Prisma plugin computes them for `cursor: 'id'`. */
 function connectionQuery(args: Record<string, unknown>, defaultSize: number, maxSize: number): Record<string, unknown> {
-  const { before, after, first, last } = args as { before?: string | null; after?: string | null; first?: number | null; last?: number | null };
+  const { before, after, first, last } = args as {
+    before?: string | null;
+    after?: string | null;
+    first?: number | null;
+    last?: number | null;
+  };
   if ((first != null && first < 0) || (last != null && last < 0)) throw new NotCompilable('negative page size');
-  if ((before && after) || (before != null && first != null) || (after != null && last != null)) throw new NotCompilable('conflicting page arguments');
+  if ((before && after) || (before != null && first != null) || (after != null && last != null))
+    throw new NotCompilable('conflicting page arguments');
   const cursor = before ?? after;
   let take = Math.min(first ?? last ?? defaultSize, maxSize) + 1;
   if (before != null || last != null) take = -take;
@@ -539,16 +687,24 @@ function scalarJson(type: GraphQLOutputType, field: ModelField, col: string, wha
   const t = getNullableType(type);
   if (isListType(t)) {
     const item = getNullableType(t.ofType);
-    if (field.isList && field.type === 'String' && isScalarType(item) && ['String', 'CountryCode', 'CurrencyCode'].includes(item.name)) return jsonStringArray(col, nullable);
+    if (
+      field.isList &&
+      field.type === 'String' &&
+      isScalarType(item) &&
+      ['String', 'CountryCode', 'CurrencyCode'].includes(item.name)
+    )
+      return jsonStringArray(col, nullable);
     throw new NotCompilable(`${what}: list type`);
   }
   if (field.isList) throw new NotCompilable(`${what}: list column`);
   if (isEnumType(t)) {
-    if (field.kind !== 'enum' || !t.getValues().every((v) => v.value === v.name)) throw new NotCompilable(`${what}: enum mapping`);
+    if (field.kind !== 'enum' || !t.getValues().every((v) => v.value === v.name))
+      throw new NotCompilable(`${what}: enum mapping`);
     return jsonPlain(col, nullable);
   }
   if (isScalarType(t)) {
-    if (['String', 'ID', 'CountryCode', 'CurrencyCode'].includes(t.name) && field.type === 'String') return jsonString(col, nullable);
+    if (['String', 'ID', 'CountryCode', 'CurrencyCode'].includes(t.name) && field.type === 'String')
+      return jsonString(col, nullable);
     if (t.name === 'Int' && field.type === 'Int') return jsonLiteral(col, nullable);
     if (t.name === 'Boolean' && field.type === 'Boolean') return jsonLiteral(col, nullable);
     if (t.name === 'DateTime' && field.type === 'DateTime') return jsonDateTime(col, nullable);

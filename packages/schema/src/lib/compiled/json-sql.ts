@@ -6,16 +6,20 @@
  */
 
 /** A JSON string from any text expression (PostgreSQL escapes it exactly as JSON requires). */
-export const jsonString = (expr: string, nullable = true) => (nullable ? `coalesce(to_json(${expr})::text, 'null')` : `to_json(${expr})::text`);
+export const jsonString = (expr: string, nullable = true) =>
+  nullable ? `coalesce(to_json(${expr})::text, 'null')` : `to_json(${expr})::text`;
 
 /** A JSON number or boolean from an expression whose text form is already valid JSON (int, boolean). */
-export const jsonLiteral = (expr: string, nullable = true) => (nullable ? `coalesce((${expr})::text, 'null')` : `(${expr})::text`);
+export const jsonLiteral = (expr: string, nullable = true) =>
+  nullable ? `coalesce((${expr})::text, 'null')` : `(${expr})::text`;
 
 /** A JSON string for text known to need no escaping (enum labels, base64, formatted numbers and dates). */
-export const jsonPlain = (expr: string, nullable = true) => (nullable ? `coalesce('"' || (${expr})::text || '"', 'null')` : concat([`'"'`, `(${expr})::text`, `'"'`]));
+export const jsonPlain = (expr: string, nullable = true) =>
+  nullable ? `coalesce('"' || (${expr})::text || '"', 'null')` : concat([`'"'`, `(${expr})::text`, `'"'`]);
 
 /** An instant as the DateTime scalar serialises it: `2024-02-07T00:00:00.000Z` (columns hold UTC). */
-export const jsonDateTime = (expr: string, nullable = true) => jsonPlain(`to_char(${expr}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`, nullable);
+export const jsonDateTime = (expr: string, nullable = true) =>
+  jsonPlain(`to_char(${expr}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`, nullable);
 
 /** A JSON array of strings from a text[] column. */
 export const jsonStringArray = (expr: string, nullable = true) => jsonString(expr, nullable);
@@ -28,7 +32,8 @@ export function base64Of(prefix: string, valueExpr: string): string {
 }
 
 /** The Relay global ID of a row, as the relay plugin encodes it: base64 of `Type:id`. */
-export const jsonGlobalId = (typename: string, idExpr: string) => concat([`'"'`, base64Of(`${typename}:`, idExpr), `'"'`]);
+export const jsonGlobalId = (typename: string, idExpr: string) =>
+  concat([`'"'`, base64Of(`${typename}:`, idExpr), `'"'`]);
 
 /** The Prisma plugin's cursor for `cursor: 'id'` on an integer id: base64 of `GPC:N:<id>`. */
 export const jsonIdCursor = (idExpr: string) => concat([`'"'`, base64Of('GPC:N:', idExpr), `'"'`]);
@@ -46,7 +51,8 @@ export function concat(parts: readonly string[]): string {
   for (const part of parts) {
     for (const piece of splitTopLevel(part)) {
       const prev = out[out.length - 1];
-      if (prev !== undefined && isLiteral(prev) && isLiteral(piece)) out[out.length - 1] = `${prev.slice(0, -1)}${piece.slice(1)}`;
+      if (prev !== undefined && isLiteral(prev) && isLiteral(piece))
+        out[out.length - 1] = `${prev.slice(0, -1)}${piece.slice(1)}`;
       else out.push(piece);
     }
   }

@@ -31,7 +31,9 @@ interface ModelInfo {
 }
 
 const models = new Map<string, ModelInfo>();
-for (const [name, model] of Object.entries(getDatamodel().datamodel.models as unknown as Record<string, { fields: readonly ModelField[] }>)) {
+for (const [name, model] of Object.entries(
+  getDatamodel().datamodel.models as unknown as Record<string, { fields: readonly ModelField[] }>,
+)) {
   models.set(name, { name, fields: new Map(model.fields.map((f) => [f.name, f])) });
 }
 
@@ -68,13 +70,28 @@ export function relationJoin(model: string, relation: string): RelationJoin {
     // This side holds the foreign key (e.g. Listing.category → Listing.categoryId = Category.id).
     if (field.relationFromFields.length !== 1) throw new NotCompilable(`compound relation ${model}.${relation}`);
     const fk = field.relationFromFields[0]!;
-    return { target: field.type, isList: false, isRequired: field.isRequired, foreignKey: { side: 'parent', column: fk }, on: (p, c) => `${column(c, 'id')} = ${column(p, fk)}` };
+    return {
+      target: field.type,
+      isList: false,
+      isRequired: field.isRequired,
+      foreignKey: { side: 'parent', column: fk },
+      on: (p, c) => `${column(c, 'id')} = ${column(p, fk)}`,
+    };
   }
   // The other side holds it (e.g. Shop.listings → Listing.shopId = Shop.id).
-  const back = [...modelInfo(field.type).fields.values()].find((f) => f.relationName === field.relationName && f.type === model && f.relationFromFields?.length);
-  if (!back?.relationFromFields || back.relationFromFields.length !== 1) throw new NotCompilable(`no foreign key for ${model}.${relation}`);
+  const back = [...modelInfo(field.type).fields.values()].find(
+    (f) => f.relationName === field.relationName && f.type === model && f.relationFromFields?.length,
+  );
+  if (!back?.relationFromFields || back.relationFromFields.length !== 1)
+    throw new NotCompilable(`no foreign key for ${model}.${relation}`);
   const fk = back.relationFromFields[0]!;
-  return { target: field.type, isList: field.isList, isRequired: field.isRequired, foreignKey: { side: 'child', column: fk }, on: (p, c) => `${column(c, fk)} = ${column(p, 'id')}` };
+  return {
+    target: field.type,
+    isList: field.isList,
+    isRequired: field.isRequired,
+    foreignKey: { side: 'child', column: fk },
+    on: (p, c) => `${column(c, fk)} = ${column(p, 'id')}`,
+  };
 }
 
 /** Statement parameters, each with an explicit type so the text is the same for every value (prepared statements). */
@@ -112,10 +129,12 @@ function paramValue(field: ModelField, value: unknown): unknown {
   if (value === null || value === undefined) throw new NotCompilable('null parameter');
   switch (field.type) {
     case 'Int':
-      if (typeof value !== 'number' || !Number.isInteger(value)) throw new NotCompilable(`not an integer for ${field.name}`);
+      if (typeof value !== 'number' || !Number.isInteger(value))
+        throw new NotCompilable(`not an integer for ${field.name}`);
       return value;
     case 'BigInt':
-      if (typeof value !== 'bigint' && !(typeof value === 'number' && Number.isInteger(value))) throw new NotCompilable(`not an integer for ${field.name}`);
+      if (typeof value !== 'bigint' && !(typeof value === 'number' && Number.isInteger(value)))
+        throw new NotCompilable(`not an integer for ${field.name}`);
       return value.toString();
     case 'Boolean':
       if (typeof value !== 'boolean') throw new NotCompilable(`not a boolean for ${field.name}`);
@@ -131,7 +150,8 @@ function paramValue(field: ModelField, value: unknown): unknown {
   }
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 
 const comparison: Record<string, string> = { lt: '<', lte: '<=', gt: '>', gte: '>=' };
 
@@ -146,7 +166,13 @@ export function compileWhere(model: string, where: unknown, alias: string, param
     if (key === 'AND' || key === 'OR' || key === 'NOT') {
       const list = Array.isArray(value) ? value : [value];
       const compiled = list.map((w) => compileWhere(model, w, alias, params, depth + 1));
-      if (key === 'AND') parts.push(compiled.filter((c) => c !== 'TRUE').map((c) => `(${c})`).join(' AND ') || 'TRUE');
+      if (key === 'AND')
+        parts.push(
+          compiled
+            .filter((c) => c !== 'TRUE')
+            .map((c) => `(${c})`)
+            .join(' AND ') || 'TRUE',
+        );
       // Prisma: an empty OR matches nothing; NOT of a list negates each element.
       else if (key === 'OR') parts.push(compiled.length ? `(${compiled.map((c) => `(${c})`).join(' OR ')})` : 'FALSE');
       else parts.push(compiled.length ? compiled.map((c) => `NOT (${c})`).join(' AND ') : 'TRUE');
@@ -170,9 +196,22 @@ function compileScalarFilter(field: ModelField, filter: unknown, alias: string, 
     for (const [op, v] of Object.entries(filter)) {
       if (v === undefined) continue;
       if (op === 'has') parts.push(`${col} @> ARRAY[${params.add(paramValue(field, v), type)}]`);
-      else if (op === 'hasSome' && Array.isArray(v)) parts.push(`${col} && ${params.add(v.map((x) => paramValue(field, x)), `${type}[]`)}`);
-      else if (op === 'hasEvery' && Array.isArray(v)) parts.push(`${col} @> ${params.add(v.map((x) => paramValue(field, x)), `${type}[]`)}`);
-      else if (op === 'isEmpty' && typeof v === 'boolean') parts.push(v ? `cardinality(${col}) = 0` : `cardinality(${col}) > 0`);
+      else if (op === 'hasSome' && Array.isArray(v))
+        parts.push(
+          `${col} && ${params.add(
+            v.map((x) => paramValue(field, x)),
+            `${type}[]`,
+          )}`,
+        );
+      else if (op === 'hasEvery' && Array.isArray(v))
+        parts.push(
+          `${col} @> ${params.add(
+            v.map((x) => paramValue(field, x)),
+            `${type}[]`,
+          )}`,
+        );
+      else if (op === 'isEmpty' && typeof v === 'boolean')
+        parts.push(v ? `cardinality(${col}) = 0` : `cardinality(${col}) > 0`);
       else throw new NotCompilable(`list filter ${op}`);
     }
     return parts.length ? parts.join(' AND ') : 'TRUE';
@@ -180,18 +219,29 @@ function compileScalarFilter(field: ModelField, filter: unknown, alias: string, 
   if (filter === null) return `${col} IS NULL`;
   if (!isPlainObject(filter)) return `${col} = ${params.add(paramValue(field, filter), type)}`;
   const insensitive = filter.mode === 'insensitive';
-  if (filter.mode !== undefined && filter.mode !== 'insensitive' && filter.mode !== 'default') throw new NotCompilable('unknown mode');
+  if (filter.mode !== undefined && filter.mode !== 'insensitive' && filter.mode !== 'default')
+    throw new NotCompilable('unknown mode');
   const parts: string[] = [];
   for (const [op, v] of Object.entries(filter)) {
     if (v === undefined || op === 'mode') continue;
-    if (op === 'equals') parts.push(v === null ? `${col} IS NULL` : insensitive ? `lower(${col}) = lower(${params.add(paramValue(field, v), type)})` : `${col} = ${params.add(paramValue(field, v), type)}`);
+    if (op === 'equals')
+      parts.push(
+        v === null
+          ? `${col} IS NULL`
+          : insensitive
+            ? `lower(${col}) = lower(${params.add(paramValue(field, v), type)})`
+            : `${col} = ${params.add(paramValue(field, v), type)}`,
+      );
     else if (op === 'not') {
       if (v === null) parts.push(`${col} IS NOT NULL`);
       else if (isPlainObject(v)) parts.push(`NOT (${compileScalarFilter(field, v, alias, params)})`);
       else parts.push(`${col} <> ${params.add(paramValue(field, v), type)}`);
     } else if (op === 'in' || op === 'notIn') {
       if (!Array.isArray(v)) throw new NotCompilable(`${op} without a list`);
-      const list = params.add(v.map((x) => paramValue(field, x)), `${type}[]`);
+      const list = params.add(
+        v.map((x) => paramValue(field, x)),
+        `${type}[]`,
+      );
       parts.push(op === 'in' ? `${col} = ANY(${list})` : `NOT (${col} = ANY(${list}))`);
     } else if (op in comparison) parts.push(`${col} ${comparison[op]} ${params.add(paramValue(field, v), type)}`);
     else if (op === 'contains' || op === 'startsWith' || op === 'endsWith') {
@@ -209,17 +259,26 @@ function compileJsonFilter(field: ModelField, filter: unknown, col: string, para
   for (const [op, v] of Object.entries(filter)) {
     if (v === undefined) continue;
     // Prisma's array_contains on a JSON array: the column holds every element given (jsonb containment).
-    if (op === 'array_contains' && Array.isArray(v)) parts.push(`(jsonb_typeof(${col}) = 'array' AND ${col} @> ${params.add(JSON.stringify(v), 'jsonb')})`);
+    if (op === 'array_contains' && Array.isArray(v))
+      parts.push(`(jsonb_typeof(${col}) = 'array' AND ${col} @> ${params.add(JSON.stringify(v), 'jsonb')})`);
     else throw new NotCompilable(`json filter ${op} on ${field.name}`);
   }
   return parts.length ? parts.join(' AND ') : 'TRUE';
 }
 
-function compileRelationFilter(model: string, field: ModelField, filter: unknown, alias: string, params: SqlParams, depth: number): string {
+function compileRelationFilter(
+  model: string,
+  field: ModelField,
+  filter: unknown,
+  alias: string,
+  params: SqlParams,
+  depth: number,
+): string {
   const join = relationJoin(model, field.name);
   params.referenced.add(join.target);
   const child = `w${depth + 1}_${field.name}`;
-  const exists = (cond: string) => `EXISTS (SELECT 1 FROM ${table(join.target)} ${child} WHERE ${join.on(alias, child)} AND (${cond}))`;
+  const exists = (cond: string) =>
+    `EXISTS (SELECT 1 FROM ${table(join.target)} ${child} WHERE ${join.on(alias, child)} AND (${cond}))`;
   if (join.isList) {
     if (!isPlainObject(filter)) throw new NotCompilable('list relation filter');
     const parts: string[] = [];
@@ -237,8 +296,18 @@ function compileRelationFilter(model: string, field: ModelField, filter: unknown
   if (!isPlainObject(filter)) throw new NotCompilable('to-one relation filter');
   if ('is' in filter || 'isNot' in filter) {
     const parts: string[] = [];
-    if (filter.is !== undefined) parts.push(filter.is === null ? `NOT ${exists('TRUE')}` : exists(compileWhere(join.target, filter.is, child, params, depth + 1)));
-    if (filter.isNot !== undefined) parts.push(filter.isNot === null ? exists('TRUE') : `NOT ${exists(compileWhere(join.target, filter.isNot, child, params, depth + 1))}`);
+    if (filter.is !== undefined)
+      parts.push(
+        filter.is === null
+          ? `NOT ${exists('TRUE')}`
+          : exists(compileWhere(join.target, filter.is, child, params, depth + 1)),
+      );
+    if (filter.isNot !== undefined)
+      parts.push(
+        filter.isNot === null
+          ? exists('TRUE')
+          : `NOT ${exists(compileWhere(join.target, filter.isNot, child, params, depth + 1))}`,
+      );
     return parts.length ? parts.join(' AND ') : 'TRUE';
   }
   return exists(compileWhere(join.target, filter, child, params, depth + 1));
@@ -288,9 +357,16 @@ export interface PageQuery {
  * (inclusive: `skip: 1` then drops it), backwards for a negative take. A cursor row that does not
  * exist yields no rows, as in Prisma (its values are read by subquery and compare as NULL).
  */
-export function pageQuery(model: string, query: Record<string, unknown>, alias: string, params: SqlParams, extraWhere: string[] = []): PageQuery {
+export function pageQuery(
+  model: string,
+  query: Record<string, unknown>,
+  alias: string,
+  params: SqlParams,
+  extraWhere: string[] = [],
+): PageQuery {
   for (const key of Object.keys(query)) {
-    if (!['where', 'orderBy', 'take', 'skip', 'cursor', 'select', 'include'].includes(key)) throw new NotCompilable(`query key ${key}`);
+    if (!['where', 'orderBy', 'take', 'skip', 'cursor', 'select', 'include'].includes(key))
+      throw new NotCompilable(`query key ${key}`);
   }
   const terms = orderTerms(model, query.orderBy);
   const take = query.take;
@@ -330,7 +406,9 @@ export function pageQuery(model: string, query: Record<string, unknown>, alias: 
     if (terms.some((t) => !t.field.isRequired)) {
       // Over a nullable order column Prisma pages in memory, from the cursor row within the filtered
       // rows: a cursor row outside the filter yields no rows.
-      conditions.push(`EXISTS (SELECT 1 FROM ${table(model)} cw WHERE cw."id" = ${cursorParam} AND ${compileWhere(model, query.where, 'cw', params)})`);
+      conditions.push(
+        `EXISTS (SELECT 1 FROM ${table(model)} cw WHERE cw."id" = ${cursorParam} AND ${compileWhere(model, query.where, 'cw', params)})`,
+      );
     }
   }
   return {

@@ -10,7 +10,10 @@ const ApiKeyCreateInput = builder.inputType('ApiKeyCreateInput', {
   fields: (t) => ({
     name: t.string({ required: true, description: 'A label, 1–100 characters.' }),
     role: t.field({ type: RoleEnum, required: true, description: 'Sellers may only issue SELLER keys.' }),
-    scopes: t.stringList({ required: true, description: 'Scopes such as `shops:read`, `listings:write`; a seller\'s new key cannot exceed its own.' }),
+    scopes: t.stringList({
+      required: true,
+      description: "Scopes such as `shops:read`, `listings:write`; a seller's new key cannot exceed its own.",
+    }),
     shopId: t.globalID({ for: ShopNode, description: 'For SELLER keys: the shop (sellers: defaults to their own).' }),
     accountId: t.globalID({ for: AccountNode, description: 'For AGENCY and PARTNER keys: the account.' }),
     expiresAt: t.field({ type: 'DateTime', description: 'Optional expiry.' }),
@@ -20,8 +23,14 @@ const ApiKeyCreateInput = builder.inputType('ApiKeyCreateInput', {
 const ApiKeyCreateSuccess = builder.objectRef<{ apiKeyId: number; secret: string }>('ApiKeyCreateSuccess').implement({
   description: 'The key was issued.',
   fields: (t) => ({
-    apiKey: t.prismaField({ type: 'ApiKey', description: 'The key\'s record.', resolve: (q, r, _a, ctx) => ctx.prisma.apiKey.findUniqueOrThrow({ ...q, where: { id: r.apiKeyId } }) }),
-    secret: t.exposeString('secret', { description: 'The key itself. Shown once: store it now; only its hash is kept.' }),
+    apiKey: t.prismaField({
+      type: 'ApiKey',
+      description: "The key's record.",
+      resolve: (q, r, _a, ctx) => ctx.prisma.apiKey.findUniqueOrThrow({ ...q, where: { id: r.apiKeyId } }),
+    }),
+    secret: t.exposeString('secret', {
+      description: 'The key itself. Shown once: store it now; only its hash is kept.',
+    }),
   }),
 });
 

@@ -6,7 +6,7 @@ import { registerNodeReach } from '../../lib/node-reach.ts';
 export const RoleEnum = builder.enumType('Role', {
   description: 'Who a key acts for.',
   values: {
-    ADMIN: { description: 'The marketplace\'s policy team: every shop.' },
+    ADMIN: { description: "The marketplace's policy team: every shop." },
     SELLER: { description: 'One shop.' },
     AGENCY: { description: 'The shops that granted the agency access (read and write).' },
     PARTNER: { description: 'Read access to the shops that authorised the partner app.' },
@@ -15,7 +15,10 @@ export const RoleEnum = builder.enumType('Role', {
 
 export const AccountKindEnum = builder.enumType('AccountKind', {
   description: 'Kinds of third-party account.',
-  values: { AGENCY: { description: 'An agency running shops.' }, PARTNER: { description: 'A partner app (analytics, influencer matching…).' } } as const,
+  values: {
+    AGENCY: { description: 'An agency running shops.' },
+    PARTNER: { description: 'A partner app (analytics, influencer matching…).' },
+  } as const,
 });
 
 /** Keys a caller may see: administrators all, sellers their shop's, agencies and partners their account's. */
@@ -28,16 +31,24 @@ export function apiKeyWhere(viewer: Viewer | null): Prisma.ApiKeyWhereInput {
 
 export const ApiKeyNode = builder.prismaNode('ApiKey', {
   id: { field: 'id' },
-  description: 'An API key\'s record. The secret is shown once at creation and never stored; `prefix` identifies it.',
+  description: "An API key's record. The secret is shown once at creation and never stored; `prefix` identifies it.",
   findUnique: (id) => ({ id: Number.parseInt(id, 10) || 0 }),
   fields: (t) => ({
     name: t.exposeString('name', { description: 'A label.' }),
-    prefix: t.exposeString('prefix', { description: 'The first characters of the key, for recognising it in logs and settings.' }),
+    prefix: t.exposeString('prefix', {
+      description: 'The first characters of the key, for recognising it in logs and settings.',
+    }),
     role: t.expose('role', { type: RoleEnum, description: 'Who the key acts for.' }),
-    scopes: t.exposeStringList('scopes', { description: 'What the key may do (`shops:read`, `listings:write`, …; `*` is everything).' }),
+    scopes: t.exposeStringList('scopes', {
+      description: 'What the key may do (`shops:read`, `listings:write`, …; `*` is everything).',
+    }),
     shop: t.relation('shop', { nullable: true, description: 'The shop of a SELLER key.' }),
     account: t.relation('account', { nullable: true, description: 'The account of an AGENCY or PARTNER key.' }),
-    expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true, description: 'When the key stops working; null for never.' }),
+    expiresAt: t.expose('expiresAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the key stops working; null for never.',
+    }),
     revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true, description: 'When the key was revoked.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was issued.' }),
   }),
@@ -54,7 +65,7 @@ export const AccountNode = builder.prismaNode('Account', {
 });
 
 builder.prismaObject('ShopAccessGrant', {
-  description: 'A shop\'s grant of access to an agency or a partner app.',
+  description: "A shop's grant of access to an agency or a partner app.",
   fields: (t) => ({
     shop: t.relation('shop', { description: 'The granting shop.' }),
     account: t.relation('account', { description: 'The agency or partner app.' }),
@@ -67,22 +78,32 @@ builder.prismaObject('ShopAccessGrant', {
 const ViewerRef = builder.objectRef<Viewer>('Viewer').implement({
   description: 'The caller, as identified by the API key.',
   fields: (t) => ({
-    role: t.field({ type: RoleEnum, description: 'The key\'s role.', resolve: (v) => v.role }),
-    scopes: t.stringList({ description: 'The key\'s scopes.', resolve: (v) => [...v.scopes] }),
-    apiKey: t.prismaField({ type: 'ApiKey', description: 'The key in use.', resolve: (q, v, _a, ctx) => ctx.prisma.apiKey.findUniqueOrThrow({ ...q, where: { id: v.apiKeyId } }) }),
+    role: t.field({ type: RoleEnum, description: "The key's role.", resolve: (v) => v.role }),
+    scopes: t.stringList({ description: "The key's scopes.", resolve: (v) => [...v.scopes] }),
+    apiKey: t.prismaField({
+      type: 'ApiKey',
+      description: 'The key in use.',
+      resolve: (q, v, _a, ctx) => ctx.prisma.apiKey.findUniqueOrThrow({ ...q, where: { id: v.apiKeyId } }),
+    }),
     shop: t.prismaField({
       type: 'Shop',
       nullable: true,
-      description: 'A seller\'s own shop.',
-      resolve: (q, v, _a, ctx) => (v.shopId === null ? null : ctx.prisma.shop.findUnique({ ...q, where: { id: v.shopId } })),
+      description: "A seller's own shop.",
+      resolve: (q, v, _a, ctx) =>
+        v.shopId === null ? null : ctx.prisma.shop.findUnique({ ...q, where: { id: v.shopId } }),
     }),
     account: t.prismaField({
       type: 'Account',
       nullable: true,
       description: 'The agency or partner account.',
-      resolve: (q, v, _a, ctx) => (v.accountId === null ? null : ctx.prisma.account.findUnique({ ...q, where: { id: v.accountId } })),
+      resolve: (q, v, _a, ctx) =>
+        v.accountId === null ? null : ctx.prisma.account.findUnique({ ...q, where: { id: v.accountId } }),
     }),
-    reachableShopCount: t.int({ nullable: true, description: 'How many shops the key can reach; null for every shop (administrators).', resolve: (v) => v.shopIds?.length ?? null }),
+    reachableShopCount: t.int({
+      nullable: true,
+      description: 'How many shops the key can reach; null for every shop (administrators).',
+      resolve: (v) => v.shopIds?.length ?? null,
+    }),
   }),
 });
 
@@ -98,15 +119,29 @@ builder.queryFields((t) => ({
     cursor: 'id',
     defaultSize: 20,
     maxSize: 100,
-    description: 'The keys you can see: all for administrators, your shop\'s for sellers, your account\'s for agencies and partners.',
+    description:
+      "The keys you can see: all for administrators, your shop's for sellers, your account's for agencies and partners.",
     authScopes: { authenticated: true },
     args: { includeRevoked: t.arg.boolean({ required: false, description: 'Include revoked keys (default false).' }) },
     resolve: (query, _r, args, ctx) =>
-      ctx.prisma.apiKey.findMany({ ...query, where: { AND: [apiKeyWhere(ctx.viewer), args.includeRevoked ? {} : { revokedAt: null }] }, orderBy: { id: 'asc' } }),
+      ctx.prisma.apiKey.findMany({
+        ...query,
+        where: { AND: [apiKeyWhere(ctx.viewer), args.includeRevoked ? {} : { revokedAt: null }] },
+        orderBy: { id: 'asc' },
+      }),
   }),
 }));
 
 registerNodeReach('ApiKey', async (ctx, ids) =>
-  (await ctx.prisma.apiKey.findMany({ where: { AND: [{ id: { in: ids } }, apiKeyWhere(ctx.viewer)] }, select: { id: true } })).map((r) => r.id),
+  (
+    await ctx.prisma.apiKey.findMany({
+      where: { AND: [{ id: { in: ids } }, apiKeyWhere(ctx.viewer)] },
+      select: { id: true },
+    })
+  ).map((r) => r.id),
 );
-registerNodeReach('Account', async (ctx, ids) => (ctx.viewer ? (await ctx.prisma.account.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((r) => r.id) : []));
+registerNodeReach('Account', async (ctx, ids) =>
+  ctx.viewer
+    ? (await ctx.prisma.account.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((r) => r.id)
+    : [],
+);

@@ -1,13 +1,30 @@
 import { apiKeyPrefix, generateApiKey, hashApiKey, type AccountKind, type Role } from '@shopwarden/db';
 import type { Context } from '../../context.ts';
-import { ForbiddenError, InvalidStateError, NotFoundError, ValidationError, type FieldError } from '../../lib/errors.ts';
+import {
+  ForbiddenError,
+  InvalidStateError,
+  NotFoundError,
+  ValidationError,
+  type FieldError,
+} from '../../lib/errors.ts';
 import { assertCanWriteShop } from '../shops/shop.policy.ts';
 import { assertAdmin } from './viewer.ts';
 
 /** Every scope a key can carry; `*` (all) is for administrator keys only. */
 export const knownScopes = [
-  'shops:read', 'shops:write', 'listings:read', 'listings:write', 'health:read', 'health:write', 'quiz:write',
-  'events:read', 'events:write', 'revenue:read', 'revenue:write', 'creators:read', 'keys:write',
+  'shops:read',
+  'shops:write',
+  'listings:read',
+  'listings:write',
+  'health:read',
+  'health:write',
+  'quiz:write',
+  'events:read',
+  'events:write',
+  'revenue:read',
+  'revenue:write',
+  'creators:read',
+  'keys:write',
 ] as const;
 
 const readOnly = (scope: string) => scope.endsWith(':read');
@@ -37,10 +54,14 @@ export async function createApiKey(ctx: Context, input: CreateApiKeyInput) {
     if (!allowed) errors.push({ path: ['input', 'scopes', String(i)], message: `Unknown scope "${s}".` });
   });
   if (input.scopes.length === 0) errors.push({ path: ['input', 'scopes'], message: 'Give at least one scope.' });
-  if (input.expiresAt && input.expiresAt <= now) errors.push({ path: ['input', 'expiresAt'], message: 'The expiry must be in the future.' });
-  if (input.role === 'SELLER' && !input.shopId && viewer.role !== 'SELLER') errors.push({ path: ['input', 'shopId'], message: 'A SELLER key belongs to a shop.' });
-  if ((input.role === 'AGENCY' || input.role === 'PARTNER') && !input.accountId) errors.push({ path: ['input', 'accountId'], message: `An ${input.role} key belongs to an account.` });
-  if (input.role === 'PARTNER' && input.scopes.some((s) => !readOnly(s))) errors.push({ path: ['input', 'scopes'], message: 'PARTNER keys are read-only.' });
+  if (input.expiresAt && input.expiresAt <= now)
+    errors.push({ path: ['input', 'expiresAt'], message: 'The expiry must be in the future.' });
+  if (input.role === 'SELLER' && !input.shopId && viewer.role !== 'SELLER')
+    errors.push({ path: ['input', 'shopId'], message: 'A SELLER key belongs to a shop.' });
+  if ((input.role === 'AGENCY' || input.role === 'PARTNER') && !input.accountId)
+    errors.push({ path: ['input', 'accountId'], message: `An ${input.role} key belongs to an account.` });
+  if (input.role === 'PARTNER' && input.scopes.some((s) => !readOnly(s)))
+    errors.push({ path: ['input', 'scopes'], message: 'PARTNER keys are read-only.' });
   if (errors.length) throw new ValidationError(errors);
 
   let shopId: number | null = null;
@@ -54,10 +75,14 @@ export async function createApiKey(ctx: Context, input: CreateApiKeyInput) {
       accountId = input.accountId!;
       const account = await ctx.prisma.account.findUnique({ where: { id: accountId } });
       if (!account) throw new NotFoundError('Account');
-      if (account.kind !== input.role) throw ValidationError.field(['input', 'role'], `Account ${account.name} is an ${account.kind} account.`);
+      if (account.kind !== input.role)
+        throw ValidationError.field(['input', 'role'], `Account ${account.name} is an ${account.kind} account.`);
     }
   } else if (viewer.role === 'SELLER') {
-    if (input.role !== 'SELLER') throw new ForbiddenError('Sellers issue SELLER keys for their own shop; grant agencies and partner apps access with shopAccessGrant.');
+    if (input.role !== 'SELLER')
+      throw new ForbiddenError(
+        'Sellers issue SELLER keys for their own shop; grant agencies and partner apps access with shopAccessGrant.',
+      );
     shopId = input.shopId ?? viewer.shopId;
     if (shopId === null) throw new NotFoundError('Shop');
     assertCanWriteShop(viewer, shopId, 'keys:write');
@@ -90,10 +115,15 @@ export async function revokeApiKey(ctx: Context, id: number) {
   const viewer = ctx.viewer;
   if (!viewer) throw new ForbiddenError();
   const key = await ctx.prisma.apiKey.findUnique({ where: { id } });
-  const visible = key && (viewer.role === 'ADMIN' || (viewer.role === 'SELLER' && key.shopId !== null && key.shopId === viewer.shopId));
+  const visible =
+    key &&
+    (viewer.role === 'ADMIN' || (viewer.role === 'SELLER' && key.shopId !== null && key.shopId === viewer.shopId));
   if (!key || !visible) throw new NotFoundError('ApiKey');
   if (viewer.role === 'SELLER') assertCanWriteShop(viewer, key.shopId!, 'keys:write');
-  const revoked = await ctx.prisma.apiKey.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: await ctx.now() } });
+  const revoked = await ctx.prisma.apiKey.updateMany({
+    where: { id, revokedAt: null },
+    data: { revokedAt: await ctx.now() },
+  });
   if (revoked.count === 0) throw new InvalidStateError('INVALID_STATE', 'This key is already revoked.');
   return ctx.prisma.apiKey.findUniqueOrThrow({ where: { id } });
 }
@@ -105,23 +135,36 @@ export async function grantShopAccess(ctx: Context, input: { shopId: number; acc
   if (!account) throw new NotFoundError('Account');
   const errors: FieldError[] = [];
   input.scopes.forEach((s, i) => {
-    if (!(knownScopes as readonly string[]).includes(s) || s === 'keys:write') errors.push({ path: ['input', 'scopes', String(i)], message: `"${s}" cannot be granted.` });
-    else if (account.kind === 'PARTNER' && !readOnly(s)) errors.push({ path: ['input', 'scopes', String(i)], message: 'Partner apps get read access only.' });
+    if (!(knownScopes as readonly string[]).includes(s) || s === 'keys:write')
+      errors.push({ path: ['input', 'scopes', String(i)], message: `"${s}" cannot be granted.` });
+    else if (account.kind === 'PARTNER' && !readOnly(s))
+      errors.push({ path: ['input', 'scopes', String(i)], message: 'Partner apps get read access only.' });
   });
   if (!input.scopes.length) errors.push({ path: ['input', 'scopes'], message: 'Grant at least one scope.' });
   if (errors.length) throw new ValidationError(errors);
   return ctx.prisma.shopAccessGrant.upsert({
     where: { shopId_accountId: { shopId: input.shopId, accountId: input.accountId } },
-    create: { shopId: input.shopId, accountId: input.accountId, scopes: input.scopes, grantedByApiKeyId: ctx.viewer!.apiKeyId, createdAt: await ctx.now() },
+    create: {
+      shopId: input.shopId,
+      accountId: input.accountId,
+      scopes: input.scopes,
+      grantedByApiKeyId: ctx.viewer!.apiKeyId,
+      createdAt: await ctx.now(),
+    },
     update: { scopes: input.scopes, revokedAt: null, grantedByApiKeyId: ctx.viewer!.apiKeyId },
   });
 }
 
 export async function revokeShopAccess(ctx: Context, input: { shopId: number; accountId: number }) {
   assertCanWriteShop(ctx.viewer, input.shopId, 'keys:write');
-  const revoked = await ctx.prisma.shopAccessGrant.updateMany({ where: { shopId: input.shopId, accountId: input.accountId, revokedAt: null }, data: { revokedAt: await ctx.now() } });
+  const revoked = await ctx.prisma.shopAccessGrant.updateMany({
+    where: { shopId: input.shopId, accountId: input.accountId, revokedAt: null },
+    data: { revokedAt: await ctx.now() },
+  });
   if (revoked.count === 0) throw new NotFoundError('ShopAccessGrant');
-  return ctx.prisma.shopAccessGrant.findUniqueOrThrow({ where: { shopId_accountId: { shopId: input.shopId, accountId: input.accountId } } });
+  return ctx.prisma.shopAccessGrant.findUniqueOrThrow({
+    where: { shopId_accountId: { shopId: input.shopId, accountId: input.accountId } },
+  });
 }
 
 export async function createAccount(ctx: Context, input: { name: string; kind: AccountKind }) {

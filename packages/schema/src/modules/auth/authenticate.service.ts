@@ -1,10 +1,18 @@
 import { apiKeyPrefix, hashApiKey, type Prisma, type PrismaClient } from '@shopwarden/db';
 import type { Viewer } from './viewer.ts';
 
-export type AuthenticationResult = { viewer: Viewer } | { viewer: null; reason: 'MISSING' | 'INVALID' | 'EXPIRED' | 'REVOKED' };
+export type AuthenticationResult =
+  { viewer: Viewer } | { viewer: null; reason: 'MISSING' | 'INVALID' | 'EXPIRED' | 'REVOKED' };
 
 const keySelect = {
-  id: true, role: true, scopes: true, shopId: true, accountId: true, prefix: true, expiresAt: true, revokedAt: true,
+  id: true,
+  role: true,
+  scopes: true,
+  shopId: true,
+  accountId: true,
+  prefix: true,
+  expiresAt: true,
+  revokedAt: true,
   account: { select: { grants: { where: { revokedAt: null }, select: { shopId: true, scopes: true } } } },
 } satisfies Prisma.ApiKeySelect;
 
@@ -27,12 +35,23 @@ function viewerOf(row: KeyRow, now: Date): AuthenticationResult {
       shopIds = (row.account?.grants ?? []).map((g) => g.shopId).sort((a, b) => a - b);
   }
   return {
-    viewer: { apiKeyId: row.id, role: row.role, scopes: row.scopes, shopId: row.shopId, accountId: row.accountId, shopIds },
+    viewer: {
+      apiKeyId: row.id,
+      role: row.role,
+      scopes: row.scopes,
+      shopId: row.shopId,
+      accountId: row.accountId,
+      shopIds,
+    },
   };
 }
 
 /** Parses `Authorization: Bearer <key>` and resolves the caller, with the shops in reach, in one query. */
-export async function authenticateApiKey(prisma: PrismaClient, authorization: string | null, now = new Date()): Promise<AuthenticationResult> {
+export async function authenticateApiKey(
+  prisma: PrismaClient,
+  authorization: string | null,
+  now = new Date(),
+): Promise<AuthenticationResult> {
   const match = authorization?.match(/^Bearer\s+(\S+)\s*$/i);
   if (!match) return { viewer: null, reason: 'MISSING' };
   const key = match[1]!;
@@ -46,7 +65,11 @@ export async function authenticateApiKey(prisma: PrismaClient, authorization: st
  * The caller a stored key acts as, by the key's id, for work done later on its behalf (bulk
  * operations): the same reach as a request with that key now, or why the key no longer works.
  */
-export async function authenticateApiKeyId(prisma: PrismaClient, apiKeyId: number, now = new Date()): Promise<AuthenticationResult> {
+export async function authenticateApiKeyId(
+  prisma: PrismaClient,
+  apiKeyId: number,
+  now = new Date(),
+): Promise<AuthenticationResult> {
   const row = await prisma.apiKey.findUnique({ where: { id: apiKeyId }, select: keySelect });
   return row ? viewerOf(row, now) : { viewer: null, reason: 'INVALID' };
 }

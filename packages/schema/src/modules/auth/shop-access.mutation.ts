@@ -26,12 +26,19 @@ const grantFields = (name: string, description: string) =>
   builder.objectRef<{ grantId: number }>(name).implement({
     description,
     fields: (t) => ({
-      grant: t.prismaField({ type: 'ShopAccessGrant', description: 'The grant.', resolve: (q, r, _a, ctx) => ctx.prisma.shopAccessGrant.findUniqueOrThrow({ ...q, where: { id: r.grantId } }) }),
+      grant: t.prismaField({
+        type: 'ShopAccessGrant',
+        description: 'The grant.',
+        resolve: (q, r, _a, ctx) => ctx.prisma.shopAccessGrant.findUniqueOrThrow({ ...q, where: { id: r.grantId } }),
+      }),
     }),
   });
 
 const ShopAccessGrantSuccess = grantFields('ShopAccessGrantSuccess', 'Access was granted (or its scopes replaced).');
-const ShopAccessRevokeSuccess = grantFields('ShopAccessRevokeSuccess', 'Access was withdrawn; the account\'s keys no longer reach the shop.');
+const ShopAccessRevokeSuccess = grantFields(
+  'ShopAccessRevokeSuccess',
+  "Access was withdrawn; the account's keys no longer reach the shop.",
+);
 
 builder.mutationField('shopAccessGrant', (t) =>
   t.field({
@@ -40,7 +47,11 @@ builder.mutationField('shopAccessGrant', (t) =>
     errors: {},
     args: { input: t.arg({ type: ShopAccessGrantInput, required: true }) },
     resolve: audited('shopAccessGrant', async (_root, { input }, ctx) => {
-      const grant = await grantShopAccess(ctx, { shopId: toDbId(input.shopId, ['input', 'shopId']), accountId: toDbId(input.accountId, ['input', 'accountId']), scopes: input.scopes });
+      const grant = await grantShopAccess(ctx, {
+        shopId: toDbId(input.shopId, ['input', 'shopId']),
+        accountId: toDbId(input.accountId, ['input', 'accountId']),
+        scopes: input.scopes,
+      });
       return { grantId: grant.id };
     }),
   }),
@@ -49,11 +60,14 @@ builder.mutationField('shopAccessGrant', (t) =>
 builder.mutationField('shopAccessRevoke', (t) =>
   t.field({
     type: ShopAccessRevokeSuccess,
-    description: 'Withdraws an agency\'s or partner app\'s access to your shop.',
+    description: "Withdraws an agency's or partner app's access to your shop.",
     errors: {},
     args: { input: t.arg({ type: ShopAccessRevokeInput, required: true }) },
     resolve: audited('shopAccessRevoke', async (_root, { input }, ctx) => {
-      const grant = await revokeShopAccess(ctx, { shopId: toDbId(input.shopId, ['input', 'shopId']), accountId: toDbId(input.accountId, ['input', 'accountId']) });
+      const grant = await revokeShopAccess(ctx, {
+        shopId: toDbId(input.shopId, ['input', 'shopId']),
+        accountId: toDbId(input.accountId, ['input', 'accountId']),
+      });
       return { grantId: grant.id };
     }),
   }),
@@ -70,7 +84,11 @@ const AccountCreateInput = builder.inputType('AccountCreateInput', {
 const AccountCreateSuccess = builder.objectRef<{ accountId: number }>('AccountCreateSuccess').implement({
   description: 'The account exists; issue it keys with apiKeyCreate.',
   fields: (t) => ({
-    account: t.prismaField({ type: 'Account', description: 'The account.', resolve: (q, r, _a, ctx) => ctx.prisma.account.findUniqueOrThrow({ ...q, where: { id: r.accountId } }) }),
+    account: t.prismaField({
+      type: 'Account',
+      description: 'The account.',
+      resolve: (q, r, _a, ctx) => ctx.prisma.account.findUniqueOrThrow({ ...q, where: { id: r.accountId } }),
+    }),
   }),
 });
 
@@ -80,6 +98,8 @@ builder.mutationField('accountCreate', (t) =>
     description: 'Creates an agency or partner account (administrators).',
     errors: {},
     args: { input: t.arg({ type: AccountCreateInput, required: true }) },
-    resolve: audited('accountCreate', async (_root, { input }, ctx) => ({ accountId: (await createAccount(ctx, input)).id })),
+    resolve: audited('accountCreate', async (_root, { input }, ctx) => ({
+      accountId: (await createAccount(ctx, input)).id,
+    })),
   }),
 );

@@ -4,7 +4,20 @@ import type { Viewer } from '../auth/viewer.ts';
 import { AppError, ConflictError, InvalidStateError, type ErrorCode } from '../../lib/errors.ts';
 import type { ItemResult } from '../listings/listing.service.ts';
 import { authenticateApiKeyId } from '../auth/authenticate.service.ts';
-import { LINE_KEY_PREFIX, LINE_KEY_TTL_MS, LineReader, compressText, lineErrors, okOutcome, okResultLine, resultLine, splitLines, storedText, type LineOutcome, type ParsedLine } from './bulk-lines.ts';
+import {
+  LINE_KEY_PREFIX,
+  LINE_KEY_TTL_MS,
+  LineReader,
+  compressText,
+  lineErrors,
+  okOutcome,
+  okResultLine,
+  resultLine,
+  splitLines,
+  storedText,
+  type LineOutcome,
+  type ParsedLine,
+} from './bulk-lines.ts';
 import { bulkMutationNames, bulkMutations, type BulkMutation, type BulkMutationDefinition } from './bulk-mutations.ts';
 import { finishedEvent } from './bulk-operation.service.ts';
 import { leaseUntil, utcNow } from './bulk-sql.ts';
@@ -90,7 +103,6 @@ export type ChunkOutcome =
    */
   | { state: 'OUT_OF_TURN' };
 
-
 /**
  * Takes the oldest operation that is waiting, or RUNNING with an expired lease (its worker died), and
  * leases it to `workerId`. `FOR UPDATE SKIP LOCKED`: workers on every instance claim at once without
@@ -99,8 +111,18 @@ export type ChunkOutcome =
  * operation to be claimed again, and the first chunk's own commit, which waits, flushes the claim
  * before it (the WAL is written in order), so nothing durable ever rests on a lost claim.
  */
-export async function claimBulkOperation(prisma: PrismaClient, workerId: string, leaseMs: number): Promise<ClaimedBulkOperation | null> {
-  const rows = await prisma.$queryRaw<(Omit<ClaimedBulkOperation, 'mutation' | 'input'> & { mutation: string; input: string | null; inputGzip: Uint8Array | null })[]>`
+export async function claimBulkOperation(
+  prisma: PrismaClient,
+  workerId: string,
+  leaseMs: number,
+): Promise<ClaimedBulkOperation | null> {
+  const rows = await prisma.$queryRaw<
+    (Omit<ClaimedBulkOperation, 'mutation' | 'input'> & {
+      mutation: string;
+      input: string | null;
+      inputGzip: Uint8Array | null;
+    })[]
+  >`
     UPDATE "BulkOperation" AS b
     SET "status" = 'RUNNING', "lockedBy" = ${workerId}, "lockedUntil" = ${leaseUntil(leaseMs)}, "startedAt" = COALESCE(b."startedAt", ${utcNow})
     WHERE b."id" = (
@@ -113,12 +135,25 @@ export async function claimBulkOperation(prisma: PrismaClient, workerId: string,
     RETURNING b."id", b."apiKeyId", b."mutation", b."lineCount", b."processedCount", b."input", b."inputGzip"`;
   const row = rows[0];
   if (!row) return null;
-  if (!(bulkMutationNames as readonly string[]).includes(row.mutation)) throw new Error(`Bulk operation ${row.id} names an unknown mutation ${row.mutation}.`);
-  return { id: row.id, apiKeyId: row.apiKeyId, lineCount: row.lineCount, processedCount: row.processedCount, mutation: row.mutation as BulkMutation, input: storedText(row.input, row.inputGzip) };
+  if (!(bulkMutationNames as readonly string[]).includes(row.mutation))
+    throw new Error(`Bulk operation ${row.id} names an unknown mutation ${row.mutation}.`);
+  return {
+    id: row.id,
+    apiKeyId: row.apiKeyId,
+    lineCount: row.lineCount,
+    processedCount: row.processedCount,
+    mutation: row.mutation as BulkMutation,
+    input: storedText(row.input, row.inputGzip),
+  };
 }
 
 /** The heartbeat: extends the lease while the worker still holds it; false once it does not. */
-export async function extendBulkLease(prisma: PrismaClient, id: number, workerId: string, leaseMs: number): Promise<boolean> {
+export async function extendBulkLease(
+  prisma: PrismaClient,
+  id: number,
+  workerId: string,
+  leaseMs: number,
+): Promise<boolean> {
   const updated = await prisma.$executeRaw`
     UPDATE "BulkOperation" SET "lockedUntil" = ${leaseUntil(leaseMs)} WHERE "id" = ${id} AND "lockedBy" = ${workerId} AND "status" = 'RUNNING'`;
   return updated > 0;
@@ -142,9 +177,16 @@ export function prepareBulkOperation(op: ClaimedBulkOperation): PreparedBulkOper
 }
 
 /** Ends an operation this worker holds as FAILED, keeping the result lines written so far. */
-export async function failBulkOperation(prisma: PrismaClient, id: number, workerId: string, errorCode: ErrorCode): Promise<ChunkOutcome> {
+export async function failBulkOperation(
+  prisma: PrismaClient,
+  id: number,
+  workerId: string,
+  errorCode: ErrorCode,
+): Promise<ChunkOutcome> {
   return prisma.$transaction(async (tx) => {
-    const rows = await tx.$queryRaw<{ id: number; mutation: string; lineCount: number; succeededCount: number; failedCount: number }[]>`
+    const rows = await tx.$queryRaw<
+      { id: number; mutation: string; lineCount: number; succeededCount: number; failedCount: number }[]
+    >`
       UPDATE "BulkOperation"
       SET "status" = 'FAILED', "errorCode" = ${errorCode}, "finishedAt" = ${utcNow}, "lockedBy" = NULL, "lockedUntil" = NULL
       WHERE "id" = ${id} AND "lockedBy" = ${workerId} AND "status" = 'RUNNING'
@@ -169,7 +211,11 @@ interface StoredKey {
  * before its first batch, in sorted order: two operations sharing keys lock them in the same order,
  * so they wait for each other instead of deadlocking.
  */
-async function claimLineKeys(tx: Prisma.TransactionClient, apiKeyId: number, lines: ParsedLine[]): Promise<Map<string, StoredKey>> {
+async function claimLineKeys(
+  tx: Prisma.TransactionClient,
+  apiKeyId: number,
+  lines: ParsedLine[],
+): Promise<Map<string, StoredKey>> {
   const sorted = [...lines].sort((a, b) => (a.idempotencyKey! < b.idempotencyKey! ? -1 : 1));
   const now = new Date();
   const rows = await tx.$queryRaw<StoredKey[]>`
@@ -192,7 +238,12 @@ async function claimLineKeys(tx: Prisma.TransactionClient, apiKeyId: number, lin
 }
 
 /** Stores the outcome of each claimed key whose line succeeded and frees the keys of lines that failed (they changed nothing), in ONE statement. */
-async function settleLineKeys(tx: Prisma.TransactionClient, apiKeyId: number, done: { key: string; outcome: LineOutcome }[], failed: string[]): Promise<void> {
+async function settleLineKeys(
+  tx: Prisma.TransactionClient,
+  apiKeyId: number,
+  done: { key: string; outcome: LineOutcome }[],
+  failed: string[],
+): Promise<void> {
   await tx.$queryRaw`
     WITH done AS (
       UPDATE "IdempotencyRecord" AS r SET "state" = 'COMPLETED', "response" = to_jsonb(d.response)
@@ -211,7 +262,9 @@ async function settleLineKeys(tx: Prisma.TransactionClient, apiKeyId: number, do
 function storedOutcome(response: unknown): LineOutcome | null {
   if (typeof response !== 'string') return null;
   const value = JSON.parse(response) as unknown;
-  return typeof value === 'object' && value !== null && typeof (value as { ok?: unknown }).ok === 'boolean' ? (value as LineOutcome) : null;
+  return typeof value === 'object' && value !== null && typeof (value as { ok?: unknown }).ok === 'boolean'
+    ? (value as LineOutcome)
+    : null;
 }
 
 /** The outcome of one batch of a chunk's lines, before its result lines are written. */
@@ -229,7 +282,9 @@ const DEFAULT_BATCH_SIZE = 2500;
 
 function outcomeOf(batch: BatchOutcome, i: number): LineOutcome {
   const item = batch.items[i];
-  return item ? okOutcome(item.listingId!, item.status!, item.version, item.issues) : (batch.replays.get(i) ?? { ok: false, errors: lineErrors(batch.errors[i]!, batch.lines[i]!) });
+  return item
+    ? okOutcome(item.listingId!, item.status!, item.version, item.issues)
+    : (batch.replays.get(i) ?? { ok: false, errors: lineErrors(batch.errors[i]!, batch.lines[i]!) });
 }
 
 /** A batch judged as far as it can be without the database, ready to run. */
@@ -250,7 +305,12 @@ interface PlannedBatch {
  * not claim (normally none: its text named no key as such, say with an escaped name): `runBatch`
  * claims it first.
  */
-function planBatch(definition: BulkMutationDefinition, prepared: unknown, lines: ParsedLine[], keys: Map<string, StoredKey>): PlannedBatch | null {
+function planBatch(
+  definition: BulkMutationDefinition,
+  prepared: unknown,
+  lines: ParsedLine[],
+  keys: Map<string, StoredKey>,
+): PlannedBatch | null {
   const replays = new Map<number, LineOutcome>();
   const errors: (AppError | null)[] = lines.map((line) => line.error);
   const items: (ItemResult | null)[] = new Array(lines.length).fill(null);
@@ -261,8 +321,15 @@ function planBatch(definition: BulkMutationDefinition, prepared: unknown, lines:
     const record = keys.get(line.idempotencyKey);
     if (!record) return null;
     if (record.claimed) claimed.push(i);
-    else if (!record.requestHash) errors[i] = new ConflictError('Another bulk operation is running a line with this idempotency key; retry once it has finished.');
-    else if (record.requestHash !== line.hash) errors[i] = new InvalidStateError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used with a different line. Use a new key for a new line.');
+    else if (!record.requestHash)
+      errors[i] = new ConflictError(
+        'Another bulk operation is running a line with this idempotency key; retry once it has finished.',
+      );
+    else if (record.requestHash !== line.hash)
+      errors[i] = new InvalidStateError(
+        'IDEMPOTENCY_KEY_REUSED',
+        'This idempotency key was used with a different line. Use a new key for a new line.',
+      );
     else {
       const outcome = record.state === 'COMPLETED' ? storedOutcome(record.response) : null;
       if (outcome) replays.set(i, outcome);
@@ -272,7 +339,9 @@ function planBatch(definition: BulkMutationDefinition, prepared: unknown, lines:
   const runnable: number[] = [];
   for (let i = 0; i < lines.length; i++) if (!errors[i] && !replays.has(i)) runnable.push(i);
   const runItems = runnable.map((i) => lines[i]!.item);
-  const write = definition.plan ? definition.plan(prepared, runItems) : (tx: Prisma.TransactionClient) => definition.run(tx, prepared, runItems);
+  const write = definition.plan
+    ? definition.plan(prepared, runItems)
+    : (tx: Prisma.TransactionClient) => definition.run(tx, prepared, runItems);
   return { batch: { lines, items, errors, replays }, claimed, runnable, write };
 }
 
@@ -368,9 +437,15 @@ class ChunkAbandoned extends Error {
  * whose lines are independent (`op.chunksMayRunAhead`): a chunk ahead does not see the writes of the
  * chunk before.
  */
-export async function runBulkOperationChunk(prisma: PrismaClient, op: PreparedBulkOperation, options: ChunkOptions, ahead?: ChunkAhead): Promise<ChunkOutcome> {
+export async function runBulkOperationChunk(
+  prisma: PrismaClient,
+  op: PreparedBulkOperation,
+  options: ChunkOptions,
+  ahead?: ChunkAhead,
+): Promise<ChunkOutcome> {
   const definition = bulkMutations[op.mutation];
-  if (ahead && !op.chunksMayRunAhead) throw new Error(`Bulk operation ${op.id}: ${op.mutation} chunks cannot run ahead of their turn.`);
+  if (ahead && !op.chunksMayRunAhead)
+    throw new Error(`Bulk operation ${op.id}: ${op.mutation} chunks cannot run ahead of their turn.`);
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
   // Every chunk acts as the key as it is now (revoked or expired: the operation fails), except the
   // first of an operation handed over as it was stored, whose request authenticated the key just before.
@@ -403,7 +478,12 @@ export async function runBulkOperationChunk(prisma: PrismaClient, op: PreparedBu
     if (ahead) return { state: 'OUT_OF_TURN' };
     return (await isStored()) ? failBulkOperation(prisma, op.id, options.workerId, error.code) : { state: 'LOST' };
   }
-  if (!context) return ahead ? { state: 'OUT_OF_TURN' } : (await isStored()) ? failBulkOperation(prisma, op.id, options.workerId, 'UNAUTHENTICATED') : { state: 'LOST' };
+  if (!context)
+    return ahead
+      ? { state: 'OUT_OF_TURN' }
+      : (await isStored())
+        ? failBulkOperation(prisma, op.id, options.workerId, 'UNAUTHENTICATED')
+        : { state: 'LOST' };
   const { viewer, ctx, prepared } = context;
   // Without transactions side by side, this one must not open before the storing one has committed.
   const early = stored !== undefined && options.concurrentTransactions === true;
@@ -414,10 +494,19 @@ export async function runBulkOperationChunk(prisma: PrismaClient, op: PreparedBu
       async (tx): Promise<ChunkOutcome> => {
         // The operation's row, locked until the chunk commits (a cancellation waits for it): only while this worker holds the lease.
         const lockOperation = async () => {
-          const [row] = await tx.$queryRaw<{ status: string; processedCount: number; succeededCount: number; failedCount: number; lockedBy: string | null }[]>`
+          const [row] = await tx.$queryRaw<
+            {
+              status: string;
+              processedCount: number;
+              succeededCount: number;
+              failedCount: number;
+              lockedBy: string | null;
+            }[]
+          >`
             SELECT "status"::text AS status, "processedCount", "succeededCount", "failedCount", "lockedBy" FROM "BulkOperation" WHERE "id" = ${op.id} FOR UPDATE`;
           if (row?.status === 'CANCELED') throw new ChunkAbandoned({ state: 'CANCELED' });
-          if (!row || row.status !== 'RUNNING' || row.lockedBy !== options.workerId) throw new ChunkAbandoned({ state: 'LOST' });
+          if (!row || row.status !== 'RUNNING' || row.lockedBy !== options.workerId)
+            throw new ChunkAbandoned({ state: 'LOST' });
           return row;
         };
         let guard = early || ahead ? null : await lockOperation();
@@ -446,7 +535,8 @@ export async function runBulkOperationChunk(prisma: PrismaClient, op: PreparedBu
         const keys = new Map<string, StoredKey>();
         if (op.mayHaveKeys) {
           const keyed = op.lines.read(from, to).filter((line) => !line.error && line.idempotencyKey);
-          if (keyed.length) for (const [key, record] of await claimLineKeys(tx, op.apiKeyId, keyed)) keys.set(key, record);
+          if (keyed.length)
+            for (const [key, record] of await claimLineKeys(tx, op.apiKeyId, keyed)) keys.set(key, record);
         }
 
         // Batch after batch: the statements of one batch at a time, the worker's own work beside them.
@@ -478,7 +568,13 @@ export async function runBulkOperationChunk(prisma: PrismaClient, op: PreparedBu
         const count = to - from;
         const failedCount = count - succeeded;
         const complete = to >= op.lineCount;
-        const counts = { id: op.id, mutation: op.mutation, lineCount: op.lineCount, succeededCount: guard.succeededCount + succeeded, failedCount: guard.failedCount + failedCount };
+        const counts = {
+          id: op.id,
+          mutation: op.mutation,
+          lineCount: op.lineCount,
+          succeededCount: guard.succeededCount + succeeded,
+          failedCount: guard.failedCount + failedCount,
+        };
         const finished = complete ? finishedEvent(counts, 'COMPLETED', null) : null;
         // One gzip member per batch: a gzip stream may hold several, read back as one text.
         const resultGzip = gzips.length === 1 ? gzips[0]! : Buffer.concat(gzips);

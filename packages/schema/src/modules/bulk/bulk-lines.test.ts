@@ -6,8 +6,13 @@ import { bulkMutations } from './bulk-mutations.ts';
 
 const L = (n: number) => btoa(`Listing:${n}`);
 const read = (...lines: (object | string)[]) =>
-  parseLines('LISTING_REVIEW', splitLines(lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n')), bulkMutations.LISTING_REVIEW.shape);
-const problems = (line: ReturnType<typeof read>[number]) => (line.error instanceof ValidationError ? line.error.fields.map((f) => [f.path.join('.'), f.message]) : null);
+  parseLines(
+    'LISTING_REVIEW',
+    splitLines(lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n')),
+    bulkMutations.LISTING_REVIEW.shape,
+  );
+const problems = (line: ReturnType<typeof read>[number]) =>
+  line.error instanceof ValidationError ? line.error.fields.map((f) => [f.path.join('.'), f.message]) : null;
 
 describe('bulk lines', () => {
   it('reads a valid line into the mutation input, with every optional field null', () => {
@@ -16,8 +21,21 @@ describe('bulk lines', () => {
     expect(line!.item).toEqual({ listingId: 1, decision: 'APPROVE', reasons: null, note: null, expectedVersion: 0 });
     expect(line!.hash).toMatch(/^[0-9a-f]{64}$/);
     // Explicit nulls are absent values; a line without a key has no hash.
-    const [nulls] = read({ listingId: L(7), decision: 'APPROVE', reasons: null, note: null, expectedVersion: null, idempotencyKey: null });
-    expect(nulls).toMatchObject({ listingId: 7, idempotencyKey: null, hash: null, error: null, sentExpectedVersion: false });
+    const [nulls] = read({
+      listingId: L(7),
+      decision: 'APPROVE',
+      reasons: null,
+      note: null,
+      expectedVersion: null,
+      idempotencyKey: null,
+    });
+    expect(nulls).toMatchObject({
+      listingId: 7,
+      idempotencyKey: null,
+      hash: null,
+      error: null,
+      sentExpectedVersion: false,
+    });
   });
 
   it('reports every problem of a line in order: unknown and refused keys as they appear, then each field, nested paths inside lists', () => {
@@ -61,10 +79,16 @@ describe('bulk lines', () => {
       'null',
     );
     expect(lines.map(problems)).toEqual([
-      [['listingId', 'Required.'], ['reasons', 'A list.']],
+      [
+        ['listingId', 'Required.'],
+        ['reasons', 'A list.'],
+      ],
       [['listingId', 'Not a valid Listing ID.']],
       [['listingId', 'Not a valid Listing ID.']],
-      [['listingId', "Give the Listing's global ID as a string."], ['decision', 'Required.']],
+      [
+        ['listingId', "Give the Listing's global ID as a string."],
+        ['decision', 'Required.'],
+      ],
       [['', "A line is one JSON object: the mutation's input."]],
       [['', expect.stringMatching(/^Not valid JSON: /)]],
       [['', expect.stringMatching(/^Not valid JSON: /)]],
@@ -135,16 +159,39 @@ describe('bulk lines', () => {
     };
     const suffix = fc.oneof(
       fc.integer({ min: 1, max: 60 }).map(String),
-      fc.constantFrom('007', ' 12', '12 ', '1e3', '0x1A', '0', '-5', '', '2147483647', '2147483648', '4294967297', '9007199254740993', '1.5', '12a'),
+      fc.constantFrom(
+        '007',
+        ' 12',
+        '12 ',
+        '1e3',
+        '0x1A',
+        '0',
+        '-5',
+        '',
+        '2147483647',
+        '2147483648',
+        '4294967297',
+        '9007199254740993',
+        '1.5',
+        '12a',
+      ),
       fc.bigInt({ min: 1n, max: 2n ** 53n }).map(String),
     );
     fc.assert(
       fc.property(fc.array(suffix, { maxLength: 40 }), (suffixes) => {
-        const lines = parseLines('LISTING_REVIEW', suffixes.map((x) => JSON.stringify({ listingId: btoa(`Listing:${x}`), decision: 'APPROVE' })), bulkMutations.LISTING_REVIEW.shape);
+        const lines = parseLines(
+          'LISTING_REVIEW',
+          suffixes.map((x) => JSON.stringify({ listingId: btoa(`Listing:${x}`), decision: 'APPROVE' })),
+          bulkMutations.LISTING_REVIEW.shape,
+        );
         const got = lines.map((line) => {
           const p = problems(line);
           if (!p) return line.listingId;
-          return p[0]![1] === 'Not a valid Listing ID.' ? 'invalid' : p[0]![1] === 'This listing appears earlier in this bulk operation.' ? 'repeat' : p;
+          return p[0]![1] === 'Not a valid Listing ID.'
+            ? 'invalid'
+            : p[0]![1] === 'This listing appears earlier in this bulk operation.'
+              ? 'repeat'
+              : p;
         });
         expect(got).toEqual(reference(suffixes));
       }),

@@ -97,7 +97,10 @@ export const readers = {
   },
   string: ((value) => (typeof value === 'string' ? value : invalid('A string.'))) satisfies FieldReader,
   /** A GraphQL Int: a whole number in 32 bits. */
-  int: ((value) => (typeof value === 'number' && Number.isInteger(value) && value >= -(2 ** 31) && value < 2 ** 31 ? value : invalid('A whole number (32-bit).'))) satisfies FieldReader,
+  int: ((value) =>
+    typeof value === 'number' && Number.isInteger(value) && value >= -(2 ** 31) && value < 2 ** 31
+      ? value
+      : invalid('A whole number (32-bit).')) satisfies FieldReader,
   /** A list of objects of the given shape (an input object type). */
   listOf(shape: LineShape): FieldReader {
     const compiled = compileShape(shape);
@@ -107,7 +110,8 @@ export const readers = {
       let problems: Invalid['problems'] | null = null;
       for (let i = 0; i < value.length; i++) {
         const read = readObject(value[i], compiled);
-        if (read instanceof Invalid) for (const p of read.problems) (problems ??= []).push({ message: p.message, below: [String(i), ...p.below] });
+        if (read instanceof Invalid)
+          for (const p of read.problems) (problems ??= []).push({ message: p.message, below: [String(i), ...p.below] });
         else out.push(read);
       }
       return problems ? new Invalid(problems) : out;
@@ -153,7 +157,8 @@ function readObject(value: unknown, shape: CompiledShape, skip?: string): JsonOb
       continue;
     }
     const read = field.read(v);
-    if (read instanceof Invalid) for (const p of read.problems) (problems ??= []).push({ message: p.message, below: [field.key, ...p.below] });
+    if (read instanceof Invalid)
+      for (const p of read.problems) (problems ??= []).push({ message: p.message, below: [field.key, ...p.below] });
     else out[field.key] = read;
   }
   return problems ? new Invalid(problems) : out;
@@ -233,16 +238,26 @@ export class LineReader {
   }
 
   private readLine(text: string, i: number): ParsedLine {
-    const parsed: ParsedLine = { line: i + 1, idempotencyKey: null, hash: null, listingId: null, item: null, error: null, sentExpectedVersion: false };
+    const parsed: ParsedLine = {
+      line: i + 1,
+      idempotencyKey: null,
+      hash: null,
+      listingId: null,
+      item: null,
+      error: null,
+      sentExpectedVersion: false,
+    };
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (error) {
-      parsed.error = new ValidationError([{ path: [], message: `Not valid JSON: ${error instanceof Error ? error.message : String(error)}` }]);
+      parsed.error = new ValidationError([
+        { path: [], message: `Not valid JSON: ${error instanceof Error ? error.message : String(error)}` },
+      ]);
       return parsed;
     }
     if (!isObject(value)) {
-      parsed.error = ValidationError.field([], 'A line is one JSON object: the mutation\'s input.');
+      parsed.error = ValidationError.field([], "A line is one JSON object: the mutation's input.");
       return parsed;
     }
     const errors: FieldError[] = [];
@@ -251,7 +266,10 @@ export class LineReader {
       if (typeof idempotencyKey !== 'string' || idempotencyKey.length < 1 || idempotencyKey.length > 255) {
         errors.push({ path: ['idempotencyKey'], message: 'An idempotency key is a string of 1–255 characters.' });
       } else if (this.keys.has(idempotencyKey)) {
-        errors.push({ path: ['idempotencyKey'], message: 'This idempotency key appears earlier in this bulk operation.' });
+        errors.push({
+          path: ['idempotencyKey'],
+          message: 'This idempotency key appears earlier in this bulk operation.',
+        });
       } else {
         this.keys.add(idempotencyKey);
         parsed.idempotencyKey = idempotencyKey;
@@ -270,7 +288,10 @@ export class LineReader {
       parsed.error = ValidationError.field(['listingId'], 'This listing appears earlier in this bulk operation.');
       return parsed;
     }
-    if (parsed.idempotencyKey) parsed.hash = createHash('sha256').update(`${this.mutation}\n${JSON.stringify({ ...value, idempotencyKey: undefined })}`).digest('hex');
+    if (parsed.idempotencyKey)
+      parsed.hash = createHash('sha256')
+        .update(`${this.mutation}\n${JSON.stringify({ ...value, idempotencyKey: undefined })}`)
+        .digest('hex');
     return parsed;
   }
 }
@@ -290,14 +311,25 @@ export interface LineError {
 
 /** A result line without its line number (the part stored with an idempotency key and replayed). */
 export type LineOutcome =
-  | { ok: true; listing: { id: string; status: string; version: number | null }; issues: { code: string; message: string }[] }
+  | {
+      ok: true;
+      listing: { id: string; status: string; version: number | null };
+      issues: { code: string; message: string }[];
+    }
   | { ok: false; errors: LineError[] };
 
 /** The errors of a failed line: one per invalid field for VALIDATION_FAILED; otherwise one, pointing at the field it concerns. */
 export function lineErrors(error: AppError, line: Pick<ParsedLine, 'sentExpectedVersion'>): LineError[] {
-  if (error instanceof ValidationError) return error.fields.map((f) => ({ code: error.code, message: f.message, field: f.path.length ? f.path : null }));
+  if (error instanceof ValidationError)
+    return error.fields.map((f) => ({ code: error.code, message: f.message, field: f.path.length ? f.path : null }));
   const field =
-    error.code === 'NOT_FOUND' ? ['listingId'] : error.code === 'CONFLICT' && line.sentExpectedVersion ? ['expectedVersion'] : error.code === 'IDEMPOTENCY_KEY_REUSED' ? ['idempotencyKey'] : null;
+    error.code === 'NOT_FOUND'
+      ? ['listingId']
+      : error.code === 'CONFLICT' && line.sentExpectedVersion
+        ? ['expectedVersion']
+        : error.code === 'IDEMPOTENCY_KEY_REUSED'
+          ? ['idempotencyKey']
+          : null;
   return [{ code: error.code, message: error.message, field }];
 }
 
@@ -305,7 +337,12 @@ export function lineErrors(error: AppError, line: Pick<ParsedLine, 'sentExpected
 export const listingGlobalId = (id: number) => btoa(`Listing:${id}`);
 
 /** A success outcome. */
-export function okOutcome(listingId: number, status: string, version: number | null, issues: { code: string; message: string }[]): LineOutcome {
+export function okOutcome(
+  listingId: number,
+  status: string,
+  version: number | null,
+  issues: { code: string; message: string }[],
+): LineOutcome {
   return { ok: true, listing: { id: listingGlobalId(listingId), status, version }, issues };
 }
 
@@ -313,7 +350,13 @@ export function okOutcome(listingId: number, status: string, version: number | n
  * One result line with its newline. A success is written directly: it is almost every line, and the
  * same text JSON.stringify would make of `{ line, ...okOutcome(…) }`.
  */
-export function okResultLine(line: number, listingId: number, status: string, version: number | null, issues: { code: string; message: string }[]): string {
+export function okResultLine(
+  line: number,
+  listingId: number,
+  status: string,
+  version: number | null,
+  issues: { code: string; message: string }[],
+): string {
   return `{"line":${line},"ok":true,"listing":{"id":"${listingGlobalId(listingId)}","status":"${status}","version":${version}},"issues":${issues.length ? JSON.stringify(issues) : '[]'}}\n`;
 }
 

@@ -50,9 +50,12 @@ export interface BulkMutationDefinition<TPrepared = unknown> {
 /** Every line is its own item: valid lines are written, failed ones reported (REJECT_FAILED_ROWS); paths are relative to the line. */
 const lineOptions: PlanOptions = { policy: 'REJECT_FAILED_ROWS', dryRun: false, itemPath: () => [] };
 
-const dryRunRefused = 'Bulk operations do not take dryRun: check a batch with the synchronous bulk mutation and `dryRun: true` first.';
+const dryRunRefused =
+  'Bulk operations do not take dryRun: check a batch with the synchronous bulk mutation and `dryRun: true` first.';
 
-const issueShape: LineShape = { fields: { code: { read: readers.string, required: true }, message: { read: readers.string, required: true } } };
+const issueShape: LineShape = {
+  fields: { code: { read: readers.string, required: true }, message: { read: readers.string, required: true } },
+};
 
 function define<T>(d: BulkMutationDefinition<T>): BulkMutationDefinition {
   return d as BulkMutationDefinition;
@@ -83,9 +86,13 @@ export const bulkMutations: Record<BulkMutation, BulkMutationDefinition> = {
   }),
   LISTING_SUBMIT: define({
     field: 'listingSubmit',
-    shape: { fields: { listingId: { read: readers.globalId('Listing'), required: true } }, refused: { dryRun: dryRunRefused } },
+    shape: {
+      fields: { listingId: { read: readers.globalId('Listing'), required: true } },
+      refused: { dryRun: dryRunRefused },
+    },
     assertMay: assertMayWriteListings,
     prepare: loadSubmissionContext,
-    run: (tx, prepared, items) => submitListingsInTransaction(tx, prepared, items as { listingId: number }[], lineOptions),
+    run: (tx, prepared, items) =>
+      submitListingsInTransaction(tx, prepared, items as { listingId: number }[], lineOptions),
   }),
 };

@@ -16,13 +16,23 @@ export interface BulkOperationFinished {
 export type BulkFeedSignal = { kind: 'finished'; operation: BulkOperationFinished } | { kind: 'resync' };
 
 /** `Database['listen']`: LISTEN on a channel; `onStatus` says when the listener is connected or lost. */
-export type ListenFn = (channel: string, onMessage: (payload: string) => void, onStatus?: (listening: boolean) => void) => Promise<() => Promise<void>>;
-
+export type ListenFn = (
+  channel: string,
+  onMessage: (payload: string) => void,
+  onStatus?: (listening: boolean) => void,
+) => Promise<() => Promise<void>>;
 
 /** Parses "<id>|<apiKeyId>|<status>"; null for anything else. */
 export function parseFinished(payload: string): BulkOperationFinished | null {
   const [id, apiKeyId, status, ...rest] = payload.split('|');
-  if (rest.length || !status || !(finishedStatuses as readonly string[]).includes(status) || !/^\d+$/.test(id ?? '') || !/^\d+$/.test(apiKeyId ?? '')) return null;
+  if (
+    rest.length ||
+    !status ||
+    !(finishedStatuses as readonly string[]).includes(status) ||
+    !/^\d+$/.test(id ?? '') ||
+    !/^\d+$/.test(apiKeyId ?? '')
+  )
+    return null;
   return { id: Number(id), apiKeyId: Number(apiKeyId), status: status as BulkOperationStatus };
 }
 
@@ -55,10 +65,17 @@ export class BulkOperationFeed {
    * Adds a subscriber of API key `apiKeyId`; `ready` resolves once notifications are being received
    * (or could not be within the timeout). LIMIT_EXCEEDED when the key already has `maxPerKey` open.
    */
-  subscribe(apiKeyId: number, onSignal: (signal: BulkFeedSignal) => void): { ready: Promise<void>; unsubscribe: () => void } {
+  subscribe(
+    apiKeyId: number,
+    onSignal: (signal: BulkFeedSignal) => void,
+  ): { ready: Promise<void>; unsubscribe: () => void } {
     const open = this.perKey.get(apiKeyId) ?? 0;
     const max = this.options.maxPerKey ?? 50;
-    if (open >= max) throw new InvalidStateError('LIMIT_EXCEEDED', `At most ${max} subscriptions per API key can be open at once on one API instance; close one first.`);
+    if (open >= max)
+      throw new InvalidStateError(
+        'LIMIT_EXCEEDED',
+        `At most ${max} subscriptions per API key can be open at once on one API instance; close one first.`,
+      );
     this.perKey.set(apiKeyId, open + 1);
     this.subscribers.add(onSignal);
     let subscribed = true;
@@ -90,7 +107,11 @@ export class BulkOperationFeed {
 
   private start(): Promise<void> {
     if (this.stopped) return Promise.resolve();
-    this.starting ??= this.listen(BULK_OPERATIONS_CHANNEL, (payload) => this.onMessage(payload), (listening) => this.onStatus(listening)).then(
+    this.starting ??= this.listen(
+      BULK_OPERATIONS_CHANNEL,
+      (payload) => this.onMessage(payload),
+      (listening) => this.onStatus(listening),
+    ).then(
       (unlisten) => {
         this.unlisten = unlisten;
       },

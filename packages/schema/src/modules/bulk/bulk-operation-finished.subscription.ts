@@ -13,16 +13,27 @@ import type { BulkFeedSignal } from './bulk-operation-feed.ts';
  * the database and before the stream opens, so an operation that finishes meanwhile is seen one way
  * or the other (never lost, never twice), and a client whose stream is open misses nothing.
  */
-export async function followFinishedBulkOperations(ctx: Context, id: number | null): Promise<AsyncIterableIterator<number>> {
+export async function followFinishedBulkOperations(
+  ctx: Context,
+  id: number | null,
+): Promise<AsyncIterableIterator<number>> {
   const feed = ctx.bulkOperationFeed;
   const viewer = ctx.viewer!;
-  if (!feed) throw new InvalidStateError('INVALID_STATE', 'This server does not push events; read `bulkOperation(id)` instead.');
+  if (!feed)
+    throw new InvalidStateError('INVALID_STATE', 'This server does not push events; read `bulkOperation(id)` instead.');
   // Visibility never changes: check it once, before the stream starts (an error instead of a stream).
-  if (id !== null && !(await ctx.prisma.bulkOperation.findFirst({ where: { AND: [bulkOperationWhere(viewer), { id }] }, select: { id: true } }))) {
+  if (
+    id !== null &&
+    !(await ctx.prisma.bulkOperation.findFirst({
+      where: { AND: [bulkOperationWhere(viewer), { id }] },
+      select: { id: true },
+    }))
+  ) {
     throw new NotFoundError('BulkOperation');
   }
   // Without `id`: the operations of the key finished since about now (the margin: the database's clock and ours).
-  const followed: Prisma.BulkOperationWhereInput = id !== null ? { id } : { apiKeyId: viewer.apiKeyId, finishedAt: { gte: new Date(Date.now() - 1000) } };
+  const followed: Prisma.BulkOperationWhereInput =
+    id !== null ? { id } : { apiKeyId: viewer.apiKeyId, finishedAt: { gte: new Date(Date.now() - 1000) } };
   const stream = new IdStream(() => unsubscribe());
   const seen = new Set<number>();
   const send = (opId: number) => {
@@ -34,7 +45,11 @@ export async function followFinishedBulkOperations(ctx: Context, id: number | nu
   // What finished already: at the start (the followed operation, if it finished; without `id`, what
   // finished just before is noted as seen, not sent) and whenever the feed's listener (re)connects.
   const reread = async (initial: boolean) => {
-    const rows = await ctx.prisma.bulkOperation.findMany({ where: { AND: [followed, { status: { in: [...finishedStatuses] } }] }, select: { id: true }, orderBy: { id: 'asc' } });
+    const rows = await ctx.prisma.bulkOperation.findMany({
+      where: { AND: [followed, { status: { in: [...finishedStatuses] } }] },
+      select: { id: true },
+      orderBy: { id: 'asc' },
+    });
     for (const row of rows) {
       if (initial && id === null) seen.add(row.id);
       else send(row.id);
@@ -47,7 +62,8 @@ export async function followFinishedBulkOperations(ctx: Context, id: number | nu
   const resync = () => reread(false).catch((err: unknown) => stream.fail(err));
   const onSignal = (signal: BulkFeedSignal) => {
     if (signal.kind === 'finished') {
-      if (id !== null ? signal.operation.id === id : signal.operation.apiKeyId === viewer.apiKeyId) send(signal.operation.id);
+      if (id !== null ? signal.operation.id === id : signal.operation.apiKeyId === viewer.apiKeyId)
+        send(signal.operation.id);
     } else if (read) void resync();
     else resyncPending = true;
   };
@@ -121,8 +137,16 @@ builder.subscriptionFields((t) => ({
     description:
       'Pushes a bulk operation when it reaches COMPLETED, FAILED or CANCELED, with whatever fields you select (`result` included). With `id`: that operation, at once if it already finished, and then the stream ends; NOT_FOUND when it does not exist or another API key created it. Without `id`: every operation of your API key that finishes while you are subscribed, for as long as you stay. Every API instance hears every operation, whichever instance ran it.',
     authScopes: { authenticated: true },
-    args: { id: t.arg.globalID({ for: BulkOperationNode, required: false, description: 'The operation to follow; omit it to follow all of your API key\'s.' }) },
-    subscribe: (_root, args, ctx) => followFinishedBulkOperations(ctx, args.id ? Number.parseInt(args.id.id, 10) || 0 : null),
-    resolve: (query, root, _args, ctx) => ctx.prisma.bulkOperation.findUniqueOrThrow({ ...query, where: { id: root as unknown as number } }),
+    args: {
+      id: t.arg.globalID({
+        for: BulkOperationNode,
+        required: false,
+        description: "The operation to follow; omit it to follow all of your API key's.",
+      }),
+    },
+    subscribe: (_root, args, ctx) =>
+      followFinishedBulkOperations(ctx, args.id ? Number.parseInt(args.id.id, 10) || 0 : null),
+    resolve: (query, root, _args, ctx) =>
+      ctx.prisma.bulkOperation.findUniqueOrThrow({ ...query, where: { id: root as unknown as number } }),
   }),
 }));

@@ -15,9 +15,14 @@ const BulkOperationRunInput = builder.inputType('BulkOperationRunInput', {
 });
 
 const BulkOperationRunSuccess = builder.objectRef<{ operationId: number }>('BulkOperationRunSuccess').implement({
-  description: 'The operation is stored (CREATED) and a worker takes it at once; follow it with `bulkOperation(id)` or `node(id)`.',
+  description:
+    'The operation is stored (CREATED) and a worker takes it at once; follow it with `bulkOperation(id)` or `node(id)`.',
   fields: (t) => ({
-    bulkOperation: t.prismaField({ type: 'BulkOperation', description: 'The operation, re-read.', resolve: (q, r, _a, ctx) => ctx.prisma.bulkOperation.findUniqueOrThrow({ ...q, where: { id: r.operationId } }) }),
+    bulkOperation: t.prismaField({
+      type: 'BulkOperation',
+      description: 'The operation, re-read.',
+      resolve: (q, r, _a, ctx) => ctx.prisma.bulkOperation.findUniqueOrThrow({ ...q, where: { id: r.operationId } }),
+    }),
   }),
 });
 
@@ -28,8 +33,12 @@ builder.mutationField('bulkOperationRun', (t) =>
     errors: {},
     args: { input: t.arg({ type: BulkOperationRunInput, required: true }) },
     // The lines are stored in the operation itself; the audit keeps their size.
-    resolve: audited('bulkOperationRun', async (_root, { input }, ctx) => createBulkOperation(ctx, { mutation: input.mutation, lines: input.lines }), {
-      input: (input) => ({ mutation: input.mutation, bytes: input.lines.length }),
-    }),
+    resolve: audited(
+      'bulkOperationRun',
+      async (_root, { input }, ctx) => createBulkOperation(ctx, { mutation: input.mutation, lines: input.lines }),
+      {
+        input: (input) => ({ mutation: input.mutation, bytes: input.lines.length }),
+      },
+    ),
   }),
 );

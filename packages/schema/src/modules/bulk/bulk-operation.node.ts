@@ -5,7 +5,12 @@ import { registerNodeReach } from '../../lib/node-reach.ts';
 import { ErrorCodeEnum } from '../core/errors.ts';
 import { storedText } from './bulk-lines.ts';
 import type { BulkMutation } from './bulk-mutations.ts';
-import { BULK_OPERATION_MAX_LINES, BULK_OPERATIONS_PER_KEY, bulkOperationWhere, finishedStatuses } from './bulk-operation.service.ts';
+import {
+  BULK_OPERATION_MAX_LINES,
+  BULK_OPERATIONS_PER_KEY,
+  bulkOperationWhere,
+  finishedStatuses,
+} from './bulk-operation.service.ts';
 
 export const BulkMutationEnum = builder.enumType('BulkMutation', {
   description: 'The mutation a bulk operation runs once per line.',
@@ -15,7 +20,8 @@ export const BulkMutationEnum = builder.enumType('BulkMutation', {
         'Each line is the input of `listingReview` (administrators): {"listingId": "<global id>", "decision": "APPROVE" | "REJECT" | "SUSPEND", "reasons": [{"code", "message"}], "note", "expectedVersion"}; no `dryRun`.',
     },
     LISTING_SUBMIT: {
-      description: 'Each line is the input of `listingSubmit` (the shop\'s seller, or an agency it granted, with listings:write): {"listingId": "<global id>"}; no `dryRun`.',
+      description:
+        'Each line is the input of `listingSubmit` (the shop\'s seller, or an agency it granted, with listings:write): {"listingId": "<global id>"}; no `dryRun`.',
     },
   } as const satisfies Record<BulkMutation, unknown>,
 });
@@ -24,10 +30,20 @@ export const BulkOperationStatusEnum = builder.enumType('BulkOperationStatus', {
   description: 'Where a bulk operation is.',
   values: {
     CREATED: { description: 'Stored, waiting for a worker.' },
-    RUNNING: { description: 'A worker is processing it, chunk by chunk; `processedCount` and `progress` move as chunks commit.' },
-    COMPLETED: { description: 'Every line was processed (each one succeeded or failed on its own); `result` holds one line per input line.' },
-    FAILED: { description: 'Stopped before the end for a reason that concerns the whole operation (see `errorCode`, e.g. UNAUTHENTICATED when its API key was revoked); `result` holds the lines processed until then.' },
-    CANCELED: { description: 'Canceled with `bulkOperationCancel`; `result` holds the lines processed before the cancellation.' },
+    RUNNING: {
+      description: 'A worker is processing it, chunk by chunk; `processedCount` and `progress` move as chunks commit.',
+    },
+    COMPLETED: {
+      description:
+        'Every line was processed (each one succeeded or failed on its own); `result` holds one line per input line.',
+    },
+    FAILED: {
+      description:
+        'Stopped before the end for a reason that concerns the whole operation (see `errorCode`, e.g. UNAUTHENTICATED when its API key was revoked); `result` holds the lines processed until then.',
+    },
+    CANCELED: {
+      description: 'Canceled with `bulkOperationCancel`; `result` holds the lines processed before the cancellation.',
+    },
   } as const satisfies Record<BulkOperationStatus, unknown>,
 });
 
@@ -38,12 +54,23 @@ export const BulkOperationNode = builder.prismaNode('BulkOperation', {
   description: `An asynchronous bulk operation: up to ${BULK_OPERATION_MAX_LINES.toLocaleString('en-US')} lines, each the input of one mutation, processed by a worker in chunks, exactly once, surviving restarts. Visible only to the API key that created it (and administrators). At most ${BULK_OPERATIONS_PER_KEY} per key can be CREATED or RUNNING at once.`,
   findUnique: (id) => ({ id: Number.parseInt(id, 10) || 0 }),
   fields: (t) => ({
-    mutation: t.field({ type: BulkMutationEnum, description: 'The mutation each line runs.', select: { mutation: true }, resolve: (o) => o.mutation as BulkMutation }),
+    mutation: t.field({
+      type: BulkMutationEnum,
+      description: 'The mutation each line runs.',
+      select: { mutation: true },
+      resolve: (o) => o.mutation as BulkMutation,
+    }),
     status: t.expose('status', { type: BulkOperationStatusEnum, description: 'Where it is.' }),
     lineCount: t.exposeInt('lineCount', { description: 'Lines in the input (a final newline does not make a line).' }),
-    processedCount: t.exposeInt('processedCount', { description: 'Lines processed so far (whole chunks: it moves when a chunk commits).' }),
-    succeededCount: t.exposeInt('succeededCount', { description: 'Processed lines that succeeded (`"ok": true` in the result).' }),
-    failedCount: t.exposeInt('failedCount', { description: 'Processed lines that failed (`"ok": false` in the result); each changed nothing.' }),
+    processedCount: t.exposeInt('processedCount', {
+      description: 'Lines processed so far (whole chunks: it moves when a chunk commits).',
+    }),
+    succeededCount: t.exposeInt('succeededCount', {
+      description: 'Processed lines that succeeded (`"ok": true` in the result).',
+    }),
+    failedCount: t.exposeInt('failedCount', {
+      description: 'Processed lines that failed (`"ok": false` in the result); each changed nothing.',
+    }),
     progress: t.float({
       description: 'processedCount ÷ lineCount, from 0 to 1.',
       select: { processedCount: true, lineCount: true },
@@ -52,9 +79,15 @@ export const BulkOperationNode = builder.prismaNode('BulkOperation', {
     errorCode: t.field({
       type: ErrorCodeEnum,
       nullable: true,
-      description: 'For FAILED: why the operation stopped (e.g. UNAUTHENTICATED: its API key was revoked or expired). Null otherwise; errors of single lines are in `result`.',
+      description:
+        'For FAILED: why the operation stopped (e.g. UNAUTHENTICATED: its API key was revoked or expired). Null otherwise; errors of single lines are in `result`.',
       select: { errorCode: true },
-      resolve: (o) => ((errorCodes as readonly string[]).includes(o.errorCode ?? '') ? (o.errorCode as ErrorCode) : o.errorCode ? 'INTERNAL' : null),
+      resolve: (o) =>
+        (errorCodes as readonly string[]).includes(o.errorCode ?? '')
+          ? (o.errorCode as ErrorCode)
+          : o.errorCode
+            ? 'INTERNAL'
+            : null,
     }),
     result: t.string({
       nullable: true,
@@ -64,8 +97,16 @@ export const BulkOperationNode = builder.prismaNode('BulkOperation', {
       resolve: (o) => (finishedStatuses.includes(o.status) ? storedText(o.result, o.resultGzip) : null),
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was submitted.' }),
-    startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true, description: 'When a worker first took it; null while CREATED.' }),
-    finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true, description: 'When it reached COMPLETED, FAILED or CANCELED.' }),
+    startedAt: t.expose('startedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When a worker first took it; null while CREATED.',
+    }),
+    finishedAt: t.expose('finishedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When it reached COMPLETED, FAILED or CANCELED.',
+    }),
   }),
 });
 
@@ -75,8 +116,12 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'A bulk operation by global ID; null when it does not exist or another API key created it.',
     authScopes: { authenticated: true },
-    args: { id: t.arg.globalID({ for: BulkOperationNode, required: true, description: 'The operation\'s global ID.' }) },
-    resolve: (query, _root, args, ctx) => ctx.prisma.bulkOperation.findFirst({ ...query, where: { AND: [bulkOperationWhere(ctx.viewer), { id: Number.parseInt(args.id.id, 10) || 0 }] } }),
+    args: { id: t.arg.globalID({ for: BulkOperationNode, required: true, description: "The operation's global ID." }) },
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.bulkOperation.findFirst({
+        ...query,
+        where: { AND: [bulkOperationWhere(ctx.viewer), { id: Number.parseInt(args.id.id, 10) || 0 }] },
+      }),
   }),
   bulkOperations: t.prismaConnection({
     type: 'BulkOperation',
@@ -85,7 +130,13 @@ builder.queryFields((t) => ({
     maxSize: 100,
     description: 'The bulk operations your API key created, newest first.',
     authScopes: { authenticated: true },
-    args: { status: t.arg({ type: BulkOperationStatusEnum, required: false, description: 'Only operations with this status.' }) },
+    args: {
+      status: t.arg({
+        type: BulkOperationStatusEnum,
+        required: false,
+        description: 'Only operations with this status.',
+      }),
+    },
     resolve: (query, _root, args, ctx) =>
       ctx.prisma.bulkOperation.findMany({
         ...query,
@@ -96,5 +147,10 @@ builder.queryFields((t) => ({
 }));
 
 registerNodeReach('BulkOperation', async (ctx, ids) =>
-  (await ctx.prisma.bulkOperation.findMany({ where: { AND: [{ id: { in: ids } }, bulkOperationWhere(ctx.viewer)] }, select: { id: true } })).map((r) => r.id),
+  (
+    await ctx.prisma.bulkOperation.findMany({
+      where: { AND: [{ id: { in: ids } }, bulkOperationWhere(ctx.viewer)] },
+      select: { id: true },
+    })
+  ).map((r) => r.id),
 );

@@ -41,7 +41,10 @@ export function bulkOperationWhere(viewer: Viewer | null): Prisma.BulkOperationW
  * reading the lines back and reading the key again. Stored either way, so a crash before the worker commits anything only
  * leaves a lease that expires, after which any worker resumes the operation as usual.
  */
-export async function createBulkOperation(ctx: Context, input: { mutation: BulkMutation; lines: string }): Promise<{ operationId: number }> {
+export async function createBulkOperation(
+  ctx: Context,
+  input: { mutation: BulkMutation; lines: string },
+): Promise<{ operationId: number }> {
   const viewer = ctx.viewer;
   if (!viewer) throw new ForbiddenError('Send an API key: Authorization: Bearer <key>.');
   bulkMutations[input.mutation].assertMay(viewer);
@@ -49,7 +52,10 @@ export async function createBulkOperation(ctx: Context, input: { mutation: BulkM
   const count = texts.length;
   if (count === 0) throw ValidationError.field(['input', 'lines'], 'Send at least one line: one JSON object per line.');
   if (count > BULK_OPERATION_MAX_LINES) {
-    throw new InvalidStateError('LIMIT_EXCEEDED', `At most ${BULK_OPERATION_MAX_LINES} lines per bulk operation; got ${count}. Split the work into several operations.`);
+    throw new InvalidStateError(
+      'LIMIT_EXCEEDED',
+      `At most ${BULK_OPERATION_MAX_LINES} lines per bulk operation; got ${count}. Split the work into several operations.`,
+    );
   }
   const handOff = reserveBulkWorker();
   let settle: (stored: boolean) => void = () => undefined;
@@ -66,7 +72,17 @@ export async function createBulkOperation(ctx: Context, input: { mutation: BulkM
           SELECT nextval(pg_get_serial_sequence('"BulkOperation"', 'id'))::int AS id FROM "ApiKey" WHERE "id" = ${viewer.apiKeyId} FOR NO KEY UPDATE`;
         if (!key) throw new ForbiddenError('This API key no longer exists.');
         if (handOff) {
-          handOff.accept({ id: key.id, apiKeyId: viewer.apiKeyId, mutation: input.mutation, lineCount: count, processedCount: 0, input: input.lines, texts, viewer, stored });
+          handOff.accept({
+            id: key.id,
+            apiKeyId: viewer.apiKeyId,
+            mutation: input.mutation,
+            lineCount: count,
+            processedCount: 0,
+            input: input.lines,
+            texts,
+            viewer,
+            stored,
+          });
           handedOver = true;
         }
         const inputGzip = compressText(input.lines);
@@ -80,7 +96,10 @@ export async function createBulkOperation(ctx: Context, input: { mutation: BulkM
           WHERE (SELECT count(*) FROM "BulkOperation" WHERE "apiKeyId" = ${viewer.apiKeyId}::int AND "status"::text = ANY(${arrayLiteral(activeStatuses)}::text[])) < ${BULK_OPERATIONS_PER_KEY}::int
           RETURNING "id"`;
         if (!created) {
-          throw new InvalidStateError('LIMIT_EXCEEDED', `At most ${BULK_OPERATIONS_PER_KEY} bulk operations per API key can be waiting or running; wait for one to finish or cancel one.`);
+          throw new InvalidStateError(
+            'LIMIT_EXCEEDED',
+            `At most ${BULK_OPERATIONS_PER_KEY} bulk operations per API key can be waiting or running; wait for one to finish or cancel one.`,
+          );
         }
         return created.id;
       },
@@ -107,7 +126,9 @@ export async function cancelBulkOperation(ctx: Context, id: number): Promise<{ o
   const where = bulkOperationWhere(ctx.viewer);
   const canceled = await ctx.prisma.$transaction(
     async (tx) => {
-      const rows = await tx.$queryRaw<{ id: number; mutation: string; lineCount: number; succeededCount: number; failedCount: number }[]>`
+      const rows = await tx.$queryRaw<
+        { id: number; mutation: string; lineCount: number; succeededCount: number; failedCount: number }[]
+      >`
         UPDATE "BulkOperation"
         SET "status" = 'CANCELED', "finishedAt" = ${utcNow}, "lockedBy" = NULL, "lockedUntil" = NULL
         WHERE "id" = ${id} AND "status" IN ('CREATED', 'RUNNING') AND (${ctx.viewer!.role === 'ADMIN'}::boolean OR "apiKeyId" = ${ctx.viewer!.apiKeyId})
@@ -119,9 +140,15 @@ export async function cancelBulkOperation(ctx: Context, id: number): Promise<{ o
     { timeout: 30_000, maxWait: 5_000 },
   );
   if (canceled) return { operationId: canceled.id };
-  const existing = await ctx.prisma.bulkOperation.findFirst({ where: { AND: [{ id }, where] }, select: { status: true } });
+  const existing = await ctx.prisma.bulkOperation.findFirst({
+    where: { AND: [{ id }, where] },
+    select: { status: true },
+  });
   if (!existing) throw new NotFoundError('BulkOperation');
-  throw new InvalidStateError('INVALID_STATE', `The bulk operation is already ${existing.status}; only CREATED and RUNNING operations can be canceled.`);
+  throw new InvalidStateError(
+    'INVALID_STATE',
+    `The bulk operation is already ${existing.status}; only CREATED and RUNNING operations can be canceled.`,
+  );
 }
 
 /** The outbox event written when an operation finishes, in the same transaction (PLATFORM.md: "bulk operation finished"). */
@@ -135,7 +162,15 @@ export function finishedEvent(
     shopId: null,
     subjectType: 'BulkOperation',
     subjectId: String(op.id),
-    payload: { bulkOperationId: op.id, mutation: op.mutation, status, lineCount: op.lineCount, succeededCount: op.succeededCount, failedCount: op.failedCount, errorCode },
+    payload: {
+      bulkOperationId: op.id,
+      mutation: op.mutation,
+      status,
+      lineCount: op.lineCount,
+      succeededCount: op.succeededCount,
+      failedCount: op.failedCount,
+      errorCode,
+    },
     occurredAt: new Date(),
   };
 }

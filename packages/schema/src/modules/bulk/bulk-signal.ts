@@ -18,7 +18,8 @@ export function signalBulkOperationCreated(): void {
  * caller the request authenticated, and `stored`: whether its row has committed, which the worker
  * hears before it commits anything (see `BulkHandOff`).
  */
-export type HandedBulkOperation = ClaimedBulkOperation & Required<Pick<ClaimedBulkOperation, 'texts' | 'viewer' | 'stored'>>;
+export type HandedBulkOperation = ClaimedBulkOperation &
+  Required<Pick<ClaimedBulkOperation, 'texts' | 'viewer' | 'stored'>>;
 
 /**
  * An idle worker reserved for the operation being stored: the operation is inserted RUNNING under

@@ -1,12 +1,23 @@
 import { builder } from '../../builder.ts';
-import { AppError, ConflictError, ForbiddenError, InvalidStateError, NotFoundError, ValidationError, errorCodes, type ErrorCode, type FieldError } from '../../lib/errors.ts';
+import {
+  AppError,
+  ConflictError,
+  ForbiddenError,
+  InvalidStateError,
+  NotFoundError,
+  ValidationError,
+  errorCodes,
+  type ErrorCode,
+  type FieldError,
+} from '../../lib/errors.ts';
 
 const codeDescriptions: Record<ErrorCode, string> = {
   VALIDATION_FAILED: 'The input is malformed; `fields` lists each offending input path.',
   NOT_FOUND: 'The object does not exist or is outside your reach (the two are indistinguishable).',
   UNAUTHENTICATED: 'No valid API key was sent.',
   FORBIDDEN: 'Your API key lacks the role or scope for this.',
-  CONFLICT: 'Someone changed the object first, or a request with the same idempotency key is still running; re-read and retry.',
+  CONFLICT:
+    'Someone changed the object first, or a request with the same idempotency key is still running; re-read and retry.',
   INVALID_STATE: 'The object is not in a state that allows this.',
   PRIMARY_CATEGORY_ALREADY_SET: 'The shop already has a primary category; only an administrator can change it.',
   CATEGORY_NOT_ELIGIBLE: 'The category cannot be used here (not top-level, prohibited, or otherwise ineligible).',
@@ -16,18 +27,21 @@ const codeDescriptions: Record<ErrorCode, string> = {
   LIMIT_EXCEEDED: 'A list or batch is over its size limit.',
   SANDBOX_ONLY: 'Only available outside production (the sandbox clock).',
   ATTEMPT_LIMIT_REACHED: 'The shop has used all its attempts at this quiz for the current UTC calendar month.',
-  REPORT_WEEK_NOT_ENDED: 'An Account Health Report can be issued only for a week that has ended (by the platform clock).',
+  REPORT_WEEK_NOT_ENDED:
+    'An Account Health Report can be issued only for a week that has ended (by the platform clock).',
   THROTTLED: 'Your cost budget is spent; retry after `Retry-After` seconds.',
   IDEMPOTENCY_KEY_REUSED: 'The idempotency key was used before with a different request body.',
   SERVICE_UNAVAILABLE: 'A dependency (the database) is unavailable; retry shortly.',
   REGISTRATION_CLOSED: 'Registration for the seller event has closed (by the platform clock).',
-  EVENT_NOT_ELIGIBLE: 'The shop does not meet the seller event\'s eligibility (minimum tier or categories).',
+  EVENT_NOT_ELIGIBLE: "The shop does not meet the seller event's eligibility (minimum tier or categories).",
   INTERNAL: 'An unexpected error; report the request id.',
 };
 
 export const ErrorCodeEnum = builder.enumType('ErrorCode', {
   description: 'Stable, machine-readable error codes. Branch on these, never on messages.',
-  values: Object.fromEntries(errorCodes.map((code) => [code, { value: code, description: codeDescriptions[code] }])) as Record<ErrorCode, { value: ErrorCode; description: string }>,
+  values: Object.fromEntries(
+    errorCodes.map((code) => [code, { value: code, description: codeDescriptions[code] }]),
+  ) as Record<ErrorCode, { value: ErrorCode; description: string }>,
 });
 
 export const ErrorInterface = builder.interfaceRef<AppError>('Error').implement({
@@ -41,7 +55,9 @@ export const ErrorInterface = builder.interfaceRef<AppError>('Error').implement(
 const FieldErrorRef = builder.objectRef<FieldError>('FieldError').implement({
   description: 'One invalid input field.',
   fields: (t) => ({
-    path: t.exposeStringList('path', { description: 'Path to the field from the mutation argument, e.g. ["input", "sites", "0"].' }),
+    path: t.exposeStringList('path', {
+      description: 'Path to the field from the mutation argument, e.g. ["input", "sites", "0"].',
+    }),
     message: t.exposeString('message', { description: 'What is wrong with it.' }),
   }),
 });
@@ -51,7 +67,11 @@ builder.objectType(ValidationError, {
   description: 'The input is invalid; nothing was changed.',
   interfaces: [ErrorInterface],
   fields: (t) => ({
-    fields: t.field({ type: [FieldErrorRef], description: 'Each invalid input field with its path.', resolve: (e) => e.fields }),
+    fields: t.field({
+      type: [FieldErrorRef],
+      description: 'Each invalid input field with its path.',
+      resolve: (e) => e.fields,
+    }),
   }),
 });
 
@@ -80,7 +100,8 @@ builder.objectType(ConflictError, {
 
 builder.objectType(InvalidStateError, {
   name: 'InvalidStateError',
-  description: 'The request is well-formed but the rules or the object\'s state do not allow it; `code` says which rule.',
+  description:
+    "The request is well-formed but the rules or the object's state do not allow it; `code` says which rule.",
   interfaces: [ErrorInterface],
   fields: () => ({}),
 });

@@ -19,9 +19,15 @@ export const MoneyRef = builder.objectRef<MoneyShape>('Money').implement({
       extensions: compiledJson((m) => jsonDecimalFromMinor(m.values.minor!)),
       resolve: (m) => minorToDecimal(m.minor),
     }),
-    currencyCode: t.field({ type: 'CurrencyCode', description: 'ISO 4217 currency code.', extensions: compiledJson((m) => jsonPlain(m.values.currency!, false)), resolve: (m) => m.currency }),
+    currencyCode: t.field({
+      type: 'CurrencyCode',
+      description: 'ISO 4217 currency code.',
+      extensions: compiledJson((m) => jsonPlain(m.values.currency!, false)),
+      resolve: (m) => m.currency,
+    }),
     minorUnits: t.string({
-      description: 'The amount in minor units (cents) as an integer string, e.g. "123450" (a string because sums can exceed 32 bits).',
+      description:
+        'The amount in minor units (cents) as an integer string, e.g. "123450" (a string because sums can exceed 32 bits).',
       extensions: compiledJson((m) => jsonPlain(m.values.minor!, false)),
       resolve: (m) => m.minor.toString(),
     }),

@@ -21,7 +21,8 @@ function canReadCreators(ctx: Context): boolean {
   return viewer.role !== 'PARTNER' || hasScope(viewer, 'creators:read');
 }
 
-const creatorsScope = (_parent: unknown, _args: unknown, ctx: Context) => (ctx.viewer?.role === 'PARTNER' ? { scope: 'creators:read' } : { authenticated: true });
+const creatorsScope = (_parent: unknown, _args: unknown, ctx: Context) =>
+  ctx.viewer?.role === 'PARTNER' ? { scope: 'creators:read' } : { authenticated: true };
 
 export const CreatorNode = builder.prismaNode('Creator', {
   id: { field: 'id' },
@@ -29,16 +30,23 @@ export const CreatorNode = builder.prismaNode('Creator', {
   findUnique: (id) => ({ id: Number.parseInt(id, 10) || 0 }),
   fields: (t) => ({
     handle: t.exposeString('handle', { description: 'The unique public handle, without "@".' }),
-    displayName: t.exposeString('displayName', { description: 'The name shown on the creator\'s profile.' }),
-    regions: t.exposeStringList('regions', { description: 'ISO country codes of the creator\'s audience regions.' }),
+    displayName: t.exposeString('displayName', { description: "The name shown on the creator's profile." }),
+    regions: t.exposeStringList('regions', { description: "ISO country codes of the creator's audience regions." }),
     niches: t.prismaField({
       type: ['Category'],
       description: 'The categories the creator covers (their niches), by id.',
       select: { nicheCategoryIds: true },
-      resolve: (query, creator, _args, ctx) => ctx.prisma.category.findMany({ ...query, where: { id: { in: creator.nicheCategoryIds } }, orderBy: { id: 'asc' } }),
+      resolve: (query, creator, _args, ctx) =>
+        ctx.prisma.category.findMany({
+          ...query,
+          where: { id: { in: creator.nicheCategoryIds } },
+          orderBy: { id: 'asc' },
+        }),
     }),
-    followerCount: t.exposeInt('followerCount', { description: 'Followers across the creator\'s channels.' }),
-    engagementRateBps: t.exposeInt('engagementRateBps', { description: 'Engagement rate in basis points (1.25 % = 125).' }),
+    followerCount: t.exposeInt('followerCount', { description: "Followers across the creator's channels." }),
+    engagementRateBps: t.exposeInt('engagementRateBps', {
+      description: 'Engagement rate in basis points (1.25 % = 125).',
+    }),
     engagementRate: t.float({
       description: 'Engagement rate in percent (1.25 means 1.25 %).',
       select: { engagementRateBps: true },
@@ -46,8 +54,11 @@ export const CreatorNode = builder.prismaNode('Creator', {
     }),
     contentItems: t.relatedConnection('contentItems', {
       cursor: 'id',
-      description: 'The creator\'s content for the shops you can reach, newest first.',
-      query: (_args, ctx) => ({ where: shopOwnedWhere(ctx.viewer), orderBy: [{ publishedAt: 'desc' }, { id: 'desc' }] }),
+      description: "The creator's content for the shops you can reach, newest first.",
+      query: (_args, ctx) => ({
+        where: shopOwnedWhere(ctx.viewer),
+        orderBy: [{ publishedAt: 'desc' }, { id: 'desc' }],
+      }),
     }),
   }),
 });
@@ -76,11 +87,15 @@ const CreatorFilterInput = builder.inputType('CreatorFilter', {
   }),
 });
 
-function creatorFilterWhere(filter: typeof CreatorFilterInput.$inferInput | null | undefined): Prisma.CreatorWhereInput {
+function creatorFilterWhere(
+  filter: typeof CreatorFilterInput.$inferInput | null | undefined,
+): Prisma.CreatorWhereInput {
   if (!filter) return {};
   return {
     ...(filter.region ? { regions: { has: filter.region } } : {}),
-    ...(filter.nicheCategoryId ? { nicheCategoryIds: { has: Number.parseInt(filter.nicheCategoryId.id, 10) || 0 } } : {}),
+    ...(filter.nicheCategoryId
+      ? { nicheCategoryIds: { has: Number.parseInt(filter.nicheCategoryId.id, 10) || 0 } }
+      : {}),
     ...(filter.handleContains ? { handle: { contains: filter.handleContains, mode: 'insensitive' as const } } : {}),
     ...(typeof filter.minFollowers === 'number' ? { followerCount: { gte: filter.minFollowers } } : {}),
   };
@@ -92,10 +107,12 @@ builder.queryFields((t) => ({
     cursor: 'id',
     defaultSize: 20,
     maxSize: 100,
-    description: 'Creators (influencers), by id. Readable by every authenticated caller; partner keys need the `creators:read` scope.',
+    description:
+      'Creators (influencers), by id. Readable by every authenticated caller; partner keys need the `creators:read` scope.',
     authScopes: creatorsScope,
     args: { filter: t.arg({ type: CreatorFilterInput, required: false, description: 'Narrow the list.' }) },
-    resolve: (query, _root, args, ctx) => ctx.prisma.creator.findMany({ ...query, where: creatorFilterWhere(args.filter), orderBy: { id: 'asc' } }),
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.creator.findMany({ ...query, where: creatorFilterWhere(args.filter), orderBy: { id: 'asc' } }),
   }),
 }));
 
@@ -103,14 +120,26 @@ builder.prismaObjectFields('Shop', (t) => ({
   contentItems: t.relatedConnection('contentItems', {
     cursor: 'id',
     description: 'Creator content that promotes this shop, newest first.',
-    args: { kind: t.arg({ type: ContentKindEnum, required: false, description: 'Only live sessions or only videos.' }) },
-    query: (args) => ({ where: args.kind ? { kind: args.kind } : {}, orderBy: [{ publishedAt: 'desc' }, { id: 'desc' }] }),
+    args: {
+      kind: t.arg({ type: ContentKindEnum, required: false, description: 'Only live sessions or only videos.' }),
+    },
+    query: (args) => ({
+      where: args.kind ? { kind: args.kind } : {},
+      orderBy: [{ publishedAt: 'desc' }, { id: 'desc' }],
+    }),
   }),
 }));
 
 registerNodeReach('Creator', async (ctx, ids) =>
-  canReadCreators(ctx) ? (await ctx.prisma.creator.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((r) => r.id) : [],
+  canReadCreators(ctx)
+    ? (await ctx.prisma.creator.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((r) => r.id)
+    : [],
 );
 registerNodeReach('ContentItem', async (ctx, ids) =>
-  (await ctx.prisma.contentItem.findMany({ where: { AND: [{ id: { in: ids } }, shopOwnedWhere(ctx.viewer)] }, select: { id: true } })).map((r) => r.id),
+  (
+    await ctx.prisma.contentItem.findMany({
+      where: { AND: [{ id: { in: ids } }, shopOwnedWhere(ctx.viewer)] },
+      select: { id: true },
+    })
+  ).map((r) => r.id),
 );

@@ -7,7 +7,11 @@ import { EventRegistrationNode } from './seller-event.node.ts';
 const EventAttendanceMarkInput = builder.inputType('EventAttendanceMarkInput', {
   description: 'Mark attendance of confirmed registrations.',
   fields: (t) => ({
-    registrationIds: t.globalIDList({ for: EventRegistrationNode, required: true, description: `CONFIRMED registrations of events that have started (1–${ATTENDANCE_BATCH_LIMIT}).` }),
+    registrationIds: t.globalIDList({
+      for: EventRegistrationNode,
+      required: true,
+      description: `CONFIRMED registrations of events that have started (1–${ATTENDANCE_BATCH_LIMIT}).`,
+    }),
     attended: t.boolean({ required: true, description: 'true: attended; false: did not attend.' }),
   }),
 });
@@ -18,7 +22,8 @@ const EventAttendanceMarkSuccess = builder.objectRef<{ ids: number[] }>('EventAt
     registrations: t.prismaField({
       type: ['EventRegistration'],
       description: 'The registrations, re-read, by id.',
-      resolve: (q, r, _a, ctx) => ctx.prisma.eventRegistration.findMany({ ...q, where: { id: { in: r.ids } }, orderBy: { id: 'asc' } }),
+      resolve: (q, r, _a, ctx) =>
+        ctx.prisma.eventRegistration.findMany({ ...q, where: { id: { in: r.ids } }, orderBy: { id: 'asc' } }),
     }),
   }),
 });
@@ -28,9 +33,18 @@ builder.mutationField('eventAttendanceMark', (t) =>
     type: EventAttendanceMarkSuccess,
     description: 'Marks attendance (administrators), all or nothing.',
     errors: {},
-    args: { input: t.arg({ type: EventAttendanceMarkInput, required: true, description: 'Registrations and the attendance.' }) },
+    args: {
+      input: t.arg({
+        type: EventAttendanceMarkInput,
+        required: true,
+        description: 'Registrations and the attendance.',
+      }),
+    },
     resolve: audited('eventAttendanceMark', async (_root, { input }, ctx) => ({
-      ids: await markAttendance(ctx, { registrationIds: input.registrationIds.map((g, i) => toDbId(g, ['input', 'registrationIds', String(i)])), attended: input.attended }),
+      ids: await markAttendance(ctx, {
+        registrationIds: input.registrationIds.map((g, i) => toDbId(g, ['input', 'registrationIds', String(i)])),
+        attended: input.attended,
+      }),
     })),
   }),
 );

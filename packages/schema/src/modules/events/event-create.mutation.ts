@@ -16,16 +16,27 @@ const EventCreateInput = builder.inputType('EventCreateInput', {
     startsAt: t.field({ type: 'DateTime', required: true, description: 'Start.' }),
     endsAt: t.field({ type: 'DateTime', required: true, description: 'End (after the start).' }),
     capacity: t.int({ required: true, description: 'Seats (at least 1).' }),
-    registrationClosesAt: t.field({ type: 'DateTime', required: true, description: 'Registrations close at this instant (not after the start).' }),
+    registrationClosesAt: t.field({
+      type: 'DateTime',
+      required: true,
+      description: 'Registrations close at this instant (not after the start).',
+    }),
     minTierId: t.globalID({ for: TierNode, description: 'Optional minimum tier.' }),
-    eligibleCategoryIds: t.globalIDList({ for: CategoryNode, description: 'Optional: top-level categories whose shops may register (by primary category).' }),
+    eligibleCategoryIds: t.globalIDList({
+      for: CategoryNode,
+      description: 'Optional: top-level categories whose shops may register (by primary category).',
+    }),
   }),
 });
 
 const EventCreateSuccess = builder.objectRef<{ eventId: number }>('EventCreateSuccess').implement({
   description: 'The event was created.',
   fields: (t) => ({
-    event: t.prismaField({ type: 'SellerEvent', description: 'The event, re-read.', resolve: (q, r, _a, ctx) => ctx.prisma.sellerEvent.findUniqueOrThrow({ ...q, where: { id: r.eventId } }) }),
+    event: t.prismaField({
+      type: 'SellerEvent',
+      description: 'The event, re-read.',
+      resolve: (q, r, _a, ctx) => ctx.prisma.sellerEvent.findUniqueOrThrow({ ...q, where: { id: r.eventId } }),
+    }),
   }),
 });
 
@@ -46,7 +57,9 @@ builder.mutationField('eventCreate', (t) =>
         capacity: input.capacity,
         registrationClosesAt: input.registrationClosesAt,
         minTierId: input.minTierId ? toDbId(input.minTierId, ['input', 'minTierId']) : null,
-        eligibleCategoryIds: (input.eligibleCategoryIds ?? []).map((g, i) => toDbId(g, ['input', 'eligibleCategoryIds', String(i)])),
+        eligibleCategoryIds: (input.eligibleCategoryIds ?? []).map((g, i) =>
+          toDbId(g, ['input', 'eligibleCategoryIds', String(i)]),
+        ),
       });
       return { eventId: event.id };
     }),

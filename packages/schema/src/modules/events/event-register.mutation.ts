@@ -9,7 +9,11 @@ const EventRegisterInput = builder.inputType('EventRegisterInput', {
   description: 'Register a shop for a seller event.',
   fields: (t) => ({
     eventId: t.globalID({ for: SellerEventNode, required: true, description: 'The event.' }),
-    shopId: t.globalID({ for: ShopNode, required: true, description: 'The shop (ACTIVE, and eligible for the event).' }),
+    shopId: t.globalID({
+      for: ShopNode,
+      required: true,
+      description: 'The shop (ACTIVE, and eligible for the event).',
+    }),
   }),
 });
 
@@ -19,9 +23,12 @@ const EventRegisterSuccess = builder.objectRef<RegistrationOutcome>('EventRegist
     registration: t.prismaField({
       type: 'EventRegistration',
       description: 'The registration, re-read.',
-      resolve: (q, r, _a, ctx) => ctx.prisma.eventRegistration.findUniqueOrThrow({ ...q, where: { id: r.registrationId } }),
+      resolve: (q, r, _a, ctx) =>
+        ctx.prisma.eventRegistration.findUniqueOrThrow({ ...q, where: { id: r.registrationId } }),
     }),
-    alreadyRegistered: t.exposeBoolean('alreadyRegistered', { description: 'True when the shop was already registered and nothing changed.' }),
+    alreadyRegistered: t.exposeBoolean('alreadyRegistered', {
+      description: 'True when the shop was already registered and nothing changed.',
+    }),
   }),
 });
 
@@ -33,7 +40,10 @@ builder.mutationField('eventRegister', (t) =>
     errors: {},
     args: { input: t.arg({ type: EventRegisterInput, required: true, description: 'The event and the shop.' }) },
     resolve: audited('eventRegister', (_root, { input }, ctx) =>
-      registerForEvent(ctx, { eventId: toDbId(input.eventId, ['input', 'eventId']), shopId: toDbId(input.shopId, ['input', 'shopId']) }),
+      registerForEvent(ctx, {
+        eventId: toDbId(input.eventId, ['input', 'eventId']),
+        shopId: toDbId(input.shopId, ['input', 'shopId']),
+      }),
     ),
   }),
 );

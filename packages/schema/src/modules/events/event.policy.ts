@@ -8,7 +8,8 @@ export interface EligibilityFacts {
   eligibleCategoryIds: readonly number[];
 }
 
-export type EligibilityVerdict = { ok: true } | { ok: false; code: 'INVALID_STATE' | 'EVENT_NOT_ELIGIBLE'; message: string };
+export type EligibilityVerdict =
+  { ok: true } | { ok: false; code: 'INVALID_STATE' | 'EVENT_NOT_ELIGIBLE'; message: string };
 
 /**
  * Whether a shop may register for an event: only ACTIVE shops; with a minimum tier, the shop's tier
@@ -16,10 +17,27 @@ export type EligibilityVerdict = { ok: true } | { ok: false; code: 'INVALID_STAT
  * its primary category must be one of them.
  */
 export function checkEventEligibility(f: EligibilityFacts): EligibilityVerdict {
-  if (f.shopStatus !== 'ACTIVE') return { ok: false, code: 'INVALID_STATE', message: `Only shops in good standing (ACTIVE) may register; this shop is ${f.shopStatus}.` };
-  if (f.minTier && f.shopTierRank < f.minTier.rank) return { ok: false, code: 'EVENT_NOT_ELIGIBLE', message: `This event is for shops in the ${f.minTier.name} tier or above.` };
-  if (f.eligibleCategoryIds.length > 0 && (f.shopPrimaryCategoryId === null || !f.eligibleCategoryIds.includes(f.shopPrimaryCategoryId))) {
-    return { ok: false, code: 'EVENT_NOT_ELIGIBLE', message: 'This event is for shops whose primary category is one of its eligible categories.' };
+  if (f.shopStatus !== 'ACTIVE')
+    return {
+      ok: false,
+      code: 'INVALID_STATE',
+      message: `Only shops in good standing (ACTIVE) may register; this shop is ${f.shopStatus}.`,
+    };
+  if (f.minTier && f.shopTierRank < f.minTier.rank)
+    return {
+      ok: false,
+      code: 'EVENT_NOT_ELIGIBLE',
+      message: `This event is for shops in the ${f.minTier.name} tier or above.`,
+    };
+  if (
+    f.eligibleCategoryIds.length > 0 &&
+    (f.shopPrimaryCategoryId === null || !f.eligibleCategoryIds.includes(f.shopPrimaryCategoryId))
+  ) {
+    return {
+      ok: false,
+      code: 'EVENT_NOT_ELIGIBLE',
+      message: 'This event is for shops whose primary category is one of its eligible categories.',
+    };
   }
   return { ok: true };
 }

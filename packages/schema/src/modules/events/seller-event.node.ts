@@ -11,7 +11,9 @@ export const RegistrationStatusEnum = builder.enumType('RegistrationStatus', {
   description: 'Where a shop stands for a seller event.',
   values: {
     CONFIRMED: { description: 'Holds a seat.' },
-    WAITLISTED: { description: 'Waiting for a seat, in arrival order; promoted automatically when a confirmed shop cancels.' },
+    WAITLISTED: {
+      description: 'Waiting for a seat, in arrival order; promoted automatically when a confirmed shop cancels.',
+    },
     CANCELLED: { description: 'Cancelled; the shop may register again (at the back of the queue).' },
   } as const,
 });
@@ -24,7 +26,11 @@ interface SeatCounts {
 /** Confirmed and waitlisted counts for many events in one grouped query. */
 function seatCounts(ctx: Context, eventId: number): Promise<SeatCounts> {
   return loaderFor<number, SeatCounts>(ctx, 'eventSeatCounts', async (ids) => {
-    const groups = await ctx.prisma.eventRegistration.groupBy({ by: ['eventId', 'status'], where: { eventId: { in: [...ids] }, status: { in: ['CONFIRMED', 'WAITLISTED'] } }, _count: { _all: true } });
+    const groups = await ctx.prisma.eventRegistration.groupBy({
+      by: ['eventId', 'status'],
+      where: { eventId: { in: [...ids] }, status: { in: ['CONFIRMED', 'WAITLISTED'] } },
+      _count: { _all: true },
+    });
     return ids.map((id) => ({
       confirmed: groups.find((g) => g.eventId === id && g.status === 'CONFIRMED')?._count._all ?? 0,
       waitlisted: groups.find((g) => g.eventId === id && g.status === 'WAITLISTED')?._count._all ?? 0,
@@ -42,7 +48,8 @@ function categoryById(ctx: Context) {
 
 export const SellerEventNode = builder.prismaNode('SellerEvent', {
   id: { field: 'id' },
-  description: 'An in-person seller workshop. Registration is CONFIRMED while seats remain, then WAITLISTED in arrival order; capacity is never exceeded.',
+  description:
+    'An in-person seller workshop. Registration is CONFIRMED while seats remain, then WAITLISTED in arrival order; capacity is never exceeded.',
   findUnique: (id) => ({ id: Number.parseInt(id, 10) || 0 }),
   fields: (t) => ({
     title: t.exposeString('title', { description: 'Title.' }),
@@ -52,16 +59,33 @@ export const SellerEventNode = builder.prismaNode('SellerEvent', {
     startsAt: t.expose('startsAt', { type: 'DateTime', description: 'Start.' }),
     endsAt: t.expose('endsAt', { type: 'DateTime', description: 'End.' }),
     capacity: t.exposeInt('capacity', { description: 'Seats.' }),
-    registrationClosesAt: t.expose('registrationClosesAt', { type: 'DateTime', description: 'Registrations are accepted before this instant (platform clock).' }),
-    minTier: t.relation('minTier', { nullable: true, description: 'Minimum tier a shop needs; null when open to every tier.' }),
+    registrationClosesAt: t.expose('registrationClosesAt', {
+      type: 'DateTime',
+      description: 'Registrations are accepted before this instant (platform clock).',
+    }),
+    minTier: t.relation('minTier', {
+      nullable: true,
+      description: 'Minimum tier a shop needs; null when open to every tier.',
+    }),
     eligibleCategories: t.field({
       type: [CategoryNode],
       description: 'Primary categories eligible to register; empty when every category is.',
       select: { eligibleCategoryIds: true },
-      resolve: async (e, _args, ctx) => (await categoryById(ctx).loadMany(e.eligibleCategoryIds)).filter((c): c is Category => !!c && !(c instanceof Error)),
+      resolve: async (e, _args, ctx) =>
+        (await categoryById(ctx).loadMany(e.eligibleCategoryIds)).filter(
+          (c): c is Category => !!c && !(c instanceof Error),
+        ),
     }),
-    confirmedCount: t.int({ description: 'Confirmed registrations.', select: { id: true }, resolve: async (e, _a, ctx) => (await seatCounts(ctx, e.id)).confirmed }),
-    waitlistCount: t.int({ description: 'Waitlisted registrations.', select: { id: true }, resolve: async (e, _a, ctx) => (await seatCounts(ctx, e.id)).waitlisted }),
+    confirmedCount: t.int({
+      description: 'Confirmed registrations.',
+      select: { id: true },
+      resolve: async (e, _a, ctx) => (await seatCounts(ctx, e.id)).confirmed,
+    }),
+    waitlistCount: t.int({
+      description: 'Waitlisted registrations.',
+      select: { id: true },
+      resolve: async (e, _a, ctx) => (await seatCounts(ctx, e.id)).waitlisted,
+    }),
     seatsLeft: t.int({
       description: 'Seats still free (0 when full).',
       select: { id: true, capacity: true },
@@ -71,9 +95,19 @@ export const SellerEventNode = builder.prismaNode('SellerEvent', {
       cursor: 'id',
       defaultSize: 20,
       maxSize: 100,
-      description: 'Registrations in arrival order (by id). Administrators see all; other callers only their shops\' own.',
-      args: { status: t.arg({ type: RegistrationStatusEnum, required: false, description: 'Only registrations with this status.' }) },
-      query: (args, ctx) => ({ where: { AND: [shopOwnedWhere(ctx.viewer), args.status ? { status: args.status } : {}] }, orderBy: { id: 'asc' } }),
+      description:
+        "Registrations in arrival order (by id). Administrators see all; other callers only their shops' own.",
+      args: {
+        status: t.arg({
+          type: RegistrationStatusEnum,
+          required: false,
+          description: 'Only registrations with this status.',
+        }),
+      },
+      query: (args, ctx) => ({
+        where: { AND: [shopOwnedWhere(ctx.viewer), args.status ? { status: args.status } : {}] },
+        orderBy: { id: 'asc' },
+      }),
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the event was created.' }),
   }),
@@ -81,16 +115,27 @@ export const SellerEventNode = builder.prismaNode('SellerEvent', {
 
 export const EventRegistrationNode = builder.prismaNode('EventRegistration', {
   id: { field: 'id' },
-  description: 'A shop\'s registration for a seller event (one per shop and event).',
+  description: "A shop's registration for a seller event (one per shop and event).",
   findUnique: (id) => ({ id: Number.parseInt(id, 10) || 0 }),
   fields: (t) => ({
     event: t.relation('event', { description: 'The event.' }),
     shop: t.relation('shop', { description: 'The shop.' }),
     status: t.expose('status', { type: RegistrationStatusEnum, description: 'Confirmed, waitlisted or cancelled.' }),
-    attended: t.exposeBoolean('attended', { nullable: true, description: 'Attendance marked by an administrator; null until marked.' }),
-    attendedAt: t.expose('attendedAt', { type: 'DateTime', nullable: true, description: 'When attendance was marked as attended.' }),
+    attended: t.exposeBoolean('attended', {
+      nullable: true,
+      description: 'Attendance marked by an administrator; null until marked.',
+    }),
+    attendedAt: t.expose('attendedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When attendance was marked as attended.',
+    }),
     cancelledAt: t.expose('cancelledAt', { type: 'DateTime', nullable: true, description: 'When it was cancelled.' }),
-    promotedAt: t.expose('promotedAt', { type: 'DateTime', nullable: true, description: 'When it was promoted from the waitlist.' }),
+    promotedAt: t.expose('promotedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When it was promoted from the waitlist.',
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the shop registered (platform clock).' }),
   }),
 });
@@ -100,8 +145,14 @@ builder.prismaObjectFields(ShopNode, (t) => ({
     cursor: 'id',
     defaultSize: 20,
     maxSize: 100,
-    description: 'The shop\'s seller-event registrations, newest first.',
-    args: { status: t.arg({ type: RegistrationStatusEnum, required: false, description: 'Only registrations with this status.' }) },
+    description: "The shop's seller-event registrations, newest first.",
+    args: {
+      status: t.arg({
+        type: RegistrationStatusEnum,
+        required: false,
+        description: 'Only registrations with this status.',
+      }),
+    },
     query: (args) => ({ where: args.status ? { status: args.status } : {}, orderBy: { id: 'desc' } }),
   }),
 }));
@@ -109,8 +160,12 @@ builder.prismaObjectFields(ShopNode, (t) => ({
 const EventFilterInput = builder.inputType('SellerEventFilter', {
   description: 'Narrows the list of seller events.',
   fields: (t) => ({
-    includePast: t.boolean({ description: 'Include events that have ended (default false: only events that have not ended).' }),
-    openForRegistration: t.boolean({ description: 'true: only events still accepting registrations (by the platform clock).' }),
+    includePast: t.boolean({
+      description: 'Include events that have ended (default false: only events that have not ended).',
+    }),
+    openForRegistration: t.boolean({
+      description: 'true: only events still accepting registrations (by the platform clock).',
+    }),
     city: t.string({ description: 'Only events in this city (case-insensitive).' }),
     startsAfter: t.field({ type: 'DateTime', description: 'Only events starting at or after this instant.' }),
     startsBefore: t.field({ type: 'DateTime', description: 'Only events starting before this instant.' }),
@@ -143,7 +198,16 @@ builder.queryFields((t) => ({
   }),
 }));
 
-registerNodeReach('SellerEvent', async (ctx, ids) => (ctx.viewer ? (await ctx.prisma.sellerEvent.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((r) => r.id) : []));
+registerNodeReach('SellerEvent', async (ctx, ids) =>
+  ctx.viewer
+    ? (await ctx.prisma.sellerEvent.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((r) => r.id)
+    : [],
+);
 registerNodeReach('EventRegistration', async (ctx, ids) =>
-  (await ctx.prisma.eventRegistration.findMany({ where: { AND: [{ id: { in: ids } }, shopOwnedWhere(ctx.viewer)] }, select: { id: true } })).map((r) => r.id),
+  (
+    await ctx.prisma.eventRegistration.findMany({
+      where: { AND: [{ id: { in: ids } }, shopOwnedWhere(ctx.viewer)] },
+      select: { id: true },
+    })
+  ).map((r) => r.id),
 );

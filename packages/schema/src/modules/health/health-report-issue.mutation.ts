@@ -18,12 +18,16 @@ const HealthReportIssueSuccess = builder.objectRef<IssueResult>('HealthReportIss
   fields: (t) => ({
     weekStart: t.field({ type: 'DateTime', description: 'The week issued.', resolve: (r) => r.weekStart }),
     issuedCount: t.int({ description: 'Reports this call stored.', resolve: (r) => r.issuedCount }),
-    alreadyIssuedCount: t.int({ description: 'Shops whose report for the week already existed (left unchanged).', resolve: (r) => r.alreadyIssuedCount }),
+    alreadyIssuedCount: t.int({
+      description: 'Shops whose report for the week already existed (left unchanged).',
+      resolve: (r) => r.alreadyIssuedCount,
+    }),
     report: t.prismaField({
       type: 'HealthReport',
       nullable: true,
       description: 'For a single shop: the stored report (new or existing).',
-      resolve: (q, r, _a, ctx) => (r.reportId === null ? null : ctx.prisma.healthReport.findUnique({ ...q, where: { id: r.reportId } })),
+      resolve: (q, r, _a, ctx) =>
+        r.reportId === null ? null : ctx.prisma.healthReport.findUnique({ ...q, where: { id: r.reportId } }),
     }),
   }),
 });
@@ -31,12 +35,16 @@ const HealthReportIssueSuccess = builder.objectRef<IssueResult>('HealthReportIss
 builder.mutationField('healthReportIssue', (t) =>
   t.field({
     type: HealthReportIssueSuccess,
-    description: 'Issues the weekly Account Health Report snapshot of a finished week (administrators). Idempotent: a week issued twice or concurrently yields one report, and an issued report never changes.',
+    description:
+      'Issues the weekly Account Health Report snapshot of a finished week (administrators). Idempotent: a week issued twice or concurrently yields one report, and an issued report never changes.',
     errors: {},
     args: { input: t.arg({ type: HealthReportIssueInput, required: true }) },
     resolve: audited('healthReportIssue', async (_root, { input }, ctx) => {
       assertAdmin(ctx.viewer);
-      return issueHealthReports(ctx, { shopId: input.shopId ? toDbId(input.shopId, ['input', 'shopId']) : null, weekStart: input.weekStart });
+      return issueHealthReports(ctx, {
+        shopId: input.shopId ? toDbId(input.shopId, ['input', 'shopId']) : null,
+        weekStart: input.weekStart,
+      });
     }),
   }),
 );

@@ -89,14 +89,21 @@ interface ContentRow {
   creatorDisplayName: string | null;
 }
 
-const byFrequency = (a: PolicyTally, b: PolicyTally) => b.count - a.count || b.points - a.points || a.code.localeCompare(b.code);
+const byFrequency = (a: PolicyTally, b: PolicyTally) =>
+  b.count - a.count || b.points - a.points || a.code.localeCompare(b.code);
 
 /**
  * Computes the Account Health Report of one shop and week with a fixed number of statements
  * (aggregation by policy × source × week in the database, the week's content violations, the two
  * ledger balances, and the quizzes of the violated policies) — never by loading every violation.
  */
-export async function computeHealthReport(db: Db, shopId: number, weekStart: Date, now: Date, settings: Pick<PlatformSettings, 'atRiskThreshold' | 'restrictedThreshold' | 'suspendedThreshold'>): Promise<HealthReportData> {
+export async function computeHealthReport(
+  db: Db,
+  shopId: number,
+  weekStart: Date,
+  now: Date,
+  settings: Pick<PlatformSettings, 'atRiskThreshold' | 'restrictedThreshold' | 'suspendedThreshold'>,
+): Promise<HealthReportData> {
   const weekEnd = new Date(weekStart.getTime() + WEEK_MS);
   const previousStart = new Date(weekStart.getTime() - WEEK_MS);
   const pointsAsOf = weekEnd.getTime() <= now.getTime() ? weekEnd : now;
@@ -125,19 +132,36 @@ export async function computeHealthReport(db: Db, shopId: number, weekStart: Dat
   const week = aggregates.filter((r) => r.inWeek);
   const policies = new Map<number, PolicyTally & { url: string }>();
   for (const r of week) {
-    const p = policies.get(r.policyId) ?? { policyId: r.policyId, code: r.code, title: r.title, url: r.educationUrl, count: 0, points: 0 };
+    const p = policies.get(r.policyId) ?? {
+      policyId: r.policyId,
+      code: r.code,
+      title: r.title,
+      url: r.educationUrl,
+      count: 0,
+      points: 0,
+    };
     p.count += Number(r.count);
     p.points += Number(r.points);
     policies.set(r.policyId, p);
   }
-  const byPolicy = [...policies.values()].sort(byFrequency).map(({ policyId, code, title, count, points }) => ({ policyId, code, title, count, points }));
+  const byPolicy = [...policies.values()]
+    .sort(byFrequency)
+    .map(({ policyId, code, title, count, points }) => ({ policyId, code, title, count, points }));
   const bySource = VIOLATION_SOURCES.map((source) => {
     const rows = week.filter((r) => r.source === source);
-    return { source, count: rows.reduce((s, r) => s + Number(r.count), 0), points: rows.reduce((s, r) => s + Number(r.points), 0) };
+    return {
+      source,
+      count: rows.reduce((s, r) => s + Number(r.count), 0),
+      points: rows.reduce((s, r) => s + Number(r.points), 0),
+    };
   });
   const violatedIds = byPolicy.map((p) => p.policyId);
   const quizzes = violatedIds.length
-    ? await db.quiz.findMany({ where: { policyId: { in: violatedIds }, active: true }, select: { id: true, title: true, policyId: true }, orderBy: { id: 'asc' } })
+    ? await db.quiz.findMany({
+        where: { policyId: { in: violatedIds }, active: true },
+        select: { id: true, title: true, policyId: true },
+        orderBy: { id: 'asc' },
+      })
     : [];
   const toEntry = (r: ContentRow): ContentViolationEntry => ({
     violationId: Number(r.id),
@@ -170,8 +194,15 @@ export async function computeHealthReport(db: Db, shopId: number, weekStart: Dat
     pointsAtEnd,
     pointsChange: pointsAtEnd - pointsAtStart,
     healthAtEnd: healthForBalance(pointsAtEnd, settings),
-    educationLinks: [...policies.values()].sort(byFrequency).map((p) => ({ policyId: p.policyId, code: p.code, title: p.title, url: p.url })),
-    quizzes: quizzes.map((q) => ({ quizId: q.id, policyId: q.policyId, policyCode: policies.get(q.policyId)?.code ?? '', title: q.title })),
+    educationLinks: [...policies.values()]
+      .sort(byFrequency)
+      .map((p) => ({ policyId: p.policyId, code: p.code, title: p.title, url: p.url })),
+    quizzes: quizzes.map((q) => ({
+      quizId: q.id,
+      policyId: q.policyId,
+      policyCode: policies.get(q.policyId)?.code ?? '',
+      title: q.title,
+    })),
   };
 }
 
@@ -189,7 +220,14 @@ export async function readHealthReport(ctx: Context, shopId: number, weekOf: Dat
   const weekStart = weekStartOf(weekOf);
   if (weekStart.getTime() > now.getTime()) return null;
   const snapshot = await ctx.prisma.healthReport.findUnique({ where: { shopId_weekStart: { shopId, weekStart } } });
-  if (snapshot) return { shopId, data: snapshot.data as unknown as HealthReportData, issued: true, issuedAt: snapshot.issuedAt, snapshotId: snapshot.id };
+  if (snapshot)
+    return {
+      shopId,
+      data: snapshot.data as unknown as HealthReportData,
+      issued: true,
+      issuedAt: snapshot.issuedAt,
+      snapshotId: snapshot.id,
+    };
   const data = await computeHealthReport(ctx.prisma, shopId, weekStart, now, await ctx.settings());
   return { shopId, data, issued: false, issuedAt: null, snapshotId: null };
 }
@@ -209,36 +247,70 @@ export interface IssueResult {
  * NOTHING on (shopId, weekStart) makes issuing idempotent under any concurrency: one row per shop
  * and week, and the first snapshot is never overwritten.
  */
-export async function issueHealthReports(ctx: Context, input: { shopId: number | null; weekStart: Date }): Promise<IssueResult> {
+export async function issueHealthReports(
+  ctx: Context,
+  input: { shopId: number | null; weekStart: Date },
+): Promise<IssueResult> {
   const [settings, now] = [await ctx.settings(), await ctx.now()];
   const { weekStart } = input;
   if (!isWeekStart(weekStart)) {
-    throw ValidationError.field(['input', 'weekStart'], `A week starts on Monday 00:00 UTC; this week starts ${weekStartOf(weekStart).toISOString()}.`);
+    throw ValidationError.field(
+      ['input', 'weekStart'],
+      `A week starts on Monday 00:00 UTC; this week starts ${weekStartOf(weekStart).toISOString()}.`,
+    );
   }
   const weekEnd = new Date(weekStart.getTime() + WEEK_MS);
   if (weekEnd.getTime() > now.getTime()) {
-    throw new InvalidStateError('REPORT_WEEK_NOT_ENDED', `The week of ${weekStart.toISOString()} ends ${weekEnd.toISOString()}; the platform clock is ${now.toISOString()}.`);
+    throw new InvalidStateError(
+      'REPORT_WEEK_NOT_ENDED',
+      `The week of ${weekStart.toISOString()} ends ${weekEnd.toISOString()}; the platform clock is ${now.toISOString()}.`,
+    );
   }
   let shopIds: number[];
   let total: number;
   if (input.shopId !== null) {
-    if (!(await ctx.prisma.shop.findUnique({ where: { id: input.shopId }, select: { id: true } }))) throw new NotFoundError('Shop');
+    if (!(await ctx.prisma.shop.findUnique({ where: { id: input.shopId }, select: { id: true } })))
+      throw new NotFoundError('Shop');
     shopIds = [input.shopId];
     total = 1;
   } else {
     total = await ctx.prisma.shop.count();
-    shopIds = (await ctx.prisma.shop.findMany({ where: { healthReports: { none: { weekStart } } }, select: { id: true }, orderBy: { id: 'asc' } })).map((s) => s.id);
+    shopIds = (
+      await ctx.prisma.shop.findMany({
+        where: { healthReports: { none: { weekStart } } },
+        select: { id: true },
+        orderBy: { id: 'asc' },
+      })
+    ).map((s) => s.id);
   }
   let issuedCount = 0;
   for (let i = 0; i < shopIds.length; i += 50) {
     const chunk = shopIds.slice(i, i + 50);
     const rows: Prisma.HealthReportCreateManyInput[] = [];
     for (const shopId of chunk) {
-      rows.push({ shopId, weekStart, issuedAt: now, data: (await computeHealthReport(ctx.prisma, shopId, weekStart, now, settings)) as unknown as Prisma.InputJsonValue });
+      rows.push({
+        shopId,
+        weekStart,
+        issuedAt: now,
+        data: (await computeHealthReport(
+          ctx.prisma,
+          shopId,
+          weekStart,
+          now,
+          settings,
+        )) as unknown as Prisma.InputJsonValue,
+      });
     }
     issuedCount += (await ctx.prisma.healthReport.createMany({ data: rows, skipDuplicates: true })).count;
   }
   const reportId =
-    input.shopId !== null ? ((await ctx.prisma.healthReport.findUnique({ where: { shopId_weekStart: { shopId: input.shopId, weekStart } }, select: { id: true } }))?.id ?? null) : null;
+    input.shopId !== null
+      ? ((
+          await ctx.prisma.healthReport.findUnique({
+            where: { shopId_weekStart: { shopId: input.shopId, weekStart } },
+            select: { id: true },
+          })
+        )?.id ?? null)
+      : null;
   return { weekStart, issuedCount, alreadyIssuedCount: total - issuedCount, reportId };
 }

@@ -81,7 +81,9 @@ function isRetryable(error: unknown): boolean {
   if (error instanceof AppError) return false;
   if (error instanceof Prisma.PrismaClientKnownRequestError) return error.code === 'P2034' || error.code === 'P2028';
   const message = error instanceof Error ? error.message : '';
-  return /could not serialize|deadlock detected|Unable to start a transaction|Transaction already closed/i.test(message);
+  return /could not serialize|deadlock detected|Unable to start a transaction|Transaction already closed/i.test(
+    message,
+  );
 }
 
 /**
@@ -89,12 +91,18 @@ function isRetryable(error: unknown): boolean {
  * shop's ledger goes through here, so per-shop rules (monthly quiz limit, cooldowns, health
  * transitions) are evaluated one writer at a time. Transient failures are retried up to 5 times.
  */
-export async function inShopTransaction<T>(ctx: Pick<Context, 'prisma'>, shopId: number, fn: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
+export async function inShopTransaction<T>(
+  ctx: Pick<Context, 'prisma'>,
+  shopId: number,
+  fn: (tx: Prisma.TransactionClient) => Promise<T>,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await ctx.prisma.$transaction(
         async (tx) => {
-          const locked = await tx.$queryRaw<{ id: number }[]>`SELECT "id" FROM "Shop" WHERE "id" = ${shopId}::int FOR UPDATE`;
+          const locked = await tx.$queryRaw<
+            { id: number }[]
+          >`SELECT "id" FROM "Shop" WHERE "id" = ${shopId}::int FOR UPDATE`;
           if (locked.length === 0) throw new NotFoundError('Shop');
           return fn(tx);
         },
@@ -119,7 +127,13 @@ export interface HealthOutcome {
  * transaction). A change is written to Shop, recorded as a ShopStatusChange with the balance that
  * caused it, and announced as 'shop.health_changed' in the outbox.
  */
-export async function recomputeShopHealth(tx: Prisma.TransactionClient, shopId: number, now: Date, settings: Thresholds, cause: string): Promise<HealthOutcome> {
+export async function recomputeShopHealth(
+  tx: Prisma.TransactionClient,
+  shopId: number,
+  now: Date,
+  settings: Thresholds,
+  cause: string,
+): Promise<HealthOutcome> {
   const balance = await ledgerBalance(tx, shopId, now);
   const shop = await tx.shop.findUniqueOrThrow({ where: { id: shopId }, select: { status: true, healthStatus: true } });
   const health = healthForBalance(balance, settings);
@@ -128,14 +142,31 @@ export async function recomputeShopHealth(tx: Prisma.TransactionClient, shopId: 
   const reason = `${cause}: balance ${balance} points (thresholds ${settings.atRiskThreshold}/${settings.restrictedThreshold}/${settings.suspendedThreshold})`;
   await tx.shop.update({ where: { id: shopId }, data: { healthStatus: health, status, version: { increment: 1 } } });
   const change = await tx.shopStatusChange.create({
-    data: { shopId, fromStatus: shop.status, toStatus: status, fromHealth: shop.healthStatus, toHealth: health, balance, reason, occurredAt: now },
+    data: {
+      shopId,
+      fromStatus: shop.status,
+      toStatus: status,
+      fromHealth: shop.healthStatus,
+      toHealth: health,
+      balance,
+      reason,
+      occurredAt: now,
+    },
   });
   await recordEvent(tx, {
     type: 'shop.health_changed',
     shopId,
     subjectType: 'Shop',
     subjectId: String(shopId),
-    payload: { statusChangeId: change.id, fromHealth: shop.healthStatus, toHealth: health, fromStatus: shop.status, toStatus: status, balance, reason },
+    payload: {
+      statusChangeId: change.id,
+      fromHealth: shop.healthStatus,
+      toHealth: health,
+      fromStatus: shop.status,
+      toStatus: status,
+      balance,
+      reason,
+    },
     occurredAt: now,
   });
   return { balance, health, status, changed: true };

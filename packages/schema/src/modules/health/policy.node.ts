@@ -3,13 +3,16 @@ import { registerNodeReach } from '../../lib/node-reach.ts';
 
 export const PolicyNode = builder.prismaNode('Policy', {
   id: { field: 'id' },
-  description: 'A marketplace policy from the catalogue: what it forbids, the points a violation costs by default, and where to learn about it.',
+  description:
+    'A marketplace policy from the catalogue: what it forbids, the points a violation costs by default, and where to learn about it.',
   findUnique: (id) => ({ id: Number.parseInt(id, 10) || 0 }),
   fields: (t) => ({
     code: t.exposeString('code', { description: 'Stable machine-readable code, e.g. MISLEADING_CLAIMS.' }),
     title: t.exposeString('title', { description: 'Short human title.' }),
     description: t.exposeString('description', { description: 'What the policy forbids.' }),
-    defaultPoints: t.exposeInt('defaultPoints', { description: 'Points a violation of this policy costs unless the administrator records another number.' }),
+    defaultPoints: t.exposeInt('defaultPoints', {
+      description: 'Points a violation of this policy costs unless the administrator records another number.',
+    }),
     educationUrl: t.exposeString('educationUrl', { description: 'Link to the educational resource for this policy.' }),
     quizzes: t.relation('quizzes', {
       description: 'Active Creator Policy Quizzes that target this policy; passing one removes points.',
@@ -27,9 +30,14 @@ builder.queryFields((t) => ({
     description: 'The policy catalogue, by id. Readable by every authenticated caller.',
     authScopes: { authenticated: true },
     args: { code: t.arg.string({ required: false, description: 'Only the policy with this code.' }) },
-    resolve: (query, _root, args, ctx) => ctx.prisma.policy.findMany({ ...query, where: args.code ? { code: args.code } : {}, orderBy: { id: 'asc' } }),
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.policy.findMany({ ...query, where: args.code ? { code: args.code } : {}, orderBy: { id: 'asc' } }),
   }),
 }));
 
 // The catalogue is public to every authenticated caller.
-registerNodeReach('Policy', async (ctx, ids) => (ctx.viewer ? (await ctx.prisma.policy.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((r) => r.id) : []));
+registerNodeReach('Policy', async (ctx, ids) =>
+  ctx.viewer
+    ? (await ctx.prisma.policy.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((r) => r.id)
+    : [],
+);

@@ -19,18 +19,26 @@ interface RefreshResult {
 }
 
 const ShopHealthRefreshSuccess = builder.objectRef<RefreshResult>('ShopHealthRefreshSuccess').implement({
-  description: 'The shop\'s health and status now match its balance at the platform clock.',
+  description: "The shop's health and status now match its balance at the platform clock.",
   fields: (t) => ({
-    shop: t.prismaField({ type: 'Shop', description: 'The shop, re-read.', resolve: (q, r, _a, ctx) => ctx.prisma.shop.findUniqueOrThrow({ ...q, where: { id: r.shopId } }) }),
+    shop: t.prismaField({
+      type: 'Shop',
+      description: 'The shop, re-read.',
+      resolve: (q, r, _a, ctx) => ctx.prisma.shop.findUniqueOrThrow({ ...q, where: { id: r.shopId } }),
+    }),
     balance: t.int({ description: 'The balance now.', resolve: (r) => r.balance }),
-    changed: t.boolean({ description: 'True when health or status changed (a ShopStatusChange was recorded).', resolve: (r) => r.changed }),
+    changed: t.boolean({
+      description: 'True when health or status changed (a ShopStatusChange was recorded).',
+      resolve: (r) => r.changed,
+    }),
   }),
 });
 
 builder.mutationField('shopHealthRefresh', (t) =>
   t.field({
     type: ShopHealthRefreshSuccess,
-    description: 'Recomputes a shop\'s health and status from its ledger at the platform clock (administrators): use it after points expire.',
+    description:
+      "Recomputes a shop's health and status from its ledger at the platform clock (administrators): use it after points expire.",
     errors: {},
     args: { input: t.arg({ type: ShopHealthRefreshInput, required: true }) },
     resolve: audited('shopHealthRefresh', async (_root, { input }, ctx) => {

@@ -6,9 +6,11 @@ import { ViolationAppealNode } from './violation.node.ts';
 import { decideAppeal } from './violation.service.ts';
 
 const AppealDecisionEnum = builder.enumType('ViolationAppealDecision', {
-  description: 'An administrator\'s decision on an appeal.',
+  description: "An administrator's decision on an appeal.",
   values: {
-    GRANT: { description: 'Remove the violation\'s remaining points through the ledger (APPEAL_REMOVAL) and mark it REMOVED.' },
+    GRANT: {
+      description: "Remove the violation's remaining points through the ledger (APPEAL_REMOVAL) and mark it REMOVED.",
+    },
     DENY: { description: 'Refuse, with a note: the violation is ACTIVE again.' },
   } as const,
 });
@@ -29,11 +31,22 @@ interface DecideResult {
 }
 
 const ViolationAppealDecideSuccess = builder.objectRef<DecideResult>('ViolationAppealDecideSuccess').implement({
-  description: 'The appeal is decided and the shop\'s health recomputed.',
+  description: "The appeal is decided and the shop's health recomputed.",
   fields: (t) => ({
-    appeal: t.prismaField({ type: 'ViolationAppeal', description: 'The appeal, re-read.', resolve: (q, r, _a, ctx) => ctx.prisma.violationAppeal.findUniqueOrThrow({ ...q, where: { id: r.appealId } }) }),
-    shop: t.prismaField({ type: 'Shop', description: 'The shop, re-read.', resolve: (q, r, _a, ctx) => ctx.prisma.shop.findUniqueOrThrow({ ...q, where: { id: r.shopId } }) }),
-    pointsRemoved: t.int({ description: 'Points the grant removed (0 for a denial, or when the points had already expired).', resolve: (r) => r.pointsRemoved }),
+    appeal: t.prismaField({
+      type: 'ViolationAppeal',
+      description: 'The appeal, re-read.',
+      resolve: (q, r, _a, ctx) => ctx.prisma.violationAppeal.findUniqueOrThrow({ ...q, where: { id: r.appealId } }),
+    }),
+    shop: t.prismaField({
+      type: 'Shop',
+      description: 'The shop, re-read.',
+      resolve: (q, r, _a, ctx) => ctx.prisma.shop.findUniqueOrThrow({ ...q, where: { id: r.shopId } }),
+    }),
+    pointsRemoved: t.int({
+      description: 'Points the grant removed (0 for a denial, or when the points had already expired).',
+      resolve: (r) => r.pointsRemoved,
+    }),
   }),
 });
 
@@ -45,7 +58,11 @@ builder.mutationField('violationAppealDecide', (t) =>
     args: { input: t.arg({ type: ViolationAppealDecideInput, required: true }) },
     resolve: audited('violationAppealDecide', async (_root, { input }, ctx) => {
       assertAdmin(ctx.viewer);
-      const result = await decideAppeal(ctx, { appealId: toDbId(input.appealId, ['input', 'appealId']), decision: input.decision, note: input.note ?? null });
+      const result = await decideAppeal(ctx, {
+        appealId: toDbId(input.appealId, ['input', 'appealId']),
+        decision: input.decision,
+        note: input.note ?? null,
+      });
       return { appealId: result.appealId, shopId: result.shopId, pointsRemoved: result.pointsRemoved };
     }),
   }),

@@ -13,9 +13,14 @@ const ViolationAppealSubmitInput = builder.inputType('ViolationAppealSubmitInput
 });
 
 const ViolationAppealSubmitSuccess = builder.objectRef<{ appealId: number }>('ViolationAppealSubmitSuccess').implement({
-  description: 'The appeal is PENDING and the violation is APPEALED; its points count until an administrator grants the appeal.',
+  description:
+    'The appeal is PENDING and the violation is APPEALED; its points count until an administrator grants the appeal.',
   fields: (t) => ({
-    appeal: t.prismaField({ type: 'ViolationAppeal', description: 'The appeal, re-read.', resolve: (q, r, _a, ctx) => ctx.prisma.violationAppeal.findUniqueOrThrow({ ...q, where: { id: r.appealId } }) }),
+    appeal: t.prismaField({
+      type: 'ViolationAppeal',
+      description: 'The appeal, re-read.',
+      resolve: (q, r, _a, ctx) => ctx.prisma.violationAppeal.findUniqueOrThrow({ ...q, where: { id: r.appealId } }),
+    }),
   }),
 });
 
@@ -26,7 +31,10 @@ builder.mutationField('violationAppealSubmit', (t) =>
     errors: {},
     args: { input: t.arg({ type: ViolationAppealSubmitInput, required: true }) },
     resolve: audited('violationAppealSubmit', async (_root, { input }, ctx) => {
-      const appeal = await appealViolation(ctx, { violationId: toDbId(input.violationId, ['input', 'violationId']), statement: input.statement });
+      const appeal = await appealViolation(ctx, {
+        violationId: toDbId(input.violationId, ['input', 'violationId']),
+        statement: input.statement,
+      });
       return { appealId: appeal.id };
     }),
   }),

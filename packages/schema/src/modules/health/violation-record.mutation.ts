@@ -15,11 +15,18 @@ const ViolationRecordInput = builder.inputType('ViolationRecordInput', {
     shopId: t.globalID({ for: ShopNode, required: true, description: 'The shop that committed it.' }),
     policyId: t.globalID({ for: PolicyNode, required: true, description: 'The policy breached.' }),
     source: t.field({ type: ViolationSourceEnum, required: true, description: 'Where it was found.' }),
-    contentItemId: t.globalID({ for: ContentItemNode, description: 'For LIVE_SESSION and VIDEO (required): the content item of the same kind and shop.' }),
+    contentItemId: t.globalID({
+      for: ContentItemNode,
+      description: 'For LIVE_SESSION and VIDEO (required): the content item of the same kind and shop.',
+    }),
     listingId: t.globalID({ description: 'For LISTING (required): the global ID of a listing of the shop.' }),
     orderId: t.globalID({ description: 'For ORDER (required): the global ID of an order of the shop.' }),
-    occurredAt: t.field({ type: 'DateTime', required: true, description: 'When it occurred (not in the future); its points count from then for pointExpiryDays.' }),
-    points: t.int({ description: 'Points it costs (1–1000); default: the policy\'s defaultPoints.' }),
+    occurredAt: t.field({
+      type: 'DateTime',
+      required: true,
+      description: 'When it occurred (not in the future); its points count from then for pointExpiryDays.',
+    }),
+    points: t.int({ description: "Points it costs (1–1000); default: the policy's defaultPoints." }),
     note: t.string({ description: 'A note for the shop (at most 2000 characters).' }),
   }),
 });
@@ -30,15 +37,27 @@ interface RecordResult {
 }
 
 const ViolationRecordSuccess = builder.objectRef<RecordResult>('ViolationRecordSuccess').implement({
-  description: 'The violation is recorded, its points are in the ledger, and the shop\'s health was recomputed.',
+  description: "The violation is recorded, its points are in the ledger, and the shop's health was recomputed.",
   fields: (t) => ({
-    violation: t.prismaField({ type: 'Violation', description: 'The violation, re-read.', resolve: (q, r, _a, ctx) => ctx.prisma.violation.findUniqueOrThrow({ ...q, where: { id: r.violationId } }) }),
-    shop: t.prismaField({ type: 'Shop', description: 'The shop, re-read (health and status after the change).', resolve: (q, r, _a, ctx) => ctx.prisma.shop.findUniqueOrThrow({ ...q, where: { id: r.shopId } }) }),
+    violation: t.prismaField({
+      type: 'Violation',
+      description: 'The violation, re-read.',
+      resolve: (q, r, _a, ctx) => ctx.prisma.violation.findUniqueOrThrow({ ...q, where: { id: r.violationId } }),
+    }),
+    shop: t.prismaField({
+      type: 'Shop',
+      description: 'The shop, re-read (health and status after the change).',
+      resolve: (q, r, _a, ctx) => ctx.prisma.shop.findUniqueOrThrow({ ...q, where: { id: r.shopId } }),
+    }),
   }),
 });
 
 /** Decodes a plain global ID whose type is not declared on the input (the listing and order types live in other modules). */
-function typedId(value: { typename: string; id: string } | null | undefined, typename: string, path: string[]): number | null {
+function typedId(
+  value: { typename: string; id: string } | null | undefined,
+  typename: string,
+  path: string[],
+): number | null {
   if (!value) return null;
   if (value.typename !== typename) throw ValidationError.field(path, `Expected a ${typename} ID.`);
   return toDbId(value, path);
@@ -47,7 +66,8 @@ function typedId(value: { typename: string; id: string } | null | undefined, typ
 builder.mutationField('violationRecord', (t) =>
   t.field({
     type: ViolationRecordSuccess,
-    description: 'Records a violation with a VIOLATION_ADDED ledger entry (administrators), then recomputes the shop\'s health and status.',
+    description:
+      "Records a violation with a VIOLATION_ADDED ledger entry (administrators), then recomputes the shop's health and status.",
     errors: {},
     args: { input: t.arg({ type: ViolationRecordInput, required: true }) },
     resolve: audited('violationRecord', async (_root, { input }, ctx) => {

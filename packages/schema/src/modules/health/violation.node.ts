@@ -12,8 +12,8 @@ import { effectiveViolationStatus } from './violation.service.ts';
 export const ViolationSourceEnum = builder.enumType('ViolationSource', {
   description: 'Where a violation was found.',
   values: {
-    LIVE_SESSION: { description: 'In a creator\'s live session (the violation points at the content item).' },
-    VIDEO: { description: 'In a creator\'s short video (the violation points at the content item).' },
+    LIVE_SESSION: { description: "In a creator's live session (the violation points at the content item)." },
+    VIDEO: { description: "In a creator's short video (the violation points at the content item)." },
     LISTING: { description: 'In a listing of the shop.' },
     ORDER: { description: 'In how an order was handled.' },
     OTHER: { description: 'Anywhere else (reviews, messages, off-platform conduct).' },
@@ -34,7 +34,7 @@ export const AppealStatusEnum = builder.enumType('ViolationAppealStatus', {
   description: 'The state of an appeal against a violation.',
   values: {
     PENDING: { description: 'Waiting for an administrator.' },
-    GRANTED: { description: 'Granted: the violation\'s remaining points were removed through the ledger.' },
+    GRANTED: { description: "Granted: the violation's remaining points were removed through the ledger." },
     DENIED: { description: 'Denied, with a note; the violation is ACTIVE again.' },
   } as const,
 });
@@ -43,16 +43,22 @@ export const LedgerEntryKindEnum = builder.enumType('LedgerEntryKind', {
   description: 'Why points came or went.',
   values: {
     VIOLATION_ADDED: { description: 'A violation added its points (they count from `effectiveAt` until `expiresAt`).' },
-    EXPIRED: { description: 'Reserved: expiry is carried by `expiresAt` on each entry, so no separate expiry entries are written.' },
+    EXPIRED: {
+      description:
+        'Reserved: expiry is carried by `expiresAt` on each entry, so no separate expiry entries are written.',
+    },
     QUIZ_REMOVAL: { description: 'A passed Creator Policy Quiz removed points (negative), naming the attempt.' },
-    APPEAL_REMOVAL: { description: 'A granted appeal removed the violation\'s remaining points (negative).' },
+    APPEAL_REMOVAL: { description: "A granted appeal removed the violation's remaining points (negative)." },
   } as const,
 });
 
 /** Expiry of each violation's points (from its VIOLATION_ADDED entry), batched per request. */
 function expiryLoader(ctx: Context) {
   return loaderFor<number, Date | null>(ctx, 'violationExpiry', async (ids) => {
-    const rows = await ctx.prisma.pointsLedgerEntry.findMany({ where: { violationId: { in: [...ids] }, kind: 'VIOLATION_ADDED' }, select: { violationId: true, expiresAt: true } });
+    const rows = await ctx.prisma.pointsLedgerEntry.findMany({
+      where: { violationId: { in: [...ids] }, kind: 'VIOLATION_ADDED' },
+      select: { violationId: true, expiresAt: true },
+    });
     const byId = new Map(rows.map((r) => [r.violationId, r.expiresAt]));
     return ids.map((id) => byId.get(id) ?? null);
   });
@@ -84,7 +90,10 @@ export const ViolationNode = builder.prismaNode('Violation', {
     shop: t.relation('shop', { description: 'The shop that committed it.' }),
     policy: t.relation('policy', { description: 'The policy breached.' }),
     source: t.expose('source', { type: ViolationSourceEnum, description: 'Where it was found.' }),
-    contentItem: t.relation('contentItem', { nullable: true, description: 'For LIVE_SESSION and VIDEO: the creator content it came from.' }),
+    contentItem: t.relation('contentItem', {
+      nullable: true,
+      description: 'For LIVE_SESSION and VIDEO: the creator content it came from.',
+    }),
     listingId: t.globalID({
       nullable: true,
       description: 'For LISTING: the global ID of the listing it came from (pass it to `node`).',
@@ -97,7 +106,10 @@ export const ViolationNode = builder.prismaNode('Violation', {
       extensions: compiledJson((v) => `coalesce('"' || ${base64Of('Order:', v.col('orderId'))} || '"', 'null')`),
       resolve: (v) => (v.orderId === null ? null : { type: 'Order', id: v.orderId }),
     }),
-    occurredAt: t.expose('occurredAt', { type: 'DateTime', description: 'When it occurred; its points count from this instant.' }),
+    occurredAt: t.expose('occurredAt', {
+      type: 'DateTime',
+      description: 'When it occurred; its points count from this instant.',
+    }),
     points: t.exposeInt('points', { description: 'Points it added to the balance.' }),
     expiresAt: t.field({
       type: 'DateTime',
@@ -111,25 +123,33 @@ export const ViolationNode = builder.prismaNode('Violation', {
     }),
     status: t.field({
       type: ViolationStatusEnum,
-      description: 'ACTIVE, APPEALED, REMOVED, or EXPIRED (computed from the expiry and the platform clock, so it is never stale).',
-      resolve: async (v, _a, ctx) => effectiveViolationStatus(v.status, await expiryLoader(ctx).load(v.id), await ctx.now()),
+      description:
+        'ACTIVE, APPEALED, REMOVED, or EXPIRED (computed from the expiry and the platform clock, so it is never stale).',
+      resolve: async (v, _a, ctx) =>
+        effectiveViolationStatus(v.status, await expiryLoader(ctx).load(v.id), await ctx.now()),
     }),
-    note: t.exposeString('note', { nullable: true, description: 'The reviewer\'s note.' }),
+    note: t.exposeString('note', { nullable: true, description: "The reviewer's note." }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was recorded.' }),
-    appeals: t.relation('appeals', { description: 'Appeals against it, oldest first.', query: { orderBy: { id: 'asc' } } }),
-    ledger: t.relation('ledger', { description: 'Its ledger entries: the addition and any removals, oldest first.', query: { orderBy: { id: 'asc' } } }),
+    appeals: t.relation('appeals', {
+      description: 'Appeals against it, oldest first.',
+      query: { orderBy: { id: 'asc' } },
+    }),
+    ledger: t.relation('ledger', {
+      description: 'Its ledger entries: the addition and any removals, oldest first.',
+      query: { orderBy: { id: 'asc' } },
+    }),
   }),
 });
 
 export const ViolationAppealNode = builder.prismaNode('ViolationAppeal', {
   id: { field: 'id' },
-  description: 'A shop\'s appeal against a violation, decided by an administrator.',
+  description: "A shop's appeal against a violation, decided by an administrator.",
   findUnique: (id) => ({ id: Number.parseInt(id, 10) || 0 }),
   fields: (t) => ({
     violation: t.relation('violation', { description: 'The contested violation.' }),
-    statement: t.exposeString('statement', { description: 'The shop\'s statement.' }),
+    statement: t.exposeString('statement', { description: "The shop's statement." }),
     status: t.expose('status', { type: AppealStatusEnum, description: 'Pending, granted or denied.' }),
-    decisionNote: t.exposeString('decisionNote', { nullable: true, description: 'The administrator\'s note.' }),
+    decisionNote: t.exposeString('decisionNote', { nullable: true, description: "The administrator's note." }),
     decidedAt: t.expose('decidedAt', { type: 'DateTime', nullable: true, description: 'When it was decided.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was submitted.' }),
   }),
@@ -137,13 +157,19 @@ export const ViolationAppealNode = builder.prismaNode('ViolationAppeal', {
 
 export const PointsLedgerEntryNode = builder.prismaNode('PointsLedgerEntry', {
   id: { field: 'id' },
-  description: 'One append-only entry of a shop\'s points ledger. The balance at T sums the entries effective at T (effectiveAt ≤ T < expiresAt), per violation never below zero.',
+  description:
+    "One append-only entry of a shop's points ledger. The balance at T sums the entries effective at T (effectiveAt ≤ T < expiresAt), per violation never below zero.",
   findUnique: (id) => ({ id: Number.parseInt(id, 10) || 0 }),
   fields: (t) => ({
     kind: t.expose('kind', { type: LedgerEntryKindEnum, description: 'Why the points came or went.' }),
     points: t.exposeInt('points', { description: 'Positive for additions, negative for removals.' }),
     effectiveAt: t.expose('effectiveAt', { type: 'DateTime', description: 'From when the entry counts.' }),
-    expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true, description: 'When the entry stops counting: the violation\'s expiry (removals expire with the points they removed).' }),
+    expiresAt: t.expose('expiresAt', {
+      type: 'DateTime',
+      nullable: true,
+      description:
+        "When the entry stops counting: the violation's expiry (removals expire with the points they removed).",
+    }),
     policy: t.relation('policy', { description: 'The policy the points belong to.' }),
     violation: t.relation('violation', { nullable: true, description: 'The violation the points belong to.' }),
     quizAttempt: t.relation('quizAttempt', { nullable: true, description: 'For QUIZ_REMOVAL: the passed attempt.' }),
@@ -154,7 +180,7 @@ export const PointsLedgerEntryNode = builder.prismaNode('PointsLedgerEntry', {
 
 export const ShopStatusChangeNode = builder.prismaNode('ShopStatusChange', {
   id: { field: 'id' },
-  description: 'A change of a shop\'s health or status caused by its points balance.',
+  description: "A change of a shop's health or status caused by its points balance.",
   findUnique: (id) => ({ id: Number.parseInt(id, 10) || 0 }),
   fields: (t) => ({
     fromStatus: t.expose('fromStatus', { type: ShopStatusEnum, description: 'Status before.' }),
@@ -171,11 +197,19 @@ const healthRead = { scope: 'health:read' } as const;
 
 builder.prismaObjectFields('Shop', (t) => ({
   pointsBalance: t.int({
-    description: 'The points balance from the ledger as of an instant (default: now by the platform clock). Never stored: always summed from the ledger.',
+    description:
+      'The points balance from the ledger as of an instant (default: now by the platform clock). Never stored: always summed from the ledger.',
     authScopes: healthRead,
-    args: { asOf: t.arg({ type: 'DateTime', required: false, description: 'The instant; entries count while effectiveAt ≤ asOf < expiresAt.' }) },
+    args: {
+      asOf: t.arg({
+        type: 'DateTime',
+        required: false,
+        description: 'The instant; entries count while effectiveAt ≤ asOf < expiresAt.',
+      }),
+    },
     select: { id: true },
-    resolve: async (shop, args, ctx) => balanceLoader(ctx).load(`${shop.id}|${(args.asOf ?? (await ctx.now())).getTime()}`),
+    resolve: async (shop, args, ctx) =>
+      balanceLoader(ctx).load(`${shop.id}|${(args.asOf ?? (await ctx.now())).getTime()}`),
   }),
   ledger: t.relatedConnection('ledgerEntries', {
     cursor: 'id',
@@ -187,8 +221,13 @@ builder.prismaObjectFields('Shop', (t) => ({
     cursor: 'id',
     description: 'Violations, most recent first.',
     authScopes: healthRead,
-    args: { source: t.arg({ type: ViolationSourceEnum, required: false, description: 'Only violations from this source.' }) },
-    query: (args) => ({ where: args.source ? { source: args.source } : {}, orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }] }),
+    args: {
+      source: t.arg({ type: ViolationSourceEnum, required: false, description: 'Only violations from this source.' }),
+    },
+    query: (args) => ({
+      where: args.source ? { source: args.source } : {},
+      orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }],
+    }),
   }),
   statusChanges: t.relatedConnection('statusChanges', {
     cursor: 'id',
@@ -204,7 +243,7 @@ builder.queryFields((t) => ({
     cursor: 'id',
     defaultSize: 20,
     maxSize: 100,
-    description: 'Appeals you can reach, oldest first (the administrators\' queue with status PENDING).',
+    description: "Appeals you can reach, oldest first (the administrators' queue with status PENDING).",
     authScopes: healthRead,
     args: { status: t.arg({ type: AppealStatusEnum, required: false, description: 'Only appeals in this state.' }) },
     resolve: (query, _root, args, ctx) =>
@@ -217,14 +256,34 @@ builder.queryFields((t) => ({
 }));
 
 registerNodeReach('Violation', async (ctx, ids) =>
-  (await ctx.prisma.violation.findMany({ where: { AND: [{ id: { in: ids } }, shopOwnedWhere(ctx.viewer)] }, select: { id: true } })).map((r) => r.id),
+  (
+    await ctx.prisma.violation.findMany({
+      where: { AND: [{ id: { in: ids } }, shopOwnedWhere(ctx.viewer)] },
+      select: { id: true },
+    })
+  ).map((r) => r.id),
 );
 registerNodeReach('ViolationAppeal', async (ctx, ids) =>
-  (await ctx.prisma.violationAppeal.findMany({ where: { AND: [{ id: { in: ids } }, { violation: shopOwnedWhere(ctx.viewer) }] }, select: { id: true } })).map((r) => r.id),
+  (
+    await ctx.prisma.violationAppeal.findMany({
+      where: { AND: [{ id: { in: ids } }, { violation: shopOwnedWhere(ctx.viewer) }] },
+      select: { id: true },
+    })
+  ).map((r) => r.id),
 );
 registerNodeReach('PointsLedgerEntry', async (ctx, ids) =>
-  (await ctx.prisma.pointsLedgerEntry.findMany({ where: { AND: [{ id: { in: ids } }, shopOwnedWhere(ctx.viewer)] }, select: { id: true } })).map((r) => r.id),
+  (
+    await ctx.prisma.pointsLedgerEntry.findMany({
+      where: { AND: [{ id: { in: ids } }, shopOwnedWhere(ctx.viewer)] },
+      select: { id: true },
+    })
+  ).map((r) => r.id),
 );
 registerNodeReach('ShopStatusChange', async (ctx, ids) =>
-  (await ctx.prisma.shopStatusChange.findMany({ where: { AND: [{ id: { in: ids } }, shopOwnedWhere(ctx.viewer)] }, select: { id: true } })).map((r) => r.id),
+  (
+    await ctx.prisma.shopStatusChange.findMany({
+      where: { AND: [{ id: { in: ids } }, shopOwnedWhere(ctx.viewer)] },
+      select: { id: true },
+    })
+  ).map((r) => r.id),
 );

@@ -39,12 +39,17 @@ export async function recordViolation(ctx: Context, input: RecordViolationInput)
   const errors: FieldError[] = [];
   const wanted = REFERENCE_FOR[input.source];
   for (const field of ['contentItemId', 'listingId', 'orderId'] as const) {
-    if (field === wanted && input[field] === null) errors.push({ path: ['input', field], message: `A ${input.source} violation needs ${field}.` });
-    if (field !== wanted && input[field] !== null) errors.push({ path: ['input', field], message: `${field} does not apply to a ${input.source} violation.` });
+    if (field === wanted && input[field] === null)
+      errors.push({ path: ['input', field], message: `A ${input.source} violation needs ${field}.` });
+    if (field !== wanted && input[field] !== null)
+      errors.push({ path: ['input', field], message: `${field} does not apply to a ${input.source} violation.` });
   }
-  if (input.occurredAt.getTime() > now.getTime()) errors.push({ path: ['input', 'occurredAt'], message: 'A violation cannot occur in the future (platform clock).' });
-  if (input.points !== null && (input.points < 1 || input.points > 1000)) errors.push({ path: ['input', 'points'], message: 'Points must be between 1 and 1000.' });
-  if (input.note !== null && input.note.length > 2000) errors.push({ path: ['input', 'note'], message: 'The note is at most 2000 characters.' });
+  if (input.occurredAt.getTime() > now.getTime())
+    errors.push({ path: ['input', 'occurredAt'], message: 'A violation cannot occur in the future (platform clock).' });
+  if (input.points !== null && (input.points < 1 || input.points > 1000))
+    errors.push({ path: ['input', 'points'], message: 'Points must be between 1 and 1000.' });
+  if (input.note !== null && input.note.length > 2000)
+    errors.push({ path: ['input', 'note'], message: 'The note is at most 2000 characters.' });
   if (errors.length) throw new ValidationError(errors);
 
   const [shop, policy] = await Promise.all([
@@ -54,17 +59,27 @@ export async function recordViolation(ctx: Context, input: RecordViolationInput)
   if (!shop || !canReachShop(ctx.viewer, shop.id)) throw new NotFoundError('Shop');
   if (!policy) throw ValidationError.field(['input', 'policyId'], 'No such policy.');
   if (input.contentItemId !== null) {
-    const item = await ctx.prisma.contentItem.findUnique({ where: { id: input.contentItemId }, select: { shopId: true, kind: true } });
-    if (!item || item.shopId !== input.shopId) throw ValidationError.field(['input', 'contentItemId'], 'No such content item for this shop.');
-    if (item.kind !== input.source) throw ValidationError.field(['input', 'contentItemId'], `The content item is a ${item.kind}, not a ${input.source}.`);
+    const item = await ctx.prisma.contentItem.findUnique({
+      where: { id: input.contentItemId },
+      select: { shopId: true, kind: true },
+    });
+    if (!item || item.shopId !== input.shopId)
+      throw ValidationError.field(['input', 'contentItemId'], 'No such content item for this shop.');
+    if (item.kind !== input.source)
+      throw ValidationError.field(
+        ['input', 'contentItemId'],
+        `The content item is a ${item.kind}, not a ${input.source}.`,
+      );
   }
   if (input.listingId !== null) {
     const listing = await ctx.prisma.listing.findUnique({ where: { id: input.listingId }, select: { shopId: true } });
-    if (!listing || listing.shopId !== input.shopId) throw ValidationError.field(['input', 'listingId'], 'No such listing for this shop.');
+    if (!listing || listing.shopId !== input.shopId)
+      throw ValidationError.field(['input', 'listingId'], 'No such listing for this shop.');
   }
   if (input.orderId !== null) {
     const order = await ctx.prisma.order.findUnique({ where: { id: input.orderId }, select: { shopId: true } });
-    if (!order || order.shopId !== input.shopId) throw ValidationError.field(['input', 'orderId'], 'No such order for this shop.');
+    if (!order || order.shopId !== input.shopId)
+      throw ValidationError.field(['input', 'orderId'], 'No such order for this shop.');
   }
 
   const points = input.points ?? policy.defaultPoints;
@@ -86,17 +101,38 @@ export async function recordViolation(ctx: Context, input: RecordViolationInput)
       },
     });
     await tx.pointsLedgerEntry.create({
-      data: { shopId: input.shopId, policyId: policy.id, violationId: violation.id, kind: 'VIOLATION_ADDED', points, effectiveAt: input.occurredAt, expiresAt, createdAt: now },
+      data: {
+        shopId: input.shopId,
+        policyId: policy.id,
+        violationId: violation.id,
+        kind: 'VIOLATION_ADDED',
+        points,
+        effectiveAt: input.occurredAt,
+        expiresAt,
+        createdAt: now,
+      },
     });
     await recordEvent(tx, {
       type: 'violation.recorded',
       shopId: input.shopId,
       subjectType: 'Violation',
       subjectId: String(violation.id),
-      payload: { policyCode: policy.code, source: input.source, points, occurredAt: input.occurredAt.toISOString(), expiresAt: expiresAt.toISOString() },
+      payload: {
+        policyCode: policy.code,
+        source: input.source,
+        points,
+        occurredAt: input.occurredAt.toISOString(),
+        expiresAt: expiresAt.toISOString(),
+      },
       occurredAt: now,
     });
-    const health = await recomputeShopHealth(tx, input.shopId, now, settings, `Violation ${policy.code} recorded (+${points})`);
+    const health = await recomputeShopHealth(
+      tx,
+      input.shopId,
+      now,
+      settings,
+      `Violation ${policy.code} recorded (+${points})`,
+    );
     return { violation, health };
   });
 }
@@ -105,7 +141,10 @@ export async function recordViolation(ctx: Context, input: RecordViolationInput)
 async function reachableViolation(ctx: Context, violationId: number) {
   const violation = await ctx.prisma.violation.findUnique({
     where: { id: violationId },
-    include: { ledger: { where: { kind: 'VIOLATION_ADDED' }, select: { expiresAt: true } }, appeals: { select: { id: true } } },
+    include: {
+      ledger: { where: { kind: 'VIOLATION_ADDED' }, select: { expiresAt: true } },
+      appeals: { select: { id: true } },
+    },
   });
   if (!violation || !canReachShop(ctx.viewer, violation.shopId)) throw new NotFoundError('Violation');
   return { ...violation, expiresAt: violation.ledger[0]?.expiresAt ?? null };
@@ -115,18 +154,34 @@ async function reachableViolation(ctx: Context, violationId: number) {
 export async function appealViolation(ctx: Context, input: { violationId: number; statement: string }) {
   const now = await ctx.now();
   const statement = input.statement.trim();
-  if (statement.length < 10 || statement.length > 5000) throw ValidationError.field(['input', 'statement'], 'The statement must be 10–5000 characters.');
+  if (statement.length < 10 || statement.length > 5000)
+    throw ValidationError.field(['input', 'statement'], 'The statement must be 10–5000 characters.');
   const violation = await reachableViolation(ctx, input.violationId);
   assertCanWriteShop(ctx.viewer, violation.shopId, 'shops:write');
   const status = effectiveViolationStatus(violation.status, violation.expiresAt, now);
-  if (status !== 'ACTIVE') throw new InvalidStateError('INVALID_STATE', `Only an ACTIVE violation can be appealed; this one is ${status}.`);
-  if (violation.appeals.length > 0) throw new InvalidStateError('INVALID_STATE', 'This violation was already appealed; a violation can be appealed once.');
+  if (status !== 'ACTIVE')
+    throw new InvalidStateError('INVALID_STATE', `Only an ACTIVE violation can be appealed; this one is ${status}.`);
+  if (violation.appeals.length > 0)
+    throw new InvalidStateError(
+      'INVALID_STATE',
+      'This violation was already appealed; a violation can be appealed once.',
+    );
   return ctx.prisma.$transaction(async (tx) => {
     // Conditional update: of two concurrent appeals only one finds the violation ACTIVE.
-    const claimed = await tx.violation.updateMany({ where: { id: violation.id, status: 'ACTIVE' }, data: { status: 'APPEALED' } });
+    const claimed = await tx.violation.updateMany({
+      where: { id: violation.id, status: 'ACTIVE' },
+      data: { status: 'APPEALED' },
+    });
     if (claimed.count !== 1) throw new InvalidStateError('INVALID_STATE', 'The violation is no longer ACTIVE.');
     const appeal = await tx.violationAppeal.create({ data: { violationId: violation.id, statement, createdAt: now } });
-    await recordEvent(tx, { type: 'violation.appealed', shopId: violation.shopId, subjectType: 'ViolationAppeal', subjectId: String(appeal.id), payload: { violationId: violation.id }, occurredAt: now });
+    await recordEvent(tx, {
+      type: 'violation.appealed',
+      shopId: violation.shopId,
+      subjectType: 'ViolationAppeal',
+      subjectId: String(appeal.id),
+      payload: { violationId: violation.id },
+      occurredAt: now,
+    });
     return appeal;
   });
 }
@@ -135,26 +190,51 @@ export async function appealViolation(ctx: Context, input: { violationId: number
  * An administrator decides a PENDING appeal. GRANT writes an APPEAL_REMOVAL entry for the points the
  * violation still carries (effective now, expiring with it) and marks it REMOVED; DENY returns it to ACTIVE.
  */
-export async function decideAppeal(ctx: Context, input: { appealId: number; decision: 'GRANT' | 'DENY'; note: string | null }) {
+export async function decideAppeal(
+  ctx: Context,
+  input: { appealId: number; decision: 'GRANT' | 'DENY'; note: string | null },
+) {
   const [settings, now] = [await ctx.settings(), await ctx.now()];
   const note = input.note?.trim() || null;
-  if (input.decision === 'DENY' && !note) throw ValidationError.field(['input', 'note'], 'Explain a denial in the note.');
-  const appeal = await ctx.prisma.violationAppeal.findUnique({ where: { id: input.appealId }, include: { violation: { select: { id: true, shopId: true, policyId: true } } } });
+  if (input.decision === 'DENY' && !note)
+    throw ValidationError.field(['input', 'note'], 'Explain a denial in the note.');
+  const appeal = await ctx.prisma.violationAppeal.findUnique({
+    where: { id: input.appealId },
+    include: { violation: { select: { id: true, shopId: true, policyId: true } } },
+  });
   if (!appeal) throw new NotFoundError('ViolationAppeal');
   const { violation } = appeal;
   return inShopTransaction(ctx, violation.shopId, async (tx) => {
     const decided = await tx.violationAppeal.updateMany({
       where: { id: appeal.id, status: 'PENDING' },
-      data: { status: input.decision === 'GRANT' ? 'GRANTED' : 'DENIED', decisionNote: note, decidedAt: now, decidedByApiKeyId: ctx.viewer?.apiKeyId ?? null },
+      data: {
+        status: input.decision === 'GRANT' ? 'GRANTED' : 'DENIED',
+        decisionNote: note,
+        decidedAt: now,
+        decidedByApiKeyId: ctx.viewer?.apiKeyId ?? null,
+      },
     });
     if (decided.count !== 1) throw new InvalidStateError('INVALID_STATE', 'This appeal was already decided.');
     let removed = 0;
     if (input.decision === 'GRANT') {
       removed = (await remainingPoints(tx, [violation.id], now)).get(violation.id) ?? 0;
       if (removed > 0) {
-        const added = await tx.pointsLedgerEntry.findFirstOrThrow({ where: { violationId: violation.id, kind: 'VIOLATION_ADDED' }, select: { expiresAt: true } });
+        const added = await tx.pointsLedgerEntry.findFirstOrThrow({
+          where: { violationId: violation.id, kind: 'VIOLATION_ADDED' },
+          select: { expiresAt: true },
+        });
         await tx.pointsLedgerEntry.create({
-          data: { shopId: violation.shopId, policyId: violation.policyId, violationId: violation.id, appealId: appeal.id, kind: 'APPEAL_REMOVAL', points: -removed, effectiveAt: now, expiresAt: added.expiresAt, createdAt: now },
+          data: {
+            shopId: violation.shopId,
+            policyId: violation.policyId,
+            violationId: violation.id,
+            appealId: appeal.id,
+            kind: 'APPEAL_REMOVAL',
+            points: -removed,
+            effectiveAt: now,
+            expiresAt: added.expiresAt,
+            createdAt: now,
+          },
         });
       }
       await tx.violation.update({ where: { id: violation.id }, data: { status: 'REMOVED' } });
@@ -169,7 +249,13 @@ export async function decideAppeal(ctx: Context, input: { appealId: number; deci
       payload: { violationId: violation.id, decision: input.decision, pointsRemoved: removed },
       occurredAt: now,
     });
-    const health = await recomputeShopHealth(tx, violation.shopId, now, settings, `Appeal ${input.decision === 'GRANT' ? 'granted' : 'denied'} for violation ${violation.id} (-${removed})`);
+    const health = await recomputeShopHealth(
+      tx,
+      violation.shopId,
+      now,
+      settings,
+      `Appeal ${input.decision === 'GRANT' ? 'granted' : 'denied'} for violation ${violation.id} (-${removed})`,
+    );
     return { appealId: appeal.id, violationId: violation.id, shopId: violation.shopId, pointsRemoved: removed, health };
   });
 }

@@ -1,7 +1,13 @@
 import { builder } from '../../builder.ts';
 import { audited } from '../../lib/audit.ts';
 import { toDbId } from '../../lib/ids.ts';
-import { BulkErrorPolicyEnum, ListingIssueInput, ListingReviewDecisionInputEnum, bulkPayloadFields, dryRunDescription } from './listing-results.ts';
+import {
+  BulkErrorPolicyEnum,
+  ListingIssueInput,
+  ListingReviewDecisionInputEnum,
+  bulkPayloadFields,
+  dryRunDescription,
+} from './listing-results.ts';
 import { ListingNode } from './listing.node.ts';
 import { BULK_LIMIT, reviewListings } from './listing.service.ts';
 
@@ -9,18 +15,31 @@ const ListingBulkReviewItemInput = builder.inputType('ListingBulkReviewItemInput
   description: 'One decision.',
   fields: (t) => ({
     listingId: t.globalID({ for: ListingNode, required: true, description: 'The listing.' }),
-    decision: t.field({ type: ListingReviewDecisionInputEnum, required: true, description: 'APPROVE or REJECT a PENDING_REVIEW listing, SUSPEND an ACTIVE one.' }),
+    decision: t.field({
+      type: ListingReviewDecisionInputEnum,
+      required: true,
+      description: 'APPROVE or REJECT a PENDING_REVIEW listing, SUSPEND an ACTIVE one.',
+    }),
     reasons: t.field({ type: [ListingIssueInput], description: 'Reasons; at least one to REJECT.' }),
     note: t.string({ description: 'An internal note kept with the decision.' }),
-    expectedVersion: t.int({ description: 'The `version` you reviewed; a different current version fails this item with CONFLICT.' }),
+    expectedVersion: t.int({
+      description: 'The `version` you reviewed; a different current version fails this item with CONFLICT.',
+    }),
   }),
 });
 
 const ListingBulkReviewInput = builder.inputType('ListingBulkReviewInput', {
   description: `Up to ${BULK_LIMIT} decisions in one call.`,
   fields: (t) => ({
-    items: t.field({ type: [ListingBulkReviewItemInput], required: true, description: `The decisions, at most ${BULK_LIMIT} (more: LIMIT_EXCEEDED, nothing written).` }),
-    errorPolicy: t.field({ type: BulkErrorPolicyEnum, description: 'What to do when some items fail (default REJECT_FAILED_ROWS).' }),
+    items: t.field({
+      type: [ListingBulkReviewItemInput],
+      required: true,
+      description: `The decisions, at most ${BULK_LIMIT} (more: LIMIT_EXCEEDED, nothing written).`,
+    }),
+    errorPolicy: t.field({
+      type: BulkErrorPolicyEnum,
+      description: 'What to do when some items fail (default REJECT_FAILED_ROWS).',
+    }),
     dryRun: t.boolean({ description: dryRunDescription }),
   }),
 });
@@ -46,7 +65,11 @@ builder.mutationField('listingBulkReview', (t) =>
               note: item.note ?? null,
               expectedVersion: item.expectedVersion ?? null,
             }));
-      const results = await reviewListings(ctx, items, { policy, dryRun, itemPath: (i) => ['input', 'items', String(i)] });
+      const results = await reviewListings(ctx, items, {
+        policy,
+        dryRun,
+        itemPath: (i) => ['input', 'items', String(i)],
+      });
       return { results, dryRun, policy };
     }),
   }),

@@ -7,19 +7,31 @@ import { BULK_LIMIT, submitListings } from './listing.service.ts';
 
 const ListingBulkSubmitItemInput = builder.inputType('ListingBulkSubmitItemInput', {
   description: 'One listing to submit.',
-  fields: (t) => ({ listingId: t.globalID({ for: ListingNode, required: true, description: 'A DRAFT or REJECTED listing.' }) }),
+  fields: (t) => ({
+    listingId: t.globalID({ for: ListingNode, required: true, description: 'A DRAFT or REJECTED listing.' }),
+  }),
 });
 
 const ListingBulkSubmitInput = builder.inputType('ListingBulkSubmitInput', {
   description: `Up to ${BULK_LIMIT} listings to submit in one call.`,
   fields: (t) => ({
-    items: t.field({ type: [ListingBulkSubmitItemInput], required: true, description: `The listings, at most ${BULK_LIMIT} (more: LIMIT_EXCEEDED, nothing written).` }),
-    errorPolicy: t.field({ type: BulkErrorPolicyEnum, description: 'What to do when some items fail (default REJECT_FAILED_ROWS).' }),
+    items: t.field({
+      type: [ListingBulkSubmitItemInput],
+      required: true,
+      description: `The listings, at most ${BULK_LIMIT} (more: LIMIT_EXCEEDED, nothing written).`,
+    }),
+    errorPolicy: t.field({
+      type: BulkErrorPolicyEnum,
+      description: 'What to do when some items fail (default REJECT_FAILED_ROWS).',
+    }),
     dryRun: t.boolean({ description: dryRunDescription }),
   }),
 });
 
-const ListingBulkSubmitSuccess = bulkPayloadFields('ListingBulkSubmitSuccess', 'a bulk submission (an automatic rejection is a successful submission with issues)');
+const ListingBulkSubmitSuccess = bulkPayloadFields(
+  'ListingBulkSubmitSuccess',
+  'a bulk submission (an automatic rejection is a successful submission with issues)',
+);
 
 builder.mutationField('listingBulkSubmit', (t) =>
   t.field({
@@ -30,8 +42,17 @@ builder.mutationField('listingBulkSubmit', (t) =>
     resolve: audited('listingBulkSubmit', async (_root, { input }, ctx) => {
       const dryRun = input.dryRun ?? false;
       const policy = input.errorPolicy ?? 'REJECT_FAILED_ROWS';
-      const items = input.items.length > BULK_LIMIT ? input.items.map(() => ({ listingId: 0 })) : input.items.map((item, i) => ({ listingId: toDbId(item.listingId, ['input', 'items', String(i), 'listingId']) }));
-      const results = await submitListings(ctx, items, { policy, dryRun, itemPath: (i) => ['input', 'items', String(i)] });
+      const items =
+        input.items.length > BULK_LIMIT
+          ? input.items.map(() => ({ listingId: 0 }))
+          : input.items.map((item, i) => ({
+              listingId: toDbId(item.listingId, ['input', 'items', String(i), 'listingId']),
+            }));
+      const results = await submitListings(ctx, items, {
+        policy,
+        dryRun,
+        itemPath: (i) => ['input', 'items', String(i)],
+      });
       return { results, dryRun, policy };
     }),
   }),

@@ -1,7 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { evaluateEligibility, listEligibilityIssues, type CategoryLite } from '../shops/category-eligibility.service.ts';
-import { automaticCheckCodes, reviewTransitions, runAutomaticChecks, submissionOutcome, type SubmissionFacts } from './listing-checks.ts';
+import {
+  evaluateEligibility,
+  listEligibilityIssues,
+  type CategoryLite,
+} from '../shops/category-eligibility.service.ts';
+import {
+  automaticCheckCodes,
+  reviewTransitions,
+  runAutomaticChecks,
+  submissionOutcome,
+  type SubmissionFacts,
+} from './listing-checks.ts';
 
 const cats: CategoryLite[] = [
   { id: 1, name: 'Beauty', parentId: null, rootId: 1, restriction: 'NONE' },
@@ -15,7 +25,15 @@ const cats: CategoryLite[] = [
 ];
 const byId = new Map(cats.map((c) => [c.id, c]));
 
-function facts(over: Partial<SubmissionFacts> & { categoryId: number; primary?: number | null; exceptions?: number[]; approvals?: number[]; status?: 'ACTIVE' | 'RESTRICTED' | 'SUSPENDED' }): SubmissionFacts {
+function facts(
+  over: Partial<SubmissionFacts> & {
+    categoryId: number;
+    primary?: number | null;
+    exceptions?: number[];
+    approvals?: number[];
+    status?: 'ACTIVE' | 'RESTRICTED' | 'SUSPENDED';
+  },
+): SubmissionFacts {
   return {
     shop: {
       status: over.status ?? 'ACTIVE',
@@ -39,9 +57,21 @@ describe('automatic listing checks', () => {
   });
 
   it('reports every reason that applies, in spec order', () => {
-    expect(codes(facts({ categoryId: 6, status: 'SUSPENDED', primary: 1 }))).toEqual(['SHOP_NOT_ACTIVE', 'PROHIBITED_ITEM', 'OUTSIDE_PRIMARY_CATEGORY']);
-    expect(codes(facts({ categoryId: 3, status: 'SUSPENDED', primary: 4 }))).toEqual(['SHOP_NOT_ACTIVE', 'OUTSIDE_PRIMARY_CATEGORY', 'RESTRICTED_REQUIRES_APPROVAL']);
-    expect(codes(facts({ categoryId: 3, status: 'RESTRICTED', primary: null }))).toEqual(['SHOP_NOT_ACTIVE', 'PRIMARY_CATEGORY_NOT_SET', 'RESTRICTED_REQUIRES_APPROVAL']);
+    expect(codes(facts({ categoryId: 6, status: 'SUSPENDED', primary: 1 }))).toEqual([
+      'SHOP_NOT_ACTIVE',
+      'PROHIBITED_ITEM',
+      'OUTSIDE_PRIMARY_CATEGORY',
+    ]);
+    expect(codes(facts({ categoryId: 3, status: 'SUSPENDED', primary: 4 }))).toEqual([
+      'SHOP_NOT_ACTIVE',
+      'OUTSIDE_PRIMARY_CATEGORY',
+      'RESTRICTED_REQUIRES_APPROVAL',
+    ]);
+    expect(codes(facts({ categoryId: 3, status: 'RESTRICTED', primary: null }))).toEqual([
+      'SHOP_NOT_ACTIVE',
+      'PRIMARY_CATEGORY_NOT_SET',
+      'RESTRICTED_REQUIRES_APPROVAL',
+    ]);
     expect(submissionOutcome(runAutomaticChecks(facts({ categoryId: 4 })))).toBe('REJECTED');
   });
 
@@ -55,8 +85,12 @@ describe('automatic listing checks', () => {
   it('applies the previous policy (at most N top-level categories) before the effective date', () => {
     const before = { policyInForce: false, primary: null };
     expect(codes(facts({ ...before, categoryId: 8, otherRootIds: new Set([1, 4]) }))).toEqual([]);
-    expect(codes(facts({ ...before, categoryId: 8, otherRootIds: new Set([1, 4, 7]) }))).toEqual(['TOO_MANY_CATEGORIES']);
-    expect(codes(facts({ ...before, categoryId: 3, otherRootIds: new Set([1, 4, 7]) }))).toEqual(['RESTRICTED_REQUIRES_APPROVAL']);
+    expect(codes(facts({ ...before, categoryId: 8, otherRootIds: new Set([1, 4, 7]) }))).toEqual([
+      'TOO_MANY_CATEGORIES',
+    ]);
+    expect(codes(facts({ ...before, categoryId: 3, otherRootIds: new Set([1, 4, 7]) }))).toEqual([
+      'RESTRICTED_REQUIRES_APPROVAL',
+    ]);
     expect(codes(facts({ ...before, categoryId: 8, otherRootIds: new Set([1, 4, 7]), maxCategories: 4 }))).toEqual([]);
     expect(codes(facts({ ...before, categoryId: 5 }))).toEqual(['PROHIBITED_ITEM']);
   });
@@ -84,7 +118,9 @@ describe('automatic listing checks', () => {
           // The category part agrees with the shared eligibility rules.
           const eligibility = listEligibilityIssues(f.category, byId, f.shop, f.policyInForce).map((e) => e.reasonCode);
           expect(found.filter((c) => eligibility.includes(c))).toEqual(eligibility);
-          expect(evaluateEligibility(f.category, byId, f.shop, f.policyInForce).reasonCode).toBe(eligibility[0] ?? null);
+          expect(evaluateEligibility(f.category, byId, f.shop, f.policyInForce).reasonCode).toBe(
+            eligibility[0] ?? null,
+          );
         },
       ),
     );

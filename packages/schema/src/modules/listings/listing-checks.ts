@@ -1,5 +1,9 @@
 import type { ListingStatus, ShopStatus } from '@shopwarden/db';
-import { listEligibilityIssues, type CategoryLite, type ShopCategoryFacts } from '../shops/category-eligibility.service.ts';
+import {
+  listEligibilityIssues,
+  type CategoryLite,
+  type ShopCategoryFacts,
+} from '../shops/category-eligibility.service.ts';
 
 /** One reason on a listing decision: a stable machine-readable code and a human message. */
 export interface ListingIssue {
@@ -36,14 +40,21 @@ export interface SubmissionFacts {
 export function runAutomaticChecks(f: SubmissionFacts): ListingIssue[] {
   const issues: ListingIssue[] = [];
   if (f.shop.status !== 'ACTIVE') {
-    issues.push({ code: 'SHOP_NOT_ACTIVE', message: `The shop is ${f.shop.status.toLowerCase()}: only active shops can submit listings.` });
+    issues.push({
+      code: 'SHOP_NOT_ACTIVE',
+      message: `The shop is ${f.shop.status.toLowerCase()}: only active shops can submit listings.`,
+    });
   }
   const eligibility = listEligibilityIssues(f.category, f.categories, f.shop, f.policyInForce);
-  const take = (code: string) => eligibility.filter((e) => e.reasonCode === code).forEach((e) => issues.push({ code, message: e.reason }));
+  const take = (code: string) =>
+    eligibility.filter((e) => e.reasonCode === code).forEach((e) => issues.push({ code, message: e.reason }));
   take('PROHIBITED_ITEM');
   if (f.policyInForce) {
     if (f.shop.primaryCategoryId === null) {
-      issues.push({ code: 'PRIMARY_CATEGORY_NOT_SET', message: 'The shop has no primary category: select one before submitting listings.' });
+      issues.push({
+        code: 'PRIMARY_CATEGORY_NOT_SET',
+        message: 'The shop has no primary category: select one before submitting listings.',
+      });
     }
     take('OUTSIDE_PRIMARY_CATEGORY');
   } else {
@@ -61,14 +72,19 @@ export function runAutomaticChecks(f: SubmissionFacts): ListingIssue[] {
 }
 
 /** The status a submission leads to: any reason rejects it. */
-export function submissionOutcome(issues: readonly ListingIssue[]): Extract<ListingStatus, 'PENDING_REVIEW' | 'REJECTED'> {
+export function submissionOutcome(
+  issues: readonly ListingIssue[],
+): Extract<ListingStatus, 'PENDING_REVIEW' | 'REJECTED'> {
   return issues.length ? 'REJECTED' : 'PENDING_REVIEW';
 }
 
 export type ReviewDecisionInput = 'APPROVE' | 'REJECT' | 'SUSPEND';
 
 /** Which status a human decision needs and leads to. */
-export const reviewTransitions: Record<ReviewDecisionInput, { from: ListingStatus; to: ListingStatus; recorded: 'APPROVED' | 'REJECTED' | 'SUSPENDED' }> = {
+export const reviewTransitions: Record<
+  ReviewDecisionInput,
+  { from: ListingStatus; to: ListingStatus; recorded: 'APPROVED' | 'REJECTED' | 'SUSPENDED' }
+> = {
   APPROVE: { from: 'PENDING_REVIEW', to: 'ACTIVE', recorded: 'APPROVED' },
   REJECT: { from: 'PENDING_REVIEW', to: 'REJECTED', recorded: 'REJECTED' },
   SUSPEND: { from: 'ACTIVE', to: 'SUSPENDED', recorded: 'SUSPENDED' },

@@ -15,23 +15,30 @@ const ListingCreateInput = builder.inputType('ListingCreateInput', {
     categoryId: t.globalID({ for: CategoryNode, required: true, description: 'The category to list it in.' }),
     priceAmount: t.int({ required: true, description: 'Price in positive integer minor units, e.g. 1999 for 19.99.' }),
     currency: t.field({ type: 'CurrencyCode', required: true, description: 'ISO 4217 currency of the price.' }),
-    sites: t.field({ type: ['CountryCode'], required: true, description: 'The shop\'s country sites to offer it on (at least one).' }),
+    sites: t.field({
+      type: ['CountryCode'],
+      required: true,
+      description: "The shop's country sites to offer it on (at least one).",
+    }),
     dryRun: t.boolean({ description: dryRunDescription }),
   }),
 });
 
-const ListingCreateSuccess = builder.objectRef<{ listingId: number | null; dryRun: boolean }>('ListingCreateSuccess').implement({
-  description: 'The listing was created as a DRAFT (or, on a dry run, could be).',
-  fields: (t) => ({
-    listing: t.prismaField({
-      type: 'Listing',
-      nullable: true,
-      description: 'The new listing, re-read; null on a dry run (nothing was created).',
-      resolve: (q, r, _a, ctx) => (r.listingId === null ? null : ctx.prisma.listing.findUnique({ ...q, where: { id: r.listingId } })),
+const ListingCreateSuccess = builder
+  .objectRef<{ listingId: number | null; dryRun: boolean }>('ListingCreateSuccess')
+  .implement({
+    description: 'The listing was created as a DRAFT (or, on a dry run, could be).',
+    fields: (t) => ({
+      listing: t.prismaField({
+        type: 'Listing',
+        nullable: true,
+        description: 'The new listing, re-read; null on a dry run (nothing was created).',
+        resolve: (q, r, _a, ctx) =>
+          r.listingId === null ? null : ctx.prisma.listing.findUnique({ ...q, where: { id: r.listingId } }),
+      }),
+      dryRun: t.boolean({ description: 'True when nothing was written.', resolve: (r) => r.dryRun }),
     }),
-    dryRun: t.boolean({ description: 'True when nothing was written.', resolve: (r) => r.dryRun }),
-  }),
-});
+  });
 
 builder.mutationField('listingCreate', (t) =>
   t.field({

@@ -16,9 +16,21 @@ const ListingSubmitInput = builder.inputType('ListingSubmitInput', {
 const ListingSubmitSuccess = builder.objectRef<ItemResult & { dryRun: boolean }>('ListingSubmitSuccess').implement({
   description: 'The automatic checks ran: the listing is PENDING_REVIEW, or REJECTED with every reason that applies.',
   fields: (t) => ({
-    listing: t.prismaField({ type: 'Listing', description: 'The listing, re-read (unchanged on a dry run).', resolve: (q, r, _a, ctx) => ctx.prisma.listing.findUniqueOrThrow({ ...q, where: { id: r.listingId! } }) }),
-    status: t.field({ type: ListingStatusEnum, description: 'The outcome: PENDING_REVIEW or REJECTED (on a dry run, the outcome the real call would have).', resolve: (r) => r.status! }),
-    issues: t.field({ type: [ListingIssueRef], description: 'Every automatic-check reason that applies, in check order; empty when it passed.', resolve: (r) => r.issues }),
+    listing: t.prismaField({
+      type: 'Listing',
+      description: 'The listing, re-read (unchanged on a dry run).',
+      resolve: (q, r, _a, ctx) => ctx.prisma.listing.findUniqueOrThrow({ ...q, where: { id: r.listingId! } }),
+    }),
+    status: t.field({
+      type: ListingStatusEnum,
+      description: 'The outcome: PENDING_REVIEW or REJECTED (on a dry run, the outcome the real call would have).',
+      resolve: (r) => r.status!,
+    }),
+    issues: t.field({
+      type: [ListingIssueRef],
+      description: 'Every automatic-check reason that applies, in check order; empty when it passed.',
+      resolve: (r) => r.issues,
+    }),
     dryRun: t.boolean({ description: 'True when nothing was written.', resolve: (r) => r.dryRun }),
   }),
 });
@@ -33,7 +45,11 @@ builder.mutationField('listingSubmit', (t) =>
     resolve: audited('listingSubmit', async (_root, { input }, ctx) => {
       const dryRun = input.dryRun ?? false;
       const listingId = toDbId(input.listingId, ['input', 'listingId']);
-      const results = await submitListings(ctx, [{ listingId }], { policy: 'REJECT_EVERYTHING', dryRun, itemPath: () => ['input'] });
+      const results = await submitListings(ctx, [{ listingId }], {
+        policy: 'REJECT_EVERYTHING',
+        dryRun,
+        itemPath: () => ['input'],
+      });
       return { ...singleResult(results), dryRun };
     }),
   }),

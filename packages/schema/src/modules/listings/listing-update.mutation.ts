@@ -10,29 +10,38 @@ const ListingUpdateInput = builder.inputType('ListingUpdateInput', {
   description: 'Changes to a DRAFT or REJECTED listing; omitted fields keep their value.',
   fields: (t) => ({
     listingId: t.globalID({ for: ListingNode, required: true, description: 'The listing.' }),
-    expectedVersion: t.int({ description: 'The `version` you read: if the listing changed since, the edit fails with CONFLICT.' }),
+    expectedVersion: t.int({
+      description: 'The `version` you read: if the listing changed since, the edit fails with CONFLICT.',
+    }),
     title: t.string({ description: 'New title, 1–200 characters.' }),
     description: t.string({ description: 'New description, at most 5000 characters.' }),
     categoryId: t.globalID({ for: CategoryNode, description: 'New category.' }),
     priceAmount: t.int({ description: 'New price in positive integer minor units.' }),
     currency: t.field({ type: 'CurrencyCode', description: 'New ISO 4217 currency.' }),
-    sites: t.field({ type: ['CountryCode'], description: 'New set of the shop\'s sites (at least one).' }),
+    sites: t.field({ type: ['CountryCode'], description: "New set of the shop's sites (at least one)." }),
     dryRun: t.boolean({ description: dryRunDescription }),
   }),
 });
 
-const ListingUpdateSuccess = builder.objectRef<{ listingId: number; dryRun: boolean }>('ListingUpdateSuccess').implement({
-  description: 'The listing was edited (or, on a dry run, could be).',
-  fields: (t) => ({
-    listing: t.prismaField({ type: 'Listing', description: 'The listing, re-read (unchanged on a dry run).', resolve: (q, r, _a, ctx) => ctx.prisma.listing.findUniqueOrThrow({ ...q, where: { id: r.listingId } }) }),
-    dryRun: t.boolean({ description: 'True when nothing was written.', resolve: (r) => r.dryRun }),
-  }),
-});
+const ListingUpdateSuccess = builder
+  .objectRef<{ listingId: number; dryRun: boolean }>('ListingUpdateSuccess')
+  .implement({
+    description: 'The listing was edited (or, on a dry run, could be).',
+    fields: (t) => ({
+      listing: t.prismaField({
+        type: 'Listing',
+        description: 'The listing, re-read (unchanged on a dry run).',
+        resolve: (q, r, _a, ctx) => ctx.prisma.listing.findUniqueOrThrow({ ...q, where: { id: r.listingId } }),
+      }),
+      dryRun: t.boolean({ description: 'True when nothing was written.', resolve: (r) => r.dryRun }),
+    }),
+  });
 
 builder.mutationField('listingUpdate', (t) =>
   t.field({
     type: ListingUpdateSuccess,
-    description: 'Edits a DRAFT or REJECTED listing (other statuses: INVALID_STATE). Edit a rejected listing, then submit it again.',
+    description:
+      'Edits a DRAFT or REJECTED listing (other statuses: INVALID_STATE). Edit a rejected listing, then submit it again.',
     errors: {},
     args: { input: t.arg({ type: ListingUpdateInput, required: true }) },
     resolve: audited('listingUpdate', async (_root, { input }, ctx) => {

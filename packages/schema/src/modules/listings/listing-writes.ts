@@ -15,7 +15,11 @@ class Rollback<T> extends Error {
  * run: a dry run executes exactly the same statements and rolls them back, so it reports exactly
  * what the real call would.
  */
-export async function inListingTransaction<T>(ctx: Context, dryRun: boolean, work: (tx: Prisma.TransactionClient) => Promise<{ value: T; commit: boolean }>): Promise<T> {
+export async function inListingTransaction<T>(
+  ctx: Context,
+  dryRun: boolean,
+  work: (tx: Prisma.TransactionClient) => Promise<{ value: T; commit: boolean }>,
+): Promise<T> {
   try {
     return await ctx.prisma.$transaction(
       async (tx) => {
@@ -46,14 +50,26 @@ export interface ListingForTransition {
  * `in` binds one parameter per id) and come back as one row of parallel arrays: turning thousands of
  * rows into objects costs the client more than the query costs the database.
  */
-export async function readListingsForTransition(tx: Prisma.TransactionClient, ids: readonly number[], shopIds: readonly number[] | null): Promise<ListingForTransition[]> {
+export async function readListingsForTransition(
+  tx: Prisma.TransactionClient,
+  ids: readonly number[],
+  shopIds: readonly number[] | null,
+): Promise<ListingForTransition[]> {
   if (!ids.length) return [];
-  const [row] = await tx.$queryRaw<{ id: number[] | null; shopId: number[]; categoryId: number[]; status: ListingStatus[]; version: number[] }[]>`
+  const [row] = await tx.$queryRaw<
+    { id: number[] | null; shopId: number[]; categoryId: number[]; status: ListingStatus[]; version: number[] }[]
+  >`
     SELECT array_agg("id") AS "id", array_agg("shopId") AS "shopId", array_agg("categoryId") AS "categoryId", array_agg("status"::text) AS "status", array_agg("version") AS "version"
     FROM "Listing"
     WHERE "id" = ANY(${intArray(ids)}) AND (${shopIds === null}::boolean OR "shopId" = ANY(${intArray(shopIds ?? [])}))`;
   if (!row?.id) return [];
-  return row.id.map((id, i) => ({ id, shopId: row.shopId[i]!, categoryId: row.categoryId[i]!, status: row.status[i]!, version: row.version[i]! }));
+  return row.id.map((id, i) => ({
+    id,
+    shopId: row.shopId[i]!,
+    categoryId: row.categoryId[i]!,
+    status: row.status[i]!,
+    version: row.version[i]!,
+  }));
 }
 
 /** One status change of one listing, with the review record it leaves. */
@@ -83,16 +99,36 @@ const eventTypes: Record<ReviewDecision, string> = {
  * The fields of a transition as columns of the statement: name, the type it is sent as (arrays of
  * these every driver serializes), the column's own type (so the statement casts nothing per row), value.
  */
-type ColumnName = 'from_status' | 'to_status' | 'version' | 'submitted_at' | 'decision' | 'automatic' | 'reasons' | 'note' | 'event_type';
+type ColumnName =
+  | 'from_status'
+  | 'to_status'
+  | 'version'
+  | 'submitted_at'
+  | 'decision'
+  | 'automatic'
+  | 'reasons'
+  | 'note'
+  | 'event_type';
 
-const transitionColumns: readonly (readonly [name: ColumnName, wire: string, type: string, value: (t: Transition) => unknown])[] = [
+const transitionColumns: readonly (readonly [
+  name: ColumnName,
+  wire: string,
+  type: string,
+  value: (t: Transition) => unknown,
+])[] = [
   ['from_status', 'text', '"ListingStatus"', (t: Transition) => t.from],
   ['to_status', 'text', '"ListingStatus"', (t: Transition) => t.to],
   ['version', 'int', 'int', (t: Transition) => t.expectedVersion ?? null],
   ['submitted_at', 'text', 'timestamp(3)', (t: Transition) => t.submittedAt?.toISOString() ?? null],
   ['decision', 'text', '"ReviewDecision"', (t: Transition) => t.decision],
   ['automatic', 'boolean', 'boolean', (t: Transition) => t.automatic],
-  ['reasons', 'text', 'jsonb', (t: Transition) => (t.reasons.length ? JSON.stringify(t.reasons.map((r) => ({ code: r.code, message: r.message }))) : '[]')],
+  [
+    'reasons',
+    'text',
+    'jsonb',
+    (t: Transition) =>
+      t.reasons.length ? JSON.stringify(t.reasons.map((r) => ({ code: r.code, message: r.message }))) : '[]',
+  ],
   ['note', 'text', 'text', (t: Transition) => t.note],
   ['event_type', 'text', 'text', (t: Transition) => eventTypes[t.decision]],
 ];
@@ -110,7 +146,12 @@ const transitionColumns: readonly (readonly [name: ColumnName, wire: string, typ
  * share one timestamp and no listing's event depends on another's, and sorting them cost about a
  * tenth of the statement (issue 8's bulk review of 10,000, measured with bench/bulk-review.bench.ts).
  */
-export async function writeTransitions(tx: Prisma.TransactionClient, transitions: readonly Transition[], now: Date, actorApiKeyId: number | null): Promise<Map<number, number>> {
+export async function writeTransitions(
+  tx: Prisma.TransactionClient,
+  transitions: readonly Transition[],
+  now: Date,
+  actorApiKeyId: number | null,
+): Promise<Map<number, number>> {
   return runTransitions(tx, planTransitions(transitions, now, actorApiKeyId));
 }
 
@@ -121,7 +162,11 @@ export interface PlannedTransitions {
 }
 
 /** Builds the statement of `writeTransitions` (nothing to run for no transitions). */
-export function planTransitions(transitions: readonly Transition[], now: Date, actorApiKeyId: number | null): PlannedTransitions {
+export function planTransitions(
+  transitions: readonly Transition[],
+  now: Date,
+  actorApiKeyId: number | null,
+): PlannedTransitions {
   if (!transitions.length) return { transitions, statement: null };
   const at = now.toISOString();
   const ids = transitions.map((t) => t.listingId);
@@ -139,7 +184,11 @@ export function planTransitions(transitions: readonly Transition[], now: Date, a
       inUpdate[name] = inInsert[name] = Prisma.sql`${first}::${Prisma.raw(wire)}::${Prisma.raw(type)}`;
     } else {
       const values = transitions.map(value);
-      arrays.push(wire === 'int' ? intArray(values as (number | null)[]) : Prisma.sql`${values}::${Prisma.raw(wire)}[]::${Prisma.raw(type)}[]`);
+      arrays.push(
+        wire === 'int'
+          ? intArray(values as (number | null)[])
+          : Prisma.sql`${values}::${Prisma.raw(wire)}[]::${Prisma.raw(type)}[]`,
+      );
       names.push(name);
       inUpdate[name] = Prisma.raw(`u.${name}`);
       inInsert[name] = Prisma.raw(`d.${name}`);
@@ -147,11 +196,18 @@ export function planTransitions(transitions: readonly Transition[], now: Date, a
   }
   // Internal column names only: safe as raw SQL.
   // (The expected version is a condition only: the updated rows carry their new "version".)
-  const carried = Prisma.raw(names.slice(1).filter((n) => n !== 'version').map((n) => `, u.${n}`).join(''));
+  const carried = Prisma.raw(
+    names
+      .slice(1)
+      .filter((n) => n !== 'version')
+      .map((n) => `, u.${n}`)
+      .join(''),
+  );
   // Only the ids vary (a bulk review: one decision, one expected version): the rows are chosen with
   // = ANY, which PostgreSQL matches through a hash of the array, instead of a join to the input rows
   // (issue 8's bulk review of 10,000: about 240 ms in PostgreSQL where the join's plan took 300–350).
-  const rowsFrom = names.length === 1 ? Prisma.sql`WHERE l."id" = ANY(${idArray})` : Prisma.sql`FROM u WHERE l."id" = u.id`;
+  const rowsFrom =
+    names.length === 1 ? Prisma.sql`WHERE l."id" = ANY(${idArray})` : Prisma.sql`FROM u WHERE l."id" = u.id`;
   const statement = Prisma.sql`
     WITH u AS (
       SELECT * FROM unnest(${Prisma.join(arrays)}) AS u(${Prisma.raw(names.join(', '))})
@@ -182,7 +238,10 @@ export function planTransitions(transitions: readonly Transition[], now: Date, a
 }
 
 /** Runs a planned `writeTransitions` statement: the new version of each applied listing (see `writeTransitions`). */
-export async function runTransitions(tx: Prisma.TransactionClient, { transitions, statement }: PlannedTransitions): Promise<Map<number, number>> {
+export async function runTransitions(
+  tx: Prisma.TransactionClient,
+  { transitions, statement }: PlannedTransitions,
+): Promise<Map<number, number>> {
   if (!statement) return new Map();
   const rows = await tx.$queryRaw<{ id: number[] | null; version: (number | null)[] | null }[]>(statement);
   // Back: the rows not applied (version null) and the new version of those written without an expected one.

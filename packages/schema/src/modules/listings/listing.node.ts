@@ -18,7 +18,9 @@ export const ListingStatusEnum = builder.enumType('ListingStatus', {
     DRAFT: { description: 'Created, never submitted; the seller may edit it.' },
     PENDING_REVIEW: { description: 'Passed the automatic checks; waiting for an administrator.' },
     ACTIVE: { description: 'Approved and on sale.' },
-    REJECTED: { description: 'Rejected by the automatic checks or an administrator; the seller may edit and resubmit it.' },
+    REJECTED: {
+      description: 'Rejected by the automatic checks or an administrator; the seller may edit and resubmit it.',
+    },
     SUSPENDED: { description: 'Taken down by an administrator after it was active.' },
   } as const,
 });
@@ -35,7 +37,8 @@ export const ReviewDecisionEnum = builder.enumType('ListingReviewDecision', {
 });
 
 export const ListingIssueRef = builder.objectRef<ListingIssue>('ListingIssue').implement({
-  description: 'One reason on a listing decision. Automatic codes, in the order the checks run: SHOP_NOT_ACTIVE, PROHIBITED_ITEM, PRIMARY_CATEGORY_NOT_SET, OUTSIDE_PRIMARY_CATEGORY, TOO_MANY_CATEGORIES (before the primary-category policy takes effect), RESTRICTED_REQUIRES_APPROVAL. Reviewers add their own UPPER_SNAKE_CASE codes.',
+  description:
+    'One reason on a listing decision. Automatic codes, in the order the checks run: SHOP_NOT_ACTIVE, PROHIBITED_ITEM, PRIMARY_CATEGORY_NOT_SET, OUTSIDE_PRIMARY_CATEGORY, TOO_MANY_CATEGORIES (before the primary-category policy takes effect), RESTRICTED_REQUIRES_APPROVAL. Reviewers add their own UPPER_SNAKE_CASE codes.',
   fields: (t) => ({
     code: t.exposeString('code', { description: 'Stable machine-readable reason code: branch on this.' }),
     message: t.exposeString('message', { description: 'A human explanation, in English.' }),
@@ -44,34 +47,54 @@ export const ListingIssueRef = builder.objectRef<ListingIssue>('ListingIssue').i
 
 function asIssues(json: Prisma.JsonValue): ListingIssue[] {
   if (!Array.isArray(json)) return [];
-  return json.flatMap((r) => (r && typeof r === 'object' && !Array.isArray(r) && typeof r.code === 'string' ? [{ code: r.code, message: typeof r.message === 'string' ? r.message : '' }] : []));
+  return json.flatMap((r) =>
+    r && typeof r === 'object' && !Array.isArray(r) && typeof r.code === 'string'
+      ? [{ code: r.code, message: typeof r.message === 'string' ? r.message : '' }]
+      : [],
+  );
 }
 
 /** Keys a review record may name: one query for every review on a page; keys outside the caller's reach stay null. */
 function reviewerLoader(ctx: Context) {
   return loaderFor<number, boolean>(ctx, 'listingReviewerVisible', async (ids) => {
-    const visible = new Set((await ctx.prisma.apiKey.findMany({ where: { AND: [{ id: { in: [...ids] } }, apiKeyWhere(ctx.viewer)] }, select: { id: true } })).map((k) => k.id));
+    const visible = new Set(
+      (
+        await ctx.prisma.apiKey.findMany({
+          where: { AND: [{ id: { in: [...ids] } }, apiKeyWhere(ctx.viewer)] },
+          select: { id: true },
+        })
+      ).map((k) => k.id),
+    );
     return ids.map((id) => visible.has(id));
   });
 }
 
 export const ListingReviewNode = builder.prismaNode('ListingReview', {
   id: { field: 'id' },
-  description: 'One decision on a listing, automatic or human. Reviews are never changed or deleted: together they are the listing\'s history.',
+  description:
+    "One decision on a listing, automatic or human. Reviews are never changed or deleted: together they are the listing's history.",
   findUnique: (id) => ({ id: Number.parseInt(id, 10) || 0 }),
   fields: (t) => ({
     listing: t.relation('listing', { description: 'The listing decided on.' }),
     decision: t.expose('decision', { type: ReviewDecisionEnum, description: 'What was decided.' }),
-    automatic: t.exposeBoolean('automatic', { description: 'True for the automatic checks run on submission; false for an administrator\'s decision.' }),
+    automatic: t.exposeBoolean('automatic', {
+      description: "True for the automatic checks run on submission; false for an administrator's decision.",
+    }),
     fromStatus: t.expose('fromStatus', { type: ListingStatusEnum, description: 'The status before the decision.' }),
     toStatus: t.expose('toStatus', { type: ListingStatusEnum, description: 'The status after it.' }),
-    reasons: t.field({ type: [ListingIssueRef], description: 'Every reason recorded, in order (empty for approvals and passed checks).', select: { reasons: true }, resolve: (r) => asIssues(r.reasons) }),
-    note: t.exposeString('note', { nullable: true, description: 'The reviewer\'s note.' }),
-    listingVersion: t.exposeInt('listingVersion', { description: 'The listing\'s version after this decision.' }),
+    reasons: t.field({
+      type: [ListingIssueRef],
+      description: 'Every reason recorded, in order (empty for approvals and passed checks).',
+      select: { reasons: true },
+      resolve: (r) => asIssues(r.reasons),
+    }),
+    note: t.exposeString('note', { nullable: true, description: "The reviewer's note." }),
+    listingVersion: t.exposeInt('listingVersion', { description: "The listing's version after this decision." }),
     reviewer: t.prismaField({
       type: 'ApiKey',
       nullable: true,
-      description: 'The key that made the decision (for automatic checks: the key that submitted); null when that key is outside your reach, e.g. an administrator\'s key seen by a seller.',
+      description:
+        "The key that made the decision (for automatic checks: the key that submitted); null when that key is outside your reach, e.g. an administrator's key seen by a seller.",
       select: { reviewerApiKeyId: true },
       resolve: async (query, r, _args, ctx) => {
         if (r.reviewerApiKeyId === null || !(await reviewerLoader(ctx).load(r.reviewerApiKeyId))) return null;
@@ -90,7 +113,8 @@ export const ListingReviewNode = builder.prismaNode('ListingReview', {
 
 export const ListingNode = builder.prismaNode('Listing', {
   id: { field: 'id' },
-  description: 'An item a shop offers, with its review status. Sellers create and edit drafts, submit them through the automatic checks, and administrators approve, reject or suspend them.',
+  description:
+    'An item a shop offers, with its review status. Sellers create and edit drafts, submit them through the automatic checks, and administrators approve, reject or suspend them.',
   findUnique: (id) => ({ id: Number.parseInt(id, 10) || 0 }),
   fields: (t) => ({
     title: t.exposeString('title', { description: 'Title, 1–200 characters.' }),
@@ -103,13 +127,25 @@ export const ListingNode = builder.prismaNode('Listing', {
       extensions: compiledObject((l) => ({ minor: l.col('priceAmount'), currency: l.col('currency') })),
       resolve: (l) => ({ minor: l.priceAmount, currency: l.currency }),
     }),
-    sites: t.exposeStringList('sites', { description: 'ISO country codes of the shop\'s sites it is offered on.' }),
+    sites: t.exposeStringList('sites', { description: "ISO country codes of the shop's sites it is offered on." }),
     status: t.expose('status', { type: ListingStatusEnum, description: 'Where it is in review.' }),
-    version: t.exposeInt('version', { description: 'Bumped by every edit and decision: pass it as `expectedVersion` so a stale decision fails with CONFLICT instead of overwriting.' }),
-    submittedAt: t.expose('submittedAt', { type: 'DateTime', nullable: true, description: 'When it was last submitted; null for a draft never submitted.' }),
+    version: t.exposeInt('version', {
+      description:
+        'Bumped by every edit and decision: pass it as `expectedVersion` so a stale decision fails with CONFLICT instead of overwriting.',
+    }),
+    submittedAt: t.expose('submittedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When it was last submitted; null for a draft never submitted.',
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was created.' }),
     shop: t.relation('shop', { description: 'The shop that owns it.' }),
-    reviews: t.relatedConnection('reviews', { cursor: 'id', description: 'Every decision on it, oldest first: submissions, automatic rejections and administrators\' decisions.', query: { orderBy: { id: 'asc' } } }),
+    reviews: t.relatedConnection('reviews', {
+      cursor: 'id',
+      description:
+        "Every decision on it, oldest first: submissions, automatic rejections and administrators' decisions.",
+      query: { orderBy: { id: 'asc' } },
+    }),
     latestReview: t.field({
       type: ListingReviewNode,
       nullable: true,
@@ -135,9 +171,14 @@ export const ListingFilterInput = builder.inputType('ListingFilter', {
   description: 'Narrows a list of listings. Your tenant restriction always applies on top.',
   fields: (t) => ({
     status: t.field({ type: ListingStatusEnum, description: 'Only listings with this status.' }),
-    categoryId: t.globalID({ for: CategoryNode, description: 'Only listings in this category or any category below it.' }),
+    categoryId: t.globalID({
+      for: CategoryNode,
+      description: 'Only listings in this category or any category below it.',
+    }),
     site: t.field({ type: 'CountryCode', description: 'Only listings offered on this country site.' }),
-    rejectionReason: t.string({ description: 'Only REJECTED listings rejected with this reason code, e.g. OUTSIDE_PRIMARY_CATEGORY.' }),
+    rejectionReason: t.string({
+      description: 'Only REJECTED listings rejected with this reason code, e.g. OUTSIDE_PRIMARY_CATEGORY.',
+    }),
     submittedAfter: t.field({ type: 'DateTime', description: 'Only listings submitted at or after this instant.' }),
     submittedBefore: t.field({ type: 'DateTime', description: 'Only listings submitted before this instant.' }),
   }),
@@ -166,7 +207,10 @@ export function listingFilterWhere(filter: ListingFilter | null | undefined): Pr
   if (filter.submittedAfter) and.push({ submittedAt: { gte: filter.submittedAfter } });
   if (filter.submittedBefore) and.push({ submittedAt: { lt: filter.submittedBefore } });
   if (filter.rejectionReason) {
-    and.push({ status: 'REJECTED', reviews: { some: { toStatus: 'REJECTED', reasons: { array_contains: [{ code: filter.rejectionReason }] } } } });
+    and.push({
+      status: 'REJECTED',
+      reviews: { some: { toStatus: 'REJECTED', reasons: { array_contains: [{ code: filter.rejectionReason }] } } },
+    });
   }
   if (filter.categoryId) and.push({ category: subtreeWhere(Number.parseInt(filter.categoryId.id, 10) || 0) });
   return { AND: and };
@@ -204,13 +248,18 @@ function listingQuery(args: { id: { id: string } }, ctx: Context) {
 
 /** What `listings` reads: the caller's listings, filtered and sorted. */
 function listingsQuery(args: { filter?: ListingFilter | null; sort?: ListingSort | null }, ctx: Context) {
-  return { where: { AND: [listingTenantWhere(ctx.viewer), sortWhere(args.sort), listingFilterWhere(args.filter)] }, orderBy: listingOrderBy(args.sort) };
+  return {
+    where: { AND: [listingTenantWhere(ctx.viewer), sortWhere(args.sort), listingFilterWhere(args.filter)] },
+    orderBy: listingOrderBy(args.sort),
+  };
 }
 
 /** What `listingReviewQueue` reads: PENDING_REVIEW listings, the longest waiting first. */
 function reviewQueueQuery(args: { filter?: ListingFilter | null }, ctx: Context) {
   return {
-    where: { AND: [listingTenantWhere(ctx.viewer), { status: 'PENDING_REVIEW' as const }, listingFilterWhere(args.filter)] },
+    where: {
+      AND: [listingTenantWhere(ctx.viewer), { status: 'PENDING_REVIEW' as const }, listingFilterWhere(args.filter)],
+    },
     orderBy: [{ submittedAt: 'asc' as const }, { id: 'asc' as const }],
   };
 }
@@ -221,7 +270,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'A listing by global ID; null when it does not exist or is outside your reach.',
     authScopes: { scope: 'listings:read' },
-    args: { id: t.arg.globalID({ for: ListingNode, required: true, description: 'The listing\'s global ID.' }) },
+    args: { id: t.arg.globalID({ for: ListingNode, required: true, description: "The listing's global ID." }) },
     extensions: compiledRoot({ model: 'Listing', kind: 'first', query: listingQuery }),
     resolve: (query, _root, args, ctx) => ctx.prisma.listing.findFirst({ ...query, ...listingQuery(args, ctx) }),
   }),
@@ -236,7 +285,13 @@ builder.queryFields((t) => ({
       filter: t.arg({ type: ListingFilterInput, required: false, description: 'Narrow the list.' }),
       sort: t.arg({ type: ListingSortEnum, required: false, description: 'The order (default ID).' }),
     },
-    extensions: compiledRoot({ model: 'Listing', kind: 'connection', query: listingsQuery, defaultSize: 20, maxSize: 100 }),
+    extensions: compiledRoot({
+      model: 'Listing',
+      kind: 'connection',
+      query: listingsQuery,
+      defaultSize: 20,
+      maxSize: 100,
+    }),
     resolve: (query, _root, args, ctx) => ctx.prisma.listing.findMany({ ...query, ...listingsQuery(args, ctx) }),
   }),
   listingReviewQueue: t.prismaConnection({
@@ -244,36 +299,60 @@ builder.queryFields((t) => ({
     cursor: 'id',
     defaultSize: 20,
     maxSize: 100,
-    description: 'The administrators\' review queue: PENDING_REVIEW listings, the longest waiting (earliest submitted) first.',
+    description:
+      "The administrators' review queue: PENDING_REVIEW listings, the longest waiting (earliest submitted) first.",
     authScopes: { admin: true },
-    args: { filter: t.arg({ type: ListingFilterInput, required: false, description: 'Narrow the queue (its status is always PENDING_REVIEW).' }) },
-    extensions: compiledRoot({ model: 'Listing', kind: 'connection', query: reviewQueueQuery, defaultSize: 20, maxSize: 100 }),
+    args: {
+      filter: t.arg({
+        type: ListingFilterInput,
+        required: false,
+        description: 'Narrow the queue (its status is always PENDING_REVIEW).',
+      }),
+    },
+    extensions: compiledRoot({
+      model: 'Listing',
+      kind: 'connection',
+      query: reviewQueueQuery,
+      defaultSize: 20,
+      maxSize: 100,
+    }),
     resolve: (query, _root, args, ctx) => ctx.prisma.listing.findMany({ ...query, ...reviewQueueQuery(args, ctx) }),
   }),
 }));
 
-const ListingStatusCountRef = builder.objectRef<{ status: ListingStatus; count: number }>('ListingStatusCount').implement({
-  description: 'How many of a shop\'s listings have one status.',
-  fields: (t) => ({
-    status: t.field({ type: ListingStatusEnum, description: 'The status.', resolve: (c) => c.status }),
-    count: t.exposeInt('count', { description: 'How many listings have it.' }),
-  }),
-});
+const ListingStatusCountRef = builder
+  .objectRef<{ status: ListingStatus; count: number }>('ListingStatusCount')
+  .implement({
+    description: "How many of a shop's listings have one status.",
+    fields: (t) => ({
+      status: t.field({ type: ListingStatusEnum, description: 'The status.', resolve: (c) => c.status }),
+      count: t.exposeInt('count', { description: 'How many listings have it.' }),
+    }),
+  });
 
 const allStatuses: ListingStatus[] = ['DRAFT', 'PENDING_REVIEW', 'ACTIVE', 'REJECTED', 'SUSPENDED'];
 
 /** Counts by status for every shop on a page in one groupBy. */
 function listingCountsLoader(ctx: Context) {
   return loaderFor<number, { status: ListingStatus; count: number }[]>(ctx, 'listingCounts', async (shopIds) => {
-    const rows = await ctx.prisma.listing.groupBy({ by: ['shopId', 'status'], where: { shopId: { in: [...shopIds] } }, _count: { _all: true } });
-    return shopIds.map((shopId) => allStatuses.map((status) => ({ status, count: rows.find((r) => r.shopId === shopId && r.status === status)?._count._all ?? 0 })));
+    const rows = await ctx.prisma.listing.groupBy({
+      by: ['shopId', 'status'],
+      where: { shopId: { in: [...shopIds] } },
+      _count: { _all: true },
+    });
+    return shopIds.map((shopId) =>
+      allStatuses.map((status) => ({
+        status,
+        count: rows.find((r) => r.shopId === shopId && r.status === status)?._count._all ?? 0,
+      })),
+    );
   });
 }
 
 builder.prismaObjectFields(ShopNode, (t) => ({
   listings: t.relatedConnection('listings', {
     cursor: 'id',
-    description: 'The shop\'s listings, filtered and sorted.',
+    description: "The shop's listings, filtered and sorted.",
     args: {
       filter: t.arg({ type: ListingFilterInput, required: false, description: 'Narrow the list.' }),
       sort: t.arg({ type: ListingSortEnum, required: false, description: 'The order (default ID).' }),
@@ -292,8 +371,18 @@ builder.prismaObjectFields(ShopNode, (t) => ({
 }));
 
 registerNodeReach('Listing', async (ctx, ids) =>
-  (await ctx.prisma.listing.findMany({ where: { AND: [{ id: { in: ids } }, listingTenantWhere(ctx.viewer)] }, select: { id: true } })).map((r) => r.id),
+  (
+    await ctx.prisma.listing.findMany({
+      where: { AND: [{ id: { in: ids } }, listingTenantWhere(ctx.viewer)] },
+      select: { id: true },
+    })
+  ).map((r) => r.id),
 );
 registerNodeReach('ListingReview', async (ctx, ids) =>
-  (await ctx.prisma.listingReview.findMany({ where: { AND: [{ id: { in: ids } }, { listing: listingTenantWhere(ctx.viewer) }] }, select: { id: true } })).map((r) => r.id),
+  (
+    await ctx.prisma.listingReview.findMany({
+      where: { AND: [{ id: { in: ids } }, { listing: listingTenantWhere(ctx.viewer) }] },
+      select: { id: true },
+    })
+  ).map((r) => r.id),
 );

@@ -1,12 +1,40 @@
 import type { ListingStatus, PlatformSettings, Prisma } from '@shopwarden/db';
 import type { Context } from '../../context.ts';
 import { hasScope, type Viewer } from '../auth/viewer.ts';
-import { AppError, ConflictError, ForbiddenError, InvalidStateError, NotFoundError, ValidationError, type FieldError } from '../../lib/errors.ts';
+import {
+  AppError,
+  ConflictError,
+  ForbiddenError,
+  InvalidStateError,
+  NotFoundError,
+  ValidationError,
+  type FieldError,
+} from '../../lib/errors.ts';
 import { recordEvent } from '../platform/outbox.service.ts';
-import { isPrimaryCategoryPolicyInForce, loadCategoryIndex, type CategoryLite } from '../shops/category-eligibility.service.ts';
+import {
+  isPrimaryCategoryPolicyInForce,
+  loadCategoryIndex,
+  type CategoryLite,
+} from '../shops/category-eligibility.service.ts';
 import { assertCanWriteShop, shopOwnedWhere } from '../shops/shop.policy.ts';
-import { editableStatuses, reasonCodePattern, reviewTransitions, runAutomaticChecks, submissionOutcome, type ListingIssue, type ReviewDecisionInput } from './listing-checks.ts';
-import { inListingTransaction, planTransitions, readListingsForTransition, runTransitions, writeTransitions, type PlannedTransitions, type Transition } from './listing-writes.ts';
+import {
+  editableStatuses,
+  reasonCodePattern,
+  reviewTransitions,
+  runAutomaticChecks,
+  submissionOutcome,
+  type ListingIssue,
+  type ReviewDecisionInput,
+} from './listing-checks.ts';
+import {
+  inListingTransaction,
+  planTransitions,
+  readListingsForTransition,
+  runTransitions,
+  writeTransitions,
+  type PlannedTransitions,
+  type Transition,
+} from './listing-writes.ts';
 
 /** Synchronous bulk mutations take at most this many items (PLATFORM.md: input lists ≤ 250). */
 export const BULK_LIMIT = 250;
@@ -43,20 +71,34 @@ export interface ListingFields {
 export type ListingFieldsInput = { [K in keyof ListingFields]?: ListingFields[K] | null };
 
 /** Checks the fields a caller sent (`sent`) against the shop's sites and the category tree. */
-function validateFields(fields: ListingFields, shopSites: readonly string[], categories: ReadonlyMap<number, CategoryLite>, sent: (k: keyof ListingFields) => boolean): FieldError[] {
+function validateFields(
+  fields: ListingFields,
+  shopSites: readonly string[],
+  categories: ReadonlyMap<number, CategoryLite>,
+  sent: (k: keyof ListingFields) => boolean,
+): FieldError[] {
   const errors: FieldError[] = [];
   const title = fields.title.trim();
-  if (sent('title') && (title.length < 1 || title.length > 200)) errors.push({ path: ['input', 'title'], message: 'Title must be 1–200 characters.' });
-  if (sent('description') && fields.description.length > 5000) errors.push({ path: ['input', 'description'], message: 'Description must be at most 5000 characters.' });
+  if (sent('title') && (title.length < 1 || title.length > 200))
+    errors.push({ path: ['input', 'title'], message: 'Title must be 1–200 characters.' });
+  if (sent('description') && fields.description.length > 5000)
+    errors.push({ path: ['input', 'description'], message: 'Description must be at most 5000 characters.' });
   if (sent('priceAmount') && (!Number.isSafeInteger(fields.priceAmount) || fields.priceAmount <= 0)) {
-    errors.push({ path: ['input', 'priceAmount'], message: 'Price is a positive whole number of minor units (1999 for 19.99).' });
+    errors.push({
+      path: ['input', 'priceAmount'],
+      message: 'Price is a positive whole number of minor units (1999 for 19.99).',
+    });
   }
-  if (sent('categoryId') && !categories.has(fields.categoryId)) errors.push({ path: ['input', 'categoryId'], message: 'No such category.' });
+  if (sent('categoryId') && !categories.has(fields.categoryId))
+    errors.push({ path: ['input', 'categoryId'], message: 'No such category.' });
   if (sent('sites')) {
-    if (fields.sites.length === 0) errors.push({ path: ['input', 'sites'], message: 'Offer the listing on at least one of the shop\'s sites.' });
-    if (new Set(fields.sites).size !== fields.sites.length) errors.push({ path: ['input', 'sites'], message: 'Sites must not repeat.' });
+    if (fields.sites.length === 0)
+      errors.push({ path: ['input', 'sites'], message: "Offer the listing on at least one of the shop's sites." });
+    if (new Set(fields.sites).size !== fields.sites.length)
+      errors.push({ path: ['input', 'sites'], message: 'Sites must not repeat.' });
     fields.sites.forEach((s, i) => {
-      if (!shopSites.includes(s)) errors.push({ path: ['input', 'sites', String(i)], message: `The shop does not sell on ${s}.` });
+      if (!shopSites.includes(s))
+        errors.push({ path: ['input', 'sites', String(i)], message: `The shop does not sell on ${s}.` });
     });
   }
   return errors;
@@ -76,28 +118,47 @@ export async function createListing(ctx: Context, input: { shopId: number } & Li
   const errors = validateFields(fields, shop.sites, await categoriesOf(ctx.prisma), () => true);
   if (errors.length) throw new ValidationError(errors);
   return inListingTransaction(ctx, dryRun, async (tx) => {
-    const listing = await tx.listing.create({ data: { shopId: shop.id, ...fields, title: fields.title.trim(), status: 'DRAFT' } });
-    await recordEvent(tx, { type: 'listing.created', shopId: shop.id, subjectType: 'Listing', subjectId: String(listing.id), payload: { listingId: listing.id, status: 'DRAFT' }, occurredAt: now });
+    const listing = await tx.listing.create({
+      data: { shopId: shop.id, ...fields, title: fields.title.trim(), status: 'DRAFT' },
+    });
+    await recordEvent(tx, {
+      type: 'listing.created',
+      shopId: shop.id,
+      subjectType: 'Listing',
+      subjectId: String(listing.id),
+      payload: { listingId: listing.id, status: 'DRAFT' },
+      occurredAt: now,
+    });
     return { value: { listingId: dryRun ? null : listing.id }, commit: true };
   });
 }
 
 /** Loads a listing the caller may write, or the error that says why not. */
 async function listingForWrite(ctx: Context, listingId: number) {
-  const listing = await ctx.prisma.listing.findFirst({ where: { AND: [{ id: listingId }, shopOwnedWhere(ctx.viewer)] } });
+  const listing = await ctx.prisma.listing.findFirst({
+    where: { AND: [{ id: listingId }, shopOwnedWhere(ctx.viewer)] },
+  });
   if (!listing) throw new NotFoundError('Listing');
   assertCanWriteShop(ctx.viewer, listing.shopId, 'listings:write');
   return listing;
 }
 
 /** Edits a DRAFT or REJECTED listing; other statuses are INVALID_STATE, a concurrent edit is CONFLICT. */
-export async function updateListing(ctx: Context, input: { listingId: number; expectedVersion?: number | null } & ListingFieldsInput, dryRun: boolean) {
+export async function updateListing(
+  ctx: Context,
+  input: { listingId: number; expectedVersion?: number | null } & ListingFieldsInput,
+  dryRun: boolean,
+) {
   const listing = await listingForWrite(ctx, input.listingId);
   const now = await ctx.now();
   if (!editableStatuses.includes(listing.status)) {
-    throw new InvalidStateError('INVALID_STATE', `A ${listing.status} listing cannot be edited; only DRAFT and REJECTED listings can.`);
+    throw new InvalidStateError(
+      'INVALID_STATE',
+      `A ${listing.status} listing cannot be edited; only DRAFT and REJECTED listings can.`,
+    );
   }
-  if (input.expectedVersion != null && input.expectedVersion !== listing.version) throw new ConflictError(`The listing is at version ${listing.version}, not ${input.expectedVersion}; re-read it.`);
+  if (input.expectedVersion != null && input.expectedVersion !== listing.version)
+    throw new ConflictError(`The listing is at version ${listing.version}, not ${input.expectedVersion}; re-read it.`);
   const shop = await ctx.prisma.shop.findUniqueOrThrow({ where: { id: listing.shopId }, select: { sites: true } });
   const sent = (k: keyof ListingFields) => input[k] !== undefined && input[k] !== null;
   const fields: ListingFields = {
@@ -115,8 +176,16 @@ export async function updateListing(ctx: Context, input: { listingId: number; ex
       where: { id: listing.id, version: listing.version, status: { in: [...editableStatuses] } },
       data: { ...fields, title: fields.title.trim(), version: { increment: 1 } },
     });
-    if (updated.count === 0) throw new ConflictError('The listing changed while this edit was made; re-read it and try again.');
-    await recordEvent(tx, { type: 'listing.updated', shopId: listing.shopId, subjectType: 'Listing', subjectId: String(listing.id), payload: { listingId: listing.id, version: listing.version + 1 }, occurredAt: now });
+    if (updated.count === 0)
+      throw new ConflictError('The listing changed while this edit was made; re-read it and try again.');
+    await recordEvent(tx, {
+      type: 'listing.updated',
+      shopId: listing.shopId,
+      subjectType: 'Listing',
+      subjectId: String(listing.id),
+      payload: { listingId: listing.id, version: listing.version + 1 },
+      occurredAt: now,
+    });
     return { value: { listingId: listing.id }, commit: true };
   });
 }
@@ -130,7 +199,11 @@ export function assertMayWriteListings(viewer: Viewer | null): asserts viewer is
 }
 
 function assertWithinLimit(count: number) {
-  if (count > BULK_LIMIT) throw new InvalidStateError('LIMIT_EXCEEDED', `At most ${BULK_LIMIT} items per call; got ${count}. Use a bulk operation for larger work.`);
+  if (count > BULK_LIMIT)
+    throw new InvalidStateError(
+      'LIMIT_EXCEEDED',
+      `At most ${BULK_LIMIT} items per call; got ${count}. Use a bulk operation for larger work.`,
+    );
 }
 
 interface Planned {
@@ -145,9 +218,19 @@ interface Planned {
  * Applies planned transitions under an error policy, in one transaction, and turns them into one
  * result per item in input order. Used by single and bulk submissions and reviews alike.
  */
-async function applyPlan(tx: Prisma.TransactionClient, plan: Planned[], policy: ErrorPolicy, dryRun: boolean, now: Date, actor: number | null): Promise<{ value: ItemResult[]; commit: boolean }> {
+async function applyPlan(
+  tx: Prisma.TransactionClient,
+  plan: Planned[],
+  policy: ErrorPolicy,
+  dryRun: boolean,
+  now: Date,
+  actor: number | null,
+): Promise<{ value: ItemResult[]; commit: boolean }> {
   const failedBeforeWrite = plan.some((p) => p.error);
-  const toWrite = policy === 'REJECT_EVERYTHING' && failedBeforeWrite ? [] : plan.filter((p) => p.transition && !p.error).map((p) => p.transition!);
+  const toWrite =
+    policy === 'REJECT_EVERYTHING' && failedBeforeWrite
+      ? []
+      : plan.filter((p) => p.transition && !p.error).map((p) => p.transition!);
   const versions = await writeTransitions(tx, toWrite, now, actor);
   for (const p of plan) {
     if (p.transition && !p.error && toWrite.length && !versions.has(p.listingId!)) {
@@ -161,13 +244,35 @@ async function applyPlan(tx: Prisma.TransactionClient, plan: Planned[], policy: 
 const lostRace = () => new ConflictError('The listing changed while this decision was made; re-read it and try again.');
 
 /** One result per planned item, in input order, once the write (if any) has run. */
-function planResults(plan: Planned[], versions: Map<number, number>, policy: ErrorPolicy, dryRun: boolean): { value: ItemResult[]; commit: boolean } {
+function planResults(
+  plan: Planned[],
+  versions: Map<number, number>,
+  policy: ErrorPolicy,
+  dryRun: boolean,
+): { value: ItemResult[]; commit: boolean } {
   const anyFailed = plan.some((p) => p.error);
   const rollBack = policy === 'REJECT_EVERYTHING' && anyFailed;
   const value = plan.map<ItemResult>((p) => {
-    if (p.error) return { index: p.index, listingId: p.listingId, state: policy === 'IGNORE_FAILED' ? 'IGNORED' : 'FAILED', status: null, version: null, issues: [], error: p.error };
+    if (p.error)
+      return {
+        index: p.index,
+        listingId: p.listingId,
+        state: policy === 'IGNORE_FAILED' ? 'IGNORED' : 'FAILED',
+        status: null,
+        version: null,
+        issues: [],
+        error: p.error,
+      };
     const state: ItemState = rollBack ? 'ROLLED_BACK' : dryRun ? 'WOULD_APPLY' : 'APPLIED';
-    return { index: p.index, listingId: p.listingId, state, status: p.transition!.to, version: rollBack ? null : (versions.get(p.listingId!) ?? null), issues: p.issues, error: null };
+    return {
+      index: p.index,
+      listingId: p.listingId,
+      state,
+      status: p.transition!.to,
+      version: rollBack ? null : (versions.get(p.listingId!) ?? null),
+      issues: p.issues,
+      error: null,
+    };
   });
   return { value, commit: !rollBack };
 }
@@ -205,7 +310,11 @@ export async function loadSubmissionContext(ctx: Context): Promise<SubmissionCon
  * PENDING_REVIEW or REJECTED with an automatic review record. Loads everything it needs in a fixed
  * number of statements and writes set-based, whatever the number of items.
  */
-export async function submitListings(ctx: Context, items: readonly { listingId: number }[], opts: PlanOptions): Promise<ItemResult[]> {
+export async function submitListings(
+  ctx: Context,
+  items: readonly { listingId: number }[],
+  opts: PlanOptions,
+): Promise<ItemResult[]> {
   assertWithinLimit(items.length);
   const sc = await loadSubmissionContext(ctx);
   return inListingTransaction(ctx, opts.dryRun, (tx) => submitListingsInTransaction(tx, sc, items, opts));
@@ -226,10 +335,25 @@ export async function submitListingsInTransaction(
   const byId = new Map(listings.map((l) => [l.id, l]));
   const shopIds = [...new Set(listings.map((l) => l.shopId))];
   // One transaction is one connection: its statements go one after another.
-  const shops = await tx.shop.findMany({ where: { id: { in: shopIds } }, select: { id: true, status: true, primaryCategoryId: true } });
-  const grants = await tx.categoryExceptionGrant.findMany({ where: { shopId: { in: shopIds } }, select: { shopId: true, categoryId: true } });
-  const approvals = await tx.restrictedCategoryApproval.findMany({ where: { shopId: { in: shopIds }, status: 'GRANTED' }, select: { shopId: true, categoryId: true } });
-  const counts = inForce ? [] : await tx.listing.groupBy({ by: ['shopId', 'categoryId'], where: { shopId: { in: shopIds }, status: { not: 'DRAFT' } }, _count: { _all: true } });
+  const shops = await tx.shop.findMany({
+    where: { id: { in: shopIds } },
+    select: { id: true, status: true, primaryCategoryId: true },
+  });
+  const grants = await tx.categoryExceptionGrant.findMany({
+    where: { shopId: { in: shopIds } },
+    select: { shopId: true, categoryId: true },
+  });
+  const approvals = await tx.restrictedCategoryApproval.findMany({
+    where: { shopId: { in: shopIds }, status: 'GRANTED' },
+    select: { shopId: true, categoryId: true },
+  });
+  const counts = inForce
+    ? []
+    : await tx.listing.groupBy({
+        by: ['shopId', 'categoryId'],
+        where: { shopId: { in: shopIds }, status: { not: 'DRAFT' } },
+        _count: { _all: true },
+      });
   const shopById = new Map(shops.map((s) => [s.id, s]));
   const rootOf = (categoryId: number) => categories.get(categoryId)?.rootId ?? categoryId;
   // Non-DRAFT listings per shop and top-level category; updated as items are planned, as if submitted one after another.
@@ -252,7 +376,13 @@ export async function submitListingsInTransaction(
       return { ...base, error: error as AppError };
     }
     if (!editableStatuses.includes(listing.status)) {
-      return { ...base, error: new InvalidStateError('INVALID_STATE', `A ${listing.status} listing cannot be submitted; only DRAFT and REJECTED listings can.`) };
+      return {
+        ...base,
+        error: new InvalidStateError(
+          'INVALID_STATE',
+          `A ${listing.status} listing cannot be submitted; only DRAFT and REJECTED listings can.`,
+        ),
+      };
     }
     const shop = shopById.get(listing.shopId)!;
     const category = categories.get(listing.categoryId)!;
@@ -303,14 +433,29 @@ export interface ReviewItem {
 function validateReviewItem(item: ReviewItem, index: number, opts: PlanOptions): FieldError[] | null {
   let errors: FieldError[] | null = null;
   const reasons = item.reasons ?? [];
-  if (item.decision === 'REJECT' && reasons.length === 0) (errors ??= []).push(itemFieldError(opts, index, 'Give at least one reason to reject a listing.', 'reasons'));
+  if (item.decision === 'REJECT' && reasons.length === 0)
+    (errors ??= []).push(itemFieldError(opts, index, 'Give at least one reason to reject a listing.', 'reasons'));
   if (reasons.length > 20) (errors ??= []).push(itemFieldError(opts, index, 'At most 20 reasons.', 'reasons'));
   for (let i = 0; i < reasons.length; i++) {
     const r = reasons[i]!;
-    if (!reasonCodePattern.test(r.code)) (errors ??= []).push(itemFieldError(opts, index, 'A reason code is UPPER_SNAKE_CASE, 2–64 characters.', 'reasons', String(i), 'code'));
-    if (!r.message.trim() || r.message.length > 1000) (errors ??= []).push(itemFieldError(opts, index, 'A reason message is 1–1000 characters.', 'reasons', String(i), 'message'));
+    if (!reasonCodePattern.test(r.code))
+      (errors ??= []).push(
+        itemFieldError(
+          opts,
+          index,
+          'A reason code is UPPER_SNAKE_CASE, 2–64 characters.',
+          'reasons',
+          String(i),
+          'code',
+        ),
+      );
+    if (!r.message.trim() || r.message.length > 1000)
+      (errors ??= []).push(
+        itemFieldError(opts, index, 'A reason message is 1–1000 characters.', 'reasons', String(i), 'message'),
+      );
   }
-  if (item.note && item.note.length > 2000) (errors ??= []).push(itemFieldError(opts, index, 'A note is at most 2000 characters.', 'note'));
+  if (item.note && item.note.length > 2000)
+    (errors ??= []).push(itemFieldError(opts, index, 'A note is at most 2000 characters.', 'note'));
   return errors;
 }
 
@@ -323,7 +468,11 @@ function itemFieldError(opts: PlanOptions, index: number, message: string, ...be
  * Each item applies only if the listing still has the expected version: of concurrent decisions on
  * one listing exactly one wins and the others get CONFLICT. One load, one set-based write.
  */
-export async function reviewListings(ctx: Context, items: readonly ReviewItem[], opts: PlanOptions): Promise<ItemResult[]> {
+export async function reviewListings(
+  ctx: Context,
+  items: readonly ReviewItem[],
+  opts: PlanOptions,
+): Promise<ItemResult[]> {
   assertWithinLimit(items.length);
   const rc = await loadReviewContext(ctx);
   return inListingTransaction(ctx, opts.dryRun, (tx) => reviewListingsInTransaction(tx, rc, items, opts));
@@ -371,7 +520,11 @@ export interface PlannedReviews {
  * Everything of a review that needs no database: the fields, a listing named twice, and the write's
  * statement. A bulk operation plans its next batch while the database writes the one before.
  */
-export function planReviews({ actorApiKeyId: actor, now }: ReviewContext, items: readonly ReviewItem[], opts: PlanOptions): PlannedReviews {
+export function planReviews(
+  { actorApiKeyId: actor, now }: ReviewContext,
+  items: readonly ReviewItem[],
+  opts: PlanOptions,
+): PlannedReviews {
   // What needs no database first: the fields, and a listing named twice. (A plain loop with no
   // closure per item: a bulk operation's chunk plans thousands of items.)
   const seen = new Set<number>();
@@ -379,7 +532,11 @@ export function planReviews({ actorApiKeyId: actor, now }: ReviewContext, items:
   for (let index = 0; index < items.length; index++) {
     const item = items[index]!;
     const fieldErrors = validateReviewItem(item, index, opts);
-    const error = fieldErrors ? new ValidationError(fieldErrors) : seen.has(item.listingId) ? duplicateError(opts.itemPath(index)) : null;
+    const error = fieldErrors
+      ? new ValidationError(fieldErrors)
+      : seen.has(item.listingId)
+        ? duplicateError(opts.itemPath(index))
+        : null;
     if (error) {
       plan[index] = { index, listingId: item.listingId, transition: null, issues: [], error };
       continue;
@@ -405,24 +562,50 @@ export function planReviews({ actorApiKeyId: actor, now }: ReviewContext, items:
   // to are read afterwards, and only they, to say why. REJECT_EVERYTHING with a failure already
   // writes nothing, and reads every listing to report each one's own error.
   const writing = !(opts.policy === 'REJECT_EVERYTHING' && plan.some((p) => p.error));
-  return { items, opts, plan, writing, write: planTransitions(writing ? plan.flatMap((p) => (p.transition && !p.error ? [p.transition] : [])) : [], now, actor) };
+  return {
+    items,
+    opts,
+    plan,
+    writing,
+    write: planTransitions(
+      writing ? plan.flatMap((p) => (p.transition && !p.error ? [p.transition] : [])) : [],
+      now,
+      actor,
+    ),
+  };
 }
 
 /** Runs planned reviews: the write, then a read of only the listings it did not apply, to say why. */
-export async function applyReviews(tx: Prisma.TransactionClient, { items, opts, plan, writing, write }: PlannedReviews): Promise<{ value: ItemResult[]; commit: boolean }> {
+export async function applyReviews(
+  tx: Prisma.TransactionClient,
+  { items, opts, plan, writing, write }: PlannedReviews,
+): Promise<{ value: ItemResult[]; commit: boolean }> {
   const versions = await runTransitions(tx, write);
   const unapplied = plan.filter((p) => p.transition && !p.error && !versions.has(p.listingId!));
   if (unapplied.length) {
-    const byId = new Map((await readListingsForTransition(tx, unapplied.map((p) => p.listingId!), null)).map((l) => [l.id, l]));
+    const byId = new Map(
+      (
+        await readListingsForTransition(
+          tx,
+          unapplied.map((p) => p.listingId!),
+          null,
+        )
+      ).map((l) => [l.id, l]),
+    );
     for (const p of unapplied) {
       const item = items[p.index]!;
       const listing = byId.get(p.listingId!);
       const rule = reviewTransitions[item.decision];
       if (!listing) p.error = new NotFoundError('Listing');
       else if (item.expectedVersion != null && item.expectedVersion !== listing.version) {
-        p.error = new ConflictError(`The listing is at version ${listing.version}, not ${item.expectedVersion}; re-read it.`);
+        p.error = new ConflictError(
+          `The listing is at version ${listing.version}, not ${item.expectedVersion}; re-read it.`,
+        );
       } else if (listing.status !== rule.from) {
-        p.error = new InvalidStateError('INVALID_STATE', `${item.decision} needs a ${rule.from} listing; this one is ${listing.status}.`);
+        p.error = new InvalidStateError(
+          'INVALID_STATE',
+          `${item.decision} needs a ${rule.from} listing; this one is ${listing.status}.`,
+        );
       } else if (writing) p.error = lostRace();
     }
   }

@@ -7,22 +7,49 @@ import { assertAdmin } from '../auth/viewer.ts';
 builder.prismaObject('PlatformSettings', {
   description: 'Every policy number, changeable at run time by administrators. Times are UTC.',
   fields: (t) => ({
-    categoryEnforcementAt: t.expose('categoryEnforcementAt', { type: 'DateTime', description: 'When the one-primary-category policy takes effect.' }),
-    categoryConfirmDeadline: t.expose('categoryConfirmDeadline', { type: 'DateTime', description: 'Deadline for merchants to confirm a primary category.' }),
-    categoryLookbackStart: t.expose('categoryLookbackStart', { type: 'DateTime', description: 'Auto-assignment sales window start (inclusive).' }),
-    categoryLookbackEnd: t.expose('categoryLookbackEnd', { type: 'DateTime', description: 'Auto-assignment sales window end (exclusive).' }),
-    previousPolicyMaxCategories: t.exposeInt('previousPolicyMaxCategories', { description: 'Categories allowed under the previous policy.' }),
-    semiClosedLoopRetiredAt: t.expose('semiClosedLoopRetiredAt', { type: 'DateTime', description: 'No SEMI_CLOSED_LOOP shop can be onboarded from this instant.' }),
-    semiClosedLoopMigrationDays: t.exposeInt('semiClosedLoopMigrationDays', { description: 'Days after retirement that SEMI_CLOSED_LOOP shops have to migrate.' }),
-    inviteOnlySites: t.exposeStringList('inviteOnlySites', { description: 'Sites that need an invitation code to onboard.' }),
-    verificationRequiredSites: t.exposeStringList('verificationRequiredSites', { description: 'Sites that need a verification document to onboard.' }),
+    categoryEnforcementAt: t.expose('categoryEnforcementAt', {
+      type: 'DateTime',
+      description: 'When the one-primary-category policy takes effect.',
+    }),
+    categoryConfirmDeadline: t.expose('categoryConfirmDeadline', {
+      type: 'DateTime',
+      description: 'Deadline for merchants to confirm a primary category.',
+    }),
+    categoryLookbackStart: t.expose('categoryLookbackStart', {
+      type: 'DateTime',
+      description: 'Auto-assignment sales window start (inclusive).',
+    }),
+    categoryLookbackEnd: t.expose('categoryLookbackEnd', {
+      type: 'DateTime',
+      description: 'Auto-assignment sales window end (exclusive).',
+    }),
+    previousPolicyMaxCategories: t.exposeInt('previousPolicyMaxCategories', {
+      description: 'Categories allowed under the previous policy.',
+    }),
+    semiClosedLoopRetiredAt: t.expose('semiClosedLoopRetiredAt', {
+      type: 'DateTime',
+      description: 'No SEMI_CLOSED_LOOP shop can be onboarded from this instant.',
+    }),
+    semiClosedLoopMigrationDays: t.exposeInt('semiClosedLoopMigrationDays', {
+      description: 'Days after retirement that SEMI_CLOSED_LOOP shops have to migrate.',
+    }),
+    inviteOnlySites: t.exposeStringList('inviteOnlySites', {
+      description: 'Sites that need an invitation code to onboard.',
+    }),
+    verificationRequiredSites: t.exposeStringList('verificationRequiredSites', {
+      description: 'Sites that need a verification document to onboard.',
+    }),
     pointExpiryDays: t.exposeInt('pointExpiryDays', { description: 'Days after which violation points expire.' }),
     atRiskThreshold: t.exposeInt('atRiskThreshold', { description: 'Points from which a shop is AT_RISK.' }),
     restrictedThreshold: t.exposeInt('restrictedThreshold', { description: 'Points from which a shop is RESTRICTED.' }),
     suspendedThreshold: t.exposeInt('suspendedThreshold', { description: 'Points from which a shop is SUSPENDED.' }),
-    quizAttemptsPerMonth: t.exposeInt('quizAttemptsPerMonth', { description: 'Attempts per shop, quiz and calendar month.' }),
+    quizAttemptsPerMonth: t.exposeInt('quizAttemptsPerMonth', {
+      description: 'Attempts per shop, quiz and calendar month.',
+    }),
     quizPointsRemoved: t.exposeInt('quizPointsRemoved', { description: 'Points a passed quiz removes.' }),
-    quizRemovalCooldownDays: t.exposeInt('quizRemovalCooldownDays', { description: 'At most one quiz removal per policy in this many days.' }),
+    quizRemovalCooldownDays: t.exposeInt('quizRemovalCooldownDays', {
+      description: 'At most one quiz removal per policy in this many days.',
+    }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'Last change.' }),
   }),
 });
@@ -30,7 +57,10 @@ builder.prismaObject('PlatformSettings', {
 const PlatformSettingsUpdateInput = builder.inputType('PlatformSettingsUpdateInput', {
   description: 'Settings to change; omitted fields keep their value.',
   fields: (t) => ({
-    categoryEnforcementAt: t.field({ type: 'DateTime', description: 'When the one-primary-category policy takes effect.' }),
+    categoryEnforcementAt: t.field({
+      type: 'DateTime',
+      description: 'When the one-primary-category policy takes effect.',
+    }),
     categoryConfirmDeadline: t.field({ type: 'DateTime', description: 'Deadline for merchants to confirm.' }),
     categoryLookbackStart: t.field({ type: 'DateTime', description: 'Auto-assignment window start.' }),
     categoryLookbackEnd: t.field({ type: 'DateTime', description: 'Auto-assignment window end.' }),
@@ -51,27 +81,62 @@ const PlatformSettingsUpdateInput = builder.inputType('PlatformSettingsUpdateInp
 const PlatformSettingsUpdateSuccess = builder.objectRef<{ ok: true }>('PlatformSettingsUpdateSuccess').implement({
   description: 'The settings were changed.',
   fields: (t) => ({
-    settings: t.prismaField({ type: 'PlatformSettings', description: 'The settings now in force.', resolve: (q, _r, _a, ctx) => ctx.prisma.platformSettings.findUniqueOrThrow({ ...q, where: { id: 1 } }) }),
+    settings: t.prismaField({
+      type: 'PlatformSettings',
+      description: 'The settings now in force.',
+      resolve: (q, _r, _a, ctx) => ctx.prisma.platformSettings.findUniqueOrThrow({ ...q, where: { id: 1 } }),
+    }),
   }),
 });
 
 type SettingsUpdate = typeof PlatformSettingsUpdateInput.$inferInput;
 
-function validateSettings(input: SettingsUpdate, current: { categoryEnforcementAt: Date; categoryConfirmDeadline: Date; categoryLookbackStart: Date; categoryLookbackEnd: Date; atRiskThreshold: number; restrictedThreshold: number; suspendedThreshold: number }) {
+function validateSettings(
+  input: SettingsUpdate,
+  current: {
+    categoryEnforcementAt: Date;
+    categoryConfirmDeadline: Date;
+    categoryLookbackStart: Date;
+    categoryLookbackEnd: Date;
+    atRiskThreshold: number;
+    restrictedThreshold: number;
+    suspendedThreshold: number;
+  },
+) {
   const fields: { path: string[]; message: string }[] = [];
   const positive: [keyof SettingsUpdate, number, number][] = [
-    ['previousPolicyMaxCategories', 1, 20], ['pointExpiryDays', 1, 3650], ['quizAttemptsPerMonth', 1, 100], ['quizPointsRemoved', 0, 100], ['quizRemovalCooldownDays', 0, 365],
-    ['atRiskThreshold', 1, 10_000], ['restrictedThreshold', 1, 10_000], ['suspendedThreshold', 1, 10_000],
+    ['previousPolicyMaxCategories', 1, 20],
+    ['pointExpiryDays', 1, 3650],
+    ['quizAttemptsPerMonth', 1, 100],
+    ['quizPointsRemoved', 0, 100],
+    ['quizRemovalCooldownDays', 0, 365],
+    ['atRiskThreshold', 1, 10_000],
+    ['restrictedThreshold', 1, 10_000],
+    ['suspendedThreshold', 1, 10_000],
   ];
   for (const [key, min, max] of positive) {
     const v = input[key];
-    if (typeof v === 'number' && (v < min || v > max)) fields.push({ path: ['input', key], message: `Must be between ${min} and ${max}.` });
+    if (typeof v === 'number' && (v < min || v > max))
+      fields.push({ path: ['input', key], message: `Must be between ${min} and ${max}.` });
   }
-  const merged = { ...current, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null && v !== undefined)) } as typeof current;
-  if (merged.categoryConfirmDeadline < merged.categoryEnforcementAt) fields.push({ path: ['input', 'categoryConfirmDeadline'], message: 'The deadline cannot precede the enforcement date.' });
-  if (merged.categoryLookbackEnd <= merged.categoryLookbackStart) fields.push({ path: ['input', 'categoryLookbackEnd'], message: 'The look-back window must end after it starts.' });
-  if (!(merged.atRiskThreshold < merged.restrictedThreshold && merged.restrictedThreshold < merged.suspendedThreshold)) {
-    fields.push({ path: ['input', 'restrictedThreshold'], message: 'Thresholds must rise: at risk < restricted < suspended.' });
+  const merged = {
+    ...current,
+    ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null && v !== undefined)),
+  } as typeof current;
+  if (merged.categoryConfirmDeadline < merged.categoryEnforcementAt)
+    fields.push({
+      path: ['input', 'categoryConfirmDeadline'],
+      message: 'The deadline cannot precede the enforcement date.',
+    });
+  if (merged.categoryLookbackEnd <= merged.categoryLookbackStart)
+    fields.push({ path: ['input', 'categoryLookbackEnd'], message: 'The look-back window must end after it starts.' });
+  if (!(
+    merged.atRiskThreshold < merged.restrictedThreshold && merged.restrictedThreshold < merged.suspendedThreshold
+  )) {
+    fields.push({
+      path: ['input', 'restrictedThreshold'],
+      message: 'Thresholds must rise: at risk < restricted < suspended.',
+    });
   }
   if (fields.length) throw new ValidationError(fields);
 }
@@ -103,7 +168,10 @@ const PlatformClockRef = builder.objectRef<ClockShape>('PlatformClock').implemen
   fields: (t) => ({
     now: t.expose('now', { type: 'DateTime', description: 'The instant every rule uses as "now".' }),
     sandbox: t.exposeBoolean('sandbox', { description: 'True when the sandbox clock is set.' }),
-    frozen: t.exposeBoolean('frozen', { description: 'True when the sandbox clock stands still; false when it advances in real time from the instant set.' }),
+    frozen: t.exposeBoolean('frozen', {
+      description:
+        'True when the sandbox clock stands still; false when it advances in real time from the instant set.',
+    }),
   }),
 });
 
@@ -122,7 +190,12 @@ builder.queryFields((t) => ({
       return ctx.prisma.platformSettings.findUniqueOrThrow({ ...q, where: { id: 1 } });
     },
   }),
-  platformClock: t.field({ type: PlatformClockRef, description: 'The platform clock.', authScopes: { authenticated: true }, resolve: (_r, _a, ctx) => readClock(ctx) }),
+  platformClock: t.field({
+    type: PlatformClockRef,
+    description: 'The platform clock.',
+    authScopes: { authenticated: true },
+    resolve: (_r, _a, ctx) => readClock(ctx),
+  }),
 }));
 
 const SandboxClockSetInput = builder.inputType('SandboxClockSetInput', {
@@ -141,7 +214,8 @@ const SandboxClockSetSuccess = builder.objectRef<ClockShape>('SandboxClockSetSuc
 builder.mutationField('sandboxClockSet', (t) =>
   t.field({
     type: SandboxClockSetSuccess,
-    description: 'Moves the platform\'s "now" (administrators, outside production) so you can step past a deadline, run auto-assignment, or produce a weekly report without waiting.',
+    description:
+      'Moves the platform\'s "now" (administrators, outside production) so you can step past a deadline, run auto-assignment, or produce a weekly report without waiting.',
     errors: {},
     args: { input: t.arg({ type: SandboxClockSetInput, required: true }) },
     resolve: audited('sandboxClockSet', async (_root, { input }, ctx) => {
@@ -150,7 +224,11 @@ builder.mutationField('sandboxClockSet', (t) =>
       await ctx.settings();
       const updated = await ctx.prisma.platformSettings.update({
         where: { id: 1 },
-        data: { sandboxNow: input.now ?? null, sandboxSetAt: input.now ? new Date() : null, sandboxFrozen: input.frozen ?? true },
+        data: {
+          sandboxNow: input.now ?? null,
+          sandboxSetAt: input.now ? new Date() : null,
+          sandboxFrozen: input.frozen ?? true,
+        },
       });
       return { now: platformNow(updated, false), sandbox: updated.sandboxNow !== null, frozen: updated.sandboxFrozen };
     }),

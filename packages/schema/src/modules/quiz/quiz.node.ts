@@ -8,14 +8,18 @@ import { gradeAnswers, type GradedQuestion } from './quiz.service.ts';
 
 export const QuizNode = builder.prismaNode('Quiz', {
   id: { field: 'id' },
-  description: 'A Creator Policy Quiz targeting one policy. Questions are served without their answers; grading happens on the server.',
+  description:
+    'A Creator Policy Quiz targeting one policy. Questions are served without their answers; grading happens on the server.',
   findUnique: (id) => ({ id: Number.parseInt(id, 10) || 0 }),
   fields: (t) => ({
     policy: t.relation('policy', { description: 'The policy it targets; passing removes points of this policy.' }),
     title: t.exposeString('title', { description: 'Title.' }),
     description: t.exposeString('description', { description: 'What the quiz checks.' }),
     active: t.exposeBoolean('active', { description: 'Whether attempts are accepted.' }),
-    questions: t.relation('questions', { description: 'The questions in order (prompt and choices only; never the answer).', query: { orderBy: { position: 'asc' } } }),
+    questions: t.relation('questions', {
+      description: 'The questions in order (prompt and choices only; never the answer).',
+      query: { orderBy: { position: 'asc' } },
+    }),
   }),
 });
 
@@ -32,14 +36,18 @@ builder.prismaObject('QuizQuestion', {
 export const QuestionResultRef = builder.objectRef<GradedQuestion>('QuizQuestionResult').implement({
   description: 'Whether one answer of a finished attempt was right (the right choice itself is not revealed).',
   fields: (t) => ({
-    position: t.exposeInt('position', { description: 'The question\'s position.' }),
+    position: t.exposeInt('position', { description: "The question's position." }),
     correct: t.exposeBoolean('correct', { description: 'True when the chosen answer was correct.' }),
   }),
 });
 
 function gradingKeyLoader(ctx: Context) {
   return loaderFor<number, { position: number; correctIndex: number }[]>(ctx, 'quizGradingKey', async (quizIds) => {
-    const rows = await ctx.prisma.quizQuestion.findMany({ where: { quizId: { in: [...quizIds] } }, select: { quizId: true, position: true, correctIndex: true }, orderBy: { position: 'asc' } });
+    const rows = await ctx.prisma.quizQuestion.findMany({
+      where: { quizId: { in: [...quizIds] } },
+      select: { quizId: true, position: true, correctIndex: true },
+      orderBy: { position: 'asc' },
+    });
     return quizIds.map((id) => rows.filter((r) => r.quizId === id));
   });
 }
@@ -55,7 +63,10 @@ export const QuizAttemptNode = builder.prismaNode('QuizAttempt', {
     answers: t.exposeIntList('answers', { description: 'The chosen choice index for each question, in order.' }),
     correctCount: t.exposeInt('correctCount', { description: 'How many answers were correct.' }),
     passed: t.exposeBoolean('passed', { description: 'True with full marks.' }),
-    pointsRemoved: t.exposeInt('pointsRemoved', { description: 'Points the pass removed from the ledger (0 in the cooldown or without active points of the policy).' }),
+    pointsRemoved: t.exposeInt('pointsRemoved', {
+      description:
+        'Points the pass removed from the ledger (0 in the cooldown or without active points of the policy).',
+    }),
     submittedAt: t.expose('submittedAt', { type: 'DateTime', description: 'When it was submitted (platform clock).' }),
     results: t.field({
       type: [QuestionResultRef],
@@ -63,7 +74,10 @@ export const QuizAttemptNode = builder.prismaNode('QuizAttempt', {
       select: { quizId: true, answers: true },
       resolve: async (a, _args, ctx) => gradeAnswers(await gradingKeyLoader(ctx).load(a.quizId), a.answers).results,
     }),
-    ledgerEntries: t.relation('ledgerEntries', { description: 'The QUIZ_REMOVAL entries that name this attempt.', query: { orderBy: { id: 'asc' } } }),
+    ledgerEntries: t.relation('ledgerEntries', {
+      description: 'The QUIZ_REMOVAL entries that name this attempt.',
+      query: { orderBy: { id: 'asc' } },
+    }),
   }),
 });
 
@@ -75,9 +89,19 @@ builder.queryFields((t) => ({
     maxSize: 100,
     description: 'Active Creator Policy Quizzes, by id. Readable by every authenticated caller.',
     authScopes: { authenticated: true },
-    args: { policyId: t.arg.globalID({ for: PolicyNode, required: false, description: 'Only quizzes targeting this policy.' }) },
+    args: {
+      policyId: t.arg.globalID({
+        for: PolicyNode,
+        required: false,
+        description: 'Only quizzes targeting this policy.',
+      }),
+    },
     resolve: (query, _root, args, ctx) =>
-      ctx.prisma.quiz.findMany({ ...query, where: { active: true, ...(args.policyId ? { policyId: Number.parseInt(args.policyId.id, 10) || 0 } : {}) }, orderBy: { id: 'asc' } }),
+      ctx.prisma.quiz.findMany({
+        ...query,
+        where: { active: true, ...(args.policyId ? { policyId: Number.parseInt(args.policyId.id, 10) || 0 } : {}) },
+        orderBy: { id: 'asc' },
+      }),
   }),
 }));
 
@@ -90,7 +114,16 @@ builder.prismaObjectFields('Shop', (t) => ({
   }),
 }));
 
-registerNodeReach('Quiz', async (ctx, ids) => (ctx.viewer ? (await ctx.prisma.quiz.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((r) => r.id) : []));
+registerNodeReach('Quiz', async (ctx, ids) =>
+  ctx.viewer
+    ? (await ctx.prisma.quiz.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((r) => r.id)
+    : [],
+);
 registerNodeReach('QuizAttempt', async (ctx, ids) =>
-  (await ctx.prisma.quizAttempt.findMany({ where: { AND: [{ id: { in: ids } }, shopOwnedWhere(ctx.viewer)] }, select: { id: true } })).map((r) => r.id),
+  (
+    await ctx.prisma.quizAttempt.findMany({
+      where: { AND: [{ id: { in: ids } }, shopOwnedWhere(ctx.viewer)] },
+      select: { id: true },
+    })
+  ).map((r) => r.id),
 );

@@ -4,13 +4,19 @@ import { MoneyRef } from '../core/money.ts';
 
 export const FeeCategoryNode = builder.prismaNode('FeeCategory', {
   id: { field: 'id' },
-  description: 'A kind of marketplace fee (commission, transaction, shipping label, affiliate commission, …). Every order fee line names one.',
+  description:
+    'A kind of marketplace fee (commission, transaction, shipping label, affiliate commission, …). Every order fee line names one.',
   findUnique: (id) => ({ id: Number.parseInt(id, 10) || 0 }),
   fields: (t) => ({
-    code: t.exposeString('code', { description: 'Stable upper-case code, e.g. "COMMISSION"; order imports name fee categories by it.' }),
+    code: t.exposeString('code', {
+      description: 'Stable upper-case code, e.g. "COMMISSION"; order imports name fee categories by it.',
+    }),
     name: t.exposeString('name', { description: 'Display name.' }),
     description: t.exposeString('description', { description: 'What the fee is charged for.' }),
-    defaultRateBps: t.exposeInt('defaultRateBps', { description: 'Default rate in basis points of the order amount (700 = 7%), used by `profitEstimate`; 0 for flat or occasional fees.' }),
+    defaultRateBps: t.exposeInt('defaultRateBps', {
+      description:
+        'Default rate in basis points of the order amount (700 = 7%), used by `profitEstimate`; 0 for flat or occasional fees.',
+    }),
   }),
 });
 
@@ -20,7 +26,7 @@ builder.prismaObject('OrderFeeLine', {
     feeCategory: t.relation('feeCategory', { description: 'The fee category.' }),
     amount: t.field({
       type: MoneyRef,
-      description: 'The fee, in the order\'s currency.',
+      description: "The fee, in the order's currency.",
       select: { amount: true, order: { select: { currency: true } } },
       resolve: (line) => ({ minor: line.amount, currency: line.order.currency }),
     }),
@@ -37,10 +43,16 @@ builder.queryFields((t) => ({
     authScopes: { authenticated: true },
     args: { codes: t.arg.stringList({ required: false, description: 'Only these codes (at most 100).' }) },
     resolve: (query, _root, args, ctx) =>
-      ctx.prisma.feeCategory.findMany({ ...query, where: args.codes ? { code: { in: args.codes.slice(0, 100) } } : {}, orderBy: { id: 'asc' } }),
+      ctx.prisma.feeCategory.findMany({
+        ...query,
+        where: args.codes ? { code: { in: args.codes.slice(0, 100) } } : {},
+        orderBy: { id: 'asc' },
+      }),
   }),
 }));
 
 registerNodeReach('FeeCategory', async (ctx, ids) =>
-  ctx.viewer ? (await ctx.prisma.feeCategory.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((r) => r.id) : [],
+  ctx.viewer
+    ? (await ctx.prisma.feeCategory.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((r) => r.id)
+    : [],
 );

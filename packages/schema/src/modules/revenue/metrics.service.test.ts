@@ -17,7 +17,10 @@ describe('metric windows', () => {
     });
     // On the first instant of a month, the month just ended is the last full one; January wraps to December.
     const jan = metricWindows(new Date('2024-01-01T00:00:00Z'));
-    expect([jan.lastMonthStart, jan.lastMonthEnd]).toEqual([new Date('2023-12-01T00:00:00Z'), new Date('2024-01-01T00:00:00Z')]);
+    expect([jan.lastMonthStart, jan.lastMonthEnd]).toEqual([
+      new Date('2023-12-01T00:00:00Z'),
+      new Date('2024-01-01T00:00:00Z'),
+    ]);
     // 29 February minus 12 months clamps to 28 February.
     expect(metricWindows(new Date('2024-02-29T12:00:00Z')).trailingStart).toEqual(new Date('2023-02-28T12:00:00Z'));
   });
@@ -25,10 +28,14 @@ describe('metric windows', () => {
 
 describe('tier qualification', () => {
   it('needs both thresholds, inclusive, and picks the highest rank', () => {
-    expect(qualifyingTier(tiers, { trailingRevenue: 100_000_000n, lastMonthSales: 6_500_000n })?.code).toBe('ESTABLISHED');
+    expect(qualifyingTier(tiers, { trailingRevenue: 100_000_000n, lastMonthSales: 6_500_000n })?.code).toBe(
+      'ESTABLISHED',
+    );
     expect(qualifyingTier(tiers, { trailingRevenue: 99_999_999n, lastMonthSales: 6_500_000n })?.code).toBe('ENTRY');
     expect(qualifyingTier(tiers, { trailingRevenue: 100_000_000n, lastMonthSales: 6_499_999n })?.code).toBe('ENTRY');
-    expect(qualifyingTier(tiers, { trailingRevenue: 5_000_000_000n, lastMonthSales: 80_000_000n })?.code).toBe('STRATEGIC');
+    expect(qualifyingTier(tiers, { trailingRevenue: 5_000_000_000n, lastMonthSales: 80_000_000n })?.code).toBe(
+      'STRATEGIC',
+    );
     expect(qualifyingTier(tiers.slice(1), { trailingRevenue: 0n, lastMonthSales: 0n })).toBeNull();
   });
 

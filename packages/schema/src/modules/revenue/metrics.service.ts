@@ -25,7 +25,17 @@ export function addUtcMonths(date: Date, months: number): Date {
   const y = date.getUTCFullYear();
   const m = date.getUTCMonth() + months;
   const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
-  return new Date(Date.UTC(y, m, Math.min(date.getUTCDate(), lastDay), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds(), date.getUTCMilliseconds()));
+  return new Date(
+    Date.UTC(
+      y,
+      m,
+      Math.min(date.getUTCDate(), lastDay),
+      date.getUTCHours(),
+      date.getUTCMinutes(),
+      date.getUTCSeconds(),
+      date.getUTCMilliseconds(),
+    ),
+  );
 }
 
 export function metricWindows(asOf: Date): MetricWindows {
@@ -43,9 +53,15 @@ export function sqlTimestamp(date: Date): Prisma.Sql {
  * Tier metrics for many shops in one aggregate query over their USD orders in the trailing window.
  * Shops without orders get zeros.
  */
-export async function loadShopMetrics(prisma: Pick<PrismaClient, '$queryRaw'>, shopIds: readonly number[], asOf: Date): Promise<Map<number, ShopMetrics>> {
+export async function loadShopMetrics(
+  prisma: Pick<PrismaClient, '$queryRaw'>,
+  shopIds: readonly number[],
+  asOf: Date,
+): Promise<Map<number, ShopMetrics>> {
   const w = metricWindows(asOf);
-  const result = new Map<number, ShopMetrics>(shopIds.map((shopId) => [shopId, { ...w, shopId, trailingRevenue: 0n, lastMonthSales: 0n }]));
+  const result = new Map<number, ShopMetrics>(
+    shopIds.map((shopId) => [shopId, { ...w, shopId, trailingRevenue: 0n, lastMonthSales: 0n }]),
+  );
   if (shopIds.length === 0) return result;
   const rows = await prisma.$queryRaw<{ shopId: number; trailing: bigint; lastMonth: bigint }[]>`
     SELECT o."shopId" AS "shopId",
@@ -56,17 +72,31 @@ export async function loadShopMetrics(prisma: Pick<PrismaClient, '$queryRaw'>, s
        AND o.currency = ${TIER_CURRENCY}
        AND o."placedAt" > ${sqlTimestamp(w.trailingStart)} AND o."placedAt" <= ${sqlTimestamp(asOf)}
      GROUP BY o."shopId"`;
-  for (const r of rows) result.set(r.shopId, { ...w, shopId: r.shopId, trailingRevenue: BigInt(r.trailing), lastMonthSales: BigInt(r.lastMonth) });
+  for (const r of rows)
+    result.set(r.shopId, {
+      ...w,
+      shopId: r.shopId,
+      trailingRevenue: BigInt(r.trailing),
+      lastMonthSales: BigInt(r.lastMonth),
+    });
   return result;
 }
 
 type TierThresholds = Pick<Tier, 'rank' | 'minTrailingRevenue' | 'minLastMonthSales'>;
 
 /** The highest-rank tier whose both thresholds the metrics meet (null when not even the lowest tier's). */
-export function qualifyingTier<T extends TierThresholds>(tiers: readonly T[], m: { trailingRevenue: bigint; lastMonthSales: bigint }): T | null {
+export function qualifyingTier<T extends TierThresholds>(
+  tiers: readonly T[],
+  m: { trailingRevenue: bigint; lastMonthSales: bigint },
+): T | null {
   let best: T | null = null;
   for (const t of tiers) {
-    if (m.trailingRevenue >= t.minTrailingRevenue && m.lastMonthSales >= t.minLastMonthSales && (!best || t.rank > best.rank)) best = t;
+    if (
+      m.trailingRevenue >= t.minTrailingRevenue &&
+      m.lastMonthSales >= t.minLastMonthSales &&
+      (!best || t.rank > best.rank)
+    )
+      best = t;
   }
   return best;
 }
@@ -83,10 +113,17 @@ export interface TierDistance<T> {
 }
 
 /** How much more trailing revenue and last-month sales the next tier above the qualifying one needs; null at the top. */
-export function distanceToNextTier<T extends TierThresholds>(tiers: readonly T[], m: { trailingRevenue: bigint; lastMonthSales: bigint }): TierDistance<T> | null {
+export function distanceToNextTier<T extends TierThresholds>(
+  tiers: readonly T[],
+  m: { trailingRevenue: bigint; lastMonthSales: bigint },
+): TierDistance<T> | null {
   const current = qualifyingTier(tiers, m);
   const next = nextTierAbove(tiers, current ? current.rank : Number.NEGATIVE_INFINITY);
   if (!next) return null;
   const gap = (min: bigint, have: bigint) => (min > have ? min - have : 0n);
-  return { tier: next, trailingRevenueNeeded: gap(next.minTrailingRevenue, m.trailingRevenue), lastMonthSalesNeeded: gap(next.minLastMonthSales, m.lastMonthSales) };
+  return {
+    tier: next,
+    trailingRevenueNeeded: gap(next.minTrailingRevenue, m.trailingRevenue),
+    lastMonthSalesNeeded: gap(next.minLastMonthSales, m.lastMonthSales),
+  };
 }

@@ -9,8 +9,11 @@ import './order.node.ts';
 const OrderImportFeeLineInput = builder.inputType('OrderImportFeeLineInput', {
   description: 'One fee charged on an imported order.',
   fields: (t) => ({
-    feeCategoryCode: t.string({ required: true, description: 'The fee category code, e.g. "COMMISSION" (see `feeCategories`).' }),
-    amount: t.int({ required: true, description: 'The fee in integer minor units of the order\'s currency (≥ 0).' }),
+    feeCategoryCode: t.string({
+      required: true,
+      description: 'The fee category code, e.g. "COMMISSION" (see `feeCategories`).',
+    }),
+    amount: t.int({ required: true, description: "The fee in integer minor units of the order's currency (≥ 0)." }),
   }),
 });
 
@@ -18,19 +21,38 @@ const OrderImportItemInput = builder.inputType('OrderImportItemInput', {
   description: 'One order to import.',
   fields: (t) => ({
     shopId: t.globalID({ for: ShopNode, required: true, description: 'The shop that sold it.' }),
-    externalId: t.string({ required: true, description: 'The marketplace\'s order ID: the idempotency key together with the shop.' }),
+    externalId: t.string({
+      required: true,
+      description: "The marketplace's order ID: the idempotency key together with the shop.",
+    }),
     amount: t.int({ required: true, description: 'What the buyer paid, in integer minor units (cents).' }),
-    currency: t.field({ type: 'CurrencyCode', required: true, description: 'Currency of the amount and the fee lines. Only USD orders count towards tiers.' }),
-    placedAt: t.field({ type: 'DateTime', required: true, description: 'When the order was placed (not after the platform clock\'s now).' }),
+    currency: t.field({
+      type: 'CurrencyCode',
+      required: true,
+      description: 'Currency of the amount and the fee lines. Only USD orders count towards tiers.',
+    }),
+    placedAt: t.field({
+      type: 'DateTime',
+      required: true,
+      description: "When the order was placed (not after the platform clock's now).",
+    }),
     categoryId: t.globalID({ for: CategoryNode, required: true, description: 'The category of the ordered goods.' }),
-    feeLines: t.field({ type: [OrderImportFeeLineInput], required: true, description: 'The fees charged on the order (at most 50).' }),
+    feeLines: t.field({
+      type: [OrderImportFeeLineInput],
+      required: true,
+      description: 'The fees charged on the order (at most 50).',
+    }),
   }),
 });
 
 const OrderImportInput = builder.inputType('OrderImportInput', {
   description: 'A batch of up to 250 orders, imported all or nothing.',
   fields: (t) => ({
-    orders: t.field({ type: [OrderImportItemInput], required: true, description: 'The orders (1–250). Over 250 is LIMIT_EXCEEDED and nothing is written.' }),
+    orders: t.field({
+      type: [OrderImportItemInput],
+      required: true,
+      description: 'The orders (1–250). Over 250 is LIMIT_EXCEEDED and nothing is written.',
+    }),
   }),
 });
 
@@ -38,7 +60,9 @@ const OrderImportStatusEnum = builder.enumType('OrderImportStatus', {
   description: 'What the import did with one order.',
   values: {
     CREATED: { description: 'The order was new and is now stored.' },
-    UNCHANGED: { description: 'The same order (same shop, externalId and body) was already stored: nothing was written.' },
+    UNCHANGED: {
+      description: 'The same order (same shop, externalId and body) was already stored: nothing was written.',
+    },
   } as const,
 });
 
@@ -46,22 +70,42 @@ const OrderImportItemResult = builder.objectRef<ImportedOrder>('OrderImportItemR
   description: 'The outcome for one input order, in input order.',
   fields: (t) => ({
     index: t.exposeInt('index', { description: 'Position of the order in `input.orders`.' }),
-    status: t.field({ type: OrderImportStatusEnum, description: 'Created or already present.', resolve: (r) => r.status }),
-    orderId: t.globalID({ description: 'Global ID of the stored order.', resolve: (r) => ({ type: 'Order', id: String(r.orderId) }) }),
+    status: t.field({
+      type: OrderImportStatusEnum,
+      description: 'Created or already present.',
+      resolve: (r) => r.status,
+    }),
+    orderId: t.globalID({
+      description: 'Global ID of the stored order.',
+      resolve: (r) => ({ type: 'Order', id: String(r.orderId) }),
+    }),
   }),
 });
 
 const OrderImportSuccess = builder.objectRef<{ results: ImportedOrder[] }>('OrderImportSuccess').implement({
   description: 'Every order of the batch is stored (created now or already present).',
   fields: (t) => ({
-    results: t.field({ type: [OrderImportItemResult], description: 'One result per input order, in input order.', resolve: (r) => r.results }),
-    createdCount: t.int({ description: 'Orders created by this call.', resolve: (r) => r.results.filter((x) => x.status === 'CREATED').length }),
-    unchangedCount: t.int({ description: 'Orders that were already stored with the same body.', resolve: (r) => r.results.filter((x) => x.status === 'UNCHANGED').length }),
+    results: t.field({
+      type: [OrderImportItemResult],
+      description: 'One result per input order, in input order.',
+      resolve: (r) => r.results,
+    }),
+    createdCount: t.int({
+      description: 'Orders created by this call.',
+      resolve: (r) => r.results.filter((x) => x.status === 'CREATED').length,
+    }),
+    unchangedCount: t.int({
+      description: 'Orders that were already stored with the same body.',
+      resolve: (r) => r.results.filter((x) => x.status === 'UNCHANGED').length,
+    }),
     orders: t.prismaField({
       type: ['Order'],
       description: 'The stored orders, re-read, in input order.',
       resolve: async (query, r, _args, ctx) => {
-        const rows = await ctx.prisma.order.findMany({ ...query, where: { id: { in: r.results.map((x) => x.orderId) } } });
+        const rows = await ctx.prisma.order.findMany({
+          ...query,
+          where: { id: { in: r.results.map((x) => x.orderId) } },
+        });
         const byId = new Map(rows.map((o) => [o.id, o]));
         return r.results.map((x) => byId.get(x.orderId)).filter((o) => o !== undefined);
       },

@@ -10,7 +10,7 @@ export const OrderNode = builder.prismaNode('Order', {
   description: 'A marketplace order of a shop, with its fee lines. Imported with `orderImport`; immutable afterwards.',
   findUnique: (id) => ({ id: Number.parseInt(id, 10) || 0 }),
   fields: (t) => ({
-    externalId: t.exposeString('externalId', { description: 'The order\'s ID in the marketplace; unique per shop.' }),
+    externalId: t.exposeString('externalId', { description: "The order's ID in the marketplace; unique per shop." }),
     amount: t.field({
       type: MoneyRef,
       description: 'What the buyer paid for the order.',
@@ -19,7 +19,10 @@ export const OrderNode = builder.prismaNode('Order', {
     }),
     placedAt: t.expose('placedAt', { type: 'DateTime', description: 'When the order was placed.' }),
     category: t.relation('category', { description: 'The category of the ordered goods.' }),
-    feeLines: t.relation('feeLines', { description: 'The fees charged on the order, by id.', query: { orderBy: { id: 'asc' } } }),
+    feeLines: t.relation('feeLines', {
+      description: 'The fees charged on the order, by id.',
+      query: { orderBy: { id: 'asc' } },
+    }),
     shop: t.relation('shop', { description: 'The shop that sold it.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was imported.' }),
   }),
@@ -30,11 +33,19 @@ builder.prismaObjectFields(ShopNode, (t) => ({
     cursor: 'id',
     defaultSize: 20,
     maxSize: 100,
-    description: 'The shop\'s orders by id, optionally within a period. Needs `revenue:read`.',
+    description: "The shop's orders by id, optionally within a period. Needs `revenue:read`.",
     authScopes: { scope: 'revenue:read' },
     args: {
-      placedAfter: t.arg({ type: 'DateTime', required: false, description: 'Only orders placed at or after this instant.' }),
-      placedBefore: t.arg({ type: 'DateTime', required: false, description: 'Only orders placed before this instant.' }),
+      placedAfter: t.arg({
+        type: 'DateTime',
+        required: false,
+        description: 'Only orders placed at or after this instant.',
+      }),
+      placedBefore: t.arg({
+        type: 'DateTime',
+        required: false,
+        description: 'Only orders placed before this instant.',
+      }),
     },
     query: (args) => ({
       where: {
@@ -50,6 +61,11 @@ builder.prismaObjectFields(ShopNode, (t) => ({
 
 registerNodeReach('Order', async (ctx, ids) =>
   canReadRevenue(ctx.viewer)
-    ? (await ctx.prisma.order.findMany({ where: { AND: [{ id: { in: ids } }, shopOwnedWhere(ctx.viewer)] }, select: { id: true } })).map((r) => r.id)
+    ? (
+        await ctx.prisma.order.findMany({
+          where: { AND: [{ id: { in: ids } }, shopOwnedWhere(ctx.viewer)] },
+          select: { id: true },
+        })
+      ).map((r) => r.id)
     : [],
 );

@@ -28,11 +28,23 @@ export interface ProfitAnalysis {
  * Profit figures for one shop's orders in [from, to) in one currency, in one SQL statement:
  * gross sales and order count, fees grouped by fee category and in total, net and margin.
  */
-export async function analyseProfit(prisma: Pick<PrismaClient, '$queryRaw'>, input: { shopId: number; from: Date; to: Date; currency: string }): Promise<ProfitAnalysis> {
+export async function analyseProfit(
+  prisma: Pick<PrismaClient, '$queryRaw'>,
+  input: { shopId: number; from: Date; to: Date; currency: string },
+): Promise<ProfitAnalysis> {
   const errors: FieldError[] = [];
   if (input.from >= input.to) errors.push({ path: ['to'], message: '`to` must be after `from`.' });
   if (errors.length) throw new ValidationError(errors);
-  const [row] = await prisma.$queryRaw<{ gross: bigint; orderCount: number; feesTotal: bigint; net: bigint; margin: string | null; byCategory: { code: string; name: string; amount: string }[] }[]>`
+  const [row] = await prisma.$queryRaw<
+    {
+      gross: bigint;
+      orderCount: number;
+      feesTotal: bigint;
+      net: bigint;
+      margin: string | null;
+      byCategory: { code: string; name: string; amount: string }[];
+    }[]
+  >`
     WITH o AS (
       SELECT id, amount FROM "Order"
        WHERE "shopId" = ${input.shopId} AND currency = ${input.currency}
@@ -95,12 +107,22 @@ export function feeAt(amount: bigint, rateBps: number): bigint {
 }
 
 /** Estimated fees, net and margin for one sale at `price`, from the fee catalogue's default rates. */
-export async function estimateProfit(ctx: Context, input: { priceMinor: number; currency: string; categoryId: number; tierId: number | null }): Promise<ProfitEstimate> {
-  if (!Number.isSafeInteger(input.priceMinor) || input.priceMinor <= 0) throw ValidationError.field(['input', 'price', 'minorUnits'], 'The price must be a positive amount in minor units.');
+export async function estimateProfit(
+  ctx: Context,
+  input: { priceMinor: number; currency: string; categoryId: number; tierId: number | null },
+): Promise<ProfitEstimate> {
+  if (!Number.isSafeInteger(input.priceMinor) || input.priceMinor <= 0)
+    throw ValidationError.field(
+      ['input', 'price', 'minorUnits'],
+      'The price must be a positive amount in minor units.',
+    );
   const [category, tier, feeCategories] = await Promise.all([
     ctx.prisma.category.findUnique({ where: { id: input.categoryId }, select: { id: true } }),
     input.tierId === null ? null : ctx.prisma.tier.findUnique({ where: { id: input.tierId }, select: { id: true } }),
-    ctx.prisma.feeCategory.findMany({ where: { code: { in: [...EVERY_ORDER_FEE_CODES] } }, select: { code: true, name: true, defaultRateBps: true } }),
+    ctx.prisma.feeCategory.findMany({
+      where: { code: { in: [...EVERY_ORDER_FEE_CODES] } },
+      select: { code: true, name: true, defaultRateBps: true },
+    }),
   ]);
   if (!category) throw new NotFoundError('Category');
   if (input.tierId !== null && !tier) throw new NotFoundError('Tier');
@@ -111,5 +133,14 @@ export async function estimateProfit(ctx: Context, input: { priceMinor: number; 
   });
   const feesTotal = fees.reduce((sum, f) => sum + f.amount, 0n);
   const net = price - feesTotal;
-  return { price, currency: input.currency, categoryId: input.categoryId, tierId: input.tierId, fees, feesTotal, net, margin: marginPercent(net, price) };
+  return {
+    price,
+    currency: input.currency,
+    categoryId: input.categoryId,
+    tierId: input.tierId,
+    fees,
+    feesTotal,
+    net,
+    margin: marginPercent(net, price),
+  };
 }

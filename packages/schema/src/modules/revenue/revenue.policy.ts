@@ -14,5 +14,6 @@ export function canReadRevenue(viewer: Viewer | null): boolean {
  */
 export function assertCanImportOrders(viewer: Viewer | null, shopId: number): asserts viewer is Viewer {
   assertCanWriteShop(viewer, shopId, 'revenue:write');
-  if (viewer.role !== 'ADMIN' && viewer.role !== 'AGENCY') throw new ForbiddenError('Only administrators and agencies with revenue:write can import orders.');
+  if (viewer.role !== 'ADMIN' && viewer.role !== 'AGENCY')
+    throw new ForbiddenError('Only administrators and agencies with revenue:write can import orders.');
 }

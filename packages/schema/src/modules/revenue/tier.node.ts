@@ -5,7 +5,13 @@ import { loaderFor, memoFor } from '../../lib/loaders.ts';
 import { registerNodeReach } from '../../lib/node-reach.ts';
 import { ShopNode } from '../shops/shop.node.ts';
 import { shopOwnedWhere } from '../shops/shop.policy.ts';
-import { distanceToNextTier, loadShopMetrics, qualifyingTier, type ShopMetrics, type TierDistance } from './metrics.service.ts';
+import {
+  distanceToNextTier,
+  loadShopMetrics,
+  qualifyingTier,
+  type ShopMetrics,
+  type TierDistance,
+} from './metrics.service.ts';
 import { MoneyRef } from '../core/money.ts';
 import { usd } from './money.ts';
 import { canReadRevenue } from './revenue.policy.ts';
@@ -34,29 +40,58 @@ export function shopMetrics(ctx: Context, shopId: number, asOf: Date): Promise<S
 
 export const TierNode = builder.prismaNode('Tier', {
   id: { field: 'id' },
-  description: 'A revenue tier, with its thresholds and benefits (data, changeable by administrators). A shop qualifies for the highest-rank tier whose both thresholds it meets.',
+  description:
+    'A revenue tier, with its thresholds and benefits (data, changeable by administrators). A shop qualifies for the highest-rank tier whose both thresholds it meets.',
   findUnique: (id) => ({ id: Number.parseInt(id, 10) || 0 }),
   fields: (t) => ({
     code: t.exposeString('code', { description: 'Stable code: ENTRY, ESTABLISHED, STRATEGIC.' }),
     name: t.exposeString('name', { description: 'Display name.' }),
     rank: t.exposeInt('rank', { description: 'Higher is better; the lowest rank is the entry tier.' }),
-    minTrailingRevenue: t.field({ type: MoneyRef, description: 'USD revenue needed over the trailing 12 months.', select: { minTrailingRevenue: true }, resolve: (r) => usd(r.minTrailingRevenue) }),
-    minLastMonthSales: t.field({ type: MoneyRef, description: 'USD sales needed in the last full calendar month.', select: { minLastMonthSales: true }, resolve: (r) => usd(r.minLastMonthSales) }),
-    supportLevel: t.expose('supportLevel', { type: SupportLevelEnum, description: 'Operational support for shops in this tier.' }),
-    selfShippingAllowed: t.exposeBoolean('selfShippingAllowed', { description: 'Whether shops in this tier may ship their own orders; otherwise platform fulfilment only.' }),
+    minTrailingRevenue: t.field({
+      type: MoneyRef,
+      description: 'USD revenue needed over the trailing 12 months.',
+      select: { minTrailingRevenue: true },
+      resolve: (r) => usd(r.minTrailingRevenue),
+    }),
+    minLastMonthSales: t.field({
+      type: MoneyRef,
+      description: 'USD sales needed in the last full calendar month.',
+      select: { minLastMonthSales: true },
+      resolve: (r) => usd(r.minLastMonthSales),
+    }),
+    supportLevel: t.expose('supportLevel', {
+      type: SupportLevelEnum,
+      description: 'Operational support for shops in this tier.',
+    }),
+    selfShippingAllowed: t.exposeBoolean('selfShippingAllowed', {
+      description: 'Whether shops in this tier may ship their own orders; otherwise platform fulfilment only.',
+    }),
   }),
 });
 
 export const TierAssignmentNode = builder.prismaNode('TierAssignment', {
   id: { field: 'id' },
-  description: 'One change of a shop\'s tier, with the metrics behind it.',
+  description: "One change of a shop's tier, with the metrics behind it.",
   findUnique: (id) => ({ id: Number.parseInt(id, 10) || 0 }),
   fields: (t) => ({
     shop: t.relation('shop', { description: 'The shop.' }),
     tier: t.relation('tier', { description: 'The tier the shop moved to.' }),
-    previousTier: t.relation('previousTier', { nullable: true, description: 'The tier it left; null for its first placement.' }),
-    trailingRevenue: t.field({ type: MoneyRef, description: 'USD revenue over the 12 months before `asOf`.', select: { trailingRevenue: true }, resolve: (r) => usd(r.trailingRevenue) }),
-    lastMonthSales: t.field({ type: MoneyRef, description: 'USD sales in the last full calendar month before `asOf`.', select: { lastMonthSales: true }, resolve: (r) => usd(r.lastMonthSales) }),
+    previousTier: t.relation('previousTier', {
+      nullable: true,
+      description: 'The tier it left; null for its first placement.',
+    }),
+    trailingRevenue: t.field({
+      type: MoneyRef,
+      description: 'USD revenue over the 12 months before `asOf`.',
+      select: { trailingRevenue: true },
+      resolve: (r) => usd(r.trailingRevenue),
+    }),
+    lastMonthSales: t.field({
+      type: MoneyRef,
+      description: 'USD sales in the last full calendar month before `asOf`.',
+      select: { lastMonthSales: true },
+      resolve: (r) => usd(r.lastMonthSales),
+    }),
     asOf: t.expose('asOf', { type: 'DateTime', description: 'The instant the metrics were computed for.' }),
     run: t.relation('run', { nullable: true, description: 'The recalculation run that made the change.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the change was made (platform clock).' }),
@@ -72,19 +107,48 @@ export const TierRecalculationRunNode = builder.prismaNode('TierRecalculationRun
     shopsEvaluated: t.exposeInt('shopsEvaluated', { description: 'Shops evaluated.' }),
     changedCount: t.exposeInt('changedCount', { description: 'Shops whose tier changed.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the run happened (platform clock).' }),
-    assignments: t.relatedConnection('assignments', { cursor: 'id', description: 'The tier changes this run made, by id.', query: { orderBy: { id: 'asc' } } }),
+    assignments: t.relatedConnection('assignments', {
+      cursor: 'id',
+      description: 'The tier changes this run made, by id.',
+      query: { orderBy: { id: 'asc' } },
+    }),
   }),
 });
 
 const ShopMetricsRef = builder.objectRef<ShopMetrics>('ShopMetrics').implement({
-  description: 'A shop\'s tier metrics as of an instant, in USD (orders in other currencies do not count towards tiers).',
+  description:
+    "A shop's tier metrics as of an instant, in USD (orders in other currencies do not count towards tiers).",
   fields: (t) => ({
-    asOf: t.field({ type: 'DateTime', description: 'The instant the metrics are computed for.', resolve: (m) => m.asOf }),
-    trailingRevenue: t.field({ type: MoneyRef, description: 'Revenue over the trailing 12 months, (asOf − 12 months, asOf].', resolve: (m) => usd(m.trailingRevenue) }),
-    trailingWindowStart: t.field({ type: 'DateTime', description: 'Start of the trailing window (exclusive).', resolve: (m) => m.trailingStart }),
-    lastMonthSales: t.field({ type: MoneyRef, description: 'Sales in the last full calendar month (UTC) before asOf.', resolve: (m) => usd(m.lastMonthSales) }),
-    lastMonthStart: t.field({ type: 'DateTime', description: 'First instant of that month (inclusive).', resolve: (m) => m.lastMonthStart }),
-    lastMonthEnd: t.field({ type: 'DateTime', description: 'First instant of the next month (exclusive).', resolve: (m) => m.lastMonthEnd }),
+    asOf: t.field({
+      type: 'DateTime',
+      description: 'The instant the metrics are computed for.',
+      resolve: (m) => m.asOf,
+    }),
+    trailingRevenue: t.field({
+      type: MoneyRef,
+      description: 'Revenue over the trailing 12 months, (asOf − 12 months, asOf].',
+      resolve: (m) => usd(m.trailingRevenue),
+    }),
+    trailingWindowStart: t.field({
+      type: 'DateTime',
+      description: 'Start of the trailing window (exclusive).',
+      resolve: (m) => m.trailingStart,
+    }),
+    lastMonthSales: t.field({
+      type: MoneyRef,
+      description: 'Sales in the last full calendar month (UTC) before asOf.',
+      resolve: (m) => usd(m.lastMonthSales),
+    }),
+    lastMonthStart: t.field({
+      type: 'DateTime',
+      description: 'First instant of that month (inclusive).',
+      resolve: (m) => m.lastMonthStart,
+    }),
+    lastMonthEnd: t.field({
+      type: 'DateTime',
+      description: 'First instant of the next month (exclusive).',
+      resolve: (m) => m.lastMonthEnd,
+    }),
     qualifyingTier: t.field({
       type: TierNode,
       nullable: true,
@@ -98,16 +162,31 @@ export const TierDistanceRef = builder.objectRef<TierDistance<Tier>>('TierDistan
   description: 'How far a shop is from the next tier above the one its metrics qualify for.',
   fields: (t) => ({
     tier: t.field({ type: TierNode, description: 'The next tier.', resolve: (d) => d.tier }),
-    trailingRevenueNeeded: t.field({ type: MoneyRef, description: 'More USD revenue needed over the trailing 12 months (0 when met).', resolve: (d) => usd(d.trailingRevenueNeeded) }),
-    lastMonthSalesNeeded: t.field({ type: MoneyRef, description: 'More USD sales needed in the last full month (0 when met).', resolve: (d) => usd(d.lastMonthSalesNeeded) }),
+    trailingRevenueNeeded: t.field({
+      type: MoneyRef,
+      description: 'More USD revenue needed over the trailing 12 months (0 when met).',
+      resolve: (d) => usd(d.trailingRevenueNeeded),
+    }),
+    lastMonthSalesNeeded: t.field({
+      type: MoneyRef,
+      description: 'More USD sales needed in the last full month (0 when met).',
+      resolve: (d) => usd(d.lastMonthSalesNeeded),
+    }),
   }),
 });
 
 const TierPrivilegesRef = builder.objectRef<Tier>('TierPrivileges').implement({
-  description: 'What the shop\'s current tier entitles it to.',
+  description: "What the shop's current tier entitles it to.",
   fields: (t) => ({
-    supportLevel: t.field({ type: SupportLevelEnum, description: 'Operational support level.', resolve: (tier) => tier.supportLevel }),
-    selfShippingAllowed: t.boolean({ description: 'Whether the shop may ship its own orders.', resolve: (tier) => tier.selfShippingAllowed }),
+    supportLevel: t.field({
+      type: SupportLevelEnum,
+      description: 'Operational support level.',
+      resolve: (tier) => tier.supportLevel,
+    }),
+    selfShippingAllowed: t.boolean({
+      description: 'Whether the shop may ship its own orders.',
+      resolve: (tier) => tier.selfShippingAllowed,
+    }),
   }),
 });
 
@@ -118,11 +197,14 @@ export async function effectiveTier(ctx: Context, tierId: number | null): Promis
 }
 
 builder.prismaObjectFields(ShopNode, (t) => ({
-  tier: t.relation('tier', { nullable: true, description: 'The shop\'s current tier; null until the first tier recalculation places it.' }),
+  tier: t.relation('tier', {
+    nullable: true,
+    description: "The shop's current tier; null until the first tier recalculation places it.",
+  }),
   tierPrivileges: t.field({
     type: TierPrivilegesRef,
     nullable: true,
-    description: 'Support level and self-shipping from the current tier (the entry tier\'s for a shop not placed yet).',
+    description: "Support level and self-shipping from the current tier (the entry tier's for a shop not placed yet).",
     select: { tierId: true },
     resolve: (shop, _args, ctx) => effectiveTier(ctx, shop.tierId),
   }),
@@ -138,19 +220,27 @@ builder.prismaObjectFields(ShopNode, (t) => ({
     type: ShopMetricsRef,
     description: 'Tier metrics (USD) as of an instant, computed in SQL. Needs `revenue:read`.',
     authScopes: { scope: 'revenue:read' },
-    args: { asOf: t.arg({ type: 'DateTime', required: false, description: 'The instant; default the platform clock\'s now.' }) },
+    args: {
+      asOf: t.arg({ type: 'DateTime', required: false, description: "The instant; default the platform clock's now." }),
+    },
     select: { id: true },
     resolve: async (shop, args, ctx) => shopMetrics(ctx, shop.id, args.asOf ?? (await ctx.now())),
   }),
   distanceToNextTier: t.field({
     type: TierDistanceRef,
     nullable: true,
-    description: 'How much more trailing revenue and last-month sales the next tier needs, from the metrics as of `asOf`; null at the top tier. Needs `revenue:read`.',
+    description:
+      'How much more trailing revenue and last-month sales the next tier needs, from the metrics as of `asOf`; null at the top tier. Needs `revenue:read`.',
     authScopes: { scope: 'revenue:read' },
-    args: { asOf: t.arg({ type: 'DateTime', required: false, description: 'The instant; default the platform clock\'s now.' }) },
+    args: {
+      asOf: t.arg({ type: 'DateTime', required: false, description: "The instant; default the platform clock's now." }),
+    },
     select: { id: true },
     resolve: async (shop, args, ctx) => {
-      const [tiers, metrics] = await Promise.all([allTiers(ctx), shopMetrics(ctx, shop.id, args.asOf ?? (await ctx.now()))]);
+      const [tiers, metrics] = await Promise.all([
+        allTiers(ctx),
+        shopMetrics(ctx, shop.id, args.asOf ?? (await ctx.now())),
+      ]);
       return distanceToNextTier(tiers, metrics);
     },
   }),
@@ -173,15 +263,27 @@ builder.queryFields((t) => ({
     maxSize: 100,
     description: 'Recorded tier recalculations, newest first (administrators only).',
     authScopes: { admin: true },
-    resolve: (query, _root, _args, ctx) => ctx.prisma.tierRecalculationRun.findMany({ ...query, orderBy: { id: 'desc' } }),
+    resolve: (query, _root, _args, ctx) =>
+      ctx.prisma.tierRecalculationRun.findMany({ ...query, orderBy: { id: 'desc' } }),
   }),
 }));
 
 const existing = (rows: { id: number }[]) => rows.map((r) => r.id);
-registerNodeReach('Tier', async (ctx, ids) => (ctx.viewer ? existing(await ctx.prisma.tier.findMany({ where: { id: { in: ids } }, select: { id: true } })) : []));
+registerNodeReach('Tier', async (ctx, ids) =>
+  ctx.viewer ? existing(await ctx.prisma.tier.findMany({ where: { id: { in: ids } }, select: { id: true } })) : [],
+);
 registerNodeReach('TierAssignment', async (ctx, ids) =>
-  !canReadRevenue(ctx.viewer) ? [] : existing(await ctx.prisma.tierAssignment.findMany({ where: { AND: [{ id: { in: ids } }, shopOwnedWhere(ctx.viewer)] }, select: { id: true } })),
+  !canReadRevenue(ctx.viewer)
+    ? []
+    : existing(
+        await ctx.prisma.tierAssignment.findMany({
+          where: { AND: [{ id: { in: ids } }, shopOwnedWhere(ctx.viewer)] },
+          select: { id: true },
+        }),
+      ),
 );
 registerNodeReach('TierRecalculationRun', async (ctx, ids) =>
-  ctx.viewer?.role === 'ADMIN' ? existing(await ctx.prisma.tierRecalculationRun.findMany({ where: { id: { in: ids } }, select: { id: true } })) : [],
+  ctx.viewer?.role === 'ADMIN'
+    ? existing(await ctx.prisma.tierRecalculationRun.findMany({ where: { id: { in: ids } }, select: { id: true } }))
+    : [],
 );

@@ -90,11 +90,14 @@ const toChange = (r: ChangeRow): TierChange => ({
  * A shop whose new tier disallows self-shipping is switched to PLATFORM fulfilment; one that gains
  * it keeps its current mode. Runs are serialised, so a second run right after changes nothing.
  */
-export async function recalculateTiers(ctx: Context, input: { dryRun: boolean; asOf?: Date | null }): Promise<TierRecalculation> {
+export async function recalculateTiers(
+  ctx: Context,
+  input: { dryRun: boolean; asOf?: Date | null },
+): Promise<TierRecalculation> {
   assertAdmin(ctx.viewer);
   const now = await ctx.now();
   const asOf = input.asOf ?? now;
-  if (asOf > now) throw ValidationError.field(['input', 'asOf'], 'asOf cannot be after the platform clock\'s now.');
+  if (asOf > now) throw ValidationError.field(['input', 'asOf'], "asOf cannot be after the platform clock's now.");
   return runTierRecalculation(ctx.prisma, { dryRun: input.dryRun, asOf, now, actorApiKeyId: ctx.viewer.apiKeyId });
 }
 
@@ -108,15 +111,27 @@ export async function runTierRecalculation(
     async (tx) => {
       // Serialises runs: a concurrent run waits, then sees this one's result and changes nothing.
       await tx.$queryRaw`SELECT id FROM "Tier" ORDER BY id FOR UPDATE`;
-      const [{ count: shopsEvaluated }] = await tx.$queryRaw<[{ count: number }]>`SELECT count(*)::int AS count FROM "Shop"`;
+      const [{ count: shopsEvaluated }] = await tx.$queryRaw<
+        [{ count: number }]
+      >`SELECT count(*)::int AS count FROM "Shop"`;
       if (dryRun) {
         const rows = await tx.$queryRaw<ChangeRow[]>`
           WITH ${changedShopsCte(asOf)}
           SELECT "shopId", "previousTierId", "tierId", trailing_revenue AS trailing, last_month AS "lastMonth", "fulfilmentModeAfter"::text AS "fulfilmentModeAfter", count(*) OVER () AS total
             FROM changed ORDER BY "shopId" LIMIT ${TIER_CHANGE_PREVIEW_LIMIT}`;
-        return { dryRun, asOf, runId: null, shopsEvaluated, changedCount: Number(rows[0]?.total ?? 0), changes: rows.map(toChange) };
+        return {
+          dryRun,
+          asOf,
+          runId: null,
+          shopsEvaluated,
+          changedCount: Number(rows[0]?.total ?? 0),
+          changes: rows.map(toChange),
+        };
       }
-      const run = await tx.tierRecalculationRun.create({ data: { asOf, actorApiKeyId: opts.actorApiKeyId, createdAt: now }, select: { id: true } });
+      const run = await tx.tierRecalculationRun.create({
+        data: { asOf, actorApiKeyId: opts.actorApiKeyId, createdAt: now },
+        select: { id: true },
+      });
       const rows = await tx.$queryRaw<ChangeRow[]>`
         WITH ${changedShopsCte(asOf)},
         moved AS (

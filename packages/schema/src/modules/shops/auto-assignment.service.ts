@@ -24,8 +24,13 @@ type Db = PrismaClient | Prisma.TransactionClient;
  * Ranks, in one SQL statement, each shop still without a primary category by sales per top-level
  * category in the look-back window. Ties go to the larger order count, then the smaller category id.
  */
-export async function computeAutoAssignment(db: Db, window: { start: Date; end: Date }): Promise<AutoAssignmentEntry[]> {
-  const rows = await db.$queryRaw<{ shopId: number; categoryId: number | null; sales: bigint | null; orderCount: number | null }[]>`
+export async function computeAutoAssignment(
+  db: Db,
+  window: { start: Date; end: Date },
+): Promise<AutoAssignmentEntry[]> {
+  const rows = await db.$queryRaw<
+    { shopId: number; categoryId: number | null; sales: bigint | null; orderCount: number | null }[]
+  >`
     WITH sales AS (
       SELECT o."shopId", root.id AS "categoryId", SUM(o.amount)::bigint AS sales, COUNT(*)::int AS "orderCount"
       FROM "Order" o
@@ -111,10 +116,18 @@ export async function runAutoAssignment(ctx: Context, dryRun: boolean): Promise<
           ).map((r) => r.id)
         : [];
       const flagged = manualIds.length
-        ? await tx.shop.updateMany({ where: { id: { in: manualIds }, primaryCategoryId: null, needsManualCategoryDecision: false }, data: { needsManualCategoryDecision: true } })
+        ? await tx.shop.updateMany({
+            where: { id: { in: manualIds }, primaryCategoryId: null, needsManualCategoryDecision: false },
+            data: { needsManualCategoryDecision: true },
+          })
         : { count: 0 };
       const run = await tx.autoAssignmentRun.create({
-        data: { ranAt: now, assignedCount: assignedIds.length, manualCount: flagged.count, actorApiKeyId: ctx.viewer?.apiKeyId ?? null },
+        data: {
+          ranAt: now,
+          assignedCount: assignedIds.length,
+          manualCount: flagged.count,
+          actorApiKeyId: ctx.viewer?.apiKeyId ?? null,
+        },
       });
       const assigned = new Set(assignedIds);
       const done = toAssign.filter((e) => assigned.has(e.shopId));
@@ -124,7 +137,10 @@ export async function runAutoAssignment(ctx: Context, dryRun: boolean): Promise<
             shopId: e.shopId,
             categoryId: e.categoryId!,
             source: 'AUTO_ASSIGNED' as const,
-            figures: { window: { start: window.start.toISOString(), end: window.end.toISOString() }, categories: figuresJson(e.figures) },
+            figures: {
+              window: { start: window.start.toISOString(), end: window.end.toISOString() },
+              categories: figuresJson(e.figures),
+            },
             autoAssignmentRunId: run.id,
             actorApiKeyId: ctx.viewer?.apiKeyId ?? null,
             createdAt: now,
@@ -142,9 +158,22 @@ export async function runAutoAssignment(ctx: Context, dryRun: boolean): Promise<
         });
       }
       if (flagged.count) {
-        await recordEvent(tx, { type: 'auto_assignment.manual_decisions_needed', shopId: null, subjectType: 'AutoAssignmentRun', subjectId: String(run.id), payload: { shopIds: manualIds }, occurredAt: now });
+        await recordEvent(tx, {
+          type: 'auto_assignment.manual_decisions_needed',
+          shopId: null,
+          subjectType: 'AutoAssignmentRun',
+          subjectId: String(run.id),
+          payload: { shopIds: manualIds },
+          occurredAt: now,
+        });
       }
-      return { dryRun, runId: run.id, entries, assignedCount: assignedIds.length, manualDecisionCount: manualIds.length };
+      return {
+        dryRun,
+        runId: run.id,
+        entries,
+        assignedCount: assignedIds.length,
+        manualDecisionCount: manualIds.length,
+      };
     },
     { timeout: 60_000 },
   );

@@ -5,8 +5,12 @@ import { categoryQuestionnaire, type QuestionnaireQuestion } from './questionnai
 const CampaignPhaseEnum = builder.enumType('CategoryCampaignPhase', {
   description: 'Where the platform clock stands in the category-selection campaign.',
   values: {
-    BEFORE_ENFORCEMENT: { description: 'Before the effective date: the previous policy (up to three categories) holds.' },
-    CONFIRMATION_OPEN: { description: 'The policy is in force and merchants confirm their primary category until the deadline.' },
+    BEFORE_ENFORCEMENT: {
+      description: 'Before the effective date: the previous policy (up to three categories) holds.',
+    },
+    CONFIRMATION_OPEN: {
+      description: 'The policy is in force and merchants confirm their primary category until the deadline.',
+    },
     AFTER_DEADLINE: { description: 'The deadline has passed: administrators run auto-assignment.' },
   } as const,
 });
@@ -33,14 +37,32 @@ interface CampaignShape {
 const CampaignRef = builder.objectRef<CampaignShape>('CategorySelectionCampaign').implement({
   description: 'The one-primary-category campaign: its dates (administrator settings) and where "now" stands.',
   fields: (t) => ({
-    enforcementAt: t.expose('enforcementAt', { type: 'DateTime', description: 'When the one-primary-category policy takes effect (2024-02-01 by default).' }),
-    confirmDeadline: t.expose('confirmDeadline', { type: 'DateTime', description: 'Merchants confirm their primary category before this instant (2024-02-07 by default).' }),
-    lookbackStart: t.expose('lookbackStart', { type: 'DateTime', description: 'Start of the sales window auto-assignment uses (inclusive).' }),
+    enforcementAt: t.expose('enforcementAt', {
+      type: 'DateTime',
+      description: 'When the one-primary-category policy takes effect (2024-02-01 by default).',
+    }),
+    confirmDeadline: t.expose('confirmDeadline', {
+      type: 'DateTime',
+      description: 'Merchants confirm their primary category before this instant (2024-02-07 by default).',
+    }),
+    lookbackStart: t.expose('lookbackStart', {
+      type: 'DateTime',
+      description: 'Start of the sales window auto-assignment uses (inclusive).',
+    }),
     lookbackEnd: t.expose('lookbackEnd', { type: 'DateTime', description: 'End of the sales window (exclusive).' }),
-    previousPolicyMaxCategories: t.exposeInt('previousPolicyMaxCategories', { description: 'Categories a shop could sell in under the previous policy.' }),
-    now: t.expose('now', { type: 'DateTime', description: 'The platform clock (the sandbox clock outside production).' }),
+    previousPolicyMaxCategories: t.exposeInt('previousPolicyMaxCategories', {
+      description: 'Categories a shop could sell in under the previous policy.',
+    }),
+    now: t.expose('now', {
+      type: 'DateTime',
+      description: 'The platform clock (the sandbox clock outside production).',
+    }),
     phase: t.field({ type: CampaignPhaseEnum, description: 'Where "now" stands.', resolve: (c) => c.phase }),
-    questionnaire: t.field({ type: [QuestionRef], description: 'The questions to answer when selecting.', resolve: () => [...categoryQuestionnaire] }),
+    questionnaire: t.field({
+      type: [QuestionRef],
+      description: 'The questions to answer when selecting.',
+      resolve: () => [...categoryQuestionnaire],
+    }),
   }),
 });
 

@@ -9,7 +9,10 @@ export interface PendingAction {
   message: string;
 }
 
-export function campaignPhase(settings: Pick<PlatformSettings, 'categoryEnforcementAt' | 'categoryConfirmDeadline'>, now: Date): CampaignPhase {
+export function campaignPhase(
+  settings: Pick<PlatformSettings, 'categoryEnforcementAt' | 'categoryConfirmDeadline'>,
+  now: Date,
+): CampaignPhase {
   if (now < settings.categoryEnforcementAt) return 'BEFORE_ENFORCEMENT';
   if (now < settings.categoryConfirmDeadline) return 'CONFIRMATION_OPEN';
   return 'AFTER_DEADLINE';

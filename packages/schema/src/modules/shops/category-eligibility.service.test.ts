@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { effectiveRestriction, evaluateEligibility, isPrimaryCategoryPolicyInForce, type CategoryLite } from './category-eligibility.service.ts';
+import {
+  effectiveRestriction,
+  evaluateEligibility,
+  isPrimaryCategoryPolicyInForce,
+  type CategoryLite,
+} from './category-eligibility.service.ts';
 import { campaignPhase, pendingActionsFor } from './campaign.service.ts';
 
 const cats: CategoryLite[] = [
@@ -20,15 +25,28 @@ const shop = (primaryCategoryId: number | null, exceptions: number[] = [], appro
 describe('category eligibility', () => {
   it('inherits the strictest restriction from ancestors', () => {
     expect(effectiveRestriction(byId.get(3)!, byId).restriction).toBe('RESTRICTED');
-    expect(effectiveRestriction(byId.get(6)!, byId)).toMatchObject({ restriction: 'PROHIBITED', source: { name: 'Weapons' } });
+    expect(effectiveRestriction(byId.get(6)!, byId)).toMatchObject({
+      restriction: 'PROHIBITED',
+      source: { name: 'Weapons' },
+    });
   });
 
   it('checks prohibited first, then the primary category, then restricted approval', () => {
     expect(evaluateEligibility(byId.get(6)!, byId, shop(4), true).status).toBe('PROHIBITED');
-    expect(evaluateEligibility(byId.get(3)!, byId, shop(4), true)).toMatchObject({ status: 'NOT_PRIMARY_CATEGORY', reasonCode: 'OUTSIDE_PRIMARY_CATEGORY' });
-    expect(evaluateEligibility(byId.get(3)!, byId, shop(1), true)).toMatchObject({ status: 'NEEDS_APPROVAL', reasonCode: 'RESTRICTED_REQUIRES_APPROVAL' });
+    expect(evaluateEligibility(byId.get(3)!, byId, shop(4), true)).toMatchObject({
+      status: 'NOT_PRIMARY_CATEGORY',
+      reasonCode: 'OUTSIDE_PRIMARY_CATEGORY',
+    });
+    expect(evaluateEligibility(byId.get(3)!, byId, shop(1), true)).toMatchObject({
+      status: 'NEEDS_APPROVAL',
+      reasonCode: 'RESTRICTED_REQUIRES_APPROVAL',
+    });
     expect(evaluateEligibility(byId.get(3)!, byId, shop(1, [], [2]), true).status).toBe('AVAILABLE');
-    expect(evaluateEligibility(byId.get(1)!, byId, shop(1), true)).toEqual({ status: 'AVAILABLE', reasonCode: null, reason: expect.any(String) });
+    expect(evaluateEligibility(byId.get(1)!, byId, shop(1), true)).toEqual({
+      status: 'AVAILABLE',
+      reasonCode: null,
+      reason: expect.any(String),
+    });
   });
 
   it('lets an approved exception cover a category and its subtree', () => {
@@ -51,7 +69,10 @@ describe('category eligibility', () => {
 });
 
 describe('campaign', () => {
-  const settings = { categoryEnforcementAt: new Date('2024-02-01T00:00:00Z'), categoryConfirmDeadline: new Date('2024-02-07T00:00:00Z') };
+  const settings = {
+    categoryEnforcementAt: new Date('2024-02-01T00:00:00Z'),
+    categoryConfirmDeadline: new Date('2024-02-07T00:00:00Z'),
+  };
   it('moves through its phases at the exact instants', () => {
     expect(campaignPhase(settings, new Date('2024-01-31T23:59:59Z'))).toBe('BEFORE_ENFORCEMENT');
     expect(campaignPhase(settings, new Date('2024-02-01T00:00:00Z'))).toBe('CONFIRMATION_OPEN');
@@ -59,9 +80,25 @@ describe('campaign', () => {
     expect(campaignPhase(settings, new Date('2024-02-07T00:00:00Z'))).toBe('AFTER_DEADLINE');
   });
   it('shows the pending action only to shops without a primary category', () => {
-    expect(pendingActionsFor({ primaryCategoryId: 3, needsManualCategoryDecision: false }, settings, new Date('2024-02-02'))).toEqual([]);
-    const [action] = pendingActionsFor({ primaryCategoryId: null, needsManualCategoryDecision: false }, settings, new Date('2024-02-02'));
-    expect(action).toMatchObject({ kind: 'SELECT_PRIMARY_CATEGORY', deadline: settings.categoryConfirmDeadline, overdue: false });
-    expect(pendingActionsFor({ primaryCategoryId: null, needsManualCategoryDecision: true }, settings, new Date('2024-03-01'))[0]).toMatchObject({ overdue: true });
+    expect(
+      pendingActionsFor({ primaryCategoryId: 3, needsManualCategoryDecision: false }, settings, new Date('2024-02-02')),
+    ).toEqual([]);
+    const [action] = pendingActionsFor(
+      { primaryCategoryId: null, needsManualCategoryDecision: false },
+      settings,
+      new Date('2024-02-02'),
+    );
+    expect(action).toMatchObject({
+      kind: 'SELECT_PRIMARY_CATEGORY',
+      deadline: settings.categoryConfirmDeadline,
+      overdue: false,
+    });
+    expect(
+      pendingActionsFor(
+        { primaryCategoryId: null, needsManualCategoryDecision: true },
+        settings,
+        new Date('2024-03-01'),
+      )[0],
+    ).toMatchObject({ overdue: true });
   });
 });

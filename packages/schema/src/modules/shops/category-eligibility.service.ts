@@ -22,11 +22,15 @@ export interface ShopCategoryFacts {
 const severity: Record<CategoryRestriction, number> = { NONE: 0, RESTRICTED: 1, PROHIBITED: 2 };
 
 /** A category's own restriction or its ancestors', whichever is stricter: restrictions cover a subtree. */
-export function effectiveRestriction(category: CategoryLite, byId: ReadonlyMap<number, CategoryLite>): { restriction: CategoryRestriction; source: CategoryLite } {
+export function effectiveRestriction(
+  category: CategoryLite,
+  byId: ReadonlyMap<number, CategoryLite>,
+): { restriction: CategoryRestriction; source: CategoryLite } {
   let worst = { restriction: category.restriction, source: category };
   let cursor = category.parentId === null ? undefined : byId.get(category.parentId);
   while (cursor) {
-    if (severity[cursor.restriction] > severity[worst.restriction]) worst = { restriction: cursor.restriction, source: cursor };
+    if (severity[cursor.restriction] > severity[worst.restriction])
+      worst = { restriction: cursor.restriction, source: cursor };
     cursor = cursor.parentId === null ? undefined : byId.get(cursor.parentId);
   }
   return worst;
@@ -44,7 +48,10 @@ function lineage(category: CategoryLite, byId: ReadonlyMap<number, CategoryLite>
 }
 
 /** True once the one-primary-category policy is in force (before it, the previous three-category policy holds). */
-export function isPrimaryCategoryPolicyInForce(settings: Pick<PlatformSettings, 'categoryEnforcementAt'>, now: Date): boolean {
+export function isPrimaryCategoryPolicyInForce(
+  settings: Pick<PlatformSettings, 'categoryEnforcementAt'>,
+  now: Date,
+): boolean {
   return now >= settings.categoryEnforcementAt;
 }
 
@@ -62,7 +69,11 @@ export function listEligibilityIssues(
   const issues: Eligibility[] = [];
   const { restriction, source } = effectiveRestriction(category, byId);
   if (restriction === 'PROHIBITED') {
-    issues.push({ status: 'PROHIBITED', reasonCode: 'PROHIBITED_ITEM', reason: `${source.name} is prohibited on the marketplace.` });
+    issues.push({
+      status: 'PROHIBITED',
+      reasonCode: 'PROHIBITED_ITEM',
+      reason: `${source.name} is prohibited on the marketplace.`,
+    });
   }
   const ids = lineage(category, byId);
   if (policyInForce && shop.primaryCategoryId !== null) {
@@ -93,7 +104,13 @@ export function evaluateEligibility(
   shop: ShopCategoryFacts,
   policyInForce: boolean,
 ): Eligibility {
-  return listEligibilityIssues(category, byId, shop, policyInForce)[0] ?? { status: 'AVAILABLE', reasonCode: null, reason: 'The shop may list in this category.' };
+  return (
+    listEligibilityIssues(category, byId, shop, policyInForce)[0] ?? {
+      status: 'AVAILABLE',
+      reasonCode: null,
+      reason: 'The shop may list in this category.',
+    }
+  );
 }
 
 /** Loads what eligibility needs for one shop in two statements. */
@@ -115,6 +132,9 @@ export async function loadShopCategoryFacts(prisma: PrismaClient, shopId: number
 }
 
 export async function loadCategoryIndex(prisma: PrismaClient): Promise<Map<number, CategoryLite>> {
-  const rows = await prisma.category.findMany({ select: { id: true, name: true, parentId: true, rootId: true, restriction: true }, orderBy: { id: 'asc' } });
+  const rows = await prisma.category.findMany({
+    select: { id: true, name: true, parentId: true, rootId: true, restriction: true },
+    orderBy: { id: 'asc' },
+  });
   return new Map(rows.map((c) => [c.id, c]));
 }

@@ -14,19 +14,30 @@ export const ExceptionRequestStatusEnum = builder.enumType('ExceptionRequestStat
 
 builder.prismaNode('PrimaryCategorySelection', {
   id: { field: 'id' },
-  description: 'One change of a shop\'s primary category, never overwritten: who or what set it, and on what basis.',
+  description: "One change of a shop's primary category, never overwritten: who or what set it, and on what basis.",
   findUnique: (id) => ({ id: Number.parseInt(id, 10) || 0 }),
   fields: (t) => ({
     shop: t.relation('shop', { description: 'The shop.' }),
     category: t.relation('category', { description: 'The category set.' }),
-    previousCategory: t.relation('previousCategory', { nullable: true, description: 'The category it replaced, for administrator changes.' }),
-    source: t.expose('source', { type: PrimaryCategorySourceEnum, description: 'Selected, auto-assigned or changed by an administrator.' }),
-    answers: t.expose('answers', { type: 'JSON', nullable: true, description: 'Questionnaire answers by question key, for merchant selections.' }),
-    reason: t.exposeString('reason', { nullable: true, description: 'The administrator\'s reason, for changes.' }),
+    previousCategory: t.relation('previousCategory', {
+      nullable: true,
+      description: 'The category it replaced, for administrator changes.',
+    }),
+    source: t.expose('source', {
+      type: PrimaryCategorySourceEnum,
+      description: 'Selected, auto-assigned or changed by an administrator.',
+    }),
+    answers: t.expose('answers', {
+      type: 'JSON',
+      nullable: true,
+      description: 'Questionnaire answers by question key, for merchant selections.',
+    }),
+    reason: t.exposeString('reason', { nullable: true, description: "The administrator's reason, for changes." }),
     figures: t.expose('figures', {
       type: 'JSON',
       nullable: true,
-      description: 'For auto-assignments: the look-back window and, per top-level category, sales (minor units, as a string) and order count, best first.',
+      description:
+        'For auto-assignments: the look-back window and, per top-level category, sales (minor units, as a string) and order count, best first.',
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was set (platform clock).' }),
   }),
@@ -38,15 +49,20 @@ export const CategoryExceptionRequestNode = builder.prismaNode('CategoryExceptio
   findUnique: (id) => ({ id: Number.parseInt(id, 10) || 0 }),
   fields: (t) => ({
     shop: t.relation('shop', { description: 'The requesting shop.' }),
-    comment: t.exposeString('comment', { description: 'The merchant\'s explanation.' }),
+    comment: t.exposeString('comment', { description: "The merchant's explanation." }),
     requestedCategories: t.prismaField({
       type: ['Category'],
       description: 'The categories the merchant asked for.',
       select: { requestedCategoryIds: true },
-      resolve: (query, r, _args, ctx) => ctx.prisma.category.findMany({ ...query, where: { id: { in: r.requestedCategoryIds } }, orderBy: { id: 'asc' } }),
+      resolve: (query, r, _args, ctx) =>
+        ctx.prisma.category.findMany({
+          ...query,
+          where: { id: { in: r.requestedCategoryIds } },
+          orderBy: { id: 'asc' },
+        }),
     }),
     status: t.expose('status', { type: ExceptionRequestStatusEnum, description: 'Pending, approved or denied.' }),
-    decisionNote: t.exposeString('decisionNote', { nullable: true, description: 'The administrator\'s note.' }),
+    decisionNote: t.exposeString('decisionNote', { nullable: true, description: "The administrator's note." }),
     decidedAt: t.expose('decidedAt', { type: 'DateTime', nullable: true, description: 'When it was decided.' }),
     grants: t.relation('grants', { description: 'The categories granted, when approved.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was made.' }),
@@ -67,9 +83,12 @@ builder.queryFields((t) => ({
     cursor: 'id',
     defaultSize: 20,
     maxSize: 100,
-    description: 'Special-circumstances requests you can reach, oldest first (the administrator\'s review queue with status PENDING).',
+    description:
+      "Special-circumstances requests you can reach, oldest first (the administrator's review queue with status PENDING).",
     authScopes: { scope: 'shops:read' },
-    args: { status: t.arg({ type: ExceptionRequestStatusEnum, required: false, description: 'Only requests in this state.' }) },
+    args: {
+      status: t.arg({ type: ExceptionRequestStatusEnum, required: false, description: 'Only requests in this state.' }),
+    },
     resolve: (query, _root, args, ctx) =>
       ctx.prisma.categoryExceptionRequest.findMany({
         ...query,
@@ -80,8 +99,18 @@ builder.queryFields((t) => ({
 }));
 
 registerNodeReach('PrimaryCategorySelection', async (ctx, ids) =>
-  (await ctx.prisma.primaryCategorySelection.findMany({ where: { id: { in: ids }, ...shopOwnedWhere(ctx.viewer) }, select: { id: true } })).map((r) => r.id),
+  (
+    await ctx.prisma.primaryCategorySelection.findMany({
+      where: { id: { in: ids }, ...shopOwnedWhere(ctx.viewer) },
+      select: { id: true },
+    })
+  ).map((r) => r.id),
 );
 registerNodeReach('CategoryExceptionRequest', async (ctx, ids) =>
-  (await ctx.prisma.categoryExceptionRequest.findMany({ where: { id: { in: ids }, ...shopOwnedWhere(ctx.viewer) }, select: { id: true } })).map((r) => r.id),
+  (
+    await ctx.prisma.categoryExceptionRequest.findMany({
+      where: { id: { in: ids }, ...shopOwnedWhere(ctx.viewer) },
+      select: { id: true },
+    })
+  ).map((r) => r.id),
 );

@@ -21,7 +21,8 @@ export function categoryIndex(ctx: Context) {
 
 export const CategoryNode = builder.prismaNode('Category', {
   id: { field: 'id' },
-  description: 'A node of the category tree. A top-level category can be a shop\'s primary category, which covers its whole subtree.',
+  description:
+    "A node of the category tree. A top-level category can be a shop's primary category, which covers its whole subtree.",
   findUnique: (id) => ({ id: Number.parseInt(id, 10) || 0 }),
   fields: (t) => ({
     name: t.exposeString('name', { description: 'Display name.' }),
@@ -34,7 +35,10 @@ export const CategoryNode = builder.prismaNode('Category', {
       extensions: compiledJson((c) => `(${c.col('parentId')} IS NULL)::text`),
       resolve: (c) => c.parentId === null,
     }),
-    restriction: t.expose('restriction', { type: CategoryRestrictionEnum, description: 'The restriction set on this category itself.' }),
+    restriction: t.expose('restriction', {
+      type: CategoryRestrictionEnum,
+      description: 'The restriction set on this category itself.',
+    }),
     effectiveRestriction: t.field({
       type: CategoryRestrictionEnum,
       description: 'The strictest restriction of this category and its ancestors: restrictions cover a subtree.',
@@ -45,9 +49,18 @@ export const CategoryNode = builder.prismaNode('Category', {
         return self ? effectiveRestriction(self, index).restriction : 'NONE';
       },
     }),
-    parent: t.relation('parent', { nullable: true, description: 'The parent category; null for a top-level category.' }),
-    root: t.relation('root', { nullable: true, description: 'The top-level ancestor (itself for a top-level category).' }),
-    children: t.relation('children', { description: 'Direct subcategories, by id.', query: { orderBy: { id: 'asc' } } }),
+    parent: t.relation('parent', {
+      nullable: true,
+      description: 'The parent category; null for a top-level category.',
+    }),
+    root: t.relation('root', {
+      nullable: true,
+      description: 'The top-level ancestor (itself for a top-level category).',
+    }),
+    children: t.relation('children', {
+      description: 'Direct subcategories, by id.',
+      query: { orderBy: { id: 'asc' } },
+    }),
   }),
 });
 
@@ -57,11 +70,19 @@ builder.queryFields((t) => ({
     cursor: 'id',
     defaultSize: 20,
     maxSize: 100,
-    description: 'Categories by id. Without `parentId`, the top-level categories; with it, that category\'s children.',
+    description: "Categories by id. Without `parentId`, the top-level categories; with it, that category's children.",
     authScopes: { authenticated: true },
     args: {
-      parentId: t.arg.globalID({ for: CategoryNode, required: false, description: 'List the children of this category.' }),
-      restriction: t.arg({ type: CategoryRestrictionEnum, required: false, description: 'Only categories with this restriction set on themselves.' }),
+      parentId: t.arg.globalID({
+        for: CategoryNode,
+        required: false,
+        description: 'List the children of this category.',
+      }),
+      restriction: t.arg({
+        type: CategoryRestrictionEnum,
+        required: false,
+        description: 'Only categories with this restriction set on themselves.',
+      }),
     },
     resolve: (query, _root, args, ctx) =>
       ctx.prisma.category.findMany({
@@ -75,4 +96,6 @@ builder.queryFields((t) => ({
   }),
 }));
 
-registerNodeReach('Category', async (ctx, ids) => (await ctx.prisma.category.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((r) => r.id));
+registerNodeReach('Category', async (ctx, ids) =>
+  (await ctx.prisma.category.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((r) => r.id),
+);

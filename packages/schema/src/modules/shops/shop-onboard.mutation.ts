@@ -8,7 +8,7 @@ const VerificationDocumentTypeEnum = builder.enumType('VerificationDocumentType'
   description: 'Documents accepted for verification on sites that require one (the US by default).',
   values: {
     PASSPORT: { description: 'A passport.' },
-    DRIVERS_LICENSE: { description: 'A driver\'s license.' },
+    DRIVERS_LICENSE: { description: "A driver's license." },
     COMPANY_REGISTRATION: { description: 'A company registration certificate.' },
   } as const,
 });
@@ -26,10 +26,18 @@ const ShopOnboardInput = builder.inputType('ShopOnboardInput', {
   fields: (t) => ({
     name: t.string({ required: true, description: 'Display name, 1–120 characters.' }),
     sites: t.field({ type: ['CountryCode'], required: true, description: 'Country sites to sell on (at least one).' }),
-    businessModel: t.field({ type: BusinessModelEnum, description: 'Defaults to CLOSED_LOOP. SEMI_CLOSED_LOOP is refused after its retirement date.' }),
-    verificationDocument: t.field({ type: VerificationDocumentInput, description: 'Required when a site needs verification (the US by default).' }),
+    businessModel: t.field({
+      type: BusinessModelEnum,
+      description: 'Defaults to CLOSED_LOOP. SEMI_CLOSED_LOOP is refused after its retirement date.',
+    }),
+    verificationDocument: t.field({
+      type: VerificationDocumentInput,
+      description: 'Required when a site needs verification (the US by default).',
+    }),
     invitationCode: t.string({ description: 'Required while a site is invite-only.' }),
-    createSellerKey: t.boolean({ description: 'Create the shop\'s first SELLER API key (default true); its secret is returned once.' }),
+    createSellerKey: t.boolean({
+      description: "Create the shop's first SELLER API key (default true); its secret is returned once.",
+    }),
   }),
 });
 
@@ -42,12 +50,17 @@ interface ShopOnboardResult {
 const ShopOnboardSuccess = builder.objectRef<ShopOnboardResult>('ShopOnboardSuccess').implement({
   description: 'The shop was onboarded.',
   fields: (t) => ({
-    shop: t.prismaField({ type: 'Shop', description: 'The new shop.', resolve: (query, r, _a, ctx) => ctx.prisma.shop.findUniqueOrThrow({ ...query, where: { id: r.shopId } }) }),
+    shop: t.prismaField({
+      type: 'Shop',
+      description: 'The new shop.',
+      resolve: (query, r, _a, ctx) => ctx.prisma.shop.findUniqueOrThrow({ ...query, where: { id: r.shopId } }),
+    }),
     apiKey: t.prismaField({
       type: 'ApiKey',
       nullable: true,
-      description: 'The new SELLER key\'s record (without its secret).',
-      resolve: (query, r, _a, ctx) => (r.apiKeyId === null ? null : ctx.prisma.apiKey.findUnique({ ...query, where: { id: r.apiKeyId } })),
+      description: "The new SELLER key's record (without its secret).",
+      resolve: (query, r, _a, ctx) =>
+        r.apiKeyId === null ? null : ctx.prisma.apiKey.findUnique({ ...query, where: { id: r.apiKeyId } }),
     }),
     secret: t.exposeString('secret', { nullable: true, description: 'The new SELLER key. Shown once: store it now.' }),
   }),
@@ -56,7 +69,8 @@ const ShopOnboardSuccess = builder.objectRef<ShopOnboardResult>('ShopOnboardSucc
 builder.mutationField('shopOnboard', (t) =>
   t.field({
     type: ShopOnboardSuccess,
-    description: 'Onboards a shop (administrators). Applies the business-model retirement and, per site, the verification and invitation rules.',
+    description:
+      'Onboards a shop (administrators). Applies the business-model retirement and, per site, the verification and invitation rules.',
     errors: {},
     args: { input: t.arg({ type: ShopOnboardInput, required: true }) },
     resolve: audited('shopOnboard', async (_root, { input }, ctx) => {

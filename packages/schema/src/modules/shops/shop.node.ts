@@ -13,7 +13,10 @@ export const BusinessModelEnum = builder.enumType('BusinessModel', {
   description: 'How purchases happen for a shop.',
   values: {
     CLOSED_LOOP: { description: 'The whole purchase happens on the marketplace (the default).' },
-    SEMI_CLOSED_LOOP: { description: 'Retired: the buyer is sent to an external storefront through a plug-in. Existing shops carry a migration deadline.' },
+    SEMI_CLOSED_LOOP: {
+      description:
+        'Retired: the buyer is sent to an external storefront through a plug-in. Existing shops carry a migration deadline.',
+    },
     SELF_OPERATED: { description: 'The platform runs pricing and fulfilment; the merchant supplies goods.' },
   } as const,
 });
@@ -46,10 +49,12 @@ export const HealthStatusEnum = builder.enumType('HealthStatus', {
 });
 
 export const PrimaryCategorySourceEnum = builder.enumType('PrimaryCategorySource', {
-  description: 'How a shop\'s primary category was set.',
+  description: "How a shop's primary category was set.",
   values: {
     SELECTED: { description: 'The merchant selected it through the questionnaire.' },
-    AUTO_ASSIGNED: { description: 'Auto-assignment chose the category with the highest sales in the look-back window.' },
+    AUTO_ASSIGNED: {
+      description: 'Auto-assignment chose the category with the highest sales in the look-back window.',
+    },
     ADMIN_CHANGED: { description: 'An administrator set or changed it, with a reason.' },
   } as const,
 });
@@ -58,7 +63,7 @@ export const EligibilityStatusEnum = builder.enumType('CategoryEligibilityStatus
   description: 'Whether a shop may list in a category.',
   values: {
     AVAILABLE: { description: 'The shop may list in it.' },
-    NOT_PRIMARY_CATEGORY: { description: 'Outside the shop\'s primary category, and no approved exception covers it.' },
+    NOT_PRIMARY_CATEGORY: { description: "Outside the shop's primary category, and no approved exception covers it." },
     NEEDS_APPROVAL: { description: 'Restricted: the shop needs a granted approval first.' },
     PROHIBITED: { description: 'Nothing may be listed in it.' },
   } as const,
@@ -66,7 +71,11 @@ export const EligibilityStatusEnum = builder.enumType('CategoryEligibilityStatus
 
 const PendingActionKindEnum = builder.enumType('PendingActionKind', {
   description: 'Something a shop must do.',
-  values: { SELECT_PRIMARY_CATEGORY: { description: 'Confirm a primary category through the questionnaire (the dashboard pop-up).' } } as const,
+  values: {
+    SELECT_PRIMARY_CATEGORY: {
+      description: 'Confirm a primary category through the questionnaire (the dashboard pop-up).',
+    },
+  } as const,
 });
 
 export const PendingActionRef = builder.simpleObject('PendingAction', {
@@ -92,26 +101,46 @@ const CategoryEligibilityRef = builder.objectRef<EligibilityShape>('CategoryElig
     category: t.prismaField({
       type: 'Category',
       description: 'The category.',
-      resolve: async (query, e, _args, ctx) => ctx.prisma.category.findUniqueOrThrow({ ...query, where: { id: e.categoryId } }),
+      resolve: async (query, e, _args, ctx) =>
+        ctx.prisma.category.findUniqueOrThrow({ ...query, where: { id: e.categoryId } }),
     }),
-    status: t.field({ type: EligibilityStatusEnum, description: 'Whether the shop may list in it.', resolve: (e) => e.status }),
-    reasonCode: t.string({ nullable: true, description: 'The listing-check code that applies (PROHIBITED_ITEM, OUTSIDE_PRIMARY_CATEGORY, RESTRICTED_REQUIRES_APPROVAL); null when available.', resolve: (e) => e.reasonCode }),
+    status: t.field({
+      type: EligibilityStatusEnum,
+      description: 'Whether the shop may list in it.',
+      resolve: (e) => e.status,
+    }),
+    reasonCode: t.string({
+      nullable: true,
+      description:
+        'The listing-check code that applies (PROHIBITED_ITEM, OUTSIDE_PRIMARY_CATEGORY, RESTRICTED_REQUIRES_APPROVAL); null when available.',
+      resolve: (e) => e.reasonCode,
+    }),
     reason: t.string({ description: 'A human explanation.', resolve: (e) => e.reason }),
   }),
 });
 
 /** Exception grants and restricted approvals for many shops in two statements (no query per shop). */
 function shopGrantsLoader(ctx: Context) {
-  return loaderFor<number, { exceptionCategoryIds: Set<number>; approvedRestrictedIds: Set<number> }>(ctx, 'shopGrants', async (ids) => {
-    const [grants, approvals] = await Promise.all([
-      ctx.prisma.categoryExceptionGrant.findMany({ where: { shopId: { in: [...ids] } }, select: { shopId: true, categoryId: true } }),
-      ctx.prisma.restrictedCategoryApproval.findMany({ where: { shopId: { in: [...ids] }, status: 'GRANTED' }, select: { shopId: true, categoryId: true } }),
-    ]);
-    return ids.map((id) => ({
-      exceptionCategoryIds: new Set(grants.filter((g) => g.shopId === id).map((g) => g.categoryId)),
-      approvedRestrictedIds: new Set(approvals.filter((a) => a.shopId === id).map((a) => a.categoryId)),
-    }));
-  });
+  return loaderFor<number, { exceptionCategoryIds: Set<number>; approvedRestrictedIds: Set<number> }>(
+    ctx,
+    'shopGrants',
+    async (ids) => {
+      const [grants, approvals] = await Promise.all([
+        ctx.prisma.categoryExceptionGrant.findMany({
+          where: { shopId: { in: [...ids] } },
+          select: { shopId: true, categoryId: true },
+        }),
+        ctx.prisma.restrictedCategoryApproval.findMany({
+          where: { shopId: { in: [...ids] }, status: 'GRANTED' },
+          select: { shopId: true, categoryId: true },
+        }),
+      ]);
+      return ids.map((id) => ({
+        exceptionCategoryIds: new Set(grants.filter((g) => g.shopId === id).map((g) => g.categoryId)),
+        approvedRestrictedIds: new Set(approvals.filter((a) => a.shopId === id).map((a) => a.categoryId)),
+      }));
+    },
+  );
 }
 
 export const ShopFilterInput = builder.inputType('ShopFilter', {
@@ -120,28 +149,54 @@ export const ShopFilterInput = builder.inputType('ShopFilter', {
     status: t.field({ type: ShopStatusEnum, description: 'Only shops with this status.' }),
     businessModel: t.field({ type: BusinessModelEnum, description: 'Only shops with this business model.' }),
     site: t.field({ type: 'CountryCode', description: 'Only shops selling on this country site.' }),
-    hasPrimaryCategory: t.boolean({ description: 'true: only shops with a primary category; false: only shops without one.' }),
-    needsManualCategoryDecision: t.boolean({ description: 'Only shops that auto-assignment left for a manual decision (true) or not (false).' }),
+    hasPrimaryCategory: t.boolean({
+      description: 'true: only shops with a primary category; false: only shops without one.',
+    }),
+    needsManualCategoryDecision: t.boolean({
+      description: 'Only shops that auto-assignment left for a manual decision (true) or not (false).',
+    }),
     nameContains: t.string({ description: 'Case-insensitive substring of the name.' }),
   }),
 });
 
 export const ShopNode = builder.prismaNode('Shop', {
   id: { field: 'id' },
-  description: 'A merchant\'s shop: its country sites, business model, status and primary category.',
+  description: "A merchant's shop: its country sites, business model, status and primary category.",
   findUnique: (id) => ({ id: Number.parseInt(id, 10) || 0 }),
   fields: (t) => ({
     name: t.exposeString('name', { description: 'Display name.' }),
-    sites: t.exposeStringList('sites', { description: 'ISO country codes of the sites the shop sells on; the primary category applies to all of them.' }),
+    sites: t.exposeStringList('sites', {
+      description: 'ISO country codes of the sites the shop sells on; the primary category applies to all of them.',
+    }),
     businessModel: t.expose('businessModel', { type: BusinessModelEnum, description: 'How purchases happen.' }),
     fulfilmentMode: t.expose('fulfilmentMode', { type: FulfilmentModeEnum, description: 'Who ships orders.' }),
     status: t.expose('status', { type: ShopStatusEnum, description: 'Whether the shop may trade.' }),
-    healthStatus: t.expose('healthStatus', { type: HealthStatusEnum, description: 'Account health from the points balance.' }),
-    migrationDeadline: t.expose('migrationDeadline', { type: 'DateTime', nullable: true, description: 'For SEMI_CLOSED_LOOP shops: when they must have migrated to another business model.' }),
-    primaryCategory: t.relation('primaryCategory', { nullable: true, description: 'The top-level category the shop sells in; null until selected or assigned.' }),
-    primaryCategorySetAt: t.expose('primaryCategorySetAt', { type: 'DateTime', nullable: true, description: 'When the primary category was set.' }),
-    primaryCategorySource: t.expose('primaryCategorySource', { type: PrimaryCategorySourceEnum, nullable: true, description: 'How the primary category was set.' }),
-    needsManualCategoryDecision: t.exposeBoolean('needsManualCategoryDecision', { description: 'True when auto-assignment found no sales and left the shop for an administrator.' }),
+    healthStatus: t.expose('healthStatus', {
+      type: HealthStatusEnum,
+      description: 'Account health from the points balance.',
+    }),
+    migrationDeadline: t.expose('migrationDeadline', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'For SEMI_CLOSED_LOOP shops: when they must have migrated to another business model.',
+    }),
+    primaryCategory: t.relation('primaryCategory', {
+      nullable: true,
+      description: 'The top-level category the shop sells in; null until selected or assigned.',
+    }),
+    primaryCategorySetAt: t.expose('primaryCategorySetAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the primary category was set.',
+    }),
+    primaryCategorySource: t.expose('primaryCategorySource', {
+      type: PrimaryCategorySourceEnum,
+      nullable: true,
+      description: 'How the primary category was set.',
+    }),
+    needsManualCategoryDecision: t.exposeBoolean('needsManualCategoryDecision', {
+      description: 'True when auto-assignment found no sales and left the shop for an administrator.',
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the shop was onboarded.' }),
     pendingActions: t.field({
       type: [PendingActionRef],
@@ -151,22 +206,44 @@ export const ShopNode = builder.prismaNode('Shop', {
     }),
     categoryEligibility: t.field({
       type: [CategoryEligibilityRef],
-      description: 'For each requested category (default: every top-level category), whether this shop may list in it and why.',
-      args: { categoryIds: t.arg.globalIDList({ for: CategoryNode, required: false, description: 'Categories to evaluate (at most 100).' }) },
+      description:
+        'For each requested category (default: every top-level category), whether this shop may list in it and why.',
+      args: {
+        categoryIds: t.arg.globalIDList({
+          for: CategoryNode,
+          required: false,
+          description: 'Categories to evaluate (at most 100).',
+        }),
+      },
       select: { id: true, primaryCategoryId: true },
       resolve: async (shop, args, ctx) => {
-        const [index, grants, settings, now] = await Promise.all([categoryIndex(ctx), shopGrantsLoader(ctx).load(shop.id), ctx.settings(), ctx.now()]);
+        const [index, grants, settings, now] = await Promise.all([
+          categoryIndex(ctx),
+          shopGrantsLoader(ctx).load(shop.id),
+          ctx.settings(),
+          ctx.now(),
+        ]);
         const inForce = isPrimaryCategoryPolicyInForce(settings, now);
         const wanted = args.categoryIds
-          ? args.categoryIds.slice(0, 100).map((g) => index.get(Number.parseInt(g.id, 10))).filter((c) => c !== undefined)
+          ? args.categoryIds
+              .slice(0, 100)
+              .map((g) => index.get(Number.parseInt(g.id, 10)))
+              .filter((c) => c !== undefined)
           : [...index.values()].filter((c) => c.parentId === null);
-        return wanted.map((c) => ({ categoryId: c.id, ...evaluateEligibility(c, index, { primaryCategoryId: shop.primaryCategoryId, ...grants }, inForce) }));
+        return wanted.map((c) => ({
+          categoryId: c.id,
+          ...evaluateEligibility(c, index, { primaryCategoryId: shop.primaryCategoryId, ...grants }, inForce),
+        }));
       },
     }),
-    exceptionGrants: t.relation('exceptionGrants', { description: 'Extra categories granted through approved special-circumstances requests.', query: { orderBy: { id: 'asc' } } }),
+    exceptionGrants: t.relation('exceptionGrants', {
+      description: 'Extra categories granted through approved special-circumstances requests.',
+      query: { orderBy: { id: 'asc' } },
+    }),
     categorySelections: t.relatedConnection('categorySelections', {
       cursor: 'id',
-      description: 'Every change of the primary category, oldest first: selections, auto-assignments and administrator changes.',
+      description:
+        'Every change of the primary category, oldest first: selections, auto-assignments and administrator changes.',
       query: { orderBy: { id: 'asc' } },
     }),
     exceptionRequests: t.relatedConnection('exceptionRequests', {
@@ -185,7 +262,9 @@ export function shopFilterWhere(filter: ShopFilter | null | undefined): Prisma.S
     ...(filter.site ? { sites: { has: filter.site } } : {}),
     ...(filter.hasPrimaryCategory === true ? { primaryCategoryId: { not: null } } : {}),
     ...(filter.hasPrimaryCategory === false ? { primaryCategoryId: null } : {}),
-    ...(typeof filter.needsManualCategoryDecision === 'boolean' ? { needsManualCategoryDecision: filter.needsManualCategoryDecision } : {}),
+    ...(typeof filter.needsManualCategoryDecision === 'boolean'
+      ? { needsManualCategoryDecision: filter.needsManualCategoryDecision }
+      : {}),
     ...(filter.nameContains ? { name: { contains: filter.nameContains, mode: 'insensitive' as const } } : {}),
   };
 }
@@ -208,7 +287,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'A shop by global ID; null when it does not exist or is outside your reach.',
     authScopes: { scope: 'shops:read' },
-    args: { id: t.arg.globalID({ for: ShopNode, required: true, description: 'The shop\'s global ID.' }) },
+    args: { id: t.arg.globalID({ for: ShopNode, required: true, description: "The shop's global ID." }) },
     extensions: compiledRoot({ model: 'Shop', kind: 'first', query: shopQuery }),
     resolve: (query, _root, args, ctx) => ctx.prisma.shop.findFirst({ ...query, ...shopQuery(args, ctx) }),
   }),
@@ -217,7 +296,8 @@ builder.queryFields((t) => ({
     cursor: 'id',
     defaultSize: 20,
     maxSize: 100,
-    description: 'The shops you can reach, by id: every shop for administrators, your own for sellers, the granting shops for agencies and partners.',
+    description:
+      'The shops you can reach, by id: every shop for administrators, your own for sellers, the granting shops for agencies and partners.',
     authScopes: { scope: 'shops:read' },
     args: { filter: t.arg({ type: ShopFilterInput, required: false, description: 'Narrow the list.' }) },
     extensions: compiledRoot({ model: 'Shop', kind: 'connection', query: shopsQuery, defaultSize: 20, maxSize: 100 }),
@@ -225,7 +305,11 @@ builder.queryFields((t) => ({
   }),
 }));
 
-
 registerNodeReach('Shop', async (ctx, ids) =>
-  (await ctx.prisma.shop.findMany({ where: { AND: [{ id: { in: ids } }, shopWhere(ctx.viewer)] }, select: { id: true } })).map((r) => r.id),
+  (
+    await ctx.prisma.shop.findMany({
+      where: { AND: [{ id: { in: ids } }, shopWhere(ctx.viewer)] },
+      select: { id: true },
+    })
+  ).map((r) => r.id),
 );

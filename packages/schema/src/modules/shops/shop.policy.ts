@@ -24,5 +24,6 @@ export function canReachShop(viewer: Viewer | null, shopId: number): boolean {
  */
 export function assertCanWriteShop(viewer: Viewer | null, shopId: number, scope: string): asserts viewer is Viewer {
   if (!viewer || !canReachShop(viewer, shopId)) throw new NotFoundError('Shop');
-  if (viewer.role === 'PARTNER' || !hasScope(viewer, scope)) throw new ForbiddenError(`Your API key needs the ${scope} scope for this shop.`);
+  if (viewer.role === 'PARTNER' || !hasScope(viewer, scope))
+    throw new ForbiddenError(`Your API key needs the ${scope} scope for this shop.`);
 }

@@ -1,4 +1,12 @@
-import { generateApiKey, hashApiKey, apiKeyPrefix, type BusinessModel, type PrismaClient, type Prisma, type VerificationDocumentType } from '@shopwarden/db';
+import {
+  generateApiKey,
+  hashApiKey,
+  apiKeyPrefix,
+  type BusinessModel,
+  type PrismaClient,
+  type Prisma,
+  type VerificationDocumentType,
+} from '@shopwarden/db';
 import type { Context } from '../../context.ts';
 import { ConflictError, InvalidStateError, NotFoundError, ValidationError, type FieldError } from '../../lib/errors.ts';
 import { recordEvent } from '../platform/outbox.service.ts';
@@ -23,13 +31,19 @@ export async function onboardShop(ctx: Context, input: OnboardShopInput) {
   const errors: FieldError[] = [];
   const name = input.name.trim();
   if (!name || name.length > 120) errors.push({ path: ['input', 'name'], message: 'Name must be 1–120 characters.' });
-  if (input.sites.length === 0) errors.push({ path: ['input', 'sites'], message: 'A shop sells on at least one country site.' });
+  if (input.sites.length === 0)
+    errors.push({ path: ['input', 'sites'], message: 'A shop sells on at least one country site.' });
   input.sites.forEach((s, i) => {
-    if (!sitePattern.test(s)) errors.push({ path: ['input', 'sites', String(i)], message: `"${s}" is not an ISO country code.` });
+    if (!sitePattern.test(s))
+      errors.push({ path: ['input', 'sites', String(i)], message: `"${s}" is not an ISO country code.` });
   });
-  if (new Set(input.sites).size !== input.sites.length) errors.push({ path: ['input', 'sites'], message: 'Sites must not repeat.' });
+  if (new Set(input.sites).size !== input.sites.length)
+    errors.push({ path: ['input', 'sites'], message: 'Sites must not repeat.' });
   if (input.verificationDocument && !input.verificationDocument.reference.trim()) {
-    errors.push({ path: ['input', 'verificationDocument', 'reference'], message: 'The document reference must not be empty.' });
+    errors.push({
+      path: ['input', 'verificationDocument', 'reference'],
+      message: 'The document reference must not be empty.',
+    });
   }
   if (errors.length) throw new ValidationError(errors);
 
@@ -42,11 +56,17 @@ export async function onboardShop(ctx: Context, input: OnboardShopInput) {
   }
   const verificationSites = input.sites.filter((s) => settings.verificationRequiredSites.includes(s));
   if (verificationSites.length && !input.verificationDocument) {
-    throw new InvalidStateError('VERIFICATION_REQUIRED', `Selling on ${verificationSites.join(', ')} requires one verification document (PASSPORT, DRIVERS_LICENSE or COMPANY_REGISTRATION).`);
+    throw new InvalidStateError(
+      'VERIFICATION_REQUIRED',
+      `Selling on ${verificationSites.join(', ')} requires one verification document (PASSPORT, DRIVERS_LICENSE or COMPANY_REGISTRATION).`,
+    );
   }
   const inviteSites = input.sites.filter((s) => settings.inviteOnlySites.includes(s));
   if (inviteSites.length && !input.invitationCode) {
-    throw new InvalidStateError('INVITATION_REQUIRED', `${inviteSites.join(', ')} is invite-only: an invitation code is required.`);
+    throw new InvalidStateError(
+      'INVITATION_REQUIRED',
+      `${inviteSites.join(', ')} is invite-only: an invitation code is required.`,
+    );
   }
 
   const migrationDeadline =
@@ -62,16 +82,29 @@ export async function onboardShop(ctx: Context, input: OnboardShopInput) {
         sites: input.sites,
         businessModel,
         migrationDeadline,
-        verificationDocuments: input.verificationDocument ? { create: { type: input.verificationDocument.type, reference: input.verificationDocument.reference.trim() } } : undefined,
+        verificationDocuments: input.verificationDocument
+          ? {
+              create: { type: input.verificationDocument.type, reference: input.verificationDocument.reference.trim() },
+            }
+          : undefined,
       },
     });
     if (inviteSites.length) {
       // The conditional update claims the code atomically: two shops can never use one code.
       const claimed = await tx.invitationCode.updateMany({
-        where: { code: input.invitationCode!, site: { in: inviteSites }, usedByShopId: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
+        where: {
+          code: input.invitationCode!,
+          site: { in: inviteSites },
+          usedByShopId: null,
+          OR: [{ expiresAt: null }, { expiresAt: { gt: now } }],
+        },
         data: { usedByShopId: shop.id, usedAt: now },
       });
-      if (claimed.count !== 1) throw new InvalidStateError('INVITATION_REQUIRED', 'The invitation code is unknown, used, expired or for another site.');
+      if (claimed.count !== 1)
+        throw new InvalidStateError(
+          'INVITATION_REQUIRED',
+          'The invitation code is unknown, used, expired or for another site.',
+        );
     }
     const key = sellerKey
       ? await tx.apiKey.create({
@@ -86,12 +119,29 @@ export async function onboardShop(ctx: Context, input: OnboardShopInput) {
           },
         })
       : null;
-    await recordEvent(tx, { type: 'shop.onboarded', shopId: shop.id, subjectType: 'Shop', subjectId: String(shop.id), payload: { name, sites: input.sites, businessModel }, occurredAt: now });
+    await recordEvent(tx, {
+      type: 'shop.onboarded',
+      shopId: shop.id,
+      subjectType: 'Shop',
+      subjectId: String(shop.id),
+      payload: { name, sites: input.sites, businessModel },
+      occurredAt: now,
+    });
     return { shop, apiKey: key, secret: sellerKey };
   });
 }
 
-export const SELLER_DEFAULT_SCOPES = ['shops:read', 'shops:write', 'listings:read', 'listings:write', 'health:read', 'quiz:write', 'events:write', 'revenue:read', 'keys:write'];
+export const SELLER_DEFAULT_SCOPES = [
+  'shops:read',
+  'shops:write',
+  'listings:read',
+  'listings:write',
+  'health:read',
+  'quiz:write',
+  'events:write',
+  'revenue:read',
+  'keys:write',
+];
 
 export interface SelectPrimaryCategoryInput {
   shopId: number;
@@ -101,15 +151,25 @@ export interface SelectPrimaryCategoryInput {
 }
 
 /** Validates a category as a primary category: it must exist, be top-level and not prohibited. */
-async function assertPrimaryCandidate(prisma: PrismaClient | Prisma.TransactionClient, categoryId: number, path: string[]) {
+async function assertPrimaryCandidate(
+  prisma: PrismaClient | Prisma.TransactionClient,
+  categoryId: number,
+  path: string[],
+) {
   const index = await loadCategoryIndex(prisma as PrismaClient);
   const category = index.get(categoryId);
   if (!category) throw ValidationError.field(path, 'No such category.');
   if (category.parentId !== null) {
-    throw new InvalidStateError('CATEGORY_NOT_ELIGIBLE', `${category.name} is a subcategory: a primary category must be a top-level category (it covers its whole subtree).`);
+    throw new InvalidStateError(
+      'CATEGORY_NOT_ELIGIBLE',
+      `${category.name} is a subcategory: a primary category must be a top-level category (it covers its whole subtree).`,
+    );
   }
   if (effectiveRestriction(category, index).restriction === 'PROHIBITED') {
-    throw new InvalidStateError('CATEGORY_NOT_ELIGIBLE', `${category.name} is prohibited and cannot be a primary category.`);
+    throw new InvalidStateError(
+      'CATEGORY_NOT_ELIGIBLE',
+      `${category.name} is prohibited and cannot be a primary category.`,
+    );
   }
   return { category, index };
 }
@@ -121,15 +181,19 @@ export async function selectPrimaryCategory(ctx: Context, input: SelectPrimaryCa
   const known = new Map(categoryQuestionnaire.map((q) => [q.key, q]));
   const answered = new Map<string, string>();
   input.answers.forEach((a, i) => {
-    if (!known.has(a.key)) errors.push({ path: ['input', 'answers', String(i), 'key'], message: `Unknown question "${a.key}".` });
-    else if (answered.has(a.key)) errors.push({ path: ['input', 'answers', String(i), 'key'], message: `"${a.key}" is answered twice.` });
+    if (!known.has(a.key))
+      errors.push({ path: ['input', 'answers', String(i), 'key'], message: `Unknown question "${a.key}".` });
+    else if (answered.has(a.key))
+      errors.push({ path: ['input', 'answers', String(i), 'key'], message: `"${a.key}" is answered twice.` });
     else answered.set(a.key, a.answer.trim());
   });
   for (const q of categoryQuestionnaire) {
-    if (q.required && !answered.get(q.key)) errors.push({ path: ['input', 'answers'], message: `Question "${q.key}" needs an answer: ${q.prompt}` });
+    if (q.required && !answered.get(q.key))
+      errors.push({ path: ['input', 'answers'], message: `Question "${q.key}" needs an answer: ${q.prompt}` });
   }
   const special = input.specialCircumstances;
-  if (special && !special.comment.trim()) errors.push({ path: ['input', 'specialCircumstances', 'comment'], message: 'Explain the special circumstances.' });
+  if (special && !special.comment.trim())
+    errors.push({ path: ['input', 'specialCircumstances', 'comment'], message: 'Explain the special circumstances.' });
   if (errors.length) throw new ValidationError(errors);
 
   const { category, index } = await assertPrimaryCandidate(ctx.prisma, input.categoryId, ['input', 'categoryId']);
@@ -139,7 +203,8 @@ export async function selectPrimaryCategory(ctx: Context, input: SelectPrimaryCa
       const path = ['input', 'specialCircumstances', 'requestedCategoryIds', String(i)];
       if (!c) errors.push({ path, message: 'No such category.' });
       else if (id === category.id) errors.push({ path, message: 'This is the primary category itself.' });
-      else if (effectiveRestriction(c, index).restriction === 'PROHIBITED') errors.push({ path, message: `${c.name} is prohibited.` });
+      else if (effectiveRestriction(c, index).restriction === 'PROHIBITED')
+        errors.push({ path, message: `${c.name} is prohibited.` });
     });
     if (errors.length) throw new ValidationError(errors);
   }
@@ -148,19 +213,40 @@ export async function selectPrimaryCategory(ctx: Context, input: SelectPrimaryCa
     // Conditional update: under any concurrency exactly one selection finds the shop without a category.
     const updated = await tx.shop.updateMany({
       where: { id: input.shopId, primaryCategoryId: null },
-      data: { primaryCategoryId: category.id, primaryCategorySetAt: now, primaryCategorySource: 'SELECTED', needsManualCategoryDecision: false, version: { increment: 1 } },
+      data: {
+        primaryCategoryId: category.id,
+        primaryCategorySetAt: now,
+        primaryCategorySource: 'SELECTED',
+        needsManualCategoryDecision: false,
+        version: { increment: 1 },
+      },
     });
     if (updated.count === 0) {
       const exists = await tx.shop.count({ where: { id: input.shopId } });
       if (!exists) throw new NotFoundError('Shop');
-      throw new InvalidStateError('PRIMARY_CATEGORY_ALREADY_SET', 'This shop already has a primary category. Changing it is an administrator decision: contact the policy team.');
+      throw new InvalidStateError(
+        'PRIMARY_CATEGORY_ALREADY_SET',
+        'This shop already has a primary category. Changing it is an administrator decision: contact the policy team.',
+      );
     }
     const selection = await tx.primaryCategorySelection.create({
-      data: { shopId: input.shopId, categoryId: category.id, source: 'SELECTED', answers: Object.fromEntries(answered), actorApiKeyId: ctx.viewer?.apiKeyId ?? null, createdAt: now },
+      data: {
+        shopId: input.shopId,
+        categoryId: category.id,
+        source: 'SELECTED',
+        answers: Object.fromEntries(answered),
+        actorApiKeyId: ctx.viewer?.apiKeyId ?? null,
+        createdAt: now,
+      },
     });
     const exceptionRequest = special
       ? await tx.categoryExceptionRequest.create({
-          data: { shopId: input.shopId, comment: special.comment.trim(), requestedCategoryIds: [...new Set(special.requestedCategoryIds)], createdAt: now },
+          data: {
+            shopId: input.shopId,
+            comment: special.comment.trim(),
+            requestedCategoryIds: [...new Set(special.requestedCategoryIds)],
+            createdAt: now,
+          },
         })
       : null;
     await recordEvent(tx, {
@@ -188,23 +274,42 @@ export async function reviewExceptionRequest(ctx: Context, input: ReviewExceptio
   const now = await ctx.now();
   const request = await ctx.prisma.categoryExceptionRequest.findUnique({ where: { id: input.requestId } });
   if (!request) throw new NotFoundError('CategoryExceptionRequest');
-  if (input.decision === 'DENY' && !input.note?.trim()) throw ValidationError.field(['input', 'note'], 'Say why the request is denied.');
-  const granted = input.decision === 'APPROVE' ? [...new Set(input.grantedCategoryIds ?? request.requestedCategoryIds)] : [];
+  if (input.decision === 'DENY' && !input.note?.trim())
+    throw ValidationError.field(['input', 'note'], 'Say why the request is denied.');
+  const granted =
+    input.decision === 'APPROVE' ? [...new Set(input.grantedCategoryIds ?? request.requestedCategoryIds)] : [];
   if (input.decision === 'APPROVE') {
-    if (!granted.length) throw ValidationError.field(['input', 'grantedCategoryIds'], 'Name at least one category to grant.');
+    if (!granted.length)
+      throw ValidationError.field(['input', 'grantedCategoryIds'], 'Name at least one category to grant.');
     const index = await loadCategoryIndex(ctx.prisma);
-    const bad = granted.findIndex((id) => !index.has(id) || effectiveRestriction(index.get(id)!, index).restriction === 'PROHIBITED');
-    if (bad >= 0) throw ValidationError.field(['input', 'grantedCategoryIds', String(bad)], 'No such category, or it is prohibited.');
+    const bad = granted.findIndex(
+      (id) => !index.has(id) || effectiveRestriction(index.get(id)!, index).restriction === 'PROHIBITED',
+    );
+    if (bad >= 0)
+      throw ValidationError.field(
+        ['input', 'grantedCategoryIds', String(bad)],
+        'No such category, or it is prohibited.',
+      );
   }
   return ctx.prisma.$transaction(async (tx) => {
     const decided = await tx.categoryExceptionRequest.updateMany({
       where: { id: request.id, status: 'PENDING' },
-      data: { status: input.decision === 'APPROVE' ? 'APPROVED' : 'DENIED', decisionNote: input.note?.trim() || null, decidedAt: now, decidedByApiKeyId: ctx.viewer?.apiKeyId ?? null },
+      data: {
+        status: input.decision === 'APPROVE' ? 'APPROVED' : 'DENIED',
+        decisionNote: input.note?.trim() || null,
+        decidedAt: now,
+        decidedByApiKeyId: ctx.viewer?.apiKeyId ?? null,
+      },
     });
     if (decided.count === 0) throw new InvalidStateError('INVALID_STATE', 'This request has already been decided.');
     if (granted.length) {
       await tx.categoryExceptionGrant.createMany({
-        data: granted.map((categoryId) => ({ shopId: request.shopId, categoryId, requestId: request.id, createdAt: now })),
+        data: granted.map((categoryId) => ({
+          shopId: request.shopId,
+          categoryId,
+          requestId: request.id,
+          createdAt: now,
+        })),
         skipDuplicates: true,
       });
     }
@@ -221,22 +326,45 @@ export async function reviewExceptionRequest(ctx: Context, input: ReviewExceptio
 }
 
 /** An administrator changes (or sets) a shop's primary category, with a reason. */
-export async function changePrimaryCategory(ctx: Context, input: { shopId: number; categoryId: number; reason: string }) {
+export async function changePrimaryCategory(
+  ctx: Context,
+  input: { shopId: number; categoryId: number; reason: string },
+) {
   const now = await ctx.now();
   const reason = input.reason.trim();
-  if (!reason) throw ValidationError.field(['input', 'reason'], 'Give the reason for the change; it is kept with the decision.');
+  if (!reason)
+    throw ValidationError.field(['input', 'reason'], 'Give the reason for the change; it is kept with the decision.');
   const { category } = await assertPrimaryCandidate(ctx.prisma, input.categoryId, ['input', 'categoryId']);
   return ctx.prisma.$transaction(async (tx) => {
-    const shop = await tx.shop.findUnique({ where: { id: input.shopId }, select: { id: true, primaryCategoryId: true, version: true } });
+    const shop = await tx.shop.findUnique({
+      where: { id: input.shopId },
+      select: { id: true, primaryCategoryId: true, version: true },
+    });
     if (!shop) throw new NotFoundError('Shop');
-    if (shop.primaryCategoryId === category.id) throw new InvalidStateError('INVALID_STATE', `${category.name} is already this shop's primary category.`);
+    if (shop.primaryCategoryId === category.id)
+      throw new InvalidStateError('INVALID_STATE', `${category.name} is already this shop's primary category.`);
     const updated = await tx.shop.updateMany({
       where: { id: shop.id, version: shop.version },
-      data: { primaryCategoryId: category.id, primaryCategorySetAt: now, primaryCategorySource: 'ADMIN_CHANGED', needsManualCategoryDecision: false, version: { increment: 1 } },
+      data: {
+        primaryCategoryId: category.id,
+        primaryCategorySetAt: now,
+        primaryCategorySource: 'ADMIN_CHANGED',
+        needsManualCategoryDecision: false,
+        version: { increment: 1 },
+      },
     });
-    if (updated.count === 0) throw new ConflictError('The shop changed while this decision was made; re-read it and try again.');
+    if (updated.count === 0)
+      throw new ConflictError('The shop changed while this decision was made; re-read it and try again.');
     const selection = await tx.primaryCategorySelection.create({
-      data: { shopId: shop.id, categoryId: category.id, previousCategoryId: shop.primaryCategoryId, source: 'ADMIN_CHANGED', reason, actorApiKeyId: ctx.viewer?.apiKeyId ?? null, createdAt: now },
+      data: {
+        shopId: shop.id,
+        categoryId: category.id,
+        previousCategoryId: shop.primaryCategoryId,
+        source: 'ADMIN_CHANGED',
+        reason,
+        actorApiKeyId: ctx.viewer?.apiKeyId ?? null,
+        createdAt: now,
+      },
     });
     await recordEvent(tx, {
       type: 'shop.primary_category_changed',
