@@ -1,4 +1,4 @@
-import { createApp, loadConfig, type RateLimiter } from '@shopwarden/api';
+import { createApp, loadConfig, type AppOptions, type RateLimiter } from '@shopwarden/api';
 import pino from 'pino';
 import type { Database } from '@shopwarden/db';
 
@@ -11,9 +11,14 @@ export interface GraphQLResponse<T = Record<string, any>> {
 }
 
 /** The app in-process (yoga.fetch), with a helper that posts one operation. */
-export function createTestApp(db: Database, env: Record<string, string> = {}, rateLimiter?: RateLimiter) {
+export function createTestApp(
+  db: Database,
+  env: Record<string, string> = {},
+  rateLimiter?: RateLimiter,
+  options: Partial<Pick<AppOptions, 'slots' | 'cacheStore' | 'isShuttingDown'>> = {},
+) {
   const config = loadConfig({ NODE_ENV: 'test', ...env });
-  const app = createApp({ db, config, logger: pino({ level: env.LOG_LEVEL ?? 'silent' }), rateLimiter });
+  const app = createApp({ db, config, logger: pino({ level: env.LOG_LEVEL ?? 'silent' }), rateLimiter, ...options });
   const { yoga, ready } = app;
   async function gql<T = Record<string, any>>(
     key: string | null,

@@ -37,7 +37,15 @@ export interface ApiConfig {
   /** Operation limits (PLATFORM.md). */
   limits: { maxDepth: number; maxAliases: number; maxTokens: number; maxDirectives: number; maxCost: number };
   /** Leaky bucket per API key (PLATFORM.md "Limits"). */
-  rateLimit: { capacity: number; restoreRate: number; maxConcurrentPerKey: number; maxSubscriptionsPerKey: number };
+  rateLimit: {
+    capacity: number;
+    restoreRate: number;
+    /** Requests per key executing at once; across every instance with Redis. @default 20 */
+    maxConcurrentPerKey: number;
+    /** With Redis: how long a request slot lives unless its instance renews it (the most a crashed instance's slots stay taken), in ms. @default 10000 */
+    concurrencyLeaseMs: number;
+    maxSubscriptionsPerKey: number;
+  };
   /** Redis for rate-limit buckets shared by every instance; unset: each instance limits on its own. */
   redisUrl: string | null;
   /** How long SIGTERM waits for in-flight requests, in ms. @default 25000 */
@@ -108,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       capacity: Number(env.RATE_LIMIT_CAPACITY ?? 1000),
       restoreRate: Number(env.RATE_LIMIT_RESTORE_RATE ?? 50),
       maxConcurrentPerKey: Number(env.MAX_CONCURRENT_PER_KEY ?? 20),
+      concurrencyLeaseMs: Math.max(100, Number(env.CONCURRENCY_LEASE_MS ?? 10_000)),
       maxSubscriptionsPerKey: Number(env.MAX_SUBSCRIPTIONS_PER_KEY ?? 50),
     },
     redisUrl: env.REDIS_URL || null,

@@ -16,6 +16,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import type { ConcurrencyLimiter, Slot } from './concurrency.ts';
 import type { RateLimiter } from './rate-limit.ts';
 
 /** Connection pages are 20 long unless `first`/`last` says otherwise (the connections' default size). */
@@ -100,7 +101,8 @@ export function calculateQueryCost(
 export interface CostOptions {
   maxCost: number;
   limiter: RateLimiter;
-  maxConcurrentPerKey: number;
+  /** The per-key concurrency cap. */
+  slots: ConcurrencyLimiter;
 }
 
 function throttled(message: string, retryAfterSeconds: number, extensions: Record<string, unknown>): ExecutionResult {
@@ -168,8 +170,11 @@ function costExtensions(
  * Prices each operation before it runs (refusing it over the limit), charges the caller's leaky
  * bucket, caps concurrent requests per key, and reports it all in `extensions.cost`.
  */
-export function useQueryCost(options: CostOptions): Plugin<{ viewer?: { apiKeyId: number } | null }> {
-  const running = new Map<string, number>();
+export function useQueryCost(
+  options: CostOptions,
+): Plugin<{ viewer?: { apiKeyId: number } | null; request?: Request }> {
+  /** The slot each executing request holds, released when its execution ends however it ends. */
+  const slots = new WeakMap<Request, Slot>();
   /** The operation's price, or the refusal of one over the limits (then it does not run). */
   const price = (args: ExecutionArgs): { cost: number; refusal: ExecutionResult | null } => {
     const { cost, oversizedPages } = calculateQueryCost(
@@ -209,6 +214,17 @@ export function useQueryCost(options: CostOptions): Plugin<{ viewer?: { apiKeyId
     return { cost, refusal: null };
   };
   return {
+    // Wraps the whole execution phase, so a slot is given back on every path (a result, a refusal by a later plugin, a throw).
+    instrumentation: {
+      async execute({ context }, execute) {
+        try {
+          await execute();
+        } finally {
+          const request = (context as { request?: Request }).request;
+          if (request) slots.get(request)?.release();
+        }
+      },
+    },
     // A subscription is priced and charged once, when it starts (what it selects, as a query would be); it holds no request slot while it waits.
     async onSubscribe({ args, setResultAndStopExecution }) {
       const { cost, refusal } = price(args);
@@ -223,28 +239,28 @@ export function useQueryCost(options: CostOptions): Plugin<{ viewer?: { apiKeyId
         setResultAndStopExecution(refusal);
         return undefined;
       }
-      const inFlight = running.get(bucketKey) ?? 0;
-      if (inFlight >= options.maxConcurrentPerKey) {
+      const slot = await options.slots.acquire(bucketKey);
+      if (!slot) {
         setResultAndStopExecution(
           throttled(
-            `At most ${options.maxConcurrentPerKey} requests per API key may run at once.`,
+            `At most ${options.slots.limit} requests per API key may run at once.`,
             1,
-            costExtensions(options, cost, cost, options.limiter.capacity),
+            costExtensions(options, cost, 0, options.limiter.capacity),
           ),
         );
         return undefined;
       }
+      const request = args.contextValue.request;
+      if (request) slots.set(request, slot);
       const charged = await chargeCost(options, bucketKey, cost);
       if (!charged.allowed) {
+        slot.release();
         setResultAndStopExecution(charged.result);
         return undefined;
       }
-      running.set(bucketKey, inFlight + 1);
       return {
         onExecuteDone({ result, setResult }) {
-          const left = (running.get(bucketKey) ?? 1) - 1;
-          if (left > 0) running.set(bucketKey, left);
-          else running.delete(bucketKey);
+          slot.release();
           if (!('data' in result || 'errors' in result)) return;
           setResult({ ...result, extensions: { ...(result.extensions ?? {}), ...charged.extensions } });
         },

@@ -6,6 +6,7 @@ import { BulkWorker } from './bulk-worker.ts';
 import { loadConfig, type ApiConfig } from './config.ts';
 import { Redis } from 'ioredis';
 import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './rate-limit.ts';
+import { RedisConcurrencyLimiter } from './concurrency.ts';
 import { RedisCacheStore } from './response-cache.ts';
 import { redisOptions } from './redis-options.ts';
 import { createApp } from './yoga.ts';
@@ -39,8 +40,14 @@ export async function startServer(
         config.rateLimit.restoreRate,
       )
     : new MemoryRateLimiter(config.rateLimit.capacity, config.rateLimit.restoreRate);
+  const slots = config.redisUrl
+    ? new RedisConcurrencyLimiter(new Redis(config.redisUrl, redisOptions), config.rateLimit.maxConcurrentPerKey, {
+        prefix: 'shopwarden:slots:',
+        leaseMs: config.rateLimit.concurrencyLeaseMs,
+      })
+    : undefined;
   const cacheStore = config.redisUrl ? new RedisCacheStore(new Redis(config.redisUrl, redisOptions)) : undefined;
-  const app = createApp({ db, config, logger, rateLimiter, cacheStore, isShuttingDown: () => shuttingDown });
+  const app = createApp({ db, config, logger, rateLimiter, slots, cacheStore, isShuttingDown: () => shuttingDown });
   const { yoga } = app;
   const bulkWorker = config.bulk.enabled
     ? new BulkWorker({
@@ -88,6 +95,7 @@ export async function startServer(
       clearTimeout(timer);
       await workerStopped;
       await rateLimiter.close();
+      await slots?.close();
       await app.close();
       await db.close();
     },

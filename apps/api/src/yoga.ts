@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import { ApiKeyCache, useApiKeyCacheInvalidation } from './api-key-cache.ts';
 import type { ApiConfig } from './config.ts';
 import { useCompiledReads } from './compiled-reads.ts';
+import { MemoryConcurrencyLimiter, type ConcurrencyLimiter } from './concurrency.ts';
 import { bucketKeyOf, chargeCost, useQueryCost } from './cost.ts';
 import { useIdempotency } from './idempotency.ts';
 import { maskError } from './errors.ts';
@@ -26,6 +27,8 @@ export interface AppOptions {
   logger: Logger;
   /** Leaky buckets; defaults to one in this process. */
   rateLimiter?: RateLimiter;
+  /** The per-key concurrency cap; defaults to one counted in this process. */
+  slots?: ConcurrencyLimiter;
   /** Where response-cache entries live; defaults to this process (server.ts passes Redis when configured). */
   cacheStore?: CacheStore;
   /** Set while shutting down: /ready answers 503 so load balancers stop sending work. */
@@ -154,6 +157,7 @@ export function createApp(options: AppOptions) {
   const production = config.environment === 'production';
   const rateLimiter =
     options.rateLimiter ?? new MemoryRateLimiter(config.rateLimit.capacity, config.rateLimit.restoreRate);
+  const slots = options.slots ?? new MemoryConcurrencyLimiter(config.rateLimit.maxConcurrentPerKey);
   const apiKeys = new ApiKeyCache(config.apiKeyCacheTtlMs);
   // One key lookup per request, shared by the response cache (before parsing) and the context.
   const auths = new WeakMap<Request, ReturnType<ApiKeyCache['authenticate']>>();
@@ -255,7 +259,7 @@ export function createApp(options: AppOptions) {
       useQueryCost({
         maxCost: config.limits.maxCost,
         limiter: rateLimiter,
-        maxConcurrentPerKey: config.rateLimit.maxConcurrentPerKey,
+        slots,
       }),
       useIdempotency(),
       useApiKeyCacheInvalidation(apiKeys),
@@ -279,6 +283,7 @@ export function createApp(options: AppOptions) {
     yoga,
     metrics,
     rateLimiter,
+    slots,
     apiKeys,
     cache,
     /** Resolves once the response cache listens for changes (or gave up). */
