@@ -138,6 +138,7 @@ describe.each(testTargets())('seller events (SPEC §5) on %s', (target) => {
       shopId,
       accountId: null,
       shopIds: [shopId],
+      representedCreatorIds: [],
     };
     return createContext({ prisma: db.prisma, viewer, requestId: `test-${shopId}`, production: false });
   }

@@ -792,8 +792,10 @@ describe.each(testTargets())('violations, points ledger and Account Health Repor
     const refused = await gql(without.key, `{ creators(first: 1) { edges { node { handle } } } }`);
     expect(refused.data?.creators ?? null).toBeNull();
     expect(refused.errors?.length).toBeGreaterThan(0);
-    expect(
-      (await gql(withScope.key, `{ creators(first: 100) { edges { node { handle } } } }`)).data!.creators.edges.length,
-    ).toBeGreaterThan(0);
+    // A partner app reaches only the creators it represents.
+    const partnerList = () => gql(withScope.key, `{ creators(first: 100) { edges { node { handle } } } }`);
+    expect((await partnerList()).data!.creators.edges).toEqual([]);
+    await db.prisma.creatorRepresentation.create({ data: { creatorId: creator.id, accountId: account.id } });
+    expect((await partnerList()).data!.creators.edges).toEqual([{ node: { handle: 'catalogue_host' } }]);
   });
 });

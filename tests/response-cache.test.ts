@@ -330,6 +330,7 @@ describe('ResponseCache bookkeeping', () => {
     shopId: null,
     accountId: 1,
     shopIds: [1, 2],
+    representedCreatorIds: [] as number[],
   };
   const read = {
     text: '',
@@ -411,6 +412,7 @@ describe('ResponseCache bookkeeping', () => {
     for (const other of [
       cache.key({ ...viewer, apiKeyId: 2 }, op),
       cache.key({ ...viewer, shopIds: [1] }, op),
+      cache.key({ ...viewer, representedCreatorIds: [7] }, op),
       cache.key({ ...viewer, scopes: ['shops:read', 'health:read'] }, op),
       cache.key({ ...viewer, role: 'AGENCY' }, op),
       cache.key(viewer, { ...op, variables: { a: 2 } }),

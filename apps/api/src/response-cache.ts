@@ -165,7 +165,7 @@ const fingerprints = new WeakMap<Viewer, string>();
 function fingerprint(viewer: Viewer): string {
   let value = fingerprints.get(viewer);
   if (!value) {
-    const reach = viewer.shopIds === null ? '*' : viewer.shopIds.join(',');
+    const reach = `${viewer.shopIds === null ? '*' : viewer.shopIds.join(',')};${viewer.representedCreatorIds.join(',')}`;
     value = createHash('sha256')
       .update(`${viewer.apiKeyId}\u0000${viewer.role}\u0000${[...viewer.scopes].sort().join(',')}\u0000${reach}`)
       .digest('base64url');

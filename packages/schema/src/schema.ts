@@ -32,6 +32,12 @@ import './modules/listings/restricted-category-approval-request.mutation.ts';
 import './modules/listings/restricted-category-approval-decide.mutation.ts';
 // health, quiz and creators (SPEC §3, §4, §7 data)
 import './modules/creators/creator.node.ts';
+import './modules/creators/creator-create.mutation.ts';
+import './modules/creators/creator-update.mutation.ts';
+import './modules/creators/content-item-add.mutation.ts';
+import './modules/creators/creator-representation.mutation.ts';
+import './modules/creators/compliance.node.ts';
+import './modules/creators/creator-settings.node.ts';
 import './modules/health/policy.node.ts';
 import './modules/health/violation.node.ts';
 import './modules/health/health-report.node.ts';

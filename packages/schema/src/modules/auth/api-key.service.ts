@@ -24,10 +24,16 @@ export const knownScopes = [
   'revenue:read',
   'revenue:write',
   'creators:read',
+  'creators:write',
+  'partnerships:read',
+  'partnerships:write',
   'keys:write',
 ] as const;
 
 const readOnly = (scope: string) => scope.endsWith(':read');
+/** Partner keys read, except for the creators their app represents, which they also change and answer for. */
+const partnerKeyScope = (scope: string) =>
+  readOnly(scope) || scope === 'creators:write' || scope === 'partnerships:write';
 
 export interface CreateApiKeyInput {
   name: string;
@@ -60,8 +66,12 @@ export async function createApiKey(ctx: Context, input: CreateApiKeyInput) {
     errors.push({ path: ['input', 'shopId'], message: 'A SELLER key belongs to a shop.' });
   if ((input.role === 'AGENCY' || input.role === 'PARTNER') && !input.accountId)
     errors.push({ path: ['input', 'accountId'], message: `An ${input.role} key belongs to an account.` });
-  if (input.role === 'PARTNER' && input.scopes.some((s) => !readOnly(s)))
-    errors.push({ path: ['input', 'scopes'], message: 'PARTNER keys are read-only.' });
+  if (input.role === 'PARTNER' && input.scopes.some((s) => !partnerKeyScope(s)))
+    errors.push({
+      path: ['input', 'scopes'],
+      message:
+        'PARTNER keys are read-only, except creators:write and partnerships:write for the creators they represent.',
+    });
   if (errors.length) throw new ValidationError(errors);
 
   let shopId: number | null = null;

@@ -13,7 +13,12 @@ const keySelect = {
   prefix: true,
   expiresAt: true,
   revokedAt: true,
-  account: { select: { grants: { where: { revokedAt: null }, select: { shopId: true, scopes: true } } } },
+  account: {
+    select: {
+      grants: { where: { revokedAt: null }, select: { shopId: true, scopes: true } },
+      creatorRepresentations: { where: { revokedAt: null }, select: { creatorId: true } },
+    },
+  },
 } satisfies Prisma.ApiKeySelect;
 
 type KeyRow = Prisma.ApiKeyGetPayload<{ select: typeof keySelect }>;
@@ -42,6 +47,10 @@ function viewerOf(row: KeyRow, now: Date): AuthenticationResult {
       shopId: row.shopId,
       accountId: row.accountId,
       shopIds,
+      representedCreatorIds:
+        row.role === 'PARTNER'
+          ? (row.account?.creatorRepresentations ?? []).map((r) => r.creatorId).sort((a, b) => a - b)
+          : [],
     },
   };
 }

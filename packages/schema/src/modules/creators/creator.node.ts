@@ -4,7 +4,8 @@ import type { Context } from '../../context.ts';
 import { registerNodeReach } from '../../lib/node-reach.ts';
 import { hasScope } from '../auth/viewer.ts';
 import { CategoryNode } from '../shops/category.node.ts';
-import { shopOwnedWhere } from '../shops/shop.policy.ts';
+import { canReachShop } from '../shops/shop.policy.ts';
+import { contentItemWhere, creatorWhere } from './creator.policy.ts';
 
 export const ContentKindEnum = builder.enumType('ContentKind', {
   description: 'What a creator published.',
@@ -14,7 +15,7 @@ export const ContentKindEnum = builder.enumType('ContentKind', {
   } as const,
 });
 
-/** Creators are platform-wide data; a partner key needs `creators:read` to read them. */
+/** Creators are a directory for sellers and agencies; a partner key needs `creators:read` (and reaches the creators it represents). */
 function canReadCreators(ctx: Context): boolean {
   const viewer = ctx.viewer;
   if (!viewer) return false;
@@ -54,9 +55,10 @@ export const CreatorNode = builder.prismaNode('Creator', {
     }),
     contentItems: t.relatedConnection('contentItems', {
       cursor: 'id',
-      description: "The creator's content for the shops you can reach, newest first.",
+      description:
+        "The creator's content, newest first: for the shops you can reach, or all of it when you represent the creator.",
       query: (_args, ctx) => ({
-        where: shopOwnedWhere(ctx.viewer),
+        where: contentItemWhere(ctx.viewer),
         orderBy: [{ publishedAt: 'desc' }, { id: 'desc' }],
       }),
     }),
@@ -73,7 +75,22 @@ export const ContentItemNode = builder.prismaNode('ContentItem', {
     url: t.exposeString('url', { nullable: true, description: 'Where it can be watched, when known.' }),
     publishedAt: t.expose('publishedAt', { type: 'DateTime', description: 'When it was published or went live.' }),
     creator: t.relation('creator', { description: 'Who published it.' }),
-    shop: t.relation('shop', { description: 'The shop it promotes.' }),
+    shop: t.prismaField({
+      type: 'Shop',
+      nullable: true,
+      description:
+        "The shop it promotes; null when that shop is outside your reach (a partner app sees its represented creators' content for any shop).",
+      select: { shopId: true },
+      resolve: (query, item, _args, ctx) =>
+        canReachShop(ctx.viewer, item.shopId)
+          ? ctx.prisma.shop.findUnique({ ...query, where: { id: item.shopId } })
+          : null,
+    }),
+    shopName: t.string({
+      description: 'The name of the shop it promotes (shown to both sides).',
+      select: { shop: { select: { name: true } } },
+      resolve: (item) => item.shop.name,
+    }),
   }),
 });
 
@@ -112,9 +129,23 @@ builder.queryFields((t) => ({
     authScopes: creatorsScope,
     args: { filter: t.arg({ type: CreatorFilterInput, required: false, description: 'Narrow the list.' }) },
     resolve: (query, _root, args, ctx) =>
-      ctx.prisma.creator.findMany({ ...query, where: creatorFilterWhere(args.filter), orderBy: { id: 'asc' } }),
+      ctx.prisma.creator.findMany({
+        ...query,
+        where: { AND: [creatorWhere(ctx.viewer), creatorFilterWhere(args.filter)] },
+        orderBy: { id: 'asc' },
+      }),
   }),
 }));
+
+builder.prismaObject('CreatorRepresentation', {
+  description: 'A partner app that represents a creator: it may change the creator and answer proposals for it.',
+  fields: (t) => ({
+    creator: t.relation('creator', { description: 'The creator represented.' }),
+    account: t.relation('account', { description: 'The partner app.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was granted.' }),
+    revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true, description: 'When it was withdrawn.' }),
+  }),
+});
 
 builder.prismaObjectFields('Shop', (t) => ({
   contentItems: t.relatedConnection('contentItems', {
@@ -132,13 +163,18 @@ builder.prismaObjectFields('Shop', (t) => ({
 
 registerNodeReach('Creator', async (ctx, ids) =>
   canReadCreators(ctx)
-    ? (await ctx.prisma.creator.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((r) => r.id)
+    ? (
+        await ctx.prisma.creator.findMany({
+          where: { AND: [{ id: { in: ids } }, creatorWhere(ctx.viewer)] },
+          select: { id: true },
+        })
+      ).map((r) => r.id)
     : [],
 );
 registerNodeReach('ContentItem', async (ctx, ids) =>
   (
     await ctx.prisma.contentItem.findMany({
-      where: { AND: [{ id: { in: ids } }, shopOwnedWhere(ctx.viewer)] },
+      where: { AND: [{ id: { in: ids } }, contentItemWhere(ctx.viewer)] },
       select: { id: true },
     })
   ).map((r) => r.id),

@@ -140,6 +140,9 @@ export const SELLER_DEFAULT_SCOPES = [
   'quiz:write',
   'events:write',
   'revenue:read',
+  'creators:read',
+  'partnerships:read',
+  'partnerships:write',
   'keys:write',
 ];
 
