@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   MemoryConcurrencyLimiter,
   RedisConcurrencyLimiter,
+  SharedConcurrencyLimiter,
+  SharedRedis,
   redisOptions,
-  type ConcurrencyLimiter,
 } from '@shopwarden/api';
 import { createKey, createShop, createWorld, type World } from './support/fixtures.ts';
 import { createTestApp, type GraphQLResponse } from './support/client.ts';
@@ -114,53 +115,59 @@ describe.each(testTargets())('the per-key concurrency cap (%s)', (target) => {
   });
 
   it.skipIf(!process.env.REDIS_URL)('holds across two instances sharing Redis: 20 of 80 execute in all', async () => {
-    const prefix = `sw:test:${Date.now().toString(36)}:slots:`;
-    const limiters: ConcurrencyLimiter[] = [0, 1].map(
-      () =>
-        new RedisConcurrencyLimiter(new Redis(process.env.REDIS_URL!, redisOptions), 20, { prefix, leaseMs: 10_000 }),
+    // Two instances of one deployment: the same namespace, each its own connection.
+    const prefix = `sw:test:${Date.now().toString(36)}:`;
+    const redises = [0, 1].map(
+      () => new SharedRedis(process.env.REDIS_URL!, { prefix, commandTimeoutMs: 1_000, retryMs: 1_000 }),
     );
+    const limiters = redises.map((shared) => new SharedConcurrencyLimiter(shared, 20, 10_000));
     try {
+      await untilSharing(redises);
       const apps = limiters.map((slots) => createTestApp(db, ENV, undefined, { slots }));
       for (const app of apps) expect((await app.gql(world.adminKey, READ)).status).toBe(200);
       expectExactlyCap(await burst(db, apps, world.adminKey, 40), 80);
       expectExactlyCap(await burst(db, apps, world.adminKey, 20), 40);
     } finally {
       await Promise.all(limiters.map((l) => l.close()));
+      await Promise.all(redises.map((r) => r.close()));
     }
   });
 });
 
+/** Waits until every instance's connection to Redis is ready (until then each limits on its own). */
+async function untilSharing(redises: SharedRedis[]) {
+  const deadline = Date.now() + 5_000;
+  while (!redises.every((r) => r.sharing) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  expect(redises.every((r) => r.sharing)).toBe(true);
+}
+
 describe.skipIf(!process.env.REDIS_URL)('slots in Redis', () => {
   it("expire when the instance that holds them dies, and an instance's own release frees them at once", async () => {
     const prefix = `sw:test:${Date.now().toString(36)}:lease:`;
-    const dying = new RedisConcurrencyLimiter(new Redis(process.env.REDIS_URL!, redisOptions), 3, {
-      prefix,
-      leaseMs: 600,
-    });
-    const alive = new RedisConcurrencyLimiter(new Redis(process.env.REDIS_URL!, redisOptions), 3, {
-      prefix,
-      leaseMs: 600,
-    });
+    const connections = [0, 1].map(() => new Redis(process.env.REDIS_URL!, redisOptions));
+    const [dying, alive] = connections.map((redis) => new RedisConcurrencyLimiter(redis, 3, { prefix, leaseMs: 600 }));
     try {
-      const held = await Promise.all([1, 2, 3].map(() => dying.acquire('key:1')));
+      const held = await Promise.all([1, 2, 3].map(() => dying!.acquire('key:1')));
       expect(held.every(Boolean)).toBe(true);
-      expect(await alive.acquire('key:1')).toBeNull();
+      expect(await alive!.acquire('key:1')).toBeNull();
       // Renewed while the holder lives: still taken well past one lease.
       await new Promise((r) => setTimeout(r, 1_000));
-      expect(await alive.acquire('key:1')).toBeNull();
+      expect(await alive!.acquire('key:1')).toBeNull();
       // The holder dies without releasing (its renewals stop with it).
-      await dying.close();
+      await dying!.close();
+      connections[0]!.disconnect();
       await new Promise((r) => setTimeout(r, 900));
-      const mine = await alive.acquire('key:1');
+      const mine = await alive!.acquire('key:1');
       expect(mine).not.toBeNull();
-      const more = await Promise.all([alive.acquire('key:1'), alive.acquire('key:1')]);
+      const more = await Promise.all([alive!.acquire('key:1'), alive!.acquire('key:1')]);
       expect(more.every(Boolean)).toBe(true);
-      expect(await alive.acquire('key:1')).toBeNull();
+      expect(await alive!.acquire('key:1')).toBeNull();
       mine!.release();
       await new Promise((r) => setTimeout(r, 50));
-      expect(await alive.acquire('key:1')).not.toBeNull();
+      expect(await alive!.acquire('key:1')).not.toBeNull();
     } finally {
-      await alive.close();
+      await alive!.close();
+      await connections[1]!.quit();
     }
   });
 });

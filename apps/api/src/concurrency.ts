@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { SharedRedis } from './shared-redis.ts';
 
 /** A request slot, held while one operation executes. `release` may be called any number of times. */
 export interface Slot {
@@ -80,6 +81,7 @@ export interface RedisConcurrencyOptions {
 /**
  * Slots shared by every instance through Redis: an atomic count per key, each slot a lease that this
  * instance renews while its request runs, so the slots of an instance that died free themselves.
+ * The connection is the caller's to close.
  */
 export class RedisConcurrencyLimiter implements ConcurrencyLimiter {
   private readonly instance = randomUUID();
@@ -121,6 +123,31 @@ export class RedisConcurrencyLimiter implements ConcurrencyLimiter {
 
   async close(): Promise<void> {
     clearInterval(this.renewer);
-    await this.redis.quit().catch(() => undefined);
+  }
+}
+
+/** Slots in Redis, and this process's own while Redis is away (the cap still holds, per instance). */
+export class SharedConcurrencyLimiter implements ConcurrencyLimiter {
+  private readonly remote: RedisConcurrencyLimiter;
+  private readonly local: MemoryConcurrencyLimiter;
+
+  constructor(
+    private readonly shared: SharedRedis,
+    readonly limit: number,
+    leaseMs: number,
+  ) {
+    this.remote = new RedisConcurrencyLimiter(shared.redis, limit, { prefix: shared.key('slots:'), leaseMs });
+    this.local = new MemoryConcurrencyLimiter(limit);
+  }
+
+  acquire(key: string): Promise<Slot | null> {
+    return this.shared.run(
+      () => this.remote.acquire(key),
+      () => this.local.tryAcquire(key),
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.remote.close();
   }
 }

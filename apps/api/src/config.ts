@@ -48,6 +48,15 @@ export interface ApiConfig {
   };
   /** Redis for rate-limit buckets shared by every instance; unset: each instance limits on its own. */
   redisUrl: string | null;
+  /** How the API uses Redis (docs/operations.md#redis). */
+  redis: {
+    /** Start of every key and channel: the deployment's namespace. @default "sw:" and a hash of the database's identity */
+    prefix: string | null;
+    /** A command not answered within this fails and the instance falls back to its own limits, in ms. @default 250 */
+    commandTimeoutMs: number;
+    /** While Redis is away, how often it is tried again, in ms. @default 1000 */
+    retryMs: number;
+  };
   /** How long SIGTERM waits for in-flight requests, in ms. @default 25000 */
   shutdownGraceMs: number;
   /** The bulk-operation worker every API process runs (docs/bulk-operations.md). */
@@ -120,6 +129,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       maxSubscriptionsPerKey: Number(env.MAX_SUBSCRIPTIONS_PER_KEY ?? 50),
     },
     redisUrl: env.REDIS_URL || null,
+    redis: {
+      prefix: env.REDIS_PREFIX || null,
+      commandTimeoutMs: Math.max(10, Number(env.REDIS_COMMAND_TIMEOUT_MS ?? 250)),
+      retryMs: Math.max(50, Number(env.REDIS_RETRY_MS ?? 1_000)),
+    },
     shutdownGraceMs: Number(env.SHUTDOWN_GRACE_MS ?? 25_000),
     shutdownDelayMs: Number(env.SHUTDOWN_DELAY_MS ?? 1_000),
     bulk: {

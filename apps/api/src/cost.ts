@@ -103,6 +103,8 @@ export interface CostOptions {
   limiter: RateLimiter;
   /** The per-key concurrency cap. */
   slots: ConcurrencyLimiter;
+  /** Told of every THROTTLED refusal (for metrics). */
+  onThrottled?: (reason: 'rate' | 'concurrency') => void;
 }
 
 function throttled(message: string, retryAfterSeconds: number, extensions: Record<string, unknown>): ExecutionResult {
@@ -230,7 +232,10 @@ export function useQueryCost(
       const { cost, refusal } = price(args);
       if (refusal) return void setResultAndStopExecution(refusal);
       const charged = await chargeCost(options, bucketKeyOf(args.contextValue.viewer), cost);
-      if (!charged.allowed) setResultAndStopExecution(charged.result);
+      if (!charged.allowed) {
+        options.onThrottled?.('rate');
+        setResultAndStopExecution(charged.result);
+      }
     },
     async onExecute({ args, setResultAndStopExecution }) {
       const { cost, refusal } = price(args);
@@ -241,6 +246,7 @@ export function useQueryCost(
       }
       const slot = await options.slots.acquire(bucketKey);
       if (!slot) {
+        options.onThrottled?.('concurrency');
         setResultAndStopExecution(
           throttled(
             `At most ${options.slots.limit} requests per API key may run at once.`,
@@ -255,6 +261,7 @@ export function useQueryCost(
       const charged = await chargeCost(options, bucketKey, cost);
       if (!charged.allowed) {
         slot.release();
+        options.onThrottled?.('rate');
         setResultAndStopExecution(charged.result);
         return undefined;
       }

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface Metrics {
   registry: Registry;
@@ -8,6 +8,12 @@ export interface Metrics {
   reads: Counter<'path'>;
   /** Response-cache lookups by result: `hit` or `miss`. */
   cache: Counter<'result'>;
+  /** Requests refused with THROTTLED, by reason: `rate` (the bucket) or `concurrency` (the per-key cap). */
+  throttled: Counter<'reason'>;
+  /** 1 while limits and the response cache are shared through Redis, 0 while this instance uses its own. */
+  redisSharing: Gauge;
+  /** Redis calls answered by this instance's fallback (Redis away, failing or too slow). */
+  redisFallbacks: Counter;
 }
 
 /** Prometheus metrics at /metrics: requests by status, latency, and the process defaults. */
@@ -32,6 +38,22 @@ export function createMetrics(): Metrics {
       name: 'shopwarden_response_cache_lookups_total',
       help: 'Response-cache lookups by result (hit or miss).',
       labelNames: ['result'],
+      registers: [registry],
+    }),
+    throttled: new Counter({
+      name: 'shopwarden_throttled_total',
+      help: 'Requests refused with THROTTLED, by reason: rate (the leaky bucket) or concurrency (the per-key cap).',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    redisSharing: new Gauge({
+      name: 'shopwarden_redis_sharing',
+      help: '1 while rate limits, request slots and the response cache are shared through Redis; 0 while this instance falls back to its own (Redis away or slow).',
+      registers: [registry],
+    }),
+    redisFallbacks: new Counter({
+      name: 'shopwarden_redis_fallbacks_total',
+      help: "Redis calls answered by this instance's fallback (Redis away, failing or slower than REDIS_COMMAND_TIMEOUT_MS).",
       registers: [registry],
     }),
     reads: new Counter({

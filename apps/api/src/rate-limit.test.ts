@@ -19,8 +19,8 @@ describe('leaky bucket', () => {
 describe.skipIf(!process.env.REDIS_URL)('leaky bucket in Redis', () => {
   it('is one bucket for every instance that shares the Redis server', async () => {
     const key = `test-${Date.now()}-${Math.random()}`;
-    const a = new RedisRateLimiter(new Redis(process.env.REDIS_URL!), 100, 1);
-    const b = new RedisRateLimiter(new Redis(process.env.REDIS_URL!), 100, 1);
+    const a = new RedisRateLimiter(new Redis(process.env.REDIS_URL!), 100, 1, 'sw:test:bucket:');
+    const b = new RedisRateLimiter(new Redis(process.env.REDIS_URL!), 100, 1, 'sw:test:bucket:');
     try {
       expect((await a.take(key, 60)).allowed).toBe(true);
       const refused = await b.take(key, 60);

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { SharedRedis } from './shared-redis.ts';
 
 export interface BucketState {
   allowed: boolean;
@@ -73,7 +74,7 @@ export class RedisRateLimiter implements RateLimiter {
     private readonly redis: Redis,
     readonly capacity: number,
     readonly restoreRate: number,
-    private readonly prefix = 'shopwarden:bucket:',
+    private readonly prefix: string,
   ) {}
 
   async take(key: string, cost: number): Promise<BucketState> {
@@ -98,4 +99,28 @@ export class RedisRateLimiter implements RateLimiter {
   async close(): Promise<void> {
     await this.redis.quit().catch(() => undefined);
   }
+}
+
+/** Buckets in Redis, and this process's own while Redis is away (limits still apply, per instance). */
+export class SharedRateLimiter implements RateLimiter {
+  private readonly remote: RedisRateLimiter;
+  private readonly local: MemoryRateLimiter;
+
+  constructor(
+    private readonly shared: SharedRedis,
+    readonly capacity: number,
+    readonly restoreRate: number,
+  ) {
+    this.remote = new RedisRateLimiter(shared.redis, capacity, restoreRate, shared.key('bucket:'));
+    this.local = new MemoryRateLimiter(capacity, restoreRate);
+  }
+
+  take(key: string, cost: number): Promise<BucketState> {
+    return this.shared.run(
+      () => this.remote.take(key, cost),
+      () => this.local.take(key, cost),
+    );
+  }
+
+  async close(): Promise<void> {}
 }

@@ -1,10 +1,10 @@
 import type { RedisOptions } from 'ioredis';
 
 /**
- * How the API connects to Redis (rate limiter and response cache): fail a command fast instead of
- * queueing it while Redis is away (the callers fall back), and auto-pipeline — the commands that
- * concurrent requests issue in one event-loop turn go to Redis in one write (a response-cache hit
- * went from 2,176 to 3,007 req/s under 50 connections: docs/benchmarks.md).
+ * The base of every Redis connection the API opens: auto-pipelined — the commands that concurrent
+ * requests issue in one event-loop turn go to Redis in one write (a response-cache hit went from
+ * 2,176 to 3,007 req/s under 50 connections: docs/benchmarks.md). SharedRedis adds the fail-fast
+ * options (no offline queue, a command timeout) that its circuit breaker relies on.
  */
 export const redisOptions: RedisOptions = {
   maxRetriesPerRequest: 1,

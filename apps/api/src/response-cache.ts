@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import { RawJson, stringifyResult } from './raw-json.ts';
 import type { ChargeResult } from './cost.ts';
 import type { Metrics } from './metrics.ts';
+import type { SharedRedis } from './shared-redis.ts';
 
 /**
  * The response cache: the `data` of compiled reads (docs/performance.md#response-cache).
@@ -124,7 +125,7 @@ return 0
 export class RedisCacheStore implements CacheStore {
   constructor(
     private readonly redis: Redis,
-    private readonly prefix = 'sw:rc:',
+    private readonly prefix: string,
   ) {}
 
   get(key: string): Promise<Buffer | null> {
@@ -156,6 +157,73 @@ export class RedisCacheStore implements CacheStore {
 
   async close(): Promise<void> {
     await this.redis.quit().catch(() => undefined);
+  }
+}
+
+/**
+ * Entries in Redis, and in this process while Redis is away. Invalidations always reach this
+ * process's entries; one that could not reach Redis makes Redis's entries suspect, and this process
+ * uses its own until it has cleared them (in the background, once Redis is back).
+ */
+export class SharedCacheStore implements CacheStore {
+  private readonly remote: RedisCacheStore;
+  private readonly local = new MemoryCacheStore();
+  /** Bumped whenever Redis may hold a stale entry; `clearedAt` is the last one a completed clear covered. */
+  private suspectSince = 0;
+  private clearedAt = 0;
+  private clearing = false;
+
+  constructor(private readonly shared: SharedRedis) {
+    this.remote = new RedisCacheStore(shared.redis, shared.key('rc:'));
+  }
+
+  get(key: string): Promise<Buffer | null> {
+    if (!this.trusted()) return this.local.get(key);
+    return this.shared.run(
+      () => this.remote.get(key),
+      () => this.local.get(key),
+    );
+  }
+
+  set(key: string, value: Buffer, tags: readonly string[], ttlMs: number): Promise<void> {
+    if (!this.trusted()) return this.local.set(key, value, tags, ttlMs);
+    return this.shared.run(
+      () => this.remote.set(key, value, tags, ttlMs),
+      () => this.local.set(key, value, tags, ttlMs),
+    );
+  }
+
+  async invalidate(tags: readonly string[]): Promise<void> {
+    await this.local.invalidate(tags);
+    await this.shared.run(
+      () => this.remote.invalidate(tags),
+      () => void this.suspectSince++,
+    );
+  }
+
+  async clear(): Promise<void> {
+    await this.local.clear();
+    this.suspectSince++;
+    this.trusted();
+  }
+
+  async close(): Promise<void> {}
+
+  /** Whether Redis's entries can be used; if not, starts clearing them when Redis is there. */
+  private trusted(): boolean {
+    if (this.clearedAt === this.suspectSince) return true;
+    if (this.shared.sharing && !this.clearing) {
+      this.clearing = true;
+      const covers = this.suspectSince;
+      this.remote.clear().then(
+        () => {
+          this.clearedAt = covers;
+          this.clearing = false;
+        },
+        () => (this.clearing = false),
+      );
+    }
+    return false;
   }
 }
 

@@ -4,11 +4,7 @@ import { DEMO_KEYS, isSeeded, seedDatabase } from '@shopwarden/db/seed';
 import pino, { type Logger } from 'pino';
 import { BulkWorker } from './bulk-worker.ts';
 import { loadConfig, type ApiConfig } from './config.ts';
-import { Redis } from 'ioredis';
-import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './rate-limit.ts';
-import { RedisConcurrencyLimiter } from './concurrency.ts';
-import { RedisCacheStore } from './response-cache.ts';
-import { redisOptions } from './redis-options.ts';
+import { connectRedisStores } from './redis-stores.ts';
 import { createApp } from './yoga.ts';
 
 export interface RunningServer {
@@ -33,21 +29,18 @@ export async function startServer(
   }
 
   let shuttingDown = false;
-  const rateLimiter: RateLimiter = config.redisUrl
-    ? new RedisRateLimiter(
-        new Redis(config.redisUrl, redisOptions),
-        config.rateLimit.capacity,
-        config.rateLimit.restoreRate,
-      )
-    : new MemoryRateLimiter(config.rateLimit.capacity, config.rateLimit.restoreRate);
-  const slots = config.redisUrl
-    ? new RedisConcurrencyLimiter(new Redis(config.redisUrl, redisOptions), config.rateLimit.maxConcurrentPerKey, {
-        prefix: 'shopwarden:slots:',
-        leaseMs: config.rateLimit.concurrencyLeaseMs,
-      })
-    : undefined;
-  const cacheStore = config.redisUrl ? new RedisCacheStore(new Redis(config.redisUrl, redisOptions)) : undefined;
-  const app = createApp({ db, config, logger, rateLimiter, slots, cacheStore, isShuttingDown: () => shuttingDown });
+  // Limits and the response cache, shared through Redis under this deployment's namespace when configured.
+  const redis = config.redisUrl ? connectRedisStores(config, config.redisUrl, target, logger) : null;
+  const app = createApp({
+    db,
+    config,
+    logger,
+    rateLimiter: redis?.rateLimiter,
+    slots: redis?.slots,
+    cacheStore: redis?.cacheStore,
+    redis: redis?.shared,
+    isShuttingDown: () => shuttingDown,
+  });
   const { yoga } = app;
   const bulkWorker = config.bulk.enabled
     ? new BulkWorker({
@@ -94,9 +87,8 @@ export async function startServer(
       await closed;
       clearTimeout(timer);
       await workerStopped;
-      await rateLimiter.close();
-      await slots?.close();
       await app.close();
+      await redis?.close();
       await db.close();
     },
   };

@@ -18,6 +18,7 @@ import { useIdempotency } from './idempotency.ts';
 import { maskError } from './errors.ts';
 import { exampleOperations } from './graphiql-examples.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
+import type { SharedRedis } from './shared-redis.ts';
 import { MemoryRateLimiter, type RateLimiter } from './rate-limit.ts';
 import { MemoryCacheStore, ResponseCache, useResponseCache, type CacheStore } from './response-cache.ts';
 
@@ -31,6 +32,8 @@ export interface AppOptions {
   slots?: ConcurrencyLimiter;
   /** Where response-cache entries live; defaults to this process (server.ts passes Redis when configured). */
   cacheStore?: CacheStore;
+  /** The Redis connection the stores share, for its metrics. */
+  redis?: SharedRedis;
   /** Set while shutting down: /ready answers 503 so load balancers stop sending work. */
   isShuttingDown?: () => boolean;
 }
@@ -154,6 +157,12 @@ function useOperations(options: AppOptions, metrics: Metrics): Plugin<Context> {
 export function createApp(options: AppOptions) {
   const { db, config, logger } = options;
   const metrics = createMetrics();
+  if (options.redis) {
+    const redis = options.redis;
+    metrics.redisSharing.set(redis.sharing ? 1 : 0);
+    redis.onSharingChange((sharing) => metrics.redisSharing.set(sharing ? 1 : 0));
+    redis.onFallback(() => metrics.redisFallbacks.inc());
+  }
   const production = config.environment === 'production';
   const rateLimiter =
     options.rateLimiter ?? new MemoryRateLimiter(config.rateLimit.capacity, config.rateLimit.restoreRate);
@@ -241,8 +250,15 @@ export function createApp(options: AppOptions) {
               db,
               onError: (err) => logger.warn({ err }, 'response cache'),
               viewerOf: async (request) => (await authOf(request)).viewer,
-              charge: (viewer, cost) =>
-                chargeCost({ limiter: rateLimiter, maxCost: config.limits.maxCost }, bucketKeyOf(viewer), cost),
+              charge: async (viewer, cost) => {
+                const charged = await chargeCost(
+                  { limiter: rateLimiter, maxCost: config.limits.maxCost },
+                  bucketKeyOf(viewer),
+                  cost,
+                );
+                if (!charged.allowed) metrics.throttled.inc({ reason: 'rate' });
+                return charged;
+              },
               requestIdOf,
               metrics,
             }),
@@ -260,6 +276,7 @@ export function createApp(options: AppOptions) {
         maxCost: config.limits.maxCost,
         limiter: rateLimiter,
         slots,
+        onThrottled: (reason) => metrics.throttled.inc({ reason }),
       }),
       useIdempotency(),
       useApiKeyCacheInvalidation(apiKeys),
