@@ -57,6 +57,8 @@ export interface ApiConfig {
     /** While Redis is away, how often it is tried again, in ms. @default 1000 */
     retryMs: number;
   };
+  /** How long /ready waits for the database's answer before saying 503, in ms. @default 500 */
+  readyTimeoutMs: number;
   /** How long SIGTERM waits for in-flight requests, in ms. @default 25000 */
   shutdownGraceMs: number;
   /** The bulk-operation worker every API process runs (docs/bulk-operations.md). */
@@ -134,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       commandTimeoutMs: Math.max(10, Number(env.REDIS_COMMAND_TIMEOUT_MS ?? 250)),
       retryMs: Math.max(50, Number(env.REDIS_RETRY_MS ?? 1_000)),
     },
+    readyTimeoutMs: Math.max(10, Number(env.READY_TIMEOUT_MS ?? 500)),
     shutdownGraceMs: Number(env.SHUTDOWN_GRACE_MS ?? 25_000),
     shutdownDelayMs: Number(env.SHUTDOWN_DELAY_MS ?? 1_000),
     bulk: {

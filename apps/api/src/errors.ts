@@ -1,20 +1,21 @@
 import { GraphQLError } from 'graphql';
 import { AppError } from '@shopwarden/schema';
+import { databaseUnavailableReason, type UnavailableReason } from './database-errors.ts';
 
-/** True for errors that mean "the database is unreachable", which callers should retry. */
+/** True for errors that mean "the database cannot serve now" (unreachable, starting, timed out…), which callers should retry. */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  const text =
-    error instanceof Error ? `${error.name} ${error.message} ${(error as { code?: string }).code ?? ''}` : '';
-  return /ECONNREFUSED|ECONNRESET|connection terminated|Connection terminated|timeout exceeded when trying to connect|P1001|P1017|P2024|DatabaseNotReachable|too many clients/i.test(
-    text,
-  );
+  return databaseUnavailableReason(error) !== null;
 }
 
 /**
  * Errors that reach a client: typed business errors keep their code and message; anything else
  * becomes INTERNAL (or SERVICE_UNAVAILABLE) with no stack, SQL or driver text.
  */
-export function maskError(error: unknown, log: (err: unknown) => void): GraphQLError {
+export function maskError(
+  error: unknown,
+  log: (err: unknown) => void,
+  onUnavailable?: (reason: UnavailableReason) => void,
+): GraphQLError {
   const original = error instanceof GraphQLError ? (error.originalError ?? null) : error;
   if (error instanceof GraphQLError && (original === null || original instanceof GraphQLError)) {
     return original instanceof GraphQLError ? original : error;
@@ -23,7 +24,9 @@ export function maskError(error: unknown, log: (err: unknown) => void): GraphQLE
   if (original instanceof AppError) {
     return new GraphQLError(original.message, { path, extensions: { code: original.code } });
   }
-  if (isDatabaseUnavailable(original)) {
+  const unavailable = databaseUnavailableReason(original);
+  if (unavailable) {
+    onUnavailable?.(unavailable);
     return new GraphQLError('The database is unavailable; retry shortly.', {
       path,
       extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503, headers: { 'Retry-After': '1' } } },

@@ -10,6 +10,8 @@ export interface Metrics {
   cache: Counter<'result'>;
   /** Requests refused with THROTTLED, by reason: `rate` (the bucket) or `concurrency` (the per-key cap). */
   throttled: Counter<'reason'>;
+  /** Errors answered 503 SERVICE_UNAVAILABLE because the database could not serve, by reason. */
+  databaseUnavailable: Counter<'reason'>;
   /** 1 while limits and the response cache are shared through Redis, 0 while this instance uses its own. */
   redisSharing: Gauge;
   /** Redis calls answered by this instance's fallback (Redis away, failing or too slow). */
@@ -43,6 +45,12 @@ export function createMetrics(): Metrics {
     throttled: new Counter({
       name: 'shopwarden_throttled_total',
       help: 'Requests refused with THROTTLED, by reason: rate (the leaky bucket) or concurrency (the per-key cap).',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    databaseUnavailable: new Counter({
+      name: 'shopwarden_database_unavailable_total',
+      help: 'Errors answered 503 SERVICE_UNAVAILABLE because the database could not serve, by reason: unreachable, connection_lost, starting_or_stopping, terminated, too_many_connections, pool_timeout, statement_timeout.',
       labelNames: ['reason'],
       registers: [registry],
     }),

@@ -217,7 +217,12 @@ export function createApp(options: AppOptions) {
       : false,
     renderGraphiQL,
     maskedErrors: {
-      maskError: (error) => maskError(error, (err) => logger.error({ err }, 'unexpected error')),
+      maskError: (error) =>
+        maskError(
+          error,
+          (err) => logger.error({ err }, 'unexpected error'),
+          (reason) => metrics.databaseUnavailable.inc({ reason }),
+        ),
     },
     context: async ({ request }: YogaInitialContext): Promise<Context> => {
       const requestId = requestIdOf(request);
@@ -284,13 +289,21 @@ export function createApp(options: AppOptions) {
       ...(config.compiledReads ? [useCompiledReads({ db, metrics, cache: cache ?? undefined })] : []),
       useReadinessCheck({
         endpoint: '/ready',
+        // Bounded: with the pool exhausted or the database away the ping waits, and /ready says 503 when it cannot tell.
         check: async () => {
           if (options.isShuttingDown?.()) return false;
+          let timer: NodeJS.Timeout | undefined;
+          const late = new Promise<boolean>(
+            (resolve) => (timer = setTimeout(() => resolve(false), config.readyTimeoutMs)),
+          );
+          const ping = db.ping().then(
+            () => true,
+            () => false,
+          );
           try {
-            await db.ping();
-            return true;
-          } catch {
-            return false;
+            return await Promise.race([ping, late]);
+          } finally {
+            clearTimeout(timer);
           }
         },
       }),
