@@ -167,7 +167,10 @@ describe.each(testTargets())('primary category (SPEC §1) on %s', (target) => {
     });
     expect(prohibited.data!.shopSelectPrimaryCategory.code).toBe('CATEGORY_NOT_ELIGIBLE');
     const wrongType = await gql(key, SELECT, { input: { shopId: shopGid, categoryId: gid('Shop', shop.id), answers } });
-    expect(wrongType.errors?.[0]?.message).toMatch(/Category/);
+    expect(wrongType.data!.shopSelectPrimaryCategory.code).toBe('VALIDATION_FAILED');
+    expect(wrongType.data!.shopSelectPrimaryCategory.fields).toEqual([
+      { path: ['input', 'categoryId'], message: expect.stringMatching(/Category/) },
+    ]);
 
     const after = await db.prisma.shop.findUniqueOrThrow({ where: { id: shop.id } });
     expect(after.primaryCategoryId).toBeNull();

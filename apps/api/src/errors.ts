@@ -22,7 +22,7 @@ export function maskError(
   }
   const path = error instanceof GraphQLError ? error.path : undefined;
   if (original instanceof AppError) {
-    return new GraphQLError(original.message, { path, extensions: { code: original.code } });
+    return new GraphQLError(original.message, { path, extensions: { code: original.code, ...original.details } });
   }
   const unavailable = databaseUnavailableReason(original);
   if (unavailable) {

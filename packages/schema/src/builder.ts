@@ -8,6 +8,8 @@ import { getDatamodel, type PrismaTypes } from '@shopwarden/db';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import type { Context } from './context.ts';
 import { ConflictError, ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from './lib/errors.ts';
+import { parseGlobalId } from './lib/ids.ts';
+import InputGuardPlugin from './lib/input-guard.ts';
 import { reachableNodes } from './lib/node-reach.ts';
 import { hasScope } from './modules/auth/viewer.ts';
 import { CountryCodeScalar, CurrencyCodeScalar } from './lib/scalars.ts';
@@ -33,7 +35,8 @@ export const builder = new SchemaBuilder<{
     scope: string;
   };
 }>({
-  plugins: [ErrorsPlugin, ScopeAuthPlugin, PrismaPlugin, RelayPlugin, SimpleObjectsPlugin],
+  // The input guard sits inside the errors plugin (its refusals are a mutation's typed errors) and before every other.
+  plugins: [ErrorsPlugin, InputGuardPlugin, ScopeAuthPlugin, PrismaPlugin, RelayPlugin, SimpleObjectsPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
     authorizeOnSubscribe: true,
@@ -58,6 +61,12 @@ export const builder = new SchemaBuilder<{
   },
   relay: {
     clientMutationId: 'omit',
+    // The input guard refuses a non-canonical ID with its path first; this holds wherever else an ID is decoded.
+    decodeGlobalID: (globalID) => {
+      const decoded = parseGlobalId(globalID);
+      if (!decoded) throw ValidationError.field([], 'Not a global ID, as the API returns it.');
+      return { typename: decoded.typename, id: String(decoded.id) };
+    },
     cursorType: 'String',
     nodeTypeOptions: {
       description: 'An object with a globally unique ID: pass it to `node` or `nodes` to refetch it.',
@@ -70,9 +79,10 @@ export const builder = new SchemaBuilder<{
     },
     nodesQueryOptions: {
       description:
-        'Fetches up to 100 objects by global IDs, in the order given; null for each one that does not exist or is outside your reach.',
+        'Fetches objects by global IDs, in the order given; null for each one that does not exist or is outside your reach.',
+      args: { ids: { maxItems: 100, description: 'Global IDs, as the API returns them.' } },
       resolve: async (_root, args, ctx, _info, resolveNodes) => {
-        const wanted = args.ids.slice(0, 100);
+        const wanted = args.ids;
         const reachable = await reachableNodes(ctx, wanted);
         // The relay plugin's resolveNodes callback ignores its argument and loads `args.ids`,
         // so narrow `args.ids` itself to the reachable IDs before calling it.
@@ -89,6 +99,8 @@ export const builder = new SchemaBuilder<{
   errors: {
     defaultTypes: [ValidationError, NotFoundError, ForbiddenError, ConflictError, InvalidStateError],
     directResult: true,
+    // The input guard's refusals (thrown before the arguments are mapped) become the mutation's typed errors.
+    unsafelyHandleInputErrors: true,
     defaultUnionOptions: {
       description:
         'The result of a mutation: its success type, or one of the typed errors that implement `Error` (nothing was changed).',

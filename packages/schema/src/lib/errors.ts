@@ -27,6 +27,10 @@ export type ErrorCode = (typeof errorCodes)[number];
 /** Base for every business error a service returns; the errors plugin turns them into result-union members. */
 export abstract class AppError extends Error {
   abstract readonly code: ErrorCode;
+  /** What the error carries beside its code when it is a top-level error (`extensions`). */
+  get details(): Record<string, unknown> {
+    return {};
+  }
 }
 
 export interface FieldError {
@@ -39,6 +43,9 @@ export class ValidationError extends AppError {
   readonly code = 'VALIDATION_FAILED' as const;
   constructor(readonly fields: FieldError[]) {
     super(fields.length === 1 ? fields[0]!.message : `${fields.length} input fields are invalid.`);
+  }
+  override get details() {
+    return { fields: this.fields };
   }
   static field(path: string[], message: string): ValidationError {
     return new ValidationError([{ path, message }]);

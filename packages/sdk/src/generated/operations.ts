@@ -412,7 +412,7 @@ export interface ShopWardenOperations {
      */
     node(variables: Types.PlatformNodeQueryVariables, options?: RequestOptions): Promise<Types.PlatformNodeQuery["node"]>;
     /**
-     * Fetches up to 100 objects by global IDs, in the order given; null for each one that does not exist or is outside your reach.
+     * Fetches objects by global IDs, in the order given; null for each one that does not exist or is outside your reach.
      *
      * Operation `PlatformNodes` (query); resolves to `nodes`.
      */

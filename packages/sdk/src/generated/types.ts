@@ -30,7 +30,7 @@ export type ApiKeyCreateInput = {
   name: string;
   /** Sellers may only issue SELLER keys. */
   role: Role;
-  /** Scopes such as `shops:read`, `listings:write`; a seller's new key cannot exceed its own. */
+  /** Scopes such as `shops:read`, `listings:write`; a seller's new key cannot exceed its own. At most 20 items (more is LIMIT_EXCEEDED). */
   scopes: Array<string>;
   /** For SELLER keys: the shop (sellers: defaults to their own). */
   shopId?: string | null | undefined;
@@ -116,7 +116,7 @@ export type CategoryEligibilityStatus =
 export type CategoryExceptionRequestReviewInput = {
   /** Approve or deny. */
   decision: ExceptionDecision;
-  /** For APPROVE: the categories to grant (default: those requested). */
+  /** For APPROVE: the categories to grant (default: those requested). At most 250 items (more is LIMIT_EXCEEDED). */
   grantedCategoryIds?: Array<string> | null | undefined;
   /** A note for the merchant; required to deny. */
   note?: string | null | undefined;
@@ -194,7 +194,7 @@ export type ErrorCode =
 export type EventAttendanceMarkInput = {
   /** true: attended; false: did not attend. */
   attended: boolean;
-  /** CONFIRMED registrations of events that have started (1–250). */
+  /** CONFIRMED registrations of events that have started, at least one. At most 250 items (more is LIMIT_EXCEEDED). */
   registrationIds: Array<string>;
 };
 
@@ -206,7 +206,7 @@ export type EventCreateInput = {
   city: string;
   /** What the workshop covers. */
   description: string;
-  /** Optional: top-level categories whose shops may register (by primary category). */
+  /** Optional: top-level categories whose shops may register (by primary category). At most 250 items (more is LIMIT_EXCEEDED). */
   eligibleCategoryIds?: Array<string> | null | undefined;
   /** End (after the start). */
   endsAt: string;
@@ -306,7 +306,7 @@ export type ListingBulkReviewInput = {
   dryRun?: boolean | null | undefined;
   /** What to do when some items fail (default REJECT_FAILED_ROWS). */
   errorPolicy?: ListingBulkErrorPolicy | null | undefined;
-  /** The decisions, at most 250 (more: LIMIT_EXCEEDED, nothing written). */
+  /** The decisions (nothing is written when the list is refused). At most 250 items (more is LIMIT_EXCEEDED). */
   items: Array<ListingBulkReviewItemInput>;
 };
 
@@ -320,7 +320,7 @@ export type ListingBulkReviewItemInput = {
   listingId: string;
   /** An internal note kept with the decision. */
   note?: string | null | undefined;
-  /** Reasons; at least one to REJECT. */
+  /** Reasons; at least one to REJECT. At most 20 items (more is LIMIT_EXCEEDED). */
   reasons?: Array<ListingIssueInput> | null | undefined;
 };
 
@@ -330,7 +330,7 @@ export type ListingBulkSubmitInput = {
   dryRun?: boolean | null | undefined;
   /** What to do when some items fail (default REJECT_FAILED_ROWS). */
   errorPolicy?: ListingBulkErrorPolicy | null | undefined;
-  /** The listings, at most 250 (more: LIMIT_EXCEEDED, nothing written). */
+  /** The listings (nothing is written when the list is refused). At most 250 items (more is LIMIT_EXCEEDED). */
   items: Array<ListingBulkSubmitItemInput>;
 };
 
@@ -354,7 +354,7 @@ export type ListingCreateInput = {
   priceAmount: number;
   /** The shop that sells it. */
   shopId: string;
-  /** The shop's country sites to offer it on (at least one). */
+  /** The shop's country sites to offer it on (at least one). At most 250 items (more is LIMIT_EXCEEDED). */
   sites: Array<string>;
   /** Title, 1–200 characters. */
   title: string;
@@ -418,7 +418,7 @@ export type ListingReviewInput = {
   listingId: string;
   /** An internal note kept with the decision. */
   note?: string | null | undefined;
-  /** Reasons shown to the seller; at least one to REJECT. */
+  /** Reasons shown to the seller; at least one to REJECT. At most 20 items (more is LIMIT_EXCEEDED). */
   reasons?: Array<ListingIssueInput> | null | undefined;
 };
 
@@ -472,7 +472,7 @@ export type ListingUpdateInput = {
   listingId: string;
   /** New price in positive integer minor units. */
   priceAmount?: number | null | undefined;
-  /** New set of the shop's sites (at least one). */
+  /** New set of the shop's sites (at least one). At most 250 items (more is LIMIT_EXCEEDED). */
   sites?: Array<string> | null | undefined;
   /** New title, 1–200 characters. */
   title?: string | null | undefined;
@@ -496,7 +496,7 @@ export type OrderImportFeeLineInput = {
 
 /** A batch of up to 250 orders, imported all or nothing. */
 export type OrderImportInput = {
-  /** The orders (1–250). Over 250 is LIMIT_EXCEEDED and nothing is written. */
+  /** The orders, at least one (nothing is written when the list is refused). At most 250 items (more is LIMIT_EXCEEDED). */
   orders: Array<OrderImportItemInput>;
 };
 
@@ -510,7 +510,7 @@ export type OrderImportItemInput = {
   currency: string;
   /** The marketplace's order ID: the idempotency key together with the shop. */
   externalId: string;
-  /** The fees charged on the order (at most 50). */
+  /** The fees charged on the order. At most 50 items (more is LIMIT_EXCEEDED). */
   feeLines: Array<OrderImportFeeLineInput>;
   /** When the order was placed (not after the platform clock's now). */
   placedAt: string;
@@ -542,7 +542,7 @@ export type PlatformSettingsUpdateInput = {
   categoryLookbackEnd?: string | null | undefined;
   /** Auto-assignment window start. */
   categoryLookbackStart?: string | null | undefined;
-  /** Invite-only sites. */
+  /** Invite-only sites. At most 250 items (more is LIMIT_EXCEEDED). */
   inviteOnlySites?: Array<string> | null | undefined;
   /** Point expiry in days (1–3650). */
   pointExpiryDays?: number | null | undefined;
@@ -560,7 +560,7 @@ export type PlatformSettingsUpdateInput = {
   semiClosedLoopRetiredAt?: string | null | undefined;
   /** SUSPENDED threshold. */
   suspendedThreshold?: number | null | undefined;
-  /** Sites needing verification. */
+  /** Sites needing verification. At most 250 items (more is LIMIT_EXCEEDED). */
   verificationRequiredSites?: Array<string> | null | undefined;
 };
 
@@ -599,7 +599,7 @@ export type QuestionnaireAnswerInput = {
 
 /** A shop's answers to a quiz. */
 export type QuizAttemptSubmitInput = {
-  /** One 0-based choice index per question, in question order. */
+  /** One 0-based choice index per question, in question order. At most 50 items (more is LIMIT_EXCEEDED). */
   answers: Array<number>;
   /** The quiz. */
   quizId: string;
@@ -689,7 +689,7 @@ export type SellerEventFilter = {
 export type ShopAccessGrantInput = {
   /** The agency or partner app. */
   accountId: string;
-  /** What it may do; partner apps get `:read` scopes only. */
+  /** What it may do; partner apps get `:read` scopes only. At most 20 items (more is LIMIT_EXCEEDED). */
   scopes: Array<string>;
   /** Your shop. */
   shopId: string;
@@ -745,7 +745,7 @@ export type ShopOnboardInput = {
   invitationCode?: string | null | undefined;
   /** Display name, 1–120 characters. */
   name: string;
-  /** Country sites to sell on (at least one). */
+  /** Country sites to sell on (at least one). At most 250 items (more is LIMIT_EXCEEDED). */
   sites: Array<string>;
   /** Required when a site needs verification (the US by default). */
   verificationDocument?: VerificationDocumentInput | null | undefined;
@@ -753,7 +753,7 @@ export type ShopOnboardInput = {
 
 /** A merchant's primary-category confirmation. */
 export type ShopSelectPrimaryCategoryInput = {
-  /** Answers to the questionnaire; every required question must be answered. */
+  /** Answers to the questionnaire; every required question must be answered. At most 50 items (more is LIMIT_EXCEEDED). */
   answers: Array<QuestionnaireAnswerInput>;
   /** A top-level, non-prohibited category. */
   categoryId: string;
@@ -776,7 +776,7 @@ export type ShopStatus =
 export type SpecialCircumstancesInput = {
   /** Why the shop needs an exception. */
   comment: string;
-  /** The extra categories asked for. */
+  /** The extra categories asked for. At most 250 items (more is LIMIT_EXCEEDED). */
   requestedCategoryIds: Array<string>;
 };
 

@@ -15,6 +15,7 @@ import {
   GraphQLIncludeDirective,
   GraphQLSkipDirective,
   Kind,
+  getArgumentValues,
   getDirectiveValues,
   getNamedType,
   getNullableType,
@@ -39,6 +40,7 @@ import {
 } from 'graphql';
 import type { Context } from '../../context.ts';
 import { hasScope } from '../../modules/auth/viewer.ts';
+import { checkArguments } from '../input-guard.ts';
 import {
   COMPILED_FIELD,
   COMPILED_ROOT,
@@ -326,6 +328,8 @@ class Compilation {
       variableValues: this.variables,
     } as unknown as GraphQLResolveInfo;
     try {
+      // Arguments the input guard refuses run through the resolvers, which answer its error.
+      checkArguments(this.input.schema, def, getArgumentValues(def, nodes[0]!, this.variables));
       return (await getMappedArgumentValues(def, nodes[0]!, this.input.context, info)) as Record<string, unknown>;
     } catch {
       throw new NotCompilable(`arguments of ${type.name}.${def.name}`);

@@ -12,6 +12,7 @@ const ApiKeyCreateInput = builder.inputType('ApiKeyCreateInput', {
     role: t.field({ type: RoleEnum, required: true, description: 'Sellers may only issue SELLER keys.' }),
     scopes: t.stringList({
       required: true,
+      maxItems: 20,
       description: "Scopes such as `shops:read`, `listings:write`; a seller's new key cannot exceed its own.",
     }),
     shopId: t.globalID({ for: ShopNode, description: 'For SELLER keys: the shop (sellers: defaults to their own).' }),

@@ -10,7 +10,11 @@ const ShopAccessGrantInput = builder.inputType('ShopAccessGrantInput', {
   fields: (t) => ({
     shopId: t.globalID({ for: ShopNode, required: true, description: 'Your shop.' }),
     accountId: t.globalID({ for: AccountNode, required: true, description: 'The agency or partner app.' }),
-    scopes: t.stringList({ required: true, description: 'What it may do; partner apps get `:read` scopes only.' }),
+    scopes: t.stringList({
+      required: true,
+      maxItems: 20,
+      description: 'What it may do; partner apps get `:read` scopes only.',
+    }),
   }),
 });
 

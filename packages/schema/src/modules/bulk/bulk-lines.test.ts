@@ -145,13 +145,13 @@ describe('bulk lines', () => {
     expect(ahead.read(0, 1)[0]).toBe(firstTwo[0]);
   });
 
-  it('reads listing ids as Number() would (leading zeros, spaces, exponents, past 32 bits) and finds every repeat among them', () => {
-    // The reference: the id as Number() reads the text after "Listing:", and a repeat is an id seen on an earlier line.
+  it('reads only canonical listing ids (no leading zeros, spaces, exponents, nothing past 2^31-1) and finds every repeat among them', () => {
+    // The reference: a positive integer in canonical decimal after "Listing:", and a repeat is an id seen on an earlier line.
     const reference = (suffixes: string[]) => {
       const seen = new Set<number>();
       return suffixes.map((suffix) => {
-        const id = suffix === '' ? NaN : Number(suffix);
-        if (!(Number.isSafeInteger(id) && id > 0)) return 'invalid';
+        const id = /^[1-9][0-9]*$/.test(suffix) ? Number(suffix) : NaN;
+        if (!(id <= 2 ** 31 - 1)) return 'invalid';
         if (seen.has(id)) return 'repeat';
         seen.add(id);
         return id;

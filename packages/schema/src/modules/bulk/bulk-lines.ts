@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { AppError, ValidationError, type ErrorCode, type FieldError } from '../../lib/errors.ts';
+import { parseGlobalId } from '../../lib/ids.ts';
 
 /** How long a line's idempotency key is kept (as for the `Idempotency-Key` header). */
 export const LINE_KEY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -69,33 +70,24 @@ const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !==
 export const readers = {
   /** A global ID of `typename` (base64 of "Typename:id"), as the database id. */
   globalId(typename: string): FieldReader {
-    const prefix = `${typename}:`;
     const wrongType = `Give the ${typename}'s global ID as a string.`;
     const notValid = `Not a valid ${typename} ID.`;
     return (value) => {
       if (typeof value !== 'string') return invalid(wrongType);
-      let decoded = '';
-      try {
-        decoded = atob(value);
-      } catch {
-        // Not base64: reported below, like an ID of another type.
-      }
-      if (!decoded.startsWith(prefix)) return invalid(notValid);
-      // Digits only (almost every ID): read them here; anything else as Number() reads it.
-      let id = 0;
-      for (let i = prefix.length; i < decoded.length && id === id; i++) {
-        const digit = decoded.charCodeAt(i) - 48;
-        id = digit >= 0 && digit <= 9 ? id * 10 + digit : NaN;
-      }
-      if (id !== id || decoded.length === prefix.length) id = Number(decoded.slice(prefix.length));
-      return Number.isSafeInteger(id) && id > 0 ? id : invalid(notValid);
+      const id = parseGlobalId(value);
+      return id && id.typename === typename ? id.id : invalid(notValid);
     };
   },
   enumOf(values: readonly string[]): FieldReader {
     const message = `One of ${values.join(', ')}.`;
     return (value) => (typeof value === 'string' && values.includes(value) ? value : invalid(message));
   },
-  string: ((value) => (typeof value === 'string' ? value : invalid('A string.'))) satisfies FieldReader,
+  string: ((value) =>
+    typeof value !== 'string'
+      ? invalid('A string.')
+      : value.includes('\0')
+        ? invalid('Must not contain the NUL character (U+0000).')
+        : value) satisfies FieldReader,
   /** A GraphQL Int: a whole number in 32 bits. */
   int: ((value) =>
     typeof value === 'number' && Number.isInteger(value) && value >= -(2 ** 31) && value < 2 ** 31
@@ -265,6 +257,8 @@ export class LineReader {
     if (idempotencyKey !== undefined && idempotencyKey !== null) {
       if (typeof idempotencyKey !== 'string' || idempotencyKey.length < 1 || idempotencyKey.length > 255) {
         errors.push({ path: ['idempotencyKey'], message: 'An idempotency key is a string of 1–255 characters.' });
+      } else if (idempotencyKey.includes('\0')) {
+        errors.push({ path: ['idempotencyKey'], message: 'Must not contain the NUL character (U+0000).' });
       } else if (this.keys.has(idempotencyKey)) {
         errors.push({
           path: ['idempotencyKey'],

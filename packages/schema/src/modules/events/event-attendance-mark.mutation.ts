@@ -10,7 +10,8 @@ const EventAttendanceMarkInput = builder.inputType('EventAttendanceMarkInput', {
     registrationIds: t.globalIDList({
       for: EventRegistrationNode,
       required: true,
-      description: `CONFIRMED registrations of events that have started (1–${ATTENDANCE_BATCH_LIMIT}).`,
+      maxItems: ATTENDANCE_BATCH_LIMIT,
+      description: 'CONFIRMED registrations of events that have started, at least one.',
     }),
     attended: t.boolean({ required: true, description: 'true: attended; false: did not attend.' }),
   }),

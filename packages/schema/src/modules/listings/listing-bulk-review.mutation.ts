@@ -9,7 +9,7 @@ import {
   dryRunDescription,
 } from './listing-results.ts';
 import { ListingNode } from './listing.node.ts';
-import { BULK_LIMIT, reviewListings } from './listing.service.ts';
+import { BULK_LIMIT, MAX_REASONS, reviewListings } from './listing.service.ts';
 
 const ListingBulkReviewItemInput = builder.inputType('ListingBulkReviewItemInput', {
   description: 'One decision.',
@@ -20,7 +20,11 @@ const ListingBulkReviewItemInput = builder.inputType('ListingBulkReviewItemInput
       required: true,
       description: 'APPROVE or REJECT a PENDING_REVIEW listing, SUSPEND an ACTIVE one.',
     }),
-    reasons: t.field({ type: [ListingIssueInput], description: 'Reasons; at least one to REJECT.' }),
+    reasons: t.field({
+      type: [ListingIssueInput],
+      maxItems: MAX_REASONS,
+      description: 'Reasons; at least one to REJECT.',
+    }),
     note: t.string({ description: 'An internal note kept with the decision.' }),
     expectedVersion: t.int({
       description: 'The `version` you reviewed; a different current version fails this item with CONFLICT.',
@@ -34,7 +38,8 @@ const ListingBulkReviewInput = builder.inputType('ListingBulkReviewInput', {
     items: t.field({
       type: [ListingBulkReviewItemInput],
       required: true,
-      description: `The decisions, at most ${BULK_LIMIT} (more: LIMIT_EXCEEDED, nothing written).`,
+      maxItems: BULK_LIMIT,
+      description: 'The decisions (nothing is written when the list is refused).',
     }),
     errorPolicy: t.field({
       type: BulkErrorPolicyEnum,

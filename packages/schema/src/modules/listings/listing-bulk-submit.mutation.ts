@@ -18,7 +18,8 @@ const ListingBulkSubmitInput = builder.inputType('ListingBulkSubmitInput', {
     items: t.field({
       type: [ListingBulkSubmitItemInput],
       required: true,
-      description: `The listings, at most ${BULK_LIMIT} (more: LIMIT_EXCEEDED, nothing written).`,
+      maxItems: BULK_LIMIT,
+      description: 'The listings (nothing is written when the list is refused).',
     }),
     errorPolicy: t.field({
       type: BulkErrorPolicyEnum,

@@ -3,7 +3,7 @@ import { audited } from '../../lib/audit.ts';
 import { toDbId } from '../../lib/ids.ts';
 import { ListingIssueInput, ListingReviewDecisionInputEnum, dryRunDescription } from './listing-results.ts';
 import { ListingIssueRef, ListingNode, ListingStatusEnum } from './listing.node.ts';
-import { reviewListings, singleResult, type ItemResult } from './listing.service.ts';
+import { MAX_REASONS, reviewListings, singleResult, type ItemResult } from './listing.service.ts';
 
 const ListingReviewInput = builder.inputType('ListingReviewInput', {
   description: "An administrator's decision on one listing.",
@@ -20,6 +20,7 @@ const ListingReviewInput = builder.inputType('ListingReviewInput', {
     }),
     reasons: t.field({
       type: [ListingIssueInput],
+      maxItems: MAX_REASONS,
       description: 'Reasons shown to the seller; at least one to REJECT.',
     }),
     note: t.string({ description: 'An internal note kept with the decision.' }),

@@ -38,6 +38,8 @@ import {
 
 /** Synchronous bulk mutations take at most this many items (PLATFORM.md: input lists ≤ 250). */
 export const BULK_LIMIT = 250;
+/** Reasons one decision records at most. */
+export const MAX_REASONS = 20;
 
 export type ErrorPolicy = 'REJECT_EVERYTHING' | 'REJECT_FAILED_ROWS' | 'IGNORE_FAILED';
 
@@ -435,7 +437,8 @@ function validateReviewItem(item: ReviewItem, index: number, opts: PlanOptions):
   const reasons = item.reasons ?? [];
   if (item.decision === 'REJECT' && reasons.length === 0)
     (errors ??= []).push(itemFieldError(opts, index, 'Give at least one reason to reject a listing.', 'reasons'));
-  if (reasons.length > 20) (errors ??= []).push(itemFieldError(opts, index, 'At most 20 reasons.', 'reasons'));
+  if (reasons.length > MAX_REASONS)
+    (errors ??= []).push(itemFieldError(opts, index, `At most ${MAX_REASONS} reasons.`, 'reasons'));
   for (let i = 0; i < reasons.length; i++) {
     const r = reasons[i]!;
     if (!reasonCodePattern.test(r.code))

@@ -11,7 +11,11 @@ const QuizAttemptSubmitInput = builder.inputType('QuizAttemptSubmitInput', {
   fields: (t) => ({
     shopId: t.globalID({ for: ShopNode, required: true, description: 'The shop taking the quiz.' }),
     quizId: t.globalID({ for: QuizNode, required: true, description: 'The quiz.' }),
-    answers: t.intList({ required: true, description: 'One 0-based choice index per question, in question order.' }),
+    answers: t.intList({
+      required: true,
+      maxItems: 50,
+      description: 'One 0-based choice index per question, in question order.',
+    }),
   }),
 });
 

@@ -3,7 +3,13 @@ import { audited } from '../../lib/audit.ts';
 import { toDbId } from '../../lib/ids.ts';
 import { CategoryNode } from '../shops/category.node.ts';
 import { ShopNode } from '../shops/shop.node.ts';
-import { assertOrderBatchSize, importOrders, type ImportedOrder } from './order.service.ts';
+import {
+  MAX_FEE_LINES,
+  ORDER_IMPORT_LIMIT,
+  assertOrderBatchSize,
+  importOrders,
+  type ImportedOrder,
+} from './order.service.ts';
 import './order.node.ts';
 
 const OrderImportFeeLineInput = builder.inputType('OrderImportFeeLineInput', {
@@ -40,7 +46,8 @@ const OrderImportItemInput = builder.inputType('OrderImportItemInput', {
     feeLines: t.field({
       type: [OrderImportFeeLineInput],
       required: true,
-      description: 'The fees charged on the order (at most 50).',
+      maxItems: MAX_FEE_LINES,
+      description: 'The fees charged on the order.',
     }),
   }),
 });
@@ -51,7 +58,8 @@ const OrderImportInput = builder.inputType('OrderImportInput', {
     orders: t.field({
       type: [OrderImportItemInput],
       required: true,
-      description: 'The orders (1–250). Over 250 is LIMIT_EXCEEDED and nothing is written.',
+      maxItems: ORDER_IMPORT_LIMIT,
+      description: 'The orders, at least one (nothing is written when the list is refused).',
     }),
   }),
 });

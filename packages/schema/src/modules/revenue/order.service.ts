@@ -4,7 +4,7 @@ import { assertCanImportOrders } from './revenue.policy.ts';
 
 /** Largest batch `orderImport` accepts (the platform's input-list limit). */
 export const ORDER_IMPORT_LIMIT = 250;
-const MAX_FEE_LINES = 50;
+export const MAX_FEE_LINES = 50;
 const MAX_AMOUNT_MINOR = 2_000_000_000;
 
 export interface ImportFeeLine {

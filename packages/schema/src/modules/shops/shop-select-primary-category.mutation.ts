@@ -34,6 +34,7 @@ const ShopSelectPrimaryCategoryInput = builder.inputType('ShopSelectPrimaryCateg
     answers: t.field({
       type: [QuestionnaireAnswerInput],
       required: true,
+      maxItems: 50,
       description: 'Answers to the questionnaire; every required question must be answered.',
     }),
     specialCircumstances: t.field({

@@ -212,7 +212,8 @@ export const ShopNode = builder.prismaNode('Shop', {
         categoryIds: t.arg.globalIDList({
           for: CategoryNode,
           required: false,
-          description: 'Categories to evaluate (at most 100).',
+          maxItems: 100,
+          description: 'Categories to evaluate.',
         }),
       },
       select: { id: true, primaryCategoryId: true },
@@ -225,10 +226,7 @@ export const ShopNode = builder.prismaNode('Shop', {
         ]);
         const inForce = isPrimaryCategoryPolicyInForce(settings, now);
         const wanted = args.categoryIds
-          ? args.categoryIds
-              .slice(0, 100)
-              .map((g) => index.get(Number.parseInt(g.id, 10)))
-              .filter((c) => c !== undefined)
+          ? args.categoryIds.map((g) => index.get(Number.parseInt(g.id, 10))).filter((c) => c !== undefined)
           : [...index.values()].filter((c) => c.parentId === null);
         return wanted.map((c) => ({
           categoryId: c.id,
