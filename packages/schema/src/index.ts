@@ -34,3 +34,4 @@ export {
   type BulkFeedSignal,
   type BulkOperationFinished,
 } from './modules/bulk/bulk-operation-feed.ts';
+export { expireDuePartnerships } from './modules/partnerships/partnership-expiry.service.ts';

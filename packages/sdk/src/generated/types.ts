@@ -1445,6 +1445,7 @@ export type PlatformNodeQuery = { node:
     | { __typename: 'Listing', id: string }
     | { __typename: 'ListingReview', id: string }
     | { __typename: 'Order', id: string }
+    | { __typename: 'Partnership', id: string }
     | { __typename: 'PointsLedgerEntry', id: string }
     | { __typename: 'Policy', id: string }
     | { __typename: 'PrimaryCategorySelection', id: string }
@@ -1480,6 +1481,7 @@ export type PlatformNodesQuery = { nodes: Array<
     | { __typename: 'Listing', id: string }
     | { __typename: 'ListingReview', id: string }
     | { __typename: 'Order', id: string }
+    | { __typename: 'Partnership', id: string }
     | { __typename: 'PointsLedgerEntry', id: string }
     | { __typename: 'Policy', id: string }
     | { __typename: 'PrimaryCategorySelection', id: string }

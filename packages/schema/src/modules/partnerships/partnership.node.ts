@@ -1,0 +1,223 @@
+import type { PartnershipStatus, Prisma } from '@shopwarden/db';
+import { builder } from '../../builder.ts';
+import type { Context } from '../../context.ts';
+import { registerNodeReach } from '../../lib/node-reach.ts';
+import { canReachCreator } from '../creators/creator.policy.ts';
+import { canReachShop } from '../shops/shop.policy.ts';
+import { partnershipWhere } from './partnership.policy.ts';
+import { effectivePartnershipStatus, partnershipStatusWhere } from './partnership-expiry.service.ts';
+
+export const PartnershipStatusEnum = builder.enumType('PartnershipStatus', {
+  description: 'Where a partnership is in its life cycle.',
+  values: {
+    PROPOSED: { description: "The shop proposed it; waiting for the creator's answer until `expiresAt`." },
+    ACTIVE: { description: 'The creator accepted it.' },
+    DECLINED: { description: 'The creator declined it.' },
+    EXPIRED: { description: 'Nobody answered before `expiresAt` (platform clock).' },
+    ENDED: { description: 'Either side or an administrator ended it after it was active.' },
+  } as const,
+});
+
+export const PartnershipPartyEnum = builder.enumType('PartnershipParty', {
+  description: 'Who closed a partnership.',
+  values: {
+    SHOP: { description: "The shop's side (seller or agency)." },
+    CREATOR: { description: "The creator's side (the partner app that represents the creator)." },
+    ADMIN: { description: 'A platform administrator.' },
+    PLATFORM: { description: 'The platform itself (an unanswered proposal expired).' },
+  } as const,
+});
+
+const partnershipsRead = { scope: 'partnerships:read' } as const;
+
+export const PartnershipNode = builder.prismaNode('Partnership', {
+  id: { field: 'id' },
+  description:
+    'A partnership between a shop and a creator: a commission on the sales the creator brings, an optional product scope and dates.',
+  findUnique: (id) => ({ id: Number.parseInt(id, 10) || 0 }),
+  authScopes: partnershipsRead,
+  fields: (t) => ({
+    status: t.field({
+      type: PartnershipStatusEnum,
+      description: 'The status now: a proposal past `expiresAt` is EXPIRED, whether or not the expiry job ran yet.',
+      select: { status: true, expiresAt: true },
+      resolve: async (p, _a, ctx) => effectivePartnershipStatus(p, await ctx.now()),
+    }),
+    shop: t.prismaField({
+      type: 'Shop',
+      nullable: true,
+      description: "The shop; null when it is outside your reach (the creator's partner app sees `shopName`).",
+      select: { shopId: true },
+      resolve: (query, p, _a, ctx) =>
+        canReachShop(ctx.viewer, p.shopId) ? ctx.prisma.shop.findUnique({ ...query, where: { id: p.shopId } }) : null,
+    }),
+    shopName: t.string({
+      description: 'The name of the shop (shown to both sides).',
+      select: { shop: { select: { name: true } } },
+      resolve: (p) => p.shop.name,
+    }),
+    creator: t.prismaField({
+      type: 'Creator',
+      nullable: true,
+      description: "The creator; null when it is outside your reach (the shop's partner apps see `creatorHandle`).",
+      select: { creatorId: true },
+      resolve: (query, p, _a, ctx) =>
+        canReachCreator(ctx.viewer, p.creatorId)
+          ? ctx.prisma.creator.findUnique({ ...query, where: { id: p.creatorId } })
+          : null,
+    }),
+    creatorHandle: t.string({
+      description: "The creator's handle (shown to both sides).",
+      select: { creator: { select: { handle: true } } },
+      resolve: (p) => p.creator.handle,
+    }),
+    commissionRate: t.float({
+      description: 'Commission in percent, two decimals (12.5 means 12.5 %).',
+      select: { commissionRateBps: true },
+      resolve: (p) => p.commissionRateBps / 100,
+    }),
+    commissionRateBps: t.exposeInt('commissionRateBps', { description: 'Commission in basis points (12.5 % = 1250).' }),
+    scopeListings: t.prismaField({
+      type: ['Listing'],
+      description: 'The listings the partnership covers (with `scopeCategories` empty too: the whole shop).',
+      select: { scopeListingIds: true, shopId: true },
+      resolve: (query, p, _a, ctx) =>
+        p.scopeListingIds.length && canReachShop(ctx.viewer, p.shopId)
+          ? ctx.prisma.listing.findMany({ ...query, where: { id: { in: p.scopeListingIds } }, orderBy: { id: 'asc' } })
+          : [],
+    }),
+    scopeCategories: t.prismaField({
+      type: ['Category'],
+      description: 'The categories the partnership covers.',
+      select: { scopeCategoryIds: true },
+      resolve: (query, p, _a, ctx) =>
+        p.scopeCategoryIds.length
+          ? ctx.prisma.category.findMany({
+              ...query,
+              where: { id: { in: p.scopeCategoryIds } },
+              orderBy: { id: 'asc' },
+            })
+          : [],
+    }),
+    startsAt: t.expose('startsAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'The agreed start; null for "from acceptance".',
+    }),
+    endsAt: t.expose('endsAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'The agreed end; null for open-ended.',
+    }),
+    message: t.exposeString('message', { nullable: true, description: "The shop's note with the proposal." }),
+    proposedAt: t.expose('createdAt', { type: 'DateTime', description: 'When the shop proposed it.' }),
+    expiresAt: t.expose('expiresAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'A proposal not answered by then is EXPIRED (platform clock).',
+    }),
+    respondedAt: t.expose('respondedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the creator accepted or declined.',
+    }),
+    startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true, description: 'When it became ACTIVE.' }),
+    endedAt: t.expose('endedAt', { type: 'DateTime', nullable: true, description: 'When it was ENDED.' }),
+    closedBy: t.expose('closedBy', {
+      type: PartnershipPartyEnum,
+      nullable: true,
+      description: 'Who declined, ended or expired it.',
+    }),
+    closeReason: t.exposeString('closeReason', {
+      nullable: true,
+      description: 'The reason given when it was declined, ended or expired.',
+    }),
+    version: t.exposeInt('version', { description: 'Increases with every transition.' }),
+    contentItems: t.prismaConnection({
+      type: 'ContentItem',
+      cursor: 'id',
+      defaultSize: 20,
+      maxSize: 100,
+      description:
+        "The creator's content promoting the shop while the partnership was ACTIVE (from `startedAt` to `endedAt` or now), newest first.",
+      resolve: async (query, parent, _a, ctx) => {
+        const p = await ctx.prisma.partnership.findUniqueOrThrow({
+          where: { id: parent.id },
+          select: { shopId: true, creatorId: true, startedAt: true, endedAt: true },
+        });
+        if (!p.startedAt) return [];
+        return ctx.prisma.contentItem.findMany({
+          ...query,
+          where: {
+            shopId: p.shopId,
+            creatorId: p.creatorId,
+            publishedAt: { gte: p.startedAt, lte: p.endedAt ?? (await ctx.now()) },
+          },
+          orderBy: [{ publishedAt: 'desc' }, { id: 'desc' }],
+        });
+      },
+    }),
+  }),
+});
+
+const STATUS_ARG = {
+  type: PartnershipStatusEnum,
+  required: false,
+  description: 'Only partnerships in this status (now).',
+} as const;
+
+async function listWhere(
+  ctx: Context,
+  own: Prisma.PartnershipWhereInput,
+  status: PartnershipStatus | null | undefined,
+): Promise<Prisma.PartnershipWhereInput> {
+  const parts: Prisma.PartnershipWhereInput[] = [own, partnershipWhere(ctx.viewer)];
+  if (status) parts.push(partnershipStatusWhere(status, await ctx.now()));
+  return { AND: parts };
+}
+
+builder.prismaObjectFields('Shop', (t) => ({
+  partnerships: t.prismaConnection({
+    type: 'Partnership',
+    cursor: 'id',
+    defaultSize: 20,
+    maxSize: 100,
+    description: "The shop's partnerships, newest first (needs `partnerships:read`).",
+    authScopes: partnershipsRead,
+    args: { status: t.arg(STATUS_ARG) },
+    resolve: async (query, shop, args, ctx) =>
+      ctx.prisma.partnership.findMany({
+        ...query,
+        where: await listWhere(ctx, { shopId: shop.id }, args.status),
+        orderBy: { id: 'desc' },
+      }),
+  }),
+}));
+
+builder.prismaObjectFields('Creator', (t) => ({
+  partnerships: t.prismaConnection({
+    type: 'Partnership',
+    cursor: 'id',
+    defaultSize: 20,
+    maxSize: 100,
+    description:
+      "The creator's partnerships that you reach (all of them for its partner app; a shop's side sees its own), newest first.",
+    authScopes: partnershipsRead,
+    args: { status: t.arg(STATUS_ARG) },
+    resolve: async (query, creator, args, ctx) =>
+      ctx.prisma.partnership.findMany({
+        ...query,
+        where: await listWhere(ctx, { creatorId: creator.id }, args.status),
+        orderBy: { id: 'desc' },
+      }),
+  }),
+}));
+
+registerNodeReach('Partnership', async (ctx, ids) =>
+  (
+    await ctx.prisma.partnership.findMany({
+      where: { AND: [{ id: { in: ids } }, partnershipWhere(ctx.viewer)] },
+      select: { id: true },
+    })
+  ).map((r) => r.id),
+);
