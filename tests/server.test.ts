@@ -68,6 +68,9 @@ describe('the server process (npm start)', () => {
     });
     const health = await fetch(first.url.replace('/graphql', '/health'));
     expect(health.status).toBe(200);
+    // The job runner runs beside the API on the embedded database: it created the recurring jobs' rows.
+    const metrics = await (await fetch(first.url.replace('/graphql', '/metrics'))).text();
+    expect(metrics).toMatch(/^shopwarden_jobs\{state="waiting"\} [1-9]/m);
 
     const inFlight = ask(
       first.url,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { PrismaClient } from '@shopwarden/db';
+import { WakeableSleep } from '@shopwarden/jobs';
 import {
   claimBulkOperation,
   extendBulkLease,
@@ -57,8 +58,7 @@ export class BulkWorker {
   private loop: Promise<void> | null = null;
   private stopping = false;
   private dead = false;
-  private wakeUp: (() => void) | null = null;
-  private woken = false;
+  private readonly alarm = new WakeableSleep();
   private unsubscribe: (() => void) | null = null;
   /** An operation being stored for this worker (see `reserve`): the loop takes it before claiming. */
   private handed: Promise<ClaimedBulkOperation | null> | null = null;
@@ -117,7 +117,7 @@ export class BulkWorker {
    */
   private reserve(): BulkHandOff | null {
     // Only while the loop idles (waiting for a wake-up or its poll) is it free to take one.
-    if (!this.wakeUp || this.handed || this.stopping) return null;
+    if (!this.alarm.sleeping || this.handed || this.stopping) return null;
     let settle!: (op: ClaimedBulkOperation | null) => void;
     this.handed = new Promise((resolve) => (settle = resolve));
     this.wake();
@@ -130,25 +130,7 @@ export class BulkWorker {
   }
 
   private wake() {
-    this.woken = true;
-    this.wakeUp?.();
-  }
-
-  private idle(ms: number): Promise<void> {
-    if (this.woken || this.stopping) {
-      this.woken = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const finish = () => {
-        clearTimeout(timer);
-        this.wakeUp = null;
-        this.woken = false;
-        resolve();
-      };
-      const timer = setTimeout(finish, ms);
-      this.wakeUp = finish;
-    });
+    this.alarm.wake();
   }
 
   private async run(): Promise<void> {
@@ -164,7 +146,7 @@ export class BulkWorker {
         this.options.logger.warn({ err: error, worker: this.id }, 'bulk worker could not claim an operation');
       }
       if (op) await this.process(op);
-      else await this.idle(pollIntervalMs);
+      else if (!this.stopping) await this.alarm.sleep(pollIntervalMs);
     }
   }
 

@@ -61,9 +61,24 @@ export interface ApiConfig {
   readyTimeoutMs: number;
   /** How long SIGTERM waits for in-flight requests, in ms. @default 25000 */
   shutdownGraceMs: number;
+  /**
+   * Background work in this process: the job runner (packages/jobs: webhook deliveries, the outbox
+   * relay, scheduled jobs) and the bulk-operation worker. `WORKER=off` makes an API-only process;
+   * `npm run worker` starts a worker-only one.
+   */
+  worker: {
+    /** Run the job runner and the bulk worker here. @default true */
+    enabled: boolean;
+    /** Jobs run at once by this process's runner. @default 16 */
+    concurrency: number;
+    /** How often an idle runner looks for due jobs, in ms (a job due at once, or a moved sandbox clock, wakes it sooner). @default 1000 */
+    pollIntervalMs: number;
+    /** How long a claim on a job lasts without a heartbeat, in ms: after a crash another instance takes the job over this long after the last heartbeat. @default 30000 */
+    leaseMs: number;
+  };
   /** The bulk-operation worker every API process runs (docs/bulk-operations.md). */
   bulk: {
-    /** Run a worker in this process. @default true */
+    /** Run a bulk worker in this process (with `worker.enabled`). @default true */
     enabled: boolean;
     /**
      * Lines per chunk: one transaction each, and the steps in which `processedCount` moves. On
@@ -139,6 +154,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     readyTimeoutMs: Math.max(10, Number(env.READY_TIMEOUT_MS ?? 500)),
     shutdownGraceMs: Number(env.SHUTDOWN_GRACE_MS ?? 25_000),
     shutdownDelayMs: Number(env.SHUTDOWN_DELAY_MS ?? 1_000),
+    worker: {
+      enabled: flag(env.WORKER, true),
+      concurrency: Math.max(1, Number(env.JOB_CONCURRENCY ?? 16)),
+      pollIntervalMs: Math.max(10, Number(env.JOB_POLL_INTERVAL_MS ?? 1_000)),
+      leaseMs: Math.max(100, Number(env.JOB_LEASE_MS ?? 30_000)),
+    },
     bulk: {
       enabled: flag(env.BULK_WORKER, true),
       chunkSize: Math.max(1, Number(env.BULK_CHUNK_SIZE ?? (env.DATABASE_URL ? 5_000 : 2_000))),

@@ -20,3 +20,4 @@ export { SharedRedis, redisPrefixFor, type SharedRedisOptions } from './shared-r
 export { connectRedisStores, type RedisStores } from './redis-stores.ts';
 export { BulkWorker, type BulkWorkerOptions } from './bulk-worker.ts';
 export { redisOptions } from './redis-options.ts';
+export { startWorkers, type Workers, type WorkersOptions } from './workers.ts';

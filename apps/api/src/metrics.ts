@@ -1,3 +1,4 @@
+import type { PrismaClient } from '@shopwarden/db';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface Metrics {
@@ -16,14 +17,43 @@ export interface Metrics {
   redisSharing: Gauge;
   /** Redis calls answered by this instance's fallback (Redis away, failing or too slow). */
   redisFallbacks: Counter;
+  /** Job runs by job name and how they ended (packages/jobs `JobRunResult`), with their duration. */
+  jobRuns: Histogram<'job' | 'result'>;
+  /** Reports the jobs stored (waiting, running, failed) on each scrape, read from the database. */
+  watchJobQueue(prisma: PrismaClient): void;
 }
 
 /** Prometheus metrics at /metrics: requests by status, latency, and the process defaults. */
 export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  const jobRuns = new Histogram({
+    name: 'shopwarden_job_run_seconds',
+    help: 'Job runs by job name and result (succeeded, rescheduled, retried, failed, lease_lost).',
+    labelNames: ['job', 'result'],
+    buckets: [0.005, 0.025, 0.1, 0.5, 2.5, 10, 60],
+    registers: [registry],
+  });
   return {
     registry,
+    jobRuns,
+    watchJobQueue(prisma) {
+      new Gauge({
+        name: 'shopwarden_jobs',
+        help: 'Jobs stored, by state: waiting (due now or later), running, failed (kept after their last attempt).',
+        labelNames: ['state'],
+        registers: [registry],
+        async collect() {
+          const rows = await prisma.$queryRaw<{ state: string; n: number }[]>`
+            SELECT CASE WHEN "failedAt" IS NOT NULL THEN 'failed' WHEN "lockedBy" IS NOT NULL THEN 'running' ELSE 'waiting' END AS state,
+                   count(*)::int AS n
+              FROM "Job" GROUP BY 1`.catch(() => []);
+          this.reset();
+          for (const state of ['waiting', 'running', 'failed']) this.set({ state }, 0);
+          for (const row of rows) this.set({ state: row.state }, row.n);
+        },
+      });
+    },
     requests: new Counter({
       name: 'shopwarden_graphql_requests_total',
       help: 'GraphQL requests by HTTP status.',

@@ -2,14 +2,15 @@ import { createServer, type Server } from 'node:http';
 import { applyMigrations, createDatabase, resolveDatabaseTarget, type Database } from '@shopwarden/db';
 import { DEMO_KEYS, isSeeded, seedDatabase } from '@shopwarden/db/seed';
 import pino, { type Logger } from 'pino';
-import { BulkWorker } from './bulk-worker.ts';
 import { loadConfig, type ApiConfig } from './config.ts';
 import { connectRedisStores } from './redis-stores.ts';
 import { createApp } from './yoga.ts';
+import { startWorkers, type Workers } from './workers.ts';
 
 export interface RunningServer {
   server: Server;
   db: Database;
+  workers: Workers;
   url: string;
   stop(): Promise<void>;
 }
@@ -42,16 +43,8 @@ export async function startServer(
     isShuttingDown: () => shuttingDown,
   });
   const { yoga } = app;
-  const bulkWorker = config.bulk.enabled
-    ? new BulkWorker({
-        prisma: db.prisma,
-        logger,
-        config: config.bulk,
-        production: config.environment === 'production',
-        concurrentTransactions: db.target.kind === 'postgres',
-      })
-    : null;
-  bulkWorker?.start();
+  // The job runner and the bulk worker, unless WORKER=off (an API-only process).
+  const workers: Workers = await startWorkers({ db, config, logger, metrics: app.metrics });
   const server = createServer(yoga);
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
@@ -72,6 +65,7 @@ export async function startServer(
   return {
     server,
     db,
+    workers,
     url,
     async stop() {
       shuttingDown = true;
@@ -82,8 +76,8 @@ export async function startServer(
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const timer = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
-      // Meanwhile the bulk worker finishes its chunk in flight and gives its lease up, so another instance resumes at once.
-      const workerStopped = bulkWorker?.stop();
+      // Meanwhile the workers finish their runs in flight and give their leases up, so another instance resumes at once.
+      const workerStopped = workers.stop();
       await closed;
       clearTimeout(timer);
       await workerStopped;

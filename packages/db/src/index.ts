@@ -1,6 +1,7 @@
 export { createDatabase, type Database, type RecordedQuery } from './client.ts';
 export { resolveDatabaseTarget, repoRoot, type DatabaseTarget, type DatabaseEnv } from './config.ts';
 export { applyMigrations, createMigration, resetDatabase } from './migrate.ts';
+export { leaseUntil, utcNow } from './sql.ts';
 export { hashApiKey, apiKeyPrefix, generateApiKey, API_KEY_PREFIX_LENGTH } from './api-keys.ts';
 export * from './generated/prisma/client.ts';
 export type { default as PrismaTypes } from './generated/pothos-types.ts';

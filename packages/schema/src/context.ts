@@ -35,6 +35,16 @@ export function platformNow(
   return new Date(settings.sandboxNow.getTime() + (real.getTime() - settings.sandboxSetAt.getTime()));
 }
 
+/** The platform's "now" outside a request (jobs, workers): one read of the settings row. */
+export async function readPlatformNow(prisma: PrismaClient, production: boolean): Promise<Date> {
+  if (production) return new Date();
+  const settings = await prisma.platformSettings.findUnique({
+    where: { id: 1 },
+    select: { sandboxNow: true, sandboxSetAt: true, sandboxFrozen: true },
+  });
+  return settings ? platformNow(settings, false) : new Date();
+}
+
 export function createContext(init: ContextInit): Context {
   let settings: Promise<PlatformSettings> | undefined;
   // One statement on the hot path; the row is created with its defaults the first time it is missing.

@@ -1,4 +1,4 @@
-import { Prisma, type PrismaClient } from '@shopwarden/db';
+import { Prisma, leaseUntil, utcNow, type PrismaClient } from '@shopwarden/db';
 import { createContext } from '../../context.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { AppError, ConflictError, InvalidStateError, type ErrorCode } from '../../lib/errors.ts';
@@ -20,7 +20,6 @@ import {
 } from './bulk-lines.ts';
 import { bulkMutationNames, bulkMutations, type BulkMutation, type BulkMutationDefinition } from './bulk-mutations.ts';
 import { finishedEvent } from './bulk-operation.service.ts';
-import { leaseUntil, utcNow } from './bulk-sql.ts';
 
 /** An operation a worker holds the lease of. */
 export interface ClaimedBulkOperation {

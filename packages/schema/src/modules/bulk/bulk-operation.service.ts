@@ -1,11 +1,10 @@
-import { Prisma, type BulkOperationStatus } from '@shopwarden/db';
+import { Prisma, leaseUntil, utcNow, type BulkOperationStatus } from '@shopwarden/db';
 import type { Context } from '../../context.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from '../../lib/errors.ts';
 import { arrayLiteral } from '../../lib/sql.ts';
 import { compressText, splitLines } from './bulk-lines.ts';
 import { bulkMutations, type BulkMutation } from './bulk-mutations.ts';
-import { leaseUntil, utcNow } from './bulk-sql.ts';
 import { reserveBulkWorker, signalBulkOperationCreated } from './bulk-signal.ts';
 
 /**

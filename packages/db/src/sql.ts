@@ -1,4 +1,4 @@
-import { Prisma } from '@shopwarden/db';
+import { Prisma } from './generated/prisma/client.ts';
 
 /** The database's clock in UTC (the columns are `timestamp(3)` without a time zone), read when the statement runs it. */
 export const utcNow = Prisma.sql`(clock_timestamp() AT TIME ZONE 'UTC')`;

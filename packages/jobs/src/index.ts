@@ -1,0 +1,19 @@
+export {
+  defineJob,
+  defineRecurringJob,
+  nextOccurrence,
+  type AnyJobDefinition,
+  type JobContext,
+  type JobDefinition,
+  type JobLogger,
+  type JobOutcome,
+  type JobPayload,
+  type PlainJobDefinition,
+  type Recurrence,
+  type RecurringJobDefinition,
+  type TransactionalJobContext,
+  type TransactionalJobDefinition,
+} from './job.ts';
+export { enqueueJob, enqueueJobs, expediteJob, type EnqueueItem, type EnqueueOptions } from './enqueue.ts';
+export { JobRunner, JOBS_CHANNEL, type JobRunResult, type JobRunnerOptions, type ListenFn } from './runner.ts';
+export { WakeableSleep } from './wakeable-sleep.ts';

@@ -1,0 +1,8 @@
+import type { AnyJobDefinition } from '@shopwarden/jobs';
+import { purgeIdempotencyRecords } from './modules/platform/idempotency-purge.job.ts';
+
+/**
+ * Every background job, listed explicitly like the modules in schema.ts: the job runner of every
+ * instance (apps/api/src/workers.ts) runs exactly these. How to add one: packages/jobs/README.md.
+ */
+export const jobs: readonly AnyJobDefinition[] = [purgeIdempotencyRecords];
