@@ -9,7 +9,7 @@ import {
 } from '@shopwarden/schema';
 import { GraphQLError, getOperationAST, type DocumentNode, type ExecutionArgs } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { calculateQueryCost } from './cost.ts';
+import { calculateQueryCost } from './query-analysis.ts';
 import type { Metrics } from './metrics.ts';
 import { RawJson, stringifyResult } from './raw-json.ts';
 import { responseCacheKeyOf, type ResponseCache } from './response-cache.ts';

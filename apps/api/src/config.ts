@@ -35,7 +35,15 @@ export interface ApiConfig {
   /** Largest request body, in bytes. @default 1048576 */
   maxBodyBytes: number;
   /** Operation limits (PLATFORM.md). */
-  limits: { maxDepth: number; maxAliases: number; maxTokens: number; maxDirectives: number; maxCost: number };
+  limits: {
+    maxDepth: number;
+    maxAliases: number;
+    maxTokens: number;
+    maxDirectives: number;
+    maxCost: number;
+    /** Field selections per operation once every fragment spread is expanded where it appears. @default 2000 */
+    maxFields: number;
+  };
   /** Leaky bucket per API key (PLATFORM.md "Limits"). */
   rateLimit: {
     capacity: number;
@@ -137,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       maxTokens: Number(env.MAX_TOKENS ?? 1000),
       maxDirectives: Number(env.MAX_DIRECTIVES ?? 50),
       maxCost: Number(env.MAX_COST ?? 1000),
+      maxFields: Number(env.MAX_FIELDS ?? 2000),
     },
     rateLimit: {
       capacity: Number(env.RATE_LIMIT_CAPACITY ?? 1000),

@@ -1,7 +1,7 @@
 import { parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { schema } from '@shopwarden/schema';
-import { calculateQueryCost } from './cost.ts';
+import { calculateQueryCost } from './query-analysis.ts';
 import { exampleOperations } from './graphiql-examples.ts';
 
 const cost = (query: string, variables?: Record<string, unknown>) =>

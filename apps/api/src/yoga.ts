@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
@@ -18,6 +17,7 @@ import { useIdempotency } from './idempotency.ts';
 import { maskError } from './errors.ts';
 import { exampleOperations } from './graphiql-examples.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
+import { useOperationLimits } from './operation-limits.ts';
 import type { SharedRedis } from './shared-redis.ts';
 import { MemoryRateLimiter, type RateLimiter } from './rate-limit.ts';
 import { MemoryCacheStore, ResponseCache, useResponseCache, type CacheStore } from './response-cache.ts';
@@ -269,16 +269,10 @@ export function createApp(options: AppOptions) {
             }),
           ]
         : []),
-      EnvelopArmorPlugin({
-        maxDepth: { n: config.limits.maxDepth, flattenFragments: true },
-        maxAliases: { n: config.limits.maxAliases },
-        maxTokens: { n: config.limits.maxTokens },
-        maxDirectives: { n: config.limits.maxDirectives },
-        costLimit: { enabled: false },
-        blockFieldSuggestion: { enabled: true },
-      }),
+      ...useOperationLimits(config.limits),
       useQueryCost({
         maxCost: config.limits.maxCost,
+        maxFields: config.limits.maxFields,
         limiter: rateLimiter,
         slots,
         onThrottled: (reason) => metrics.throttled.inc({ reason }),
