@@ -99,6 +99,20 @@ query TierStanding($shopId: ID!) {
   }
 }
 
+# Influencer matching: creators ranked for a shop, each score with the reasons that make it up
+# (docs/creators-and-partnerships.md has the formula). Shop 1 is the demo seller's.
+query CreatorMatches($shopId: ID! = "U2hvcDox") {
+  shop(id: $shopId) {
+    name
+    primaryCategory { name }
+    creatorMatches(first: 10) {
+      edges { node { score standing creator { id handle followerCount engagementRate compliance { points standing } } reasons { code points message } } }
+      pageInfo { hasNextPage endCursor }
+    }
+    partnerships(first: 5) { edges { node { id status creatorHandle commissionRate expiresAt } } }
+  }
+}
+
 # Seller events with their seats.
 query UpcomingEvents {
   events(first: 5) { edges { node { id title city startsAt capacity seatsLeft waitlistCount } } }

@@ -36,3 +36,5 @@ export {
   type BulkOperationFinished,
 } from './modules/bulk/bulk-operation-feed.ts';
 export { expireDuePartnerships } from './modules/partnerships/partnership-expiry.service.ts';
+export { matchingSql, type MatchQuery, type MatchRow } from './modules/matching/matching.sql.ts';
+export { matchParts, scoreOf, type MatchInput, type MatchWeights } from './modules/matching/match-formula.ts';

@@ -42,6 +42,7 @@ import './modules/partnerships/partnership.node.ts';
 import './modules/partnerships/partnership-propose.mutation.ts';
 import './modules/partnerships/partnership-answer.mutation.ts';
 import './modules/partnerships/partnership-end.mutation.ts';
+import './modules/matching/matching.node.ts';
 import './modules/health/policy.node.ts';
 import './modules/health/violation.node.ts';
 import './modules/health/health-report.node.ts';

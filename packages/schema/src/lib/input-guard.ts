@@ -184,7 +184,11 @@ function argumentChecks(schema: GraphQLSchema, field: GraphQLField<unknown, unkn
   let checks = fieldChecks.get(field);
   if (!checks) {
     const cache: Checks = new WeakMap();
-    const isConnection = field.args.some((a) => a.name === 'first') && field.args.some((a) => a.name === 'after');
+    // A connection whose cursors are not Pothos's (`extensions.ownCursor`, e.g. a ranking) checks them itself.
+    const isConnection =
+      field.args.some((a) => a.name === 'first') &&
+      field.args.some((a) => a.name === 'after') &&
+      !(field.extensions as { ownCursor?: boolean }).ownCursor;
     checks = field.args.flatMap((arg) => {
       const c =
         isConnection && (arg.name === 'after' || arg.name === 'before')

@@ -84,6 +84,11 @@ export function validateCreatorSettings(input: Update, current: PlatformSettings
       path: ['input', 'partnershipCommissionMinBps'],
       message: 'The lowest commission exceeds the highest.',
     });
+  if (merged.matchWeightGrantedNiche >= merged.matchWeightPrimaryNiche)
+    errors.push({
+      path: ['input', 'matchWeightGrantedNiche'],
+      message: 'A granted-category niche must weigh less than the primary category.',
+    });
   if (maxMatchScore(merged) > 100)
     errors.push({
       path: ['input', 'matchWeightPrimaryNiche'],
