@@ -16,11 +16,13 @@ export function creatorProfileFields(t: InputFieldBuilder, required: boolean) {
     regions: t.field({
       type: ['CountryCode'],
       required,
+      maxItems: 30,
       description: "ISO country codes of the creator's audience (1–30).",
     }),
     nicheCategoryIds: t.globalIDList({
       for: CategoryNode,
       required,
+      maxItems: 10,
       description: 'Niches: 1–10 top-level categories that are not prohibited.',
     }),
     followerCount: t.int({ required, description: "Followers across the creator's channels (0–2,000,000,000)." }),

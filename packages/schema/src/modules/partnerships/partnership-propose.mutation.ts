@@ -10,8 +10,8 @@ import { proposePartnership } from './partnership.service.ts';
 const PartnershipScopeInput = builder.inputType('PartnershipScopeInput', {
   description: 'The products a partnership covers; leave both lists empty for the whole shop.',
   fields: (t) => ({
-    listingIds: t.globalIDList({ description: 'Listings of the shop (at most 100).' }),
-    categoryIds: t.globalIDList({ for: CategoryNode, description: 'Categories (at most 50).' }),
+    listingIds: t.globalIDList({ maxItems: 100, description: 'Listings of the shop.' }),
+    categoryIds: t.globalIDList({ for: CategoryNode, maxItems: 50, description: 'Categories.' }),
   }),
 });
 
