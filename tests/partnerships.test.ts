@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expireDuePartnerships } from '@shopwarden/schema';
+import { JobRunner } from '@shopwarden/jobs';
+import { expireDuePartnerships, jobs, readPlatformNow } from '@shopwarden/schema';
 import { createKey, createShop, createWorld, type World } from './support/fixtures.ts';
 import { createTestApp, dbId, gid } from './support/client.ts';
 import { createTestDatabase, testTargets, type TestDatabase } from './support/database.ts';
@@ -240,6 +241,41 @@ describe.each(testTargets())('partnerships: life cycle and rules (SPEC §7) on %
     expect((await gql(p.seller, NODE, { id })).data!.node).toMatchObject({ status: 'EXPIRED', closedBy: 'PLATFORM' });
     expect((await propose(p.seller, p)).__typename).toBe('PartnershipProposeSuccess');
     await gql(world.adminKey, CLOCK, { now: '2024-04-01T00:00:00.000Z' });
+  });
+
+  it('expires a proposal on the job runner when the platform clock reaches its expiry, once', async () => {
+    const p = await pair();
+    const id = (await propose(p.seller, p)).partnership.id;
+    const accepted = await pair();
+    const answeredId = (await propose(accepted.seller, accepted)).partnership.id;
+    await gql(partnerKey, ACCEPT, { input: { partnershipId: answeredId } });
+    const runner = new JobRunner({
+      prisma: db.prisma,
+      jobs: jobs.filter((j) => j.name === 'partnerships.expire'),
+      now: () => readPlatformNow(db.prisma, false),
+      listen: db.listen,
+      pollIntervalMs: 60_000,
+      leaseMs: 5_000,
+    });
+    try {
+      await runner.drain();
+      expect((await db.prisma.partnership.findUniqueOrThrow({ where: { id: dbId(id) } })).status).toBe('PROPOSED');
+      await gql(world.adminKey, CLOCK, { now: '2024-04-15T00:00:00.000Z' });
+      await runner.drain();
+      expect((await db.prisma.partnership.findUniqueOrThrow({ where: { id: dbId(id) } })).status).toBe('EXPIRED');
+      expect((await db.prisma.partnership.findUniqueOrThrow({ where: { id: dbId(answeredId) } })).status).toBe(
+        'ACTIVE',
+      );
+      await runner.drain();
+      expect(
+        await db.prisma.outboxEvent.count({ where: { type: 'partnership.expired', subjectId: String(dbId(id)) } }),
+      ).toBe(1);
+      const left = await db.prisma.job.findMany({ where: { name: 'partnerships.expire' }, select: { payload: true } });
+      expect(left.map((j) => j.payload)).not.toContainEqual({ partnershipId: dbId(id) });
+    } finally {
+      await runner.stop();
+      await gql(world.adminKey, CLOCK, { now: '2024-04-01T00:00:00.000Z' });
+    }
   });
 
   it('shows partnerships only to their two sides, and the content published while active', async () => {

@@ -1,8 +1,13 @@
 import type { AnyJobDefinition } from '@shopwarden/jobs';
+import { expireDuePartnershipsSweep, expirePartnership } from './modules/partnerships/partnership-expiry.job.ts';
 import { purgeIdempotencyRecords } from './modules/platform/idempotency-purge.job.ts';
 
 /**
  * Every background job, listed explicitly like the modules in schema.ts: the job runner of every
  * instance (apps/api/src/workers.ts) runs exactly these. How to add one: packages/jobs/README.md.
  */
-export const jobs: readonly AnyJobDefinition[] = [purgeIdempotencyRecords];
+export const jobs: readonly AnyJobDefinition[] = [
+  purgeIdempotencyRecords,
+  expirePartnership,
+  expireDuePartnershipsSweep,
+];

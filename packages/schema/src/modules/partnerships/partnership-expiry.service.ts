@@ -36,10 +36,20 @@ export async function expireDuePartnerships(
   options: ExpireOptions = {},
 ): Promise<number[]> {
   if (options.ids && options.ids.length === 0) return [];
+  return prisma.$transaction((tx) => expireDuePartnershipsIn(tx, now, options));
+}
+
+/** The same, inside the caller's transaction (a transactional job's). */
+export async function expireDuePartnershipsIn(
+  tx: Prisma.TransactionClient,
+  now: Date,
+  options: ExpireOptions = {},
+): Promise<number[]> {
+  if (options.ids && options.ids.length === 0) return [];
   const only = options.ids
     ? Prisma.sql`AND "id" IN (${Prisma.join(options.ids.map((id) => Prisma.sql`${id}::int`))})`
     : Prisma.empty;
-  return prisma.$transaction(async (tx) => {
+  {
     // SKIP LOCKED: two runners (or a runner and a write) never wait on, or expire, the same row twice.
     const rows = await tx.$queryRaw<
       { id: number; shopId: number; creatorId: number; expiresAt: Date; commissionRateBps: number }[]
@@ -80,7 +90,7 @@ export async function expireDuePartnerships(
       })),
     });
     return rows.map((r) => Number(r.id));
-  });
+  }
 }
 
 export type PartnershipParty = 'SHOP' | 'CREATOR' | 'ADMIN' | 'PLATFORM';

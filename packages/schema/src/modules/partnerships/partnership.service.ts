@@ -1,4 +1,5 @@
 import { Prisma, type Partnership, type PartnershipStatus } from '@shopwarden/db';
+import { enqueueJob } from '@shopwarden/jobs';
 import type { Context } from '../../context.ts';
 import {
   ConflictError,
@@ -14,6 +15,7 @@ import { DAY_MS } from '../health/ledger.service.ts';
 import { recordEvent } from '../platform/outbox.service.ts';
 import { assertCanWriteShop, canReachShop } from '../shops/shop.policy.ts';
 import { canReachPartnership } from './partnership.policy.ts';
+import { expirePartnership } from './partnership-expiry.job.ts';
 import {
   effectivePartnershipStatus,
   expireDuePartnerships,
@@ -142,6 +144,7 @@ export async function proposePartnership(ctx: Context, input: ProposePartnership
         },
       });
       await recordTransition(ctx, tx, partnership, null, 'SHOP', null, now);
+      await enqueueJob(tx, expirePartnership, { partnershipId: partnership.id }, { runAt: partnership.expiresAt });
       return partnership;
     });
   } catch (error) {
