@@ -113,7 +113,7 @@ describe.skipIf(reason)('Redis killed mid-load', () => {
     }
     expect(api.output()).toMatch(/redis: unavailable; limiting and caching per instance/);
     expect(api.output()).toMatch(/redis: sharing limits and cache again/);
-  });
+  }, 240_000);
 
   it('falls back within 1 s when Redis stops answering (frozen), and latency stays bounded', async () => {
     const load = runLoad(8, () => graphql(api.base, key, READ, { timeoutMs: 10_000 }));
@@ -147,5 +147,5 @@ describe.skipIf(reason)('Redis killed mid-load', () => {
       redis.signal('SIGCONT');
       await load.stop();
     }
-  });
+  }, 240_000);
 });

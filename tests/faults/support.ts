@@ -68,6 +68,17 @@ export async function until(check: () => boolean | Promise<boolean>, timeoutMs: 
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
+/** Children this test process started: killed with it, so an abandoned (timed-out) test leaves no server behind. */
+const children = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+function adopt(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
 function exited(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
@@ -113,23 +124,25 @@ export class PostgresCluster {
 
   /** Starts the postmaster and resolves once it accepts connections. */
   async start(): Promise<void> {
-    const child = spawn(
-      path.join(postgresBin!, 'postgres'),
-      [
-        '-D',
-        path.join(this.dir, 'data'),
-        '-p',
-        String(this.port),
-        '-k',
-        this.dir,
-        '-c',
-        'listen_addresses=127.0.0.1',
-        '-c',
-        'fsync=off',
-        '-c',
-        'max_connections=100',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'], ...(this.owner ?? {}) },
+    const child = adopt(
+      spawn(
+        path.join(postgresBin!, 'postgres'),
+        [
+          '-D',
+          path.join(this.dir, 'data'),
+          '-p',
+          String(this.port),
+          '-k',
+          this.dir,
+          '-c',
+          'listen_addresses=127.0.0.1',
+          '-c',
+          'fsync=off',
+          '-c',
+          'max_connections=100',
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'], ...(this.owner ?? {}) },
+      ),
     );
     child.stdout!.on('data', (d) => (this.log += d));
     child.stderr!.on('data', (d) => (this.log += d));
@@ -208,10 +221,10 @@ export class RedisServer {
 
   async start(): Promise<void> {
     let log = '';
-    const child = spawn(
-      redisServer!,
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+    const child = adopt(
+      spawn(redisServer!, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
     );
     child.stdout!.on('data', (d) => (log += d));
     child.stderr!.on('data', (d) => (log += d));
@@ -252,20 +265,22 @@ export interface ApiProcess {
 /** Starts the API as `npm start` does (apps/api/src/main.ts) with this environment; resolves once it listens. */
 export async function startApi(env: Record<string, string>, timeoutMs = 120_000): Promise<ApiProcess> {
   const port = Number(env.PORT ?? (await freePort()));
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'apps/api/src/main.ts')], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'info',
-      HOST: '127.0.0.1',
-      SEED_ON_START: 'false',
-      ...env,
-      PORT: String(port),
-    },
-  });
+  const child = adopt(
+    spawn(process.execPath, ['--import', 'tsx', path.join(root, 'apps/api/src/main.ts')], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'info',
+        HOST: '127.0.0.1',
+        SEED_ON_START: 'false',
+        ...env,
+        PORT: String(port),
+      },
+    }),
+  );
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -294,6 +309,8 @@ export interface Answer {
   body: string;
   startedAt: number;
   ms: number;
+  /** Sent over a keep-alive connection that an earlier request opened. */
+  reused: boolean;
 }
 
 /** One HTTP request with node:http (so the test decides about keep-alive and sockets). */
@@ -303,47 +320,20 @@ export function request(
 ): Promise<Answer> {
   const startedAt = performance.now();
   return new Promise((resolve) => {
-    const req = http.request(
-      url,
-      { method: options.method ?? 'GET', headers: options.headers, agent: options.agent },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (d) => (body += d));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body,
-            startedAt,
-            ms: performance.now() - startedAt,
-          }),
-        );
-        res.on('error', (err: NodeJS.ErrnoException) =>
-          resolve({
-            status: 0,
-            error: err.code ?? err.message,
-            headers: {},
-            body,
-            startedAt,
-            ms: performance.now() - startedAt,
-          }),
-        );
-      },
-    );
+    const req = http.request(url, { method: options.method ?? 'GET', headers: options.headers, agent: options.agent });
+    const done = (status: number, headers: http.IncomingHttpHeaders, body: string, error?: string) =>
+      resolve({ status, error, headers, body, startedAt, ms: performance.now() - startedAt, reused: req.reusedSocket });
+    req.on('response', (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => (body += d));
+      res.on('end', () => done(res.statusCode ?? 0, res.headers, body));
+      res.on('error', (err: NodeJS.ErrnoException) => done(0, {}, body, err.code ?? err.message));
+    });
     req.setTimeout(options.timeoutMs ?? 30_000, () =>
       req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })),
     );
-    req.on('error', (err: NodeJS.ErrnoException) =>
-      resolve({
-        status: 0,
-        error: err.code ?? err.message,
-        headers: {},
-        body: '',
-        startedAt,
-        ms: performance.now() - startedAt,
-      }),
-    );
+    req.on('error', (err: NodeJS.ErrnoException) => done(0, {}, '', err.code ?? err.message));
     req.end(options.body);
   });
 }

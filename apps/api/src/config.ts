@@ -67,7 +67,7 @@ export interface ApiConfig {
   };
   /** How long /ready waits for the database's answer before saying 503, in ms. @default 500 */
   readyTimeoutMs: number;
-  /** How long SIGTERM waits for in-flight requests, in ms. @default 25000 */
+  /** After SIGTERM, the most the process takes to exit, in ms: in-flight requests get what is left of it after SHUTDOWN_DELAY_MS, less 1.5 s to close the stores. @default 24000 */
   shutdownGraceMs: number;
   /**
    * Background work in this process: the job runner (packages/jobs: webhook deliveries, the outbox
@@ -83,6 +83,15 @@ export interface ApiConfig {
     pollIntervalMs: number;
     /** How long a claim on a job lasts without a heartbeat, in ms: after a crash another instance takes the job over this long after the last heartbeat. @default 30000 */
     leaseMs: number;
+  };
+  /** HTTP server timeouts (docs/configuration.md). */
+  http: {
+    /** All request headers must arrive within this, in ms, else 408 and the connection closes. @default 10000 */
+    headersTimeoutMs: number;
+    /** The whole request (headers and body) must arrive within this, in ms, else 408. @default 30000 */
+    requestTimeoutMs: number;
+    /** An idle keep-alive connection is closed after this, in ms (and responses say so in `Keep-Alive: timeout=`). @default 5000 */
+    keepAliveTimeoutMs: number;
   };
   /** The bulk-operation worker every API process runs (docs/bulk-operations.md). */
   bulk: {
@@ -119,6 +128,16 @@ export interface ApiConfig {
 function flag(value: string | undefined, fallback: boolean): boolean {
   if (value === undefined || value === '') return fallback;
   return ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
+}
+
+function httpTimeouts(env: NodeJS.ProcessEnv): ApiConfig['http'] {
+  const requestTimeoutMs = Math.max(100, Number(env.HTTP_REQUEST_TIMEOUT_MS ?? 30_000));
+  return {
+    // Node refuses a headers timeout longer than the request timeout.
+    headersTimeoutMs: Math.min(requestTimeoutMs, Math.max(100, Number(env.HTTP_HEADERS_TIMEOUT_MS ?? 10_000))),
+    requestTimeoutMs,
+    keepAliveTimeoutMs: Math.max(100, Number(env.HTTP_KEEP_ALIVE_TIMEOUT_MS ?? 5_000)),
+  };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
@@ -161,7 +180,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       retryMs: Math.max(50, Number(env.REDIS_RETRY_MS ?? 1_000)),
     },
     readyTimeoutMs: Math.max(10, Number(env.READY_TIMEOUT_MS ?? 500)),
-    shutdownGraceMs: Number(env.SHUTDOWN_GRACE_MS ?? 25_000),
+    shutdownGraceMs: Math.max(2_000, Number(env.SHUTDOWN_GRACE_MS ?? 24_000)),
+    http: httpTimeouts(env),
     shutdownDelayMs: Number(env.SHUTDOWN_DELAY_MS ?? 1_000),
     worker: {
       enabled: flag(env.WORKER, true),

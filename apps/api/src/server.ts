@@ -1,8 +1,15 @@
 import { createServer, type Server } from 'node:http';
-import { applyMigrations, createDatabase, resolveDatabaseTarget, type Database } from '@shopwarden/db';
+import {
+  applyMigrations,
+  createDatabase,
+  resolveDatabaseTarget,
+  type Database,
+  type DatabaseTarget,
+} from '@shopwarden/db';
 import { DEMO_KEYS, isSeeded, seedDatabase } from '@shopwarden/db/seed';
 import pino, { type Logger } from 'pino';
 import { loadConfig, type ApiConfig } from './config.ts';
+import { trackConnections } from './drain.ts';
 import { connectRedisStores } from './redis-stores.ts';
 import { createApp } from './yoga.ts';
 import { startWorkers, type Workers } from './workers.ts';
@@ -19,8 +26,8 @@ export interface RunningServer {
 export async function startServer(
   config: ApiConfig = loadConfig(),
   logger: Logger = pino({ level: config.logLevel }),
+  target: DatabaseTarget = resolveDatabaseTarget(),
 ): Promise<RunningServer> {
-  const target = resolveDatabaseTarget();
   const db = await createDatabase(target);
   const applied = await applyMigrations(db.migrationAdapterFactory);
   logger.info({ database: target.kind, applied }, applied.length ? 'migrations applied' : 'database schema is current');
@@ -45,8 +52,18 @@ export async function startServer(
   const { yoga } = app;
   // The job runner and the bulk worker, unless WORKER=off (an API-only process).
   const workers: Workers = await startWorkers({ db, config, logger, metrics: app.metrics });
-  const server = createServer(yoga);
-  server.keepAliveTimeout = 5_000;
+  const { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs } = config.http;
+  const server = createServer(
+    {
+      // A client that sends its headers or its body too slowly is answered 408 and disconnected (slowloris).
+      headersTimeout: headersTimeoutMs,
+      requestTimeout: requestTimeoutMs,
+      keepAliveTimeout: keepAliveTimeoutMs,
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(headersTimeoutMs / 4))),
+    },
+    yoga,
+  );
+  const connections = trackConnections(server);
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -68,18 +85,17 @@ export async function startServer(
     workers,
     url,
     async stop() {
+      const deadline = Date.now() + config.shutdownGraceMs;
       shuttingDown = true;
-      // Keep serving briefly while /ready says 503 and responses say `Connection: close`, so a request
-      // already on its way over a keep-alive socket is answered rather than cut off.
+      // Keep serving briefly while /ready says 503 and responses say `Connection: close`, so load
+      // balancers and keep-alive clients move away before the listener closes.
       await new Promise((r) => setTimeout(r, config.shutdownDelayMs));
-      // Stop accepting connections, let in-flight requests finish, then close idle keep-alive sockets.
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      const timer = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
       // Meanwhile the workers finish their runs in flight and give their leases up, so another instance resumes at once.
       const workerStopped = workers.stop();
-      await closed;
-      clearTimeout(timer);
+      logger.info(connections.stats, 'closing the listener; answering the requests in flight');
+      // What is left after in-flight requests is closing the stores: keep a little of the budget for it.
+      const { forced } = await connections.drain({ deadline: deadline - 1_500, idleCloseMs: IDLE_CLOSE_MS });
+      if (forced) logger.warn({ forced }, 'requests still running at the shutdown deadline were cut off');
       await workerStopped;
       await app.close();
       await redis?.close();
@@ -87,3 +103,6 @@ export async function startServer(
     },
   };
 }
+
+/** While draining, a keep-alive socket idle this long is closed (one in use closes after its answer). */
+const IDLE_CLOSE_MS = 500;
