@@ -23,10 +23,30 @@ export const DEMO_SCOPES: Record<keyof typeof DEMO_KEYS, string[]> = {
     'quiz:write',
     'events:write',
     'revenue:read',
+    'creators:read',
+    'partnerships:read',
+    'partnerships:write',
     'keys:write',
   ],
-  agency: ['shops:read', 'listings:read', 'listings:write', 'health:read', 'events:write'],
-  partner: ['shops:read', 'listings:read', 'health:read', 'creators:read'],
+  agency: [
+    'shops:read',
+    'listings:read',
+    'listings:write',
+    'health:read',
+    'events:write',
+    'creators:read',
+    'partnerships:read',
+    'partnerships:write',
+  ],
+  partner: [
+    'shops:read',
+    'listings:read',
+    'health:read',
+    'creators:read',
+    'creators:write',
+    'partnerships:read',
+    'partnerships:write',
+  ],
 };
 
 export const AGENCY_NAME = 'Northwind Commerce Agency';
@@ -35,6 +55,7 @@ export const PARTNER_NAME = 'Matchlight Creator Platform';
 export interface SeededAccess {
   adminKeyId: number;
   sellerKeyId: number;
+  partnerAccountId: number;
   grants: number;
 }
 
@@ -62,7 +83,13 @@ export async function seedAccess(tx: Tx, ctx: SeedContext, shops: SeededShop[]):
     });
   const grants = [
     ...grantsFor(ROLE.agencyShops, agencyId, DEMO_SCOPES.agency, 220),
-    ...grantsFor(ROLE.partnerShops, partnerId, DEMO_SCOPES.partner, 160),
+    // A shop grants a partner app read access only; its write scopes act for the creators it represents.
+    ...grantsFor(
+      ROLE.partnerShops,
+      partnerId,
+      DEMO_SCOPES.partner.filter((s) => s.endsWith(':read')),
+      160,
+    ),
   ];
   await tx.shopAccessGrant.createMany({ data: grants });
 
@@ -123,5 +150,5 @@ export async function seedAccess(tx: Tx, ctx: SeedContext, shops: SeededShop[]):
   const adminKeyId = created.find((k) => k.role === 'ADMIN')?.id;
   const sellerKeyId = created.find((k) => k.role === 'SELLER')?.id;
   if (adminKeyId === undefined || sellerKeyId === undefined) throw new Error('Demo keys were not returned');
-  return { adminKeyId, sellerKeyId, grants: grants.length };
+  return { adminKeyId, sellerKeyId, partnerAccountId: partnerId, grants: grants.length };
 }

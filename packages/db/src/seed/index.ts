@@ -88,7 +88,7 @@ async function seedAll(tx: Tx, now: Date, shopCount: number): Promise<string> {
   const access = await seedAccess(tx, ctx, shops);
   const orders = await seedOrders(tx, shops, plannedOrders, fees);
   const listings = await seedListings(tx, ctx, categories, shops, violationPlans, access.adminKeyId);
-  const creators = await seedCreators(tx, ctx, categories, shops, violationPlans);
+  const creators = await seedCreators(tx, ctx, categories, shops, violationPlans, access.partnerAccountId);
   const violations = await seedViolations(
     tx,
     ctx,

@@ -391,15 +391,46 @@ describe('seedDatabase', { timeout: 120_000 }, () => {
       include: { account: { include: { grants: true } } },
     });
     expect(partner.role).toBe('PARTNER');
-    expect(partner.scopes).toEqual(['shops:read', 'listings:read', 'health:read', 'creators:read']);
+    expect(partner.scopes).toEqual([
+      'shops:read',
+      'listings:read',
+      'health:read',
+      'creators:read',
+      'creators:write',
+      'partnerships:read',
+      'partnerships:write',
+    ]);
+    expect(partner.account?.grants.every((g) => g.scopes.every((s) => s.endsWith(':read')))).toBe(true);
     expect(partner.account).toMatchObject({ name: 'Matchlight Creator Platform', kind: 'PARTNER' });
     expect(partner.account?.grants).toHaveLength(8);
   });
 
   it('seeds creators, content and future seller events', async () => {
-    expect(await db.prisma.creator.count()).toBe(30);
-    expect(await db.prisma.contentItem.count()).toBeGreaterThan(30);
-    expect(await db.prisma.partnership.count()).toBeGreaterThan(0);
+    expect(await db.prisma.creator.count()).toBe(3030);
+    expect(await db.prisma.contentItem.count()).toBeGreaterThan(1000);
+    const followers = (await db.prisma.creator.findMany({ select: { followerCount: true } })).map(
+      (c) => c.followerCount,
+    );
+    followers.sort((a, b) => a - b);
+    // Long-tailed audiences: a median in the tens of thousands, some creators past a million.
+    expect(followers[Math.floor(followers.length / 2)]).toBeGreaterThan(20_000);
+    expect(followers[Math.floor(followers.length / 2)]).toBeLessThan(80_000);
+    expect(followers.filter((f) => f >= 1_000_000).length).toBeGreaterThan(20);
+    const states = await db.prisma.partnership.groupBy({ by: ['status'], _count: true });
+    expect(states.map((s) => s.status).sort()).toEqual(['ACTIVE', 'DECLINED', 'ENDED', 'EXPIRED', 'PROPOSED']);
+    const open = await db.prisma.partnership.findMany({ where: { status: { in: ['PROPOSED', 'ACTIVE'] } } });
+    expect(open.every((p) => p.openPairKey === `${p.shopId}:${p.creatorId}`)).toBe(true);
+    expect(open.filter((p) => p.status === 'PROPOSED').every((p) => p.expiresAt!.getTime() > NOW.getTime())).toBe(true);
+    const represented = await db.prisma.creatorRepresentation.findMany({ select: { creatorId: true } });
+    expect(represented.length).toBe(50);
+    const toRepresented = await db.prisma.partnership.count({
+      where: { status: 'PROPOSED', creatorId: { in: represented.map((r) => r.creatorId) } },
+    });
+    expect(toRepresented).toBeGreaterThan(0);
+    const contentViolations = await db.prisma.violation.count({
+      where: { contentItemId: { not: null }, occurredAt: { gt: new Date(NOW.getTime() - 90 * 86_400_000) } },
+    });
+    expect(contentViolations).toBeGreaterThan(0);
     const events = await db.prisma.sellerEvent.findMany({ include: { registrations: true } });
     expect(events.length).toBeGreaterThanOrEqual(3);
     for (const e of events) {
