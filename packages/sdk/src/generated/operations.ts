@@ -18,6 +18,12 @@ export const CategoryListExceptionRequestsDocument = "query CategoryListExceptio
 export const CategoryReviewExceptionRequestDocument = "mutation CategoryReviewExceptionRequest($input:CategoryExceptionRequestReviewInput!){categoryExceptionRequestReview(input:$input){__typename ...on CategoryExceptionRequestReviewSuccess{request{...CategoryExceptionRequestFields}}...on Error{code message}...on ValidationError{fields{path message}}}}fragment CategoryExceptionRequestFields on CategoryExceptionRequest{id status comment createdAt decidedAt decisionNote shop{id name}requestedCategories{id name}grants{createdAt category{id name}}}" as TypedDocumentString<Types.CategoryReviewExceptionRequestMutation, Types.CategoryReviewExceptionRequestMutationVariables>;
 export const CategoryAutoAssignPrimaryDocument = "mutation CategoryAutoAssignPrimary($input:PrimaryCategoryAutoAssignInput){primaryCategoryAutoAssign(input:$input){__typename ...on PrimaryCategoryAutoAssignSuccess{dryRun runId assignedCount manualDecisionCount entries{outcome shop{id name}category{id name}figures{sales salesMinor orderCount category{id name}}}}...on Error{code message}...on ValidationError{fields{path message}}}}" as TypedDocumentString<Types.CategoryAutoAssignPrimaryMutation, Types.CategoryAutoAssignPrimaryMutationVariables>;
 export const CreatorListDocument = "query CreatorList($first:Int$after:String$filter:CreatorFilter){creators(first:$first after:$after filter:$filter){edges{cursor node{id handle displayName followerCount engagementRate engagementRateBps regions niches{id name}}}pageInfo{hasNextPage endCursor}}}" as TypedDocumentString<Types.CreatorListQuery, Types.CreatorListQueryVariables>;
+export const CreatorGetDocument = "query CreatorGet($id:ID!){node(id:$id){...on Creator{...CreatorFields compliance{...CreatorComplianceFields}}}}fragment CreatorComplianceFields on CreatorCompliance{points violationCount standing lastViolationAt windowStart windowEnd byPolicy{policy{id code title}count points}bySource{source count points}}fragment CreatorFields on Creator{id handle displayName regions followerCount engagementRate engagementRateBps niches{id name}}" as TypedDocumentString<Types.CreatorGetQuery, Types.CreatorGetQueryVariables>;
+export const CreatorCreateDocument = "mutation CreatorCreate($input:CreatorCreateInput!){creatorCreate(input:$input){__typename ...on CreatorCreateSuccess{creator{...CreatorFields}}...on Error{code message}...on ValidationError{fields{path message}}}}fragment CreatorFields on Creator{id handle displayName regions followerCount engagementRate engagementRateBps niches{id name}}" as TypedDocumentString<Types.CreatorCreateMutation, Types.CreatorCreateMutationVariables>;
+export const CreatorUpdateDocument = "mutation CreatorUpdate($input:CreatorUpdateInput!){creatorUpdate(input:$input){__typename ...on CreatorUpdateSuccess{creator{...CreatorFields}}...on Error{code message}...on ValidationError{fields{path message}}}}fragment CreatorFields on Creator{id handle displayName regions followerCount engagementRate engagementRateBps niches{id name}}" as TypedDocumentString<Types.CreatorUpdateMutation, Types.CreatorUpdateMutationVariables>;
+export const CreatorContentAddDocument = "mutation CreatorContentAdd($input:ContentItemAddInput!){contentItemAdd(input:$input){__typename ...on ContentItemAddSuccess{contentItem{id kind title url publishedAt shopName creator{id handle}}}...on Error{code message}...on ValidationError{fields{path message}}}}" as TypedDocumentString<Types.CreatorContentAddMutation, Types.CreatorContentAddMutationVariables>;
+export const CreatorRepresentationGrantDocument = "mutation CreatorRepresentationGrant($input:CreatorRepresentationInput!){creatorRepresentationGrant(input:$input){__typename ...on CreatorRepresentationGrantSuccess{representation{createdAt revokedAt creator{id handle}account{id name}}}...on Error{code message}...on ValidationError{fields{path message}}}}" as TypedDocumentString<Types.CreatorRepresentationGrantMutation, Types.CreatorRepresentationGrantMutationVariables>;
+export const CreatorRepresentationRevokeDocument = "mutation CreatorRepresentationRevoke($input:CreatorRepresentationInput!){creatorRepresentationRevoke(input:$input){__typename ...on CreatorRepresentationRevokeSuccess{representation{createdAt revokedAt creator{id handle}account{id name}}}...on Error{code message}...on ValidationError{fields{path message}}}}" as TypedDocumentString<Types.CreatorRepresentationRevokeMutation, Types.CreatorRepresentationRevokeMutationVariables>;
 export const EventListDocument = "query EventList($first:Int$after:String$filter:SellerEventFilter){events(first:$first after:$after filter:$filter){edges{cursor node{...SellerEventFields}}pageInfo{hasNextPage endCursor}}}fragment SellerEventFields on SellerEvent{id title description city venue startsAt endsAt registrationClosesAt capacity confirmedCount waitlistCount seatsLeft createdAt minTier{id code name}eligibleCategories{id name}}" as TypedDocumentString<Types.EventListQuery, Types.EventListQueryVariables>;
 export const EventListRegistrationsDocument = "query EventListRegistrations($shopId:ID!$first:Int$after:String$status:RegistrationStatus){shop(id:$shopId){id eventRegistrations(first:$first after:$after status:$status){edges{cursor node{...EventRegistrationFields}}pageInfo{hasNextPage endCursor}}}}fragment EventRegistrationFields on EventRegistration{id status createdAt promotedAt cancelledAt attended attendedAt event{id title}shop{id name}}" as TypedDocumentString<Types.EventListRegistrationsQuery, Types.EventListRegistrationsQueryVariables>;
 export const EventCreateDocument = "mutation EventCreate($input:EventCreateInput!){eventCreate(input:$input){__typename ...on EventCreateSuccess{event{...SellerEventFields}}...on Error{code message}...on ValidationError{fields{path message}}}}fragment SellerEventFields on SellerEvent{id title description city venue startsAt endsAt registrationClosesAt capacity confirmedCount waitlistCount seatsLeft createdAt minTier{id code name}eligibleCategories{id name}}" as TypedDocumentString<Types.EventCreateMutation, Types.EventCreateMutationVariables>;
@@ -46,6 +52,14 @@ export const ListingBulkReviewDocument = "mutation ListingBulkReview($input:List
 export const ListingListRestrictedApprovalsDocument = "query ListingListRestrictedApprovals($first:Int$after:String$shopId:ID$status:RestrictedCategoryApprovalStatus){restrictedCategoryApprovals(first:$first after:$after shopId:$shopId status:$status){edges{cursor node{...RestrictedCategoryApprovalFields}}pageInfo{hasNextPage endCursor}}}fragment RestrictedCategoryApprovalFields on RestrictedCategoryApproval{id status justification decisionNote createdAt decidedAt category{id name}shop{id name}}" as TypedDocumentString<Types.ListingListRestrictedApprovalsQuery, Types.ListingListRestrictedApprovalsQueryVariables>;
 export const ListingRequestRestrictedApprovalDocument = "mutation ListingRequestRestrictedApproval($input:RestrictedCategoryApprovalRequestInput!){restrictedCategoryApprovalRequest(input:$input){__typename ...on RestrictedCategoryApprovalRequestSuccess{approval{...RestrictedCategoryApprovalFields}}...on Error{code message}...on ValidationError{fields{path message}}}}fragment RestrictedCategoryApprovalFields on RestrictedCategoryApproval{id status justification decisionNote createdAt decidedAt category{id name}shop{id name}}" as TypedDocumentString<Types.ListingRequestRestrictedApprovalMutation, Types.ListingRequestRestrictedApprovalMutationVariables>;
 export const ListingDecideRestrictedApprovalDocument = "mutation ListingDecideRestrictedApproval($input:RestrictedCategoryApprovalDecideInput!){restrictedCategoryApprovalDecide(input:$input){__typename ...on RestrictedCategoryApprovalDecideSuccess{approval{...RestrictedCategoryApprovalFields}}...on Error{code message}...on ValidationError{fields{path message}}}}fragment RestrictedCategoryApprovalFields on RestrictedCategoryApproval{id status justification decisionNote createdAt decidedAt category{id name}shop{id name}}" as TypedDocumentString<Types.ListingDecideRestrictedApprovalMutation, Types.ListingDecideRestrictedApprovalMutationVariables>;
+export const MatchingListCreatorsForShopDocument = "query MatchingListCreatorsForShop($shopId:ID!$first:Int$after:String$filter:CreatorMatchFilter){shop(id:$shopId){id creatorMatches(first:$first after:$after filter:$filter){edges{cursor node{score standing creator{id handle displayName regions followerCount engagementRate niches{id name}}reasons{...MatchReasonFields}}}pageInfo{hasNextPage endCursor}}}}fragment MatchReasonFields on MatchReason{code points message}" as TypedDocumentString<Types.MatchingListCreatorsForShopQuery, Types.MatchingListCreatorsForShopQueryVariables>;
+export const MatchingListShopsForCreatorDocument = "query MatchingListShopsForCreator($creatorId:ID!$first:Int$after:String$filter:ShopMatchFilter){node(id:$creatorId){...on Creator{id shopMatches(first:$first after:$after filter:$filter){edges{cursor node{score shop{id name sites}reasons{...MatchReasonFields}}}pageInfo{hasNextPage endCursor}}}}}fragment MatchReasonFields on MatchReason{code points message}" as TypedDocumentString<Types.MatchingListShopsForCreatorQuery, Types.MatchingListShopsForCreatorQueryVariables>;
+export const PartnershipGetDocument = "query PartnershipGet($id:ID!){node(id:$id){...on Partnership{...PartnershipFields}}}fragment PartnershipFields on Partnership{id status commissionRate commissionRateBps shopName creatorHandle shop{id name}creator{id handle}scopeListings{id title}scopeCategories{id name}startsAt endsAt message proposedAt expiresAt respondedAt startedAt endedAt closedBy closeReason version}" as TypedDocumentString<Types.PartnershipGetQuery, Types.PartnershipGetQueryVariables>;
+export const PartnershipListForShopDocument = "query PartnershipListForShop($shopId:ID!$first:Int$after:String$status:PartnershipStatus){shop(id:$shopId){id partnerships(first:$first after:$after status:$status){edges{cursor node{...PartnershipFields}}pageInfo{hasNextPage endCursor}}}}fragment PartnershipFields on Partnership{id status commissionRate commissionRateBps shopName creatorHandle shop{id name}creator{id handle}scopeListings{id title}scopeCategories{id name}startsAt endsAt message proposedAt expiresAt respondedAt startedAt endedAt closedBy closeReason version}" as TypedDocumentString<Types.PartnershipListForShopQuery, Types.PartnershipListForShopQueryVariables>;
+export const PartnershipProposeDocument = "mutation PartnershipPropose($input:PartnershipProposeInput!){partnershipPropose(input:$input){__typename ...on PartnershipProposeSuccess{partnership{...PartnershipFields}}...on Error{code message}...on ValidationError{fields{path message}}}}fragment PartnershipFields on Partnership{id status commissionRate commissionRateBps shopName creatorHandle shop{id name}creator{id handle}scopeListings{id title}scopeCategories{id name}startsAt endsAt message proposedAt expiresAt respondedAt startedAt endedAt closedBy closeReason version}" as TypedDocumentString<Types.PartnershipProposeMutation, Types.PartnershipProposeMutationVariables>;
+export const PartnershipAcceptDocument = "mutation PartnershipAccept($input:PartnershipAcceptInput!){partnershipAccept(input:$input){__typename ...on PartnershipAcceptSuccess{partnership{...PartnershipFields}}...on Error{code message}...on ValidationError{fields{path message}}}}fragment PartnershipFields on Partnership{id status commissionRate commissionRateBps shopName creatorHandle shop{id name}creator{id handle}scopeListings{id title}scopeCategories{id name}startsAt endsAt message proposedAt expiresAt respondedAt startedAt endedAt closedBy closeReason version}" as TypedDocumentString<Types.PartnershipAcceptMutation, Types.PartnershipAcceptMutationVariables>;
+export const PartnershipDeclineDocument = "mutation PartnershipDecline($input:PartnershipDeclineInput!){partnershipDecline(input:$input){__typename ...on PartnershipDeclineSuccess{partnership{...PartnershipFields}}...on Error{code message}...on ValidationError{fields{path message}}}}fragment PartnershipFields on Partnership{id status commissionRate commissionRateBps shopName creatorHandle shop{id name}creator{id handle}scopeListings{id title}scopeCategories{id name}startsAt endsAt message proposedAt expiresAt respondedAt startedAt endedAt closedBy closeReason version}" as TypedDocumentString<Types.PartnershipDeclineMutation, Types.PartnershipDeclineMutationVariables>;
+export const PartnershipEndDocument = "mutation PartnershipEnd($input:PartnershipEndInput!){partnershipEnd(input:$input){__typename ...on PartnershipEndSuccess{partnership{...PartnershipFields}}...on Error{code message}...on ValidationError{fields{path message}}}}fragment PartnershipFields on Partnership{id status commissionRate commissionRateBps shopName creatorHandle shop{id name}creator{id handle}scopeListings{id title}scopeCategories{id name}startsAt endsAt message proposedAt expiresAt respondedAt startedAt endedAt closedBy closeReason version}" as TypedDocumentString<Types.PartnershipEndMutation, Types.PartnershipEndMutationVariables>;
 export const PlatformNodeDocument = "query PlatformNode($id:ID!){node(id:$id){__typename id ...on Shop{...ShopSummary}...on Category{...CategoryFields}}}fragment CategoryFields on Category{id name slug description depth isTopLevel restriction effectiveRestriction parent{id name}root{id name}}fragment ShopSummary on Shop{id name sites businessModel status healthStatus fulfilmentMode createdAt migrationDeadline needsManualCategoryDecision primaryCategory{id name slug}primaryCategorySource primaryCategorySetAt pendingActions{kind deadline overdue message}}" as TypedDocumentString<Types.PlatformNodeQuery, Types.PlatformNodeQueryVariables>;
 export const PlatformNodesDocument = "query PlatformNodes($ids:[ID!]!){nodes(ids:$ids){__typename id ...on Shop{...ShopSummary}...on Category{...CategoryFields}}}fragment CategoryFields on Category{id name slug description depth isTopLevel restriction effectiveRestriction parent{id name}root{id name}}fragment ShopSummary on Shop{id name sites businessModel status healthStatus fulfilmentMode createdAt migrationDeadline needsManualCategoryDecision primaryCategory{id name slug}primaryCategorySource primaryCategorySetAt pendingActions{kind deadline overdue message}}" as TypedDocumentString<Types.PlatformNodesQuery, Types.PlatformNodesQueryVariables>;
 export const PlatformSettingsDocument = "query PlatformSettings{platformSettings{...PlatformSettingsFields}}fragment PlatformSettingsFields on PlatformSettings{atRiskThreshold restrictedThreshold suspendedThreshold pointExpiryDays quizAttemptsPerMonth quizPointsRemoved quizRemovalCooldownDays categoryEnforcementAt categoryConfirmDeadline categoryLookbackStart categoryLookbackEnd previousPolicyMaxCategories semiClosedLoopRetiredAt semiClosedLoopMigrationDays inviteOnlySites verificationRequiredSites updatedAt}" as TypedDocumentString<Types.PlatformSettingsQuery, Types.PlatformSettingsQueryVariables>;
@@ -193,6 +207,42 @@ export interface ShopWardenOperations {
      * Every node of `creators`, page after page (follows `pageInfo.endCursor`).
      */
     paginate(variables?: Omit<Types.CreatorListQueryVariables, 'after'>, options?: RequestOptions): AsyncGenerator<NonNullable<NonNullable<Types.CreatorListQuery>["creators"]>['edges'][number]['node'], void, undefined>;
+    /**
+     * Fetches any object by its global ID; null when it does not exist or is outside your reach.
+     *
+     * Operation `CreatorGet` (query); resolves to `node`.
+     */
+    get(variables: Types.CreatorGetQueryVariables, options?: RequestOptions): Promise<Types.CreatorGetQuery["node"]>;
+    /**
+     * Creates a creator (administrators, and partner apps with `creators:write`). A taken handle is CONFLICT.
+     *
+     * Operation `CreatorCreate` (mutation: sends an Idempotency-Key); resolves to `creatorCreate`.
+     */
+    create(variables: Types.CreatorCreateMutationVariables, options?: RequestOptions): Promise<Types.CreatorCreateMutation["creatorCreate"]>;
+    /**
+     * Changes a creator (administrators, and partner apps that represent it with `creators:write`).
+     *
+     * Operation `CreatorUpdate` (mutation: sends an Idempotency-Key); resolves to `creatorUpdate`.
+     */
+    update(variables: Types.CreatorUpdateMutationVariables, options?: RequestOptions): Promise<Types.CreatorUpdateMutation["creatorUpdate"]>;
+    /**
+     * Records a creator's live session or video for a shop (administrators, and partner apps that represent the creator with `creators:write`).
+     *
+     * Operation `CreatorContentAdd` (mutation: sends an Idempotency-Key); resolves to `contentItemAdd`.
+     */
+    contentAdd(variables: Types.CreatorContentAddMutationVariables, options?: RequestOptions): Promise<Types.CreatorContentAddMutation["contentItemAdd"]>;
+    /**
+     * Lets a partner app represent a creator (administrators).
+     *
+     * Operation `CreatorRepresentationGrant` (mutation: sends an Idempotency-Key); resolves to `creatorRepresentationGrant`.
+     */
+    representationGrant(variables: Types.CreatorRepresentationGrantMutationVariables, options?: RequestOptions): Promise<Types.CreatorRepresentationGrantMutation["creatorRepresentationGrant"]>;
+    /**
+     * Withdraws a partner app’s representation of a creator (administrators).
+     *
+     * Operation `CreatorRepresentationRevoke` (mutation: sends an Idempotency-Key); resolves to `creatorRepresentationRevoke`.
+     */
+    representationRevoke(variables: Types.CreatorRepresentationRevokeMutationVariables, options?: RequestOptions): Promise<Types.CreatorRepresentationRevokeMutation["creatorRepresentationRevoke"]>;
   };
   events: {
     /**
@@ -403,6 +453,66 @@ export interface ShopWardenOperations {
      * Operation `ListingDecideRestrictedApproval` (mutation: sends an Idempotency-Key); resolves to `restrictedCategoryApprovalDecide`.
      */
     decideRestrictedApproval(variables: Types.ListingDecideRestrictedApprovalMutationVariables, options?: RequestOptions): Promise<Types.ListingDecideRestrictedApprovalMutation["restrictedCategoryApprovalDecide"]>;
+  };
+  matching: {
+    /**
+     * A shop by global ID; null when it does not exist or is outside your reach.
+     *
+     * Operation `MatchingListCreatorsForShop` (query); resolves to `shop`.
+     */
+    listCreatorsForShop(variables: Types.MatchingListCreatorsForShopQueryVariables, options?: RequestOptions): Promise<Types.MatchingListCreatorsForShopQuery["shop"]>;
+    /**
+     * Every node of `shop.creatorMatches`, page after page (follows `pageInfo.endCursor`).
+     */
+    paginateCreatorsForShop(variables: Omit<Types.MatchingListCreatorsForShopQueryVariables, 'after'>, options?: RequestOptions): AsyncGenerator<NonNullable<NonNullable<NonNullable<Types.MatchingListCreatorsForShopQuery>["shop"]>["creatorMatches"]>['edges'][number]['node'], void, undefined>;
+    /**
+     * Fetches any object by its global ID; null when it does not exist or is outside your reach.
+     *
+     * Operation `MatchingListShopsForCreator` (query); resolves to `node`.
+     */
+    listShopsForCreator(variables: Types.MatchingListShopsForCreatorQueryVariables, options?: RequestOptions): Promise<Types.MatchingListShopsForCreatorQuery["node"]>;
+  };
+  partnerships: {
+    /**
+     * Fetches any object by its global ID; null when it does not exist or is outside your reach.
+     *
+     * Operation `PartnershipGet` (query); resolves to `node`.
+     */
+    get(variables: Types.PartnershipGetQueryVariables, options?: RequestOptions): Promise<Types.PartnershipGetQuery["node"]>;
+    /**
+     * A shop by global ID; null when it does not exist or is outside your reach.
+     *
+     * Operation `PartnershipListForShop` (query); resolves to `shop`.
+     */
+    listForShop(variables: Types.PartnershipListForShopQueryVariables, options?: RequestOptions): Promise<Types.PartnershipListForShopQuery["shop"]>;
+    /**
+     * Every node of `shop.partnerships`, page after page (follows `pageInfo.endCursor`).
+     */
+    paginateForShop(variables: Omit<Types.PartnershipListForShopQueryVariables, 'after'>, options?: RequestOptions): AsyncGenerator<NonNullable<NonNullable<NonNullable<Types.PartnershipListForShopQuery>["shop"]>["partnerships"]>['edges'][number]['node'], void, undefined>;
+    /**
+     * Proposes a partnership to a creator (sellers and agencies with `partnerships:write`). A RESTRICTED or SUSPENDED shop cannot propose (INVALID_STATE); a pair with an open partnership answers CONFLICT.
+     *
+     * Operation `PartnershipPropose` (mutation: sends an Idempotency-Key); resolves to `partnershipPropose`.
+     */
+    propose(variables: Types.PartnershipProposeMutationVariables, options?: RequestOptions): Promise<Types.PartnershipProposeMutation["partnershipPropose"]>;
+    /**
+     * Accepts a proposal for the creator (the partner app that represents the creator, with `partnerships:write`). An expired or answered proposal is INVALID_STATE.
+     *
+     * Operation `PartnershipAccept` (mutation: sends an Idempotency-Key); resolves to `partnershipAccept`.
+     */
+    accept(variables: Types.PartnershipAcceptMutationVariables, options?: RequestOptions): Promise<Types.PartnershipAcceptMutation["partnershipAccept"]>;
+    /**
+     * Declines a proposal for the creator (the partner app that represents the creator, with `partnerships:write`).
+     *
+     * Operation `PartnershipDecline` (mutation: sends an Idempotency-Key); resolves to `partnershipDecline`.
+     */
+    decline(variables: Types.PartnershipDeclineMutationVariables, options?: RequestOptions): Promise<Types.PartnershipDeclineMutation["partnershipDecline"]>;
+    /**
+     * Ends an ACTIVE partnership with a reason: the shop's side (seller or agency), the creator's partner app (both with `partnerships:write`), or an administrator.
+     *
+     * Operation `PartnershipEnd` (mutation: sends an Idempotency-Key); resolves to `partnershipEnd`.
+     */
+    end(variables: Types.PartnershipEndMutationVariables, options?: RequestOptions): Promise<Types.PartnershipEndMutation["partnershipEnd"]>;
   };
   platform: {
     /**
@@ -626,6 +736,12 @@ export const operationTable = {
   ],
   creators: [
     { method: "list", document: CreatorListDocument, field: "creators", mutation: false, paginate: "paginate", connection: ["creators"] },
+    { method: "get", document: CreatorGetDocument, field: "node", mutation: false },
+    { method: "create", document: CreatorCreateDocument, field: "creatorCreate", mutation: true },
+    { method: "update", document: CreatorUpdateDocument, field: "creatorUpdate", mutation: true },
+    { method: "contentAdd", document: CreatorContentAddDocument, field: "contentItemAdd", mutation: true },
+    { method: "representationGrant", document: CreatorRepresentationGrantDocument, field: "creatorRepresentationGrant", mutation: true },
+    { method: "representationRevoke", document: CreatorRepresentationRevokeDocument, field: "creatorRepresentationRevoke", mutation: true },
   ],
   events: [
     { method: "list", document: EventListDocument, field: "events", mutation: false, paginate: "paginate", connection: ["events"] },
@@ -660,6 +776,18 @@ export const operationTable = {
     { method: "listRestrictedApprovals", document: ListingListRestrictedApprovalsDocument, field: "restrictedCategoryApprovals", mutation: false, paginate: "paginateRestrictedApprovals", connection: ["restrictedCategoryApprovals"] },
     { method: "requestRestrictedApproval", document: ListingRequestRestrictedApprovalDocument, field: "restrictedCategoryApprovalRequest", mutation: true },
     { method: "decideRestrictedApproval", document: ListingDecideRestrictedApprovalDocument, field: "restrictedCategoryApprovalDecide", mutation: true },
+  ],
+  matching: [
+    { method: "listCreatorsForShop", document: MatchingListCreatorsForShopDocument, field: "shop", mutation: false, paginate: "paginateCreatorsForShop", connection: ["shop","creatorMatches"] },
+    { method: "listShopsForCreator", document: MatchingListShopsForCreatorDocument, field: "node", mutation: false },
+  ],
+  partnerships: [
+    { method: "get", document: PartnershipGetDocument, field: "node", mutation: false },
+    { method: "listForShop", document: PartnershipListForShopDocument, field: "shop", mutation: false, paginate: "paginateForShop", connection: ["shop","partnerships"] },
+    { method: "propose", document: PartnershipProposeDocument, field: "partnershipPropose", mutation: true },
+    { method: "accept", document: PartnershipAcceptDocument, field: "partnershipAccept", mutation: true },
+    { method: "decline", document: PartnershipDeclineDocument, field: "partnershipDecline", mutation: true },
+    { method: "end", document: PartnershipEndDocument, field: "partnershipEnd", mutation: true },
   ],
   platform: [
     { method: "node", document: PlatformNodeDocument, field: "node", mutation: false },

@@ -133,6 +133,54 @@ export type CategoryRestriction =
   /** Listing needs a granted approval for this shop. */
   | 'RESTRICTED';
 
+/** A creator's standing from the points on their content in the window (thresholds in the settings). */
+export type ComplianceStanding =
+  /** Below creatorWatchThreshold points. */
+  | 'GOOD'
+  /** From creatorPoorThreshold points: left out of matching unless asked for. */
+  | 'POOR'
+  /** From creatorWatchThreshold points: worth a look before partnering. */
+  | 'WATCH';
+
+/** A live session or video a creator published to promote a shop. */
+export type ContentItemAddInput = {
+  /** Who published it. */
+  creatorId: string;
+  /** Live session or video. */
+  kind: ContentKind;
+  /** When it was published or went live (not after the platform clock). */
+  publishedAt: string;
+  /** The shop it promotes: one in your reach, or one that accepted a partnership with the creator. */
+  shopId: string;
+  /** The title as published (1–300 characters). */
+  title: string;
+  /** Where it can be watched: an http(s) URL of at most 2000 characters. */
+  url?: string | null | undefined;
+};
+
+/** What a creator published. */
+export type ContentKind =
+  /** A live-stream shopping session. */
+  | 'LIVE_SESSION'
+  /** A short video. */
+  | 'VIDEO';
+
+/** A new creator. A partner app that creates one represents it from then on. */
+export type CreatorCreateInput = {
+  /** The name shown on the creator's profile (1–100 characters). */
+  displayName: string;
+  /** Engagement rate in percent, at most two decimals (3.45 means 3.45 %). */
+  engagementRate: number;
+  /** Followers across the creator's channels (0–2,000,000,000). */
+  followerCount: number;
+  /** Unique public handle, without "@": 2–30 of a–z, 0–9, "." and "_" (stored lower-case). */
+  handle: string;
+  /** Niches: 1–10 top-level categories that are not prohibited. At most 10 items (more is LIMIT_EXCEEDED). */
+  nicheCategoryIds: Array<string>;
+  /** ISO country codes of the creator's audience (1–30). At most 30 items (more is LIMIT_EXCEEDED). */
+  regions: Array<string>;
+};
+
 /** Narrows the list of creators. */
 export type CreatorFilter = {
   /** Case-insensitive substring of the handle. */
@@ -143,6 +191,44 @@ export type CreatorFilter = {
   nicheCategoryId?: string | null | undefined;
   /** Only creators with this audience region. */
   region?: string | null | undefined;
+};
+
+/** Narrows the creators ranked for a shop (your reach is applied on top). */
+export type CreatorMatchFilter = {
+  /** Also rank creators whose compliance standing is POOR (default false). */
+  includePoor?: boolean | null | undefined;
+  /** Only creators with at least this many followers. */
+  minFollowers?: number | null | undefined;
+  /** Only creators with this niche. */
+  nicheCategoryId?: string | null | undefined;
+  /** Only creators with this audience region. */
+  region?: string | null | undefined;
+};
+
+/** A creator and the partner app that represents it. */
+export type CreatorRepresentationInput = {
+  /** The partner app (a PARTNER account). */
+  accountId: string;
+  /** The creator. */
+  creatorId: string;
+};
+
+/** Fields to change on a creator; omitted fields keep their value. */
+export type CreatorUpdateInput = {
+  /** The creator. */
+  creatorId: string;
+  /** The name shown on the creator's profile (1–100 characters). */
+  displayName?: string | null | undefined;
+  /** Engagement rate in percent, at most two decimals (3.45 means 3.45 %). */
+  engagementRate?: number | null | undefined;
+  /** Followers across the creator's channels (0–2,000,000,000). */
+  followerCount?: number | null | undefined;
+  /** Unique public handle, without "@": 2–30 of a–z, 0–9, "." and "_" (stored lower-case). */
+  handle?: string | null | undefined;
+  /** Niches: 1–10 top-level categories that are not prohibited. At most 10 items (more is LIMIT_EXCEEDED). */
+  nicheCategoryIds?: Array<string> | null | undefined;
+  /** ISO country codes of the creator's audience (1–30). At most 30 items (more is LIMIT_EXCEEDED). */
+  regions?: Array<string> | null | undefined;
 };
 
 /** Stable, machine-readable error codes. Branch on these, never on messages. */
@@ -478,6 +564,23 @@ export type ListingUpdateInput = {
   title?: string | null | undefined;
 };
 
+/** Why a match scored what it did (docs/creators-and-partnerships.md has the formula). */
+export type MatchReasonCode =
+  /** A partnership is already proposed or active (−matchAlreadyPartneredPenalty). */
+  | 'ALREADY_PARTNERED'
+  /** Followers, in five tiers from 10k to 1M (+matchWeightAudience × tier ÷ 5). */
+  | 'AUDIENCE_SIZE'
+  /** Violation points on the creator's content in the window, recent ones twice (−matchPenaltyPerPoint each). */
+  | 'COMPLIANCE_PENALTY'
+  /** Engagement rate up to 10 % (+matchWeightEngagement × rate ÷ 10 %). */
+  | 'ENGAGEMENT'
+  /** A creator's niche is only one of the shop's granted categories (+matchWeightGrantedNiche). */
+  | 'NICHE_IN_GRANTED_CATEGORY'
+  /** A creator's niche is the shop's primary category (+matchWeightPrimaryNiche). */
+  | 'NICHE_MATCHES_PRIMARY_CATEGORY'
+  /** The creator's regions cover the shop's sites (+matchWeightRegion × covered ÷ sites). */
+  | 'REGION_OVERLAP';
+
 /** An amount of money in minor units (cents). */
 export type MoneyInput = {
   /** ISO 4217 currency code. */
@@ -524,6 +627,78 @@ export type OrderImportStatus =
   | 'CREATED'
   /** The same order (same shop, externalId and body) was already stored: nothing was written. */
   | 'UNCHANGED';
+
+/** A proposal to accept. */
+export type PartnershipAcceptInput = {
+  /** The PROPOSED partnership. */
+  partnershipId: string;
+};
+
+/** A proposal to decline. */
+export type PartnershipDeclineInput = {
+  /** The PROPOSED partnership. */
+  partnershipId: string;
+  /** Why, for the shop (at most 500 characters). */
+  reason?: string | null | undefined;
+};
+
+/** An active partnership to end. */
+export type PartnershipEndInput = {
+  /** The ACTIVE partnership. */
+  partnershipId: string;
+  /** Why it ends (3–500 characters), for the other side. */
+  reason: string;
+};
+
+/** Who closed a partnership. */
+export type PartnershipParty =
+  /** A platform administrator. */
+  | 'ADMIN'
+  /** The creator's side (the partner app that represents the creator). */
+  | 'CREATOR'
+  /** The platform itself (an unanswered proposal expired). */
+  | 'PLATFORM'
+  /** The shop's side (seller or agency). */
+  | 'SHOP';
+
+/** A partnership a shop proposes to a creator. */
+export type PartnershipProposeInput = {
+  /** Commission in percent with at most two decimals, within the settings (1–80 by default): 12.5 means 12.5 %. */
+  commissionRate: number;
+  /** The creator. */
+  creatorId: string;
+  /** The agreed end (after the start and the platform clock). */
+  endsAt?: string | null | undefined;
+  /** A note for the creator (at most 2000 characters). */
+  message?: string | null | undefined;
+  /** The products covered; default: the whole shop. */
+  scope?: PartnershipScopeInput | null | undefined;
+  /** Your shop (it must be ACTIVE). */
+  shopId: string;
+  /** The agreed start; default: from acceptance. */
+  startsAt?: string | null | undefined;
+};
+
+/** The products a partnership covers; leave both lists empty for the whole shop. */
+export type PartnershipScopeInput = {
+  /** Categories. At most 50 items (more is LIMIT_EXCEEDED). */
+  categoryIds?: Array<string> | null | undefined;
+  /** Listings of the shop. At most 100 items (more is LIMIT_EXCEEDED). */
+  listingIds?: Array<string> | null | undefined;
+};
+
+/** Where a partnership is in its life cycle. */
+export type PartnershipStatus =
+  /** The creator accepted it. */
+  | 'ACTIVE'
+  /** The creator declined it. */
+  | 'DECLINED'
+  /** Either side or an administrator ended it after it was active. */
+  | 'ENDED'
+  /** Nobody answered before `expiresAt` (platform clock). */
+  | 'EXPIRED'
+  /** The shop proposed it; waiting for the creator's answer until `expiresAt`. */
+  | 'PROPOSED';
 
 /** Something a shop must do. */
 export type PendingActionKind =
@@ -733,6 +908,12 @@ export type ShopFilter = {
 export type ShopHealthRefreshInput = {
   /** The shop. */
   shopId: string;
+};
+
+/** Narrows the shops ranked for a creator (your reach is applied on top). */
+export type ShopMatchFilter = {
+  /** Only shops selling on this site. */
+  site?: string | null | undefined;
 };
 
 /** A new shop. */
@@ -1067,6 +1248,90 @@ export type CreatorListQueryVariables = Exact<{
 
 
 export type CreatorListQuery = { creators: { edges: Array<{ cursor: string, node: { id: string, handle: string, displayName: string, followerCount: number, engagementRate: number, engagementRateBps: number, regions: Array<string>, niches: Array<{ id: string, name: string }> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type CreatorFieldsFragment = { id: string, handle: string, displayName: string, regions: Array<string>, followerCount: number, engagementRate: number, engagementRateBps: number, niches: Array<{ id: string, name: string }> };
+
+export type CreatorComplianceFieldsFragment = { points: number, violationCount: number, standing: ComplianceStanding, lastViolationAt: string | null, windowStart: string, windowEnd: string, byPolicy: Array<{ count: number, points: number, policy: { id: string, code: string, title: string } }>, bySource: Array<{ source: ViolationSource, count: number, points: number }> };
+
+export type CreatorGetQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type CreatorGetQuery = { node:
+    | { id: string, handle: string, displayName: string, regions: Array<string>, followerCount: number, engagementRate: number, engagementRateBps: number, compliance: { points: number, violationCount: number, standing: ComplianceStanding, lastViolationAt: string | null, windowStart: string, windowEnd: string, byPolicy: Array<{ count: number, points: number, policy: { id: string, code: string, title: string } }>, bySource: Array<{ source: ViolationSource, count: number, points: number }> }, niches: Array<{ id: string, name: string }> }
+    | Record<PropertyKey, never>
+   | null };
+
+export type CreatorCreateMutationVariables = Exact<{
+  input: CreatorCreateInput;
+}>;
+
+
+export type CreatorCreateMutation = { creatorCreate:
+    | { __typename: 'ConflictError', code: ErrorCode, message: string }
+    | { __typename: 'CreatorCreateSuccess', creator: { id: string, handle: string, displayName: string, regions: Array<string>, followerCount: number, engagementRate: number, engagementRateBps: number, niches: Array<{ id: string, name: string }> } }
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string, fields: Array<{ path: Array<string>, message: string }> }
+   };
+
+export type CreatorUpdateMutationVariables = Exact<{
+  input: CreatorUpdateInput;
+}>;
+
+
+export type CreatorUpdateMutation = { creatorUpdate:
+    | { __typename: 'ConflictError', code: ErrorCode, message: string }
+    | { __typename: 'CreatorUpdateSuccess', creator: { id: string, handle: string, displayName: string, regions: Array<string>, followerCount: number, engagementRate: number, engagementRateBps: number, niches: Array<{ id: string, name: string }> } }
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string, fields: Array<{ path: Array<string>, message: string }> }
+   };
+
+export type CreatorContentAddMutationVariables = Exact<{
+  input: ContentItemAddInput;
+}>;
+
+
+export type CreatorContentAddMutation = { contentItemAdd:
+    | { __typename: 'ConflictError', code: ErrorCode, message: string }
+    | { __typename: 'ContentItemAddSuccess', contentItem: { id: string, kind: ContentKind, title: string, url: string | null, publishedAt: string, shopName: string, creator: { id: string, handle: string } } }
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string, fields: Array<{ path: Array<string>, message: string }> }
+   };
+
+export type CreatorRepresentationGrantMutationVariables = Exact<{
+  input: CreatorRepresentationInput;
+}>;
+
+
+export type CreatorRepresentationGrantMutation = { creatorRepresentationGrant:
+    | { __typename: 'ConflictError', code: ErrorCode, message: string }
+    | { __typename: 'CreatorRepresentationGrantSuccess', representation: { createdAt: string, revokedAt: string | null, creator: { id: string, handle: string }, account: { id: string, name: string } } }
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string, fields: Array<{ path: Array<string>, message: string }> }
+   };
+
+export type CreatorRepresentationRevokeMutationVariables = Exact<{
+  input: CreatorRepresentationInput;
+}>;
+
+
+export type CreatorRepresentationRevokeMutation = { creatorRepresentationRevoke:
+    | { __typename: 'ConflictError', code: ErrorCode, message: string }
+    | { __typename: 'CreatorRepresentationRevokeSuccess', representation: { createdAt: string, revokedAt: string | null, creator: { id: string, handle: string }, account: { id: string, name: string } } }
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string, fields: Array<{ path: Array<string>, message: string }> }
+   };
 
 export type SellerEventFieldsFragment = { id: string, title: string, description: string, city: string, venue: string, startsAt: string, endsAt: string, registrationClosesAt: string, capacity: number, confirmedCount: number, waitlistCount: number, seatsLeft: number, createdAt: string, minTier: { id: string, code: string, name: string } | null, eligibleCategories: Array<{ id: string, name: string }> };
 
@@ -1421,6 +1686,109 @@ export type ListingDecideRestrictedApprovalMutation = { restrictedCategoryApprov
     | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
     | { __typename: 'RestrictedCategoryApprovalDecideSuccess', approval: { id: string, status: RestrictedCategoryApprovalStatus, justification: string | null, decisionNote: string | null, createdAt: string, decidedAt: string | null, category: { id: string, name: string }, shop: { id: string, name: string } } }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string, fields: Array<{ path: Array<string>, message: string }> }
+   };
+
+export type MatchReasonFieldsFragment = { code: MatchReasonCode, points: number, message: string };
+
+export type MatchingListCreatorsForShopQueryVariables = Exact<{
+  shopId: string;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  filter?: CreatorMatchFilter | null | undefined;
+}>;
+
+
+export type MatchingListCreatorsForShopQuery = { shop: { id: string, creatorMatches: { edges: Array<{ cursor: string, node: { score: number, standing: ComplianceStanding, creator: { id: string, handle: string, displayName: string, regions: Array<string>, followerCount: number, engagementRate: number, niches: Array<{ id: string, name: string }> }, reasons: Array<{ code: MatchReasonCode, points: number, message: string }> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+
+export type MatchingListShopsForCreatorQueryVariables = Exact<{
+  creatorId: string;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  filter?: ShopMatchFilter | null | undefined;
+}>;
+
+
+export type MatchingListShopsForCreatorQuery = { node:
+    | { id: string, shopMatches: { edges: Array<{ cursor: string, node: { score: number, shop: { id: string, name: string, sites: Array<string> }, reasons: Array<{ code: MatchReasonCode, points: number, message: string }> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } }
+    | Record<PropertyKey, never>
+   | null };
+
+export type PartnershipFieldsFragment = { id: string, status: PartnershipStatus, commissionRate: number, commissionRateBps: number, shopName: string, creatorHandle: string, startsAt: string | null, endsAt: string | null, message: string | null, proposedAt: string, expiresAt: string | null, respondedAt: string | null, startedAt: string | null, endedAt: string | null, closedBy: PartnershipParty | null, closeReason: string | null, version: number, shop: { id: string, name: string } | null, creator: { id: string, handle: string } | null, scopeListings: Array<{ id: string, title: string }>, scopeCategories: Array<{ id: string, name: string }> };
+
+export type PartnershipGetQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type PartnershipGetQuery = { node:
+    | { id: string, status: PartnershipStatus, commissionRate: number, commissionRateBps: number, shopName: string, creatorHandle: string, startsAt: string | null, endsAt: string | null, message: string | null, proposedAt: string, expiresAt: string | null, respondedAt: string | null, startedAt: string | null, endedAt: string | null, closedBy: PartnershipParty | null, closeReason: string | null, version: number, shop: { id: string, name: string } | null, creator: { id: string, handle: string } | null, scopeListings: Array<{ id: string, title: string }>, scopeCategories: Array<{ id: string, name: string }> }
+    | Record<PropertyKey, never>
+   | null };
+
+export type PartnershipListForShopQueryVariables = Exact<{
+  shopId: string;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  status?: PartnershipStatus | null | undefined;
+}>;
+
+
+export type PartnershipListForShopQuery = { shop: { id: string, partnerships: { edges: Array<{ cursor: string, node: { id: string, status: PartnershipStatus, commissionRate: number, commissionRateBps: number, shopName: string, creatorHandle: string, startsAt: string | null, endsAt: string | null, message: string | null, proposedAt: string, expiresAt: string | null, respondedAt: string | null, startedAt: string | null, endedAt: string | null, closedBy: PartnershipParty | null, closeReason: string | null, version: number, shop: { id: string, name: string } | null, creator: { id: string, handle: string } | null, scopeListings: Array<{ id: string, title: string }>, scopeCategories: Array<{ id: string, name: string }> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+
+export type PartnershipProposeMutationVariables = Exact<{
+  input: PartnershipProposeInput;
+}>;
+
+
+export type PartnershipProposeMutation = { partnershipPropose:
+    | { __typename: 'ConflictError', code: ErrorCode, message: string }
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'PartnershipProposeSuccess', partnership: { id: string, status: PartnershipStatus, commissionRate: number, commissionRateBps: number, shopName: string, creatorHandle: string, startsAt: string | null, endsAt: string | null, message: string | null, proposedAt: string, expiresAt: string | null, respondedAt: string | null, startedAt: string | null, endedAt: string | null, closedBy: PartnershipParty | null, closeReason: string | null, version: number, shop: { id: string, name: string } | null, creator: { id: string, handle: string } | null, scopeListings: Array<{ id: string, title: string }>, scopeCategories: Array<{ id: string, name: string }> } }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string, fields: Array<{ path: Array<string>, message: string }> }
+   };
+
+export type PartnershipAcceptMutationVariables = Exact<{
+  input: PartnershipAcceptInput;
+}>;
+
+
+export type PartnershipAcceptMutation = { partnershipAccept:
+    | { __typename: 'ConflictError', code: ErrorCode, message: string }
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'PartnershipAcceptSuccess', partnership: { id: string, status: PartnershipStatus, commissionRate: number, commissionRateBps: number, shopName: string, creatorHandle: string, startsAt: string | null, endsAt: string | null, message: string | null, proposedAt: string, expiresAt: string | null, respondedAt: string | null, startedAt: string | null, endedAt: string | null, closedBy: PartnershipParty | null, closeReason: string | null, version: number, shop: { id: string, name: string } | null, creator: { id: string, handle: string } | null, scopeListings: Array<{ id: string, title: string }>, scopeCategories: Array<{ id: string, name: string }> } }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string, fields: Array<{ path: Array<string>, message: string }> }
+   };
+
+export type PartnershipDeclineMutationVariables = Exact<{
+  input: PartnershipDeclineInput;
+}>;
+
+
+export type PartnershipDeclineMutation = { partnershipDecline:
+    | { __typename: 'ConflictError', code: ErrorCode, message: string }
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'PartnershipDeclineSuccess', partnership: { id: string, status: PartnershipStatus, commissionRate: number, commissionRateBps: number, shopName: string, creatorHandle: string, startsAt: string | null, endsAt: string | null, message: string | null, proposedAt: string, expiresAt: string | null, respondedAt: string | null, startedAt: string | null, endedAt: string | null, closedBy: PartnershipParty | null, closeReason: string | null, version: number, shop: { id: string, name: string } | null, creator: { id: string, handle: string } | null, scopeListings: Array<{ id: string, title: string }>, scopeCategories: Array<{ id: string, name: string }> } }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string, fields: Array<{ path: Array<string>, message: string }> }
+   };
+
+export type PartnershipEndMutationVariables = Exact<{
+  input: PartnershipEndInput;
+}>;
+
+
+export type PartnershipEndMutation = { partnershipEnd:
+    | { __typename: 'ConflictError', code: ErrorCode, message: string }
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'PartnershipEndSuccess', partnership: { id: string, status: PartnershipStatus, commissionRate: number, commissionRateBps: number, shopName: string, creatorHandle: string, startsAt: string | null, endsAt: string | null, message: string | null, proposedAt: string, expiresAt: string | null, respondedAt: string | null, startedAt: string | null, endedAt: string | null, closedBy: PartnershipParty | null, closeReason: string | null, version: number, shop: { id: string, name: string } | null, creator: { id: string, handle: string } | null, scopeListings: Array<{ id: string, title: string }>, scopeCategories: Array<{ id: string, name: string }> } }
     | { __typename: 'ValidationError', code: ErrorCode, message: string, fields: Array<{ path: Array<string>, message: string }> }
    };
 
