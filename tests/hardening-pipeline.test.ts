@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorCodes } from '@shopwarden/schema';
 import { createWorld, type World } from './support/fixtures.ts';
 import { createTestApp } from './support/client.ts';
 import { createTestDatabase, testTargets, type TestDatabase } from './support/database.ts';
@@ -88,5 +89,170 @@ describe.each(testTargets())('the request pipeline under hostile documents on %s
       ).toEqual(['LIMIT_EXCEEDED']);
       expect(res.errors![0]!.message, limit).not.toMatch(/Syntax Error/);
     }
+  });
+});
+
+const CREATE_KEY = `mutation { apiKeyCreate(input: { name: "csrf", role: ADMIN, scopes: ["*"] }) { __typename } }`;
+
+describe.each(testTargets())('the HTTP edge and error codes on %s', (target) => {
+  let db: TestDatabase;
+  let world: World;
+
+  beforeAll(async () => {
+    db = await createTestDatabase(target);
+    world = await createWorld(db.prisma);
+  });
+  afterAll(async () => db.drop());
+
+  const post = async (yoga: ReturnType<typeof createTestApp>['yoga'], headers: Record<string, string>, body: string) =>
+    yoga.fetch('http://localhost/graphql', { method: 'POST', headers, body });
+
+  /** Every top-level error has a code of the documented set and the request id the response header gives. */
+  async function expectCoded(res: Response, status: number, code: string) {
+    const text = await res.text();
+    expect(res.status, text.slice(0, 300)).toBe(status);
+    expect(res.headers.get('content-type')).toMatch(/json/);
+    const body = JSON.parse(text) as { errors?: { message: string; extensions?: Record<string, unknown> }[] };
+    expect(body.errors?.length, JSON.stringify(body)).toBeGreaterThan(0);
+    for (const error of body.errors!) {
+      expect(errorCodes, JSON.stringify(error)).toContain(error.extensions?.code);
+      expect(error.extensions?.requestId, JSON.stringify(error)).toBe(res.headers.get('x-request-id'));
+    }
+    expect(body.errors![0]!.extensions!.code, JSON.stringify(body)).toBe(code);
+    return body;
+  }
+
+  it('refuses form posts (CSRF) and any body but JSON in UTF-8, without running the operation', async () => {
+    const { yoga } = createTestApp(db);
+    const keysBefore = await db.prisma.apiKey.count();
+    const form = `query=${encodeURIComponent(CREATE_KEY)}`;
+    for (const type of ['application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'text/plain']) {
+      // As a browser's form sends it: refused by CSRF prevention.
+      await expectCoded(await post(yoga, { 'content-type': type }, form), 403, 'FORBIDDEN');
+      // With a key (no browser can add one to a form post): still never parsed.
+      const keyed = await post(yoga, { 'content-type': type, authorization: `Bearer ${world.adminKey}` }, form);
+      await expectCoded(keyed, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    }
+    const utf16 = await post(
+      yoga,
+      { 'content-type': 'application/json; charset=utf-16', authorization: `Bearer ${world.adminKey}` },
+      JSON.stringify({ query: CREATE_KEY }),
+    );
+    await expectCoded(utf16, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expect(await db.prisma.apiKey.count()).toBe(keysBefore);
+    // JSON in UTF-8, with or without the charset, is what the API takes.
+    for (const type of ['application/json', 'application/json; charset=UTF-8', 'application/json;charset="utf-8"']) {
+      const ok = await post(
+        yoga,
+        { 'content-type': type, authorization: `Bearer ${world.adminKey}` },
+        '{"query":"{ viewer { role } }"}',
+      );
+      expect(await ok.json()).toMatchObject({ data: { viewer: { role: 'ADMIN' } } });
+    }
+  });
+
+  it('answers 406 and 415 with a coded JSON body, and malformed JSON without the parser message', async () => {
+    const { yoga } = createTestApp(db);
+    const json = { 'content-type': 'application/json', authorization: `Bearer ${world.adminKey}` };
+    await expectCoded(
+      await post(yoga, { ...json, accept: 'image/png' }, '{"query":"{ __typename }"}'),
+      406,
+      'NOT_ACCEPTABLE',
+    );
+    const malformed = await expectCoded(await post(yoga, json, '{"query": "{ viewer { role } }'), 400, 'BAD_REQUEST');
+    expect(JSON.stringify(malformed)).not.toMatch(/Unexpected|position|JSON input|originalError|SyntaxError/);
+    const put = await yoga.fetch('http://localhost/graphql', { method: 'PUT', headers: json, body: '{}' });
+    await expectCoded(put, 405, 'BAD_REQUEST');
+  });
+
+  it('gives every top-level error a documented code and the request id', async () => {
+    const { yoga } = createTestApp(db, { RATE_LIMIT_CAPACITY: '100', RATE_LIMIT_RESTORE_RATE: '1' });
+    const json = { 'content-type': 'application/json', authorization: `Bearer ${world.adminKey}` };
+    const send = (query: string, variables?: Record<string, unknown>, headers: Record<string, string> = json) =>
+      post(yoga, headers, JSON.stringify({ query, variables }));
+    const cases: [string, () => Promise<Response>, number, string][] = [
+      [
+        'armor limit',
+        () => send(`{ ${Array.from({ length: 16 }, (_, i) => `a${i}: viewer { role }`).join(' ')} }`),
+        200,
+        'LIMIT_EXCEEDED',
+      ],
+      ['parse error', () => send('{ viewer { '), 200, 'GRAPHQL_PARSE_FAILED'],
+      ['validation error', () => send('{ nope }'), 200, 'GRAPHQL_VALIDATION_FAILED'],
+      [
+        'bad literal',
+        () => send('{ bulkOperations(status: RUNNIN) { edges { node { id } } } }'),
+        200,
+        'GRAPHQL_VALIDATION_FAILED',
+      ],
+      [
+        'variable coercion',
+        () =>
+          send('query($s: BulkOperationStatus) { bulkOperations(status: $s) { edges { node { id } } } }', {
+            s: 'RUNNIN',
+          }),
+        400,
+        'VALIDATION_FAILED',
+      ],
+      [
+        'missing variable',
+        () => send('query($n: Int!) { shops(first: $n) { edges { node { id } } } }'),
+        400,
+        'VALIDATION_FAILED',
+      ],
+      ['negative first', () => send('{ shops(first: -1) { edges { node { id } } } }'), 200, 'VALIDATION_FAILED'],
+      ['no query', () => post(yoga, json, '{}'), 400, 'BAD_REQUEST'],
+      [
+        'unknown key',
+        () => send('{ __typename }', undefined, { ...json, authorization: 'Bearer sw_adm_nope' }),
+        401,
+        'UNAUTHENTICATED',
+      ],
+      [
+        'bad Content-Length',
+        async () =>
+          yoga.fetch('http://localhost/graphql', {
+            method: 'POST',
+            headers: { ...json, 'content-length': 'x' },
+            body: '{}',
+          }),
+        400,
+        'BAD_REQUEST',
+      ],
+      [
+        'body over the limit',
+        // Declared, as an HTTP client declares it (in-process, a chunked body's 413 upsets the fetch ponyfill's later streams).
+        () => post(yoga, { ...json, 'content-length': '1100000' }, 'x'.repeat(1_100_000)),
+        413,
+        'LIMIT_EXCEEDED',
+      ],
+      [
+        'throttled',
+        async () => {
+          await send('{ shops(first: 49) { edges { node { primaryCategory { name } } } } }');
+          return send('{ shops(first: 49) { edges { node { primaryCategory { name } } } } }');
+        },
+        429,
+        'THROTTLED',
+      ],
+    ];
+    for (const [name, run, status, code] of cases) {
+      const body = await expectCoded(await run(), status, code).catch((error: Error) => {
+        throw new Error(`${name}: ${error.message}`);
+      });
+      // No suggestion of names the caller did not ask about, enum values included.
+      expect(JSON.stringify(body), name).not.toMatch(/Did you mean|RUNNING|Suggestion/);
+    }
+  });
+
+  it('tells a caller the currency form it must send, not the one it refuses', async () => {
+    const { gql } = createTestApp(db);
+    const res = await gql(
+      world.adminKey,
+      `query($c: CurrencyCode) { shops(first: 1) { edges { node { profitAnalysis(currency: $c, from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z") { __typename } } } } }`,
+      { c: 'usd' },
+    );
+    expect(res.errors![0]!.message).toContain('such as "USD"; got "usd"');
+    expect(res.errors![0]!.extensions).toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 });

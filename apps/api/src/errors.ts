@@ -17,9 +17,8 @@ export function maskError(
   onUnavailable?: (reason: UnavailableReason) => void,
 ): GraphQLError {
   const original = error instanceof GraphQLError ? (error.originalError ?? null) : error;
-  if (error instanceof GraphQLError && (original === null || original instanceof GraphQLError)) {
-    return original instanceof GraphQLError ? original : error;
-  }
+  // A GraphQL error (or one wrapping another, which carries its extensions) keeps its message, path and nodes.
+  if (error instanceof GraphQLError && (original === null || original instanceof GraphQLError)) return error;
   const path = error instanceof GraphQLError ? error.path : undefined;
   if (original instanceof AppError) {
     return new GraphQLError(original.message, { path, extensions: { code: original.code, ...original.details } });

@@ -64,7 +64,8 @@ export function useOperationLimits(limits: ApiConfig['limits']): Plugin[] {
       maxTokens: { n: limits.maxTokens, ...armor },
       maxDirectives: { n: limits.maxDirectives, ...armor },
       costLimit: { enabled: false },
-      blockFieldSuggestion: { enabled: true },
+      // http-edge.ts hides every suggestion, enum values' too (armor's rule misses those).
+      blockFieldSuggestion: { enabled: false },
     }),
   ];
 }

@@ -16,6 +16,7 @@ import { bucketKeyOf, chargeCost, useQueryCost } from './cost.ts';
 import { useIdempotency } from './idempotency.ts';
 import { maskError } from './errors.ts';
 import { exampleOperations } from './graphiql-examples.ts';
+import { errorResponse, useHttpEdge } from './http-edge.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { useOperationLimits } from './operation-limits.ts';
 import type { SharedRedis } from './shared-redis.ts';
@@ -68,29 +69,9 @@ function useOperations(options: AppOptions, metrics: Metrics): Plugin<Context> {
       }
       const declared = request.headers.get('content-length');
       if (declared !== null && !/^\d+$/.test(declared)) {
-        endResponse(
-          new fetchAPI.Response(
-            JSON.stringify({
-              errors: [{ message: 'The Content-Length header is not a length.', extensions: { code: 'BAD_REQUEST' } }],
-            }),
-            {
-              status: 400,
-              headers: { 'content-type': 'application/json' },
-            },
-          ),
-        );
+        endResponse(errorResponse(fetchAPI, 400, 'The Content-Length header is not a length.', requestIdOf(request)));
       } else if (Number(declared ?? 0) > options.config.maxBodyBytes) {
-        endResponse(
-          new fetchAPI.Response(
-            JSON.stringify({
-              errors: [{ message: tooLarge(options.config.maxBodyBytes), extensions: { code: 'LIMIT_EXCEEDED' } }],
-            }),
-            {
-              status: 413,
-              headers: { 'content-type': 'application/json' },
-            },
-          ),
-        );
+        endResponse(errorResponse(fetchAPI, 413, tooLarge(options.config.maxBodyBytes), requestIdOf(request)));
       }
       return undefined;
     },
@@ -240,6 +221,10 @@ export function createApp(options: AppOptions) {
       return createContext({ prisma: db.prisma, viewer: auth.viewer, requestId, production, bulkOperationFeed });
     },
     plugins: [
+      // CSRF first (a browser's form post is refused before anything else), then the HTTP edge, whose
+      // bodies for 405/406/415 responses useOperations' onResponse then stamps with x-request-id.
+      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'authorization'] }),
+      useHttpEdge(requestIdOf),
       useOperations(options, metrics),
       {
         // The key is looked up while the body is read and parsed; the context awaits the same lookup.
@@ -247,7 +232,6 @@ export function createApp(options: AppOptions) {
           if (url.pathname === '/graphql') authOf(request).catch(() => undefined);
         },
       } satisfies Plugin<Context>,
-      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'content-type', 'authorization'] }),
       ...(cache
         ? [
             useResponseCache({

@@ -20,6 +20,11 @@ export const errorCodes = [
   'SERVICE_UNAVAILABLE',
   'REGISTRATION_CLOSED',
   'EVENT_NOT_ELIGIBLE',
+  'BAD_REQUEST',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'NOT_ACCEPTABLE',
+  'UNSUPPORTED_MEDIA_TYPE',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

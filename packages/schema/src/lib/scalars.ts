@@ -4,9 +4,11 @@ const currencyPattern = /^[A-Z]{3}$/;
 const countryPattern = /^[A-Z]{2}$/;
 
 function codeScalar(name: string, pattern: RegExp, description: string): GraphQLScalarType<string, string> {
+  // Only the article is lowered: the example ("USD") must stay as it has to be sent.
+  const expected = description.charAt(0).toLowerCase() + description.slice(1).replace(/\.$/, '');
   const parse = (value: unknown): string => {
     if (typeof value !== 'string' || !pattern.test(value)) {
-      throw new GraphQLError(`${name} must be ${description.toLowerCase()}; got ${JSON.stringify(value)}.`);
+      throw new GraphQLError(`${name} must be ${expected}; got ${JSON.stringify(value)}.`);
     }
     return value;
   };

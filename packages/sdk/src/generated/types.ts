@@ -235,6 +235,8 @@ export type CreatorUpdateInput = {
 export type ErrorCode =
   /** The shop has used all its attempts at this quiz for the current UTC calendar month. */
   | 'ATTEMPT_LIMIT_REACHED'
+  /** The HTTP request is malformed (not JSON, no query, an invalid header, a method other than GET or POST, a mutation sent with GET); top-level only. */
+  | 'BAD_REQUEST'
   /** The business model is retired and no new shop can use it. */
   | 'BUSINESS_MODEL_RETIRED'
   /** The category cannot be used here (not top-level, prohibited, or otherwise ineligible). */
@@ -245,6 +247,10 @@ export type ErrorCode =
   | 'EVENT_NOT_ELIGIBLE'
   /** Your API key lacks the role or scope for this. */
   | 'FORBIDDEN'
+  /** The document is not valid GraphQL syntax; top-level only. */
+  | 'GRAPHQL_PARSE_FAILED'
+  /** The document does not fit the schema (unknown field, wrong argument type…); top-level only. */
+  | 'GRAPHQL_VALIDATION_FAILED'
   /** The idempotency key was used before with a different request body. */
   | 'IDEMPOTENCY_KEY_REUSED'
   /** An unexpected error; report the request id. */
@@ -253,8 +259,10 @@ export type ErrorCode =
   | 'INVALID_STATE'
   /** The site is invite-only and needs a valid, unused invitation code. */
   | 'INVITATION_REQUIRED'
-  /** A list or batch is over its size limit. */
+  /** A page, list, batch, body or operation (depth, aliases, tokens, cost, fields…) is over its limit; the message names it. */
   | 'LIMIT_EXCEEDED'
+  /** None of the media types in the Accept header can be served (HTTP 406); top-level only. */
+  | 'NOT_ACCEPTABLE'
   /** The object does not exist or is outside your reach (the two are indistinguishable). */
   | 'NOT_FOUND'
   /** The shop already has a primary category; only an administrator can change it. */
@@ -271,6 +279,8 @@ export type ErrorCode =
   | 'THROTTLED'
   /** No valid API key was sent. */
   | 'UNAUTHENTICATED'
+  /** The request body is not application/json in UTF-8 (HTTP 415); top-level only. */
+  | 'UNSUPPORTED_MEDIA_TYPE'
   /** The input is malformed; `fields` lists each offending input path. */
   | 'VALIDATION_FAILED'
   /** The site requires a verification document. */

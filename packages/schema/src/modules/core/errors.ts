@@ -24,7 +24,8 @@ const codeDescriptions: Record<ErrorCode, string> = {
   BUSINESS_MODEL_RETIRED: 'The business model is retired and no new shop can use it.',
   VERIFICATION_REQUIRED: 'The site requires a verification document.',
   INVITATION_REQUIRED: 'The site is invite-only and needs a valid, unused invitation code.',
-  LIMIT_EXCEEDED: 'A list or batch is over its size limit.',
+  LIMIT_EXCEEDED:
+    'A page, list, batch, body or operation (depth, aliases, tokens, cost, fields…) is over its limit; the message names it.',
   SANDBOX_ONLY: 'Only available outside production (the sandbox clock).',
   ATTEMPT_LIMIT_REACHED: 'The shop has used all its attempts at this quiz for the current UTC calendar month.',
   REPORT_WEEK_NOT_ENDED:
@@ -34,6 +35,13 @@ const codeDescriptions: Record<ErrorCode, string> = {
   SERVICE_UNAVAILABLE: 'A dependency (the database) is unavailable; retry shortly.',
   REGISTRATION_CLOSED: 'Registration for the seller event has closed (by the platform clock).',
   EVENT_NOT_ELIGIBLE: "The shop does not meet the seller event's eligibility (minimum tier or categories).",
+  BAD_REQUEST:
+    'The HTTP request is malformed (not JSON, no query, an invalid header, a method other than GET or POST, a mutation sent with GET); top-level only.',
+  GRAPHQL_PARSE_FAILED: 'The document is not valid GraphQL syntax; top-level only.',
+  GRAPHQL_VALIDATION_FAILED:
+    'The document does not fit the schema (unknown field, wrong argument type…); top-level only.',
+  NOT_ACCEPTABLE: 'None of the media types in the Accept header can be served (HTTP 406); top-level only.',
+  UNSUPPORTED_MEDIA_TYPE: 'The request body is not application/json in UTF-8 (HTTP 415); top-level only.',
   INTERNAL: 'An unexpected error; report the request id.',
 };
 
