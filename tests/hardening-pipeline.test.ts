@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorCodes } from '@shopwarden/schema';
+import { errorCodes, schema } from '@shopwarden/schema';
 import { createWorld, type World } from './support/fixtures.ts';
 import { createTestApp } from './support/client.ts';
 import { createTestDatabase, testTargets, type TestDatabase } from './support/database.ts';
@@ -254,5 +254,79 @@ describe.each(testTargets())('the HTTP edge and error codes on %s', (target) => 
     );
     expect(res.errors![0]!.message).toContain('such as "USD"; got "usd"');
     expect(res.errors![0]!.extensions).toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+});
+
+describe.each(testTargets())('mutations that run once per operation on %s', (target) => {
+  let db: TestDatabase;
+  let world: World;
+
+  beforeAll(async () => {
+    db = await createTestDatabase(target);
+    world = await createWorld(db.prisma);
+  });
+  afterAll(async () => db.drop());
+
+  const key = (name: string) => `apiKeyCreate(input: { name: "${name}", role: ADMIN, scopes: ["*"] }) { __typename }`;
+
+  it('refuses a sensitive mutation under two aliases or through two fragments, and runs nothing', async () => {
+    const { gql } = createTestApp(db);
+    const before = await db.prisma.apiKey.count();
+    for (const query of [
+      `mutation { k1: ${key('a')} k2: ${key('b')} }`,
+      `mutation { k1: ${key('a')} ... on Mutation { k2: ${key('b')} } }`,
+      `mutation { ...A ...B } fragment A on Mutation { k1: ${key('a')} } fragment B on Mutation { k2: ${key('b')} }`,
+      `mutation { ${Array.from({ length: 5 }, (_, i) => `k${i}: ${key(String(i))}`).join(' ')} }`,
+    ]) {
+      const res = await gql(world.adminKey, query);
+      expect(res.data ?? null, query).toBeNull();
+      expect(
+        res.errors!.map((e) => e.extensions?.code),
+        query,
+      ).toEqual(['LIMIT_EXCEEDED']);
+      expect(res.errors![0]!.message).toMatch(/apiKeyCreate may run once per operation/);
+    }
+    expect(await db.prisma.apiKey.count()).toBe(before);
+    // One fragment spread twice, or one field under one name twice, is one execution (GraphQL merges them).
+    const once = await gql(
+      world.adminKey,
+      `mutation { ...A ...A k: ${key('once')} } fragment A on Mutation { k: ${key('once')} }`,
+    );
+    expect(once.errors).toBeUndefined();
+    expect(once.data).toEqual({ k: { __typename: 'ApiKeyCreateSuccess' } });
+    expect(await db.prisma.apiKey.count()).toBe(before + 1);
+  });
+
+  it('refuses each listed mutation twice in one operation before it runs', async () => {
+    const { gql } = createTestApp(db);
+    const mutationType = schema.getMutationType()!;
+    const auditsBefore = await db.prisma.auditRecord.count();
+    for (const name of [
+      'apiKeyCreate',
+      'apiKeyRevoke',
+      'shopAccessGrant',
+      'sandboxClockSet',
+      'platformSettingsUpdate',
+      'bulkOperationRun',
+      'listingBulkReview',
+      'listingBulkSubmit',
+      'orderImport',
+      'primaryCategoryAutoAssign',
+      'tierRecalculate',
+    ]) {
+      const field = mutationType.getFields()[name];
+      expect(field, name).toBeDefined();
+      const inputType = field!.args.find((a) => a.name === 'input')!.type.toString();
+      const res = await gql(
+        world.adminKey,
+        `mutation($a: ${inputType}, $b: ${inputType}) { a: ${name}(input: $a) { __typename } b: ${name}(input: $b) { __typename } }`,
+        {},
+      );
+      expect(
+        res.errors?.map((e) => e.extensions?.code),
+        name,
+      ).toEqual(['LIMIT_EXCEEDED']);
+    }
+    expect(await db.prisma.auditRecord.count()).toBe(auditsBefore);
   });
 });

@@ -1,5 +1,5 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, Kind, type SelectionSetNode, type ValidationRule } from 'graphql';
 import type { Plugin, YogaInitialContext } from 'graphql-yoga';
 import type { ApiConfig } from './config.ts';
 import { MAX_FIELD_REPEATS, calculateQueryCost, findRepeatedField, refusalsOf } from './query-analysis.ts';
@@ -10,9 +10,64 @@ const refuse = (_context: unknown, error: GraphQLError): never => {
 };
 
 /**
+ * Mutations an operation may run at most once: keys, access, the platform's clock and settings
+ * (one deliberate change per request, audited as one), and work that is already a batch — the bulk
+ * submission, the synchronous bulk mutations (250 items each; aliases would multiply the batch a
+ * request may carry) and the platform-wide runs over every shop.
+ */
+export const ONCE_PER_OPERATION = [
+  'apiKeyCreate',
+  'apiKeyRevoke',
+  'shopAccessGrant',
+  'sandboxClockSet',
+  'platformSettingsUpdate',
+  'bulkOperationRun',
+  'listingBulkReview',
+  'listingBulkSubmit',
+  'orderImport',
+  'primaryCategoryAutoAssign',
+  'tierRecalculate',
+] as const;
+
+/** Refuses a mutation operation that runs one of ONCE_PER_OPERATION twice (under two aliases, directly or through fragments). */
+const oncePerOperationRule: ValidationRule = (context) => ({
+  OperationDefinition(operation) {
+    if (operation.operation !== 'mutation') return;
+    const once = new Set<string>(ONCE_PER_OPERATION);
+    // Response keys per field: fields sharing one are merged into one execution, each other key runs it again.
+    const keys = new Map<string, Set<string>>();
+    const spread = new Set<string>();
+    const walk = (set: SelectionSetNode) => {
+      for (const selection of set.selections) {
+        if (selection.kind === Kind.FIELD) {
+          const name = selection.name.value;
+          if (once.has(name)) keys.set(name, (keys.get(name) ?? new Set()).add(selection.alias?.value ?? name));
+        } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+          walk(selection.selectionSet);
+        } else if (!spread.has(selection.name.value)) {
+          spread.add(selection.name.value);
+          const fragment = context.getFragment(selection.name.value);
+          if (fragment) walk(fragment.selectionSet);
+        }
+      }
+    };
+    walk(operation.selectionSet);
+    for (const [name, aliases] of keys) {
+      if (aliases.size < 2) continue;
+      context.reportError(
+        new GraphQLError(`${name} may run once per operation; this operation runs it ${aliases.size} times.`, {
+          nodes: operation,
+          extensions: { code: 'LIMIT_EXCEEDED', field: name },
+        }),
+      );
+    }
+  },
+});
+
+/**
  * The limits checked on the document before it runs: tokens while parsing, repeated fields before
- * validation, depth, aliases and directives during validation (graphql-armor; each walk measures a
- * fragment once), then cost, expanded fields and page sizes with the variables as sent — before the
+ * validation, depth, aliases and directives (graphql-armor; each walk measures a fragment once) and
+ * mutations that may run once per operation during validation, then cost, expanded fields and page sizes with the variables as sent — before the
  * API key is awaited, so a refused document costs no database work. useQueryCost checks them again
  * with the coerced variables (defaults included) when it prices the operation.
  */
@@ -22,7 +77,8 @@ export function useOperationLimits(limits: ApiConfig['limits']): Plugin[] {
   const refusedCosts = new WeakMap<Request, number>();
   return [
     {
-      onValidate({ params, setResult, context }) {
+      onValidate({ params, setResult, context, addValidationRule }) {
+        addValidationRule(oncePerOperationRule);
         const document = params.documentAST;
         const repeated = findRepeatedField(document);
         if (repeated) {
