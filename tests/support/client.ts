@@ -163,5 +163,10 @@ export function comparableErrors(data: unknown, errors: unknown): unknown {
   if (!Array.isArray(errors)) return errors;
   if (data === null)
     return [...new Set(errors.map((e: { extensions?: { code?: string } }) => e.extensions?.code ?? 'NO_CODE'))].sort();
-  return errors.map((e) => JSON.stringify(e)).sort();
+  // The request id differs per request by design; everything else must match.
+  return errors
+    .map((e: { extensions?: object }) =>
+      JSON.stringify({ ...e, extensions: { ...e.extensions, requestId: undefined } }),
+    )
+    .sort();
 }

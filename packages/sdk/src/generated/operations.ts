@@ -21,6 +21,7 @@ export const CreatorListDocument = "query CreatorList($first:Int$after:String$fi
 export const CreatorGetDocument = "query CreatorGet($id:ID!){node(id:$id){...on Creator{...CreatorFields compliance{...CreatorComplianceFields}}}}fragment CreatorComplianceFields on CreatorCompliance{points violationCount standing lastViolationAt windowStart windowEnd byPolicy{policy{id code title}count points}bySource{source count points}}fragment CreatorFields on Creator{id handle displayName regions followerCount engagementRate engagementRateBps niches{id name}}" as TypedDocumentString<Types.CreatorGetQuery, Types.CreatorGetQueryVariables>;
 export const CreatorCreateDocument = "mutation CreatorCreate($input:CreatorCreateInput!){creatorCreate(input:$input){__typename ...on CreatorCreateSuccess{creator{...CreatorFields}}...on Error{code message}...on ValidationError{fields{path message}}}}fragment CreatorFields on Creator{id handle displayName regions followerCount engagementRate engagementRateBps niches{id name}}" as TypedDocumentString<Types.CreatorCreateMutation, Types.CreatorCreateMutationVariables>;
 export const CreatorUpdateDocument = "mutation CreatorUpdate($input:CreatorUpdateInput!){creatorUpdate(input:$input){__typename ...on CreatorUpdateSuccess{creator{...CreatorFields}}...on Error{code message}...on ValidationError{fields{path message}}}}fragment CreatorFields on Creator{id handle displayName regions followerCount engagementRate engagementRateBps niches{id name}}" as TypedDocumentString<Types.CreatorUpdateMutation, Types.CreatorUpdateMutationVariables>;
+export const CreatorUpdateSettingsDocument = "mutation CreatorUpdateSettings($input:CreatorSettingsUpdateInput!){creatorSettingsUpdate(input:$input){__typename ...on CreatorSettingsUpdateSuccess{settings{creatorPoorThreshold creatorWatchThreshold matchAlreadyPartneredPenalty matchPenaltyPerPoint matchRecentViolationDays matchWeightAudience matchWeightEngagement matchWeightGrantedNiche matchWeightPrimaryNiche matchWeightRegion partnershipCommissionMaxBps partnershipCommissionMinBps partnershipProposalExpiryDays updatedAt}}...on Error{code message}...on ValidationError{fields{path message}}}}" as TypedDocumentString<Types.CreatorUpdateSettingsMutation, Types.CreatorUpdateSettingsMutationVariables>;
 export const CreatorContentAddDocument = "mutation CreatorContentAdd($input:ContentItemAddInput!){contentItemAdd(input:$input){__typename ...on ContentItemAddSuccess{contentItem{id kind title url publishedAt shopName creator{id handle}}}...on Error{code message}...on ValidationError{fields{path message}}}}" as TypedDocumentString<Types.CreatorContentAddMutation, Types.CreatorContentAddMutationVariables>;
 export const CreatorRepresentationGrantDocument = "mutation CreatorRepresentationGrant($input:CreatorRepresentationInput!){creatorRepresentationGrant(input:$input){__typename ...on CreatorRepresentationGrantSuccess{representation{createdAt revokedAt creator{id handle}account{id name}}}...on Error{code message}...on ValidationError{fields{path message}}}}" as TypedDocumentString<Types.CreatorRepresentationGrantMutation, Types.CreatorRepresentationGrantMutationVariables>;
 export const CreatorRepresentationRevokeDocument = "mutation CreatorRepresentationRevoke($input:CreatorRepresentationInput!){creatorRepresentationRevoke(input:$input){__typename ...on CreatorRepresentationRevokeSuccess{representation{createdAt revokedAt creator{id handle}account{id name}}}...on Error{code message}...on ValidationError{fields{path message}}}}" as TypedDocumentString<Types.CreatorRepresentationRevokeMutation, Types.CreatorRepresentationRevokeMutationVariables>;
@@ -225,6 +226,12 @@ export interface ShopWardenOperations {
      * Operation `CreatorUpdate` (mutation: sends an Idempotency-Key); resolves to `creatorUpdate`.
      */
     update(variables: Types.CreatorUpdateMutationVariables, options?: RequestOptions): Promise<Types.CreatorUpdateMutation["creatorUpdate"]>;
+    /**
+     * Changes the compliance thresholds, the partnership rules and the matching weights (administrators). See docs/creators-and-partnerships.md.
+     *
+     * Operation `CreatorUpdateSettings` (mutation: sends an Idempotency-Key); resolves to `creatorSettingsUpdate`.
+     */
+    updateSettings(variables: Types.CreatorUpdateSettingsMutationVariables, options?: RequestOptions): Promise<Types.CreatorUpdateSettingsMutation["creatorSettingsUpdate"]>;
     /**
      * Records a creator's live session or video for a shop (administrators, and partner apps that represent the creator with `creators:write`).
      *
@@ -739,6 +746,7 @@ export const operationTable = {
     { method: "get", document: CreatorGetDocument, field: "node", mutation: false },
     { method: "create", document: CreatorCreateDocument, field: "creatorCreate", mutation: true },
     { method: "update", document: CreatorUpdateDocument, field: "creatorUpdate", mutation: true },
+    { method: "updateSettings", document: CreatorUpdateSettingsDocument, field: "creatorSettingsUpdate", mutation: true },
     { method: "contentAdd", document: CreatorContentAddDocument, field: "contentItemAdd", mutation: true },
     { method: "representationGrant", document: CreatorRepresentationGrantDocument, field: "creatorRepresentationGrant", mutation: true },
     { method: "representationRevoke", document: CreatorRepresentationRevokeDocument, field: "creatorRepresentationRevoke", mutation: true },

@@ -213,6 +213,36 @@ export type CreatorRepresentationInput = {
   creatorId: string;
 };
 
+/** Creator, partnership and matching settings to change; omitted fields keep their value. */
+export type CreatorSettingsUpdateInput = {
+  /** Points in the window from which a creator is POOR (left out of matching). (1–10000) */
+  creatorPoorThreshold?: number | null | undefined;
+  /** Points in the window from which a creator is WATCH. (1–10000) */
+  creatorWatchThreshold?: number | null | undefined;
+  /** Matching points taken off while a partnership is already proposed or active. (0–100) */
+  matchAlreadyPartneredPenalty?: number | null | undefined;
+  /** Matching points taken off per violation point on the creator’s content in the window. (0–100) */
+  matchPenaltyPerPoint?: number | null | undefined;
+  /** Violations this recent weigh double in the matching penalty. (1–365) */
+  matchRecentViolationDays?: number | null | undefined;
+  /** Matching points for the largest audience tier (1M followers or more). (0–100) */
+  matchWeightAudience?: number | null | undefined;
+  /** Matching points for an engagement rate of 10 % or more (pro rata below). (0–100) */
+  matchWeightEngagement?: number | null | undefined;
+  /** Matching points when a niche is only one of the shop's granted categories. (0–100) */
+  matchWeightGrantedNiche?: number | null | undefined;
+  /** Matching points when a creator's niche is the shop's primary category. (0–100) */
+  matchWeightPrimaryNiche?: number | null | undefined;
+  /** Matching points when the creator's regions cover all of the shop's sites (pro rata). (0–100) */
+  matchWeightRegion?: number | null | undefined;
+  /** Highest commission a partnership may carry, in basis points (8000 = 80 %). (1–10000) */
+  partnershipCommissionMaxBps?: number | null | undefined;
+  /** Lowest commission a partnership may carry, in basis points (100 = 1 %). (1–10000) */
+  partnershipCommissionMinBps?: number | null | undefined;
+  /** Days a proposal waits for an answer before it is EXPIRED. (1–365) */
+  partnershipProposalExpiryDays?: number | null | undefined;
+};
+
 /** Fields to change on a creator; omitted fields keep their value. */
 export type CreatorUpdateInput = {
   /** The creator. */
@@ -1295,6 +1325,20 @@ export type CreatorUpdateMutationVariables = Exact<{
 export type CreatorUpdateMutation = { creatorUpdate:
     | { __typename: 'ConflictError', code: ErrorCode, message: string }
     | { __typename: 'CreatorUpdateSuccess', creator: { id: string, handle: string, displayName: string, regions: Array<string>, followerCount: number, engagementRate: number, engagementRateBps: number, niches: Array<{ id: string, name: string }> } }
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string, fields: Array<{ path: Array<string>, message: string }> }
+   };
+
+export type CreatorUpdateSettingsMutationVariables = Exact<{
+  input: CreatorSettingsUpdateInput;
+}>;
+
+
+export type CreatorUpdateSettingsMutation = { creatorSettingsUpdate:
+    | { __typename: 'ConflictError', code: ErrorCode, message: string }
+    | { __typename: 'CreatorSettingsUpdateSuccess', settings: { creatorPoorThreshold: number, creatorWatchThreshold: number, matchAlreadyPartneredPenalty: number, matchPenaltyPerPoint: number, matchRecentViolationDays: number, matchWeightAudience: number, matchWeightEngagement: number, matchWeightGrantedNiche: number, matchWeightPrimaryNiche: number, matchWeightRegion: number, partnershipCommissionMaxBps: number, partnershipCommissionMinBps: number, partnershipProposalExpiryDays: number, updatedAt: string } }
     | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
     | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
