@@ -32,6 +32,8 @@ export interface ApiConfig {
   apiKeyCacheTtlMs: number;
   /** Seed the embedded database with demo data on first start. @default true for the embedded database */
   seedOnStart: boolean;
+  /** Bearer token /metrics asks for; unset: /metrics is open outside production and refused in production. */
+  metricsToken: string | null;
   /** Largest request body, in bytes. @default 1048576 */
   maxBodyBytes: number;
   /** Operation limits (PLATFORM.md). */
@@ -157,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     },
     apiKeyCacheTtlMs: Number(env.API_KEY_CACHE_TTL_MS ?? (environment === 'test' ? 0 : 5_000)),
     seedOnStart: flag(env.SEED_ON_START, !env.DATABASE_URL),
+    metricsToken: env.METRICS_TOKEN || null,
     maxBodyBytes: Number(env.MAX_BODY_BYTES ?? 1_048_576),
     limits: {
       maxDepth: Number(env.MAX_DEPTH ?? 10),

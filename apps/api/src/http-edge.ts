@@ -3,7 +3,7 @@ import { GraphQLError, Kind } from 'graphql';
 import { createGraphQLError, isAsyncIterable, mapAsyncIterator, type Plugin } from 'graphql-yoga';
 
 /** The code of a top-level error that came without one, from the HTTP status it asked for. */
-const codeOfStatus: Record<number, ErrorCode> = {
+export const codeOfStatus: Record<number, ErrorCode> = {
   400: 'BAD_REQUEST',
   401: 'UNAUTHENTICATED',
   403: 'FORBIDDEN',

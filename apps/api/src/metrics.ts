@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { PrismaClient } from '@shopwarden/db';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
@@ -21,6 +22,31 @@ export interface Metrics {
   jobRuns: Histogram<'job' | 'result'>;
   /** Reports the jobs stored (waiting, running, failed) on each scrape, read from the database. */
   watchJobQueue(prisma: PrismaClient): void;
+}
+
+/** Why /metrics refuses a caller, or null when it may read them. */
+export type MetricsRefusal = { status: 401 | 403; message: string } | null;
+
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+/**
+ * /metrics is for the operator's scraper: with `METRICS_TOKEN` set it asks for that bearer token;
+ * without one it is open outside production and refused in production.
+ */
+export function metricsRefusal(
+  config: { metricsToken: string | null; environment: string },
+  authorization: string | null,
+): MetricsRefusal {
+  if (!config.metricsToken) {
+    return config.environment === 'production'
+      ? { status: 403, message: 'Metrics are served only with METRICS_TOKEN set.' }
+      : null;
+  }
+  const given = /^Bearer (.+)$/i.exec(authorization?.trim() ?? '')?.[1] ?? '';
+  // Compared as digests of equal length, in constant time.
+  return timingSafeEqual(digest(given), digest(config.metricsToken))
+    ? null
+    : { status: 401, message: 'Send the metrics token as "Authorization: Bearer <METRICS_TOKEN>".' };
 }
 
 /** Prometheus metrics at /metrics: requests by status, latency, and the process defaults. */

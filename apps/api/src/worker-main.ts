@@ -2,7 +2,8 @@ import { createServer } from 'node:http';
 import { applyMigrations, createDatabase, resolveDatabaseTarget } from '@shopwarden/db';
 import pino from 'pino';
 import { loadConfig } from './config.ts';
-import { createMetrics } from './metrics.ts';
+import { codeOfStatus } from './http-edge.ts';
+import { createMetrics, metricsRefusal } from './metrics.ts';
 import { stopOnSignals } from './shutdown-signals.ts';
 import { startWorkers } from './workers.ts';
 
@@ -20,7 +21,11 @@ try {
   const metrics = createMetrics();
   const workers = await startWorkers({ db, config, logger, metrics });
   const server = createServer((req, res) => {
-    if (req.url === '/metrics') {
+    const refusal = req.url === '/metrics' ? metricsRefusal(config, req.headers.authorization ?? null) : null;
+    if (refusal) {
+      const body = { errors: [{ message: refusal.message, extensions: { code: codeOfStatus[refusal.status] } }] };
+      res.writeHead(refusal.status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+    } else if (req.url === '/metrics') {
       metrics.registry.metrics().then(
         (body) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(body),
         () => res.writeHead(500).end(),

@@ -17,7 +17,7 @@ import { useIdempotency } from './idempotency.ts';
 import { maskError } from './errors.ts';
 import { exampleOperations } from './graphiql-examples.ts';
 import { errorResponse, useHttpEdge } from './http-edge.ts';
-import { createMetrics, type Metrics } from './metrics.ts';
+import { createMetrics, metricsRefusal, type Metrics } from './metrics.ts';
 import { useOperationLimits } from './operation-limits.ts';
 import type { SharedRedis } from './shared-redis.ts';
 import { MemoryRateLimiter, type RateLimiter } from './rate-limit.ts';
@@ -61,6 +61,12 @@ function useOperations(options: AppOptions, metrics: Metrics): Plugin<Context> {
       started.set(request, performance.now());
       requestIdOf(request);
       if (url.pathname === '/metrics') {
+        const refusal = metricsRefusal(options.config, request.headers.get('authorization'));
+        if (refusal) {
+          const challenge = refusal.status === 401 ? { 'www-authenticate': 'Bearer realm="metrics"' } : undefined;
+          endResponse(errorResponse(fetchAPI, refusal.status, refusal.message, requestIdOf(request), challenge));
+          return undefined;
+        }
         return metrics.registry
           .metrics()
           .then((body) =>

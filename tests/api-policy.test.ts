@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWorld, type World } from './support/fixtures.ts';
+import { createTestApp } from './support/client.ts';
+import { createTestDatabase, testTargets, type TestDatabase } from './support/database.ts';
+
+describe.each(testTargets())('who may read /metrics on %s', (target) => {
+  let db: TestDatabase;
+  let world: World;
+
+  beforeAll(async () => {
+    db = await createTestDatabase(target);
+    world = await createWorld(db.prisma);
+  });
+  afterAll(async () => db.drop());
+
+  const scrape = (yoga: ReturnType<typeof createTestApp>['yoga'], authorization?: string) =>
+    yoga.fetch('http://localhost/metrics', { headers: authorization ? { authorization } : {} });
+
+  async function expectRefused(res: Response, status: number, code: string) {
+    const text = await res.text();
+    expect(res.status, text).toBe(status);
+    expect(text).not.toMatch(/shopwarden_|process_cpu/);
+    const body = JSON.parse(text) as { errors: { extensions: Record<string, unknown> }[] };
+    expect(body.errors[0]!.extensions).toEqual({ code, requestId: res.headers.get('x-request-id') });
+  }
+
+  it('asks for METRICS_TOKEN as a bearer token when it is set, in any environment', async () => {
+    for (const NODE_ENV of ['production', 'development']) {
+      const { yoga, gql } = createTestApp(db, { NODE_ENV, METRICS_TOKEN: 'scrape-me-0123456789' });
+      await gql(world.adminKey, '{ viewer { role } }');
+      for (const authorization of [
+        undefined,
+        'Bearer scrape-me-012345678',
+        'Bearer scrape-me-0123456789x',
+        'Basic scrape-me-0123456789',
+        `Bearer ${world.adminKey}`,
+      ]) {
+        const res = await scrape(yoga, authorization);
+        expect(res.headers.get('www-authenticate'), String(authorization)).toBe('Bearer realm="metrics"');
+        await expectRefused(res, 401, 'UNAUTHENTICATED');
+      }
+      const ok = await scrape(yoga, 'Bearer scrape-me-0123456789');
+      expect(ok.status).toBe(200);
+      expect(ok.headers.get('content-type')).toMatch(/^text\/plain/);
+      expect(await ok.text()).toMatch(/^shopwarden_graphql_requests_total\{status="200"\} 1$/m);
+    }
+  });
+
+  it('is refused in production without a token, and open in the sandbox without one', async () => {
+    const production = createTestApp(db, { NODE_ENV: 'production' });
+    await expectRefused(await scrape(production.yoga), 403, 'FORBIDDEN');
+    await expectRefused(await scrape(production.yoga, `Bearer ${world.adminKey}`), 403, 'FORBIDDEN');
+    const sandbox = createTestApp(db, { NODE_ENV: 'development' });
+    const open = await scrape(sandbox.yoga);
+    expect(open.status).toBe(200);
+    expect(await open.text()).toMatch(/^# TYPE shopwarden_graphql_requests_total counter$/m);
+  });
+});
