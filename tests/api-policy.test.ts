@@ -56,3 +56,57 @@ describe.each(testTargets())('who may read /metrics on %s', (target) => {
     expect(await open.text()).toMatch(/^# TYPE shopwarden_graphql_requests_total counter$/m);
   });
 });
+
+describe.each(testTargets())('introspection on %s', (target) => {
+  let db: TestDatabase;
+  let world: World;
+
+  beforeAll(async () => {
+    db = await createTestDatabase(target);
+    world = await createWorld(db.prisma);
+  });
+  afterAll(async () => db.drop());
+
+  const introspections = [
+    '{ __schema { queryType { name } } }',
+    '{ __type(name: "Shop") { name } }',
+    'query { ...F } fragment F on Query { __typename viewer { role } __schema { types { name } } }',
+  ];
+
+  it('needs a key in production; `__typename` does not', async () => {
+    const { gql } = createTestApp(db, { NODE_ENV: 'production' });
+    for (const query of introspections) {
+      const res = await gql(null, query);
+      expect(res.data ?? null, query).toBeNull();
+      expect(res.errors!.length, query).toBeGreaterThan(0);
+      expect(new Set(res.errors!.map((e) => e.extensions?.code)), query).toEqual(
+        new Set(['GRAPHQL_VALIDATION_FAILED']),
+      );
+      expect(res.errors![0]!.message).toMatch(/introspection has been disabled/);
+      // With a key the same document is described.
+      const keyed = await gql(world.adminKey, query);
+      expect(keyed.errors, query).toBeUndefined();
+      expect(keyed.data, query).toBeTruthy();
+    }
+    // A key that is not valid is refused outright, not described to.
+    const forged = await gql('sw_adm_forged', introspections[0]!);
+    expect(forged.status).toBe(401);
+    expect(forged.data ?? null).toBeNull();
+    expect(await gql(null, '{ __typename viewer { role } }')).toMatchObject({
+      status: 200,
+      data: { __typename: 'Query', viewer: null },
+    });
+  });
+
+  it('is open to anyone in the sandbox', async () => {
+    for (const NODE_ENV of ['development', 'test']) {
+      const { gql } = createTestApp(db, { NODE_ENV });
+      for (const query of introspections) {
+        const res = await gql(null, query);
+        expect(res.errors, `${NODE_ENV}: ${query}`).toBeUndefined();
+      }
+      const schema = await gql(null, '{ __schema { queryType { name } } }');
+      expect(schema.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
+    }
+  });
+});

@@ -5,7 +5,7 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { Database } from '@shopwarden/db';
 import { DEMO_KEYS } from '@shopwarden/db/seed';
 import { BulkOperationFeed, createContext, schema, type Context } from '@shopwarden/schema';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createGraphQLError, createYoga, useReadinessCheck, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { ApiKeyCache, useApiKeyCacheInvalidation } from './api-key-cache.ts';
@@ -140,6 +140,18 @@ function useOperations(options: AppOptions, metrics: Metrics): Plugin<Context> {
   };
 }
 
+/**
+ * In production the schema is described to callers with a key only (an unknown key is 401 before
+ * anything runs); the sandbox describes it to anyone. `__typename` stays open.
+ */
+function useIntrospectionWithKeyOnly(): Plugin<Context> {
+  return {
+    onValidate({ context, addValidationRule }) {
+      if (!context.request.headers.get('authorization')) addValidationRule(NoSchemaIntrospectionCustomRule);
+    },
+  };
+}
+
 /** The API as a Yoga instance: no `listen` here, so tests call `yoga.fetch()` in-process. */
 export function createApp(options: AppOptions) {
   const { db, config, logger } = options;
@@ -232,6 +244,7 @@ export function createApp(options: AppOptions) {
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'authorization'] }),
       useHttpEdge(requestIdOf),
       useOperations(options, metrics),
+      ...(production ? [useIntrospectionWithKeyOnly()] : []),
       {
         // The key is looked up while the body is read and parsed; the context awaits the same lookup.
         onRequest({ request, url }) {
