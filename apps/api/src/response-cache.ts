@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Database } from '@shopwarden/db';
+import { CHANGES_CHANNEL, type Database } from '@shopwarden/db';
 import type { CompiledRead, Viewer } from '@shopwarden/schema';
 import { getOperationAST, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
@@ -252,7 +252,6 @@ export interface CachedResponse {
 /** A root field's page may show any row of the caller's reach; tag per shop only while the reach is small. */
 const MAX_REACH_TAGS = 100;
 
-export const CHANGES_CHANNEL = 'shopwarden_changes';
 /** The pseudo-table of `sync` markers on the changes channel. */
 const SYNC = '~sync';
 

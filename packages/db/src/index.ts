@@ -1,6 +1,14 @@
 export { createDatabase, type Database, type RecordedQuery } from './client.ts';
 export { resolveDatabaseTarget, repoRoot, type DatabaseTarget, type DatabaseEnv } from './config.ts';
 export { applyMigrations, createMigration, resetDatabase } from './migrate.ts';
+export {
+  CHANGES_CHANNEL,
+  changeTriggerSql,
+  changeTriggers,
+  shopColumnOf,
+  type ChangeTrigger,
+} from './change-triggers.ts';
+export { modelNames, type ModelNames } from './generated/table-names.ts';
 export { leaseUntil, utcNow } from './sql.ts';
 export { hashApiKey, apiKeyPrefix, generateApiKey, API_KEY_PREFIX_LENGTH } from './api-keys.ts';
 export * from './generated/prisma/client.ts';

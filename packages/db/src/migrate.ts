@@ -6,6 +6,7 @@ import {
   type SqlMigrationAwareDriverAdapterFactory,
 } from '@prisma/driver-adapter-utils';
 import type { SchemaEngine, MigrationList, SchemaFilter } from '@prisma/schema-engine-wasm';
+import { changeTriggerSql, changeTriggers, modelsCreatedBy } from './change-triggers.ts';
 import { repoRoot } from './config.ts';
 
 export const schemaPath = path.join(repoRoot, 'prisma/schema.prisma');
@@ -95,7 +96,10 @@ export async function resetDatabase(adapterFactory: SqlMigrationAwareDriverAdapt
   }
 }
 
-/** Writes the next migration: the SQL that takes the existing migrations to `prisma/schema.prisma`. */
+/**
+ * Writes the next migration: the SQL that takes the existing migrations to `prisma/schema.prisma`,
+ * with the change triggers of the tables it creates.
+ */
 export async function createMigration(
   adapterFactory: SqlMigrationAwareDriverAdapterFactory,
   name: string,
@@ -110,8 +114,11 @@ export async function createMigration(
       exitCode: null,
       filters: noFilter,
     });
-    const sql = diff.stdout ?? '';
+    let sql = diff.stdout ?? '';
     if (!sql.trim() || /^-- This is an empty migration\.?\s*$/.test(sql.trim())) return null;
+    const created = modelsCreatedBy(sql);
+    if (created.length)
+      sql += `\n-- Change notifications (packages/db/src/change-triggers.ts)\n${changeTriggerSql(changeTriggers(created))}`;
     const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
     const folder = `${stamp}_${name.replace(/[^a-zA-Z0-9_]+/g, '_').toLowerCase()}`;
     mkdirSync(path.join(migrationsDir, folder), { recursive: true });
