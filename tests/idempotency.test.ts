@@ -31,6 +31,37 @@ describe.each(testTargets())('Idempotency-Key on %s', (target) => {
     expect(await db.prisma.apiKey.count({ where: { name: 'retry me' } })).toBe(1);
   });
 
+  it('replays the very text first sent, its fields in the order the operation asked for them', async () => {
+    const { yoga } = createTestApp(db);
+    // Shorter names first is how jsonb stores an object's keys; this asks for the longest first.
+    const query = `mutation($input: ApiKeyCreateInput!) { apiKeyCreate(input: $input) { __typename ... on ApiKeyCreateSuccess { secret apiKey { scopes prefix name role id } } } }`;
+    const send = async () => {
+      const res = await yoga.fetch('http://localhost/graphql', {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${seller}`,
+          'idempotency-key': 'k-order',
+        },
+        body: JSON.stringify({
+          query,
+          variables: { input: { name: 'ordered', role: 'SELLER', scopes: ['shops:read'] } },
+        }),
+      });
+      const text = await res.text();
+      return { text, body: JSON.parse(text) as { data: Record<string, any>; extensions: Record<string, unknown> } };
+    };
+    const first = await send();
+    const again = await send();
+    expect(again.body.extensions.idempotentReplay).toBe(true);
+    expect(Object.keys(first.body.data.apiKeyCreate)).toEqual(['__typename', 'secret', 'apiKey']);
+    expect(Object.keys(first.body.data.apiKeyCreate.apiKey)).toEqual(['scopes', 'prefix', 'name', 'role', 'id']);
+    const dataText = (text: string) => text.slice(0, text.indexOf(',"extensions":'));
+    expect(dataText(first.text)).toMatch(/^\{"data":\{"apiKeyCreate":\{"__typename":"ApiKeyCreateSuccess","secret":/);
+    expect(dataText(again.text)).toBe(dataText(first.text));
+    expect(await db.prisma.apiKey.count({ where: { name: 'ordered' } })).toBe(1);
+  });
+
   it('refuses the same key with a different body, and a repeat while the first still runs', async () => {
     await gql(
       seller,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { PrismaClient } from '@shopwarden/db';
 import { GraphQLError, getOperationAST, print, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { RawJson, stringifyResult } from './raw-json.ts';
 
 /** How long a key's stored response is replayed. */
 const KEEP_MS = 24 * 60 * 60 * 1000;
@@ -25,7 +26,7 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 /**
- * `Idempotency-Key` on mutations: the same key and body replay the stored response (one effect);
+ * `Idempotency-Key` on mutations: the same key and body replay the stored response, byte for byte (one effect);
  * the same key with another body is IDEMPOTENCY_KEY_REUSED; a repeat while the first is still
  * running is CONFLICT. Keys are scoped per API key and kept 24 hours. Only responses without
  * top-level errors are stored, so a request that failed (say, the database was down) can be retried.
@@ -80,11 +81,11 @@ export function useIdempotency(): Plugin<IdempotencyContext> {
               ),
             );
           } else {
-            const stored = existing.response as ExecutionResult;
             setResultAndStopExecution({
-              ...stored,
-              extensions: { ...(stored.extensions ?? {}), idempotentReplay: true },
-            });
+              data: new RawJson(Buffer.from(existing.response ?? 'null')) as unknown as Record<string, unknown>,
+              stringify: stringifyResult,
+              extensions: { idempotentReplay: true },
+            } as ExecutionResult);
           }
           return undefined;
         }
@@ -97,7 +98,8 @@ export function useIdempotency(): Plugin<IdempotencyContext> {
             await ctx.prisma.idempotencyRecord.delete({ where: { id } }).catch(() => undefined);
             return;
           }
-          const response = JSON.parse(JSON.stringify({ data: result.data }));
+          // The text the response carries: fields in the order the operation asked for them.
+          const response = JSON.stringify(result.data);
           await ctx.prisma.idempotencyRecord
             .update({ where: { id }, data: { state: 'COMPLETED', response } })
             .catch(() => undefined);
