@@ -152,6 +152,25 @@ describe.each(testTargets())('the job runner on %s', (target) => {
     );
   });
 
+  it("runs a `catchUp: 'latest'` cron job once for every occurrence a clock jump skipped, then after the clock", async () => {
+    const hourly = defineRecurringJob({
+      name: 'test.hourly',
+      recurrence: { cron: '17 * * * *', catchUp: 'latest' },
+      async run(_payload, ctx) {
+        runs.push({ job: 'test.hourly', payload: null, scheduledFor: ctx.scheduledFor!.toISOString(), attempt: 1 });
+      },
+    });
+    const r = runner([hourly]);
+    expect(await r.drain()).toBe(0);
+    await setClock(new Date('2024-03-15T00:30:00Z'));
+    // Fourteen days: 336 occurrences fell due, one run does the sweep's work.
+    expect(await r.drain()).toBe(1);
+    expect(runs.map((x) => x.scheduledFor)).toEqual(['2024-03-01T00:17:00.000Z']);
+    const row = await db.prisma.job.findUniqueOrThrow({ where: { key: 'test.hourly' } });
+    expect(row.runAt?.toISOString()).toBe('2024-03-15T01:17:00.000Z');
+    expect(await r.drain()).toBe(0);
+  });
+
   it('runs each job exactly once across two runners (two instances)', async () => {
     const second: Database = target === 'postgres' ? await createDatabase(db.target) : (db as Database); // PGlite has one connection: two runners share it
     try {

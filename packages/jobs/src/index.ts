@@ -1,8 +1,10 @@
 export {
   defineJob,
   defineRecurringJob,
+  nextCronRun,
   nextOccurrence,
   type AnyJobDefinition,
+  type CatchUp,
   type JobContext,
   type JobDefinition,
   type JobLogger,

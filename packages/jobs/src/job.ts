@@ -66,9 +66,21 @@ export interface TransactionalJobDefinition<P> extends JobDefinitionBase {
   run(payload: P, ctx: TransactionalJobContext): Promise<JobOutcome>;
 }
 
+/**
+ * What a cron job does with the occurrences it missed (the sandbox clock jumped, or no runner ran):
+ * `every` runs once for each, oldest first (work "as of" each occurrence, such as a weekly report);
+ * `latest` runs once for all of them (a sweep that works as of `now`) and then waits for the next
+ * occurrence after the clock.
+ */
+export type CatchUp = 'every' | 'latest';
+
 /** When a recurring job runs: at each occurrence of a cron pattern on the platform clock, or when woken (else every `everyMs`). */
 export type Recurrence =
-  | { readonly cron: string }
+  | {
+      readonly cron: string;
+      /** @default 'every' */
+      readonly catchUp?: CatchUp;
+    }
   | {
       /** A NOTIFY channel: a notification makes the job due at once (debounced per instance). */
       readonly wakeOn?: string;
@@ -127,6 +139,15 @@ export function cronOf(pattern: string): Cron {
     patterns.set(pattern, cron);
   }
   return cron;
+}
+
+/**
+ * When a cron job that ran for the occurrence `ranFor` falls due next: the next occurrence after it
+ * (`every`), or after the later of it and the clock (`latest`, so missed occurrences collapse into one run).
+ */
+export function nextCronRun(recurrence: { cron: string; catchUp?: CatchUp }, ranFor: Date | null, now: Date): Date {
+  const after = !ranFor || (recurrence.catchUp === 'latest' && now > ranFor) ? now : ranFor;
+  return nextOccurrence(recurrence.cron, after);
 }
 
 /** The first occurrence of `pattern` strictly after `after`. */

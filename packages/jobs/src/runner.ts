@@ -4,6 +4,7 @@ import { Prisma, leaseUntil, utcNow, type PrismaClient } from '@shopwarden/db';
 import { expediteJob } from './enqueue.ts';
 import { WakeableSleep } from './wakeable-sleep.ts';
 import {
+  nextCronRun,
   nextOccurrence,
   type AnyJobDefinition,
   type JobContext,
@@ -312,7 +313,7 @@ export class JobRunner {
           async (tx) => {
             const outcome = await definition.run(payload, { ...base, tx });
             if (this.dead) throw new LeaseLostError('killed');
-            const finished = await this.finish(tx, job, definition, outcome);
+            const finished = await this.finish(tx, job, definition, outcome, base.now);
             if (!finished) throw new LeaseLostError(`job ${job.id} lost its lease`);
             return finished;
           },
@@ -321,7 +322,7 @@ export class JobRunner {
       } else {
         const outcome = await definition.run(payload, base);
         if (this.dead) return;
-        result = (await this.finish(prisma, job, definition, outcome)) ?? 'lease_lost';
+        result = (await this.finish(prisma, job, definition, outcome, base.now)) ?? 'lease_lost';
       }
       report(leaseLost ? 'lease_lost' : result);
     } catch (error) {
@@ -351,6 +352,7 @@ export class JobRunner {
     job: ClaimedJob,
     definition: AnyJobDefinition,
     outcome: JobOutcome,
+    now: Date,
   ): Promise<JobRunResult | null> {
     const mine = heldBy(job.id, this.id);
     const recurrence = definition.recurrence;
@@ -360,7 +362,7 @@ export class JobRunner {
     if (!again && recurrence) {
       again =
         'cron' in recurrence
-          ? { at: nextOccurrence(recurrence.cron, job.runAt ?? (await this.now())), afterMs: null }
+          ? { at: nextCronRun(recurrence, job.runAt, now), afterMs: null }
           : { at: null, afterMs: recurrence.everyMs };
     }
     if (again) {
@@ -402,7 +404,7 @@ export class JobRunner {
     }
     if (recurrence) {
       // A recurring job is never given up: it moves on to its next turn.
-      const at = 'cron' in recurrence ? nextOccurrence(recurrence.cron, job.runAt ?? (await this.now())) : null;
+      const at = 'cron' in recurrence ? nextCronRun(recurrence, job.runAt, await this.now()) : null;
       const afterMs = 'cron' in recurrence ? null : recurrence.everyMs;
       await prisma.$executeRaw`
         UPDATE "Job" SET "runAt" = ${at}::timestamp(3),

@@ -1,4 +1,5 @@
 import type { AnyJobDefinition } from '@shopwarden/jobs';
+import { followPointsExpiry, scheduleMissingExpiries } from './modules/health/points-expiry.job.ts';
 import { expireDuePartnershipsSweep, expirePartnership } from './modules/partnerships/partnership-expiry.job.ts';
 import { purgeIdempotencyRecords } from './modules/platform/idempotency-purge.job.ts';
 
@@ -10,4 +11,6 @@ export const jobs: readonly AnyJobDefinition[] = [
   purgeIdempotencyRecords,
   expirePartnership,
   expireDuePartnershipsSweep,
+  followPointsExpiry,
+  scheduleMissingExpiries,
 ];

@@ -1,4 +1,5 @@
 import type { Prisma, PrismaClient } from '@shopwarden/db';
+import { catchUpShopHealth } from '../health/points-expiry.service.ts';
 import type { Context } from '../../context.ts';
 import { ConflictError, InvalidStateError, NotFoundError, ValidationError, type FieldError } from '../../lib/errors.ts';
 import { recordEvent } from '../platform/outbox.service.ts';
@@ -125,7 +126,7 @@ export async function registerForEvent(
   input: { eventId: number; shopId: number },
 ): Promise<RegistrationOutcome> {
   assertCanWriteShop(ctx.viewer, input.shopId, 'events:write');
-  const now = await ctx.now();
+  const [now, settings] = [await ctx.now(), await ctx.settings()];
   return withRetry(ctx.prisma, async (tx) => {
     // 1. Lock the event row: concurrent registrations for this event queue here.
     const [event] = await tx.$queryRaw<
@@ -142,6 +143,7 @@ export async function registerForEvent(
        WHERE e.id = ${input.eventId}
          FOR UPDATE OF e`;
     if (!event) throw new NotFoundError('SellerEvent');
+    await catchUpShopHealth(tx, [input.shopId], now, settings);
     // 2. After the lock (a fresh snapshot): seats taken, the shop's registration and its standing, in one statement.
     const [facts] = await tx.$queryRaw<
       {

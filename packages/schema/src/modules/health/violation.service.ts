@@ -4,6 +4,7 @@ import { InvalidStateError, NotFoundError, ValidationError, type FieldError } fr
 import { recordEvent } from '../platform/outbox.service.ts';
 import { assertCanWriteShop, canReachShop } from '../shops/shop.policy.ts';
 import { DAY_MS, inShopTransaction, recomputeShopHealth, remainingPoints } from './ledger.service.ts';
+import { schedulePointsExpiries } from './points-expiry.service.ts';
 
 export interface RecordViolationInput {
   shopId: number;
@@ -112,6 +113,7 @@ export async function recordViolation(ctx: Context, input: RecordViolationInput)
         createdAt: now,
       },
     });
+    if (expiresAt > now) await schedulePointsExpiries(tx, [{ shopId: input.shopId, expiresAt }]);
     await recordEvent(tx, {
       type: 'violation.recorded',
       shopId: input.shopId,

@@ -1,4 +1,5 @@
 import type { ListingStatus, PlatformSettings, Prisma } from '@shopwarden/db';
+import { catchUpShopHealth } from '../health/points-expiry.service.ts';
 import type { Context } from '../../context.ts';
 import { hasScope, type Viewer } from '../auth/viewer.ts';
 import {
@@ -336,6 +337,7 @@ export async function submitListingsInTransaction(
   const listings = await readListingsForTransition(tx, [...new Set(items.map((i) => i.listingId))], viewer.shopIds);
   const byId = new Map(listings.map((l) => [l.id, l]));
   const shopIds = [...new Set(listings.map((l) => l.shopId))];
+  await catchUpShopHealth(tx, shopIds, now, settings);
   // One transaction is one connection: its statements go one after another.
   const shops = await tx.shop.findMany({
     where: { id: { in: shopIds } },

@@ -15,7 +15,7 @@ export const expirePartnership = defineJob<{ partnershipId: number }>({
 /** Hourly, for any proposal whose own job is missing (rows written before the runner, or by hand). */
 export const expireDuePartnershipsSweep = defineRecurringJob({
   name: 'partnerships.expire-due',
-  recurrence: { cron: '41 * * * *' },
+  recurrence: { cron: '41 * * * *', catchUp: 'latest' },
   transactional: true,
   async run(_payload, { tx, now }) {
     const expired = await expireDuePartnershipsIn(tx, now, { limit: SWEEP_BATCH });

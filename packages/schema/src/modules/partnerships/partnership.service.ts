@@ -1,4 +1,5 @@
 import { Prisma, type Partnership, type PartnershipStatus } from '@shopwarden/db';
+import { catchUpShopHealth } from '../health/points-expiry.service.ts';
 import { enqueueJob } from '@shopwarden/jobs';
 import type { Context } from '../../context.ts';
 import {
@@ -85,7 +86,7 @@ export async function proposePartnership(ctx: Context, input: ProposePartnership
   const listingIds = [...new Set(input.listingIds)];
   const categoryIds = [...new Set(input.categoryIds)];
   const [shop, creator, listings, categories] = await Promise.all([
-    ctx.prisma.shop.findUnique({ where: { id: input.shopId }, select: { id: true, status: true } }),
+    ctx.prisma.shop.findUnique({ where: { id: input.shopId }, select: { id: true } }),
     ctx.prisma.creator.findUnique({ where: { id: input.creatorId }, select: { id: true } }),
     listingIds.length
       ? ctx.prisma.listing.findMany({ where: { id: { in: listingIds }, shopId: input.shopId }, select: { id: true } })
@@ -105,8 +106,6 @@ export async function proposePartnership(ctx: Context, input: ProposePartnership
       errors.push({ path: ['input', 'scope', 'categoryIds', String(i)], message: 'No such category.' });
   });
   if (errors.length) throw new ValidationError(errors);
-  if (shop.status !== 'ACTIVE')
-    throw new InvalidStateError('INVALID_STATE', `A ${shop.status} shop cannot propose partnerships.`);
 
   // A proposal of this pair left unanswered past its expiry no longer holds the pair open.
   const due = await ctx.prisma.partnership.findMany({
@@ -117,6 +116,7 @@ export async function proposePartnership(ctx: Context, input: ProposePartnership
 
   try {
     return await ctx.prisma.$transaction(async (tx) => {
+      await catchUpShopHealth(tx, [input.shopId], now, settings);
       // The shop's status is read under its row lock, so a suspension cannot slip in between.
       const [locked] = await tx.$queryRaw<{ status: string }[]>`
         SELECT "status"::text AS status FROM "Shop" WHERE "id" = ${input.shopId}::int FOR UPDATE`;
