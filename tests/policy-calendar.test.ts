@@ -6,7 +6,7 @@ import { createTestApp, gid } from './support/client.ts';
 import { createTestDatabase, testTargets, type TestDatabase } from './support/database.ts';
 import { createPolicy } from './support/health-fixtures.ts';
 import { CLOCK, SUBMIT, createListingRow, sellerShop } from './support/listing-fixtures.ts';
-import { createSellerEvent } from './support/revenue-fixtures.ts';
+import { createSellerEvent, createTiers, insertOrders } from './support/revenue-fixtures.ts';
 
 const DAY = 86_400_000;
 const RECORD = /* GraphQL */ `
@@ -20,6 +20,16 @@ const RECORD = /* GraphQL */ `
       }
       ... on Error {
         code
+      }
+    }
+  }
+`;
+const ISSUE = /* GraphQL */ `
+  mutation Issue($input: HealthReportIssueInput!) {
+    healthReportIssue(input: $input) {
+      ... on HealthReportIssueSuccess {
+        issuedCount
+        alreadyIssuedCount
       }
     }
   }
@@ -200,5 +210,83 @@ describe.each(testTargets())('the policy calendar runs by itself on %s', (target
     await r.drain();
     expect(await stored(shop.id)).toEqual({ status: 'ACTIVE', healthStatus: 'HEALTHY' });
     expect((await changes(shop.id)).at(-1)?.occurredAt).toEqual(expiry);
+  });
+
+  it("issues every shop's weekly report on Monday 00:00 UTC for the week that ended, once", async () => {
+    await clock('2024-03-10T12:00:00Z');
+    const { shop, shopGid } = await sellerShop(db.prisma, 'Reported weekly');
+    const policy = await createPolicy(db.prisma, { points: 3 });
+    await record(shopGid, policy.id, '2024-03-05T10:00:00.000Z', 3);
+    const r = startRunner(['health.weekly-reports']);
+    const week = new Date('2024-03-04T00:00:00Z');
+    const monday = new Date('2024-03-11T00:00:00Z');
+    expect(await r.drain()).toBe(0);
+    await clock('2024-03-10T23:59:59Z');
+    expect(await r.drain()).toBe(0);
+    expect(await db.prisma.healthReport.count({ where: { weekStart: week } })).toBe(0);
+
+    await clock(monday.toISOString());
+    expect(await r.drain()).toBe(1);
+    const shops = await db.prisma.shop.count();
+    expect(await db.prisma.healthReport.count({ where: { weekStart: week } })).toBe(shops);
+    const report = await db.prisma.healthReport.findUniqueOrThrow({
+      where: { shopId_weekStart: { shopId: shop.id, weekStart: week } },
+    });
+    expect(report.issuedAt).toEqual(monday);
+    expect(report.data).toMatchObject({ violationCount: 1, pointsAtEnd: 3 });
+    // Issuing again, by hand, changes nothing.
+    const again = await gql(world.adminKey, ISSUE, { input: { weekStart: week.toISOString() } });
+    expect(again.data!.healthReportIssue).toMatchObject({ issuedCount: 0, alreadyIssuedCount: shops });
+
+    // Two Mondays skipped by a jump: each week is issued, in order, as of its own Monday.
+    await clock('2024-03-25T08:00:00Z');
+    expect(await r.drain()).toBe(2);
+    const issued = await db.prisma.healthReport.findMany({
+      where: { shopId: shop.id },
+      orderBy: { weekStart: 'asc' },
+      select: { weekStart: true, issuedAt: true },
+    });
+    expect(issued).toEqual([
+      { weekStart: week, issuedAt: monday },
+      { weekStart: new Date('2024-03-11T00:00:00Z'), issuedAt: new Date('2024-03-18T00:00:00Z') },
+      { weekStart: new Date('2024-03-18T00:00:00Z'), issuedAt: new Date('2024-03-25T00:00:00Z') },
+    ]);
+  });
+
+  it('recalculates tiers on the 1st, switching a shop that loses self-shipping to platform fulfilment', async () => {
+    const tiers = await createTiers(db.prisma);
+    await clock('2024-05-31T12:00:00Z');
+    const { shop } = await sellerShop(db.prisma, 'Falling tier');
+    await db.prisma.shop.update({
+      where: { id: shop.id },
+      data: { tierId: tiers.established, fulfilmentMode: 'SELF_SHIPPING' },
+    });
+    // Established as of 1 June (May's sales), not as of 1 July (nothing sold in June).
+    await insertOrders(db.prisma, shop.id, world.categories.beauty, [
+      { amount: 100_000_000, placedAt: '2024-05-10T00:00:00Z' },
+    ]);
+    const r = startRunner(['revenue.monthly-tiers']);
+    expect(await r.drain()).toBe(0);
+    await clock('2024-06-30T23:59:59Z');
+    expect(await r.drain()).toBe(1);
+    expect(await db.prisma.shop.findUniqueOrThrow({ where: { id: shop.id } })).toMatchObject({
+      tierId: tiers.established,
+      fulfilmentMode: 'SELF_SHIPPING',
+    });
+    await clock('2024-07-01T00:00:00Z');
+    expect(await r.drain()).toBe(1);
+    expect(await db.prisma.shop.findUniqueOrThrow({ where: { id: shop.id } })).toMatchObject({
+      tierId: tiers.entry,
+      fulfilmentMode: 'PLATFORM',
+    });
+    const history = await db.prisma.tierAssignment.findMany({ where: { shopId: shop.id } });
+    expect(history).toMatchObject([
+      { previousTierId: tiers.established, tierId: tiers.entry, asOf: new Date('2024-07-01T00:00:00Z') },
+    ]);
+    const events = await db.prisma.outboxEvent.findMany({ where: { shopId: shop.id, type: 'shop.tier_changed' } });
+    expect(events.map((e) => e.payload)).toMatchObject([
+      { fromTier: 'ESTABLISHED', toTier: 'ENTRY', fulfilmentMode: 'PLATFORM' },
+    ]);
+    expect(await r.drain()).toBe(0);
   });
 });

@@ -1,5 +1,7 @@
 import type { AnyJobDefinition } from '@shopwarden/jobs';
 import { followPointsExpiry, scheduleMissingExpiries } from './modules/health/points-expiry.job.ts';
+import { issueWeeklyReports } from './modules/health/weekly-reports.job.ts';
+import { recalculateMonthlyTiers } from './modules/revenue/monthly-tiers.job.ts';
 import { expireDuePartnershipsSweep, expirePartnership } from './modules/partnerships/partnership-expiry.job.ts';
 import { purgeIdempotencyRecords } from './modules/platform/idempotency-purge.job.ts';
 
@@ -13,4 +15,6 @@ export const jobs: readonly AnyJobDefinition[] = [
   expireDuePartnershipsSweep,
   followPointsExpiry,
   scheduleMissingExpiries,
+  issueWeeklyReports,
+  recalculateMonthlyTiers,
 ];

@@ -1,9 +1,17 @@
-import { Prisma, type HealthStatus, type PlatformSettings, type ViolationSource } from '@shopwarden/db';
+import {
+  Prisma,
+  type HealthStatus,
+  type PlatformSettings,
+  type PrismaClient,
+  type ViolationSource,
+} from '@shopwarden/db';
 import type { Context } from '../../context.ts';
 import { InvalidStateError, NotFoundError, ValidationError } from '../../lib/errors.ts';
 import { DAY_MS, healthForBalance, ledgerBalances, sqlInstant, type Db } from './ledger.service.ts';
 
 export const WEEK_MS = 7 * DAY_MS;
+
+type Thresholds = Pick<PlatformSettings, 'atRiskThreshold' | 'restrictedThreshold' | 'suspendedThreshold'>;
 export const VIOLATION_SOURCES: readonly ViolationSource[] = ['LIVE_SESSION', 'VIDEO', 'LISTING', 'ORDER', 'OTHER'];
 /** How many policies "most frequent" lists. */
 export const TOP_POLICY_COUNT = 3;
@@ -266,17 +274,44 @@ export async function issueHealthReports(
       `The week of ${weekStart.toISOString()} ends ${weekEnd.toISOString()}; the platform clock is ${now.toISOString()}.`,
     );
   }
+  const { issuedCount, total } = await storeHealthReports(ctx.prisma, {
+    shopId: input.shopId,
+    weekStart,
+    now,
+    settings,
+  });
+  const reportId =
+    input.shopId !== null
+      ? ((
+          await ctx.prisma.healthReport.findUnique({
+            where: { shopId_weekStart: { shopId: input.shopId, weekStart } },
+            select: { id: true },
+          })
+        )?.id ?? null)
+      : null;
+  return { weekStart, issuedCount, alreadyIssuedCount: total - issuedCount, reportId };
+}
+
+/**
+ * Stores the snapshots of a finished week for one shop (which must exist) or for every shop that has
+ * none yet; INSERT … ON CONFLICT DO NOTHING keeps the first snapshot of each (shop, week).
+ */
+export async function storeHealthReports(
+  prisma: PrismaClient,
+  input: { shopId: number | null; weekStart: Date; now: Date; settings: Thresholds },
+): Promise<{ issuedCount: number; total: number }> {
+  const { weekStart, now, settings } = input;
   let shopIds: number[];
   let total: number;
   if (input.shopId !== null) {
-    if (!(await ctx.prisma.shop.findUnique({ where: { id: input.shopId }, select: { id: true } })))
+    if (!(await prisma.shop.findUnique({ where: { id: input.shopId }, select: { id: true } })))
       throw new NotFoundError('Shop');
     shopIds = [input.shopId];
     total = 1;
   } else {
-    total = await ctx.prisma.shop.count();
+    total = await prisma.shop.count();
     shopIds = (
-      await ctx.prisma.shop.findMany({
+      await prisma.shop.findMany({
         where: { healthReports: { none: { weekStart } } },
         select: { id: true },
         orderBy: { id: 'asc' },
@@ -288,29 +323,10 @@ export async function issueHealthReports(
     const chunk = shopIds.slice(i, i + 50);
     const rows: Prisma.HealthReportCreateManyInput[] = [];
     for (const shopId of chunk) {
-      rows.push({
-        shopId,
-        weekStart,
-        issuedAt: now,
-        data: (await computeHealthReport(
-          ctx.prisma,
-          shopId,
-          weekStart,
-          now,
-          settings,
-        )) as unknown as Prisma.InputJsonValue,
-      });
+      const data = await computeHealthReport(prisma, shopId, weekStart, now, settings);
+      rows.push({ shopId, weekStart, issuedAt: now, data: data as unknown as Prisma.InputJsonValue });
     }
-    issuedCount += (await ctx.prisma.healthReport.createMany({ data: rows, skipDuplicates: true })).count;
+    issuedCount += (await prisma.healthReport.createMany({ data: rows, skipDuplicates: true })).count;
   }
-  const reportId =
-    input.shopId !== null
-      ? ((
-          await ctx.prisma.healthReport.findUnique({
-            where: { shopId_weekStart: { shopId: input.shopId, weekStart } },
-            select: { id: true },
-          })
-        )?.id ?? null)
-      : null;
-  return { weekStart, issuedCount, alreadyIssuedCount: total - issuedCount, reportId };
+  return { issuedCount, total };
 }
