@@ -2,7 +2,7 @@ import { parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { schema } from '@shopwarden/schema';
 import { calculateQueryCost } from './query-analysis.ts';
-import { exampleOperations } from './graphiql-examples.ts';
+import { exampleTabs } from './graphiql-examples.ts';
 
 const cost = (query: string, variables?: Record<string, unknown>) =>
   calculateQueryCost(schema, parse(query), variables);
@@ -35,12 +35,22 @@ describe('query cost', () => {
 });
 
 describe('the GraphiQL tour', () => {
-  it('is valid against the schema and every operation fits the cost limit', () => {
-    const document = parse(exampleOperations);
-    expect(validate(schema, document).map((e) => e.message)).toEqual([]);
-    for (const def of document.definitions) {
-      if (def.kind !== 'OperationDefinition') continue;
-      expect(calculateQueryCost(schema, document, {}, def.name!.value).cost, def.name!.value).toBeLessThanOrEqual(1000);
+  it('has one tab per demo role, each valid against the schema, within the cost limit, with every variable filled', () => {
+    expect(exampleTabs.map((t) => t.role)).toEqual(['admin', 'seller', 'agency', 'partner']);
+    for (const tab of exampleTabs) {
+      const document = parse(tab.operations);
+      expect(validate(schema, document).map((e) => e.message)).toEqual([]);
+      for (const def of document.definitions) {
+        if (def.kind !== 'OperationDefinition') continue;
+        const name = `${tab.role} ${def.name!.value}`;
+        const missing = (def.variableDefinitions ?? [])
+          .map((v) => v.variable.name.value)
+          .filter((v) => !(v in tab.variables));
+        expect(missing, name).toEqual([]);
+        expect(calculateQueryCost(schema, document, tab.variables, def.name!.value).cost, name).toBeLessThanOrEqual(
+          1000,
+        );
+      }
     }
   });
 });

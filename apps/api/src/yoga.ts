@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { Database } from '@shopwarden/db';
-import { DEMO_KEYS } from '@shopwarden/db/seed';
 import { BulkOperationFeed, createContext, schema, type Context } from '@shopwarden/schema';
 import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createGraphQLError, createYoga, useReadinessCheck, type Plugin, type YogaInitialContext } from 'graphql-yoga';
@@ -15,7 +13,7 @@ import { MemoryConcurrencyLimiter, type ConcurrencyLimiter } from './concurrency
 import { bucketKeyOf, chargeCost, useQueryCost } from './cost.ts';
 import { useIdempotency } from './idempotency.ts';
 import { maskError } from './errors.ts';
-import { exampleOperations } from './graphiql-examples.ts';
+import { graphiqlOptions, renderTourGraphiQL } from './graphiql-examples.ts';
 import { errorResponse, useHttpEdge } from './http-edge.ts';
 import { createMetrics, metricsRefusal, type Metrics } from './metrics.ts';
 import { useOperationLimits } from './operation-limits.ts';
@@ -206,15 +204,8 @@ export function createApp(options: AppOptions) {
       warn: (...args) => logger.warn(args),
       error: (...args) => logger.error(args),
     },
-    graphiql: config.graphiql
-      ? {
-          title: 'ShopWarden GraphiQL',
-          defaultQuery: exampleOperations,
-          headers: production ? '{}' : JSON.stringify({ Authorization: `Bearer ${DEMO_KEYS.admin}` }, null, 2),
-          shouldPersistHeaders: true,
-        }
-      : false,
-    renderGraphiQL,
+    graphiql: config.graphiql ? (request) => graphiqlOptions(request, !production) : false,
+    renderGraphiQL: renderTourGraphiQL,
     maskedErrors: {
       maskError: (error) =>
         maskError(

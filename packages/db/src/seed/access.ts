@@ -30,6 +30,7 @@ export const DEMO_SCOPES: Record<keyof typeof DEMO_KEYS, string[]> = {
   ],
   agency: [
     'shops:read',
+    'shops:write',
     'listings:read',
     'listings:write',
     'health:read',
