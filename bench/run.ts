@@ -16,6 +16,7 @@ import bulkReview from './scenarios/bulk-review.ts';
 import coldStart from './scenarios/cold-start.ts';
 import graphiqlExplore from './scenarios/graphiql-explore.ts';
 import healthReport from './scenarios/health-report.ts';
+import matching from './scenarios/matching.ts';
 import partnerRead from './scenarios/partner-read.ts';
 import reviewQueue from './scenarios/review-queue.ts';
 import tierRecalc from './scenarios/tier-recalc.ts';
@@ -26,12 +27,13 @@ const SCENARIOS: Scenario[] = [
   graphiqlExplore,
   reviewQueue,
   healthReport,
+  matching,
   tierRecalc,
   bulkReview,
   coldStart,
 ];
 /** `memory` is not a run of its own: the RSS of every server under load, collected from the read scenarios. */
-const READ_SCENARIOS = [partnerRead, graphiqlExplore, reviewQueue, healthReport];
+const READ_SCENARIOS = [partnerRead, graphiqlExplore, reviewQueue, healthReport, matching];
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 

@@ -135,7 +135,7 @@ async function seed(
   log(`demo seed done in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   await db.close();
   log(
-    `topping up to ${scale.shops} shops, ${scale.listings} listings, ${scale.violations} violations, ${scale.orders} orders…`,
+    `topping up to ${scale.shops} shops, ${scale.listings} listings, ${scale.violations} violations, ${scale.orders} orders, ${scale.creators} creators, ${scale.contentItems} content items…`,
   );
   const { sql: c, done } = await sql();
   try {

@@ -9,12 +9,28 @@ export interface Scale {
   listings: number;
   violations: number;
   orders: number;
+  creators: number;
+  contentItems: number;
 }
 
 /** Issue 8's target scale. */
-export const TARGET_SCALE: Scale = { shops: 2_000, listings: 100_000, violations: 50_000, orders: 2_000_000 };
+export const TARGET_SCALE: Scale = {
+  shops: 2_000,
+  listings: 100_000,
+  violations: 50_000,
+  orders: 2_000_000,
+  creators: 100_000,
+  contentItems: 1_000_000,
+};
 /** `--quick`: small enough to seed in well under a minute, for smoke-testing the harness. */
-export const QUICK_SCALE: Scale = { shops: 100, listings: 5_000, violations: 2_500, orders: 100_000 };
+export const QUICK_SCALE: Scale = {
+  shops: 100,
+  listings: 5_000,
+  violations: 2_500,
+  orders: 100_000,
+  creators: 5_000,
+  contentItems: 20_000,
+};
 
 export interface BenchOptions {
   /** Scenario names (or prefixes) as given; empty = every scenario. */
@@ -50,10 +66,10 @@ export const USAGE = `npm run bench -- [scenario…] [flags]
 Scenarios (names or prefixes; default: all): see bench/README.md or --help.
 
   --db postgres|pglite|both   default: both when DATABASE_URL/BENCH_DATABASE_URL/TEST_DATABASE_URL is set, else pglite
-  --shops N --listings N --violations N --orders N
-                              database scale (default 2000 / 100000 / 50000 / 2000000)
+  --shops N --listings N --violations N --orders N --creators N --content-items N
+                              database scale (default 2000 / 100000 / 50000 / 2000000 / 100000 / 1000000)
   --reuse                     reuse the database of this scale if a previous run completed it
-  --quick                     small scale (100 / 5000 / 2500 / 100000), 1 run of 3 s: a smoke test
+  --quick                     small scale (100 / 5000 / 2500 / 100000 / 5000 / 20000), 1 run of 3 s: a smoke test
   --runs N                    load runs per server, medians reported (3)
   --seconds N                 seconds per load run (10)
   --warmup N                  seconds of warm-up load first (2)
@@ -82,6 +98,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
       listings: { type: 'string' },
       violations: { type: 'string' },
       orders: { type: 'string' },
+      creators: { type: 'string' },
+      'content-items': { type: 'string' },
       reuse: { type: 'boolean' },
       quick: { type: 'boolean' },
       runs: { type: 'string' },
@@ -130,6 +148,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
       listings: positiveInt('listings', f.listings, base.listings),
       violations: positiveInt('violations', f.violations, base.violations),
       orders: positiveInt('orders', f.orders, base.orders),
+      creators: positiveInt('creators', f.creators, base.creators),
+      contentItems: positiveInt('content-items', f['content-items'], base.contentItems),
     },
     reuse: f.reuse ?? false,
     quick,
@@ -149,4 +169,5 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
   };
 }
 
-export const scaleKey = (s: Scale) => `${s.shops}_${s.listings}_${s.violations}_${s.orders}`;
+export const scaleKey = (s: Scale) =>
+  `${s.shops}_${s.listings}_${s.violations}_${s.orders}_${s.creators}_${s.contentItems}`;

@@ -1,7 +1,7 @@
 /**
  * Set-based top-up of the benchmark database: after the demo seed has written a small base (every
  * table, demo keys, policies, categories, tiers), these statements add shops, listings (with their
- * review rows), orders, content items, violations (with their ledger entries) up to the target
+ * review rows), orders, creators, content items, violations (with their ledger entries) up to the target
  * totals, refresh every shop's health and status from its ledger, and grant the demo partner every
  * shop. Deterministic: the same scale and seed clock give the same rows (hashes, not random()).
  * Plain PostgreSQL, so the same statements run on PostgreSQL and PGlite.
@@ -187,6 +187,43 @@ export async function topUp(sql: Sql, scale: Scale, now: Date, log: (line: strin
             ${NOW} - make_interval(days => 10 + (g * 37) % 420), ${NOW} - make_interval(days => 10 + (g * 37) % 420)
      FROM want CROSS JOIN cr CROSS JOIN LATERAL generate_series(1, want.n) g`,
   ]);
+
+  // ── creators: audiences follow a power law, one to three niches among the open top-level categories ──
+  const creatorsBefore = await count('Creator');
+  const creatorStatements: string[] = [];
+  for (let from = creatorsBefore + 1; from <= scale.creators; from += ROWS_PER_STATEMENT) {
+    const to = Math.min(scale.creators, from + ROWS_PER_STATEMENT - 1);
+    const pick = (salt: number) => `tops.ids[1 + floor(${u('g', salt)} * cardinality(tops.ids))::int]`;
+    creatorStatements.push(`
+      WITH tops AS (SELECT array_agg(id ORDER BY id) AS ids FROM "Category" WHERE "parentId" IS NULL AND restriction = 'NONE')
+      INSERT INTO "Creator" (handle, "displayName", regions, "nicheCategoryIds", "followerCount", "engagementRateBps", "createdAt", "updatedAt")
+      SELECT 'bench.creator.' || g, 'Bench Creator ' || g,
+             string_to_array((ARRAY['US','US','US','GB','US,GB','DE','FR','DE,FR','SG,MY','PH','ID','TH','VN','ES','IT','US,GB,DE'])[1 + (g * 11) % 16], ','),
+             ARRAY(SELECT DISTINCT x FROM unnest(ARRAY[${pick(41)}, CASE WHEN ${u('g', 42)} < 0.4 THEN ${pick(43)} END, CASE WHEN ${u('g', 44)} < 0.1 THEN ${pick(45)} END]) x WHERE x IS NOT NULL),
+             (500 + floor(power(${u('g', 46)}, 5) * 3000000))::int,
+             (40 + floor(power(${u('g', 47)}, 2) * 1400))::int,
+             ${NOW} - make_interval(days => 30 + g % 700), ${NOW}
+      FROM generate_series(${from}, ${to}) g CROSS JOIN tops`);
+  }
+  if (creatorStatements.length) await step(`creators ${creatorsBefore} → ${scale.creators}`, creatorStatements);
+
+  // ── content items: skewed over creators (a few post most) and over shops ──
+  const contentBefore = await count('ContentItem');
+  const contentStatements: string[] = [];
+  for (let from = contentBefore + 1; from <= scale.contentItems; from += ROWS_PER_STATEMENT) {
+    const to = Math.min(scale.contentItems, from + ROWS_PER_STATEMENT - 1);
+    contentStatements.push(`
+      WITH ${SHOPS}, cr AS (SELECT array_agg(id ORDER BY id) AS ids, count(*)::int AS n FROM "Creator")
+      INSERT INTO "ContentItem" ("creatorId", "shopId", kind, title, url, "publishedAt", "createdAt")
+      SELECT cr.ids[${skewedIndex('g', 51, 'cr.n', 2)}], shop_ids.ids[${skewedIndex('g', 52, 'shop_ids.n', 2)}],
+             CASE WHEN g % 3 = 0 THEN 'LIVE_SESSION' ELSE 'VIDEO' END::"ContentKind",
+             CASE WHEN g % 3 = 0 THEN 'Live: flash sale #' ELSE 'Video: try-on #' END || g,
+             'https://video.example/bench/content/' || g,
+             date_trunc('second', ${NOW} - ${u('g', 53)} * interval '420 days'), ${NOW}
+      FROM generate_series(${from}, ${to}) g CROSS JOIN shop_ids CROSS JOIN cr`);
+  }
+  if (contentStatements.length) await step(`content items ${contentBefore} → ${scale.contentItems}`, contentStatements);
+  await sql.query('ANALYZE "Creator", "ContentItem"'); // the violations below look content items up per shop
 
   // ── violations: at least 5 per shop, a tenth for the health shop, the rest skewed; spread over 14 months and the policies ──
   const violationMaxBefore = await maxId('Violation');
