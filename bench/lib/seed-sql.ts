@@ -242,7 +242,7 @@ export async function topUp(sql: Sql, scale: Scale, now: Date, log: (line: strin
     y AS (SELECT x.*, CASE WHEN u3 < 0.25 THEN 'LIVE_SESSION' WHEN u3 < 0.50 THEN 'VIDEO' WHEN u3 < 0.75 THEN 'LISTING' WHEN u3 < 0.92 THEN 'ORDER' ELSE 'OTHER' END AS source FROM x)
     INSERT INTO "Violation" ("shopId", "policyId", source, "contentItemId", "listingId", "orderId", "occurredAt", points, status, note, "recordedByApiKeyId", "createdAt")
     SELECT y.shop_id, y.policy_id, y.source::"ViolationSource",
-           CASE WHEN y.source IN ('LIVE_SESSION', 'VIDEO') THEN (SELECT c.id FROM "ContentItem" c WHERE c."shopId" = y.shop_id AND c.kind::text = y.source ORDER BY (c.id * 7919 + y.k) % 1009 LIMIT 1) END,
+           CASE WHEN y.source IN ('LIVE_SESSION', 'VIDEO') THEN (SELECT c.id FROM "ContentItem" c WHERE c."shopId" = y.shop_id AND c.kind::text = y.source ORDER BY (c.id::bigint * 7919 + y.k) % 1009 LIMIT 1) END,
            CASE WHEN y.source = 'LISTING' THEN (SELECT l.id FROM "Listing" l WHERE l."shopId" = y.shop_id ORDER BY l.id LIMIT 1 OFFSET y.k % 5) END,
            CASE WHEN y.source = 'ORDER' THEN (SELECT o.id FROM "Order" o WHERE o."shopId" = y.shop_id AND o."placedAt" <= y.occurred_at ORDER BY o."placedAt" DESC LIMIT 1) END,
            y.occurred_at, p."defaultPoints",
