@@ -26,7 +26,7 @@ const reason = (code: string, points: string, when: string) =>
 const RAW_SQL = `
 WITH st AS (SELECT * FROM "PlatformSettings" WHERE id = 1),
 clock AS (SELECT (now() AT TIME ZONE 'UTC')::timestamp(3) AS now),
-shop AS (
+shop AS MATERIALIZED (
   SELECT s.id, s."primaryCategoryId" AS primary_id, ARRAY(SELECT DISTINCT x FROM unnest(s.sites) x) AS sites,
          coalesce((SELECT array_agg(DISTINCT coalesce(c."rootId", c.id)) FROM "CategoryExceptionGrant" g
                    JOIN "Category" c ON c.id = g."categoryId" WHERE g."shopId" = s.id), '{}') AS roots

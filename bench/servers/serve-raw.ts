@@ -9,7 +9,12 @@ import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 
 const raw = JSON.parse(process.env.BENCH_RAW!) as { name: string; text: string; values: unknown[] };
-const pool = new pg.Pool({ connectionString: process.env.BENCH_URL!, max: Number(process.env.BENCH_POOL ?? 10) });
+// JIT off as in our API's pool: the bound is the best the same statement can do.
+const pool = new pg.Pool({
+  connectionString: process.env.BENCH_URL!,
+  max: Number(process.env.BENCH_POOL ?? 10),
+  options: '-c jit=off',
+});
 const statement = { name: raw.name, text: raw.text, values: raw.values, rowMode: 'array' as const };
 
 const server = createServer((req, res) => {

@@ -73,6 +73,8 @@ export async function createDatabase(target: DatabaseTarget = resolveDatabaseTar
       connectionTimeoutMillis: target.connectionTimeoutMs,
       statement_timeout: target.statementTimeoutMs,
       idleTimeoutMillis: 30_000,
+      // JIT compiles for hundreds of milliseconds on mid-cost statements (a matching page) and never pays back here.
+      options: '-c jit=off',
     });
     // An idle connection that the server drops must not crash the process; the next checkout reconnects.
     pool.on('error', () => undefined);

@@ -131,12 +131,13 @@ export function matchingSql(q: MatchQuery): Prisma.Sql {
     ? Prisma.sql`score ${Prisma.raw(down)}, "followerCount" ${Prisma.raw(down)}, ${id} ${Prisma.raw(up)}`
     : Prisma.sql`score ${Prisma.raw(down)}, ${id} ${Prisma.raw(up)}`;
 
+  // `shops` is MATERIALIZED: inlined, its arrays were recomputed for every creator row (4× slower at 100k creators).
   return Prisma.sql`
     WITH granted AS (
       SELECT g."shopId", array_agg(DISTINCT COALESCE(c."rootId", c."id")) AS roots
       FROM "CategoryExceptionGrant" g JOIN "Category" c ON c."id" = g."categoryId" ${grantShopOnly}
       GROUP BY g."shopId"
-    ), shops AS (
+    ), shops AS MATERIALIZED (
       SELECT s."id", s."name", s."primaryCategoryId", COALESCE(gr.roots, '{}'::int[]) AS roots,
         ARRAY(SELECT DISTINCT x FROM unnest(s."sites") x) AS sites
       FROM "Shop" s LEFT JOIN granted gr ON gr."shopId" = s."id"
