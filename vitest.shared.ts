@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { ViteUserConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
@@ -9,5 +10,6 @@ const require = createRequire(import.meta.url);
  * copies of graphql cannot share a schema. Pin every import to the one Node uses.
  */
 export const sharedConfig: ViteUserConfig = {
+  test: { reporters: ['default', fileURLToPath(new URL('./vitest.skip-reporter.ts', import.meta.url))] },
   resolve: { alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }] },
 };

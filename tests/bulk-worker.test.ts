@@ -168,7 +168,7 @@ describe.each(testTargets())('the bulk-operation worker on %s', (target) => {
   });
 
   it.skipIf(target !== 'postgres')(
-    'writes the first batch of a handed-over operation before taking its row, and rolls that batch back when a cancellation takes the row first',
+    'writes the first batch of a handed-over operation before taking its row, and rolls that batch back when a cancellation takes the row first (PostgreSQL only; skipped on PGlite)',
     async () => {
       const worker = testWorker(db, { pollIntervalMs: 600_000 });
       running.push(worker);
@@ -245,7 +245,7 @@ describe.each(testTargets())('the bulk-operation worker on %s', (target) => {
   }
 
   it.skipIf(target !== 'postgres')(
-    'runs the next chunk beside the one before, and commits the chunks in line order',
+    'runs the next chunk beside the one before, and commits the chunks in line order (PostgreSQL only; skipped on PGlite)',
     async () => {
       const { op, ids } = await reviewOperation('Chunks ahead', 12);
       const commits: number[] = [];
@@ -280,7 +280,7 @@ describe.each(testTargets())('the bulk-operation worker on %s', (target) => {
   );
 
   it.skipIf(target !== 'postgres')(
-    'rolls a chunk run ahead back when the chunk before it fails: nothing of either takes effect',
+    'rolls a chunk run ahead back when the chunk before it fails: nothing of either takes effect (PostgreSQL only; skipped on PGlite)',
     async () => {
       const { op, ids } = await reviewOperation('Ahead of a failure', 8);
       let sawAhead = false;

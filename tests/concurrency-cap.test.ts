@@ -114,24 +114,27 @@ describe.each(testTargets())('the per-key concurrency cap (%s)', (target) => {
     expectExactlyCap(await burst(db, [app], key, 40), 40);
   });
 
-  it.skipIf(!process.env.REDIS_URL)('holds across two instances sharing Redis: 20 of 80 execute in all', async () => {
-    // Two instances of one deployment: the same namespace, each its own connection.
-    const prefix = `sw:test:${Date.now().toString(36)}:`;
-    const redises = [0, 1].map(
-      () => new SharedRedis(process.env.REDIS_URL!, { prefix, commandTimeoutMs: 1_000, retryMs: 1_000 }),
-    );
-    const limiters = redises.map((shared) => new SharedConcurrencyLimiter(shared, 20, 10_000));
-    try {
-      await untilSharing(redises);
-      const apps = limiters.map((slots) => createTestApp(db, ENV, undefined, { slots }));
-      for (const app of apps) expect((await app.gql(world.adminKey, READ)).status).toBe(200);
-      expectExactlyCap(await burst(db, apps, world.adminKey, 40), 80);
-      expectExactlyCap(await burst(db, apps, world.adminKey, 20), 40);
-    } finally {
-      await Promise.all(limiters.map((l) => l.close()));
-      await Promise.all(redises.map((r) => r.close()));
-    }
-  });
+  it.skipIf(!process.env.REDIS_URL)(
+    'holds across two instances sharing Redis: 20 of 80 execute in all (skipped without REDIS_URL)',
+    async () => {
+      // Two instances of one deployment: the same namespace, each its own connection.
+      const prefix = `sw:test:${Date.now().toString(36)}:`;
+      const redises = [0, 1].map(
+        () => new SharedRedis(process.env.REDIS_URL!, { prefix, commandTimeoutMs: 1_000, retryMs: 1_000 }),
+      );
+      const limiters = redises.map((shared) => new SharedConcurrencyLimiter(shared, 20, 10_000));
+      try {
+        await untilSharing(redises);
+        const apps = limiters.map((slots) => createTestApp(db, ENV, undefined, { slots }));
+        for (const app of apps) expect((await app.gql(world.adminKey, READ)).status).toBe(200);
+        expectExactlyCap(await burst(db, apps, world.adminKey, 40), 80);
+        expectExactlyCap(await burst(db, apps, world.adminKey, 20), 40);
+      } finally {
+        await Promise.all(limiters.map((l) => l.close()));
+        await Promise.all(redises.map((r) => r.close()));
+      }
+    },
+  );
 });
 
 /** Waits until every instance's connection to Redis is ready (until then each limits on its own). */
@@ -141,7 +144,7 @@ async function untilSharing(redises: SharedRedis[]) {
   expect(redises.every((r) => r.sharing)).toBe(true);
 }
 
-describe.skipIf(!process.env.REDIS_URL)('slots in Redis', () => {
+describe.skipIf(!process.env.REDIS_URL)('slots in Redis (skipped without REDIS_URL)', () => {
   it("expire when the instance that holds them dies, and an instance's own release frees them at once", async () => {
     const prefix = `sw:test:${Date.now().toString(36)}:lease:`;
     const connections = [0, 1].map(() => new Redis(process.env.REDIS_URL!, redisOptions));

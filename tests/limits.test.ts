@@ -47,21 +47,24 @@ describe('cost, throttling and shared limits', () => {
     expect(res.data).toBeUndefined();
   });
 
-  it.skipIf(!process.env.REDIS_URL)('shares one bucket between two instances through Redis', async () => {
-    const prefix = `shopwarden:test:${Date.now()}:`;
-    const limiterA = new RedisRateLimiter(new Redis(process.env.REDIS_URL!, redisOptions), 200, 1, prefix);
-    const limiterB = new RedisRateLimiter(new Redis(process.env.REDIS_URL!, redisOptions), 200, 1, prefix);
-    try {
-      const a = createTestApp(db, {}, limiterA);
-      const b = createTestApp(db, {}, limiterB);
-      expect((await a.gql(world.adminKey, LIST)).status).toBe(200);
-      expect((await b.gql(world.adminKey, LIST)).status).toBe(200);
-      const third = await a.gql(world.adminKey, LIST);
-      expect(third.status).toBe(429);
-      expect((await b.gql(world.adminKey, LIST)).status).toBe(429);
-    } finally {
-      await limiterA.close();
-      await limiterB.close();
-    }
-  });
+  it.skipIf(!process.env.REDIS_URL)(
+    'shares one bucket between two instances through Redis (skipped without REDIS_URL)',
+    async () => {
+      const prefix = `shopwarden:test:${Date.now()}:`;
+      const limiterA = new RedisRateLimiter(new Redis(process.env.REDIS_URL!, redisOptions), 200, 1, prefix);
+      const limiterB = new RedisRateLimiter(new Redis(process.env.REDIS_URL!, redisOptions), 200, 1, prefix);
+      try {
+        const a = createTestApp(db, {}, limiterA);
+        const b = createTestApp(db, {}, limiterB);
+        expect((await a.gql(world.adminKey, LIST)).status).toBe(200);
+        expect((await b.gql(world.adminKey, LIST)).status).toBe(200);
+        const third = await a.gql(world.adminKey, LIST);
+        expect(third.status).toBe(429);
+        expect((await b.gql(world.adminKey, LIST)).status).toBe(429);
+      } finally {
+        await limiterA.close();
+        await limiterB.close();
+      }
+    },
+  );
 });

@@ -310,63 +310,66 @@ describe.each(testTargets())('matching (SPEC §7) on %s', (target) => {
   });
 });
 
-describe.skipIf(!process.env.TEST_DATABASE_URL)('matching on PGlite and PostgreSQL', () => {
-  it('ranks the same random world identically, ties included, page by page', async () => {
-    const sample = fc.sample(
-      fc.record({
-        niche: fc.integer({ min: 0, max: 3 }),
-        regions: fc.uniqueArray(fc.constantFrom('GB', 'US', 'DE', 'FR'), { minLength: 1, maxLength: 4 }),
-        followers: fc.constantFrom(5_000, 60_000, 250_000, 750_000, 2_000_000),
-        bps: fc.constantFrom(100, 350, 520, 990, 1200),
-        violations: fc.array(
-          fc.record({ points: fc.integer({ min: 1, max: 5 }), daysAgo: fc.integer({ min: 0, max: 100 }) }),
-          { maxLength: 2 },
-        ),
-      }),
-      { numRuns: 300, seed: 2025 },
-    );
-    const rankings: string[][] = [];
-    for (const target of ['pglite', 'postgres'] as const) {
-      const db = await createTestDatabase(target);
-      try {
-        const world = await createWorld(db.prisma);
-        const { gql } = createTestApp(db, { RATE_LIMIT_CAPACITY: '1000000', RATE_LIMIT_RESTORE_RATE: '1000000' });
-        await gql(
-          world.adminKey,
-          `mutation { sandboxClockSet(input: { now: "${NOW.toISOString()}" }) { __typename } }`,
-        );
-        const c = world.categories;
-        const niches = [c.beauty, c.fashion, c.home, c.electronics];
-        const shop = await createShop(db.prisma, 'Same Shop', { sites: ['GB', 'US'], primaryCategoryId: c.beauty });
-        const policy = await createPolicy(db.prisma, { points: 3 });
-        const specs = sample.map((x, i) => ({ ...x, niches: [niches[x.niche]!], handle: `same_${i}` }));
-        await createCreators(db.prisma, specs, { shopId: shop.id, policyId: policy.id, now: NOW });
-        const order: string[] = [];
-        let after: string | null = null;
-        for (;;) {
-          const res = await gql(world.adminKey, MATCHES, {
-            id: gid('Shop', shop.id),
-            first: 40,
-            after,
-            filter: { includePoor: true },
-          });
-          const conn = res.data!.shop.creatorMatches as {
-            edges: Edge[];
-            pageInfo: { hasNextPage: boolean; endCursor: string };
-          };
-          order.push(...conn.edges.map((e) => `${e.node.creator.handle}:${e.node.score}`));
-          if (!conn.pageInfo.hasNextPage) break;
-          after = conn.pageInfo.endCursor;
+describe.skipIf(!process.env.TEST_DATABASE_URL)(
+  'matching on PGlite and PostgreSQL (skipped without TEST_DATABASE_URL)',
+  () => {
+    it('ranks the same random world identically, ties included, page by page', async () => {
+      const sample = fc.sample(
+        fc.record({
+          niche: fc.integer({ min: 0, max: 3 }),
+          regions: fc.uniqueArray(fc.constantFrom('GB', 'US', 'DE', 'FR'), { minLength: 1, maxLength: 4 }),
+          followers: fc.constantFrom(5_000, 60_000, 250_000, 750_000, 2_000_000),
+          bps: fc.constantFrom(100, 350, 520, 990, 1200),
+          violations: fc.array(
+            fc.record({ points: fc.integer({ min: 1, max: 5 }), daysAgo: fc.integer({ min: 0, max: 100 }) }),
+            { maxLength: 2 },
+          ),
+        }),
+        { numRuns: 300, seed: 2025 },
+      );
+      const rankings: string[][] = [];
+      for (const target of ['pglite', 'postgres'] as const) {
+        const db = await createTestDatabase(target);
+        try {
+          const world = await createWorld(db.prisma);
+          const { gql } = createTestApp(db, { RATE_LIMIT_CAPACITY: '1000000', RATE_LIMIT_RESTORE_RATE: '1000000' });
+          await gql(
+            world.adminKey,
+            `mutation { sandboxClockSet(input: { now: "${NOW.toISOString()}" }) { __typename } }`,
+          );
+          const c = world.categories;
+          const niches = [c.beauty, c.fashion, c.home, c.electronics];
+          const shop = await createShop(db.prisma, 'Same Shop', { sites: ['GB', 'US'], primaryCategoryId: c.beauty });
+          const policy = await createPolicy(db.prisma, { points: 3 });
+          const specs = sample.map((x, i) => ({ ...x, niches: [niches[x.niche]!], handle: `same_${i}` }));
+          await createCreators(db.prisma, specs, { shopId: shop.id, policyId: policy.id, now: NOW });
+          const order: string[] = [];
+          let after: string | null = null;
+          for (;;) {
+            const res = await gql(world.adminKey, MATCHES, {
+              id: gid('Shop', shop.id),
+              first: 40,
+              after,
+              filter: { includePoor: true },
+            });
+            const conn = res.data!.shop.creatorMatches as {
+              edges: Edge[];
+              pageInfo: { hasNextPage: boolean; endCursor: string };
+            };
+            order.push(...conn.edges.map((e) => `${e.node.creator.handle}:${e.node.score}`));
+            if (!conn.pageInfo.hasNextPage) break;
+            after = conn.pageInfo.endCursor;
+          }
+          rankings.push(order);
+        } finally {
+          await db.drop();
         }
-        rankings.push(order);
-      } finally {
-        await db.drop();
       }
-    }
-    expect(rankings[0]).toHaveLength(300);
-    expect(rankings[1]).toEqual(rankings[0]);
-  });
-});
+      expect(rankings[0]).toHaveLength(300);
+      expect(rankings[1]).toEqual(rankings[0]);
+    });
+  },
+);
 
 describe('the matching formula (properties)', () => {
   const weights = fc

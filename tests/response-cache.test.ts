@@ -298,7 +298,7 @@ describe.each(testTargets())('the response cache on %s', (target) => {
     expect(refused.body.errors[0].extensions.code).toBe('THROTTLED');
   });
 
-  it.runIf(!!process.env.REDIS_URL)('is shared by instances through Redis', async () => {
+  it.runIf(!!process.env.REDIS_URL)('is shared by instances through Redis (skipped without REDIS_URL)', async () => {
     const prefix = `sw:rc:test:${randomBytes(4).toString('hex')}:`;
     // The production client options (auto-pipelined).
     const redis = () => new Redis(process.env.REDIS_URL!, redisOptions);

@@ -31,7 +31,7 @@ describe.each(testTargets())('where background work runs, on %s', (target) => {
   });
 
   it.runIf(target === 'postgres')(
-    'runs the job runner alone with `npm run worker`, which stops cleanly on SIGTERM',
+    'runs the job runner alone with `npm run worker`, which stops cleanly on SIGTERM (PostgreSQL only; skipped on PGlite)',
     async () => {
       const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'apps/api/src/worker-main.ts')], {
         cwd: root,

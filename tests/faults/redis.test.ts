@@ -28,7 +28,7 @@ const PREFIX = 'sw:faults:';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const serverErrors = (answers: Answer[]) => answers.filter((a) => a.status >= 500 || a.status === 0);
 
-describe.skipIf(reason)('Redis killed mid-load', () => {
+describe.skipIf(reason)(`Redis killed mid-load${reason ? ` (skipped: ${reason})` : ''}`, () => {
   let cluster: PostgresCluster;
   let redis: RedisServer;
   let api: ApiProcess;

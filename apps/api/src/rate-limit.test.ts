@@ -16,7 +16,7 @@ describe('leaky bucket', () => {
   });
 });
 
-describe.skipIf(!process.env.REDIS_URL)('leaky bucket in Redis', () => {
+describe.skipIf(!process.env.REDIS_URL)('leaky bucket in Redis (skipped without REDIS_URL)', () => {
   it('is one bucket for every instance that shares the Redis server', async () => {
     const key = `test-${Date.now()}-${Math.random()}`;
     const a = new RedisRateLimiter(new Redis(process.env.REDIS_URL!), 100, 1, 'sw:test:bucket:');
