@@ -337,8 +337,8 @@ describe('ResponseCache bookkeeping', () => {
     values: [],
     models: new Set(['Shop', 'Listing']),
     dependencies: [
-      { model: 'Shop', scope: 'reach' as const },
-      { model: 'Listing', scope: 'rows' as const },
+      { model: 'Shop', table: 'Shop', scope: 'reach' as const },
+      { model: 'Listing', table: 'Listing', scope: 'rows' as const },
     ],
     returnsShops: true,
   };
@@ -357,6 +357,12 @@ describe('ResponseCache bookkeeping', () => {
     await new Promise((resolve) => setTimeout(resolve, 0));
     return { cache, setListening: (ok: boolean) => status(ok) };
   }
+
+  it('tags by table, as the change notifications name them (a mapped model)', () => {
+    const cache = new ResponseCache(new MemoryCacheStore(), { ttlMs: 1, maxEntryBytes: 1 });
+    const mapped = { ...read, dependencies: [{ model: 'Listing', table: 'listings', scope: 'rows' as const }] };
+    expect(cache.tags(mapped, viewer, ['2']).sort()).toEqual(['listings@2', 'listings@bulk']);
+  });
 
   it("tags an entry with the rows it read: the reach for root pages, the root rows' shops below them", () => {
     const cache = new ResponseCache(new MemoryCacheStore(), { ttlMs: 1, maxEntryBytes: 1 });

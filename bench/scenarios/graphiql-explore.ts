@@ -11,7 +11,7 @@ import { array, cursor, decimal, gid, iso, str } from '../lib/sql-json.ts';
 const LISTINGS = 10;
 const VIOLATIONS = 10;
 
-const API_QUERY = `query ExploreShop($id: ID!) {
+export const API_QUERY = `query ExploreShop($id: ID!) {
   shop(id: $id) {
     __typename
     ...ShopSummary

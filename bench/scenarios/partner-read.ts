@@ -8,7 +8,7 @@ const SHOPS = 20;
 const LISTINGS = 10;
 const VIOLATIONS = 5;
 
-const API_QUERY = `query PartnerRead {
+export const API_QUERY = `query PartnerRead {
   shops(first: ${SHOPS}) { edges { node {
     id name status healthStatus
     listings(first: ${LISTINGS}) { edges { node { id title status price { minorUnits currencyCode } } } }

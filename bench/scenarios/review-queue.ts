@@ -6,7 +6,7 @@ import { cursor, gid, iso, str } from '../lib/sql-json.ts';
 
 const PAGE = 50;
 
-const API_QUERY = `query ReviewQueue {
+export const API_QUERY = `query ReviewQueue {
   listingReviewQueue(first: ${PAGE}) {
     edges { cursor node {
       id title status submittedAt price { minorUnits currencyCode }

@@ -411,17 +411,18 @@ export class ResponseCache {
   /** The tags of a compiled read for this caller, given the shops its root rows belong to. */
   tags(read: CompiledRead, viewer: Viewer, rootShops: readonly string[]): string[] {
     const tags = new Set<string>();
-    for (const { model, scope } of read.dependencies) {
+    // Tagged by table: the change notifications name tables.
+    for (const { table, scope } of read.dependencies) {
       if (
         scope === 'all' ||
         (scope === 'reach' && (viewer.shopIds === null || viewer.shopIds.length > MAX_REACH_TAGS))
       ) {
-        tags.add(`${model}@changed`);
+        tags.add(`${table}@changed`);
         continue;
       }
-      tags.add(`${model}@bulk`);
+      tags.add(`${table}@bulk`);
       const shops = scope === 'reach' ? viewer.shopIds!.map(String) : rootShops;
-      for (const shop of shops) tags.add(`${model}@${shop}`);
+      for (const shop of shops) tags.add(`${table}@${shop}`);
     }
     return [...tags];
   }

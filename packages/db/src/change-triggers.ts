@@ -11,13 +11,18 @@ export const CHANGES_CHANNEL = 'shopwarden_changes';
 /** How a table's changes are reported: per shop (`column` names the shop id) or for the whole table. */
 export type ChangeTrigger = { model: string; table: string } & ({ kind: 'shops'; column: string } | { kind: 'table' });
 
-/** The column holding a model's shop id (Shop's own id, or a required `shopId`), or null. */
-export function shopColumnOf(model: string): string | null {
+/** The field holding a model's shop id (Shop's own id, or a required `shopId`), or null. */
+export function shopFieldOf(model: string): string | null {
   const names = modelNames[model];
   if (!names) throw new Error(`unknown model ${model}`);
-  if (model === 'Shop') return names.columns.id ?? null;
-  const column = names.columns.shopId;
-  return column && !names.optional.includes('shopId') ? column : null;
+  if (model === 'Shop') return 'id';
+  return 'shopId' in names.columns && !names.optional.includes('shopId') ? 'shopId' : null;
+}
+
+/** The column holding a model's shop id, or null (see `shopFieldOf`). */
+export function shopColumnOf(model: string): string | null {
+  const field = shopFieldOf(model);
+  return field === null ? null : modelNames[model]!.columns[field]!;
 }
 
 /** The trigger every model's table should carry. */

@@ -6,9 +6,10 @@ export {
   changeTriggerSql,
   changeTriggers,
   shopColumnOf,
+  shopFieldOf,
   type ChangeTrigger,
 } from './change-triggers.ts';
-export { modelNames, type ModelNames } from './generated/table-names.ts';
+export { enumNames, modelNames, type ModelNames } from './generated/table-names.ts';
 export { leaseUntil, utcNow } from './sql.ts';
 export { hashApiKey, apiKeyPrefix, generateApiKey, API_KEY_PREFIX_LENGTH } from './api-keys.ts';
 export * from './generated/prisma/client.ts';

@@ -9,7 +9,8 @@ export {
   type CompiledRead,
   type CompileReadInput,
   type CompileReadResult,
-} from './lib/compiled/compile-read.ts';
+  type Fallback,
+} from './compiled/index.ts';
 export {
   claimBulkOperation,
   extendBulkLease,

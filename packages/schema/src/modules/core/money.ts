@@ -1,7 +1,6 @@
 import { builder } from '../../builder.ts';
 import { minorToDecimal } from '../../lib/scalars.ts';
-import { compiledJson } from '../../lib/compiled/annotations.ts';
-import { jsonDecimalFromMinor, jsonPlain } from '../../lib/compiled/json-sql.ts';
+import { compiledJson, jsonDecimalFromMinor, jsonPlain } from '#compiled';
 
 /** What resolvers return for a Money field: integer minor units (cents) and the ISO currency. */
 export interface MoneyShape {

@@ -4,7 +4,7 @@ import type { Context } from '../../context.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { loaderFor } from '../../lib/loaders.ts';
 import { registerNodeReach } from '../../lib/node-reach.ts';
-import { compiledObject, compiledRoot } from '../../lib/compiled/annotations.ts';
+import { compiledObject, compiledRoot } from '#compiled';
 import { MoneyRef } from '../core/money.ts';
 import { apiKeyWhere } from '../auth/api-key.node.ts';
 import { CategoryNode } from '../shops/category.node.ts';

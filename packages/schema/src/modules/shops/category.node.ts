@@ -3,7 +3,7 @@ import { memoFor } from '../../lib/loaders.ts';
 import type { Context } from '../../context.ts';
 import { effectiveRestriction, loadCategoryIndex } from './category-eligibility.service.ts';
 import { registerNodeReach } from '../../lib/node-reach.ts';
-import { compiledJson } from '../../lib/compiled/annotations.ts';
+import { compiledJson } from '#compiled';
 
 export const CategoryRestrictionEnum = builder.enumType('CategoryRestriction', {
   description: 'Whether listing in a category needs anything beyond the primary-category rule.',

@@ -7,7 +7,7 @@ import { evaluateEligibility, isPrimaryCategoryPolicyInForce } from './category-
 import { CategoryNode, categoryIndex } from './category.node.ts';
 import { shopWhere } from './shop.policy.ts';
 import { registerNodeReach } from '../../lib/node-reach.ts';
-import { compiledRoot } from '../../lib/compiled/annotations.ts';
+import { compiledRoot } from '#compiled';
 
 export const BusinessModelEnum = builder.enumType('BusinessModel', {
   description: 'How purchases happen for a shop.',

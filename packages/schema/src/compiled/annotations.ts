@@ -4,7 +4,7 @@
  * compiler reads them from the Pothos and Prisma metadata. Root fields and computed fields say
  * here what they read; a field that declares nothing makes its operation run through resolvers.
  */
-import type { Context } from '../../context.ts';
+import type { Context } from '../context.ts';
 
 /** The parent of a compiled field: a table row, or the SQL values a simple object was built from. */
 export interface SqlParent {
@@ -40,8 +40,17 @@ export type CompiledFieldSpec =
   | { kind: 'json'; sql: (parent: SqlParent) => string }
   | { kind: 'object'; sql: (parent: SqlParent) => Record<string, string> };
 
-export const COMPILED_ROOT = 'shopwardenCompiledRoot';
-export const COMPILED_FIELD = 'shopwardenCompiledField';
+const COMPILED_ROOT = 'shopwardenCompiledRoot';
+const COMPILED_FIELD = 'shopwardenCompiledField';
+
+type Declaring = { extensions?: Readonly<Record<string, unknown>> | null };
+
+/** What a root field declared with `compiledRoot`, if anything. */
+export const compiledRootOf = (def: Declaring) =>
+  def.extensions?.[COMPILED_ROOT] as CompiledRootSpec<Record<string, unknown>> | undefined;
+
+/** What a computed field declared with `compiledJson`/`compiledObject`, if anything. */
+export const compiledFieldOf = (def: Declaring) => def.extensions?.[COMPILED_FIELD] as CompiledFieldSpec | undefined;
 
 /** Field extensions for a root field the compiler may answer in SQL. */
 export function compiledRoot<Args>(spec: CompiledRootSpec<Args>): Record<string, unknown> {

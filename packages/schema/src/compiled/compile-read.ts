@@ -9,8 +9,6 @@
  * and the operation runs through the resolvers as before. tests/compiled-reads.test.ts checks the
  * two paths return the same JSON.
  */
-import { getMappedArgumentValues } from '@pothos/core';
-import { parsePrismaCursor } from '@pothos/plugin-prisma';
 import {
   GraphQLIncludeDirective,
   GraphQLSkipDirective,
@@ -38,16 +36,23 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import type { Context } from '../../context.ts';
-import { hasScope } from '../../modules/auth/viewer.ts';
-import { checkArguments } from '../input-guard.ts';
+import type { Context } from '../context.ts';
+import { checkArguments } from '../lib/input-guard.ts';
+import { hasScope } from '../modules/auth/viewer.ts';
 import {
-  COMPILED_FIELD,
-  COMPILED_ROOT,
-  type CompiledFieldSpec,
-  type CompiledRootSpec,
-  type SqlParent,
-} from './annotations.ts';
+  ID_CURSOR_PREFIX,
+  authScopesOf,
+  cursorId,
+  exposedField,
+  mappedArguments,
+  modelField,
+  modelInfo,
+  modelOf,
+  relationOf,
+  relationSelectOf,
+  shopField,
+} from './adapter.ts';
+import { compiledFieldOf, compiledRootOf, type CompiledRootSpec, type SqlParent } from './annotations.ts';
 import {
   base64Of,
   concat,
@@ -64,8 +69,8 @@ import {
   NotCompilable,
   SqlParams,
   column,
+  columnOf,
   compileWhere,
-  modelField,
   orderSql,
   pageQuery,
   relationJoin,
@@ -81,6 +86,8 @@ import {
  */
 export interface ReadDependency {
   model: string;
+  /** The model's table: what its change notifications name. */
+  table: string;
   scope: 'reach' | 'rows' | 'all';
 }
 
@@ -107,24 +114,19 @@ export interface CompileReadInput {
   collectShops?: boolean;
 }
 
-export type CompileReadResult = { ok: true; read: CompiledRead } | { ok: false; reason: string };
+/** The operation runs through the resolvers, for this reason. */
+export interface Fallback {
+  ok: false;
+  reason: string;
+}
+
+export type CompileReadResult = { ok: true; read: CompiledRead } | Fallback;
 
 /** `scoped`: the row belongs to one of the root rows' shops (a root row, or reached through shop-keeping relations). */
 type Parent =
   | { kind: 'root' }
   | { kind: 'row'; model: string; alias: string; scoped: boolean }
   | { kind: 'values'; values: Record<string, string> };
-
-/** The column naming a row's shop: Shop's own id, or a model's `shopId`. */
-function shopColumn(model: string): string | null {
-  if (model === 'Shop') return 'id';
-  try {
-    const f = modelField(model, 'shopId');
-    return f.kind === 'scalar' && f.isRequired ? 'shopId' : null;
-  } catch {
-    return null;
-  }
-}
 
 /** Compiles a query operation to one statement, or says why it cannot. */
 export async function compileRead(input: CompileReadInput): Promise<CompileReadResult> {
@@ -192,7 +194,7 @@ class Compilation {
   private depend(model: string, scope: ReadDependency['scope']) {
     this.models.add(model);
     const key = `${model}:${scope}`;
-    if (!this.dependencies.has(key)) this.dependencies.set(key, { model, scope });
+    if (!this.dependencies.has(key)) this.dependencies.set(key, { model, table: modelInfo(model).table, scope });
   }
 
   private alias(): string {
@@ -283,8 +285,7 @@ class Compilation {
   }
 
   private checkAuth(owner: { extensions?: unknown }, what: string) {
-    const options = (owner.extensions as { pothosOptions?: { authScopes?: unknown } } | undefined)?.pothosOptions;
-    if (!this.allowed(options?.authScopes)) throw new NotCompilable(`not allowed: ${what}`);
+    if (!this.allowed(authScopesOf(owner))) throw new NotCompilable(`not allowed: ${what}`);
   }
 
   // ---- objects and fields ----
@@ -330,7 +331,7 @@ class Compilation {
     try {
       // Arguments the input guard refuses run through the resolvers, which answer its error.
       checkArguments(this.input.schema, def, getArgumentValues(def, nodes[0]!, this.variables));
-      return (await getMappedArgumentValues(def, nodes[0]!, this.input.context, info)) as Record<string, unknown>;
+      return await mappedArguments(def, nodes[0]!, this.input.context, info);
     } catch {
       throw new NotCompilable(`arguments of ${type.name}.${def.name}`);
     }
@@ -342,13 +343,12 @@ class Compilation {
     nodes: FieldNode[],
     parent: Parent,
   ): Promise<string> {
-    const ext = def.extensions as Record<string, unknown>;
     if (parent.kind === 'root') {
-      const spec = ext[COMPILED_ROOT] as CompiledRootSpec<Record<string, unknown>> | undefined;
+      const spec = compiledRootOf(def);
       if (!spec) throw new NotCompilable(`root field ${def.name}`);
       return this.root(spec, type, def, nodes);
     }
-    const custom = ext[COMPILED_FIELD] as CompiledFieldSpec | undefined;
+    const custom = compiledFieldOf(def);
     if (custom) {
       const sqlParent = this.sqlParent(parent);
       if (custom.kind === 'json') return custom.sql(sqlParent);
@@ -362,25 +362,20 @@ class Compilation {
     }
     if (parent.kind !== 'row') throw new NotCompilable(`${type.name}.${def.name} has no SQL form`);
     if (def.name === 'id' && type.getInterfaces().some((i) => i.name === 'Node')) {
-      return jsonGlobalId(type.name, column(parent.alias, 'id'));
+      return jsonGlobalId(type.name, columnOf(parent.alias, parent.model, 'id'));
     }
-    const exposed = ext.pothosExposedField;
-    if (typeof exposed === 'string') {
-      return scalarJson(
-        def.type,
-        modelField(parent.model, exposed),
-        column(parent.alias, exposed),
-        `${type.name}.${def.name}`,
-      );
+    const exposed = exposedField(def);
+    if (exposed !== undefined) {
+      const field = modelField(parent.model, exposed);
+      return scalarJson(def.type, field, column(parent.alias, field), `${type.name}.${def.name}`);
     }
-    const relation = (ext.pothosPrismaRelationField as { name?: unknown } | undefined)?.name;
-    if (typeof relation === 'string') return this.relation(type, def, nodes, parent, relation);
+    const relation = relationOf(def);
+    if (relation !== undefined) return this.relation(type, def, nodes, parent, relation);
     throw new NotCompilable(`${type.name}.${def.name} has no SQL form`);
   }
 
   private sqlParent(parent: Parent): SqlParent {
-    if (parent.kind === 'row')
-      return { col: (f) => column(parent.alias, modelField(parent.model, f).name), values: {} };
+    if (parent.kind === 'row') return { col: (f) => columnOf(parent.alias, parent.model, f), values: {} };
     if (parent.kind === 'values') {
       return {
         col: () => {
@@ -431,17 +426,16 @@ class Compilation {
 
   /** Lists the shops of a root field's rows (`from`: the rows' FROM … LIMIT clause), when asked to. */
   private collectShops(model: string, alias: string, from: () => string) {
-    const col = shopColumn(model);
+    const col = shopField(model);
     if (this.input.collectShops && col)
-      this.shopLists.push(`array_to_string(ARRAY(SELECT ${column(alias, col)} FROM ${from()}), ',')`);
+      this.shopLists.push(`array_to_string(ARRAY(SELECT ${columnOf(alias, model, col)} FROM ${from()}), ',')`);
   }
 
   /** The object type a field returns, checked to be backed by `model`. */
   private objectType(type: GraphQLOutputType, model: string, what: string): GraphQLObjectType {
     const named = getNamedType(type);
     if (!isObjectType(named)) throw new NotCompilable(`${what} returns an abstract type`);
-    if ((named.extensions as { pothosPrismaModel?: string }).pothosPrismaModel !== model)
-      throw new NotCompilable(`${what} is not a ${model} type`);
+    if (modelOf(named) !== model) throw new NotCompilable(`${what} is not a ${model} type`);
     return named;
   }
 
@@ -454,9 +448,9 @@ class Compilation {
   ): Promise<string> {
     const join = relationJoin(parent.model, relation);
     const args = await this.args(type, def, nodes);
-    const select = (def.extensions as { pothosPrismaSelect?: unknown }).pothosPrismaSelect;
+    const select = relationSelectOf(def);
     let nested: Record<string, unknown> = {};
-    if (typeof select === 'function') {
+    if (select) {
       const names = () =>
         new Set(
           [...this.subfields(getNamedType(def.type) as GraphQLObjectType, nodes).values()].map((n) => n[0]!.name.value),
@@ -481,7 +475,7 @@ class Compilation {
       ((parent.model === 'Shop' &&
         join.foreignKey.side === 'child' &&
         join.foreignKey.column === 'shopId' &&
-        shopColumn(join.target) === 'shopId') ||
+        shopField(join.target) === 'shopId') ||
         (join.target === 'Shop' && join.foreignKey.side === 'parent' && join.foreignKey.column === 'shopId'));
     this.depend(join.target, sameShop ? 'rows' : 'all');
     const named = getNamedType(def.type);
@@ -567,7 +561,7 @@ class Compilation {
       for (const [key, fieldNodes] of this.subfields(edgeType, edgeNodes)) {
         const name = fieldNodes[0]!.name.value;
         if (name === '__typename') entries.push([key, `'"${edgeType.name}"'`]);
-        else if (name === 'cursor') entries.push([key, jsonIdCursor(column(alias, 'id'))]);
+        else if (name === 'cursor') entries.push([key, jsonIdCursor(columnOf(alias, model, 'id'))]);
         else if (name === 'node')
           entries.push([
             key,
@@ -611,7 +605,7 @@ class Compilation {
     const keep = `FILTER (WHERE ${alias}."__n" <= ${this.params.add(size, 'int')})`;
     const columns: string[] = [
       `count(*) AS total`,
-      `array_agg(${base64Of('GPC:N:', column(alias, 'id'))} ORDER BY ${orderSql(alias, page.terms)}) ${keep} AS cursors`,
+      `array_agg(${base64Of(ID_CURSOR_PREFIX, columnOf(alias, model, 'id'))} ORDER BY ${orderSql(alias, page.terms)}) ${keep} AS cursors`,
     ];
     const entries: [string, string][] = [];
     // Pothos' page info: a full read (the look-ahead row came back) means another page exists.
@@ -677,7 +671,7 @@ function connectionQuery(args: Record<string, unknown>, defaultSize: number, max
   if (cursor == null) return { take, skip: 0 };
   let id: unknown;
   try {
-    id = parsePrismaCursor(cursor);
+    id = cursorId(cursor);
   } catch {
     throw new NotCompilable('invalid cursor');
   }

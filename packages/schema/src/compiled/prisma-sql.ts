@@ -4,60 +4,26 @@
  * resolver path, so both paths read the same rows in the same order. Anything this translator does
  * not know throws `NotCompilable`, and the operation runs through the resolvers instead.
  */
-import { getDatamodel } from '@shopwarden/db';
-import { arrayLiteral } from '../sql.ts';
+import { arrayLiteral } from '../lib/sql.ts';
+import { modelField, modelInfo, type ModelField } from './adapter.ts';
+import { NotCompilable } from './not-compilable.ts';
 
-export class NotCompilable extends Error {
-  constructor(reason: string) {
-    super(reason);
-    this.name = 'NotCompilable';
-  }
-}
+export { NotCompilable };
+export type { ModelField };
 
-export interface ModelField {
-  name: string;
-  kind: 'scalar' | 'object' | 'enum' | 'unsupported';
-  type: string;
-  isRequired: boolean;
-  isList: boolean;
-  isId: boolean;
-  relationName?: string;
-  relationFromFields?: string[];
-}
-
-interface ModelInfo {
-  name: string;
-  fields: Map<string, ModelField>;
-}
-
-const models = new Map<string, ModelInfo>();
-for (const [name, model] of Object.entries(
-  getDatamodel().datamodel.models as unknown as Record<string, { fields: readonly ModelField[] }>,
-)) {
-  models.set(name, { name, fields: new Map(model.fields.map((f) => [f.name, f])) });
-}
-
-export function modelInfo(name: string): ModelInfo {
-  const model = models.get(name);
-  if (!model) throw new NotCompilable(`unknown model ${name}`);
-  return model;
-}
-
-export function modelField(model: string, field: string): ModelField {
-  const f = modelInfo(model).fields.get(field);
-  if (!f) throw new NotCompilable(`unknown field ${model}.${field}`);
-  return f;
-}
-
-export const table = (model: string) => `"${modelInfo(model).name}"`;
-export const column = (alias: string, field: string) => `${alias}."${field}"`;
+/** A model's table, quoted. */
+export const table = (model: string) => `"${modelInfo(model).table}"`;
+/** A row's column under `alias`, quoted. */
+export const column = (alias: string, field: ModelField) => `${alias}."${field.column}"`;
+/** A model's field as a column of the row under `alias`. */
+export const columnOf = (alias: string, model: string, field: string) => column(alias, modelField(model, field));
 
 /** How a relation joins its parent: `child.<childColumn> = parent.<parentColumn>` (every relation here references an `id`). */
 export interface RelationJoin {
   target: string;
   isList: boolean;
   isRequired: boolean;
-  /** The foreign-key column and the side it is on. */
+  /** The foreign-key field and the side it is on. */
   foreignKey: { side: 'parent' | 'child'; column: string };
   /** SQL condition joining the target alias to the parent alias. */
   on(parentAlias: string, childAlias: string): string;
@@ -75,7 +41,7 @@ export function relationJoin(model: string, relation: string): RelationJoin {
       isList: false,
       isRequired: field.isRequired,
       foreignKey: { side: 'parent', column: fk },
-      on: (p, c) => `${column(c, 'id')} = ${column(p, fk)}`,
+      on: (p, c) => `${columnOf(c, field.type, 'id')} = ${columnOf(p, model, fk)}`,
     };
   }
   // The other side holds it (e.g. Shop.listings → Listing.shopId = Shop.id).
@@ -90,7 +56,7 @@ export function relationJoin(model: string, relation: string): RelationJoin {
     isList: field.isList,
     isRequired: field.isRequired,
     foreignKey: { side: 'child', column: fk },
-    on: (p, c) => `${column(c, fk)} = ${column(p, 'id')}`,
+    on: (p, c) => `${columnOf(c, field.type, fk)} = ${columnOf(p, model, 'id')}`,
   };
 }
 
@@ -108,7 +74,7 @@ export class SqlParams {
 
 /** The PostgreSQL type of a scalar or enum field, for parameter casts. */
 export function sqlType(field: ModelField): string {
-  if (field.kind === 'enum') return `"${field.type}"`;
+  if (field.kind === 'enum') return `"${field.dbType ?? field.type}"`;
   switch (field.type) {
     case 'Int':
       return 'int';
@@ -187,7 +153,7 @@ export function compileWhere(model: string, where: unknown, alias: string, param
 }
 
 function compileScalarFilter(field: ModelField, filter: unknown, alias: string, params: SqlParams): string {
-  const col = column(alias, field.name);
+  const col = column(alias, field);
   if (field.type === 'Json') return compileJsonFilter(field, filter, col, params);
   const type = sqlType(field);
   if (field.isList) {
@@ -337,7 +303,7 @@ export function orderTerms(model: string, orderBy: unknown): OrderTerm[] {
 }
 
 export function orderSql(alias: string, terms: OrderTerm[], reverse = false): string {
-  return terms.map((t) => `${column(alias, t.field.name)} ${t.desc !== reverse ? 'DESC' : 'ASC'}`).join(', ');
+  return terms.map((t) => `${column(alias, t.field)} ${t.desc !== reverse ? 'DESC' : 'ASC'}`).join(', ');
 }
 
 /** The rows a connection page reads: Prisma's `take`/`skip`/`cursor` semantics over `orderBy`. */
@@ -387,14 +353,15 @@ export function pageQuery(
     if (!last || last.field.name !== 'id') throw new NotCompilable('cursor without an order ending in id');
     const idField = modelField(model, 'id');
     const cursorParam = params.add(paramValue(idField, cursorValue), sqlType(idField));
-    const cursorOf = (f: ModelField) => `(SELECT c."${f.name}" FROM ${table(model)} c WHERE c."id" = ${cursorParam})`;
+    const cursorOf = (f: ModelField) =>
+      `(SELECT ${column('c', f)} FROM ${table(model)} c WHERE ${column('c', idField)} = ${cursorParam})`;
     // Rows at or after the cursor row in the read order, lexicographically over the order terms.
     // A nullable column compares as Prisma compares it: a NULL on either side counts as equal and
     // as after (so the text matches Prisma's SQL clause for clause; tests compare the rows).
     const atOrAfter = (i: number): string => {
       const t = terms[i]!;
       const ascending = t.desc === backward;
-      const col = column(alias, t.field.name);
+      const col = column(alias, t.field);
       const value = cursorOf(t.field);
       if (i === terms.length - 1) return `${col} ${ascending ? '>=' : '<='} ${value}`;
       const nulls = t.field.isRequired ? '' : ` OR ${value} IS NULL OR ${col} IS NULL`;
@@ -407,7 +374,7 @@ export function pageQuery(
       // Over a nullable order column Prisma pages in memory, from the cursor row within the filtered
       // rows: a cursor row outside the filter yields no rows.
       conditions.push(
-        `EXISTS (SELECT 1 FROM ${table(model)} cw WHERE cw."id" = ${cursorParam} AND ${compileWhere(model, query.where, 'cw', params)})`,
+        `EXISTS (SELECT 1 FROM ${table(model)} cw WHERE ${column('cw', idField)} = ${cursorParam} AND ${compileWhere(model, query.where, 'cw', params)})`,
       );
     }
   }

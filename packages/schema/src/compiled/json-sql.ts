@@ -4,6 +4,7 @@
  * json_build_object/json_agg for the partner read); every expression yields valid JSON text and
  * never SQL NULL (a NULL becomes `null`).
  */
+import { ID_CURSOR_PREFIX, globalIdPrefix } from './adapter.ts';
 
 /** A JSON string from any text expression (PostgreSQL escapes it exactly as JSON requires). */
 export const jsonString = (expr: string, nullable = true) =>
@@ -33,10 +34,10 @@ export function base64Of(prefix: string, valueExpr: string): string {
 
 /** The Relay global ID of a row, as the relay plugin encodes it: base64 of `Type:id`. */
 export const jsonGlobalId = (typename: string, idExpr: string) =>
-  concat([`'"'`, base64Of(`${typename}:`, idExpr), `'"'`]);
+  concat([`'"'`, base64Of(globalIdPrefix(typename), idExpr), `'"'`]);
 
 /** The Prisma plugin's cursor for `cursor: 'id'` on an integer id: base64 of `GPC:N:<id>`. */
-export const jsonIdCursor = (idExpr: string) => concat([`'"'`, base64Of('GPC:N:', idExpr), `'"'`]);
+export const jsonIdCursor = (idExpr: string) => concat([`'"'`, base64Of(ID_CURSOR_PREFIX, idExpr), `'"'`]);
 
 /** Integer minor units as a decimal string with two places ("-12.05"), as `minorToDecimal` formats them. */
 export const jsonDecimalFromMinor = (minorExpr: string) =>

@@ -1,0 +1,14 @@
+/**
+ * Compiled reads: a query operation answered by one SQL statement (`compileRead` → a `CompiledRead`
+ * or a `Fallback` to the resolvers), and what fields declare to take part. See docs/performance.md.
+ */
+export {
+  compileRead,
+  type CompiledRead,
+  type CompileReadInput,
+  type CompileReadResult,
+  type Fallback,
+  type ReadDependency,
+} from './compile-read.ts';
+export { compiledJson, compiledObject, compiledRoot, type CompiledRootSpec, type SqlParent } from './annotations.ts';
+export { base64Of, jsonDecimalFromMinor, jsonPlain } from './json-sql.ts';
