@@ -86,6 +86,13 @@ export interface ApiConfig {
     /** How long a claim on a job lasts without a heartbeat, in ms: after a crash another instance takes the job over this long after the last heartbeat. @default 30000 */
     leaseMs: number;
   };
+  /** Webhook deliveries (docs/webhooks.md). */
+  webhooks: {
+    /** Deliver to loopback, private and link-local addresses too: for development and tests only. @default true outside production */
+    allowPrivateNetworks: boolean;
+    /** A delivery that has not fully answered within this fails and is retried, in ms. @default 10000 */
+    timeoutMs: number;
+  };
   /** HTTP server timeouts (docs/configuration.md). */
   http: {
     /** All request headers must arrive within this, in ms, else 408 and the connection closes. @default 10000 */
@@ -191,6 +198,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       concurrency: Math.max(1, Number(env.JOB_CONCURRENCY ?? 16)),
       pollIntervalMs: Math.max(10, Number(env.JOB_POLL_INTERVAL_MS ?? 1_000)),
       leaseMs: Math.max(100, Number(env.JOB_LEASE_MS ?? 30_000)),
+    },
+    webhooks: {
+      allowPrivateNetworks: flag(env.WEBHOOK_ALLOW_PRIVATE_NETWORKS, environment !== 'production'),
+      timeoutMs: Math.max(100, Number(env.WEBHOOK_TIMEOUT_MS ?? 10_000)),
     },
     bulk: {
       enabled: flag(env.BULK_WORKER, true),

@@ -1,6 +1,6 @@
 import type { Database } from '@shopwarden/db';
 import { JobRunner, type AnyJobDefinition, type JobRunnerOptions } from '@shopwarden/jobs';
-import { jobs as registeredJobs, readPlatformNow } from '@shopwarden/schema';
+import { configureWebhookDelivery, jobs as registeredJobs, readPlatformNow } from '@shopwarden/schema';
 import type { Logger } from 'pino';
 import { BulkWorker } from './bulk-worker.ts';
 import type { ApiConfig } from './config.ts';
@@ -36,6 +36,7 @@ export async function startWorkers(options: WorkersOptions): Promise<Workers> {
   const { db, config, logger, metrics } = options;
   if (!config.worker.enabled) return { runner: null, bulk: null, stop: async () => undefined };
   const production = config.environment === 'production';
+  configureWebhookDelivery(config.webhooks);
   const runner = new JobRunner({
     prisma: db.prisma,
     jobs: options.jobs ?? registeredJobs,

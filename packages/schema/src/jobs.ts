@@ -4,6 +4,8 @@ import { issueWeeklyReports } from './modules/health/weekly-reports.job.ts';
 import { recalculateMonthlyTiers } from './modules/revenue/monthly-tiers.job.ts';
 import { expireDuePartnershipsSweep, expirePartnership } from './modules/partnerships/partnership-expiry.job.ts';
 import { purgeIdempotencyRecords } from './modules/platform/idempotency-purge.job.ts';
+import { deliverWebhooks } from './modules/webhooks/webhook-deliver.job.ts';
+import { relayOutboxEvents } from './modules/webhooks/webhook-relay.job.ts';
 
 /**
  * Every background job, listed explicitly like the modules in schema.ts: the job runner of every
@@ -17,4 +19,6 @@ export const jobs: readonly AnyJobDefinition[] = [
   scheduleMissingExpiries,
   issueWeeklyReports,
   recalculateMonthlyTiers,
+  relayOutboxEvents,
+  deliverWebhooks,
 ];

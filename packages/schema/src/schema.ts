@@ -71,6 +71,13 @@ import './modules/bulk/bulk-operation.node.ts';
 import './modules/bulk/bulk-operation-run.mutation.ts';
 import './modules/bulk/bulk-operation-finished.subscription.ts';
 import './modules/bulk/bulk-operation-cancel.mutation.ts';
+import './modules/webhooks/webhook-endpoint.node.ts';
+import './modules/webhooks/webhook-endpoint-create.mutation.ts';
+import './modules/webhooks/webhook-endpoint-update.mutation.ts';
+import './modules/webhooks/webhook-endpoint-delete.mutation.ts';
+import './modules/webhooks/webhook-endpoint-rotate-secret.mutation.ts';
+import './modules/webhooks/webhook-endpoint-test.mutation.ts';
+import './modules/webhooks/webhook-event-replay.mutation.ts';
 
 export const schema: GraphQLSchema = describeGeneratedParts(builder.toSchema());
 

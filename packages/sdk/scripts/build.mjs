@@ -16,6 +16,8 @@ const common = {
   entryPoints: [join(root, 'src/index.ts')],
   bundle: true,
   platform: 'neutral',
+  // verifyWebhook bundles standardwebhooks (CommonJS, pure JS): the package keeps no dependencies.
+  mainFields: ['module', 'main'],
   target: ['es2020', 'node18'],
   sourcemap: true,
   logLevel: 'warning',

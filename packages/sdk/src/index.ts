@@ -23,6 +23,13 @@ export {
 export { ShopWardenError, ShopWardenResultError } from './errors.ts';
 export { describeOperation, type OperationKind, type OperationInfo } from './document.ts';
 export { parseRetryAfter } from './transport.ts';
+export {
+  verifyWebhook,
+  ShopWardenWebhookError,
+  type WebhookEvent,
+  type WebhookEventType,
+  type WebhookSubject,
+} from './webhooks.ts';
 export type {
   TypedDocumentString,
   ResultOf,

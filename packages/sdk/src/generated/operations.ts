@@ -87,6 +87,16 @@ export const ShopSelectPrimaryCategoryDocument = "mutation ShopSelectPrimaryCate
 export const ShopChangePrimaryCategoryDocument = "mutation ShopChangePrimaryCategory($input:ShopChangePrimaryCategoryInput!){shopChangePrimaryCategory(input:$input){__typename ...on ShopChangePrimaryCategorySuccess{shop{...ShopSummary}selection{...PrimaryCategorySelectionFields}}...on Error{code message}...on ValidationError{fields{path message}}}}fragment PrimaryCategorySelectionFields on PrimaryCategorySelection{id source createdAt reason answers figures category{id name}previousCategory{id name}}fragment ShopSummary on Shop{id name sites businessModel status healthStatus fulfilmentMode createdAt migrationDeadline needsManualCategoryDecision primaryCategory{id name slug}primaryCategorySource primaryCategorySetAt pendingActions{kind deadline overdue message}}" as TypedDocumentString<Types.ShopChangePrimaryCategoryMutation, Types.ShopChangePrimaryCategoryMutationVariables>;
 export const ShopGrantAccessDocument = "mutation ShopGrantAccess($input:ShopAccessGrantInput!){shopAccessGrant(input:$input){__typename ...on ShopAccessGrantSuccess{grant{...ShopAccessGrantFields}}...on Error{code message}...on ValidationError{fields{path message}}}}fragment ShopAccessGrantFields on ShopAccessGrant{scopes createdAt revokedAt shop{id name}account{id name kind}}" as TypedDocumentString<Types.ShopGrantAccessMutation, Types.ShopGrantAccessMutationVariables>;
 export const ShopRevokeAccessDocument = "mutation ShopRevokeAccess($input:ShopAccessRevokeInput!){shopAccessRevoke(input:$input){__typename ...on ShopAccessRevokeSuccess{grant{...ShopAccessGrantFields}}...on Error{code message}...on ValidationError{fields{path message}}}}fragment ShopAccessGrantFields on ShopAccessGrant{scopes createdAt revokedAt shop{id name}account{id name kind}}" as TypedDocumentString<Types.ShopRevokeAccessMutation, Types.ShopRevokeAccessMutationVariables>;
+export const WebhookListDocument = "query WebhookList($first:Int$after:String){webhookEndpoints(first:$first after:$after){edges{cursor node{...WebhookEndpointFields}}pageInfo{hasNextPage endCursor}}}fragment WebhookEndpointFields on WebhookEndpoint{id url description eventTypes shops{id name}enabled disabledAt disabledReason failingSince previousSecretExpiresAt createdAt updatedAt}" as TypedDocumentString<Types.WebhookListQuery, Types.WebhookListQueryVariables>;
+export const WebhookGetDocument = "query WebhookGet($id:ID!){node(id:$id){...on WebhookEndpoint{...WebhookEndpointFields}}}fragment WebhookEndpointFields on WebhookEndpoint{id url description eventTypes shops{id name}enabled disabledAt disabledReason failingSince previousSecretExpiresAt createdAt updatedAt}" as TypedDocumentString<Types.WebhookGetQuery, Types.WebhookGetQueryVariables>;
+export const WebhookListDeliveriesDocument = "query WebhookListDeliveries($endpointId:ID!$first:Int$after:String$status:WebhookDeliveryStatus$eventType:String){node(id:$endpointId){...on WebhookEndpoint{deliveries(first:$first after:$after status:$status eventType:$eventType){edges{cursor node{...WebhookDeliveryFields payload}}pageInfo{hasNextPage endCursor}}}}}fragment WebhookDeliveryFields on WebhookDelivery{id eventId eventType status attemptCount nextAttemptAt lastStatusCode createdAt attempts{attemptedAt statusCode latencyMs responseBody error nextAttemptAt}}" as TypedDocumentString<Types.WebhookListDeliveriesQuery, Types.WebhookListDeliveriesQueryVariables>;
+export const WebhookEventTypesDocument = "query WebhookEventTypes{webhookEventTypes{type description scope subjectType}}" as TypedDocumentString<Types.WebhookEventTypesQuery, Types.WebhookEventTypesQueryVariables>;
+export const WebhookCreateDocument = "mutation WebhookCreate($input:WebhookEndpointCreateInput!){webhookEndpointCreate(input:$input){__typename ...on WebhookEndpointCreateSuccess{secret endpoint{...WebhookEndpointFields}}...on Error{code message}...on ValidationError{fields{path message}}}}fragment WebhookEndpointFields on WebhookEndpoint{id url description eventTypes shops{id name}enabled disabledAt disabledReason failingSince previousSecretExpiresAt createdAt updatedAt}" as TypedDocumentString<Types.WebhookCreateMutation, Types.WebhookCreateMutationVariables>;
+export const WebhookUpdateDocument = "mutation WebhookUpdate($input:WebhookEndpointUpdateInput!){webhookEndpointUpdate(input:$input){__typename ...on WebhookEndpointUpdateSuccess{endpoint{...WebhookEndpointFields}}...on Error{code message}...on ValidationError{fields{path message}}}}fragment WebhookEndpointFields on WebhookEndpoint{id url description eventTypes shops{id name}enabled disabledAt disabledReason failingSince previousSecretExpiresAt createdAt updatedAt}" as TypedDocumentString<Types.WebhookUpdateMutation, Types.WebhookUpdateMutationVariables>;
+export const WebhookDeleteDocument = "mutation WebhookDelete($input:WebhookEndpointDeleteInput!){webhookEndpointDelete(input:$input){__typename ...on WebhookEndpointDeleteSuccess{deletedEndpointId}...on Error{code message}...on ValidationError{fields{path message}}}}" as TypedDocumentString<Types.WebhookDeleteMutation, Types.WebhookDeleteMutationVariables>;
+export const WebhookRotateSecretDocument = "mutation WebhookRotateSecret($input:WebhookEndpointRotateSecretInput!){webhookEndpointRotateSecret(input:$input){__typename ...on WebhookEndpointRotateSecretSuccess{secret endpoint{...WebhookEndpointFields}}...on Error{code message}...on ValidationError{fields{path message}}}}fragment WebhookEndpointFields on WebhookEndpoint{id url description eventTypes shops{id name}enabled disabledAt disabledReason failingSince previousSecretExpiresAt createdAt updatedAt}" as TypedDocumentString<Types.WebhookRotateSecretMutation, Types.WebhookRotateSecretMutationVariables>;
+export const WebhookTestDocument = "mutation WebhookTest($input:WebhookEndpointTestInput!){webhookEndpointTest(input:$input){__typename ...on WebhookEndpointTestSuccess{delivery{...WebhookDeliveryFields}}...on Error{code message}...on ValidationError{fields{path message}}}}fragment WebhookDeliveryFields on WebhookDelivery{id eventId eventType status attemptCount nextAttemptAt lastStatusCode createdAt attempts{attemptedAt statusCode latencyMs responseBody error nextAttemptAt}}" as TypedDocumentString<Types.WebhookTestMutation, Types.WebhookTestMutationVariables>;
+export const WebhookReplayDocument = "mutation WebhookReplay($input:WebhookEventReplayInput!){webhookEventReplay(input:$input){__typename ...on WebhookEventReplaySuccess{replayedCount}...on Error{code message}...on ValidationError{fields{path message}}}}" as TypedDocumentString<Types.WebhookReplayMutation, Types.WebhookReplayMutationVariables>;
 export const BulkFinishedDocument = "subscription BulkFinished($id:ID!){bulkOperationFinished(id:$id){...BulkOperationFields result}}fragment BulkOperationFields on BulkOperation{id mutation status lineCount processedCount succeededCount failedCount progress errorCode createdAt startedAt finishedAt}" as TypedDocumentString<Types.BulkFinishedSubscription, Types.BulkFinishedSubscriptionVariables>;
 
 /** The grouped methods of the client: one per operation in operations/*.graphql. */
@@ -717,6 +727,72 @@ export interface ShopWardenOperations {
      */
     revokeAccess(variables: Types.ShopRevokeAccessMutationVariables, options?: RequestOptions): Promise<Types.ShopRevokeAccessMutation["shopAccessRevoke"]>;
   };
+  webhooks: {
+    /**
+     * Your owner's webhook endpoints (a seller's shop, an agency's or partner app's account; administrators see all), oldest first.
+     *
+     * Operation `WebhookList` (query); resolves to `webhookEndpoints`.
+     */
+    list(variables?: Types.WebhookListQueryVariables, options?: RequestOptions): Promise<Types.WebhookListQuery["webhookEndpoints"]>;
+    /**
+     * Every node of `webhookEndpoints`, page after page (follows `pageInfo.endCursor`).
+     */
+    paginate(variables?: Omit<Types.WebhookListQueryVariables, 'after'>, options?: RequestOptions): AsyncGenerator<NonNullable<NonNullable<Types.WebhookListQuery>["webhookEndpoints"]>['edges'][number]['node'], void, undefined>;
+    /**
+     * Fetches any object by its global ID; null when it does not exist or is outside your reach.
+     *
+     * Operation `WebhookGet` (query); resolves to `node`.
+     */
+    get(variables: Types.WebhookGetQueryVariables, options?: RequestOptions): Promise<Types.WebhookGetQuery["node"]>;
+    /**
+     * Fetches any object by its global ID; null when it does not exist or is outside your reach.
+     *
+     * Operation `WebhookListDeliveries` (query); resolves to `node`.
+     */
+    listDeliveries(variables: Types.WebhookListDeliveriesQueryVariables, options?: RequestOptions): Promise<Types.WebhookListDeliveriesQuery["node"]>;
+    /**
+     * Every event type, with the scope needed to receive it (docs/webhooks.md has the payloads).
+     *
+     * Operation `WebhookEventTypes` (query); resolves to `webhookEventTypes`.
+     */
+    eventTypes(variables?: Types.WebhookEventTypesQueryVariables, options?: RequestOptions): Promise<Types.WebhookEventTypesQuery["webhookEventTypes"]>;
+    /**
+     * Registers a webhook endpoint for your owner (a seller's shop, an agency's or partner app's account, or the administrators). Needs `webhooks:write`. It receives the events your API key may read, signed per Standard Webhooks. At most 20 per owner.
+     *
+     * Operation `WebhookCreate` (mutation: sends an Idempotency-Key); resolves to `webhookEndpointCreate`.
+     */
+    create(variables: Types.WebhookCreateMutationVariables, options?: RequestOptions): Promise<Types.WebhookCreateMutation["webhookEndpointCreate"]>;
+    /**
+     * Changes one of your owner's webhook endpoints (`webhooks:write`).
+     *
+     * Operation `WebhookUpdate` (mutation: sends an Idempotency-Key); resolves to `webhookEndpointUpdate`.
+     */
+    update(variables: Types.WebhookUpdateMutationVariables, options?: RequestOptions): Promise<Types.WebhookUpdateMutation["webhookEndpointUpdate"]>;
+    /**
+     * Deletes one of your owner's webhook endpoints with its delivery log (`webhooks:write`).
+     *
+     * Operation `WebhookDelete` (mutation: sends an Idempotency-Key); resolves to `webhookEndpointDelete`.
+     */
+    delete(variables: Types.WebhookDeleteMutationVariables, options?: RequestOptions): Promise<Types.WebhookDeleteMutation["webhookEndpointDelete"]>;
+    /**
+     * Replaces the signing secret (`webhooks:write`). For 24 hours every delivery carries two signatures, one per secret, so receivers switch without losing an event.
+     *
+     * Operation `WebhookRotateSecret` (mutation: sends an Idempotency-Key); resolves to `webhookEndpointRotateSecret`.
+     */
+    rotateSecret(variables: Types.WebhookRotateSecretMutationVariables, options?: RequestOptions): Promise<Types.WebhookRotateSecretMutation["webhookEndpointRotateSecret"]>;
+    /**
+     * Sends a signed `ping` event to the endpoint, logged and retried like any delivery (`webhooks:write`).
+     *
+     * Operation `WebhookTest` (mutation: sends an Idempotency-Key); resolves to `webhookEndpointTest`.
+     */
+    test(variables: Types.WebhookTestMutationVariables, options?: RequestOptions): Promise<Types.WebhookTestMutation["webhookEndpointTest"]>;
+    /**
+     * Sends events again to an endpoint with the same `webhook-id` (`webhooks:write`): one event by id, or every event in [from, to) that the endpoint receives, at most 1,000. A delivery that failed gets a fresh set of 8 attempts; its log is kept.
+     *
+     * Operation `WebhookReplay` (mutation: sends an Idempotency-Key); resolves to `webhookEventReplay`.
+     */
+    replay(variables: Types.WebhookReplayMutationVariables, options?: RequestOptions): Promise<Types.WebhookReplayMutation["webhookEventReplay"]>;
+  };
 }
 
 /** How each grouped method runs: its document, the root field it returns, and for lists the connection path. */
@@ -830,5 +906,17 @@ export const operationTable = {
     { method: "changePrimaryCategory", document: ShopChangePrimaryCategoryDocument, field: "shopChangePrimaryCategory", mutation: true },
     { method: "grantAccess", document: ShopGrantAccessDocument, field: "shopAccessGrant", mutation: true },
     { method: "revokeAccess", document: ShopRevokeAccessDocument, field: "shopAccessRevoke", mutation: true },
+  ],
+  webhooks: [
+    { method: "list", document: WebhookListDocument, field: "webhookEndpoints", mutation: false, paginate: "paginate", connection: ["webhookEndpoints"] },
+    { method: "get", document: WebhookGetDocument, field: "node", mutation: false },
+    { method: "listDeliveries", document: WebhookListDeliveriesDocument, field: "node", mutation: false },
+    { method: "eventTypes", document: WebhookEventTypesDocument, field: "webhookEventTypes", mutation: false },
+    { method: "create", document: WebhookCreateDocument, field: "webhookEndpointCreate", mutation: true },
+    { method: "update", document: WebhookUpdateDocument, field: "webhookEndpointUpdate", mutation: true },
+    { method: "delete", document: WebhookDeleteDocument, field: "webhookEndpointDelete", mutation: true },
+    { method: "rotateSecret", document: WebhookRotateSecretDocument, field: "webhookEndpointRotateSecret", mutation: true },
+    { method: "test", document: WebhookTestDocument, field: "webhookEndpointTest", mutation: true },
+    { method: "replay", document: WebhookReplayDocument, field: "webhookEventReplay", mutation: true },
   ],
 } as const;

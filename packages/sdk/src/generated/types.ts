@@ -1115,6 +1115,73 @@ export type ViolationStatus =
   /** Its points were removed (a granted appeal, or passed quizzes took them all). */
   | 'REMOVED';
 
+/** Where a webhook delivery is. */
+export type WebhookDeliveryStatus =
+  /** All 8 attempts failed, or the endpoint was disabled; `webhookEventReplay` sends it again. */
+  | 'FAILED'
+  /** Waiting for its turn or for its next attempt (`nextAttemptAt`). */
+  | 'PENDING'
+  /** The endpoint answered 2xx. */
+  | 'SUCCEEDED';
+
+/** A URL to receive events. */
+export type WebhookEndpointCreateInput = {
+  /** What it is for (at most 500 characters). */
+  description?: string | null | undefined;
+  /** Event types to receive (`webhookEventTypes`); omitted or empty: every type your key may read. At most 100 items (more is LIMIT_EXCEEDED). */
+  eventTypes?: Array<string> | null | undefined;
+  /** Shops in your reach to receive events of; omitted or empty: every shop your key reaches. At most 250 items (more is LIMIT_EXCEEDED). */
+  shopIds?: Array<string> | null | undefined;
+  /** An https:// URL (http:// only to localhost outside production); redirects are not followed. */
+  url: string;
+};
+
+/** The endpoint to delete. */
+export type WebhookEndpointDeleteInput = {
+  /** The endpoint. */
+  endpointId: string;
+};
+
+/** The endpoint whose secret to replace. */
+export type WebhookEndpointRotateSecretInput = {
+  /** The endpoint. */
+  endpointId: string;
+};
+
+/** The endpoint to send a ping to. */
+export type WebhookEndpointTestInput = {
+  /** An enabled endpoint. */
+  endpointId: string;
+};
+
+/** What to change on an endpoint; omitted fields stay. */
+export type WebhookEndpointUpdateInput = {
+  /** A new description (null clears it). */
+  description?: string | null | undefined;
+  /** false disables it (its pending deliveries fail; replay re-sends them); true enables it again and clears `failingSince`. */
+  enabled?: boolean | null | undefined;
+  /** The endpoint. */
+  endpointId: string;
+  /** The event types to receive; empty: every type your key may read. At most 100 items (more is LIMIT_EXCEEDED). */
+  eventTypes?: Array<string> | null | undefined;
+  /** The shops to cover; empty: every shop your key reaches. At most 250 items (more is LIMIT_EXCEEDED). */
+  shopIds?: Array<string> | null | undefined;
+  /** A new https:// URL. */
+  url?: string | null | undefined;
+};
+
+/** Events to send again to an endpoint: one by id, or those that occurred in a time range. */
+export type WebhookEventReplayInput = {
+  /** An enabled endpoint. */
+  endpointId: string;
+  /** The event id (the `webhook-id`, e.g. "evt_42"). */
+  eventId?: string | null | undefined;
+  /** Events that occurred at or after this instant… */
+  from?: string | null | undefined;
+  /** …and before this one (at most 1,000 events). */
+  to?: string | null | undefined;
+};
+
 export type ApiKeyFieldsFragment = { id: string, name: string, prefix: string, role: Role, scopes: Array<string>, createdAt: string, expiresAt: string | null, revokedAt: string | null, shop: { id: string, name: string } | null, account: { id: string, name: string, kind: AccountKind } | null };
 
 export type AccessViewerQueryVariables = Exact<{ [key: string]: never; }>;
@@ -1882,6 +1949,8 @@ export type PlatformNodeQuery = { node:
     | { __typename: 'TierRecalculationRun', id: string }
     | { __typename: 'Violation', id: string }
     | { __typename: 'ViolationAppeal', id: string }
+    | { __typename: 'WebhookDelivery', id: string }
+    | { __typename: 'WebhookEndpoint', id: string }
    | null };
 
 export type PlatformNodesQueryVariables = Exact<{
@@ -1918,6 +1987,8 @@ export type PlatformNodesQuery = { nodes: Array<
     | { __typename: 'TierRecalculationRun', id: string }
     | { __typename: 'Violation', id: string }
     | { __typename: 'ViolationAppeal', id: string }
+    | { __typename: 'WebhookDelivery', id: string }
+    | { __typename: 'WebhookEndpoint', id: string }
    | null> };
 
 export type PlatformSettingsQueryVariables = Exact<{ [key: string]: never; }>;
@@ -2180,4 +2251,129 @@ export type ShopRevokeAccessMutation = { shopAccessRevoke:
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
     | { __typename: 'ShopAccessRevokeSuccess', grant: { scopes: Array<string>, createdAt: string, revokedAt: string | null, shop: { id: string, name: string }, account: { id: string, name: string, kind: AccountKind } } }
     | { __typename: 'ValidationError', code: ErrorCode, message: string, fields: Array<{ path: Array<string>, message: string }> }
+   };
+
+export type WebhookEndpointFieldsFragment = { id: string, url: string, description: string | null, eventTypes: Array<string>, enabled: boolean, disabledAt: string | null, disabledReason: string | null, failingSince: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, shops: Array<{ id: string, name: string }> };
+
+export type WebhookDeliveryFieldsFragment = { id: string, eventId: string, eventType: string, status: WebhookDeliveryStatus, attemptCount: number, nextAttemptAt: string | null, lastStatusCode: number | null, createdAt: string, attempts: Array<{ attemptedAt: string, statusCode: number | null, latencyMs: number, responseBody: string | null, error: string | null, nextAttemptAt: string | null }> };
+
+export type WebhookListQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type WebhookListQuery = { webhookEndpoints: { edges: Array<{ cursor: string, node: { id: string, url: string, description: string | null, eventTypes: Array<string>, enabled: boolean, disabledAt: string | null, disabledReason: string | null, failingSince: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, shops: Array<{ id: string, name: string }> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type WebhookGetQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type WebhookGetQuery = { node:
+    | { id: string, url: string, description: string | null, eventTypes: Array<string>, enabled: boolean, disabledAt: string | null, disabledReason: string | null, failingSince: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, shops: Array<{ id: string, name: string }> }
+    | Record<PropertyKey, never>
+   | null };
+
+export type WebhookListDeliveriesQueryVariables = Exact<{
+  endpointId: string;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  status?: WebhookDeliveryStatus | null | undefined;
+  eventType?: string | null | undefined;
+}>;
+
+
+export type WebhookListDeliveriesQuery = { node:
+    | { deliveries: { edges: Array<{ cursor: string, node: { payload: string, id: string, eventId: string, eventType: string, status: WebhookDeliveryStatus, attemptCount: number, nextAttemptAt: string | null, lastStatusCode: number | null, createdAt: string, attempts: Array<{ attemptedAt: string, statusCode: number | null, latencyMs: number, responseBody: string | null, error: string | null, nextAttemptAt: string | null }> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } }
+    | Record<PropertyKey, never>
+   | null };
+
+export type WebhookEventTypesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type WebhookEventTypesQuery = { webhookEventTypes: Array<{ type: string, description: string, scope: string | null, subjectType: string }> };
+
+export type WebhookCreateMutationVariables = Exact<{
+  input: WebhookEndpointCreateInput;
+}>;
+
+
+export type WebhookCreateMutation = { webhookEndpointCreate:
+    | { __typename: 'ConflictError', code: ErrorCode, message: string }
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string, fields: Array<{ path: Array<string>, message: string }> }
+    | { __typename: 'WebhookEndpointCreateSuccess', secret: string, endpoint: { id: string, url: string, description: string | null, eventTypes: Array<string>, enabled: boolean, disabledAt: string | null, disabledReason: string | null, failingSince: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, shops: Array<{ id: string, name: string }> } }
+   };
+
+export type WebhookUpdateMutationVariables = Exact<{
+  input: WebhookEndpointUpdateInput;
+}>;
+
+
+export type WebhookUpdateMutation = { webhookEndpointUpdate:
+    | { __typename: 'ConflictError', code: ErrorCode, message: string }
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string, fields: Array<{ path: Array<string>, message: string }> }
+    | { __typename: 'WebhookEndpointUpdateSuccess', endpoint: { id: string, url: string, description: string | null, eventTypes: Array<string>, enabled: boolean, disabledAt: string | null, disabledReason: string | null, failingSince: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, shops: Array<{ id: string, name: string }> } }
+   };
+
+export type WebhookDeleteMutationVariables = Exact<{
+  input: WebhookEndpointDeleteInput;
+}>;
+
+
+export type WebhookDeleteMutation = { webhookEndpointDelete:
+    | { __typename: 'ConflictError', code: ErrorCode, message: string }
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string, fields: Array<{ path: Array<string>, message: string }> }
+    | { __typename: 'WebhookEndpointDeleteSuccess', deletedEndpointId: string }
+   };
+
+export type WebhookRotateSecretMutationVariables = Exact<{
+  input: WebhookEndpointRotateSecretInput;
+}>;
+
+
+export type WebhookRotateSecretMutation = { webhookEndpointRotateSecret:
+    | { __typename: 'ConflictError', code: ErrorCode, message: string }
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string, fields: Array<{ path: Array<string>, message: string }> }
+    | { __typename: 'WebhookEndpointRotateSecretSuccess', secret: string, endpoint: { id: string, url: string, description: string | null, eventTypes: Array<string>, enabled: boolean, disabledAt: string | null, disabledReason: string | null, failingSince: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, shops: Array<{ id: string, name: string }> } }
+   };
+
+export type WebhookTestMutationVariables = Exact<{
+  input: WebhookEndpointTestInput;
+}>;
+
+
+export type WebhookTestMutation = { webhookEndpointTest:
+    | { __typename: 'ConflictError', code: ErrorCode, message: string }
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string, fields: Array<{ path: Array<string>, message: string }> }
+    | { __typename: 'WebhookEndpointTestSuccess', delivery: { id: string, eventId: string, eventType: string, status: WebhookDeliveryStatus, attemptCount: number, nextAttemptAt: string | null, lastStatusCode: number | null, createdAt: string, attempts: Array<{ attemptedAt: string, statusCode: number | null, latencyMs: number, responseBody: string | null, error: string | null, nextAttemptAt: string | null }> } }
+   };
+
+export type WebhookReplayMutationVariables = Exact<{
+  input: WebhookEventReplayInput;
+}>;
+
+
+export type WebhookReplayMutation = { webhookEventReplay:
+    | { __typename: 'ConflictError', code: ErrorCode, message: string }
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string, fields: Array<{ path: Array<string>, message: string }> }
+    | { __typename: 'WebhookEventReplaySuccess', replayedCount: number }
    };

@@ -27,13 +27,15 @@ export const knownScopes = [
   'creators:write',
   'partnerships:read',
   'partnerships:write',
+  'webhooks:read',
+  'webhooks:write',
   'keys:write',
 ] as const;
 
 const readOnly = (scope: string) => scope.endsWith(':read');
 /** Partner keys read, except for the creators their app represents, which they also change and answer for. */
 const partnerKeyScope = (scope: string) =>
-  readOnly(scope) || scope === 'creators:write' || scope === 'partnerships:write';
+  readOnly(scope) || scope === 'creators:write' || scope === 'partnerships:write' || scope === 'webhooks:write';
 
 export interface CreateApiKeyInput {
   name: string;

@@ -1,0 +1,257 @@
+import type { Prisma, PrismaClient } from '@shopwarden/db';
+import { enqueueJobs } from '@shopwarden/jobs';
+import { encodeGlobalId } from '../../lib/ids.ts';
+import { authenticateApiKeyId } from '../auth/authenticate.service.ts';
+import type { Viewer } from '../auth/viewer.ts';
+import { recordEvent } from '../platform/outbox.service.ts';
+import { canReachShop } from '../shops/shop.policy.ts';
+import { canReceiveEventType, eventCatalogue } from './event-catalogue.ts';
+import { postWebhook } from './webhook-http.ts';
+import { webhookBody, webhookEventId, webhookHeaders, type StoredEvent } from './webhook-payload.ts';
+import type { deliverWebhooks as DeliverJob } from './webhook-deliver.job.ts';
+
+/** Attempts per delivery, the first included. */
+export const MAX_DELIVERY_ATTEMPTS = 8;
+
+/** The delay after failed attempt n (1…7): about 3 h 51 min from the first attempt to the eighth, before jitter. */
+export const RETRY_SCHEDULE_MS = [10_000, 60_000, 300_000, 900_000, 1_800_000, 3_600_000, 7_200_000] as const;
+
+/** An endpoint that has failed for this long without a success is disabled. */
+export const DISABLE_AFTER_FAILING_MS = 3 * 24 * 3_600_000;
+
+/** The log keeps this much of each response body. */
+export const LOGGED_RESPONSE_BYTES = 1024;
+
+/** The channel the relay notifies (with the relayed event ids) after its transaction, for subscriptions. */
+export const EVENTS_CHANNEL = 'shopwarden_events';
+
+/** The NOTIFY channel of the outbox trigger (migration 20261207024551_webhooks): events committed. */
+export const OUTBOX_CHANNEL = 'shopwarden_outbox';
+
+/** The retry delay after failed attempt `attempt`, with ±10 % jitter so that retries of many endpoints spread out. */
+export function retryDelayMs(attempt: number, random = Math.random()): number {
+  const base = RETRY_SCHEDULE_MS[Math.min(attempt, RETRY_SCHEDULE_MS.length) - 1]!;
+  return Math.round(base * (0.9 + 0.2 * random));
+}
+
+/** The job key of a lane: deliveries of one endpoint for one shop (0: events without a shop) go out in order. */
+export const laneKey = (endpointId: number, laneShopId: number) => `webhooks.deliver:${endpointId}:${laneShopId}`;
+
+type Tx = Prisma.TransactionClient;
+
+interface EndpointRow {
+  id: number;
+  apiKeyId: number;
+  eventTypes: string[];
+  shopIds: number[];
+  ownerShopId: number | null;
+  ownerAccountId: number | null;
+}
+
+/** Endpoints of one seller shop, one account, or (neither) the administrators. */
+const sameOwner = (a: EndpointRow, b: EndpointRow) =>
+  a.ownerShopId === b.ownerShopId && a.ownerAccountId === b.ownerAccountId;
+
+/** What an endpoint's key may receive of one event: its types, its shops, its key's reach and scopes. */
+export function endpointReceives(
+  endpoint: EndpointRow,
+  viewer: Viewer | null,
+  event: Pick<StoredEvent, 'type' | 'shopId' | 'subjectId'>,
+  related: { bulkKeyOf: Map<string, number>; endpointsById: Map<number, EndpointRow> },
+): boolean {
+  if (!viewer) return false;
+  const info = eventCatalogue[event.type];
+  if (!info || event.type === 'ping') return false;
+  if (endpoint.eventTypes.length && !endpoint.eventTypes.includes(event.type)) return false;
+  if (!canReceiveEventType(event.type, viewer)) return false;
+  switch (info.audience) {
+    case 'shop':
+      if (event.shopId === null) return viewer.role === 'ADMIN';
+      return (
+        canReachShop(viewer, event.shopId) && (!endpoint.shopIds.length || endpoint.shopIds.includes(event.shopId))
+      );
+    case 'admin':
+      return viewer.role === 'ADMIN';
+    case 'bulk':
+      return related.bulkKeyOf.get(event.subjectId) === endpoint.apiKeyId;
+    case 'owner': {
+      const subject = related.endpointsById.get(Number(event.subjectId));
+      return !!subject && subject.id !== endpoint.id && sameOwner(subject, endpoint);
+    }
+  }
+}
+
+/**
+ * Turns the next committed, not yet relayed outbox events into deliveries (one per receiving
+ * endpoint) and wakes each lane's delivery job, in the caller's transaction: relayed exactly once.
+ * Rows another relay holds are skipped. Returns the ids relayed, in order.
+ */
+export async function relayOutbox(
+  tx: Tx,
+  deliverJob: typeof DeliverJob,
+  options: { batch?: number } = {},
+): Promise<number[]> {
+  const events = await tx.$queryRaw<StoredEvent[]>`
+    SELECT "id", "type", "shopId", "subjectType", "subjectId", "payload", "occurredAt" FROM "OutboxEvent"
+     WHERE "relayedAt" IS NULL ORDER BY "id" LIMIT ${options.batch ?? 500} FOR UPDATE SKIP LOCKED`;
+  if (!events.length) return [];
+  const endpoints = await tx.webhookEndpoint.findMany({
+    select: {
+      id: true,
+      apiKeyId: true,
+      eventTypes: true,
+      shopIds: true,
+      ownerShopId: true,
+      ownerAccountId: true,
+      enabled: true,
+    },
+    orderBy: { id: 'asc' },
+  });
+  const endpointsById = new Map(endpoints.map((e) => [e.id, e]));
+  const enabled = endpoints.filter((e) => e.enabled);
+  const deliveries: { endpointId: number; eventId: number; laneShopId: number }[] = [];
+  if (enabled.length) {
+    const viewers = new Map<number, Viewer | null>();
+    for (const apiKeyId of new Set(enabled.map((e) => e.apiKeyId)))
+      viewers.set(apiKeyId, (await authenticateApiKeyId(tx as PrismaClient, apiKeyId)).viewer);
+    const bulkIds = events.filter((e) => e.type === 'bulk_operation.finished').map((e) => Number(e.subjectId));
+    const bulkKeyOf = new Map(
+      bulkIds.length
+        ? (
+            await tx.bulkOperation.findMany({ where: { id: { in: bulkIds } }, select: { id: true, apiKeyId: true } })
+          ).map((b) => [String(b.id), b.apiKeyId])
+        : [],
+    );
+    for (const event of events)
+      for (const endpoint of enabled)
+        if (endpointReceives(endpoint, viewers.get(endpoint.apiKeyId) ?? null, event, { bulkKeyOf, endpointsById }))
+          deliveries.push({ endpointId: endpoint.id, eventId: event.id, laneShopId: event.shopId ?? 0 });
+  }
+  if (deliveries.length) {
+    await tx.webhookDelivery.createMany({ data: deliveries, skipDuplicates: true });
+    const lanes = new Map(deliveries.map((d) => [laneKey(d.endpointId, d.laneShopId), d]));
+    await enqueueJobs(
+      tx,
+      deliverJob,
+      [...lanes].map(([key, d]) => ({ key, payload: { endpointId: d.endpointId, shopId: d.laneShopId } })),
+    );
+  }
+  const ids = events.map((e) => e.id);
+  await tx.$executeRaw`UPDATE "OutboxEvent" SET "relayedAt" = CURRENT_TIMESTAMP WHERE "id" = ANY(${ids}::int[])`;
+  await tx.$executeRaw`SELECT pg_notify(${EVENTS_CHANNEL}, ${ids.join(',')})`;
+  return ids;
+}
+
+/** What one delivery job run did with the head of its lane. */
+export type LaneStep = { kind: 'empty' } | { kind: 'wait'; until: Date } | { kind: 'delivered' | 'failed' | 'retry' };
+
+/**
+ * Attempts the oldest pending delivery of a lane, if it is due at `now` (platform time), and logs
+ * the attempt: 2xx succeeds; anything else schedules the next attempt, until the eighth fails; 410
+ * Gone, or three days of failures, disables the endpoint.
+ */
+export async function deliverLaneHead(
+  prisma: PrismaClient,
+  lane: { endpointId: number; shopId: number },
+  now: Date,
+): Promise<LaneStep> {
+  const head = await prisma.webhookDelivery.findFirst({
+    where: { endpointId: lane.endpointId, laneShopId: lane.shopId, status: 'PENDING' },
+    orderBy: { id: 'asc' },
+    include: { event: true, endpoint: true },
+  });
+  if (!head || !head.endpoint.enabled) return { kind: 'empty' };
+  if (head.nextAttemptAt && head.nextAttemptAt > now) return { kind: 'wait', until: head.nextAttemptAt };
+  const { endpoint, event } = head;
+  const secrets = [endpoint.secret];
+  if (endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now)
+    secrets.push(endpoint.previousSecret);
+  const body = webhookBody(event);
+  const firstAttemptAt = head.firstAttemptAt ?? new Date();
+  const response = await postWebhook(endpoint.url, webhookHeaders(secrets, webhookEventId(event.id), body), body);
+  const ok = response.statusCode !== null && response.statusCode >= 200 && response.statusCode < 300;
+  const attempts = head.attempts + 1;
+  const failingSince = ok ? null : (endpoint.failingSince ?? now);
+  const disable = ok
+    ? null
+    : response.statusCode === 410
+      ? 'The endpoint answered 410 Gone.'
+      : now.getTime() - failingSince!.getTime() >= DISABLE_AFTER_FAILING_MS
+        ? 'The endpoint failed every delivery for 3 days.'
+        : null;
+  const final = ok || disable !== null || attempts >= MAX_DELIVERY_ATTEMPTS;
+  const retryAt = final ? null : new Date(now.getTime() + retryDelayMs(attempts));
+  await prisma.$transaction(async (tx) => {
+    // A run that lost its lease may have logged this attempt already: record each attempt number once.
+    const updated = await tx.webhookDelivery.updateMany({
+      where: { id: head.id, attempts: head.attempts, status: 'PENDING' },
+      data: {
+        attempts,
+        status: ok ? 'SUCCEEDED' : final ? 'FAILED' : 'PENDING',
+        nextAttemptAt: retryAt,
+        lastStatusCode: response.statusCode,
+        lastError: response.error,
+        firstAttemptAt,
+      },
+    });
+    if (!updated.count) return;
+    await tx.webhookDeliveryAttempt.create({
+      data: {
+        deliveryId: head.id,
+        statusCode: response.statusCode,
+        latencyMs: response.latencyMs,
+        responseBody: response.body ? truncate(response.body, LOGGED_RESPONSE_BYTES) : null,
+        error: response.error,
+        nextAttemptAt: retryAt,
+      },
+    });
+    if (ok && endpoint.failingSince)
+      await tx.webhookEndpoint.update({ where: { id: endpoint.id }, data: { failingSince: null } });
+    else if (!ok && !endpoint.failingSince)
+      await tx.webhookEndpoint.update({ where: { id: endpoint.id }, data: { failingSince } });
+    if (disable) await disableEndpoint(tx, endpoint, disable, now, true);
+  });
+  return { kind: ok ? 'delivered' : final ? 'failed' : 'retry' };
+}
+
+function truncate(text: string, bytes: number): string {
+  const buffer = Buffer.from(text, 'utf8');
+  return buffer.length <= bytes
+    ? text
+    : buffer
+        .subarray(0, bytes)
+        .toString('utf8')
+        .replace(/\uFFFD$/, '');
+}
+
+/**
+ * Disables an endpoint: its pending deliveries fail (replay re-sends them). `announce`: the owner's
+ * other endpoints get a `webhook_endpoint.disabled` event. False when it was disabled already.
+ */
+export async function disableEndpoint(
+  tx: Tx,
+  endpoint: { id: number; url: string },
+  reason: string,
+  now: Date,
+  announce: boolean,
+): Promise<boolean> {
+  const { count } = await tx.webhookEndpoint.updateMany({
+    where: { id: endpoint.id, enabled: true },
+    data: { enabled: false, disabledAt: now, disabledReason: reason },
+  });
+  if (!count) return false;
+  await tx.webhookDelivery.updateMany({
+    where: { endpointId: endpoint.id, status: 'PENDING' },
+    data: { status: 'FAILED', nextAttemptAt: null, lastError: 'The endpoint was disabled.' },
+  });
+  if (announce)
+    await recordEvent(tx, {
+      type: 'webhook_endpoint.disabled',
+      shopId: null,
+      subjectType: 'WebhookEndpoint',
+      subjectId: String(endpoint.id),
+      payload: { endpointId: encodeGlobalId('WebhookEndpoint', endpoint.id), url: endpoint.url, reason },
+      occurredAt: now,
+    });
+  return true;
+}
