@@ -1,5 +1,5 @@
 export { createApp, type AppOptions } from './yoga.ts';
-export { startServer, type RunningServer } from './server.ts';
+export { startServer, StartupError, type RunningServer } from './server.ts';
 export { loadConfig, type ApiConfig } from './config.ts';
 export {
   MemoryConcurrencyLimiter,

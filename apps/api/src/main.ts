@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { loadConfig } from './config.ts';
-import { startServer } from './server.ts';
+import { StartupError, startServer } from './server.ts';
 import { stopOnSignals } from './shutdown-signals.ts';
 
 const config = loadConfig();
@@ -10,6 +10,7 @@ try {
   const running = await startServer(config, logger);
   stopOnSignals(logger, config.shutdownGraceMs, 'draining in-flight requests', () => running.stop());
 } catch (err) {
+  if (err instanceof StartupError) process.stderr.write(`\n${err.message}\n\n`);
   logger.fatal({ err }, 'could not start');
   process.exit(1);
 }

@@ -2,6 +2,9 @@ import { createServer, type Server } from 'node:http';
 import {
   applyMigrations,
   createDatabase,
+  explainDatabaseError,
+  safeUrl,
+  terminalProgress,
   resolveDatabaseTarget,
   type Database,
   type DatabaseTarget,
@@ -28,11 +31,23 @@ export async function startServer(
   logger: Logger = pino({ level: config.logLevel }),
   target: DatabaseTarget = resolveDatabaseTarget(),
 ): Promise<RunningServer> {
-  const db = await createDatabase(target);
-  const applied = await applyMigrations(db.migrationAdapterFactory);
+  let db: Database | undefined;
+  let applied: string[];
+  try {
+    db = await createDatabase(target);
+    applied = await applyMigrations(db.migrationAdapterFactory);
+  } catch (error) {
+    await db?.close().catch(() => {});
+    const explained = explainDatabaseError(error, target);
+    throw explained ? new StartupError(explained, { cause: error }) : error;
+  }
   logger.info({ database: target.kind, applied }, applied.length ? 'migrations applied' : 'database schema is current');
-  if (config.seedOnStart && !(await isSeeded(db.prisma))) {
-    const summary = await seedDatabase(db.prisma);
+  let seeded = await isSeeded(db.prisma);
+  if (config.seedOnStart && !seeded) {
+    const progress = terminalProgress('Seeding demo data (first run)');
+    const summary = await seedDatabase(db.prisma, { onProgress: progress.step });
+    progress.done();
+    seeded = true;
     logger.info({ summary }, 'seeded demo data');
   }
 
@@ -69,14 +84,7 @@ export async function startServer(
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://localhost:${port}/graphql`;
 
-  if (target.kind === 'pglite' && config.environment !== 'production') {
-    const keys = Object.entries(DEMO_KEYS)
-      .map(([role, key]) => `  ${role.padEnd(8)} ${key}`)
-      .join('\n');
-    process.stdout.write(
-      `\nShopWarden is running on the embedded database.\n  GraphiQL  ${url}\n\nDemo API keys (send as "Authorization: Bearer <key>"):\n${keys}\n\n`,
-    );
-  }
+  if (config.environment !== 'production') process.stdout.write(banner(target, url, seeded));
   logger.info({ url }, 'listening');
 
   return {
@@ -102,6 +110,20 @@ export async function startServer(
       await db.close();
     },
   };
+}
+
+/** Startup failed for a reason the operator can fix; `message` says how. */
+export class StartupError extends Error {}
+
+/** What `npm start` prints once listening: where GraphiQL is and how to get a key. */
+function banner(target: DatabaseTarget, url: string, seeded: boolean): string {
+  const where = target.kind === 'pglite' ? 'the embedded database' : `PostgreSQL at ${safeUrl(target.url)}`;
+  const keys = seeded
+    ? `Demo API keys (send as "Authorization: Bearer <key>"):\n${Object.entries(DEMO_KEYS)
+        .map(([role, key]) => `  ${role.padEnd(8)} ${key}`)
+        .join('\n')}`
+    : 'No demo data in this database: run `npm run db:seed` for the demo API keys\n(docs/database.md), or create keys with apiKeyCreate as an administrator.';
+  return `\nShopWarden is running on ${where}.\n  GraphiQL  ${url}\n\n${keys}\n\n`;
 }
 
 /** While draining, a keep-alive socket idle this long is closed (one in use closes after its answer). */

@@ -1,5 +1,7 @@
 // `npm run db:migrate | db:migration:create <name> | db:reset | db:seed`
 import { createDatabase } from './client.ts';
+import { explainDatabaseError } from './explain.ts';
+import { terminalProgress } from './progress.ts';
 import { applyMigrations, createMigration, resetDatabase } from './migrate.ts';
 import { seedDatabase } from './seed/index.ts';
 
@@ -31,13 +33,17 @@ try {
     case 'reset': {
       await resetDatabase(db.migrationAdapterFactory);
       const applied = await applyMigrations(db.migrationAdapterFactory);
-      const summary = await seedDatabase(db.prisma);
+      const progress = terminalProgress('Seeding demo data');
+      const summary = await seedDatabase(db.prisma, { onProgress: progress.step });
+      progress.done();
       console.log(`Reset the ${where}: applied ${applied.length} migration(s) and seeded ${summary}.`);
       break;
     }
     case 'seed': {
       await applyMigrations(db.migrationAdapterFactory);
-      const summary = await seedDatabase(db.prisma);
+      const progress = terminalProgress('Seeding demo data');
+      const summary = await seedDatabase(db.prisma, { onProgress: progress.step });
+      progress.done();
       console.log(`Seeded the ${where}: ${summary}.`);
       break;
     }
@@ -45,7 +51,7 @@ try {
       throw new Error(`Unknown command "${command}". Use migrate, migration:create <name>, reset or seed.`);
   }
 } catch (error) {
-  console.error(error instanceof Error ? error.message : error);
+  console.error(explainDatabaseError(error, db.target) ?? (error instanceof Error ? error.message : error));
   process.exitCode = 1;
 } finally {
   await db.close();

@@ -11,6 +11,8 @@ export {
 } from './change-triggers.ts';
 export { enumNames, modelNames, type ModelNames } from './generated/table-names.ts';
 export { leaseUntil, utcNow } from './sql.ts';
+export { explainDatabaseError, safeUrl } from './explain.ts';
+export { terminalProgress } from './progress.ts';
 export { hashApiKey, apiKeyPrefix, generateApiKey, API_KEY_PREFIX_LENGTH } from './api-keys.ts';
 export * from './generated/prisma/client.ts';
 export type { default as PrismaTypes } from './generated/pothos-types.ts';

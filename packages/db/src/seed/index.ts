@@ -20,7 +20,21 @@ export interface SeedOptions {
   now?: Date;
   /** @default 50 */
   shops?: number;
+  /** Hears each step as it starts (for a progress line on a terminal). */
+  onProgress?: (step: string, index: number, total: number) => void;
 }
+
+const STEPS = [
+  'catalogue',
+  'shops',
+  'keys',
+  'orders',
+  'listings',
+  'creators',
+  'violations',
+  'events',
+  'tiers',
+] as const;
 
 const DEFAULT_SHOPS = 50;
 
@@ -39,7 +53,10 @@ export async function seedDatabase(prisma: PrismaClient, options: SeedOptions = 
     throw new RangeError(`shops must be an integer of at least ${MIN_SHOPS}`);
   if (await isSeeded(prisma)) return 'already seeded';
   try {
-    return await prisma.$transaction((tx) => seedAll(tx, now, shops), { maxWait: 120_000, timeout: 300_000 });
+    return await prisma.$transaction((tx) => seedAll(tx, now, shops, options.onProgress), {
+      maxWait: 120_000,
+      timeout: 300_000,
+    });
   } catch (error) {
     // A concurrent seeder committed first: its PlatformSettings row made our insert fail.
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002' && (await isSeeded(prisma)))
@@ -48,7 +65,14 @@ export async function seedDatabase(prisma: PrismaClient, options: SeedOptions = 
   }
 }
 
-async function seedAll(tx: Tx, now: Date, shopCount: number): Promise<string> {
+async function seedAll(
+  tx: Tx,
+  now: Date,
+  shopCount: number,
+  onProgress: SeedOptions['onProgress'] = () => {},
+): Promise<string> {
+  const step = (name: (typeof STEPS)[number]) => onProgress(name, STEPS.indexOf(name), STEPS.length);
+  step('catalogue');
   // A concurrent seeder blocks on the PlatformSettings row until this one commits; it must outwait a pool's statement timeout.
   await tx.$executeRaw`SET LOCAL statement_timeout = 0`;
   const settings = await tx.platformSettings.create({ data: { id: 1, updatedAt: now } });
@@ -76,6 +100,7 @@ async function seedAll(tx: Tx, now: Date, shopCount: number): Promise<string> {
     return placement;
   };
 
+  step('shops');
   const shops = await seedShops(tx, ctx, categories, profiles, (p) => {
     const { tier } = placementOf(p.index);
     return {
@@ -85,10 +110,15 @@ async function seedAll(tx: Tx, now: Date, shopCount: number): Promise<string> {
   });
   const shopTier = new Map<number, TierCode>(shops.map((s) => [s.id, placementOf(s.profile.index).tier.code]));
 
+  step('keys');
   const access = await seedAccess(tx, ctx, shops);
+  step('orders');
   const orders = await seedOrders(tx, shops, plannedOrders, fees);
+  step('listings');
   const listings = await seedListings(tx, ctx, categories, shops, violationPlans, access.adminKeyId);
+  step('creators');
   const creators = await seedCreators(tx, ctx, categories, shops, violationPlans, access.partnerAccountId);
+  step('violations');
   const violations = await seedViolations(
     tx,
     ctx,
@@ -100,7 +130,9 @@ async function seedAll(tx: Tx, now: Date, shopCount: number): Promise<string> {
     orders.byShopId,
     access.adminKeyId,
   );
+  step('events');
   const events = await seedEvents(tx, ctx, categories, tiers, shops, shopTier);
+  step('tiers');
   await seedTierRun(
     tx,
     tiers,
