@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import type { Database } from '@shopwarden/db';
-import { BulkOperationFeed, createContext, schema, type Context } from '@shopwarden/schema';
+import { BulkOperationFeed, EventFeed, createContext, schema, type Context } from '@shopwarden/schema';
 import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createGraphQLError, createYoga, useReadinessCheck, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import type { Logger } from 'pino';
@@ -185,6 +185,11 @@ export function createApp(options: AppOptions) {
     maxPerKey: config.rateLimit.maxSubscriptionsPerKey,
     onError: (err) => logger.warn({ err }, 'bulk operation feed: notifications unavailable'),
   });
+  // Committed events for the event subscriptions: one listener per process, opened with the first subscriber.
+  const eventFeed = new EventFeed(db.listen, db.prisma, {
+    maxPerKey: config.rateLimit.maxSubscriptionsPerKey,
+    onError: (err) => logger.warn({ err }, 'event feed: notifications unavailable'),
+  });
   const started = cache
     ?.start(db)
     .catch((err: unknown) => logger.warn({ err }, 'response cache: change notifications unavailable; not caching'));
@@ -227,7 +232,14 @@ export function createApp(options: AppOptions) {
           { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } },
         );
       }
-      return createContext({ prisma: db.prisma, viewer: auth.viewer, requestId, production, bulkOperationFeed });
+      return createContext({
+        prisma: db.prisma,
+        viewer: auth.viewer,
+        requestId,
+        production,
+        bulkOperationFeed,
+        eventFeed,
+      });
     },
     plugins: [
       // CSRF first (a browser's form post is refused before anything else), then the HTTP edge, whose
@@ -307,9 +319,10 @@ export function createApp(options: AppOptions) {
     /** Resolves once the response cache listens for changes (or gave up). */
     ready: started ?? Promise.resolve(),
     bulkOperationFeed,
+    eventFeed,
     /** Stops listening for changes and closes the cache store. */
     close: async () => {
-      await Promise.all([cache?.stop(), bulkOperationFeed.stop()]);
+      await Promise.all([cache?.stop(), bulkOperationFeed.stop(), eventFeed.stop()]);
     },
   };
 }

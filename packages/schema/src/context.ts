@@ -1,6 +1,7 @@
 import type { PlatformSettings, PrismaClient } from '@shopwarden/db';
 import type { Viewer } from './modules/auth/viewer.ts';
 import type { BulkOperationFeed } from './modules/bulk/bulk-operation-feed.ts';
+import type { EventFeed } from './modules/subscriptions/event-feed.ts';
 
 export interface Context {
   prisma: PrismaClient;
@@ -10,6 +11,8 @@ export interface Context {
   production: boolean;
   /** "Bulk operation finished" events, for the subscription; absent outside the API (workers, scripts). */
   bulkOperationFeed?: BulkOperationFeed;
+  /** Committed outbox events, for the event subscriptions; absent outside the API. */
+  eventFeed?: EventFeed;
   /** Platform settings, read at most once per request. */
   settings(): Promise<PlatformSettings>;
   /** The platform's "now": the sandbox clock outside production, else the real time. */
@@ -22,6 +25,7 @@ export interface ContextInit {
   requestId: string;
   production: boolean;
   bulkOperationFeed?: BulkOperationFeed;
+  eventFeed?: EventFeed;
 }
 
 /** Computes "now" from the settings row: a frozen sandbox instant, or one that advances from when it was set. */

@@ -46,3 +46,4 @@ export {
   RETRY_SCHEDULE_MS,
 } from './modules/webhooks/webhook-delivery.service.ts';
 export { eventCatalogue, eventTypes } from './modules/webhooks/event-catalogue.ts';
+export { EventFeed } from './modules/subscriptions/event-feed.ts';

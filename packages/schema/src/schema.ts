@@ -78,6 +78,7 @@ import './modules/webhooks/webhook-endpoint-delete.mutation.ts';
 import './modules/webhooks/webhook-endpoint-rotate-secret.mutation.ts';
 import './modules/webhooks/webhook-endpoint-test.mutation.ts';
 import './modules/webhooks/webhook-event-replay.mutation.ts';
+import './modules/subscriptions/event-subscriptions.ts';
 
 export const schema: GraphQLSchema = describeGeneratedParts(builder.toSchema());
 
