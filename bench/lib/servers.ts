@@ -6,6 +6,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensurePeers } from './peers.ts';
 import type { BenchDatabase } from './database.ts';
 
 const serversDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '../servers');
@@ -104,6 +105,7 @@ let nextRequest = 1;
 
 export async function startServer(kind: ServerKind, db: BenchDatabase, o: StartOptions): Promise<RunningServer> {
   if (kind.role !== 'api' && db.kind !== 'postgres') throw new Error(`${kind.label} needs PostgreSQL`);
+  if (kind.role === 'postgraphile') ensurePeers();
   const apiEnv = { ...(o.apiEnv ?? {}), ...(kind.apiEnv ?? {}) };
   const child: ChildProcess = fork(path.join(serversDir, kind.script), [], {
     execArgv: ['--import', 'tsx'],

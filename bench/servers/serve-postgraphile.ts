@@ -2,7 +2,7 @@
  * PostGraphile 5 (amber preset, production settings: no GraphiQL, no watch, no explain) over the
  * same tables (BENCH_URL, pool BENCH_POOL); started by the harness for the read scenarios.
  * PostGraphile 5 needs `Promise.withResolvers` (Node 22): polyfilled here, for this process only,
- * before PostGraphile is imported.
+ * before PostGraphile is imported. It lives in bench/peers, installed on first use (lib/peers.ts).
  */
 import { onStop, ready } from './child.ts';
 import { createServer } from 'node:http';
@@ -24,10 +24,7 @@ P.withResolvers ??= <T>() => {
   return { promise, resolve, reject };
 };
 
-const { postgraphile } = await import('postgraphile');
-const { PostGraphileAmberPreset } = await import('postgraphile/presets/amber');
-const { makePgService } = await import('postgraphile/adaptors/pg');
-const { grafserv } = await import('postgraphile/grafserv/node');
+const { postgraphile, PostGraphileAmberPreset, makePgService, grafserv } = await import('../peers/postgraphile.mjs');
 
 const pgl = postgraphile({
   extends: [PostGraphileAmberPreset],
