@@ -34,6 +34,8 @@ export interface ApiConfig {
   seedOnStart: boolean;
   /** Bearer token /metrics asks for; unset: /metrics is open outside production and refused in production. */
   metricsToken: string | null;
+  /** An operation executing longer is answered 504 TIMEOUT and its database work cancelled, in ms. @default 10000 */
+  executionTimeoutMs: number;
   /** Largest request body, in bytes. @default 1048576 */
   maxBodyBytes: number;
   /** Operation limits (PLATFORM.md). */
@@ -167,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     apiKeyCacheTtlMs: Number(env.API_KEY_CACHE_TTL_MS ?? (environment === 'test' ? 0 : 5_000)),
     seedOnStart: flag(env.SEED_ON_START, !env.DATABASE_URL),
     metricsToken: env.METRICS_TOKEN || null,
+    executionTimeoutMs: Math.max(10, Number(env.EXECUTION_TIMEOUT_MS ?? 10_000)),
     maxBodyBytes: Number(env.MAX_BODY_BYTES ?? 1_048_576),
     limits: {
       maxDepth: Number(env.MAX_DEPTH ?? 10),

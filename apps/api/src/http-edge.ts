@@ -16,6 +16,7 @@ export const codeOfStatus: Record<number, ErrorCode> = {
   422: 'IDEMPOTENCY_KEY_REUSED',
   429: 'THROTTLED',
   503: 'SERVICE_UNAVAILABLE',
+  504: 'TIMEOUT',
 };
 
 const messageOfStatus: Record<number, string> = {

@@ -14,6 +14,8 @@ export interface Metrics {
   throttled: Counter<'reason'>;
   /** Errors answered 503 SERVICE_UNAVAILABLE because the database could not serve, by reason. */
   databaseUnavailable: Counter<'reason'>;
+  /** Operations answered 504 TIMEOUT: their execution passed EXECUTION_TIMEOUT_MS and was cancelled. */
+  timeouts: Counter;
   /** 1 while limits and the response cache are shared through Redis, 0 while this instance uses its own. */
   redisSharing: Gauge;
   /** Redis calls answered by this instance's fallback (Redis away, failing or too slow). */
@@ -108,6 +110,11 @@ export function createMetrics(): Metrics {
       name: 'shopwarden_database_unavailable_total',
       help: 'Errors answered 503 SERVICE_UNAVAILABLE because the database could not serve, by reason: unreachable, connection_lost, starting_or_stopping, terminated, too_many_connections, pool_timeout, statement_timeout.',
       labelNames: ['reason'],
+      registers: [registry],
+    }),
+    timeouts: new Counter({
+      name: 'shopwarden_execution_timeouts_total',
+      help: 'Operations answered 504 TIMEOUT: their execution passed EXECUTION_TIMEOUT_MS and its database work was cancelled.',
       registers: [registry],
     }),
     redisSharing: new Gauge({

@@ -11,6 +11,7 @@ import type { ApiConfig } from './config.ts';
 import { useCompiledReads } from './compiled-reads.ts';
 import { MemoryConcurrencyLimiter, type ConcurrencyLimiter } from './concurrency.ts';
 import { bucketKeyOf, chargeCost, useQueryCost } from './cost.ts';
+import { useExecutionBudget } from './execution-budget.ts';
 import { useIdempotency } from './idempotency.ts';
 import { maskError } from './errors.ts';
 import { graphiqlOptions, renderTourGraphiQL } from './graphiql-examples.ts';
@@ -287,6 +288,8 @@ export function createApp(options: AppOptions) {
       useApiKeyCacheInvalidation(apiKeys),
       ...(config.jit ? [useGraphQlJit()] : []),
       ...(config.compiledReads ? [useCompiledReads({ db, metrics, cache: cache ?? undefined })] : []),
+      // After every plugin that replaces the execute step, so the budget covers them all.
+      useExecutionBudget({ db, timeoutMs: config.executionTimeoutMs, onTimeout: () => metrics.timeouts.inc() }),
       useReadinessCheck({
         endpoint: '/ready',
         // Bounded: with the pool exhausted or the database away the ping waits, and /ready says 503 when it cannot tell.

@@ -6,6 +6,7 @@ import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapt
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from './generated/prisma/client.ts';
 import { resolveDatabaseTarget, type DatabaseTarget } from './config.ts';
+import { StatementScope, runInScope, scopePGlite, scopePool } from './statement-scope.ts';
 
 export type { DatabaseTarget } from './config.ts';
 
@@ -48,6 +49,13 @@ export interface Database {
     onMessage: (payload: string) => void,
     onStatus?: (listening: boolean) => void,
   ): Promise<() => Promise<void>>;
+  /**
+   * Runs `fn` with the statements it sends tracked. `cancel()` cancels those running (PostgreSQL:
+   * `pg_cancel_backend` on their connections; PGlite cannot interrupt one) and refuses every later
+   * one, so an open transaction rolls back instead of committing; it resolves once the statements
+   * that were running have ended, or after `waitMs`.
+   */
+  cancellable<T>(fn: () => Promise<T>): { result: Promise<T>; cancel(waitMs?: number): Promise<void> };
   /** Every SQL statement Prisma sends is passed here (used by query-count tests and metrics). */
   onQuery(listener: (q: RecordedQuery) => void): () => void;
   /** Checks the database answers, for `/ready`. */
@@ -62,6 +70,7 @@ export async function createDatabase(target: DatabaseTarget = resolveDatabaseTar
   let closeDriver: () => Promise<void>;
   let runText: (query: RawQuery) => Promise<Buffer[]>;
   let listen: Database['listen'];
+  let cancelOnServer: (pids: number[]) => Promise<void> = async () => undefined;
   if (target.kind === 'postgres') {
     migrationAdapterFactory = wholeScriptMigrations(
       new PrismaPg({ connectionString: target.url, max: 1, connectionTimeoutMillis: 10_000 }),
@@ -78,6 +87,21 @@ export async function createDatabase(target: DatabaseTarget = resolveDatabaseTar
     });
     // An idle connection that the server drops must not crash the process; the next checkout reconnects.
     pool.on('error', () => undefined);
+    scopePool(pool);
+    cancelOnServer = async (pids) => {
+      // A connection of its own: the pool may have none free, and a cancel must not wait for one.
+      const client = new pg.Client({
+        connectionString: target.url,
+        connectionTimeoutMillis: target.connectionTimeoutMs,
+      });
+      client.on('error', () => undefined);
+      try {
+        await client.connect();
+        await client.query('SELECT pg_cancel_backend(pid) FROM unnest($1::int[]) AS pid', [pids]);
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    };
     adapterFactory = new PrismaPg(pool);
     runText = async ({ text, values, name }) => {
       const result = await pool.query<unknown[]>({ text, values, name, rowMode: 'array' });
@@ -101,6 +125,7 @@ export async function createDatabase(target: DatabaseTarget = resolveDatabaseTar
     if (!target.dataDir.startsWith('memory://')) mkdirSync(target.dataDir, { recursive: true });
     const pglite = new PGlite(target.dataDir);
     await pglite.waitReady;
+    scopePGlite(pglite);
     adapterFactory = new PrismaPGlite(pglite);
     migrationAdapterFactory = adapterFactory;
     runText = async ({ text, values }) => {
@@ -141,6 +166,30 @@ export async function createDatabase(target: DatabaseTarget = resolveDatabaseTar
       return rows;
     },
     listen: (channel, onMessage, onStatus) => listen(channel, onMessage, onStatus),
+    cancellable(fn) {
+      const scope = new StatementScope();
+      return {
+        result: runInScope(scope, fn),
+        async cancel(waitMs = 1_000) {
+          if (scope.cancelled) return;
+          scope.cancelled = true;
+          const statements = [...scope.running.values()].flatMap((set) => [...set]);
+          const pids = [...scope.running.keys()].map(
+            (client) => (client as unknown as { processID: number | null }).processID,
+          );
+          if (statements.length) {
+            scope.cancelling = cancelOnServer(pids.filter((pid): pid is number => Number.isInteger(pid))).catch(
+              () => undefined,
+            );
+          }
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([
+            Promise.allSettled([scope.cancelling, ...statements]),
+            new Promise((resolve) => (timer = setTimeout(resolve, waitMs))),
+          ]).finally(() => clearTimeout(timer));
+        },
+      };
+    },
     adapterFactory,
     migrationAdapterFactory,
     target,

@@ -307,6 +307,8 @@ export type ErrorCode =
   | 'SERVICE_UNAVAILABLE'
   /** Your cost budget is spent; retry after `Retry-After` seconds. */
   | 'THROTTLED'
+  /** The operation ran longer than its execution budget (HTTP 504); its database work was cancelled. Ask for less or retry later; top-level only. */
+  | 'TIMEOUT'
   /** No valid API key was sent. */
   | 'UNAUTHENTICATED'
   /** The request body is not application/json in UTF-8 (HTTP 415); top-level only. */

@@ -33,6 +33,8 @@ const codeDescriptions: Record<ErrorCode, string> = {
   THROTTLED: 'Your cost budget is spent; retry after `Retry-After` seconds.',
   IDEMPOTENCY_KEY_REUSED: 'The idempotency key was used before with a different request body.',
   SERVICE_UNAVAILABLE: 'A dependency (the database) is unavailable; retry shortly.',
+  TIMEOUT:
+    'The operation ran longer than its execution budget (HTTP 504); its database work was cancelled. Ask for less or retry later; top-level only.',
   REGISTRATION_CLOSED: 'Registration for the seller event has closed (by the platform clock).',
   EVENT_NOT_ELIGIBLE: "The shop does not meet the seller event's eligibility (minimum tier or categories).",
   BAD_REQUEST:
