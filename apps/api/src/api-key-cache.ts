@@ -4,16 +4,8 @@ import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
 /**
- * Authenticated API keys, kept in this process for a few seconds so a busy key costs one lookup
- * per TTL instead of one per request (docs/performance.md).
- *
- * - Only valid keys are kept, and only when the key stays valid for the whole TTL: a key that
- *   expires sooner is looked up on every request.
- * - Any mutation executed by this process clears the cache when it finishes (so `apiKeyRevoke`,
- *   `shopAccessRevoke` and friends take effect at once here), and a lookup that started before a
- *   clear is never stored (a generation counter), so a revoke racing a read cannot be undone.
- * - Another instance, or a change written to the database directly, is seen within the TTL.
- *   Set API_KEY_CACHE_TTL_MS=0 to look every key up on every request.
+ * Authenticated API keys, kept for a few seconds so a busy key costs one lookup per TTL; cleared by
+ * any mutation of this process (docs/performance.md, "API-key cache").
  */
 export class ApiKeyCache {
   private readonly entries = new Map<string, { result: AuthenticationResult; until: number }>();

@@ -10,18 +10,8 @@ import type { Metrics } from './metrics.ts';
 import type { SharedRedis } from './shared-redis.ts';
 
 /**
- * The response cache: the `data` of compiled reads (docs/performance.md#response-cache).
- *
- * - Per caller: the key covers the API key, its role, scopes and reach, the document, the
- *   operation name and the variables, so one caller's entry can never answer another caller.
- * - Only compiled reads are cached: their inputs are exactly the tables the statement reads, with
- *   no clock or settings involved, so a change to one of those tables is the only way to make an
- *   entry stale.
- * - Invalidated by the database itself: statement triggers NOTIFY `shopwarden_changes` with the
- *   table and the shops whose rows changed, whoever wrote them (a mutation, a bulk job, a script);
- *   every instance listens and deletes the entries tagged with them. An entry whose read raced a
- *   change is not stored (generation check), and while the listener is down nothing is served.
- * - Shared through Redis when configured (entries and tag sets), else in this process (LRU).
+ * The response cache: the `data` of compiled reads, per caller, invalidated by the database's change
+ * notifications, in this process or shared through Redis (docs/performance.md#response-cache).
  */
 
 /** Where entries live. Tags index entries so a change deletes exactly the entries that used the rows. */

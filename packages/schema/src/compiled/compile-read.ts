@@ -1,13 +1,6 @@
 /**
- * Compiled reads: a query operation whose every field the compiler understands is answered by ONE
- * SQL statement that builds the whole `data` object as JSON text inside PostgreSQL. The compiler
- * works from the same definitions the resolvers use — columns exposed by Pothos, Relay IDs, Prisma
- * relations and the `query` options of related connections (read through the Prisma plugin's own
- * planner), root fields' declared Prisma arguments (tenant filters included), and the fields'
- * `authScopes` — so both paths answer the same data. Anything it does not know (a computed field
- * without a SQL form, a denied scope, an argument it cannot translate) makes it return a reason,
- * and the operation runs through the resolvers as before. tests/compiled-reads.test.ts checks the
- * two paths return the same JSON.
+ * One SQL statement per query operation, built from the definitions the resolvers use, or the
+ * reason it falls back to them (docs/performance.md#compiled-reads; compiled-reads.test.ts compares both paths).
  */
 import {
   GraphQLIncludeDirective,

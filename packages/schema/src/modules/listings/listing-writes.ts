@@ -141,10 +141,8 @@ const transitionColumns: readonly (readonly [
  * sent once and written as a constant; only the others travel per row. Only the rows that were not
  * applied come back, and the new version of those written without an expected version. Returns the
  * new version of each applied listing; a missing id was not applied (its status or version was not
- * the expected one, or it does not exist): the caller says why. The review records and events of
- * one statement are inserted in the order the update found the rows, not sorted by listing id: they
- * share one timestamp and no listing's event depends on another's, and sorting them cost about a
- * tenth of the statement (issue 8's bulk review of 10,000, measured with bench/bulk-review.bench.ts).
+ * the expected one, or it does not exist): the caller says why. Review records and events go in
+ * unsorted: they share one timestamp and none depends on another, and sorting cost a tenth of the statement.
  */
 export async function writeTransitions(
   tx: Prisma.TransactionClient,
