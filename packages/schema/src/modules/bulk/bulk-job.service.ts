@@ -245,7 +245,7 @@ async function settleLineKeys(
 ): Promise<void> {
   await tx.$queryRaw`
     WITH done AS (
-      UPDATE "IdempotencyRecord" AS r SET "state" = 'COMPLETED', "response" = to_jsonb(d.response)
+      UPDATE "IdempotencyRecord" AS r SET "state" = 'COMPLETED', "response" = d.response
       FROM unnest(${done.map((d) => LINE_KEY_PREFIX + d.key)}::text[], ${done.map((d) => JSON.stringify(d.outcome))}::text[]) AS d(key, response)
       WHERE r."apiKeyId" = ${apiKeyId}::int AND r."key" = d.key
       RETURNING 1
@@ -257,7 +257,7 @@ async function settleLineKeys(
     SELECT (SELECT count(*) FROM done)::int AS done, (SELECT count(*) FROM freed)::int AS freed`;
 }
 
-/** A stored outcome: kept as JSON text inside the jsonb column, so a replay has the original line's bytes (jsonb would reorder keys). */
+/** A stored outcome: the line's JSON text, so a replay has the original line's bytes. */
 function storedOutcome(response: unknown): LineOutcome | null {
   if (typeof response !== 'string') return null;
   const value = JSON.parse(response) as unknown;
