@@ -181,36 +181,31 @@ export async function deliverLaneHead(
         : null;
   const final = ok || disable !== null || attempts >= MAX_DELIVERY_ATTEMPTS;
   const retryAt = final ? null : new Date(now.getTime() + retryDelayMs(attempts));
-  await prisma.$transaction(async (tx) => {
-    // A run that lost its lease may have logged this attempt already: record each attempt number once.
-    const updated = await tx.webhookDelivery.updateMany({
-      where: { id: head.id, attempts: head.attempts, status: 'PENDING' },
-      data: {
-        attempts,
-        status: ok ? 'SUCCEEDED' : final ? 'FAILED' : 'PENDING',
-        nextAttemptAt: retryAt,
-        lastStatusCode: response.statusCode,
-        lastError: response.error,
-        firstAttemptAt,
-      },
+  const status = ok ? 'SUCCEEDED' : final ? 'FAILED' : 'PENDING';
+  const logged = response.body ? truncate(response.body, LOGGED_RESPONSE_BYTES) : null;
+  // A run that lost its lease may have logged this attempt already: record each attempt number once.
+  const record = (tx: Tx) => tx.$executeRaw`
+    WITH updated AS (
+      UPDATE "WebhookDelivery"
+         SET "attempts" = ${attempts}, "status" = ${status}::"DeliveryStatus", "nextAttemptAt" = ${retryAt}::timestamp(3),
+             "lastStatusCode" = ${response.statusCode}::int, "lastError" = ${response.error}::text,
+             "firstAttemptAt" = ${firstAttemptAt}::timestamp(3), "updatedAt" = CURRENT_TIMESTAMP
+       WHERE "id" = ${head.id} AND "attempts" = ${head.attempts} AND "status" = 'PENDING'
+      RETURNING "id")
+    INSERT INTO "WebhookDeliveryAttempt" ("deliveryId", "statusCode", "latencyMs", "responseBody", "error", "nextAttemptAt")
+    SELECT "id", ${response.statusCode}::int, ${response.latencyMs}, ${logged}::text, ${response.error}::text, ${retryAt}::timestamp(3)
+      FROM updated`;
+  const endpointChanges = (ok ? endpoint.failingSince !== null : endpoint.failingSince === null) || disable !== null;
+  // The usual case touches the delivery and its log only: one statement, no transaction round trips.
+  if (!endpointChanges) await record(prisma);
+  else
+    await prisma.$transaction(async (tx) => {
+      if (!(await record(tx))) return;
+      if (ok) await tx.webhookEndpoint.update({ where: { id: endpoint.id }, data: { failingSince: null } });
+      else if (!endpoint.failingSince)
+        await tx.webhookEndpoint.update({ where: { id: endpoint.id }, data: { failingSince } });
+      if (disable) await disableEndpoint(tx, endpoint, disable, now, true);
     });
-    if (!updated.count) return;
-    await tx.webhookDeliveryAttempt.create({
-      data: {
-        deliveryId: head.id,
-        statusCode: response.statusCode,
-        latencyMs: response.latencyMs,
-        responseBody: response.body ? truncate(response.body, LOGGED_RESPONSE_BYTES) : null,
-        error: response.error,
-        nextAttemptAt: retryAt,
-      },
-    });
-    if (ok && endpoint.failingSince)
-      await tx.webhookEndpoint.update({ where: { id: endpoint.id }, data: { failingSince: null } });
-    else if (!ok && !endpoint.failingSince)
-      await tx.webhookEndpoint.update({ where: { id: endpoint.id }, data: { failingSince } });
-    if (disable) await disableEndpoint(tx, endpoint, disable, now, true);
-  });
   return { kind: ok ? 'delivered' : final ? 'failed' : 'retry' };
 }
 
