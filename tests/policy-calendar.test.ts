@@ -289,4 +289,54 @@ describe.each(testTargets())('the policy calendar runs by itself on %s', (target
     ]);
     expect(await r.drain()).toBe(0);
   });
+
+  it('lists every job with its last and next run for administrators, and runs a scheduled one on demand', async () => {
+    const JOBS = `{ platformJobs { name schedule catchUp lastRunAt lastScheduledFor lastResult nextRunAt pendingCount } }`;
+    const RUN = `mutation($input: PlatformJobRunInput!) { platformJobRun(input: $input) {
+      __typename ... on PlatformJobRunSuccess { job { name nextRunAt } } ... on Error { code } } }`;
+    const seller = await sellerShop(db.prisma, 'Curious seller');
+    expect((await gql(seller.key, JOBS)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const forbidden = await gql(seller.key, RUN, { input: { name: 'health.weekly-reports' } });
+    expect(forbidden.data!.platformJobRun.code).toBe('FORBIDDEN');
+
+    await clock('2024-03-31T12:00:00Z');
+    const r = startRunner(['health.weekly-reports']);
+    await r.drain();
+    await clock('2024-04-03T12:00:00Z');
+    await r.drain();
+    const weekly = async () =>
+      ((await gql(world.adminKey, JOBS)).data!.platformJobs as { name: string }[]).find(
+        (j) => j.name === 'health.weekly-reports',
+      );
+    const listed = (await gql(world.adminKey, JOBS)).data!.platformJobs as { name: string }[];
+    expect(listed.map((j) => j.name)).toEqual(jobs.map((j) => j.name));
+    expect(await weekly()).toMatchObject({
+      schedule: '0 0 * * 1',
+      catchUp: 'EVERY',
+      lastRunAt: '2024-04-03T12:00:00.000Z',
+      lastScheduledFor: '2024-04-01T00:00:00.000Z',
+      lastResult: 'SUCCEEDED',
+      nextRunAt: '2024-04-08T00:00:00.000Z',
+      pendingCount: 1,
+    });
+
+    for (const name of ['health.nope', 'health.points-expire'])
+      expect((await gql(world.adminKey, RUN, { input: { name } })).data!.platformJobRun.code).toBe('VALIDATION_FAILED');
+    const run = await gql(world.adminKey, RUN, { input: { name: 'health.weekly-reports' } });
+    expect(run.data!.platformJobRun).toEqual({
+      __typename: 'PlatformJobRunSuccess',
+      job: { name: 'health.weekly-reports', nextRunAt: '2024-04-03T12:00:00.000Z' },
+    });
+    await db.prisma.healthReport.deleteMany({ where: { weekStart: new Date('2024-03-25T00:00:00Z') } });
+    expect(await r.drain()).toBe(1);
+    // On demand it issues the week that ended last, and the schedule carries on.
+    expect(await db.prisma.healthReport.count({ where: { weekStart: new Date('2024-03-25T00:00:00Z') } })).toBe(
+      await db.prisma.shop.count(),
+    );
+    expect(await weekly()).toMatchObject({
+      lastScheduledFor: '2024-04-03T12:00:00.000Z',
+      nextRunAt: '2024-04-08T00:00:00.000Z',
+    });
+    expect(await db.prisma.auditRecord.count({ where: { operation: 'platformJobRun' } })).toBeGreaterThanOrEqual(3);
+  });
 });

@@ -46,6 +46,8 @@ export type JobOutcome = void | { runAgain: { at?: Date; afterMs?: number } };
 interface JobDefinitionBase {
   /** Unique, stored in each job row: `<module>.<what>`, e.g. "webhooks.deliver". */
   readonly name: string;
+  /** What it does, in one sentence: administrators read it in `platformJobs`. */
+  readonly description?: string;
   /** Runs before the job is given up as failed (kept, with `failedAt` and the last error). @default 10 */
   readonly maxAttempts?: number;
   /** The real delay before the run after failed attempt `attempt`. @default 1 s, doubling, at most 1 h, with jitter */

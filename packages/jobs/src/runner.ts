@@ -331,7 +331,7 @@ export class JobRunner {
         report('lease_lost');
         return;
       }
-      const result = await this.fail(job, definition, error).catch((err: unknown) => {
+      const result = await this.fail(job, definition, error, base.now).catch((err: unknown) => {
         log.error({ err, job: job.name }, 'job runner could not record a failed run');
         return 'retried' as const;
       });
@@ -376,7 +376,8 @@ export class JobRunner {
                                THEN ${utcNow} + ${again.afterMs}::int * interval '1 millisecond'
                              WHEN "revision" = ${job.revision} THEN NULL
                              ELSE "notBefore" END,
-          "attempts" = 0, "lastError" = NULL, "lockedBy" = NULL, "lockedUntil" = NULL
+          "attempts" = 0, "lastError" = NULL, "lockedBy" = NULL, "lockedUntil" = NULL,
+          "lastRunAt" = ${now}, "lastScheduledFor" = ${job.runAt}, "lastResult" = ${outcome ? 'rescheduled' : 'succeeded'}
         WHERE ${mine}`;
       return count ? 'rescheduled' : null;
     }
@@ -389,7 +390,7 @@ export class JobRunner {
   }
 
   /** Records a failed run: retried after a backoff, or kept as failed after its last attempt (a cron job moves on to its next occurrence). */
-  private async fail(job: ClaimedJob, definition: AnyJobDefinition, error: unknown): Promise<JobRunResult> {
+  private async fail(job: ClaimedJob, definition: AnyJobDefinition, error: unknown, now: Date): Promise<JobRunResult> {
     const { prisma } = this.options;
     const mine = heldBy(job.id, this.id);
     const message = (error instanceof Error ? (error.stack ?? error.message) : String(error)).slice(0, 2000);
@@ -398,24 +399,27 @@ export class JobRunner {
       const delay = Math.round((definition.retryDelayMs ?? defaultRetryDelay)(job.attempts));
       await prisma.$executeRaw`
         UPDATE "Job" SET "notBefore" = ${utcNow} + ${delay}::int * interval '1 millisecond',
-               "lastError" = ${message}, "lockedBy" = NULL, "lockedUntil" = NULL
+               "lastError" = ${message}, "lockedBy" = NULL, "lockedUntil" = NULL,
+               "lastRunAt" = ${now}, "lastScheduledFor" = ${job.runAt}, "lastResult" = 'retried'
          WHERE ${mine}`;
       return 'retried';
     }
     if (recurrence) {
       // A recurring job is never given up: it moves on to its next turn.
-      const at = 'cron' in recurrence ? nextCronRun(recurrence, job.runAt, await this.now()) : null;
+      const at = 'cron' in recurrence ? nextCronRun(recurrence, job.runAt, now) : null;
       const afterMs = 'cron' in recurrence ? null : recurrence.everyMs;
       await prisma.$executeRaw`
         UPDATE "Job" SET "runAt" = ${at}::timestamp(3),
                "notBefore" = CASE WHEN ${afterMs}::int IS NULL THEN NULL ELSE ${utcNow} + ${afterMs}::int * interval '1 millisecond' END,
-               "attempts" = 0, "lastError" = ${message}, "lockedBy" = NULL, "lockedUntil" = NULL
+               "attempts" = 0, "lastError" = ${message}, "lockedBy" = NULL, "lockedUntil" = NULL,
+               "lastRunAt" = ${now}, "lastScheduledFor" = ${job.runAt}, "lastResult" = 'failed'
          WHERE ${mine}`;
       return 'failed';
     }
     // The key is freed so the work can be enqueued again.
     await prisma.$executeRaw`
-      UPDATE "Job" SET "failedAt" = ${utcNow}, "key" = NULL, "lastError" = ${message}, "lockedBy" = NULL, "lockedUntil" = NULL
+      UPDATE "Job" SET "failedAt" = ${utcNow}, "key" = NULL, "lastError" = ${message}, "lockedBy" = NULL, "lockedUntil" = NULL,
+             "lastRunAt" = ${now}, "lastScheduledFor" = ${job.runAt}, "lastResult" = 'failed'
        WHERE ${mine}`;
     return 'failed';
   }

@@ -6,6 +6,8 @@ import { describeGeneratedParts } from './lib/describe.ts';
 import './modules/core/errors.ts';
 import './modules/core/money.ts';
 import './modules/platform/platform-settings.node.ts';
+import './modules/platform/platform-job.node.ts';
+import './modules/platform/platform-job-run.mutation.ts';
 import './modules/auth/api-key.node.ts';
 import './modules/auth/api-key-create.mutation.ts';
 import './modules/auth/api-key-revoke.mutation.ts';

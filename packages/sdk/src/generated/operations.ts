@@ -67,6 +67,8 @@ export const PlatformSettingsDocument = "query PlatformSettings{platformSettings
 export const PlatformClockDocument = "query PlatformClock{platformClock{now frozen sandbox}}" as TypedDocumentString<Types.PlatformClockQuery, Types.PlatformClockQueryVariables>;
 export const PlatformUpdateSettingsDocument = "mutation PlatformUpdateSettings($input:PlatformSettingsUpdateInput!){platformSettingsUpdate(input:$input){__typename ...on PlatformSettingsUpdateSuccess{settings{...PlatformSettingsFields}}...on Error{code message}...on ValidationError{fields{path message}}}}fragment PlatformSettingsFields on PlatformSettings{atRiskThreshold restrictedThreshold suspendedThreshold pointExpiryDays quizAttemptsPerMonth quizPointsRemoved quizRemovalCooldownDays categoryEnforcementAt categoryConfirmDeadline categoryLookbackStart categoryLookbackEnd previousPolicyMaxCategories semiClosedLoopRetiredAt semiClosedLoopMigrationDays inviteOnlySites verificationRequiredSites updatedAt}" as TypedDocumentString<Types.PlatformUpdateSettingsMutation, Types.PlatformUpdateSettingsMutationVariables>;
 export const PlatformSetSandboxClockDocument = "mutation PlatformSetSandboxClock($input:SandboxClockSetInput!){sandboxClockSet(input:$input){__typename ...on SandboxClockSetSuccess{clock{now frozen sandbox}}...on Error{code message}...on ValidationError{fields{path message}}}}" as TypedDocumentString<Types.PlatformSetSandboxClockMutation, Types.PlatformSetSandboxClockMutationVariables>;
+export const PlatformJobsDocument = "query PlatformJobs{platformJobs{...PlatformJobFields}}fragment PlatformJobFields on PlatformJob{name description schedule catchUp lastRunAt lastScheduledFor lastResult nextRunAt pendingCount failedCount}" as TypedDocumentString<Types.PlatformJobsQuery, Types.PlatformJobsQueryVariables>;
+export const PlatformRunJobDocument = "mutation PlatformRunJob($input:PlatformJobRunInput!){platformJobRun(input:$input){__typename ...on PlatformJobRunSuccess{job{...PlatformJobFields}}...on Error{code message}...on ValidationError{fields{path message}}}}fragment PlatformJobFields on PlatformJob{name description schedule catchUp lastRunAt lastScheduledFor lastResult nextRunAt pendingCount failedCount}" as TypedDocumentString<Types.PlatformRunJobMutation, Types.PlatformRunJobMutationVariables>;
 export const QuizListDocument = "query QuizList($first:Int$after:String$policyId:ID){quizzes(first:$first after:$after policyId:$policyId){edges{cursor node{id title description active policy{id code title}questions{position prompt choices}}}pageInfo{hasNextPage endCursor}}}" as TypedDocumentString<Types.QuizListQuery, Types.QuizListQueryVariables>;
 export const QuizSubmitAttemptDocument = "mutation QuizSubmitAttempt($input:QuizAttemptSubmitInput!){quizAttemptSubmit(input:$input){__typename ...on QuizAttemptSubmitSuccess{passed correctCount pointsRemoved newBalance attemptsLeftThisMonth results{position correct}attempt{id month submittedAt passed correctCount pointsRemoved}shop{id name status healthStatus pointsBalance}}...on Error{code message}...on ValidationError{fields{path message}}}}" as TypedDocumentString<Types.QuizSubmitAttemptMutation, Types.QuizSubmitAttemptMutationVariables>;
 export const RevenueListTiersDocument = "query RevenueListTiers($first:Int$after:String){tiers(first:$first after:$after){edges{cursor node{...TierFields}}pageInfo{hasNextPage endCursor}}}fragment TierFields on Tier{id code name rank selfShippingAllowed supportLevel minLastMonthSales{amount minorUnits currencyCode}minTrailingRevenue{amount minorUnits currencyCode}}" as TypedDocumentString<Types.RevenueListTiersQuery, Types.RevenueListTiersQueryVariables>;
@@ -568,6 +570,18 @@ export interface ShopWardenOperations {
      * Operation `PlatformSetSandboxClock` (mutation: sends an Idempotency-Key); resolves to `sandboxClockSet`.
      */
     setSandboxClock(variables: Types.PlatformSetSandboxClockMutationVariables, options?: RequestOptions): Promise<Types.PlatformSetSandboxClockMutation["sandboxClockSet"]>;
+    /**
+     * Every background job of the platform with its last and next run (administrators).
+     *
+     * Operation `PlatformJobs` (query); resolves to `platformJobs`.
+     */
+    jobs(variables?: Types.PlatformJobsQueryVariables, options?: RequestOptions): Promise<Types.PlatformJobsQuery["platformJobs"]>;
+    /**
+     * Runs a scheduled job now, besides its schedule (administrators): a weekly report for the week that ended last, a tier recalculation as of now, a sweep. Running it twice is safe: every job is idempotent.
+     *
+     * Operation `PlatformRunJob` (mutation: sends an Idempotency-Key); resolves to `platformJobRun`.
+     */
+    runJob(variables: Types.PlatformRunJobMutationVariables, options?: RequestOptions): Promise<Types.PlatformRunJobMutation["platformJobRun"]>;
   };
   quizzes: {
     /**
@@ -880,6 +894,8 @@ export const operationTable = {
     { method: "clock", document: PlatformClockDocument, field: "platformClock", mutation: false },
     { method: "updateSettings", document: PlatformUpdateSettingsDocument, field: "platformSettingsUpdate", mutation: true },
     { method: "setSandboxClock", document: PlatformSetSandboxClockDocument, field: "sandboxClockSet", mutation: true },
+    { method: "jobs", document: PlatformJobsDocument, field: "platformJobs", mutation: false },
+    { method: "runJob", document: PlatformRunJobDocument, field: "platformJobRun", mutation: true },
   ],
   quizzes: [
     { method: "list", document: QuizListDocument, field: "quizzes", mutation: false, paginate: "paginate", connection: ["quizzes"] },

@@ -747,6 +747,30 @@ export type PendingActionKind =
   /** Confirm a primary category through the questionnaire (the dashboard pop-up). */
   | 'SELECT_PRIMARY_CATEGORY';
 
+/** What a scheduled job does with the occurrences a sandbox clock jump (or downtime) skipped. */
+export type PlatformJobCatchUp =
+  /** Runs once for each, oldest first, each as of its own occurrence. */
+  | 'EVERY'
+  /** Runs once for all of them (a sweep that works as of now). */
+  | 'LATEST';
+
+/** How a run of a job ended. */
+export type PlatformJobOutcome =
+  /** Its last attempt failed (a scheduled job moves on to its next turn). */
+  | 'FAILED'
+  /** It did part of its work and asked to run again. */
+  | 'RESCHEDULED'
+  /** It failed and will be retried after a backoff. */
+  | 'RETRIED'
+  /** It did its work. */
+  | 'SUCCEEDED';
+
+/** The scheduled job to run now. */
+export type PlatformJobRunInput = {
+  /** Its name, as `platformJobs` lists it. */
+  name: string;
+};
+
 /** Settings to change; omitted fields keep their value. */
 export type PlatformSettingsUpdateInput = {
   /** AT_RISK threshold. */
@@ -2028,6 +2052,27 @@ export type PlatformSetSandboxClockMutation = { sandboxClockSet:
     | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
     | { __typename: 'SandboxClockSetSuccess', clock: { now: string, frozen: boolean, sandbox: boolean } }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string, fields: Array<{ path: Array<string>, message: string }> }
+   };
+
+export type PlatformJobFieldsFragment = { name: string, description: string | null, schedule: string | null, catchUp: PlatformJobCatchUp | null, lastRunAt: string | null, lastScheduledFor: string | null, lastResult: PlatformJobOutcome | null, nextRunAt: string | null, pendingCount: number, failedCount: number };
+
+export type PlatformJobsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type PlatformJobsQuery = { platformJobs: Array<{ name: string, description: string | null, schedule: string | null, catchUp: PlatformJobCatchUp | null, lastRunAt: string | null, lastScheduledFor: string | null, lastResult: PlatformJobOutcome | null, nextRunAt: string | null, pendingCount: number, failedCount: number }> };
+
+export type PlatformRunJobMutationVariables = Exact<{
+  input: PlatformJobRunInput;
+}>;
+
+
+export type PlatformRunJobMutation = { platformJobRun:
+    | { __typename: 'ConflictError', code: ErrorCode, message: string }
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'PlatformJobRunSuccess', job: { name: string, description: string | null, schedule: string | null, catchUp: PlatformJobCatchUp | null, lastRunAt: string | null, lastScheduledFor: string | null, lastResult: PlatformJobOutcome | null, nextRunAt: string | null, pendingCount: number, failedCount: number } }
     | { __typename: 'ValidationError', code: ErrorCode, message: string, fields: Array<{ path: Array<string>, message: string }> }
    };
 

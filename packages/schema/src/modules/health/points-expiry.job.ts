@@ -4,6 +4,7 @@ import { applyPointsExpiry, scheduleMissingPointsExpiries } from './points-expir
 /** Due at the instant a shop's points expire: its health and status follow the ledger then. */
 export const followPointsExpiry = defineJob<{ shopId: number }>({
   name: 'health.points-expire',
+  description: "Changes a shop's health and status at the instant its points expire.",
   transactional: true,
   async run({ shopId }, { tx, scheduledFor, now }) {
     const settings = await tx.platformSettings.findUniqueOrThrow({ where: { id: 1 } });
@@ -16,6 +17,7 @@ const HOUR_MS = 3_600_000;
 /** Hourly: gives a job to every expiry that has none (points written by the seed or before the runner). */
 export const scheduleMissingExpiries = defineRecurringJob({
   name: 'health.schedule-expiries',
+  description: 'Schedules the expiry job of points written without one (demo data, rows written by hand).',
   recurrence: { cron: '3 * * * *', catchUp: 'latest' },
   transactional: true,
   async run(_payload, { tx, scheduledFor, now }) {
