@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { loadConfig } from '@shopwarden/api';
+import { errorCodes } from '@shopwarden/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorld, type World } from './support/fixtures.ts';
 import { createTestApp } from './support/client.ts';
@@ -108,5 +111,43 @@ describe.each(testTargets())('introspection on %s', (target) => {
       const schema = await gql(null, '{ __schema { queryType { name } } }');
       expect(schema.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
     }
+  });
+});
+
+describe('docs/api-conventions.md', () => {
+  const docs = readFileSync(new URL('../docs/api-conventions.md', import.meta.url), 'utf8');
+  const limits = docs.slice(docs.indexOf('## Limits'), docs.indexOf('**Cost**'));
+
+  it('names every error code', () => {
+    const missing = errorCodes.filter((code) => !docs.includes(`\`${code}\``));
+    expect(missing).toEqual([]);
+  });
+
+  it('lists every limit at its default', () => {
+    const config = loadConfig({});
+    const n = (value: number) => value.toLocaleString('en-US');
+    const s = (ms: number) => `${ms / 1000} s`;
+    const rows: [string, string][] = [
+      ['selection depth', `| ${n(config.limits.maxDepth)} |`],
+      ['aliases', `| ${n(config.limits.maxAliases)} |`],
+      ['tokens', `| ${n(config.limits.maxTokens)} |`],
+      ['directives', `| ${n(config.limits.maxDirectives)} |`],
+      ['calculated cost', `| ${n(config.limits.maxCost)} per operation |`],
+      ['fields once fragments are expanded', `| ${n(config.limits.maxFields)} per operation`],
+      ['rate', `| ${n(config.rateLimit.capacity)}-point bucket per key, +${n(config.rateLimit.restoreRate)} points/s`],
+      ['rate', `${config.rateLimit.maxConcurrentPerKey} requests per key executing at once`],
+      ['request body', `| ${config.maxBodyBytes / 1_048_576} MB`],
+      ['execution time', `| ${s(config.executionTimeoutMs)} per operation`],
+      ['sending the request', `headers within ${s(config.http.headersTimeoutMs)}`],
+      ['sending the request', `the whole request within ${s(config.http.requestTimeoutMs)}`],
+      ['sending the request', `closes after ${s(config.http.keepAliveTimeoutMs)}`],
+      ['subscriptions', `| ${config.rateLimit.maxSubscriptionsPerKey} open per key`],
+    ];
+    for (const [name, text] of rows) {
+      const row = limits.split('\n').find((line) => line.startsWith(`| ${name}`));
+      expect(row, name).toBeDefined();
+      expect(row, name).toContain(text);
+    }
+    expect(docs).toMatch(/^### Introspection$/m);
   });
 });
