@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import { applyMigrations, createDatabase, resolveDatabaseTarget } from '@shopwarden/db';
+import { applyMigrations, createDatabase, DataFolderInUseError, resolveDatabaseTarget } from '@shopwarden/db';
 import pino from 'pino';
 import { loadConfig } from './config.ts';
 import { codeOfStatus } from './http-edge.ts';
@@ -41,6 +41,6 @@ try {
     await db.close();
   });
 } catch (err) {
-  logger.fatal({ err }, 'could not start the worker');
+  logger.fatal({ err }, err instanceof DataFolderInUseError ? err.message : 'could not start the worker');
   process.exit(1);
 }

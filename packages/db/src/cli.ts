@@ -1,12 +1,21 @@
 // `npm run db:migrate | db:migration:create <name> | db:reset | db:seed`
-import { createDatabase } from './client.ts';
+import { createDatabase, type Database } from './client.ts';
+import { DataFolderInUseError } from './data-lock.ts';
 import { explainDatabaseError } from './explain.ts';
 import { terminalProgress } from './progress.ts';
 import { applyMigrations, createMigration, resetDatabase } from './migrate.ts';
 import { seedDatabase } from './seed/index.ts';
 
 const [command, ...args] = process.argv.slice(2);
-const db = await createDatabase();
+let db: Database;
+try {
+  db = await createDatabase();
+} catch (error) {
+  // Another process holds the embedded database: say who, and change nothing.
+  if (!(error instanceof DataFolderInUseError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
 const where = db.target.kind === 'postgres' ? 'PostgreSQL' : `embedded database at ${db.target.dataDir}`;
 try {
   switch (command) {

@@ -7,6 +7,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from './generated/prisma/client.ts';
 import { resolveDatabaseTarget, type DatabaseTarget } from './config.ts';
 import { StatementScope, runInScope, scopePGlite, scopePool } from './statement-scope.ts';
+import { lockDataFolder, type DataFolderLock } from './data-lock.ts';
 
 export type { DatabaseTarget } from './config.ts';
 
@@ -122,9 +123,19 @@ export async function createDatabase(target: DatabaseTarget = resolveDatabaseTar
       await pool.end();
     };
   } else {
-    if (!target.dataDir.startsWith('memory://')) mkdirSync(target.dataDir, { recursive: true });
+    let lock: DataFolderLock | null = null;
+    if (!target.dataDir.startsWith('memory://')) {
+      mkdirSync(target.dataDir, { recursive: true });
+      // Two processes on one folder corrupt it: the second opener is refused before PGlite touches it.
+      lock = await lockDataFolder(target.dataDir);
+    }
     const pglite = new PGlite(target.dataDir);
-    await pglite.waitReady;
+    try {
+      await pglite.waitReady;
+    } catch (error) {
+      lock?.release();
+      throw error;
+    }
     scopePGlite(pglite);
     adapterFactory = new PrismaPGlite(pglite);
     migrationAdapterFactory = adapterFactory;
@@ -141,6 +152,7 @@ export async function createDatabase(target: DatabaseTarget = resolveDatabaseTar
     };
     closeDriver = async () => {
       if (!pglite.closed) await pglite.close();
+      lock?.release();
     };
   }
 

@@ -1,4 +1,5 @@
 export { createDatabase, type Database, type RecordedQuery } from './client.ts';
+export { DataFolderInUseError, LOCK_FILE } from './data-lock.ts';
 export { resolveDatabaseTarget, repoRoot, type DatabaseTarget, type DatabaseEnv } from './config.ts';
 export { applyMigrations, createMigration, resetDatabase } from './migrate.ts';
 export {
