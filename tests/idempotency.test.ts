@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { parse, print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKey, createShop, createWorld, type World } from './support/fixtures.ts';
-import { createTestApp } from './support/client.ts';
+import { createTestApp, gid } from './support/client.ts';
 import { createTestDatabase, testTargets, type TestDatabase } from './support/database.ts';
 
 const CREATE = `mutation($input: ApiKeyCreateInput!) { apiKeyCreate(input: $input) { __typename ... on ApiKeyCreateSuccess { secret apiKey { id } } ... on Error { code } } }`;
@@ -11,13 +11,16 @@ describe.each(testTargets())('Idempotency-Key on %s', (target) => {
   let db: TestDatabase;
   let world: World;
   let seller: string;
+  let sellerKeyId: number;
+  let shopId: number;
   let gql: ReturnType<typeof createTestApp>['gql'];
 
   beforeAll(async () => {
     db = await createTestDatabase(target);
     world = await createWorld(db.prisma);
     const shop = await createShop(db.prisma, 'Idem Shop');
-    seller = (await createKey(db.prisma, 'SELLER', { shopId: shop.id })).key;
+    shopId = shop.id;
+    ({ key: seller, id: sellerKeyId } = await createKey(db.prisma, 'SELLER', { shopId: shop.id }));
     gql = createTestApp(db).gql;
   });
   afterAll(async () => db.drop());
@@ -96,6 +99,68 @@ describe.each(testTargets())('Idempotency-Key on %s', (target) => {
     expect(running.status).toBe(409);
     expect(running.errors![0]!.extensions!.code).toBe('CONFLICT');
     expect(await db.prisma.apiKey.count({ where: { name: 'still running' } })).toBe(0);
+  });
+
+  const hashOf = (query: string, variables: unknown) =>
+    createHash('sha256')
+      .update(JSON.stringify([print(parse(query)), null, variables]))
+      .digest('hex');
+  /** The record a request left when its process died or the database went away mid-request. */
+  const leftBehind = (key: string, query: string, variables: unknown, appliedAt: Date | null) =>
+    db.prisma.idempotencyRecord.create({
+      data: {
+        apiKeyId: sellerKeyId,
+        key,
+        requestHash: hashOf(query, variables),
+        expiresAt: new Date(Date.now() + 60_000),
+        leaseUntil: new Date(Date.now() - 1_000),
+        appliedAt,
+      },
+    });
+
+  it('runs a retry once more when the request that held the key ended without storing its effect', async () => {
+    const variables = { input: { name: 'orphaned', role: 'SELLER', scopes: ['shops:read'] } };
+    await leftBehind('k-orphaned', CREATE, variables, null);
+    const retry = await gql(seller, CREATE, variables, { 'idempotency-key': 'k-orphaned' });
+    expect(retry.data!.apiKeyCreate.__typename).toBe('ApiKeyCreateSuccess');
+    const again = await gql(seller, CREATE, variables, { 'idempotency-key': 'k-orphaned' });
+    expect(again.extensions!.idempotentReplay).toBe(true);
+    expect(await db.prisma.apiKey.count({ where: { name: 'orphaned' } })).toBe(1);
+  });
+
+  it('tells a retry whose first attempt stored its effect (but lost its response) so, and runs nothing', async () => {
+    const variables = { input: { name: 'applied once', role: 'SELLER', scopes: ['shops:read'] } };
+    await leftBehind('k-applied', CREATE, variables, new Date());
+    const retry = await gql(seller, CREATE, variables, { 'idempotency-key': 'k-applied' });
+    expect(retry.status).toBe(409);
+    expect(retry.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', applied: true });
+    expect(await db.prisma.apiKey.count({ where: { name: 'applied once' } })).toBe(0);
+  });
+
+  it("stamps the record in the mutation's own transaction: committed with the effect, rolled back with it", async () => {
+    const LISTING = `mutation($input: ListingCreateInput!) { listingCreate(input: $input) { __typename } }`;
+    const input = (dryRun: boolean) => ({
+      input: {
+        shopId: gid('Shop', shopId),
+        title: `stamped ${dryRun}`,
+        categoryId: gid('Category', world.categories.skincare),
+        priceAmount: 100,
+        currency: 'USD',
+        sites: ['GB'],
+        dryRun,
+      },
+    });
+    for (const dryRun of [false, true]) {
+      const key = `k-stamp-${dryRun}`;
+      const res = await gql(seller, LISTING, input(dryRun), { 'idempotency-key': key });
+      expect(res.data!.listingCreate.__typename).toBe('ListingCreateSuccess');
+      const record = await db.prisma.idempotencyRecord.findUniqueOrThrow({
+        where: { apiKeyId_key: { apiKeyId: sellerKeyId, key } },
+      });
+      expect(record.state).toBe('COMPLETED');
+      expect(record.appliedAt === null).toBe(dryRun);
+    }
+    expect(await db.prisma.listing.count({ where: { title: { startsWith: 'stamped' } } })).toBe(1);
   });
 
   it('scopes keys per API key, and leaves requests without a key alone', async () => {
