@@ -32,12 +32,8 @@ export async function createListingRow(
   });
 }
 
-/**
- * Rows per createManyAndReturn statement: 9 columns × 3000 stays under PostgreSQL's 32,767 bind
- * parameters, past which Prisma splits the statement itself and sends the parts side by side on one
- * connection (pg's "client is already executing a query" deprecation; prisma/orm#29646).
- */
-const ROWS_PER_STATEMENT = 3000;
+/** Rows per statement: up to 16 columns × 2000 stays under 32,767 bind parameters, past which Prisma splits it (prisma/orm#29646). */
+const ROWS_PER_STATEMENT = 2000;
 
 /** Many listings, in as few statements as the bind-parameter limit allows; returns their ids in creation order. */
 export async function createListingRows(
