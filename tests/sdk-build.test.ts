@@ -69,9 +69,14 @@ describe('SDK package (npm pack, installed from the tarball)', () => {
       'dist/cjs/index.cjs',
       'dist/types/index.d.ts',
       'dist/types/index.d.cts',
+      'persisted-documents.json',
     ])
       expect(files).toContain(f);
-    expect(files.filter((f) => !/^(dist\/|package\.json$|README\.md$|LICENSE$|CHANGELOG\.md$)/.test(f))).toEqual([]);
+    expect(
+      files.filter(
+        (f) => !/^(dist\/|package\.json$|README\.md$|LICENSE$|CHANGELOG\.md$|persisted-documents\.json$)/.test(f),
+      ),
+    ).toEqual([]);
     expect(readFileSync(join(installed, 'LICENSE'), 'utf8')).toBe(readFileSync(join(repoRoot, 'LICENSE'), 'utf8'));
     const pkg = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
     expect(pkg).toMatchObject({
@@ -121,7 +126,7 @@ describe('SDK package (npm pack, installed from the tarball)', () => {
     }
     const pkg = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
     expect(pkg.dependencies).toBeUndefined();
-    expect(pkg.files).toEqual(['dist', 'CHANGELOG.md']);
+    expect(pkg.files).toEqual(['dist', 'persisted-documents.json', 'CHANGELOG.md']);
     expect(pkg.exports['.']).toEqual({
       import: { types: './dist/types/index.d.ts', default: './dist/esm/index.js' },
       require: { types: './dist/types/index.d.cts', default: './dist/cjs/index.cjs' },

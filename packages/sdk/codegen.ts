@@ -32,6 +32,15 @@ const config: CodegenConfig = {
     'src/generated/operations.ts': {
       plugins: ['./codegen/sdk-operations-plugin.mjs'],
     },
+    // Apollo Client's `possibleTypes`: which object types each union and interface may be.
+    'src/generated/possible-types.ts': {
+      plugins: ['fragment-matcher'],
+      config: { useExplicitTyping: true },
+    },
+    // The SDK's documents by sha256, registered with the API as trusted documents.
+    'persisted-documents.json': {
+      plugins: [{ './codegen/sdk-operations-plugin.mjs': { persistedDocuments: true } }],
+    },
   },
 };
 

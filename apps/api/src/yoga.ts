@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { useGraphQLSSE } from '@graphql-yoga/plugin-graphql-sse';
 import type { Database } from '@shopwarden/db';
 import { BulkOperationFeed, EventFeed, createContext, schema, type Context } from '@shopwarden/schema';
 import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
@@ -18,6 +19,7 @@ import { graphiqlOptions, renderTourGraphiQL } from './graphiql-examples.ts';
 import { errorResponse, useHttpEdge } from './http-edge.ts';
 import { createMetrics, metricsRefusal, type Metrics } from './metrics.ts';
 import { useOperationLimits } from './operation-limits.ts';
+import { loadTrustedDocuments, usePersistedDocuments } from './persisted-documents.ts';
 import type { SharedRedis } from './shared-redis.ts';
 import { MemoryRateLimiter, type RateLimiter } from './rate-limit.ts';
 import { MemoryCacheStore, ResponseCache, useResponseCache, type CacheStore } from './response-cache.ts';
@@ -255,6 +257,14 @@ export function createApp(options: AppOptions) {
           if (url.pathname === '/graphql') authOf(request).catch(() => undefined);
         },
       } satisfies Plugin<Context>,
+      // Before the response cache: a key restricted to trusted documents is refused before any answer.
+      ...usePersistedDocuments({
+        trusted: loadTrustedDocuments(),
+        trustedOnly: async (request) => !!(await authOf(request)).viewer?.trustedDocumentsOnly,
+        streamEndpoint: '/graphql/stream',
+      }),
+      // GraphQL over SSE's single-connection mode (graphql-sse clients); /graphql serves the distinct-connections mode.
+      useGraphQLSSE({ endpoint: '/graphql/stream' }),
       ...(cache
         ? [
             useResponseCache({

@@ -10,6 +10,7 @@
 //   `... on ValidationError { fields { path message } }`;
 // - a query `<Group>List<Rest>` over a connection with an `$after` variable also gets
 //   `paginate<Rest>`, an async iterator over every node.
+import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import {
   Kind,
@@ -49,6 +50,8 @@ const jsdoc = (text, indent) => {
   const lines = text.replace(/\*\//g, '*\\/').split('\n');
   return `${indent}/**\n${lines.map((l) => `${indent} * ${l}`.trimEnd()).join('\n')}\n${indent} */\n`;
 };
+
+const sha256 = (text) => createHash('sha256').update(text).digest('hex');
 
 function fail(location, message) {
   throw new Error(`${location}: ${message}`);
@@ -218,6 +221,13 @@ export const plugin = (schema, documents, config) => {
     }
   }
 
+  const all = [...[...groups.values()].flat(), ...subscriptions];
+  // `{ persistedDocuments: true }`: the trusted-documents manifest the API serves by hash (sha256 of the document).
+  if (config?.persistedDocuments) {
+    const manifest = Object.fromEntries(all.map((e) => [sha256(e.document), e.document]).sort(([a], [b]) => a.localeCompare(b)));
+    return `${JSON.stringify(manifest, null, 2)}\n`;
+  }
+
   let out = HEADER;
   out += "import type * as Types from './types.ts';\n";
   out += "import type { RequestOptions, TypedDocumentString } from '../types.ts';\n\n";
@@ -266,6 +276,7 @@ export const plugin = (schema, documents, config) => {
         `document: ${e.name}Document`,
         `field: ${JSON.stringify(e.key)}`,
         `mutation: ${e.mutation}`,
+        `hash: ${JSON.stringify(sha256(e.document))}`,
       ];
       if (e.connection && e.paginateName)
         fields.push(`paginate: ${JSON.stringify(e.paginateName)}`, `connection: ${JSON.stringify(e.connection)}`);
@@ -277,6 +288,7 @@ export const plugin = (schema, documents, config) => {
   return out;
 };
 
-export const validate = (_schema, _documents, _config, outputFile) => {
-  if (!outputFile.endsWith('.ts')) throw new Error('sdk-operations-plugin writes TypeScript (.ts) only');
+export const validate = (_schema, _documents, config, outputFile) => {
+  if (!outputFile.endsWith(config?.persistedDocuments ? '.json' : '.ts'))
+    throw new Error('sdk-operations-plugin writes TypeScript (.ts), or the persisted-documents manifest (.json)');
 };

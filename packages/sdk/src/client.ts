@@ -89,7 +89,10 @@ function createGroups(send: Send) {
  * ```
  */
 export function createShopWardenClient(options: ShopWardenClientOptions): ShopWardenClient {
-  const send = createTransport(options);
+  const hashes = new Map<string, string>(
+    Object.values(operationTable).flatMap((entries) => entries.map((e) => [e.document, e.hash] as [string, string])),
+  );
+  const send = createTransport(options, hashes);
   const request = (document: string, variables?: Record<string, unknown>, requestOptions?: RequestOptions) =>
     send(String(document), variables, requestOptions);
   const groups = createGroups(send);

@@ -30,6 +30,7 @@ export {
   type WebhookEventType,
   type WebhookSubject,
 } from './webhooks.ts';
+export { possibleTypes } from './possible-types.ts';
 export type {
   TypedDocumentString,
   ResultOf,

@@ -229,8 +229,15 @@ export function createPushOnce(options: ShopWardenClientOptions): PushOnce {
   };
 }
 
-/** The transport under every client method. */
-export function createTransport(options: ShopWardenClientOptions): Send {
+/** Whether a response says the server does not know a persisted document's hash. */
+const persistedNotFound = (errors: GraphQLErrorEntry[] | undefined) =>
+  !!errors?.some((e) => e.extensions?.code === 'PERSISTED_QUERY_NOT_FOUND' || e.message === 'PersistedQueryNotFound');
+
+/** The transport under every client method; `documentHashes` are the sha256 of the documents the API has registered. */
+export function createTransport(
+  options: ShopWardenClientOptions,
+  documentHashes?: ReadonlyMap<string, string>,
+): Send {
   const { fetchFn, headers: baseHeaders } = connectionOf(options);
   const retries = options.retries ?? DEFAULT_RETRIES;
   if (!Number.isInteger(retries) || retries < 0)
@@ -262,11 +269,16 @@ export function createTransport(options: ShopWardenClientOptions): Send {
     const headers = { ...baseHeaders, ...requestOptions.headers };
     const idempotencyKey = kind === 'mutation' ? (requestOptions.idempotencyKey ?? newIdempotencyKey()) : undefined;
     if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
-    const body = JSON.stringify({
-      query: document,
-      variables: variables ?? {},
-      ...(requestOptions.operationName ? { operationName: requestOptions.operationName } : {}),
-    });
+    const hash = options.persistedDocuments ? documentHashes?.get(document) : undefined;
+    const bodyOf = (withQuery: boolean) =>
+      JSON.stringify({
+        ...(withQuery ? { query: document } : {}),
+        variables: variables ?? {},
+        ...(requestOptions.operationName ? { operationName: requestOptions.operationName } : {}),
+        ...(hash ? { extensions: { persistedQuery: { version: 1, sha256Hash: hash } } } : {}),
+      });
+    let withQuery = !hash;
+    let body = bodyOf(withQuery);
     const maxRetries = requestOptions.retries ?? retries;
     const signal = requestOptions.signal;
 
@@ -321,6 +333,12 @@ export function createTransport(options: ShopWardenClientOptions): Send {
       }
 
       const parsed = parseBody(await response.text(), response.status);
+      if (!withQuery && persistedNotFound(parsed.errors)) {
+        // A server that has not registered this document: send its text along, once.
+        withQuery = true;
+        body = bodyOf(withQuery);
+        continue;
+      }
       throttle?.record(document, parsed.extensions?.cost);
       emit({
         type: 'response',

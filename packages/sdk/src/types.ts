@@ -174,4 +174,12 @@ export interface ShopWardenClientOptions {
    * @default true
    */
   throttle?: boolean | ThrottleOptions;
+  /**
+   * Sends the SDK's own operations as persisted documents: their sha256 hash instead of the text
+   * (`extensions.persistedQuery`). The API knows them (they are registered at build), so requests
+   * are smaller and keys restricted to trusted documents accept them. Your own documents are sent
+   * as text; a server that does not know a hash gets the text on a second request.
+   * @default false
+   */
+  persistedDocuments?: boolean;
 }

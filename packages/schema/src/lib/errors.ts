@@ -26,6 +26,8 @@ export const errorCodes = [
   'GRAPHQL_VALIDATION_FAILED',
   'NOT_ACCEPTABLE',
   'UNSUPPORTED_MEDIA_TYPE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_ONLY',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

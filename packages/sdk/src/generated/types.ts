@@ -34,6 +34,8 @@ export type ApiKeyCreateInput = {
   scopes: Array<string>;
   /** For SELLER keys: the shop (sellers: defaults to their own). */
   shopId?: string | null | undefined;
+  /** When true, the key runs only trusted documents (the SDK's operations, sent by hash or as text); any other document is refused with PERSISTED_QUERY_ONLY. Defaults to false. */
+  trustedDocumentsOnly?: boolean | null | undefined;
 };
 
 /** The key to revoke. */
@@ -295,6 +297,10 @@ export type ErrorCode =
   | 'NOT_ACCEPTABLE'
   /** The object does not exist or is outside your reach (the two are indistinguishable). */
   | 'NOT_FOUND'
+  /** The persisted document hash is not known here: send the query text with the hash (Apollo APQ does this by itself); top-level only. */
+  | 'PERSISTED_QUERY_NOT_FOUND'
+  /** The API key runs only trusted documents (the SDK's operations), and this document is not one (HTTP 403); top-level only. */
+  | 'PERSISTED_QUERY_ONLY'
   /** The shop already has a primary category; only an administrator can change it. */
   | 'PRIMARY_CATEGORY_ALREADY_SET'
   /** Registration for the seller event has closed (by the platform clock). */
@@ -1208,12 +1214,12 @@ export type WebhookEventReplayInput = {
   to?: string | null | undefined;
 };
 
-export type ApiKeyFieldsFragment = { id: string, name: string, prefix: string, role: Role, scopes: Array<string>, createdAt: string, expiresAt: string | null, revokedAt: string | null, shop: { id: string, name: string } | null, account: { id: string, name: string, kind: AccountKind } | null };
+export type ApiKeyFieldsFragment = { id: string, name: string, prefix: string, role: Role, scopes: Array<string>, createdAt: string, expiresAt: string | null, revokedAt: string | null, trustedDocumentsOnly: boolean, shop: { id: string, name: string } | null, account: { id: string, name: string, kind: AccountKind } | null };
 
 export type AccessViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type AccessViewerQuery = { viewer: { role: Role, scopes: Array<string>, reachableShopCount: number | null, apiKey: { id: string, name: string, prefix: string, role: Role, scopes: Array<string>, createdAt: string, expiresAt: string | null, revokedAt: string | null, shop: { id: string, name: string } | null, account: { id: string, name: string, kind: AccountKind } | null }, shop: { id: string, name: string } | null, account: { id: string, name: string, kind: AccountKind } | null } | null };
+export type AccessViewerQuery = { viewer: { role: Role, scopes: Array<string>, reachableShopCount: number | null, apiKey: { id: string, name: string, prefix: string, role: Role, scopes: Array<string>, createdAt: string, expiresAt: string | null, revokedAt: string | null, trustedDocumentsOnly: boolean, shop: { id: string, name: string } | null, account: { id: string, name: string, kind: AccountKind } | null }, shop: { id: string, name: string } | null, account: { id: string, name: string, kind: AccountKind } | null } | null };
 
 export type AccessListApiKeysQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -1222,7 +1228,7 @@ export type AccessListApiKeysQueryVariables = Exact<{
 }>;
 
 
-export type AccessListApiKeysQuery = { apiKeys: { edges: Array<{ cursor: string, node: { id: string, name: string, prefix: string, role: Role, scopes: Array<string>, createdAt: string, expiresAt: string | null, revokedAt: string | null, shop: { id: string, name: string } | null, account: { id: string, name: string, kind: AccountKind } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type AccessListApiKeysQuery = { apiKeys: { edges: Array<{ cursor: string, node: { id: string, name: string, prefix: string, role: Role, scopes: Array<string>, createdAt: string, expiresAt: string | null, revokedAt: string | null, trustedDocumentsOnly: boolean, shop: { id: string, name: string } | null, account: { id: string, name: string, kind: AccountKind } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type AccessCreateApiKeyMutationVariables = Exact<{
   input: ApiKeyCreateInput;
@@ -1230,7 +1236,7 @@ export type AccessCreateApiKeyMutationVariables = Exact<{
 
 
 export type AccessCreateApiKeyMutation = { apiKeyCreate:
-    | { __typename: 'ApiKeyCreateSuccess', secret: string, apiKey: { id: string, name: string, prefix: string, role: Role, scopes: Array<string>, createdAt: string, expiresAt: string | null, revokedAt: string | null, shop: { id: string, name: string } | null, account: { id: string, name: string, kind: AccountKind } | null } }
+    | { __typename: 'ApiKeyCreateSuccess', secret: string, apiKey: { id: string, name: string, prefix: string, role: Role, scopes: Array<string>, createdAt: string, expiresAt: string | null, revokedAt: string | null, trustedDocumentsOnly: boolean, shop: { id: string, name: string } | null, account: { id: string, name: string, kind: AccountKind } | null } }
     | { __typename: 'ConflictError', code: ErrorCode, message: string }
     | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
     | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
@@ -1244,7 +1250,7 @@ export type AccessRevokeApiKeyMutationVariables = Exact<{
 
 
 export type AccessRevokeApiKeyMutation = { apiKeyRevoke:
-    | { __typename: 'ApiKeyRevokeSuccess', apiKey: { id: string, name: string, prefix: string, role: Role, scopes: Array<string>, createdAt: string, expiresAt: string | null, revokedAt: string | null, shop: { id: string, name: string } | null, account: { id: string, name: string, kind: AccountKind } | null } }
+    | { __typename: 'ApiKeyRevokeSuccess', apiKey: { id: string, name: string, prefix: string, role: Role, scopes: Array<string>, createdAt: string, expiresAt: string | null, revokedAt: string | null, trustedDocumentsOnly: boolean, shop: { id: string, name: string } | null, account: { id: string, name: string, kind: AccountKind } | null } }
     | { __typename: 'ConflictError', code: ErrorCode, message: string }
     | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
     | { __typename: 'InvalidStateError', code: ErrorCode, message: string }

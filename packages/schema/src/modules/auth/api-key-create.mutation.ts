@@ -18,6 +18,10 @@ const ApiKeyCreateInput = builder.inputType('ApiKeyCreateInput', {
     shopId: t.globalID({ for: ShopNode, description: 'For SELLER keys: the shop (sellers: defaults to their own).' }),
     accountId: t.globalID({ for: AccountNode, description: 'For AGENCY and PARTNER keys: the account.' }),
     expiresAt: t.field({ type: 'DateTime', description: 'Optional expiry.' }),
+    trustedDocumentsOnly: t.boolean({
+      description:
+        "When true, the key runs only trusted documents (the SDK's operations, sent by hash or as text); any other document is refused with PERSISTED_QUERY_ONLY. Defaults to false.",
+    }),
   }),
 });
 
@@ -49,6 +53,7 @@ builder.mutationField('apiKeyCreate', (t) =>
         shopId: input.shopId ? toDbId(input.shopId, ['input', 'shopId']) : null,
         accountId: input.accountId ? toDbId(input.accountId, ['input', 'accountId']) : null,
         expiresAt: input.expiresAt ?? null,
+        trustedDocumentsOnly: input.trustedDocumentsOnly ?? false,
       });
       return { apiKeyId: apiKey.id, secret };
     }),

@@ -50,6 +50,9 @@ export const ApiKeyNode = builder.prismaNode('ApiKey', {
       description: 'When the key stops working; null for never.',
     }),
     revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true, description: 'When the key was revoked.' }),
+    trustedDocumentsOnly: t.exposeBoolean('trustedDocumentsOnly', {
+      description: "Whether the key runs only trusted documents (the SDK's operations), never arbitrary ones.",
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was issued.' }),
   }),
 });

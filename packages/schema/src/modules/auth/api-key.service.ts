@@ -44,6 +44,7 @@ export interface CreateApiKeyInput {
   shopId?: number | null;
   accountId?: number | null;
   expiresAt?: Date | null;
+  trustedDocumentsOnly?: boolean;
 }
 
 /**
@@ -115,6 +116,7 @@ export async function createApiKey(ctx: Context, input: CreateApiKeyInput) {
       shopId,
       accountId,
       expiresAt: input.expiresAt ?? null,
+      trustedDocumentsOnly: input.trustedDocumentsOnly ?? false,
       createdByApiKeyId: viewer.apiKeyId,
       createdAt: now,
     },

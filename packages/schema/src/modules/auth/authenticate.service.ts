@@ -13,6 +13,7 @@ const keySelect = {
   prefix: true,
   expiresAt: true,
   revokedAt: true,
+  trustedDocumentsOnly: true,
   account: {
     select: {
       grants: { where: { revokedAt: null }, select: { shopId: true, scopes: true } },
@@ -47,6 +48,7 @@ function viewerOf(row: KeyRow, now: Date): AuthenticationResult {
       shopId: row.shopId,
       accountId: row.accountId,
       shopIds,
+      trustedDocumentsOnly: row.trustedDocumentsOnly,
       representedCreatorIds:
         row.role === 'PARTNER'
           ? (row.account?.creatorRepresentations ?? []).map((r) => r.creatorId).sort((a, b) => a - b)

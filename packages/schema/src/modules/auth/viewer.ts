@@ -12,6 +12,8 @@ export interface Viewer {
   accountId: number | null;
   /** Shops this caller may reach; `null` means every shop (ADMIN). */
   shopIds: readonly number[] | null;
+  /** The key runs only trusted documents (registered by hash); absent means false. */
+  trustedDocumentsOnly?: boolean;
   /** Creators this caller represents (PARTNER keys of an account with creator representations); empty otherwise. */
   representedCreatorIds: readonly number[];
 }

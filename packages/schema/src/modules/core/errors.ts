@@ -44,6 +44,10 @@ const codeDescriptions: Record<ErrorCode, string> = {
     'The document does not fit the schema (unknown field, wrong argument type…); top-level only.',
   NOT_ACCEPTABLE: 'None of the media types in the Accept header can be served (HTTP 406); top-level only.',
   UNSUPPORTED_MEDIA_TYPE: 'The request body is not application/json in UTF-8 (HTTP 415); top-level only.',
+  PERSISTED_QUERY_NOT_FOUND:
+    'The persisted document hash is not known here: send the query text with the hash (Apollo APQ does this by itself); top-level only.',
+  PERSISTED_QUERY_ONLY:
+    "The API key runs only trusted documents (the SDK's operations), and this document is not one (HTTP 403); top-level only.",
   INTERNAL: 'An unexpected error; report the request id.',
 };
 
