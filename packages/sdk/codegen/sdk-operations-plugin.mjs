@@ -224,7 +224,9 @@ export const plugin = (schema, documents, config) => {
   const all = [...[...groups.values()].flat(), ...subscriptions];
   // `{ persistedDocuments: true }`: the trusted-documents manifest the API serves by hash (sha256 of the document).
   if (config?.persistedDocuments) {
-    const manifest = Object.fromEntries(all.map((e) => [sha256(e.document), e.document]).sort(([a], [b]) => a.localeCompare(b)));
+    const manifest = Object.fromEntries(
+      all.map((e) => [sha256(e.document), e.document]).sort(([a], [b]) => a.localeCompare(b)),
+    );
     return `${JSON.stringify(manifest, null, 2)}\n`;
   }
 

@@ -234,10 +234,7 @@ const persistedNotFound = (errors: GraphQLErrorEntry[] | undefined) =>
   !!errors?.some((e) => e.extensions?.code === 'PERSISTED_QUERY_NOT_FOUND' || e.message === 'PersistedQueryNotFound');
 
 /** The transport under every client method; `documentHashes` are the sha256 of the documents the API has registered. */
-export function createTransport(
-  options: ShopWardenClientOptions,
-  documentHashes?: ReadonlyMap<string, string>,
-): Send {
+export function createTransport(options: ShopWardenClientOptions, documentHashes?: ReadonlyMap<string, string>): Send {
   const { fetchFn, headers: baseHeaders } = connectionOf(options);
   const retries = options.retries ?? DEFAULT_RETRIES;
   if (!Number.isInteger(retries) || retries < 0)
