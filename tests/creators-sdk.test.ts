@@ -28,12 +28,20 @@ describe.each(testTargets())('SDK: creators, partnerships and matching on %s', (
     });
     const seller = await createKey(db.prisma, 'SELLER', {
       shopId: shop.id,
-      scopes: ['shops:read', 'creators:read', 'partnerships:read', 'partnerships:write'],
+      scopes: ['shops:read', 'listings:read', 'creators:read', 'partnerships:read', 'partnerships:write'],
     });
     const account = await db.prisma.account.create({ data: { name: 'Example Matcher', kind: 'PARTNER' } });
     const partner = await createKey(db.prisma, 'PARTNER', {
       accountId: account.id,
-      scopes: ['creators:read', 'creators:write', 'partnerships:read', 'partnerships:write'],
+      // The SDK's partnership fields include the shop and its scope listings, each under its own read scope.
+      scopes: [
+        'shops:read',
+        'listings:read',
+        'creators:read',
+        'creators:write',
+        'partnerships:read',
+        'partnerships:write',
+      ],
     });
     const admin = createShopWardenClient({ url: URL_IN_PROCESS, apiKey: world.adminKey, fetch });
     const creatorSide = createShopWardenClient({ url: URL_IN_PROCESS, apiKey: partner.key, fetch });

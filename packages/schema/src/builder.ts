@@ -73,17 +73,18 @@ export const builder = new SchemaBuilder<{
     },
     pageInfoTypeOptions: { description: 'Where a page of a connection sits in the whole list.' },
     nodeQueryOptions: {
-      description: 'Fetches any object by its global ID; null when it does not exist or is outside your reach.',
-      resolve: async (_root, { id }, ctx, _info, resolveNode) =>
-        (await reachableNodes(ctx, [id]))[0] ? resolveNode(id) : null,
+      description:
+        'Fetches any object by its global ID; null when it does not exist, is outside your reach or is of a type your key lacks the read scope for.',
+      resolve: async (_root, { id }, ctx, info, resolveNode) =>
+        (await reachableNodes(info.schema, ctx, [id]))[0] ? resolveNode(id) : null,
     },
     nodesQueryOptions: {
       description:
-        'Fetches objects by global IDs, in the order given; null for each one that does not exist or is outside your reach.',
+        'Fetches objects by global IDs, in the order given; null for each one that does not exist, is outside your reach or is of a type your key lacks the read scope for.',
       args: { ids: { maxItems: 100, description: 'Global IDs, as the API returns them.' } },
-      resolve: async (_root, args, ctx, _info, resolveNodes) => {
+      resolve: async (_root, args, ctx, info, resolveNodes) => {
         const wanted = args.ids;
-        const reachable = await reachableNodes(ctx, wanted);
+        const reachable = await reachableNodes(info.schema, ctx, wanted);
         // The relay plugin's resolveNodes callback ignores its argument and loads `args.ids`,
         // so narrow `args.ids` itself to the reachable IDs before calling it.
         args.ids = wanted.filter((_, i) => reachable[i]);

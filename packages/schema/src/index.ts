@@ -2,6 +2,7 @@ export { schema, printableSchema } from './schema.ts';
 export { jobs } from './jobs.ts';
 export { createContext, platformNow, readPlatformNow, type Context, type ContextInit } from './context.ts';
 export { hasScope, isAdmin, type Viewer } from './modules/auth/viewer.ts';
+export { fieldReadScope, mayRead, readScopeOf, scopeName, type ReadScope } from './lib/read-scope.ts';
 export { authenticateApiKey, type AuthenticationResult } from './modules/auth/authenticate.service.ts';
 export { AppError, errorCodes, type ErrorCode } from './lib/errors.ts';
 export {

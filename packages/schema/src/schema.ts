@@ -1,6 +1,7 @@
 import { lexicographicSortSchema, type GraphQLSchema } from 'graphql';
 import { builder } from './builder.ts';
 import { describeGeneratedParts } from './lib/describe.ts';
+import { enforceReadScopes } from './lib/read-scope.ts';
 
 // The modules, listed explicitly so the architecture reads from this file.
 import './modules/core/errors.ts';
@@ -82,7 +83,7 @@ import './modules/webhooks/webhook-endpoint-test.mutation.ts';
 import './modules/webhooks/webhook-event-replay.mutation.ts';
 import './modules/subscriptions/event-subscriptions.ts';
 
-export const schema: GraphQLSchema = describeGeneratedParts(builder.toSchema());
+export const schema: GraphQLSchema = enforceReadScopes(describeGeneratedParts(builder.toSchema()));
 
 /** The schema as committed in packages/schema/schema.graphql (sorted, so diffs stay readable). */
 export function printableSchema(): GraphQLSchema {

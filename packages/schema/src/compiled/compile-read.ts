@@ -31,6 +31,7 @@ import {
 } from 'graphql';
 import type { Context } from '../context.ts';
 import { checkArguments } from '../lib/input-guard.ts';
+import { fieldReadScope, mayRead, readScopeOf } from '../lib/read-scope.ts';
 import { hasScope } from '../modules/auth/viewer.ts';
 import {
   ID_CURSOR_PREFIX,
@@ -281,6 +282,11 @@ class Compilation {
     if (!this.allowed(authScopesOf(owner))) throw new NotCompilable(`not allowed: ${what}`);
   }
 
+  /** A type's read scope (read-scope.ts): without it the resolvers answer, and refuse. */
+  private checkReadScope(readScope: ReturnType<typeof readScopeOf>, what: string) {
+    if (!mayRead(this.input.context.viewer, readScope)) throw new NotCompilable(`read scope: ${what}`);
+  }
+
   // ---- objects and fields ----
 
   private async objectFields(
@@ -289,6 +295,7 @@ class Compilation {
     parent: Parent,
   ): Promise<string> {
     this.checkAuth(type, type.name);
+    this.checkReadScope(readScopeOf(type), type.name);
     const entries: [string, string][] = [];
     for (const [key, nodes] of fields) {
       const name = nodes[0]!.name.value;
@@ -299,6 +306,7 @@ class Compilation {
       const def = type.getFields()[name];
       if (!def) throw new NotCompilable(`unknown field ${type.name}.${name}`);
       this.checkAuth(def, `${type.name}.${name}`);
+      this.checkReadScope(fieldReadScope(def.type), `${type.name}.${name}`);
       entries.push([key, await this.field(type, def, nodes, parent)]);
     }
     return jsonObject(entries);

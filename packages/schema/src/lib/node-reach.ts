@@ -1,4 +1,6 @@
+import type { GraphQLSchema } from 'graphql';
 import type { Context } from '../context.ts';
+import { mayRead, readScopeOf } from './read-scope.ts';
 
 type ReachCheck = (ctx: Context, ids: number[]) => Promise<number[]>;
 
@@ -7,7 +9,8 @@ const checks = new Map<string, ReachCheck>();
 /**
  * Declares how to tell which objects of a node type the caller may reach (one query for many
  * IDs). `node` and `nodes` consult it before loading, so an out-of-reach object is null, exactly
- * like a missing one. Every node type registers one (global types check existence only).
+ * like a missing one; so is one of a type whose read scope the key lacks. Every node type
+ * registers one (global types check existence only).
  */
 export function registerNodeReach(typename: string, check: ReachCheck): void {
   checks.set(typename, check);
@@ -15,6 +18,7 @@ export function registerNodeReach(typename: string, check: ReachCheck): void {
 
 /** For each decoded global ID, whether the caller may reach it. */
 export async function reachableNodes(
+  schema: GraphQLSchema,
   ctx: Context,
   ids: readonly { typename: string; id: string }[],
 ): Promise<boolean[]> {
@@ -27,7 +31,8 @@ export async function reachableNodes(
   await Promise.all(
     [...byType].map(async ([typename, typeIds]) => {
       const check = checks.get(typename);
-      allowed.set(typename, new Set(check ? await check(ctx, typeIds) : []));
+      const readable = mayRead(ctx.viewer, readScopeOf(schema.getType(typename)));
+      allowed.set(typename, new Set(check && readable ? await check(ctx, typeIds) : []));
     }),
   );
   return ids.map(({ typename, id }) => allowed.get(typename)?.has(Number.parseInt(id, 10)) ?? false);

@@ -221,7 +221,7 @@ export interface ShopWardenOperations {
      */
     paginate(variables?: Omit<Types.CreatorListQueryVariables, 'after'>, options?: RequestOptions): AsyncGenerator<NonNullable<NonNullable<Types.CreatorListQuery>["creators"]>['edges'][number]['node'], void, undefined>;
     /**
-     * Fetches any object by its global ID; null when it does not exist or is outside your reach.
+     * Fetches any object by its global ID; null when it does not exist, is outside your reach or is of a type your key lacks the read scope for.
      *
      * Operation `CreatorGet` (query); resolves to `node`.
      */
@@ -485,7 +485,7 @@ export interface ShopWardenOperations {
      */
     paginateCreatorsForShop(variables: Omit<Types.MatchingListCreatorsForShopQueryVariables, 'after'>, options?: RequestOptions): AsyncGenerator<NonNullable<NonNullable<NonNullable<Types.MatchingListCreatorsForShopQuery>["shop"]>["creatorMatches"]>['edges'][number]['node'], void, undefined>;
     /**
-     * Fetches any object by its global ID; null when it does not exist or is outside your reach.
+     * Fetches any object by its global ID; null when it does not exist, is outside your reach or is of a type your key lacks the read scope for.
      *
      * Operation `MatchingListShopsForCreator` (query); resolves to `node`.
      */
@@ -493,7 +493,7 @@ export interface ShopWardenOperations {
   };
   partnerships: {
     /**
-     * Fetches any object by its global ID; null when it does not exist or is outside your reach.
+     * Fetches any object by its global ID; null when it does not exist, is outside your reach or is of a type your key lacks the read scope for.
      *
      * Operation `PartnershipGet` (query); resolves to `node`.
      */
@@ -535,13 +535,13 @@ export interface ShopWardenOperations {
   };
   platform: {
     /**
-     * Fetches any object by its global ID; null when it does not exist or is outside your reach.
+     * Fetches any object by its global ID; null when it does not exist, is outside your reach or is of a type your key lacks the read scope for.
      *
      * Operation `PlatformNode` (query); resolves to `node`.
      */
     node(variables: Types.PlatformNodeQueryVariables, options?: RequestOptions): Promise<Types.PlatformNodeQuery["node"]>;
     /**
-     * Fetches objects by global IDs, in the order given; null for each one that does not exist or is outside your reach.
+     * Fetches objects by global IDs, in the order given; null for each one that does not exist, is outside your reach or is of a type your key lacks the read scope for.
      *
      * Operation `PlatformNodes` (query); resolves to `nodes`.
      */
@@ -753,13 +753,13 @@ export interface ShopWardenOperations {
      */
     paginate(variables?: Omit<Types.WebhookListQueryVariables, 'after'>, options?: RequestOptions): AsyncGenerator<NonNullable<NonNullable<Types.WebhookListQuery>["webhookEndpoints"]>['edges'][number]['node'], void, undefined>;
     /**
-     * Fetches any object by its global ID; null when it does not exist or is outside your reach.
+     * Fetches any object by its global ID; null when it does not exist, is outside your reach or is of a type your key lacks the read scope for.
      *
      * Operation `WebhookGet` (query); resolves to `node`.
      */
     get(variables: Types.WebhookGetQueryVariables, options?: RequestOptions): Promise<Types.WebhookGetQuery["node"]>;
     /**
-     * Fetches any object by its global ID; null when it does not exist or is outside your reach.
+     * Fetches any object by its global ID; null when it does not exist, is outside your reach or is of a type your key lacks the read scope for.
      *
      * Operation `WebhookListDeliveries` (query); resolves to `node`.
      */

@@ -37,6 +37,7 @@ const SourceCountRef = builder.objectRef<ComplianceRecord['bySource'][number]>('
 });
 
 export const CreatorComplianceRef = builder.objectRef<ComplianceRecord>('CreatorCompliance').implement({
+  readScope: 'creators:read',
   description:
     "A creator's compliance record, derived when read from the violations recorded against their content (never stored). Violations count while ACTIVE or APPEALED and within the window.",
   fields: (t) => ({

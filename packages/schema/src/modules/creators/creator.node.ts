@@ -26,6 +26,7 @@ const creatorsScope = (_parent: unknown, _args: unknown, ctx: Context) =>
   ctx.viewer?.role === 'PARTNER' ? { scope: 'creators:read' } : { authenticated: true };
 
 export const CreatorNode = builder.prismaNode('Creator', {
+  readScope: { scope: 'creators:read', roles: ['PARTNER'] },
   id: { field: 'id' },
   description: 'An influencer who promotes shops in live sessions and videos.',
   findUnique: (id) => ({ id: Number.parseInt(id, 10) || 0 }),
@@ -66,6 +67,7 @@ export const CreatorNode = builder.prismaNode('Creator', {
 });
 
 export const ContentItemNode = builder.prismaNode('ContentItem', {
+  readScope: { scope: 'creators:read', roles: ['PARTNER'] },
   id: { field: 'id' },
   description: 'A live session or video a creator published for a shop; content violations point at these.',
   findUnique: (id) => ({ id: Number.parseInt(id, 10) || 0 }),

@@ -89,6 +89,7 @@ const QuizLinkRef = builder.objectRef<HealthReportData['quizzes'][number]>('Heal
 const d = (r: ReportView) => r.data;
 
 export const AccountHealthReportRef = builder.objectRef<ReportView>('AccountHealthReport').implement({
+  readScope: 'health:read',
   description:
     'The Account Health Report of one shop for one week (Monday 00:00 UTC to the next Monday 00:00 UTC). An issued report is a frozen snapshot; otherwise it is computed live from the database.',
   fields: (t) => ({
@@ -190,6 +191,7 @@ export const AccountHealthReportRef = builder.objectRef<ReportView>('AccountHeal
 });
 
 export const HealthReportNode = builder.prismaNode('HealthReport', {
+  readScope: 'health:read',
   id: { field: 'id' },
   description: 'An issued weekly Account Health Report: a snapshot stored once per shop and week that never changes.',
   findUnique: (id) => ({ id: Number.parseInt(id, 10) || 0 }),

@@ -82,6 +82,7 @@ function balanceLoader(ctx: Context) {
 }
 
 export const ViolationNode = builder.prismaNode('Violation', {
+  readScope: 'health:read',
   id: { field: 'id' },
   description: 'A recorded breach of a policy by a shop, with the points it costs and where it was found.',
   findUnique: (id) => ({ id: Number.parseInt(id, 10) || 0 }),
@@ -141,6 +142,7 @@ export const ViolationNode = builder.prismaNode('Violation', {
 });
 
 export const ViolationAppealNode = builder.prismaNode('ViolationAppeal', {
+  readScope: 'health:read',
   id: { field: 'id' },
   description: "A shop's appeal against a violation, decided by an administrator.",
   findUnique: (id) => ({ id: Number.parseInt(id, 10) || 0 }),
@@ -155,6 +157,7 @@ export const ViolationAppealNode = builder.prismaNode('ViolationAppeal', {
 });
 
 export const PointsLedgerEntryNode = builder.prismaNode('PointsLedgerEntry', {
+  readScope: 'health:read',
   id: { field: 'id' },
   description:
     "One append-only entry of a shop's points ledger. The balance at T sums the entries effective at T (effectiveAt ≤ T < expiresAt), per violation never below zero.",
@@ -178,6 +181,7 @@ export const PointsLedgerEntryNode = builder.prismaNode('PointsLedgerEntry', {
 });
 
 export const ShopStatusChangeNode = builder.prismaNode('ShopStatusChange', {
+  readScope: 'health:read',
   id: { field: 'id' },
   description: "A change of a shop's health or status caused by its points balance.",
   findUnique: (id) => ({ id: Number.parseInt(id, 10) || 0 }),

@@ -70,6 +70,7 @@ function reviewerLoader(ctx: Context) {
 }
 
 export const ListingReviewNode = builder.prismaNode('ListingReview', {
+  readScope: 'listings:read',
   id: { field: 'id' },
   description:
     "One decision on a listing, automatic or human. Reviews are never changed or deleted: together they are the listing's history.",
@@ -112,6 +113,7 @@ export const ListingReviewNode = builder.prismaNode('ListingReview', {
 });
 
 export const ListingNode = builder.prismaNode('Listing', {
+  readScope: 'listings:read',
   id: { field: 'id' },
   description:
     'An item a shop offers, with its review status. Sellers create and edit drafts, submit them through the automatic checks, and administrators approve, reject or suspend them.',
@@ -323,6 +325,7 @@ builder.queryFields((t) => ({
 const ListingStatusCountRef = builder
   .objectRef<{ status: ListingStatus; count: number }>('ListingStatusCount')
   .implement({
+    readScope: 'listings:read',
     description: "How many of a shop's listings have one status.",
     fields: (t) => ({
       status: t.field({ type: ListingStatusEnum, description: 'The status.', resolve: (c) => c.status }),

@@ -13,6 +13,7 @@ export const ApprovalStatusEnum = builder.enumType('RestrictedCategoryApprovalSt
 });
 
 export const RestrictedCategoryApprovalNode = builder.prismaNode('RestrictedCategoryApproval', {
+  readScope: 'listings:read',
   id: { field: 'id' },
   description:
     "A shop's request (and the decision) to list in a RESTRICTED category. One per shop and category: a new request after a denial reopens it.",

@@ -45,6 +45,7 @@ const scoreFields = {
 };
 
 const CreatorMatchRef = builder.objectRef<RankedMatch>('CreatorMatch').implement({
+  readScope: 'creators:read',
   description: 'A creator ranked for a shop.',
   fields: (t) => ({
     creator: t.field({
@@ -72,6 +73,7 @@ const CreatorMatchRef = builder.objectRef<RankedMatch>('CreatorMatch').implement
 });
 
 const ShopMatchRef = builder.objectRef<RankedMatch>('ShopMatch').implement({
+  readScope: 'creators:read',
   description: 'A shop ranked for a creator.',
   fields: (t) => ({
     shop: t.prismaField({

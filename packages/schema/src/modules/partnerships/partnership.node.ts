@@ -31,11 +31,11 @@ export const PartnershipPartyEnum = builder.enumType('PartnershipParty', {
 const partnershipsRead = { scope: 'partnerships:read' } as const;
 
 export const PartnershipNode = builder.prismaNode('Partnership', {
+  readScope: 'partnerships:read',
   id: { field: 'id' },
   description:
     'A partnership between a shop and a creator: a commission on the sales the creator brings, an optional product scope and dates.',
   findUnique: (id) => ({ id: Number.parseInt(id, 10) || 0 }),
-  authScopes: partnershipsRead,
   fields: (t) => ({
     status: t.field({
       type: PartnershipStatusEnum,

@@ -53,6 +53,7 @@ function gradingKeyLoader(ctx: Context) {
 }
 
 export const QuizAttemptNode = builder.prismaNode('QuizAttempt', {
+  readScope: 'health:read',
   id: { field: 'id' },
   description: 'A graded attempt at a quiz by a shop.',
   findUnique: (id) => ({ id: Number.parseInt(id, 10) || 0 }),

@@ -6,6 +6,7 @@ import { MoneyRef } from '../core/money.ts';
 import { canReadRevenue } from './revenue.policy.ts';
 
 export const OrderNode = builder.prismaNode('Order', {
+  readScope: 'revenue:read',
   id: { field: 'id' },
   description: 'A marketplace order of a shop, with its fee lines. Imported with `orderImport`; immutable afterwards.',
   findUnique: (id) => ({ id: Number.parseInt(id, 10) || 0 }),

@@ -33,6 +33,7 @@ const FeeAmountRef = builder.objectRef<FeeAmount & { currency: string }>('FeeAmo
 });
 
 const ProfitAnalysisRef = builder.objectRef<ProfitAnalysis>('ProfitAnalysis').implement({
+  readScope: 'revenue:read',
   description: "A shop's profit over a period, in one currency, computed in SQL from its orders and fee lines.",
   fields: (t) => ({
     from: t.field({ type: 'DateTime', description: 'Period start (inclusive).', resolve: (p) => p.from }),

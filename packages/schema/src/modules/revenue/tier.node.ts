@@ -70,6 +70,7 @@ export const TierNode = builder.prismaNode('Tier', {
 });
 
 export const TierAssignmentNode = builder.prismaNode('TierAssignment', {
+  readScope: 'revenue:read',
   id: { field: 'id' },
   description: "One change of a shop's tier, with the metrics behind it.",
   findUnique: (id) => ({ id: Number.parseInt(id, 10) || 0 }),
@@ -116,6 +117,7 @@ export const TierRecalculationRunNode = builder.prismaNode('TierRecalculationRun
 });
 
 const ShopMetricsRef = builder.objectRef<ShopMetrics>('ShopMetrics').implement({
+  readScope: 'revenue:read',
   description:
     "A shop's tier metrics as of an instant, in USD (orders in other currencies do not count towards tiers).",
   fields: (t) => ({
@@ -159,6 +161,7 @@ const ShopMetricsRef = builder.objectRef<ShopMetrics>('ShopMetrics').implement({
 });
 
 export const TierDistanceRef = builder.objectRef<TierDistance<Tier>>('TierDistance').implement({
+  readScope: 'revenue:read',
   description: 'How far a shop is from the next tier above the one its metrics qualify for.',
   fields: (t) => ({
     tier: t.field({ type: TierNode, description: 'The next tier.', resolve: (d) => d.tier }),

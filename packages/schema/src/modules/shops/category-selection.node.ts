@@ -13,6 +13,7 @@ export const ExceptionRequestStatusEnum = builder.enumType('ExceptionRequestStat
 });
 
 builder.prismaNode('PrimaryCategorySelection', {
+  readScope: 'shops:read',
   id: { field: 'id' },
   description: "One change of a shop's primary category, never overwritten: who or what set it, and on what basis.",
   findUnique: (id) => ({ id: Number.parseInt(id, 10) || 0 }),
@@ -44,6 +45,7 @@ builder.prismaNode('PrimaryCategorySelection', {
 });
 
 export const CategoryExceptionRequestNode = builder.prismaNode('CategoryExceptionRequest', {
+  readScope: 'shops:read',
   id: { field: 'id' },
   description: 'A special-circumstances request from the questionnaire: the merchant asks to sell in extra categories.',
   findUnique: (id) => ({ id: Number.parseInt(id, 10) || 0 }),
@@ -70,6 +72,7 @@ export const CategoryExceptionRequestNode = builder.prismaNode('CategoryExceptio
 });
 
 builder.prismaObject('CategoryExceptionGrant', {
+  readScope: 'shops:read',
   description: 'An extra category a shop may list in beyond its primary category.',
   fields: (t) => ({
     category: t.relation('category', { description: 'The granted category (its subtree is covered too).' }),

@@ -160,6 +160,7 @@ export const ShopFilterInput = builder.inputType('ShopFilter', {
 });
 
 export const ShopNode = builder.prismaNode('Shop', {
+  readScope: 'shops:read',
   id: { field: 'id' },
   description: "A merchant's shop: its country sites, business model, status and primary category.",
   findUnique: (id) => ({ id: Number.parseInt(id, 10) || 0 }),
