@@ -20,6 +20,7 @@ export const WebhookDeliveryStatusEnum = builder.enumType('WebhookDeliveryStatus
 });
 
 export const WebhookDeliveryAttemptObject = builder.prismaObject('WebhookDeliveryAttempt', {
+  readScope: 'webhooks:read',
   description: 'One HTTP attempt of a webhook delivery.',
   fields: (t) => ({
     attemptedAt: t.expose('attemptedAt', { type: 'DateTime', description: 'When the request was sent (real time).' }),
@@ -46,7 +47,7 @@ export const WebhookDeliveryNode = builder.prismaNode('WebhookDelivery', {
   id: { field: 'id' },
   description: 'One event sent to one endpoint, with every attempt.',
   findUnique: (id) => ({ id: Number.parseInt(id, 10) || 0 }),
-  authScopes: webhooksRead,
+  readScope: 'webhooks:read',
   fields: (t) => ({
     eventId: t.string({
       description: 'The stable event id: the `webhook-id` header and the payload\'s `id` (e.g. "evt_42").',
@@ -87,7 +88,7 @@ export const WebhookEndpointNode = builder.prismaNode('WebhookEndpoint', {
   description:
     'A URL that receives signed events (Standard Webhooks) that its owner may read: docs/webhooks.md. The secret is shown once, by `webhookEndpointCreate` and `webhookEndpointRotateSecret`.',
   findUnique: (id) => ({ id: Number.parseInt(id, 10) || 0 }),
-  authScopes: webhooksRead,
+  readScope: 'webhooks:read',
   fields: (t) => ({
     url: t.exposeString('url', { description: 'Where events are POSTed.' }),
     description: t.exposeString('description', { nullable: true, description: 'What it is for.' }),
