@@ -84,8 +84,12 @@ describe.each(testTargets())('the execution budget on %s', (target) => {
   }
 
   const app = () => {
-    // The key is looked up once and kept, so only the operation itself meets the blocked table.
-    const test = createTestApp(db, { EXECUTION_TIMEOUT_MS: '500', API_KEY_CACHE_TTL_MS: '600000' });
+    // The key is looked up once and kept and nothing is cached, so the operation itself meets the blocked table.
+    const test = createTestApp(db, {
+      EXECUTION_TIMEOUT_MS: '500',
+      API_KEY_CACHE_TTL_MS: '600000',
+      RESPONSE_CACHE: 'false',
+    });
     return test;
   };
 
