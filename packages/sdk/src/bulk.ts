@@ -174,6 +174,8 @@ export function createBulkHelpers(bulk: ShopWardenOperations['bulk'], pushOnce: 
       if (submitted.__typename !== 'BulkOperationRunSuccess') throw new ShopWardenResultError(submitted);
       const started = Date.now();
       let operation: BulkOperationState = { ...submitted.bulkOperation, result: null };
+      // A fast worker can finish before the submission answers; the result comes only with a read.
+      if (finished.has(operation.status)) operation = (await bulk.get({ id: operation.id }, request)) ?? operation;
       if (follow === 'push' && !onProgress && !finished.has(operation.status)) {
         const pushed = await pushedFinish(pushOnce, operation, request, timeoutMs);
         if (pushed) return { ...pushed, results: parseBulkResult(pushed.result) };
