@@ -30,6 +30,11 @@ function throttled(message: string, retryAfterSeconds: number, extensions: Recor
 export const bucketKeyOf = (viewer: { apiKeyId: number } | null | undefined) =>
   viewer ? `key:${viewer.apiKeyId}` : 'anonymous';
 
+/** What the cost plugin leaves on the context of an operation it let run: its price, computed once. */
+export interface PricedContext {
+  operationCost?: number;
+}
+
 export type ChargeResult =
   { allowed: true; extensions: Record<string, unknown> } | { allowed: false; result: ExecutionResult };
 
@@ -157,6 +162,7 @@ export function useQueryCost(
         setResultAndStopExecution(charged.result);
         return undefined;
       }
+      (args.contextValue as PricedContext).operationCost = cost;
       return {
         onExecuteDone({ result, setResult }) {
           slot.release();

@@ -1,12 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { CHANGES_CHANNEL, type Database } from '@shopwarden/db';
 import type { CompiledRead, Viewer } from '@shopwarden/schema';
-import { getOperationAST, type ExecutionResult } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
-import { RawJson, stringifyResult } from './raw-json.ts';
-import type { ChargeResult } from './cost.ts';
-import type { Metrics } from './metrics.ts';
 import type { SharedRedis } from './shared-redis.ts';
 
 /**
@@ -430,87 +425,4 @@ export class ResponseCache {
       this.epoch++;
     }
   }
-}
-
-export interface ResponseCachePluginOptions {
-  cache: ResponseCache;
-  db: Database;
-  /** The caller of a request (memoised per request, shared with the context factory). */
-  viewerOf(request: Request): Promise<Viewer | null>;
-  /** Charges a hit's cost to the caller's bucket, exactly as an execution is charged. */
-  charge(viewer: Viewer, cost: number): Promise<ChargeResult>;
-  requestIdOf(request: Request): string;
-  metrics?: Metrics;
-  onError?: (error: unknown) => void;
-}
-
-const cacheKeys = new WeakMap<Request, string>();
-
-/** Ignored before the first token of a document: whitespace, commas, a byte-order mark and comments. */
-const leadingIgnored = /^(?:[\s,\uFEFF]|#[^\n\r]*)*/;
-
-/**
- * False when the document's first operation is a mutation or a subscription, so the cache neither
- * hashes nor looks up what it never stores (a bulk operation's 700 KB of lines, for one). Decided on
- * the text, before parsing; a document whose first definition is anything else (a query, the
- * shorthand `{ … }`, a fragment) may be a query and goes through the cache as before.
- */
-export function mayBeQuery(document: string): boolean {
-  const start = leadingIgnored.exec(document)![0].length;
-  return !/^(?:mutation|subscription)(?![_0-9A-Za-z])/.test(document.slice(start, start + 13));
-}
-
-/** The response-cache key computed for a request that missed (the compiled read stores under it). */
-export function responseCacheKeyOf(request: Request | undefined): string | undefined {
-  return request ? cacheKeys.get(request) : undefined;
-}
-
-/**
- * Answers a request from the cache as soon as its parameters are known (before parsing,
- * validation and execution: an entry exists only for an operation that passed them), charging
- * its cost as usual; on a miss, remembers the key for the compiled read to fill.
- */
-export function useResponseCache(options: ResponseCachePluginOptions): Plugin {
-  return {
-    onExecute({ args }) {
-      if (getOperationAST(args.document, args.operationName)?.operation !== 'mutation') return undefined;
-      return {
-        // Answer a mutation only once its changes have invalidated the cache (read your writes).
-        onExecuteDone: () => options.cache.sync(options.db).catch((error: unknown) => options.onError?.(error)),
-      };
-    },
-    async onParams({ request, params, setResult }) {
-      if (
-        !options.cache.active ||
-        typeof params.query !== 'string' ||
-        params.extensions?.persistedQuery ||
-        !mayBeQuery(params.query)
-      )
-        return;
-      const viewer = await options.viewerOf(request);
-      const key = options.cache.key(viewer, {
-        query: params.query,
-        operationName: params.operationName,
-        variables: params.variables,
-      });
-      if (!viewer || !key) return;
-      const hit = await options.cache.get(key);
-      if (!hit) {
-        options.metrics?.cache.inc({ result: 'miss' });
-        cacheKeys.set(request, key);
-        return;
-      }
-      options.metrics?.cache.inc({ result: 'hit' });
-      const charged = await options.charge(viewer, hit.cost);
-      if (!charged.allowed) {
-        setResult(charged.result);
-        return;
-      }
-      setResult({
-        data: new RawJson(hit.json) as unknown as Record<string, unknown>,
-        extensions: { requestId: options.requestIdOf(request), ...charged.extensions },
-        stringify: stringifyResult,
-      } as ExecutionResult);
-    },
-  };
 }

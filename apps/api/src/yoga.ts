@@ -9,7 +9,6 @@ import { createGraphQLError, createYoga, useReadinessCheck, type Plugin, type Yo
 import type { Logger } from 'pino';
 import { ApiKeyCache, useApiKeyCacheInvalidation } from './api-key-cache.ts';
 import type { ApiConfig } from './config.ts';
-import { useCompiledReads } from './compiled-reads.ts';
 import { MemoryConcurrencyLimiter, type ConcurrencyLimiter } from './concurrency.ts';
 import { bucketKeyOf, chargeCost, useQueryCost } from './cost.ts';
 import { useExecutionBudget } from './execution-budget.ts';
@@ -22,7 +21,8 @@ import { useOperationLimits } from './operation-limits.ts';
 import { loadTrustedDocuments, usePersistedDocuments } from './persisted-documents.ts';
 import type { SharedRedis } from './shared-redis.ts';
 import { MemoryRateLimiter, type RateLimiter } from './rate-limit.ts';
-import { MemoryCacheStore, ResponseCache, useResponseCache, type CacheStore } from './response-cache.ts';
+import { useReadPath } from './read-path.ts';
+import { MemoryCacheStore, ResponseCache, type CacheStore } from './response-cache.ts';
 
 export interface AppOptions {
   db: Database;
@@ -197,6 +197,25 @@ export function createApp(options: AppOptions) {
     ?.start(db)
     .catch((err: unknown) => logger.warn({ err }, 'response cache: change notifications unavailable; not caching'));
 
+  const readPath = useReadPath({
+    db,
+    compiledReads: config.compiledReads,
+    cache,
+    onError: (err) => logger.warn({ err }, 'response cache'),
+    viewerOf: async (request) => (await authOf(request)).viewer,
+    charge: async (viewer, cost) => {
+      const charged = await chargeCost(
+        { limiter: rateLimiter, maxCost: config.limits.maxCost },
+        bucketKeyOf(viewer),
+        cost,
+      );
+      if (!charged.allowed) metrics.throttled.inc({ reason: 'rate' });
+      return charged;
+    },
+    requestIdOf,
+    metrics,
+  });
+
   const yoga = createYoga<{ req?: unknown }, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -265,27 +284,7 @@ export function createApp(options: AppOptions) {
       }),
       // GraphQL over SSE's single-connection mode (graphql-sse clients); /graphql serves the distinct-connections mode.
       useGraphQLSSE({ endpoint: '/graphql/stream' }),
-      ...(cache
-        ? [
-            useResponseCache({
-              cache,
-              db,
-              onError: (err) => logger.warn({ err }, 'response cache'),
-              viewerOf: async (request) => (await authOf(request)).viewer,
-              charge: async (viewer, cost) => {
-                const charged = await chargeCost(
-                  { limiter: rateLimiter, maxCost: config.limits.maxCost },
-                  bucketKeyOf(viewer),
-                  cost,
-                );
-                if (!charged.allowed) metrics.throttled.inc({ reason: 'rate' });
-                return charged;
-              },
-              requestIdOf,
-              metrics,
-            }),
-          ]
-        : []),
+      readPath.lookup,
       ...useOperationLimits(config.limits),
       useQueryCost({
         maxCost: config.limits.maxCost,
@@ -297,7 +296,7 @@ export function createApp(options: AppOptions) {
       useIdempotency(),
       useApiKeyCacheInvalidation(apiKeys),
       ...(config.jit ? [useGraphQlJit()] : []),
-      ...(config.compiledReads ? [useCompiledReads({ db, metrics, cache: cache ?? undefined })] : []),
+      readPath.execute,
       // After every plugin that replaces the execute step, so the budget covers them all.
       useExecutionBudget({ db, timeoutMs: config.executionTimeoutMs, onTimeout: () => metrics.timeouts.inc() }),
       useReadinessCheck({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mayBeQuery } from './response-cache.ts';
+import { mayBeQuery } from './read-path.ts';
 
 describe('mayBeQuery (which documents the response cache looks at)', () => {
   it('skips documents whose first operation is a mutation or a subscription, after whitespace, commas, a BOM and comments', () => {

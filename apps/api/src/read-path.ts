@@ -1,0 +1,201 @@
+/**
+ * The read path: a query answered from the response cache before parsing, else by one compiled SQL
+ * statement (stored in the cache on the way out), else by the resolvers (docs/performance.md).
+ */
+import { createHash } from 'node:crypto';
+import type { Database } from '@shopwarden/db';
+import {
+  compileRead,
+  type CompileReadInput,
+  type CompileReadResult,
+  type Context,
+  type Viewer,
+} from '@shopwarden/schema';
+import { GraphQLError, getOperationAST, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { ChargeResult, PricedContext } from './cost.ts';
+import type { Metrics } from './metrics.ts';
+import { RawJson, stringifyResult } from './raw-json.ts';
+import type { ResponseCache } from './response-cache.ts';
+
+/** What the read path keeps on a request's context between parsing and execution. */
+export interface ReadPathContext {
+  /** The response-cache key of a query that missed: its compiled read stores the answer under it. */
+  responseCacheKey?: string;
+}
+
+/**
+ * Compiled statements, reused for the same document (Yoga's parser cache hands out one document
+ * object per query text), caller (the key cache hands out one viewer object per key and TTL),
+ * operation name and variables.
+ */
+class PlanCache {
+  private readonly plans = new WeakMap<DocumentNode, WeakMap<Viewer, Map<string, CompileReadResult>>>();
+
+  async get(input: CompileReadInput): Promise<CompileReadResult> {
+    const viewer = input.context.viewer;
+    if (!viewer) return compileRead(input);
+    let byViewer = this.plans.get(input.document);
+    if (!byViewer) this.plans.set(input.document, (byViewer = new WeakMap()));
+    let byVariables = byViewer.get(viewer);
+    if (!byVariables) byViewer.set(viewer, (byVariables = new Map()));
+    const key = `${input.operationName ?? ''}\u0000${input.collectShops ? 1 : 0}\u0000${JSON.stringify(input.variableValues ?? {})}`;
+    let plan = byVariables.get(key);
+    if (!plan) {
+      plan = await compileRead(input);
+      if (byVariables.size >= 64) byVariables.clear();
+      byVariables.set(key, plan);
+    }
+    return plan;
+  }
+}
+
+/** At most this many statement shapes are prepared per process (each pooled connection keeps its own). */
+const MAX_PREPARED = 500;
+
+/** Ignored before the first token of a document: whitespace, commas, a byte-order mark and comments. */
+const leadingIgnored = /^(?:[\s,\uFEFF]|#[^\n\r]*)*/;
+
+/**
+ * False when the document's first operation is a mutation or a subscription, so the cache neither
+ * hashes nor looks up what it never stores (a bulk operation's 700 KB of lines, for one). Decided on
+ * the text, before parsing; a document whose first definition is anything else (a query, the
+ * shorthand `{ … }`, a fragment) may be a query and goes through the cache as before.
+ */
+export function mayBeQuery(document: string): boolean {
+  const start = leadingIgnored.exec(document)![0].length;
+  return !/^(?:mutation|subscription)(?![_0-9A-Za-z])/.test(document.slice(start, start + 13));
+}
+
+export interface ReadPathOptions {
+  db: Database;
+  /** Answer queries with compiled statements where the compiler can (else only the cache applies). */
+  compiledReads: boolean;
+  /** Stores what compiled reads answer; null when the response cache is off. */
+  cache: ResponseCache | null;
+  /** The caller of a request (memoised per request, shared with the context factory). */
+  viewerOf(request: Request): Promise<Viewer | null>;
+  /** Charges a hit's cost to the caller's bucket, exactly as an execution is charged. */
+  charge(viewer: Viewer, cost: number): Promise<ChargeResult>;
+  requestIdOf(request: Request): string;
+  metrics?: Metrics;
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * The read path's two hooks. `lookup` goes before the operation limits and the cost (a hit is
+ * answered before parsing, charged its stored cost); `execute` goes after every plugin that
+ * replaces the execute step but the budget, and replaces only that step, so the limits, cost,
+ * rate limit and extensions of the other plugins apply to every path alike.
+ */
+export function useReadPath(options: ReadPathOptions): { lookup: Plugin; execute: Plugin<Context> } {
+  const { cache, db, metrics } = options;
+  const names = new Map<string, string>();
+  const statementName = (text: string): string | undefined => {
+    let name = names.get(text);
+    if (!name && names.size < MAX_PREPARED) {
+      name = `sw_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+      names.set(text, name);
+    }
+    return name;
+  };
+  const plans = new PlanCache();
+
+  const lookup: Plugin = {
+    onExecute({ args }) {
+      if (!cache || getOperationAST(args.document, args.operationName)?.operation !== 'mutation') return undefined;
+      return {
+        // Answer a mutation only once its changes have invalidated the cache (read your writes).
+        onExecuteDone: () => cache.sync(db).catch((error: unknown) => options.onError?.(error)),
+      };
+    },
+    async onParams({ request, params, setResult, context }) {
+      if (
+        !cache?.active ||
+        typeof params.query !== 'string' ||
+        params.extensions?.persistedQuery ||
+        !mayBeQuery(params.query)
+      )
+        return;
+      const viewer = await options.viewerOf(request);
+      const key = cache.key(viewer, {
+        query: params.query,
+        operationName: params.operationName,
+        variables: params.variables,
+      });
+      if (!viewer || !key) return;
+      const hit = await cache.get(key);
+      if (!hit) {
+        metrics?.cache.inc({ result: 'miss' });
+        (context as ReadPathContext).responseCacheKey = key;
+        return;
+      }
+      metrics?.cache.inc({ result: 'hit' });
+      const charged = await options.charge(viewer, hit.cost);
+      if (!charged.allowed) {
+        setResult(charged.result);
+        return;
+      }
+      setResult({
+        data: new RawJson(hit.json) as unknown as Record<string, unknown>,
+        extensions: { requestId: options.requestIdOf(request), ...charged.extensions },
+        stringify: stringifyResult,
+      } as ExecutionResult);
+    },
+  };
+
+  const execute: Plugin<Context> = {
+    onExecute({ executeFn, setExecuteFn }) {
+      if (!options.compiledReads) return;
+      setExecuteFn(async (args: ExecutionArgs) => {
+        // Only queries compile: a mutation goes straight to its resolvers, its variables (a bulk
+        // operation's 700 KB of lines) never keyed, planned or kept.
+        if (getOperationAST(args.document, args.operationName)?.operation !== 'query') return executeFn(args);
+        const context = args.contextValue as Context & ReadPathContext & PricedContext;
+        const cacheKey = cache?.active && context.viewer ? context.responseCacheKey : undefined;
+        const compiled = await plans.get({
+          schema: args.schema,
+          document: args.document,
+          operationName: args.operationName,
+          variableValues: args.variableValues as Record<string, unknown> | undefined,
+          context,
+          collectShops: cacheKey !== undefined,
+        });
+        if (!compiled.ok) {
+          metrics?.reads.inc({ path: 'resolvers' });
+          return executeFn(args);
+        }
+        metrics?.reads.inc({ path: 'compiled' });
+        const { read } = compiled;
+        // Taken before the statement runs: a change committed meanwhile keeps this answer out of the cache.
+        const snapshot = cacheKey ? cache!.snapshot() : null;
+        let bytes: Buffer;
+        try {
+          [bytes = Buffer.from('null')] = await db.queryText({
+            text: read.text,
+            values: read.values,
+            name: statementName(read.text),
+          });
+        } catch (error) {
+          // An execution error like any resolver's: masked (SERVICE_UNAVAILABLE when the database is away), with extensions.
+          return { data: null, errors: [new GraphQLError('The read failed.', { originalError: error as Error })] };
+        }
+        let json = bytes;
+        if (read.returnsShops) {
+          const newline = bytes.lastIndexOf(10);
+          json = bytes.subarray(0, newline);
+          if (cacheKey && snapshot && context.viewer && context.operationCost !== undefined) {
+            const shops = bytes
+              .toString('latin1', newline + 1)
+              .split(',')
+              .filter(Boolean);
+            const tags = cache!.tags(read, context.viewer, shops);
+            await cache!.put(cacheKey, { json, cost: context.operationCost }, tags, snapshot);
+          }
+        }
+        return { data: new RawJson(json) as unknown as Record<string, unknown>, stringify: stringifyResult };
+      });
+    },
+  };
+  return { lookup, execute };
+}
