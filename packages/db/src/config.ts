@@ -1,8 +1,16 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Repository root (three levels above this file). */
-export const repoRoot = path.resolve(fileURLToPath(import.meta.url), '../../../..');
+/** Repository root: the nearest folder above this module holding `prisma/schema.prisma` (the source or a bundle of it). */
+export const repoRoot = findRepoRoot(path.dirname(fileURLToPath(import.meta.url)));
+
+function findRepoRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'prisma/schema.prisma'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(from, '../../..');
+  }
+}
 
 export type DatabaseTarget =
   | { kind: 'postgres'; url: string; poolSize: number; statementTimeoutMs: number; connectionTimeoutMs: number }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -77,13 +78,50 @@ export function readMigrations(): MigrationList {
 
 /** Applies every pending migration; returns the names applied (empty when up to date). */
 export async function applyMigrations(adapterFactory: SqlMigrationAwareDriverAdapterFactory): Promise<string[]> {
+  const migrations = readMigrations();
+  // Loading the engine costs a second or more of a start; a database already up to date does not need it.
+  if (await isUpToDate(adapterFactory, migrations)) return [];
   const engine = await openEngine(adapterFactory);
   try {
-    const out = await engine.applyMigrations({ migrationsList: readMigrations(), filters: noFilter });
+    const out = await engine.applyMigrations({ migrationsList: migrations, filters: noFilter });
     return out.appliedMigrationNames;
   } finally {
     engine.free();
   }
+}
+
+/**
+ * True when `_prisma_migrations` records exactly the migrations of the folder, each finished, not
+ * rolled back and with the checksum of its file, and no failed attempt: what the engine would find.
+ * Anything else (no table yet, a pending, edited or failed migration) is left to the engine.
+ */
+export async function isUpToDate(
+  adapterFactory: SqlMigrationAwareDriverAdapterFactory,
+  migrations: MigrationList = readMigrations(),
+): Promise<boolean> {
+  let rows: unknown[][];
+  try {
+    const adapter = await adapterFactory.connect();
+    try {
+      ({ rows } = await adapter.queryRaw({
+        sql: 'SELECT migration_name, checksum, finished_at IS NOT NULL AND rolled_back_at IS NULL FROM _prisma_migrations WHERE rolled_back_at IS NULL',
+        args: [],
+        argTypes: [],
+      }));
+    } finally {
+      await adapter.dispose();
+    }
+  } catch {
+    // The engine reports what is wrong (a missing database, a failed migration) in its own terms.
+    return false;
+  }
+  if (rows.some((row) => row[2] !== true) || rows.length !== migrations.migrationDirectories.length) return false;
+  const applied = new Map(rows.map((row) => [row[0] as string, row[1] as string]));
+  return migrations.migrationDirectories.every((dir) => {
+    const content = dir.migrationFile.content;
+    const sha = content.tag === 'ok' ? createHash('sha256').update(content.value).digest('hex') : null;
+    return sha !== null && applied.get(dir.path) === sha;
+  });
 }
 
 /** Drops everything in the database (schema and data). */
