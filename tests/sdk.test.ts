@@ -65,6 +65,24 @@ describe('SDK operations cover the API', () => {
     }
   });
 
+  it('the README documents every client option and every per-request option', () => {
+    const readme = readFileSync(fileURLToPath(new URL('../packages/sdk/README.md', import.meta.url)), 'utf8');
+    const types = readFileSync(fileURLToPath(new URL('../packages/sdk/src/types.ts', import.meta.url)), 'utf8');
+    const membersOf = (name: string) => {
+      const body = types.slice(types.indexOf(`export interface ${name} {`)).split('\n}\n')[0]!;
+      return [...body.matchAll(/^ {2}(\w+)\??:/gm)].map((m) => m[1]!);
+    };
+    const rows = new Set(readme.split('\n').flatMap((line) => /^\| `(\w+)` \|/.exec(line)?.[1] ?? []));
+    for (const name of ['ShopWardenClientOptions', 'RequestOptions']) {
+      const members = membersOf(name);
+      expect(members.length, name).toBeGreaterThan(4);
+      expect(
+        members.filter((m) => !rows.has(m)),
+        `${name} members missing from the README's tables`,
+      ).toEqual([]);
+    }
+  });
+
   it('every mutation document selects __typename, Error { code message } and ValidationError { fields }', () => {
     const mutations = Object.values(operationTable).flatMap((entries) => entries.filter((e) => e.mutation));
     expect(mutations.length).toBeGreaterThan(10);

@@ -37,6 +37,10 @@ const config: CodegenConfig = {
       plugins: ['fragment-matcher'],
       config: { useExplicitTyping: true },
     },
+    // The schema as the API prices it: the client computes each operation's cost before sending it.
+    'src/generated/cost-schema.ts': {
+      plugins: ['./codegen/cost-schema-plugin.mjs'],
+    },
     // The SDK's documents by sha256, registered with the API as trusted documents.
     'persisted-documents.json': {
       plugins: [{ './codegen/sdk-operations-plugin.mjs': { persistedDocuments: true } }],

@@ -18,6 +18,7 @@ for (const [name, contents] of Object.entries(entries)) {
     minify: true,
     format: 'esm',
     platform: 'neutral',
+    mainFields: ['module', 'main'],
     target: 'es2020',
     write: false,
   });

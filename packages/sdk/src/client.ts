@@ -1,8 +1,10 @@
 import { createBulkHelpers, type BulkHelpers } from './bulk.ts';
+import { estimateCost, parseForCost } from './cost.ts';
+import { costSchema } from './generated/cost-schema.ts';
 import { ShopWardenError } from './errors.ts';
 import { operationTable, type ShopWardenOperations } from './generated/operations.ts';
 import { paginate, type ConnectionLike } from './paginate.ts';
-import { createPushOnce, createTransport, type Send } from './transport.ts';
+import { createPushOnce, createTransport, type CostEstimator, type Send } from './transport.ts';
 import type {
   ArgsFor,
   ClientResponse,
@@ -80,6 +82,25 @@ function createGroups(send: Send) {
   return groups;
 }
 
+/** Prices requests from the schema's costs, parsing each distinct document once. */
+function createCostEstimator(): CostEstimator {
+  const parsed = new Map<string, ReturnType<typeof parseForCost> | null>();
+  return (document, variables, operationName) => {
+    let doc = parsed.get(document);
+    if (doc === undefined) {
+      try {
+        doc = parseForCost(document);
+      } catch {
+        doc = null;
+      }
+      // Bounded: a caller that builds a new document per request must not grow memory without end.
+      if (parsed.size >= 500) parsed.clear();
+      parsed.set(document, doc);
+    }
+    return doc ? estimateCost(costSchema, doc, variables, operationName) : null;
+  };
+}
+
 /**
  * A small frozen client for the ShopWarden API.
  *
@@ -92,7 +113,7 @@ export function createShopWardenClient(options: ShopWardenClientOptions): ShopWa
   const hashes = new Map<string, string>(
     Object.values(operationTable).flatMap((entries) => entries.map((e) => [e.document, e.hash] as [string, string])),
   );
-  const send = createTransport(options, hashes);
+  const send = createTransport(options, hashes, createCostEstimator());
   const request = (document: string, variables?: Record<string, unknown>, requestOptions?: RequestOptions) =>
     send(String(document), variables, requestOptions);
   const groups = createGroups(send);

@@ -59,16 +59,17 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
 }
 
 /**
- * Client-side view of the server's leaky bucket: reserves the expected cost of each request and
- * waits when the budget cannot cover it yet.
+ * Client-side view of the server's leaky bucket: reserves the expected cost of each request (as
+ * computed from the schema's costs, else as last reported for that document) and waits when the
+ * budget cannot cover it yet.
  */
 function createThrottle(defaultCost: number) {
   const lastCost = new Map<string, number>();
   let bucket: { available: number; maximum: number; restoreRate: number; at: number } | null = null;
   return {
     /** How long to wait before sending `document`; reserves its cost. */
-    reserve(document: string): { delayMs: number; estimatedCost: number; available: number } {
-      const estimatedCost = lastCost.get(document) ?? defaultCost;
+    reserve(document: string, computed: number | null): { delayMs: number; estimatedCost: number; available: number } {
+      const estimatedCost = computed ?? lastCost.get(document) ?? defaultCost;
       if (!bucket || bucket.restoreRate <= 0) return { delayMs: 0, estimatedCost, available: Infinity };
       const now = Date.now();
       const available = Math.min(bucket.maximum, bucket.available + ((now - bucket.at) / 1000) * bucket.restoreRate);
@@ -233,8 +234,22 @@ export function createPushOnce(options: ShopWardenClientOptions): PushOnce {
 const persistedNotFound = (errors: GraphQLErrorEntry[] | undefined) =>
   !!errors?.some((e) => e.extensions?.code === 'PERSISTED_QUERY_NOT_FOUND' || e.message === 'PersistedQueryNotFound');
 
-/** The transport under every client method; `documentHashes` are the sha256 of the documents the API has registered. */
-export function createTransport(options: ShopWardenClientOptions, documentHashes?: ReadonlyMap<string, string>): Send {
+/** The cost the API will charge for a request, or null when it cannot be computed. */
+export type CostEstimator = (
+  document: string,
+  variables: Record<string, unknown> | undefined,
+  operationName: string | undefined,
+) => number | null;
+
+/**
+ * The transport under every client method; `documentHashes` are the sha256 of the documents the
+ * API has registered, `estimateCost` prices a request as the API will (for self-throttling).
+ */
+export function createTransport(
+  options: ShopWardenClientOptions,
+  documentHashes?: ReadonlyMap<string, string>,
+  estimateCost?: CostEstimator,
+): Send {
   const { fetchFn, headers: baseHeaders } = connectionOf(options);
   const retries = options.retries ?? DEFAULT_RETRIES;
   if (!Number.isInteger(retries) || retries < 0)
@@ -279,9 +294,11 @@ export function createTransport(options: ShopWardenClientOptions, documentHashes
     const maxRetries = requestOptions.retries ?? retries;
     const signal = requestOptions.signal;
 
+    const computedCost =
+      throttle && estimateCost ? estimateCost(document, variables, requestOptions.operationName) : null;
     for (let attempt = 0; ; attempt++) {
       if (throttle) {
-        const { delayMs, estimatedCost, available } = throttle.reserve(document);
+        const { delayMs, estimatedCost, available } = throttle.reserve(document, computedCost);
         if (delayMs > 0) {
           emit({ type: 'throttle', operationName: name, delayMs, estimatedCost, available });
           await sleep(delayMs, signal);

@@ -135,8 +135,9 @@ export type ClientLogEvent =
 /** Self-throttling from `extensions.cost.throttleStatus`. */
 export interface ThrottleOptions {
   /**
-   * Cost assumed for a document the client has not sent before (afterwards it uses the
-   * `requestedQueryCost` the server reported for it).
+   * Cost assumed for a document the client cannot parse (afterwards it uses the
+   * `requestedQueryCost` the server reported for it); every other request is priced as the API
+   * prices it, from the schema's costs shipped with the SDK.
    * @default 10
    */
   defaultCost?: number;
