@@ -31,6 +31,7 @@ import {
 } from 'graphql';
 import type { Context } from '../context.ts';
 import { checkArguments } from '../lib/input-guard.ts';
+import { nodeReachOf } from '../lib/node-reach.ts';
 import { fieldReadScope, mayRead, readScopeOf } from '../lib/read-scope.ts';
 import { hasScope } from '../modules/auth/viewer.ts';
 import {
@@ -345,6 +346,7 @@ class Compilation {
     parent: Parent,
   ): Promise<string> {
     if (parent.kind === 'root') {
+      if (isNodeLookup(def)) return this.nodeLookup(type, def, nodes);
       const spec = compiledRootOf(def);
       if (!spec) throw new NotCompilable(`root field ${def.name}`);
       return this.root(spec, type, def, nodes);
@@ -423,6 +425,94 @@ class Compilation {
       null,
       true,
     );
+  }
+
+  /**
+   * `node`/`nodes`: each ID's type read like a typed root, its reach (node-reach.ts) joined into the
+   * row's condition; null for an ID whose type has no reach or whose read scope the caller lacks.
+   */
+  private async nodeLookup(
+    type: GraphQLObjectType,
+    def: GraphQLField<unknown, unknown>,
+    nodes: FieldNode[],
+  ): Promise<string> {
+    const args = await this.args(type, def, nodes);
+    if (def.name === 'node') {
+      const ref = args.id as GlobalIdRef;
+      const id = nodeRowId(ref);
+      const target = id === null ? null : this.nodeTarget(ref.typename);
+      if (!target || id === null) return `'null'`;
+      const row = await this.nodeRow(target, nodes, this.params.add(id, 'int'));
+      this.collectShops(target.model, row.alias, () => `${row.from} LIMIT 1`);
+      return `coalesce(${row.select}, 'null')`;
+    }
+    const groups = new Map<string, { ids: number[]; positions: number[] }>();
+    const missing: number[] = [];
+    (args.ids as GlobalIdRef[]).forEach((ref, position) => {
+      const id = nodeRowId(ref);
+      if (id === null) return void missing.push(position);
+      let group = groups.get(ref.typename);
+      if (!group) groups.set(ref.typename, (group = { ids: [], positions: [] }));
+      group.ids.push(id);
+      group.positions.push(position);
+    });
+    const parts: string[] = [];
+    for (const [typename, group] of groups) {
+      const target = this.nodeTarget(typename);
+      if (!target) {
+        missing.push(...group.positions);
+        continue;
+      }
+      const w = this.alias();
+      const row = await this.nodeRow(target, nodes, `${w}.id`);
+      this.collectShops(target.model, row.alias, () => {
+        const where = compileWhere(target.model, target.reach, row.alias, this.params);
+        return `${table(target.model)} ${row.alias} WHERE ${columnOf(row.alias, target.model, 'id')} = ANY(${this.params.add(group.ids, 'int[]')}) AND ${where}`;
+      });
+      parts.push(
+        `SELECT ${w}.n, ${row.select} AS j FROM unnest(${this.params.add(group.ids, 'int[]')}, ${this.params.add(group.positions, 'int[]')}) AS ${w}(id, n)`,
+      );
+    }
+    if (missing.length) {
+      const w = this.alias();
+      parts.push(`SELECT ${w}.n, NULL::text AS j FROM unnest(${this.params.add(missing, 'int[]')}) AS ${w}(n)`);
+    }
+    if (!parts.length) return `'[]'`;
+    const list = this.alias();
+    return `(SELECT '[' || coalesce(string_agg(coalesce(${list}.j, 'null'), ',' ORDER BY ${list}.n), '') || ']' FROM (${parts.join(' UNION ALL ')}) ${list})`;
+  }
+
+  /** What a node ID of this type reads, or null when no ID of it is reachable (as `reachableNodes` decides). */
+  private nodeTarget(typename: string): NodeTarget | null {
+    const reach = nodeReachOf(typename);
+    const type = this.input.schema.getType(typename);
+    if (!reach || !isObjectType(type) || !mayRead(this.input.context.viewer, readScopeOf(type))) return null;
+    if (reach === 'check') throw new NotCompilable(`node reach of ${typename} has no SQL form`);
+    const where = reach.where(this.input.context);
+    if (where === null) return null;
+    if (modelOf(type) !== reach.model || modelField(reach.model, 'id').type !== 'Int')
+      throw new NotCompilable(`node type ${typename}`);
+    return { type, model: reach.model, reach: where };
+  }
+
+  /** One node's JSON (`select`, a scalar subquery; NULL when out of reach) by the SQL expression of its id. */
+  private async nodeRow(
+    target: NodeTarget,
+    nodes: FieldNode[],
+    idSql: string,
+  ): Promise<{ select: string; from: string; alias: string }> {
+    const { model } = target;
+    const alias = this.alias();
+    this.depend(model, 'reach');
+    const where = compileWhere(model, target.reach, alias, this.params);
+    const object = await this.objectFields(target.type, this.subfields(target.type, nodes), {
+      kind: 'row',
+      model,
+      alias,
+      scoped: true,
+    });
+    const from = `${table(model)} ${alias} WHERE ${columnOf(alias, model, 'id')} = ${idSql}${where === 'TRUE' ? '' : ` AND ${where}`}`;
+    return { select: `(SELECT ${object} FROM ${from} LIMIT 1)`, from, alias };
   }
 
   /** Lists the shops of a root field's rows (`from`: the rows' FROM … LIMIT clause), when asked to. */
@@ -646,6 +736,37 @@ class Compilation {
     const numbered = `SELECT ${alias}.*, row_number() OVER (ORDER BY ${orderSql(alias, page.terms, page.backward)}) AS "__n" FROM (${read}) ${alias}`;
     return `(SELECT ${jsonObject(entries)} FROM (SELECT ${columns.join(', ')} FROM (${numbered}) ${alias}) ${agg})`;
   }
+}
+
+interface GlobalIdRef {
+  typename: string;
+  id: string;
+}
+
+interface NodeTarget {
+  type: GraphQLObjectType;
+  model: string;
+  /** The caller's reach, a Prisma `where` over `model`. */
+  reach: unknown;
+}
+
+/** The relay plugin's `node`/`nodes` root fields. */
+function isNodeLookup(def: GraphQLField<unknown, unknown>): boolean {
+  const named = getNamedType(def.type);
+  return (def.name === 'node' || def.name === 'nodes') && named.name === 'Node' && isAbstractType(named);
+}
+
+const INT4_MAX = 2 ** 31 - 1;
+
+/**
+ * A node ID's row id as `reachableNodes` reads it; null (the node is null) when it is no safe
+ * integer. One beyond the int column's range fails in the resolvers' reach query: theirs to answer.
+ */
+function nodeRowId(ref: GlobalIdRef): number | null {
+  const id = Number.parseInt(ref.id, 10);
+  if (!Number.isSafeInteger(id)) return null;
+  if (id > INT4_MAX || id < -INT4_MAX - 1) throw new NotCompilable('node id beyond the int range');
+  return id;
 }
 
 /** An object type shaped like a Relay connection (edges with cursor and node, pageInfo). */

@@ -16,6 +16,38 @@ export function registerNodeReach(typename: string, check: ReachCheck): void {
   checks.set(typename, check);
 }
 
+/** A node type's reach as a Prisma `where` over its model: `null` when nothing is reachable. */
+export interface NodeReachWhere {
+  model: string;
+  where: (ctx: Context) => unknown;
+}
+
+const wheres = new Map<string, NodeReachWhere>();
+
+type IdFinder = { findMany(args: unknown): Promise<{ id: number }[]> };
+
+/**
+ * Declares a node type's reach as a `where` over its model (a function of the caller only): the
+ * resolvers check it with one query, and compiled reads join it into their statement.
+ */
+export function registerNodeReachWhere(typename: string, model: string, where: (ctx: Context) => unknown): void {
+  wheres.set(typename, { model, where });
+  const delegate = `${model[0]!.toLowerCase()}${model.slice(1)}`;
+  registerNodeReach(typename, async (ctx, ids) => {
+    const reach = where(ctx);
+    if (reach === null) return [];
+    const finder = (ctx.prisma as unknown as Record<string, IdFinder>)[delegate]!;
+    return (await finder.findMany({ where: { AND: [{ id: { in: ids } }, reach] }, select: { id: true } })).map(
+      (r) => r.id,
+    );
+  });
+}
+
+/** How the compiler may check a node type's reach: a `where`, only a function (`check`), or not at all (unreachable). */
+export function nodeReachOf(typename: string): NodeReachWhere | 'check' | undefined {
+  return wheres.get(typename) ?? (checks.has(typename) ? 'check' : undefined);
+}
+
 /** For each decoded global ID, whether the caller may reach it. */
 export async function reachableNodes(
   schema: GraphQLSchema,

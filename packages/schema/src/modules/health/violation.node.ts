@@ -1,7 +1,7 @@
 import { builder } from '../../builder.ts';
 import type { Context } from '../../context.ts';
 import { loaderFor } from '../../lib/loaders.ts';
-import { registerNodeReach } from '../../lib/node-reach.ts';
+import { registerNodeReach, registerNodeReachWhere } from '../../lib/node-reach.ts';
 import { base64Of, compiledJson } from '#compiled';
 import { HealthStatusEnum, ShopStatusEnum } from '../shops/shop.node.ts';
 import { shopOwnedWhere } from '../shops/shop.policy.ts';
@@ -258,14 +258,7 @@ builder.queryFields((t) => ({
   }),
 }));
 
-registerNodeReach('Violation', async (ctx, ids) =>
-  (
-    await ctx.prisma.violation.findMany({
-      where: { AND: [{ id: { in: ids } }, shopOwnedWhere(ctx.viewer)] },
-      select: { id: true },
-    })
-  ).map((r) => r.id),
-);
+registerNodeReachWhere('Violation', 'Violation', (ctx) => shopOwnedWhere(ctx.viewer));
 registerNodeReach('ViolationAppeal', async (ctx, ids) =>
   (
     await ctx.prisma.violationAppeal.findMany({

@@ -3,7 +3,7 @@ import { builder } from '../../builder.ts';
 import type { Context } from '../../context.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { loaderFor } from '../../lib/loaders.ts';
-import { registerNodeReach } from '../../lib/node-reach.ts';
+import { registerNodeReachWhere } from '../../lib/node-reach.ts';
 import { compiledObject, compiledRoot } from '#compiled';
 import { MoneyRef } from '../core/money.ts';
 import { apiKeyWhere } from '../auth/api-key.node.ts';
@@ -373,19 +373,5 @@ builder.prismaObjectFields(ShopNode, (t) => ({
   }),
 }));
 
-registerNodeReach('Listing', async (ctx, ids) =>
-  (
-    await ctx.prisma.listing.findMany({
-      where: { AND: [{ id: { in: ids } }, listingTenantWhere(ctx.viewer)] },
-      select: { id: true },
-    })
-  ).map((r) => r.id),
-);
-registerNodeReach('ListingReview', async (ctx, ids) =>
-  (
-    await ctx.prisma.listingReview.findMany({
-      where: { AND: [{ id: { in: ids } }, { listing: listingTenantWhere(ctx.viewer) }] },
-      select: { id: true },
-    })
-  ).map((r) => r.id),
-);
+registerNodeReachWhere('Listing', 'Listing', (ctx) => listingTenantWhere(ctx.viewer));
+registerNodeReachWhere('ListingReview', 'ListingReview', (ctx) => ({ listing: listingTenantWhere(ctx.viewer) }));

@@ -2,7 +2,7 @@ import { builder } from '../../builder.ts';
 import { memoFor } from '../../lib/loaders.ts';
 import type { Context } from '../../context.ts';
 import { effectiveRestriction, loadCategoryIndex } from './category-eligibility.service.ts';
-import { registerNodeReach } from '../../lib/node-reach.ts';
+import { registerNodeReachWhere } from '../../lib/node-reach.ts';
 import { compiledJson } from '#compiled';
 
 export const CategoryRestrictionEnum = builder.enumType('CategoryRestriction', {
@@ -96,6 +96,4 @@ builder.queryFields((t) => ({
   }),
 }));
 
-registerNodeReach('Category', async (ctx, ids) =>
-  (await ctx.prisma.category.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((r) => r.id),
-);
+registerNodeReachWhere('Category', 'Category', () => ({}));

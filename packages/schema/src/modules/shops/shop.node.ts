@@ -6,7 +6,7 @@ import { pendingActionsFor } from './campaign.service.ts';
 import { evaluateEligibility, isPrimaryCategoryPolicyInForce } from './category-eligibility.service.ts';
 import { CategoryNode, categoryIndex } from './category.node.ts';
 import { shopWhere } from './shop.policy.ts';
-import { registerNodeReach } from '../../lib/node-reach.ts';
+import { registerNodeReachWhere } from '../../lib/node-reach.ts';
 import { compiledRoot } from '#compiled';
 
 export const BusinessModelEnum = builder.enumType('BusinessModel', {
@@ -304,11 +304,4 @@ builder.queryFields((t) => ({
   }),
 }));
 
-registerNodeReach('Shop', async (ctx, ids) =>
-  (
-    await ctx.prisma.shop.findMany({
-      where: { AND: [{ id: { in: ids } }, shopWhere(ctx.viewer)] },
-      select: { id: true },
-    })
-  ).map((r) => r.id),
-);
+registerNodeReachWhere('Shop', 'Shop', (ctx) => shopWhere(ctx.viewer));
