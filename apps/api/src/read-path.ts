@@ -24,29 +24,58 @@ export interface ReadPathContext {
   responseCacheKey?: string;
 }
 
+const documentIds = new WeakMap<DocumentNode, number>();
+let documents = 0;
+const shapes = new WeakMap<Viewer, string>();
+
 /**
- * Compiled statements, reused for the same document (Yoga's parser cache hands out one document
- * object per query text), caller (the key cache hands out one viewer object per key and TTL),
- * operation name and variables.
+ * What a plan depends on about its caller: role, scopes and reach (hashed once per viewer object:
+ * the key cache reuses it), not which key it is, so every key of the same shape shares plans.
  */
-class PlanCache {
-  private readonly plans = new WeakMap<DocumentNode, WeakMap<Viewer, Map<string, CompileReadResult>>>();
+function callerShape(viewer: Viewer): string {
+  let shape = shapes.get(viewer);
+  if (!shape) {
+    const reach = `${viewer.shopIds === null ? '*' : viewer.shopIds.join(',')};${viewer.representedCreatorIds.join(',')}`;
+    shape = createHash('sha1')
+      .update(
+        `${viewer.role}\u0000${[...viewer.scopes].sort().join(',')}\u0000${viewer.shopId}\u0000${viewer.accountId}\u0000${reach}`,
+      )
+      .digest('base64url');
+    shapes.set(viewer, shape);
+  }
+  return shape;
+}
+
+/**
+ * Compiled statements (and fallbacks), least recently used first out, per document (Yoga's parser
+ * cache hands out one document object per query text), caller shape, operation name and variables.
+ */
+export class PlanCache {
+  private readonly plans = new Map<string, CompileReadResult>();
+
+  constructor(private readonly maxPlans = 2_000) {}
 
   async get(input: CompileReadInput): Promise<CompileReadResult> {
     const viewer = input.context.viewer;
     if (!viewer) return compileRead(input);
-    let byViewer = this.plans.get(input.document);
-    if (!byViewer) this.plans.set(input.document, (byViewer = new WeakMap()));
-    let byVariables = byViewer.get(viewer);
-    if (!byVariables) byViewer.set(viewer, (byVariables = new Map()));
-    const key = `${input.operationName ?? ''}\u0000${input.collectShops ? 1 : 0}\u0000${JSON.stringify(input.variableValues ?? {})}`;
-    let plan = byVariables.get(key);
-    if (!plan) {
-      plan = await compileRead(input);
-      if (byVariables.size >= 64) byVariables.clear();
-      byVariables.set(key, plan);
+    let documentId = documentIds.get(input.document);
+    if (documentId === undefined) documentIds.set(input.document, (documentId = ++documents));
+    const key = `${documentId}\u0000${callerShape(viewer)}\u0000${input.operationName ?? ''}\u0000${input.collectShops ? 1 : 0}\u0000${JSON.stringify(input.variableValues ?? {})}`;
+    let plan = this.plans.get(key);
+    if (plan) {
+      // Refresh its place in the LRU order.
+      this.plans.delete(key);
+      this.plans.set(key, plan);
+      return plan;
     }
+    plan = await compileRead(input);
+    if (this.plans.size >= this.maxPlans) this.plans.delete(this.plans.keys().next().value!);
+    this.plans.set(key, plan);
     return plan;
+  }
+
+  get size(): number {
+    return this.plans.size;
   }
 }
 

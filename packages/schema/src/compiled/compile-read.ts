@@ -137,7 +137,7 @@ export async function compileRead(input: CompileReadInput): Promise<CompileReadR
 const nameOf = (node: FieldNode) => node.alias?.value ?? node.name.value;
 
 class Compilation {
-  private readonly params = new SqlParams();
+  private readonly params: SqlParams;
   private readonly models = new Set<string>();
   private readonly dependencies = new Map<string, ReadDependency>();
   /** SQL expressions (text) listing the shops of each root field's rows. */
@@ -147,7 +147,10 @@ class Compilation {
   private operation!: OperationDefinitionNode;
   private variables: Record<string, unknown> = {};
 
-  constructor(private readonly input: CompileReadInput) {}
+  constructor(private readonly input: CompileReadInput) {
+    const reach = input.context.viewer?.shopIds;
+    this.params = new SqlParams(reach ? [reach] : []);
+  }
 
   async run(): Promise<CompiledRead> {
     const { document, operationName, schema } = this.input;

@@ -60,14 +60,30 @@ export function relationJoin(model: string, relation: string): RelationJoin {
   };
 }
 
+const literals = new WeakMap<readonly unknown[], string>();
+
 /** Statement parameters, each with an explicit type so the text is the same for every value (prepared statements). */
 export class SqlParams {
   readonly values: unknown[] = [];
   /** Models that filters read through relations (what the rows also depend on). */
   readonly referenced = new Set<string>();
+
+  /** `recurring`: integer lists that come back in every compilation (a caller's reach), encoded once per list object. */
+  constructor(private readonly recurring: readonly (readonly number[])[] = []) {}
+
   add(value: unknown, type: string): string {
     // Arrays go as PostgreSQL array literals, encoded once here (a plan may be reused many times).
     this.values.push(Array.isArray(value) ? arrayLiteral(value) : value);
+    return `$${this.values.length}::${type}`;
+  }
+
+  /** An integer list equal to a recurring one, as that one's literal; undefined when none is equal. */
+  recurringList(list: readonly unknown[], type: string): string | undefined {
+    const known = this.recurring.find((r) => r.length === list.length && r.every((x, i) => x === list[i]));
+    if (!known) return undefined;
+    let literal = literals.get(known);
+    if (literal === undefined) literals.set(known, (literal = arrayLiteral(known)));
+    this.values.push(literal);
     return `$${this.values.length}::${type}`;
   }
 }
@@ -204,10 +220,12 @@ function compileScalarFilter(field: ModelField, filter: unknown, alias: string, 
       else parts.push(`${col} <> ${params.add(paramValue(field, v), type)}`);
     } else if (op === 'in' || op === 'notIn') {
       if (!Array.isArray(v)) throw new NotCompilable(`${op} without a list`);
-      const list = params.add(
-        v.map((x) => paramValue(field, x)),
-        `${type}[]`,
-      );
+      const list =
+        (field.type === 'Int' && v.length > 8 ? params.recurringList(v, `${type}[]`) : undefined) ??
+        params.add(
+          v.map((x) => paramValue(field, x)),
+          `${type}[]`,
+        );
       parts.push(op === 'in' ? `${col} = ANY(${list})` : `NOT (${col} = ANY(${list}))`);
     } else if (op in comparison) parts.push(`${col} ${comparison[op]} ${params.add(paramValue(field, v), type)}`);
     else if (op === 'contains' || op === 'startsWith' || op === 'endsWith') {
