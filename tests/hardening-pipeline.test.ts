@@ -313,6 +313,7 @@ describe.each(testTargets())('mutations that run once per operation on %s', (tar
       'orderImport',
       'primaryCategoryAutoAssign',
       'tierRecalculate',
+      'platformJobRun',
     ]) {
       const field = mutationType.getFields()[name];
       expect(field, name).toBeDefined();

@@ -27,6 +27,7 @@ export const ONCE_PER_OPERATION = [
   'orderImport',
   'primaryCategoryAutoAssign',
   'tierRecalculate',
+  'platformJobRun',
 ] as const;
 
 /** Refuses a mutation operation that runs one of ONCE_PER_OPERATION twice (under two aliases, directly or through fragments). */
