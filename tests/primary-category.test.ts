@@ -109,10 +109,14 @@ describe.each(testTargets())('primary category (SPEC §1) on %s', (target) => {
     expect(before.data!.shop.pendingActions).toEqual([
       expect.objectContaining({
         kind: 'SELECT_PRIMARY_CATEGORY',
-        deadline: '2024-02-07T00:00:00.000Z',
+        deadline: '2024-02-07T23:59:59.999Z',
         overdue: false,
       }),
     ]);
+    // "Confirm by 7 February": still on time at the day's last millisecond, overdue from the next day.
+    await gql(world.adminKey, CLOCK, { now: '2024-02-07T23:59:59.999Z' });
+    const lastMs = await gql(key, `query($id: ID!) { shop(id: $id) { pendingActions { overdue } } }`, { id: shopGid });
+    expect(lastMs.data!.shop.pendingActions[0].overdue).toBe(false);
     await gql(world.adminKey, CLOCK, { now: '2024-02-10T00:00:00Z' });
     const overdue = await gql(key, `query($id: ID!) { shop(id: $id) { pendingActions { overdue } } }`, { id: shopGid });
     expect(overdue.data!.shop.pendingActions[0].overdue).toBe(true);
@@ -141,7 +145,45 @@ describe.each(testTargets())('primary category (SPEC §1) on %s', (target) => {
       now: '2024-01-31T23:59:59.000Z',
     });
     expect((await phase('2024-02-01T00:00:00Z')).phase).toBe('CONFIRMATION_OPEN');
-    expect((await phase('2024-02-07T00:00:00Z')).phase).toBe('AFTER_DEADLINE');
+    expect((await phase('2024-02-07T23:59:59.999Z')).phase).toBe('CONFIRMATION_OPEN');
+    expect((await phase('2024-02-08T00:00:00Z')).phase).toBe('AFTER_DEADLINE');
+    const dates = await gql(
+      world.adminKey,
+      `{ categorySelectionCampaign { confirmDeadline confirmDeadlineDay } platformSettings { categoryConfirmDeadline categoryConfirmDeadlineDay } }`,
+    );
+    expect(dates.data).toEqual({
+      categorySelectionCampaign: { confirmDeadline: '2024-02-07T23:59:59.999Z', confirmDeadlineDay: '2024-02-07' },
+      platformSettings: {
+        categoryConfirmDeadline: '2024-02-07T23:59:59.999Z',
+        categoryConfirmDeadlineDay: '2024-02-07',
+      },
+    });
+  });
+
+  it('takes the confirm deadline as a named day from administrators, and refuses one before enforcement', async () => {
+    const UPDATE_SETTINGS = `mutation($input: PlatformSettingsUpdateInput!) { platformSettingsUpdate(input: $input) {
+      __typename ... on PlatformSettingsUpdateSuccess { settings { categoryConfirmDeadline categoryConfirmDeadlineDay } }
+      ... on ValidationError { fields { path } } } }`;
+    const set = async (input: object) =>
+      (await gql(world.adminKey, UPDATE_SETTINGS, { input })).data!.platformSettingsUpdate;
+    try {
+      expect(await set({ categoryConfirmDeadlineDay: '2024-02-09' })).toMatchObject({
+        settings: { categoryConfirmDeadline: '2024-02-09T23:59:59.999Z', categoryConfirmDeadlineDay: '2024-02-09' },
+      });
+      // The deprecated instant input names the UTC day it falls on.
+      expect(await set({ categoryConfirmDeadline: '2024-02-10T18:30:00Z' })).toMatchObject({
+        settings: { categoryConfirmDeadlineDay: '2024-02-10' },
+      });
+      expect(await set({ categoryConfirmDeadlineDay: '2024-01-30' })).toMatchObject({
+        __typename: 'ValidationError',
+        fields: [{ path: ['input', 'categoryConfirmDeadlineDay'] }],
+      });
+      expect(
+        (await db.prisma.platformSettings.findUniqueOrThrow({ where: { id: 1 } })).categoryConfirmDeadline,
+      ).toEqual(new Date('2024-02-10T00:00:00Z'));
+    } finally {
+      await set({ categoryConfirmDeadlineDay: '2024-02-07' });
+    }
   });
 
   it('rejects a selection with typed errors and changes nothing', async () => {

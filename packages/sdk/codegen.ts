@@ -19,6 +19,7 @@ const config: CodegenConfig = {
         scalars: {
           ID: 'string',
           DateTime: 'string',
+          Date: 'string',
           CountryCode: 'string',
           CurrencyCode: 'string',
           JSON: 'unknown',

@@ -26,7 +26,7 @@ query AdminTour {
 
 query CategoryCampaign {
   categorySelectionCampaign {
-    phase now enforcementAt confirmDeadline lookbackStart lookbackEnd
+    phase now enforcementAt confirmDeadlineDay confirmDeadline lookbackStart lookbackEnd
     questionnaire { key prompt required }
   }
 }

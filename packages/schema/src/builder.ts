@@ -5,7 +5,7 @@ import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
 import { getDatamodel, type PrismaTypes } from '@shopwarden/db';
-import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
+import { DateResolver, DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import type { Context } from './context.ts';
 import { ConflictError, ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from './lib/errors.ts';
 import { parseGlobalId } from './lib/ids.ts';
@@ -23,6 +23,7 @@ export const builder = new SchemaBuilder<{
   DefaultInputFieldRequiredness: false;
   Scalars: {
     DateTime: { Input: Date; Output: Date };
+    Date: { Input: Date; Output: Date };
     JSON: { Input: unknown; Output: unknown };
     CurrencyCode: { Input: string; Output: string };
     CountryCode: { Input: string; Output: string };
@@ -115,6 +116,9 @@ export const builder = new SchemaBuilder<{
 
 builder.addScalarType('DateTime', DateTimeResolver, {
   description: 'An instant in UTC, as an ISO 8601 string: "2024-02-07T00:00:00.000Z".',
+});
+builder.addScalarType('Date', DateResolver, {
+  description: 'A calendar day in UTC, as an ISO 8601 date: "2024-02-07" (input: midnight UTC of that day).',
 });
 builder.addScalarType('JSON', JSONResolver, {
   description: 'Arbitrary JSON (used only for free-form records such as questionnaire answers).',

@@ -95,6 +95,7 @@ function checkFor(schema: GraphQLSchema, type: GraphQLInputType, input: Input | 
     case 'ID':
       return input ? idCheck(schema, input) : stringCheck;
     case 'DateTime':
+    case 'Date':
       return instantCheck;
     case 'JSON':
       return jsonCheck;

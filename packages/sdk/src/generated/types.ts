@@ -96,7 +96,7 @@ export type BusinessModel =
 
 /** Where the platform clock stands in the category-selection campaign. */
 export type CategoryCampaignPhase =
-  /** The deadline has passed: administrators run auto-assignment. */
+  /** The deadline day has ended (UTC): administrators run auto-assignment. */
   | 'AFTER_DEADLINE'
   /** Before the effective date: the previous policy (up to three categories) holds. */
   | 'BEFORE_ENFORCEMENT'
@@ -781,8 +781,13 @@ export type PlatformJobRunInput = {
 export type PlatformSettingsUpdateInput = {
   /** AT_RISK threshold. */
   atRiskThreshold?: number | null | undefined;
-  /** Deadline for merchants to confirm. */
+  /**
+   * The confirm deadline as an instant: the UTC day it falls on becomes the deadline day.
+   * @deprecated Use categoryConfirmDeadlineDay: the deadline is a named day, confirmable through its end.
+   */
   categoryConfirmDeadline?: string | null | undefined;
+  /** The named day (UTC) merchants confirm by, through its end. Wins over `categoryConfirmDeadline`. */
+  categoryConfirmDeadlineDay?: string | null | undefined;
   /** When the one-primary-category policy takes effect. */
   categoryEnforcementAt?: string | null | undefined;
   /** Auto-assignment window end. */
@@ -1340,7 +1345,7 @@ export type CategoryListQuery = { categories: { edges: Array<{ cursor: string, n
 export type CategoryCampaignQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type CategoryCampaignQuery = { categorySelectionCampaign: { phase: CategoryCampaignPhase, now: string, enforcementAt: string, confirmDeadline: string, lookbackStart: string, lookbackEnd: string, previousPolicyMaxCategories: number, questionnaire: Array<{ key: string, prompt: string, required: boolean }> } };
+export type CategoryCampaignQuery = { categorySelectionCampaign: { phase: CategoryCampaignPhase, now: string, enforcementAt: string, confirmDeadline: string, confirmDeadlineDay: string, lookbackStart: string, lookbackEnd: string, previousPolicyMaxCategories: number, questionnaire: Array<{ key: string, prompt: string, required: boolean }> } };
 
 export type CategoryListExceptionRequestsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -1945,7 +1950,7 @@ export type PartnershipEndMutation = { partnershipEnd:
     | { __typename: 'ValidationError', code: ErrorCode, message: string, fields: Array<{ path: Array<string>, message: string }> }
    };
 
-export type PlatformSettingsFieldsFragment = { atRiskThreshold: number, restrictedThreshold: number, suspendedThreshold: number, pointExpiryDays: number, quizAttemptsPerMonth: number, quizPointsRemoved: number, quizRemovalCooldownDays: number, categoryEnforcementAt: string, categoryConfirmDeadline: string, categoryLookbackStart: string, categoryLookbackEnd: string, previousPolicyMaxCategories: number, semiClosedLoopRetiredAt: string, semiClosedLoopMigrationDays: number, inviteOnlySites: Array<string>, verificationRequiredSites: Array<string>, updatedAt: string };
+export type PlatformSettingsFieldsFragment = { atRiskThreshold: number, restrictedThreshold: number, suspendedThreshold: number, pointExpiryDays: number, quizAttemptsPerMonth: number, quizPointsRemoved: number, quizRemovalCooldownDays: number, categoryEnforcementAt: string, categoryConfirmDeadline: string, categoryConfirmDeadlineDay: string, categoryLookbackStart: string, categoryLookbackEnd: string, previousPolicyMaxCategories: number, semiClosedLoopRetiredAt: string, semiClosedLoopMigrationDays: number, inviteOnlySites: Array<string>, verificationRequiredSites: Array<string>, updatedAt: string };
 
 export type PlatformNodeQueryVariables = Exact<{
   id: string;
@@ -2026,7 +2031,7 @@ export type PlatformNodesQuery = { nodes: Array<
 export type PlatformSettingsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type PlatformSettingsQuery = { platformSettings: { atRiskThreshold: number, restrictedThreshold: number, suspendedThreshold: number, pointExpiryDays: number, quizAttemptsPerMonth: number, quizPointsRemoved: number, quizRemovalCooldownDays: number, categoryEnforcementAt: string, categoryConfirmDeadline: string, categoryLookbackStart: string, categoryLookbackEnd: string, previousPolicyMaxCategories: number, semiClosedLoopRetiredAt: string, semiClosedLoopMigrationDays: number, inviteOnlySites: Array<string>, verificationRequiredSites: Array<string>, updatedAt: string } };
+export type PlatformSettingsQuery = { platformSettings: { atRiskThreshold: number, restrictedThreshold: number, suspendedThreshold: number, pointExpiryDays: number, quizAttemptsPerMonth: number, quizPointsRemoved: number, quizRemovalCooldownDays: number, categoryEnforcementAt: string, categoryConfirmDeadline: string, categoryConfirmDeadlineDay: string, categoryLookbackStart: string, categoryLookbackEnd: string, previousPolicyMaxCategories: number, semiClosedLoopRetiredAt: string, semiClosedLoopMigrationDays: number, inviteOnlySites: Array<string>, verificationRequiredSites: Array<string>, updatedAt: string } };
 
 export type PlatformClockQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -2043,7 +2048,7 @@ export type PlatformUpdateSettingsMutation = { platformSettingsUpdate:
     | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
     | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
-    | { __typename: 'PlatformSettingsUpdateSuccess', settings: { atRiskThreshold: number, restrictedThreshold: number, suspendedThreshold: number, pointExpiryDays: number, quizAttemptsPerMonth: number, quizPointsRemoved: number, quizRemovalCooldownDays: number, categoryEnforcementAt: string, categoryConfirmDeadline: string, categoryLookbackStart: string, categoryLookbackEnd: string, previousPolicyMaxCategories: number, semiClosedLoopRetiredAt: string, semiClosedLoopMigrationDays: number, inviteOnlySites: Array<string>, verificationRequiredSites: Array<string>, updatedAt: string } }
+    | { __typename: 'PlatformSettingsUpdateSuccess', settings: { atRiskThreshold: number, restrictedThreshold: number, suspendedThreshold: number, pointExpiryDays: number, quizAttemptsPerMonth: number, quizPointsRemoved: number, quizRemovalCooldownDays: number, categoryEnforcementAt: string, categoryConfirmDeadline: string, categoryConfirmDeadlineDay: string, categoryLookbackStart: string, categoryLookbackEnd: string, previousPolicyMaxCategories: number, semiClosedLoopRetiredAt: string, semiClosedLoopMigrationDays: number, inviteOnlySites: Array<string>, verificationRequiredSites: Array<string>, updatedAt: string } }
     | { __typename: 'ValidationError', code: ErrorCode, message: string, fields: Array<{ path: Array<string>, message: string }> }
    };
 

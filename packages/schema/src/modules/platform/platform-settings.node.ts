@@ -3,6 +3,7 @@ import { platformNow, type Context } from '../../context.ts';
 import { audited } from '../../lib/audit.ts';
 import { InvalidStateError, ValidationError } from '../../lib/errors.ts';
 import { assertAdmin } from '../auth/viewer.ts';
+import { confirmDeadlineInstant, utcDay } from '../shops/campaign.service.ts';
 
 builder.prismaObject('PlatformSettings', {
   description: 'Every policy number, changeable at run time by administrators. Times are UTC.',
@@ -11,9 +12,16 @@ builder.prismaObject('PlatformSettings', {
       type: 'DateTime',
       description: 'When the one-primary-category policy takes effect.',
     }),
-    categoryConfirmDeadline: t.expose('categoryConfirmDeadline', {
+    categoryConfirmDeadline: t.field({
       type: 'DateTime',
-      description: 'Deadline for merchants to confirm a primary category.',
+      description:
+        'The exact instant merchants confirm a primary category by: the last millisecond of `categoryConfirmDeadlineDay`.',
+      select: { categoryConfirmDeadline: true },
+      resolve: (s) => confirmDeadlineInstant(s),
+    }),
+    categoryConfirmDeadlineDay: t.expose('categoryConfirmDeadline', {
+      type: 'Date',
+      description: 'The named day (UTC) merchants confirm a primary category by, through its end.',
     }),
     categoryLookbackStart: t.expose('categoryLookbackStart', {
       type: 'DateTime',
@@ -61,7 +69,15 @@ const PlatformSettingsUpdateInput = builder.inputType('PlatformSettingsUpdateInp
       type: 'DateTime',
       description: 'When the one-primary-category policy takes effect.',
     }),
-    categoryConfirmDeadline: t.field({ type: 'DateTime', description: 'Deadline for merchants to confirm.' }),
+    categoryConfirmDeadline: t.field({
+      type: 'DateTime',
+      description: 'The confirm deadline as an instant: the UTC day it falls on becomes the deadline day.',
+      deprecationReason: 'Use categoryConfirmDeadlineDay: the deadline is a named day, confirmable through its end.',
+    }),
+    categoryConfirmDeadlineDay: t.field({
+      type: 'Date',
+      description: 'The named day (UTC) merchants confirm by, through its end. Wins over `categoryConfirmDeadline`.',
+    }),
     categoryLookbackStart: t.field({ type: 'DateTime', description: 'Auto-assignment window start.' }),
     categoryLookbackEnd: t.field({ type: 'DateTime', description: 'Auto-assignment window end.' }),
     previousPolicyMaxCategories: t.int({ description: 'Categories under the previous policy (1–20).' }),
@@ -91,6 +107,16 @@ const PlatformSettingsUpdateSuccess = builder.objectRef<{ ok: true }>('PlatformS
 
 type SettingsUpdate = typeof PlatformSettingsUpdateInput.$inferInput;
 
+/** The columns an update writes: the fields sent, with the deadline reduced to its named UTC day. */
+function settingsData(input: SettingsUpdate): Record<string, unknown> {
+  const { categoryConfirmDeadlineDay, categoryConfirmDeadline, ...rest } = input;
+  const day = categoryConfirmDeadlineDay ?? categoryConfirmDeadline;
+  return {
+    ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== null && v !== undefined)),
+    ...(day ? { categoryConfirmDeadline: utcDay(day) } : {}),
+  };
+}
+
 function validateSettings(
   input: SettingsUpdate,
   current: {
@@ -119,13 +145,10 @@ function validateSettings(
     if (typeof v === 'number' && (v < min || v > max))
       fields.push({ path: ['input', key], message: `Must be between ${min} and ${max}.` });
   }
-  const merged = {
-    ...current,
-    ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null && v !== undefined)),
-  } as typeof current;
-  if (merged.categoryConfirmDeadline < merged.categoryEnforcementAt)
+  const merged = { ...current, ...settingsData(input) } as typeof current;
+  if (confirmDeadlineInstant(merged) < merged.categoryEnforcementAt)
     fields.push({
-      path: ['input', 'categoryConfirmDeadline'],
+      path: ['input', input.categoryConfirmDeadlineDay ? 'categoryConfirmDeadlineDay' : 'categoryConfirmDeadline'],
       message: 'The deadline cannot precede the enforcement date.',
     });
   if (merged.categoryLookbackEnd <= merged.categoryLookbackStart)
@@ -150,8 +173,7 @@ builder.mutationField('platformSettingsUpdate', (t) =>
     resolve: audited('platformSettingsUpdate', async (_root, { input }, ctx) => {
       assertAdmin(ctx.viewer);
       validateSettings(input, await ctx.settings());
-      const data = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null && v !== undefined));
-      await ctx.prisma.platformSettings.update({ where: { id: 1 }, data });
+      await ctx.prisma.platformSettings.update({ where: { id: 1 }, data: settingsData(input) });
       return { ok: true as const };
     }),
   }),

@@ -2,6 +2,7 @@ import type { Prisma, PrismaClient } from '@shopwarden/db';
 import type { Context } from '../../context.ts';
 import { InvalidStateError } from '../../lib/errors.ts';
 import { recordEvent } from '../platform/outbox.service.ts';
+import { confirmDeadlineInstant } from './campaign.service.ts';
 
 export interface CategoryFigure {
   categoryId: number;
@@ -93,10 +94,11 @@ export async function runAutoAssignment(ctx: Context, dryRun: boolean): Promise<
       manualDecisionCount: entries.filter((e) => e.outcome === 'NEEDS_MANUAL_DECISION').length,
     };
   }
-  if (now < settings.categoryConfirmDeadline) {
+  const deadline = confirmDeadlineInstant(settings);
+  if (now <= deadline) {
     throw new InvalidStateError(
       'INVALID_STATE',
-      `Auto-assignment runs after the confirmation deadline (${settings.categoryConfirmDeadline.toISOString()}). Use dryRun to preview it, or move the sandbox clock.`,
+      `Auto-assignment runs after the confirmation deadline (${deadline.toISOString()}). Use dryRun to preview it, or move the sandbox clock.`,
     );
   }
   return ctx.prisma.$transaction(

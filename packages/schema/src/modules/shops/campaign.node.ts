@@ -1,5 +1,5 @@
 import { builder } from '../../builder.ts';
-import { campaignPhase, type CampaignPhase } from './campaign.service.ts';
+import { campaignPhase, confirmDeadlineInstant, type CampaignPhase } from './campaign.service.ts';
 import { categoryQuestionnaire, type QuestionnaireQuestion } from './questionnaire.ts';
 
 const CampaignPhaseEnum = builder.enumType('CategoryCampaignPhase', {
@@ -11,7 +11,9 @@ const CampaignPhaseEnum = builder.enumType('CategoryCampaignPhase', {
     CONFIRMATION_OPEN: {
       description: 'The policy is in force and merchants confirm their primary category until the deadline.',
     },
-    AFTER_DEADLINE: { description: 'The deadline has passed: administrators run auto-assignment.' },
+    AFTER_DEADLINE: {
+      description: 'The deadline day has ended (UTC): administrators run auto-assignment.',
+    },
   } as const,
 });
 
@@ -27,6 +29,7 @@ const QuestionRef = builder.objectRef<QuestionnaireQuestion>('QuestionnaireQuest
 interface CampaignShape {
   enforcementAt: Date;
   confirmDeadline: Date;
+  confirmDeadlineDay: Date;
   lookbackStart: Date;
   lookbackEnd: Date;
   previousPolicyMaxCategories: number;
@@ -43,7 +46,12 @@ const CampaignRef = builder.objectRef<CampaignShape>('CategorySelectionCampaign'
     }),
     confirmDeadline: t.expose('confirmDeadline', {
       type: 'DateTime',
-      description: 'Merchants confirm their primary category before this instant (2024-02-07 by default).',
+      description:
+        'The exact instant of the deadline: the last millisecond of `confirmDeadlineDay` (2024-02-07T23:59:59.999Z by default). Confirming at it is on time.',
+    }),
+    confirmDeadlineDay: t.expose('confirmDeadlineDay', {
+      type: 'Date',
+      description: 'The named day merchants confirm by, in UTC (2024-02-07 by default): through the end of that day.',
     }),
     lookbackStart: t.expose('lookbackStart', {
       type: 'DateTime',
@@ -75,7 +83,8 @@ builder.queryField('categorySelectionCampaign', (t) =>
       const [s, now] = await Promise.all([ctx.settings(), ctx.now()]);
       return {
         enforcementAt: s.categoryEnforcementAt,
-        confirmDeadline: s.categoryConfirmDeadline,
+        confirmDeadline: confirmDeadlineInstant(s),
+        confirmDeadlineDay: s.categoryConfirmDeadline,
         lookbackStart: s.categoryLookbackStart,
         lookbackEnd: s.categoryLookbackEnd,
         previousPolicyMaxCategories: s.previousPolicyMaxCategories,

@@ -9,12 +9,29 @@ export interface PendingAction {
   message: string;
 }
 
+const DAY_MS = 86_400_000;
+
+/** The UTC day an instant falls on, as midnight UTC of that day. */
+export function utcDay(at: Date): Date {
+  return new Date(Math.floor(at.getTime() / DAY_MS) * DAY_MS);
+}
+
+/** The last millisecond of a named UTC day: "confirm by 7 February" holds through 23:59:59.999 of it. */
+export function endOfUtcDay(day: Date): Date {
+  return new Date(utcDay(day).getTime() + DAY_MS - 1);
+}
+
+/** The exact instant of the confirm deadline: the end of the named day `categoryConfirmDeadline`. */
+export function confirmDeadlineInstant(settings: Pick<PlatformSettings, 'categoryConfirmDeadline'>): Date {
+  return endOfUtcDay(settings.categoryConfirmDeadline);
+}
+
 export function campaignPhase(
   settings: Pick<PlatformSettings, 'categoryEnforcementAt' | 'categoryConfirmDeadline'>,
   now: Date,
 ): CampaignPhase {
   if (now < settings.categoryEnforcementAt) return 'BEFORE_ENFORCEMENT';
-  if (now < settings.categoryConfirmDeadline) return 'CONFIRMATION_OPEN';
+  if (now <= confirmDeadlineInstant(settings)) return 'CONFIRMATION_OPEN';
   return 'AFTER_DEADLINE';
 }
 
@@ -25,8 +42,8 @@ export function pendingActionsFor(
   now: Date,
 ): PendingAction[] {
   if (shop.primaryCategoryId !== null) return [];
-  const deadline = settings.categoryConfirmDeadline;
-  const overdue = now >= deadline;
+  const deadline = confirmDeadlineInstant(settings);
+  const overdue = now > deadline;
   return [
     {
       kind: 'SELECT_PRIMARY_CATEGORY',
@@ -36,7 +53,7 @@ export function pendingActionsFor(
         ? shop.needsManualCategoryDecision
           ? 'The deadline has passed and the shop had no sales to assign a category from: the policy team will decide. You can still select one now.'
           : 'The deadline has passed: select your primary category now, or one will be assigned from your sales.'
-        : `Select your primary category by ${deadline.toISOString().slice(0, 10)}. It will apply to all your country sites.`,
+        : `Select your primary category by the end of ${deadline.toISOString().slice(0, 10)} (UTC). It will apply to all your country sites.`,
     },
   ];
 }

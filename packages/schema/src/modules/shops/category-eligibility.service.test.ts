@@ -5,7 +5,7 @@ import {
   isPrimaryCategoryPolicyInForce,
   type CategoryLite,
 } from './category-eligibility.service.ts';
-import { campaignPhase, pendingActionsFor } from './campaign.service.ts';
+import { campaignPhase, confirmDeadlineInstant, pendingActionsFor } from './campaign.service.ts';
 
 const cats: CategoryLite[] = [
   { id: 1, name: 'Beauty', parentId: null, rootId: 1, restriction: 'NONE' },
@@ -71,13 +71,16 @@ describe('category eligibility', () => {
 describe('campaign', () => {
   const settings = {
     categoryEnforcementAt: new Date('2024-02-01T00:00:00Z'),
+    // The named day, as the DATE column reads: "confirm by 7 February".
     categoryConfirmDeadline: new Date('2024-02-07T00:00:00Z'),
   };
-  it('moves through its phases at the exact instants', () => {
+  it('moves through its phases at the exact instants; the deadline day counts to its end', () => {
     expect(campaignPhase(settings, new Date('2024-01-31T23:59:59Z'))).toBe('BEFORE_ENFORCEMENT');
     expect(campaignPhase(settings, new Date('2024-02-01T00:00:00Z'))).toBe('CONFIRMATION_OPEN');
-    expect(campaignPhase(settings, new Date('2024-02-06T23:59:59Z'))).toBe('CONFIRMATION_OPEN');
-    expect(campaignPhase(settings, new Date('2024-02-07T00:00:00Z'))).toBe('AFTER_DEADLINE');
+    expect(campaignPhase(settings, new Date('2024-02-07T00:00:00Z'))).toBe('CONFIRMATION_OPEN');
+    expect(campaignPhase(settings, new Date('2024-02-07T23:59:59.999Z'))).toBe('CONFIRMATION_OPEN');
+    expect(campaignPhase(settings, new Date('2024-02-08T00:00:00Z'))).toBe('AFTER_DEADLINE');
+    expect(confirmDeadlineInstant(settings)).toEqual(new Date('2024-02-07T23:59:59.999Z'));
   });
   it('shows the pending action only to shops without a primary category', () => {
     expect(
@@ -90,9 +93,12 @@ describe('campaign', () => {
     );
     expect(action).toMatchObject({
       kind: 'SELECT_PRIMARY_CATEGORY',
-      deadline: settings.categoryConfirmDeadline,
+      deadline: new Date('2024-02-07T23:59:59.999Z'),
       overdue: false,
     });
+    const onTheDay = { primaryCategoryId: null, needsManualCategoryDecision: false };
+    expect(pendingActionsFor(onTheDay, settings, new Date('2024-02-07T23:59:59.999Z'))[0]!.overdue).toBe(false);
+    expect(pendingActionsFor(onTheDay, settings, new Date('2024-02-08T00:00:00Z'))[0]!.overdue).toBe(true);
     expect(
       pendingActionsFor(
         { primaryCategoryId: null, needsManualCategoryDecision: true },
