@@ -105,14 +105,20 @@ export type CategoryCampaignPhase =
 
 /** Whether a shop may list in a category. */
 export type CategoryEligibilityStatus =
-  /** The shop may list in it. */
+  /** The shop may list in it: a listing submitted now passes the automatic checks. */
   | 'AVAILABLE'
   /** Restricted: the shop needs a granted approval first. */
   | 'NEEDS_APPROVAL'
   /** Outside the shop's primary category, and no approved exception covers it. */
   | 'NOT_PRIMARY_CATEGORY'
+  /** The one-primary-category policy is in force and the shop has no primary category yet. */
+  | 'PRIMARY_CATEGORY_NOT_SET'
   /** Nothing may be listed in it. */
-  | 'PROHIBITED';
+  | 'PROHIBITED'
+  /** The shop is RESTRICTED or SUSPENDED: it may not submit listings anywhere. */
+  | 'SHOP_NOT_ACTIVE'
+  /** Before the policy takes effect: the shop already lists in the most top-level categories the previous policy allows. */
+  | 'TOO_MANY_CATEGORIES';
 
 /** A decision on a PENDING special-circumstances request. */
 export type CategoryExceptionRequestReviewInput = {

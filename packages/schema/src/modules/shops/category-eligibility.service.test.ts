@@ -22,6 +22,17 @@ const shop = (primaryCategoryId: number | null, exceptions: number[] = [], appro
   approvedRestrictedIds: new Set(approvals),
 });
 
+/** Eligibility of an active shop with no other listings (the previous policy's count does not bite). */
+const ev = (categoryId: number, facts: ReturnType<typeof shop>, policyInForce: boolean) =>
+  evaluateEligibility({
+    shop: { status: 'ACTIVE', ...facts },
+    category: byId.get(categoryId)!,
+    categories: byId,
+    policyInForce,
+    maxCategories: 3,
+    otherRootIds: new Set(),
+  });
+
 describe('category eligibility', () => {
   it('inherits the strictest restriction from ancestors', () => {
     expect(effectiveRestriction(byId.get(3)!, byId).restriction).toBe('RESTRICTED');
@@ -32,17 +43,17 @@ describe('category eligibility', () => {
   });
 
   it('checks prohibited first, then the primary category, then restricted approval', () => {
-    expect(evaluateEligibility(byId.get(6)!, byId, shop(4), true).status).toBe('PROHIBITED');
-    expect(evaluateEligibility(byId.get(3)!, byId, shop(4), true)).toMatchObject({
+    expect(ev(6, shop(4), true).status).toBe('PROHIBITED');
+    expect(ev(3, shop(4), true)).toMatchObject({
       status: 'NOT_PRIMARY_CATEGORY',
       reasonCode: 'OUTSIDE_PRIMARY_CATEGORY',
     });
-    expect(evaluateEligibility(byId.get(3)!, byId, shop(1), true)).toMatchObject({
+    expect(ev(3, shop(1), true)).toMatchObject({
       status: 'NEEDS_APPROVAL',
       reasonCode: 'RESTRICTED_REQUIRES_APPROVAL',
     });
-    expect(evaluateEligibility(byId.get(3)!, byId, shop(1, [], [2]), true).status).toBe('AVAILABLE');
-    expect(evaluateEligibility(byId.get(1)!, byId, shop(1), true)).toEqual({
+    expect(ev(3, shop(1, [], [2]), true).status).toBe('AVAILABLE');
+    expect(ev(1, shop(1), true)).toEqual({
       status: 'AVAILABLE',
       reasonCode: null,
       reason: expect.any(String),
@@ -50,15 +61,15 @@ describe('category eligibility', () => {
   });
 
   it('lets an approved exception cover a category and its subtree', () => {
-    expect(evaluateEligibility(byId.get(1)!, byId, shop(4, [1]), true).status).toBe('AVAILABLE');
-    expect(evaluateEligibility(byId.get(3)!, byId, shop(4, [1], [2]), true).status).toBe('AVAILABLE');
-    expect(evaluateEligibility(byId.get(3)!, byId, shop(4, [1]), true).status).toBe('NEEDS_APPROVAL');
+    expect(ev(1, shop(4, [1]), true).status).toBe('AVAILABLE');
+    expect(ev(3, shop(4, [1], [2]), true).status).toBe('AVAILABLE');
+    expect(ev(3, shop(4, [1]), true).status).toBe('NEEDS_APPROVAL');
   });
 
   it('applies the previous policy before the effective date: the primary category does not restrict', () => {
-    expect(evaluateEligibility(byId.get(4)!, byId, shop(1), false).status).toBe('AVAILABLE');
-    expect(evaluateEligibility(byId.get(5)!, byId, shop(1), false).status).toBe('PROHIBITED');
-    expect(evaluateEligibility(byId.get(2)!, byId, shop(4), false).status).toBe('NEEDS_APPROVAL');
+    expect(ev(4, shop(1), false).status).toBe('AVAILABLE');
+    expect(ev(5, shop(1), false).status).toBe('PROHIBITED');
+    expect(ev(2, shop(4), false).status).toBe('NEEDS_APPROVAL');
   });
 
   it('takes effect at the exact instant', () => {

@@ -1,10 +1,17 @@
-import type { Category, CategoryRestriction, PlatformSettings, PrismaClient } from '@shopwarden/db';
+import type { Category, CategoryRestriction, PlatformSettings, PrismaClient, ShopStatus } from '@shopwarden/db';
 
-export type EligibilityStatus = 'AVAILABLE' | 'NOT_PRIMARY_CATEGORY' | 'NEEDS_APPROVAL' | 'PROHIBITED';
+export type EligibilityStatus =
+  | 'AVAILABLE'
+  | 'SHOP_NOT_ACTIVE'
+  | 'PROHIBITED'
+  | 'PRIMARY_CATEGORY_NOT_SET'
+  | 'NOT_PRIMARY_CATEGORY'
+  | 'TOO_MANY_CATEGORIES'
+  | 'NEEDS_APPROVAL';
 
 export interface Eligibility {
   status: EligibilityStatus;
-  /** Machine-readable reason, e.g. PROHIBITED_ITEM; null when AVAILABLE. */
+  /** The listing-check code, e.g. PROHIBITED_ITEM; null when AVAILABLE. */
   reasonCode: string | null;
   reason: string;
 }
@@ -55,62 +62,102 @@ export function isPrimaryCategoryPolicyInForce(
   return now >= settings.categoryEnforcementAt;
 }
 
+/** One reason a listing cannot be submitted: a stable machine-readable code and a human message. */
+export interface ListingIssue {
+  code: string;
+  message: string;
+}
+
+/** The codes the automatic listing checks produce, in the order they run (SPEC §2). */
+export const listingCheckCodes = [
+  'SHOP_NOT_ACTIVE',
+  'PROHIBITED_ITEM',
+  'PRIMARY_CATEGORY_NOT_SET',
+  'OUTSIDE_PRIMARY_CATEGORY',
+  'TOO_MANY_CATEGORIES',
+  'RESTRICTED_REQUIRES_APPROVAL',
+] as const;
+
+/** Everything the listing checks read about a shop, a category and the moment. */
+export interface ListingCheckFacts {
+  /** `status`: the status in force now (`shopStatusInForce`), with the reason when it is not the stored one. */
+  shop: { status: ShopStatus; statusReason?: string | null } & ShopCategoryFacts;
+  category: CategoryLite;
+  categories: ReadonlyMap<number, CategoryLite>;
+  /** True once the one-primary-category policy is in force (`isPrimaryCategoryPolicyInForce`). */
+  policyInForce: boolean;
+  /** Previous policy: how many distinct top-level categories a shop may list in. */
+  maxCategories: number;
+  /** Top-level categories of the shop's other non-DRAFT listings. */
+  otherRootIds: ReadonlySet<number>;
+}
+
 /**
- * Every rule that stops a shop selling in a category, in the order SPEC §1–2 gives:
- * prohibited, outside the primary category (once in force, unless an exception covers it),
- * restricted without a granted approval. Empty when the shop may list in it.
+ * Every reason a shop may not submit a listing in a category, in the order SPEC §2 gives. The one
+ * decision behind both the listing checks and `Shop.categoryEligibility`: empty when it may.
  */
-export function listEligibilityIssues(
-  category: CategoryLite,
-  byId: ReadonlyMap<number, CategoryLite>,
-  shop: ShopCategoryFacts,
-  policyInForce: boolean,
-): Eligibility[] {
-  const issues: Eligibility[] = [];
-  const { restriction, source } = effectiveRestriction(category, byId);
-  if (restriction === 'PROHIBITED') {
+export function listingCheckIssues(f: ListingCheckFacts): ListingIssue[] {
+  const issues: ListingIssue[] = [];
+  const { category, categories: byId, shop } = f;
+  if (shop.status !== 'ACTIVE') {
     issues.push({
-      status: 'PROHIBITED',
-      reasonCode: 'PROHIBITED_ITEM',
-      reason: `${source.name} is prohibited on the marketplace.`,
+      code: 'SHOP_NOT_ACTIVE',
+      message: shop.statusReason ?? `The shop is ${shop.status.toLowerCase()}: only active shops can submit listings.`,
     });
   }
+  const { restriction, source } = effectiveRestriction(category, byId);
+  if (restriction === 'PROHIBITED')
+    issues.push({ code: 'PROHIBITED_ITEM', message: `${source.name} is prohibited on the marketplace.` });
   const ids = lineage(category, byId);
-  if (policyInForce && shop.primaryCategoryId !== null) {
-    const rootId = category.rootId ?? category.id;
-    const covered = rootId === shop.primaryCategoryId || ids.some((id) => shop.exceptionCategoryIds.has(id));
-    if (!covered) {
+  const rootId = category.rootId ?? category.id;
+  if (f.policyInForce) {
+    if (shop.primaryCategoryId === null) {
       issues.push({
-        status: 'NOT_PRIMARY_CATEGORY',
-        reasonCode: 'OUTSIDE_PRIMARY_CATEGORY',
-        reason: `${category.name} is outside the shop's primary category and no approved exception covers it.`,
+        code: 'PRIMARY_CATEGORY_NOT_SET',
+        message: 'The shop has no primary category: select one before submitting listings.',
+      });
+    } else if (rootId !== shop.primaryCategoryId && !ids.some((id) => shop.exceptionCategoryIds.has(id))) {
+      issues.push({
+        code: 'OUTSIDE_PRIMARY_CATEGORY',
+        message: `${category.name} is outside the shop's primary category and no approved exception covers it.`,
+      });
+    }
+  } else {
+    const roots = new Set(f.otherRootIds).add(rootId);
+    if (roots.size > f.maxCategories) {
+      issues.push({
+        code: 'TOO_MANY_CATEGORIES',
+        message: `Before the primary-category policy takes effect a shop may list in at most ${f.maxCategories} top-level categories; this listing would make ${roots.size}.`,
       });
     }
   }
   if (restriction === 'RESTRICTED' && !ids.some((id) => shop.approvedRestrictedIds.has(id))) {
     issues.push({
-      status: 'NEEDS_APPROVAL',
-      reasonCode: 'RESTRICTED_REQUIRES_APPROVAL',
-      reason: `${source.name} is restricted: request approval before listing in it.`,
+      code: 'RESTRICTED_REQUIRES_APPROVAL',
+      message: `${source.name} is restricted: request approval before listing in it.`,
     });
   }
   return issues;
 }
 
-/** Whether a shop may sell in a category: the first rule that stops it (see `listEligibilityIssues`), or AVAILABLE. */
-export function evaluateEligibility(
-  category: CategoryLite,
-  byId: ReadonlyMap<number, CategoryLite>,
-  shop: ShopCategoryFacts,
-  policyInForce: boolean,
-): Eligibility {
-  return (
-    listEligibilityIssues(category, byId, shop, policyInForce)[0] ?? {
-      status: 'AVAILABLE',
-      reasonCode: null,
-      reason: 'The shop may list in this category.',
-    }
-  );
+const statusByCode: Record<(typeof listingCheckCodes)[number], Exclude<EligibilityStatus, 'AVAILABLE'>> = {
+  SHOP_NOT_ACTIVE: 'SHOP_NOT_ACTIVE',
+  PROHIBITED_ITEM: 'PROHIBITED',
+  PRIMARY_CATEGORY_NOT_SET: 'PRIMARY_CATEGORY_NOT_SET',
+  OUTSIDE_PRIMARY_CATEGORY: 'NOT_PRIMARY_CATEGORY',
+  TOO_MANY_CATEGORIES: 'TOO_MANY_CATEGORIES',
+  RESTRICTED_REQUIRES_APPROVAL: 'NEEDS_APPROVAL',
+};
+
+/** Whether a shop may list in a category now: the first reason the listing checks would give, or AVAILABLE. */
+export function evaluateEligibility(f: ListingCheckFacts): Eligibility {
+  const first = listingCheckIssues(f)[0];
+  if (!first) return { status: 'AVAILABLE', reasonCode: null, reason: 'The shop may list in this category.' };
+  return {
+    status: statusByCode[first.code as keyof typeof statusByCode],
+    reasonCode: first.code,
+    reason: first.message,
+  };
 }
 
 /** Loads what eligibility needs for one shop in two statements. */

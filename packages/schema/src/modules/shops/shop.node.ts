@@ -3,7 +3,11 @@ import { builder } from '../../builder.ts';
 import type { Context } from '../../context.ts';
 import { loaderFor } from '../../lib/loaders.ts';
 import { pendingActionsFor } from './campaign.service.ts';
-import { evaluateEligibility, isPrimaryCategoryPolicyInForce } from './category-eligibility.service.ts';
+import {
+  evaluateEligibility,
+  isPrimaryCategoryPolicyInForce,
+  type EligibilityStatus,
+} from './category-eligibility.service.ts';
 import { CategoryNode, categoryIndex } from './category.node.ts';
 import { shopWhere } from './shop.policy.ts';
 import { registerNodeReachWhere } from '../../lib/node-reach.ts';
@@ -62,10 +66,18 @@ export const PrimaryCategorySourceEnum = builder.enumType('PrimaryCategorySource
 export const EligibilityStatusEnum = builder.enumType('CategoryEligibilityStatus', {
   description: 'Whether a shop may list in a category.',
   values: {
-    AVAILABLE: { description: 'The shop may list in it.' },
+    AVAILABLE: { description: 'The shop may list in it: a listing submitted now passes the automatic checks.' },
     NOT_PRIMARY_CATEGORY: { description: "Outside the shop's primary category, and no approved exception covers it." },
     NEEDS_APPROVAL: { description: 'Restricted: the shop needs a granted approval first.' },
     PROHIBITED: { description: 'Nothing may be listed in it.' },
+    SHOP_NOT_ACTIVE: { description: 'The shop is RESTRICTED or SUSPENDED: it may not submit listings anywhere.' },
+    PRIMARY_CATEGORY_NOT_SET: {
+      description: 'The one-primary-category policy is in force and the shop has no primary category yet.',
+    },
+    TOO_MANY_CATEGORIES: {
+      description:
+        'Before the policy takes effect: the shop already lists in the most top-level categories the previous policy allows.',
+    },
   } as const,
 });
 
@@ -90,7 +102,7 @@ export const PendingActionRef = builder.simpleObject('PendingAction', {
 
 interface EligibilityShape {
   categoryId: number;
-  status: 'AVAILABLE' | 'NOT_PRIMARY_CATEGORY' | 'NEEDS_APPROVAL' | 'PROHIBITED';
+  status: EligibilityStatus;
   reasonCode: string | null;
   reason: string;
 }
@@ -112,10 +124,13 @@ const CategoryEligibilityRef = builder.objectRef<EligibilityShape>('CategoryElig
     reasonCode: t.string({
       nullable: true,
       description:
-        'The listing-check code that applies (PROHIBITED_ITEM, OUTSIDE_PRIMARY_CATEGORY, RESTRICTED_REQUIRES_APPROVAL); null when available.',
+        'The first listing-check code a listing submitted now would get (SHOP_NOT_ACTIVE, PROHIBITED_ITEM, PRIMARY_CATEGORY_NOT_SET, OUTSIDE_PRIMARY_CATEGORY, TOO_MANY_CATEGORIES, RESTRICTED_REQUIRES_APPROVAL); null when available.',
       resolve: (e) => e.reasonCode,
     }),
-    reason: t.string({ description: 'A human explanation.', resolve: (e) => e.reason }),
+    reason: t.string({
+      description: 'A human explanation: the message the listing check gives.',
+      resolve: (e) => e.reason,
+    }),
   }),
 });
 
@@ -141,6 +156,20 @@ function shopGrantsLoader(ctx: Context) {
       }));
     },
   );
+}
+
+/** Top-level categories of each shop's non-DRAFT listings (the previous policy counts them), in one statement. */
+function shopListingRootsLoader(ctx: Context) {
+  return loaderFor<number, Set<number>>(ctx, 'shopListingRoots', async (ids) => {
+    const rows = await ctx.prisma.listing.groupBy({
+      by: ['shopId', 'categoryId'],
+      where: { shopId: { in: [...ids] }, status: { not: 'DRAFT' } },
+    });
+    const index = await categoryIndex(ctx);
+    return ids.map(
+      (id) => new Set(rows.filter((r) => r.shopId === id).map((r) => index.get(r.categoryId)?.rootId ?? r.categoryId)),
+    );
+  });
 }
 
 export const ShopFilterInput = builder.inputType('ShopFilter', {
@@ -208,7 +237,7 @@ export const ShopNode = builder.prismaNode('Shop', {
     categoryEligibility: t.field({
       type: [CategoryEligibilityRef],
       description:
-        'For each requested category (default: every top-level category), whether this shop may list in it and why.',
+        'For each requested category (default: every top-level category), whether this shop may list in it now and why: the same decision, in the same order, as the automatic checks of a listing submitted now.',
       args: {
         categoryIds: t.arg.globalIDList({
           for: CategoryNode,
@@ -217,7 +246,7 @@ export const ShopNode = builder.prismaNode('Shop', {
           description: 'Categories to evaluate.',
         }),
       },
-      select: { id: true, primaryCategoryId: true },
+      select: { id: true, primaryCategoryId: true, status: true },
       resolve: async (shop, args, ctx) => {
         const [index, grants, settings, now] = await Promise.all([
           categoryIndex(ctx),
@@ -226,12 +255,21 @@ export const ShopNode = builder.prismaNode('Shop', {
           ctx.now(),
         ]);
         const inForce = isPrimaryCategoryPolicyInForce(settings, now);
+        const otherRootIds = inForce ? new Set<number>() : await shopListingRootsLoader(ctx).load(shop.id);
         const wanted = args.categoryIds
           ? args.categoryIds.map((g) => index.get(Number.parseInt(g.id, 10))).filter((c) => c !== undefined)
           : [...index.values()].filter((c) => c.parentId === null);
-        return wanted.map((c) => ({
-          categoryId: c.id,
-          ...evaluateEligibility(c, index, { primaryCategoryId: shop.primaryCategoryId, ...grants }, inForce),
+        const facts = { status: shop.status, primaryCategoryId: shop.primaryCategoryId, ...grants };
+        return wanted.map((category) => ({
+          categoryId: category.id,
+          ...evaluateEligibility({
+            shop: facts,
+            category,
+            categories: index,
+            policyInForce: inForce,
+            maxCategories: settings.previousPolicyMaxCategories,
+            otherRootIds,
+          }),
         }));
       },
     }),
