@@ -1,0 +1,29 @@
+// Bundles src/, the SDK's sources and the parts of graphql it uses into dist/shopwarden.mjs; commander, cli-progress and csv-parse stay
+// dependencies. Usage: node scripts/build.mjs
+import { readFileSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const out = join(root, 'dist');
+rmSync(out, { recursive: true, force: true });
+
+await build({
+  entryPoints: [join(root, 'src/index.ts')],
+  outfile: join(out, 'shopwarden.mjs'),
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  // graphql's ES modules, so only the parser and its few neighbours are bundled.
+  mainFields: ['module', 'main'],
+  // tsconfig.json maps @shopwarden/sdk to its sources: the CLI ships the SDK it was built and tested with.
+  tsconfig: join(root, 'tsconfig.json'),
+  external: Object.keys(pkg.dependencies),
+  define: { __CLI_VERSION__: JSON.stringify(pkg.version) },
+  sourcemap: true,
+  logLevel: 'warning',
+});
+console.log(`built ${join(out, 'shopwarden.mjs')}`);
