@@ -38,7 +38,8 @@ describe('schema evolution (docs/versioning.md)', () => {
   it('the pending changesets name only the released packages', async () => {
     const changesets = (await readChangesets(root)) as NewChangeset[];
     for (const c of changesets)
-      for (const r of c.releases) expect(['@shopwarden/api', '@shopwarden/sdk'], c.id).toContain(r.name);
+      for (const r of c.releases)
+        expect(['@shopwarden/api', '@shopwarden/sdk', '@shopwarden/cli'], c.id).toContain(r.name);
   });
 
   it('refuses an undeclared breaking change and accepts it once a changeset declares it', async () => {
