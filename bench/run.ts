@@ -14,12 +14,15 @@ import { benchDir, type Scenario, type ServerMeasurement } from './lib/scenario.
 import { SERVER_KINDS } from './lib/servers.ts';
 import bulkReview from './scenarios/bulk-review.ts';
 import coldStart from './scenarios/cold-start.ts';
+import computedFields from './scenarios/computed-fields.ts';
 import graphiqlExplore from './scenarios/graphiql-explore.ts';
 import healthReport from './scenarios/health-report.ts';
 import matching from './scenarios/matching.ts';
+import nodeLookup from './scenarios/node-lookup.ts';
 import partnerRead from './scenarios/partner-read.ts';
 import reviewQueue from './scenarios/review-queue.ts';
 import tierRecalc from './scenarios/tier-recalc.ts';
+import varyingVariables from './scenarios/varying-variables.ts';
 
 /** Every scenario, in the order they run. */
 const SCENARIOS: Scenario[] = [
@@ -28,12 +31,24 @@ const SCENARIOS: Scenario[] = [
   reviewQueue,
   healthReport,
   matching,
+  nodeLookup,
+  varyingVariables,
+  computedFields,
   tierRecalc,
   bulkReview,
   coldStart,
 ];
 /** `memory` is not a run of its own: the RSS of every server under load, collected from the read scenarios. */
-const READ_SCENARIOS = [partnerRead, graphiqlExplore, reviewQueue, healthReport, matching];
+const READ_SCENARIOS = [
+  partnerRead,
+  graphiqlExplore,
+  reviewQueue,
+  healthReport,
+  matching,
+  nodeLookup,
+  varyingVariables,
+  computedFields,
+];
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 

@@ -37,7 +37,11 @@ export const median = (xs: number[]) => {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 };
 
+/** Where the next varying request starts: never the same variables twice in a benchmark. */
+let sent = 0;
+
 async function cannon(url: string, req: GraphqlRequest, seconds: number, connections: number) {
+  const bodyOf = req.bodyOf;
   const result = await autocannon({
     url,
     method: 'POST',
@@ -46,6 +50,7 @@ async function cannon(url: string, req: GraphqlRequest, seconds: number, connect
     timeout: TIMEOUT_S,
     headers: req.headers,
     body: req.body,
+    ...(bodyOf ? { requests: [{ setupRequest: (r: object) => ({ ...r, body: bodyOf(++sent) }) }] } : {}),
   });
   // A wrong answer (throttled, failed) or a broken connection makes the figures meaningless; a slow answer is a figure.
   if (result.non2xx > 0 || result.errors > result.timeouts) {
@@ -102,11 +107,73 @@ export async function measureLoad(
   };
 }
 
+/** A server and the request it answers, for alternated runs. */
+export interface LoadSubject {
+  server: RunningServer;
+  req: GraphqlRequest;
+}
+
+/**
+ * Like `measureLoad` for several servers, alternated run by run (A B C, B C A, C A B…), so a
+ * change in the machine's load touches every server alike.
+ */
+export async function measureAlternated(
+  subjects: LoadSubject[],
+  o: LoadOptions,
+  log: (line: string) => void,
+): Promise<LoadFigures[]> {
+  const drain = (s: LoadSubject) => post(s.server.url, s.req);
+  for (const s of subjects) {
+    if (o.warmup > 0) {
+      await cannon(s.server.url, s.req, o.warmup, o.connections);
+      await drain(s);
+    }
+  }
+  const runs: RunFigures[][] = subjects.map(() => []);
+  const maxRss: number[] = subjects.map(() => 0);
+  for (let i = 0; i < o.runs; i++) {
+    for (let k = 0; k < subjects.length; k++) {
+      const at = (i + k) % subjects.length;
+      const { server, req } = subjects[at]!;
+      const sampler = setInterval(() => {
+        server.stats().then(
+          (st) => (maxRss[at] = Math.max(maxRss[at]!, st.rss)),
+          () => {},
+        );
+      }, 250);
+      try {
+        const run = await cannon(server.url, req, o.seconds, o.connections);
+        if (run.rps === 0)
+          throw new Error(
+            `${server.kind.label} answered no request in ${o.seconds} s: give it longer runs (--seconds)`,
+          );
+        runs[at]!.push(run);
+        log(
+          `    ${server.kind.name} run ${i + 1}/${o.runs}: ${Math.round(run.rps)} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms${run.timeouts ? `, ${run.timeouts} timeouts (> ${TIMEOUT_S} s)` : ''}`,
+        );
+      } finally {
+        clearInterval(sampler);
+      }
+      maxRss[at] = Math.max(maxRss[at]!, (await server.stats()).rss);
+      await drain(subjects[at]!);
+    }
+  }
+  return runs.map((r, at) => ({
+    rps: median(r.map((x) => x.rps)),
+    p50: median(r.map((x) => x.p50)),
+    p99: median(r.map((x) => x.p99)),
+    timeouts: r.reduce((n, x) => n + x.timeouts, 0),
+    runs: r,
+    maxRss: maxRss[at]!,
+  }));
+}
+
 /** SQL statements per request: sequential requests after a warm-up, counted inside the server process. */
 export async function statementsPerRequest(server: RunningServer, req: GraphqlRequest, probes = 20): Promise<number> {
-  for (let i = 0; i < 5; i++) await post(server.url, req);
+  const nth = (i: number) => (req.bodyOf ? { ...req, body: req.bodyOf(1_000_000 + i) } : req);
+  for (let i = 0; i < 5; i++) await post(server.url, nth(i));
   const before = await server.stats();
-  for (let i = 0; i < probes; i++) await post(server.url, req);
+  for (let i = 0; i < probes; i++) await post(server.url, nth(5 + i));
   const after = await server.stats();
   return (after.statements - before.statements) / probes;
 }

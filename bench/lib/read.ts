@@ -1,22 +1,37 @@
 /**
  * A read scenario, side by side: our API, PostGraphile 5 and the raw bound (on PostgreSQL; on
- * PGlite only our API), one after the other on the same database and the same logical query.
+ * PGlite only our API), on the same database and the same logical query, runs alternated.
  * Checks that the raw bound answers exactly our API's `data` and that PostGraphile names the same
  * rows, then builds the table with the ratios.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { measureLoad, statementsPerRequest, TIMEOUT_S } from './load.ts';
+import { measureAlternated, statementsPerRequest, TIMEOUT_S } from './load.ts';
 import { int, mb, ms, ratio, statements, table } from './report.ts';
 import { benchDb, type ScenarioContext, type ScenarioResult, type ServerMeasurement } from './scenario.ts';
-import { graphqlRequest, jsonHeaders, post, SERVER_KINDS, startServer, type GraphqlRequest } from './servers.ts';
+import {
+  graphqlRequest,
+  jsonHeaders,
+  post,
+  SERVER_KINDS,
+  startServer,
+  type GraphqlRequest,
+  type RunningServer,
+} from './servers.ts';
 
 export interface ReadDefinition {
   /** Our API's operation. */
-  api: { query: string; variables?: Record<string, unknown>; apiKey: string };
+  api: {
+    query: string;
+    variables?: Record<string, unknown>;
+    apiKey: string;
+    /** The variables of the i-th request, when every request differs (request 0 is the one checked). */
+    vary?: (i: number) => Record<string, unknown>;
+  };
   /** The same logical query for PostGraphile, when it can express it, and how to compare its rows with ours. */
   postgraphile?: {
     query: string;
     variables?: Record<string, unknown>;
+    vary?: (i: number) => Record<string, unknown>;
     /** Both sides reduced to the same comparable shape (e.g. nested arrays of row ids). */
     rows: { ours(data: unknown): unknown; theirs(data: unknown): unknown };
   };
@@ -53,36 +68,54 @@ export async function compareRead(ctx: ScenarioContext, def: ReadDefinition): Pr
   const failures: string[] = [];
   const rows: Measured[] = [];
   const skipped: string[] = [];
-  for (const name of o.servers) {
-    const kind = SERVER_KINDS[name];
-    if (!kind) throw new Error(`unknown server ${name}; known: ${Object.keys(SERVER_KINDS).join(', ')}`);
-    if (kind.role !== 'api' && db.kind !== 'postgres') {
-      skipped.push(`${kind.label}: needs PostgreSQL`);
-      continue;
-    }
-    let req: GraphqlRequest;
-    if (kind.role === 'api') req = graphqlRequest(def.api.query, def.api.variables, def.api.apiKey);
-    else if (kind.role === 'postgraphile') {
-      if (!def.postgraphile) {
-        skipped.push(`${kind.label}: cannot express this query`);
+  // Every server started first, then measured in alternated runs (measureAlternated).
+  const started: { name: string; kind: (typeof SERVER_KINDS)[string]; req: GraphqlRequest; server: RunningServer }[] =
+    [];
+  try {
+    for (const name of o.servers) {
+      const kind = SERVER_KINDS[name];
+      if (!kind) throw new Error(`unknown server ${name}; known: ${Object.keys(SERVER_KINDS).join(', ')}`);
+      if (kind.role !== 'api' && db.kind !== 'postgres') {
+        skipped.push(`${kind.label}: needs PostgreSQL`);
         continue;
       }
-      req = graphqlRequest(def.postgraphile.query, def.postgraphile.variables);
-    } else {
-      if (!def.raw) {
-        skipped.push(`${kind.label}: none written for this query`);
-        continue;
+      let req: GraphqlRequest;
+      if (kind.role === 'api') req = graphqlRequest(def.api.query, def.api.variables, def.api.apiKey, def.api.vary);
+      else if (kind.role === 'postgraphile') {
+        if (!def.postgraphile) {
+          skipped.push(`${kind.label}: cannot express this query`);
+          continue;
+        }
+        req = graphqlRequest(def.postgraphile.query, def.postgraphile.variables, undefined, def.postgraphile.vary);
+      } else {
+        if (!def.raw) {
+          skipped.push(`${kind.label}: none written for this query`);
+          continue;
+        }
+        req = { headers: { ...jsonHeaders }, body: '{}' };
       }
-      req = { headers: { ...jsonHeaders }, body: '{}' };
+      ctx.log(`  starting ${kind.label}…`);
+      const server = await startServer(kind, db, { pool: o.pool, apiEnv: o.apiEnv, raw: def.raw });
+      started.push({ name, kind, req, server });
     }
-    ctx.log(`  starting ${kind.label}…`);
-    const server = await startServer(kind, db, { pool: o.pool, apiEnv: o.apiEnv, raw: def.raw });
-    try {
+    const samples: { data: unknown; bytes: number; statements: number }[] = [];
+    for (const { kind, req, server } of started) {
       const sample = await post(server.url, req);
       const parsed = JSON.parse(sample) as { data?: unknown; errors?: unknown };
       if (parsed.errors || !parsed.data) throw new Error(`${kind.label} answered ${sample.slice(0, 800)}`);
-      const perRequest = await statementsPerRequest(server, req);
-      const load = await measureLoad(server, req, o, ctx.log);
+      samples.push({
+        data: parsed.data,
+        bytes: Buffer.byteLength(sample),
+        statements: await statementsPerRequest(server, req),
+      });
+    }
+    const loads = await measureAlternated(
+      started.map(({ server, req }) => ({ server, req })),
+      o,
+      ctx.log,
+    );
+    started.forEach(({ name, kind, server }, i) => {
+      const load = loads[i]!;
       rows.push({
         server: name,
         label: kind.label,
@@ -90,19 +123,20 @@ export async function compareRead(ctx: ScenarioContext, def: ReadDefinition): Pr
         rps: load.rps,
         p50: load.p50,
         p99: load.p99,
-        statements: perRequest,
-        bytes: Buffer.byteLength(sample),
+        statements: samples[i]!.statements,
+        bytes: samples[i]!.bytes,
         timeouts: load.timeouts,
         startRss: server.startRss,
         maxRss: load.maxRss,
-        data: parsed.data,
+        data: samples[i]!.data,
       });
-    } catch (error) {
-      // "fetch failed" says less than the server's own end.
-      throw server.gone ? new Error(`${server.gone} during the measurement`, { cause: error }) : error;
-    } finally {
-      await server.stop();
-    }
+    });
+  } catch (error) {
+    // "fetch failed" says less than the server's own end.
+    const gone = started.find((s) => s.server.gone);
+    throw gone ? new Error(`${gone.server.gone} during the measurement`, { cause: error }) : error;
+  } finally {
+    await Promise.all(started.map((s) => s.server.stop()));
   }
 
   // Same data: the raw bound exactly our API's `data`; PostGraphile the same rows.

@@ -194,6 +194,8 @@ export async function startServer(kind: ServerKind, db: BenchDatabase, o: StartO
 export interface GraphqlRequest {
   headers: Record<string, string>;
   body: string;
+  /** The body of the i-th request, when requests differ (else `body` every time). */
+  bodyOf?: (i: number) => string;
 }
 
 /** One request; throws unless HTTP 200. */
@@ -206,14 +208,16 @@ export async function post(url: string, req: GraphqlRequest): Promise<string> {
 
 export const jsonHeaders = { 'content-type': 'application/json', accept: 'application/json' } as const;
 
-/** A GraphQL request as a fixed body (autocannon sends the same bytes every time). */
+/** A GraphQL request: a fixed body, or with `vary` the variables of the i-th request (`body` is request 0). */
 export function graphqlRequest(
   query: string,
   variables: Record<string, unknown> | undefined,
   apiKey?: string,
+  vary?: (i: number) => Record<string, unknown>,
 ): GraphqlRequest {
   return {
     headers: { ...jsonHeaders, ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
-    body: JSON.stringify(variables ? { query, variables } : { query }),
+    body: JSON.stringify(vary ? { query, variables: vary(0) } : variables ? { query, variables } : { query }),
+    ...(vary ? { bodyOf: (i: number) => JSON.stringify({ query, variables: vary(i) }) } : {}),
   };
 }
