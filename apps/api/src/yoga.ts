@@ -3,7 +3,16 @@ import { useGraphQlJit } from '@envelop/graphql-jit';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useGraphQLSSE } from '@graphql-yoga/plugin-graphql-sse';
 import type { Database } from '@shopwarden/db';
-import { BulkOperationFeed, EventFeed, createContext, schema, type Context } from '@shopwarden/schema';
+import {
+  BulkOperationFeed,
+  EventFeed,
+  bulkOperationFeedKey,
+  createContext,
+  eventFeedKey,
+  feed,
+  schema,
+  type Context,
+} from '@shopwarden/schema';
 import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createGraphQLError, createYoga, useReadinessCheck, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import type { Logger } from 'pino';
@@ -193,6 +202,8 @@ export function createApp(options: AppOptions) {
     maxPerKey: config.rateLimit.maxSubscriptionsPerKey,
     onError: (err) => logger.warn({ err }, 'event feed: notifications unavailable'),
   });
+  // Registered on every request's context; the schema's modules own their keys.
+  const feeds = [feed(bulkOperationFeedKey, bulkOperationFeed), feed(eventFeedKey, eventFeed)];
   const started = cache
     ?.start(db)
     .catch((err: unknown) => logger.warn({ err }, 'response cache: change notifications unavailable; not caching'));
@@ -259,8 +270,7 @@ export function createApp(options: AppOptions) {
         viewer: auth.viewer,
         requestId,
         production,
-        bulkOperationFeed,
-        eventFeed,
+        feeds,
       });
     },
     plugins: [

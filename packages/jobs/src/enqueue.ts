@@ -1,5 +1,5 @@
 import { Prisma } from '@shopwarden/db';
-import type { JobDefinition, JobPayload } from './job.ts';
+import type { JobPayload } from './job.ts';
 
 /** Anything that runs SQL: the client, or a transaction (enqueue inside the transaction of the change that causes the job). */
 type Db = Pick<Prisma.TransactionClient, '$executeRaw'>;
@@ -18,6 +18,12 @@ export interface EnqueueOptions {
   maxAttempts?: number;
 }
 
+/** What enqueueing needs of a job (a definition is one): a service can enqueue a job whose handler imports it. */
+export interface JobRef {
+  readonly name: string;
+  readonly maxAttempts?: number;
+}
+
 export interface EnqueueItem<P> extends EnqueueOptions {
   payload: P;
 }
@@ -25,7 +31,7 @@ export interface EnqueueItem<P> extends EnqueueOptions {
 /** Stores a job; with a transaction, it exists exactly when that transaction commits. */
 export async function enqueueJob<P extends JobPayload>(
   db: Db,
-  job: JobDefinition<P>,
+  job: JobRef,
   payload: P,
   options: EnqueueOptions = {},
 ): Promise<void> {
@@ -35,7 +41,7 @@ export async function enqueueJob<P extends JobPayload>(
 /** Stores many jobs of one definition in one statement (items with the same key merge into one job). */
 export async function enqueueJobs<P extends JobPayload>(
   db: Db,
-  job: JobDefinition<P>,
+  job: JobRef,
   items: readonly EnqueueItem<P>[],
 ): Promise<void> {
   if (!items.length) return;

@@ -16,6 +16,6 @@ export {
   type TransactionalJobContext,
   type TransactionalJobDefinition,
 } from './job.ts';
-export { enqueueJob, enqueueJobs, expediteJob, type EnqueueItem, type EnqueueOptions } from './enqueue.ts';
+export { enqueueJob, enqueueJobs, expediteJob, type EnqueueItem, type EnqueueOptions, type JobRef } from './enqueue.ts';
 export { JobRunner, JOBS_CHANNEL, type JobRunResult, type JobRunnerOptions, type ListenFn } from './runner.ts';
 export { WakeableSleep } from './wakeable-sleep.ts';

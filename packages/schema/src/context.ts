@@ -1,7 +1,26 @@
 import type { PlatformSettings, PrismaClient } from '@shopwarden/db';
 import type { Viewer } from './modules/auth/viewer.ts';
-import type { BulkOperationFeed } from './modules/bulk/bulk-operation-feed.ts';
-import type { EventFeed } from './modules/subscriptions/event-feed.ts';
+
+/** Names a feed the host registers on the context; the module that owns the feed owns its key. */
+export interface FeedKey<T> {
+  readonly name: string;
+  /** Never set: carries the feed's type. */
+  readonly feed?: T;
+}
+
+export function feedKey<T>(name: string): FeedKey<T> {
+  return { name };
+}
+
+/** A feed registered on the context: built by `feed()`, so the key and the value agree. */
+export interface FeedEntry {
+  readonly key: FeedKey<unknown>;
+  readonly value: unknown;
+}
+
+export function feed<T>(key: FeedKey<T>, value: T): FeedEntry {
+  return { key, value };
+}
 
 export interface Context {
   prisma: PrismaClient;
@@ -9,10 +28,8 @@ export interface Context {
   requestId: string;
   /** Production mode disables the sandbox clock. */
   production: boolean;
-  /** "Bulk operation finished" events, for the subscription; absent outside the API (workers, scripts). */
-  bulkOperationFeed?: BulkOperationFeed;
-  /** Committed outbox events, for the event subscriptions; absent outside the API. */
-  eventFeed?: EventFeed;
+  /** The feed registered under `key` (the API registers its push feeds; workers and scripts none). */
+  feed<T>(key: FeedKey<T>): T | undefined;
   /** Platform settings, read at most once per request. */
   settings(): Promise<PlatformSettings>;
   /** The platform's "now": the sandbox clock outside production, else the real time. */
@@ -24,8 +41,7 @@ export interface ContextInit {
   viewer: Viewer | null;
   requestId: string;
   production: boolean;
-  bulkOperationFeed?: BulkOperationFeed;
-  eventFeed?: EventFeed;
+  feeds?: readonly FeedEntry[];
 }
 
 /** Computes "now" from the settings row: a frozen sandbox instant, or one that advances from when it was set. */
@@ -56,8 +72,10 @@ export function createContext(init: ContextInit): Context {
     (settings ??= init.prisma.platformSettings
       .findUnique({ where: { id: 1 } })
       .then((row) => row ?? init.prisma.platformSettings.upsert({ where: { id: 1 }, create: { id: 1 }, update: {} })));
+  const { feeds, ...rest } = init;
   return {
-    ...init,
+    ...rest,
+    feed: <T>(key: FeedKey<T>) => feeds?.find((entry) => entry.key === key)?.value as T | undefined,
     settings: loadSettings,
     now: async () => platformNow(await loadSettings(), init.production),
   };

@@ -1,6 +1,16 @@
 export { schema, printableSchema } from './schema.ts';
 export { jobs } from './jobs.ts';
-export { createContext, platformNow, readPlatformNow, type Context, type ContextInit } from './context.ts';
+export {
+  createContext,
+  feed,
+  feedKey,
+  platformNow,
+  readPlatformNow,
+  type Context,
+  type ContextInit,
+  type FeedEntry,
+  type FeedKey,
+} from './context.ts';
 export { hasScope, isAdmin, type Viewer } from './modules/auth/viewer.ts';
 export { fieldReadScope, mayRead, readScopeOf, scopeName, type ReadScope } from './lib/read-scope.ts';
 export { authenticateApiKey, type AuthenticationResult } from './modules/auth/authenticate.service.ts';
@@ -34,6 +44,7 @@ export {
 export {
   BulkOperationFeed,
   BULK_OPERATIONS_CHANNEL,
+  bulkOperationFeedKey,
   type BulkFeedSignal,
   type BulkOperationFinished,
 } from './modules/bulk/bulk-operation-feed.ts';
@@ -47,4 +58,4 @@ export {
   RETRY_SCHEDULE_MS,
 } from './modules/webhooks/webhook-delivery.service.ts';
 export { eventCatalogue, eventTypes } from './modules/webhooks/event-catalogue.ts';
-export { EventFeed } from './modules/subscriptions/event-feed.ts';
+export { EventFeed, eventFeedKey } from './modules/subscriptions/event-feed.ts';

@@ -19,7 +19,8 @@ import {
   type ParsedLine,
 } from './bulk-lines.ts';
 import { bulkMutationNames, bulkMutations, type BulkMutation, type BulkMutationDefinition } from './bulk-mutations.ts';
-import { finishedEvent } from './bulk-operation.service.ts';
+import { finishedEvent } from './bulk-operation.ts';
+import { recordEvent } from '../platform/outbox.service.ts';
 
 /** An operation a worker holds the lease of. */
 export interface ClaimedBulkOperation {
@@ -191,7 +192,7 @@ export async function failBulkOperation(
       WHERE "id" = ${id} AND "lockedBy" = ${workerId} AND "status" = 'RUNNING'
       RETURNING "id", "mutation", "lineCount", "succeededCount", "failedCount"`;
     if (!rows[0]) return { state: 'LOST' } as const;
-    await tx.outboxEvent.create({ data: finishedEvent(rows[0], 'FAILED', errorCode) });
+    await recordEvent(tx, finishedEvent(rows[0], 'FAILED', errorCode));
     return { state: 'FAILED', errorCode } as const;
   });
 }

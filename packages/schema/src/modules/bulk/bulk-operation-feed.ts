@@ -1,6 +1,7 @@
 import type { BulkOperationStatus } from '@shopwarden/db';
+import { feedKey } from '../../context.ts';
 import { InvalidStateError } from '../../lib/errors.ts';
-import { finishedStatuses } from './bulk-operation.service.ts';
+import { finishedStatuses } from './bulk-operation.ts';
 
 /** The channel the database notifies when a bulk operation finishes (migration 20261202060000_bulk_operation_finished). */
 export const BULK_OPERATIONS_CHANNEL = 'shopwarden_bulk_operations';
@@ -139,3 +140,6 @@ export class BulkOperationFeed {
     if (listening) for (const subscriber of [...this.subscribers]) subscriber({ kind: 'resync' });
   }
 }
+
+/** The context's key of the feed (`ctx.feed(bulkOperationFeedKey)`), registered by the API. */
+export const bulkOperationFeedKey = feedKey<BulkOperationFeed>('bulkOperationFeed');

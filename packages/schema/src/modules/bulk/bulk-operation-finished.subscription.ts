@@ -3,8 +3,8 @@ import { builder } from '../../builder.ts';
 import type { Context } from '../../context.ts';
 import { InvalidStateError, NotFoundError } from '../../lib/errors.ts';
 import { BulkOperationNode } from './bulk-operation.node.ts';
-import { bulkOperationWhere, finishedStatuses } from './bulk-operation.service.ts';
-import type { BulkFeedSignal } from './bulk-operation-feed.ts';
+import { bulkOperationWhere, finishedStatuses } from './bulk-operation.ts';
+import { bulkOperationFeedKey, type BulkFeedSignal } from './bulk-operation-feed.ts';
 
 /**
  * The ids of finished operations the caller follows, as they finish: `id` given, that one operation
@@ -17,7 +17,7 @@ export async function followFinishedBulkOperations(
   ctx: Context,
   id: number | null,
 ): Promise<AsyncIterableIterator<number>> {
-  const feed = ctx.bulkOperationFeed;
+  const feed = ctx.feed(bulkOperationFeedKey);
   const viewer = ctx.viewer!;
   if (!feed)
     throw new InvalidStateError('INVALID_STATE', 'This server does not push events; read `bulkOperation(id)` instead.');

@@ -5,12 +5,8 @@ import { registerNodeReach } from '../../lib/node-reach.ts';
 import { ErrorCodeEnum } from '../core/errors.ts';
 import { storedText } from './bulk-lines.ts';
 import type { BulkMutation } from './bulk-mutations.ts';
-import {
-  BULK_OPERATION_MAX_LINES,
-  BULK_OPERATIONS_PER_KEY,
-  bulkOperationWhere,
-  finishedStatuses,
-} from './bulk-operation.service.ts';
+import { bulkOperationWhere, finishedStatuses } from './bulk-operation.ts';
+import { BULK_OPERATION_MAX_LINES, BULK_OPERATIONS_PER_KEY } from './bulk-operation.service.ts';
 
 export const BulkMutationEnum = builder.enumType('BulkMutation', {
   description: 'The mutation a bulk operation runs once per line.',

@@ -1,10 +1,11 @@
-import { Prisma, leaseUntil, utcNow, type BulkOperationStatus } from '@shopwarden/db';
+import { Prisma, leaseUntil, utcNow } from '@shopwarden/db';
 import type { Context } from '../../context.ts';
-import type { Viewer } from '../auth/viewer.ts';
 import { ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from '../../lib/errors.ts';
 import { arrayLiteral } from '../../lib/sql.ts';
+import { recordEvent } from '../platform/outbox.service.ts';
 import { compressText, splitLines } from './bulk-lines.ts';
 import { bulkMutations, type BulkMutation } from './bulk-mutations.ts';
+import { activeStatuses, bulkOperationWhere, finishedEvent } from './bulk-operation.ts';
 import { reserveBulkWorker, signalBulkOperationCreated } from './bulk-signal.ts';
 
 /**
@@ -15,18 +16,6 @@ export const BULK_OPERATION_MAX_LINES = 10_000;
 
 /** Operations an API key may have CREATED or RUNNING at once (PLATFORM.md). */
 export const BULK_OPERATIONS_PER_KEY = 5;
-
-/** Statuses that still have work to do. */
-export const activeStatuses: readonly BulkOperationStatus[] = ['CREATED', 'RUNNING'];
-
-/** Statuses an operation ends in (its `result` is then readable, and `bulkOperationFinished` pushes it). */
-export const finishedStatuses: readonly BulkOperationStatus[] = ['COMPLETED', 'FAILED', 'CANCELED'];
-
-/** Operations a caller may see: its own key's; administrators every one. */
-export function bulkOperationWhere(viewer: Viewer | null): Prisma.BulkOperationWhereInput {
-  if (!viewer) return { id: { in: [] } };
-  return viewer.role === 'ADMIN' ? {} : { apiKeyId: viewer.apiKeyId };
-}
 
 /**
  * Stores a bulk operation for the worker. Refuses, storing nothing: a caller that may never run the
@@ -133,7 +122,7 @@ export async function cancelBulkOperation(ctx: Context, id: number): Promise<{ o
         WHERE "id" = ${id} AND "status" IN ('CREATED', 'RUNNING') AND (${ctx.viewer!.role === 'ADMIN'}::boolean OR "apiKeyId" = ${ctx.viewer!.apiKeyId})
         RETURNING "id", "mutation", "lineCount", "succeededCount", "failedCount"`;
       const row = rows[0];
-      if (row) await tx.outboxEvent.create({ data: finishedEvent(row, 'CANCELED', null) });
+      if (row) await recordEvent(tx, finishedEvent(row, 'CANCELED', null));
       return row ?? null;
     },
     { timeout: 30_000, maxWait: 5_000 },
@@ -148,28 +137,4 @@ export async function cancelBulkOperation(ctx: Context, id: number): Promise<{ o
     'INVALID_STATE',
     `The bulk operation is already ${existing.status}; only CREATED and RUNNING operations can be canceled.`,
   );
-}
-
-/** The outbox event written when an operation finishes, in the same transaction (PLATFORM.md: "bulk operation finished"). */
-export function finishedEvent(
-  op: { id: number; mutation: string; lineCount: number; succeededCount: number; failedCount: number },
-  status: BulkOperationStatus,
-  errorCode: string | null,
-): Prisma.OutboxEventCreateInput {
-  return {
-    type: 'bulk_operation.finished',
-    shopId: null,
-    subjectType: 'BulkOperation',
-    subjectId: String(op.id),
-    payload: {
-      bulkOperationId: op.id,
-      mutation: op.mutation,
-      status,
-      lineCount: op.lineCount,
-      succeededCount: op.succeededCount,
-      failedCount: op.failedCount,
-      errorCode,
-    },
-    occurredAt: new Date(),
-  };
 }

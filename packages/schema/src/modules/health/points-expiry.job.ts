@@ -1,9 +1,9 @@
 import { defineJob, defineRecurringJob } from '@shopwarden/jobs';
-import { applyPointsExpiry, scheduleMissingPointsExpiries } from './points-expiry.service.ts';
+import { applyPointsExpiry, followPointsExpiryJob, scheduleMissingPointsExpiries } from './points-expiry.service.ts';
 
 /** Due at the instant a shop's points expire: its health and status follow the ledger then. */
 export const followPointsExpiry = defineJob<{ shopId: number }>({
-  name: 'health.points-expire',
+  name: followPointsExpiryJob.name,
   description: "Changes a shop's health and status at the instant its points expire.",
   transactional: true,
   async run({ shopId }, { tx, scheduledFor, now }) {

@@ -1,13 +1,15 @@
 import { Prisma, type PlatformSettings } from '@shopwarden/db';
-import { enqueueJobs } from '@shopwarden/jobs';
+import { enqueueJobs, type JobRef } from '@shopwarden/jobs';
 import { recomputeShopHealth, sqlInstant } from './ledger.service.ts';
-import { followPointsExpiry } from './points-expiry.job.ts';
 
 type Thresholds = Pick<PlatformSettings, 'atRiskThreshold' | 'restrictedThreshold' | 'suspendedThreshold'>;
 
+/** The job that applies an expiry at its instant (its handler, points-expiry.job.ts, calls this file). */
+export const followPointsExpiryJob: JobRef = { name: 'health.points-expire' };
+
 /** One job per (shop, instant): points that expire together change the shop once. */
 export function pointsExpiryKey(shopId: number, expiresAt: Date): string {
-  return `${followPointsExpiry.name}:${shopId}:${expiresAt.toISOString()}`;
+  return `${followPointsExpiryJob.name}:${shopId}:${expiresAt.toISOString()}`;
 }
 
 /** Schedules the re-evaluation of each shop at the instant its points expire (inside the transaction that wrote them). */
@@ -17,7 +19,7 @@ export async function schedulePointsExpiries(
 ): Promise<void> {
   await enqueueJobs(
     tx,
-    followPointsExpiry,
+    followPointsExpiryJob,
     expiries.map((e) => ({
       payload: { shopId: e.shopId },
       runAt: e.expiresAt,
@@ -60,7 +62,7 @@ export async function scheduleMissingPointsExpiries(tx: Prisma.TransactionClient
      WHERE e."kind" = 'VIOLATION_ADDED' AND e."expiresAt" > ${sqlInstant(from)}
        AND NOT EXISTS (
          SELECT 1 FROM "Job" j
-          WHERE j."key" = ${followPointsExpiry.name} || ':' || e."shopId" || ':'
+          WHERE j."key" = ${followPointsExpiryJob.name} || ':' || e."shopId" || ':'
                 || to_char(e."expiresAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`;
   const expiries = rows.map((r) => ({ shopId: Number(r.shopId), expiresAt: new Date(r.expiresAt) }));
   await schedulePointsExpiries(tx, expiries);
@@ -81,7 +83,7 @@ export async function catchUpShopHealth(
   if (!shopIds.length) return;
   const due = await tx.$queryRaw<{ shopId: number; runAt: Date }[]>`
     SELECT ("payload"->>'shopId')::int AS "shopId", "runAt" FROM "Job"
-     WHERE "name" = ${followPointsExpiry.name} AND "failedAt" IS NULL AND "runAt" <= ${sqlInstant(now)}
+     WHERE "name" = ${followPointsExpiryJob.name} AND "failedAt" IS NULL AND "runAt" <= ${sqlInstant(now)}
        AND ("payload"->>'shopId')::int IN (${Prisma.join(shopIds.map((id) => Prisma.sql`${id}::int`))})
      ORDER BY "runAt", "id"`;
   for (const job of due) await applyPointsExpiry(tx, Number(job.shopId), new Date(job.runAt), now, settings);

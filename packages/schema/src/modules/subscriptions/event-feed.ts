@@ -1,4 +1,5 @@
 import type { PrismaClient } from '@shopwarden/db';
+import { feedKey } from '../../context.ts';
 import { InvalidStateError } from '../../lib/errors.ts';
 import type { ListenFn } from '../bulk/bulk-operation-feed.ts';
 import { EVENTS_CHANNEL } from '../webhooks/webhook-delivery.service.ts';
@@ -110,3 +111,6 @@ export class EventFeed {
       .catch((err: unknown) => this.options.onError?.(err));
   }
 }
+
+/** The context's key of the feed (`ctx.feed(eventFeedKey)`), registered by the API. */
+export const eventFeedKey = feedKey<EventFeed>('eventFeed');

@@ -3,6 +3,7 @@ import type { Context } from '../../context.ts';
 import { InvalidStateError, NotFoundError } from '../../lib/errors.ts';
 import { encodeGlobalId } from '../../lib/ids.ts';
 import { PushStream } from '../../lib/push-stream.ts';
+import { eventFeedKey } from './event-feed.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { ShopNode } from '../shops/shop.node.ts';
 import { canReachShop } from '../shops/shop.policy.ts';
@@ -31,7 +32,7 @@ async function followEvents(
 ): Promise<PushStream<StoredEvent>> {
   const viewer = ctx.viewer!;
   if (shopId !== null && !canReachShop(viewer, shopId)) throw new NotFoundError('Shop');
-  const feed = ctx.eventFeed;
+  const feed = ctx.feed(eventFeedKey);
   if (!feed) throw new InvalidStateError('INVALID_STATE', 'This server does not push events; use webhooks instead.');
   const stream = new PushStream<StoredEvent>(() => unsubscribe());
   const { ready, unsubscribe } = feed.subscribe(viewer.apiKeyId, (event) => {

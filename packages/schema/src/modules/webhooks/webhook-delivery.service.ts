@@ -1,5 +1,5 @@
 import type { Prisma, PrismaClient } from '@shopwarden/db';
-import { enqueueJobs } from '@shopwarden/jobs';
+import { enqueueJobs, type JobRef } from '@shopwarden/jobs';
 import { encodeGlobalId } from '../../lib/ids.ts';
 import { authenticateApiKeyId } from '../auth/authenticate.service.ts';
 import type { Viewer } from '../auth/viewer.ts';
@@ -8,7 +8,6 @@ import { canReachShop } from '../shops/shop.policy.ts';
 import { canReceiveEventType, eventCatalogue } from './event-catalogue.ts';
 import { postWebhook } from './webhook-http.ts';
 import { webhookBody, webhookEventId, webhookHeaders, type StoredEvent } from './webhook-payload.ts';
-import type { deliverWebhooks as DeliverJob } from './webhook-deliver.job.ts';
 
 /** Attempts per delivery, the first included. */
 export const MAX_DELIVERY_ATTEMPTS = 8;
@@ -86,11 +85,7 @@ export function endpointReceives(
  * endpoint) and wakes each lane's delivery job, in the caller's transaction: relayed exactly once.
  * Rows another relay holds are skipped. Returns the ids relayed, in order.
  */
-export async function relayOutbox(
-  tx: Tx,
-  deliverJob: typeof DeliverJob,
-  options: { batch?: number } = {},
-): Promise<number[]> {
+export async function relayOutbox(tx: Tx, deliverJob: JobRef, options: { batch?: number } = {}): Promise<number[]> {
   const events = await tx.$queryRaw<StoredEvent[]>`
     SELECT "id", "type", "shopId", "subjectType", "subjectId", "payload", "occurredAt" FROM "OutboxEvent"
      WHERE "relayedAt" IS NULL ORDER BY "id" LIMIT ${options.batch ?? 500} FOR UPDATE SKIP LOCKED`;
