@@ -1,4 +1,4 @@
-import type { Context } from '../context.ts';
+import type { Context } from '#context';
 import { AppError } from './errors.ts';
 
 function toJson(value: unknown): unknown {

@@ -12,7 +12,7 @@ import {
   type GraphQLResolveInfo,
 } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import type { Context } from '../context.ts';
+import type { Context } from '#context';
 import { schema } from '../schema.ts';
 import { AppError } from './errors.ts';
 import { checkArguments, maxItemsOf } from './input-guard.ts';

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { Context } from '../context.ts';
+import type { Context } from '#context';
 
 const registry = new WeakMap<Context, Map<string, DataLoader<unknown, unknown>>>();
 

@@ -1,5 +1,5 @@
 import type { GraphQLSchema } from 'graphql';
-import type { Context } from '../context.ts';
+import type { Context } from '#context';
 import { mayRead, readScopeOf } from './read-scope.ts';
 
 type ReachCheck = (ctx: Context, ids: number[]) => Promise<number[]>;

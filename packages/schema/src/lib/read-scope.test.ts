@@ -9,7 +9,7 @@ import {
   graphql,
 } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import type { Viewer } from '../modules/auth/viewer.ts';
+import type { Viewer } from '#modules/auth/viewer.ts';
 import { enforceReadScopes, mayRead } from './read-scope.ts';
 
 const viewer = (role: Viewer['role'], scopes: string[]): Viewer => ({

@@ -20,7 +20,7 @@ import {
   type GraphQLOutputType,
   type GraphQLSchema,
 } from 'graphql';
-import { hasScope, type Viewer } from '../modules/auth/viewer.ts';
+import { hasScope, type Viewer } from '#modules/auth/viewer.ts';
 import { ForbiddenError } from './errors.ts';
 
 /** The scope reading a type needs: from every key, or only from keys of the roles listed. */

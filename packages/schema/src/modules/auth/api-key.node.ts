@@ -1,7 +1,7 @@
 import type { Prisma } from '@shopwarden/db';
-import { builder } from '../../builder.ts';
+import { builder } from '#builder';
 import type { Viewer } from './viewer.ts';
-import { registerNodeReach } from '../../lib/node-reach.ts';
+import { registerNodeReach } from '#lib/node-reach.ts';
 
 export const RoleEnum = builder.enumType('Role', {
   description: 'Who a key acts for.',

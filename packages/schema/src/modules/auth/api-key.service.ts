@@ -1,13 +1,7 @@
 import { apiKeyPrefix, generateApiKey, hashApiKey, type AccountKind, type Role } from '@shopwarden/db';
-import type { Context } from '../../context.ts';
-import {
-  ForbiddenError,
-  InvalidStateError,
-  NotFoundError,
-  ValidationError,
-  type FieldError,
-} from '../../lib/errors.ts';
-import { assertCanWriteShop } from '../shops/shop.policy.ts';
+import type { Context } from '#context';
+import { ForbiddenError, InvalidStateError, NotFoundError, ValidationError, type FieldError } from '#lib/errors.ts';
+import { assertCanWriteShop } from '#modules/shops/shop.policy.ts';
 import { assertAdmin } from './viewer.ts';
 
 /** Every scope a key can carry; `*` (all) is for administrator keys only. */

@@ -1,5 +1,5 @@
 import type { Role } from '@shopwarden/db';
-import { ForbiddenError } from '../../lib/errors.ts';
+import { ForbiddenError } from '#lib/errors.ts';
 
 /** The authenticated caller, resolved once per request from the API key. */
 export interface Viewer {

@@ -1,9 +1,9 @@
 import { Prisma, leaseUntil, utcNow, type PrismaClient } from '@shopwarden/db';
-import { createContext } from '../../context.ts';
-import type { Viewer } from '../auth/viewer.ts';
-import { AppError, ConflictError, InvalidStateError, type ErrorCode } from '../../lib/errors.ts';
-import type { ItemResult } from '../listings/listing.service.ts';
-import { authenticateApiKeyId } from '../auth/authenticate.service.ts';
+import { createContext } from '#context';
+import type { Viewer } from '#modules/auth/viewer.ts';
+import { AppError, ConflictError, InvalidStateError, type ErrorCode } from '#lib/errors.ts';
+import type { ItemResult } from '#modules/listings/listing.service.ts';
+import { authenticateApiKeyId } from '#modules/auth/authenticate.service.ts';
 import {
   LINE_KEY_PREFIX,
   LINE_KEY_TTL_MS,
@@ -20,7 +20,7 @@ import {
 } from './bulk-lines.ts';
 import { bulkMutationNames, bulkMutations, type BulkMutation, type BulkMutationDefinition } from './bulk-mutations.ts';
 import { finishedEvent } from './bulk-operation.ts';
-import { recordEvent } from '../platform/outbox.service.ts';
+import { recordEvent } from '#modules/platform/outbox.service.ts';
 
 /** An operation a worker holds the lease of. */
 export interface ClaimedBulkOperation {

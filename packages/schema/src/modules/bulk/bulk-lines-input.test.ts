@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../lib/errors.ts';
+import { ValidationError } from '#lib/errors.ts';
 import { parseLines, splitLines } from './bulk-lines.ts';
 import { bulkMutations } from './bulk-mutations.ts';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../lib/errors.ts';
+import { ValidationError } from '#lib/errors.ts';
 import { LineReader, parseLines, splitLines } from './bulk-lines.ts';
 import { bulkMutations } from './bulk-mutations.ts';
 

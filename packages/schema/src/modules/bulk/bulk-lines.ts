@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { AppError, ValidationError, type ErrorCode, type FieldError } from '../../lib/errors.ts';
-import { parseGlobalId } from '../../lib/ids.ts';
+import { AppError, ValidationError, type ErrorCode, type FieldError } from '#lib/errors.ts';
+import { parseGlobalId } from '#lib/ids.ts';
 
 /** How long a line's idempotency key is kept (as for the `Idempotency-Key` header). */
 export const LINE_KEY_TTL_MS = 24 * 60 * 60 * 1000;

@@ -1,6 +1,6 @@
 import type { Prisma } from '@shopwarden/db';
-import type { Context } from '../../context.ts';
-import type { Viewer } from '../auth/viewer.ts';
+import type { Context } from '#context';
+import type { Viewer } from '#modules/auth/viewer.ts';
 import {
   assertMayReviewListings,
   applyReviews,
@@ -13,7 +13,7 @@ import {
   type ItemResult,
   type PlanOptions,
   type ReviewItem,
-} from '../listings/listing.service.ts';
+} from '#modules/listings/listing.service.ts';
 import { readers, type LineShape } from './bulk-lines.ts';
 
 /** Mutations a bulk operation can run, one line each. */

@@ -1,6 +1,6 @@
-import { builder } from '../../builder.ts';
-import { audited } from '../../lib/audit.ts';
-import { toDbId } from '../../lib/ids.ts';
+import { builder } from '#builder';
+import { audited } from '#lib/audit.ts';
+import { toDbId } from '#lib/ids.ts';
 import { BulkOperationNode } from './bulk-operation.node.ts';
 import { cancelBulkOperation } from './bulk-operation.service.ts';
 

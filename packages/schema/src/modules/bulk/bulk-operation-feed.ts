@@ -1,6 +1,6 @@
 import type { BulkOperationStatus } from '@shopwarden/db';
-import { feedKey } from '../../context.ts';
-import { InvalidStateError } from '../../lib/errors.ts';
+import { feedKey } from '#context';
+import { InvalidStateError } from '#lib/errors.ts';
 import { finishedStatuses } from './bulk-operation.ts';
 
 /** The channel the database notifies when a bulk operation finishes (migration 20261202060000_bulk_operation_finished). */

@@ -1,7 +1,7 @@
 import type { Prisma } from '@shopwarden/db';
-import { builder } from '../../builder.ts';
-import type { Context } from '../../context.ts';
-import { InvalidStateError, NotFoundError } from '../../lib/errors.ts';
+import { builder } from '#builder';
+import type { Context } from '#context';
+import { InvalidStateError, NotFoundError } from '#lib/errors.ts';
 import { BulkOperationNode } from './bulk-operation.node.ts';
 import { bulkOperationWhere, finishedStatuses } from './bulk-operation.ts';
 import { bulkOperationFeedKey, type BulkFeedSignal } from './bulk-operation-feed.ts';

@@ -1,5 +1,5 @@
-import { builder } from '../../builder.ts';
-import { audited } from '../../lib/audit.ts';
+import { builder } from '#builder';
+import { audited } from '#lib/audit.ts';
 import { BulkMutationEnum } from './bulk-operation.node.ts';
 import { BULK_OPERATION_MAX_LINES, BULK_OPERATIONS_PER_KEY, createBulkOperation } from './bulk-operation.service.ts';
 

@@ -1,8 +1,8 @@
 import type { BulkOperationStatus } from '@shopwarden/db';
-import { builder } from '../../builder.ts';
-import { errorCodes, type ErrorCode } from '../../lib/errors.ts';
-import { registerNodeReach } from '../../lib/node-reach.ts';
-import { ErrorCodeEnum } from '../core/errors.ts';
+import { builder } from '#builder';
+import { errorCodes, type ErrorCode } from '#lib/errors.ts';
+import { registerNodeReach } from '#lib/node-reach.ts';
+import { ErrorCodeEnum } from '#modules/core/errors.ts';
 import { storedText } from './bulk-lines.ts';
 import type { BulkMutation } from './bulk-mutations.ts';
 import { bulkOperationWhere, finishedStatuses } from './bulk-operation.ts';

@@ -1,8 +1,8 @@
 import { Prisma, leaseUntil, utcNow } from '@shopwarden/db';
-import type { Context } from '../../context.ts';
-import { ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from '../../lib/errors.ts';
-import { arrayLiteral } from '../../lib/sql.ts';
-import { recordEvent } from '../platform/outbox.service.ts';
+import type { Context } from '#context';
+import { ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from '#lib/errors.ts';
+import { arrayLiteral } from '#lib/sql.ts';
+import { recordEvent } from '#modules/platform/outbox.service.ts';
 import { compressText, splitLines } from './bulk-lines.ts';
 import { bulkMutations, type BulkMutation } from './bulk-mutations.ts';
 import { activeStatuses, bulkOperationWhere, finishedEvent } from './bulk-operation.ts';

@@ -1,6 +1,6 @@
 import type { BulkOperationStatus, Prisma } from '@shopwarden/db';
-import type { DomainEvent } from '../platform/outbox.service.ts';
-import type { Viewer } from '../auth/viewer.ts';
+import type { DomainEvent } from '#modules/platform/outbox.service.ts';
+import type { Viewer } from '#modules/auth/viewer.ts';
 
 /** Statuses that still have work to do. */
 export const activeStatuses: readonly BulkOperationStatus[] = ['CREATED', 'RUNNING'];

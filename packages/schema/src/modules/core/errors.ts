@@ -1,4 +1,4 @@
-import { builder } from '../../builder.ts';
+import { builder } from '#builder';
 import {
   AppError,
   ConflictError,
@@ -9,7 +9,7 @@ import {
   errorCodes,
   type ErrorCode,
   type FieldError,
-} from '../../lib/errors.ts';
+} from '#lib/errors.ts';
 
 const codeDescriptions: Record<ErrorCode, string> = {
   VALIDATION_FAILED: 'The input is malformed; `fields` lists each offending input path.',

@@ -1,5 +1,5 @@
-import { builder } from '../../builder.ts';
-import { minorToDecimal } from '../../lib/scalars.ts';
+import { builder } from '#builder';
+import { minorToDecimal } from '#lib/scalars.ts';
 import { compiledJson, jsonDecimalFromMinor, jsonPlain } from '#compiled';
 
 /** What resolvers return for a Money field: integer minor units (cents) and the ISO currency. */

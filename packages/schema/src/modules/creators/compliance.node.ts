@@ -1,8 +1,8 @@
-import { builder } from '../../builder.ts';
-import { loaderFor } from '../../lib/loaders.ts';
-import type { Context } from '../../context.ts';
-import { PolicyNode } from '../health/policy.node.ts';
-import { ViolationSourceEnum } from '../health/violation.node.ts';
+import { builder } from '#builder';
+import { loaderFor } from '#lib/loaders.ts';
+import type { Context } from '#context';
+import { PolicyNode } from '#modules/health/policy.node.ts';
+import { ViolationSourceEnum } from '#modules/health/violation.node.ts';
 import { complianceRecords, type ComplianceRecord } from './compliance.service.ts';
 
 export const ComplianceStandingEnum = builder.enumType('ComplianceStanding', {

@@ -1,5 +1,5 @@
 import { Prisma, type PlatformSettings, type ViolationSource } from '@shopwarden/db';
-import { DAY_MS, sqlInstant, type Db } from '../health/ledger.service.ts';
+import { DAY_MS, sqlInstant, type Db } from '#modules/health/ledger.service.ts';
 
 export type ComplianceStanding = 'GOOD' | 'WATCH' | 'POOR';
 

@@ -1,7 +1,7 @@
-import { builder } from '../../builder.ts';
-import { audited } from '../../lib/audit.ts';
-import { toDbId } from '../../lib/ids.ts';
-import { ShopNode } from '../shops/shop.node.ts';
+import { builder } from '#builder';
+import { audited } from '#lib/audit.ts';
+import { toDbId } from '#lib/ids.ts';
+import { ShopNode } from '#modules/shops/shop.node.ts';
 import { ContentKindEnum, CreatorNode } from './creator.node.ts';
 import { addContentItem } from './creator.service.ts';
 

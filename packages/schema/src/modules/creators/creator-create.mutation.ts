@@ -1,5 +1,5 @@
-import { builder } from '../../builder.ts';
-import { audited } from '../../lib/audit.ts';
+import { builder } from '#builder';
+import { audited } from '#lib/audit.ts';
 import { creatorFieldsOf, creatorProfileFields, creatorSuccess } from './creator-inputs.ts';
 import { createCreator } from './creator.service.ts';
 

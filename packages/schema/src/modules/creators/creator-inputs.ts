@@ -1,6 +1,6 @@
-import { builder } from '../../builder.ts';
-import { toDbId } from '../../lib/ids.ts';
-import { CategoryNode } from '../shops/category.node.ts';
+import { builder } from '#builder';
+import { toDbId } from '#lib/ids.ts';
+import { CategoryNode } from '#modules/shops/category.node.ts';
 import type { CreatorFields } from './creator.service.ts';
 
 type InputFieldBuilder = Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0];

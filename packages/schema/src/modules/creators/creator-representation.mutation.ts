@@ -1,7 +1,7 @@
-import { builder } from '../../builder.ts';
-import { audited } from '../../lib/audit.ts';
-import { toDbId } from '../../lib/ids.ts';
-import { AccountNode } from '../auth/api-key.node.ts';
+import { builder } from '#builder';
+import { audited } from '#lib/audit.ts';
+import { toDbId } from '#lib/ids.ts';
+import { AccountNode } from '#modules/auth/api-key.node.ts';
 import { CreatorNode } from './creator.node.ts';
 import { grantCreatorRepresentation, revokeCreatorRepresentation } from './creator.service.ts';
 

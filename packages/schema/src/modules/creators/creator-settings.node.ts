@@ -1,8 +1,8 @@
 import type { PlatformSettings } from '@shopwarden/db';
-import { builder } from '../../builder.ts';
-import { audited } from '../../lib/audit.ts';
-import { ValidationError, type FieldError } from '../../lib/errors.ts';
-import { assertAdmin } from '../auth/viewer.ts';
+import { builder } from '#builder';
+import { audited } from '#lib/audit.ts';
+import { ValidationError, type FieldError } from '#lib/errors.ts';
+import { assertAdmin } from '#modules/auth/viewer.ts';
 
 /** The §7 settings: name, description, and the range an administrator may set. */
 const CREATOR_SETTINGS = {

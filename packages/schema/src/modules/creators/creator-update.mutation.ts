@@ -1,6 +1,6 @@
-import { builder } from '../../builder.ts';
-import { audited } from '../../lib/audit.ts';
-import { toDbId } from '../../lib/ids.ts';
+import { builder } from '#builder';
+import { audited } from '#lib/audit.ts';
+import { toDbId } from '#lib/ids.ts';
 import { creatorFieldsOf, creatorProfileFields, creatorSuccess } from './creator-inputs.ts';
 import { CreatorNode } from './creator.node.ts';
 import { updateCreator } from './creator.service.ts';

@@ -1,10 +1,10 @@
 import type { Prisma } from '@shopwarden/db';
-import { builder } from '../../builder.ts';
-import type { Context } from '../../context.ts';
-import { registerNodeReach } from '../../lib/node-reach.ts';
-import { hasScope } from '../auth/viewer.ts';
-import { CategoryNode } from '../shops/category.node.ts';
-import { canReachShop } from '../shops/shop.policy.ts';
+import { builder } from '#builder';
+import type { Context } from '#context';
+import { registerNodeReach } from '#lib/node-reach.ts';
+import { hasScope } from '#modules/auth/viewer.ts';
+import { CategoryNode } from '#modules/shops/category.node.ts';
+import { canReachShop } from '#modules/shops/shop.policy.ts';
 import { contentItemWhere, creatorWhere } from './creator.policy.ts';
 
 export const ContentKindEnum = builder.enumType('ContentKind', {

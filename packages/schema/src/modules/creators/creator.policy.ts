@@ -1,7 +1,7 @@
 import type { Prisma } from '@shopwarden/db';
-import { ForbiddenError, NotFoundError } from '../../lib/errors.ts';
-import { hasScope, type Viewer } from '../auth/viewer.ts';
-import { canReachShop } from '../shops/shop.policy.ts';
+import { ForbiddenError, NotFoundError } from '#lib/errors.ts';
+import { hasScope, type Viewer } from '#modules/auth/viewer.ts';
+import { canReachShop } from '#modules/shops/shop.policy.ts';
 
 /**
  * Creators a caller reaches: a partner app only the creators it represents; administrators,

@@ -1,9 +1,9 @@
 import { Prisma, type ContentKind } from '@shopwarden/db';
-import type { Context } from '../../context.ts';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldError } from '../../lib/errors.ts';
-import { hasScope, assertAdmin } from '../auth/viewer.ts';
-import { recordEvent } from '../platform/outbox.service.ts';
-import { canReachShop } from '../shops/shop.policy.ts';
+import type { Context } from '#context';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldError } from '#lib/errors.ts';
+import { hasScope, assertAdmin } from '#modules/auth/viewer.ts';
+import { recordEvent } from '#modules/platform/outbox.service.ts';
+import { canReachShop } from '#modules/shops/shop.policy.ts';
 import { assertCanActForCreator } from './creator.policy.ts';
 
 export const HANDLE_PATTERN = /^[a-z0-9][a-z0-9._]{1,29}$/;

@@ -1,6 +1,6 @@
-import { builder } from '../../builder.ts';
-import { audited } from '../../lib/audit.ts';
-import { toDbId } from '../../lib/ids.ts';
+import { builder } from '#builder';
+import { audited } from '#lib/audit.ts';
+import { toDbId } from '#lib/ids.ts';
 import { ATTENDANCE_BATCH_LIMIT, markAttendance } from './event.service.ts';
 import { EventRegistrationNode } from './seller-event.node.ts';
 

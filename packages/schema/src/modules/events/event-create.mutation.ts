@@ -1,8 +1,8 @@
-import { builder } from '../../builder.ts';
-import { audited } from '../../lib/audit.ts';
-import { toDbId } from '../../lib/ids.ts';
-import { CategoryNode } from '../shops/category.node.ts';
-import { TierNode } from '../revenue/tier.node.ts';
+import { builder } from '#builder';
+import { audited } from '#lib/audit.ts';
+import { toDbId } from '#lib/ids.ts';
+import { CategoryNode } from '#modules/shops/category.node.ts';
+import { TierNode } from '#modules/revenue/tier.node.ts';
 import { createEvent } from './event.service.ts';
 import './seller-event.node.ts';
 

@@ -1,10 +1,10 @@
 import type { Prisma, PrismaClient } from '@shopwarden/db';
-import { catchUpShopHealth } from '../health/points-expiry.service.ts';
-import type { Context } from '../../context.ts';
-import { ConflictError, InvalidStateError, NotFoundError, ValidationError, type FieldError } from '../../lib/errors.ts';
-import { recordEvent } from '../platform/outbox.service.ts';
-import { assertCanWriteShop, shopOwnedWhere } from '../shops/shop.policy.ts';
-import { assertAdmin } from '../auth/viewer.ts';
+import { catchUpShopHealth } from '#modules/health/points-expiry.service.ts';
+import type { Context } from '#context';
+import { ConflictError, InvalidStateError, NotFoundError, ValidationError, type FieldError } from '#lib/errors.ts';
+import { recordEvent } from '#modules/platform/outbox.service.ts';
+import { assertCanWriteShop, shopOwnedWhere } from '#modules/shops/shop.policy.ts';
+import { assertAdmin } from '#modules/auth/viewer.ts';
 import { checkEventEligibility } from './event.policy.ts';
 
 /** Most registrations one attendance call may mark (the platform's input-list limit). */

@@ -1,11 +1,11 @@
 import type { Category, Prisma } from '@shopwarden/db';
-import { builder } from '../../builder.ts';
-import type { Context } from '../../context.ts';
-import { loaderFor } from '../../lib/loaders.ts';
-import { registerNodeReach } from '../../lib/node-reach.ts';
-import { CategoryNode } from '../shops/category.node.ts';
-import { ShopNode } from '../shops/shop.node.ts';
-import { shopOwnedWhere } from '../shops/shop.policy.ts';
+import { builder } from '#builder';
+import type { Context } from '#context';
+import { loaderFor } from '#lib/loaders.ts';
+import { registerNodeReach } from '#lib/node-reach.ts';
+import { CategoryNode } from '#modules/shops/category.node.ts';
+import { ShopNode } from '#modules/shops/shop.node.ts';
+import { shopOwnedWhere } from '#modules/shops/shop.policy.ts';
 
 export const RegistrationStatusEnum = builder.enumType('RegistrationStatus', {
   description: 'Where a shop stands for a seller event.',

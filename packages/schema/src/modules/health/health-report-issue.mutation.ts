@@ -1,8 +1,8 @@
-import { builder } from '../../builder.ts';
-import { audited } from '../../lib/audit.ts';
-import { toDbId } from '../../lib/ids.ts';
-import { ShopNode } from '../shops/shop.node.ts';
-import { assertAdmin } from '../auth/viewer.ts';
+import { builder } from '#builder';
+import { audited } from '#lib/audit.ts';
+import { toDbId } from '#lib/ids.ts';
+import { ShopNode } from '#modules/shops/shop.node.ts';
+import { assertAdmin } from '#modules/auth/viewer.ts';
 import { issueHealthReports, type IssueResult } from './health-report.service.ts';
 
 const HealthReportIssueInput = builder.inputType('HealthReportIssueInput', {

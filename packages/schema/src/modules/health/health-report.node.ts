@@ -1,7 +1,7 @@
-import { builder } from '../../builder.ts';
-import { registerNodeReach } from '../../lib/node-reach.ts';
-import { HealthStatusEnum } from '../shops/shop.node.ts';
-import { shopOwnedWhere } from '../shops/shop.policy.ts';
+import { builder } from '#builder';
+import { registerNodeReach } from '#lib/node-reach.ts';
+import { HealthStatusEnum } from '#modules/shops/shop.node.ts';
+import { shopOwnedWhere } from '#modules/shops/shop.policy.ts';
 import {
   readHealthReport,
   type ContentViolationEntry,

@@ -5,8 +5,8 @@ import {
   type PrismaClient,
   type ViolationSource,
 } from '@shopwarden/db';
-import type { Context } from '../../context.ts';
-import { InvalidStateError, NotFoundError, ValidationError } from '../../lib/errors.ts';
+import type { Context } from '#context';
+import { InvalidStateError, NotFoundError, ValidationError } from '#lib/errors.ts';
 import { DAY_MS, healthForBalance, ledgerBalances, sqlInstant, type Db } from './ledger.service.ts';
 
 export const WEEK_MS = 7 * DAY_MS;

@@ -1,7 +1,7 @@
 import { Prisma, type HealthStatus, type PlatformSettings, type PrismaClient, type ShopStatus } from '@shopwarden/db';
-import type { Context } from '../../context.ts';
-import { AppError, NotFoundError } from '../../lib/errors.ts';
-import { recordEvent } from '../platform/outbox.service.ts';
+import type { Context } from '#context';
+import { AppError, NotFoundError } from '#lib/errors.ts';
+import { recordEvent } from '#modules/platform/outbox.service.ts';
 
 /** Anything that can run a raw statement: the client or an interactive transaction. */
 export type Db = PrismaClient | Prisma.TransactionClient;

@@ -1,5 +1,5 @@
-import { builder } from '../../builder.ts';
-import { registerNodeReachWhere } from '../../lib/node-reach.ts';
+import { builder } from '#builder';
+import { registerNodeReachWhere } from '#lib/node-reach.ts';
 
 export const PolicyNode = builder.prismaNode('Policy', {
   id: { field: 'id' },

@@ -1,7 +1,7 @@
-import { builder } from '../../builder.ts';
-import { audited } from '../../lib/audit.ts';
-import { toDbId } from '../../lib/ids.ts';
-import { assertAdmin } from '../auth/viewer.ts';
+import { builder } from '#builder';
+import { audited } from '#lib/audit.ts';
+import { toDbId } from '#lib/ids.ts';
+import { assertAdmin } from '#modules/auth/viewer.ts';
 import { ViolationAppealNode } from './violation.node.ts';
 import { decideAppeal } from './violation.service.ts';
 

@@ -1,6 +1,6 @@
-import { builder } from '../../builder.ts';
-import { audited } from '../../lib/audit.ts';
-import { toDbId } from '../../lib/ids.ts';
+import { builder } from '#builder';
+import { audited } from '#lib/audit.ts';
+import { toDbId } from '#lib/ids.ts';
 import { ViolationNode } from './violation.node.ts';
 import { appealViolation } from './violation.service.ts';
 

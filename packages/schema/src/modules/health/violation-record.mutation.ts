@@ -1,10 +1,10 @@
-import { builder } from '../../builder.ts';
-import { audited } from '../../lib/audit.ts';
-import { ValidationError } from '../../lib/errors.ts';
-import { toDbId } from '../../lib/ids.ts';
-import { ContentItemNode } from '../creators/creator.node.ts';
-import { ShopNode } from '../shops/shop.node.ts';
-import { assertAdmin } from '../auth/viewer.ts';
+import { builder } from '#builder';
+import { audited } from '#lib/audit.ts';
+import { ValidationError } from '#lib/errors.ts';
+import { toDbId } from '#lib/ids.ts';
+import { ContentItemNode } from '#modules/creators/creator.node.ts';
+import { ShopNode } from '#modules/shops/shop.node.ts';
+import { assertAdmin } from '#modules/auth/viewer.ts';
 import { PolicyNode } from './policy.node.ts';
 import { ViolationSourceEnum } from './violation.node.ts';
 import { recordViolation } from './violation.service.ts';

@@ -1,10 +1,10 @@
-import { builder } from '../../builder.ts';
-import type { Context } from '../../context.ts';
-import { loaderFor } from '../../lib/loaders.ts';
-import { registerNodeReach, registerNodeReachWhere } from '../../lib/node-reach.ts';
+import { builder } from '#builder';
+import type { Context } from '#context';
+import { loaderFor } from '#lib/loaders.ts';
+import { registerNodeReach, registerNodeReachWhere } from '#lib/node-reach.ts';
 import { base64Of, compiledJson } from '#compiled';
-import { HealthStatusEnum, ShopStatusEnum } from '../shops/shop.node.ts';
-import { shopOwnedWhere } from '../shops/shop.policy.ts';
+import { HealthStatusEnum, ShopStatusEnum } from '#modules/shops/shop.node.ts';
+import { shopOwnedWhere } from '#modules/shops/shop.policy.ts';
 import { ledgerBalances, remainingPoints } from './ledger.service.ts';
 import { effectiveViolationStatus } from './violation.service.ts';
 

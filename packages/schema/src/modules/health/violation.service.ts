@@ -1,8 +1,8 @@
 import type { ViolationSource, ViolationStatus } from '@shopwarden/db';
-import type { Context } from '../../context.ts';
-import { InvalidStateError, NotFoundError, ValidationError, type FieldError } from '../../lib/errors.ts';
-import { recordEvent } from '../platform/outbox.service.ts';
-import { assertCanWriteShop, canReachShop } from '../shops/shop.policy.ts';
+import type { Context } from '#context';
+import { InvalidStateError, NotFoundError, ValidationError, type FieldError } from '#lib/errors.ts';
+import { recordEvent } from '#modules/platform/outbox.service.ts';
+import { assertCanWriteShop, canReachShop } from '#modules/shops/shop.policy.ts';
 import { DAY_MS, inShopTransaction, recomputeShopHealth, remainingPoints } from './ledger.service.ts';
 import { schedulePointsExpiries } from './points-expiry.service.ts';
 

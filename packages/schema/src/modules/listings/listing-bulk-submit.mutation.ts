@@ -1,6 +1,6 @@
-import { builder } from '../../builder.ts';
-import { audited } from '../../lib/audit.ts';
-import { toDbId } from '../../lib/ids.ts';
+import { builder } from '#builder';
+import { audited } from '#lib/audit.ts';
+import { toDbId } from '#lib/ids.ts';
 import { BulkErrorPolicyEnum, bulkPayloadFields, dryRunDescription } from './listing-results.ts';
 import { ListingNode } from './listing.node.ts';
 import { BULK_LIMIT, submitListings } from './listing.service.ts';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { evaluateEligibility, type CategoryLite } from '../shops/category-eligibility.service.ts';
+import { evaluateEligibility, type CategoryLite } from '#modules/shops/category-eligibility.service.ts';
 import {
   automaticCheckCodes,
   reviewTransitions,

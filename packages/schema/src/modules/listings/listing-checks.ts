@@ -4,7 +4,7 @@ import {
   listingCheckIssues,
   type ListingCheckFacts,
   type ListingIssue,
-} from '../shops/category-eligibility.service.ts';
+} from '#modules/shops/category-eligibility.service.ts';
 
 export type { ListingIssue };
 

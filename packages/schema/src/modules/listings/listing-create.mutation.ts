@@ -1,8 +1,8 @@
-import { builder } from '../../builder.ts';
-import { audited } from '../../lib/audit.ts';
-import { toDbId } from '../../lib/ids.ts';
-import { CategoryNode } from '../shops/category.node.ts';
-import { ShopNode } from '../shops/shop.node.ts';
+import { builder } from '#builder';
+import { audited } from '#lib/audit.ts';
+import { toDbId } from '#lib/ids.ts';
+import { CategoryNode } from '#modules/shops/category.node.ts';
+import { ShopNode } from '#modules/shops/shop.node.ts';
 import { dryRunDescription } from './listing-results.ts';
 import { createListing } from './listing.service.ts';
 

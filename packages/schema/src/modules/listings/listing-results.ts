@@ -1,6 +1,6 @@
-import { builder } from '../../builder.ts';
-import { ValidationError, type AppError, type FieldError } from '../../lib/errors.ts';
-import { ErrorCodeEnum } from '../core/errors.ts';
+import { builder } from '#builder';
+import { ValidationError, type AppError, type FieldError } from '#lib/errors.ts';
+import { ErrorCodeEnum } from '#modules/core/errors.ts';
 import type { ErrorPolicy, ItemResult, ItemState } from './listing.service.ts';
 import { ListingIssueRef, ListingStatusEnum } from './listing.node.ts';
 

@@ -1,6 +1,6 @@
-import { builder } from '../../builder.ts';
-import { audited } from '../../lib/audit.ts';
-import { toDbId } from '../../lib/ids.ts';
+import { builder } from '#builder';
+import { audited } from '#lib/audit.ts';
+import { toDbId } from '#lib/ids.ts';
 import { ListingIssueInput, ListingReviewDecisionInputEnum, dryRunDescription } from './listing-results.ts';
 import { ListingIssueRef, ListingNode, ListingStatusEnum } from './listing.node.ts';
 import { MAX_REASONS, reviewListings, singleResult, type ItemResult } from './listing.service.ts';

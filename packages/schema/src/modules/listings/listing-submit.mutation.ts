@@ -1,6 +1,6 @@
-import { builder } from '../../builder.ts';
-import { audited } from '../../lib/audit.ts';
-import { toDbId } from '../../lib/ids.ts';
+import { builder } from '#builder';
+import { audited } from '#lib/audit.ts';
+import { toDbId } from '#lib/ids.ts';
 import { dryRunDescription } from './listing-results.ts';
 import { ListingIssueRef, ListingNode, ListingStatusEnum } from './listing.node.ts';
 import { singleResult, submitListings, type ItemResult } from './listing.service.ts';

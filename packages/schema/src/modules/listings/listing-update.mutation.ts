@@ -1,7 +1,7 @@
-import { builder } from '../../builder.ts';
-import { audited } from '../../lib/audit.ts';
-import { toDbId } from '../../lib/ids.ts';
-import { CategoryNode } from '../shops/category.node.ts';
+import { builder } from '#builder';
+import { audited } from '#lib/audit.ts';
+import { toDbId } from '#lib/ids.ts';
+import { CategoryNode } from '#modules/shops/category.node.ts';
 import { dryRunDescription } from './listing-results.ts';
 import { ListingNode } from './listing.node.ts';
 import { updateListing } from './listing.service.ts';

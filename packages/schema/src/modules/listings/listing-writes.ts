@@ -1,6 +1,6 @@
 import { Prisma, type ListingStatus, type ReviewDecision } from '@shopwarden/db';
-import type { Context } from '../../context.ts';
-import { intArray } from '../../lib/sql.ts';
+import type { Context } from '#context';
+import { intArray } from '#lib/sql.ts';
 import type { ListingIssue } from './listing-checks.ts';
 
 /** Carries a result out of a transaction that must not commit (dry runs, REJECT_EVERYTHING with a failure). */

@@ -1,15 +1,15 @@
 import type { ListingStatus, Prisma } from '@shopwarden/db';
-import { builder } from '../../builder.ts';
-import type { Context } from '../../context.ts';
-import type { Viewer } from '../auth/viewer.ts';
-import { loaderFor } from '../../lib/loaders.ts';
-import { registerNodeReachWhere } from '../../lib/node-reach.ts';
+import { builder } from '#builder';
+import type { Context } from '#context';
+import type { Viewer } from '#modules/auth/viewer.ts';
+import { loaderFor } from '#lib/loaders.ts';
+import { registerNodeReachWhere } from '#lib/node-reach.ts';
 import { compiledObject, compiledRoot } from '#compiled';
-import { MoneyRef } from '../core/money.ts';
-import { apiKeyWhere } from '../auth/api-key.node.ts';
-import { CategoryNode } from '../shops/category.node.ts';
-import { shopOwnedWhere } from '../shops/shop.policy.ts';
-import { ShopNode } from '../shops/shop.node.ts';
+import { MoneyRef } from '#modules/core/money.ts';
+import { apiKeyWhere } from '#modules/auth/api-key.node.ts';
+import { CategoryNode } from '#modules/shops/category.node.ts';
+import { shopOwnedWhere } from '#modules/shops/shop.policy.ts';
+import { ShopNode } from '#modules/shops/shop.node.ts';
 import type { ListingIssue } from './listing-checks.ts';
 
 export const ListingStatusEnum = builder.enumType('ListingStatus', {

@@ -1,7 +1,7 @@
 import type { ListingStatus, PlatformSettings, Prisma } from '@shopwarden/db';
-import { catchUpShopHealth } from '../health/points-expiry.service.ts';
-import type { Context } from '../../context.ts';
-import { hasScope, type Viewer } from '../auth/viewer.ts';
+import { catchUpShopHealth } from '#modules/health/points-expiry.service.ts';
+import type { Context } from '#context';
+import { hasScope, type Viewer } from '#modules/auth/viewer.ts';
 import {
   AppError,
   ConflictError,
@@ -10,14 +10,14 @@ import {
   NotFoundError,
   ValidationError,
   type FieldError,
-} from '../../lib/errors.ts';
-import { recordEvent } from '../platform/outbox.service.ts';
+} from '#lib/errors.ts';
+import { recordEvent } from '#modules/platform/outbox.service.ts';
 import {
   isPrimaryCategoryPolicyInForce,
   loadCategoryIndex,
   type CategoryLite,
-} from '../shops/category-eligibility.service.ts';
-import { assertCanWriteShop, shopOwnedWhere } from '../shops/shop.policy.ts';
+} from '#modules/shops/category-eligibility.service.ts';
+import { assertCanWriteShop, shopOwnedWhere } from '#modules/shops/shop.policy.ts';
 import {
   editableStatuses,
   reasonCodePattern,

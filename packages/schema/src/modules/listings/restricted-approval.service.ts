@@ -1,10 +1,10 @@
 import { Prisma } from '@shopwarden/db';
-import type { Context } from '../../context.ts';
-import { ConflictError, InvalidStateError, NotFoundError, ValidationError } from '../../lib/errors.ts';
-import { recordEvent } from '../platform/outbox.service.ts';
-import { effectiveRestriction, loadCategoryIndex } from '../shops/category-eligibility.service.ts';
-import { assertCanWriteShop } from '../shops/shop.policy.ts';
-import { assertAdmin } from '../auth/viewer.ts';
+import type { Context } from '#context';
+import { ConflictError, InvalidStateError, NotFoundError, ValidationError } from '#lib/errors.ts';
+import { recordEvent } from '#modules/platform/outbox.service.ts';
+import { effectiveRestriction, loadCategoryIndex } from '#modules/shops/category-eligibility.service.ts';
+import { assertCanWriteShop } from '#modules/shops/shop.policy.ts';
+import { assertAdmin } from '#modules/auth/viewer.ts';
 
 /**
  * A seller asks to list in a RESTRICTED category. One row per shop and category: a request after a

@@ -1,6 +1,6 @@
-import { builder } from '../../builder.ts';
-import { audited } from '../../lib/audit.ts';
-import { toDbId } from '../../lib/ids.ts';
+import { builder } from '#builder';
+import { audited } from '#lib/audit.ts';
+import { toDbId } from '#lib/ids.ts';
 import { RestrictedCategoryApprovalNode } from './restricted-category-approval.node.ts';
 import { decideRestrictedApproval } from './restricted-approval.service.ts';
 

@@ -1,7 +1,7 @@
-import { builder } from '../../builder.ts';
-import { registerNodeReach } from '../../lib/node-reach.ts';
-import { shopOwnedWhere } from '../shops/shop.policy.ts';
-import { ShopNode } from '../shops/shop.node.ts';
+import { builder } from '#builder';
+import { registerNodeReach } from '#lib/node-reach.ts';
+import { shopOwnedWhere } from '#modules/shops/shop.policy.ts';
+import { ShopNode } from '#modules/shops/shop.node.ts';
 
 export const ApprovalStatusEnum = builder.enumType('RestrictedCategoryApprovalStatus', {
   description: "The state of a shop's request to list in a restricted category.",

@@ -1,9 +1,9 @@
 import type { Creator } from '@shopwarden/db';
-import { builder } from '../../builder.ts';
-import { toDbId } from '../../lib/ids.ts';
-import { ComplianceStandingEnum } from '../creators/compliance.node.ts';
-import { CreatorNode } from '../creators/creator.node.ts';
-import { CategoryNode } from '../shops/category.node.ts';
+import { builder } from '#builder';
+import { toDbId } from '#lib/ids.ts';
+import { ComplianceStandingEnum } from '#modules/creators/compliance.node.ts';
+import { CreatorNode } from '#modules/creators/creator.node.ts';
+import { CategoryNode } from '#modules/shops/category.node.ts';
 import { matchPage, type MatchPage, type MatchReason, type RankedMatch } from './matching.service.ts';
 
 const MatchReasonCodeEnum = builder.enumType('MatchReasonCode', {

@@ -1,7 +1,7 @@
-import type { Context } from '../../context.ts';
-import { ValidationError } from '../../lib/errors.ts';
-import { standingForPoints, type ComplianceStanding } from '../creators/compliance.service.ts';
-import { reachableCreatorIds } from '../creators/creator.policy.ts';
+import type { Context } from '#context';
+import { ValidationError } from '#lib/errors.ts';
+import { standingForPoints, type ComplianceStanding } from '#modules/creators/compliance.service.ts';
+import { reachableCreatorIds } from '#modules/creators/creator.policy.ts';
 import { AUDIENCE_TIERS, ENGAGEMENT_CAP_BPS, type MatchReasonCode } from './match-formula.ts';
 import { matchingSql, type MatchKey, type MatchQuery, type MatchRow, type MatchSubject } from './matching.sql.ts';
 

@@ -1,5 +1,5 @@
 import { Prisma, type PlatformSettings } from '@shopwarden/db';
-import { sqlInstant } from '../health/ledger.service.ts';
+import { sqlInstant } from '#modules/health/ledger.service.ts';
 import { AUDIENCE_TIERS, ENGAGEMENT_CAP_BPS, type MatchWeights } from './match-formula.ts';
 
 const DAY_MS = 86_400_000;

@@ -1,6 +1,6 @@
-import { builder } from '../../builder.ts';
-import { audited } from '../../lib/audit.ts';
-import { toDbId } from '../../lib/ids.ts';
+import { builder } from '#builder';
+import { audited } from '#lib/audit.ts';
+import { toDbId } from '#lib/ids.ts';
 import { PartnershipNode } from './partnership.node.ts';
 import { partnershipSuccess } from './partnership-success.ts';
 import { acceptPartnership, declinePartnership } from './partnership.service.ts';

@@ -1,5 +1,5 @@
 import { Prisma, type PartnershipStatus, type PrismaClient } from '@shopwarden/db';
-import { sqlInstant } from '../health/ledger.service.ts';
+import { sqlInstant } from '#modules/health/ledger.service.ts';
 
 /** The status a caller sees: a proposal past its expiry is EXPIRED even before the job has written it. */
 export function effectivePartnershipStatus(

@@ -1,9 +1,9 @@
-import { builder } from '../../builder.ts';
-import { audited } from '../../lib/audit.ts';
-import { toDbId } from '../../lib/ids.ts';
-import { CreatorNode } from '../creators/creator.node.ts';
-import { CategoryNode } from '../shops/category.node.ts';
-import { ShopNode } from '../shops/shop.node.ts';
+import { builder } from '#builder';
+import { audited } from '#lib/audit.ts';
+import { toDbId } from '#lib/ids.ts';
+import { CreatorNode } from '#modules/creators/creator.node.ts';
+import { CategoryNode } from '#modules/shops/category.node.ts';
+import { ShopNode } from '#modules/shops/shop.node.ts';
 import { partnershipSuccess } from './partnership-success.ts';
 import { proposePartnership } from './partnership.service.ts';
 

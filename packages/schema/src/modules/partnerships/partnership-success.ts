@@ -1,4 +1,4 @@
-import { builder } from '../../builder.ts';
+import { builder } from '#builder';
 
 /** The success type of a partnership mutation: the partnership, re-read with the operation's selection. */
 export function partnershipSuccess(name: string, description: string) {

@@ -1,9 +1,9 @@
 import type { PartnershipStatus, Prisma } from '@shopwarden/db';
-import { builder } from '../../builder.ts';
-import type { Context } from '../../context.ts';
-import { registerNodeReach } from '../../lib/node-reach.ts';
-import { canReachCreator } from '../creators/creator.policy.ts';
-import { canReachShop } from '../shops/shop.policy.ts';
+import { builder } from '#builder';
+import type { Context } from '#context';
+import { registerNodeReach } from '#lib/node-reach.ts';
+import { canReachCreator } from '#modules/creators/creator.policy.ts';
+import { canReachShop } from '#modules/shops/shop.policy.ts';
 import { partnershipWhere } from './partnership.policy.ts';
 import { effectivePartnershipStatus, partnershipStatusWhere } from './partnership-expiry.service.ts';
 

@@ -1,6 +1,6 @@
 import type { Prisma } from '@shopwarden/db';
-import type { Viewer } from '../auth/viewer.ts';
-import { canReachShop } from '../shops/shop.policy.ts';
+import type { Viewer } from '#modules/auth/viewer.ts';
+import { canReachShop } from '#modules/shops/shop.policy.ts';
 
 /** Partnerships a caller reaches: those of shops in reach (the shop's side) and of represented creators. */
 export function partnershipWhere(viewer: Viewer | null): Prisma.PartnershipWhereInput {

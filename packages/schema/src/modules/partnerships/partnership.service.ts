@@ -1,7 +1,7 @@
 import { Prisma, type Partnership, type PartnershipStatus } from '@shopwarden/db';
-import { catchUpShopHealth } from '../health/points-expiry.service.ts';
+import { catchUpShopHealth } from '#modules/health/points-expiry.service.ts';
 import { enqueueJob } from '@shopwarden/jobs';
-import type { Context } from '../../context.ts';
+import type { Context } from '#context';
 import {
   ConflictError,
   ForbiddenError,
@@ -9,12 +9,12 @@ import {
   NotFoundError,
   ValidationError,
   type FieldError,
-} from '../../lib/errors.ts';
-import { hasScope } from '../auth/viewer.ts';
-import { canReachCreator, representsCreator } from '../creators/creator.policy.ts';
-import { DAY_MS } from '../health/ledger.service.ts';
-import { recordEvent } from '../platform/outbox.service.ts';
-import { assertCanWriteShop, canReachShop } from '../shops/shop.policy.ts';
+} from '#lib/errors.ts';
+import { hasScope } from '#modules/auth/viewer.ts';
+import { canReachCreator, representsCreator } from '#modules/creators/creator.policy.ts';
+import { DAY_MS } from '#modules/health/ledger.service.ts';
+import { recordEvent } from '#modules/platform/outbox.service.ts';
+import { assertCanWriteShop, canReachShop } from '#modules/shops/shop.policy.ts';
 import { canReachPartnership } from './partnership.policy.ts';
 import { expirePartnership } from './partnership-expiry.job.ts';
 import {

@@ -1,6 +1,6 @@
-import { builder } from '../../builder.ts';
-import { audited } from '../../lib/audit.ts';
-import { assertAdmin } from '../auth/viewer.ts';
+import { builder } from '#builder';
+import { audited } from '#lib/audit.ts';
+import { assertAdmin } from '#modules/auth/viewer.ts';
 import { PlatformJobRef } from './platform-job.node.ts';
 import { listPlatformJobs, runPlatformJobNow, type PlatformJobView } from './platform-job.service.ts';
 

@@ -1,4 +1,4 @@
-import { builder } from '../../builder.ts';
+import { builder } from '#builder';
 import { listPlatformJobs, type PlatformJobView } from './platform-job.service.ts';
 
 const CatchUpEnum = builder.enumType('PlatformJobCatchUp', {

@@ -1,7 +1,7 @@
 import type { PrismaClient } from '@shopwarden/db';
 import type { AnyJobDefinition, CatchUp } from '@shopwarden/jobs';
-import { ValidationError } from '../../lib/errors.ts';
-import { jobs } from '../../jobs.ts';
+import { ValidationError } from '#lib/errors.ts';
+import { jobs } from '#jobs';
 
 export type PlatformJobResult = 'succeeded' | 'rescheduled' | 'retried' | 'failed';
 

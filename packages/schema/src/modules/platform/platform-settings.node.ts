@@ -1,9 +1,9 @@
-import { builder } from '../../builder.ts';
-import { platformNow, type Context } from '../../context.ts';
-import { audited } from '../../lib/audit.ts';
-import { InvalidStateError, ValidationError } from '../../lib/errors.ts';
-import { assertAdmin } from '../auth/viewer.ts';
-import { confirmDeadlineInstant, utcDay } from '../shops/campaign.service.ts';
+import { builder } from '#builder';
+import { platformNow, type Context } from '#context';
+import { audited } from '#lib/audit.ts';
+import { InvalidStateError, ValidationError } from '#lib/errors.ts';
+import { assertAdmin } from '#modules/auth/viewer.ts';
+import { confirmDeadlineInstant, utcDay } from '#modules/shops/campaign.service.ts';
 
 builder.prismaObject('PlatformSettings', {
   description: 'Every policy number, changeable at run time by administrators. Times are UTC.',

@@ -1,8 +1,8 @@
-import { builder } from '../../builder.ts';
-import { audited } from '../../lib/audit.ts';
-import { toDbId } from '../../lib/ids.ts';
-import { ShopNode } from '../shops/shop.node.ts';
-import { assertCanWriteShop } from '../shops/shop.policy.ts';
+import { builder } from '#builder';
+import { audited } from '#lib/audit.ts';
+import { toDbId } from '#lib/ids.ts';
+import { ShopNode } from '#modules/shops/shop.node.ts';
+import { assertCanWriteShop } from '#modules/shops/shop.policy.ts';
 import { QuestionResultRef, QuizNode } from './quiz.node.ts';
 import { submitQuizAttempt, type QuizAttemptOutcome } from './quiz.service.ts';
 

@@ -1,9 +1,9 @@
-import { builder } from '../../builder.ts';
-import type { Context } from '../../context.ts';
-import { loaderFor } from '../../lib/loaders.ts';
-import { registerNodeReach } from '../../lib/node-reach.ts';
-import { PolicyNode } from '../health/policy.node.ts';
-import { shopOwnedWhere } from '../shops/shop.policy.ts';
+import { builder } from '#builder';
+import type { Context } from '#context';
+import { loaderFor } from '#lib/loaders.ts';
+import { registerNodeReach } from '#lib/node-reach.ts';
+import { PolicyNode } from '#modules/health/policy.node.ts';
+import { shopOwnedWhere } from '#modules/shops/shop.policy.ts';
 import { gradeAnswers, type GradedQuestion } from './quiz.service.ts';
 
 export const QuizNode = builder.prismaNode('Quiz', {

@@ -1,8 +1,14 @@
 import { Prisma } from '@shopwarden/db';
-import type { Context } from '../../context.ts';
-import { InvalidStateError, NotFoundError, ValidationError, type FieldError } from '../../lib/errors.ts';
-import { recordEvent } from '../platform/outbox.service.ts';
-import { DAY_MS, inShopTransaction, ledgerBalance, recomputeShopHealth, sqlInstant } from '../health/ledger.service.ts';
+import type { Context } from '#context';
+import { InvalidStateError, NotFoundError, ValidationError, type FieldError } from '#lib/errors.ts';
+import { recordEvent } from '#modules/platform/outbox.service.ts';
+import {
+  DAY_MS,
+  inShopTransaction,
+  ledgerBalance,
+  recomputeShopHealth,
+  sqlInstant,
+} from '#modules/health/ledger.service.ts';
 
 /** The UTC calendar month an attempt counts against, "YYYY-MM". */
 export function monthKeyOf(at: Date): string {

@@ -1,6 +1,6 @@
-import { builder } from '../../builder.ts';
-import { registerNodeReach } from '../../lib/node-reach.ts';
-import { MoneyRef } from '../core/money.ts';
+import { builder } from '#builder';
+import { registerNodeReach } from '#lib/node-reach.ts';
+import { MoneyRef } from '#modules/core/money.ts';
 
 export const FeeCategoryNode = builder.prismaNode('FeeCategory', {
   id: { field: 'id' },

@@ -1,8 +1,8 @@
-import { builder } from '../../builder.ts';
-import { registerNodeReach } from '../../lib/node-reach.ts';
-import { ShopNode } from '../shops/shop.node.ts';
-import { shopOwnedWhere } from '../shops/shop.policy.ts';
-import { MoneyRef } from '../core/money.ts';
+import { builder } from '#builder';
+import { registerNodeReach } from '#lib/node-reach.ts';
+import { ShopNode } from '#modules/shops/shop.node.ts';
+import { shopOwnedWhere } from '#modules/shops/shop.policy.ts';
+import { MoneyRef } from '#modules/core/money.ts';
 import { canReadRevenue } from './revenue.policy.ts';
 
 export const OrderNode = builder.prismaNode('Order', {

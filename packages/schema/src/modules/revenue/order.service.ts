@@ -1,5 +1,5 @@
-import type { Context } from '../../context.ts';
-import { ConflictError, InvalidStateError, ValidationError, type FieldError } from '../../lib/errors.ts';
+import type { Context } from '#context';
+import { ConflictError, InvalidStateError, ValidationError, type FieldError } from '#lib/errors.ts';
 import { assertCanImportOrders } from './revenue.policy.ts';
 
 /** Largest batch `orderImport` accepts (the platform's input-list limit). */

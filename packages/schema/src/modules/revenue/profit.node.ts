@@ -1,9 +1,9 @@
-import { builder } from '../../builder.ts';
-import { toDbId } from '../../lib/ids.ts';
-import { CategoryNode } from '../shops/category.node.ts';
-import { ShopNode } from '../shops/shop.node.ts';
+import { builder } from '#builder';
+import { toDbId } from '#lib/ids.ts';
+import { CategoryNode } from '#modules/shops/category.node.ts';
+import { ShopNode } from '#modules/shops/shop.node.ts';
 import { distanceToNextTier } from './metrics.service.ts';
-import { MoneyInput, MoneyRef } from '../core/money.ts';
+import { MoneyInput, MoneyRef } from '#modules/core/money.ts';
 import {
   analyseProfit,
   estimateProfit,

@@ -1,6 +1,6 @@
 import type { PrismaClient } from '@shopwarden/db';
-import type { Context } from '../../context.ts';
-import { NotFoundError, ValidationError, type FieldError } from '../../lib/errors.ts';
+import type { Context } from '#context';
+import { NotFoundError, ValidationError, type FieldError } from '#lib/errors.ts';
 import { sqlTimestamp } from './metrics.service.ts';
 
 export interface FeeAmount {

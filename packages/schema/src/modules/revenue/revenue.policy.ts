@@ -1,6 +1,6 @@
-import { hasScope, type Viewer } from '../auth/viewer.ts';
-import { ForbiddenError } from '../../lib/errors.ts';
-import { assertCanWriteShop } from '../shops/shop.policy.ts';
+import { hasScope, type Viewer } from '#modules/auth/viewer.ts';
+import { ForbiddenError } from '#lib/errors.ts';
+import { assertCanWriteShop } from '#modules/shops/shop.policy.ts';
 
 /** Orders, metrics and profit figures need `revenue:read` on top of reaching the shop. */
 export function canReadRevenue(viewer: Viewer | null): boolean {

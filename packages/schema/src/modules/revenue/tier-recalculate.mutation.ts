@@ -1,10 +1,10 @@
-import { builder } from '../../builder.ts';
-import { audited } from '../../lib/audit.ts';
-import { loaderFor } from '../../lib/loaders.ts';
-import type { Context } from '../../context.ts';
+import { builder } from '#builder';
+import { audited } from '#lib/audit.ts';
+import { loaderFor } from '#lib/loaders.ts';
+import type { Context } from '#context';
 import type { Shop } from '@shopwarden/db';
-import { FulfilmentModeEnum, ShopNode } from '../shops/shop.node.ts';
-import { MoneyRef } from '../core/money.ts';
+import { FulfilmentModeEnum, ShopNode } from '#modules/shops/shop.node.ts';
+import { MoneyRef } from '#modules/core/money.ts';
 import { usd } from './money.ts';
 import { allTiers, TierNode, TierRecalculationRunNode } from './tier.node.ts';
 import {

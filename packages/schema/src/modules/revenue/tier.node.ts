@@ -1,10 +1,10 @@
 import type { Tier } from '@shopwarden/db';
-import { builder } from '../../builder.ts';
-import type { Context } from '../../context.ts';
-import { loaderFor, memoFor } from '../../lib/loaders.ts';
-import { registerNodeReach } from '../../lib/node-reach.ts';
-import { ShopNode } from '../shops/shop.node.ts';
-import { shopOwnedWhere } from '../shops/shop.policy.ts';
+import { builder } from '#builder';
+import type { Context } from '#context';
+import { loaderFor, memoFor } from '#lib/loaders.ts';
+import { registerNodeReach } from '#lib/node-reach.ts';
+import { ShopNode } from '#modules/shops/shop.node.ts';
+import { shopOwnedWhere } from '#modules/shops/shop.policy.ts';
 import {
   distanceToNextTier,
   loadShopMetrics,
@@ -12,7 +12,7 @@ import {
   type ShopMetrics,
   type TierDistance,
 } from './metrics.service.ts';
-import { MoneyRef } from '../core/money.ts';
+import { MoneyRef } from '#modules/core/money.ts';
 import { usd } from './money.ts';
 import { canReadRevenue } from './revenue.policy.ts';
 

@@ -1,7 +1,7 @@
 import { Prisma, type PrismaClient } from '@shopwarden/db';
-import type { Context } from '../../context.ts';
-import { ValidationError } from '../../lib/errors.ts';
-import { assertAdmin } from '../auth/viewer.ts';
+import type { Context } from '#context';
+import { ValidationError } from '#lib/errors.ts';
+import { assertAdmin } from '#modules/auth/viewer.ts';
 import { metricWindows, sqlTimestamp, TIER_CURRENCY } from './metrics.service.ts';
 
 /** How many changed shops a recalculation result lists (the run's assignments hold all of them). */

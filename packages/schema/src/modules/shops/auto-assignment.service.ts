@@ -1,7 +1,7 @@
 import type { Prisma, PrismaClient } from '@shopwarden/db';
-import type { Context } from '../../context.ts';
-import { InvalidStateError } from '../../lib/errors.ts';
-import { recordEvent } from '../platform/outbox.service.ts';
+import type { Context } from '#context';
+import { InvalidStateError } from '#lib/errors.ts';
+import { recordEvent } from '#modules/platform/outbox.service.ts';
 import { confirmDeadlineInstant } from './campaign.service.ts';
 
 export interface CategoryFigure {

@@ -1,4 +1,4 @@
-import { builder } from '../../builder.ts';
+import { builder } from '#builder';
 import { campaignPhase, confirmDeadlineInstant, type CampaignPhase } from './campaign.service.ts';
 import { categoryQuestionnaire, type QuestionnaireQuestion } from './questionnaire.ts';
 

@@ -1,9 +1,9 @@
-import { builder } from '../../builder.ts';
-import { audited } from '../../lib/audit.ts';
-import { toDbId } from '../../lib/ids.ts';
+import { builder } from '#builder';
+import { audited } from '#lib/audit.ts';
+import { toDbId } from '#lib/ids.ts';
 import { CategoryExceptionRequestNode } from './category-selection.node.ts';
 import { CategoryNode } from './category.node.ts';
-import { assertAdmin } from '../auth/viewer.ts';
+import { assertAdmin } from '#modules/auth/viewer.ts';
 import { reviewExceptionRequest } from './shop.service.ts';
 
 const ExceptionDecisionEnum = builder.enumType('ExceptionDecision', {

@@ -1,7 +1,7 @@
-import { builder } from '../../builder.ts';
+import { builder } from '#builder';
 import { shopOwnedWhere } from './shop.policy.ts';
 import { PrimaryCategorySourceEnum } from './shop.node.ts';
-import { registerNodeReach } from '../../lib/node-reach.ts';
+import { registerNodeReach } from '#lib/node-reach.ts';
 
 export const ExceptionRequestStatusEnum = builder.enumType('ExceptionRequestStatus', {
   description: 'The state of a special-circumstances request.',

@@ -1,8 +1,8 @@
-import { builder } from '../../builder.ts';
-import { memoFor } from '../../lib/loaders.ts';
-import type { Context } from '../../context.ts';
+import { builder } from '#builder';
+import { memoFor } from '#lib/loaders.ts';
+import type { Context } from '#context';
 import { effectiveRestriction, loadCategoryIndex } from './category-eligibility.service.ts';
-import { registerNodeReachWhere } from '../../lib/node-reach.ts';
+import { registerNodeReachWhere } from '#lib/node-reach.ts';
 import { compiledJson } from '#compiled';
 
 export const CategoryRestrictionEnum = builder.enumType('CategoryRestriction', {

@@ -1,9 +1,9 @@
-import { builder } from '../../builder.ts';
-import { audited } from '../../lib/audit.ts';
-import { minorToDecimal } from '../../lib/scalars.ts';
+import { builder } from '#builder';
+import { audited } from '#lib/audit.ts';
+import { minorToDecimal } from '#lib/scalars.ts';
 import type { AutoAssignmentEntry, AutoAssignmentResult, CategoryFigure } from './auto-assignment.service.ts';
 import { runAutoAssignment } from './auto-assignment.service.ts';
-import { assertAdmin } from '../auth/viewer.ts';
+import { assertAdmin } from '#modules/auth/viewer.ts';
 
 const AutoAssignmentOutcomeEnum = builder.enumType('AutoAssignmentOutcome', {
   description: 'What auto-assignment does with a shop that has no primary category.',

@@ -1,8 +1,8 @@
-import { builder } from '../../builder.ts';
-import { audited } from '../../lib/audit.ts';
-import { toDbId } from '../../lib/ids.ts';
+import { builder } from '#builder';
+import { audited } from '#lib/audit.ts';
+import { toDbId } from '#lib/ids.ts';
 import { CategoryNode } from './category.node.ts';
-import { assertAdmin } from '../auth/viewer.ts';
+import { assertAdmin } from '#modules/auth/viewer.ts';
 import { changePrimaryCategory } from './shop.service.ts';
 import { ShopNode } from './shop.node.ts';
 

@@ -1,6 +1,6 @@
-import { builder } from '../../builder.ts';
-import { audited } from '../../lib/audit.ts';
-import { assertAdmin } from '../auth/viewer.ts';
+import { builder } from '#builder';
+import { audited } from '#lib/audit.ts';
+import { assertAdmin } from '#modules/auth/viewer.ts';
 import { onboardShop } from './shop.service.ts';
 import { BusinessModelEnum } from './shop.node.ts';
 

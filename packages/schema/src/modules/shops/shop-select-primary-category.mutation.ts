@@ -1,6 +1,6 @@
-import { builder } from '../../builder.ts';
-import { audited } from '../../lib/audit.ts';
-import { toDbId } from '../../lib/ids.ts';
+import { builder } from '#builder';
+import { audited } from '#lib/audit.ts';
+import { toDbId } from '#lib/ids.ts';
 import { CategoryNode } from './category.node.ts';
 import { assertCanWriteShop } from './shop.policy.ts';
 import { selectPrimaryCategory } from './shop.service.ts';

@@ -1,7 +1,7 @@
 import type { Prisma } from '@shopwarden/db';
-import { builder } from '../../builder.ts';
-import type { Context } from '../../context.ts';
-import { loaderFor } from '../../lib/loaders.ts';
+import { builder } from '#builder';
+import type { Context } from '#context';
+import { loaderFor } from '#lib/loaders.ts';
 import { pendingActionsFor } from './campaign.service.ts';
 import {
   evaluateEligibility,
@@ -10,7 +10,7 @@ import {
 } from './category-eligibility.service.ts';
 import { CategoryNode, categoryIndex } from './category.node.ts';
 import { shopWhere } from './shop.policy.ts';
-import { registerNodeReachWhere } from '../../lib/node-reach.ts';
+import { registerNodeReachWhere } from '#lib/node-reach.ts';
 import { compiledRoot } from '#compiled';
 
 export const BusinessModelEnum = builder.enumType('BusinessModel', {

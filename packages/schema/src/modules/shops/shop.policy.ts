@@ -1,6 +1,6 @@
 import type { Prisma } from '@shopwarden/db';
-import { hasScope, type Viewer } from '../auth/viewer.ts';
-import { ForbiddenError, NotFoundError } from '../../lib/errors.ts';
+import { hasScope, type Viewer } from '#modules/auth/viewer.ts';
+import { ForbiddenError, NotFoundError } from '#lib/errors.ts';
 
 /** Tenant filter for shops, ANDed outside any caller filter. */
 export function shopWhere(viewer: Viewer | null): Prisma.ShopWhereInput {

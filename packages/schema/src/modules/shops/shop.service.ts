@@ -7,9 +7,9 @@ import {
   type Prisma,
   type VerificationDocumentType,
 } from '@shopwarden/db';
-import type { Context } from '../../context.ts';
-import { ConflictError, InvalidStateError, NotFoundError, ValidationError, type FieldError } from '../../lib/errors.ts';
-import { recordEvent } from '../platform/outbox.service.ts';
+import type { Context } from '#context';
+import { ConflictError, InvalidStateError, NotFoundError, ValidationError, type FieldError } from '#lib/errors.ts';
+import { recordEvent } from '#modules/platform/outbox.service.ts';
 import { effectiveRestriction, loadCategoryIndex } from './category-eligibility.service.ts';
 import { categoryQuestionnaire } from './questionnaire.ts';
 

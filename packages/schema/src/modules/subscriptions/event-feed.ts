@@ -1,9 +1,9 @@
 import type { PrismaClient } from '@shopwarden/db';
-import { feedKey } from '../../context.ts';
-import { InvalidStateError } from '../../lib/errors.ts';
-import type { ListenFn } from '../bulk/bulk-operation-feed.ts';
-import { EVENTS_CHANNEL } from '../webhooks/webhook-delivery.service.ts';
-import type { StoredEvent } from '../webhooks/webhook-payload.ts';
+import { feedKey } from '#context';
+import { InvalidStateError } from '#lib/errors.ts';
+import type { ListenFn } from '#modules/bulk/bulk-operation-feed.ts';
+import { EVENTS_CHANNEL } from '#modules/webhooks/webhook-delivery.service.ts';
+import type { StoredEvent } from '#modules/webhooks/webhook-payload.ts';
 
 /** Parses the relay's notification: the relayed event ids, comma-separated. */
 export function parseEventIds(payload: string): number[] {

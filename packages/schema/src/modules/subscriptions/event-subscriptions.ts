@@ -1,14 +1,14 @@
-import { builder } from '../../builder.ts';
-import type { Context } from '../../context.ts';
-import { InvalidStateError, NotFoundError } from '../../lib/errors.ts';
-import { encodeGlobalId } from '../../lib/ids.ts';
-import { PushStream } from '../../lib/push-stream.ts';
+import { builder } from '#builder';
+import type { Context } from '#context';
+import { InvalidStateError, NotFoundError } from '#lib/errors.ts';
+import { encodeGlobalId } from '#lib/ids.ts';
+import { PushStream } from '#lib/push-stream.ts';
 import { eventFeedKey } from './event-feed.ts';
-import type { Viewer } from '../auth/viewer.ts';
-import { ShopNode } from '../shops/shop.node.ts';
-import { canReachShop } from '../shops/shop.policy.ts';
-import { eventCatalogue } from '../webhooks/event-catalogue.ts';
-import { webhookEventId, type StoredEvent } from '../webhooks/webhook-payload.ts';
+import type { Viewer } from '#modules/auth/viewer.ts';
+import { ShopNode } from '#modules/shops/shop.node.ts';
+import { canReachShop } from '#modules/shops/shop.policy.ts';
+import { eventCatalogue } from '#modules/webhooks/event-catalogue.ts';
+import { webhookEventId, type StoredEvent } from '#modules/webhooks/webhook-payload.ts';
 
 /** Whether a subscriber may see an event: its shop is in reach (or, for partnerships, the creator is represented). */
 export function subscriberSees(viewer: Viewer, event: Pick<StoredEvent, 'type' | 'shopId' | 'payload'>): boolean {

@@ -1,10 +1,10 @@
 import type { Prisma, PrismaClient } from '@shopwarden/db';
 import { enqueueJobs, type JobRef } from '@shopwarden/jobs';
-import { encodeGlobalId } from '../../lib/ids.ts';
-import { authenticateApiKeyId } from '../auth/authenticate.service.ts';
-import type { Viewer } from '../auth/viewer.ts';
-import { recordEvent } from '../platform/outbox.service.ts';
-import { canReachShop } from '../shops/shop.policy.ts';
+import { encodeGlobalId } from '#lib/ids.ts';
+import { authenticateApiKeyId } from '#modules/auth/authenticate.service.ts';
+import type { Viewer } from '#modules/auth/viewer.ts';
+import { recordEvent } from '#modules/platform/outbox.service.ts';
+import { canReachShop } from '#modules/shops/shop.policy.ts';
 import { canReceiveEventType, eventCatalogue } from './event-catalogue.ts';
 import { postWebhook } from './webhook-http.ts';
 import { webhookBody, webhookEventId, webhookHeaders, type StoredEvent } from './webhook-payload.ts';

@@ -1,4 +1,4 @@
-import { builder } from '../../builder.ts';
+import { builder } from '#builder';
 
 /** The success type of an endpoint mutation: the endpoint re-read, and with `withSecret` its new secret (shown this once). */
 export function webhookEndpointSuccess(name: string, description: string, withSecret = false) {

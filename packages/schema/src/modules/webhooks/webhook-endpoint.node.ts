@@ -1,7 +1,7 @@
 import type { Prisma } from '@shopwarden/db';
-import { builder } from '../../builder.ts';
-import { registerNodeReach } from '../../lib/node-reach.ts';
-import { shopWhere } from '../shops/shop.policy.ts';
+import { builder } from '#builder';
+import { registerNodeReach } from '#lib/node-reach.ts';
+import { shopWhere } from '#modules/shops/shop.policy.ts';
 import { eventCatalogue } from './event-catalogue.ts';
 import { webhookEndpointWhere } from './webhook-endpoint.policy.ts';
 import { webhookBody, webhookEventId } from './webhook-payload.ts';

@@ -1,6 +1,6 @@
 import type { Prisma } from '@shopwarden/db';
-import { ForbiddenError, NotFoundError } from '../../lib/errors.ts';
-import { hasScope, type Viewer } from '../auth/viewer.ts';
+import { ForbiddenError, NotFoundError } from '#lib/errors.ts';
+import { hasScope, type Viewer } from '#modules/auth/viewer.ts';
 
 /**
  * The endpoints a caller sees: its owner's — a seller's shop, an agency's or partner app's account;

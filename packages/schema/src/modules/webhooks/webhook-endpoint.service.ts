@@ -1,11 +1,11 @@
 import { enqueueJobs } from '@shopwarden/jobs';
 import type { Prisma } from '@shopwarden/db';
-import type { Context } from '../../context.ts';
-import { encodeGlobalId } from '../../lib/ids.ts';
-import { InvalidStateError, NotFoundError, ValidationError, type FieldError } from '../../lib/errors.ts';
-import { authenticateApiKeyId } from '../auth/authenticate.service.ts';
-import type { Viewer } from '../auth/viewer.ts';
-import { canReachShop } from '../shops/shop.policy.ts';
+import type { Context } from '#context';
+import { encodeGlobalId } from '#lib/ids.ts';
+import { InvalidStateError, NotFoundError, ValidationError, type FieldError } from '#lib/errors.ts';
+import { authenticateApiKeyId } from '#modules/auth/authenticate.service.ts';
+import type { Viewer } from '#modules/auth/viewer.ts';
+import { canReachShop } from '#modules/shops/shop.policy.ts';
 import { canReceiveEventType, eventCatalogue } from './event-catalogue.ts';
 import { deliverWebhooks } from './webhook-deliver.job.ts';
 import { disableEndpoint, endpointReceives, laneKey } from './webhook-delivery.service.ts';

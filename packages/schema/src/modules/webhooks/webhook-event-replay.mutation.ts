@@ -1,6 +1,6 @@
-import { builder } from '../../builder.ts';
-import { audited } from '../../lib/audit.ts';
-import { toDbId } from '../../lib/ids.ts';
+import { builder } from '#builder';
+import { audited } from '#lib/audit.ts';
+import { toDbId } from '#lib/ids.ts';
 import { WebhookEndpointNode } from './webhook-endpoint.node.ts';
 import { replayWebhookEvents } from './webhook-endpoint.service.ts';
 

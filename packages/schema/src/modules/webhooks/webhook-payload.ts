@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import { encodeGlobalId } from '../../lib/ids.ts';
+import { encodeGlobalId } from '#lib/ids.ts';
 import { eventCatalogue } from './event-catalogue.ts';
 
 /** Payloads over this size carry only the ids (`data.subject`, `data.truncated: true`). */
