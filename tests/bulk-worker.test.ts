@@ -350,7 +350,12 @@ describe.each(testTargets())('the bulk-operation worker on %s', (target) => {
     const options = { workerId: 'worker-turns', chunkSize: 3, leaseMs: 60_000, production: false };
     // Lines 4–6 while nothing has committed: rolled back.
     const ahead = (from: number, proceed = true) =>
-      runBulkOperationChunk(db.prisma, prepared, options, { from, after: Promise.resolve(), proceed: () => proceed });
+      runBulkOperationChunk(db.prisma, prepared, options, {
+        kind: 'ahead',
+        from,
+        after: Promise.resolve(),
+        proceed: () => proceed,
+      });
     expect(await ahead(3)).toEqual({ state: 'OUT_OF_TURN' });
     expect(await db.prisma.listing.count({ where: { id: { in: ids }, status: 'ACTIVE' } })).toBe(0);
     // In turn, lines 1–3; then lines 4–6 ahead (now in their turn), except when the worker stops.

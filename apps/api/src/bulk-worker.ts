@@ -11,10 +11,13 @@ import {
   prepareBulkOperation,
   releaseBulkOperation,
   runBulkOperationChunk,
+  type ChunkMode,
   type ChunkOptions,
   type ChunkOutcome,
   type BulkHandOff,
   type ClaimedBulkOperation,
+  type HandedBulkOperation,
+  type PreparedBulkOperation,
 } from '@shopwarden/schema';
 import type { Logger } from 'pino';
 import type { ApiConfig } from './config.ts';
@@ -61,7 +64,7 @@ export class BulkWorker {
   private readonly alarm = new WakeableSleep();
   private unsubscribe: (() => void) | null = null;
   /** An operation being stored for this worker (see `reserve`): the loop takes it before claiming. */
-  private handed: Promise<ClaimedBulkOperation | null> | null = null;
+  private handed: Promise<HandedBulkOperation | null> | null = null;
 
   constructor(options: BulkWorkerOptions) {
     this.options = options;
@@ -118,7 +121,7 @@ export class BulkWorker {
   private reserve(): BulkHandOff | null {
     // Only while the loop idles (waiting for a wake-up or its poll) is it free to take one.
     if (!this.alarm.sleeping || this.handed || this.stopping) return null;
-    let settle!: (op: ClaimedBulkOperation | null) => void;
+    let settle!: (op: HandedBulkOperation | null) => void;
     this.handed = new Promise((resolve) => (settle = resolve));
     this.wake();
     return {
@@ -137,7 +140,7 @@ export class BulkWorker {
     const { pollIntervalMs } = this.options.config;
     while (!this.stopping) {
       // An operation handed over as it was stored first (null: its insert did not happen), else the queue.
-      let op: ClaimedBulkOperation | null = this.handed ? await this.handed : null;
+      let op: ClaimedBulkOperation | HandedBulkOperation | null = this.handed ? await this.handed : null;
       this.handed = null;
       try {
         op ??= await this.claim();
@@ -154,7 +157,7 @@ export class BulkWorker {
     return claimBulkOperation(this.options.prisma, this.id, this.options.config.leaseMs);
   }
 
-  private async process(claimed: ClaimedBulkOperation): Promise<void> {
+  private async process(claimed: ClaimedBulkOperation | HandedBulkOperation): Promise<void> {
     const { prisma, logger, config } = this.options;
     const started = performance.now();
     const op = prepareBulkOperation(claimed);
@@ -178,7 +181,7 @@ export class BulkWorker {
       concurrentTransactions: this.options.concurrentTransactions,
       beforeCommit: this.options.beforeCommit,
     };
-    // Chunks after the one in turn that run beside it (see runBulkOperationChunk's `ahead`), in line order.
+    // Chunks after the one in turn that run beside it (ChunkMode `ahead`), in line order.
     // Only for a mutation whose lines are independent: a chunk ahead does not see the writes of the one before.
     const aheadLimit =
       this.options.concurrentTransactions && op.chunksMayRunAhead ? Math.max(0, config.chunksAhead) : 0;
@@ -191,6 +194,7 @@ export class BulkWorker {
         const from = next;
         next = Math.min(op.lineCount, from + config.chunkSize);
         const outcome = runBulkOperationChunk(prisma, op, chunk, {
+          kind: 'ahead',
           from,
           after: last,
           proceed: () => !this.stopping,
@@ -199,6 +203,8 @@ export class BulkWorker {
         last = outcome;
       }
     };
+    // The first chunk in turn of an operation handed over as it was stored acts as its caller; every later one in turn.
+    let turn: ChunkMode = op.firstTurn;
     try {
       for (;;) {
         if (this.stopping) {
@@ -226,7 +232,8 @@ export class BulkWorker {
           if (!ahead || result instanceof Error || result?.state === 'OUT_OF_TURN') {
             // In turn: from the committed processedCount, under the row lock; the next chunk runs beside it.
             if (!ahead) next = Math.min(op.lineCount, next + config.chunkSize);
-            const inTurn = this.runChunk(op, chunk);
+            const inTurn = this.runChunk(op, chunk, turn);
+            turn = { kind: 'in-turn' };
             last = inTurn.catch(() => undefined);
             startAhead();
             outcome = await inTurn;
@@ -263,10 +270,11 @@ export class BulkWorker {
     }
   }
 
-  private async runChunk(op: ReturnType<typeof prepareBulkOperation>, chunk: ChunkOptions): Promise<ChunkOutcome> {
+  private async runChunk(op: PreparedBulkOperation, chunk: ChunkOptions, mode: ChunkMode): Promise<ChunkOutcome> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await runBulkOperationChunk(this.options.prisma, op, chunk);
+        // A retry acts as the key as it is now.
+        return await runBulkOperationChunk(this.options.prisma, op, chunk, attempt === 1 ? mode : { kind: 'in-turn' });
       } catch (error) {
         if (this.dead || attempt >= 5 || !RETRY_CHUNK.test(errorText(error))) throw error;
         await new Promise((r) => setTimeout(r, 20 * 2 ** attempt + Math.random() * 50));

@@ -28,26 +28,24 @@ export {
   failBulkOperation,
   prepareBulkOperation,
   releaseBulkOperation,
-  runBulkOperationChunk,
-  type ChunkOptions,
-  type ChunkAhead,
-  type ChunkOutcome,
   type ClaimedBulkOperation,
+  type HandedBulkOperation,
   type PreparedBulkOperation,
-} from './modules/bulk/bulk-job.service.ts';
+} from './modules/bulk/worker/lease.ts';
+export { runBulkOperationChunk } from './modules/bulk/worker/chunk-runner.ts';
+export type { ChunkMode, ChunkOptions, ChunkOutcome } from './modules/bulk/worker/chunk.ts';
 export {
   onBulkOperationCreated,
   onBulkOperationHandOff,
   type BulkHandOff,
-  type HandedBulkOperation,
-} from './modules/bulk/bulk-signal.ts';
+} from './modules/bulk/submission/hand-off.ts';
 export {
   BulkOperationFeed,
   BULK_OPERATIONS_CHANNEL,
   bulkOperationFeedKey,
   type BulkFeedSignal,
   type BulkOperationFinished,
-} from './modules/bulk/bulk-operation-feed.ts';
+} from './modules/bulk/api/bulk-operation-feed.ts';
 export { expireDuePartnerships } from './modules/partnerships/partnership-expiry.service.ts';
 export { matchingSql, type MatchQuery, type MatchRow } from './modules/matching/matching.sql.ts';
 export { matchParts, scoreOf, type MatchInput, type MatchWeights } from './modules/matching/match-formula.ts';

@@ -70,10 +70,10 @@ import './modules/events/event-register.mutation.ts';
 import './modules/events/event-registration-cancel.mutation.ts';
 import './modules/events/event-attendance-mark.mutation.ts';
 // asynchronous bulk operations (PLATFORM.md "Bulk work for agencies")
-import './modules/bulk/bulk-operation.node.ts';
-import './modules/bulk/bulk-operation-run.mutation.ts';
-import './modules/bulk/bulk-operation-finished.subscription.ts';
-import './modules/bulk/bulk-operation-cancel.mutation.ts';
+import './modules/bulk/api/bulk-operation.node.ts';
+import './modules/bulk/api/bulk-operation-run.mutation.ts';
+import './modules/bulk/api/bulk-operation-finished.subscription.ts';
+import './modules/bulk/api/bulk-operation-cancel.mutation.ts';
 import './modules/webhooks/webhook-endpoint.node.ts';
 import './modules/webhooks/webhook-endpoint-create.mutation.ts';
 import './modules/webhooks/webhook-endpoint-update.mutation.ts';

@@ -1,4 +1,6 @@
+import { Prisma, type Role } from '@shopwarden/db';
 import type { Context } from '#context';
+import type { Viewer } from '#modules/auth/viewer.ts';
 import { AppError } from './errors.ts';
 
 function toJson(value: unknown): unknown {
@@ -37,10 +39,8 @@ export function audited<Root, Args extends { input?: unknown }, Result>(
       await ctx.prisma.auditRecord
         .create({
           data: {
-            apiKeyId: ctx.viewer?.apiKeyId ?? null,
-            role: ctx.viewer?.role ?? null,
+            ...auditCaller(ctx.viewer),
             operation,
-            shopId: ctx.viewer?.role === 'SELLER' ? ctx.viewer.shopId : null,
             input: toJson(options.input ? options.input(args.input) : args.input) as object,
             outcome,
             resultCode: code,
@@ -50,4 +50,35 @@ export function audited<Root, Args extends { input?: unknown }, Result>(
         .catch(() => undefined);
     }
   };
+}
+
+/** An audit record's columns, whichever way it is written. */
+export interface AuditRow {
+  apiKeyId: number | null;
+  role: Role | null;
+  operation: string;
+  targetType?: string | null;
+  targetId?: string | null;
+  shopId: number | null;
+  input: unknown;
+  outcome: 'SUCCESS' | 'ERROR';
+  resultCode?: string | null;
+  requestId: string;
+}
+
+/** The caller's columns of an audit record. */
+export function auditCaller(viewer: Viewer | null): Pick<AuditRow, 'apiKeyId' | 'role' | 'shopId'> {
+  return {
+    apiKeyId: viewer?.apiKeyId ?? null,
+    role: viewer?.role ?? null,
+    shopId: viewer?.role === 'SELLER' ? viewer.shopId : null,
+  };
+}
+
+/** The INSERT of `row` once per row of `from` (a CTE of the same statement), for a set-based write. */
+export function insertAuditRecordSql(row: AuditRow, from: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`INSERT INTO "AuditRecord" ("apiKeyId", "role", "operation", "targetType", "targetId", "shopId", "input", "outcome", "resultCode", "requestId")
+    SELECT ${row.apiKeyId}::int, ${row.role}::"Role", ${row.operation}, ${row.targetType ?? null}, ${row.targetId ?? null}, ${row.shopId}::int,
+           ${JSON.stringify(toJson(row.input))}::jsonb, ${row.outcome}::"AuditOutcome", ${row.resultCode ?? null}, ${row.requestId}
+    FROM ${from}`;
 }

@@ -14,7 +14,7 @@ import {
   type PlanOptions,
   type ReviewItem,
 } from '#modules/listings/listing.service.ts';
-import { readers, type LineShape } from './bulk-lines.ts';
+import { readers, type LineShape } from '#modules/bulk/lines/line-reader.ts';
 
 /** Mutations a bulk operation can run, one line each. */
 export const bulkMutationNames = ['LISTING_REVIEW', 'LISTING_SUBMIT'] as const;
@@ -41,7 +41,7 @@ export interface BulkMutationDefinition<TPrepared = unknown> {
   /**
    * No line's outcome depends on what another line of the operation writes (each reads and writes
    * only its own listing), so chunks may run side by side, each in its own snapshot (see
-   * `runBulkOperationChunk`'s `ahead`). Not a submission: its category rule counts the shop's
+   * `ChunkMode` `ahead`). Not a submission: its category rule counts the shop's
    * listings, which the lines before may have submitted.
    */
   independentLines?: boolean;

@@ -1,4 +1,4 @@
-import type { Prisma } from '@shopwarden/db';
+import { Prisma, utcNow } from '@shopwarden/db';
 
 export interface DomainEvent {
   /** Dotted event type, e.g. "listing.reviewed", "shop.primary_category_selected". */
@@ -16,4 +16,14 @@ export interface DomainEvent {
  */
 export async function recordEvent(tx: Prisma.TransactionClient, event: DomainEvent): Promise<void> {
   await tx.outboxEvent.create({ data: event });
+}
+
+/**
+ * The INSERT of `event` once per row of `from` (a CTE of the same statement), for a set-based
+ * write; it occurs at the database's clock, as the rows beside it.
+ */
+export function insertEventSql(event: Omit<DomainEvent, 'occurredAt'>, from: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`INSERT INTO "OutboxEvent" ("type", "shopId", "subjectType", "subjectId", "payload", "occurredAt")
+    SELECT ${event.type}, ${event.shopId}::int, ${event.subjectType}, ${event.subjectId}, ${JSON.stringify(event.payload)}::jsonb, ${utcNow}
+    FROM ${from}`;
 }

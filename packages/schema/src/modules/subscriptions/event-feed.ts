@@ -1,7 +1,7 @@
 import type { PrismaClient } from '@shopwarden/db';
 import { feedKey } from '#context';
 import { InvalidStateError } from '#lib/errors.ts';
-import type { ListenFn } from '#modules/bulk/bulk-operation-feed.ts';
+import type { ListenFn } from '#modules/bulk/api/bulk-operation-feed.ts';
 import { EVENTS_CHANNEL } from '#modules/webhooks/webhook-delivery.service.ts';
 import type { StoredEvent } from '#modules/webhooks/webhook-payload.ts';
 

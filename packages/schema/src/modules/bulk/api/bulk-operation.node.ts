@@ -3,10 +3,10 @@ import { builder } from '#builder';
 import { errorCodes, type ErrorCode } from '#lib/errors.ts';
 import { registerNodeReach } from '#lib/node-reach.ts';
 import { ErrorCodeEnum } from '#modules/core/errors.ts';
-import { storedText } from './bulk-lines.ts';
-import type { BulkMutation } from './bulk-mutations.ts';
-import { bulkOperationWhere, finishedStatuses } from './bulk-operation.ts';
-import { BULK_OPERATION_MAX_LINES, BULK_OPERATIONS_PER_KEY } from './bulk-operation.service.ts';
+import { storedText } from '#modules/bulk/lines/result-lines.ts';
+import type { BulkMutation } from '#modules/bulk/bulk-mutations.ts';
+import { bulkOperationWhere, finishedStatuses } from '#modules/bulk/bulk-operation.ts';
+import { BULK_OPERATION_MAX_LINES, BULK_OPERATIONS_PER_KEY } from '#modules/bulk/submission/submission.service.ts';
 
 export const BulkMutationEnum = builder.enumType('BulkMutation', {
   description: 'The mutation a bulk operation runs once per line.',

@@ -1,7 +1,7 @@
 import type { BulkOperationStatus } from '@shopwarden/db';
 import { feedKey } from '#context';
 import { InvalidStateError } from '#lib/errors.ts';
-import { finishedStatuses } from './bulk-operation.ts';
+import { finishedStatuses } from '#modules/bulk/bulk-operation.ts';
 
 /** The channel the database notifies when a bulk operation finishes (migration 20261202060000_bulk_operation_finished). */
 export const BULK_OPERATIONS_CHANNEL = 'shopwarden_bulk_operations';

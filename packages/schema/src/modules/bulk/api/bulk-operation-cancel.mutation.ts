@@ -2,7 +2,7 @@ import { builder } from '#builder';
 import { audited } from '#lib/audit.ts';
 import { toDbId } from '#lib/ids.ts';
 import { BulkOperationNode } from './bulk-operation.node.ts';
-import { cancelBulkOperation } from './bulk-operation.service.ts';
+import { cancelBulkOperation } from '#modules/bulk/submission/submission.service.ts';
 
 const BulkOperationCancelInput = builder.inputType('BulkOperationCancelInput', {
   description: 'The bulk operation to cancel.',

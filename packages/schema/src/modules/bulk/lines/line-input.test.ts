@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '#lib/errors.ts';
-import { parseLines, splitLines } from './bulk-lines.ts';
-import { bulkMutations } from './bulk-mutations.ts';
+import { parseLines, splitLines } from './line-reader.ts';
+import { bulkMutations } from '#modules/bulk/bulk-mutations.ts';
 
 const read = (...lines: object[]) =>
   parseLines(

@@ -3,7 +3,7 @@ import { builder } from '#builder';
 import type { Context } from '#context';
 import { InvalidStateError, NotFoundError } from '#lib/errors.ts';
 import { BulkOperationNode } from './bulk-operation.node.ts';
-import { bulkOperationWhere, finishedStatuses } from './bulk-operation.ts';
+import { bulkOperationWhere, finishedStatuses } from '#modules/bulk/bulk-operation.ts';
 import { bulkOperationFeedKey, type BulkFeedSignal } from './bulk-operation-feed.ts';
 
 /**

@@ -1,7 +1,11 @@
 import { builder } from '#builder';
 import { audited } from '#lib/audit.ts';
 import { BulkMutationEnum } from './bulk-operation.node.ts';
-import { BULK_OPERATION_MAX_LINES, BULK_OPERATIONS_PER_KEY, createBulkOperation } from './bulk-operation.service.ts';
+import {
+  BULK_OPERATION_MAX_LINES,
+  BULK_OPERATIONS_PER_KEY,
+  createBulkOperation,
+} from '#modules/bulk/submission/submission.service.ts';
 
 const BulkOperationRunInput = builder.inputType('BulkOperationRunInput', {
   description: 'A bulk operation to run: one mutation, many inputs.',

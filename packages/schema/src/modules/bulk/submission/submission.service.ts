@@ -3,10 +3,11 @@ import type { Context } from '#context';
 import { ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from '#lib/errors.ts';
 import { arrayLiteral } from '#lib/sql.ts';
 import { recordEvent } from '#modules/platform/outbox.service.ts';
-import { compressText, splitLines } from './bulk-lines.ts';
-import { bulkMutations, type BulkMutation } from './bulk-mutations.ts';
-import { activeStatuses, bulkOperationWhere, finishedEvent } from './bulk-operation.ts';
-import { reserveBulkWorker, signalBulkOperationCreated } from './bulk-signal.ts';
+import { splitLines } from '#modules/bulk/lines/line-reader.ts';
+import { compressText } from '#modules/bulk/lines/result-lines.ts';
+import { bulkMutations, type BulkMutation } from '#modules/bulk/bulk-mutations.ts';
+import { activeStatuses, bulkOperationWhere, finishedEvent } from '#modules/bulk/bulk-operation.ts';
+import { reserveBulkWorker, signalBulkOperationCreated } from './hand-off.ts';
 
 /**
  * Lines per operation. The 1 MB request body is the other bound: 10,000 review lines with global IDs

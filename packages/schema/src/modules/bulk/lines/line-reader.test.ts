@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '#lib/errors.ts';
-import { LineReader, parseLines, splitLines } from './bulk-lines.ts';
-import { bulkMutations } from './bulk-mutations.ts';
+import { LineReader, parseLines, splitLines } from './line-reader.ts';
+import { bulkMutations } from '#modules/bulk/bulk-mutations.ts';
 
 const L = (n: number) => btoa(`Listing:${n}`);
 const read = (...lines: (object | string)[]) =>

@@ -1,4 +1,4 @@
-import type { ClaimedBulkOperation } from './bulk-job.service.ts';
+import type { HandedBulkOperation } from '#modules/bulk/worker/lease.ts';
 
 /** Wakes the bulk workers of this process when an operation is stored (other processes poll). */
 const listeners = new Set<() => void>();
@@ -12,14 +12,6 @@ export function onBulkOperationCreated(listener: () => void): () => void {
 export function signalBulkOperationCreated(): void {
   for (const listener of listeners) listener();
 }
-
-/**
- * An operation handed to a worker of this process as it is stored, with the lines already split, the
- * caller the request authenticated, and `stored`: whether its row has committed, which the worker
- * hears before it commits anything (see `BulkHandOff`).
- */
-export type HandedBulkOperation = ClaimedBulkOperation &
-  Required<Pick<ClaimedBulkOperation, 'texts' | 'viewer' | 'stored'>>;
 
 /**
  * An idle worker reserved for the operation being stored: the operation is inserted RUNNING under
