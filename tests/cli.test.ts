@@ -470,3 +470,46 @@ describe('the shopwarden CLI', () => {
     });
   });
 });
+
+/** What `npm pack` puts in @shopwarden/cli: the bundle, and no dependency on anything the package does not list. */
+describe('the @shopwarden/cli package', () => {
+  it('packs bin/ and the bundle; the bundle imports only Node built-ins and the listed dependencies', () => {
+    const cliDir = join(repoRoot, 'packages/cli');
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+    const out = execFileSync('npm', ['pack', '--dry-run', '--json'], {
+      cwd: cliDir,
+      env,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const [packed] = JSON.parse(out.slice(out.lastIndexOf('\n[\n') + 1)) as { files: { path: string }[] }[];
+    expect(packed!.files.map((f) => f.path).sort()).toEqual([
+      'CHANGELOG.md',
+      'LICENSE',
+      'README.md',
+      'bin/shopwarden.mjs',
+      'dist/shopwarden.mjs',
+      'dist/shopwarden.mjs.map',
+      'package.json',
+    ]);
+    const pkg = JSON.parse(readFileSync(join(cliDir, 'package.json'), 'utf8'));
+    expect(pkg.bin).toEqual({ shopwarden: './bin/shopwarden.mjs' });
+    const bundle = readFileSync(join(cliDir, 'dist/shopwarden.mjs'), 'utf8');
+    // esbuild writes the module's own imports as statements at the start of a line, with double quotes.
+    const imported = new Set(
+      [
+        ...bundle.matchAll(/^import\s[^;]*?from\s*"([^".][^"]*)"/gm),
+        ...bundle.matchAll(/^import\s*"([^".][^"]*)"/gm),
+        ...bundle.matchAll(/\bimport\("([^".][^"]*)"\)/g),
+      ].map((m) => m[1]!),
+    );
+    const allowed = (name: string) =>
+      name.startsWith('node:') || Object.keys(pkg.dependencies).some((d) => name === d || name.startsWith(`${d}/`));
+    expect([...imported].filter((name) => !allowed(name))).toEqual([]);
+    expect([...imported].filter((name) => !name.startsWith('node:')).sort()).toEqual([
+      'cli-progress',
+      'commander',
+      'csv-parse/sync',
+    ]);
+  }, 60_000);
+});

@@ -1,7 +1,7 @@
 // Bundles src/, the SDK's sources and the parts of graphql it uses into dist/shopwarden.mjs; commander, cli-progress and csv-parse stay
 // dependencies. Usage: node scripts/build.mjs
-import { readFileSync, rmSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -10,7 +10,8 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const out = join(root, 'dist');
 rmSync(out, { recursive: true, force: true });
 
-await build({
+const started = Date.now();
+const { metafile } = await build({
   entryPoints: [join(root, 'src/index.ts')],
   outfile: join(out, 'shopwarden.mjs'),
   bundle: true,
@@ -25,5 +26,11 @@ await build({
   define: { __CLI_VERSION__: JSON.stringify(pkg.version) },
   sourcemap: true,
   logLevel: 'warning',
+  metafile: true,
 });
+// The sources the bundle came from (the CLI's and the SDK's): bin/shopwarden.mjs rebuilds when one is newer.
+const inputs = Object.keys(metafile.inputs)
+  .filter((input) => !input.includes('node_modules/'))
+  .map((input) => relative(root, resolve(input)));
+writeFileSync(join(out, 'build-inputs.json'), `${JSON.stringify({ builtAt: started, inputs }, null, 2)}\n`);
 console.log(`built ${join(out, 'shopwarden.mjs')}`);
