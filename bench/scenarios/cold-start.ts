@@ -1,22 +1,41 @@
 /**
- * Cold start on the embedded database: the API process spawned the way `npm start` runs it
- * (`tsx src/main.ts` in apps/api, NODE_ENV=production), against the benchmark's data dir (already
- * migrated and seeded), until the first successful GraphQL response; median of --repeats. Then
- * once the first-ever start on an empty data dir, which migrates and seeds the demo data.
- * The phases come from the server's own log lines (pino JSON on stdout).
+ * Cold start on the embedded database, as a person gets it from `npm start`: the API process
+ * spawned until the first successful GraphQL response, (a) on an empty data dir (the first run:
+ * migrate + demo seed) and (b) restarted on that data dir (warm), medians of --repeats. Each entry
+ * point is measured: `compiled` is what `npm start` runs (`node apps/api/scripts/start.mjs`, the
+ * esbuild bundle), `tsx` is what it ran before (`tsx src/main.ts`, the TypeScript sources).
+ * `BENCH_COLD_START=compiled` (or `tsx`) measures one. The phases come from the server's own log
+ * lines (pino JSON on stdout).
  */
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '@shopwarden/db';
 import { DEMO_KEYS } from '@shopwarden/db/seed';
 import { median } from '../lib/load.ts';
 import { int, table } from '../lib/report.ts';
-import { benchDb, type Scenario } from '../lib/scenario.ts';
+import type { Scenario } from '../lib/scenario.ts';
 import { graphqlRequest } from '../lib/servers.ts';
 
 const FIRST_QUERY = graphqlRequest('{ shops(first: 1) { edges { node { id name } } } }', undefined, DEMO_KEYS.admin);
+
+const ENTRIES = {
+  compiled: {
+    command: process.execPath,
+    args: ['apps/api/scripts/start.mjs'],
+    cwd: '.',
+    label: '`npm start` (compiled)',
+  },
+  tsx: {
+    command: 'node_modules/.bin/tsx',
+    args: ['src/main.ts'],
+    cwd: 'apps/api',
+    label: '`tsx src/main.ts` (before)',
+  },
+} as const;
+type Entry = keyof typeof ENTRIES;
 
 interface Start {
   /** ms from spawn to each phase. */
@@ -24,6 +43,8 @@ interface Start {
   seeded: number | null;
   listening: number | null;
   firstResponse: number;
+  /** CPU time of the process until the first response (user + system), ms. */
+  cpu: number | null;
 }
 
 function freePort(): Promise<number> {
@@ -37,7 +58,18 @@ function freePort(): Promise<number> {
   });
 }
 
-async function startOnce(dataDir: string, log: (line: string) => void): Promise<Start> {
+/** user + system CPU of a process so far, from /proc (null where there is none). */
+function cpuMs(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return null;
+  }
+}
+
+async function startOnce(entry: Entry, dataDir: string, log: (line: string) => void): Promise<Start> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -48,14 +80,14 @@ async function startOnce(dataDir: string, log: (line: string) => void): Promise<
     LOG_LEVEL: 'info',
   };
   delete env.DATABASE_URL; // the embedded database
-  const apiDir = path.join(repoRoot, 'apps/api');
+  const { command, args, cwd } = ENTRIES[entry];
   const t0 = performance.now();
-  const child = spawn(path.join(repoRoot, 'node_modules/.bin/tsx'), ['src/main.ts'], {
-    cwd: apiDir,
+  const child = spawn(path.resolve(repoRoot, command), args, {
+    cwd: path.join(repoRoot, cwd),
     env,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const phases: Omit<Start, 'firstResponse'> = { schemaReady: null, seeded: null, listening: null };
+  const phases: Omit<Start, 'firstResponse' | 'cpu'> = { schemaReady: null, seeded: null, listening: null };
   let buffered = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     buffered += chunk;
@@ -96,9 +128,12 @@ async function startOnce(dataDir: string, log: (line: string) => void): Promise<
       }
       await new Promise((r) => setTimeout(r, 20));
     }
-    const start = { ...phases, firstResponse: performance.now() - t0 };
+    const firstResponse = performance.now() - t0;
+    // tsx runs the program in a child process of its own: its CPU is not the spawned one's.
+    const cpu = entry === 'compiled' ? cpuMs(child.pid) : null;
+    const start = { ...phases, firstResponse, cpu };
     log(
-      `    first response after ${int(start.firstResponse)} ms (listening at ${start.listening === null ? '?' : int(start.listening)} ms)`,
+      `    ${entry}: first response after ${int(start.firstResponse)} ms (listening at ${start.listening === null ? '?' : int(start.listening)} ms${cpu === null ? '' : `, ${int(cpu)} ms CPU`}; load ${loadavg()[0]!.toFixed(1)})`,
     );
     return start;
   } finally {
@@ -109,65 +144,78 @@ async function startOnce(dataDir: string, log: (line: string) => void): Promise<
   }
 }
 
+function entriesToRun(): Entry[] {
+  const wanted = (process.env.BENCH_COLD_START ?? 'compiled,tsx').split(',').map((s) => s.trim());
+  const unknown = wanted.filter((w) => !(w in ENTRIES));
+  if (unknown.length) throw new Error(`BENCH_COLD_START: unknown ${unknown.join(', ')}; known: compiled, tsx`);
+  return wanted as Entry[];
+}
+
 const scenario: Scenario = {
   name: 'cold-start',
   title: 'Cold start (embedded database)',
   measures:
-    'spawn of the API in production mode (`tsx src/main.ts`) to the first successful GraphQL response, on a seeded data dir (median of --repeats) and once on an empty one',
+    'spawn of `npm start` (compiled) and of `tsx src/main.ts` to the first successful GraphQL response: first run on an empty data dir (migrate + demo seed) and warm restart, medians of --repeats',
   databases: ['pglite'],
-  usesBenchDatabase: true,
+  usesBenchDatabase: false,
   async run(ctx) {
-    const db = benchDb(ctx);
-    const warm: Start[] = [];
-    for (let i = 0; i < ctx.options.repeats; i++) {
-      ctx.log(`  start ${i + 1}/${ctx.options.repeats} on the benchmark data dir`);
-      warm.push(await startOnce(db.dataDir!, ctx.log));
+    const repeats = ctx.options.repeats;
+    const rows: string[][] = [];
+    const loads: number[] = [loadavg()[0]!];
+    for (const entry of entriesToRun()) {
+      const dir = path.join(repoRoot, `.data/bench/cold-start-${entry}`);
+      const first: Start[] = [];
+      const warm: Start[] = [];
+      try {
+        for (let i = 0; i < repeats; i++) {
+          rmSync(dir, { recursive: true, force: true });
+          ctx.log(`  ${entry}: first run ${i + 1}/${repeats} on an empty data dir (migrate + demo seed)`);
+          first.push(await startOnce(entry, dir, ctx.log));
+          loads.push(loadavg()[0]!);
+        }
+        for (let i = 0; i < repeats; i++) {
+          ctx.log(`  ${entry}: warm restart ${i + 1}/${repeats}`);
+          warm.push(await startOnce(entry, dir, ctx.log));
+          loads.push(loadavg()[0]!);
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+      const med = (starts: Start[], pick: (s: Start) => number | null) => {
+        const xs = starts.map(pick).filter((x): x is number => x !== null);
+        return xs.length ? int(median(xs)) : '–';
+      };
+      for (const [what, starts] of [
+        ['first run (empty data dir)', first],
+        ['warm restart', warm],
+      ] as const)
+        rows.push([
+          ENTRIES[entry].label,
+          what,
+          med(starts, (s) => s.schemaReady),
+          med(starts, (s) => s.seeded),
+          med(starts, (s) => s.listening),
+          `**${med(starts, (s) => s.firstResponse)}**`,
+          med(starts, (s) => s.cpu),
+          starts.map((s) => int(s.firstResponse)).join(', '),
+        ]);
     }
-    const emptyDir = path.join(repoRoot, '.data/bench/cold-start-empty');
-    rmSync(emptyDir, { recursive: true, force: true });
-    ctx.log('  first-ever start on an empty data dir (migrate + demo seed)');
-    let first: Start;
-    try {
-      first = await startOnce(emptyDir, ctx.log);
-    } finally {
-      rmSync(emptyDir, { recursive: true, force: true });
-    }
-    const med = (pick: (s: Start) => number | null) => {
-      const xs = warm.map(pick).filter((x): x is number => x !== null);
-      return xs.length ? int(median(xs)) : '–';
-    };
-    const one = (x: number | null) => (x === null ? '–' : int(x));
     return {
       markdown: [
-        `From \`spawn\` of \`tsx src/main.ts\` (apps/api, NODE_ENV=production, SHOPWARDEN_DATA_DIR set) until \`shops(first: 1)\` answers 200 with data; phases from the server's log lines. The seeded data dir is the benchmark's (${int(db.sizeMb)} MB); the empty one is migrated and seeded with the demo data (50 shops) by the server itself.`,
+        `From \`spawn\` until \`shops(first: 1)\` answers 200 with data (NODE_ENV=production, SHOPWARDEN_DATA_DIR set, demo data: 50 shops); phases from the server's log lines; medians of ${repeats}. The first run starts on an empty data dir each time (initdb, migrations, demo seed, all by the server itself); the warm restarts reuse the data dir of the last first run. CPU is the process's user + system time until the first answer (the tsx entry runs in a child process of its own, not counted). Load average (1 min) during the runs: ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}.`,
         '',
         table(
           [
+            'entry',
             'start',
             'schema checked / migrated (ms)',
             'demo data seeded (ms)',
             'listening (ms)',
             'first GraphQL response (ms)',
+            'CPU to first response (ms)',
             'runs: first response (ms)',
           ],
-          [
-            [
-              `seeded data dir, median of ${warm.length}`,
-              med((s) => s.schemaReady),
-              '–',
-              med((s) => s.listening),
-              med((s) => s.firstResponse),
-              warm.map((s) => int(s.firstResponse)).join(', '),
-            ],
-            [
-              'first-ever start, empty data dir',
-              one(first.schemaReady),
-              one(first.seeded),
-              one(first.listening),
-              int(first.firstResponse),
-              int(first.firstResponse),
-            ],
-          ],
+          rows,
         ),
       ].join('\n'),
     };
