@@ -4,8 +4,9 @@
  * migrate + demo seed) and (b) restarted on that data dir (warm), medians of --repeats. Each entry
  * point is measured: `compiled` is what `npm start` runs (`node apps/api/scripts/start.mjs`, the
  * esbuild bundle), `tsx` is what it ran before (`tsx src/main.ts`, the TypeScript sources).
- * `BENCH_COLD_START=compiled` (or `tsx`) measures one. The phases come from the server's own log
- * lines (pino JSON on stdout).
+ * `BENCH_COLD_START=compiled` (or `tsx`) measures one; `BENCH_COLD_START_CHECKOUT=<dir>` runs the
+ * entries from another checkout (with its node_modules), e.g. an older main for a before/after.
+ * The phases come from the server's own log lines (pino JSON on stdout).
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
@@ -81,9 +82,10 @@ async function startOnce(entry: Entry, dataDir: string, log: (line: string) => v
   };
   delete env.DATABASE_URL; // the embedded database
   const { command, args, cwd } = ENTRIES[entry];
+  const checkout = process.env.BENCH_COLD_START_CHECKOUT ?? repoRoot;
   const t0 = performance.now();
-  const child = spawn(path.resolve(repoRoot, command), args, {
-    cwd: path.join(repoRoot, cwd),
+  const child = spawn(path.resolve(checkout, command), args, {
+    cwd: path.join(checkout, cwd),
     env,
     stdio: ['ignore', 'pipe', 'inherit'],
   });

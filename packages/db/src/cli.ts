@@ -1,12 +1,23 @@
-// `npm run db:migrate | db:migration:create <name> | db:reset | db:seed`
+// `npm run db:migrate | db:migration:create <name> | db:reset | db:seed | db:template`
 import { createDatabase, type Database } from './client.ts';
 import { DataFolderInUseError } from './data-lock.ts';
 import { explainDatabaseError } from './explain.ts';
 import { terminalProgress } from './progress.ts';
 import { applyMigrations, createMigration, resetDatabase } from './migrate.ts';
 import { seedDatabase } from './seed/index.ts';
+import { writeTemplate } from './template.ts';
 
 const [command, ...args] = process.argv.slice(2);
+if (command === 'template') {
+  // Run by `npm install`: a failure only costs the first run its head start, so it must not fail the install.
+  try {
+    const file = await writeTemplate();
+    console.log(`Wrote the template of new embedded databases: ${file}`);
+  } catch (error) {
+    console.warn(`Could not write the template of new embedded databases: ${(error as Error).message}`);
+  }
+  process.exit(0);
+}
 let db: Database;
 try {
   db = await createDatabase();
@@ -57,7 +68,7 @@ try {
       break;
     }
     default:
-      throw new Error(`Unknown command "${command}". Use migrate, migration:create <name>, reset or seed.`);
+      throw new Error(`Unknown command "${command}". Use migrate, migration:create <name>, reset, seed or template.`);
   }
 } catch (error) {
   console.error(explainDatabaseError(error, db.target) ?? (error instanceof Error ? error.message : error));

@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
@@ -8,6 +9,7 @@ import { PrismaClient } from './generated/prisma/client.ts';
 import { resolveDatabaseTarget, type DatabaseTarget } from './config.ts';
 import { StatementScope, runInScope, scopePGlite, scopePool } from './statement-scope.ts';
 import { lockDataFolder, type DataFolderLock } from './data-lock.ts';
+import { readTemplate } from './template.ts';
 
 export type { DatabaseTarget } from './config.ts';
 
@@ -129,7 +131,9 @@ export async function createDatabase(target: DatabaseTarget = resolveDatabaseTar
       // Two processes on one folder corrupt it: the second opener is refused before PGlite touches it.
       lock = await lockDataFolder(target.dataDir);
     }
-    const pglite = new PGlite(target.dataDir);
+    // A new data folder starts from the migrated template when there is one, instead of initdb and every migration.
+    const template = lock && !existsSync(path.join(target.dataDir, 'PG_VERSION')) ? readTemplate() : undefined;
+    const pglite = new PGlite(target.dataDir, template ? { loadDataDir: template } : {});
     try {
       await pglite.waitReady;
     } catch (error) {

@@ -1,3 +1,4 @@
+import { insertRows } from './bulk-insert';
 import { listOf, type CategoryIndex, type TopSlug } from './categories';
 import { chunk, type SeedContext, type Site, type Tx } from './context';
 import { feeId, type FeeIds } from './fees';
@@ -259,10 +260,10 @@ export interface SeededOrder {
   amount: number;
 }
 
-const ORDER_CHUNK = 2_000;
-const FEE_CHUNK = 5_000;
+const ORDER_CHUNK = 10_000;
+const FEE_CHUNK = 20_000;
 
-/** Inserts orders in chunks, then their fee lines against the returned ids. */
+/** Inserts orders in chunks (one statement each), then their fee lines against the returned ids. */
 export async function seedOrders(
   tx: Tx,
   shops: SeededShop[],
@@ -273,8 +274,19 @@ export async function seedOrders(
   const byShopId = new Map<number, SeededOrder[]>(shops.map((s) => [s.id, []]));
   const feeRows: { orderId: number; feeCategoryId: number; amount: number }[] = [];
   for (const part of chunk(rows, ORDER_CHUNK)) {
-    const created = await tx.order.createManyAndReturn({
-      data: part.map(({ shopId, order }) => ({
+    const created = await insertRows(
+      tx,
+      'Order',
+      {
+        shopId: 'int',
+        externalId: 'text',
+        amount: 'int',
+        currency: 'text',
+        placedAt: 'timestamp(3)',
+        categoryId: 'int',
+        createdAt: 'timestamp(3)',
+      },
+      part.map(({ shopId, order }) => ({
         shopId,
         externalId: order.externalId,
         amount: order.amount,
@@ -283,9 +295,9 @@ export async function seedOrders(
         categoryId: order.categoryId,
         createdAt: addMs(order.placedAt, 90_000),
       })),
-      select: { id: true, shopId: true, externalId: true },
-    });
-    const idByKey = new Map(created.map((c) => [`${c.shopId}:${c.externalId}`, c.id]));
+      ['id', 'shopId', 'externalId'],
+    );
+    const idByKey = new Map(created.map((c) => [`${c.shopId as number}:${c.externalId as string}`, c.id as number]));
     for (const { shopId, order } of part) {
       const id = idByKey.get(`${shopId}:${order.externalId}`);
       if (id === undefined) throw new Error(`Order ${order.externalId} of shop ${shopId} was not returned`);
@@ -294,6 +306,7 @@ export async function seedOrders(
         feeRows.push({ orderId: id, feeCategoryId: feeId(fees, fee.code), amount: fee.amount });
     }
   }
-  for (const part of chunk(feeRows, FEE_CHUNK)) await tx.orderFeeLine.createMany({ data: part });
+  for (const part of chunk(feeRows, FEE_CHUNK))
+    await insertRows(tx, 'OrderFeeLine', { orderId: 'int', feeCategoryId: 'int', amount: 'int' }, part);
   return { byShopId, orders: rows.length, feeLines: feeRows.length };
 }
