@@ -306,6 +306,10 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
       ],
       [`{ shops(first: 0) { edges { node { id } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`],
       [`{ shops(first: 2) { edges { node { id pointsBalance } } } }`],
+      [
+        `{ shops(first: 100) { edges { node { id listingCounts { __typename status count } c: listingCounts { count } listings(first: 2) { edges { node { id } } } } } } }`,
+      ],
+      [`query($id: ID!) { shop(id: $id) { listingCounts { status count } } }`, { id: gid('Shop', shopIds[0]!) }],
       [`{ shops(first: -1) { edges { node { id } } } }`],
       [`{ shops(first: 1, last: 1) { edges { node { id } } } }`],
       [`query($a: String) { shops(after: $a) { edges { node { id } } } }`, { a: 'garbage' }],
@@ -387,6 +391,14 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
     ];
     for (const variables of fallbacks) expect(await same(callers[0]!, single, variables)).toBe(false);
     expect(await same(callers[0]!, many, { ids: Array.from({ length: 101 }, () => ids[0]!) })).toBe(false);
+  });
+
+  it('counts listings by status inside the one statement (every status, zeros included)', async () => {
+    const query = `{ shops(first: 100) { edges { node { id listingCounts { status count } } } } }`;
+    for (const caller of callers) await same(caller, query);
+    // Compiled (then one statement, which `same` checks) for a caller with listings:read.
+    expect(await same(callers[0]!, query)).toBe(true);
+    expect(await same(callers[3]!, query)).toBe(true);
   });
 
   it('walks every connection page by page, forwards and backwards, to the same rows', async () => {
@@ -520,6 +532,8 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
           'primaryCategorySource',
           'needsManualCategoryDecision',
           'createdAt',
+          'listingCounts { status count }',
+          'listingCounts { __typename count }',
         ]),
         fc.option(fc.tuple(listingArgs, connection(listingNode)), { nil: undefined }),
         fc.option(fc.tuple(pageArb, fc.option(pick(SOURCES), { nil: undefined }), connection(violationNode)), {

@@ -533,7 +533,7 @@ describe.each(testTargets())('listings and listing review (SPEC §2) on %s', (ta
     expect(mine.every((e: { node: { shop: { name: string } } }) => e.node.shop.name === 'Catalogue')).toBe(true);
   });
 
-  it('filters by rejection reason and counts by status with one groupBy', async () => {
+  it('filters by rejection reason and counts by status in one statement', async () => {
     const { shop, key, shopGid } = await sellerShop(db.prisma, 'Counter', {
       primaryCategoryId: world.categories.beauty,
     });
@@ -560,7 +560,8 @@ describe.each(testTargets())('listings and listing review (SPEC §2) on %s', (ta
       { status: 'REJECTED', count: 2 },
       { status: 'SUSPENDED', count: 0 },
     ]);
-    expect(queries.filter((q) => /GROUP BY/i.test(q))).toHaveLength(1);
+    // One statement counts every status (compiled, or the resolvers' one groupBy).
+    expect(queries.filter((q) => /"Listing"/.test(q))).toHaveLength(1);
   });
 
   it('serves the review queue oldest-submitted first in a fixed number of statements (5 vs 20 items)', async () => {

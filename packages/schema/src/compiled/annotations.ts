@@ -36,9 +36,21 @@ export interface CompiledRootSpec<Args> {
   maxSize?: number;
 }
 
+/** A list of simple objects read in SQL: one object per row of `from`, in `orderBy` order. */
+export interface SqlObjectList {
+  /** `FROM` clause (tables, functions, joins and `WHERE`) of the rows, under the alias given. */
+  from: string;
+  orderBy: string;
+  /** SQL values the objects' own fields compile from (see `compiledObject`). */
+  values: Record<string, string>;
+  /** Prisma models read, within the parent row's shop (what the response cache tags). */
+  reads: string[];
+}
+
 export type CompiledFieldSpec =
   | { kind: 'json'; sql: (parent: SqlParent) => string }
-  | { kind: 'object'; sql: (parent: SqlParent) => Record<string, string> };
+  | { kind: 'object'; sql: (parent: SqlParent) => Record<string, string> }
+  | { kind: 'objectList'; sql: (parent: SqlParent, alias: string) => SqlObjectList };
 
 const COMPILED_ROOT = 'shopwardenCompiledRoot';
 const COMPILED_FIELD = 'shopwardenCompiledField';
@@ -65,4 +77,9 @@ export function compiledJson(sql: (parent: SqlParent) => string): Record<string,
 /** Field extensions for a field returning a simple object: the SQL values its own fields compile from. */
 export function compiledObject(sql: (parent: SqlParent) => Record<string, string>): Record<string, unknown> {
   return { [COMPILED_FIELD]: { kind: 'object', sql } satisfies CompiledFieldSpec };
+}
+
+/** Field extensions for a field returning a list of simple objects built in SQL (`SqlObjectList`). */
+export function compiledObjectList(sql: (parent: SqlParent, alias: string) => SqlObjectList): Record<string, unknown> {
+  return { [COMPILED_FIELD]: { kind: 'objectList', sql } satisfies CompiledFieldSpec };
 }

@@ -47,7 +47,13 @@ import {
   relationSelectOf,
   shopField,
 } from './adapter.ts';
-import { compiledFieldOf, compiledRootOf, type CompiledRootSpec, type SqlParent } from './annotations.ts';
+import {
+  compiledFieldOf,
+  compiledRootOf,
+  type CompiledRootSpec,
+  type SqlObjectList,
+  type SqlParent,
+} from './annotations.ts';
 import {
   base64Of,
   concat,
@@ -358,6 +364,8 @@ class Compilation {
     if (custom) {
       const sqlParent = this.sqlParent(parent);
       if (custom.kind === 'json') return custom.sql(sqlParent);
+      if (custom.kind === 'objectList')
+        return this.objectList(type, def, nodes, parent, custom.sql(sqlParent, this.alias()));
       const objectType = getNullableType(def.type);
       if (!isNonNullType(def.type) || !isObjectType(objectType))
         throw new NotCompilable(`${type.name}.${def.name} object shape`);
@@ -378,6 +386,27 @@ class Compilation {
     const relation = relationOf(def);
     if (relation !== undefined) return this.relation(type, def, nodes, parent, relation);
     throw new NotCompilable(`${type.name}.${def.name} has no SQL form`);
+  }
+
+  /** A declared list of simple objects (`compiledObjectList`), as a JSON array in its order. */
+  private async objectList(
+    type: GraphQLObjectType,
+    def: GraphQLField<unknown, unknown>,
+    nodes: FieldNode[],
+    parent: Parent,
+    list: SqlObjectList,
+  ): Promise<string> {
+    const listType = getNullableType(def.type);
+    const itemType = isListType(listType) ? getNullableType(listType.ofType) : null;
+    if (!isNonNullType(def.type) || !itemType || !isObjectType(itemType))
+      throw new NotCompilable(`${type.name}.${def.name} list shape`);
+    const scoped = parent.kind === 'row' && parent.scoped;
+    for (const model of list.reads) this.depend(model, scoped ? 'rows' : 'all');
+    const object = await this.objectFields(itemType, this.subfields(itemType, nodes), {
+      kind: 'values',
+      values: list.values,
+    });
+    return `('[' || coalesce((SELECT string_agg(${object}, ',' ORDER BY ${list.orderBy}) FROM ${list.from}), '') || ']')`;
   }
 
   private sqlParent(parent: Parent): SqlParent {

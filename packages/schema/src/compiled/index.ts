@@ -10,5 +10,14 @@ export {
   type Fallback,
   type ReadDependency,
 } from './compile-read.ts';
-export { compiledJson, compiledObject, compiledRoot, type CompiledRootSpec, type SqlParent } from './annotations.ts';
-export { base64Of, jsonDecimalFromMinor, jsonPlain } from './json-sql.ts';
+export {
+  compiledJson,
+  compiledObject,
+  compiledObjectList,
+  compiledRoot,
+  type CompiledRootSpec,
+  type SqlObjectList,
+  type SqlParent,
+} from './annotations.ts';
+export { columnOf as sqlColumn, table as sqlTable } from './prisma-sql.ts';
+export { base64Of, jsonDecimalFromMinor, jsonLiteral, jsonPlain } from './json-sql.ts';

@@ -4,7 +4,16 @@ import type { Context } from '#context';
 import type { Viewer } from '#modules/auth/viewer.ts';
 import { loaderFor } from '#lib/loaders.ts';
 import { registerNodeReachWhere } from '#lib/node-reach.ts';
-import { compiledObject, compiledRoot } from '#compiled';
+import {
+  compiledJson,
+  compiledObject,
+  compiledObjectList,
+  compiledRoot,
+  jsonLiteral,
+  jsonPlain,
+  sqlColumn,
+  sqlTable,
+} from '#compiled';
 import { MoneyRef } from '#modules/core/money.ts';
 import { apiKeyWhere } from '#modules/auth/api-key.node.ts';
 import { CategoryNode } from '#modules/shops/category.node.ts';
@@ -328,8 +337,16 @@ const ListingStatusCountRef = builder
     readScope: 'listings:read',
     description: "How many of a shop's listings have one status.",
     fields: (t) => ({
-      status: t.field({ type: ListingStatusEnum, description: 'The status.', resolve: (c) => c.status }),
-      count: t.exposeInt('count', { description: 'How many listings have it.' }),
+      status: t.field({
+        type: ListingStatusEnum,
+        description: 'The status.',
+        resolve: (c) => c.status,
+        extensions: compiledJson((c) => jsonPlain(c.values.status!, false)),
+      }),
+      count: t.exposeInt('count', {
+        description: 'How many listings have it.',
+        extensions: compiledJson((c) => jsonLiteral(c.values.count!, false)),
+      }),
     }),
   });
 
@@ -369,6 +386,16 @@ builder.prismaObjectFields(ShopNode, (t) => ({
     type: [ListingStatusCountRef],
     description: 'How many listings the shop has in each status (every status, zeros included).',
     select: { id: true },
+    // Every status in the loader's order, each counted by the (shopId, status) index.
+    extensions: compiledObjectList((shop, a) => ({
+      from: `unnest(ARRAY[${allStatuses.map((st) => `'${st}'`).join(', ')}]::text[]) WITH ORDINALITY AS ${a}(status, n)`,
+      orderBy: `${a}.n`,
+      values: {
+        status: `${a}.status`,
+        count: `(SELECT count(*) FROM ${sqlTable('Listing')} ${a}l WHERE ${sqlColumn(`${a}l`, 'Listing', 'shopId')} = ${shop.col('id')} AND ${sqlColumn(`${a}l`, 'Listing', 'status')}::text = ${a}.status)`,
+      },
+      reads: ['Listing'],
+    })),
     resolve: (shop, _args, ctx) => listingCountsLoader(ctx).load(shop.id),
   }),
 }));
