@@ -61,52 +61,6 @@ async function cannon(url: string, req: GraphqlRequest, seconds: number, connect
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, timeouts: result.timeouts };
 }
 
-export async function measureLoad(
-  server: RunningServer,
-  req: GraphqlRequest,
-  o: LoadOptions,
-  log: (line: string) => void,
-): Promise<LoadFigures> {
-  // autocannon stops with requests still in flight; the server finishes them (PGlite one by one), so
-  // one request of our own, answered after them, keeps that backlog out of the next run.
-  const drain = () => post(server.url, req);
-  if (o.warmup > 0) {
-    await cannon(server.url, req, o.warmup, o.connections); // JIT, pools, plans
-    await drain();
-  }
-  const runs: RunFigures[] = [];
-  let maxRss = 0;
-  for (let i = 0; i < o.runs; i++) {
-    const sampler = setInterval(() => {
-      server.stats().then(
-        (s) => (maxRss = Math.max(maxRss, s.rss)),
-        () => {},
-      );
-    }, 250);
-    try {
-      const run = await cannon(server.url, req, o.seconds, o.connections);
-      if (run.rps === 0)
-        throw new Error(`${server.kind.label} answered no request in ${o.seconds} s: give it longer runs (--seconds)`);
-      runs.push(run);
-      log(
-        `    ${server.kind.name} run ${i + 1}/${o.runs}: ${Math.round(run.rps)} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms${run.timeouts ? `, ${run.timeouts} timeouts (> ${TIMEOUT_S} s)` : ''}`,
-      );
-    } finally {
-      clearInterval(sampler);
-    }
-    maxRss = Math.max(maxRss, (await server.stats()).rss);
-    await drain();
-  }
-  return {
-    rps: median(runs.map((r) => r.rps)),
-    p50: median(runs.map((r) => r.p50)),
-    p99: median(runs.map((r) => r.p99)),
-    timeouts: runs.reduce((n, r) => n + r.timeouts, 0),
-    runs,
-    maxRss,
-  };
-}
-
 /** A server and the request it answers, for alternated runs. */
 export interface LoadSubject {
   server: RunningServer;
@@ -114,7 +68,7 @@ export interface LoadSubject {
 }
 
 /**
- * Like `measureLoad` for several servers, alternated run by run (A B C, B C A, C A B…), so a
+ * Load runs of several servers, alternated run by run (A B C, B C A, C A B…), so a
  * change in the machine's load touches every server alike.
  */
 export async function measureAlternated(
