@@ -1,8 +1,9 @@
 import { gunzipSync } from 'node:zlib';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createKey, createWorld, type World } from './support/fixtures.ts';
-import { createTestApp, dbId, gid } from './support/client.ts';
-import { createTestDatabase, testTargets, type TestDatabase } from './support/database.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createKey } from './support/fixtures.ts';
+import { dbId, gid } from './support/client.ts';
+import { useSuite } from './support/suite.ts';
+import { testTargets } from './support/database.ts';
 import { CLOCK, REVIEW, SUBMIT, createListingRow, createListingRows, sellerShop } from './support/listing-fixtures.ts';
 import {
   CANCEL,
@@ -19,16 +20,8 @@ import {
 const MISSING = 2_000_000_000;
 
 describe.each(testTargets())('asynchronous bulk operations through the API on %s', (target) => {
-  let db: TestDatabase;
-  let world: World;
-  let gql: ReturnType<typeof createTestApp>['gql'];
+  const { db, world, gql } = useSuite(target);
 
-  beforeAll(async () => {
-    db = await createTestDatabase(target);
-    world = await createWorld(db.prisma);
-    gql = createTestApp(db).gql;
-  });
-  afterAll(async () => db.drop());
   beforeEach(async () => {
     await gql(world.adminKey, CLOCK, { now: '2024-03-01T00:00:00Z' });
   });

@@ -1,25 +1,18 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDatabase, type Database } from '@shopwarden/db';
 import type { BulkWorker } from '@shopwarden/api';
 import { claimBulkOperation, prepareBulkOperation, runBulkOperationChunk } from '@shopwarden/schema';
-import { createKey, createWorld, type World } from './support/fixtures.ts';
-import { countQueries, createTestApp, dbId, gid } from './support/client.ts';
-import { createTestDatabase, testTargets, type TestDatabase } from './support/database.ts';
+import { createKey } from './support/fixtures.ts';
+import { countQueries, dbId, gid } from './support/client.ts';
+import { useSuite } from './support/suite.ts';
+import { testTargets } from './support/database.ts';
 import { CLOCK, createListingRows, sellerShop } from './support/listing-fixtures.ts';
 import { CANCEL, GET, RUN, jsonl, parseResult, testWorker, waitFor } from './support/bulk-fixtures.ts';
 
 describe.each(testTargets())('the bulk-operation worker on %s', (target) => {
-  let db: TestDatabase;
-  let world: World;
-  let gql: ReturnType<typeof createTestApp>['gql'];
+  const { db, world, gql } = useSuite(target);
   const running: BulkWorker[] = [];
 
-  beforeAll(async () => {
-    db = await createTestDatabase(target);
-    world = await createWorld(db.prisma);
-    gql = createTestApp(db).gql;
-  });
-  afterAll(async () => db.drop());
   beforeEach(async () => {
     await gql(world.adminKey, CLOCK, { now: '2024-03-01T00:00:00Z' });
   });

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKey, createShop, createWorld, type World } from './support/fixtures.ts';
-import { createTestApp, dbId, gid } from './support/client.ts';
-import { createTestDatabase, testTargets, type TestDatabase } from './support/database.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createKey, createShop } from './support/fixtures.ts';
+import { dbId, gid } from './support/client.ts';
+import { useSuite } from './support/suite.ts';
+import { testTargets } from './support/database.ts';
 import { createPolicy } from './support/health-fixtures.ts';
 
 const ERR = /* GraphQL */ `... on Error { code message } ... on ValidationError { fields { path message } }`;
@@ -117,17 +118,12 @@ const SETTINGS = /* GraphQL */ `
   }`;
 
 describe.each(testTargets())('creators, content and compliance (SPEC §7) on %s', (target) => {
-  let db: TestDatabase;
-  let world: World;
-  let gql: ReturnType<typeof createTestApp>['gql'];
+  const { db, world, gql } = useSuite(target);
   let partner: { key: string; accountId: number };
   let otherPartner: { key: string; accountId: number };
   let readOnlyPartner: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase(target);
-    world = await createWorld(db.prisma);
-    gql = createTestApp(db).gql;
     const scopes = ['creators:read', 'creators:write', 'partnerships:read', 'partnerships:write', 'shops:read'];
     const a = await db.prisma.account.create({ data: { name: 'Matchlight', kind: 'PARTNER' } });
     const b = await db.prisma.account.create({ data: { name: 'Other Match', kind: 'PARTNER' } });
@@ -135,7 +131,6 @@ describe.each(testTargets())('creators, content and compliance (SPEC §7) on %s'
     otherPartner = { key: (await createKey(db.prisma, 'PARTNER', { accountId: b.id, scopes })).key, accountId: b.id };
     readOnlyPartner = (await createKey(db.prisma, 'PARTNER', { accountId: a.id, scopes: ['creators:read'] })).key;
   });
-  afterAll(async () => db.drop());
 
   const profile = (handle: string, extra: Record<string, unknown> = {}) => ({
     handle,

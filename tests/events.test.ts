@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createContext, type Viewer } from '@shopwarden/schema';
 import { cancelRegistration, registerForEvent } from '../packages/schema/src/modules/events/event.service.ts';
-import { createKey, createShop, createWorld, type World } from './support/fixtures.ts';
-import { countQueries, createTestApp, gid } from './support/client.ts';
-import { createTestDatabase, testTargets, type TestDatabase } from './support/database.ts';
+import { createKey, createShop } from './support/fixtures.ts';
+import { countQueries, gid } from './support/client.ts';
+import { useSuite } from './support/suite.ts';
+import { testTargets } from './support/database.ts';
 import { createSellerEvent, createShops, createTiers } from './support/revenue-fixtures.ts';
 
 const CLOCK = /* GraphQL */ `
@@ -104,19 +105,13 @@ const CREATE = /* GraphQL */ `
 `;
 
 describe.each(testTargets())('seller events (SPEC §5) on %s', (target) => {
-  let db: TestDatabase;
-  let world: World;
-  let gql: ReturnType<typeof createTestApp>['gql'];
+  const { db, world, gql, clock } = useSuite(target);
   let tiers: Awaited<ReturnType<typeof createTiers>>;
 
   beforeAll(async () => {
-    db = await createTestDatabase(target);
-    world = await createWorld(db.prisma);
     tiers = await createTiers(db.prisma);
-    gql = createTestApp(db).gql;
-    await gql(world.adminKey, CLOCK, { now: '2030-05-01T00:00:00Z' });
+    await clock.set('2030-05-01T00:00:00Z');
   });
-  afterAll(async () => db.drop());
   let admin: string;
   // A fresh administrator key per test, so one test's cost budget never throttles the next.
   beforeEach(async () => {

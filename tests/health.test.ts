@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createKey, createShop, createWorld, type World } from './support/fixtures.ts';
-import { createTestApp, gid } from './support/client.ts';
-import { createTestDatabase, testTargets, type TestDatabase } from './support/database.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createKey, createShop } from './support/fixtures.ts';
+import { gid } from './support/client.ts';
+import { useSuite } from './support/suite.ts';
+import { testTargets } from './support/database.ts';
 import {
   createContentItem,
   createCreator,
@@ -186,16 +187,8 @@ const ISSUE = /* GraphQL */ `
 `;
 
 describe.each(testTargets())('violations, points ledger and Account Health Report (SPEC §3) on %s', (target) => {
-  let db: TestDatabase;
-  let world: World;
-  let gql: ReturnType<typeof createTestApp>['gql'];
+  const { db, world, gql } = useSuite(target);
 
-  beforeAll(async () => {
-    db = await createTestDatabase(target);
-    world = await createWorld(db.prisma);
-    gql = createTestApp(db).gql;
-  });
-  afterAll(async () => db.drop());
   beforeEach(async () => {
     await gql(world.adminKey, CLOCK, { now: null });
   });

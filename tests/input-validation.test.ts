@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKey, createShop, createWorld, type World } from './support/fixtures.ts';
-import { createTestApp, gid, type GraphQLResponse } from './support/client.ts';
-import { createTestDatabase, testTargets, type TestDatabase } from './support/database.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createKey, createShop } from './support/fixtures.ts';
+import { gid, type GraphQLResponse } from './support/client.ts';
+import { useSuite } from './support/suite.ts';
+import { testTargets } from './support/database.ts';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 
@@ -13,23 +14,17 @@ const refusal = (res: GraphQLResponse) =>
   }));
 
 describe.each(testTargets())('input values are checked before anything runs on %s', (target) => {
-  let db: TestDatabase;
-  let world: World;
-  let gql: ReturnType<typeof createTestApp>['gql'];
+  const { db, world, gql } = useSuite(target);
   let shop: { id: number; gid: string };
   let sellerKey: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase(target);
-    world = await createWorld(db.prisma);
-    gql = createTestApp(db).gql;
     // An id that needs base64 padding, so an unpadded spelling is a distinct non-canonical form.
     await db.prisma.$executeRawUnsafe(`SELECT setval(pg_get_serial_sequence('"Shop"', 'id'), 11)`);
     const s = await createShop(db.prisma, 'Mine', { primaryCategoryId: world.categories.beauty });
     shop = { id: s.id, gid: gid('Shop', s.id) };
     sellerKey = (await createKey(db.prisma, 'SELLER', { shopId: s.id })).key;
   });
-  afterAll(async () => db.drop());
 
   /** Spellings that once meant the same object (or reached the database as an overflowing integer). */
   const nonCanonical = (type: string, id: number) => [

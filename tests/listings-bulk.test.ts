@@ -1,23 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createWorld, type World } from './support/fixtures.ts';
-import { countQueries, createTestApp, gid } from './support/client.ts';
-import { createTestDatabase, testTargets, type TestDatabase } from './support/database.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { countQueries, gid } from './support/client.ts';
+import { useSuite } from './support/suite.ts';
+import { testTargets } from './support/database.ts';
 import { BULK_REVIEW, BULK_SUBMIT, CLOCK, createListingRows, sellerShop } from './support/listing-fixtures.ts';
 
 type Policy = 'REJECT_EVERYTHING' | 'REJECT_FAILED_ROWS' | 'IGNORE_FAILED';
 const MISSING = 2_000_000_000;
 
 describe.each(testTargets())('synchronous bulk listing mutations on %s', (target) => {
-  let db: TestDatabase;
-  let world: World;
-  let gql: ReturnType<typeof createTestApp>['gql'];
+  const { db, world, gql } = useSuite(target);
 
-  beforeAll(async () => {
-    db = await createTestDatabase(target);
-    world = await createWorld(db.prisma);
-    gql = createTestApp(db).gql;
-  });
-  afterAll(async () => db.drop());
   beforeEach(async () => {
     await gql(world.adminKey, CLOCK, { now: '2024-03-01T00:00:00Z' });
   });

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorld, type World } from './support/fixtures.ts';
-import { createTestApp, gid } from './support/client.ts';
-import { createTestDatabase, testTargets, type TestDatabase } from './support/database.ts';
+import { describe, expect, it } from 'vitest';
+import { type World } from './support/fixtures.ts';
+import { gid } from './support/client.ts';
+import { useSuite } from './support/suite.ts';
+import { testTargets } from './support/database.ts';
 import {
   CLOCK,
   REVIEW,
@@ -63,18 +64,9 @@ const scenario = fc.record({
 });
 
 describe.each(testTargets())('dry runs report exactly what the real call does on %s', (target) => {
-  let db: TestDatabase;
-  let world: World;
-  let gql: ReturnType<typeof createTestApp>['gql'];
+  const { db, world, gql } = useSuite(target);
   let run = 0;
   const seen = new Set<string>();
-
-  beforeAll(async () => {
-    db = await createTestDatabase(target);
-    world = await createWorld(db.prisma);
-    gql = createTestApp(db).gql;
-  });
-  afterAll(async () => db.drop());
 
   async function state(listingId: number) {
     const listing = await db.prisma.listing.findUniqueOrThrow({

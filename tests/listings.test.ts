@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createKey, createWorld, type World } from './support/fixtures.ts';
-import { countQueries, createTestApp, gid } from './support/client.ts';
-import { createTestDatabase, testTargets, type TestDatabase } from './support/database.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createKey, type World } from './support/fixtures.ts';
+import { countQueries, gid } from './support/client.ts';
+import { useSuite } from './support/suite.ts';
+import { testTargets } from './support/database.ts';
 import {
   CLOCK,
   CREATE,
@@ -18,17 +19,9 @@ const AFTER = '2024-03-01T00:00:00Z';
 const BEFORE = '2024-01-15T00:00:00Z';
 
 describe.each(testTargets())('listings and listing review (SPEC §2) on %s', (target) => {
-  let db: TestDatabase;
-  let world: World;
-  let gql: ReturnType<typeof createTestApp>['gql'];
+  const { db, world, gql } = useSuite(target);
   const cat = (name: keyof World['categories']) => gid('Category', world.categories[name]);
 
-  beforeAll(async () => {
-    db = await createTestDatabase(target);
-    world = await createWorld(db.prisma);
-    gql = createTestApp(db).gql;
-  });
-  afterAll(async () => db.drop());
   beforeEach(async () => {
     await gql(world.adminKey, CLOCK, { now: AFTER });
   });

@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { JobRunner } from '@shopwarden/jobs';
 import { expireDuePartnerships, jobs, readPlatformNow } from '@shopwarden/schema';
-import { createKey, createShop, createWorld, type World } from './support/fixtures.ts';
-import { createTestApp, dbId, gid } from './support/client.ts';
-import { createTestDatabase, testTargets, type TestDatabase } from './support/database.ts';
+import { createKey, createShop } from './support/fixtures.ts';
+import { dbId, gid } from './support/client.ts';
+import { useSuite } from './support/suite.ts';
+import { testTargets } from './support/database.ts';
 import { createCreator } from './support/health-fixtures.ts';
 
 const ERR = /* GraphQL */ `... on Error { code message } ... on ValidationError { fields { path message } }`;
@@ -35,26 +36,20 @@ const CLOCK = /* GraphQL */ `
 `;
 
 describe.each(testTargets())('partnerships: life cycle and rules (SPEC §7) on %s', (target) => {
-  let db: TestDatabase;
-  let world: World;
-  let gql: ReturnType<typeof createTestApp>['gql'];
+  const { db, world, gql, clock } = useSuite(target, { env: { API_KEY_CACHE_TTL_MS: '0' } });
   let partnerKey: string;
   let partnerAccountId: number;
   let otherPartnerKey: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase(target);
-    world = await createWorld(db.prisma);
-    gql = createTestApp(db, { API_KEY_CACHE_TTL_MS: '0' }).gql;
     const scopes = ['creators:read', 'partnerships:read', 'partnerships:write', 'shops:read'];
     const account = await db.prisma.account.create({ data: { name: 'Matchlight', kind: 'PARTNER' } });
     const other = await db.prisma.account.create({ data: { name: 'Other', kind: 'PARTNER' } });
     partnerAccountId = account.id;
     partnerKey = (await createKey(db.prisma, 'PARTNER', { accountId: account.id, scopes })).key;
     otherPartnerKey = (await createKey(db.prisma, 'PARTNER', { accountId: other.id, scopes })).key;
-    await gql(world.adminKey, CLOCK, { now: '2024-04-01T00:00:00.000Z' });
+    await clock.set('2024-04-01T00:00:00.000Z');
   });
-  afterAll(async () => db.drop());
 
   let n = 0;
   /** A seller's shop and a creator the partner app represents. */

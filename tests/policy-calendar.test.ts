@@ -1,9 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { JobRunner } from '@shopwarden/jobs';
 import { jobs, readPlatformNow } from '@shopwarden/schema';
-import { createKey, createWorld, type World } from './support/fixtures.ts';
-import { createTestApp, gid } from './support/client.ts';
-import { createTestDatabase, testTargets, type TestDatabase } from './support/database.ts';
+import { createKey } from './support/fixtures.ts';
+import { gid } from './support/client.ts';
+import { useSuite } from './support/suite.ts';
+import { testTargets } from './support/database.ts';
 import { createPolicy } from './support/health-fixtures.ts';
 import { CLOCK, SUBMIT, createListingRow, sellerShop } from './support/listing-fixtures.ts';
 import { createSellerEvent, createTiers, insertOrders } from './support/revenue-fixtures.ts';
@@ -51,9 +52,7 @@ const REGISTER = /* GraphQL */ `
 `;
 
 describe.each(testTargets())('the policy calendar runs by itself on %s', (target) => {
-  let db: TestDatabase;
-  let world: World;
-  let gql: ReturnType<typeof createTestApp>['gql'];
+  const { db, world, gql } = useSuite(target, { env: { API_KEY_CACHE_TTL_MS: '0' } });
   let runner: JobRunner;
 
   const clock = (now: string) => gql(world.adminKey, CLOCK, { now });
@@ -79,15 +78,9 @@ describe.each(testTargets())('the policy calendar runs by itself on %s', (target
       select: { occurredAt: true },
     });
 
-  beforeAll(async () => {
-    db = await createTestDatabase(target);
-    world = await createWorld(db.prisma);
-    gql = createTestApp(db, { API_KEY_CACHE_TTL_MS: '0' }).gql;
-  });
   afterEach(async () => {
     await runner?.stop();
   });
-  afterAll(async () => db.drop());
 
   const startRunner = (names: string[]) => {
     runner = new JobRunner({

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createKey, createShop, createWorld, type World } from './support/fixtures.ts';
-import { createTestApp, gid } from './support/client.ts';
-import { createTestDatabase, testTargets, type TestDatabase } from './support/database.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createKey, createShop } from './support/fixtures.ts';
+import { gid } from './support/client.ts';
+import { useSuite } from './support/suite.ts';
+import { testTargets } from './support/database.ts';
 import { createPolicy, createQuiz, QUIZ_KEY } from './support/health-fixtures.ts';
 
 const CLOCK = /* GraphQL */ `
@@ -78,16 +79,8 @@ const PASS = [...QUIZ_KEY];
 const FAIL = [QUIZ_KEY[0], QUIZ_KEY[1], (QUIZ_KEY[2] + 1) % 4];
 
 describe.each(testTargets())('Creator Policy Quiz (SPEC §4) on %s', (target) => {
-  let db: TestDatabase;
-  let world: World;
-  let gql: ReturnType<typeof createTestApp>['gql'];
+  const { db, world, gql } = useSuite(target);
 
-  beforeAll(async () => {
-    db = await createTestDatabase(target);
-    world = await createWorld(db.prisma);
-    gql = createTestApp(db).gql;
-  });
-  afterAll(async () => db.drop());
   beforeEach(async () => {
     await gql(world.adminKey, CLOCK, { now: null });
   });

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createKey, createShop, createWorld, type World } from './support/fixtures.ts';
-import { countQueries, createTestApp, gid } from './support/client.ts';
-import { createTestDatabase, testTargets, type TestDatabase } from './support/database.ts';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createKey, createShop } from './support/fixtures.ts';
+import { countQueries, gid } from './support/client.ts';
+import { useSuite } from './support/suite.ts';
+import { testTargets } from './support/database.ts';
 import { createFeeCategories, createTiers, insertOrders } from './support/revenue-fixtures.ts';
 
 const CLOCK = /* GraphQL */ `
@@ -171,21 +172,15 @@ const TIER_VIEW = /* GraphQL */ `
 `;
 
 describe.each(testTargets())('revenue, fees and tiers (SPEC §6) on %s', (target) => {
-  let db: TestDatabase;
-  let world: World;
-  let gql: ReturnType<typeof createTestApp>['gql'];
+  const { db, world, gql, clock } = useSuite(target, { env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' } });
   let tiers: Awaited<ReturnType<typeof createTiers>>;
   let fees: Awaited<ReturnType<typeof createFeeCategories>>;
 
   beforeAll(async () => {
-    db = await createTestDatabase(target);
-    world = await createWorld(db.prisma);
     tiers = await createTiers(db.prisma);
     fees = await createFeeCategories(db.prisma);
-    gql = createTestApp(db, { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' }).gql;
-    await gql(world.adminKey, CLOCK, { now: '2024-07-15T00:00:00Z' });
+    await clock.set('2024-07-15T00:00:00Z');
   });
-  afterAll(async () => db.drop());
   let admin: string;
   // A fresh administrator key per test, so one test's cost budget never throttles the next.
   beforeEach(async () => {
