@@ -1,7 +1,7 @@
 import type { Prisma } from '@shopwarden/db';
 import { builder } from '#builder';
 import type { Context } from '#context';
-import { InvalidStateError, NotFoundError } from '#lib/errors.ts';
+import { ForbiddenError, InvalidStateError, NotFoundError } from '#lib/errors.ts';
 import { BulkOperationNode } from './bulk-operation.node.ts';
 import { bulkOperationWhere, finishedStatuses } from '#modules/bulk/bulk-operation.ts';
 import { bulkOperationFeedKey, type BulkFeedSignal } from './bulk-operation-feed.ts';
@@ -18,7 +18,8 @@ export async function followFinishedBulkOperations(
   id: number | null,
 ): Promise<AsyncIterableIterator<number>> {
   const feed = ctx.feed(bulkOperationFeedKey);
-  const viewer = ctx.viewer!;
+  const viewer = ctx.viewer;
+  if (!viewer) throw new ForbiddenError('Send an API key: Authorization: Bearer <key>.');
   if (!feed)
     throw new InvalidStateError('INVALID_STATE', 'This server does not push events; read `bulkOperation(id)` instead.');
   // Visibility never changes: check it once, before the stream starts (an error instead of a stream).
@@ -114,7 +115,8 @@ class IdStream implements AsyncIterableIterator<number> {
   }
 
   next(): Promise<IteratorResult<number>> {
-    if (this.buffered.length) return Promise.resolve({ value: this.buffered.shift()!, done: false });
+    const value = this.buffered.shift();
+    if (value !== undefined) return Promise.resolve({ value, done: false });
     if (this.error) return Promise.reject(this.error);
     if (this.ended) return Promise.resolve({ value: undefined, done: true });
     return new Promise((resolve, reject) => (this.waiting = { resolve, reject }));

@@ -16,9 +16,8 @@ export const LINE_KEY_PREFIX = 'bulk\n';
  * (a final newline) are not lines; a blank line anywhere else is a line, and fails as malformed.
  */
 export function splitLines(text: string): string[] {
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) if (lines[i]!.endsWith('\r')) lines[i] = lines[i]!.slice(0, -1);
-  while (lines.length && lines[lines.length - 1]!.trim() === '') lines.pop();
+  const lines = text.split('\n').map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
+  while (lines.length && lines.at(-1)?.trim() === '') lines.pop();
   return lines;
 }
 
@@ -139,8 +138,7 @@ function readObject(value: unknown, shape: CompiledShape, skip?: string): JsonOb
   }
   const out: JsonObject = {};
   const fields = shape.fields;
-  for (let i = 0; i < fields.length; i++) {
-    const field = fields[i]!;
+  for (const field of fields) {
     const v = value[field.key];
     if (v === undefined || v === null) {
       if (field.required) (problems ??= []).push({ message: 'Required.', below: [field.key] });
@@ -183,7 +181,7 @@ class IdSet {
     }
     const slots = this.slots;
     for (let h = Math.imul(id, 0x9e3779b1) & this.mask; ; h = (h + 1) & this.mask) {
-      const v = slots[h]!;
+      const v = slots[h];
       if (v === id) return false;
       if (v === 0) {
         slots[h] = id;
@@ -224,7 +222,7 @@ export class LineReader {
   /** Lines `from` to `to` (0-based, `to` excluded), reading every line before them first. */
   read(from: number, to: number): ParsedLine[] {
     const end = Math.min(to, this.texts.length);
-    for (let i = this.parsed.length; i < end; i++) this.parsed.push(this.readLine(this.texts[i]!, i));
+    for (let i = this.parsed.length; i < end; i++) this.parsed.push(this.readLine(this.texts[i] ?? '', i));
     return this.parsed.slice(from, end);
   }
 

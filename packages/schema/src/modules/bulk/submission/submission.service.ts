@@ -111,8 +111,9 @@ export async function createBulkOperation(
  * lines processed so far. A finished operation is INVALID_STATE; another key's is NOT_FOUND.
  */
 export async function cancelBulkOperation(ctx: Context, id: number): Promise<{ operationId: number }> {
-  if (!ctx.viewer) throw new ForbiddenError('Send an API key: Authorization: Bearer <key>.');
-  const where = bulkOperationWhere(ctx.viewer);
+  const viewer = ctx.viewer;
+  if (!viewer) throw new ForbiddenError('Send an API key: Authorization: Bearer <key>.');
+  const where = bulkOperationWhere(viewer);
   const canceled = await ctx.prisma.$transaction(
     async (tx) => {
       const rows = await tx.$queryRaw<
@@ -120,7 +121,7 @@ export async function cancelBulkOperation(ctx: Context, id: number): Promise<{ o
       >`
         UPDATE "BulkOperation"
         SET "status" = 'CANCELED', "finishedAt" = ${utcNow}, "lockedBy" = NULL, "lockedUntil" = NULL
-        WHERE "id" = ${id} AND "status" IN ('CREATED', 'RUNNING') AND (${ctx.viewer!.role === 'ADMIN'}::boolean OR "apiKeyId" = ${ctx.viewer!.apiKeyId})
+        WHERE "id" = ${id} AND "status" IN ('CREATED', 'RUNNING') AND (${viewer.role === 'ADMIN'}::boolean OR "apiKeyId" = ${viewer.apiKeyId})
         RETURNING "id", "mutation", "lineCount", "succeededCount", "failedCount"`;
       const row = rows[0];
       if (row) await recordEvent(tx, finishedEvent(row, 'CANCELED', null));

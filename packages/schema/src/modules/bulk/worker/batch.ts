@@ -1,4 +1,4 @@
-import type { Prisma } from '@shopwarden/db';
+import type { ListingStatus, Prisma } from '@shopwarden/db';
 import { ConflictError, InvalidStateError, type AppError } from '#lib/errors.ts';
 import type { ItemResult } from '#modules/listings/listing.service.ts';
 import type { BulkMutationDefinition } from '#modules/bulk/bulk-mutations.ts';
@@ -11,13 +11,20 @@ import {
   resultLine,
   type LineOutcome,
 } from '#modules/bulk/lines/result-lines.ts';
-import { claimLineKeys, settleLineKeys, storedOutcome, type StoredKey } from './line-keys.ts';
+import { claimLineKeys, isKeyed, settleLineKeys, storedOutcome, type KeyedLine, type StoredKey } from './line-keys.ts';
 import type { PreparedBulkOperation } from './lease.ts';
+
+/** A line's item that succeeded: it names its listing and the status it has. */
+export type SucceededItem = ItemResult & { listingId: number; status: ListingStatus };
+
+function isSucceeded(item: ItemResult): item is SucceededItem {
+  return item.listingId !== null && item.status !== null;
+}
 
 export interface BatchOutcome {
   lines: ParsedLine[];
   /** Per line: the rules' result when it succeeded. */
-  items: (ItemResult | null)[];
+  items: (SucceededItem | null)[];
   /** Per line: why it failed (when it has no item and no replay). */
   errors: (AppError | null)[];
   /** Per line: a stored outcome replayed for its idempotency key. */
@@ -26,16 +33,20 @@ export interface BatchOutcome {
 
 export function outcomeOf(batch: BatchOutcome, i: number): LineOutcome {
   const item = batch.items[i];
-  return item
-    ? okOutcome(item.listingId!, item.status!, item.version, item.issues)
-    : (batch.replays.get(i) ?? { ok: false, errors: lineErrors(batch.errors[i]!, batch.lines[i]!) });
+  if (item) return okOutcome(item.listingId, item.status, item.version, item.issues);
+  const replay = batch.replays.get(i);
+  if (replay) return replay;
+  const error = batch.errors[i];
+  const line = batch.lines[i];
+  if (!error || !line) throw new Error(`Bulk batch: line ${i} has neither a result nor an error.`);
+  return { ok: false, errors: lineErrors(error, line) };
 }
 
 /** A batch judged as far as it can be without the database, ready to run. */
 export interface PlannedBatch {
   batch: BatchOutcome;
   /** Lines whose idempotency key this chunk claimed: their keys are settled after the write. */
-  claimed: number[];
+  claimed: { index: number; key: string }[];
   /** Lines the mutation's rules run on. */
   runnable: number[];
   /** The rules over the runnable lines, planned ahead when the mutation can (`BulkMutationDefinition.plan`). */
@@ -57,14 +68,13 @@ export function planBatch(
 ): PlannedBatch | null {
   const replays = new Map<number, LineOutcome>();
   const errors: (AppError | null)[] = lines.map((line) => line.error);
-  const items: (ItemResult | null)[] = new Array(lines.length).fill(null);
-  const claimed: number[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.error || !line.idempotencyKey) continue;
+  const items: (SucceededItem | null)[] = new Array(lines.length).fill(null);
+  const claimed: { index: number; key: string }[] = [];
+  for (const [i, line] of lines.entries()) {
+    if (!isKeyed(line)) continue;
     const record = keys.get(line.idempotencyKey);
     if (!record) return null;
-    if (record.claimed) claimed.push(i);
+    if (record.claimed) claimed.push({ index: i, key: line.idempotencyKey });
     else if (!record.requestHash)
       errors[i] = new ConflictError(
         'Another bulk operation is running a line with this idempotency key; retry once it has finished.',
@@ -81,8 +91,12 @@ export function planBatch(
     }
   }
   const runnable: number[] = [];
-  for (let i = 0; i < lines.length; i++) if (!errors[i] && !replays.has(i)) runnable.push(i);
-  const runItems = runnable.map((i) => lines[i]!.item);
+  const runItems: unknown[] = [];
+  for (const [i, line] of lines.entries())
+    if (!errors[i] && !replays.has(i)) {
+      runnable.push(i);
+      runItems.push(line.item);
+    }
   const write = definition.plan
     ? definition.plan(prepared, runItems)
     : (tx: Prisma.TransactionClient) => definition.run(tx, prepared, runItems);
@@ -103,27 +117,30 @@ export async function runBatch(
   planned: PlannedBatch | null,
 ): Promise<BatchOutcome> {
   if (!planned) {
-    const unclaimed = lines.filter((line) => !line.error && line.idempotencyKey && !keys.has(line.idempotencyKey));
+    const unclaimed = lines.filter((line): line is KeyedLine => isKeyed(line) && !keys.has(line.idempotencyKey));
     for (const [key, record] of await claimLineKeys(tx, op.apiKeyId, unclaimed)) keys.set(key, record);
-    planned = planBatch(definition, prepared, lines, keys)!;
+    planned = planBatch(definition, prepared, lines, keys);
+    if (!planned) throw new Error('Bulk batch: a line key is unclaimed after claiming it.');
   }
   const { batch, claimed, runnable, write } = planned;
   const { items, errors } = batch;
   if (runnable.length) {
     const { value } = await write(tx);
-    for (let k = 0; k < value.length; k++) {
-      const item = value[k]!;
-      if (item.error) errors[runnable[k]!] = item.error;
-      else items[runnable[k]!] = item;
+    for (const [k, item] of value.entries()) {
+      const index = runnable[k];
+      if (index === undefined) throw new Error('Bulk batch: the rules returned more items than lines.');
+      if (item.error) errors[index] = item.error;
+      else if (isSucceeded(item)) items[index] = item;
+      else throw new Error(`Bulk batch: item ${item.index} succeeded without a listing or a status.`);
     }
   }
 
   if (claimed.length) {
     const done: { key: string; outcome: LineOutcome }[] = [];
     const freed: string[] = [];
-    for (const i of claimed) {
-      if (items[i]) done.push({ key: lines[i]!.idempotencyKey!, outcome: outcomeOf(batch, i) });
-      else freed.push(lines[i]!.idempotencyKey!);
+    for (const { index, key } of claimed) {
+      if (items[index]) done.push({ key, outcome: outcomeOf(batch, index) });
+      else freed.push(key);
     }
     await settleLineKeys(tx, op.apiKeyId, done, freed);
   }
@@ -134,10 +151,10 @@ export async function runBatch(
 export function batchResult(batch: BatchOutcome): { gzip: Uint8Array<ArrayBuffer>; succeeded: number } {
   let text = '';
   let succeeded = 0;
-  for (let i = 0; i < batch.lines.length; i++) {
+  for (const [i, { line }] of batch.lines.entries()) {
     const item = batch.items[i];
-    if (item) text += okResultLine(batch.lines[i]!.line, item.listingId!, item.status!, item.version, item.issues);
-    else text += resultLine(batch.lines[i]!.line, outcomeOf(batch, i), batch.replays.has(i));
+    if (item) text += okResultLine(line, item.listingId, item.status, item.version, item.issues);
+    else text += resultLine(line, outcomeOf(batch, i), batch.replays.has(i));
     if (item || batch.replays.get(i)?.ok) succeeded++;
   }
   return { gzip: compressText(text), succeeded };

@@ -9,7 +9,7 @@ import { finishedEvent } from '#modules/bulk/bulk-operation.ts';
 import { batchResult, planBatch, runBatch, type BatchOutcome } from './batch.ts';
 import type { ChunkMode, ChunkOptions, ChunkOutcome } from './chunk.ts';
 import { failBulkOperation, type PreparedBulkOperation } from './lease.ts';
-import { claimLineKeys, type StoredKey } from './line-keys.ts';
+import { claimLineKeys, isKeyed, type StoredKey } from './line-keys.ts';
 
 const DEFAULT_BATCH_SIZE = 2500;
 
@@ -122,7 +122,7 @@ export async function runBulkOperationChunk(
         // an idempotency key reads the chunk's lines before its first batch for this.
         const keys = new Map<string, StoredKey>();
         if (op.mayHaveKeys) {
-          const keyed = op.lines.read(from, to).filter((line) => !line.error && line.idempotencyKey);
+          const keyed = op.lines.read(from, to).filter(isKeyed);
           if (keyed.length)
             for (const [key, record] of await claimLineKeys(tx, op.apiKeyId, keyed)) keys.set(key, record);
         }

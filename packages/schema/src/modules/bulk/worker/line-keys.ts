@@ -2,6 +2,13 @@ import type { Prisma } from '@shopwarden/db';
 import { LINE_KEY_PREFIX, LINE_KEY_TTL_MS, type ParsedLine } from '#modules/bulk/lines/line-reader.ts';
 import type { LineOutcome } from '#modules/bulk/lines/result-lines.ts';
 
+/** A line that names a valid idempotency key. */
+export type KeyedLine = ParsedLine & { idempotencyKey: string };
+
+export function isKeyed(line: ParsedLine): line is KeyedLine {
+  return !line.error && line.idempotencyKey !== null;
+}
+
 /** A line's idempotency key as a chunk found it: claimed by this chunk, or held with its stored record. */
 export interface StoredKey {
   key: string;
@@ -20,9 +27,9 @@ export interface StoredKey {
 export async function claimLineKeys(
   tx: Prisma.TransactionClient,
   apiKeyId: number,
-  lines: ParsedLine[],
+  lines: KeyedLine[],
 ): Promise<Map<string, StoredKey>> {
-  const sorted = [...lines].sort((a, b) => (a.idempotencyKey! < b.idempotencyKey! ? -1 : 1));
+  const sorted = [...lines].sort((a, b) => (a.idempotencyKey < b.idempotencyKey ? -1 : 1));
   const now = new Date();
   const rows = await tx.$queryRaw<StoredKey[]>`
     WITH wanted AS (
