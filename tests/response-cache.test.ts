@@ -229,6 +229,21 @@ describe.each(testTargets())('the response cache on %s', (target) => {
     expect(points.body.data.shop.violations.edges[0].node.points).toBe(7);
   });
 
+  it("invalidates a shop's listing counts when one of its listings changes status", async () => {
+    const app = newApp();
+    await app.ready;
+    const COUNTS = `query($id: ID!) { shop(id: $id) { listingCounts { status count } } }`;
+    const counts = () => post(app, keys.partnerOne!, COUNTS, { id: shops[1]!.gid });
+    const suspended = (r: Awaited<ReturnType<typeof counts>>) =>
+      (r.body.data.shop.listingCounts as { status: string; count: number }[]).find((c) => c.status === 'SUSPENDED')!
+        .count;
+    const before = suspended(await counts());
+    expect((await counts()).reads).toBe(0);
+    await db.prisma.$executeRaw`UPDATE "Listing" SET "status" = 'SUSPENDED' WHERE "id" = ${shops[1]!.listingId}`;
+    const after = await until(counts, (r) => suspended(r) !== before);
+    expect(suspended(after)).toBe(before + 1);
+  });
+
   it('invalidates a page chosen by a filter over another table when that table changes', async () => {
     const app = newApp();
     await app.ready;
