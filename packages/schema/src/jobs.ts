@@ -2,6 +2,10 @@ import type { AnyJobDefinition } from '@shopwarden/jobs';
 import { followPointsExpiry, scheduleMissingExpiries } from './modules/health/points-expiry.job.ts';
 import { issueWeeklyReports } from './modules/health/weekly-reports.job.ts';
 import { recalculateMonthlyTiers } from './modules/revenue/monthly-tiers.job.ts';
+import {
+  enforceMigrationDeadline,
+  scheduleMissingMigrationDeadlinesSweep,
+} from './modules/shops/migration-deadline.job.ts';
 import { expireDuePartnershipsSweep, expirePartnership } from './modules/partnerships/partnership-expiry.job.ts';
 import { purgeIdempotencyRecords } from './modules/platform/idempotency-purge.job.ts';
 import { deliverWebhooks } from './modules/webhooks/webhook-deliver.job.ts';
@@ -19,6 +23,8 @@ export const jobs: readonly AnyJobDefinition[] = [
   scheduleMissingExpiries,
   issueWeeklyReports,
   recalculateMonthlyTiers,
+  enforceMigrationDeadline,
+  scheduleMissingMigrationDeadlinesSweep,
   relayOutboxEvents,
   deliverWebhooks,
 ];

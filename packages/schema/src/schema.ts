@@ -22,6 +22,9 @@ import './modules/shops/shop-select-primary-category.mutation.ts';
 import './modules/shops/category-exception-request-review.mutation.ts';
 import './modules/shops/shop-change-primary-category.mutation.ts';
 import './modules/shops/primary-category-auto-assign.mutation.ts';
+import './modules/shops/category-exception-request-submit.mutation.ts';
+import './modules/shops/shop-fulfilment-mode-set.mutation.ts';
+import './modules/shops/shop-business-model-migrate.mutation.ts';
 // listings
 import './modules/listings/listing.node.ts';
 import './modules/listings/listing-create.mutation.ts';

@@ -49,6 +49,14 @@
       "NotFoundError",
       "ValidationError"
     ],
+    "CategoryExceptionRequestSubmitResult": [
+      "CategoryExceptionRequestSubmitSuccess",
+      "ConflictError",
+      "ForbiddenError",
+      "InvalidStateError",
+      "NotFoundError",
+      "ValidationError"
+    ],
     "ContentItemAddResult": [
       "ConflictError",
       "ContentItemAddSuccess",
@@ -336,12 +344,28 @@
       "ShopAccessRevokeSuccess",
       "ValidationError"
     ],
+    "ShopBusinessModelMigrateResult": [
+      "ConflictError",
+      "ForbiddenError",
+      "InvalidStateError",
+      "NotFoundError",
+      "ShopBusinessModelMigrateSuccess",
+      "ValidationError"
+    ],
     "ShopChangePrimaryCategoryResult": [
       "ConflictError",
       "ForbiddenError",
       "InvalidStateError",
       "NotFoundError",
       "ShopChangePrimaryCategorySuccess",
+      "ValidationError"
+    ],
+    "ShopFulfilmentModeSetResult": [
+      "ConflictError",
+      "ForbiddenError",
+      "InvalidStateError",
+      "NotFoundError",
+      "ShopFulfilmentModeSetSuccess",
       "ValidationError"
     ],
     "ShopHealthRefreshResult": [
@@ -500,6 +524,14 @@
       "NotFoundError",
       "ValidationError"
     ],
+    "CategoryExceptionRequestSubmitResult": [
+      "CategoryExceptionRequestSubmitSuccess",
+      "ConflictError",
+      "ForbiddenError",
+      "InvalidStateError",
+      "NotFoundError",
+      "ValidationError"
+    ],
     "ContentItemAddResult": [
       "ConflictError",
       "ContentItemAddSuccess",
@@ -787,12 +819,28 @@
       "ShopAccessRevokeSuccess",
       "ValidationError"
     ],
+    "ShopBusinessModelMigrateResult": [
+      "ConflictError",
+      "ForbiddenError",
+      "InvalidStateError",
+      "NotFoundError",
+      "ShopBusinessModelMigrateSuccess",
+      "ValidationError"
+    ],
     "ShopChangePrimaryCategoryResult": [
       "ConflictError",
       "ForbiddenError",
       "InvalidStateError",
       "NotFoundError",
       "ShopChangePrimaryCategorySuccess",
+      "ValidationError"
+    ],
+    "ShopFulfilmentModeSetResult": [
+      "ConflictError",
+      "ForbiddenError",
+      "InvalidStateError",
+      "NotFoundError",
+      "ShopFulfilmentModeSetSuccess",
       "ValidationError"
     ],
     "ShopHealthRefreshResult": [

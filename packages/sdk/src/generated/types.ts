@@ -89,7 +89,7 @@ export type BulkOperationStatus =
 export type BusinessModel =
   /** The whole purchase happens on the marketplace (the default). */
   | 'CLOSED_LOOP'
-  /** The platform runs pricing and fulfilment; the merchant supplies goods. */
+  /** The platform runs pricing and fulfilment; the merchant supplies goods. Its seller cannot change a listing's price or the fulfilment mode (PLATFORM_OPERATED). */
   | 'SELF_OPERATED'
   /** Retired: the buyer is sent to an external storefront through a plug-in. Existing shops carry a migration deadline. */
   | 'SEMI_CLOSED_LOOP';
@@ -130,6 +130,16 @@ export type CategoryExceptionRequestReviewInput = {
   note?: string | null | undefined;
   /** The request. */
   requestId: string;
+};
+
+/** A special-circumstances request: extra categories beyond the primary category. */
+export type CategoryExceptionRequestSubmitInput = {
+  /** Why the shop needs an exception. */
+  comment: string;
+  /** The extra categories asked for: at least one, none prohibited or already covered. At most 250 items (more is LIMIT_EXCEEDED). */
+  requestedCategoryIds: Array<string>;
+  /** The shop (it must have a primary category). */
+  shopId: string;
 };
 
 /** Whether listing in a category needs anything beyond the primary-category rule. */
@@ -307,14 +317,20 @@ export type ErrorCode =
   | 'PERSISTED_QUERY_NOT_FOUND'
   /** The API key runs only trusted documents (the SDK's operations), and this document is not one (HTTP 403); top-level only. */
   | 'PERSISTED_QUERY_ONLY'
+  /** The shop is SELF_OPERATED: the platform runs its pricing and fulfilment, so a listing's price and the fulfilment mode are not the seller's to change. */
+  | 'PLATFORM_OPERATED'
   /** The shop already has a primary category; only an administrator can change it. */
   | 'PRIMARY_CATEGORY_ALREADY_SET'
+  /** The shop has no primary category yet, and this needs one (select it, or wait for assignment). */
+  | 'PRIMARY_CATEGORY_NOT_SET'
   /** Registration for the seller event has closed (by the platform clock). */
   | 'REGISTRATION_CLOSED'
   /** An Account Health Report can be issued only for a week that has ended (by the platform clock). */
   | 'REPORT_WEEK_NOT_ENDED'
   /** Only available outside production (the sandbox clock). */
   | 'SANDBOX_ONLY'
+  /** Self-shipping is a tier privilege the shop's tier does not include. */
+  | 'SELF_SHIPPING_NOT_ALLOWED'
   /** A dependency (the database) is unavailable; retry shortly. */
   | 'SERVICE_UNAVAILABLE'
   /** Your cost budget is spent; retry after `Retry-After` seconds. */
@@ -396,7 +412,7 @@ export type ExceptionRequestStatus =
 export type FulfilmentMode =
   /** The platform fulfils orders (the entry tier). */
   | 'PLATFORM'
-  /** The shop ships its own orders (a tier privilege). */
+  /** The shop ships its own orders: a tier privilege, set with `shopFulfilmentModeSet` and lost (back to PLATFORM) when a recalculation places the shop in a tier without it. */
   | 'SELF_SHIPPING';
 
 /** Which finished week to issue, for one shop or for every shop. */
@@ -756,6 +772,8 @@ export type PartnershipStatus =
 
 /** Something a shop must do. */
 export type PendingActionKind =
+  /** Move the SEMI_CLOSED_LOOP shop to CLOSED_LOOP or SELF_OPERATED (`shopBusinessModelMigrate`) by its `migrationDeadline`; after it the shop is RESTRICTED until it does. */
+  | 'MIGRATE_BUSINESS_MODEL'
   /** Confirm a primary category through the questionnaire (the dashboard pop-up). */
   | 'SELECT_PRIMARY_CATEGORY';
 
@@ -961,6 +979,14 @@ export type ShopAccessRevokeInput = {
   shopId: string;
 };
 
+/** A SEMI_CLOSED_LOOP shop’s move to a business model in force. */
+export type ShopBusinessModelMigrateInput = {
+  /** CLOSED_LOOP, or SELF_OPERATED (the platform then runs pricing and fulfilment). */
+  businessModel: BusinessModel;
+  /** The SEMI_CLOSED_LOOP shop. */
+  shopId: string;
+};
+
 /** An administrator's change (or manual decision) of a shop's primary category. */
 export type ShopChangePrimaryCategoryInput = {
   /** A top-level, non-prohibited category. */
@@ -985,6 +1011,14 @@ export type ShopFilter = {
   site?: string | null | undefined;
   /** Only shops with this status. */
   status?: ShopStatus | null | undefined;
+};
+
+/** Who ships a shop’s orders from now on. */
+export type ShopFulfilmentModeSetInput = {
+  /** PLATFORM, or SELF_SHIPPING while the shop’s tier includes it (`Tier.selfShippingAllowed`). */
+  fulfilmentMode: FulfilmentMode;
+  /** The shop. */
+  shopId: string;
 };
 
 /** The shop whose health to re-evaluate. */
@@ -2286,6 +2320,48 @@ export type ShopChangePrimaryCategoryMutation = { shopChangePrimaryCategory:
     | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
     | { __typename: 'ShopChangePrimaryCategorySuccess', shop: { id: string, name: string, sites: Array<string>, businessModel: BusinessModel, status: ShopStatus, healthStatus: HealthStatus, fulfilmentMode: FulfilmentMode, createdAt: string, migrationDeadline: string | null, needsManualCategoryDecision: boolean, primaryCategorySource: PrimaryCategorySource | null, primaryCategorySetAt: string | null, primaryCategory: { id: string, name: string, slug: string } | null, pendingActions: Array<{ kind: PendingActionKind, deadline: string, overdue: boolean, message: string }> }, selection: { id: string, source: PrimaryCategorySource, createdAt: string, reason: string | null, answers: unknown, figures: unknown, category: { id: string, name: string }, previousCategory: { id: string, name: string } | null } }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string, fields: Array<{ path: Array<string>, message: string }> }
+   };
+
+export type ShopSetFulfilmentModeMutationVariables = Exact<{
+  input: ShopFulfilmentModeSetInput;
+}>;
+
+
+export type ShopSetFulfilmentModeMutation = { shopFulfilmentModeSet:
+    | { __typename: 'ConflictError', code: ErrorCode, message: string }
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'ShopFulfilmentModeSetSuccess', changed: boolean, shop: { id: string, name: string, sites: Array<string>, businessModel: BusinessModel, status: ShopStatus, healthStatus: HealthStatus, fulfilmentMode: FulfilmentMode, createdAt: string, migrationDeadline: string | null, needsManualCategoryDecision: boolean, primaryCategorySource: PrimaryCategorySource | null, primaryCategorySetAt: string | null, primaryCategory: { id: string, name: string, slug: string } | null, pendingActions: Array<{ kind: PendingActionKind, deadline: string, overdue: boolean, message: string }> } }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string, fields: Array<{ path: Array<string>, message: string }> }
+   };
+
+export type ShopMigrateBusinessModelMutationVariables = Exact<{
+  input: ShopBusinessModelMigrateInput;
+}>;
+
+
+export type ShopMigrateBusinessModelMutation = { shopBusinessModelMigrate:
+    | { __typename: 'ConflictError', code: ErrorCode, message: string }
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'ShopBusinessModelMigrateSuccess', shop: { id: string, name: string, sites: Array<string>, businessModel: BusinessModel, status: ShopStatus, healthStatus: HealthStatus, fulfilmentMode: FulfilmentMode, createdAt: string, migrationDeadline: string | null, needsManualCategoryDecision: boolean, primaryCategorySource: PrimaryCategorySource | null, primaryCategorySetAt: string | null, primaryCategory: { id: string, name: string, slug: string } | null, pendingActions: Array<{ kind: PendingActionKind, deadline: string, overdue: boolean, message: string }> } }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string, fields: Array<{ path: Array<string>, message: string }> }
+   };
+
+export type ShopSubmitExceptionRequestMutationVariables = Exact<{
+  input: CategoryExceptionRequestSubmitInput;
+}>;
+
+
+export type ShopSubmitExceptionRequestMutation = { categoryExceptionRequestSubmit:
+    | { __typename: 'CategoryExceptionRequestSubmitSuccess', request: { id: string, status: ExceptionRequestStatus, comment: string, createdAt: string, decidedAt: string | null, decisionNote: string | null, shop: { id: string, name: string }, requestedCategories: Array<{ id: string, name: string }>, grants: Array<{ createdAt: string, category: { id: string, name: string } }> } }
+    | { __typename: 'ConflictError', code: ErrorCode, message: string }
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
     | { __typename: 'ValidationError', code: ErrorCode, message: string, fields: Array<{ path: Array<string>, message: string }> }
    };
 

@@ -37,6 +37,11 @@ const codeDescriptions: Record<ErrorCode, string> = {
     'The operation ran longer than its execution budget (HTTP 504); its database work was cancelled. Ask for less or retry later; top-level only.',
   REGISTRATION_CLOSED: 'Registration for the seller event has closed (by the platform clock).',
   EVENT_NOT_ELIGIBLE: "The shop does not meet the seller event's eligibility (minimum tier or categories).",
+  PRIMARY_CATEGORY_NOT_SET:
+    'The shop has no primary category yet, and this needs one (select it, or wait for assignment).',
+  SELF_SHIPPING_NOT_ALLOWED: "Self-shipping is a tier privilege the shop's tier does not include.",
+  PLATFORM_OPERATED:
+    "The shop is SELF_OPERATED: the platform runs its pricing and fulfilment, so a listing's price and the fulfilment mode are not the seller's to change.",
   BAD_REQUEST:
     'The HTTP request is malformed (not JSON, no query, an invalid header, a method other than GET or POST, a mutation sent with GET); top-level only.',
   GRAPHQL_PARSE_FAILED: 'The document is not valid GraphQL syntax; top-level only.',

@@ -2,6 +2,7 @@ import { Prisma, type HealthStatus, type PlatformSettings, type PrismaClient, ty
 import type { Context } from '#context';
 import { AppError, NotFoundError } from '#lib/errors.ts';
 import { recordEvent } from '#modules/platform/outbox.service.ts';
+import { isMigrationOverdue, withMigration } from '#modules/shops/business-model-rules.ts';
 
 /** Anything that can run a raw statement: the client or an interactive transaction. */
 export type Db = PrismaClient | Prisma.TransactionClient;
@@ -124,7 +125,7 @@ export interface HealthOutcome {
 
 /**
  * Recomputes a shop's health and status from its ledger at `now` (inside the caller's locked
- * transaction). A change is written to Shop, recorded as a ShopStatusChange with the balance that
+ * transaction); a SEMI_CLOSED_LOOP shop past its migration deadline is held at least RESTRICTED. A change is written to Shop, recorded as a ShopStatusChange with the balance that
  * caused it, and announced as 'shop.health_changed' in the outbox.
  */
 export async function recomputeShopHealth(
@@ -135,11 +136,18 @@ export async function recomputeShopHealth(
   cause: string,
 ): Promise<HealthOutcome> {
   const balance = await ledgerBalance(tx, shopId, now);
-  const shop = await tx.shop.findUniqueOrThrow({ where: { id: shopId }, select: { status: true, healthStatus: true } });
+  const shop = await tx.shop.findUniqueOrThrow({
+    where: { id: shopId },
+    select: { status: true, healthStatus: true, businessModel: true, migrationDeadline: true },
+  });
   const health = healthForBalance(balance, settings);
-  const status = statusForHealth(health);
+  const overdue = isMigrationOverdue(shop, now);
+  const status = withMigration(statusForHealth(health), overdue);
   if (health === shop.healthStatus && status === shop.status) return { balance, health, status, changed: false };
-  const reason = `${cause}: balance ${balance} points (thresholds ${settings.atRiskThreshold}/${settings.restrictedThreshold}/${settings.suspendedThreshold})`;
+  const migration = overdue
+    ? `; SEMI_CLOSED_LOOP migration overdue since ${shop.migrationDeadline!.toISOString()}`
+    : '';
+  const reason = `${cause}: balance ${balance} points (thresholds ${settings.atRiskThreshold}/${settings.restrictedThreshold}/${settings.suspendedThreshold})${migration}`;
   await tx.shop.update({ where: { id: shopId }, data: { healthStatus: health, status, version: { increment: 1 } } });
   const change = await tx.shopStatusChange.create({
     data: {

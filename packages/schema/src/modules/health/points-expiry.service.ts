@@ -29,7 +29,7 @@ export async function schedulePointsExpiries(
 }
 
 /**
- * Re-evaluates a shop's health at the instant points expired (`at`), so the status change is
+ * Re-evaluates a shop's health and status at the instant points expired or a deadline passed (`at`), so the status change is
  * recorded when it happened, however late the job runs. A ledger write or status change after `at`
  * already evaluated the shop later on: then it is evaluated at the latest of those, never before.
  */
@@ -39,6 +39,7 @@ export async function applyPointsExpiry(
   at: Date,
   now: Date,
   settings: Thresholds,
+  cause = 'Points expired',
 ) {
   const locked = await tx.$queryRaw<{ id: number }[]>`SELECT "id" FROM "Shop" WHERE "id" = ${shopId}::int FOR UPDATE`;
   if (!locked.length) return null;
@@ -46,9 +47,10 @@ export async function applyPointsExpiry(
     SELECT GREATEST(
       (SELECT max(e."createdAt") FROM "PointsLedgerEntry" e WHERE e."shopId" = ${shopId}::int),
       (SELECT max(c."occurredAt") FROM "ShopStatusChange" c WHERE c."shopId" = ${shopId}::int)) AS "lastWrite"`;
-  const lastWrite = marks?.lastWrite && marks.lastWrite < now ? marks.lastWrite : now;
-  const asOf = lastWrite > at ? lastWrite : at;
-  return recomputeShopHealth(tx, shopId, asOf, settings, 'Points expired');
+  const written = marks?.lastWrite ?? null;
+  const lastWrite = written && written > now ? now : written;
+  const asOf = lastWrite && lastWrite > at ? lastWrite : at;
+  return recomputeShopHealth(tx, shopId, asOf, settings, cause);
 }
 
 /**
@@ -70,9 +72,10 @@ export async function scheduleMissingPointsExpiries(tx: Prisma.TransactionClient
 }
 
 /**
- * Applies, in due order, the expiries of these shops that fell due but whose jobs have not run yet
- * (the runner catches up after the sandbox clock moved), so a check that reads a shop's stored status
- * next reads the one in force at `now`. The jobs still run later and change nothing.
+ * Applies, in due order, the expiries and missed migration deadlines of these shops that fell due
+ * but that the runner has not applied yet (it catches up after the sandbox clock moved), so a check
+ * that reads a shop's stored status next reads the one in force at `now`. The jobs still run later
+ * and change nothing.
  */
 export async function catchUpShopHealth(
   tx: Prisma.TransactionClient,
@@ -86,5 +89,22 @@ export async function catchUpShopHealth(
      WHERE "name" = ${followPointsExpiryJob.name} AND "failedAt" IS NULL AND "runAt" <= ${sqlInstant(now)}
        AND ("payload"->>'shopId')::int IN (${Prisma.join(shopIds.map((id) => Prisma.sql`${id}::int`))})
      ORDER BY "runAt", "id"`;
-  for (const job of due) await applyPointsExpiry(tx, Number(job.shopId), new Date(job.runAt), now, settings);
+  const deadlines = await tx.shop.findMany({
+    where: {
+      id: { in: [...shopIds] },
+      businessModel: 'SEMI_CLOSED_LOOP',
+      status: 'ACTIVE',
+      migrationDeadline: { lte: now },
+    },
+    select: { id: true, migrationDeadline: true },
+  });
+  const work = [
+    ...due.map((j) => ({ shopId: Number(j.shopId), at: new Date(j.runAt), cause: 'Points expired' })),
+    ...deadlines.map((s) => ({
+      shopId: s.id,
+      at: s.migrationDeadline!,
+      cause: 'Business-model migration deadline passed',
+    })),
+  ].sort((a, b) => a.at.getTime() - b.at.getTime());
+  for (const w of work) await applyPointsExpiry(tx, w.shopId, w.at, now, settings, w.cause);
 }

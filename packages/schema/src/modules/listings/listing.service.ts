@@ -18,6 +18,8 @@ import {
   type CategoryLite,
 } from '#modules/shops/category-eligibility.service.ts';
 import { assertCanWriteShop, shopOwnedWhere } from '#modules/shops/shop.policy.ts';
+import { statusInForce } from '#modules/shops/business-model-rules.ts';
+import { platformOperatedPriceError } from '#modules/shops/business-model.service.ts';
 import {
   editableStatuses,
   reasonCodePattern,
@@ -162,8 +164,16 @@ export async function updateListing(
   }
   if (input.expectedVersion != null && input.expectedVersion !== listing.version)
     throw new ConflictError(`The listing is at version ${listing.version}, not ${input.expectedVersion}; re-read it.`);
-  const shop = await ctx.prisma.shop.findUniqueOrThrow({ where: { id: listing.shopId }, select: { sites: true } });
+  const shop = await ctx.prisma.shop.findUniqueOrThrow({
+    where: { id: listing.shopId },
+    select: { sites: true, businessModel: true },
+  });
   const sent = (k: keyof ListingFields) => input[k] !== undefined && input[k] !== null;
+  const repriced =
+    (sent('priceAmount') && input.priceAmount !== listing.priceAmount) ||
+    (sent('currency') && input.currency !== listing.currency);
+  const priceError = repriced ? platformOperatedPriceError(shop.businessModel, ctx.viewer?.role) : null;
+  if (priceError) throw priceError;
   const fields: ListingFields = {
     title: input.title ?? listing.title,
     description: input.description ?? listing.description,
@@ -341,7 +351,7 @@ export async function submitListingsInTransaction(
   // One transaction is one connection: its statements go one after another.
   const shops = await tx.shop.findMany({
     where: { id: { in: shopIds } },
-    select: { id: true, status: true, primaryCategoryId: true },
+    select: { id: true, status: true, primaryCategoryId: true, businessModel: true, migrationDeadline: true },
   });
   const grants = await tx.categoryExceptionGrant.findMany({
     where: { shopId: { in: shopIds } },
@@ -396,7 +406,7 @@ export async function submitListingsInTransaction(
     const otherRootIds = new Set([...mine].filter(([r, n]) => n - (r === rootId ? ownCount : 0) > 0).map(([r]) => r));
     const issues = runAutomaticChecks({
       shop: {
-        status: shop.status,
+        ...statusInForce(shop, now),
         primaryCategoryId: shop.primaryCategoryId,
         exceptionCategoryIds: new Set(grants.filter((g) => g.shopId === shop.id).map((g) => g.categoryId)),
         approvedRestrictedIds: new Set(approvals.filter((a) => a.shopId === shop.id).map((a) => a.categoryId)),

@@ -1,9 +1,10 @@
 import type { PlatformSettings } from '@shopwarden/db';
+import { isMigrationOverdue, type MigrationFacts } from './business-model-rules.ts';
 
 export type CampaignPhase = 'BEFORE_ENFORCEMENT' | 'CONFIRMATION_OPEN' | 'AFTER_DEADLINE';
 
 export interface PendingAction {
-  kind: 'SELECT_PRIMARY_CATEGORY';
+  kind: 'SELECT_PRIMARY_CATEGORY' | 'MIGRATE_BUSINESS_MODEL';
   deadline: Date;
   overdue: boolean;
   message: string;
@@ -35,8 +36,34 @@ export function campaignPhase(
   return 'AFTER_DEADLINE';
 }
 
-/** The dashboard pop-up: a shop without a primary category must select one by the deadline. */
+/** What a shop must do, with the deadline: migrate off SEMI_CLOSED_LOOP, select its primary category. */
 export function pendingActionsFor(
+  shop: { primaryCategoryId: number | null; needsManualCategoryDecision: boolean } & MigrationFacts,
+  settings: Pick<PlatformSettings, 'categoryConfirmDeadline'>,
+  now: Date,
+): PendingAction[] {
+  return [...migrationActions(shop, now), ...categoryActions(shop, settings, now)];
+}
+
+/** A SEMI_CLOSED_LOOP shop must move to another business model by its deadline; after it, it is RESTRICTED until it does. */
+function migrationActions(shop: MigrationFacts, now: Date): PendingAction[] {
+  if (shop.businessModel !== 'SEMI_CLOSED_LOOP' || shop.migrationDeadline === null) return [];
+  const deadline = shop.migrationDeadline;
+  const overdue = isMigrationOverdue(shop, now);
+  return [
+    {
+      kind: 'MIGRATE_BUSINESS_MODEL',
+      deadline,
+      overdue,
+      message: overdue
+        ? 'The migration deadline has passed: the shop is restricted (no new listings) until it migrates to CLOSED_LOOP or SELF_OPERATED.'
+        : `SEMI_CLOSED_LOOP is retired: migrate to CLOSED_LOOP or SELF_OPERATED before ${deadline.toISOString()}, or the shop is restricted (no new listings) until it does.`,
+    },
+  ];
+}
+
+/** The dashboard pop-up: a shop without a primary category must select one by the deadline. */
+function categoryActions(
   shop: { primaryCategoryId: number | null; needsManualCategoryDecision: boolean },
   settings: Pick<PlatformSettings, 'categoryConfirmDeadline'>,
   now: Date,

@@ -79,6 +79,8 @@ describe('category eligibility', () => {
   });
 });
 
+const closedLoop = { businessModel: 'CLOSED_LOOP' as const, migrationDeadline: null };
+
 describe('campaign', () => {
   const settings = {
     categoryEnforcementAt: new Date('2024-02-01T00:00:00Z'),
@@ -95,10 +97,14 @@ describe('campaign', () => {
   });
   it('shows the pending action only to shops without a primary category', () => {
     expect(
-      pendingActionsFor({ primaryCategoryId: 3, needsManualCategoryDecision: false }, settings, new Date('2024-02-02')),
+      pendingActionsFor(
+        { primaryCategoryId: 3, needsManualCategoryDecision: false, ...closedLoop },
+        settings,
+        new Date('2024-02-02'),
+      ),
     ).toEqual([]);
     const [action] = pendingActionsFor(
-      { primaryCategoryId: null, needsManualCategoryDecision: false },
+      { primaryCategoryId: null, needsManualCategoryDecision: false, ...closedLoop },
       settings,
       new Date('2024-02-02'),
     );
@@ -107,15 +113,33 @@ describe('campaign', () => {
       deadline: new Date('2024-02-07T23:59:59.999Z'),
       overdue: false,
     });
-    const onTheDay = { primaryCategoryId: null, needsManualCategoryDecision: false };
+    const onTheDay = { primaryCategoryId: null, needsManualCategoryDecision: false, ...closedLoop };
     expect(pendingActionsFor(onTheDay, settings, new Date('2024-02-07T23:59:59.999Z'))[0]!.overdue).toBe(false);
     expect(pendingActionsFor(onTheDay, settings, new Date('2024-02-08T00:00:00Z'))[0]!.overdue).toBe(true);
     expect(
       pendingActionsFor(
-        { primaryCategoryId: null, needsManualCategoryDecision: true },
+        { primaryCategoryId: null, needsManualCategoryDecision: true, ...closedLoop },
         settings,
         new Date('2024-03-01'),
       )[0],
     ).toMatchObject({ overdue: true });
+  });
+  it('asks a SEMI_CLOSED_LOOP shop to migrate by its deadline, first', () => {
+    const semi = {
+      primaryCategoryId: null,
+      needsManualCategoryDecision: false,
+      businessModel: 'SEMI_CLOSED_LOOP' as const,
+      migrationDeadline: new Date('2024-03-10T00:00:00Z'),
+    };
+    const before = pendingActionsFor(semi, settings, new Date('2024-03-09T23:59:59.999Z'));
+    expect(before.map((a) => [a.kind, a.overdue])).toEqual([
+      ['MIGRATE_BUSINESS_MODEL', false],
+      ['SELECT_PRIMARY_CATEGORY', true],
+    ]);
+    expect(before[0]!.deadline).toEqual(semi.migrationDeadline);
+    expect(pendingActionsFor(semi, settings, semi.migrationDeadline)[0]).toMatchObject({ overdue: true });
+    expect(pendingActionsFor({ ...semi, businessModel: 'CLOSED_LOOP' }, settings, semi.migrationDeadline)).toHaveLength(
+      1,
+    );
   });
 });

@@ -2,6 +2,7 @@ import type { Prisma } from '@shopwarden/db';
 import { builder } from '#builder';
 import type { Context } from '#context';
 import { loaderFor } from '#lib/loaders.ts';
+import { statusInForce } from './business-model-rules.ts';
 import { pendingActionsFor } from './campaign.service.ts';
 import {
   evaluateEligibility,
@@ -21,7 +22,10 @@ export const BusinessModelEnum = builder.enumType('BusinessModel', {
       description:
         'Retired: the buyer is sent to an external storefront through a plug-in. Existing shops carry a migration deadline.',
     },
-    SELF_OPERATED: { description: 'The platform runs pricing and fulfilment; the merchant supplies goods.' },
+    SELF_OPERATED: {
+      description:
+        "The platform runs pricing and fulfilment; the merchant supplies goods. Its seller cannot change a listing's price or the fulfilment mode (PLATFORM_OPERATED).",
+    },
   } as const,
 });
 
@@ -29,7 +33,10 @@ export const FulfilmentModeEnum = builder.enumType('FulfilmentMode', {
   description: 'Who ships orders.',
   values: {
     PLATFORM: { description: 'The platform fulfils orders (the entry tier).' },
-    SELF_SHIPPING: { description: 'The shop ships its own orders (a tier privilege).' },
+    SELF_SHIPPING: {
+      description:
+        'The shop ships its own orders: a tier privilege, set with `shopFulfilmentModeSet` and lost (back to PLATFORM) when a recalculation places the shop in a tier without it.',
+    },
   } as const,
 });
 
@@ -87,6 +94,10 @@ const PendingActionKindEnum = builder.enumType('PendingActionKind', {
     SELECT_PRIMARY_CATEGORY: {
       description: 'Confirm a primary category through the questionnaire (the dashboard pop-up).',
     },
+    MIGRATE_BUSINESS_MODEL: {
+      description:
+        'Move the SEMI_CLOSED_LOOP shop to CLOSED_LOOP or SELF_OPERATED (`shopBusinessModelMigrate`) by its `migrationDeadline`; after it the shop is RESTRICTED until it does.',
+    },
   } as const,
 });
 
@@ -94,7 +105,11 @@ export const PendingActionRef = builder.simpleObject('PendingAction', {
   description: 'An action the shop must take, with its deadline.',
   fields: (t) => ({
     kind: t.field({ type: PendingActionKindEnum, description: 'What must be done.' }),
-    deadline: t.field({ type: 'DateTime', description: 'When it is due.' }),
+    deadline: t.field({
+      type: 'DateTime',
+      description:
+        'The exact instant it is due: for SELECT_PRIMARY_CATEGORY the last millisecond of the confirm deadline day (UTC), for MIGRATE_BUSINESS_MODEL the shop’s `migrationDeadline`.',
+    }),
     overdue: t.boolean({ description: 'True once the deadline has passed (by the platform clock).' }),
     message: t.string({ description: 'Text to show the merchant.' }),
   }),
@@ -208,7 +223,8 @@ export const ShopNode = builder.prismaNode('Shop', {
     migrationDeadline: t.expose('migrationDeadline', {
       type: 'DateTime',
       nullable: true,
-      description: 'For SEMI_CLOSED_LOOP shops: when they must have migrated to another business model.',
+      description:
+        'For SEMI_CLOSED_LOOP shops: when they must have migrated to another business model (`shopBusinessModelMigrate`); from this instant the shop is RESTRICTED until it does. Kept after a migration.',
     }),
     primaryCategory: t.relation('primaryCategory', {
       nullable: true,
@@ -230,8 +246,14 @@ export const ShopNode = builder.prismaNode('Shop', {
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the shop was onboarded.' }),
     pendingActions: t.field({
       type: [PendingActionRef],
-      description: 'Actions the shop must take, such as selecting its primary category by the deadline.',
-      select: { primaryCategoryId: true, needsManualCategoryDecision: true },
+      description:
+        'Actions the shop must take, each with its deadline: migrating off SEMI_CLOSED_LOOP, selecting its primary category.',
+      select: {
+        primaryCategoryId: true,
+        needsManualCategoryDecision: true,
+        businessModel: true,
+        migrationDeadline: true,
+      },
       resolve: async (shop, _args, ctx) => pendingActionsFor(shop, await ctx.settings(), await ctx.now()),
     }),
     categoryEligibility: t.field({
@@ -246,7 +268,7 @@ export const ShopNode = builder.prismaNode('Shop', {
           description: 'Categories to evaluate.',
         }),
       },
-      select: { id: true, primaryCategoryId: true, status: true },
+      select: { id: true, primaryCategoryId: true, status: true, businessModel: true, migrationDeadline: true },
       resolve: async (shop, args, ctx) => {
         const [index, grants, settings, now] = await Promise.all([
           categoryIndex(ctx),
@@ -259,7 +281,7 @@ export const ShopNode = builder.prismaNode('Shop', {
         const wanted = args.categoryIds
           ? args.categoryIds.map((g) => index.get(Number.parseInt(g.id, 10))).filter((c) => c !== undefined)
           : [...index.values()].filter((c) => c.parentId === null);
-        const facts = { status: shop.status, primaryCategoryId: shop.primaryCategoryId, ...grants };
+        const facts = { ...statusInForce(shop, now), primaryCategoryId: shop.primaryCategoryId, ...grants };
         return wanted.map((category) => ({
           categoryId: category.id,
           ...evaluateEligibility({

@@ -10,8 +10,9 @@ import {
 import type { Context } from '#context';
 import { ConflictError, InvalidStateError, NotFoundError, ValidationError, type FieldError } from '#lib/errors.ts';
 import { recordEvent } from '#modules/platform/outbox.service.ts';
-import { effectiveRestriction, loadCategoryIndex } from './category-eligibility.service.ts';
+import { effectiveRestriction, loadCategoryIndex, type CategoryLite } from './category-eligibility.service.ts';
 import { categoryQuestionnaire } from './questionnaire.ts';
+import { scheduleMigrationDeadlines } from './business-model.service.ts';
 
 const sitePattern = /^[A-Z]{2}$/;
 
@@ -119,6 +120,7 @@ export async function onboardShop(ctx: Context, input: OnboardShopInput) {
           },
         })
       : null;
+    if (migrationDeadline) await scheduleMigrationDeadlines(tx, [{ id: shop.id, migrationDeadline }]);
     await recordEvent(tx, {
       type: 'shop.onboarded',
       shopId: shop.id,
@@ -201,14 +203,8 @@ export async function selectPrimaryCategory(ctx: Context, input: SelectPrimaryCa
 
   const { category, index } = await assertPrimaryCandidate(ctx.prisma, input.categoryId, ['input', 'categoryId']);
   if (special) {
-    special.requestedCategoryIds.forEach((id, i) => {
-      const c = index.get(id);
-      const path = ['input', 'specialCircumstances', 'requestedCategoryIds', String(i)];
-      if (!c) errors.push({ path, message: 'No such category.' });
-      else if (id === category.id) errors.push({ path, message: 'This is the primary category itself.' });
-      else if (effectiveRestriction(c, index).restriction === 'PROHIBITED')
-        errors.push({ path, message: `${c.name} is prohibited.` });
-    });
+    const path = ['input', 'specialCircumstances', 'requestedCategoryIds'];
+    errors.push(...requestedCategoryErrors(special.requestedCategoryIds, index, category.id, path));
     if (errors.length) throw new ValidationError(errors);
   }
 
@@ -262,6 +258,76 @@ export async function selectPrimaryCategory(ctx: Context, input: SelectPrimaryCa
     });
     const shop = await tx.shop.findUniqueOrThrow({ where: { id: input.shopId } });
     return { shop, selection, exceptionRequest };
+  });
+}
+
+/** Field errors of the extra categories a special-circumstances request names (under `path`). */
+function requestedCategoryErrors(
+  ids: readonly number[],
+  index: ReadonlyMap<number, CategoryLite>,
+  primaryCategoryId: number,
+  path: string[],
+): FieldError[] {
+  const errors: FieldError[] = [];
+  ids.forEach((id, i) => {
+    const c = index.get(id);
+    const at = [...path, String(i)];
+    if (!c) errors.push({ path: at, message: 'No such category.' });
+    else if (id === primaryCategoryId) errors.push({ path: at, message: 'This is the primary category itself.' });
+    else if ((c.rootId ?? c.id) === primaryCategoryId)
+      errors.push({ path: at, message: `${c.name} is already covered by the primary category.` });
+    else if (effectiveRestriction(c, index).restriction === 'PROHIBITED')
+      errors.push({ path: at, message: `${c.name} is prohibited.` });
+  });
+  return errors;
+}
+
+/**
+ * Files a special-circumstances request on its own, at any time, for a shop that has a primary
+ * category however it got it (selected, auto-assigned, set by an administrator).
+ */
+export async function submitExceptionRequest(
+  ctx: Context,
+  input: { shopId: number; comment: string; requestedCategoryIds: number[] },
+) {
+  const now = await ctx.now();
+  const comment = input.comment.trim();
+  const errors: FieldError[] = [];
+  if (!comment || comment.length > 2000)
+    errors.push({ path: ['input', 'comment'], message: 'Explain the special circumstances (1–2000 characters).' });
+  if (!input.requestedCategoryIds.length)
+    errors.push({ path: ['input', 'requestedCategoryIds'], message: 'Name at least one category.' });
+  const shop = await ctx.prisma.shop.findUnique({ where: { id: input.shopId }, select: { primaryCategoryId: true } });
+  if (!shop) throw new NotFoundError('Shop');
+  if (shop.primaryCategoryId === null) {
+    if (errors.length) throw new ValidationError(errors);
+    throw new InvalidStateError(
+      'PRIMARY_CATEGORY_NOT_SET',
+      'A special-circumstances request asks for categories beyond the primary category: the shop needs one first (select it, or wait for auto-assignment).',
+    );
+  }
+  const index = await loadCategoryIndex(ctx.prisma);
+  errors.push(
+    ...requestedCategoryErrors(input.requestedCategoryIds, index, shop.primaryCategoryId, [
+      'input',
+      'requestedCategoryIds',
+    ]),
+  );
+  if (errors.length) throw new ValidationError(errors);
+  const requestedCategoryIds = [...new Set(input.requestedCategoryIds)];
+  return ctx.prisma.$transaction(async (tx) => {
+    const request = await tx.categoryExceptionRequest.create({
+      data: { shopId: input.shopId, comment, requestedCategoryIds, createdAt: now },
+    });
+    await recordEvent(tx, {
+      type: 'category_exception.requested',
+      shopId: input.shopId,
+      subjectType: 'CategoryExceptionRequest',
+      subjectId: String(request.id),
+      payload: { requestedCategoryIds },
+      occurredAt: now,
+    });
+    return request;
   });
 }
 

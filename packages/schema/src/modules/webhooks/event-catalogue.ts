@@ -89,6 +89,18 @@ export const eventCatalogue = {
     'asOf',
     'fulfilmentMode',
   ]),
+  'shop.fulfilment_mode_changed': shop(
+    'shops:read',
+    'Shop',
+    "A shop's seller or agency changed who ships its orders.",
+    ['fromMode', 'toMode', 'tier'],
+  ),
+  'shop.business_model_migrated': shop(
+    'shops:read',
+    'Shop',
+    'A SEMI_CLOSED_LOOP shop migrated to another business model.',
+    ['fromBusinessModel', 'toBusinessModel', 'fulfilmentMode', 'migrationDeadline', 'afterDeadline'],
+  ),
   'shop.onboarded': shop('shops:read', 'Shop', 'A shop was onboarded.', ['name', 'sites', 'businessModel']),
   'shop.primary_category_selected': shop('shops:read', 'Shop', 'A shop selected its primary category.', [
     'categoryId',
@@ -104,6 +116,12 @@ export const eventCatalogue = {
     'Shop',
     'Auto-assignment gave a shop its primary category.',
     ['categoryId', 'runId'],
+  ),
+  'category_exception.requested': shop(
+    'shops:read',
+    'CategoryExceptionRequest',
+    'A shop filed a special-circumstances request.',
+    ['requestedCategoryIds'],
   ),
   'category_exception.decided': shop(
     'shops:read',
