@@ -134,7 +134,7 @@ describe.each(testTargets())("the shop's life cycle on %s", (target) => {
       reasonCode: 'PRIMARY_CATEGORY_NOT_SET',
     });
     await clock(null);
-  });
+  }, 240_000);
 
   const ERR = /* GraphQL */ `... on Error { code message } ... on ValidationError { fields { path message } }`;
   const FULFIL = /* GraphQL */ `mutation($input: ShopFulfilmentModeSetInput!) { shopFulfilmentModeSet(input: $input) {
