@@ -144,9 +144,10 @@ export async function recomputeShopHealth(
   const overdue = isMigrationOverdue(shop, now);
   const status = withMigration(statusForHealth(health), overdue);
   if (health === shop.healthStatus && status === shop.status) return { balance, health, status, changed: false };
-  const migration = overdue
-    ? `; SEMI_CLOSED_LOOP migration overdue since ${shop.migrationDeadline!.toISOString()}`
-    : '';
+  const migration =
+    overdue && shop.migrationDeadline
+      ? `; SEMI_CLOSED_LOOP migration overdue since ${shop.migrationDeadline.toISOString()}`
+      : '';
   const reason = `${cause}: balance ${balance} points (thresholds ${settings.atRiskThreshold}/${settings.restrictedThreshold}/${settings.suspendedThreshold})${migration}`;
   await tx.shop.update({ where: { id: shopId }, data: { healthStatus: health, status, version: { increment: 1 } } });
   const change = await tx.shopStatusChange.create({

@@ -100,11 +100,11 @@ export async function catchUpShopHealth(
   });
   const work = [
     ...due.map((j) => ({ shopId: Number(j.shopId), at: new Date(j.runAt), cause: 'Points expired' })),
-    ...deadlines.map((s) => ({
-      shopId: s.id,
-      at: s.migrationDeadline!,
-      cause: 'Business-model migration deadline passed',
-    })),
+    ...deadlines.flatMap((s) =>
+      s.migrationDeadline
+        ? [{ shopId: s.id, at: s.migrationDeadline, cause: 'Business-model migration deadline passed' }]
+        : [],
+    ),
   ].sort((a, b) => a.at.getTime() - b.at.getTime());
   for (const w of work) await applyPointsExpiry(tx, w.shopId, w.at, now, settings, w.cause);
 }

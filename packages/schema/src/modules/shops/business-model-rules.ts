@@ -28,7 +28,7 @@ export function statusInForce(
   shop: MigrationFacts & { status: ShopStatus },
   now: Date,
 ): { status: ShopStatus; statusReason: string | null } {
-  if (!isMigrationOverdue(shop, now)) return { status: shop.status, statusReason: null };
+  if (!shop.migrationDeadline || !isMigrationOverdue(shop, now)) return { status: shop.status, statusReason: null };
   const status = withMigration(shop.status, true);
-  return { status, statusReason: status === 'RESTRICTED' ? migrationOverdueMessage(shop.migrationDeadline!) : null };
+  return { status, statusReason: status === 'RESTRICTED' ? migrationOverdueMessage(shop.migrationDeadline) : null };
 }

@@ -146,7 +146,7 @@ export async function scheduleMissingMigrationDeadlines(tx: Prisma.TransactionCl
     },
     select: { id: true, migrationDeadline: true },
   });
-  const due = shops.map((s) => ({ id: s.id, migrationDeadline: s.migrationDeadline! }));
+  const due = shops.flatMap((s) => (s.migrationDeadline ? [{ id: s.id, migrationDeadline: s.migrationDeadline }] : []));
   const held = new Set(
     (
       await tx.job.findMany({
