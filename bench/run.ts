@@ -23,6 +23,7 @@ import partnerRead from './scenarios/partner-read.ts';
 import reviewQueue from './scenarios/review-queue.ts';
 import tierRecalc from './scenarios/tier-recalc.ts';
 import varyingVariables from './scenarios/varying-variables.ts';
+import webhooks from './scenarios/webhooks.ts';
 
 /** Every scenario, in the order they run. */
 const SCENARIOS: Scenario[] = [
@@ -36,6 +37,7 @@ const SCENARIOS: Scenario[] = [
   computedFields,
   tierRecalc,
   bulkReview,
+  webhooks,
   coldStart,
 ];
 /** `memory` is not a run of its own: the RSS of every server under load, collected from the read scenarios. */

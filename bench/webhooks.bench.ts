@@ -5,7 +5,7 @@
  * the p50/p99 lag from an event's commit to its arrival, on PGlite and (with BENCH_DATABASE_URL,
  * DATABASE_URL or TEST_DATABASE_URL) PostgreSQL.
  *
- *   npx tsx bench/webhooks.bench.ts
+ *   npm run bench -- webhooks            (or: npx tsx bench/webhooks.bench.ts)
  *   options (env): BENCH_EVENTS (10000) BENCH_SHOPS (50: lanes, one per shop) BENCH_CONCURRENCY (16) BENCH_SKIP_PGLITE=1
  */
 import http from 'node:http';
@@ -22,7 +22,7 @@ import {
 import { createShop, createWorld } from '../tests/support/fixtures.ts';
 import { createTestDatabase, type TargetName } from '../tests/support/database.ts';
 
-const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000);
+const EVENTS = Number(process.env.BENCH_EVENTS ?? (process.env.BENCH_QUICK === '1' ? 1_000 : 10_000));
 const SHOPS = Number(process.env.BENCH_SHOPS ?? 50);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const log = (line: string) => process.stderr.write(`[webhooks] ${line}\n`);
@@ -116,13 +116,16 @@ async function benchTarget(target: TargetName) {
   }
 }
 
-const targets: TargetName[] = [];
-if (!process.env.BENCH_SKIP_PGLITE) targets.push('pglite');
-const postgresUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL;
-if (postgresUrl) {
-  process.env.TEST_DATABASE_URL = postgresUrl;
-  targets.push('postgres');
-}
+// Run by the harness (`npm run bench -- webhooks`): BENCH_DB picks the database, BENCH_SERVER_URL the PostgreSQL server.
+const postgresUrl =
+  process.env.BENCH_SERVER_URL ||
+  process.env.BENCH_DATABASE_URL ||
+  process.env.DATABASE_URL ||
+  process.env.TEST_DATABASE_URL;
+if (postgresUrl) process.env.TEST_DATABASE_URL = postgresUrl;
+const targets: TargetName[] = process.env.BENCH_DB
+  ? [process.env.BENCH_DB as TargetName]
+  : [...(process.env.BENCH_SKIP_PGLITE ? [] : (['pglite'] as const)), ...(postgresUrl ? (['postgres'] as const) : [])];
 const lines = [
   `${EVENTS.toLocaleString('en')} events, ${SHOPS} shops (lanes), runner concurrency ${CONCURRENCY}`,
   '',

@@ -21,3 +21,4 @@ export { connectRedisStores, type RedisStores } from './redis-stores.ts';
 export { BulkWorker, type BulkWorkerOptions } from './bulk-worker.ts';
 export { redisOptions } from './redis-options.ts';
 export { startWorkers, type Workers, type WorkersOptions } from './workers.ts';
+export { createMetrics, type Metrics } from './metrics.ts';

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { PrismaClient } from '@shopwarden/db';
+import type { WebhookAttemptReport } from '@shopwarden/schema';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface Metrics {
@@ -24,6 +25,10 @@ export interface Metrics {
   jobRuns: Histogram<'job' | 'result'>;
   /** Reports the jobs stored (waiting, running, failed) on each scrape, read from the database. */
   watchJobQueue(prisma: PrismaClient): void;
+  /** Counts and times one logged webhook attempt (docs/webhooks.md). */
+  webhookAttempt(report: WebhookAttemptReport): void;
+  /** Reports the webhook queue (events not yet relayed, deliveries due and waiting for a retry) on each scrape. */
+  watchWebhookQueue(prisma: PrismaClient): void;
 }
 
 /** Why /metrics refuses a caller, or null when it may read them. */
@@ -62,9 +67,54 @@ export function createMetrics(): Metrics {
     buckets: [0.005, 0.025, 0.1, 0.5, 2.5, 10, 60],
     registers: [registry],
   });
+  const webhookAttempts = new Counter({
+    name: 'shopwarden_webhook_attempts_total',
+    help: 'Webhook delivery attempts by outcome: succeeded (2xx), retry (failed, tried again), failed (for good), disabled (the endpoint was).',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  const webhookAttemptSeconds = new Histogram({
+    name: 'shopwarden_webhook_attempt_seconds',
+    help: 'Webhook attempt latency: connection to the last byte read of the answer (or the timeout).',
+    buckets: [0.005, 0.025, 0.1, 0.25, 1, 2.5, 10],
+    registers: [registry],
+  });
+  const webhookLagSeconds = new Histogram({
+    name: 'shopwarden_webhook_lag_seconds',
+    help: "Real time from an event's commit to its delivery's first attempt (stage first_attempt) and to its successful attempt (stage delivered).",
+    labelNames: ['stage'],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60, 300, 3600, 14400],
+    registers: [registry],
+  });
   return {
     registry,
     jobRuns,
+    webhookAttempt(report) {
+      webhookAttempts.inc({ outcome: report.outcome });
+      webhookAttemptSeconds.observe(report.latencyMs / 1000);
+      if (report.firstAttemptLagMs !== null)
+        webhookLagSeconds.observe({ stage: 'first_attempt' }, report.firstAttemptLagMs / 1000);
+      if (report.deliveredLagMs !== null)
+        webhookLagSeconds.observe({ stage: 'delivered' }, report.deliveredLagMs / 1000);
+    },
+    watchWebhookQueue(prisma) {
+      new Gauge({
+        name: 'shopwarden_webhook_queue',
+        help: 'The webhook queue: events committed but not yet relayed (unrelayed), deliveries due now (due) and waiting for a retry (retrying).',
+        labelNames: ['state'],
+        registers: [registry],
+        async collect() {
+          const rows = await prisma.$queryRaw<{ state: string; n: number }[]>`
+            SELECT 'unrelayed' AS state, count(*)::int AS n FROM "OutboxEvent" WHERE "relayedAt" IS NULL
+            UNION ALL
+            SELECT CASE WHEN "nextAttemptAt" > CURRENT_TIMESTAMP THEN 'retrying' ELSE 'due' END, count(*)::int
+              FROM "WebhookDelivery" WHERE "status" = 'PENDING' GROUP BY 1`.catch(() => []);
+          this.reset();
+          for (const state of ['unrelayed', 'due', 'retrying']) this.set({ state }, 0);
+          for (const row of rows) this.set({ state: row.state }, row.n);
+        },
+      });
+    },
     watchJobQueue(prisma) {
       new Gauge({
         name: 'shopwarden_jobs',

@@ -36,7 +36,11 @@ export async function startWorkers(options: WorkersOptions): Promise<Workers> {
   const { db, config, logger, metrics } = options;
   if (!config.worker.enabled) return { runner: null, bulk: null, stop: async () => undefined };
   const production = config.environment === 'production';
-  configureWebhookDelivery(config.webhooks);
+  configureWebhookDelivery({
+    ...config.webhooks,
+    production,
+    onAttempt: metrics ? (report) => metrics.webhookAttempt(report) : undefined,
+  });
   const runner = new JobRunner({
     prisma: db.prisma,
     jobs: options.jobs ?? registeredJobs,
@@ -50,6 +54,7 @@ export async function startWorkers(options: WorkersOptions): Promise<Workers> {
     ...options.runner,
   });
   metrics?.watchJobQueue(db.prisma);
+  metrics?.watchWebhookQueue(db.prisma);
   const bulk = config.bulk.enabled
     ? new BulkWorker({
         prisma: db.prisma,

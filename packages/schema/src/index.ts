@@ -49,11 +49,16 @@ export {
 export { expireDuePartnerships } from './modules/partnerships/partnership-expiry.service.ts';
 export { matchingSql, type MatchQuery, type MatchRow } from './modules/matching/matching.sql.ts';
 export { matchParts, scoreOf, type MatchInput, type MatchWeights } from './modules/matching/match-formula.ts';
-export { configureWebhookDelivery, type WebhookDeliverySettings } from './modules/webhooks/webhook-http.ts';
+export {
+  configureWebhookDelivery,
+  type WebhookAttemptReport,
+  type WebhookDeliverySettings,
+} from './modules/webhooks/webhook-http.ts';
 export {
   EVENTS_CHANNEL,
   MAX_DELIVERY_ATTEMPTS,
   RETRY_SCHEDULE_MS,
 } from './modules/webhooks/webhook-delivery.service.ts';
 export { eventCatalogue, eventTypes } from './modules/webhooks/event-catalogue.ts';
+export { webhookObjectSelection, webhookObjectSelections } from './modules/webhooks/webhook-render.ts';
 export { EventFeed, eventFeedKey } from './modules/subscriptions/event-feed.ts';

@@ -2,6 +2,7 @@ import { lexicographicSortSchema, type GraphQLSchema } from 'graphql';
 import { builder } from './builder.ts';
 import { describeGeneratedParts } from './lib/describe.ts';
 import { enforceReadScopes } from './lib/read-scope.ts';
+import { provideWebhookSchema } from './modules/webhooks/webhook-render.ts';
 
 // The modules, listed explicitly so the architecture reads from this file.
 import './modules/core/errors.ts';
@@ -87,6 +88,7 @@ import './modules/webhooks/webhook-event-replay.mutation.ts';
 import './modules/subscriptions/event-subscriptions.ts';
 
 export const schema: GraphQLSchema = enforceReadScopes(describeGeneratedParts(builder.toSchema()));
+provideWebhookSchema(schema);
 
 /** The schema as committed in packages/schema/schema.graphql (sorted, so diffs stay readable). */
 export function printableSchema(): GraphQLSchema {

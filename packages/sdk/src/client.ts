@@ -4,6 +4,12 @@ import { costSchema } from './generated/cost-schema.ts';
 import { ShopWardenError } from './errors.ts';
 import { operationTable, type ShopWardenOperations } from './generated/operations.ts';
 import { paginate, type ConnectionLike } from './paginate.ts';
+import {
+  createSubscribe,
+  createSubscriptionHelpers,
+  type Subscribe,
+  type SubscriptionHelpers,
+} from './subscriptions.ts';
 import { createPushOnce, createTransport, type CostEstimator, type Send } from './transport.ts';
 import type {
   ArgsFor,
@@ -20,6 +26,13 @@ export interface ShopWardenClient extends Omit<ShopWardenOperations, 'bulk'> {
   readonly bulk: ShopWardenOperations['bulk'] & BulkHelpers;
   /** The endpoint this client talks to. */
   readonly url: string;
+  /**
+   * Live events, one method per family, each an async iterator:
+   * `for await (const e of client.subscriptions.shopHealthChanged()) …` (docs/subscriptions.md).
+   */
+  readonly subscriptions: SubscriptionHelpers;
+  /** Opens any subscription document and yields the `data` of each result pushed (Server-Sent Events). */
+  readonly subscribe: Subscribe;
   /**
    * Runs any document and returns the raw response, `{ data, errors, extensions, status }`,
    * typed when the document is a `TypedDocumentString`. Top-level errors are returned, not
@@ -119,9 +132,12 @@ export function createShopWardenClient(options: ShopWardenClientOptions): ShopWa
   const groups = createGroups(send);
   const bulk = groups.bulk as unknown as ShopWardenOperations['bulk'];
   groups.bulk = Object.freeze({ ...bulk, ...createBulkHelpers(bulk, createPushOnce(options)) });
+  const subscribe = createSubscribe(options);
   const client = {
     ...groups,
     url: options.url,
+    subscriptions: createSubscriptionHelpers(subscribe),
+    subscribe,
     request,
     paginate: (
       document: string,

@@ -30,6 +30,7 @@ export {
   type WebhookEventType,
   type WebhookSubject,
 } from './webhooks.ts';
+export { createSubscribe, type Subscribe, type SubscribeOptions, type SubscriptionHelpers } from './subscriptions.ts';
 export { possibleTypes } from './possible-types.ts';
 export type {
   TypedDocumentString,

@@ -115,7 +115,10 @@ function parseBody(
 }
 
 /** The fetch a client sends with and the headers of every request, from its options (which it checks). */
-function connectionOf(options: ShopWardenClientOptions): { fetchFn: FetchLike; headers: Record<string, string> } {
+export function connectionOf(options: ShopWardenClientOptions): {
+  fetchFn: FetchLike;
+  headers: Record<string, string>;
+} {
   if (typeof options.url !== 'string' || !options.url)
     throw new TypeError('createShopWardenClient: `url` is required.');
   if (typeof options.apiKey !== 'string' || !options.apiKey)

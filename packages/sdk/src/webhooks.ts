@@ -1,4 +1,20 @@
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
+import type {
+  WebhookBulkOperationObjectFragment,
+  WebhookCategoryExceptionRequestObjectFragment,
+  WebhookContentItemObjectFragment,
+  WebhookCreatorObjectFragment,
+  WebhookEventRegistrationObjectFragment,
+  WebhookListingObjectFragment,
+  WebhookPartnershipObjectFragment,
+  WebhookQuizAttemptObjectFragment,
+  WebhookRestrictedCategoryApprovalObjectFragment,
+  WebhookShopObjectFragment,
+  WebhookShopTierObjectFragment,
+  WebhookViolationAppealObjectFragment,
+  WebhookViolationObjectFragment,
+  WebhookEndpointObjectFragment,
+} from './generated/types.ts';
 
 /** What every webhook payload's `data` carries: the global id and GraphQL type of the object the event is about. */
 export interface WebhookSubject {
@@ -6,7 +22,7 @@ export interface WebhookSubject {
   id: string;
 }
 
-interface Envelope<T extends string, D> {
+interface Envelope<T extends string, D, O = never> {
   /** The stable event id, also the `webhook-id` header: deduplicate on it (retries and replays repeat it). */
   id: string;
   type: T;
@@ -14,8 +30,12 @@ interface Envelope<T extends string, D> {
   timestamp: string;
   /** The shop's global id; null for events that concern no shop. */
   shopId: string | null;
-  /** `truncated: true`: the payload was over 256 KB and carries only `subject`; read the object with the API. */
-  data: { subject: WebhookSubject; truncated?: true } & D;
+  /**
+   * `object`: the subject as its GraphQL type rendered it for your key when the event was relayed
+   * (null when your key may not read it or it is gone). `truncated: true`: the payload was over
+   * 256 KB and carries only `subject`; read the object with the API.
+   */
+  data: { subject: WebhookSubject; truncated?: true; object?: O | null } & D;
 }
 
 type ListingTransition = {
@@ -40,17 +60,26 @@ type PartnershipChange = {
 
 /** Every event a webhook endpoint can receive, discriminated by `type` (docs/webhooks.md has the catalogue). */
 export type WebhookEvent =
-  | Envelope<'listing.created', { listingId: number; status: string }>
-  | Envelope<'listing.updated', { listingId: number; version: number }>
-  | Envelope<'listing.submitted' | 'listing.reviewed', ListingTransition>
-  | Envelope<'restricted_approval.requested', { categoryId: number }>
-  | Envelope<'restricted_approval.decided', { categoryId: number; decision: string }>
+  | Envelope<'listing.created', { listingId: number; status: string }, WebhookListingObjectFragment>
+  | Envelope<'listing.updated', { listingId: number; version: number }, WebhookListingObjectFragment>
+  | Envelope<'listing.submitted' | 'listing.reviewed', ListingTransition, WebhookListingObjectFragment>
+  | Envelope<'restricted_approval.requested', { categoryId: number }, WebhookRestrictedCategoryApprovalObjectFragment>
+  | Envelope<
+      'restricted_approval.decided',
+      { categoryId: number; decision: string },
+      WebhookRestrictedCategoryApprovalObjectFragment
+    >
   | Envelope<
       'violation.recorded',
-      { policyCode: string; source: string; points: number; occurredAt: string; expiresAt: string }
+      { policyCode: string; source: string; points: number; occurredAt: string; expiresAt: string },
+      WebhookViolationObjectFragment
     >
-  | Envelope<'violation.appealed', { violationId: number }>
-  | Envelope<'violation.appeal_decided', { violationId: number; decision: string; pointsRemoved: number }>
+  | Envelope<'violation.appealed', { violationId: number }, WebhookViolationAppealObjectFragment>
+  | Envelope<
+      'violation.appeal_decided',
+      { violationId: number; decision: string; pointsRemoved: number },
+      WebhookViolationAppealObjectFragment
+    >
   | Envelope<
       'shop.health_changed',
       {
@@ -61,7 +90,8 @@ export type WebhookEvent =
         toStatus: string;
         balance: number;
         reason: string;
-      }
+      },
+      WebhookShopObjectFragment
     >
   | Envelope<
       'shop.tier_changed',
@@ -74,30 +104,57 @@ export type WebhookEvent =
         currency: string;
         asOf: string;
         fulfilmentMode: string;
-      }
+      },
+      WebhookShopTierObjectFragment
     >
-  | Envelope<'shop.onboarded', { name: string; sites: string[]; businessModel: string }>
-  | Envelope<'shop.primary_category_selected', { categoryId: number; exceptionRequestId: number | null }>
-  | Envelope<'shop.primary_category_changed', { categoryId: number; previousCategoryId: number | null; reason: string }>
-  | Envelope<'shop.primary_category_auto_assigned', { categoryId: number; runId: number }>
-  | Envelope<'category_exception.decided', { decision: string; grantedCategoryIds: number[] }>
+  | Envelope<'shop.onboarded', { name: string; sites: string[]; businessModel: string }, WebhookShopObjectFragment>
+  | Envelope<
+      'shop.primary_category_selected',
+      { categoryId: number; exceptionRequestId: number | null },
+      WebhookShopObjectFragment
+    >
+  | Envelope<
+      'shop.primary_category_changed',
+      { categoryId: number; previousCategoryId: number | null; reason: string },
+      WebhookShopObjectFragment
+    >
+  | Envelope<'shop.primary_category_auto_assigned', { categoryId: number; runId: number }, WebhookShopObjectFragment>
+  | Envelope<
+      'category_exception.decided',
+      { decision: string; grantedCategoryIds: number[] },
+      WebhookCategoryExceptionRequestObjectFragment
+    >
   | Envelope<
       'quiz.attempted',
-      { quizId: number; policyCode: string; passed: boolean; correctCount: number; pointsRemoved: number }
+      { quizId: number; policyCode: string; passed: boolean; correctCount: number; pointsRemoved: number },
+      WebhookQuizAttemptObjectFragment
     >
-  | Envelope<'registration.cancelled', { eventId: number; previousStatus: string }>
-  | Envelope<'registration.promoted', { eventId: number; registrationId: number; replacedRegistrationId: number }>
-  | Envelope<'content_item.added', { creatorId: number; kind: string; publishedAt: string }>
+  | Envelope<
+      'registration.cancelled',
+      { eventId: number; previousStatus: string },
+      WebhookEventRegistrationObjectFragment
+    >
+  | Envelope<
+      'registration.promoted',
+      { eventId: number; registrationId: number; replacedRegistrationId: number },
+      WebhookEventRegistrationObjectFragment
+    >
+  | Envelope<
+      'content_item.added',
+      { creatorId: number; kind: string; publishedAt: string },
+      WebhookContentItemObjectFragment
+    >
   | Envelope<
       | 'partnership.proposed'
       | 'partnership.accepted'
       | 'partnership.declined'
       | 'partnership.expired'
       | 'partnership.ended',
-      PartnershipChange
+      PartnershipChange,
+      WebhookPartnershipObjectFragment
     >
-  | Envelope<'creator.created', { handle: string }>
-  | Envelope<'creator.updated', { fields: string[] }>
+  | Envelope<'creator.created', { handle: string }, WebhookCreatorObjectFragment>
+  | Envelope<'creator.updated', { fields: string[] }, WebhookCreatorObjectFragment>
   | Envelope<'auto_assignment.manual_decisions_needed', { shopIds: number[] }>
   | Envelope<
       'bulk_operation.finished',
@@ -109,10 +166,15 @@ export type WebhookEvent =
         succeededCount: number;
         failedCount: number;
         errorCode: string | null;
-      }
+      },
+      WebhookBulkOperationObjectFragment
     >
-  | Envelope<'webhook_endpoint.disabled', { endpointId: string; url: string; reason: string }>
-  | Envelope<'ping', { endpointId: string }>;
+  | Envelope<
+      'webhook_endpoint.disabled',
+      { endpointId: string; url: string; reason: string },
+      WebhookEndpointObjectFragment
+    >
+  | Envelope<'ping', { endpointId: string }, WebhookEndpointObjectFragment>;
 
 export type WebhookEventType = WebhookEvent['type'];
 

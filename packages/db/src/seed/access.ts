@@ -26,6 +26,8 @@ export const DEMO_SCOPES: Record<keyof typeof DEMO_KEYS, string[]> = {
     'creators:read',
     'partnerships:read',
     'partnerships:write',
+    'webhooks:read',
+    'webhooks:write',
     'keys:write',
   ],
   agency: [
@@ -38,6 +40,8 @@ export const DEMO_SCOPES: Record<keyof typeof DEMO_KEYS, string[]> = {
     'creators:read',
     'partnerships:read',
     'partnerships:write',
+    'webhooks:read',
+    'webhooks:write',
   ],
   partner: [
     'shops:read',
@@ -47,8 +51,13 @@ export const DEMO_SCOPES: Record<keyof typeof DEMO_KEYS, string[]> = {
     'creators:write',
     'partnerships:read',
     'partnerships:write',
+    'webhooks:read',
+    'webhooks:write',
   ],
 };
+
+/** Webhook scopes act on the key's own endpoints: they are never part of a shop's grant. */
+const grantable = (scopes: readonly string[]) => scopes.filter((s) => !s.startsWith('webhooks:'));
 
 export const AGENCY_NAME = 'Northwind Commerce Agency';
 export const PARTNER_NAME = 'Matchlight Creator Platform';
@@ -83,12 +92,12 @@ export async function seedAccess(tx: Tx, ctx: SeedContext, shops: SeededShop[]):
       return shop ? [{ shopId: shop.id, accountId, scopes, createdAt: addDays(now, -(daysAgo - i * 3)) }] : [];
     });
   const grants = [
-    ...grantsFor(ROLE.agencyShops, agencyId, DEMO_SCOPES.agency, 220),
+    ...grantsFor(ROLE.agencyShops, agencyId, grantable(DEMO_SCOPES.agency), 220),
     // A shop grants a partner app read access only; its write scopes act for the creators it represents.
     ...grantsFor(
       ROLE.partnerShops,
       partnerId,
-      DEMO_SCOPES.partner.filter((s) => s.endsWith(':read')),
+      grantable(DEMO_SCOPES.partner).filter((s) => s.endsWith(':read')),
       160,
     ),
   ];

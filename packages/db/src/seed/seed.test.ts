@@ -399,8 +399,18 @@ describe('seedDatabase', { timeout: 120_000 }, () => {
       'creators:write',
       'partnerships:read',
       'partnerships:write',
+      'webhooks:read',
+      'webhooks:write',
     ]);
     expect(partner.account?.grants.every((g) => g.scopes.every((s) => s.endsWith(':read')))).toBe(true);
+    // Every demo key manages its own webhook endpoints, as the guides show; no grant carries webhook scopes.
+    for (const row of [seller, agency, partner])
+      expect(row.scopes).toEqual(expect.arrayContaining(['webhooks:read', 'webhooks:write']));
+    expect(
+      [...agency.account!.grants, ...partner.account!.grants].some((g) =>
+        g.scopes.some((s) => s.startsWith('webhooks:')),
+      ),
+    ).toBe(false);
     expect(partner.account).toMatchObject({ name: 'Matchlight Creator Platform', kind: 'PARTNER' });
     expect(partner.account?.grants).toHaveLength(8);
   });

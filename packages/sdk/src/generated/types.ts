@@ -2393,6 +2393,78 @@ export type ShopRevokeAccessMutation = { shopAccessRevoke:
     | { __typename: 'ValidationError', code: ErrorCode, message: string, fields: Array<{ path: Array<string>, message: string }> }
    };
 
+export type ShopEventFieldsFragment = { eventId: string, type: string, occurredAt: string, shopId: string | null, subjectType: string, subjectId: string, data: unknown };
+
+export type SubscriptionListingReviewedSubscriptionVariables = Exact<{
+  shopId?: string | null | undefined;
+}>;
+
+
+export type SubscriptionListingReviewedSubscription = { listingReviewed: { eventId: string, type: string, occurredAt: string, shopId: string | null, subjectType: string, subjectId: string, data: unknown } };
+
+export type SubscriptionViolationRecordedSubscriptionVariables = Exact<{
+  shopId?: string | null | undefined;
+}>;
+
+
+export type SubscriptionViolationRecordedSubscription = { violationRecorded: { eventId: string, type: string, occurredAt: string, shopId: string | null, subjectType: string, subjectId: string, data: unknown } };
+
+export type SubscriptionShopHealthChangedSubscriptionVariables = Exact<{
+  shopId?: string | null | undefined;
+}>;
+
+
+export type SubscriptionShopHealthChangedSubscription = { shopHealthChanged: { eventId: string, type: string, occurredAt: string, shopId: string | null, subjectType: string, subjectId: string, data: unknown } };
+
+export type SubscriptionShopTierChangedSubscriptionVariables = Exact<{
+  shopId?: string | null | undefined;
+}>;
+
+
+export type SubscriptionShopTierChangedSubscription = { shopTierChanged: { eventId: string, type: string, occurredAt: string, shopId: string | null, subjectType: string, subjectId: string, data: unknown } };
+
+export type SubscriptionRegistrationPromotedSubscriptionVariables = Exact<{
+  shopId?: string | null | undefined;
+}>;
+
+
+export type SubscriptionRegistrationPromotedSubscription = { registrationPromoted: { eventId: string, type: string, occurredAt: string, shopId: string | null, subjectType: string, subjectId: string, data: unknown } };
+
+export type SubscriptionPartnershipChangedSubscriptionVariables = Exact<{
+  shopId?: string | null | undefined;
+}>;
+
+
+export type SubscriptionPartnershipChangedSubscription = { partnershipChanged: { eventId: string, type: string, occurredAt: string, shopId: string | null, subjectType: string, subjectId: string, data: unknown } };
+
+export type WebhookListingObjectFragment = { id: string, title: string, description: string, status: ListingStatus, version: number, sites: Array<string>, submittedAt: string | null, createdAt: string, price: { amount: string, currencyCode: string }, category: { id: string, name: string }, latestReview: { id: string, decision: ListingReviewDecision, automatic: boolean, fromStatus: ListingStatus, toStatus: ListingStatus, listingVersion: number, note: string | null, createdAt: string, reasons: Array<{ code: string, message: string }> } | null };
+
+export type WebhookRestrictedCategoryApprovalObjectFragment = { id: string, status: RestrictedCategoryApprovalStatus, justification: string | null, decisionNote: string | null, decidedAt: string | null, createdAt: string, category: { id: string, name: string } };
+
+export type WebhookViolationObjectFragment = { id: string, status: ViolationStatus, source: ViolationSource, points: number, remainingPoints: number, occurredAt: string, expiresAt: string | null, note: string | null, listingId: string | null, orderId: string | null, createdAt: string, policy: { id: string, code: string, title: string } };
+
+export type WebhookViolationAppealObjectFragment = { id: string, status: ViolationAppealStatus, statement: string, decisionNote: string | null, decidedAt: string | null, createdAt: string, violation: { id: string, status: ViolationStatus, points: number, remainingPoints: number, policy: { id: string, code: string, title: string } } };
+
+export type WebhookShopObjectFragment = { id: string, name: string, status: ShopStatus, healthStatus: HealthStatus, businessModel: BusinessModel, fulfilmentMode: FulfilmentMode, sites: Array<string>, primaryCategorySource: PrimaryCategorySource | null, primaryCategorySetAt: string | null, needsManualCategoryDecision: boolean, createdAt: string, primaryCategory: { id: string, name: string } | null };
+
+export type WebhookCategoryExceptionRequestObjectFragment = { id: string, status: ExceptionRequestStatus, comment: string, decisionNote: string | null, decidedAt: string | null, createdAt: string, requestedCategories: Array<{ id: string, name: string }>, grants: Array<{ createdAt: string, category: { id: string, name: string } }> };
+
+export type WebhookQuizAttemptObjectFragment = { id: string, month: string, passed: boolean, correctCount: number, pointsRemoved: number, answers: Array<number>, submittedAt: string };
+
+export type WebhookEventRegistrationObjectFragment = { id: string, status: RegistrationStatus, createdAt: string, promotedAt: string | null, cancelledAt: string | null, attended: boolean | null, attendedAt: string | null, event: { id: string, title: string, city: string, venue: string, startsAt: string, endsAt: string, capacity: number, seatsLeft: number, waitlistCount: number } };
+
+export type WebhookContentItemObjectFragment = { id: string, kind: ContentKind, title: string, url: string | null, publishedAt: string, shopName: string, creator: { id: string, handle: string, displayName: string } };
+
+export type WebhookPartnershipObjectFragment = { id: string, status: PartnershipStatus, version: number, commissionRateBps: number, creatorHandle: string, shopName: string, message: string | null, proposedAt: string, respondedAt: string | null, startsAt: string | null, endsAt: string | null, startedAt: string | null, endedAt: string | null, expiresAt: string | null, closedBy: PartnershipParty | null, closeReason: string | null };
+
+export type WebhookCreatorObjectFragment = { id: string, handle: string, displayName: string, followerCount: number, engagementRateBps: number, regions: Array<string>, niches: Array<{ id: string, name: string }> };
+
+export type WebhookBulkOperationObjectFragment = { id: string, mutation: BulkMutation, status: BulkOperationStatus, lineCount: number, processedCount: number, succeededCount: number, failedCount: number, errorCode: ErrorCode | null, createdAt: string, startedAt: string | null, finishedAt: string | null };
+
+export type WebhookEndpointObjectFragment = { id: string, url: string, description: string | null, eventTypes: Array<string>, enabled: boolean, disabledAt: string | null, disabledReason: string | null, failingSince: string | null, createdAt: string };
+
+export type WebhookShopTierObjectFragment = { id: string, name: string, status: ShopStatus, healthStatus: HealthStatus, businessModel: BusinessModel, fulfilmentMode: FulfilmentMode, sites: Array<string>, primaryCategorySource: PrimaryCategorySource | null, primaryCategorySetAt: string | null, needsManualCategoryDecision: boolean, createdAt: string, tier: { id: string, code: string, name: string, rank: number } | null, primaryCategory: { id: string, name: string } | null };
+
 export type WebhookEndpointFieldsFragment = { id: string, url: string, description: string | null, eventTypes: Array<string>, enabled: boolean, disabledAt: string | null, disabledReason: string | null, failingSince: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, shops: Array<{ id: string, name: string }> };
 
 export type WebhookDeliveryFieldsFragment = { id: string, eventId: string, eventType: string, status: WebhookDeliveryStatus, attemptCount: number, nextAttemptAt: string | null, lastStatusCode: number | null, createdAt: string, attempts: Array<{ attemptedAt: string, statusCode: number | null, latencyMs: number, responseBody: string | null, error: string | null, nextAttemptAt: string | null }> };

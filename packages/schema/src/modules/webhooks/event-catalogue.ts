@@ -1,9 +1,10 @@
 /**
  * Who may receive an event type: the read scope it needs, and its audience. `shop`: keys that reach
- * the event's shop; `admin`: administrator keys only; `bulk`: the key that created the bulk
- * operation; `owner`: the endpoint's own owner (events about webhook endpoints).
+ * the event's shop; `creator`: administrators and the partner apps representing the creator;
+ * `admin`: administrator keys only; `bulk`: the key that created the bulk operation; `owner`: the
+ * endpoint's own owner (events about webhook endpoints).
  */
-export type EventAudience = 'shop' | 'admin' | 'bulk' | 'owner';
+export type EventAudience = 'shop' | 'creator' | 'admin' | 'bulk' | 'owner';
 
 export interface EventTypeInfo {
   readonly scope: string | null;
@@ -13,6 +14,8 @@ export interface EventTypeInfo {
   readonly description: string;
   /** The fields of `data` beside `subject`, as documented in docs/webhooks.md. */
   readonly fields: readonly string[];
+  /** A `shop` event that also goes to the partner apps representing its `data.creatorId` (a party to it). */
+  readonly creatorParty?: boolean;
 }
 
 const shop = (scope: string, subject: string, description: string, fields: string[]): EventTypeInfo => ({
@@ -146,36 +149,42 @@ export const eventCatalogue = {
     'A waitlisted registration got the seat a cancellation freed.',
     ['eventId', 'registrationId', 'replacedRegistrationId'],
   ),
-  'content_item.added': shop('creators:read', 'ContentItem', 'A creator published content for a shop.', [
-    'creatorId',
-    'kind',
-    'publishedAt',
-  ]),
+  'content_item.added': {
+    ...shop('creators:read', 'ContentItem', 'A creator published content for a shop.', [
+      'creatorId',
+      'kind',
+      'publishedAt',
+    ]),
+    creatorParty: true,
+  },
   ...Object.fromEntries(
     ['proposed', 'accepted', 'declined', 'expired', 'ended'].map((verb) => [
       `partnership.${verb}`,
-      shop('partnerships:read', 'Partnership', `A partnership was ${verb}.`, [
-        'partnershipId',
-        'shopId',
-        'creatorId',
-        'previousStatus',
-        'status',
-        'by',
-        'reason',
-        'commissionRateBps',
-      ]),
+      {
+        ...shop('partnerships:read', 'Partnership', `A partnership was ${verb}.`, [
+          'partnershipId',
+          'shopId',
+          'creatorId',
+          'previousStatus',
+          'status',
+          'by',
+          'reason',
+          'commissionRateBps',
+        ]),
+        creatorParty: true,
+      },
     ]),
   ),
   'creator.created': {
     scope: 'creators:read',
-    audience: 'admin',
+    audience: 'creator',
     subject: 'Creator',
     description: 'A creator profile was created.',
     fields: ['handle'],
   },
   'creator.updated': {
     scope: 'creators:read',
-    audience: 'admin',
+    audience: 'creator',
     subject: 'Creator',
     description: 'A creator profile changed.',
     fields: ['fields'],
@@ -217,5 +226,6 @@ export function canReceiveEventType(type: string, viewer: { role: string; scopes
   const info = eventCatalogue[type];
   if (!info) return false;
   if (info.audience === 'admin' && viewer.role !== 'ADMIN') return false;
+  if (info.audience === 'creator' && viewer.role !== 'ADMIN' && viewer.role !== 'PARTNER') return false;
   return info.scope === null || viewer.scopes.includes('*') || viewer.scopes.includes(info.scope);
 }

@@ -6,8 +6,9 @@ import type { Viewer } from '#modules/auth/viewer.ts';
 import { recordEvent } from '#modules/platform/outbox.service.ts';
 import { canReachShop } from '#modules/shops/shop.policy.ts';
 import { canReceiveEventType, eventCatalogue } from './event-catalogue.ts';
-import { postWebhook } from './webhook-http.ts';
+import { postWebhook, webhookDeliverySettings } from './webhook-http.ts';
 import { webhookBody, webhookEventId, webhookHeaders, type StoredEvent } from './webhook-payload.ts';
+import { renderWebhookObject } from './webhook-render.ts';
 
 /** Attempts per delivery, the first included. */
 export const MAX_DELIVERY_ATTEMPTS = 8;
@@ -55,7 +56,7 @@ const sameOwner = (a: EndpointRow, b: EndpointRow) =>
 export function endpointReceives(
   endpoint: EndpointRow,
   viewer: Viewer | null,
-  event: Pick<StoredEvent, 'type' | 'shopId' | 'subjectId'>,
+  event: Pick<StoredEvent, 'type' | 'shopId' | 'subjectId' | 'payload'>,
   related: { bulkKeyOf: Map<string, number>; endpointsById: Map<number, EndpointRow> },
 ): boolean {
   if (!viewer) return false;
@@ -64,11 +65,16 @@ export function endpointReceives(
   if (endpoint.eventTypes.length && !endpoint.eventTypes.includes(event.type)) return false;
   if (!canReceiveEventType(event.type, viewer)) return false;
   switch (info.audience) {
-    case 'shop':
+    case 'shop': {
       if (event.shopId === null) return viewer.role === 'ADMIN';
-      return (
-        canReachShop(viewer, event.shopId) && (!endpoint.shopIds.length || endpoint.shopIds.includes(event.shopId))
-      );
+      if (endpoint.shopIds.length && !endpoint.shopIds.includes(event.shopId)) return false;
+      if (canReachShop(viewer, event.shopId)) return true;
+      // A partner app is a party to its creators' partnerships and content, whichever shop they concern.
+      const creatorId = (event.payload as { creatorId?: unknown } | null)?.creatorId;
+      return !!info.creatorParty && typeof creatorId === 'number' && viewer.representedCreatorIds.includes(creatorId);
+    }
+    case 'creator':
+      return viewer.role === 'ADMIN' || viewer.representedCreatorIds.includes(Number(event.subjectId));
     case 'admin':
       return viewer.role === 'ADMIN';
     case 'bulk':
@@ -161,7 +167,7 @@ export async function deliverLaneHead(
   const secrets = [endpoint.secret];
   if (endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now)
     secrets.push(endpoint.previousSecret);
-  const body = webhookBody(event);
+  const body = head.body ?? (await renderDeliveryBody(prisma, head.id, endpoint.apiKeyId, event));
   const firstAttemptAt = head.firstAttemptAt ?? new Date();
   const response = await postWebhook(endpoint.url, webhookHeaders(secrets, webhookEventId(event.id), body), body);
   const ok = response.statusCode !== null && response.statusCode >= 200 && response.statusCode < 300;
@@ -191,17 +197,51 @@ export async function deliverLaneHead(
     SELECT "id", ${response.statusCode}::int, ${response.latencyMs}, ${logged}::text, ${response.error}::text, ${retryAt}::timestamp(3)
       FROM updated`;
   const endpointChanges = (ok ? endpoint.failingSince !== null : endpoint.failingSince === null) || disable !== null;
+  let recorded = false;
   // The usual case touches the delivery and its log only: one statement, no transaction round trips.
-  if (!endpointChanges) await record(prisma);
+  if (!endpointChanges) recorded = (await record(prisma)) > 0;
   else
     await prisma.$transaction(async (tx) => {
       if (!(await record(tx))) return;
+      recorded = true;
       if (ok) await tx.webhookEndpoint.update({ where: { id: endpoint.id }, data: { failingSince: null } });
       else if (!endpoint.failingSince)
         await tx.webhookEndpoint.update({ where: { id: endpoint.id }, data: { failingSince } });
       if (disable) await disableEndpoint(tx, endpoint, disable, now, true);
     });
+  const report = webhookDeliverySettings().onAttempt;
+  if (recorded && report) {
+    const sinceCommit = Date.now() - event.createdAt.getTime();
+    report({
+      outcome: ok ? 'succeeded' : disable ? 'disabled' : final ? 'failed' : 'retry',
+      latencyMs: response.latencyMs,
+      firstAttemptLagMs: head.attempts === 0 && !head.firstAttemptAt ? sinceCommit : null,
+      deliveredLagMs: ok ? sinceCommit : null,
+    });
+  }
   return { kind: ok ? 'delivered' : final ? 'failed' : 'retry' };
+}
+
+/**
+ * Renders a delivery's body at its first attempt, outside any transaction (rendering reads through
+ * the schema's resolvers, several statements at once), and stores it: every later attempt and
+ * replay sends these bytes. A run racing this one keeps the body stored first.
+ */
+async function renderDeliveryBody(
+  prisma: PrismaClient,
+  deliveryId: number,
+  apiKeyId: number,
+  event: StoredEvent,
+): Promise<string> {
+  const viewer = (await authenticateApiKeyId(prisma, apiKeyId)).viewer;
+  const rendered = webhookBody(event, viewer ? await renderWebhookObject(prisma, viewer, event) : null);
+  const [stored] = await prisma.$queryRaw<{ body: string }[]>`
+    WITH updated AS (
+      UPDATE "WebhookDelivery" SET "body" = ${rendered} WHERE "id" = ${deliveryId} AND "body" IS NULL RETURNING "body")
+    SELECT "body" FROM updated
+    UNION ALL
+    SELECT "body" FROM "WebhookDelivery" WHERE "id" = ${deliveryId} AND NOT EXISTS (SELECT 1 FROM updated)`;
+  return stored?.body ?? rendered;
 }
 
 function truncate(text: string, bytes: number): string {

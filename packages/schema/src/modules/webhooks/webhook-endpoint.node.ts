@@ -61,8 +61,8 @@ export const WebhookDeliveryNode = builder.prismaNode('WebhookDelivery', {
     }),
     payload: t.string({
       description: 'The JSON body sent (the same bytes on every attempt).',
-      select: { event: true },
-      resolve: (d) => webhookBody(d.event),
+      select: { event: true, body: true },
+      resolve: (d) => d.body ?? webhookBody(d.event),
     }),
     status: t.expose('status', { type: WebhookDeliveryStatusEnum, description: 'Where the delivery is.' }),
     attemptCount: t.exposeInt('attempts', { description: 'Attempts since it was created or last replayed.' }),

@@ -12,9 +12,29 @@ export interface WebhookDeliverySettings {
   timeoutMs: number;
   /** Response bytes read (the log keeps the first 1 KB). @default 4096 */
   maxResponseBytes: number;
+  /** Production mode: payloads render with the real clock, not the sandbox one. @default false */
+  production: boolean;
+  /** Told of every attempt logged (apps/api/src/metrics.ts counts them). */
+  onAttempt?: (attempt: WebhookAttemptReport) => void;
 }
 
-const settings: WebhookDeliverySettings = { allowPrivateNetworks: false, timeoutMs: 10_000, maxResponseBytes: 4096 };
+/** One logged attempt, for metrics. */
+export interface WebhookAttemptReport {
+  /** `succeeded` (2xx), `retry` (failed, tried again later), `failed` (for good), `disabled` (the endpoint was). */
+  outcome: 'succeeded' | 'retry' | 'failed' | 'disabled';
+  latencyMs: number;
+  /** Real time from the event's commit to this attempt, for a delivery's first attempt; null for later ones. */
+  firstAttemptLagMs: number | null;
+  /** Real time from the event's commit to this successful attempt; null unless it succeeded. */
+  deliveredLagMs: number | null;
+}
+
+const settings: WebhookDeliverySettings = {
+  allowPrivateNetworks: false,
+  timeoutMs: 10_000,
+  maxResponseBytes: 4096,
+  production: false,
+};
 
 /** Sets how this process delivers webhooks (apps/api/src/workers.ts does, from the configuration). */
 export function configureWebhookDelivery(next: Partial<WebhookDeliverySettings>): void {

@@ -31,8 +31,12 @@ export function generateWebhookSecret(): string {
   return `whsec_${randomBytes(32).toString('base64')}`;
 }
 
-/** The event as the receiver gets it (docs/webhooks.md): JSON, the same bytes for every attempt. */
-export function webhookBody(event: StoredEvent): string {
+/**
+ * The event as the receiver gets it (docs/webhooks.md): JSON, the same bytes for every attempt.
+ * `object` is the subject as its GraphQL type renders it for the receiving key (`data.object`,
+ * absent when not rendered). Over 256 KB, only the ids remain.
+ */
+export function webhookBody(event: StoredEvent, object?: Record<string, unknown> | null): string {
   const subjectType = eventCatalogue[event.type]?.subject ?? event.subjectType;
   const subjectId = /^\d+$/.test(event.subjectId) ? encodeGlobalId(subjectType, event.subjectId) : event.subjectId;
   const envelope = {
@@ -41,10 +45,11 @@ export function webhookBody(event: StoredEvent): string {
     timestamp: event.occurredAt.toISOString(),
     shopId: event.shopId === null ? null : encodeGlobalId('Shop', event.shopId),
   };
-  const data = { subject: { type: subjectType, id: subjectId }, ...(event.payload as object) };
+  const subject = { type: subjectType, id: subjectId };
+  const data = { subject, ...(object !== undefined ? { object } : {}), ...(event.payload as object) };
   const body = JSON.stringify({ ...envelope, data });
   if (Buffer.byteLength(body) <= MAX_PAYLOAD_BYTES) return body;
-  return JSON.stringify({ ...envelope, data: { subject: data.subject, truncated: true } });
+  return JSON.stringify({ ...envelope, data: { subject, truncated: true } });
 }
 
 /**
