@@ -130,20 +130,20 @@ describe.skipIf(reason)(
       const events = await commitEvents(PER_PHASE);
       await until(
         async () => ids('a', events).length >= PER_PHASE && ids('b', events).length >= PER_PHASE && (await settled()),
-        180_000,
+        300_000,
         'every delivery',
       );
       // Anything sent twice would arrive in the meantime.
       await new Promise((r) => setTimeout(r, 1_000));
       for (const endpoint of ['a', 'b'] as const)
         expect(ids(endpoint, events).sort(), `endpoint ${endpoint}`).toEqual(expected(events));
-    }, 240_000);
+    }, 420_000);
 
     it('loses nothing when an instance is killed while delivering, and repeats only the same webhook-id', async () => {
       const events = await commitEvents(PER_PHASE);
       await until(
         () => ids('a', events).length + ids('b', events).length >= PER_PHASE / 2,
-        120_000,
+        240_000,
         'deliveries to be under way',
       );
       apis[0]!.child.kill('SIGKILL');
@@ -155,7 +155,7 @@ describe.skipIf(reason)(
           new Set(ids('a', events)).size >= PER_PHASE &&
           new Set(ids('b', events)).size >= PER_PHASE &&
           (await settled()),
-        180_000,
+        300_000,
         'every delivery after the restart',
       );
       await new Promise((r) => setTimeout(r, 1_000));
@@ -176,6 +176,6 @@ describe.skipIf(reason)(
       );
       const failed = await cluster.query(`SELECT count(*) AS n FROM "WebhookDelivery" WHERE status <> 'SUCCEEDED'`, DB);
       expect(Number(failed.rows[0].n)).toBe(0);
-    }, 300_000);
+    }, 600_000);
   },
 );
