@@ -70,10 +70,10 @@ async function documentFor(type: string): Promise<DocumentNode | null> {
   if (!selection) return null;
   let document = documents.get(type);
   if (!document) {
-    const subject = eventCatalogue[type]!.subject;
+    const subject = eventCatalogue[type]?.subject ?? '';
     document = parse(`query WebhookObject($id: ID!) { node(id: $id) { ... on ${subject} { ${selection} } } }`);
     const errors = validate(schemaOf(), document);
-    if (errors.length) throw new Error(`The webhook selection of ${type} is invalid: ${errors[0]!.message}`);
+    if (errors.length) throw new Error(`The webhook selection of ${type} is invalid: ${errors[0]?.message}`);
     documents.set(type, document);
   }
   return document;
@@ -89,7 +89,8 @@ export async function renderWebhookObject(
   event: Pick<StoredEvent, 'type' | 'subjectId' | 'subjectType'>,
 ): Promise<Record<string, unknown> | null> {
   const document = await documentFor(event.type);
-  if (!document || !/^\d+$/.test(event.subjectId)) return null;
+  const subject = eventCatalogue[event.type]?.subject;
+  if (!document || !subject || !/^\d+$/.test(event.subjectId)) return null;
   const contextValue = createContext({
     prisma,
     viewer,
@@ -99,7 +100,7 @@ export async function renderWebhookObject(
   const result = await execute({
     schema: schemaOf(),
     document,
-    variableValues: { id: encodeGlobalId(eventCatalogue[event.type]!.subject, event.subjectId) },
+    variableValues: { id: encodeGlobalId(subject, event.subjectId) },
     contextValue,
   });
   const node = (result.data as { node?: Record<string, unknown> | null } | null | undefined)?.node;
