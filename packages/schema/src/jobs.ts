@@ -8,6 +8,7 @@ import {
 } from './modules/shops/migration-deadline.job.ts';
 import { expireDuePartnershipsSweep, expirePartnership } from './modules/partnerships/partnership-expiry.job.ts';
 import { purgeIdempotencyRecords } from './modules/platform/idempotency-purge.job.ts';
+import { applyCatalogueChangeJob } from './modules/platform/catalogue-change.service.ts';
 import { deliverWebhooks } from './modules/webhooks/webhook-deliver.job.ts';
 import { relayOutboxEvents } from './modules/webhooks/webhook-relay.job.ts';
 
@@ -17,6 +18,7 @@ import { relayOutboxEvents } from './modules/webhooks/webhook-relay.job.ts';
  */
 export const jobs: readonly AnyJobDefinition[] = [
   purgeIdempotencyRecords,
+  applyCatalogueChangeJob,
   expirePartnership,
   expireDuePartnershipsSweep,
   followPointsExpiry,

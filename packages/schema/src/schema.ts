@@ -10,6 +10,7 @@ import './modules/core/money.ts';
 import './modules/platform/platform-settings.node.ts';
 import './modules/platform/platform-job.node.ts';
 import './modules/platform/platform-job-run.mutation.ts';
+import './modules/platform/catalogue-change.node.ts';
 import './modules/auth/api-key.node.ts';
 import './modules/auth/api-key-create.mutation.ts';
 import './modules/auth/api-key-revoke.mutation.ts';
@@ -26,6 +27,7 @@ import './modules/shops/primary-category-auto-assign.mutation.ts';
 import './modules/shops/category-exception-request-submit.mutation.ts';
 import './modules/shops/shop-fulfilment-mode-set.mutation.ts';
 import './modules/shops/shop-business-model-migrate.mutation.ts';
+import './modules/shops/category-update.mutation.ts';
 // listings
 import './modules/listings/listing.node.ts';
 import './modules/listings/listing-create.mutation.ts';
@@ -58,14 +60,18 @@ import './modules/health/violation-appeal-submit.mutation.ts';
 import './modules/health/violation-appeal-decide.mutation.ts';
 import './modules/health/shop-health-refresh.mutation.ts';
 import './modules/health/health-report-issue.mutation.ts';
+import './modules/health/policy-update.mutation.ts';
 import './modules/quiz/quiz.node.ts';
 import './modules/quiz/quiz-attempt-submit.mutation.ts';
+import './modules/quiz/quiz-update.mutation.ts';
 // revenue
 import './modules/revenue/fee-category.node.ts';
 import './modules/revenue/order.node.ts';
 import './modules/revenue/order-import.mutation.ts';
 import './modules/revenue/tier.node.ts';
 import './modules/revenue/tier-recalculate.mutation.ts';
+import './modules/revenue/tier-update.mutation.ts';
+import './modules/revenue/fee-category-update.mutation.ts';
 import './modules/revenue/profit.node.ts';
 // events
 import './modules/events/seller-event.node.ts';

@@ -114,9 +114,14 @@ export async function seedTierRun(
     data: { asOf, shopsEvaluated: placements.length, changedCount: placements.length, createdAt: asOf },
     select: { id: true },
   });
+  const spec = new Map(TIERS.map((t) => [t.code, t]));
   await tx.tierAssignment.createMany({
     data: placements.map((p) => ({
       shopId: p.shopId,
+      tierMinTrailingRevenue: spec.get(p.tier)!.minTrailingRevenue,
+      tierMinLastMonthSales: spec.get(p.tier)!.minLastMonthSales,
+      tierSupportLevel: spec.get(p.tier)!.supportLevel,
+      tierSelfShippingAllowed: spec.get(p.tier)!.selfShippingAllowed,
       tierId: tierId(tiers, p.tier),
       previousTierId: null,
       runId: run.id,

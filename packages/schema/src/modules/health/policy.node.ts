@@ -14,6 +14,9 @@ export const PolicyNode = builder.prismaNode('Policy', {
       description: 'Points a violation of this policy costs unless the administrator records another number.',
     }),
     educationUrl: t.exposeString('educationUrl', { description: 'Link to the educational resource for this policy.' }),
+    active: t.exposeBoolean('active', {
+      description: 'False: no new violation can be recorded under it (`policyUpdate`); existing ones stay.',
+    }),
     quizzes: t.relation('quizzes', {
       description: 'Active Creator Policy Quizzes that target this policy; passing one removes points.',
       query: { where: { active: true }, orderBy: { id: 'asc' } },

@@ -59,6 +59,11 @@ export async function recordViolation(ctx: Context, input: RecordViolationInput)
   ]);
   if (!shop || !canReachShop(ctx.viewer, shop.id)) throw new NotFoundError('Shop');
   if (!policy) throw ValidationError.field(['input', 'policyId'], 'No such policy.');
+  if (!policy.active)
+    throw new InvalidStateError(
+      'INVALID_STATE',
+      `Policy ${policy.code} is inactive: no new violation can be recorded under it.`,
+    );
   if (input.contentItemId !== null) {
     const item = await ctx.prisma.contentItem.findUnique({
       where: { id: input.contentItemId },

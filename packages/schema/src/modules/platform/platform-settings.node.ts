@@ -58,6 +58,9 @@ builder.prismaObject('PlatformSettings', {
     quizRemovalCooldownDays: t.exposeInt('quizRemovalCooldownDays', {
       description: 'At most one quiz removal per policy in this many days.',
     }),
+    quizQuestionCount: t.exposeInt('quizQuestionCount', {
+      description: 'Questions in a quiz: a new question set (`quizUpdate`) has exactly this many.',
+    }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'Last change.' }),
   }),
 });
@@ -82,6 +85,10 @@ const PlatformSettingsUpdateInput = builder.inputType('PlatformSettingsUpdateInp
     categoryLookbackEnd: t.field({ type: 'DateTime', description: 'Auto-assignment window end.' }),
     previousPolicyMaxCategories: t.int({ description: 'Categories under the previous policy (1–20).' }),
     semiClosedLoopRetiredAt: t.field({ type: 'DateTime', description: 'Retirement of SEMI_CLOSED_LOOP.' }),
+    semiClosedLoopMigrationDays: t.int({
+      description:
+        'Days after retirement that SEMI_CLOSED_LOOP shops have to migrate (1–3650); for shops onboarded from then on (a deadline already set stays).',
+    }),
     inviteOnlySites: t.field({ type: ['CountryCode'], description: 'Invite-only sites.' }),
     verificationRequiredSites: t.field({ type: ['CountryCode'], description: 'Sites needing verification.' }),
     pointExpiryDays: t.int({ description: 'Point expiry in days (1–3650).' }),
@@ -91,6 +98,9 @@ const PlatformSettingsUpdateInput = builder.inputType('PlatformSettingsUpdateInp
     quizAttemptsPerMonth: t.int({ description: 'Quiz attempts per month (1–100).' }),
     quizPointsRemoved: t.int({ description: 'Points removed by a passed quiz.' }),
     quizRemovalCooldownDays: t.int({ description: 'Days between quiz removals per policy.' }),
+    quizQuestionCount: t.int({
+      description: 'Questions in a quiz (1–20): new question sets must have this many; existing quizzes keep theirs.',
+    }),
   }),
 });
 
@@ -136,6 +146,8 @@ function validateSettings(
     ['quizAttemptsPerMonth', 1, 100],
     ['quizPointsRemoved', 0, 100],
     ['quizRemovalCooldownDays', 0, 365],
+    ['semiClosedLoopMigrationDays', 1, 3650],
+    ['quizQuestionCount', 1, 20],
     ['atRiskThreshold', 1, 10_000],
     ['restrictedThreshold', 1, 10_000],
     ['suspendedThreshold', 1, 10_000],

@@ -17,8 +17,8 @@ export const QuizNode = builder.prismaNode('Quiz', {
     description: t.exposeString('description', { description: 'What the quiz checks.' }),
     active: t.exposeBoolean('active', { description: 'Whether attempts are accepted.' }),
     questions: t.relation('questions', {
-      description: 'The questions in order (prompt and choices only; never the answer).',
-      query: { orderBy: { position: 'asc' } },
+      description: 'The questions in force, in order (prompt and choices only; never the answer).',
+      query: { where: { retiredAt: null }, orderBy: { position: 'asc' } },
     }),
   }),
 });
@@ -41,14 +41,16 @@ export const QuestionResultRef = builder.objectRef<GradedQuestion>('QuizQuestion
   }),
 });
 
+/** The answer key of the question set an attempt answered, by "quizId:version". */
 function gradingKeyLoader(ctx: Context) {
-  return loaderFor<number, { position: number; correctIndex: number }[]>(ctx, 'quizGradingKey', async (quizIds) => {
+  return loaderFor<string, { position: number; correctIndex: number }[]>(ctx, 'quizGradingKey', async (keys) => {
+    const pairs = keys.map((k) => k.split(':').map(Number) as [number, number]);
     const rows = await ctx.prisma.quizQuestion.findMany({
-      where: { quizId: { in: [...quizIds] } },
-      select: { quizId: true, position: true, correctIndex: true },
+      where: { OR: pairs.map(([quizId, version]) => ({ quizId, version })) },
+      select: { quizId: true, version: true, position: true, correctIndex: true },
       orderBy: { position: 'asc' },
     });
-    return quizIds.map((id) => rows.filter((r) => r.quizId === id));
+    return pairs.map(([quizId, version]) => rows.filter((r) => r.quizId === quizId && r.version === version));
   });
 }
 
@@ -72,8 +74,9 @@ export const QuizAttemptNode = builder.prismaNode('QuizAttempt', {
     results: t.field({
       type: [QuestionResultRef],
       description: 'Per-question correctness of this finished attempt.',
-      select: { quizId: true, answers: true },
-      resolve: async (a, _args, ctx) => gradeAnswers(await gradingKeyLoader(ctx).load(a.quizId), a.answers).results,
+      select: { quizId: true, questionVersion: true, answers: true },
+      resolve: async (a, _args, ctx) =>
+        gradeAnswers(await gradingKeyLoader(ctx).load(`${a.quizId}:${a.questionVersion}`), a.answers).results,
     }),
     ledgerEntries: t.relation('ledgerEntries', {
       description: 'The QUIZ_REMOVAL entries that name this attempt.',

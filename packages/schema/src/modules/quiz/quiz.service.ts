@@ -72,7 +72,11 @@ export async function submitQuizAttempt(
   const quiz = await ctx.prisma.quiz.findUnique({
     where: { id: input.quizId },
     include: {
-      questions: { orderBy: { position: 'asc' }, select: { position: true, choices: true, correctIndex: true } },
+      questions: {
+        where: { retiredAt: null },
+        orderBy: { position: 'asc' },
+        select: { position: true, choices: true, correctIndex: true },
+      },
       policy: { select: { id: true, code: true } },
     },
   });
@@ -98,6 +102,7 @@ export async function submitQuizAttempt(
         answers: input.answers,
         correctCount,
         passed,
+        questionVersion: quiz.questionVersion,
         submittedAt: now,
         apiKeyId: ctx.viewer?.apiKeyId ?? null,
       },

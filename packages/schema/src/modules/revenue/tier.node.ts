@@ -1,4 +1,4 @@
-import type { Tier } from '@shopwarden/db';
+import type { SupportLevel, Tier } from '@shopwarden/db';
 import { builder } from '#builder';
 import type { Context } from '#context';
 import { loaderFor, memoFor } from '#lib/loaders.ts';
@@ -69,6 +69,38 @@ export const TierNode = builder.prismaNode('Tier', {
   }),
 });
 
+interface TierTermsShape {
+  minTrailingRevenue: bigint;
+  minLastMonthSales: bigint;
+  supportLevel: SupportLevel;
+  selfShippingAllowed: boolean;
+}
+
+const TierTermsRef = builder.objectRef<TierTermsShape>('TierTerms').implement({
+  description: "A tier's thresholds and benefits as they were when a shop was assigned to it.",
+  fields: (t) => ({
+    minTrailingRevenue: t.field({
+      type: MoneyRef,
+      description: 'USD revenue over the trailing 12 months the tier needed.',
+      resolve: (r) => usd(r.minTrailingRevenue),
+    }),
+    minLastMonthSales: t.field({
+      type: MoneyRef,
+      description: 'USD sales in the last full calendar month the tier needed.',
+      resolve: (r) => usd(r.minLastMonthSales),
+    }),
+    supportLevel: t.field({
+      type: SupportLevelEnum,
+      description: 'Operational support.',
+      resolve: (r) => r.supportLevel,
+    }),
+    selfShippingAllowed: t.boolean({
+      description: 'Whether self-shipping was allowed.',
+      resolve: (r) => r.selfShippingAllowed,
+    }),
+  }),
+});
+
 export const TierAssignmentNode = builder.prismaNode('TierAssignment', {
   readScope: 'revenue:read',
   id: { field: 'id' },
@@ -94,6 +126,30 @@ export const TierAssignmentNode = builder.prismaNode('TierAssignment', {
       resolve: (r) => usd(r.lastMonthSales),
     }),
     asOf: t.expose('asOf', { type: 'DateTime', description: 'The instant the metrics were computed for.' }),
+    terms: t.field({
+      type: TierTermsRef,
+      nullable: true,
+      description:
+        "The tier's thresholds and benefits when this assignment was made: a later `tierUpdate` does not change them. Null only for rows written outside a recalculation.",
+      select: {
+        tierMinTrailingRevenue: true,
+        tierMinLastMonthSales: true,
+        tierSupportLevel: true,
+        tierSelfShippingAllowed: true,
+      },
+      resolve: (r) =>
+        r.tierMinTrailingRevenue === null ||
+        r.tierMinLastMonthSales === null ||
+        r.tierSupportLevel === null ||
+        r.tierSelfShippingAllowed === null
+          ? null
+          : {
+              minTrailingRevenue: r.tierMinTrailingRevenue,
+              minLastMonthSales: r.tierMinLastMonthSales,
+              supportLevel: r.tierSupportLevel,
+              selfShippingAllowed: r.tierSelfShippingAllowed,
+            },
+    }),
     run: t.relation('run', { nullable: true, description: 'The recalculation run that made the change.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the change was made (platform clock).' }),
   }),

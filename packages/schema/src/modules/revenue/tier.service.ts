@@ -142,8 +142,11 @@ export async function runTierRecalculation(
           RETURNING s.id
         ),
         kept AS (
-          INSERT INTO "TierAssignment" ("shopId", "tierId", "previousTierId", "runId", "trailingRevenue", "lastMonthSales", "asOf", "createdAt")
-          SELECT "shopId", "tierId", "previousTierId", ${run.id}::int, trailing_revenue, last_month, ${sqlTimestamp(asOf)}, ${sqlTimestamp(now)} FROM changed
+          INSERT INTO "TierAssignment" ("shopId", "tierId", "previousTierId", "runId", "trailingRevenue", "lastMonthSales", "asOf",
+                                        "tierMinTrailingRevenue", "tierMinLastMonthSales", "tierSupportLevel", "tierSelfShippingAllowed", "createdAt")
+          SELECT c."shopId", c."tierId", c."previousTierId", ${run.id}::int, c.trailing_revenue, c.last_month, ${sqlTimestamp(asOf)},
+                 t."minTrailingRevenue", t."minLastMonthSales", t."supportLevel", t."selfShippingAllowed", ${sqlTimestamp(now)}
+            FROM changed c JOIN "Tier" t ON t.id = c."tierId"
           RETURNING id
         ),
         announced AS (
