@@ -355,6 +355,12 @@ describe.each(testTargets())('read scopes on every path on %s', (target) => {
     await prisma.categoryExceptionGrant.create({
       data: { shopId: shopP.id, categoryId: world.categories.fashion, requestId: request.id },
     });
+    const document = await prisma.verificationDocument.create({
+      data: { shopId: shopP.id, type: 'PASSPORT', reference: 'P-MATRIX' },
+    });
+    const invitation = await prisma.invitationCode.create({
+      data: { code: 'MATRIX-CODE', site: 'GB', usedByShopId: shopP.id, usedAt: new Date('2024-01-01T00:00:00Z') },
+    });
     const selection = await prisma.primaryCategorySelection.create({
       data: { shopId: shopP.id, categoryId: beauty, source: 'SELECTED' },
     });
@@ -481,6 +487,8 @@ describe.each(testTargets())('read scopes on every path on %s', (target) => {
       CategoryExceptionRequest: request.id,
       PrimaryCategorySelection: selection.id,
       EventRegistration: registration.id,
+      VerificationDocument: document.id,
+      InvitationCode: invitation.id,
       ApiKey: sellerKeyP,
     };
     for (const [type, id] of Object.entries(ids)) {

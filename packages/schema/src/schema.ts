@@ -27,6 +27,10 @@ import './modules/shops/primary-category-auto-assign.mutation.ts';
 import './modules/shops/category-exception-request-submit.mutation.ts';
 import './modules/shops/shop-fulfilment-mode-set.mutation.ts';
 import './modules/shops/shop-business-model-migrate.mutation.ts';
+import './modules/shops/verification-document.node.ts';
+import './modules/shops/invitation-code.node.ts';
+import './modules/shops/invitation-codes-issue.mutation.ts';
+import './modules/shops/invitation-code-revoke.mutation.ts';
 import './modules/shops/category-update.mutation.ts';
 // listings
 import './modules/listings/listing.node.ts';

@@ -24,6 +24,7 @@ const codeDescriptions: Record<ErrorCode, string> = {
   BUSINESS_MODEL_RETIRED: 'The business model is retired and no new shop can use it.',
   VERIFICATION_REQUIRED: 'The site requires a verification document.',
   INVITATION_REQUIRED: 'The site is invite-only and needs a valid, unused invitation code.',
+  INVITATION_CODE_USED: 'The invitation code was used by a shop: only unused codes can be revoked.',
   LIMIT_EXCEEDED:
     'A page, list, batch, body or operation (depth, aliases, tokens, cost, fields…) is over its limit; the message names it.',
   SANDBOX_ONLY: 'Only available outside production (the sandbox clock).',

@@ -4,7 +4,7 @@ import { assertAdmin } from '#modules/auth/viewer.ts';
 import { onboardShop } from './shop.service.ts';
 import { BusinessModelEnum } from './shop.node.ts';
 
-const VerificationDocumentTypeEnum = builder.enumType('VerificationDocumentType', {
+export const VerificationDocumentTypeEnum = builder.enumType('VerificationDocumentType', {
   description: 'Documents accepted for verification on sites that require one (the US by default).',
   values: {
     PASSPORT: { description: 'A passport.' },

@@ -97,6 +97,7 @@ export async function onboardShop(ctx: Context, input: OnboardShopInput) {
           code: input.invitationCode!,
           site: { in: inviteSites },
           usedByShopId: null,
+          revokedAt: null,
           OR: [{ expiresAt: null }, { expiresAt: { gt: now } }],
         },
         data: { usedByShopId: shop.id, usedAt: now },
@@ -104,7 +105,7 @@ export async function onboardShop(ctx: Context, input: OnboardShopInput) {
       if (claimed.count !== 1)
         throw new InvalidStateError(
           'INVITATION_REQUIRED',
-          'The invitation code is unknown, used, expired or for another site.',
+          'The invitation code is unknown, used, expired, revoked or for another site.',
         );
     }
     const key = sellerKey

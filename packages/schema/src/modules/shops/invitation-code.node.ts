@@ -1,0 +1,76 @@
+import { builder } from '../../builder.ts';
+import { registerNodeReach } from '../../lib/node-reach.ts';
+import { invitationCodeStatus, invitationCodeStatusWhere } from './invitation-code.service.ts';
+
+export const InvitationCodeStatusEnum = builder.enumType('InvitationCodeStatus', {
+  description: "An invitation code's state on the platform clock.",
+  values: {
+    UNUSED: { description: 'Not used, revoked or expired: a shop can onboard with it.' },
+    USED: { description: 'A shop onboarded with it (final).' },
+    EXPIRED: { description: 'Its expiry passed unused.' },
+    REVOKED: { description: 'An administrator revoked it unused (final).' },
+  } as const,
+});
+
+export const InvitationCodeNode = builder.prismaNode('InvitationCode', {
+  id: { field: 'id' },
+  description: 'An invitation code for an invite-only site: one shop can onboard with it, once. Administrators only.',
+  findUnique: (id) => ({ id: Number.parseInt(id, 10) || 0 }),
+  fields: (t) => ({
+    code: t.exposeString('code', { description: 'The code a shop onboards with (`shopOnboard`).' }),
+    site: t.exposeString('site', { description: 'The country site it opens.' }),
+    status: t.field({
+      type: InvitationCodeStatusEnum,
+      description: 'Unused, used, expired or revoked, on the platform clock.',
+      select: { usedByShopId: true, revokedAt: true, expiresAt: true },
+      resolve: async (c, _a, ctx) => invitationCodeStatus(c, await ctx.now()),
+    }),
+    expiresAt: t.expose('expiresAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'Unusable from then; null: never.',
+    }),
+    usedBy: t.relation('usedBy', { nullable: true, description: 'The shop that onboarded with it.' }),
+    usedAt: t.expose('usedAt', { type: 'DateTime', nullable: true, description: 'When it was used (platform clock).' }),
+    revokedAt: t.expose('revokedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When an administrator revoked it (platform clock).',
+    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was issued (platform clock).' }),
+  }),
+});
+
+builder.queryField('invitationCodes', (t) =>
+  t.prismaConnection({
+    type: 'InvitationCode',
+    cursor: 'id',
+    defaultSize: 20,
+    maxSize: 100,
+    description: 'Invitation codes with their use, newest first (administrators only).',
+    authScopes: { admin: true },
+    args: {
+      site: t.arg({ type: 'CountryCode', required: false, description: 'Only codes for this site.' }),
+      status: t.arg({ type: InvitationCodeStatusEnum, required: false, description: 'Only codes in this state now.' }),
+      code: t.arg.string({ required: false, description: 'Only the code spelt exactly so.' }),
+    },
+    resolve: async (query, _root, args, ctx) =>
+      ctx.prisma.invitationCode.findMany({
+        ...query,
+        where: {
+          AND: [
+            args.site ? { site: args.site } : {},
+            args.code ? { code: args.code } : {},
+            args.status ? invitationCodeStatusWhere(args.status, await ctx.now()) : {},
+          ],
+        },
+        orderBy: { id: 'desc' },
+      }),
+  }),
+);
+
+registerNodeReach('InvitationCode', async (ctx, ids) =>
+  ctx.viewer?.role === 'ADMIN'
+    ? (await ctx.prisma.invitationCode.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((r) => r.id)
+    : [],
+);
