@@ -57,6 +57,14 @@
       "NotFoundError",
       "ValidationError"
     ],
+    "CategoryUpdateResult": [
+      "CategoryUpdateSuccess",
+      "ConflictError",
+      "ForbiddenError",
+      "InvalidStateError",
+      "NotFoundError",
+      "ValidationError"
+    ],
     "ContentItemAddResult": [
       "ConflictError",
       "ContentItemAddSuccess",
@@ -144,11 +152,35 @@
       "NotFoundError",
       "ValidationError"
     ],
+    "FeeCategoryUpdateResult": [
+      "ConflictError",
+      "FeeCategoryUpdateSuccess",
+      "ForbiddenError",
+      "InvalidStateError",
+      "NotFoundError",
+      "ValidationError"
+    ],
     "HealthReportIssueResult": [
       "ConflictError",
       "ForbiddenError",
       "HealthReportIssueSuccess",
       "InvalidStateError",
+      "NotFoundError",
+      "ValidationError"
+    ],
+    "InvitationCodeRevokeResult": [
+      "ConflictError",
+      "ForbiddenError",
+      "InvalidStateError",
+      "InvitationCodeRevokeSuccess",
+      "NotFoundError",
+      "ValidationError"
+    ],
+    "InvitationCodesIssueResult": [
+      "ConflictError",
+      "ForbiddenError",
+      "InvalidStateError",
+      "InvitationCodesIssueSuccess",
       "NotFoundError",
       "ValidationError"
     ],
@@ -204,6 +236,7 @@
       "Account",
       "ApiKey",
       "BulkOperation",
+      "CatalogueChange",
       "Category",
       "CategoryExceptionRequest",
       "ContentItem",
@@ -211,6 +244,7 @@
       "EventRegistration",
       "FeeCategory",
       "HealthReport",
+      "InvitationCode",
       "Listing",
       "ListingReview",
       "Order",
@@ -227,6 +261,7 @@
       "Tier",
       "TierAssignment",
       "TierRecalculationRun",
+      "VerificationDocument",
       "Violation",
       "ViolationAppeal",
       "WebhookDelivery",
@@ -288,6 +323,14 @@
       "PlatformSettingsUpdateSuccess",
       "ValidationError"
     ],
+    "PolicyUpdateResult": [
+      "ConflictError",
+      "ForbiddenError",
+      "InvalidStateError",
+      "NotFoundError",
+      "PolicyUpdateSuccess",
+      "ValidationError"
+    ],
     "PrimaryCategoryAutoAssignResult": [
       "ConflictError",
       "ForbiddenError",
@@ -302,6 +345,14 @@
       "InvalidStateError",
       "NotFoundError",
       "QuizAttemptSubmitSuccess",
+      "ValidationError"
+    ],
+    "QuizUpdateResult": [
+      "ConflictError",
+      "ForbiddenError",
+      "InvalidStateError",
+      "NotFoundError",
+      "QuizUpdateSuccess",
       "ValidationError"
     ],
     "RestrictedCategoryApprovalDecideResult": [
@@ -398,6 +449,14 @@
       "InvalidStateError",
       "NotFoundError",
       "TierRecalculateSuccess",
+      "ValidationError"
+    ],
+    "TierUpdateResult": [
+      "ConflictError",
+      "ForbiddenError",
+      "InvalidStateError",
+      "NotFoundError",
+      "TierUpdateSuccess",
       "ValidationError"
     ],
     "ViolationAppealDecideResult": [
@@ -532,6 +591,14 @@
       "NotFoundError",
       "ValidationError"
     ],
+    "CategoryUpdateResult": [
+      "CategoryUpdateSuccess",
+      "ConflictError",
+      "ForbiddenError",
+      "InvalidStateError",
+      "NotFoundError",
+      "ValidationError"
+    ],
     "ContentItemAddResult": [
       "ConflictError",
       "ContentItemAddSuccess",
@@ -619,11 +686,35 @@
       "NotFoundError",
       "ValidationError"
     ],
+    "FeeCategoryUpdateResult": [
+      "ConflictError",
+      "FeeCategoryUpdateSuccess",
+      "ForbiddenError",
+      "InvalidStateError",
+      "NotFoundError",
+      "ValidationError"
+    ],
     "HealthReportIssueResult": [
       "ConflictError",
       "ForbiddenError",
       "HealthReportIssueSuccess",
       "InvalidStateError",
+      "NotFoundError",
+      "ValidationError"
+    ],
+    "InvitationCodeRevokeResult": [
+      "ConflictError",
+      "ForbiddenError",
+      "InvalidStateError",
+      "InvitationCodeRevokeSuccess",
+      "NotFoundError",
+      "ValidationError"
+    ],
+    "InvitationCodesIssueResult": [
+      "ConflictError",
+      "ForbiddenError",
+      "InvalidStateError",
+      "InvitationCodesIssueSuccess",
       "NotFoundError",
       "ValidationError"
     ],
@@ -679,6 +770,7 @@
       "Account",
       "ApiKey",
       "BulkOperation",
+      "CatalogueChange",
       "Category",
       "CategoryExceptionRequest",
       "ContentItem",
@@ -686,6 +778,7 @@
       "EventRegistration",
       "FeeCategory",
       "HealthReport",
+      "InvitationCode",
       "Listing",
       "ListingReview",
       "Order",
@@ -702,6 +795,7 @@
       "Tier",
       "TierAssignment",
       "TierRecalculationRun",
+      "VerificationDocument",
       "Violation",
       "ViolationAppeal",
       "WebhookDelivery",
@@ -763,6 +857,14 @@
       "PlatformSettingsUpdateSuccess",
       "ValidationError"
     ],
+    "PolicyUpdateResult": [
+      "ConflictError",
+      "ForbiddenError",
+      "InvalidStateError",
+      "NotFoundError",
+      "PolicyUpdateSuccess",
+      "ValidationError"
+    ],
     "PrimaryCategoryAutoAssignResult": [
       "ConflictError",
       "ForbiddenError",
@@ -777,6 +879,14 @@
       "InvalidStateError",
       "NotFoundError",
       "QuizAttemptSubmitSuccess",
+      "ValidationError"
+    ],
+    "QuizUpdateResult": [
+      "ConflictError",
+      "ForbiddenError",
+      "InvalidStateError",
+      "NotFoundError",
+      "QuizUpdateSuccess",
       "ValidationError"
     ],
     "RestrictedCategoryApprovalDecideResult": [
@@ -873,6 +983,14 @@
       "InvalidStateError",
       "NotFoundError",
       "TierRecalculateSuccess",
+      "ValidationError"
+    ],
+    "TierUpdateResult": [
+      "ConflictError",
+      "ForbiddenError",
+      "InvalidStateError",
+      "NotFoundError",
+      "TierUpdateSuccess",
       "ValidationError"
     ],
     "ViolationAppealDecideResult": [

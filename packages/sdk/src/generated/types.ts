@@ -94,6 +94,19 @@ export type BusinessModel =
   /** Retired: the buyer is sent to an external storefront through a plug-in. Existing shops carry a migration deadline. */
   | 'SEMI_CLOSED_LOOP';
 
+/** The kinds of catalogue row an administrator changes at run time. */
+export type CatalogueEntity =
+  /** A category (restricted or prohibited): `categoryUpdate`. */
+  | 'CATEGORY'
+  /** A fee category (default rate): `feeCategoryUpdate`. */
+  | 'FEE_CATEGORY'
+  /** A policy (points, education link, active): `policyUpdate`. */
+  | 'POLICY'
+  /** A Creator Policy Quiz (questions, active): `quizUpdate`. */
+  | 'QUIZ'
+  /** A revenue tier (thresholds and benefits): `tierUpdate`. */
+  | 'TIER';
+
 /** Where the platform clock stands in the category-selection campaign. */
 export type CategoryCampaignPhase =
   /** The deadline day has ended (UTC): administrators run auto-assignment. */
@@ -150,6 +163,16 @@ export type CategoryRestriction =
   | 'PROHIBITED'
   /** Listing needs a granted approval for this shop. */
   | 'RESTRICTED';
+
+/** A category's new restriction. */
+export type CategoryUpdateInput = {
+  /** The category to change. */
+  categoryId: string;
+  /** When the change takes effect (default: the platform clock's now; never earlier). Listings already reviewed keep their reviews. */
+  effectiveFrom?: string | null | undefined;
+  /** NONE, RESTRICTED (listing needs a granted approval) or PROHIBITED; it covers the subtree. */
+  restriction: CategoryRestriction;
+};
 
 /** A creator's standing from the points on their content in the window (thresholds in the settings). */
 export type ComplianceStanding =
@@ -305,6 +328,8 @@ export type ErrorCode =
   | 'INTERNAL'
   /** The object is not in a state that allows this. */
   | 'INVALID_STATE'
+  /** The invitation code was used by a shop: only unused codes can be revoked. */
+  | 'INVITATION_CODE_USED'
   /** The site is invite-only and needs a valid, unused invitation code. */
   | 'INVITATION_REQUIRED'
   /** A page, list, batch, body or operation (depth, aliases, tokens, cost, fields…) is over its limit; the message names it. */
@@ -408,6 +433,16 @@ export type ExceptionRequestStatus =
   /** Waiting for an administrator. */
   | 'PENDING';
 
+/** A fee category's new default rate. */
+export type FeeCategoryUpdateInput = {
+  /** Default rate in basis points of the order amount (0–10000; 700 = 7%). */
+  defaultRateBps: number;
+  /** When the change takes effect (default: the platform clock's now; never earlier). */
+  effectiveFrom?: string | null | undefined;
+  /** The fee category to change. */
+  feeCategoryId: string;
+};
+
 /** Who ships orders. */
 export type FulfilmentMode =
   /** The platform fulfils orders (the entry tier). */
@@ -433,6 +468,33 @@ export type HealthStatus =
   | 'RESTRICTED'
   /** At or above the suspension threshold. */
   | 'SUSPENDED';
+
+/** The invitation code to revoke. */
+export type InvitationCodeRevokeInput = {
+  /** The code. */
+  invitationCodeId: string;
+};
+
+/** An invitation code's state on the platform clock. */
+export type InvitationCodeStatus =
+  /** Its expiry passed unused. */
+  | 'EXPIRED'
+  /** An administrator revoked it unused (final). */
+  | 'REVOKED'
+  /** Not used, revoked or expired: a shop can onboard with it. */
+  | 'UNUSED'
+  /** A shop onboarded with it (final). */
+  | 'USED';
+
+/** Invitation codes to issue for one site. */
+export type InvitationCodesIssueInput = {
+  /** How many codes (1–250, default 1). */
+  count?: number | null | undefined;
+  /** Unusable from this instant (after the platform clock's now); omitted: never expire. */
+  expiresAt?: string | null | undefined;
+  /** The site the codes open. */
+  site: string;
+};
 
 /** What a synchronous bulk listing call does when some items fail. */
 export type ListingBulkErrorPolicy =
@@ -828,16 +890,38 @@ export type PlatformSettingsUpdateInput = {
   quizAttemptsPerMonth?: number | null | undefined;
   /** Points removed by a passed quiz. */
   quizPointsRemoved?: number | null | undefined;
+  /** Questions in a quiz (1–20): new question sets must have this many; existing quizzes keep theirs. */
+  quizQuestionCount?: number | null | undefined;
   /** Days between quiz removals per policy. */
   quizRemovalCooldownDays?: number | null | undefined;
   /** RESTRICTED threshold. */
   restrictedThreshold?: number | null | undefined;
+  /** Days after retirement that SEMI_CLOSED_LOOP shops have to migrate (1–3650); for shops onboarded from then on (a deadline already set stays). */
+  semiClosedLoopMigrationDays?: number | null | undefined;
   /** Retirement of SEMI_CLOSED_LOOP. */
   semiClosedLoopRetiredAt?: string | null | undefined;
   /** SUSPENDED threshold. */
   suspendedThreshold?: number | null | undefined;
   /** Sites needing verification. At most 250 items (more is LIMIT_EXCEEDED). */
   verificationRequiredSites?: Array<string> | null | undefined;
+};
+
+/** A policy's new values; omitted fields keep theirs. */
+export type PolicyUpdateInput = {
+  /** False: no new violation can be recorded under it (existing ones stay). */
+  active?: boolean | null | undefined;
+  /** Points a new violation costs by default (1–1000). */
+  defaultPoints?: number | null | undefined;
+  /** What the policy forbids, 1–5000 characters. */
+  description?: string | null | undefined;
+  /** An https link to the educational resource. */
+  educationUrl?: string | null | undefined;
+  /** When the change takes effect (default: the platform clock's now; never earlier). Violations already recorded keep their points. */
+  effectiveFrom?: string | null | undefined;
+  /** The policy to change. */
+  policyId: string;
+  /** Short human title, 1–200 characters. */
+  title?: string | null | undefined;
 };
 
 /** Options for the auto-assignment run. */
@@ -881,6 +965,34 @@ export type QuizAttemptSubmitInput = {
   quizId: string;
   /** The shop taking the quiz. */
   shopId: string;
+};
+
+/** One multiple-choice question with exactly one correct choice. */
+export type QuizQuestionInput = {
+  /** The choices (2–10, each 1–500 characters). At most 250 items (more is LIMIT_EXCEEDED). */
+  choices: Array<string>;
+  /** The 0-based index of the correct choice (never served). */
+  correctIndex: number;
+  /** Why the answer is right (never served). */
+  explanation?: string | null | undefined;
+  /** The question, 1–1000 characters. */
+  prompt: string;
+};
+
+/** A quiz's new values; omitted fields keep theirs. */
+export type QuizUpdateInput = {
+  /** False: attempts are refused and the quiz is no longer listed. */
+  active?: boolean | null | undefined;
+  /** What the quiz checks, at most 2000 characters. */
+  description?: string | null | undefined;
+  /** When the change takes effect (default: the platform clock's now; never earlier). */
+  effectiveFrom?: string | null | undefined;
+  /** A new question set, replacing the current one (as many questions as `PlatformSettings.quizQuestionCount`). Attempts already made keep the questions they answered. At most 250 items (more is LIMIT_EXCEEDED). */
+  questions?: Array<QuizQuestionInput> | null | undefined;
+  /** The quiz to change. */
+  quizId: string;
+  /** Title, 1–200 characters. */
+  title?: string | null | undefined;
 };
 
 /** Where a shop stands for a seller event. */
@@ -1093,6 +1205,22 @@ export type TierRecalculateInput = {
   asOf?: string | null | undefined;
   /** true: list the changes and write nothing. */
   dryRun: boolean;
+};
+
+/** A tier's new thresholds and benefits; omitted fields keep their value. */
+export type TierUpdateInput = {
+  /** When the change takes effect (default: the platform clock's now; never earlier). Tiers already assigned keep the terms they were assigned with. */
+  effectiveFrom?: string | null | undefined;
+  /** USD sales in the last full calendar month needed, in cents, as an integer string. */
+  minLastMonthSalesMinorUnits?: string | null | undefined;
+  /** USD revenue over the trailing 12 months needed, in cents, as an integer string (e.g. "100000000"). */
+  minTrailingRevenueMinorUnits?: string | null | undefined;
+  /** Whether shops in the tier may ship their own orders. */
+  selfShippingAllowed?: boolean | null | undefined;
+  /** Operational support for shops in the tier. */
+  supportLevel?: SupportLevel | null | undefined;
+  /** The tier to change. */
+  tierId: string;
 };
 
 /** One verification document. */
@@ -1990,7 +2118,7 @@ export type PartnershipEndMutation = { partnershipEnd:
     | { __typename: 'ValidationError', code: ErrorCode, message: string, fields: Array<{ path: Array<string>, message: string }> }
    };
 
-export type PlatformSettingsFieldsFragment = { atRiskThreshold: number, restrictedThreshold: number, suspendedThreshold: number, pointExpiryDays: number, quizAttemptsPerMonth: number, quizPointsRemoved: number, quizRemovalCooldownDays: number, categoryEnforcementAt: string, categoryConfirmDeadline: string, categoryConfirmDeadlineDay: string, categoryLookbackStart: string, categoryLookbackEnd: string, previousPolicyMaxCategories: number, semiClosedLoopRetiredAt: string, semiClosedLoopMigrationDays: number, inviteOnlySites: Array<string>, verificationRequiredSites: Array<string>, updatedAt: string };
+export type PlatformSettingsFieldsFragment = { atRiskThreshold: number, restrictedThreshold: number, suspendedThreshold: number, pointExpiryDays: number, quizAttemptsPerMonth: number, quizPointsRemoved: number, quizRemovalCooldownDays: number, quizQuestionCount: number, categoryEnforcementAt: string, categoryConfirmDeadline: string, categoryConfirmDeadlineDay: string, categoryLookbackStart: string, categoryLookbackEnd: string, previousPolicyMaxCategories: number, semiClosedLoopRetiredAt: string, semiClosedLoopMigrationDays: number, inviteOnlySites: Array<string>, verificationRequiredSites: Array<string>, updatedAt: string };
 
 export type PlatformNodeQueryVariables = Exact<{
   id: string;
@@ -2001,6 +2129,7 @@ export type PlatformNodeQuery = { node:
     | { __typename: 'Account', id: string }
     | { __typename: 'ApiKey', id: string }
     | { __typename: 'BulkOperation', id: string }
+    | { __typename: 'CatalogueChange', id: string }
     | { __typename: 'Category', id: string, name: string, slug: string, description: string | null, depth: number, isTopLevel: boolean, restriction: CategoryRestriction, effectiveRestriction: CategoryRestriction, parent: { id: string, name: string } | null, root: { id: string, name: string } | null }
     | { __typename: 'CategoryExceptionRequest', id: string }
     | { __typename: 'ContentItem', id: string }
@@ -2008,6 +2137,7 @@ export type PlatformNodeQuery = { node:
     | { __typename: 'EventRegistration', id: string }
     | { __typename: 'FeeCategory', id: string }
     | { __typename: 'HealthReport', id: string }
+    | { __typename: 'InvitationCode', id: string }
     | { __typename: 'Listing', id: string }
     | { __typename: 'ListingReview', id: string }
     | { __typename: 'Order', id: string }
@@ -2024,6 +2154,7 @@ export type PlatformNodeQuery = { node:
     | { __typename: 'Tier', id: string }
     | { __typename: 'TierAssignment', id: string }
     | { __typename: 'TierRecalculationRun', id: string }
+    | { __typename: 'VerificationDocument', id: string }
     | { __typename: 'Violation', id: string }
     | { __typename: 'ViolationAppeal', id: string }
     | { __typename: 'WebhookDelivery', id: string }
@@ -2039,6 +2170,7 @@ export type PlatformNodesQuery = { nodes: Array<
     | { __typename: 'Account', id: string }
     | { __typename: 'ApiKey', id: string }
     | { __typename: 'BulkOperation', id: string }
+    | { __typename: 'CatalogueChange', id: string }
     | { __typename: 'Category', id: string, name: string, slug: string, description: string | null, depth: number, isTopLevel: boolean, restriction: CategoryRestriction, effectiveRestriction: CategoryRestriction, parent: { id: string, name: string } | null, root: { id: string, name: string } | null }
     | { __typename: 'CategoryExceptionRequest', id: string }
     | { __typename: 'ContentItem', id: string }
@@ -2046,6 +2178,7 @@ export type PlatformNodesQuery = { nodes: Array<
     | { __typename: 'EventRegistration', id: string }
     | { __typename: 'FeeCategory', id: string }
     | { __typename: 'HealthReport', id: string }
+    | { __typename: 'InvitationCode', id: string }
     | { __typename: 'Listing', id: string }
     | { __typename: 'ListingReview', id: string }
     | { __typename: 'Order', id: string }
@@ -2062,6 +2195,7 @@ export type PlatformNodesQuery = { nodes: Array<
     | { __typename: 'Tier', id: string }
     | { __typename: 'TierAssignment', id: string }
     | { __typename: 'TierRecalculationRun', id: string }
+    | { __typename: 'VerificationDocument', id: string }
     | { __typename: 'Violation', id: string }
     | { __typename: 'ViolationAppeal', id: string }
     | { __typename: 'WebhookDelivery', id: string }
@@ -2071,7 +2205,7 @@ export type PlatformNodesQuery = { nodes: Array<
 export type PlatformSettingsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type PlatformSettingsQuery = { platformSettings: { atRiskThreshold: number, restrictedThreshold: number, suspendedThreshold: number, pointExpiryDays: number, quizAttemptsPerMonth: number, quizPointsRemoved: number, quizRemovalCooldownDays: number, categoryEnforcementAt: string, categoryConfirmDeadline: string, categoryConfirmDeadlineDay: string, categoryLookbackStart: string, categoryLookbackEnd: string, previousPolicyMaxCategories: number, semiClosedLoopRetiredAt: string, semiClosedLoopMigrationDays: number, inviteOnlySites: Array<string>, verificationRequiredSites: Array<string>, updatedAt: string } };
+export type PlatformSettingsQuery = { platformSettings: { atRiskThreshold: number, restrictedThreshold: number, suspendedThreshold: number, pointExpiryDays: number, quizAttemptsPerMonth: number, quizPointsRemoved: number, quizRemovalCooldownDays: number, quizQuestionCount: number, categoryEnforcementAt: string, categoryConfirmDeadline: string, categoryConfirmDeadlineDay: string, categoryLookbackStart: string, categoryLookbackEnd: string, previousPolicyMaxCategories: number, semiClosedLoopRetiredAt: string, semiClosedLoopMigrationDays: number, inviteOnlySites: Array<string>, verificationRequiredSites: Array<string>, updatedAt: string } };
 
 export type PlatformClockQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -2088,7 +2222,7 @@ export type PlatformUpdateSettingsMutation = { platformSettingsUpdate:
     | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
     | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
-    | { __typename: 'PlatformSettingsUpdateSuccess', settings: { atRiskThreshold: number, restrictedThreshold: number, suspendedThreshold: number, pointExpiryDays: number, quizAttemptsPerMonth: number, quizPointsRemoved: number, quizRemovalCooldownDays: number, categoryEnforcementAt: string, categoryConfirmDeadline: string, categoryConfirmDeadlineDay: string, categoryLookbackStart: string, categoryLookbackEnd: string, previousPolicyMaxCategories: number, semiClosedLoopRetiredAt: string, semiClosedLoopMigrationDays: number, inviteOnlySites: Array<string>, verificationRequiredSites: Array<string>, updatedAt: string } }
+    | { __typename: 'PlatformSettingsUpdateSuccess', settings: { atRiskThreshold: number, restrictedThreshold: number, suspendedThreshold: number, pointExpiryDays: number, quizAttemptsPerMonth: number, quizPointsRemoved: number, quizRemovalCooldownDays: number, quizQuestionCount: number, categoryEnforcementAt: string, categoryConfirmDeadline: string, categoryConfirmDeadlineDay: string, categoryLookbackStart: string, categoryLookbackEnd: string, previousPolicyMaxCategories: number, semiClosedLoopRetiredAt: string, semiClosedLoopMigrationDays: number, inviteOnlySites: Array<string>, verificationRequiredSites: Array<string>, updatedAt: string } }
     | { __typename: 'ValidationError', code: ErrorCode, message: string, fields: Array<{ path: Array<string>, message: string }> }
    };
 
@@ -2124,6 +2258,129 @@ export type PlatformRunJobMutation = { platformJobRun:
     | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
     | { __typename: 'PlatformJobRunSuccess', job: { name: string, description: string | null, schedule: string | null, catchUp: PlatformJobCatchUp | null, lastRunAt: string | null, lastScheduledFor: string | null, lastResult: PlatformJobOutcome | null, nextRunAt: string | null, pendingCount: number, failedCount: number } }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string, fields: Array<{ path: Array<string>, message: string }> }
+   };
+
+export type CatalogueChangeFieldsFragment = { id: string, entity: CatalogueEntity, subjectId: string, changes: unknown, previous: unknown, effectiveFrom: string, appliedAt: string | null, createdAt: string };
+
+export type PlatformListCatalogueChangesQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  entity?: CatalogueEntity | null | undefined;
+  pending?: boolean | null | undefined;
+}>;
+
+
+export type PlatformListCatalogueChangesQuery = { catalogueChanges: { edges: Array<{ cursor: string, node: { id: string, entity: CatalogueEntity, subjectId: string, changes: unknown, previous: unknown, effectiveFrom: string, appliedAt: string | null, createdAt: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type PlatformUpdateTierMutationVariables = Exact<{
+  input: TierUpdateInput;
+}>;
+
+
+export type PlatformUpdateTierMutation = { tierUpdate:
+    | { __typename: 'ConflictError', code: ErrorCode, message: string }
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'TierUpdateSuccess', change: { id: string, entity: CatalogueEntity, subjectId: string, changes: unknown, previous: unknown, effectiveFrom: string, appliedAt: string | null, createdAt: string }, tier: { id: string, code: string, supportLevel: SupportLevel, selfShippingAllowed: boolean, minTrailingRevenue: { minorUnits: string }, minLastMonthSales: { minorUnits: string } } }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string, fields: Array<{ path: Array<string>, message: string }> }
+   };
+
+export type PlatformUpdatePolicyMutationVariables = Exact<{
+  input: PolicyUpdateInput;
+}>;
+
+
+export type PlatformUpdatePolicyMutation = { policyUpdate:
+    | { __typename: 'ConflictError', code: ErrorCode, message: string }
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'PolicyUpdateSuccess', change: { id: string, entity: CatalogueEntity, subjectId: string, changes: unknown, previous: unknown, effectiveFrom: string, appliedAt: string | null, createdAt: string }, policy: { id: string, code: string, title: string, description: string, defaultPoints: number, educationUrl: string, active: boolean } }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string, fields: Array<{ path: Array<string>, message: string }> }
+   };
+
+export type PlatformUpdateFeeCategoryMutationVariables = Exact<{
+  input: FeeCategoryUpdateInput;
+}>;
+
+
+export type PlatformUpdateFeeCategoryMutation = { feeCategoryUpdate:
+    | { __typename: 'ConflictError', code: ErrorCode, message: string }
+    | { __typename: 'FeeCategoryUpdateSuccess', change: { id: string, entity: CatalogueEntity, subjectId: string, changes: unknown, previous: unknown, effectiveFrom: string, appliedAt: string | null, createdAt: string }, feeCategory: { id: string, code: string, defaultRateBps: number } }
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string, fields: Array<{ path: Array<string>, message: string }> }
+   };
+
+export type PlatformUpdateQuizMutationVariables = Exact<{
+  input: QuizUpdateInput;
+}>;
+
+
+export type PlatformUpdateQuizMutation = { quizUpdate:
+    | { __typename: 'ConflictError', code: ErrorCode, message: string }
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'QuizUpdateSuccess', change: { id: string, entity: CatalogueEntity, subjectId: string, changes: unknown, previous: unknown, effectiveFrom: string, appliedAt: string | null, createdAt: string }, quiz: { id: string, title: string, active: boolean, questions: Array<{ position: number, prompt: string, choices: Array<string> }> } }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string, fields: Array<{ path: Array<string>, message: string }> }
+   };
+
+export type PlatformUpdateCategoryMutationVariables = Exact<{
+  input: CategoryUpdateInput;
+}>;
+
+
+export type PlatformUpdateCategoryMutation = { categoryUpdate:
+    | { __typename: 'CategoryUpdateSuccess', change: { id: string, entity: CatalogueEntity, subjectId: string, changes: unknown, previous: unknown, effectiveFrom: string, appliedAt: string | null, createdAt: string }, category: { id: string, slug: string, restriction: CategoryRestriction, effectiveRestriction: CategoryRestriction } }
+    | { __typename: 'ConflictError', code: ErrorCode, message: string }
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string, fields: Array<{ path: Array<string>, message: string }> }
+   };
+
+export type InvitationCodeFieldsFragment = { id: string, code: string, site: string, status: InvitationCodeStatus, expiresAt: string | null, usedAt: string | null, revokedAt: string | null, createdAt: string, usedBy: { id: string, name: string } | null };
+
+export type PlatformListInvitationCodesQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  site?: string | null | undefined;
+  status?: InvitationCodeStatus | null | undefined;
+  code?: string | null | undefined;
+}>;
+
+
+export type PlatformListInvitationCodesQuery = { invitationCodes: { edges: Array<{ cursor: string, node: { id: string, code: string, site: string, status: InvitationCodeStatus, expiresAt: string | null, usedAt: string | null, revokedAt: string | null, createdAt: string, usedBy: { id: string, name: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type PlatformIssueInvitationCodesMutationVariables = Exact<{
+  input: InvitationCodesIssueInput;
+}>;
+
+
+export type PlatformIssueInvitationCodesMutation = { invitationCodesIssue:
+    | { __typename: 'ConflictError', code: ErrorCode, message: string }
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
+    | { __typename: 'InvitationCodesIssueSuccess', codes: Array<{ id: string, code: string, site: string, status: InvitationCodeStatus, expiresAt: string | null, usedAt: string | null, revokedAt: string | null, createdAt: string, usedBy: { id: string, name: string } | null }> }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string, fields: Array<{ path: Array<string>, message: string }> }
+   };
+
+export type PlatformRevokeInvitationCodeMutationVariables = Exact<{
+  input: InvitationCodeRevokeInput;
+}>;
+
+
+export type PlatformRevokeInvitationCodeMutation = { invitationCodeRevoke:
+    | { __typename: 'ConflictError', code: ErrorCode, message: string }
+    | { __typename: 'ForbiddenError', code: ErrorCode, message: string }
+    | { __typename: 'InvalidStateError', code: ErrorCode, message: string }
+    | { __typename: 'InvitationCodeRevokeSuccess', invitationCode: { id: string, code: string, site: string, status: InvitationCodeStatus, expiresAt: string | null, usedAt: string | null, revokedAt: string | null, createdAt: string, usedBy: { id: string, name: string } | null } }
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
     | { __typename: 'ValidationError', code: ErrorCode, message: string, fields: Array<{ path: Array<string>, message: string }> }
    };
 
@@ -2280,6 +2537,13 @@ export type ShopListExceptionRequestsQueryVariables = Exact<{
 
 
 export type ShopListExceptionRequestsQuery = { shop: { id: string, exceptionRequests: { edges: Array<{ cursor: string, node: { id: string, status: ExceptionRequestStatus, comment: string, createdAt: string, decidedAt: string | null, decisionNote: string | null, shop: { id: string, name: string }, requestedCategories: Array<{ id: string, name: string }>, grants: Array<{ createdAt: string, category: { id: string, name: string } }> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+
+export type ShopListVerificationDocumentsQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ShopListVerificationDocumentsQuery = { shop: { id: string, verificationDocuments: Array<{ id: string, type: VerificationDocumentType, reference: string, createdAt: string }> } | null };
 
 export type ShopOnboardMutationVariables = Exact<{
   input: ShopOnboardInput;
