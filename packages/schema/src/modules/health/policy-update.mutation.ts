@@ -1,15 +1,15 @@
 import type { CatalogueChange, Policy, Prisma } from '@shopwarden/db';
-import { builder } from '../../builder.ts';
-import { audited } from '../../lib/audit.ts';
-import { assertAdmin } from '../auth/viewer.ts';
-import { ValidationError, type FieldError } from '../../lib/errors.ts';
+import { builder } from '#builder';
+import { audited } from '#lib/audit.ts';
+import { assertAdmin } from '#modules/auth/viewer.ts';
+import { ValidationError, type FieldError } from '#lib/errors.ts';
 import {
   changeCatalogueRow,
   found,
   given,
   registerCatalogueApplier,
   type CatalogueValues,
-} from '../platform/catalogue-change.service.ts';
+} from '#modules/platform/catalogue-change.service.ts';
 import { PolicyNode } from './policy.node.ts';
 
 const PolicyUpdateInput = builder.inputType('PolicyUpdateInput', {

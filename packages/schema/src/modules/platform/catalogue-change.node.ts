@@ -1,7 +1,7 @@
 import type { CatalogueEntity } from '@shopwarden/db';
-import { builder } from '../../builder.ts';
-import { encodeGlobalId } from '../../lib/ids.ts';
-import { registerNodeReach } from '../../lib/node-reach.ts';
+import { builder } from '#builder';
+import { encodeGlobalId } from '#lib/ids.ts';
+import { registerNodeReach } from '#lib/node-reach.ts';
 
 export const CatalogueEntityEnum = builder.enumType('CatalogueEntity', {
   description: 'The kinds of catalogue row an administrator changes at run time.',

@@ -1,8 +1,8 @@
 import { enqueueJob, defineJob } from '@shopwarden/jobs';
 import type { CatalogueChange, CatalogueEntity, Prisma } from '@shopwarden/db';
-import type { Context } from '../../context.ts';
-import { NotFoundError, ValidationError } from '../../lib/errors.ts';
-import { assertAdmin } from '../auth/viewer.ts';
+import type { Context } from '#context';
+import { NotFoundError, ValidationError } from '#lib/errors.ts';
+import { assertAdmin } from '#modules/auth/viewer.ts';
 
 /** A catalogue row's changed fields: JSON values (bigints as decimal strings). */
 export type CatalogueValues = Record<string, Prisma.InputJsonValue>;

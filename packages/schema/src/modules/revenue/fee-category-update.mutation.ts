@@ -1,9 +1,9 @@
 import type { CatalogueChange } from '@shopwarden/db';
-import { builder } from '../../builder.ts';
-import { audited } from '../../lib/audit.ts';
-import { assertAdmin } from '../auth/viewer.ts';
-import { ValidationError } from '../../lib/errors.ts';
-import { changeCatalogueRow, found, registerCatalogueApplier } from '../platform/catalogue-change.service.ts';
+import { builder } from '#builder';
+import { audited } from '#lib/audit.ts';
+import { assertAdmin } from '#modules/auth/viewer.ts';
+import { ValidationError } from '#lib/errors.ts';
+import { changeCatalogueRow, found, registerCatalogueApplier } from '#modules/platform/catalogue-change.service.ts';
 import { FeeCategoryNode } from './fee-category.node.ts';
 
 const FeeCategoryUpdateInput = builder.inputType('FeeCategoryUpdateInput', {

@@ -1,14 +1,14 @@
 import type { CatalogueChange, Prisma, SupportLevel } from '@shopwarden/db';
-import { builder } from '../../builder.ts';
-import { audited } from '../../lib/audit.ts';
-import { assertAdmin } from '../auth/viewer.ts';
-import { ValidationError, type FieldError } from '../../lib/errors.ts';
+import { builder } from '#builder';
+import { audited } from '#lib/audit.ts';
+import { assertAdmin } from '#modules/auth/viewer.ts';
+import { ValidationError, type FieldError } from '#lib/errors.ts';
 import {
   changeCatalogueRow,
   found,
   registerCatalogueApplier,
   type CatalogueValues,
-} from '../platform/catalogue-change.service.ts';
+} from '#modules/platform/catalogue-change.service.ts';
 import { SupportLevelEnum, TierNode } from './tier.node.ts';
 
 const TierUpdateInput = builder.inputType('TierUpdateInput', {

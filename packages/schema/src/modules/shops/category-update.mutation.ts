@@ -1,8 +1,8 @@
 import type { CatalogueChange, CategoryRestriction } from '@shopwarden/db';
-import { builder } from '../../builder.ts';
-import { audited } from '../../lib/audit.ts';
-import { assertAdmin } from '../auth/viewer.ts';
-import { changeCatalogueRow, found, registerCatalogueApplier } from '../platform/catalogue-change.service.ts';
+import { builder } from '#builder';
+import { audited } from '#lib/audit.ts';
+import { assertAdmin } from '#modules/auth/viewer.ts';
+import { changeCatalogueRow, found, registerCatalogueApplier } from '#modules/platform/catalogue-change.service.ts';
 import { CategoryNode, CategoryRestrictionEnum } from './category.node.ts';
 
 const CategoryUpdateInput = builder.inputType('CategoryUpdateInput', {

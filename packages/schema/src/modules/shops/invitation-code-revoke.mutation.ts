@@ -1,6 +1,6 @@
 import type { InvitationCode } from '@shopwarden/db';
-import { builder } from '../../builder.ts';
-import { audited } from '../../lib/audit.ts';
+import { builder } from '#builder';
+import { audited } from '#lib/audit.ts';
 import { InvitationCodeNode } from './invitation-code.node.ts';
 import { revokeInvitationCode } from './invitation-code.service.ts';
 

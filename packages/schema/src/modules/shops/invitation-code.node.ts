@@ -1,5 +1,5 @@
-import { builder } from '../../builder.ts';
-import { registerNodeReach } from '../../lib/node-reach.ts';
+import { builder } from '#builder';
+import { registerNodeReach } from '#lib/node-reach.ts';
 import { invitationCodeStatus, invitationCodeStatusWhere } from './invitation-code.service.ts';
 
 export const InvitationCodeStatusEnum = builder.enumType('InvitationCodeStatus', {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { InvitationCode, Prisma } from '@shopwarden/db';
-import type { Context } from '../../context.ts';
-import { InvalidStateError, NotFoundError, ValidationError, type FieldError } from '../../lib/errors.ts';
-import { assertAdmin } from '../auth/viewer.ts';
+import type { Context } from '#context';
+import { InvalidStateError, NotFoundError, ValidationError, type FieldError } from '#lib/errors.ts';
+import { assertAdmin } from '#modules/auth/viewer.ts';
 
 /** Codes issued by one call at most (the input-list limit). */
 export const INVITATION_BATCH_MAX = 250;

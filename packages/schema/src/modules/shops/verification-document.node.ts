@@ -1,5 +1,5 @@
-import { builder } from '../../builder.ts';
-import { registerNodeReach } from '../../lib/node-reach.ts';
+import { builder } from '#builder';
+import { registerNodeReach } from '#lib/node-reach.ts';
 import { ShopNode } from './shop.node.ts';
 import { shopOwnedWhere } from './shop.policy.ts';
 import { VerificationDocumentTypeEnum } from './shop-onboard.mutation.ts';
