@@ -114,14 +114,18 @@ export async function seedTierRun(
     data: { asOf, shopsEvaluated: placements.length, changedCount: placements.length, createdAt: asOf },
     select: { id: true },
   });
-  const spec = new Map(TIERS.map((t) => [t.code, t]));
+  const specOf = (code: TierCode) => {
+    const spec = TIERS.find((t) => t.code === code);
+    if (!spec) throw new Error(`No tier ${code}`);
+    return spec;
+  };
   await tx.tierAssignment.createMany({
     data: placements.map((p) => ({
       shopId: p.shopId,
-      tierMinTrailingRevenue: spec.get(p.tier)!.minTrailingRevenue,
-      tierMinLastMonthSales: spec.get(p.tier)!.minLastMonthSales,
-      tierSupportLevel: spec.get(p.tier)!.supportLevel,
-      tierSelfShippingAllowed: spec.get(p.tier)!.selfShippingAllowed,
+      tierMinTrailingRevenue: specOf(p.tier).minTrailingRevenue,
+      tierMinLastMonthSales: specOf(p.tier).minLastMonthSales,
+      tierSupportLevel: specOf(p.tier).supportLevel,
+      tierSelfShippingAllowed: specOf(p.tier).selfShippingAllowed,
       tierId: tierId(tiers, p.tier),
       previousTierId: null,
       runId: run.id,

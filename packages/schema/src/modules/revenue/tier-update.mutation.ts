@@ -118,8 +118,9 @@ builder.mutationField('tierUpdate', (t) =>
           const tiers = await tx.tier.findMany({ orderBy: { rank: 'asc' } });
           found(tiers.find((x) => x.id === id) ?? null, 'Tier');
           const after = tiers.map((x) => (x.id === id ? { ...x, ...tierValuesToTerms(terms) } : x));
-          for (let i = 1; i < after.length; i++) {
-            const [low, high] = [after[i - 1]!, after[i]!];
+          for (const [i, high] of after.entries()) {
+            const low = after[i - 1];
+            if (!low) continue;
             const trailingFalls = high.minTrailingRevenue < low.minTrailingRevenue;
             if (trailingFalls || high.minLastMonthSales < low.minLastMonthSales)
               throw ValidationError.field(

@@ -50,6 +50,7 @@ export async function issueInvitationCodes(
   input: { site: string; count?: number | null; expiresAt?: Date | null },
 ): Promise<InvitationCode[]> {
   assertAdmin(ctx.viewer);
+  const apiKeyId = ctx.viewer.apiKeyId;
   const now = await ctx.now();
   const count = input.count ?? 1;
   const errors: FieldError[] = [];
@@ -65,7 +66,7 @@ export async function issueInvitationCodes(
       code,
       site: input.site,
       expiresAt: input.expiresAt ?? null,
-      createdByApiKeyId: ctx.viewer!.apiKeyId,
+      createdByApiKeyId: apiKeyId,
       createdAt: now,
     })),
   });
