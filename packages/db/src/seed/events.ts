@@ -95,6 +95,21 @@ export async function seedEvents(
       audience: (s) => shopTier.get(s.id) === 'ESTABLISHED' || shopTier.get(s.id) === 'STRATEGIC',
       registrations: 3,
     },
+    // Held yesterday: its confirmed registrations can have their attendance marked (docs/events.md).
+    {
+      title: 'Policy Update Briefing',
+      description:
+        'What changed in the conduct rules this quarter: live-session disclosures, claims in videos and the new restricted categories.',
+      city: 'New York',
+      venue: 'Hudson Yards Forum, 20 Hudson Yards',
+      inDays: -1,
+      startHourUtc: 15,
+      hours: 3,
+      capacity: 25,
+      closesDaysBefore: 2,
+      audience: (s) => s.profile.sites.includes('US'),
+      registrations: 3,
+    },
   ];
 
   const created = await tx.sellerEvent.createManyAndReturn({

@@ -415,7 +415,7 @@ describe('seedDatabase', { timeout: 120_000 }, () => {
     expect(partner.account?.grants).toHaveLength(8);
   });
 
-  it('seeds creators, content and future seller events', async () => {
+  it('seeds creators, content, and seller events: one already held, the others to come', async () => {
     expect(await db.prisma.creator.count()).toBe(3030);
     expect(await db.prisma.contentItem.count()).toBeGreaterThan(1000);
     const followers = (await db.prisma.creator.findMany({ select: { followerCount: true } })).map(
@@ -442,9 +442,11 @@ describe('seedDatabase', { timeout: 120_000 }, () => {
     });
     expect(contentViolations).toBeGreaterThan(0);
     const events = await db.prisma.sellerEvent.findMany({ include: { registrations: true } });
-    expect(events.length).toBeGreaterThanOrEqual(3);
+    expect(events.length).toBeGreaterThanOrEqual(4);
+    const held = events.filter((e) => e.startsAt.getTime() <= NOW.getTime());
+    expect(held).toHaveLength(1);
+    expect(held[0]!.registrations.some((r) => r.status === 'CONFIRMED')).toBe(true);
     for (const e of events) {
-      expect(e.startsAt.getTime()).toBeGreaterThan(NOW.getTime());
       expect(e.registrationClosesAt.getTime()).toBeLessThan(e.startsAt.getTime());
       expect(e.endsAt.getTime()).toBeGreaterThan(e.startsAt.getTime());
       expect(e.capacity).toBeGreaterThanOrEqual(20);
