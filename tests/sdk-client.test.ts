@@ -214,8 +214,10 @@ describe('SDK transport: retries, idempotency keys, throttling', () => {
     );
     const events: ClientLogEvent[] = [];
     const client = createShopWardenClient({ url: server.url, apiKey: 'sw_test', logger: (e) => events.push(e) });
-    await client.request('{ viewer { role } }');
-    await client.request('{ viewer { role } }');
+    // The client prices this document at 25 points, with the API's formula.
+    const shopsPage = '{ shops(first: 12) { edges { node { id name } } } }';
+    await client.request(shopsPage);
+    await client.request(shopsPage);
     // The second needs 25 points at 50 points/s from an empty bucket: about half a second.
     const gap = server.received[1]!.at - server.received[0]!.at;
     expect(gap).toBeGreaterThanOrEqual(450);

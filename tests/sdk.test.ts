@@ -222,8 +222,9 @@ describe.each(testTargets())('SDK end to end (in-process) on %s', (target) => {
       id,
       categoryIds: [beauty, gid('Category', world.categories.weapons)],
     });
+    // Past the effective date a shop without a primary category can list nowhere, as the listing checks say.
     expect(eligibility?.categoryEligibility.map((e) => [e.category.name, e.status])).toEqual([
-      ['Beauty', 'AVAILABLE'],
+      ['Beauty', 'PRIMARY_CATEGORY_NOT_SET'],
       ['Weapons', 'PROHIBITED'],
     ]);
 
