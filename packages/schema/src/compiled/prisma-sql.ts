@@ -79,10 +79,15 @@ export class SqlParams {
 
   /** An integer list equal to a recurring one, as that one's literal; undefined when none is equal. */
   recurringList(list: readonly unknown[], type: string): string | undefined {
-    const known = this.recurring.find((r) => r.length === list.length && r.every((x, i) => x === list[i]));
-    if (!known) return undefined;
-    let literal = literals.get(known);
-    if (literal === undefined) literals.set(known, (literal = arrayLiteral(known)));
+    // A frozen list cannot change: its literal is found by identity (a viewer's `reachList`).
+    let literal = literals.get(list);
+    if (literal === undefined) {
+      const known = this.recurring.find((r) => r.length === list.length && r.every((x, i) => x === list[i]));
+      if (!known) return undefined;
+      literal = literals.get(known);
+      if (literal === undefined) literals.set(known, (literal = arrayLiteral(known)));
+      if (Object.isFrozen(list)) literals.set(list, literal);
+    }
     this.values.push(literal);
     return `$${this.values.length}::${type}`;
   }
