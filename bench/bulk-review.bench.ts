@@ -32,6 +32,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { BulkWorker, loadConfig } from '@shopwarden/api';
 import pino from 'pino';
+import { must } from './lib/must.ts';
 import { createWorld } from '../tests/support/fixtures.ts';
 import { createTestApp, gid } from '../tests/support/client.ts';
 import { createTestDatabase, type TargetName, type TestDatabase } from '../tests/support/database.ts';
@@ -137,7 +138,8 @@ const REVIEW = /* GraphQL */ `
   }
 `;
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]) =>
+  must([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)], 'the median of no runs');
 const POLL_MS = 20;
 
 async function resetRows(db: TestDatabase, ids: number[]) {
@@ -155,7 +157,8 @@ async function checkApplied(db: TestDatabase, ids: number[], expected: number, e
   const [row] = await db.prisma.$queryRaw<{ active: number; reviews: number; events: number }[]>`
     SELECT (SELECT count(*) FROM "Listing" WHERE "id" = ANY(${ids}::int[]) AND "status" = 'ACTIVE' AND "version" = 1)::int AS active,
            (SELECT count(*) FROM "ListingReview")::int AS reviews, (SELECT count(*) FROM "OutboxEvent" WHERE "type" = 'listing.reviewed')::int AS events`;
-  return row!.active === expected && row!.reviews === expected && row!.events === events ? null : JSON.stringify(row);
+  if (!row) return 'no row of counts';
+  return row.active === expected && row.reviews === expected && row.events === events ? null : JSON.stringify(row);
 }
 
 async function benchTarget(
@@ -179,7 +182,7 @@ async function benchTarget(
     say(`${o.rows} listings; JSONL ${(lines.length / 1024).toFixed(0)} KB`);
 
     const config = loadConfig({ NODE_ENV: 'test' }).bulk;
-    const measure: Record<string, () => Promise<{ ms: number; workerMs?: number }>> = {};
+    const measure = new Map<string, () => Promise<{ ms: number; workerMs?: number }>>();
     // By default the API's own chunk size for this database (BULK_CHUNK_SIZE: 5,000 on PostgreSQL, 2,000 on PGlite).
     const chunkSizes = o.chunkSizes.length
       ? o.chunkSizes
@@ -246,10 +249,10 @@ async function benchTarget(
               await worker.stop();
             }
           };
-          measure[`ours:${chunkSize}:${batchSize}:${chunksAhead}`] = ours('subscription');
-          measure[`ours-polling:${chunkSize}:${batchSize}:${chunksAhead}`] = ours('polling');
+          measure.set(`ours:${chunkSize}:${batchSize}:${chunksAhead}`, ours('subscription'));
+          measure.set(`ours-polling:${chunkSize}:${batchSize}:${chunksAhead}`, ours('polling'));
         }
-    measure['raw-same-effects'] = async () => {
+    measure.set('raw-same-effects', async () => {
       const start = performance.now();
       const [row] = await db.prisma.$queryRaw<{ n: number }[]>`
         WITH updated AS (
@@ -269,10 +272,10 @@ async function benchTarget(
         )
         SELECT count(*)::int AS n FROM updated`;
       const ms = performance.now() - start;
-      if (row!.n !== o.rows) throw new Error(`raw CTE updated ${row!.n}`);
+      if (row?.n !== o.rows) throw new Error(`raw CTE updated ${row?.n}`);
       return { ms };
-    };
-    measure['raw-issue'] = async () => {
+    });
+    measure.set('raw-issue', async () => {
       const start = performance.now();
       const [row] = await db.prisma.$queryRaw<{ n: number }[]>`
         WITH updated AS (
@@ -286,10 +289,10 @@ async function benchTarget(
         )
         SELECT count(*)::int AS n FROM updated`;
       const ms = performance.now() - start;
-      if (row!.n !== o.rows) throw new Error(`raw CTE updated ${row!.n}`);
+      if (row?.n !== o.rows) throw new Error(`raw CTE updated ${row?.n}`);
       return { ms };
-    };
-    measure['create-many'] = async () => {
+    });
+    measure.set('create-many', async () => {
       const start = performance.now();
       await db.prisma.$transaction(
         async (tx) => {
@@ -337,17 +340,18 @@ async function benchTarget(
         { timeout: 120_000, maxWait: 10_000 },
       );
       return { ms: performance.now() - start };
-    };
+    });
 
-    const keys = Object.keys(measure).filter((k) => o.variants.includes(k.split(':')[0] as Variant));
-    const times = new Map<string, { ms: number; workerMs?: number }[]>(keys.map((k) => [k, []]));
+    const chosen = [...measure]
+      .filter(([key]) => o.variants.includes(key.split(':')[0] as Variant))
+      .map(([key, once]) => ({ key, once, times: [] as { ms: number; workerMs?: number }[] }));
     for (let run = 0; run <= o.runs; run++) {
-      for (const key of keys) {
+      for (const { key, once, times } of chosen) {
         await resetRows(db, ids);
-        const t = await measure[key]!();
+        const t = await once();
         const wrong = await checkApplied(db, ids, o.rows, key === 'raw-issue' ? 0 : o.rows);
         if (wrong) throw new Error(`${key}: the effects are not the expected ones: ${wrong}`);
-        if (run > 0) times.get(key)!.push(t);
+        if (run > 0) times.push(t);
         say(
           `${run === 0 ? 'warm-up' : `run ${run}/${o.runs}`} ${key}: ${t.ms.toFixed(0)} ms${t.workerMs !== undefined ? ` (worker ${t.workerMs} ms)` : ''}`,
         );
@@ -355,7 +359,7 @@ async function benchTarget(
     }
 
     const out: BulkReviewBenchRow[] = [];
-    for (const [key, ts] of times) {
+    for (const { key, times: ts } of chosen) {
       const [variant, chunk, batch, ahead] = key.split(':') as [
         Variant,
         string | undefined,
@@ -363,7 +367,10 @@ async function benchTarget(
         string | undefined,
       ];
       const ms = median(ts.map((t) => t.ms));
-      const workerMs = variant === 'ours' || variant === 'ours-polling' ? median(ts.map((t) => t.workerMs!)) : null;
+      const workerMs =
+        variant === 'ours' || variant === 'ours-polling'
+          ? median(ts.map((t) => must(t.workerMs, `the worker's time in ${key}`)))
+          : null;
       out.push({
         database: target,
         variant,
@@ -457,7 +464,7 @@ export function formatBulkReviewTable(rows: BulkReviewBenchRow[]): string {
   for (const r of rows) {
     out += `| ${r.database} | ${r.label} | ${fmt(r.medianMs)} | ${fmt(r.rowsPerSecond)} | ${r.runsMs.join(', ')} |\n`;
     if (r.workerMedianMs !== null)
-      out += `| ${r.database} | … of which the worker alone (claimed → committed) | ${fmt(r.workerMedianMs)} | ${fmt(r.workerRowsPerSecond!)} | |\n`;
+      out += `| ${r.database} | … of which the worker alone (claimed → committed) | ${fmt(r.workerMedianMs)} | ${r.workerRowsPerSecond === null ? 'n/a' : fmt(r.workerRowsPerSecond)} | |\n`;
   }
   out += '\n';
   for (const database of [...new Set(rows.map((r) => r.database))]) {
@@ -468,9 +475,9 @@ export function formatBulkReviewTable(rows: BulkReviewBenchRow[]): string {
     for (const ours of rows.filter(
       (r) => r.database === database && (r.variant === 'ours' || r.variant === 'ours-polling'),
     )) {
-      const ratio = (x: number, base: BulkReviewBenchRow | undefined) =>
-        base ? (x / base.rowsPerSecond).toFixed(2) : 'n/a';
-      out += `${database}, ${ours.variant === 'ours' ? 'subscription' : 'polling'}, chunk ${ours.chunkSize}, batch ${ours.batchSize}, ${ours.chunksAhead} ahead: ours ÷ raw same-effects ${ratio(ours.rowsPerSecond, same)} (worker alone ${ratio(ours.workerRowsPerSecond!, same)}); ours ÷ raw issue-definition ${ratio(ours.rowsPerSecond, issue)} (worker alone ${ratio(ours.workerRowsPerSecond!, issue)}); ours ÷ createMany ${ratio(ours.rowsPerSecond, many)} (worker alone ${ratio(ours.workerRowsPerSecond!, many)})\n`;
+      const ratio = (x: number | null, base: BulkReviewBenchRow | undefined) =>
+        base && x !== null ? (x / base.rowsPerSecond).toFixed(2) : 'n/a';
+      out += `${database}, ${ours.variant === 'ours' ? 'subscription' : 'polling'}, chunk ${ours.chunkSize}, batch ${ours.batchSize}, ${ours.chunksAhead} ahead: ours ÷ raw same-effects ${ratio(ours.rowsPerSecond, same)} (worker alone ${ratio(ours.workerRowsPerSecond, same)}); ours ÷ raw issue-definition ${ratio(ours.rowsPerSecond, issue)} (worker alone ${ratio(ours.workerRowsPerSecond, issue)}); ours ÷ createMany ${ratio(ours.rowsPerSecond, many)} (worker alone ${ratio(ours.workerRowsPerSecond, many)})\n`;
     }
   }
   return out;

@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { createKey, createShop, createWorld } from '../tests/support/fixtures.ts';
 import { countQueries, createTestApp, gid } from '../tests/support/client.ts';
 import { createTestDatabase, type TargetName } from '../tests/support/database.ts';
+import { must } from './lib/must.ts';
 import {
   createContentItem,
   createCreator,
@@ -70,7 +71,8 @@ const REPORT = /* GraphQL */ `
   }
 `;
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]) =>
+  must([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)], 'the median of no runs');
 
 async function bench(target: TargetName) {
   const db = await createTestDatabase(target);
@@ -111,9 +113,9 @@ async function bench(target: TargetName) {
         const t0 = performance.now();
         const { result, queries } = await countQueries(db, () => gql(key, REPORT, { id, weekOf }));
         live_.push(performance.now() - t0);
-        if (result.errors) throw new Error(JSON.stringify(result.errors));
+        if (result.errors || !result.data) throw new Error(JSON.stringify(result.errors ?? result));
         statements = queries.length;
-        violationsInWeek = result.data!.shop.healthReport.violationCount;
+        violationsInWeek = result.data.shop.healthReport.violationCount;
       }
     }
     for (const weekOf of WEEKS) {

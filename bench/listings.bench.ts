@@ -14,6 +14,7 @@ import { Prisma } from '@shopwarden/db';
 import { createWorld } from '../tests/support/fixtures.ts';
 import { countQueries, createTestApp, gid } from '../tests/support/client.ts';
 import { createTestDatabase, type TargetName } from '../tests/support/database.ts';
+import { must } from './lib/must.ts';
 import { createListingRows, sellerShop } from '../tests/support/listing-fixtures.ts';
 
 const RUNS = 5;
@@ -40,7 +41,8 @@ const BULK_REVIEW = /* GraphQL */ `
   }
 `;
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]) =>
+  must([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)], 'the median of no runs');
 
 async function bench(target: TargetName) {
   const db = await createTestDatabase(target);

@@ -14,6 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { createKey, createWorld } from '../tests/support/fixtures.ts';
 import { createTestApp } from '../tests/support/client.ts';
 import { createTestDatabase, type TargetName } from '../tests/support/database.ts';
+import { must } from './lib/must.ts';
 import { createTiers } from '../tests/support/revenue-fixtures.ts';
 
 const RUNS = 5;
@@ -42,7 +43,8 @@ const RECALC = /* GraphQL */ `
   }
 `;
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]) =>
+  must([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)], 'the median of no runs');
 
 async function bench(target: TargetName) {
   const db = await createTestDatabase(target);

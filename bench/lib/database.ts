@@ -13,6 +13,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { applyMigrations, createDatabase, repoRoot, type Database } from '@shopwarden/db';
 import { seedDatabase } from '@shopwarden/db/seed';
 import { scaleKey, type DbKind, type Scale } from './options.ts';
+import { must } from './must.ts';
 import { topUp, type Sql } from './seed-sql.ts';
 
 /** Shops seeded with the demo seed (about 0.25 s each); the rest are generated in SQL. */
@@ -100,13 +101,23 @@ function dirSizeMb(dir: string): number {
   return Math.round(bytes / 2 ** 20);
 }
 
+async function serverVersion(sql: Sql): Promise<string | undefined> {
+  const r = await sql.query<{ v: string }>("SELECT current_setting('server_version') AS v");
+  return must(r.rows[0], 'the server version').v.split(' ')[0];
+}
+
+async function databaseSizeMb(sql: Sql): Promise<number> {
+  const r = await sql.query<{ b: string }>('SELECT pg_database_size(current_database()) AS b');
+  return Math.round(Number(must(r.rows[0], 'the database size').b) / 2 ** 20);
+}
+
 async function readCounts(sql: Sql): Promise<Counts> {
   const r = await sql.query<Record<keyof Counts, string | number>>(
     `SELECT (SELECT count(*) FROM "Shop") AS shops, (SELECT count(*) FROM "Listing") AS listings,
             (SELECT count(*) FROM "Listing" WHERE status = 'PENDING_REVIEW') AS "pendingReview",
             (SELECT count(*) FROM "Violation") AS violations, (SELECT count(*) FROM "Order") AS orders`,
   );
-  const row = r.rows[0]!;
+  const row = must(r.rows[0], 'the row of the table counts');
   return {
     shops: Number(row.shops),
     listings: Number(row.listings),
@@ -178,9 +189,10 @@ async function preparePostgres(o: PrepareOptions): Promise<BenchDatabase> {
       `SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = $1`,
       [name],
     );
-    if (r.rowCount === 0) return undefined;
+    const row = r.rows[0];
+    if (!row) return undefined;
     try {
-      return JSON.parse(r.rows[0]!.comment ?? '') as Marker;
+      return JSON.parse(row.comment ?? '') as Marker;
     } catch {
       return null; // exists, but incomplete
     }
@@ -234,10 +246,8 @@ async function preparePostgres(o: PrepareOptions): Promise<BenchDatabase> {
   }
   const { counts, version, sizeMb } = await withPg(dbUrl, async (c) => ({
     counts: await readCounts(c),
-    version: `PostgreSQL ${(await c.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]!.v.split(' ')[0]}`,
-    sizeMb: Math.round(
-      Number((await c.query<{ b: string }>('SELECT pg_database_size(current_database()) AS b')).rows[0]!.b) / 2 ** 20,
-    ),
+    version: `PostgreSQL ${await serverVersion(c)}`,
+    sizeMb: await databaseSizeMb(c),
   }));
   return {
     kind: 'postgres',
@@ -302,7 +312,7 @@ async function preparePglite(o: PrepareOptions): Promise<BenchDatabase> {
   }
   const { counts, version } = await withPglite(dataDir, async (c) => ({
     counts: await readCounts(c),
-    version: `PGlite ${pgliteVersion()} (PostgreSQL ${(await c.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]!.v.split(' ')[0]})`,
+    version: `PGlite ${pgliteVersion()} (PostgreSQL ${await serverVersion(c)})`,
   }));
   return {
     kind: 'pglite',

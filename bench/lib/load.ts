@@ -3,6 +3,7 @@
  * req/s, p50 and p99 across the runs. The server's RSS is sampled every 250 ms during the runs.
  */
 import autocannon from 'autocannon';
+import { must } from './must.ts';
 import { post, type GraphqlRequest, type RunningServer } from './servers.ts';
 
 export interface LoadOptions {
@@ -34,7 +35,8 @@ export interface LoadFigures extends RunFigures {
 export const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+  const upper = must(s[mid], 'the median of no values');
+  return s.length % 2 ? upper : (must(s[mid - 1], 'the lower middle value') + upper) / 2;
 };
 
 /** Where the next varying request starts: never the same variables twice in a benchmark. */
@@ -83,15 +85,14 @@ export async function measureAlternated(
       await drain(s);
     }
   }
-  const runs: RunFigures[][] = subjects.map(() => []);
-  const maxRss: number[] = subjects.map(() => 0);
+  const measured = subjects.map((subject) => ({ subject, runs: [] as RunFigures[], maxRss: 0 }));
   for (let i = 0; i < o.runs; i++) {
-    for (let k = 0; k < subjects.length; k++) {
-      const at = (i + k) % subjects.length;
-      const { server, req } = subjects[at]!;
+    const from = i % measured.length;
+    for (const m of [...measured.slice(from), ...measured.slice(0, from)]) {
+      const { server, req } = m.subject;
       const sampler = setInterval(() => {
         server.stats().then(
-          (st) => (maxRss[at] = Math.max(maxRss[at]!, st.rss)),
+          (st) => (m.maxRss = Math.max(m.maxRss, st.rss)),
           () => {},
         );
       }, 250);
@@ -101,24 +102,24 @@ export async function measureAlternated(
           throw new Error(
             `${server.kind.label} answered no request in ${o.seconds} s: give it longer runs (--seconds)`,
           );
-        runs[at]!.push(run);
+        m.runs.push(run);
         log(
           `    ${server.kind.name} run ${i + 1}/${o.runs}: ${Math.round(run.rps)} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms${run.timeouts ? `, ${run.timeouts} timeouts (> ${TIMEOUT_S} s)` : ''}`,
         );
       } finally {
         clearInterval(sampler);
       }
-      maxRss[at] = Math.max(maxRss[at]!, (await server.stats()).rss);
-      await drain(subjects[at]!);
+      m.maxRss = Math.max(m.maxRss, (await server.stats()).rss);
+      await drain(m.subject);
     }
   }
-  return runs.map((r, at) => ({
+  return measured.map(({ runs: r, maxRss }) => ({
     rps: median(r.map((x) => x.rps)),
     p50: median(r.map((x) => x.p50)),
     p99: median(r.map((x) => x.p99)),
     timeouts: r.reduce((n, x) => n + x.timeouts, 0),
     runs: r,
-    maxRss: maxRss[at]!,
+    maxRss,
   }));
 }
 

@@ -7,6 +7,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { measureAlternated, statementsPerRequest, TIMEOUT_S } from './load.ts';
 import { int, mb, ms, ratio, statements, table } from './report.ts';
+import { must } from './must.ts';
 import { benchDb, type ScenarioContext, type ScenarioResult, type ServerMeasurement } from './scenario.ts';
 import {
   graphqlRequest,
@@ -115,7 +116,8 @@ export async function compareRead(ctx: ScenarioContext, def: ReadDefinition): Pr
       ctx.log,
     );
     started.forEach(({ name, kind, server }, i) => {
-      const load = loads[i]!;
+      const load = must(loads[i], `the load figures of ${kind.label}`);
+      const sample = must(samples[i], `the sample answer of ${kind.label}`);
       rows.push({
         server: name,
         label: kind.label,
@@ -123,12 +125,12 @@ export async function compareRead(ctx: ScenarioContext, def: ReadDefinition): Pr
         rps: load.rps,
         p50: load.p50,
         p99: load.p99,
-        statements: samples[i]!.statements,
-        bytes: samples[i]!.bytes,
+        statements: sample.statements,
+        bytes: sample.bytes,
         timeouts: load.timeouts,
         startRss: server.startRss,
         maxRss: load.maxRss,
-        data: samples[i]!.data,
+        data: sample.data,
       });
     });
   } catch (error) {

@@ -7,6 +7,7 @@
  * Plain PostgreSQL, so the same statements run on PostgreSQL and PGlite.
  */
 import type { Scale } from './options.ts';
+import { must } from './must.ts';
 
 /** What both `pg.Client` and PGlite offer. */
 export interface Sql {
@@ -40,14 +41,25 @@ export async function topUp(sql: Sql, scale: Scale, now: Date, log: (line: strin
     }
     log(`  ${label}: ${rows.toLocaleString('en-US')} rows in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   };
+  const one = async <R>(text: string, what: string) => must((await sql.query<R>(text)).rows[0], what);
   const count = async (table: string) =>
-    Number((await sql.query<{ n: string | number }>(`SELECT count(*) AS n FROM "${table}"`)).rows[0]!.n);
+    Number((await one<{ n: string | number }>(`SELECT count(*) AS n FROM "${table}"`, `the count of ${table}`)).n);
   const maxId = async (table: string) =>
     Number(
-      (await sql.query<{ n: string | number | null }>(`SELECT coalesce(max(id), 0) AS n FROM "${table}"`)).rows[0]!.n,
+      (
+        await one<{ n: string | number | null }>(
+          `SELECT coalesce(max(id), 0) AS n FROM "${table}"`,
+          `the largest id of ${table}`,
+        )
+      ).n,
     );
   const adminKeyId = Number(
-    (await sql.query<{ id: number }>(`SELECT id FROM "ApiKey" WHERE role = 'ADMIN' ORDER BY id LIMIT 1`)).rows[0]!.id,
+    (
+      await one<{ id: number }>(
+        `SELECT id FROM "ApiKey" WHERE role = 'ADMIN' ORDER BY id LIMIT 1`,
+        'an ADMIN API key (the demo seed writes one)',
+      )
+    ).id,
   );
 
   // Categories: open top-level categories (primary categories) and open leaves per top-level.
@@ -171,7 +183,7 @@ export async function topUp(sql: Sql, scale: Scale, now: Date, log: (line: strin
       await sql.query<{ id: number }>(
         `SELECT id FROM "Shop" WHERE id > (SELECT min(id) + 49 FROM "Shop") ORDER BY id LIMIT 1`,
       )
-    ).rows[0]?.id ?? (await sql.query<{ id: number }>(`SELECT max(id) AS id FROM "Shop"`)).rows[0]!.id,
+    ).rows[0]?.id ?? (await one<{ id: number }>(`SELECT max(id) AS id FROM "Shop"`, 'the largest shop id')).id,
   );
 
   // ── content items: every shop without any gets two live sessions and two videos; the health shop 24 ──

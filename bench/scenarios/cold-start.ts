@@ -16,6 +16,7 @@ import path from 'node:path';
 import { repoRoot } from '@shopwarden/db';
 import { DEMO_KEYS } from '@shopwarden/db/seed';
 import { median } from '../lib/load.ts';
+import { must } from '../lib/must.ts';
 import { int, table } from '../lib/report.ts';
 import type { Scenario } from '../lib/scenario.ts';
 import { graphqlRequest } from '../lib/servers.ts';
@@ -59,6 +60,8 @@ function freePort(): Promise<number> {
   });
 }
 
+const load1 = () => must(loadavg()[0], 'the 1-minute load average');
+
 /** user + system CPU so far of a process and its descendants (tsx runs the program in a child), from /proc; null where there is none. */
 function cpuMs(pid: number | undefined): number | null {
   if (pid === undefined) return null;
@@ -67,7 +70,9 @@ function cpuMs(pid: number | undefined): number | null {
       .filter((name) => /^\d+$/.test(name))
       .map((name) => {
         try {
-          const fields = readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1]!.split(' ');
+          const afterName = readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1];
+          if (afterName === undefined) return null; // not a stat line we can read
+          const fields = afterName.split(' ');
           return { pid: Number(name), ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
         } catch {
           return null; // gone meanwhile
@@ -153,7 +158,7 @@ async function startOnce(entry: Entry, dataDir: string, log: (line: string) => v
     const cpu = cpuMs(child.pid);
     const start = { ...phases, firstResponse, cpu };
     log(
-      `    ${entry}: first response after ${int(start.firstResponse)} ms (listening at ${start.listening === null ? '?' : int(start.listening)} ms${cpu === null ? '' : `, ${int(cpu)} ms CPU`}; load ${loadavg()[0]!.toFixed(1)})`,
+      `    ${entry}: first response after ${int(start.firstResponse)} ms (listening at ${start.listening === null ? '?' : int(start.listening)} ms${cpu === null ? '' : `, ${int(cpu)} ms CPU`}; load ${load1().toFixed(1)})`,
     );
     return start;
   } finally {
@@ -181,7 +186,7 @@ const scenario: Scenario = {
   async run(ctx) {
     const repeats = ctx.options.repeats;
     const rows: string[][] = [];
-    const loads: number[] = [loadavg()[0]!];
+    const loads: number[] = [load1()];
     for (const entry of entriesToRun()) {
       const dir = path.join(repoRoot, `.data/bench/cold-start-${entry}`);
       const first: Start[] = [];
@@ -191,12 +196,12 @@ const scenario: Scenario = {
           rmSync(dir, { recursive: true, force: true });
           ctx.log(`  ${entry}: first run ${i + 1}/${repeats} on an empty data dir (migrate + demo seed)`);
           first.push(await startOnce(entry, dir, ctx.log));
-          loads.push(loadavg()[0]!);
+          loads.push(load1());
         }
         for (let i = 0; i < repeats; i++) {
           ctx.log(`  ${entry}: warm restart ${i + 1}/${repeats}`);
           warm.push(await startOnce(entry, dir, ctx.log));
-          loads.push(loadavg()[0]!);
+          loads.push(load1());
         }
       } finally {
         rmSync(dir, { recursive: true, force: true });

@@ -4,6 +4,7 @@
  * (PostGraphile cannot express the report: it is aggregation and ledger arithmetic, not rows).
  */
 import { DEMO_KEYS } from '@shopwarden/db/seed';
+import { must } from '../lib/must.ts';
 import { compareRead } from '../lib/read.ts';
 import { benchDb, type Scenario } from '../lib/scenario.ts';
 
@@ -38,18 +39,23 @@ const scenario: Scenario = {
     );
     const weekEnd = new Date(monday.getTime() + 7 * DAY_MS);
     const sqlTime = (d: Date) => `timestamp '${d.toISOString().replace('T', ' ').replace('Z', '')}'`;
-    const [week] = await db.query<{ n: number | string; total: number | string }>(
-      `SELECT count(*) FILTER (WHERE "occurredAt" >= ${sqlTime(monday)} AND "occurredAt" < ${sqlTime(weekEnd)}) AS n, count(*) AS total FROM "Violation" WHERE "shopId" = ${db.healthShopId}`,
+    const week = must(
+      (
+        await db.query<{ n: number | string; total: number | string }>(
+          `SELECT count(*) FILTER (WHERE "occurredAt" >= ${sqlTime(monday)} AND "occurredAt" < ${sqlTime(weekEnd)}) AS n, count(*) AS total FROM "Violation" WHERE "shopId" = ${db.healthShopId}`,
+        )
+      )[0],
+      'the violation counts of the health shop',
     );
     return compareRead(ctx, {
-      description: `\`shop(id:) { healthReport(weekOf: "${monday.toISOString()}") { … } }\` of shop ${db.healthShopId} (${Number(week!.total).toLocaleString('en-US')} violations over 14 months, ${week!.n} in that week), every field of the report; demo admin key.`,
+      description: `\`shop(id:) { healthReport(weekOf: "${monday.toISOString()}") { … } }\` of shop ${db.healthShopId} (${Number(week.total).toLocaleString('en-US')} violations over 14 months, ${week.n} in that week), every field of the report; demo admin key.`,
       verify(data) {
         const report = (data as { shop: { healthReport: { issued: boolean; violationCount: number } | null } | null })
           .shop?.healthReport;
         if (!report) return 'the health report is missing';
         if (report.issued) return 'the report was an issued snapshot, not computed live';
-        if (report.violationCount !== Number(week!.n))
-          return `the report counts ${report.violationCount} violations in the week, the table ${week!.n}`;
+        if (report.violationCount !== Number(week.n))
+          return `the report counts ${report.violationCount} violations in the week, the table ${week.n}`;
         return undefined;
       },
       api: {

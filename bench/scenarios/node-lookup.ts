@@ -1,5 +1,6 @@
 /** `node(id:)` of a listing, a different id every request, as the admin; PostGraphile's `node(id:)` alike. */
 import { DEMO_KEYS } from '@shopwarden/db/seed';
+import { must } from '../lib/must.ts';
 import { compareRead } from '../lib/read.ts';
 import { benchDb, type Scenario } from '../lib/scenario.ts';
 
@@ -23,7 +24,7 @@ const scenario: Scenario = {
   async run(ctx) {
     const db = benchDb(ctx);
     const ids = (await db.query<{ id: number }>(`SELECT id FROM "Listing" ORDER BY id`)).map((r) => Number(r.id));
-    const at = (i: number) => ids[(i * 7919) % ids.length]!;
+    const at = (i: number) => must(ids[(i * 7919) % ids.length], 'a listing to look up');
     return compareRead(ctx, {
       description: `\`node(id:)\` with \`... on Listing\` (title, status, price), each request the next of ${ids.length.toLocaleString('en')} listings (stride 7,919); demo admin key. PostGraphile: \`node(id:)\` with its node IDs.`,
       api: {

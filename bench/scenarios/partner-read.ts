@@ -1,5 +1,6 @@
 /** Issue 8's partner read: 20 shops × their first 10 listings × their latest 5 violations, with the demo partner key. */
 import { DEMO_KEYS } from '@shopwarden/db/seed';
+import { must } from '../lib/must.ts';
 import { compareRead } from '../lib/read.ts';
 import { benchDb, type Scenario } from '../lib/scenario.ts';
 import { array, gid, iso, str } from '../lib/sql-json.ts';
@@ -65,8 +66,12 @@ const scenario: Scenario = {
     const partnerAccountId =
       db.kind === 'postgres'
         ? Number(
-            (await db.query<{ id: number }>(`SELECT id FROM "Account" WHERE kind = 'PARTNER' ORDER BY id LIMIT 1`))[0]!
-              .id,
+            must(
+              (
+                await db.query<{ id: number }>(`SELECT id FROM "Account" WHERE kind = 'PARTNER' ORDER BY id LIMIT 1`)
+              )[0],
+              'a PARTNER account (the demo seed writes one)',
+            ).id,
           )
         : 0;
     type OurShop = { id: string; listings: Edges<{ id: string }>; violations: Edges<{ id: string }> };

@@ -51,7 +51,8 @@ const scenario: Scenario = {
   databases: ['postgres', 'pglite'],
   usesBenchDatabase: true,
   run(ctx) {
-    type Node = { id: string; shop?: { id: string }; shopByShopId?: { id: string } };
+    type OurNode = { id: string; shop: { id: string } };
+    type TheirNode = { id: string; shopByShopId: { id: string } };
     return compareRead(ctx, {
       description: `\`listingReviewQueue(first: ${PAGE})\` (PENDING_REVIEW, earliest submitted first) with price, shop and category; demo admin key. PostGraphile: \`allListings(condition: { status: PENDING_REVIEW }, orderBy: [SUBMITTED_AT_ASC, PRIMARY_KEY_ASC])\` with \`shopByShopId\` / \`categoryByCategoryId\`.`,
       api: { query: API_QUERY, apiKey: DEMO_KEYS.admin },
@@ -59,14 +60,14 @@ const scenario: Scenario = {
         query: POSTGRAPHILE_QUERY,
         rows: {
           ours: (data) =>
-            (data as { listingReviewQueue: Edges<Node> }).listingReviewQueue.edges.map((e) => [
+            (data as { listingReviewQueue: Edges<OurNode> }).listingReviewQueue.edges.map((e) => [
               ourId(e.node.id),
-              ourId(e.node.shop!.id),
+              ourId(e.node.shop.id),
             ]),
           theirs: (data) =>
-            (data as { allListings: Edges<Node> }).allListings.edges.map((e) => [
+            (data as { allListings: Edges<TheirNode> }).allListings.edges.map((e) => [
               theirId(e.node.id),
-              theirId(e.node.shopByShopId!.id),
+              theirId(e.node.shopByShopId.id),
             ]),
         },
       },

@@ -6,9 +6,10 @@
  */
 import { DEMO_KEYS } from '@shopwarden/db/seed';
 import { median } from '../lib/load.ts';
+import { must } from '../lib/must.ts';
 import { int, statements, table } from '../lib/report.ts';
 import { benchDb, type Scenario } from '../lib/scenario.ts';
-import { graphqlRequest, post, SERVER_KINDS, startServer, type RunningServer } from '../lib/servers.ts';
+import { API_SERVER, graphqlRequest, post, startServer, type RunningServer } from '../lib/servers.ts';
 
 const RECALC = `mutation Recalc($dryRun: Boolean!) {
   tierRecalculate(input: { dryRun: $dryRun }) {
@@ -54,14 +55,19 @@ const scenario: Scenario = {
   async run(ctx) {
     const db = benchDb(ctx);
     const n = ctx.options.repeats;
-    const server = await startServer(SERVER_KINDS.api!, db, { pool: ctx.options.pool, apiEnv: ctx.options.apiEnv });
+    const server = await startServer(API_SERVER, db, { pool: ctx.options.pool, apiEnv: ctx.options.apiEnv });
     try {
       // What the runs change, to put back: tiers and fulfilment modes; and where the written rows start.
       const saved = await server.sql<{ id: number; tierId: number | null; fulfilmentMode: string }>(
         `SELECT id, "tierId", "fulfilmentMode"::text AS "fulfilmentMode" FROM "Shop"`,
       );
-      const [marks] = await server.sql<{ run: number; assignment: number; outbox: number }>(
-        `SELECT (SELECT coalesce(max(id), 0) FROM "TierRecalculationRun") AS run, (SELECT coalesce(max(id), 0) FROM "TierAssignment") AS assignment, (SELECT coalesce(max(id), 0) FROM "OutboxEvent") AS outbox`,
+      const marks = must(
+        (
+          await server.sql<{ run: number; assignment: number; outbox: number }>(
+            `SELECT (SELECT coalesce(max(id), 0) FROM "TierRecalculationRun") AS run, (SELECT coalesce(max(id), 0) FROM "TierAssignment") AS assignment, (SELECT coalesce(max(id), 0) FROM "OutboxEvent") AS outbox`,
+          )
+        )[0],
+        'the largest ids of the rows a run writes',
       );
       const clear = () => server.sql(`UPDATE "Shop" SET "tierId" = NULL WHERE "tierId" IS NOT NULL`);
       try {
@@ -82,14 +88,17 @@ const scenario: Scenario = {
         const tiers = await server.sql<{ code: string; n: number }>(
           `SELECT t.code, count(*)::int AS n FROM "Shop" s JOIN "Tier" t ON t.id = s."tierId" GROUP BY t.code ORDER BY min(t.rank)`,
         );
-        const row = (label: string, calls: Call[]) => [
-          label,
-          int(median(calls.map((c) => c.ms))),
-          calls.map((c) => int(c.ms)).join(', '),
-          int(calls[0]!.evaluated),
-          int(calls[0]!.changed),
-          statements(median(calls.map((c) => c.statements))),
-        ];
+        const row = (label: string, calls: Call[]) => {
+          const first = must(calls[0], `a call of the ${label}`);
+          return [
+            label,
+            int(median(calls.map((c) => c.ms))),
+            calls.map((c) => int(c.ms)).join(', '),
+            int(first.evaluated),
+            int(first.changed),
+            statements(median(calls.map((c) => c.statements))),
+          ];
+        };
         return {
           markdown: [
             `Median of ${n} call${n > 1 ? 's' : ''} each over HTTP (demo admin key), ${int(db.counts.shops)} shops and ${int(db.counts.orders)} orders; tiers after a run: ${tiers.map((t) => `${t.code} ${int(t.n)}`).join(', ')}.`,
@@ -107,9 +116,9 @@ const scenario: Scenario = {
       } finally {
         await server.sql(`UPDATE "Shop" s SET "tierId" = v."tierId", "fulfilmentMode" = v."fulfilmentMode"::"FulfilmentMode"
                           FROM (SELECT * FROM json_to_recordset('${JSON.stringify(saved).replaceAll("'", "''")}') AS x(id int, "tierId" int, "fulfilmentMode" text)) v WHERE s.id = v.id`);
-        await server.sql(`DELETE FROM "OutboxEvent" WHERE id > ${Number(marks!.outbox)}`);
-        await server.sql(`DELETE FROM "TierAssignment" WHERE id > ${Number(marks!.assignment)}`);
-        await server.sql(`DELETE FROM "TierRecalculationRun" WHERE id > ${Number(marks!.run)}`);
+        await server.sql(`DELETE FROM "OutboxEvent" WHERE id > ${Number(marks.outbox)}`);
+        await server.sql(`DELETE FROM "TierAssignment" WHERE id > ${Number(marks.assignment)}`);
+        await server.sql(`DELETE FROM "TierRecalculationRun" WHERE id > ${Number(marks.run)}`);
       }
     } finally {
       await server.stop();

@@ -4,6 +4,7 @@
  * beside PostGraphile.
  */
 import { DEMO_KEYS } from '@shopwarden/db/seed';
+import { must } from '../lib/must.ts';
 import { compareRead } from '../lib/read.ts';
 import { benchDb, type Scenario } from '../lib/scenario.ts';
 
@@ -37,7 +38,7 @@ const scenario: Scenario = {
     const shops = (await db.query<{ id: number }>(`SELECT id FROM "Shop" ORDER BY id`)).map((r) => Number(r.id));
     // 2,000 shops × 10 × 10 page sizes: no variables repeat within a benchmark's requests.
     const vars = (i: number) => ({
-      shop: shops[i % shops.length]!,
+      shop: must(shops[i % shops.length], 'a shop to read'),
       l: 1 + (Math.floor(i / shops.length) % 10),
       v: 1 + (Math.floor(i / shops.length / 10) % 10),
     });

@@ -11,14 +11,15 @@ import pino from 'pino';
 import { Redis } from 'ioredis';
 import { createApp, loadConfig, MemoryRateLimiter, RedisCacheStore, redisOptions } from '@shopwarden/api';
 import { createDatabase } from '@shopwarden/db';
+import { mustEnv } from '../lib/must.ts';
 
 const env = process.env;
 const db =
   env.BENCH_DB_KIND === 'pglite'
-    ? await createDatabase({ kind: 'pglite', dataDir: env.BENCH_DATA_DIR! })
+    ? await createDatabase({ kind: 'pglite', dataDir: mustEnv('BENCH_DATA_DIR') })
     : await createDatabase({
         kind: 'postgres',
-        url: env.BENCH_URL!,
+        url: mustEnv('BENCH_URL'),
         poolSize: Number(env.BENCH_POOL ?? 10),
         statementTimeoutMs: 8000,
         connectionTimeoutMs: 5000,

@@ -7,6 +7,7 @@
 import { onStop, ready } from './child.ts';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { mustEnv } from '../lib/must.ts';
 
 type WithResolvers = <T>() => {
   promise: Promise<T>;
@@ -30,7 +31,7 @@ const pgl = postgraphile({
   extends: [PostGraphileAmberPreset],
   pgServices: [
     makePgService({
-      connectionString: process.env.BENCH_URL!,
+      connectionString: mustEnv('BENCH_URL'),
       schemas: ['public'],
       poolConfig: { max: Number(process.env.BENCH_POOL ?? 10) },
     }),

@@ -7,11 +7,12 @@ import { handleSql, onStop, ready } from './child.ts';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
+import { mustEnv } from '../lib/must.ts';
 
-const raw = JSON.parse(process.env.BENCH_RAW!) as { name: string; text: string; values: unknown[] };
+const raw = JSON.parse(mustEnv('BENCH_RAW')) as { name: string; text: string; values: unknown[] };
 // JIT off as in our API's pool: the bound is the best the same statement can do.
 const pool = new pg.Pool({
-  connectionString: process.env.BENCH_URL!,
+  connectionString: mustEnv('BENCH_URL'),
   max: Number(process.env.BENCH_POOL ?? 10),
   options: '-c jit=off',
 });
@@ -22,7 +23,13 @@ const server = createServer((req, res) => {
   req.on('end', () => {
     pool.query<[string]>(statement).then(
       (r) => {
-        const body = r.rows[0]![0];
+        const row = r.rows[0];
+        if (!row) {
+          res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end(`${raw.name} returned no row`);
+          return;
+        }
+        const body = row[0];
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
         res.end(body);
       },
