@@ -1,7 +1,7 @@
 // Compiles the API for `npm start`: src/main.ts and src/worker-main.ts bundled with the workspace
 // packages (@shopwarden/*, TypeScript sources) and most dependencies; EXTERNAL ones stay in node_modules.
-// Usage: node scripts/build.mjs   (npm install runs it; `npm start` runs it again when a source changed)
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+// Usage: node scripts/build.mjs [--out dir]   (npm install runs it; `npm start` runs it again when a source changed)
+import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -35,12 +35,26 @@ const externalPackages = {
   },
 };
 
-export async function buildApi({ log = (line) => process.stderr.write(`${line}\n`) } = {}) {
+/** Fails on a bundle with a character outside ASCII: V8 would hold that module's whole source as UTF-16. */
+export function assertAscii(dir) {
+  for (const entry of readdirSync(dir, { recursive: true })) {
+    const file = join(dir, String(entry));
+    if (!file.endsWith('.js')) continue;
+    const text = readFileSync(file, 'latin1');
+    const at = text.search(/[\u0080-\u00ff]/);
+    if (at >= 0) {
+      const line = text.slice(0, at).split('\n').length;
+      throw new Error(`${relative(apiDir, file)}:${line} holds a non-ASCII character; escape it in the source`);
+    }
+  }
+}
+
+export async function buildApi({ log = (line) => process.stderr.write(`${line}\n`), into = distDir } = {}) {
   const started = performance.now();
   const startedAt = Date.now();
   const { build } = await import('esbuild');
   // Built beside dist/ and swapped in, so a process starting meanwhile never imports half a build.
-  const outdir = `${distDir}.${process.pid}.tmp`;
+  const outdir = `${into}.${process.pid}.tmp`;
   rmSync(outdir, { recursive: true, force: true });
   const result = await build({
     entryPoints: Object.fromEntries(ENTRIES.map((name) => [name, join(apiDir, 'src', `${name}.ts`)])),
@@ -53,6 +67,9 @@ export async function buildApi({ log = (line) => process.stderr.write(`${line}\n
     outExtension: { '.js': '.js' },
     chunkNames: 'chunks/[name]-[hash]',
     sourcemap: 'linked',
+    // No comments in the bundle: V8 keeps every module's source text, twice the size if one character is not ASCII.
+    minifyWhitespace: true,
+    legalComments: 'linked',
     plugins: [externalPackages],
     // Bundled CommonJS packages call require (builtins, optional dependencies): give them Node's.
     banner: {
@@ -61,6 +78,7 @@ export async function buildApi({ log = (line) => process.stderr.write(`${line}\n
     metafile: true,
     logLevel: 'warning',
   });
+  assertAscii(outdir);
   const root = resolve(apiDir, '../..');
   const inputs = Object.keys(result.metafile.inputs)
     .map((file) => relative(root, resolve(process.cwd(), file)))
@@ -68,9 +86,14 @@ export async function buildApi({ log = (line) => process.stderr.write(`${line}\n
   // A changed build script also makes the build stale.
   inputs.push(relative(root, fileURLToPath(import.meta.url)));
   writeFileSync(join(outdir, 'build-inputs.json'), `${JSON.stringify({ builtAt: startedAt, inputs }, null, 2)}\n`);
-  rmSync(distDir, { recursive: true, force: true });
-  renameSync(outdir, distDir);
-  log(`built apps/api/dist (${inputs.length} sources) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  rmSync(into, { recursive: true, force: true });
+  renameSync(outdir, into);
+  log(
+    `built ${relative(root, into)} (${inputs.length} sources) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await buildApi();
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const out = process.argv.indexOf('--out');
+  await buildApi(out > 0 ? { into: resolve(process.argv[out + 1] ?? '') } : {});
+}

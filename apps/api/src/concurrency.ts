@@ -86,7 +86,7 @@ export interface RedisConcurrencyOptions {
 export class RedisConcurrencyLimiter implements ConcurrencyLimiter {
   private readonly instance = randomUUID();
   private next = 0;
-  /** Slots held by this instance: member → Redis key. */
+  /** Slots held by this instance: member to Redis key. */
   private readonly held = new Map<string, string>();
   private readonly renewer: NodeJS.Timeout;
 

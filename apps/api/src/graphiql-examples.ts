@@ -1,4 +1,3 @@
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { DEMO_KEYS } from '@shopwarden/db/seed';
 import type { GraphiQLOptions } from 'graphql-yoga';
 
@@ -287,7 +286,9 @@ const freshStartForRoleLinks = `<script>
 </style>`;
 
 /** Yoga's GraphiQL page with a plain-text <title> and the role links' start-afresh script. */
-export function renderTourGraphiQL(options: GraphiQLOptions): string {
+export async function renderTourGraphiQL(options: GraphiQLOptions): Promise<string> {
+  // Loaded on the first page view: its 9 MB bundle would otherwise sit in every process's heap.
+  const { renderGraphiQL } = await import('@graphql-yoga/render-graphiql');
   return renderGraphiQL(options)
     .replace(/<title>[\s\S]*?<\/title>/, '<title>ShopWarden GraphiQL</title>')
     .replace('<head>', `<head>${freshStartForRoleLinks}`);
