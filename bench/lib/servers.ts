@@ -1,16 +1,29 @@
 /**
  * The server processes a scenario measures: each in its own process (so the load generator does
- * not share its event loop), started with `--import tsx` like the rest of the repo, talking to
- * the harness over IPC (bench/servers/child.ts).
+ * not share its event loop), talking to the harness over IPC (bench/servers/child.ts). Our API
+ * runs bundled like `npm start`; PostGraphile and the raw server run with `--import tsx`.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildApi } from '../../apps/api/scripts/build.mjs';
 import { ensurePeers } from './peers.ts';
 import { must } from './must.ts';
 import type { BenchDatabase } from './database.ts';
 
 const serversDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '../servers');
+const bundleDir = path.join(serversDir, '../.build');
+let apiBundle: Promise<string> | undefined;
+
+/** Our API's server bundled as `npm start` runs the API (apps/api/dist), so its RSS and start are production's. */
+function bundledApiServer(): Promise<string> {
+  apiBundle ??= buildApi({
+    into: bundleDir,
+    entryPoints: { 'serve-api': path.join(serversDir, 'serve-api.ts') },
+    log: () => undefined,
+  }).then(() => path.join(bundleDir, 'serve-api.js'));
+  return apiBundle;
+}
 
 export interface ServerKind {
   /** The name used by `--servers`. */
@@ -111,8 +124,10 @@ export async function startServer(kind: ServerKind, db: BenchDatabase, o: StartO
   if (kind.role !== 'api' && db.kind !== 'postgres') throw new Error(`${kind.label} needs PostgreSQL`);
   if (kind.role === 'postgraphile') ensurePeers();
   const apiEnv = { ...(o.apiEnv ?? {}), ...(kind.apiEnv ?? {}) };
-  const child: ChildProcess = fork(path.join(serversDir, kind.script), [], {
-    execArgv: ['--import', 'tsx'],
+  const bundled = kind.role === 'api';
+  const script = bundled ? await bundledApiServer() : path.join(serversDir, kind.script);
+  const child: ChildProcess = fork(script, [], {
+    execArgv: bundled ? [] : ['--import', 'tsx'],
     env: {
       ...process.env,
       ...apiEnv,

@@ -49,7 +49,11 @@ export function assertAscii(dir) {
   }
 }
 
-export async function buildApi({ log = (line) => process.stderr.write(`${line}\n`), into = distDir } = {}) {
+export async function buildApi({
+  log = (line) => process.stderr.write(`${line}\n`),
+  into = distDir,
+  entryPoints = Object.fromEntries(ENTRIES.map((name) => [name, join(apiDir, 'src', `${name}.ts`)])),
+} = {}) {
   const started = performance.now();
   const startedAt = Date.now();
   const { build } = await import('esbuild');
@@ -57,7 +61,7 @@ export async function buildApi({ log = (line) => process.stderr.write(`${line}\n
   const outdir = `${into}.${process.pid}.tmp`;
   rmSync(outdir, { recursive: true, force: true });
   const result = await build({
-    entryPoints: Object.fromEntries(ENTRIES.map((name) => [name, join(apiDir, 'src', `${name}.ts`)])),
+    entryPoints,
     outdir,
     bundle: true,
     splitting: true,
