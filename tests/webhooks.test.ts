@@ -11,9 +11,10 @@ import {
   type WebhookEvent,
 } from '../packages/sdk/src/index.ts';
 import { webhookReceiver } from '../packages/sdk/examples/webhook-receiver.ts';
-import { createKey, createShop, createWorld, type World } from './support/fixtures.ts';
-import { createTestApp, dbId, gid } from './support/client.ts';
-import { createTestDatabase, testTargets, type TestDatabase } from './support/database.ts';
+import { createKey, createShop } from './support/fixtures.ts';
+import { dbId, gid } from './support/client.ts';
+import { testTargets } from './support/database.ts';
+import { useSuite } from './support/suite.ts';
 import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.ts';
 
 const ERR = /* GraphQL */ `... on Error { code message } ... on ValidationError { fields { path message } }`;
@@ -100,10 +101,7 @@ const T0 = Date.parse('2024-03-01T00:00:00Z');
 const SCOPES = ['shops:read', 'listings:read', 'listings:write', 'health:read', 'webhooks:read', 'webhooks:write'];
 
 describe.each(testTargets())('webhooks (Standard Webhooks, retries, log, replay) on %s', (target) => {
-  let db: TestDatabase;
-  let world: World;
-  let gql: ReturnType<typeof createTestApp>['gql'];
-  let app: ReturnType<typeof createTestApp>;
+  const { db, world, gql, app } = useSuite(target, { env: { API_KEY_CACHE_TTL_MS: '0' } });
   let receiver: WebhookReceiver;
   let runner: JobRunner;
   let clock = T0;
@@ -158,10 +156,6 @@ describe.each(testTargets())('webhooks (Standard Webhooks, retries, log, replay)
     new Webhook(secret).verify(r.body, r.headers) as Record<string, any>;
 
   beforeAll(async () => {
-    db = await createTestDatabase(target);
-    world = await createWorld(db.prisma);
-    app = createTestApp(db, { API_KEY_CACHE_TTL_MS: '0' });
-    gql = app.gql;
     receiver = await startWebhookReceiver();
     configureWebhookDelivery({ allowPrivateNetworks: true });
     runner = new JobRunner({ prisma: db.prisma, jobs, now: () => readPlatformNow(db.prisma, false) });
@@ -169,7 +163,6 @@ describe.each(testTargets())('webhooks (Standard Webhooks, retries, log, replay)
   afterAll(async () => {
     configureWebhookDelivery({ allowPrivateNetworks: false, timeoutMs: 10_000 });
     await receiver.close();
-    await db.drop();
   });
   beforeEach(async () => {
     await db.prisma.webhookEndpoint.deleteMany();

@@ -4,12 +4,15 @@ import { createTestDatabase, type TargetName, type TestDatabase } from './databa
 import { createWorld, type World } from './fixtures.ts';
 import { CLOCK } from './listing-fixtures.ts';
 
-export type Gql = ReturnType<typeof createTestApp>['gql'];
+export type TestApp = ReturnType<typeof createTestApp>;
+export type Gql = TestApp['gql'];
 
 export interface Suite {
   db: TestDatabase;
   world: World;
   gql: Gql;
+  /** The app behind `gql`: its `yoga` for an HTTP server or a client's fetch, `subscribe` for SSE. */
+  app: TestApp;
   /** The sandbox clock, set by the administrator. */
   clock: { set(now: string): Promise<unknown> };
 }
@@ -38,10 +41,12 @@ export function useSuite(target: TargetName, options: SuiteOptions = {}): Suite 
   let db: TestDatabase | undefined;
   let world: World | undefined;
   let gql: Gql | undefined;
+  let app: TestApp | undefined;
   beforeAll(async () => {
     db = await createTestDatabase(target);
     world = await createWorld(db.prisma);
-    gql = createTestApp(db, options.env).gql;
+    app = createTestApp(db, options.env);
+    gql = app.gql;
   });
   afterAll(async () => db?.drop());
   const call = ((...args: Parameters<Gql>) => {
@@ -53,6 +58,7 @@ export function useSuite(target: TargetName, options: SuiteOptions = {}): Suite 
     db: late('db', () => db),
     world: suiteWorld,
     gql: call,
+    app: late('app', () => app),
     clock: { set: (now) => call(suiteWorld.adminKey, CLOCK, { now }) },
   };
 }
