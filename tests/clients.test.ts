@@ -18,10 +18,10 @@ import {
   possibleTypes,
 } from '../packages/sdk/src/index.ts';
 import { CANCEL, RUN, jsonl } from './support/bulk-fixtures.ts';
-import { createTestApp, gid } from './support/client.ts';
-import { createTestDatabase, type TestDatabase } from './support/database.ts';
-import { createKey, createShop, createWorld, type World } from './support/fixtures.ts';
+import { gid } from './support/client.ts';
+import { createKey, createShop } from './support/fixtures.ts';
 import { CLOCK, createListingRows, sellerShop } from './support/listing-fixtures.ts';
+import { useSuite } from './support/suite.ts';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -71,8 +71,7 @@ async function collect(client: SseClient<boolean>, query: string, variables: Rec
 }
 
 describe('every common GraphQL client against the server', () => {
-  let db: TestDatabase;
-  let world: World;
+  const { db, world, app } = useSuite('pglite');
   let server: Server;
   let base: string;
   let url: string;
@@ -83,9 +82,6 @@ describe('every common GraphQL client against the server', () => {
   const auth = () => ({ authorization: `Bearer ${world.adminKey}` });
 
   beforeAll(async () => {
-    db = await createTestDatabase('pglite');
-    world = await createWorld(db.prisma);
-    const app = createTestApp(db);
     await app.gql(world.adminKey, CLOCK, { now: '2024-03-01T00:00:00Z' });
     const { shop } = await sellerShop(db.prisma, 'Clients Shop', { primaryCategoryId: world.categories.beauty });
     const ids = await createListingRows(db.prisma, shop.id, world.categories.skincare, 2, { status: 'PENDING_REVIEW' });
@@ -111,7 +107,6 @@ describe('every common GraphQL client against the server', () => {
   afterAll(async () => {
     server?.closeAllConnections();
     await new Promise((r) => server?.close(r));
-    await db?.drop();
   });
 
   describe('Apollo Client (core)', () => {
