@@ -229,7 +229,7 @@ export class BulkWorker {
             if (result instanceof Error)
               log.debug({ err: result }, 'bulk chunk ahead of its turn failed; running it in turn');
           }
-          if (!ahead || result instanceof Error || result?.state === 'OUT_OF_TURN') {
+          if (!ahead || result === null || result instanceof Error || result.state === 'OUT_OF_TURN') {
             // In turn: from the committed processedCount, under the row lock; the next chunk runs beside it.
             if (!ahead) next = Math.min(op.lineCount, next + config.chunkSize);
             const inTurn = this.runChunk(op, chunk, turn);
@@ -237,7 +237,7 @@ export class BulkWorker {
             last = inTurn.catch(() => undefined);
             startAhead();
             outcome = await inTurn;
-          } else outcome = result!;
+          } else outcome = result;
         } catch (error) {
           if (this.dead) return;
           if (isDatabaseUnavailable(error)) {

@@ -116,8 +116,9 @@ export class RedisConcurrencyLimiter implements ConcurrencyLimiter {
 
   private async renew(): Promise<void> {
     if (!this.held.size) return;
-    const members = [...this.held.keys()];
-    const keys = members.map((m) => this.held.get(m)!);
+    const held = [...this.held];
+    const members = held.map(([member]) => member);
+    const keys = held.map(([, key]) => key);
     await this.redis.eval(renewScript, keys.length, ...keys, this.options.leaseMs, ...members).catch(() => undefined);
   }
 

@@ -226,7 +226,7 @@ query Creators {
 `;
 
 /** The tours, one per demo role; the administrator's opens first. */
-export const exampleTabs: ExampleTab[] = [
+export const exampleTabs: [ExampleTab, ...ExampleTab[]] = [
   {
     role: 'admin',
     operations: admin,
@@ -253,7 +253,7 @@ const roleNames: Record<ExampleTab['role'], string> = {
  */
 export function graphiqlOptions(request: Request, withDemoKeys: boolean): GraphiQLOptions {
   const params = new URL(request.url).searchParams;
-  const tab = exampleTabs.find((t) => t.role === params.get('as')) ?? exampleTabs[0]!;
+  const tab = exampleTabs.find((t) => t.role === params.get('as')) ?? exampleTabs[0];
   const variables = JSON.stringify(tab.variables, null, 2);
   const headers = JSON.stringify(withDemoKeys ? { Authorization: `Bearer ${DEMO_KEYS[tab.role]}` } : {}, null, 2);
   const links = exampleTabs

@@ -19,10 +19,11 @@ export const codeOfStatus: Record<number, ErrorCode> = {
   504: 'TIMEOUT',
 };
 
+const unsupportedMediaType = 'Send the operation as application/json in UTF-8.';
 const messageOfStatus: Record<number, string> = {
   405: 'This method is not allowed here; send GraphQL operations as POST (or queries as GET).',
   406: 'None of the media types in Accept can be served; accept application/json, application/graphql-response+json or text/event-stream.',
-  415: 'Send the operation as application/json in UTF-8.',
+  415: unsupportedMediaType,
 };
 
 /** A JSON error body for responses the server ends before any GraphQL result exists. */
@@ -85,7 +86,7 @@ export function useHttpEdge(requestIdOf: (request: Request) => string): Plugin {
     onRequestParse({ request }) {
       if (request.method !== 'POST') return;
       if (!isJsonInUtf8(request.headers.get('content-type'))) {
-        throw createGraphQLError(messageOfStatus[415]!, {
+        throw createGraphQLError(unsupportedMediaType, {
           extensions: { code: 'UNSUPPORTED_MEDIA_TYPE', http: { status: 415 } },
         });
       }

@@ -27,7 +27,10 @@ class RecentDocuments {
   set(hash: string, document: string) {
     this.entries.delete(hash);
     this.entries.set(hash, document);
-    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
+    if (this.entries.size > this.max) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
   }
 }
 

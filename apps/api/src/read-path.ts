@@ -69,7 +69,10 @@ export class PlanCache {
       return plan;
     }
     plan = await compileRead(input);
-    if (this.plans.size >= this.maxPlans) this.plans.delete(this.plans.keys().next().value!);
+    if (this.plans.size >= this.maxPlans) {
+      const oldest = this.plans.keys().next();
+      if (!oldest.done) this.plans.delete(oldest.value);
+    }
     this.plans.set(key, plan);
     return plan;
   }
@@ -92,7 +95,8 @@ const leadingIgnored = /^(?:[\s,\uFEFF]|#[^\n\r]*)*/;
  * shorthand `{ … }`, a fragment) may be a query and goes through the cache as before.
  */
 export function mayBeQuery(document: string): boolean {
-  const start = leadingIgnored.exec(document)![0].length;
+  // The pattern also matches the empty string, so exec never returns null; 0 is that empty match.
+  const start = leadingIgnored.exec(document)?.[0].length ?? 0;
   return !/^(?:mutation|subscription)(?![_0-9A-Za-z])/.test(document.slice(start, start + 13));
 }
 
@@ -181,7 +185,8 @@ export function useReadPath(options: ReadPathOptions): { lookup: Plugin; execute
         // operation's 700 KB of lines) never keyed, planned or kept.
         if (getOperationAST(args.document, args.operationName)?.operation !== 'query') return executeFn(args);
         const context = args.contextValue as Context & ReadPathContext & PricedContext;
-        const cacheKey = cache?.active && context.viewer ? context.responseCacheKey : undefined;
+        const storeIn = cache?.active && context.viewer ? cache : null;
+        const cacheKey = storeIn ? context.responseCacheKey : undefined;
         const compiled = await plans.get({
           schema: args.schema,
           document: args.document,
@@ -197,7 +202,7 @@ export function useReadPath(options: ReadPathOptions): { lookup: Plugin; execute
         metrics?.reads.inc({ path: 'compiled' });
         const { read } = compiled;
         // Taken before the statement runs: a change committed meanwhile keeps this answer out of the cache.
-        const snapshot = cacheKey ? cache!.snapshot() : null;
+        const snapshot = storeIn && cacheKey ? storeIn.snapshot() : null;
         let bytes: Buffer;
         try {
           [bytes = Buffer.from('null')] = await db.queryText({
@@ -213,13 +218,13 @@ export function useReadPath(options: ReadPathOptions): { lookup: Plugin; execute
         if (read.returnsShops) {
           const newline = bytes.lastIndexOf(10);
           json = bytes.subarray(0, newline);
-          if (cacheKey && snapshot && context.viewer && context.operationCost !== undefined) {
+          if (storeIn && cacheKey && snapshot && context.viewer && context.operationCost !== undefined) {
             const shops = bytes
               .toString('latin1', newline + 1)
               .split(',')
               .filter(Boolean);
-            const tags = cache!.tags(read, context.viewer, shops);
-            await cache!.put(cacheKey, { json, cost: context.operationCost }, tags, snapshot);
+            const tags = storeIn.tags(read, context.viewer, shops);
+            await storeIn.put(cacheKey, { json, cost: context.operationCost }, tags, snapshot);
           }
         }
         return { data: new RawJson(json) as unknown as Record<string, unknown>, stringify: stringifyResult };

@@ -398,15 +398,13 @@ export class ResponseCache {
     const tags = new Set<string>();
     // Tagged by table: the change notifications name tables.
     for (const { table, scope } of read.dependencies) {
-      if (
-        scope === 'all' ||
-        (scope === 'reach' && (viewer.shopIds === null || viewer.shopIds.length > MAX_REACH_TAGS))
-      ) {
+      const reach = scope === 'reach' ? viewer.shopIds : undefined;
+      if (scope === 'all' || reach === null || (reach !== undefined && reach.length > MAX_REACH_TAGS)) {
         tags.add(`${table}@changed`);
         continue;
       }
       tags.add(`${table}@bulk`);
-      const shops = scope === 'reach' ? viewer.shopIds!.map(String) : rootShops;
+      const shops = reach ? reach.map(String) : rootShops;
       for (const shop of shops) tags.add(`${table}@${shop}`);
     }
     return [...tags];

@@ -99,10 +99,13 @@ function useOperations(options: AppOptions, metrics: Metrics): Plugin<Context> {
       const limit = options.config.maxBodyBytes;
       const parse = requestParser;
       setRequestParser((req) => {
+        // Nothing to count without a body.
+        const body = req.body;
+        if (!body) return parse(req);
         let bytes = 0;
         // A native stream (Node's own Request) takes the native TransformStream, as in Yoga's own limit.
-        const Transform = req.body instanceof ReadableStream ? globalThis.TransformStream : fetchAPI.TransformStream;
-        const counted = req.body!.pipeThrough(
+        const Transform = body instanceof ReadableStream ? globalThis.TransformStream : fetchAPI.TransformStream;
+        const counted = body.pipeThrough(
           new Transform({
             transform(chunk: Uint8Array, controller) {
               bytes += chunk.byteLength;
