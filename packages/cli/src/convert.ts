@@ -52,8 +52,8 @@ export function csvToLines(text: string, file: string, mutation?: BulkMutation):
   const normalized = headers.map(normalize);
   const chosen: BulkMutation = mutation ?? (normalized.includes('decision') ? 'LISTING_REVIEW' : 'LISTING_SUBMIT');
   const allowed = new Map(COLUMNS[chosen].map((c) => [normalize(c), c]));
-  const unknown = headers.filter((h, i) => {
-    const n = normalized[i]!;
+  const unknown = headers.filter((h) => {
+    const n = normalize(h);
     return !allowed.has(n) && !(chosen === 'LISTING_REVIEW' && REASON.test(n));
   });
   const problems: string[] = [];

@@ -28,7 +28,8 @@ export function selectOperation(document: DocumentNode, name: string | undefined
       );
     return found;
   }
-  if (operations.length !== 1)
+  const [only] = operations;
+  if (!only || operations.length !== 1)
     throw new CliError(
       operations.length ? 'OPERATION_NAME_REQUIRED' : 'NO_OPERATION',
       operations.length
@@ -36,7 +37,7 @@ export function selectOperation(document: DocumentNode, name: string | undefined
         : 'The document has no operation.',
       EXIT.USAGE,
     );
-  return operations[0]!;
+  return only;
 }
 
 /**
@@ -52,14 +53,17 @@ export function parseVariables(pairs: readonly string[], operation?: OperationDe
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new CliError('INVALID_VARIABLE', `--var "${pair}" is not key=value.`, EXIT.USAGE);
-    const path = pair.slice(0, eq).split('.');
+    const name = pair.slice(0, eq);
+    const path = name.split('.');
+    const dot = name.indexOf('.');
+    const head = dot < 0 ? name : name.slice(0, dot);
     const raw = pair.slice(eq + 1);
     if (path.some((p) => !p)) throw new CliError('INVALID_VARIABLE', `--var "${pair}": empty name part.`, EXIT.USAGE);
-    const type = path.length === 1 ? declared.get(path[0]!) : undefined;
-    if (operation && !declared.has(path[0]!))
+    const type = path.length === 1 ? declared.get(head) : undefined;
+    if (operation && !declared.has(head))
       throw new CliError(
         'UNKNOWN_VARIABLE',
-        `--var ${path[0]}: the operation declares no $${path[0]} (it declares: ${[...declared.keys()].map((k) => `$${k}`).join(', ') || 'none'}).`,
+        `--var ${head}: the operation declares no $${head} (it declares: ${[...declared.keys()].map((k) => `$${k}`).join(', ') || 'none'}).`,
         EXIT.USAGE,
       );
     let value: unknown = raw;
@@ -77,7 +81,7 @@ export function parseVariables(pairs: readonly string[], operation?: OperationDe
       else if (next && typeof next === 'object' && !Array.isArray(next)) target = next as Record<string, unknown>;
       else throw new CliError('INVALID_VARIABLE', `--var "${pair}": ${key} is already set to a value.`, EXIT.USAGE);
     }
-    target[path.at(-1)!] = value;
+    target[name.slice(name.lastIndexOf('.') + 1)] = value;
   }
   return variables;
 }

@@ -45,7 +45,7 @@ export function parseCsv(text: string): string[][] {
   let field = '';
   let quoted = false;
   for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
+    const c = text.charAt(i);
     if (quoted) {
       if (c === '"' && text[i + 1] === '"') {
         field += '"';
@@ -83,10 +83,11 @@ function toMinorUnits(price: string, currency: string): number | null {
 }
 
 async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>) {
-  let next = 0;
+  // One iterator shared by every worker: each takes the next item.
+  const queue = items.values();
   await Promise.all(
     Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await fn(items[next++]!);
+      for (const item of queue) await fn(item);
     }),
   );
 }
@@ -102,10 +103,9 @@ export async function agencyBulkSubmit({
   const client = createShopWardenClient({ url, apiKey, fetch });
   const [header, ...records] = parseCsv(csv);
   const columns = ['shop_id', 'title', 'category_id', 'price', 'currency', 'sites'];
-  const index = Object.fromEntries(
-    columns.map((c) => [c, header?.map((h) => h.trim().toLowerCase()).indexOf(c) ?? -1]),
-  );
-  const missing = columns.filter((c) => index[c]! < 0);
+  const names = header?.map((h) => h.trim().toLowerCase()) ?? [];
+  const column = (c: string) => names.indexOf(c);
+  const missing = columns.filter((c) => column(c) < 0);
   if (missing.length) throw new Error(`The CSV header lacks: ${missing.join(', ')}`);
 
   const outcomes: RowOutcome[] = [];
@@ -121,7 +121,7 @@ export async function agencyBulkSubmit({
     };
   }[] = [];
   records.forEach((record, i) => {
-    const get = (c: string) => (record[index[c]!] ?? '').trim();
+    const get = (c: string) => (record[column(c)] ?? '').trim();
     const row: RowOutcome = { line: i + 2, shopId: get('shop_id'), title: get('title'), outcome: 'INVALID_ROW' };
     outcomes.push(row);
     const currency = get('currency').toUpperCase();
@@ -146,13 +146,14 @@ export async function agencyBulkSubmit({
 
   // 1. Drafts, a few at a time.
   let done = 0;
-  const created: RowOutcome[] = [];
+  const created: { row: RowOutcome; listingId: string }[] = [];
   await mapLimit(drafts, concurrency, async ({ row, input }) => {
     const result = await client.listings.create({ input });
     if (isSuccess(result) && result.listing) {
-      row.listingId = result.listing.id;
+      const listingId = result.listing.id;
+      row.listingId = listingId;
       row.outcome = result.listing.status;
-      created.push(row);
+      created.push({ row, listingId });
     } else {
       row.outcome = 'CREATE_FAILED';
       row.detail = isSuccess(result) ? 'no listing returned' : `${result.code}: ${result.message}`;
@@ -164,21 +165,22 @@ export async function agencyBulkSubmit({
   });
 
   // 2. Bulk submission, in input order, up to 250 listings per call (they may span shops).
-  created.sort((a, b) => a.line - b.line);
+  created.sort((a, b) => a.row.line - b.row.line);
   const chunks = Math.ceil(created.length / BULK_LIMIT);
   for (let c = 0; c < chunks; c++) {
     const chunk = created.slice(c * BULK_LIMIT, (c + 1) * BULK_LIMIT);
     const result = await client.listings.bulkSubmit({
-      input: { errorPolicy: 'REJECT_FAILED_ROWS', items: chunk.map((r) => ({ listingId: r.listingId! })) },
+      input: { errorPolicy: 'REJECT_FAILED_ROWS', items: chunk.map(({ listingId }) => ({ listingId })) },
     });
     if (!isSuccess(result)) {
-      for (const row of chunk)
+      for (const { row } of chunk)
         Object.assign(row, { outcome: 'SUBMIT_FAILED', detail: `${result.code}: ${result.message}` });
       print(`submitted chunk ${c + 1}/${chunks}: refused (${result.code})`);
       continue;
     }
     for (const item of result.results) {
-      const row = chunk[item.index]!;
+      const row = chunk[item.index]?.row;
+      if (!row) throw new Error(`listingBulkSubmit answered for item ${item.index}, which this chunk does not have`);
       if (item.state === 'APPLIED' && item.status) {
         row.outcome = item.status;
         if (item.issues.length) row.detail = item.issues.map((i) => i.code).join(', ');

@@ -68,7 +68,7 @@ export async function bulkReviewQueue({
   for (const line of operation.results) {
     if (!line.ok)
       print(
-        `line ${line.line} (${lines[line.line - 1]!.listingId}): ${line.errors.map((e) => `${e.code} ${e.message}`).join('; ')}`,
+        `line ${line.line} (${lines[line.line - 1]?.listingId ?? 'not a line sent'}): ${line.errors.map((e) => `${e.code} ${e.message}`).join('; ')}`,
       );
   }
   return operation;

@@ -30,7 +30,11 @@ export function webhookReceiver(secret: string, onEvent: (event: WebhookEvent) =
   });
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href)
-  webhookReceiver(process.env.SHOPWARDEN_WEBHOOK_SECRET!, (e) => console.log(e.type, e.id)).listen(
-    Number(process.env.PORT ?? 8787),
-  );
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const secret = process.env.SHOPWARDEN_WEBHOOK_SECRET;
+  if (!secret)
+    throw new Error(
+      "Set SHOPWARDEN_WEBHOOK_SECRET to the endpoint's signing secret (webhookEndpointCreate returns it).",
+    );
+  webhookReceiver(secret, (e) => console.log(e.type, e.id)).listen(Number(process.env.PORT ?? 8787));
+}

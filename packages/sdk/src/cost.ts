@@ -68,8 +68,10 @@ export function parseForCost(source: string): ParsedDocument {
   let i = 0;
   const peek = () => tokens[i];
   const next = () => {
-    if (i >= tokens.length) throw new SyntaxError('Unexpected end of document');
-    return tokens[i++]!;
+    const token = tokens[i];
+    if (token === undefined) throw new SyntaxError('Unexpected end of document');
+    i++;
+    return token;
   };
   const expect = (token: string) => {
     const got = next();

@@ -16,7 +16,7 @@ export function describeOperation(document: string, operationName?: string): Ope
   let header: { operation: OperationInfo | null; named: boolean } | null = null;
   let i = 0;
   while (i < document.length) {
-    const c = document[i]!;
+    const c = document.charAt(i);
     if (c === '#') {
       while (i < document.length && document[i] !== '\n' && document[i] !== '\r') i++;
       continue;
@@ -48,7 +48,7 @@ export function describeOperation(document: string, operationName?: string): Ope
     }
     if (/[A-Za-z_]/.test(c)) {
       const start = i;
-      while (i < document.length && /\w/.test(document[i]!)) i++;
+      while (i < document.length && /\w/.test(document.charAt(i))) i++;
       if (depth !== 0) continue;
       const word = document.slice(start, i);
       if (!header) {

@@ -29,7 +29,8 @@ function newIdempotencyKey(): string {
   if (c?.randomUUID) return c.randomUUID();
   const hex = Array.from({ length: 32 }, () => Math.floor(Math.random() * 16).toString(16));
   hex[12] = '4';
-  hex[16] = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+  // The variant nibble: 8, 9, a or b.
+  hex[16] = (0x8 | Math.floor(Math.random() * 4)).toString(16);
   const h = hex.join('');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }

@@ -88,18 +88,17 @@ Examples:
         return;
       }
       if (response.data != null) io.stdout.write(jsonDocument(response.data));
-      const first = response.errors?.[0];
+      const errors = response.errors ?? [];
+      const first = errors[0];
       if (first) {
         const code = typeof first.extensions?.code === 'string' ? first.extensions.code : 'GRAPHQL_ERROR';
-        const more =
-          response.errors!.length > 1 ? ` (and ${response.errors!.length - 1} more error(s); --raw shows them)` : '';
+        const more = errors.length > 1 ? ` (and ${errors.length - 1} more error(s); --raw shows them)` : '';
         const path = first.path?.length ? ` at ${first.path.join('.')}` : '';
         throw new CliError(code, `${first.message}${path}${more}`, EXIT.API_ERROR);
       }
       if (operation.operation === OperationTypeNode.MUTATION && response.data) {
-        const refused = typedErrors(response.data as Record<string, unknown>);
-        if (refused.length)
-          throw new CliError(refused[0]!.code, `${refused[0]!.field}: ${refused[0]!.message}`, EXIT.API_ERROR);
+        const [refused] = typedErrors(response.data as Record<string, unknown>);
+        if (refused) throw new CliError(refused.code, `${refused.field}: ${refused.message}`, EXIT.API_ERROR);
       }
     });
 }
