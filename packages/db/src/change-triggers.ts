@@ -11,10 +11,15 @@ export const CHANGES_CHANNEL = 'shopwarden_changes';
 /** How a table's changes are reported: per shop (`column` names the shop id) or for the whole table. */
 export type ChangeTrigger = { model: string; table: string } & ({ kind: 'shops'; column: string } | { kind: 'table' });
 
-/** The field holding a model's shop id (Shop's own id, or a required `shopId`), or null. */
-export function shopFieldOf(model: string): string | null {
+function namesOf(model: string) {
   const names = modelNames[model];
   if (!names) throw new Error(`unknown model ${model}`);
+  return names;
+}
+
+/** The field holding a model's shop id (Shop's own id, or a required `shopId`), or null. */
+export function shopFieldOf(model: string): string | null {
+  const names = namesOf(model);
   if (model === 'Shop') return 'id';
   return 'shopId' in names.columns && !names.optional.includes('shopId') ? 'shopId' : null;
 }
@@ -22,13 +27,16 @@ export function shopFieldOf(model: string): string | null {
 /** The column holding a model's shop id, or null (see `shopFieldOf`). */
 export function shopColumnOf(model: string): string | null {
   const field = shopFieldOf(model);
-  return field === null ? null : modelNames[model]!.columns[field]!;
+  if (field === null) return null;
+  const column = namesOf(model).columns[field];
+  if (column === undefined) throw new Error(`model ${model} has no column for its shop field ${field}`);
+  return column;
 }
 
 /** The trigger every model's table should carry. */
 export function changeTriggers(models: readonly string[] = Object.keys(modelNames)): ChangeTrigger[] {
   return models.map((model) => {
-    const table = modelNames[model]!.table;
+    const { table } = namesOf(model);
     const column = shopColumnOf(model);
     return column ? { model, table, kind: 'shops', column } : { model, table, kind: 'table' };
   });
@@ -62,5 +70,7 @@ export function changeTriggerSql(triggers: readonly ChangeTrigger[]): string {
 /** The models whose tables a migration script creates. */
 export function modelsCreatedBy(sql: string): string[] {
   const created = new Set([...sql.matchAll(/CREATE TABLE "([^"]+)"/g)].map((m) => m[1]));
-  return Object.keys(modelNames).filter((model) => created.has(modelNames[model]!.table));
+  return Object.entries(modelNames)
+    .filter(([, names]) => created.has(names.table))
+    .map(([model]) => model);
 }

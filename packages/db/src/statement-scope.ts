@@ -53,8 +53,11 @@ type ConnectCallback = (err: Error | undefined, client?: pg.PoolClient, release?
  * tracks the statements it runs for that scope.
  */
 export function scopePool(pool: pg.Pool): void {
-  const connect = pool.connect.bind(pool) as (cb?: ConnectCallback) => Promise<pg.PoolClient> | undefined;
-  const attach = (client: pg.PoolClient | undefined, scope: StatementScope | undefined) => {
+  const connect = pool.connect.bind(pool) as {
+    (): Promise<pg.PoolClient>;
+    (cb: ConnectCallback): void;
+  };
+  const attach = <C extends pg.PoolClient | undefined>(client: C, scope: StatementScope | undefined): C => {
     if (!client) return client;
     if (scope) scopeOf.set(client, scope);
     else scopeOf.delete(client);
@@ -67,7 +70,7 @@ export function scopePool(pool: pg.Pool): void {
   Object.assign(pool, {
     connect(cb?: ConnectCallback) {
       const scope = current.getStore();
-      if (!cb) return connect()!.then((client) => attach(client, scope)!);
+      if (!cb) return connect().then((client) => attach(client, scope));
       return connect((err, client, release) => cb(err, attach(client, scope), release));
     },
   });

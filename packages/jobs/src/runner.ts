@@ -272,7 +272,10 @@ export class JobRunner {
   }
 
   private async execute(job: ClaimedJob, controller = new AbortController()): Promise<void> {
-    const definition = this.byName.get(job.name)!;
+    const definition = this.byName.get(job.name);
+    // Unreachable: claim takes only the names this runner defines.
+    if (!definition)
+      throw new Error(`job runner ${this.id} claimed job ${job.id} named ${job.name}, which it does not define`);
     const { prisma, leaseMs } = this.options;
     const started = performance.now();
     const log = this.logger;

@@ -719,10 +719,13 @@ function planPartnerships(
   for (const shop of eligible)
     for (let k = rng.int(1, 5); k > 0; k--) add(shop, creatorFor(rng, creators, shop, false), rng.weighted(STATES));
   // Fresh proposals to represented creators, and an active partnership for the demo seller's shop.
-  for (const [i, creator] of represented.slice(0, 6).entries())
-    add(eligible[i % eligible.length]!, creator, 'PROPOSED');
+  for (const [i, creator] of represented.slice(0, 6).entries()) {
+    const shop = eligible[i % eligible.length];
+    if (shop) add(shop, creator, 'PROPOSED');
+  }
   const demoShop = shops.find((s) => s.profile.index === 0);
-  if (demoShop) add(demoShop, represented[6]!, 'ACTIVE');
+  const demoPartner = represented[6];
+  if (demoShop && demoPartner) add(demoShop, demoPartner, 'ACTIVE');
   return rows;
 }
 
