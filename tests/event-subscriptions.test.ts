@@ -4,6 +4,7 @@ import { jobs, readPlatformNow } from '@shopwarden/schema';
 import { createDatabase, type Database, type Prisma } from '@shopwarden/db';
 import { createKey, createShop, createWorld, type World } from './support/fixtures.ts';
 import { createCreator } from './support/health-fixtures.ts';
+import { createListingRow } from './support/listing-fixtures.ts';
 import { createTestApp, gid, type SseStream } from './support/client.ts';
 import { createTestDatabase, testTargets, type TestDatabase } from './support/database.ts';
 
@@ -118,6 +119,78 @@ describe.each(testTargets())('event subscriptions over SSE, fed by the outbox re
         expect(e.data).not.toHaveProperty('rolledBack');
       }
     }
+  });
+
+  it('renders the subject for the subscriber, as it is when pushed; null without its read scope or out of reach', async () => {
+    const a = await seller();
+    const b = await seller();
+    const healthOnly = await seller(['health:read']);
+    const listing = await createListingRow(db.prisma, a.shop.id, world.categories.home, {
+      title: 'Walnut board',
+      status: 'PENDING_REVIEW',
+    });
+    const foreign = await createListingRow(db.prisma, b.shop.id, world.categories.home, { title: 'Not yours' });
+    const reviewed = `subscription { listingReviewed {
+      subjectId subject { __typename id ... on Listing { status title } } } }`;
+    const health = `subscription { shopHealthChanged { subject { id ... on Shop { name listingCounts { status count } } } } }`;
+    const mine = await app.subscribe(a.key, reviewed);
+    const admin = await app.subscribe(world.adminKey, reviewed);
+    const shopOfA = await app.subscribe(a.key, health);
+    const noShopScope = await app.subscribe(healthOnly.key, health);
+    const listingEvent = (shopId: number, listingId: number) => ({
+      ...event('listing.reviewed', shopId),
+      subjectType: 'Listing',
+      subjectId: String(listingId),
+    });
+    await db.prisma.listing.update({ where: { id: listing.id }, data: { status: 'ACTIVE' } });
+    await db.prisma.outboxEvent.createMany({
+      data: [
+        listingEvent(a.shop.id, listing.id),
+        // A subject of another tenant filed under a's shop: a's subscriber must not see it.
+        listingEvent(a.shop.id, foreign.id),
+        event('shop.health_changed', a.shop.id),
+        event('shop.health_changed', healthOnly.shop.id),
+      ],
+    });
+    await relay();
+    const asListing = (id: number, status: string, title: string) => ({
+      __typename: 'Listing',
+      id: gid('Listing', id),
+      status,
+      title,
+    });
+    expect(await drainStream(mine)).toEqual([
+      { subjectId: gid('Listing', listing.id), subject: asListing(listing.id, 'ACTIVE', 'Walnut board') },
+      { subjectId: gid('Listing', foreign.id), subject: null },
+    ]);
+    expect((await drainStream(admin)).map((e) => e.subject)).toEqual([
+      asListing(listing.id, 'ACTIVE', 'Walnut board'),
+      asListing(foreign.id, 'DRAFT', 'Not yours'),
+    ]);
+    const counted = (e: Record<string, any>) => ({
+      ...e.subject,
+      listingCounts: Object.fromEntries(
+        e.subject.listingCounts.filter((c: { count: number }) => c.count).map((c: any) => [c.status, c.count]),
+      ),
+    });
+    expect((await drainStream(shopOfA)).map(counted)).toEqual([
+      { id: gid('Shop', a.shop.id), name: a.shop.name, listingCounts: { ACTIVE: 1 } },
+    ]);
+    expect(await drainStream(noShopScope)).toEqual([{ subject: null }]);
+
+    // The same subject again, changed since: the subscription reads it afresh for each event.
+    await db.prisma.listing.update({ where: { id: listing.id }, data: { status: 'SUSPENDED', title: 'Oak board' } });
+    await db.prisma.outboxEvent.createMany({
+      data: [listingEvent(a.shop.id, listing.id), event('shop.health_changed', a.shop.id)],
+    });
+    await relay();
+    expect((await drainStream(mine)).map((e) => e.subject)).toEqual([asListing(listing.id, 'SUSPENDED', 'Oak board')]);
+    expect((await drainStream(shopOfA)).map((e) => counted(e).listingCounts)).toEqual([{ SUSPENDED: 1 }]);
+    await db.prisma.listing.delete({ where: { id: listing.id } });
+    await db.prisma.outboxEvent.create({ data: listingEvent(a.shop.id, listing.id) });
+    await relay();
+    expect((await drainStream(mine)).map((e) => e.subject)).toEqual([null]);
+    for (const stream of [mine, admin, shopOfA, noShopScope]) stream.close();
   });
 
   it('follows one shop with shopId, NOT_FOUND outside reach, FORBIDDEN without the scope', async () => {

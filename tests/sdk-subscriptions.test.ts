@@ -8,6 +8,7 @@ import {
   SubscriptionShopHealthChangedDocument,
   type FetchInit,
   type ShopEventFieldsFragment,
+  type WebhookShopObjectFragment,
 } from '../packages/sdk/src/index.ts';
 import { createKey, createShop, createWorld, type World } from './support/fixtures.ts';
 import { createTestApp, gid } from './support/client.ts';
@@ -49,10 +50,10 @@ describe.each(testTargets())('SDK subscriptions as async iterators on %s', (targ
     return { shop, key: (await createKey(db.prisma, 'SELLER', { shopId: shop.id, scopes })).key };
   }
   /** Starts iterating and resolves once the stream is open, with the promise of the first `count` events. */
-  async function take(iterator: AsyncGenerator<ShopEventFieldsFragment>, count: number) {
+  async function take<T extends ShopEventFieldsFragment>(iterator: AsyncGenerator<T>, count: number) {
     const before = app.app.eventFeed.size;
     const got = (async () => {
-      const events: ShopEventFieldsFragment[] = [];
+      const events: T[] = [];
       for await (const e of iterator) {
         events.push(e);
         if (events.length === count) break;
@@ -96,6 +97,10 @@ describe.each(testTargets())('SDK subscriptions as async iterators on %s', (targ
     ]);
     expect(got[0]!.eventId).toMatch(/^evt_\d+$/);
     expect(got[0]!.subjectType).toBe('Shop');
+    // Typed as the webhook payload's `data.object` of the family: the shop as it is now.
+    const subject: WebhookShopObjectFragment | null = got[0]!.subject;
+    expect(subject).toEqual(expect.objectContaining({ id: gid('Shop', a.shop.id), name: a.shop.name }));
+    expect(subject?.healthStatus).toBe('HEALTHY');
   });
 
   it('follows one shop; the generic subscribe yields whole results; abort ends the iteration', async () => {

@@ -30,7 +30,13 @@ export {
   type WebhookEventType,
   type WebhookSubject,
 } from './webhooks.ts';
-export { createSubscribe, type Subscribe, type SubscribeOptions, type SubscriptionHelpers } from './subscriptions.ts';
+export {
+  createSubscribe,
+  type Subscribe,
+  type SubscribeOptions,
+  type SubscriptionHelpers,
+  type ShopEventOf,
+} from './subscriptions.ts';
 export { possibleTypes } from './possible-types.ts';
 export type {
   TypedDocumentString,

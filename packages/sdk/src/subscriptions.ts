@@ -8,7 +8,16 @@ import {
   SubscriptionShopTierChangedDocument,
   SubscriptionViolationRecordedDocument,
 } from './generated/operations.ts';
-import type { BulkFinishedSubscription, ShopEventFieldsFragment } from './generated/types.ts';
+import type {
+  BulkFinishedSubscription,
+  ShopEventFieldsFragment,
+  WebhookEventRegistrationObjectFragment,
+  WebhookListingObjectFragment,
+  WebhookPartnershipObjectFragment,
+  WebhookShopObjectFragment,
+  WebhookShopTierObjectFragment,
+  WebhookViolationObjectFragment,
+} from './generated/types.ts';
 import { connectionOf } from './transport.ts';
 import type { GraphQLErrorEntry, ResponseLike, ShopWardenClientOptions, TypedDocumentString } from './types.ts';
 
@@ -126,22 +135,33 @@ export function createSubscribe(options: ShopWardenClientOptions): Subscribe {
 }
 
 type ShopFilter = { shopId?: string | null };
-type EventStream = (variables?: ShopFilter, options?: SubscribeOptions) => AsyncGenerator<ShopEventFieldsFragment>;
+
+/**
+ * A pushed event of one family: `subject` is its object as the webhook payload's `data.object`
+ * renders it (the same fragment), read when the event is pushed; null when it is gone or your key
+ * may not read it.
+ */
+export type ShopEventOf<TSubject> = ShopEventFieldsFragment & { subject: TSubject | null };
+
+type EventStream<TSubject> = (
+  variables?: ShopFilter,
+  options?: SubscribeOptions,
+) => AsyncGenerator<ShopEventOf<TSubject>>;
 
 /** `client.subscriptions`: one method per event family, each an async iterator of the events pushed. */
 export interface SubscriptionHelpers {
   /** `listing.reviewed` of the shops you reach (or of `shopId`); needs `listings:read`. */
-  readonly listingReviewed: EventStream;
+  readonly listingReviewed: EventStream<WebhookListingObjectFragment>;
   /** `violation.recorded`; needs `health:read`. */
-  readonly violationRecorded: EventStream;
-  /** `shop.health_changed`; needs `health:read`. */
-  readonly shopHealthChanged: EventStream;
-  /** `shop.tier_changed`; needs `revenue:read`. */
-  readonly shopTierChanged: EventStream;
+  readonly violationRecorded: EventStream<WebhookViolationObjectFragment>;
+  /** `shop.health_changed`; needs `health:read` (`subject` also `shops:read`). */
+  readonly shopHealthChanged: EventStream<WebhookShopObjectFragment>;
+  /** `shop.tier_changed`; needs `revenue:read` (`subject` also `shops:read`). */
+  readonly shopTierChanged: EventStream<WebhookShopTierObjectFragment>;
   /** `registration.promoted`; needs `events:read`. */
-  readonly registrationPromoted: EventStream;
+  readonly registrationPromoted: EventStream<WebhookEventRegistrationObjectFragment>;
   /** `partnership.*`, also for the partner app representing the creator; needs `partnerships:read`. */
-  readonly partnershipChanged: EventStream;
+  readonly partnershipChanged: EventStream<WebhookPartnershipObjectFragment>;
   /** Your bulk operation once it is COMPLETED, FAILED or CANCELED (one event, then the stream ends). */
   readonly bulkOperationFinished: (
     variables: { id: string },
@@ -150,20 +170,39 @@ export interface SubscriptionHelpers {
 }
 
 export function createSubscriptionHelpers(subscribe: Subscribe): SubscriptionHelpers {
-  const family = <K extends string>(
-    document: TypedDocumentString<Record<K, ShopEventFieldsFragment>, ShopFilter>,
+  // The generated type allows any Node as `subject`; the server only pushes the family's own type.
+  const family = <TSubject, K extends string>(
+    document: TypedDocumentString<Record<K, ShopEventFieldsFragment & { subject: unknown }>, ShopFilter>,
     key: K,
   ) =>
     async function* (variables: ShopFilter = {}, options?: SubscribeOptions) {
-      for await (const data of subscribe(document, variables, options)) yield data[key];
+      for await (const data of subscribe(document, variables, options)) yield data[key] as ShopEventOf<TSubject>;
     };
   return Object.freeze({
-    listingReviewed: family(SubscriptionListingReviewedDocument, 'listingReviewed'),
-    violationRecorded: family(SubscriptionViolationRecordedDocument, 'violationRecorded'),
-    shopHealthChanged: family(SubscriptionShopHealthChangedDocument, 'shopHealthChanged'),
-    shopTierChanged: family(SubscriptionShopTierChangedDocument, 'shopTierChanged'),
-    registrationPromoted: family(SubscriptionRegistrationPromotedDocument, 'registrationPromoted'),
-    partnershipChanged: family(SubscriptionPartnershipChangedDocument, 'partnershipChanged'),
+    listingReviewed: family<WebhookListingObjectFragment, 'listingReviewed'>(
+      SubscriptionListingReviewedDocument,
+      'listingReviewed',
+    ),
+    violationRecorded: family<WebhookViolationObjectFragment, 'violationRecorded'>(
+      SubscriptionViolationRecordedDocument,
+      'violationRecorded',
+    ),
+    shopHealthChanged: family<WebhookShopObjectFragment, 'shopHealthChanged'>(
+      SubscriptionShopHealthChangedDocument,
+      'shopHealthChanged',
+    ),
+    shopTierChanged: family<WebhookShopTierObjectFragment, 'shopTierChanged'>(
+      SubscriptionShopTierChangedDocument,
+      'shopTierChanged',
+    ),
+    registrationPromoted: family<WebhookEventRegistrationObjectFragment, 'registrationPromoted'>(
+      SubscriptionRegistrationPromotedDocument,
+      'registrationPromoted',
+    ),
+    partnershipChanged: family<WebhookPartnershipObjectFragment, 'partnershipChanged'>(
+      SubscriptionPartnershipChangedDocument,
+      'partnershipChanged',
+    ),
     async *bulkOperationFinished(variables: { id: string }, options?: SubscribeOptions) {
       for await (const data of subscribe(BulkFinishedDocument, variables, options)) yield data.bulkOperationFinished;
     },

@@ -1,3 +1,4 @@
+import { contextCacheSymbol } from '@pothos/core';
 import DataLoader from 'dataloader';
 import type { Context } from '#context';
 
@@ -25,4 +26,13 @@ export function memoFor<V>(ctx: Context, name: string, load: () => Promise<V>): 
     const value = await load();
     return keys.map(() => value);
   }).load(name);
+}
+
+/**
+ * Forgets what this context loaded (its DataLoaders and Pothos' per-request caches): a subscription
+ * keeps one context for every event it pushes, and each event must read the current rows.
+ */
+export function forgetLoads(ctx: Context): void {
+  registry.delete(ctx);
+  (ctx as unknown as Record<symbol, unknown>)[contextCacheSymbol] = {};
 }

@@ -83,7 +83,8 @@ function guard<TSource, TContext extends { viewer: Viewer | null }>(
 
 /**
  * Adds each type's read scope to every field that exposes it, and to the type's description.
- * Refuses, at build time, an abstract field other than `node`/`nodes` that could return a scoped type.
+ * Refuses, at build time, an abstract field other than `node`/`nodes` (or one flagged `checksNodeReach`,
+ * which checks like them) that could return a scoped type.
  */
 export function enforceReadScopes(schema: GraphQLSchema): GraphQLSchema {
   const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]);
@@ -97,7 +98,10 @@ export function enforceReadScopes(schema: GraphQLSchema): GraphQLSchema {
     for (const field of Object.values(type.getFields()) as GraphQLField<unknown, { viewer: Viewer | null }>[]) {
       const named = getNamedType(field.type);
       if (isAbstractType(named)) {
-        const isNodeField = roots.has(type) && (field.name === 'node' || field.name === 'nodes');
+        // A field flagged `checksNodeReach` resolves through the same reach and read-scope checks as `node`.
+        const isNodeField =
+          (roots.has(type) && (field.name === 'node' || field.name === 'nodes')) ||
+          field.extensions?.checksNodeReach === true;
         const scoped = schema.getPossibleTypes(named).filter((t) => readScopeOf(t as GraphQLObjectType));
         if (scoped.length && !isNodeField)
           throw new Error(`${type.name}.${field.name} may return ${scoped[0]!.name}, whose read scope it cannot check`);

@@ -2664,42 +2664,60 @@ export type SubscriptionListingReviewedSubscriptionVariables = Exact<{
 }>;
 
 
-export type SubscriptionListingReviewedSubscription = { listingReviewed: { eventId: string, type: string, occurredAt: string, shopId: string | null, subjectType: string, subjectId: string, data: unknown } };
+export type SubscriptionListingReviewedSubscription = { listingReviewed: { eventId: string, type: string, occurredAt: string, shopId: string | null, subjectType: string, subjectId: string, data: unknown, subject:
+      | { id: string, title: string, description: string, status: ListingStatus, version: number, sites: Array<string>, submittedAt: string | null, createdAt: string, price: { amount: string, currencyCode: string }, category: { id: string, name: string }, latestReview: { id: string, decision: ListingReviewDecision, automatic: boolean, fromStatus: ListingStatus, toStatus: ListingStatus, listingVersion: number, note: string | null, createdAt: string, reasons: Array<{ code: string, message: string }> } | null }
+      | Record<PropertyKey, never>
+     | null } };
 
 export type SubscriptionViolationRecordedSubscriptionVariables = Exact<{
   shopId?: string | null | undefined;
 }>;
 
 
-export type SubscriptionViolationRecordedSubscription = { violationRecorded: { eventId: string, type: string, occurredAt: string, shopId: string | null, subjectType: string, subjectId: string, data: unknown } };
+export type SubscriptionViolationRecordedSubscription = { violationRecorded: { eventId: string, type: string, occurredAt: string, shopId: string | null, subjectType: string, subjectId: string, data: unknown, subject:
+      | { id: string, status: ViolationStatus, source: ViolationSource, points: number, remainingPoints: number, occurredAt: string, expiresAt: string | null, note: string | null, listingId: string | null, orderId: string | null, createdAt: string, policy: { id: string, code: string, title: string } }
+      | Record<PropertyKey, never>
+     | null } };
 
 export type SubscriptionShopHealthChangedSubscriptionVariables = Exact<{
   shopId?: string | null | undefined;
 }>;
 
 
-export type SubscriptionShopHealthChangedSubscription = { shopHealthChanged: { eventId: string, type: string, occurredAt: string, shopId: string | null, subjectType: string, subjectId: string, data: unknown } };
+export type SubscriptionShopHealthChangedSubscription = { shopHealthChanged: { eventId: string, type: string, occurredAt: string, shopId: string | null, subjectType: string, subjectId: string, data: unknown, subject:
+      | { id: string, name: string, status: ShopStatus, healthStatus: HealthStatus, businessModel: BusinessModel, fulfilmentMode: FulfilmentMode, sites: Array<string>, primaryCategorySource: PrimaryCategorySource | null, primaryCategorySetAt: string | null, needsManualCategoryDecision: boolean, createdAt: string, primaryCategory: { id: string, name: string } | null }
+      | Record<PropertyKey, never>
+     | null } };
 
 export type SubscriptionShopTierChangedSubscriptionVariables = Exact<{
   shopId?: string | null | undefined;
 }>;
 
 
-export type SubscriptionShopTierChangedSubscription = { shopTierChanged: { eventId: string, type: string, occurredAt: string, shopId: string | null, subjectType: string, subjectId: string, data: unknown } };
+export type SubscriptionShopTierChangedSubscription = { shopTierChanged: { eventId: string, type: string, occurredAt: string, shopId: string | null, subjectType: string, subjectId: string, data: unknown, subject:
+      | { id: string, name: string, status: ShopStatus, healthStatus: HealthStatus, businessModel: BusinessModel, fulfilmentMode: FulfilmentMode, sites: Array<string>, primaryCategorySource: PrimaryCategorySource | null, primaryCategorySetAt: string | null, needsManualCategoryDecision: boolean, createdAt: string, tier: { id: string, code: string, name: string, rank: number } | null, primaryCategory: { id: string, name: string } | null }
+      | Record<PropertyKey, never>
+     | null } };
 
 export type SubscriptionRegistrationPromotedSubscriptionVariables = Exact<{
   shopId?: string | null | undefined;
 }>;
 
 
-export type SubscriptionRegistrationPromotedSubscription = { registrationPromoted: { eventId: string, type: string, occurredAt: string, shopId: string | null, subjectType: string, subjectId: string, data: unknown } };
+export type SubscriptionRegistrationPromotedSubscription = { registrationPromoted: { eventId: string, type: string, occurredAt: string, shopId: string | null, subjectType: string, subjectId: string, data: unknown, subject:
+      | { id: string, status: RegistrationStatus, createdAt: string, promotedAt: string | null, cancelledAt: string | null, attended: boolean | null, attendedAt: string | null, event: { id: string, title: string, city: string, venue: string, startsAt: string, endsAt: string, capacity: number, seatsLeft: number, waitlistCount: number } }
+      | Record<PropertyKey, never>
+     | null } };
 
 export type SubscriptionPartnershipChangedSubscriptionVariables = Exact<{
   shopId?: string | null | undefined;
 }>;
 
 
-export type SubscriptionPartnershipChangedSubscription = { partnershipChanged: { eventId: string, type: string, occurredAt: string, shopId: string | null, subjectType: string, subjectId: string, data: unknown } };
+export type SubscriptionPartnershipChangedSubscription = { partnershipChanged: { eventId: string, type: string, occurredAt: string, shopId: string | null, subjectType: string, subjectId: string, data: unknown, subject:
+      | { id: string, status: PartnershipStatus, version: number, commissionRateBps: number, creatorHandle: string, shopName: string, message: string | null, proposedAt: string, respondedAt: string | null, startsAt: string | null, endsAt: string | null, startedAt: string | null, endedAt: string | null, expiresAt: string | null, closedBy: PartnershipParty | null, closeReason: string | null }
+      | Record<PropertyKey, never>
+     | null } };
 
 export type WebhookListingObjectFragment = { id: string, title: string, description: string, status: ListingStatus, version: number, sites: Array<string>, submittedAt: string | null, createdAt: string, price: { amount: string, currencyCode: string }, category: { id: string, name: string }, latestReview: { id: string, decision: ListingReviewDecision, automatic: boolean, fromStatus: ListingStatus, toStatus: ListingStatus, listingVersion: number, note: string | null, createdAt: string, reasons: Array<{ code: string, message: string }> } | null };
 

@@ -2,6 +2,8 @@ import { builder } from '#builder';
 import type { Context } from '#context';
 import { InvalidStateError, NotFoundError } from '#lib/errors.ts';
 import { encodeGlobalId } from '#lib/ids.ts';
+import { forgetLoads } from '#lib/loaders.ts';
+import { reachableNodes } from '#lib/node-reach.ts';
 import { PushStream } from '#lib/push-stream.ts';
 import { eventFeedKey } from './event-feed.ts';
 import type { Viewer } from '#modules/auth/viewer.ts';
@@ -75,6 +77,18 @@ const ShopEventObject = builder.objectRef<StoredEvent>('ShopEvent').implement({
       description: 'The global ID of that object: read its current state with `node(id:)`.',
       resolve: (e) => encodeGlobalId(eventCatalogue[e.type]?.subject ?? e.subjectType, e.subjectId),
     }),
+    subject: t.node({
+      description:
+        "The object the event is about, as its GraphQL type renders it when the event is pushed (the webhook payload's `data.object`, with your selection): null when it is gone, outside your reach, or of a type your key lacks the read scope for.",
+      // Its possible types carry read scopes: the id resolver checks them as `node(id:)` does.
+      extensions: { checksNodeReach: true },
+      id: async (e, _a, ctx, info) => {
+        const typename = eventCatalogue[e.type]?.subject;
+        if (!typename || !/^\d+$/.test(e.subjectId)) return null;
+        const [reachable] = await reachableNodes(info.schema, ctx, [{ typename, id: e.subjectId }]);
+        return reachable ? encodeGlobalId(typename, e.subjectId) : null;
+      },
+    }),
     data: t.field({
       type: 'JSON',
       description: "The event's fields, as in the webhook payload's `data` (docs/webhooks.md).",
@@ -131,7 +145,11 @@ builder.subscriptionFields((t) =>
         },
         subscribe: (_root, args, ctx) =>
           followEvents(ctx, family.types, args.shopId ? Number.parseInt(args.shopId.id, 10) || 0 : null),
-        resolve: (event) => event as unknown as StoredEvent,
+        resolve: (event, _a, ctx) => {
+          // One context serves every event of the subscription: each event reads the current rows.
+          forgetLoads(ctx);
+          return event as unknown as StoredEvent;
+        },
       }),
     ]),
   ),
