@@ -393,6 +393,94 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
     expect(await same(callers[0]!, many, { ids: Array.from({ length: 101 }, () => ids[0]!) })).toBe(false);
   });
 
+  const planLookups = async () => {
+    const metric = await compiledApp.metrics.plans.get();
+    const of = (result: string) => metric.values.find((v) => v.labels.result === result)?.value ?? 0;
+    return { compiled: of('compiled'), reused: of('reused') };
+  };
+
+  it('reuses one plan per caller shape for new variables every request, answering as the resolvers', async () => {
+    // The varying-variables bench document: shops in and out of each caller's reach, page sizes 1–10.
+    const query = `query ShopPage($id: ID!, $l: Int!, $v: Int!) {
+      shop(id: $id) { id name status
+        listings(first: $l) { edges { node { id title status price { minorUnits currencyCode } } } }
+        violations(first: $v) { edges { node { id source points occurredAt } } }
+      }
+    }`;
+    const ids = [...shopIds, 999_999].map((id) => gid('Shop', id));
+    for (const caller of callers) {
+      const before = await planLookups();
+      const runs = ids.length * 2;
+      for (let i = 0; i < runs; i++)
+        await same(caller, query, { id: ids[i % ids.length], l: 1 + (i % 10), v: 1 + ((i * 3) % 10) });
+      const after = await planLookups();
+      // Callers without health:read fall back to the resolvers, whose plans are kept per value.
+      if (['admin', 'seller', 'partner'].includes(caller.name)) {
+        expect(after.compiled - before.compiled, caller.name).toBe(1);
+        expect(after.reused - before.reused, caller.name).toBe(runs - 1);
+      }
+    }
+    // Another typename, a node of each type, cursors and null page sizes: each still answers as the resolvers.
+    const admin = callers[0]!;
+    await same(admin, query, { id: gid('Listing', listingIds[0]!), l: 2, v: 2 });
+    await same(admin, query, { id: gid('Shop', shopIds[1]!), l: 101, v: 0 });
+    const page = `query($n: Int, $a: String, $s: ListingSort) { listings(first: $n, after: $a, sort: $s) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`;
+    for (const caller of callers)
+      for (const [n, a, s] of [
+        [3, null, 'PRICE_ASC'],
+        [5, null, 'PRICE_ASC'],
+        [null, null, 'ID'],
+        [2, cursorOf(listingIds[3]!), 'ID'],
+        [4, cursorOf(listingIds[5]!), 'ID'],
+        [4, cursorOf(999_999), 'PRICE_DESC'],
+      ] as const)
+        await same(caller, page, { n, a, s });
+  });
+
+  it('agrees on random variable values through one plan cache (property test)', async () => {
+    const documents = [
+      `query($id: ID!, $l: Int!, $v: Int) { shop(id: $id) { id name listings(first: $l) { edges { node { id title } } pageInfo { hasNextPage } } violations(last: $v) { edges { node { id points } } } } }`,
+      `query($id: ID!) { node(id: $id) { __typename id ... on Shop { name } ... on Listing { title shop { id } } ... on Violation { points } } }`,
+      `query($id: ID!, $n: Int) { listing(id: $id) { id title shop { id listings(first: $n) { edges { node { id } } } } } }`,
+      `query($n: Int, $s: ListingSort, $st: ListingStatus) { listings(first: $n, sort: $s, filter: { status: $st }) { edges { node { id status } } pageInfo { hasNextPage } } }`,
+      `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`,
+    ];
+    const id = fc.oneof(
+      fc.constantFrom(...shopIds).map((n) => gid('Shop', n)),
+      fc.constantFrom(...listingIds).map((n) => gid('Listing', n)),
+      fc.constantFrom(...violationIds).map((n) => gid('Violation', n)),
+      fc.constantFrom(gid('Shop', 999_999), gid('Listing', 2 ** 31 - 1), gid('Shop', '07'), 'garbage'),
+    );
+    const size = fc.oneof(fc.integer({ min: 1, max: 12 }), fc.constantFrom(0, 100, 150, null));
+    const values = fc.record({
+      id,
+      l: fc.integer({ min: 1, max: 12 }),
+      v: size,
+      n: size,
+      s: fc.constantFrom('ID', 'PRICE_ASC', 'SUBMITTED_AT_DESC', null),
+      st: fc.constantFrom(...STATUSES, null),
+      ids: fc.array(id, { maxLength: 4 }),
+    });
+    const before = await planLookups();
+    let runs = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...documents),
+        fc.constantFrom(...callers),
+        values,
+        async (query, caller, vars) => {
+          runs++;
+          await same(caller, query, vars);
+        },
+      ),
+      { numRuns: 150, seed: 20261207 },
+    );
+    const after = await planLookups();
+    // Plans were bound to new values, not compiled for each (most draws here are new kinds: typenames, nulls, enums).
+    expect(after.reused - before.reused).toBeGreaterThan(10);
+    expect(after.compiled - before.compiled).toBeLessThan(runs);
+  });
+
   it('counts listings by status inside the one statement (every status, zeros included)', async () => {
     const query = `{ shops(first: 100) { edges { node { id listingCounts { status count } } } } }`;
     for (const caller of callers) await same(caller, query);

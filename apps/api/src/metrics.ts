@@ -9,6 +9,8 @@ export interface Metrics {
   latency: Histogram;
   /** Query executions by path: `compiled` (one SQL statement) or `resolvers`. */
   reads: Counter<'path'>;
+  /** Compiled-plan lookups: `reused` (bound to this request's values) or `compiled` (probes included once). */
+  plans: Counter<'result'>;
   /** Response-cache lookups by result: `hit` or `miss`. */
   cache: Counter<'result'>;
   /** Requests refused with THROTTLED, by reason: `rate` (the bucket) or `concurrency` (the per-key cap). */
@@ -181,6 +183,12 @@ export function createMetrics(): Metrics {
       name: 'shopwarden_graphql_executions_total',
       help: 'Operation executions by path: compiled (one SQL statement) or resolvers.',
       labelNames: ['path'],
+      registers: [registry],
+    }),
+    plans: new Counter({
+      name: 'shopwarden_compiled_plans_total',
+      help: 'Compiled-plan lookups of queries: reused (this request bound to a plan) or compiled.',
+      labelNames: ['result'],
       registers: [registry],
     }),
   };

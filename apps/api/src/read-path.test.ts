@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createContext, schema, type Viewer } from '@shopwarden/schema';
+import { compileRead, createContext, schema, type CompileReadResult, type Viewer } from '@shopwarden/schema';
 import { parse, type DocumentNode } from 'graphql';
 import { mayBeQuery, PlanCache } from './read-path.ts';
 
@@ -31,7 +32,7 @@ describe('mayBeQuery (which documents the response cache looks at)', () => {
   });
 });
 
-describe('PlanCache (compiled plans per document, caller shape and variables)', () => {
+describe('PlanCache (compiled plans per document, caller shape and the values of unlifted variables)', () => {
   const viewer = (shopIds: number[] | null, apiKeyId = 1): Viewer => ({
     apiKeyId,
     role: shopIds === null ? 'ADMIN' : 'PARTNER',
@@ -47,29 +48,158 @@ describe('PlanCache (compiled plans per document, caller shape and variables)', 
     variableValues: variables,
     context: createContext({ prisma: null as never, viewer: v, requestId: 'r', production: true }),
   });
+  const gid = (typename: string, id: number | string) => Buffer.from(`${typename}:${id}`).toString('base64');
   const read = parse(`query($n: Int) { shops(first: $n) { edges { node { id name } } } }`);
+  // The varying-variables bench document (bench/scenarios/varying-variables.ts).
+  const shopPage = parse(`query ShopPage($id: ID!, $l: Int!, $v: Int!) {
+    shop(id: $id) { id name status
+      listings(first: $l) { edges { node { id title status price { minorUnits currencyCode } } } }
+      violations(first: $v) { edges { node { id source points occurredAt } } }
+    }
+  }`);
+  const admin = viewer(null);
+  const partner = viewer(Array.from({ length: 2_000 }, (_, i) => i + 1));
 
-  it('shares a plan between keys of the same shape, and not across reaches or variables', async () => {
+  /** A plan's answer for these values is exactly what compiling them afresh gives. */
+  async function same(plans: PlanCache, document: DocumentNode, v: Viewer, variables: Record<string, unknown>) {
+    const planned: CompileReadResult = await plans.get(input(document, v, variables));
+    const fresh = await compileRead(input(document, v, variables));
+    expect(planned, JSON.stringify(variables)).toEqual(fresh);
+    return planned;
+  }
+
+  it('compiles the varying-variables bench document once for any shop and page sizes', async () => {
+    const plans = new PlanCache();
+    for (let i = 0; i < 60; i++) {
+      const planned = await same(plans, shopPage, admin, {
+        id: gid('Shop', 1 + ((i * 37) % 2_000)),
+        l: 1 + (i % 10),
+        v: 1 + ((i * 7) % 10),
+      });
+      expect(planned.ok).toBe(true);
+    }
+    // One plan, from the real values and two probes.
+    expect(plans.compilations).toBe(3);
+    expect(plans.size).toBe(1);
+  });
+
+  it('shares a plan between keys of the same shape, and not across reaches', async () => {
     const plans = new PlanCache();
     const reach = Array.from({ length: 2_000 }, (_, i) => i + 1);
-    const a = await plans.get(input(read, viewer(reach, 1)));
+    const a = await plans.get(input(read, viewer(reach, 1), { n: 5 }));
     expect(a.ok).toBe(true);
-    expect(await plans.get(input(read, viewer([...reach], 2)))).toBe(a);
-    expect(await plans.get(input(read, viewer(reach.slice(1), 3)))).not.toBe(a);
-    expect(await plans.get(input(read, viewer(reach, 1), { n: 3 }))).not.toBe(a);
-    expect(plans.size).toBe(3);
+    await same(plans, read, viewer([...reach], 2), { n: 7 });
+    expect(plans.compilations).toBe(3);
+    await same(plans, read, viewer(reach.slice(1), 3), { n: 5 });
+    expect(plans.compilations).toBe(6);
+    expect(plans.size).toBe(2);
+  });
+
+  it('keeps the values that shape the statement or are decided while compiling in the key', async () => {
+    const plans = new PlanCache();
+    const byId = parse(`query($id: ID!) { shop(id: $id) { id name } }`);
+    const nodeById = parse(`query($id: ID!) { node(id: $id) { id ... on Shop { name } ... on Listing { title } } }`);
+    const sorted = parse(
+      `query($s: ListingSort, $n: Int, $a: String) { listings(sort: $s, first: $n, after: $a) { edges { cursor node { id } } pageInfo { hasNextPage } } }`,
+    );
+    const nodes = parse(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`);
+    const small = viewer([1, 2, 3]);
+    const cases: [DocumentNode, Viewer, Record<string, unknown>][] = [
+      // A second caller shape, an id outside reach (its reach is in the statement), a foreign typename.
+      [byId, partner, { id: gid('Shop', 12) }],
+      [byId, small, { id: gid('Shop', 12) }],
+      [byId, small, { id: gid('Shop', 2) }],
+      [byId, admin, { id: gid('Listing', 12) }],
+      [byId, admin, { id: gid('Shop', 12) }],
+      // IDs not spelled as the relay plugin spells them, or beyond the int column.
+      [byId, admin, { id: gid('Shop', '012') }],
+      [byId, admin, { id: gid('Shop', 2 ** 31) }],
+      [byId, admin, { id: gid('Shop', 'x') }],
+      [byId, admin, { id: gid('Shop', 7).replace(/=+$/, '') }],
+      [byId, admin, { id: 12 }],
+      [nodeById, small, { id: gid('Shop', 3) }],
+      [nodeById, small, { id: gid('Listing', 3) }],
+      [nodeById, small, { id: gid('Shop', 4) }],
+      [nodeById, small, { id: gid('Order', 3) }],
+      // Null where a value was, page sizes outside the lifted range, enum values, cursors.
+      [read, admin, { n: 3 }],
+      [read, admin, { n: null }],
+      [read, admin, {}],
+      [read, admin, { n: 0 }],
+      [read, admin, { n: 100 }],
+      [read, admin, { n: 101 }],
+      [read, admin, { n: 500 }],
+      [read, admin, { n: -1 }],
+      [sorted, admin, { s: 'PRICE_ASC', n: 3 }],
+      [sorted, admin, { s: 'PRICE_DESC', n: 4 }],
+      [sorted, admin, { s: 'PRICE_DESC', n: 4, a: Buffer.from('GPC:N:9').toString('base64') }],
+      [sorted, admin, { s: 'PRICE_DESC', n: 5, a: Buffer.from('GPC:N:10').toString('base64') }],
+      [sorted, admin, { s: null, n: 5 }],
+      // List variables of other lengths.
+      [nodes, small, { ids: [gid('Shop', 1)] }],
+      [nodes, small, { ids: [gid('Shop', 2), gid('Shop', 3)] }],
+      [nodes, small, { ids: [gid('Shop', 2), gid('Listing', 3), gid('Shop', 9)] }],
+    ];
+    // Twice, in both orders: whatever compiled first, every later request reads its own values.
+    for (const round of [cases, [...cases].reverse()])
+      for (const [document, v, variables] of round) await same(plans, document, v, variables);
+  });
+
+  it('never answers other values than compiling afresh would, for random values (property)', async () => {
+    const plans = new PlanCache();
+    const documents = [
+      read,
+      shopPage,
+      parse(`query($id: ID!) { node(id: $id) { id ... on Shop { name } } }`),
+      parse(
+        `query($s: ListingSort, $n: Int, $m: Int!) { listings(sort: $s, first: $n) { edges { node { id shop { listings(first: $m) { edges { node { id } } } } } } } }`,
+      ),
+    ];
+    const int = fc.oneof(fc.integer({ min: -2, max: 120 }), fc.constant(null), fc.constant(1.5));
+    const id = fc.oneof(
+      fc
+        .tuple(fc.constantFrom('Shop', 'Listing', 'Violation'), fc.integer({ min: 0, max: 3_000 }))
+        .map(([t, n]) => gid(t, n)),
+      fc.constantFrom('not an id', gid('Shop', '01'), gid('Shop', 2 ** 31 - 1), gid('Shop', 2 ** 31)),
+    );
+    const variables = fc.record({
+      n: int,
+      l: int,
+      v: int,
+      m: int,
+      id,
+      s: fc.constantFrom('ID', 'PRICE_ASC', 'SUBMITTED_AT_DESC', null),
+    });
+    const callers = [admin, partner, viewer([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), viewer([2])];
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...documents), fc.constantFrom(...callers), variables, async (d, v, values) => {
+        await same(plans, d, v, values);
+      }),
+      { numRuns: 300, seed: 20261207 },
+    );
+    // The plans were reused, not compiled per request.
+    expect(plans.compilations).toBeLessThan(300);
   });
 
   it('keeps at most its bound, dropping the least recently used', async () => {
     const plans = new PlanCache(2);
-    const admin = viewer(null);
-    const first = await plans.get(input(read, admin, { n: 1 }));
-    await plans.get(input(read, admin, { n: 2 }));
-    expect(await plans.get(input(read, admin, { n: 1 }))).toBe(first);
-    await plans.get(input(read, admin, { n: 3 }));
+    const first = await plans.get(input(read, admin, { n: null }));
+    await plans.get(input(read, admin, {}));
+    expect(await plans.get(input(read, admin, { n: null }))).toBe(first);
+    await plans.get(input(read, admin, { n: 500 }));
     expect(plans.size).toBe(2);
-    expect(await plans.get(input(read, admin, { n: 1 }))).toBe(first);
-    expect(await plans.get(input(read, admin, { n: 2 }))).not.toBe(first);
+    expect(await plans.get(input(read, admin, { n: null }))).toBe(first);
+    const before = plans.compilations;
+    await plans.get(input(read, admin, {}));
+    expect(plans.compilations).toBe(before + 1);
+  });
+
+  it('stops probing a document whose plans are never reused (values that shape the statement vary)', async () => {
+    const plans = new PlanCache();
+    const named = parse(`query($f: ShopFilter, $n: Int) { shops(first: $n, filter: $f) { edges { node { id } } } }`);
+    for (let i = 0; i < 30; i++) await same(plans, named, admin, { f: { nameContains: `shop ${i}` }, n: 5 });
+    // Eight probed plans (three statements each), then one statement per new filter.
+    expect(plans.compilations).toBe(8 * 3 + 22);
   });
 
   it("sends a caller's reach as the same literal, whichever list object the filter copied it into", async () => {

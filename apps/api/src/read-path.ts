@@ -5,10 +5,15 @@
 import { createHash } from 'node:crypto';
 import type { Database } from '@shopwarden/db';
 import {
+  bindPlan,
   compileRead,
+  planRead,
+  residualKey,
+  variableShape,
   type CompileReadInput,
   type CompileReadResult,
   type Context,
+  type ReadPlan,
   type Viewer,
 } from '@shopwarden/schema';
 import { GraphQLError, getOperationAST, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
@@ -46,35 +51,87 @@ function callerShape(viewer: Viewer): string {
   return shape;
 }
 
+/** How many times a document, caller shape and operation is probed before probing must pay off. */
+const FREE_PROBES = 8;
+
 /**
  * Compiled statements (and fallbacks), least recently used first out, per document (Yoga's parser
- * cache hands out one document object per query text), caller shape, operation name and variables.
+ * cache hands out one document object per query text), caller shape, operation name and the
+ * variables' values, but for variables the compiler lifted into parameters (`planRead`): those
+ * are bound per request, so new page sizes and IDs of one type reuse the plan.
  */
 export class PlanCache {
-  private readonly plans = new Map<string, CompileReadResult>();
+  private readonly plans = new Map<string, ReadPlan>();
+  /** Per shape key: the variables the first plan lifted (what its key leaves out). */
+  private readonly lifted = new Map<string, readonly string[]>();
+  /** Per document, caller shape and operation: probings, and plan reuses with other lifted values. */
+  private readonly families = new Map<string, { probes: number; reuses: number }>();
+  /** Statements compiled (probes included), for tests and metrics. */
+  compilations = 0;
 
-  constructor(private readonly maxPlans = 2_000) {}
+  constructor(
+    private readonly maxPlans = 2_000,
+    private readonly onLookup?: (result: 'reused' | 'compiled') => void,
+  ) {}
+
+  private readonly compile = (input: CompileReadInput) => {
+    this.compilations++;
+    return compileRead(input);
+  };
 
   async get(input: CompileReadInput): Promise<CompileReadResult> {
     const viewer = input.context.viewer;
     if (!viewer) return compileRead(input);
     let documentId = documentIds.get(input.document);
     if (documentId === undefined) documentIds.set(input.document, (documentId = ++documents));
-    const key = `${documentId}\u0000${callerShape(viewer)}\u0000${input.operationName ?? ''}\u0000${input.collectShops ? 1 : 0}\u0000${JSON.stringify(input.variableValues ?? {})}`;
-    let plan = this.plans.get(key);
-    if (plan) {
-      // Refresh its place in the LRU order.
-      this.plans.delete(key);
-      this.plans.set(key, plan);
-      return plan;
+    const values = input.variableValues ?? {};
+    const shape = variableShape(input.document, input.operationName, values);
+    const familyKey = `${documentId}\u0000${callerShape(viewer)}\u0000${input.operationName ?? ''}\u0000${input.collectShops ? 1 : 0}`;
+    const shapeKey = `${familyKey}\u0000${shape.key}`;
+    const lifted = this.lifted.get(shapeKey);
+    if (lifted) {
+      const key = `${shapeKey}\u0001${residualKey(shape, lifted, values)}`;
+      const plan = this.plans.get(key);
+      if (plan) {
+        // Refresh their places in the LRU order.
+        this.plans.delete(key);
+        this.plans.set(key, plan);
+        this.lifted.delete(shapeKey);
+        this.lifted.set(shapeKey, lifted);
+        if (plan.slots.length) this.family(familyKey).reuses++;
+        this.onLookup?.('reused');
+        return bindPlan(plan, values);
+      }
     }
-    plan = await compileRead(input);
-    if (this.plans.size >= this.maxPlans) {
-      const oldest = this.plans.keys().next();
-      if (!oldest.done) this.plans.delete(oldest.value);
+    const family = this.family(familyKey);
+    // Probing compiles twice more: only while it is new here or has paid off (varying text would not).
+    const probe = family.probes < FREE_PROBES || family.reuses >= family.probes;
+    if (probe && shape.candidates.length) family.probes++;
+    this.onLookup?.('compiled');
+    const plan = await planRead(input, shape, { probe, compile: this.compile });
+    const known = lifted ?? plan.lifted;
+    if (!lifted) this.remember(this.lifted, shapeKey, known);
+    // A plan lifting less than the shape's first one cannot stand for the values that key leaves out.
+    if (known.every((name) => plan.lifted.includes(name)))
+      this.remember(this.plans, `${shapeKey}\u0001${residualKey(shape, known, values)}`, plan);
+    return plan.result;
+  }
+
+  private family(key: string) {
+    let family = this.families.get(key);
+    if (!family) {
+      if (this.families.size >= this.maxPlans) this.families.clear();
+      this.families.set(key, (family = { probes: 0, reuses: 0 }));
     }
-    this.plans.set(key, plan);
-    return plan;
+    return family;
+  }
+
+  private remember<T>(map: Map<string, T>, key: string, value: T) {
+    if (map.size >= this.maxPlans) {
+      const oldest = map.keys().next();
+      if (!oldest.done) map.delete(oldest.value);
+    }
+    map.set(key, value);
   }
 
   get size(): number {
@@ -132,7 +189,7 @@ export function useReadPath(options: ReadPathOptions): { lookup: Plugin; execute
     }
     return name;
   };
-  const plans = new PlanCache();
+  const plans = new PlanCache(undefined, (result) => metrics?.plans.inc({ result }));
 
   const lookup: Plugin = {
     onExecute({ args }) {

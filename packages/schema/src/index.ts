@@ -16,11 +16,17 @@ export { fieldReadScope, mayRead, readScopeOf, scopeName, type ReadScope } from 
 export { authenticateApiKey, type AuthenticationResult } from './modules/auth/authenticate.service.ts';
 export { AppError, errorCodes, type ErrorCode } from './lib/errors.ts';
 export {
+  bindPlan,
   compileRead,
+  planRead,
+  residualKey,
+  variableShape,
   type CompiledRead,
   type CompileReadInput,
   type CompileReadResult,
   type Fallback,
+  type ReadPlan,
+  type VariableShape,
 } from './compiled/index.ts';
 export {
   claimBulkOperation,

@@ -19,5 +19,15 @@ export {
   type SqlObjectList,
   type SqlParent,
 } from './annotations.ts';
+export {
+  bindPlan,
+  planRead,
+  residualKey,
+  variableShape,
+  type Candidate,
+  type ReadPlan,
+  type Slot,
+  type VariableShape,
+} from './lift.ts';
 export { columnOf as sqlColumn, table as sqlTable } from './prisma-sql.ts';
 export { base64Of, jsonDecimalFromMinor, jsonLiteral, jsonPlain } from './json-sql.ts';
