@@ -51,6 +51,10 @@ function callerShape(viewer: Viewer): string {
   return shape;
 }
 
+/** A plan's key names the variables it leaves out: two concurrent first plans of a shape may lift differently. */
+const planKey = (shapeKey: string, lifted: readonly string[], residual: string) =>
+  `${shapeKey}\u0001${lifted.join(',')}\u0001${residual}`;
+
 /** How many times a document, caller shape and operation is probed before probing must pay off. */
 const FREE_PROBES = 8;
 
@@ -90,7 +94,7 @@ export class PlanCache {
     const shapeKey = `${familyKey}\u0000${shape.key}`;
     const lifted = this.lifted.get(shapeKey);
     if (lifted) {
-      const key = `${shapeKey}\u0001${residualKey(shape, lifted, values)}`;
+      const key = planKey(shapeKey, lifted, residualKey(shape, lifted, values));
       const plan = this.plans.get(key);
       if (plan) {
         // Refresh their places in the LRU order.
@@ -113,7 +117,7 @@ export class PlanCache {
     if (!lifted) this.remember(this.lifted, shapeKey, known);
     // A plan lifting less than the shape's first one cannot stand for the values that key leaves out.
     if (known.every((name) => plan.lifted.includes(name)))
-      this.remember(this.plans, `${shapeKey}\u0001${residualKey(shape, known, values)}`, plan);
+      this.remember(this.plans, planKey(shapeKey, known, residualKey(shape, known, values)), plan);
     return plan.result;
   }
 
