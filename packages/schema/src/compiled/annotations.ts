@@ -27,8 +27,10 @@ export interface CompiledRootSpec<Args> {
   kind: 'connection' | 'first';
   /**
    * The same arguments the resolver gives Prisma; tenant filters included. A function of the
-   * arguments and `ctx.viewer` only: a compiled statement is reused for the same caller, document
-   * and variables.
+   * arguments and `ctx.viewer` only, that puts an id into the `where` rather than checking it
+   * against the caller's reach itself: a compiled statement is reused for the same caller shape and
+   * document with other page sizes and IDs of one type (lift.ts), so a decision on one particular
+   * value here would be reused for the others.
    */
   query: (args: Args, ctx: Context) => RootQuery | Promise<RootQuery>;
   /** Connection page sizes (must equal the field's `defaultSize`/`maxSize`). */
