@@ -17,6 +17,7 @@ import coldStart from './scenarios/cold-start.ts';
 import computedFields from './scenarios/computed-fields.ts';
 import graphiqlExplore from './scenarios/graphiql-explore.ts';
 import healthReport from './scenarios/health-report.ts';
+import listingUpdate from './scenarios/listing-update.ts';
 import matching from './scenarios/matching.ts';
 import nodeLookup from './scenarios/node-lookup.ts';
 import partnerRead from './scenarios/partner-read.ts';
@@ -35,6 +36,7 @@ const SCENARIOS: Scenario[] = [
   nodeLookup,
   varyingVariables,
   computedFields,
+  listingUpdate,
   tierRecalc,
   bulkReview,
   webhooks,
@@ -50,6 +52,7 @@ const READ_SCENARIOS = [
   nodeLookup,
   varyingVariables,
   computedFields,
+  listingUpdate,
 ];
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
