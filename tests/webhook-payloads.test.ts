@@ -35,6 +35,27 @@ const REPLAY = /* GraphQL */ `
     webhookEventReplay(input: $input) { __typename ... on WebhookEventReplaySuccess { replayedCount } ${ERR} }
   }`;
 
+const LOG = /* GraphQL */ `
+  query Log($id: ID!) {
+    node(id: $id) {
+      ... on WebhookEndpoint {
+        deliveries(first: 5) {
+          edges {
+            node {
+              status
+              attemptCount
+              payload
+              attempts {
+                statusCode
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+
 const SCOPES = ['shops:read', 'listings:read', 'listings:write', 'health:read', 'webhooks:read', 'webhooks:write'];
 
 /** The document a payload's `data.object` is rendered with, as a client would send it. */
@@ -201,7 +222,7 @@ describe.each(testTargets())('webhook payloads (the object as its GraphQL type r
     expect(logged.body).toBe(sent.body);
   });
 
-  it('renders the object at the first attempt; a retry or replay sends the same bytes', async () => {
+  it('renders the object when the delivery is created: the log shows it, every attempt and replay sends it', async () => {
     const a = await seller('Stable Shop');
     const hook = await endpoint(a.key);
     receiver.answer(500);
@@ -215,9 +236,26 @@ describe.each(testTargets())('webhook payloads (the object as its GraphQL type r
         occurredAt: new Date(),
       },
     });
+    // The relay alone: the delivery exists, no attempt yet.
+    const relayOnly = new JobRunner({
+      prisma: db.prisma,
+      jobs: jobs.filter((j) => j.name === 'webhooks.relay'),
+      now: () => readPlatformNow(db.prisma, false),
+    });
+    await expediteJob(db.prisma, 'webhooks.relay');
+    await relayOnly.drain();
+    const log = await gql(a.key, LOG, { id: hook.endpoint.id });
+    expect(log.errors).toBeUndefined();
+    const [pending] = log.data!.node.deliveries.edges.map((e: { node: Record<string, any> }) => e.node);
+    expect(pending).toMatchObject({ status: 'PENDING', attemptCount: 0, attempts: [] });
+    const logged = JSON.parse(pending.payload);
+    expect(logged.data.object).toEqual((await gql(a.key, nodeQuery('shop.onboarded'), { id: a.shopGid })).data!.node);
+    expect(logged.data.object.name).toBe(a.shop.name);
+    // Renamed after the relay: the attempt sends what was rendered then, and the log showed.
+    await db.prisma.shop.update({ where: { id: a.shop.id }, data: { name: 'Renamed before the attempt' } });
     await deliver();
     const first = receiver.received.at(-1)!;
-    expect(JSON.parse(first.body).data.object.name).toBe(a.shop.name);
+    expect(first.body).toBe(pending.payload);
     await db.prisma.shop.update({ where: { id: a.shop.id }, data: { name: 'Renamed meanwhile' } });
     await db.prisma.webhookDelivery.updateMany({ where: { status: 'PENDING' }, data: { nextAttemptAt: null } });
     await expediteJob(db.prisma, `webhooks.deliver:${dbId(hook.endpoint.id)}:${a.shop.id}`);

@@ -8,7 +8,7 @@ import { canReachShop } from '#modules/shops/shop.policy.ts';
 import { canReceiveEventType, eventCatalogue } from './event-catalogue.ts';
 import { postWebhook, webhookDeliverySettings } from './webhook-http.ts';
 import { webhookBody, webhookEventId, webhookHeaders, type StoredEvent } from './webhook-payload.ts';
-import { renderWebhookObject } from './webhook-render.ts';
+import { renderWebhookObjects } from './webhook-render.ts';
 
 /** Attempts per delivery, the first included. */
 export const MAX_DELIVERY_ATTEMPTS = 8;
@@ -86,17 +86,17 @@ export function endpointReceives(
   }
 }
 
-/**
- * Turns the next committed, not yet relayed outbox events into deliveries (one per receiving
- * endpoint) and wakes each lane's delivery job, in the caller's transaction: relayed exactly once.
- * Rows another relay holds are skipped. Returns the ids relayed, in order.
- */
-export async function relayOutbox(tx: Tx, deliverJob: JobRef, options: { batch?: number } = {}): Promise<number[]> {
-  const events = await tx.$queryRaw<StoredEvent[]>`
-    SELECT "id", "type", "shopId", "subjectType", "subjectId", "payload", "occurredAt" FROM "OutboxEvent"
-     WHERE "relayedAt" IS NULL ORDER BY "id" LIMIT ${options.batch ?? 500} FOR UPDATE SKIP LOCKED`;
-  if (!events.length) return [];
-  const endpoints = await tx.webhookEndpoint.findMany({
+/** A delivery to create: one event to one endpoint, in the lane of the event's shop. */
+interface PlannedDelivery {
+  endpointId: number;
+  apiKeyId: number;
+  eventId: number;
+  laneShopId: number;
+}
+
+/** The deliveries `events` become: one per enabled endpoint that receives each, in event order. */
+async function plannedDeliveries(db: Tx, events: readonly StoredEvent[]): Promise<PlannedDelivery[]> {
+  const endpoints = await db.webhookEndpoint.findMany({
     select: {
       id: true,
       apiKeyId: true,
@@ -110,26 +110,104 @@ export async function relayOutbox(tx: Tx, deliverJob: JobRef, options: { batch?:
   });
   const endpointsById = new Map(endpoints.map((e) => [e.id, e]));
   const enabled = endpoints.filter((e) => e.enabled);
-  const deliveries: { endpointId: number; eventId: number; laneShopId: number }[] = [];
-  if (enabled.length) {
-    const viewers = new Map<number, Viewer | null>();
-    for (const apiKeyId of new Set(enabled.map((e) => e.apiKeyId)))
-      viewers.set(apiKeyId, (await authenticateApiKeyId(tx as PrismaClient, apiKeyId)).viewer);
-    const bulkIds = events.filter((e) => e.type === 'bulk_operation.finished').map((e) => Number(e.subjectId));
-    const bulkKeyOf = new Map(
-      bulkIds.length
-        ? (
-            await tx.bulkOperation.findMany({ where: { id: { in: bulkIds } }, select: { id: true, apiKeyId: true } })
-          ).map((b) => [String(b.id), b.apiKeyId])
-        : [],
-    );
-    for (const event of events)
-      for (const endpoint of enabled)
-        if (endpointReceives(endpoint, viewers.get(endpoint.apiKeyId) ?? null, event, { bulkKeyOf, endpointsById }))
-          deliveries.push({ endpointId: endpoint.id, eventId: event.id, laneShopId: event.shopId ?? 0 });
+  if (!enabled.length) return [];
+  const viewers = new Map<number, Viewer | null>();
+  for (const apiKeyId of new Set(enabled.map((e) => e.apiKeyId)))
+    viewers.set(apiKeyId, (await authenticateApiKeyId(db as PrismaClient, apiKeyId)).viewer);
+  const bulkIds = events.filter((e) => e.type === 'bulk_operation.finished').map((e) => Number(e.subjectId));
+  const bulkKeyOf = new Map(
+    bulkIds.length
+      ? (await db.bulkOperation.findMany({ where: { id: { in: bulkIds } }, select: { id: true, apiKeyId: true } })).map(
+          (b) => [String(b.id), b.apiKeyId],
+        )
+      : [],
+  );
+  const deliveries: PlannedDelivery[] = [];
+  for (const event of events)
+    for (const endpoint of enabled)
+      if (endpointReceives(endpoint, viewers.get(endpoint.apiKeyId) ?? null, event, { bulkKeyOf, endpointsById }))
+        deliveries.push({
+          endpointId: endpoint.id,
+          apiKeyId: endpoint.apiKeyId,
+          eventId: event.id,
+          laneShopId: event.shopId ?? 0,
+        });
+  return deliveries;
+}
+
+/** Rendered subjects by `objectKey(endpointId, eventId)`: what each delivery's `data.object` is. */
+export type RenderedObjects = Map<string, Record<string, unknown> | null>;
+
+const objectKey = (endpointId: number, eventId: number) => `${endpointId}:${eventId}`;
+
+/**
+ * Renders the subjects of `events` for the keys of the endpoints that receive them, once per key.
+ * Outside any transaction: rendering runs statements side by side, which a transaction's one
+ * connection must not.
+ */
+export async function renderDeliveryObjects(
+  prisma: PrismaClient,
+  events: readonly StoredEvent[],
+): Promise<RenderedObjects> {
+  const planned = await plannedDeliveries(prisma, events);
+  const rendered: RenderedObjects = new Map();
+  const byKey = new Map<number, PlannedDelivery[]>();
+  for (const d of planned) byKey.set(d.apiKeyId, [...(byKey.get(d.apiKeyId) ?? []), d]);
+  for (const [apiKeyId, deliveries] of byKey) {
+    const viewer = (await authenticateApiKeyId(prisma, apiKeyId)).viewer;
+    const received = new Set(deliveries.map((d) => d.eventId));
+    const subjects = events.filter((e) => received.has(e.id));
+    const objectOf = viewer ? await renderWebhookObjects(prisma, viewer, subjects) : () => null;
+    const byId = new Map(subjects.map((e) => [e.id, e]));
+    for (const d of deliveries) {
+      const event = byId.get(d.eventId);
+      if (event) rendered.set(objectKey(d.endpointId, d.eventId), objectOf(event));
+    }
   }
+  return rendered;
+}
+
+/** The body a new delivery stores: with `data.object` when it was rendered, else none (rendered at its first attempt). */
+export function plannedBody(objects: RenderedObjects, endpointId: number, event: StoredEvent): string | undefined {
+  const key = objectKey(endpointId, event.id);
+  return objects.has(key) ? webhookBody(event, objects.get(key)) : undefined;
+}
+
+/** The next committed outbox events not yet relayed (without locking them), in order. */
+export function nextUnrelayedEvents(prisma: PrismaClient, batch: number): Promise<StoredEvent[]> {
+  return prisma.$queryRaw<StoredEvent[]>`
+    SELECT "id", "type", "shopId", "subjectType", "subjectId", "payload", "occurredAt" FROM "OutboxEvent"
+     WHERE "relayedAt" IS NULL ORDER BY "id" LIMIT ${batch}`;
+}
+
+/**
+ * Turns the next committed, not yet relayed outbox events into deliveries (one per receiving
+ * endpoint) and wakes each lane's delivery job, in the caller's transaction: relayed exactly once.
+ * Each delivery stores its body with the object `objects` rendered for it before the transaction
+ * (`renderDeliveryObjects`), so the log shows it from the start; one missing there (an endpoint
+ * created meanwhile) is rendered at its first attempt. Rows another relay holds are skipped.
+ * Returns the ids relayed, in order.
+ */
+export async function relayOutbox(
+  tx: Tx,
+  deliverJob: JobRef,
+  options: { batch?: number; objects?: RenderedObjects } = {},
+): Promise<number[]> {
+  const events = await tx.$queryRaw<StoredEvent[]>`
+    SELECT "id", "type", "shopId", "subjectType", "subjectId", "payload", "occurredAt" FROM "OutboxEvent"
+     WHERE "relayedAt" IS NULL ORDER BY "id" LIMIT ${options.batch ?? 500} FOR UPDATE SKIP LOCKED`;
+  if (!events.length) return [];
+  const deliveries = await plannedDeliveries(tx, events);
   if (deliveries.length) {
-    await tx.webhookDelivery.createMany({ data: deliveries, skipDuplicates: true });
+    const objects = options.objects ?? new Map();
+    const byId = new Map(events.map((e) => [e.id, e]));
+    await tx.webhookDelivery.createMany({
+      data: deliveries.map(({ endpointId, eventId, laneShopId }) => {
+        const event = byId.get(eventId);
+        return { endpointId, eventId, laneShopId, body: event && plannedBody(objects, endpointId, event) };
+      }),
+      skipDuplicates: true,
+    });
     const lanes = new Map(deliveries.map((d) => [laneKey(d.endpointId, d.laneShopId), d]));
     await enqueueJobs(
       tx,
@@ -223,9 +301,9 @@ export async function deliverLaneHead(
 }
 
 /**
- * Renders a delivery's body at its first attempt, outside any transaction (rendering reads through
- * the schema's resolvers, several statements at once), and stores it: every later attempt and
- * replay sends these bytes. A run racing this one keeps the body stored first.
+ * Renders the body of a delivery stored without one (created before bodies were rendered at
+ * creation), outside any transaction, and stores it: later attempts and replays send these bytes.
+ * A run racing this one keeps the body stored first.
  */
 async function renderDeliveryBody(
   prisma: PrismaClient,
@@ -234,7 +312,8 @@ async function renderDeliveryBody(
   event: StoredEvent,
 ): Promise<string> {
   const viewer = (await authenticateApiKeyId(prisma, apiKeyId)).viewer;
-  const rendered = webhookBody(event, viewer ? await renderWebhookObject(prisma, viewer, event) : null);
+  const objectOf = viewer ? await renderWebhookObjects(prisma, viewer, [event]) : () => null;
+  const rendered = webhookBody(event, objectOf(event));
   const [stored] = await prisma.$queryRaw<{ body: string }[]>`
     WITH updated AS (
       UPDATE "WebhookDelivery" SET "body" = ${rendered} WHERE "id" = ${deliveryId} AND "body" IS NULL RETURNING "body")

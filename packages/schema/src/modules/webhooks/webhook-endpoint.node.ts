@@ -60,7 +60,9 @@ export const WebhookDeliveryNode = builder.prismaNode('WebhookDelivery', {
       resolve: (d) => d.event.type,
     }),
     payload: t.string({
-      description: 'The JSON body sent (the same bytes on every attempt).',
+      description:
+        "The JSON body, stored with `data.object` rendered for the endpoint's key when the delivery was created: the same bytes on every attempt and replay.",
+      // Only a delivery stored before bodies were rendered on creation lacks one until its first attempt.
       select: { event: true, body: true },
       resolve: (d) => d.body ?? webhookBody(d.event),
     }),

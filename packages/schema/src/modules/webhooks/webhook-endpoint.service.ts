@@ -11,7 +11,8 @@ import { deliverWebhooks } from './webhook-deliver.job.ts';
 import { disableEndpoint, endpointReceives, laneKey } from './webhook-delivery.service.ts';
 import { assertCanWriteWebhooks, findOwnEndpoint, webhookOwnerOf } from './webhook-endpoint.policy.ts';
 import { isLoopbackHost, isPublicAddress } from './webhook-http.ts';
-import { generateWebhookSecret, parseWebhookEventId, type StoredEvent } from './webhook-payload.ts';
+import { generateWebhookSecret, parseWebhookEventId, webhookBody, type StoredEvent } from './webhook-payload.ts';
+import { renderWebhookObjects } from './webhook-render.ts';
 
 /** Endpoints one owner (a shop, an account, the administrators) may have. */
 export const MAX_ENDPOINTS_PER_OWNER = 20;
@@ -187,6 +188,12 @@ export async function testWebhookEndpoint(ctx: Context, id: number): Promise<{ d
   assertCanWriteWebhooks(ctx.viewer);
   const viewer = ctx.viewer;
   const now = await ctx.now();
+  // The endpoint rendered for its key before the transaction, whose one connection runs one statement at a time.
+  const keyViewer = (await authenticateApiKeyId(ctx.prisma, (await findOwnEndpoint(ctx.prisma, viewer, id)).apiKeyId))
+    .viewer;
+  const objectOf = keyViewer
+    ? await renderWebhookObjects(ctx.prisma, keyViewer, [{ type: 'ping', subjectId: String(id) }])
+    : () => null;
   return ctx.prisma.$transaction(async (tx) => {
     const endpoint = await findOwnEndpoint(tx, viewer, id);
     assertEnabled(endpoint);
@@ -202,7 +209,9 @@ export async function testWebhookEndpoint(ctx: Context, id: number): Promise<{ d
         relayedAt: new Date(),
       },
     });
-    const delivery = await tx.webhookDelivery.create({ data: { endpointId: id, eventId: event.id, laneShopId: 0 } });
+    const delivery = await tx.webhookDelivery.create({
+      data: { endpointId: id, eventId: event.id, laneShopId: 0, body: webhookBody(event, objectOf(event)) },
+    });
     await enqueueJobs(tx, deliverWebhooks, [{ key: laneKey(id, 0), payload: { endpointId: id, shopId: 0 } }]);
     return { deliveryId: delivery.id };
   });
@@ -228,72 +237,82 @@ export async function replayWebhookEvents(ctx: Context, endpointId: number, inpu
   const eventId = byId ? parseWebhookEventId(input.eventId!) : null;
   if (byId && eventId === null) throw ValidationError.field(['input', 'eventId'], 'Not an event id (like "evt_42").');
   if (!byId && input.from! >= input.to!) throw ValidationError.field(['input', 'to'], '`to` must be after `from`.');
-  return ctx.prisma.$transaction(async (tx) => {
-    const endpoint = await findOwnEndpoint(tx, viewer, endpointId);
-    assertEnabled(endpoint);
-    const where: Prisma.OutboxEventWhereInput = byId
-      ? { id: eventId! }
-      : { occurredAt: { gte: input.from!, lt: input.to! }, relayedAt: { not: null } };
-    const events: StoredEvent[] = await tx.outboxEvent.findMany({
-      where,
-      orderBy: { id: 'asc' },
-      take: MAX_REPLAY_EVENTS + 1,
-      select: {
-        id: true,
-        type: true,
-        shopId: true,
-        subjectType: true,
-        subjectId: true,
-        payload: true,
-        occurredAt: true,
-      },
-    });
-    if (events.length > MAX_REPLAY_EVENTS)
-      throw new InvalidStateError(
-        'LIMIT_EXCEEDED',
-        `More than ${MAX_REPLAY_EVENTS} events occurred in that range; replay a shorter one.`,
-      );
-    const had = new Set(
-      (
-        await tx.webhookDelivery.findMany({
-          where: { endpointId, eventId: { in: events.map((e) => e.id) } },
-          select: { eventId: true },
-        })
-      ).map((d) => d.eventId),
+  // Read and rendered before the transaction (rendering runs statements side by side); written in it.
+  const db = ctx.prisma;
+  const endpoint = await findOwnEndpoint(db, viewer, endpointId);
+  assertEnabled(endpoint);
+  const where: Prisma.OutboxEventWhereInput = byId
+    ? { id: eventId! }
+    : { occurredAt: { gte: input.from!, lt: input.to! }, relayedAt: { not: null } };
+  const events: StoredEvent[] = await db.outboxEvent.findMany({
+    where,
+    orderBy: { id: 'asc' },
+    take: MAX_REPLAY_EVENTS + 1,
+    select: {
+      id: true,
+      type: true,
+      shopId: true,
+      subjectType: true,
+      subjectId: true,
+      payload: true,
+      occurredAt: true,
+    },
+  });
+  if (events.length > MAX_REPLAY_EVENTS)
+    throw new InvalidStateError(
+      'LIMIT_EXCEEDED',
+      `More than ${MAX_REPLAY_EVENTS} events occurred in that range; replay a shorter one.`,
     );
-    const keyViewer = (await authenticateApiKeyId(tx as never, endpoint.apiKeyId)).viewer;
-    const bulkKeyOf = new Map(
-      (
-        await tx.bulkOperation.findMany({
-          where: {
-            id: { in: events.filter((e) => e.type === 'bulk_operation.finished').map((e) => Number(e.subjectId)) },
-          },
-          select: { id: true, apiKeyId: true },
-        })
-      ).map((b) => [String(b.id), b.apiKeyId]),
-    );
-    const endpointsById = new Map(
-      (
-        await tx.webhookEndpoint.findMany({
-          where: {
-            id: { in: events.filter((e) => e.subjectType === 'WebhookEndpoint').map((e) => Number(e.subjectId)) },
-          },
-        })
-      ).map((e) => [e.id, e]),
-    );
-    const chosen = events.filter(
-      (e) => had.has(e.id) || endpointReceives(endpoint, keyViewer, e, { bulkKeyOf, endpointsById }),
-    );
-    if (byId && !chosen.length) throw new NotFoundError('WebhookEvent');
-    if (!chosen.length) return 0;
-    const again = chosen.filter((e) => had.has(e.id)).map((e) => e.id);
+  const had = new Set(
+    (
+      await db.webhookDelivery.findMany({
+        where: { endpointId, eventId: { in: events.map((e) => e.id) } },
+        select: { eventId: true },
+      })
+    ).map((d) => d.eventId),
+  );
+  const keyViewer = (await authenticateApiKeyId(db, endpoint.apiKeyId)).viewer;
+  const bulkKeyOf = new Map(
+    (
+      await db.bulkOperation.findMany({
+        where: {
+          id: { in: events.filter((e) => e.type === 'bulk_operation.finished').map((e) => Number(e.subjectId)) },
+        },
+        select: { id: true, apiKeyId: true },
+      })
+    ).map((b) => [String(b.id), b.apiKeyId]),
+  );
+  const endpointsById = new Map(
+    (
+      await db.webhookEndpoint.findMany({
+        where: {
+          id: { in: events.filter((e) => e.subjectType === 'WebhookEndpoint').map((e) => Number(e.subjectId)) },
+        },
+      })
+    ).map((e) => [e.id, e]),
+  );
+  const chosen = events.filter(
+    (e) => had.has(e.id) || endpointReceives(endpoint, keyViewer, e, { bulkKeyOf, endpointsById }),
+  );
+  if (byId && !chosen.length) throw new NotFoundError('WebhookEvent');
+  if (!chosen.length) return 0;
+  const again = chosen.filter((e) => had.has(e.id)).map((e) => e.id);
+  const added = chosen.filter((e) => !had.has(e.id));
+  const objectOf = keyViewer && added.length ? await renderWebhookObjects(db, keyViewer, added) : () => null;
+  return db.$transaction(async (tx) => {
+    assertEnabled(await findOwnEndpoint(tx, viewer, endpointId));
     if (again.length)
       await tx.webhookDelivery.updateMany({
         where: { endpointId, eventId: { in: again } },
         data: { status: 'PENDING', attempts: 0, nextAttemptAt: null },
       });
     await tx.webhookDelivery.createMany({
-      data: chosen.filter((e) => !had.has(e.id)).map((e) => ({ endpointId, eventId: e.id, laneShopId: e.shopId ?? 0 })),
+      data: added.map((e) => ({
+        endpointId,
+        eventId: e.id,
+        laneShopId: e.shopId ?? 0,
+        body: webhookBody(e, objectOf(e)),
+      })),
       skipDuplicates: true,
     });
     const lanes = unique(chosen.map((e) => e.shopId ?? 0));

@@ -64,14 +64,17 @@ function schemaOf(): GraphQLSchema {
   return providedSchema;
 }
 
-/** The document rendering one event type's subject through `node(id:)`, validated once. */
+/** Subjects per execution: `nodes(ids:)` takes at most 100. */
+const NODES_PER_EXECUTION = 100;
+
+/** The document rendering subjects of one event type through `nodes(ids:)`, validated once. */
 async function documentFor(type: string): Promise<DocumentNode | null> {
   const selection = webhookObjectSelection(type);
   if (!selection) return null;
   let document = documents.get(type);
   if (!document) {
     const subject = eventCatalogue[type]?.subject ?? '';
-    document = parse(`query WebhookObject($id: ID!) { node(id: $id) { ... on ${subject} { ${selection} } } }`);
+    document = parse(`query WebhookObjects($ids: [ID!]!) { nodes(ids: $ids) { ... on ${subject} { ${selection} } } }`);
     const errors = validate(schemaOf(), document);
     if (errors.length) throw new Error(`The webhook selection of ${type} is invalid: ${errors[0]?.message}`);
     documents.set(type, document);
@@ -79,30 +82,50 @@ async function documentFor(type: string): Promise<DocumentNode | null> {
   return document;
 }
 
+type RenderedObject = Record<string, unknown> | null;
+
 /**
- * The event's subject as its GraphQL type renders it for `viewer` (the receiving endpoint's key):
- * null when the subject has no GraphQL type, is gone, or is outside what the key may read.
+ * The events' subjects as their GraphQL types render them for `viewer` (the receiving endpoint's
+ * key), exactly as `node(id:)` with the type's selection answers it: null when a subject has no
+ * GraphQL type, is gone, or is outside what the key may read. One execution per event type and 100
+ * subjects, so the loaders read them together. Returns each event's object.
  */
-export async function renderWebhookObject(
+export async function renderWebhookObjects(
   prisma: PrismaClient,
   viewer: Viewer,
-  event: Pick<StoredEvent, 'type' | 'subjectId' | 'subjectType'>,
-): Promise<Record<string, unknown> | null> {
-  const document = await documentFor(event.type);
-  const subject = eventCatalogue[event.type]?.subject;
-  if (!document || !subject || !/^\d+$/.test(event.subjectId)) return null;
+  events: readonly Pick<StoredEvent, 'type' | 'subjectId'>[],
+): Promise<(event: Pick<StoredEvent, 'type' | 'subjectId'>) => RenderedObject> {
   const contextValue = createContext({
     prisma,
     viewer,
     requestId: 'webhook-render',
     production: webhookDeliverySettings().production,
   });
-  const result = await execute({
-    schema: schemaOf(),
-    document,
-    variableValues: { id: encodeGlobalId(subject, event.subjectId) },
-    contextValue,
-  });
-  const node = (result.data as { node?: Record<string, unknown> | null } | null | undefined)?.node;
-  return node && Object.keys(node).length ? node : null;
+  const rendered = new Map<string, RenderedObject>();
+  const keyOf = (type: string, subjectId: string) => `${type}\u0000${subjectId}`;
+  const subjectsByType = new Map<string, Set<string>>();
+  for (const { type, subjectId } of events)
+    if (eventCatalogue[type]?.subject && /^\d+$/.test(subjectId))
+      subjectsByType.set(type, (subjectsByType.get(type) ?? new Set()).add(subjectId));
+  for (const [type, subjects] of subjectsByType) {
+    const document = await documentFor(type);
+    const subject = eventCatalogue[type]?.subject;
+    if (!document || !subject) continue;
+    const ids = [...subjects];
+    for (let from = 0; from < ids.length; from += NODES_PER_EXECUTION) {
+      const chunk = ids.slice(from, from + NODES_PER_EXECUTION);
+      const result = await execute({
+        schema: schemaOf(),
+        document,
+        variableValues: { ids: chunk.map((id) => encodeGlobalId(subject, id)) },
+        contextValue,
+      });
+      const nodes = (result.data as { nodes?: (Record<string, unknown> | null)[] } | null | undefined)?.nodes ?? [];
+      chunk.forEach((id, i) => {
+        const node = nodes[i];
+        rendered.set(keyOf(type, id), node && Object.keys(node).length ? node : null);
+      });
+    }
+  }
+  return (event) => rendered.get(keyOf(event.type, event.subjectId)) ?? null;
 }
