@@ -94,8 +94,11 @@ interface PlannedDelivery {
   laneShopId: number;
 }
 
-/** The deliveries `events` become: one per enabled endpoint that receives each, in event order. */
-async function plannedDeliveries(db: Tx, events: readonly StoredEvent[]): Promise<PlannedDelivery[]> {
+/** The deliveries `events` become (one per enabled endpoint that receives each, in event order), and the keys' viewers. */
+async function plannedDeliveries(
+  db: Tx,
+  events: readonly StoredEvent[],
+): Promise<{ deliveries: PlannedDelivery[]; viewers: Map<number, Viewer | null> }> {
   const endpoints = await db.webhookEndpoint.findMany({
     select: {
       id: true,
@@ -110,8 +113,8 @@ async function plannedDeliveries(db: Tx, events: readonly StoredEvent[]): Promis
   });
   const endpointsById = new Map(endpoints.map((e) => [e.id, e]));
   const enabled = endpoints.filter((e) => e.enabled);
-  if (!enabled.length) return [];
   const viewers = new Map<number, Viewer | null>();
+  if (!enabled.length) return { deliveries: [], viewers };
   for (const apiKeyId of new Set(enabled.map((e) => e.apiKeyId)))
     viewers.set(apiKeyId, (await authenticateApiKeyId(db as PrismaClient, apiKeyId)).viewer);
   const bulkIds = events.filter((e) => e.type === 'bulk_operation.finished').map((e) => Number(e.subjectId));
@@ -132,7 +135,7 @@ async function plannedDeliveries(db: Tx, events: readonly StoredEvent[]): Promis
           eventId: event.id,
           laneShopId: event.shopId ?? 0,
         });
-  return deliveries;
+  return { deliveries, viewers };
 }
 
 /** Rendered subjects by `objectKey(endpointId, eventId)`: what each delivery's `data.object` is. */
@@ -149,12 +152,12 @@ export async function renderDeliveryObjects(
   prisma: PrismaClient,
   events: readonly StoredEvent[],
 ): Promise<RenderedObjects> {
-  const planned = await plannedDeliveries(prisma, events);
+  const { deliveries: planned, viewers } = await plannedDeliveries(prisma, events);
   const rendered: RenderedObjects = new Map();
   const byKey = new Map<number, PlannedDelivery[]>();
   for (const d of planned) byKey.set(d.apiKeyId, [...(byKey.get(d.apiKeyId) ?? []), d]);
   for (const [apiKeyId, deliveries] of byKey) {
-    const viewer = (await authenticateApiKeyId(prisma, apiKeyId)).viewer;
+    const viewer = viewers.get(apiKeyId) ?? null;
     const received = new Set(deliveries.map((d) => d.eventId));
     const subjects = events.filter((e) => received.has(e.id));
     const objectOf = viewer ? await renderWebhookObjects(prisma, viewer, subjects) : () => null;
@@ -197,7 +200,7 @@ export async function relayOutbox(
     SELECT "id", "type", "shopId", "subjectType", "subjectId", "payload", "occurredAt" FROM "OutboxEvent"
      WHERE "relayedAt" IS NULL ORDER BY "id" LIMIT ${options.batch ?? 500} FOR UPDATE SKIP LOCKED`;
   if (!events.length) return [];
-  const deliveries = await plannedDeliveries(tx, events);
+  const { deliveries } = await plannedDeliveries(tx, events);
   if (deliveries.length) {
     const objects = options.objects ?? new Map();
     const byId = new Map(events.map((e) => [e.id, e]));
