@@ -1,3 +1,5 @@
+import { hasScope, type Viewer } from '#modules/auth/viewer.ts';
+
 /**
  * Who may receive an event type: the read scope it needs, and its audience. `shop`: keys that reach
  * the event's shop; `creator`: administrators and the partner apps representing the creator;
@@ -222,10 +224,10 @@ export const eventCatalogue = {
 export const eventTypes = Object.keys(eventCatalogue).sort();
 
 /** Whether an event type exists and a key with `scopes` and `role` may receive it. */
-export function canReceiveEventType(type: string, viewer: { role: string; scopes: readonly string[] }): boolean {
+export function canReceiveEventType(type: string, viewer: Viewer): boolean {
   const info = eventCatalogue[type];
   if (!info) return false;
   if (info.audience === 'admin' && viewer.role !== 'ADMIN') return false;
   if (info.audience === 'creator' && viewer.role !== 'ADMIN' && viewer.role !== 'PARTNER') return false;
-  return info.scope === null || viewer.scopes.includes('*') || viewer.scopes.includes(info.scope);
+  return info.scope === null || hasScope(viewer, info.scope);
 }
