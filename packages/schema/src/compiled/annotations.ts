@@ -12,6 +12,8 @@ export interface SqlParent {
   col(field: string): string;
   /** SQL expressions a simple object was built from (see `compiledObject`). */
   values: Readonly<Record<string, string>>;
+  /** One of `values`; a missing one makes the operation run through the resolvers. */
+  value(name: string): string;
 }
 
 /** What a root field reads: the Prisma arguments its resolver passes to `findMany`/`findFirst`. */

@@ -123,6 +123,9 @@ export interface Fallback {
 
 export type CompileReadResult = { ok: true; read: CompiledRead } | Fallback;
 
+/** The field nodes under one response key: never empty. */
+type FieldGroup = [FieldNode, ...FieldNode[]];
+
 /** `scoped`: the row belongs to one of the root rows' shops (a root row, or reached through shop-keeping relations). */
 type Parent =
   | { kind: 'root' }
@@ -207,8 +210,8 @@ class Compilation {
 
   // ---- field collection (graphql-js semantics: fragments, type conditions, @skip/@include) ----
 
-  private collect(type: GraphQLObjectType, selectionSets: readonly SelectionSetNode[]): Map<string, FieldNode[]> {
-    const fields = new Map<string, FieldNode[]>();
+  private collect(type: GraphQLObjectType, selectionSets: readonly SelectionSetNode[]): Map<string, FieldGroup> {
+    const fields = new Map<string, FieldGroup>();
     const visited = new Set<string>();
     const walk = (set: SelectionSetNode) => {
       for (const selection of set.selections) {
@@ -254,7 +257,7 @@ class Compilation {
     return !!conditional && isAbstractType(conditional) && this.input.schema.isSubType(conditional, type);
   }
 
-  private subfields(type: GraphQLObjectType, nodes: readonly FieldNode[]): Map<string, FieldNode[]> {
+  private subfields(type: GraphQLObjectType, nodes: readonly FieldNode[]): Map<string, FieldGroup> {
     return this.collect(
       type,
       nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : [])),
@@ -301,14 +304,14 @@ class Compilation {
 
   private async objectFields(
     type: GraphQLObjectType,
-    fields: Map<string, FieldNode[]>,
+    fields: Map<string, FieldGroup>,
     parent: Parent,
   ): Promise<string> {
     this.checkAuth(type, type.name);
     this.checkReadScope(readScopeOf(type), type.name);
     const entries: [string, string][] = [];
     for (const [key, nodes] of fields) {
-      const name = nodes[0]!.name.value;
+      const name = nodes[0].name.value;
       if (name === '__typename') {
         entries.push([key, `'"${type.name}"'`]);
         continue;
@@ -325,14 +328,14 @@ class Compilation {
   private async args(
     type: GraphQLObjectType,
     def: GraphQLField<unknown, unknown>,
-    nodes: FieldNode[],
+    nodes: FieldGroup,
   ): Promise<Record<string, unknown>> {
     const info = {
       fieldName: def.name,
       fieldNodes: nodes,
       returnType: def.type,
       parentType: type,
-      path: { prev: undefined, key: nameOf(nodes[0]!), typename: type.name },
+      path: { prev: undefined, key: nameOf(nodes[0]), typename: type.name },
       schema: this.input.schema,
       fragments: this.fragments,
       rootValue: undefined,
@@ -341,8 +344,8 @@ class Compilation {
     } as unknown as GraphQLResolveInfo;
     try {
       // Arguments the input guard refuses run through the resolvers, which answer its error.
-      checkArguments(this.input.schema, def, getArgumentValues(def, nodes[0]!, this.variables));
-      return await mappedArguments(def, nodes[0]!, this.input.context, info);
+      checkArguments(this.input.schema, def, getArgumentValues(def, nodes[0], this.variables));
+      return await mappedArguments(def, nodes[0], this.input.context, info);
     } catch {
       throw new NotCompilable(`arguments of ${type.name}.${def.name}`);
     }
@@ -351,7 +354,7 @@ class Compilation {
   private async field(
     type: GraphQLObjectType,
     def: GraphQLField<unknown, unknown>,
-    nodes: FieldNode[],
+    nodes: FieldGroup,
     parent: Parent,
   ): Promise<string> {
     if (parent.kind === 'root') {
@@ -392,7 +395,7 @@ class Compilation {
   private async objectList(
     type: GraphQLObjectType,
     def: GraphQLField<unknown, unknown>,
-    nodes: FieldNode[],
+    nodes: FieldGroup,
     parent: Parent,
     list: SqlObjectList,
   ): Promise<string> {
@@ -410,13 +413,26 @@ class Compilation {
   }
 
   private sqlParent(parent: Parent): SqlParent {
-    if (parent.kind === 'row') return { col: (f) => columnOf(parent.alias, parent.model, f), values: {} };
+    if (parent.kind === 'row')
+      return {
+        col: (f) => columnOf(parent.alias, parent.model, f),
+        values: {},
+        value: (name) => {
+          throw new NotCompilable(`value ${name} of a row`);
+        },
+      };
     if (parent.kind === 'values') {
+      const { values } = parent;
       return {
         col: () => {
           throw new NotCompilable('column of a simple object');
         },
-        values: parent.values,
+        values,
+        value: (name) => {
+          const value = values[name];
+          if (value === undefined) throw new NotCompilable(`simple object without ${name}`);
+          return value;
+        },
       };
     }
     throw new NotCompilable('computed root field');
@@ -426,7 +442,7 @@ class Compilation {
     spec: CompiledRootSpec<Record<string, unknown>>,
     type: GraphQLObjectType,
     def: GraphQLField<unknown, unknown>,
-    nodes: FieldNode[],
+    nodes: FieldGroup,
   ): Promise<string> {
     const args = await this.args(type, def, nodes);
     const query = await spec.query(args, this.input.context);
@@ -466,7 +482,7 @@ class Compilation {
   private async nodeLookup(
     type: GraphQLObjectType,
     def: GraphQLField<unknown, unknown>,
-    nodes: FieldNode[],
+    nodes: FieldGroup,
   ): Promise<string> {
     const args = await this.args(type, def, nodes);
     if (def.name === 'node') {
@@ -530,7 +546,7 @@ class Compilation {
   /** One node's JSON (`select`, a scalar subquery; NULL when out of reach) by the SQL expression of its id. */
   private async nodeRow(
     target: NodeTarget,
-    nodes: FieldNode[],
+    nodes: FieldGroup,
     idSql: string,
   ): Promise<{ select: string; from: string; alias: string }> {
     const { model } = target;
@@ -565,7 +581,7 @@ class Compilation {
   private async relation(
     type: GraphQLObjectType,
     def: GraphQLField<unknown, unknown>,
-    nodes: FieldNode[],
+    nodes: FieldGroup,
     parent: Extract<Parent, { kind: 'row' }>,
     relation: string,
   ): Promise<string> {
@@ -576,7 +592,7 @@ class Compilation {
     if (select) {
       const names = () =>
         new Set(
-          [...this.subfields(getNamedType(def.type) as GraphQLObjectType, nodes).values()].map((n) => n[0]!.name.value),
+          [...this.subfields(getNamedType(def.type) as GraphQLObjectType, nodes).values()].map((n) => n[0].name.value),
         );
       let planned: { select?: Record<string, unknown> };
       try {
@@ -586,10 +602,11 @@ class Compilation {
       } catch {
         throw new NotCompilable(`${type.name}.${def.name} query`);
       }
-      const keys = Object.keys(planned.select ?? {});
+      const selected = planned.select ?? {};
+      const keys = Object.keys(selected);
       if (keys.length !== 1 || keys[0] !== relation)
         throw new NotCompilable(`${type.name}.${def.name} selects more than its relation`);
-      const value = await planned.select![relation];
+      const value = await selected[relation];
       nested = value === true ? {} : (value as Record<string, unknown>);
     }
     // Shop-keeping relations (a shop's rows, a row's shop) stay within the parent's shop.
@@ -658,7 +675,7 @@ class Compilation {
    */
   private async connection(
     def: GraphQLField<unknown, unknown>,
-    nodes: FieldNode[],
+    nodes: FieldGroup,
     model: string,
     query: Record<string, unknown>,
     args: Record<string, unknown>,
@@ -674,15 +691,15 @@ class Compilation {
     if (!page.terms.length) throw new NotCompilable('connection without an order');
     if (page.take === null) throw new NotCompilable('connection without take');
     const size = Math.abs(page.take) - 1;
-    const edgeType = getNamedType(connectionType.getFields().edges!.type) as GraphQLObjectType;
-    const nodeType = this.objectType(edgeType.getFields().node!.type, model, `${connectionType.name}.node`);
+    const edgeType = getNamedType(fieldOf(connectionType, 'edges').type) as GraphQLObjectType;
+    const nodeType = this.objectType(fieldOf(edgeType, 'node').type, model, `${connectionType.name}.node`);
     const fields = this.subfields(connectionType, nodes);
 
-    const edgeJson = async (edgeNodes: FieldNode[]) => {
+    const edgeJson = async (edgeNodes: FieldGroup) => {
       this.checkAuth(edgeType, edgeType.name);
       const entries: [string, string][] = [];
       for (const [key, fieldNodes] of this.subfields(edgeType, edgeNodes)) {
-        const name = fieldNodes[0]!.name.value;
+        const name = fieldNodes[0].name.value;
         if (name === '__typename') entries.push([key, `'"${edgeType.name}"'`]);
         else if (name === 'cursor') entries.push([key, jsonIdCursor(columnOf(alias, model, 'id'))]);
         else if (name === 'node')
@@ -700,7 +717,7 @@ class Compilation {
       return jsonObject(entries);
     };
 
-    const wantsPageInfo = [...fields.values()].some((n) => n[0]!.name.value === 'pageInfo');
+    const wantsPageInfo = [...fields.values()].some((n) => n[0].name.value === 'pageInfo');
     const from = `${table(model)} ${alias} WHERE ${page.where}`;
     // A superset of the page's rows (look-ahead included) names the shops a root page shows.
     if (!join) this.collectShops(model, alias, () => `${from}${this.tail(alias, page)}`);
@@ -708,7 +725,7 @@ class Compilation {
       // Edges only: read exactly the page (no look-ahead row), in the read order.
       const entries: [string, string][] = [];
       for (const [key, fieldNodes] of fields) {
-        const name = fieldNodes[0]!.name.value;
+        const name = fieldNodes[0].name.value;
         if (name === '__typename') {
           entries.push([key, `'"${connectionType.name}"'`]);
           continue;
@@ -738,7 +755,7 @@ class Compilation {
     const hasNext = () => (args.before != null ? `'true'` : args.last != null ? `'false'` : full());
     const hasPrevious = () => (args.after != null ? `'true'` : backward ? full() : `'false'`);
     for (const [key, fieldNodes] of fields) {
-      const name = fieldNodes[0]!.name.value;
+      const name = fieldNodes[0].name.value;
       if (name === '__typename') entries.push([key, `'"${connectionType.name}"'`]);
       else if (name === 'edges') {
         const col = `e${columns.length}`;
@@ -747,11 +764,11 @@ class Compilation {
         );
         entries.push([key, concat([`'['`, `coalesce(${agg}.${col}, '')`, `']'`])]);
       } else if (name === 'pageInfo') {
-        const pageInfoType = getNamedType(connectionType.getFields().pageInfo!.type) as GraphQLObjectType;
+        const pageInfoType = getNamedType(fieldOf(connectionType, 'pageInfo').type) as GraphQLObjectType;
         this.checkAuth(pageInfoType, pageInfoType.name);
         const info: [string, string][] = [];
         for (const [infoKey, infoNodes] of this.subfields(pageInfoType, fieldNodes)) {
-          const infoName = infoNodes[0]!.name.value;
+          const infoName = infoNodes[0].name.value;
           if (infoName === '__typename') info.push([infoKey, `'"${pageInfoType.name}"'`]);
           else if (infoName === 'hasNextPage') info.push([infoKey, hasNext()]);
           else if (infoName === 'hasPreviousPage') info.push([infoKey, hasPrevious()]);
@@ -768,6 +785,13 @@ class Compilation {
     const numbered = `SELECT ${alias}.*, row_number() OVER (ORDER BY ${orderSql(alias, page.terms, page.backward)}) AS "__n" FROM (${read}) ${alias}`;
     return `(SELECT ${jsonObject(entries)} FROM (SELECT ${columns.join(', ')} FROM (${numbered}) ${alias}) ${agg})`;
   }
+}
+
+/** A field the compiler relies on (a connection's edges, say); without it the resolvers answer. */
+function fieldOf(type: GraphQLObjectType, name: string): GraphQLField<unknown, unknown> {
+  const field = type.getFields()[name];
+  if (!field) throw new NotCompilable(`${type.name} has no field ${name}`);
+  return field;
 }
 
 interface GlobalIdRef {

@@ -34,8 +34,9 @@ export function relationJoin(model: string, relation: string): RelationJoin {
   if (field.kind !== 'object' || !field.relationName) throw new NotCompilable(`${model}.${relation} is not a relation`);
   if (field.relationFromFields?.length) {
     // This side holds the foreign key (e.g. Listing.category → Listing.categoryId = Category.id).
-    if (field.relationFromFields.length !== 1) throw new NotCompilable(`compound relation ${model}.${relation}`);
-    const fk = field.relationFromFields[0]!;
+    const [fk] = field.relationFromFields;
+    if (field.relationFromFields.length !== 1 || fk === undefined)
+      throw new NotCompilable(`compound relation ${model}.${relation}`);
     return {
       target: field.type,
       isList: false,
@@ -48,9 +49,8 @@ export function relationJoin(model: string, relation: string): RelationJoin {
   const back = [...modelInfo(field.type).fields.values()].find(
     (f) => f.relationName === field.relationName && f.type === model && f.relationFromFields?.length,
   );
-  if (!back?.relationFromFields || back.relationFromFields.length !== 1)
-    throw new NotCompilable(`no foreign key for ${model}.${relation}`);
-  const fk = back.relationFromFields[0]!;
+  const fk = back?.relationFromFields?.length === 1 ? back.relationFromFields[0] : undefined;
+  if (fk === undefined) throw new NotCompilable(`no foreign key for ${model}.${relation}`);
   return {
     target: field.type,
     isList: field.isList,
@@ -170,7 +170,9 @@ export function compileWhere(model: string, where: unknown, alias: string, param
     else parts.push(compileScalarFilter(field, value, alias, params));
   }
   const real = parts.filter((p) => p !== 'TRUE');
-  return real.length === 1 ? real[0]! : real.length ? real.map((p) => `(${p})`).join(' AND ') : 'TRUE';
+  const [only, ...more] = real;
+  if (only === undefined) return 'TRUE';
+  return more.length ? real.map((p) => `(${p})`).join(' AND ') : only;
 }
 
 function compileScalarFilter(field: ModelField, filter: unknown, alias: string, params: SqlParams): string {
@@ -381,18 +383,19 @@ export function pageQuery(
     // Rows at or after the cursor row in the read order, lexicographically over the order terms.
     // A nullable column compares as Prisma compares it: a NULL on either side counts as equal and
     // as after (so the text matches Prisma's SQL clause for clause; tests compare the rows).
-    const atOrAfter = (i: number): string => {
-      const t = terms[i]!;
+    const atOrAfter = (t: OrderTerm, after: readonly OrderTerm[]): string => {
       const ascending = t.desc === backward;
       const col = column(alias, t.field);
       const value = cursorOf(t.field);
-      if (i === terms.length - 1) return `${col} ${ascending ? '>=' : '<='} ${value}`;
+      const [next, ...rest] = after;
+      if (!next) return `${col} ${ascending ? '>=' : '<='} ${value}`;
       const nulls = t.field.isRequired ? '' : ` OR ${value} IS NULL OR ${col} IS NULL`;
       const strict = `${col} ${ascending ? '>' : '<'} ${value}${nulls}`;
       const equal = `${col} = ${value}${nulls}`;
-      return `((${strict}) OR ((${equal}) AND ${atOrAfter(i + 1)}))`;
+      return `((${strict}) OR ((${equal}) AND ${atOrAfter(next, rest)}))`;
     };
-    conditions.push(atOrAfter(0));
+    const [first, ...after] = terms;
+    if (first) conditions.push(atOrAfter(first, after));
     if (terms.some((t) => !t.field.isRequired)) {
       // Over a nullable order column Prisma pages in memory, from the cursor row within the filtered
       // rows: a cursor row outside the filter yields no rows.

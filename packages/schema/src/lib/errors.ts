@@ -51,10 +51,15 @@ export interface FieldError {
   message: string;
 }
 
+function summaryOf(fields: readonly FieldError[]): string {
+  const [only] = fields;
+  return only && fields.length === 1 ? only.message : `${fields.length} input fields are invalid.`;
+}
+
 export class ValidationError extends AppError {
   readonly code = 'VALIDATION_FAILED' as const;
   constructor(readonly fields: FieldError[]) {
-    super(fields.length === 1 ? fields[0]!.message : `${fields.length} input fields are invalid.`);
+    super(summaryOf(fields));
   }
   override get details() {
     return { fields: this.fields };

@@ -27,6 +27,7 @@ import {
 } from 'graphql';
 import { InvalidStateError, ValidationError, type FieldError } from './errors.ts';
 import { isCanonicalCursor, parseGlobalId } from './ids.ts';
+import { InvariantError } from './must.ts';
 
 /** Items a list argument or list input field holds at most unless it declares `maxItems` (PLATFORM.md: input lists ≤ 250). */
 export const DEFAULT_MAX_ITEMS = 250;
@@ -111,7 +112,8 @@ function objectCheck(
   type: Extract<GraphQLInputType, { getFields: unknown }>,
   cache: Checks,
 ): Check | null {
-  if (cache.has(type)) return cache.get(type)!;
+  const cached = cache.get(type);
+  if (cached !== undefined) return cached;
   let fields: [string, Check][] = [];
   // Recursive input types see this check before it is complete.
   const check: Check = (value, path, found) => {
@@ -232,7 +234,9 @@ function guarded(
   resolver: GraphQLFieldResolver<unknown, object, object>,
 ): GraphQLFieldResolver<unknown, object, object> {
   return (parent, args, ctx, info: GraphQLResolveInfo) => {
-    checkArguments(info.schema, info.parentType.getFields()[info.fieldName]!, args as Record<string, unknown>);
+    const field = info.parentType.getFields()[info.fieldName];
+    if (!field) throw new InvariantError(`${info.parentType.name}.${info.fieldName} is not a field of the schema`);
+    checkArguments(info.schema, field, args as Record<string, unknown>);
     return resolver(parent, args, ctx, info);
   };
 }

@@ -1,6 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
 import type { Context } from '#context';
 import { mayRead, readScopeOf } from './read-scope.ts';
+import { must } from './must.ts';
 
 type ReachCheck = (ctx: Context, ids: number[]) => Promise<number[]>;
 
@@ -32,11 +33,11 @@ type IdFinder = { findMany(args: unknown): Promise<{ id: number }[]> };
  */
 export function registerNodeReachWhere(typename: string, model: string, where: (ctx: Context) => unknown): void {
   wheres.set(typename, { model, where });
-  const delegate = `${model[0]!.toLowerCase()}${model.slice(1)}`;
+  const delegate = `${model.charAt(0).toLowerCase()}${model.slice(1)}`;
   registerNodeReach(typename, async (ctx, ids) => {
     const reach = where(ctx);
     if (reach === null) return [];
-    const finder = (ctx.prisma as unknown as Record<string, IdFinder>)[delegate]!;
+    const finder = must((ctx.prisma as unknown as Record<string, IdFinder>)[delegate], `Prisma delegate ${delegate}`);
     return (await finder.findMany({ where: { AND: [{ id: { in: ids } }, reach] }, select: { id: true } })).map(
       (r) => r.id,
     );

@@ -1,6 +1,6 @@
 /** Values pushed from outside, read as an async iterator; `return()` (the client went away) runs `onClose`. */
 export class PushStream<T> implements AsyncIterableIterator<T> {
-  private readonly buffered: T[] = [];
+  private readonly buffered: IteratorResult<T>[] = [];
   private waiting: ((r: IteratorResult<T>) => void) | null = null;
   private ended = false;
 
@@ -8,14 +8,16 @@ export class PushStream<T> implements AsyncIterableIterator<T> {
 
   push(value: T): void {
     if (this.ended) return;
+    const result = { value, done: false as const };
     if (this.waiting) {
-      this.waiting({ value, done: false });
+      this.waiting(result);
       this.waiting = null;
-    } else this.buffered.push(value);
+    } else this.buffered.push(result);
   }
 
   next(): Promise<IteratorResult<T>> {
-    if (this.buffered.length) return Promise.resolve({ value: this.buffered.shift()!, done: false });
+    const buffered = this.buffered.shift();
+    if (buffered) return Promise.resolve(buffered);
     if (this.ended) return Promise.resolve({ value: undefined, done: true });
     return new Promise((resolve) => (this.waiting = resolve));
   }

@@ -102,9 +102,9 @@ export function enforceReadScopes(schema: GraphQLSchema): GraphQLSchema {
         const isNodeField =
           (roots.has(type) && (field.name === 'node' || field.name === 'nodes')) ||
           field.extensions?.checksNodeReach === true;
-        const scoped = schema.getPossibleTypes(named).filter((t) => readScopeOf(t as GraphQLObjectType));
-        if (scoped.length && !isNodeField)
-          throw new Error(`${type.name}.${field.name} may return ${scoped[0]!.name}, whose read scope it cannot check`);
+        const [scoped] = schema.getPossibleTypes(named).filter((t) => readScopeOf(t as GraphQLObjectType));
+        if (scoped && !isNodeField)
+          throw new Error(`${type.name}.${field.name} may return ${scoped.name}, whose read scope it cannot check`);
         continue;
       }
       const readScope = fieldReadScope(field.type);

@@ -1,6 +1,7 @@
 import { apiKeyPrefix, generateApiKey, hashApiKey, type AccountKind, type Role } from '@shopwarden/db';
 import type { Context } from '#context';
 import { ForbiddenError, InvalidStateError, NotFoundError, ValidationError, type FieldError } from '#lib/errors.ts';
+import { must } from '#lib/must.ts';
 import { assertCanWriteShop } from '#modules/shops/shop.policy.ts';
 import { assertAdmin } from './viewer.ts';
 
@@ -75,11 +76,11 @@ export async function createApiKey(ctx: Context, input: CreateApiKeyInput) {
   let accountId: number | null = null;
   if (viewer.role === 'ADMIN') {
     if (input.role === 'SELLER') {
-      shopId = input.shopId!;
+      shopId = must(input.shopId, 'the shop of a SELLER key (validated above)');
       if (!(await ctx.prisma.shop.count({ where: { id: shopId } }))) throw new NotFoundError('Shop');
     }
     if (input.role === 'AGENCY' || input.role === 'PARTNER') {
-      accountId = input.accountId!;
+      accountId = must(input.accountId, `the account of an ${input.role} key (validated above)`);
       const account = await ctx.prisma.account.findUnique({ where: { id: accountId } });
       if (!account) throw new NotFoundError('Account');
       if (account.kind !== input.role)
@@ -127,7 +128,7 @@ export async function revokeApiKey(ctx: Context, id: number) {
     key &&
     (viewer.role === 'ADMIN' || (viewer.role === 'SELLER' && key.shopId !== null && key.shopId === viewer.shopId));
   if (!key || !visible) throw new NotFoundError('ApiKey');
-  if (viewer.role === 'SELLER') assertCanWriteShop(viewer, key.shopId!, 'keys:write');
+  if (viewer.role === 'SELLER') assertCanWriteShop(viewer, must(key.shopId, 'the shop of a visible key'), 'keys:write');
   const revoked = await ctx.prisma.apiKey.updateMany({
     where: { id, revokedAt: null },
     data: { revokedAt: await ctx.now() },
@@ -138,7 +139,8 @@ export async function revokeApiKey(ctx: Context, id: number) {
 
 /** A shop grants an agency (read and write) or a partner app (read only) access. */
 export async function grantShopAccess(ctx: Context, input: { shopId: number; accountId: number; scopes: string[] }) {
-  assertCanWriteShop(ctx.viewer, input.shopId, 'keys:write');
+  const viewer = ctx.viewer;
+  assertCanWriteShop(viewer, input.shopId, 'keys:write');
   const account = await ctx.prisma.account.findUnique({ where: { id: input.accountId } });
   if (!account) throw new NotFoundError('Account');
   const errors: FieldError[] = [];
@@ -156,10 +158,10 @@ export async function grantShopAccess(ctx: Context, input: { shopId: number; acc
       shopId: input.shopId,
       accountId: input.accountId,
       scopes: input.scopes,
-      grantedByApiKeyId: ctx.viewer!.apiKeyId,
+      grantedByApiKeyId: viewer.apiKeyId,
       createdAt: await ctx.now(),
     },
-    update: { scopes: input.scopes, revokedAt: null, grantedByApiKeyId: ctx.viewer!.apiKeyId },
+    update: { scopes: input.scopes, revokedAt: null, grantedByApiKeyId: viewer.apiKeyId },
   });
 }
 

@@ -63,9 +63,8 @@ export async function authenticateApiKey(
   authorization: string | null,
   now = new Date(),
 ): Promise<AuthenticationResult> {
-  const match = authorization?.match(/^Bearer\s+(\S+)\s*$/i);
-  if (!match) return { viewer: null, reason: 'MISSING' };
-  const key = match[1]!;
+  const key = authorization?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
+  if (!key) return { viewer: null, reason: 'MISSING' };
   if (!key.startsWith('sw_')) return { viewer: null, reason: 'INVALID' };
   const row = await prisma.apiKey.findUnique({ where: { hash: hashApiKey(key) }, select: keySelect });
   if (!row || row.prefix !== apiKeyPrefix(key)) return { viewer: null, reason: 'INVALID' };

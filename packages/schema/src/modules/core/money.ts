@@ -15,19 +15,19 @@ export const MoneyRef = builder.objectRef<MoneyShape>('Money').implement({
     // Compiled reads: a Money built in SQL carries `minor` and `currency` expressions (see compiledObject).
     amount: t.string({
       description: 'The amount as a decimal string with two decimals, e.g. "1234.50".',
-      extensions: compiledJson((m) => jsonDecimalFromMinor(m.values.minor!)),
+      extensions: compiledJson((m) => jsonDecimalFromMinor(m.value('minor'))),
       resolve: (m) => minorToDecimal(m.minor),
     }),
     currencyCode: t.field({
       type: 'CurrencyCode',
       description: 'ISO 4217 currency code.',
-      extensions: compiledJson((m) => jsonPlain(m.values.currency!, false)),
+      extensions: compiledJson((m) => jsonPlain(m.value('currency'), false)),
       resolve: (m) => m.currency,
     }),
     minorUnits: t.string({
       description:
         'The amount in minor units (cents) as an integer string, e.g. "123450" (a string because sums can exceed 32 bits).',
-      extensions: compiledJson((m) => jsonPlain(m.values.minor!, false)),
+      extensions: compiledJson((m) => jsonPlain(m.value('minor'), false)),
       resolve: (m) => m.minor.toString(),
     }),
   }),

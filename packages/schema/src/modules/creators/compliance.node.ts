@@ -1,5 +1,6 @@
 import { builder } from '#builder';
 import { loaderFor } from '#lib/loaders.ts';
+import { must } from '#lib/must.ts';
 import type { Context } from '#context';
 import { PolicyNode } from '#modules/health/policy.node.ts';
 import { ViolationSourceEnum } from '#modules/health/violation.node.ts';
@@ -71,7 +72,7 @@ export const CreatorComplianceRef = builder.objectRef<ComplianceRecord>('Creator
 export function complianceOf(ctx: Context, creatorId: number): Promise<ComplianceRecord> {
   return loaderFor<number, ComplianceRecord>(ctx, 'creatorCompliance', async (ids) => {
     const records = await complianceRecords(ctx.prisma, ids, await ctx.now(), await ctx.settings());
-    return ids.map((id) => records.get(id)!);
+    return ids.map((id) => must(records.get(id), `compliance record of creator ${id}`));
   }).load(creatorId);
 }
 

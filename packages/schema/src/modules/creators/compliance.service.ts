@@ -1,4 +1,5 @@
 import { Prisma, type PlatformSettings, type ViolationSource } from '@shopwarden/db';
+import { must } from '#lib/must.ts';
 import { DAY_MS, sqlInstant, type Db } from '#modules/health/ledger.service.ts';
 
 export type ComplianceStanding = 'GOOD' | 'WATCH' | 'POOR';
@@ -72,7 +73,7 @@ export async function complianceRecords(
     GROUP BY ci."creatorId", v."policyId", v."source"
     ORDER BY ci."creatorId", v."policyId", v."source"`;
   for (const row of rows) {
-    const record = records.get(Number(row.creatorId))!;
+    const record = must(records.get(Number(row.creatorId)), `compliance record of creator ${row.creatorId}`);
     const lastAt = new Date(row.lastAt);
     if (!record.lastViolationAt || lastAt > record.lastViolationAt) record.lastViolationAt = lastAt;
     if (row.n === 0) continue;

@@ -3,7 +3,7 @@ import { audited } from '#lib/audit.ts';
 import { toDbId } from '#lib/ids.ts';
 import { ListingIssueInput, ListingReviewDecisionInputEnum, dryRunDescription } from './listing-results.ts';
 import { ListingIssueRef, ListingNode, ListingStatusEnum } from './listing.node.ts';
-import { MAX_REASONS, reviewListings, singleResult, type ItemResult } from './listing.service.ts';
+import { MAX_REASONS, reviewListings, singleResult, type AppliedItem } from './listing.service.ts';
 
 const ListingReviewInput = builder.inputType('ListingReviewInput', {
   description: "An administrator's decision on one listing.",
@@ -28,18 +28,18 @@ const ListingReviewInput = builder.inputType('ListingReviewInput', {
   }),
 });
 
-const ListingReviewSuccess = builder.objectRef<ItemResult & { dryRun: boolean }>('ListingReviewSuccess').implement({
+const ListingReviewSuccess = builder.objectRef<AppliedItem & { dryRun: boolean }>('ListingReviewSuccess').implement({
   description: 'The decision is recorded and the listing moved on.',
   fields: (t) => ({
     listing: t.prismaField({
       type: 'Listing',
       description: 'The listing, re-read (unchanged on a dry run).',
-      resolve: (q, r, _a, ctx) => ctx.prisma.listing.findUniqueOrThrow({ ...q, where: { id: r.listingId! } }),
+      resolve: (q, r, _a, ctx) => ctx.prisma.listing.findUniqueOrThrow({ ...q, where: { id: r.listingId } }),
     }),
     status: t.field({
       type: ListingStatusEnum,
       description: 'The status the decision leads to.',
-      resolve: (r) => r.status!,
+      resolve: (r) => r.status,
     }),
     issues: t.field({ type: [ListingIssueRef], description: 'The reasons recorded.', resolve: (r) => r.issues }),
     dryRun: t.boolean({ description: 'True when nothing was written.', resolve: (r) => r.dryRun }),

@@ -3,7 +3,7 @@ import { audited } from '#lib/audit.ts';
 import { toDbId } from '#lib/ids.ts';
 import { dryRunDescription } from './listing-results.ts';
 import { ListingIssueRef, ListingNode, ListingStatusEnum } from './listing.node.ts';
-import { singleResult, submitListings, type ItemResult } from './listing.service.ts';
+import { singleResult, submitListings, type AppliedItem } from './listing.service.ts';
 
 const ListingSubmitInput = builder.inputType('ListingSubmitInput', {
   description: 'A DRAFT or REJECTED listing to submit for review.',
@@ -13,18 +13,18 @@ const ListingSubmitInput = builder.inputType('ListingSubmitInput', {
   }),
 });
 
-const ListingSubmitSuccess = builder.objectRef<ItemResult & { dryRun: boolean }>('ListingSubmitSuccess').implement({
+const ListingSubmitSuccess = builder.objectRef<AppliedItem & { dryRun: boolean }>('ListingSubmitSuccess').implement({
   description: 'The automatic checks ran: the listing is PENDING_REVIEW, or REJECTED with every reason that applies.',
   fields: (t) => ({
     listing: t.prismaField({
       type: 'Listing',
       description: 'The listing, re-read (unchanged on a dry run).',
-      resolve: (q, r, _a, ctx) => ctx.prisma.listing.findUniqueOrThrow({ ...q, where: { id: r.listingId! } }),
+      resolve: (q, r, _a, ctx) => ctx.prisma.listing.findUniqueOrThrow({ ...q, where: { id: r.listingId } }),
     }),
     status: t.field({
       type: ListingStatusEnum,
       description: 'The outcome: PENDING_REVIEW or REJECTED (on a dry run, the outcome the real call would have).',
-      resolve: (r) => r.status!,
+      resolve: (r) => r.status,
     }),
     issues: t.field({
       type: [ListingIssueRef],

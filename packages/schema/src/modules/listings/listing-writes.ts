@@ -1,5 +1,6 @@
 import { Prisma, type ListingStatus, type ReviewDecision } from '@shopwarden/db';
 import type { Context } from '#context';
+import { InvariantError } from '#lib/must.ts';
 import { intArray } from '#lib/sql.ts';
 import type { ListingIssue } from './listing-checks.ts';
 
@@ -63,13 +64,15 @@ export async function readListingsForTransition(
     FROM "Listing"
     WHERE "id" = ANY(${intArray(ids)}) AND (${shopIds === null}::boolean OR "shopId" = ANY(${intArray(shopIds ?? [])}))`;
   if (!row?.id) return [];
-  return row.id.map((id, i) => ({
-    id,
-    shopId: row.shopId[i]!,
-    categoryId: row.categoryId[i]!,
-    status: row.status[i]!,
-    version: row.version[i]!,
-  }));
+  return row.id.map((id, i) => {
+    const shopId = row.shopId[i];
+    const categoryId = row.categoryId[i];
+    const status = row.status[i];
+    const version = row.version[i];
+    if (shopId === undefined || categoryId === undefined || status === undefined || version === undefined)
+      throw new InvariantError(`listing ${id}: the aggregated columns differ in length`);
+    return { id, shopId, categoryId, status, version };
+  });
 }
 
 /** One status change of one listing, with the review record it leaves. */
@@ -165,7 +168,8 @@ export function planTransitions(
   now: Date,
   actorApiKeyId: number | null,
 ): PlannedTransitions {
-  if (!transitions.length) return { transitions, statement: null };
+  const [head] = transitions;
+  if (!head) return { transitions, statement: null };
   const at = now.toISOString();
   const ids = transitions.map((t) => t.listingId);
   const idArray = intArray(ids);
@@ -175,9 +179,8 @@ export function planTransitions(
   const inUpdate = {} as Record<ColumnName, Prisma.Sql>;
   const inInsert = {} as Record<ColumnName, Prisma.Sql>;
   for (const [name, wire, type, value] of transitionColumns) {
-    const first = value(transitions[0]!);
-    let same = true;
-    for (let i = 1; same && i < transitions.length; i++) same = value(transitions[i]!) === first;
+    const first = value(head);
+    const same = transitions.every((t, i) => i === 0 || value(t) === first);
     if (same) {
       inUpdate[name] = inInsert[name] = Prisma.sql`${first}::${Prisma.raw(wire)}::${Prisma.raw(type)}`;
     } else {
@@ -245,13 +248,21 @@ export async function runTransitions(
   // Back: the rows not applied (version null) and the new version of those written without an expected one.
   const [back] = rows;
   const returned = new Map<number, number | null>();
-  (back?.id ?? []).forEach((id, i) => returned.set(Number(id), back!.version![i] ?? null));
+  // Both arrays aggregate the same rows: null together when no row came back.
+  const backVersions = back?.version ?? [];
+  (back?.id ?? []).forEach((id, i) => returned.set(Number(id), backVersions[i] ?? null));
   const versions = new Map<number, number>();
   for (const t of transitions) {
     const version = returned.get(t.listingId);
     if (version === null) continue;
-    // The update set version = expected + 1 on a row it applied with an expected version.
-    versions.set(t.listingId, version ?? t.expectedVersion! + 1);
+    if (version !== undefined) {
+      versions.set(t.listingId, version);
+      continue;
+    }
+    // Not returned: the update applied it with an expected version and set version = expected + 1.
+    if (t.expectedVersion === null)
+      throw new InvariantError(`listing ${t.listingId} was written without an expected version but not returned`);
+    versions.set(t.listingId, t.expectedVersion + 1);
   }
   return versions;
 }

@@ -341,11 +341,11 @@ const ListingStatusCountRef = builder
         type: ListingStatusEnum,
         description: 'The status.',
         resolve: (c) => c.status,
-        extensions: compiledJson((c) => jsonPlain(c.values.status!, false)),
+        extensions: compiledJson((c) => jsonPlain(c.value('status'), false)),
       }),
       count: t.exposeInt('count', {
         description: 'How many listings have it.',
-        extensions: compiledJson((c) => jsonLiteral(c.values.count!, false)),
+        extensions: compiledJson((c) => jsonLiteral(c.value('count'), false)),
       }),
     }),
   });

@@ -1,6 +1,7 @@
 import type { ListingStatus, PlatformSettings, Prisma } from '@shopwarden/db';
 import { catchUpShopHealth } from '#modules/health/points-expiry.service.ts';
 import type { Context } from '#context';
+import { InvariantError, must } from '#lib/must.ts';
 import { hasScope, type Viewer } from '#modules/auth/viewer.ts';
 import {
   AppError,
@@ -221,7 +222,7 @@ function assertWithinLimit(count: number) {
 
 interface Planned {
   index: number;
-  listingId: number | null;
+  listingId: number;
   transition: Transition | null;
   issues: ListingIssue[];
   error: AppError | null;
@@ -243,10 +244,10 @@ async function applyPlan(
   const toWrite =
     policy === 'REJECT_EVERYTHING' && failedBeforeWrite
       ? []
-      : plan.filter((p) => p.transition && !p.error).map((p) => p.transition!);
+      : plan.flatMap((p) => (p.transition && !p.error ? [p.transition] : []));
   const versions = await writeTransitions(tx, toWrite, now, actor);
   for (const p of plan) {
-    if (p.transition && !p.error && toWrite.length && !versions.has(p.listingId!)) {
+    if (p.transition && !p.error && toWrite.length && !versions.has(p.listingId)) {
       p.error = lostRace();
     }
   }
@@ -277,12 +278,13 @@ function planResults(
         error: p.error,
       };
     const state: ItemState = rollBack ? 'ROLLED_BACK' : dryRun ? 'WOULD_APPLY' : 'APPLIED';
+    if (!p.transition) throw new InvariantError(`item ${p.index} has neither an error nor a transition`);
     return {
       index: p.index,
       listingId: p.listingId,
       state,
-      status: p.transition!.to,
-      version: rollBack ? null : (versions.get(p.listingId!) ?? null),
+      status: p.transition.to,
+      version: rollBack ? null : (versions.get(p.listingId) ?? null),
       issues: p.issues,
       error: null,
     };
@@ -398,8 +400,9 @@ export async function submitListingsInTransaction(
         ),
       };
     }
-    const shop = shopById.get(listing.shopId)!;
-    const category = categories.get(listing.categoryId)!;
+    const shop = shopById.get(listing.shopId);
+    const category = categories.get(listing.categoryId);
+    if (!shop || !category) throw new InvariantError(`listing ${listingId}: its shop or category was not read with it`);
     const rootId = rootOf(listing.categoryId);
     const mine = rootCounts.get(shop.id) ?? new Map<number, number>();
     const ownCount = listing.status === 'DRAFT' ? 0 : 1;
@@ -451,8 +454,7 @@ function validateReviewItem(item: ReviewItem, index: number, opts: PlanOptions):
     (errors ??= []).push(itemFieldError(opts, index, 'Give at least one reason to reject a listing.', 'reasons'));
   if (reasons.length > MAX_REASONS)
     (errors ??= []).push(itemFieldError(opts, index, `At most ${MAX_REASONS} reasons.`, 'reasons'));
-  for (let i = 0; i < reasons.length; i++) {
-    const r = reasons[i]!;
+  for (const [i, r] of reasons.entries()) {
     if (!reasonCodePattern.test(r.code))
       (errors ??= []).push(
         itemFieldError(
@@ -544,8 +546,7 @@ export function planReviews(
   // closure per item: a bulk operation's chunk plans thousands of items.)
   const seen = new Set<number>();
   const plan: Planned[] = new Array(items.length);
-  for (let index = 0; index < items.length; index++) {
-    const item = items[index]!;
+  for (const [index, item] of items.entries()) {
     const fieldErrors = validateReviewItem(item, index, opts);
     const error = fieldErrors
       ? new ValidationError(fieldErrors)
@@ -596,20 +597,20 @@ export async function applyReviews(
   { items, opts, plan, writing, write }: PlannedReviews,
 ): Promise<{ value: ItemResult[]; commit: boolean }> {
   const versions = await runTransitions(tx, write);
-  const unapplied = plan.filter((p) => p.transition && !p.error && !versions.has(p.listingId!));
+  const unapplied = plan.filter((p) => p.transition && !p.error && !versions.has(p.listingId));
   if (unapplied.length) {
     const byId = new Map(
       (
         await readListingsForTransition(
           tx,
-          unapplied.map((p) => p.listingId!),
+          unapplied.map((p) => p.listingId),
           null,
         )
       ).map((l) => [l.id, l]),
     );
     for (const p of unapplied) {
-      const item = items[p.index]!;
-      const listing = byId.get(p.listingId!);
+      const item = must(items[p.index], `review item ${p.index}`);
+      const listing = byId.get(p.listingId);
       const rule = reviewTransitions[item.decision];
       if (!listing) p.error = new NotFoundError('Listing');
       else if (item.expectedVersion != null && item.expectedVersion !== listing.version) {
@@ -627,9 +628,15 @@ export async function applyReviews(
   return planResults(plan, versions, opts.policy, opts.dryRun);
 }
 
+/** A single item that went through: its listing and the status it has (or would have). */
+export type AppliedItem = ItemResult & { listingId: number; status: ListingStatus };
+
 /** A single-item call reports its item's error as the mutation's typed error. */
-export function singleResult(results: ItemResult[]): ItemResult {
-  const only = results[0]!;
+export function singleResult(results: ItemResult[]): AppliedItem {
+  const only = must(results[0], 'the result of a single-item call');
   if (only.error) throw only.error;
-  return only;
+  const { listingId, status } = only;
+  if (listingId === null || status === null)
+    throw new InvariantError(`item ${only.index} has no error but no listing or status`);
+  return { ...only, listingId, status };
 }

@@ -39,12 +39,20 @@ export function encodeMatchCursor(key: MatchKey): string {
   return Buffer.from(`match:${key.score}:${key.followers}:${key.id}`).toString('base64url');
 }
 
+const isSafeInteger = (n: number | undefined): n is number => Number.isSafeInteger(n);
+
 export function decodeMatchCursor(cursor: string, arg: string): MatchKey {
   const parts = Buffer.from(cursor, 'base64url').toString().split(':');
   const [score, followers, id] = parts.slice(1).map(Number);
-  if (parts.length !== 4 || parts[0] !== 'match' || ![score, followers, id].every((n) => Number.isSafeInteger(n)))
+  if (
+    parts.length !== 4 ||
+    parts[0] !== 'match' ||
+    !isSafeInteger(score) ||
+    !isSafeInteger(followers) ||
+    !isSafeInteger(id)
+  )
     throw ValidationError.field([arg], 'Not a cursor of this list.');
-  return { score: score!, followers: followers!, id: id! };
+  return { score, followers, id };
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;

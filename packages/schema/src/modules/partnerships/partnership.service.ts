@@ -285,7 +285,9 @@ export async function endPartnership(ctx: Context, id: number, reason: string) {
   const text = cleanReason(reason, true);
   const now = await ctx.now();
   const p = await reachablePartnership(ctx, id, now);
-  const viewer = ctx.viewer!;
+  const viewer = ctx.viewer;
+  // reachablePartnership already refused a caller without a key.
+  if (!viewer) throw new NotFoundError('Partnership');
   let by: PartnershipParty;
   if (viewer.role === 'ADMIN') by = 'ADMIN';
   else if (viewer.role === 'PARTNER' && representsCreator(viewer, p.creatorId)) by = 'CREATOR';

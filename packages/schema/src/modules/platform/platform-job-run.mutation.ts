@@ -1,5 +1,6 @@
 import { builder } from '#builder';
 import { audited } from '#lib/audit.ts';
+import { must } from '#lib/must.ts';
 import { assertAdmin } from '#modules/auth/viewer.ts';
 import { PlatformJobRef } from './platform-job.node.ts';
 import { listPlatformJobs, runPlatformJobNow, type PlatformJobView } from './platform-job.service.ts';
@@ -30,7 +31,10 @@ builder.mutationField('platformJobRun', (t) =>
       const now = await ctx.now();
       await runPlatformJobNow(ctx.prisma, input.name, now);
       const views = await listPlatformJobs(ctx.prisma, now);
-      return views.find((v) => v.name === input.name)!;
+      return must(
+        views.find((v) => v.name === input.name),
+        `platform job ${input.name}`,
+      );
     }),
   }),
 );

@@ -40,9 +40,10 @@ export function validateAnswers(
 ): FieldError[] {
   if (answers.length !== questions.length)
     return [{ path: ['input', 'answers'], message: `Give exactly one answer per question (${questions.length}).` }];
-  return answers.flatMap((a, i) => {
-    const max = questions[i]!.choices.length - 1;
-    return Number.isInteger(a) && a >= 0 && a <= max
+  return questions.flatMap((question, i) => {
+    const a = answers[i];
+    const max = question.choices.length - 1;
+    return a !== undefined && Number.isInteger(a) && a >= 0 && a <= max
       ? []
       : [{ path: ['input', 'answers', String(i)], message: `Choose a choice index between 0 and ${max}.` }];
   });

@@ -1,5 +1,6 @@
 import type { Context } from '#context';
 import { ConflictError, InvalidStateError, ValidationError, type FieldError } from '#lib/errors.ts';
+import { must } from '#lib/must.ts';
 import { assertCanImportOrders } from './revenue.policy.ts';
 
 /** Largest batch `orderImport` accepts (the platform's input-list limit). */
@@ -119,7 +120,10 @@ export async function importOrders(ctx: Context, items: ImportOrderItem[]): Prom
 
   const bodies = items.map((item) => ({
     ...item,
-    feeLines: item.feeLines.map((f) => ({ feeCategoryId: feeIdByCode.get(f.feeCategoryCode)!, amount: f.amount })),
+    feeLines: item.feeLines.map((f) => ({
+      feeCategoryId: must(feeIdByCode.get(f.feeCategoryCode), `fee category ${f.feeCategoryCode} (validated above)`),
+      amount: f.amount,
+    })),
   }));
 
   return ctx.prisma.$transaction(async (tx) => {
@@ -165,7 +169,10 @@ export async function importOrders(ctx: Context, items: ImportOrderItem[]): Prom
       throw new ConflictError('Some of these orders were imported concurrently; retry the batch.');
     const createdByKey = new Map(created.map((o) => [pairKey(o.shopId, o.externalId), o.id]));
     const feeRows = fresh.flatMap((b) =>
-      b.feeLines.map((f) => ({ orderId: createdByKey.get(pairKey(b.shopId, b.externalId))!, ...f })),
+      b.feeLines.map((f) => ({
+        orderId: must(createdByKey.get(pairKey(b.shopId, b.externalId)), `order ${b.externalId}`),
+        ...f,
+      })),
     );
     if (feeRows.length) await tx.orderFeeLine.createMany({ data: feeRows });
 
@@ -174,7 +181,7 @@ export async function importOrders(ctx: Context, items: ImportOrderItem[]): Prom
       const stored = existingByKey.get(key);
       return stored
         ? { index, orderId: stored.id, status: 'UNCHANGED' as const }
-        : { index, orderId: createdByKey.get(key)!, status: 'CREATED' as const };
+        : { index, orderId: must(createdByKey.get(key), `order ${b.externalId}`), status: 'CREATED' as const };
     });
   });
 }

@@ -1,6 +1,7 @@
 import { builder } from '#builder';
 import { audited } from '#lib/audit.ts';
 import { loaderFor } from '#lib/loaders.ts';
+import { must } from '#lib/must.ts';
 import type { Context } from '#context';
 import type { Shop } from '@shopwarden/db';
 import { FulfilmentModeEnum, ShopNode } from '#modules/shops/shop.node.ts';
@@ -50,7 +51,11 @@ const TierChangeRef = builder.objectRef<TierChange>('TierChange').implement({
     tier: t.field({
       type: TierNode,
       description: 'Its new tier.',
-      resolve: async (c, _a, ctx) => (await allTiers(ctx)).find((x) => x.id === c.tierId)!,
+      resolve: async (c, _a, ctx) =>
+        must(
+          (await allTiers(ctx)).find((x) => x.id === c.tierId),
+          `tier ${c.tierId}`,
+        ),
     }),
     trailingRevenue: t.field({
       type: MoneyRef,

@@ -2,6 +2,7 @@ import type { SupportLevel, Tier } from '@shopwarden/db';
 import { builder } from '#builder';
 import type { Context } from '#context';
 import { loaderFor, memoFor } from '#lib/loaders.ts';
+import { must } from '#lib/must.ts';
 import { registerNodeReach } from '#lib/node-reach.ts';
 import { ShopNode } from '#modules/shops/shop.node.ts';
 import { shopOwnedWhere } from '#modules/shops/shop.policy.ts';
@@ -34,7 +35,7 @@ export function allTiers(ctx: Context): Promise<Tier[]> {
 export function shopMetrics(ctx: Context, shopId: number, asOf: Date): Promise<ShopMetrics> {
   return loaderFor<number, ShopMetrics>(ctx, `shopMetrics:${asOf.toISOString()}`, async (ids) => {
     const metrics = await loadShopMetrics(ctx.prisma, ids, asOf);
-    return ids.map((id) => metrics.get(id)!);
+    return ids.map((id) => must(metrics.get(id), `tier metrics of shop ${id}`));
   }).load(shopId);
 }
 

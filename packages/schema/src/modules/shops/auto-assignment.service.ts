@@ -1,6 +1,7 @@
 import type { Prisma, PrismaClient } from '@shopwarden/db';
 import type { Context } from '#context';
 import { InvalidStateError } from '#lib/errors.ts';
+import { InvariantError } from '#lib/must.ts';
 import { recordEvent } from '#modules/platform/outbox.service.ts';
 import { confirmDeadlineInstant } from './campaign.service.ts';
 
@@ -104,7 +105,11 @@ export async function runAutoAssignment(ctx: Context, dryRun: boolean): Promise<
   return ctx.prisma.$transaction(
     async (tx) => {
       const entries = await computeAutoAssignment(tx, window);
-      const toAssign = entries.filter((e) => e.outcome === 'ASSIGN');
+      const toAssign = entries.flatMap((e) => {
+        if (e.outcome !== 'ASSIGN') return [];
+        if (e.categoryId === null) throw new InvariantError(`shop ${e.shopId} is to be assigned no category`);
+        return [{ ...e, categoryId: e.categoryId }];
+      });
       const manualIds = entries.filter((e) => e.outcome === 'NEEDS_MANUAL_DECISION').map((e) => e.shopId);
       const assignedIds = toAssign.length
         ? (
@@ -112,7 +117,7 @@ export async function runAutoAssignment(ctx: Context, dryRun: boolean): Promise<
               UPDATE "Shop" s
               SET "primaryCategoryId" = v.category_id, "primaryCategorySetAt" = ${now}, "primaryCategorySource" = 'AUTO_ASSIGNED',
                   "needsManualCategoryDecision" = false, version = s.version + 1, "updatedAt" = ${now}
-              FROM unnest(${toAssign.map((e) => e.shopId)}::int[], ${toAssign.map((e) => e.categoryId!)}::int[]) AS v(shop_id, category_id)
+              FROM unnest(${toAssign.map((e) => e.shopId)}::int[], ${toAssign.map((e) => e.categoryId)}::int[]) AS v(shop_id, category_id)
               WHERE s.id = v.shop_id AND s."primaryCategoryId" IS NULL
               RETURNING s.id`
           ).map((r) => r.id)
@@ -137,7 +142,7 @@ export async function runAutoAssignment(ctx: Context, dryRun: boolean): Promise<
         await tx.primaryCategorySelection.createMany({
           data: done.map((e) => ({
             shopId: e.shopId,
-            categoryId: e.categoryId!,
+            categoryId: e.categoryId,
             source: 'AUTO_ASSIGNED' as const,
             figures: {
               window: { start: window.start.toISOString(), end: window.end.toISOString() },
@@ -154,7 +159,7 @@ export async function runAutoAssignment(ctx: Context, dryRun: boolean): Promise<
             shopId: e.shopId,
             subjectType: 'Shop',
             subjectId: String(e.shopId),
-            payload: { categoryId: e.categoryId!, runId: run.id },
+            payload: { categoryId: e.categoryId, runId: run.id },
             occurredAt: now,
           })),
         });

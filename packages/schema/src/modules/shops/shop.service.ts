@@ -9,6 +9,7 @@ import {
 } from '@shopwarden/db';
 import type { Context } from '#context';
 import { ConflictError, InvalidStateError, NotFoundError, ValidationError, type FieldError } from '#lib/errors.ts';
+import { must } from '#lib/must.ts';
 import { recordEvent } from '#modules/platform/outbox.service.ts';
 import { effectiveRestriction, loadCategoryIndex, type CategoryLite } from './category-eligibility.service.ts';
 import { categoryQuestionnaire } from './questionnaire.ts';
@@ -94,7 +95,7 @@ export async function onboardShop(ctx: Context, input: OnboardShopInput) {
       // The conditional update claims the code atomically: two shops can never use one code.
       const claimed = await tx.invitationCode.updateMany({
         where: {
-          code: input.invitationCode!,
+          code: must(input.invitationCode, 'the invitation code (required above)'),
           site: { in: inviteSites },
           usedByShopId: null,
           revokedAt: null,
@@ -352,9 +353,10 @@ export async function reviewExceptionRequest(ctx: Context, input: ReviewExceptio
     if (!granted.length)
       throw ValidationError.field(['input', 'grantedCategoryIds'], 'Name at least one category to grant.');
     const index = await loadCategoryIndex(ctx.prisma);
-    const bad = granted.findIndex(
-      (id) => !index.has(id) || effectiveRestriction(index.get(id)!, index).restriction === 'PROHIBITED',
-    );
+    const bad = granted.findIndex((id) => {
+      const category = index.get(id);
+      return !category || effectiveRestriction(category, index).restriction === 'PROHIBITED';
+    });
     if (bad >= 0)
       throw ValidationError.field(
         ['input', 'grantedCategoryIds', String(bad)],

@@ -1,6 +1,6 @@
 import { builder } from '#builder';
 import type { Context } from '#context';
-import { InvalidStateError, NotFoundError } from '#lib/errors.ts';
+import { ForbiddenError, InvalidStateError, NotFoundError } from '#lib/errors.ts';
 import { encodeGlobalId } from '#lib/ids.ts';
 import { forgetLoads } from '#lib/loaders.ts';
 import { reachableNodes } from '#lib/node-reach.ts';
@@ -32,7 +32,9 @@ async function followEvents(
   types: readonly string[],
   shopId: number | null,
 ): Promise<PushStream<StoredEvent>> {
-  const viewer = ctx.viewer!;
+  const viewer = ctx.viewer;
+  // The field's auth scope already refused a caller without a key.
+  if (!viewer) throw new ForbiddenError();
   if (shopId !== null && !canReachShop(viewer, shopId)) throw new NotFoundError('Shop');
   const feed = ctx.feed(eventFeedKey);
   if (!feed) throw new InvalidStateError('INVALID_STATE', 'This server does not push events; use webhooks instead.');

@@ -30,7 +30,8 @@ export const OUTBOX_CHANNEL = 'shopwarden_outbox';
 
 /** The retry delay after failed attempt `attempt`, with ±10 % jitter so that retries of many endpoints spread out. */
 export function retryDelayMs(attempt: number, random = Math.random()): number {
-  const base = RETRY_SCHEDULE_MS[Math.min(attempt, RETRY_SCHEDULE_MS.length) - 1]!;
+  const base = RETRY_SCHEDULE_MS[Math.min(attempt, RETRY_SCHEDULE_MS.length) - 1];
+  if (base === undefined) throw new RangeError(`No retry follows attempt ${attempt}: attempts count from 1.`);
   return Math.round(base * (0.9 + 0.2 * random));
 }
 
@@ -254,13 +255,14 @@ export async function deliverLaneHead(
   const ok = response.statusCode !== null && response.statusCode >= 200 && response.statusCode < 300;
   const attempts = head.attempts + 1;
   const failingSince = ok ? null : (endpoint.failingSince ?? now);
-  const disable = ok
-    ? null
-    : response.statusCode === 410
-      ? 'The endpoint answered 410 Gone.'
-      : now.getTime() - failingSince!.getTime() >= DISABLE_AFTER_FAILING_MS
-        ? 'The endpoint failed every delivery for 3 days.'
-        : null;
+  const disable =
+    failingSince === null
+      ? null
+      : response.statusCode === 410
+        ? 'The endpoint answered 410 Gone.'
+        : now.getTime() - failingSince.getTime() >= DISABLE_AFTER_FAILING_MS
+          ? 'The endpoint failed every delivery for 3 days.'
+          : null;
   const final = ok || disable !== null || attempts >= MAX_DELIVERY_ATTEMPTS;
   const retryAt = final ? null : new Date(now.getTime() + retryDelayMs(attempts));
   const status = ok ? 'SUCCEEDED' : final ? 'FAILED' : 'PENDING';

@@ -1,4 +1,5 @@
 import { builder } from '#builder';
+import { must } from '#lib/must.ts';
 
 /** The success type of an endpoint mutation: the endpoint re-read, and with `withSecret` its new secret (shown this once). */
 export function webhookEndpointSuccess(name: string, description: string, withSecret = false) {
@@ -15,7 +16,7 @@ export function webhookEndpointSuccess(name: string, description: string, withSe
             secret: t.string({
               description:
                 'The signing secret ("whsec_…"): shown this once, never again. Verify each delivery with it (docs/webhooks.md).',
-              resolve: (r) => r.secret!,
+              resolve: (r) => must(r.secret, `the new secret of ${name}`),
             }),
           }
         : {}),

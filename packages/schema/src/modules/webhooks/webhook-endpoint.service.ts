@@ -62,12 +62,12 @@ function checkInput(viewer: Viewer, input: EndpointInput, production: boolean): 
   if (input.description != null && input.description.length > 500)
     errors.push({ path: ['input', 'description'], message: 'The description is longer than 500 characters.' });
   input.eventTypes?.forEach((type, i) => {
-    if (!eventCatalogue[type])
-      errors.push({ path: ['input', 'eventTypes', String(i)], message: `Unknown event type "${type}".` });
+    const info = eventCatalogue[type];
+    if (!info) errors.push({ path: ['input', 'eventTypes', String(i)], message: `Unknown event type "${type}".` });
     else if (!canReceiveEventType(type, viewer))
       errors.push({
         path: ['input', 'eventTypes', String(i)],
-        message: `Your API key cannot receive "${type}"${eventCatalogue[type]!.scope ? ` (it needs ${eventCatalogue[type]!.scope})` : ''}.`,
+        message: `Your API key cannot receive "${type}"${info.scope ? ` (it needs ${info.scope})` : ''}.`,
       });
   });
   input.shopIds?.forEach((shopId, i) => {
@@ -231,19 +231,24 @@ export interface ReplayInput {
 export async function replayWebhookEvents(ctx: Context, endpointId: number, input: ReplayInput): Promise<number> {
   assertCanWriteWebhooks(ctx.viewer);
   const viewer = ctx.viewer;
-  const byId = input.eventId != null;
-  if (byId === (input.from != null || input.to != null) || (!byId && (input.from == null || input.to == null)))
-    throw ValidationError.field(['input'], 'Give either eventId, or both from and to.');
-  const eventId = byId ? parseWebhookEventId(input.eventId!) : null;
-  if (byId && eventId === null) throw ValidationError.field(['input', 'eventId'], 'Not an event id (like "evt_42").');
-  if (!byId && input.from! >= input.to!) throw ValidationError.field(['input', 'to'], '`to` must be after `from`.');
+  const { eventId: rawEventId, from, to } = input;
+  const byId = rawEventId != null;
+  const either = () => ValidationError.field(['input'], 'Give either eventId, or both from and to.');
+  let where: Prisma.OutboxEventWhereInput;
+  if (rawEventId != null) {
+    if (from != null || to != null) throw either();
+    const eventId = parseWebhookEventId(rawEventId);
+    if (eventId === null) throw ValidationError.field(['input', 'eventId'], 'Not an event id (like "evt_42").');
+    where = { id: eventId };
+  } else {
+    if (from == null || to == null) throw either();
+    if (from >= to) throw ValidationError.field(['input', 'to'], '`to` must be after `from`.');
+    where = { occurredAt: { gte: from, lt: to }, relayedAt: { not: null } };
+  }
   // Read and rendered before the transaction (rendering runs statements side by side); written in it.
   const db = ctx.prisma;
   const endpoint = await findOwnEndpoint(db, viewer, endpointId);
   assertEnabled(endpoint);
-  const where: Prisma.OutboxEventWhereInput = byId
-    ? { id: eventId! }
-    : { occurredAt: { gte: input.from!, lt: input.to! }, relayedAt: { not: null } };
   const events: StoredEvent[] = await db.outboxEvent.findMany({
     where,
     orderBy: { id: 'asc' },
