@@ -132,7 +132,10 @@ export async function createDatabase(target: DatabaseTarget = resolveDatabaseTar
       lock = await lockDataFolder(target.dataDir);
     }
     // A new data folder starts from the migrated template when there is one, instead of initdb and every migration.
-    const template = lock && !existsSync(path.join(target.dataDir, 'PG_VERSION')) ? readTemplate() : undefined;
+    const fresh = lock
+      ? !existsSync(path.join(target.dataDir, 'PG_VERSION'))
+      : target.fromTemplate === true && target.dataDir === 'memory://';
+    const template = fresh ? readTemplate() : undefined;
     const pglite = new PGlite(target.dataDir, template ? { loadDataDir: template } : {});
     try {
       await pglite.waitReady;

@@ -14,7 +14,12 @@ function findRepoRoot(from: string): string {
 
 export type DatabaseTarget =
   | { kind: 'postgres'; url: string; poolSize: number; statementTimeoutMs: number; connectionTimeoutMs: number }
-  | { kind: 'pglite'; dataDir: string };
+  | {
+      kind: 'pglite';
+      dataDir: string;
+      /** A `memory://` database starts from the migrated template too, when there is one (the tests). */
+      fromTemplate?: boolean;
+    };
 
 export interface DatabaseEnv {
   /** PostgreSQL connection string; when unset the embedded database is used. */

@@ -34,4 +34,19 @@ describe('the template of new embedded databases', () => {
       await again.close();
     }
   });
+
+  it('gives a memory:// database every migration only when asked (fromTemplate), each a copy of its own', async () => {
+    if (!readTemplate()) await writeTemplate();
+    const plain = await createDatabase({ kind: 'pglite', dataDir: 'memory://' });
+    const first = await createDatabase({ kind: 'pglite', dataDir: 'memory://', fromTemplate: true });
+    const second = await createDatabase({ kind: 'pglite', dataDir: 'memory://', fromTemplate: true });
+    try {
+      expect(await isUpToDate(plain.migrationAdapterFactory)).toBe(false);
+      expect(await isUpToDate(first.migrationAdapterFactory)).toBe(true);
+      await first.prisma.platformSettings.create({ data: { id: 1 } });
+      expect(await second.prisma.platformSettings.count()).toBe(0);
+    } finally {
+      await Promise.all([plain.close(), first.close(), second.close()]);
+    }
+  });
 });

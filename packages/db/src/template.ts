@@ -25,10 +25,15 @@ export function templatePath(): string {
   return path.join(repoRoot, '.data/templates', `pglite-${hash.digest('hex').slice(0, 16)}.tar`);
 }
 
-/** The template for the current PGlite and migrations, if one was written. */
+let cached: { file: string; blob: Blob } | undefined;
+
+/** The template for the current PGlite and migrations, if one was written; read once per process. */
 export function readTemplate(): Blob | undefined {
   const file = templatePath();
-  return existsSync(file) ? new Blob([readFileSync(file)]) : undefined;
+  if (cached?.file === file) return cached.blob;
+  if (!existsSync(file)) return undefined;
+  cached = { file, blob: new Blob([readFileSync(file)]) };
+  return cached.blob;
 }
 
 /** Writes the template (in memory: initdb, every migration, then a dump); returns its path. */
