@@ -17,14 +17,39 @@ import { createShopWardenClient, type ShopWardenClient } from '../packages/sdk/s
 import { parseDoc, planOf, type DemoRole, type DocBlock, type ParsedDoc } from './support/doc-blocks.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-/** Every guide, then the SDK's README: in this order, on one freshly seeded server. */
+/** Every guide, the SDK's README and the repository's README. */
 const files = [
   ...readdirSync(join(root, 'docs'))
     .filter((f) => f.endsWith('.md'))
     .sort()
     .map((f) => `docs/${f}`),
   'packages/sdk/README.md',
+  'README.md',
 ];
+/** The order the files run in on the one seeded server: shuffled, so one needing another's leftovers fails. */
+const seed = process.env.DOCS_TEST_SEED ? Number(process.env.DOCS_TEST_SEED) : Math.floor(Math.random() * 2 ** 31);
+if (!Number.isSafeInteger(seed) || seed < 0)
+  throw new Error(`DOCS_TEST_SEED must be a non-negative integer, not "${process.env.DOCS_TEST_SEED}"`);
+const order = shuffled(files, seed);
+console.log(`docs test order (DOCS_TEST_SEED=${seed} repeats it): ${order.join(', ')}`);
+
+/** Fisher-Yates with mulberry32: the same seed, the same order. */
+function shuffled<T>(items: readonly T[], seed: number): T[] {
+  let state = seed >>> 0;
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
 const docs = new Map<string, ParsedDoc>(files.map((f) => [f, parseDoc(f, readFileSync(join(root, f), 'utf8'))]));
 const sdkEntry = join(root, 'packages/sdk/src/index.ts');
 const tsxLoader = import.meta.resolve('tsx');
@@ -343,7 +368,7 @@ describe('the docs run as written against a freshly seeded server, with the demo
     });
   }
 
-  it.each(files)(
+  it.each(order)(
     '%s',
     async (file) => {
       current = file;
@@ -369,7 +394,7 @@ describe('the docs run as written against a freshly seeded server, with the demo
         }
       }
       await flush();
-      expect(problems).toEqual([]);
+      expect(problems, `DOCS_TEST_SEED=${seed} runs the files in this order again`).toEqual([]);
       // The SDK paces itself from the reported budget: following a guide collects no 429s.
       expect(throttled.get(`${file} (ts)`) ?? 0, `HTTP 429 answers to the ts blocks of ${file}`).toBe(0);
     },
