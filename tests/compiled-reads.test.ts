@@ -533,7 +533,9 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
     }
   });
 
-  it('agrees on random operations over the compiled fields (property test)', async () => {
+  // The same seed on both: PGlite runs the first 60 of the 200 operations PostgreSQL runs (all 200 alone).
+  const propertyRuns = target === 'pglite' && testTargets().includes('postgres') ? 60 : 200;
+  it(`agrees on random operations over the compiled fields (property test, ${propertyRuns} runs)`, async () => {
     const pick = <T>(xs: readonly T[]) => fc.constantFrom(...xs);
     const some = (xs: readonly string[]) => fc.subarray([...xs], { minLength: 1 }).map((f) => f.join(' '));
     const cursorArb = fc.oneof(
@@ -670,7 +672,7 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
         runs++;
         if (await same(caller, query)) compiled++;
       }),
-      { numRuns: 200, seed: 20261201 },
+      { numRuns: propertyRuns, seed: 20261201 },
     );
     // A good share compiles; the rest checks that the fallback answers identically.
     expect(compiled / runs).toBeGreaterThan(0.3);
