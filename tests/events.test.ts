@@ -382,9 +382,11 @@ describe.each(testTargets())('seller events (SPEC §5) on %s', (target) => {
     expect(result.data!.events.edges.map((e: any) => e.node.title)).toEqual(sorted.map((e) => e.title)); // soonest first
   });
 
-  it('never exceeds capacity: 200 shops at once for 50 seats → 50 CONFIRMED, 150 WAITLISTED, 20 times', async () => {
+  // PGlite is one session running one transaction at a time: a round cannot race, so repeats there prove nothing new.
+  const rounds = target === 'postgres' ? 20 : 2;
+  it(`never exceeds capacity: 200 shops at once for 50 seats → 50 CONFIRMED, 150 WAITLISTED, ${rounds} times (races only on PostgreSQL)`, async () => {
     const shops = await createShops(db.prisma, 200, { prefix: 'Crowd' });
-    for (let round = 0; round < 20; round++) {
+    for (let round = 0; round < rounds; round++) {
       const event = await createSellerEvent(db.prisma, { capacity: 50, title: `Round ${round}` });
       const outcomes = await Promise.all(
         shops.map((s) => registerForEvent(sellerContext(s.id), { eventId: event.id, shopId: s.id })),
