@@ -20,6 +20,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authenticateApiKey, compileRead, createContext, schema, type Viewer } from '@shopwarden/schema';
 import { exampleTabs } from '../apps/api/src/graphiql-examples.ts';
+import { API_QUERY as COMPUTED_FIELDS } from '../bench/scenarios/computed-fields.ts';
 import { API_QUERY as GRAPHIQL_EXPLORE } from '../bench/scenarios/graphiql-explore.ts';
 import { API_QUERY as PARTNER_READ } from '../bench/scenarios/partner-read.ts';
 import { API_QUERY as REVIEW_QUEUE } from '../bench/scenarios/review-queue.ts';
@@ -111,8 +112,9 @@ describe('operations that must compile', () => {
     return result.ok ? null : result.reason;
   }
 
-  it('the benchmark reads: partner read, review queue, GraphiQL explore', async () => {
+  it('the benchmark reads: partner read, review queue, GraphiQL explore, computed fields', async () => {
     expect(await fallback(parse(PARTNER_READ), 'PartnerRead', 'partner')).toBeNull();
+    expect(await fallback(parse(COMPUTED_FIELDS), 'ShopComputed', 'admin')).toBeNull();
     expect(await fallback(parse(REVIEW_QUEUE), 'ReviewQueue', 'admin')).toBeNull();
     expect(await fallback(parse(GRAPHIQL_EXPLORE), null, 'admin')).toBeNull();
   });

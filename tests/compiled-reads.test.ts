@@ -33,6 +33,8 @@ interface Caller {
   key: string;
 }
 
+const DAY_MS = 86_400_000;
+
 function cursorOf(id: number): string {
   return Buffer.from(`GPC:N:${id}`).toString('base64');
 }
@@ -49,6 +51,34 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
   let resolverApp: ReturnType<typeof createApp>;
   let statements = 0;
   const seen: string[] = [];
+
+  /** A violation's ledger: its addition (some never expire), removals (one beyond its points) and stored statuses. */
+  async function ledgerFor(
+    v: { id: number; shopId: number; policyId: number; points: number; occurredAt: Date },
+    n: number,
+  ) {
+    const at = (days: number) => new Date(v.occurredAt.getTime() + days * DAY_MS);
+    const expiresAt = n % 5 === 4 ? null : at(90);
+    const entry = (kind: 'VIOLATION_ADDED' | 'QUIZ_REMOVAL' | 'APPEAL_REMOVAL', points: number, from: Date) =>
+      db.prisma.pointsLedgerEntry.create({
+        data: { shopId: v.shopId, policyId: v.policyId, violationId: v.id, kind, points, effectiveAt: from, expiresAt },
+      });
+    await entry('VIOLATION_ADDED', v.points, v.occurredAt);
+    if (n % 3 === 1) await entry('QUIZ_REMOVAL', -1, at(10));
+    const status = n % 4 === 2 ? 'REMOVED' : n % 6 === 5 ? 'APPEALED' : n % 7 === 3 ? 'EXPIRED' : null;
+    if (status === 'REMOVED') await entry('APPEAL_REMOVAL', -(v.points + 2), at(20));
+    if (status) await db.prisma.violation.update({ where: { id: v.id }, data: { status } });
+  }
+
+  /** Sets the sandbox clock: frozen at `now`, or advancing from it since `setAgoMs` before the real time. */
+  async function setClock(now: string | null, setAgoMs: number | null = null) {
+    const data = {
+      sandboxNow: now === null ? null : new Date(now),
+      sandboxSetAt: setAgoMs === null ? null : new Date(Date.now() - setAgoMs),
+      sandboxFrozen: setAgoMs === null,
+    };
+    await db.prisma.platformSettings.upsert({ where: { id: 1 }, create: { id: 1, ...data }, update: data });
+  }
 
   beforeAll(async () => {
     db = await createTestDatabase(target);
@@ -127,7 +157,20 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
           },
         });
         violationIds.push(violation.id);
+        await ledgerFor(violation, violationIds.length);
       }
+      // Points without a violation count on their own.
+      if (s === 2)
+        await db.prisma.pointsLedgerEntry.create({
+          data: {
+            shopId: shop.id,
+            policyId: policies[0]!.id,
+            kind: 'VIOLATION_ADDED',
+            points: 3,
+            effectiveAt: new Date('2024-01-05T00:00:00.000Z'),
+            expiresAt: new Date('2024-02-20T00:00:00.000Z'),
+          },
+        });
     }
     const agency = await db.prisma.account.create({ data: { name: 'Agency', kind: 'AGENCY' } });
     const partner = await db.prisma.account.create({ data: { name: 'Partner', kind: 'PARTNER' } });
@@ -489,6 +532,68 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
     expect(await same(callers[3]!, query)).toBe(true);
   });
 
+  it('sums points balances as of the clock or asOf, in the one statement', async () => {
+    const query = `query($at: DateTime) { shops(first: 6) { edges { node { id now: pointsBalance at: pointsBalance(asOf: $at)
+      violations(first: 12) { edges { node { id points } } } } } } }`;
+    // Around the entries: before any, an addition's instant, mid-removal, an expiry's instant, after all.
+    const instants = [
+      '2023-12-31T00:00:00.000Z',
+      '2024-01-02T12:00:00.000Z',
+      '2024-01-20T00:00:00.000Z',
+      '2024-03-31T12:00:00.000Z',
+      '2024-04-02T12:00:00.000Z',
+      '2030-01-01T00:00:00.000Z',
+    ];
+    const balances = new Set<string>();
+    try {
+      for (const clock of [instants[2]!, instants[4]!, instants[5]!]) {
+        await setClock(clock);
+        for (const at of [null, instants[0]!, instants[1]!, instants[3]!, instants[5]!]) {
+          for (const caller of callers) {
+            const compiled = await same(caller, query, { at });
+            // Without health:read the resolvers answer, with their error.
+            expect(compiled, caller.name).toBe(['admin', 'seller', 'partner'].includes(caller.name));
+          }
+          const { data } = await post(compiledApp, callers[0]!.key, query, { at });
+          balances.add(JSON.stringify(data));
+        }
+      }
+      // An advancing sandbox clock (set an hour ago), and no sandbox clock at all (the real time).
+      for (const [clock, ago] of [
+        [instants[2]!, 3_600_000],
+        [null, null],
+      ] as const) {
+        await setClock(clock, ago);
+        for (const caller of callers)
+          expect(await same(caller, query, { at: null })).toBe(
+            caller.name !== 'agency' && caller.name !== 'partner without health:read',
+          );
+      }
+    } finally {
+      await setClock(null);
+    }
+    // The instants chosen give different answers (the comparison above is not of zeros).
+    expect(balances.size).toBeGreaterThan(8);
+  });
+
+  it('reads the clock when the statement runs: a moved sandbox clock changes the next answer of the same plan', async () => {
+    const admin = callers[0]!;
+    const query = `query($id: ID!) { shop(id: $id) { pointsBalance violations(first: 20) { edges { node { id points } } } } }`;
+    const variables = { id: gid('Shop', shopIds[4]!) };
+    const answers: unknown[] = [];
+    try {
+      for (const clock of ['2024-01-20T00:00:00.000Z', '2024-04-02T12:00:00.000Z', '2024-01-20T00:00:00.000Z']) {
+        await setClock(clock);
+        expect(await same(admin, query, variables)).toBe(true);
+        answers.push((await post(compiledApp, admin.key, query, variables)).data);
+      }
+    } finally {
+      await setClock(null);
+    }
+    expect(answers[1]).not.toEqual(answers[0]);
+    expect(answers[2]).toEqual(answers[0]);
+  });
+
   it('walks every connection page by page, forwards and backwards, to the same rows', async () => {
     const admin = callers[0]!;
     for (const sort of ['ID', 'PRICE_ASC', 'SUBMITTED_AT_DESC']) {
@@ -624,6 +729,8 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
           'createdAt',
           'listingCounts { status count }',
           'listingCounts { __typename count }',
+          'pointsBalance',
+          'asOf: pointsBalance(asOf: "2024-01-20T00:00:00.000Z")',
         ]),
         fc.option(fc.tuple(listingArgs, connection(listingNode)), { nil: undefined }),
         fc.option(fc.tuple(pageArb, fc.option(pick(SOURCES), { nil: undefined }), connection(violationNode)), {

@@ -244,6 +244,55 @@ describe.each(testTargets())('the response cache on %s', (target) => {
     expect(suspended(after)).toBe(before + 1);
   });
 
+  it('never stores a read of the platform clock; a read as of a given instant is stored', async () => {
+    const app = newApp();
+    await app.ready;
+    const violation = await db.prisma.violation.findFirstOrThrow({ where: { shopId: shops[2]!.id } });
+    await db.prisma.pointsLedgerEntry.create({
+      data: {
+        shopId: violation.shopId,
+        policyId: violation.policyId,
+        violationId: violation.id,
+        kind: 'VIOLATION_ADDED',
+        points: 5,
+        effectiveAt: new Date('2024-01-02T00:00:00Z'),
+        expiresAt: new Date('2024-04-01T00:00:00Z'),
+      },
+    });
+    const setClock = (now: string | null) =>
+      db.prisma.platformSettings.upsert({
+        where: { id: 1 },
+        create: { id: 1, sandboxNow: now && new Date(now), sandboxFrozen: true },
+        update: { sandboxNow: now && new Date(now), sandboxSetAt: null, sandboxFrozen: true },
+      });
+    const BALANCE = `query($id: ID!, $at: DateTime) { shop(id: $id) { id pointsBalance(asOf: $at) } }`;
+    const balance = (at: string | null) => post(app, keys.partnerTwo!, BALANCE, { id: shops[2]!.gid, at });
+    try {
+      await setClock('2024-03-01T00:00:00Z');
+      // The setup's own notifications may still be arriving (an answer they overtake is not stored).
+      const stored = await until(
+        () => balance('2024-03-01T00:00:00.000Z'),
+        (r) => r.reads === 0,
+      );
+      expect(stored.reads).toBe(0);
+      expect(stored.body.data.shop.pointsBalance).toBe(5);
+      for (const [clock, points] of [
+        ['2024-03-01T00:00:00Z', 5],
+        ['2024-05-01T00:00:00Z', 0],
+        ['2024-03-01T00:00:00Z', 5],
+      ] as const) {
+        await setClock(clock);
+        for (let i = 0; i < 2; i++) {
+          const read = await balance(null);
+          expect(read.reads, `${clock}: read every time`).toBe(1);
+          expect(read.body.data.shop.pointsBalance).toBe(points);
+        }
+      }
+    } finally {
+      await setClock(null);
+    }
+  });
+
   it('invalidates a page chosen by a filter over another table when that table changes', async () => {
     const app = newApp();
     await app.ready;
@@ -356,6 +405,7 @@ describe('ResponseCache bookkeeping', () => {
       { model: 'Listing', table: 'Listing', scope: 'rows' as const },
     ],
     returnsShops: true,
+    clock: null,
   };
 
   async function activeCache() {

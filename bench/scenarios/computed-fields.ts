@@ -13,6 +13,9 @@ const query = (computed: boolean) => `query ShopComputed($id: ID!) {
   }
 }`;
 
+/** The read with the computed fields (tests/compiled-coverage.test.ts keeps it compiling). */
+export const API_QUERY = query(true);
+
 const scenario: Scenario = {
   name: 'computed-fields',
   title: 'Computed fields',

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileRead, createContext, schema, type CompileReadResult, type Viewer } from '@shopwarden/schema';
+import {
+  compileRead,
+  createContext,
+  executionValues,
+  schema,
+  type CompileReadResult,
+  type Viewer,
+} from '@shopwarden/schema';
 import { parse, type DocumentNode } from 'graphql';
 import { mayBeQuery, PlanCache } from './read-path.ts';
 
@@ -42,11 +49,11 @@ describe('PlanCache (compiled plans per document, caller shape and the values of
     shopIds,
     representedCreatorIds: [],
   });
-  const input = (document: DocumentNode, v: Viewer, variables: Record<string, unknown> = {}) => ({
+  const input = (document: DocumentNode, v: Viewer, variables: Record<string, unknown> = {}, production = true) => ({
     schema,
     document,
     variableValues: variables,
-    context: createContext({ prisma: null as never, viewer: v, requestId: 'r', production: true }),
+    context: createContext({ prisma: null as never, viewer: v, requestId: 'r', production }),
   });
   const gid = (typename: string, id: number | string) => Buffer.from(`${typename}:${id}`).toString('base64');
   const read = parse(`query($n: Int) { shops(first: $n) { edges { node { id name } } } }`);
@@ -206,5 +213,35 @@ describe('PlanCache (compiled plans per document, caller shape and the values of
     const reach = [3, 1, 2, 10, 11, 12, 13, 14, 15];
     const plan = await new PlanCache().get(input(read, viewer(reach)));
     expect(plan.ok && plan.read.values).toContain('{3,1,2,10,11,12,13,14,15}');
+  });
+
+  it('keeps the platform clock out of a plan: the real time is bound at each execution, asOf is a parameter', async () => {
+    const balance = parse(
+      `query($at: DateTime) { shops(first: 2) { edges { node { id a: pointsBalance b: pointsBalance(asOf: $at) } } } }`,
+    );
+    for (const production of [true, false]) {
+      const plans = new PlanCache();
+      const at = { at: '2024-01-02T03:04:05.678Z' };
+      const plan = await plans.get(input(balance, viewer(null), at, production));
+      expect(await plans.get(input(balance, viewer(null), at, production))).toBe(plan);
+      if (!plan.ok) throw new Error(plan.reason);
+      const { read } = plan;
+      const slot = read.clock;
+      if (slot === null) throw new Error('the read uses the clock');
+      expect(read.values[slot]).toBeNull();
+      expect(read.values).toContain('2024-01-02 03:04:05.678');
+      // Production has no sandbox clock: the real time alone; elsewhere the settings row is read in the statement.
+      expect(read.text.includes('"PlatformSettings"')).toBe(!production);
+      const first = executionValues(read, new Date('2026-12-07T10:00:00.000Z'));
+      const later = executionValues(read, new Date('2026-12-07T10:00:01.500Z'));
+      expect(first[slot]).toBe('2026-12-07 10:00:00.000');
+      expect(later[slot]).toBe('2026-12-07 10:00:01.500');
+      expect(read.values[slot]).toBeNull();
+    }
+    const asOfOnly = await new PlanCache().get(
+      input(parse(`{ shops { edges { node { pointsBalance(asOf: "2024-01-01T00:00:00Z") } } } }`), viewer(null)),
+    );
+    expect(asOfOnly.ok && asOfOnly.read.clock).toBeNull();
+    expect(asOfOnly.ok && executionValues(asOfOnly.read)).toBe(asOfOnly.ok && asOfOnly.read.values);
   });
 });

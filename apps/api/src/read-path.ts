@@ -7,6 +7,7 @@ import type { Database } from '@shopwarden/db';
 import {
   bindPlan,
   compileRead,
+  executionValues,
   planRead,
   residualKey,
   variableShape,
@@ -262,13 +263,13 @@ export function useReadPath(options: ReadPathOptions): { lookup: Plugin; execute
         }
         metrics?.reads.inc({ path: 'compiled' });
         const { read } = compiled;
-        // Taken before the statement runs: a change committed meanwhile keeps this answer out of the cache.
-        const snapshot = storeIn && cacheKey ? storeIn.snapshot() : null;
+        // Taken before the statement runs (a change meanwhile keeps the answer out); none for a read of the clock, which changes with no row changing.
+        const snapshot = storeIn && cacheKey && read.clock === null ? storeIn.snapshot() : null;
         let bytes: Buffer;
         try {
           [bytes = Buffer.from('null')] = await db.queryText({
             text: read.text,
-            values: read.values,
+            values: executionValues(read),
             name: statementName(read.text),
           });
         } catch (error) {

@@ -16,6 +16,24 @@ export interface SqlParent {
   value(name: string): string;
 }
 
+/** What a computed field's SQL may use besides its parent: its arguments, parameters and the clock. */
+export interface SqlField {
+  /** The field's arguments as its resolver receives them. */
+  args: Readonly<Record<string, unknown>>;
+  /** A statement parameter holding `value` (a `Date` as `timestamp(3)` in UTC), cast to `type`. */
+  param(value: unknown, type: 'int' | 'text' | 'boolean' | 'timestamp(3)'): string;
+  /**
+   * The platform clock (`ctx.now()`) as a `timestamp(3)` expression, evaluated when the statement
+   * runs: never part of a plan, and a read using it is not stored in the response cache.
+   */
+  now(): string;
+}
+
+/** Options of `compiledJson`: the Prisma models its SQL reads, within the parent row's shop. */
+export interface CompiledJsonOptions {
+  reads?: string[];
+}
+
 /** What a root field reads: the Prisma arguments its resolver passes to `findMany`/`findFirst`. */
 export interface RootQuery {
   where?: unknown;
@@ -52,7 +70,7 @@ export interface SqlObjectList {
 }
 
 export type CompiledFieldSpec =
-  | { kind: 'json'; sql: (parent: SqlParent) => string }
+  | { kind: 'json'; sql: (parent: SqlParent, field: SqlField) => string; reads: readonly string[] }
   | { kind: 'object'; sql: (parent: SqlParent) => Record<string, string> }
   | { kind: 'objectList'; sql: (parent: SqlParent, alias: string) => SqlObjectList };
 
@@ -74,8 +92,11 @@ export function compiledRoot<Args>(spec: CompiledRootSpec<Args>): Record<string,
 }
 
 /** Field extensions for a computed field whose JSON value is one SQL expression over its parent. */
-export function compiledJson(sql: (parent: SqlParent) => string): Record<string, unknown> {
-  return { [COMPILED_FIELD]: { kind: 'json', sql } satisfies CompiledFieldSpec };
+export function compiledJson(
+  sql: (parent: SqlParent, field: SqlField) => string,
+  options: CompiledJsonOptions = {},
+): Record<string, unknown> {
+  return { [COMPILED_FIELD]: { kind: 'json', sql, reads: options.reads ?? [] } satisfies CompiledFieldSpec };
 }
 
 /** Field extensions for a field returning a simple object: the SQL values its own fields compile from. */

@@ -51,6 +51,7 @@ import {
   compiledFieldOf,
   compiledRootOf,
   type CompiledRootSpec,
+  type SqlField,
   type SqlObjectList,
   type SqlParent,
 } from './annotations.ts';
@@ -103,6 +104,23 @@ export interface CompiledRead {
   models: ReadonlySet<string>;
   dependencies: readonly ReadDependency[];
   returnsShops: boolean;
+  /**
+   * Where in `values` the real time goes that the platform clock is computed from (in the
+   * statement, with the sandbox settings as they are then), or null when the read does not use the
+   * clock. `executionValues` fills it on every execution; such a read is never stored.
+   */
+  clock: number | null;
+}
+
+/** A timestamp parameter's text: UTC wall time, as `timestamp(3)` columns hold it. */
+export const sqlTimestamp = (at: Date) => at.toISOString().replace('T', ' ').replace('Z', '');
+
+/** The values to run a compiled read with now: the real time in the clock's place, when it has one. */
+export function executionValues(read: CompiledRead, real: Date = new Date()): unknown[] {
+  if (read.clock === null) return read.values;
+  const values = [...read.values];
+  values[read.clock] = sqlTimestamp(real);
+  return values;
 }
 
 export interface CompileReadInput {
@@ -145,6 +163,9 @@ export async function compileRead(input: CompileReadInput): Promise<CompileReadR
 
 const nameOf = (node: FieldNode) => node.alias?.value ?? node.name.value;
 
+/** The alias of the one-row relation holding the platform clock (`SqlField.now`). */
+const CLOCK = 'sw_clock';
+
 class Compilation {
   private readonly params: SqlParams;
   private readonly models = new Set<string>();
@@ -155,6 +176,8 @@ class Compilation {
   private readonly fragments: Record<string, FragmentDefinitionNode> = {};
   private operation!: OperationDefinitionNode;
   private variables: Record<string, unknown> = {};
+  /** The real-time parameter the platform clock is computed from, once a field uses the clock. */
+  private clock: { index: number; sql: string } | null = null;
 
   constructor(private readonly input: CompileReadInput) {
     const reach = input.context.viewer?.shopIds;
@@ -189,12 +212,45 @@ class Compilation {
     for (const model of this.params.referenced) this.depend(model, 'all');
     const returnsShops = !!this.input.collectShops;
     const shops = this.shopLists.length ? `concat_ws(',', ${this.shopLists.join(', ')})` : `''`;
+    // The clock is computed once per execution, in the statement, from the settings row as it is then.
+    const from = this.clock ? ` FROM (SELECT ${this.clockSql(this.clock.sql)} AS "now") ${CLOCK}` : '';
     return {
-      text: returnsShops ? `SELECT (${body}) || chr(10) || ${shops}` : `SELECT (${body})::text`,
+      text: returnsShops ? `SELECT (${body}) || chr(10) || ${shops}${from}` : `SELECT (${body})::text${from}`,
       values: this.params.values,
       models: this.models,
       dependencies: [...this.dependencies.values()],
       returnsShops,
+      clock: this.clock?.index ?? null,
+    };
+  }
+
+  /** `platformNow` (context.ts) in SQL: the sandbox instant, frozen or advancing from when it was set, else `real`. */
+  private clockSql(real: string): string {
+    if (this.input.context.production) return real;
+    const s = 'sw_settings';
+    const col = (field: string) => columnOf(s, 'PlatformSettings', field);
+    const sandbox = `CASE WHEN ${col('sandboxFrozen')} OR ${col('sandboxSetAt')} IS NULL THEN ${col('sandboxNow')} ELSE ${col('sandboxNow')} + (${real} - ${col('sandboxSetAt')}) END`;
+    return `coalesce((SELECT ${sandbox} FROM ${table('PlatformSettings')} ${s} WHERE ${col('id')} = 1), ${real})`;
+  }
+
+  /** What a computed field's SQL may use: its arguments, parameters, and the clock bound at execution. */
+  private async sqlField(
+    type: GraphQLObjectType,
+    def: GraphQLField<unknown, unknown>,
+    nodes: FieldGroup,
+  ): Promise<SqlField> {
+    const args = def.args.length ? await this.args(type, def, nodes) : {};
+    return {
+      args,
+      param: (value, sqlType) => this.params.add(value instanceof Date ? sqlTimestamp(value) : value, sqlType),
+      now: () => {
+        if (!this.clock) {
+          const sql = this.params.add(null, 'timestamp(3)');
+          this.clock = { index: this.params.values.length - 1, sql };
+          this.depend('PlatformSettings', 'all');
+        }
+        return `${CLOCK}."now"`;
+      },
     };
   }
 
@@ -366,7 +422,11 @@ class Compilation {
     const custom = compiledFieldOf(def);
     if (custom) {
       const sqlParent = this.sqlParent(parent);
-      if (custom.kind === 'json') return custom.sql(sqlParent);
+      if (custom.kind === 'json') {
+        const scoped = parent.kind === 'row' && parent.scoped;
+        for (const model of custom.reads) this.depend(model, scoped ? 'rows' : 'all');
+        return custom.sql(sqlParent, await this.sqlField(type, def, nodes));
+      }
       if (custom.kind === 'objectList')
         return this.objectList(type, def, nodes, parent, custom.sql(sqlParent, this.alias()));
       const objectType = getNullableType(def.type);

@@ -4,6 +4,7 @@
  */
 export {
   compileRead,
+  executionValues,
   type CompiledRead,
   type CompileReadInput,
   type CompileReadResult,
@@ -16,6 +17,8 @@ export {
   compiledObjectList,
   compiledRoot,
   type CompiledRootSpec,
+  type CompiledJsonOptions,
+  type SqlField,
   type SqlObjectList,
   type SqlParent,
 } from './annotations.ts';
@@ -30,4 +33,4 @@ export {
   type VariableShape,
 } from './lift.ts';
 export { columnOf as sqlColumn, table as sqlTable } from './prisma-sql.ts';
-export { base64Of, jsonDecimalFromMinor, jsonLiteral, jsonPlain } from './json-sql.ts';
+export { base64Of, jsonDecimalFromMinor, jsonLiteral, jsonPlain, jsonString } from './json-sql.ts';

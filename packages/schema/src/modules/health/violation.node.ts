@@ -2,7 +2,7 @@ import { builder } from '#builder';
 import type { Context } from '#context';
 import { loaderFor } from '#lib/loaders.ts';
 import { registerNodeReach, registerNodeReachWhere } from '#lib/node-reach.ts';
-import { base64Of, compiledJson } from '#compiled';
+import { base64Of, compiledJson, jsonLiteral, sqlColumn, sqlTable, type SqlField } from '#compiled';
 import { HealthStatusEnum, ShopStatusEnum } from '#modules/shops/shop.node.ts';
 import { shopOwnedWhere } from '#modules/shops/shop.policy.ts';
 import { ledgerBalances, remainingPoints } from './ledger.service.ts';
@@ -198,6 +198,16 @@ export const ShopStatusChangeNode = builder.prismaNode('ShopStatusChange', {
 
 const healthRead = { scope: 'health:read' } as const;
 
+/** `ledgerBalances` in SQL: the entries effective at `at`, summed per violation, each sum never below zero. */
+function balanceSql(shopId: string, at: string): string {
+  const e = (field: string) => sqlColumn('sw_e', 'PointsLedgerEntry', field);
+  const entries = `SELECT sum(${e('points')}) AS total FROM ${sqlTable('PointsLedgerEntry')} sw_e WHERE ${e('shopId')} = ${shopId} AND ${e('effectiveAt')} <= ${at} AND (${e('expiresAt')} IS NULL OR ${e('expiresAt')} > ${at}) GROUP BY coalesce(${e('violationId')}, -${e('id')})`;
+  return `(SELECT coalesce(sum(greatest(sw_c.total, 0)), 0)::int FROM (${entries}) sw_c)`;
+}
+
+/** An optional `asOf` argument as a parameter, else the platform clock at execution. */
+const asOfSql = (f: SqlField) => (f.args.asOf instanceof Date ? f.param(f.args.asOf, 'timestamp(3)') : f.now());
+
 builder.prismaObjectFields('Shop', (t) => ({
   pointsBalance: t.int({
     description:
@@ -211,6 +221,9 @@ builder.prismaObjectFields('Shop', (t) => ({
       }),
     },
     select: { id: true },
+    extensions: compiledJson((shop, f) => jsonLiteral(balanceSql(shop.col('id'), asOfSql(f)), false), {
+      reads: ['PointsLedgerEntry'],
+    }),
     resolve: async (shop, args, ctx) =>
       balanceLoader(ctx).load(`${shop.id}|${(args.asOf ?? (await ctx.now())).getTime()}`),
   }),
