@@ -91,8 +91,8 @@ describe.skipIf(reason)(
     const env = () => ({
       DATABASE_URL: url,
       WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
-      // A killed instance's claims lapse quickly, so the other one (or its restart) takes over.
-      JOB_LEASE_MS: '2000',
+      // Short enough that a killed instance's claims lapse within the test, long enough that a loaded machine's pauses don't.
+      JOB_LEASE_MS: '6000',
       JOB_POLL_INTERVAL_MS: '200',
     });
     /** Commits `count` events spread over the shops, in one statement; returns their ids. */
