@@ -532,9 +532,9 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
     expect(await same(callers[3]!, query)).toBe(true);
   });
 
-  it('sums points balances as of the clock or asOf, in the one statement', async () => {
+  it('sums points balances and tells violation status as of the clock or asOf, in the one statement', async () => {
     const query = `query($at: DateTime) { shops(first: 6) { edges { node { id now: pointsBalance at: pointsBalance(asOf: $at)
-      violations(first: 12) { edges { node { id points } } } } } } }`;
+      violations(first: 12) { edges { node { id points status expiresAt remainingPoints } } } } } } }`;
     // Around the entries: before any, an addition's instant, mid-removal, an expiry's instant, after all.
     const instants = [
       '2023-12-31T00:00:00.000Z',
@@ -544,7 +544,7 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
       '2024-04-02T12:00:00.000Z',
       '2030-01-01T00:00:00.000Z',
     ];
-    const balances = new Set<string>();
+    const answers = new Set<string>();
     try {
       for (const clock of [instants[2]!, instants[4]!, instants[5]!]) {
         await setClock(clock);
@@ -555,7 +555,7 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
             expect(compiled, caller.name).toBe(['admin', 'seller', 'partner'].includes(caller.name));
           }
           const { data } = await post(compiledApp, callers[0]!.key, query, { at });
-          balances.add(JSON.stringify(data));
+          answers.add(JSON.stringify(data));
         }
       }
       // An advancing sandbox clock (set an hour ago), and no sandbox clock at all (the real time).
@@ -572,13 +572,15 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
     } finally {
       await setClock(null);
     }
-    // The instants chosen give different answers (the comparison above is not of zeros).
-    expect(balances.size).toBeGreaterThan(8);
+    // The instants chosen give different answers (the comparison above is not of zeros), every status among them.
+    expect(answers.size).toBeGreaterThan(8);
+    const statuses = new Set([...answers].flatMap((json) => [...json.matchAll(/"status":"(\w+)"/g)].map((m) => m[1])));
+    expect([...statuses].sort()).toEqual(['ACTIVE', 'APPEALED', 'EXPIRED', 'REMOVED']);
   });
 
   it('reads the clock when the statement runs: a moved sandbox clock changes the next answer of the same plan', async () => {
     const admin = callers[0]!;
-    const query = `query($id: ID!) { shop(id: $id) { pointsBalance violations(first: 20) { edges { node { id points } } } } }`;
+    const query = `query($id: ID!) { shop(id: $id) { pointsBalance violations(first: 20) { edges { node { id status remainingPoints } } } } }`;
     const variables = { id: gid('Shop', shopIds[4]!) };
     const answers: unknown[] = [];
     try {
@@ -711,6 +713,9 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
       'listingId',
       'orderId',
       'policy { id code title }',
+      'status',
+      'expiresAt',
+      'remainingPoints',
     ]);
     const shopNode = fc
       .tuple(

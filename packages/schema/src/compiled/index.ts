@@ -33,4 +33,4 @@ export {
   type VariableShape,
 } from './lift.ts';
 export { columnOf as sqlColumn, table as sqlTable } from './prisma-sql.ts';
-export { base64Of, jsonDecimalFromMinor, jsonLiteral, jsonPlain, jsonString } from './json-sql.ts';
+export { base64Of, jsonDateTime, jsonDecimalFromMinor, jsonLiteral, jsonPlain, jsonString } from './json-sql.ts';

@@ -2,7 +2,17 @@ import { builder } from '#builder';
 import type { Context } from '#context';
 import { loaderFor } from '#lib/loaders.ts';
 import { registerNodeReach, registerNodeReachWhere } from '#lib/node-reach.ts';
-import { base64Of, compiledJson, jsonLiteral, sqlColumn, sqlTable, type SqlField } from '#compiled';
+import {
+  base64Of,
+  compiledJson,
+  jsonDateTime,
+  jsonLiteral,
+  jsonPlain,
+  sqlColumn,
+  sqlTable,
+  type SqlField,
+  type SqlParent,
+} from '#compiled';
 import { HealthStatusEnum, ShopStatusEnum } from '#modules/shops/shop.node.ts';
 import { shopOwnedWhere } from '#modules/shops/shop.policy.ts';
 import { ledgerBalances, remainingPoints } from './ledger.service.ts';
@@ -81,6 +91,26 @@ function balanceLoader(ctx: Context) {
   });
 }
 
+const ledgerColumn = (field: string) => sqlColumn('sw_e', 'PointsLedgerEntry', field);
+
+/** `expiryLoader` in SQL: the expiry of the violation's VIOLATION_ADDED entry (the last one, were there several). */
+const expirySql = (v: SqlParent) =>
+  `(SELECT ${ledgerColumn('expiresAt')} FROM ${sqlTable('PointsLedgerEntry')} sw_e WHERE ${ledgerColumn('violationId')} = ${v.col('id')} AND ${ledgerColumn('kind')}::text = 'VIOLATION_ADDED' ORDER BY ${ledgerColumn('id')} DESC LIMIT 1)`;
+
+/** `effectiveViolationStatus` in SQL: a stored ACTIVE or APPEALED is EXPIRED once its expiry has passed. */
+function statusSql(v: SqlParent, f: SqlField): string {
+  const stored = `${v.col('status')}::text`;
+  return `CASE WHEN ${stored} IN ('REMOVED', 'EXPIRED') THEN ${stored} WHEN ${expirySql(v)} <= ${f.now()} THEN 'EXPIRED' ELSE ${stored} END`;
+}
+
+/** `remainingPoints` in SQL: the violation's entries effective now, summed, never below zero. */
+function remainingSql(v: SqlParent, f: SqlField): string {
+  const now = f.now();
+  return `(SELECT greatest(coalesce(sum(${ledgerColumn('points')}), 0), 0)::int FROM ${sqlTable('PointsLedgerEntry')} sw_e WHERE ${ledgerColumn('violationId')} = ${v.col('id')} AND ${ledgerColumn('effectiveAt')} <= ${now} AND (${ledgerColumn('expiresAt')} IS NULL OR ${ledgerColumn('expiresAt')} > ${now}))`;
+}
+
+const readsLedger = { reads: ['PointsLedgerEntry'] };
+
 export const ViolationNode = builder.prismaNode('Violation', {
   readScope: 'health:read',
   id: { field: 'id' },
@@ -115,16 +145,19 @@ export const ViolationNode = builder.prismaNode('Violation', {
       type: 'DateTime',
       nullable: true,
       description: 'When its points stop counting (occurredAt + pointExpiryDays at recording time).',
+      extensions: compiledJson((v) => jsonDateTime(expirySql(v)), readsLedger),
       resolve: (v, _a, ctx) => expiryLoader(ctx).load(v.id),
     }),
     remainingPoints: t.int({
       description: 'Points it still contributes to the balance now (platform clock): 0 once expired or removed.',
+      extensions: compiledJson((v, f) => jsonLiteral(remainingSql(v, f), false), readsLedger),
       resolve: (v, _a, ctx) => remainingLoader(ctx).load(v.id),
     }),
     status: t.field({
       type: ViolationStatusEnum,
       description:
         'ACTIVE, APPEALED, REMOVED, or EXPIRED (computed from the expiry and the platform clock, so it is never stale).',
+      extensions: compiledJson((v, f) => jsonPlain(statusSql(v, f), false), readsLedger),
       resolve: async (v, _a, ctx) =>
         effectiveViolationStatus(v.status, await expiryLoader(ctx).load(v.id), await ctx.now()),
     }),
@@ -200,7 +233,7 @@ const healthRead = { scope: 'health:read' } as const;
 
 /** `ledgerBalances` in SQL: the entries effective at `at`, summed per violation, each sum never below zero. */
 function balanceSql(shopId: string, at: string): string {
-  const e = (field: string) => sqlColumn('sw_e', 'PointsLedgerEntry', field);
+  const e = ledgerColumn;
   const entries = `SELECT sum(${e('points')}) AS total FROM ${sqlTable('PointsLedgerEntry')} sw_e WHERE ${e('shopId')} = ${shopId} AND ${e('effectiveAt')} <= ${at} AND (${e('expiresAt')} IS NULL OR ${e('expiresAt')} > ${at}) GROUP BY coalesce(${e('violationId')}, -${e('id')})`;
   return `(SELECT coalesce(sum(greatest(sw_c.total, 0)), 0)::int FROM (${entries}) sw_c)`;
 }
