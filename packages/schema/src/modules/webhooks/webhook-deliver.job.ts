@@ -1,8 +1,11 @@
 import { defineJob } from '@shopwarden/jobs';
-import { deliverLaneHead } from './webhook-delivery.service.ts';
+import { deliverLaneHead, readLaneHeads, type LaneHead } from './webhook-delivery.service.ts';
 
 /** Deliveries one run sends before it yields to other jobs (it runs again at once). */
 const DELIVERIES_PER_RUN = 100;
+
+/** Pending deliveries read from the lane at once; sent one after another while each attempt settles. */
+const READ_AHEAD = 20;
 
 /**
  * Delivers one lane — an endpoint's events of one shop — in order: the oldest pending delivery
@@ -14,18 +17,24 @@ export const deliverWebhooks = defineJob<{ endpointId: number; shopId: number }>
   name: 'webhooks.deliver',
   maxAttempts: 50,
   async run(lane, ctx) {
+    let ahead: LaneHead[] = [];
     for (let sent = 0; sent < DELIVERIES_PER_RUN; sent++) {
       if (ctx.signal.aborted) return { runAgain: {} };
-      const step = await deliverLaneHead(ctx.prisma, lane, ctx.now);
+      if (!ahead.length) ahead = await readLaneHeads(ctx.prisma, lane, READ_AHEAD);
+      const head = ahead.shift();
+      if (!head) return;
+      const step = await deliverLaneHead(ctx.prisma, lane, ctx.now, head);
+      // Anything but a settled attempt (a lost race, a failure, a changed endpoint): read the lane afresh.
+      if (step.kind !== 'delivered' || !step.settled) ahead = [];
       if (step.kind === 'empty') return;
       if (step.kind === 'wait') return { runAgain: { at: step.until } };
       if (step.kind === 'retry') {
-        const head = await ctx.prisma.webhookDelivery.findFirst({
+        const next = await ctx.prisma.webhookDelivery.findFirst({
           where: { endpointId: lane.endpointId, laneShopId: lane.shopId, status: 'PENDING' },
           orderBy: { id: 'asc' },
           select: { nextAttemptAt: true },
         });
-        return { runAgain: head?.nextAttemptAt ? { at: head.nextAttemptAt } : {} };
+        return { runAgain: next?.nextAttemptAt ? { at: next.nextAttemptAt } : {} };
       }
     }
     return { runAgain: {} };

@@ -225,24 +225,39 @@ export async function relayOutbox(
   return ids;
 }
 
-/** What one delivery job run did with the head of its lane. */
-export type LaneStep = { kind: 'empty' } | { kind: 'wait'; until: Date } | { kind: 'delivered' | 'failed' | 'retry' };
+/**
+ * What one delivery job run did with the head of its lane. `settled`: the attempt was recorded and
+ * changed nothing of the endpoint, so the rest of the lane as read before still holds.
+ */
+export type LaneStep =
+  { kind: 'empty' } | { kind: 'wait'; until: Date } | { kind: 'delivered' | 'failed' | 'retry'; settled: boolean };
+
+/** A lane's pending deliveries (at most `count`), oldest first, with their events and endpoint. */
+export function readLaneHeads(prisma: PrismaClient, lane: { endpointId: number; shopId: number }, count: number) {
+  return prisma.webhookDelivery.findMany({
+    where: { endpointId: lane.endpointId, laneShopId: lane.shopId, status: 'PENDING' },
+    orderBy: { id: 'asc' },
+    take: count,
+    include: { event: true, endpoint: true },
+  });
+}
+
+/** A pending delivery as `readLaneHeads` reads it. */
+export type LaneHead = Awaited<ReturnType<typeof readLaneHeads>>[number];
 
 /**
- * Attempts the oldest pending delivery of a lane, if it is due at `now` (platform time), and logs
- * the attempt: 2xx succeeds; anything else schedules the next attempt, until the eighth fails; 410
- * Gone, or three days of failures, disables the endpoint.
+ * Attempts the oldest pending delivery of a lane (`read`, when the caller read the lane ahead), if
+ * it is due at `now` (platform time), and logs the attempt: 2xx succeeds; anything else schedules
+ * the next attempt, until the eighth fails; 410 Gone, or three days of failures, disables the
+ * endpoint.
  */
 export async function deliverLaneHead(
   prisma: PrismaClient,
   lane: { endpointId: number; shopId: number },
   now: Date,
+  read?: LaneHead,
 ): Promise<LaneStep> {
-  const head = await prisma.webhookDelivery.findFirst({
-    where: { endpointId: lane.endpointId, laneShopId: lane.shopId, status: 'PENDING' },
-    orderBy: { id: 'asc' },
-    include: { event: true, endpoint: true },
-  });
+  const head = read ?? (await readLaneHeads(prisma, lane, 1))[0];
   if (!head || !head.endpoint.enabled) return { kind: 'empty' };
   if (head.nextAttemptAt && head.nextAttemptAt > now) return { kind: 'wait', until: head.nextAttemptAt };
   const { endpoint, event } = head;
@@ -302,7 +317,7 @@ export async function deliverLaneHead(
       deliveredLagMs: ok ? sinceCommit : null,
     });
   }
-  return { kind: ok ? 'delivered' : final ? 'failed' : 'retry' };
+  return { kind: ok ? 'delivered' : final ? 'failed' : 'retry', settled: recorded && !endpointChanges };
 }
 
 /**
