@@ -596,6 +596,52 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
     expect(answers[2]).toEqual(answers[0]);
   });
 
+  it("counts an event's seats across every shop's registrations, in the one statement", async () => {
+    const events = [];
+    for (const capacity of [2, 5]) {
+      events.push(
+        await db.prisma.sellerEvent.create({
+          data: {
+            title: `Workshop for ${capacity}`,
+            description: 'x',
+            city: 'Leeds',
+            venue: 'Hall',
+            startsAt: new Date('2024-06-01T09:00:00Z'),
+            endsAt: new Date('2024-06-01T17:00:00Z'),
+            capacity,
+            registrationClosesAt: new Date('2024-05-25T00:00:00Z'),
+          },
+        }),
+      );
+    }
+    const statuses = ['CONFIRMED', 'CONFIRMED', 'WAITLISTED', 'CANCELLED', 'WAITLISTED', 'CONFIRMED'] as const;
+    for (const [i, shopId] of shopIds.entries()) {
+      for (const [e, event] of events.entries()) {
+        // The second event: shop 0 cancelled and shop 5 not registered.
+        if (e === 1 && i === 5) continue;
+        const status = e === 1 && i === 0 ? 'CANCELLED' : statuses[i]!;
+        await db.prisma.eventRegistration.create({ data: { eventId: event.id, shopId, status } });
+      }
+    }
+    const query = `query($id: ID!) { shop(id: $id) { eventRegistrations(first: 5) { edges { node { status
+      event { id capacity confirmedCount waitlistCount seatsLeft } } } } } }`;
+    const counts = new Set<string>();
+    for (const shopId of shopIds) {
+      for (const caller of callers) {
+        const compiled = await same(caller, query, { id: gid('Shop', shopId) });
+        if (caller.name === 'admin') expect(compiled).toBe(true);
+      }
+      const { data } = await post(compiledApp, callers[0]!.key, query, { id: gid('Shop', shopId) });
+      for (const m of JSON.stringify(data).matchAll(/"confirmedCount":\d+,"waitlistCount":\d+,"seatsLeft":\d+/g))
+        counts.add(m[0]);
+    }
+    // One event over its capacity (0 left, never negative), one with seats left.
+    expect([...counts].sort()).toEqual([
+      '"confirmedCount":1,"waitlistCount":2,"seatsLeft":4',
+      '"confirmedCount":3,"waitlistCount":2,"seatsLeft":0',
+    ]);
+  });
+
   it('walks every connection page by page, forwards and backwards, to the same rows', async () => {
     const admin = callers[0]!;
     for (const sort of ['ID', 'PRICE_ASC', 'SUBMITTED_AT_DESC']) {

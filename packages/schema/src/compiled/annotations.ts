@@ -29,9 +29,11 @@ export interface SqlField {
   now(): string;
 }
 
-/** Options of `compiledJson`: the Prisma models its SQL reads, within the parent row's shop. */
+/** Options of `compiledJson`: the Prisma models its SQL reads (what the response cache tags). */
 export interface CompiledJsonOptions {
   reads?: string[];
+  /** The models are read across shops, not only within the parent row's shop. */
+  acrossShops?: boolean;
 }
 
 /** What a root field reads: the Prisma arguments its resolver passes to `findMany`/`findFirst`. */
@@ -70,7 +72,12 @@ export interface SqlObjectList {
 }
 
 export type CompiledFieldSpec =
-  | { kind: 'json'; sql: (parent: SqlParent, field: SqlField) => string; reads: readonly string[] }
+  | {
+      kind: 'json';
+      sql: (parent: SqlParent, field: SqlField) => string;
+      reads: readonly string[];
+      acrossShops: boolean;
+    }
   | { kind: 'object'; sql: (parent: SqlParent) => Record<string, string> }
   | { kind: 'objectList'; sql: (parent: SqlParent, alias: string) => SqlObjectList };
 
@@ -96,7 +103,8 @@ export function compiledJson(
   sql: (parent: SqlParent, field: SqlField) => string,
   options: CompiledJsonOptions = {},
 ): Record<string, unknown> {
-  return { [COMPILED_FIELD]: { kind: 'json', sql, reads: options.reads ?? [] } satisfies CompiledFieldSpec };
+  const spec: CompiledFieldSpec = { kind: 'json', sql, reads: options.reads ?? [], acrossShops: !!options.acrossShops };
+  return { [COMPILED_FIELD]: spec };
 }
 
 /** Field extensions for a field returning a simple object: the SQL values its own fields compile from. */

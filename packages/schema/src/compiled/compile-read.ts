@@ -423,7 +423,7 @@ class Compilation {
     if (custom) {
       const sqlParent = this.sqlParent(parent);
       if (custom.kind === 'json') {
-        const scoped = parent.kind === 'row' && parent.scoped;
+        const scoped = parent.kind === 'row' && parent.scoped && !custom.acrossShops;
         for (const model of custom.reads) this.depend(model, scoped ? 'rows' : 'all');
         return custom.sql(sqlParent, await this.sqlField(type, def, nodes));
       }

@@ -1,5 +1,6 @@
 import type { Category, Prisma } from '@shopwarden/db';
 import { builder } from '#builder';
+import { compiledJson, jsonLiteral, sqlColumn, sqlTable, type SqlParent } from '#compiled';
 import type { Context } from '#context';
 import { loaderFor } from '#lib/loaders.ts';
 import { registerNodeReach } from '#lib/node-reach.ts';
@@ -37,6 +38,14 @@ function seatCounts(ctx: Context, eventId: number): Promise<SeatCounts> {
     }));
   }).load(eventId);
 }
+
+/** `seatCounts` in SQL: an event's registrations in one status, all shops' (the `(eventId, status, id)` index). */
+function countSql(e: SqlParent, status: 'CONFIRMED' | 'WAITLISTED'): string {
+  const r = (field: string) => sqlColumn('sw_r', 'EventRegistration', field);
+  return `(SELECT count(*)::int FROM ${sqlTable('EventRegistration')} sw_r WHERE ${r('eventId')} = ${e.col('id')} AND ${r('status')}::text = '${status}')`;
+}
+
+const readsRegistrations = { reads: ['EventRegistration'], acrossShops: true };
 
 /** Categories by id, batched across events. */
 function categoryById(ctx: Context) {
@@ -79,16 +88,22 @@ export const SellerEventNode = builder.prismaNode('SellerEvent', {
     confirmedCount: t.int({
       description: 'Confirmed registrations.',
       select: { id: true },
+      extensions: compiledJson((e) => jsonLiteral(countSql(e, 'CONFIRMED'), false), readsRegistrations),
       resolve: async (e, _a, ctx) => (await seatCounts(ctx, e.id)).confirmed,
     }),
     waitlistCount: t.int({
       description: 'Waitlisted registrations.',
       select: { id: true },
+      extensions: compiledJson((e) => jsonLiteral(countSql(e, 'WAITLISTED'), false), readsRegistrations),
       resolve: async (e, _a, ctx) => (await seatCounts(ctx, e.id)).waitlisted,
     }),
     seatsLeft: t.int({
       description: 'Seats still free (0 when full).',
       select: { id: true, capacity: true },
+      extensions: compiledJson(
+        (e) => jsonLiteral(`greatest(0, ${e.col('capacity')} - ${countSql(e, 'CONFIRMED')})`, false),
+        readsRegistrations,
+      ),
       resolve: async (e, _a, ctx) => Math.max(0, e.capacity - (await seatCounts(ctx, e.id)).confirmed),
     }),
     registrations: t.relatedConnection('registrations', {
