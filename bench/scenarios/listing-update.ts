@@ -10,13 +10,13 @@ import { benchDb, type Scenario } from '../lib/scenario.ts';
 const API_QUERY = `mutation ListingUpdate($id: ID!, $title: String!) {
   listingUpdate(input: { listingId: $id, title: $title }) {
     __typename
-    ... on ListingUpdateSuccess { listing { id title status version } }
+    ... on ListingUpdateSuccess { listing { id title status } }
     ... on Error { code message }
   }
 }`;
 
 const POSTGRAPHILE_QUERY = `mutation ListingUpdate($id: Int!, $title: String!) {
-  updateListingByRowId(input: { rowId: $id, listingPatch: { title: $title } }) { listing { id rowId title status version } }
+  updateListingByRowId(input: { rowId: $id, listingPatch: { title: $title } }) { listing { id rowId title status } }
 }`;
 
 const scenario: Scenario = {
@@ -34,7 +34,7 @@ const scenario: Scenario = {
     const at = (i: number) => must(ids[(i * 7919) % ids.length], 'an editable listing');
     const title = (i: number) => `Bench title ${i}`;
     return compareRead(ctx, {
-      description: `\`listingUpdate\` (title only, no expected version) of the next of ${ids.length.toLocaleString('en')} DRAFT or REJECTED listings (stride 7,919), with \`listing { id title status version }\` in the payload; demo admin key. Ours also checks the shop's reach, the fields and the status, writes a \`listing.updated\` event and an audit record in the same transaction. PostGraphile: \`updateListingByRowId\` with a \`listingPatch\`.`,
+      description: `\`listingUpdate\` (title only, no expected version) of the next of ${ids.length.toLocaleString('en')} DRAFT or REJECTED listings (stride 7,919), with \`listing { id title status }\` in the payload; demo admin key. Ours also checks the shop's reach, the fields and the status, writes a \`listing.updated\` event in the same transaction, and an audit record. PostGraphile: \`updateListingByRowId\` with a \`listingPatch\`.`,
       api: {
         query: API_QUERY,
         apiKey: DEMO_KEYS.admin,
