@@ -3,7 +3,7 @@ import { feedKey } from '#context';
 import { InvalidStateError } from '#lib/errors.ts';
 import type { ListenFn } from '#modules/bulk/api/bulk-operation-feed.ts';
 import { EVENTS_CHANNEL } from '#modules/webhooks/webhook-delivery.service.ts';
-import type { StoredEvent } from '#modules/webhooks/webhook-payload.ts';
+import { storedEventSelect, type StoredEvent } from '#modules/webhooks/webhook-payload.ts';
 
 /** Parses the relay's notification: the relayed event ids, comma-separated. */
 export function parseEventIds(payload: string): number[] {
@@ -96,15 +96,7 @@ export class EventFeed {
         const events = await this.prisma.outboxEvent.findMany({
           where: { id: { in: ids } },
           orderBy: { id: 'asc' },
-          select: {
-            id: true,
-            type: true,
-            shopId: true,
-            subjectType: true,
-            subjectId: true,
-            payload: true,
-            occurredAt: true,
-          },
+          select: storedEventSelect,
         });
         for (const event of events) for (const subscriber of [...this.subscribers]) subscriber(event);
       })

@@ -11,7 +11,13 @@ import { deliverWebhooks } from './webhook-deliver.job.ts';
 import { disableEndpoint, endpointReceives, laneKey } from './webhook-delivery.service.ts';
 import { assertCanWriteWebhooks, findOwnEndpoint, webhookOwnerOf } from './webhook-endpoint.policy.ts';
 import { isLoopbackHost, isPublicAddress } from './webhook-http.ts';
-import { generateWebhookSecret, parseWebhookEventId, webhookBody, type StoredEvent } from './webhook-payload.ts';
+import {
+  generateWebhookSecret,
+  parseWebhookEventId,
+  storedEventSelect,
+  webhookBody,
+  type StoredEvent,
+} from './webhook-payload.ts';
 import { renderWebhookObjects } from './webhook-render.ts';
 
 /** Endpoints one owner (a shop, an account, the administrators) may have. */
@@ -253,15 +259,7 @@ export async function replayWebhookEvents(ctx: Context, endpointId: number, inpu
     where,
     orderBy: { id: 'asc' },
     take: MAX_REPLAY_EVENTS + 1,
-    select: {
-      id: true,
-      type: true,
-      shopId: true,
-      subjectType: true,
-      subjectId: true,
-      payload: true,
-      occurredAt: true,
-    },
+    select: storedEventSelect,
   });
   if (events.length > MAX_REPLAY_EVENTS)
     throw new InvalidStateError(

@@ -16,6 +16,17 @@ export interface StoredEvent {
   occurredAt: Date;
 }
 
+/** The outbox columns a `StoredEvent` is read from. */
+export const storedEventSelect = {
+  id: true,
+  type: true,
+  shopId: true,
+  subjectType: true,
+  subjectId: true,
+  payload: true,
+  occurredAt: true,
+} as const;
+
 /** The stable event id: the `webhook-id` header and the body's `id`, the same for every retry and replay. */
 export const webhookEventId = (eventId: number) => `evt_${eventId}`;
 
