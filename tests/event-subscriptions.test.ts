@@ -3,7 +3,7 @@ import { expediteJob, JobRunner } from '@shopwarden/jobs';
 import { jobs, readPlatformNow } from '@shopwarden/schema';
 import { createDatabase, type Database, type Prisma } from '@shopwarden/db';
 import { createKey, createShop, createWorld, type World } from './support/fixtures.ts';
-import { createCreator } from './support/health-fixtures.ts';
+import { createCreator, createPolicy } from './support/health-fixtures.ts';
 import { createListingRow } from './support/listing-fixtures.ts';
 import { createTestApp, gid, type SseStream } from './support/client.ts';
 import { createTestDatabase, testTargets, type TestDatabase } from './support/database.ts';
@@ -191,6 +191,45 @@ describe.each(testTargets())('event subscriptions over SSE, fed by the outbox re
     await relay();
     expect((await drainStream(mine)).map((e) => e.subject)).toEqual([null]);
     for (const stream of [mine, admin, shopOfA, noShopScope]) stream.close();
+  });
+
+  it('reads the platform clock afresh for each pushed event', async () => {
+    const a = await seller();
+    const policy = await createPolicy(db.prisma);
+    await db.prisma.pointsLedgerEntry.create({
+      data: {
+        shopId: a.shop.id,
+        policyId: policy.id,
+        kind: 'VIOLATION_ADDED',
+        points: 4,
+        effectiveAt: new Date('2024-01-01T00:00:00Z'),
+        expiresAt: new Date('2024-06-01T00:00:00Z'),
+      },
+    });
+    const setClock = (at: string | null) =>
+      db.prisma.platformSettings.upsert({
+        where: { id: 1 },
+        create: { id: 1, sandboxNow: at && new Date(at), sandboxSetAt: new Date(), sandboxFrozen: true },
+        update: { sandboxNow: at && new Date(at), sandboxSetAt: new Date(), sandboxFrozen: true },
+      });
+    await setClock('2024-03-01T00:00:00Z');
+    try {
+      const balance = await app.subscribe(
+        a.key,
+        `subscription { shopHealthChanged { subject { ... on Shop { pointsBalance } } } }`,
+      );
+      await db.prisma.outboxEvent.create({ data: event('shop.health_changed', a.shop.id) });
+      await relay();
+      expect(await drainStream(balance)).toEqual([{ subject: { pointsBalance: 4 } }]);
+      // Past the entry's expiry: the same subscription's next event sees the moved clock.
+      await setClock('2024-07-01T00:00:00Z');
+      await db.prisma.outboxEvent.create({ data: event('shop.health_changed', a.shop.id) });
+      await relay();
+      expect(await drainStream(balance)).toEqual([{ subject: { pointsBalance: 0 } }]);
+      balance.close();
+    } finally {
+      await setClock(null);
+    }
   });
 
   it('follows one shop with shopId, NOT_FOUND outside reach, FORBIDDEN without the scope', async () => {

@@ -32,6 +32,8 @@ export interface Context {
   feed<T>(key: FeedKey<T>): T | undefined;
   /** Platform settings, read at most once per request. */
   settings(): Promise<PlatformSettings>;
+  /** Forgets the settings read so far: a long-lived context (a subscription) reads them again. */
+  forgetSettings(): void;
   /** The platform's "now": the sandbox clock outside production, else the real time. */
   now(): Promise<Date>;
 }
@@ -77,6 +79,9 @@ export function createContext(init: ContextInit): Context {
     ...rest,
     feed: <T>(key: FeedKey<T>) => feeds?.find((entry) => entry.key === key)?.value as T | undefined,
     settings: loadSettings,
+    forgetSettings: () => {
+      settings = undefined;
+    },
     now: async () => platformNow(await loadSettings(), init.production),
   };
 }

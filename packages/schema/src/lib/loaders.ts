@@ -29,10 +29,11 @@ export function memoFor<V>(ctx: Context, name: string, load: () => Promise<V>): 
 }
 
 /**
- * Forgets what this context loaded (its DataLoaders and Pothos' per-request caches): a subscription
+ * Forgets what this context loaded (its DataLoaders, settings and Pothos' per-request caches): a subscription
  * keeps one context for every event it pushes, and each event must read the current rows.
  */
 export function forgetLoads(ctx: Context): void {
   registry.delete(ctx);
+  ctx.forgetSettings();
   (ctx as unknown as Record<symbol, unknown>)[contextCacheSymbol] = {};
 }
