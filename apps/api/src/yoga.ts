@@ -5,8 +5,10 @@ import { useGraphQLSSE } from '@graphql-yoga/plugin-graphql-sse';
 import type { Database } from '@shopwarden/db';
 import {
   BulkOperationFeed,
+  CategoryCache,
   EventFeed,
   bulkOperationFeedKey,
+  categoryCacheKey,
   createContext,
   eventFeedKey,
   feed,
@@ -205,8 +207,17 @@ export function createApp(options: AppOptions) {
     maxPerKey: config.rateLimit.maxSubscriptionsPerKey,
     onError: (err) => logger.warn({ err }, 'event feed: notifications unavailable'),
   });
+  // The category tree, kept while this process hears of category changes.
+  const categories = new CategoryCache();
+  const categoriesStarted = categories.start(db.listen, (err) =>
+    logger.warn({ err }, 'category cache: change notifications unavailable; not caching'),
+  );
   // Registered on every request's context; the schema's modules own their keys.
-  const feeds = [feed(bulkOperationFeedKey, bulkOperationFeed), feed(eventFeedKey, eventFeed)];
+  const feeds = [
+    feed(bulkOperationFeedKey, bulkOperationFeed),
+    feed(eventFeedKey, eventFeed),
+    feed(categoryCacheKey, categories),
+  ];
   const started = cache
     ?.start(db)
     .catch((err: unknown) => logger.warn({ err }, 'response cache: change notifications unavailable; not caching'));
@@ -341,13 +352,14 @@ export function createApp(options: AppOptions) {
     slots,
     apiKeys,
     cache,
-    /** Resolves once the response cache listens for changes (or gave up). */
-    ready: started ?? Promise.resolve(),
+    categories,
+    /** Resolves once the response cache and the category cache listen for changes (or gave up). */
+    ready: Promise.all([started, categoriesStarted]).then(() => undefined),
     bulkOperationFeed,
     eventFeed,
     /** Stops listening for changes and closes the cache store. */
     close: async () => {
-      await Promise.all([cache?.stop(), bulkOperationFeed.stop(), eventFeed.stop()]);
+      await Promise.all([cache?.stop(), bulkOperationFeed.stop(), eventFeed.stop(), categories.stop()]);
     },
   };
 }

@@ -69,3 +69,4 @@ export {
 export { eventCatalogue, eventTypes } from './modules/webhooks/event-catalogue.ts';
 export { webhookObjectSelection, webhookObjectSelections } from './modules/webhooks/webhook-render.ts';
 export { EventFeed, eventFeedKey } from './modules/subscriptions/event-feed.ts';
+export { CategoryCache, categoryCacheKey } from './modules/shops/category-cache.ts';

@@ -3,6 +3,7 @@ import { builder } from '#builder';
 import { audited } from '#lib/audit.ts';
 import { assertAdmin } from '#modules/auth/viewer.ts';
 import { changeCatalogueRow, found, registerCatalogueApplier } from '#modules/platform/catalogue-change.service.ts';
+import { forgetCategories } from './category-cache.ts';
 import { CategoryNode, CategoryRestrictionEnum } from './category.node.ts';
 
 const CategoryUpdateInput = builder.inputType('CategoryUpdateInput', {
@@ -58,7 +59,7 @@ builder.mutationField('categoryUpdate', (t) =>
     resolve: audited('categoryUpdate', async (_root, { input }, ctx) => {
       assertAdmin(ctx.viewer);
       const id = Number.parseInt(input.categoryId.id, 10) || 0;
-      return changeCatalogueRow(ctx, {
+      const change = await changeCatalogueRow(ctx, {
         entity: 'CATEGORY',
         entityId: id,
         changes: { restriction: input.restriction },
@@ -67,6 +68,8 @@ builder.mutationField('categoryUpdate', (t) =>
           found(await tx.category.findUnique({ where: { id }, select: { id: true } }), 'Category');
         },
       });
+      forgetCategories(ctx);
+      return change;
     }),
   }),
 );
