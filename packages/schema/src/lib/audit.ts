@@ -1,4 +1,4 @@
-import { Prisma, type Role } from '@shopwarden/db';
+import { Prisma, utcNow, type Role } from '@shopwarden/db';
 import type { Context } from '#context';
 import type { Viewer } from '#modules/auth/viewer.ts';
 import { AppError } from './errors.ts';
@@ -26,6 +26,17 @@ export function audited<Root, Args extends { input?: unknown }, Result>(
   return async (root, args, ctx) => {
     let outcome: 'SUCCESS' | 'ERROR' = 'SUCCESS';
     let code: string | null = null;
+    const slot: AuditSlot = {
+      row: () => ({
+        ...auditCaller(ctx.viewer),
+        operation,
+        input: options.input ? options.input(args.input) : args.input,
+        outcome: 'SUCCESS',
+        requestId: ctx.requestId,
+      }),
+      committed: false,
+    };
+    slots.set(ctx, slot);
     try {
       const result = await resolve(root, args, ctx);
       code = resultCode(result);
@@ -36,20 +47,44 @@ export function audited<Root, Args extends { input?: unknown }, Result>(
       code = error instanceof AppError ? error.code : 'INTERNAL';
       throw error;
     } finally {
-      await ctx.prisma.auditRecord
-        .create({
-          data: {
-            ...auditCaller(ctx.viewer),
-            operation,
-            input: toJson(options.input ? options.input(args.input) : args.input) as object,
-            outcome,
-            resultCode: code,
-            requestId: ctx.requestId,
-          },
-        })
-        .catch(() => undefined);
+      if (slots.get(ctx) === slot) slots.delete(ctx);
+      // A success whose record committed with the change is recorded; anything else is recorded here.
+      if (!slot.committed || outcome !== 'SUCCESS') {
+        await ctx.prisma.auditRecord
+          .create({
+            data: {
+              ...auditCaller(ctx.viewer),
+              operation,
+              input: toJson(options.input ? options.input(args.input) : args.input) as object,
+              outcome,
+              resultCode: code,
+              requestId: ctx.requestId,
+            },
+          })
+          .catch(() => undefined);
+      }
     }
   };
+}
+
+/** The audit record of the mutation under way, for a resolver that writes it in its own transaction. */
+interface AuditSlot {
+  row: () => AuditRow;
+  committed: boolean;
+}
+
+/** Mutation fields run one after another, so a request has at most one slot at a time. */
+const slots = new WeakMap<Context, AuditSlot>();
+
+/**
+ * The success record of the `audited` mutation under way, for the resolver to insert in the same
+ * transaction as its change (so both commit or neither); `committed()` once that transaction
+ * committed, and the wrapper writes no second record. Null outside an `audited` resolver.
+ */
+export function auditWithChange(ctx: Context): { row: AuditRow; committed(): void } | null {
+  const slot = slots.get(ctx);
+  if (!slot) return null;
+  return { row: slot.row(), committed: () => void (slot.committed = true) };
 }
 
 /** An audit record's columns, whichever way it is written. */
@@ -77,8 +112,8 @@ export function auditCaller(viewer: Viewer | null): Pick<AuditRow, 'apiKeyId' | 
 
 /** The INSERT of `row` once per row of `from` (a CTE of the same statement), for a set-based write. */
 export function insertAuditRecordSql(row: AuditRow, from: Prisma.Sql): Prisma.Sql {
-  return Prisma.sql`INSERT INTO "AuditRecord" ("apiKeyId", "role", "operation", "targetType", "targetId", "shopId", "input", "outcome", "resultCode", "requestId")
+  return Prisma.sql`INSERT INTO "AuditRecord" ("apiKeyId", "role", "operation", "targetType", "targetId", "shopId", "input", "outcome", "resultCode", "requestId", "createdAt")
     SELECT ${row.apiKeyId}::int, ${row.role}::"Role", ${row.operation}, ${row.targetType ?? null}, ${row.targetId ?? null}, ${row.shopId}::int,
-           ${JSON.stringify(toJson(row.input))}::jsonb, ${row.outcome}::"AuditOutcome", ${row.resultCode ?? null}, ${row.requestId}
+           ${JSON.stringify(toJson(row.input))}::jsonb, ${row.outcome}::"AuditOutcome", ${row.resultCode ?? null}, ${row.requestId}, ${utcNow}
     FROM ${from}`;
 }

@@ -1,3 +1,4 @@
+import type { Listing } from '@shopwarden/db';
 import { builder } from '#builder';
 import { audited } from '#lib/audit.ts';
 import { toDbId } from '#lib/ids.ts';
@@ -5,6 +6,12 @@ import { CategoryNode } from '#modules/shops/category.node.ts';
 import { dryRunDescription } from './listing-results.ts';
 import { ListingNode } from './listing.node.ts';
 import { updateListing } from './listing.service.ts';
+
+/** True when a Prisma query of a listing selects no relation (nothing a row of its own columns lacks). */
+function rowOnly(query: { include?: object; select?: object }): boolean {
+  if (query.include && Object.keys(query.include).length) return false;
+  return !query.select || Object.values(query.select).every((v) => v === true);
+}
 
 const ListingUpdateInput = builder.inputType('ListingUpdateInput', {
   description: 'Changes to a DRAFT or REJECTED listing; omitted fields keep their value.',
@@ -24,14 +31,18 @@ const ListingUpdateInput = builder.inputType('ListingUpdateInput', {
 });
 
 const ListingUpdateSuccess = builder
-  .objectRef<{ listingId: number; dryRun: boolean }>('ListingUpdateSuccess')
+  .objectRef<{ listingId: number; dryRun: boolean; written: Listing | null }>('ListingUpdateSuccess')
   .implement({
     description: 'The listing was edited (or, on a dry run, could be).',
     fields: (t) => ({
       listing: t.prismaField({
         type: 'Listing',
         description: 'The listing, re-read (unchanged on a dry run).',
-        resolve: (q, r, _a, ctx) => ctx.prisma.listing.findUniqueOrThrow({ ...q, where: { id: r.listingId } }),
+        // The row the write returned, when the selection needs nothing beyond its columns.
+        resolve: (q, r, _a, ctx) =>
+          r.written && rowOnly(q)
+            ? r.written
+            : ctx.prisma.listing.findUniqueOrThrow({ ...q, where: { id: r.listingId } }),
       }),
       dryRun: t.boolean({ description: 'True when nothing was written.', resolve: (r) => r.dryRun }),
     }),
@@ -47,7 +58,7 @@ builder.mutationField('listingUpdate', (t) =>
     resolve: audited('listingUpdate', async (_root, { input }, ctx) => {
       const dryRun = input.dryRun ?? false;
       const listingId = toDbId(input.listingId, ['input', 'listingId']);
-      await updateListing(
+      const { written } = await updateListing(
         ctx,
         {
           listingId,
@@ -61,7 +72,7 @@ builder.mutationField('listingUpdate', (t) =>
         },
         dryRun,
       );
-      return { listingId, dryRun };
+      return { listingId, dryRun, written };
     }),
   }),
 );

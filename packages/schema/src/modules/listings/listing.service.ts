@@ -1,4 +1,14 @@
-import type { ListingStatus, PlatformSettings, Prisma } from '@shopwarden/db';
+import {
+  Prisma,
+  utcNow,
+  type BusinessModel,
+  type Listing,
+  type ListingStatus,
+  type PlatformSettings,
+} from '@shopwarden/db';
+import { platformNow } from '#context';
+import { auditWithChange, insertAuditRecordSql } from '#lib/audit.ts';
+import { intArray } from '#lib/sql.ts';
 import { catchUpShopHealth } from '#modules/health/points-expiry.service.ts';
 import type { Context } from '#context';
 import { InvariantError, must } from '#lib/must.ts';
@@ -18,7 +28,8 @@ import {
   loadCategoryIndex,
   type CategoryLite,
 } from '#modules/shops/category-eligibility.service.ts';
-import { assertCanWriteShop, shopOwnedWhere } from '#modules/shops/shop.policy.ts';
+import { cachedCategories, forgetCategories } from '#modules/shops/category-cache.ts';
+import { assertCanWriteShop } from '#modules/shops/shop.policy.ts';
 import { statusInForce } from '#modules/shops/business-model-rules.ts';
 import { platformOperatedPriceError } from '#modules/shops/business-model.service.ts';
 import {
@@ -114,6 +125,17 @@ function categoriesOf(prisma: Prisma.TransactionClient | Context['prisma']): Pro
   return loadCategoryIndex(prisma as Context['prisma']);
 }
 
+/**
+ * The category tree to check `categoryId` against: the cached one, read again when it lacks the id
+ * (a category created a moment ago in another process, its notification not yet here).
+ */
+async function categoriesFor(ctx: Context, categoryId: number): Promise<Map<number, CategoryLite>> {
+  const cached = await cachedCategories(ctx);
+  if (cached.has(categoryId)) return cached;
+  forgetCategories(ctx);
+  return loadCategoryIndex(ctx.prisma);
+}
+
 /** Creates a DRAFT listing (or, on a dry run, checks that it could be created). */
 export async function createListing(ctx: Context, input: { shopId: number } & ListingFields, dryRun: boolean) {
   assertCanWriteShop(ctx.viewer, input.shopId, 'listings:write');
@@ -121,7 +143,7 @@ export async function createListing(ctx: Context, input: { shopId: number } & Li
   const shop = await ctx.prisma.shop.findUnique({ where: { id: input.shopId }, select: { id: true, sites: true } });
   if (!shop) throw new NotFoundError('Shop');
   const { shopId: _shopId, ...fields } = input;
-  const errors = validateFields(fields, shop.sites, await categoriesOf(ctx.prisma), () => true);
+  const errors = validateFields(fields, shop.sites, await categoriesFor(ctx, fields.categoryId), () => true);
   if (errors.length) throw new ValidationError(errors);
   return inListingTransaction(ctx, dryRun, async (tx) => {
     const listing = await tx.listing.create({
@@ -139,11 +161,36 @@ export async function createListing(ctx: Context, input: { shopId: number } & Li
   });
 }
 
-/** Loads a listing the caller may write, or the error that says why not. */
-async function listingForWrite(ctx: Context, listingId: number) {
-  const listing = await ctx.prisma.listing.findFirst({
-    where: { AND: [{ id: listingId }, shopOwnedWhere(ctx.viewer)] },
-  });
+/** What an edit reads of a listing, its shop and the platform clock, in one statement. */
+interface ListingForEdit {
+  id: number;
+  shopId: number;
+  title: string;
+  description: string;
+  categoryId: number;
+  priceAmount: number;
+  currency: string;
+  sites: string[];
+  status: ListingStatus;
+  version: number;
+  shopSites: string[];
+  businessModel: BusinessModel;
+  sandboxNow: Date | null;
+  sandboxSetAt: Date | null;
+  sandboxFrozen: boolean | null;
+}
+
+/** Loads a listing the caller may write with what the edit rules need, or the error that says why not. */
+async function listingForEdit(ctx: Context, listingId: number): Promise<ListingForEdit> {
+  const reach = ctx.viewer ? ctx.viewer.shopIds : [];
+  const [listing] = await ctx.prisma.$queryRaw<ListingForEdit[]>`
+    SELECT l."id", l."shopId", l."title", l."description", l."categoryId", l."priceAmount", l."currency", l."sites",
+           l."status"::text AS "status", l."version", s."sites" AS "shopSites", s."businessModel"::text AS "businessModel",
+           p."sandboxNow", p."sandboxSetAt", p."sandboxFrozen"
+    FROM "Listing" l
+    JOIN "Shop" s ON s."id" = l."shopId"
+    LEFT JOIN "PlatformSettings" p ON p."id" = 1
+    WHERE l."id" = ${listingId}::int AND (${reach === null}::boolean OR l."shopId" = ANY(${intArray(reach ?? [])}))`;
   if (!listing) throw new NotFoundError('Listing');
   assertCanWriteShop(ctx.viewer, listing.shopId, 'listings:write');
   return listing;
@@ -155,8 +202,12 @@ export async function updateListing(
   input: { listingId: number; expectedVersion?: number | null } & ListingFieldsInput,
   dryRun: boolean,
 ) {
-  const listing = await listingForWrite(ctx, input.listingId);
-  const now = await ctx.now();
+  const listing = await listingForEdit(ctx, input.listingId);
+  // The settings row as read with the listing (a missing row: the real clock, as createContext's default row).
+  const now = platformNow(
+    { sandboxNow: listing.sandboxNow, sandboxSetAt: listing.sandboxSetAt, sandboxFrozen: !!listing.sandboxFrozen },
+    ctx.production,
+  );
   if (!editableStatuses.includes(listing.status)) {
     throw new InvalidStateError(
       'INVALID_STATE',
@@ -165,15 +216,11 @@ export async function updateListing(
   }
   if (input.expectedVersion != null && input.expectedVersion !== listing.version)
     throw new ConflictError(`The listing is at version ${listing.version}, not ${input.expectedVersion}; re-read it.`);
-  const shop = await ctx.prisma.shop.findUniqueOrThrow({
-    where: { id: listing.shopId },
-    select: { sites: true, businessModel: true },
-  });
   const sent = (k: keyof ListingFields) => input[k] !== undefined && input[k] !== null;
   const repriced =
     (sent('priceAmount') && input.priceAmount !== listing.priceAmount) ||
     (sent('currency') && input.currency !== listing.currency);
-  const priceError = repriced ? platformOperatedPriceError(shop.businessModel, ctx.viewer?.role) : null;
+  const priceError = repriced ? platformOperatedPriceError(listing.businessModel, ctx.viewer?.role) : null;
   if (priceError) throw priceError;
   const fields: ListingFields = {
     title: input.title ?? listing.title,
@@ -183,25 +230,43 @@ export async function updateListing(
     currency: input.currency ?? listing.currency,
     sites: input.sites ?? listing.sites,
   };
-  const errors = validateFields(fields, shop.sites, await categoriesOf(ctx.prisma), sent);
+  // The tree is needed only to check a category the caller sent.
+  const categories = sent('categoryId') ? await categoriesFor(ctx, fields.categoryId) : new Map<number, CategoryLite>();
+  const errors = validateFields(fields, listing.shopSites, categories, sent);
   if (errors.length) throw new ValidationError(errors);
-  return inListingTransaction(ctx, dryRun, async (tx) => {
-    const updated = await tx.listing.updateMany({
-      where: { id: listing.id, version: listing.version, status: { in: [...editableStatuses] } },
-      data: { ...fields, title: fields.title.trim(), version: { increment: 1 } },
-    });
-    if (updated.count === 0)
-      throw new ConflictError('The listing changed while this edit was made; re-read it and try again.');
-    await recordEvent(tx, {
-      type: 'listing.updated',
-      shopId: listing.shopId,
-      subjectType: 'Listing',
-      subjectId: String(listing.id),
-      payload: { listingId: listing.id, version: listing.version + 1 },
-      occurredAt: now,
-    });
-    return { value: { listingId: listing.id }, commit: true };
-  });
+  const audit = auditWithChange(ctx);
+  // The change, its event and (when audited) its audit record in one statement: all commit or none.
+  const write = Prisma.sql`
+    WITH updated AS (
+      UPDATE "Listing"
+      SET "title" = ${fields.title.trim()}, "description" = ${fields.description}, "categoryId" = ${fields.categoryId}::int,
+          "priceAmount" = ${fields.priceAmount}::int, "currency" = ${fields.currency}, "sites" = ${fields.sites}::text[],
+          "version" = "version" + 1, "updatedAt" = ${new Date().toISOString()}::timestamp(3)
+      WHERE "id" = ${listing.id}::int AND "version" = ${listing.version}::int
+        AND "status" = ANY(${[...editableStatuses]}::text[]::"ListingStatus"[])
+      RETURNING "id", "shopId", "title", "description", "categoryId", "priceAmount", "currency", "sites",
+                "status"::text AS "status", "version", "submittedAt", "createdAt", "updatedAt"
+    ),
+    events AS (
+      INSERT INTO "OutboxEvent" ("type", "shopId", "subjectType", "subjectId", "payload", "occurredAt", "createdAt")
+      SELECT 'listing.updated', u."shopId", 'Listing', u."id"::text, jsonb_build_object('listingId', u."id", 'version', u."version"),
+             ${now.toISOString()}::timestamp(3), ${utcNow}
+      FROM updated u
+    )${audit ? Prisma.sql`, audited AS (${insertAuditRecordSql(audit.row, Prisma.sql`updated`)})` : Prisma.empty}
+    SELECT * FROM updated`;
+  const run = async (tx: Prisma.TransactionClient) => {
+    const [row] = await tx.$queryRaw<Listing[]>(write);
+    if (!row) throw new ConflictError('The listing changed while this edit was made; re-read it and try again.');
+    return row;
+  };
+  if (dryRun) {
+    // The same statement, rolled back: it reports exactly what the real call would.
+    await inListingTransaction(ctx, true, async (tx) => ({ value: await run(tx), commit: true }));
+    return { listingId: listing.id, written: null };
+  }
+  const written = await run(ctx.prisma);
+  audit?.committed();
+  return { listingId: listing.id, written };
 }
 
 /** Callers that may never write listings fail the whole call, not item by item. */

@@ -1,0 +1,217 @@
+import { createDatabase, type Database } from '@shopwarden/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countQueries, createTestApp, gid } from './support/client.ts';
+import { testTargets } from './support/database.ts';
+import { createListingRow, sellerShop } from './support/listing-fixtures.ts';
+import { useSuite } from './support/suite.ts';
+
+/** The bench's mutation (bench/scenarios/listing-update.ts). */
+const UPDATE_TITLE = /* GraphQL */ `
+  mutation ListingUpdate($id: ID!, $title: String!, $categoryId: ID) {
+    listingUpdate(input: { listingId: $id, title: $title, categoryId: $categoryId }) {
+      __typename
+      ... on ListingUpdateSuccess {
+        listing {
+          id
+          title
+          status
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
+    }
+  }
+`;
+
+const CATEGORY_UPDATE = /* GraphQL */ `
+  mutation ($input: CategoryUpdateInput!) {
+    categoryUpdate(input: $input) {
+      __typename
+      ... on Error {
+        code
+      }
+    }
+  }
+`;
+
+describe.each(testTargets())('the listing update write path on %s', (target) => {
+  const { db, world, gql } = useSuite(target);
+
+  it('takes a number of statements fixed by its shape: no category tree, settings or audit statement of its own', async () => {
+    const small = await sellerShop(db.prisma, 'Small shop');
+    const big = await sellerShop(db.prisma, 'Big shop');
+    const one = await createListingRow(db.prisma, small.shop.id, world.categories.skincare);
+    for (let i = 0; i < 20; i++) await createListingRow(db.prisma, big.shop.id, world.categories.skincare);
+    const another = await createListingRow(db.prisma, big.shop.id, world.categories.skincare);
+    const counts: number[] = [];
+    for (const [listing, key] of [
+      [one, small.key],
+      [another, big.key],
+      [one, world.adminKey],
+    ] as const) {
+      const { result, queries } = await countQueries(db, () =>
+        gql(key, UPDATE_TITLE, { id: gid('Listing', listing.id), title: `Edited ${listing.id}` }),
+      );
+      expect(result.data!.listingUpdate).toEqual({
+        __typename: 'ListingUpdateSuccess',
+        listing: { id: gid('Listing', listing.id), title: `Edited ${listing.id}`, status: 'DRAFT' },
+      });
+      expect(queries.filter((q) => /"Category"|"PlatformSettings" AS/.test(q) && !/JOIN/.test(q))).toEqual([]);
+      expect(queries.filter((q) => /^\s*INSERT INTO "public"\."AuditRecord"/.test(q))).toEqual([]);
+      counts.push(queries.length);
+    }
+    // The key; the listing with its shop and the clock; the write with its event and audit record, returning the payload's row.
+    expect(counts).toEqual([3, 3, 3]);
+    const audit = await db.prisma.auditRecord.findMany({
+      where: { operation: 'listingUpdate', outcome: 'SUCCESS' },
+      orderBy: { id: 'asc' },
+    });
+    expect(audit).toHaveLength(3);
+    expect(audit[0]).toMatchObject({
+      role: 'SELLER',
+      shopId: small.shop.id,
+      input: { listingId: { id: String(one.id), typename: 'Listing' }, title: `Edited ${one.id}` },
+      resultCode: null,
+    });
+    const events = await db.prisma.outboxEvent.findMany({
+      where: { type: 'listing.updated', subjectId: String(one.id) },
+      orderBy: { id: 'asc' },
+    });
+    expect(events.map((e) => e.payload)).toEqual([
+      { listingId: one.id, version: 1 },
+      { listingId: one.id, version: 2 },
+    ]);
+  });
+
+  it('answers the payload from the written row exactly as a read of the listing right after', async () => {
+    const { shop, key } = await sellerShop(db.prisma, 'Payload shop');
+    const listing = await createListingRow(db.prisma, shop.id, world.categories.skincare, { title: 'Payload' });
+    const selections = [
+      'id title status',
+      'id version sites submittedAt price { amount currencyCode minorUnits } __typename',
+      '...F',
+      'id category { name } shop { name } latestReview { decision }',
+    ];
+    for (const [i, selection] of selections.entries()) {
+      const fragment = selection === '...F' ? 'fragment F on Listing { id title description version }' : '';
+      const mutation = `mutation($id: ID!, $title: String!) { listingUpdate(input: { listingId: $id, title: $title }) {
+        ... on ListingUpdateSuccess { listing { ${selection} } } ... on Error { code } } } ${fragment}`;
+      const written = await gql(key, mutation, { id: gid('Listing', listing.id), title: `Payload ${i}` });
+      expect(written.errors).toBeUndefined();
+      const read = await gql(key, `query($id: ID!) { listing(id: $id) { ${selection} } } ${fragment}`, {
+        id: gid('Listing', listing.id),
+      });
+      expect(read.errors).toBeUndefined();
+      expect(written.data!.listingUpdate.listing).toEqual(read.data!.listing);
+    }
+  });
+
+  it('commits the audit record with the change: a failing audit insert writes neither', async () => {
+    const { shop, key } = await sellerShop(db.prisma, 'Audit shop');
+    const listing = await createListingRow(db.prisma, shop.id, world.categories.skincare, { title: 'Before' });
+    await db.prisma.$executeRawUnsafe(`CREATE FUNCTION "test_refuse_audit"() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'audit refused'; END $$`);
+    await db.prisma.$executeRawUnsafe(
+      `CREATE TRIGGER "test_refuse_audit" BEFORE INSERT ON "AuditRecord" FOR EACH ROW EXECUTE FUNCTION "test_refuse_audit"()`,
+    );
+    try {
+      const res = await gql(key, UPDATE_TITLE, { id: gid('Listing', listing.id), title: 'After' });
+      expect(res.data?.listingUpdate ?? null).toBeNull();
+      expect(res.errors?.[0]?.extensions?.code).toBe('INTERNAL');
+    } finally {
+      await db.prisma.$executeRawUnsafe(`DROP TRIGGER "test_refuse_audit" ON "AuditRecord"`);
+      await db.prisma.$executeRawUnsafe(`DROP FUNCTION "test_refuse_audit"()`);
+    }
+    const row = await db.prisma.listing.findUniqueOrThrow({ where: { id: listing.id } });
+    expect([row.title, row.version]).toEqual(['Before', 0]);
+    expect(
+      await db.prisma.outboxEvent.count({ where: { subjectType: 'Listing', subjectId: String(listing.id) } }),
+    ).toBe(0);
+    // With the audit working again the same edit goes through, audited once.
+    const res = await gql(key, UPDATE_TITLE, { id: gid('Listing', listing.id), title: 'After' });
+    expect(res.data!.listingUpdate.__typename).toBe('ListingUpdateSuccess');
+    expect(
+      await db.prisma.auditRecord.count({
+        where: { operation: 'listingUpdate', outcome: 'SUCCESS', shopId: shop.id },
+      }),
+    ).toBe(1);
+  });
+
+  it('audits a refused edit outside the write, with its code', async () => {
+    const { shop, key } = await sellerShop(db.prisma, 'Refused shop');
+    const listing = await createListingRow(db.prisma, shop.id, world.categories.skincare);
+    const res = await gql(key, UPDATE_TITLE, { id: gid('Listing', listing.id), title: '' });
+    expect(res.data!.listingUpdate.code).toBe('VALIDATION_FAILED');
+    const records = await db.prisma.auditRecord.findMany({ where: { operation: 'listingUpdate', shopId: shop.id } });
+    expect(records.map((r) => [r.outcome, r.resultCode])).toEqual([['ERROR', 'VALIDATION_FAILED']]);
+  });
+
+  describe('the category tree cache', () => {
+    let other: Database;
+    beforeAll(async () => {
+      // Another process: its own connections (on PGlite, the one in-memory database, through another app).
+      other = target === 'postgres' ? await createDatabase(db.target) : db;
+    });
+    afterAll(async () => {
+      if (other !== db) await other.close();
+    });
+
+    it("sees another process's category change through the change notifications", async () => {
+      const here = createTestApp(db);
+      const there = createTestApp(other);
+      await Promise.all([here.ready, there.ready]);
+      const cache = here.app.categories;
+      const before = await cache.get(db.prisma);
+      expect(before.get(world.categories.skincare)?.restriction).toBe('NONE');
+      // Kept: the same tree again, no statement.
+      const { result: again, queries } = await countQueries(db, () => cache.get(db.prisma));
+      expect(again).toBe(before);
+      expect(queries).toEqual([]);
+      const changed = await there.gql(world.adminKey, CATEGORY_UPDATE, {
+        input: { categoryId: gid('Category', world.categories.skincare), restriction: 'RESTRICTED' },
+      });
+      expect(changed.data!.categoryUpdate.__typename).toBe('CategoryUpdateSuccess');
+      // The process that changed it reads its own write at once.
+      expect((await there.app.categories.get(other.prisma)).get(world.categories.skincare)?.restriction).toBe(
+        'RESTRICTED',
+      );
+      await expect
+        .poll(async () => (await cache.get(db.prisma)).get(world.categories.skincare)?.restriction, { timeout: 5_000 })
+        .toBe('RESTRICTED');
+      await there.gql(world.adminKey, CATEGORY_UPDATE, {
+        input: { categoryId: gid('Category', world.categories.skincare), restriction: 'NONE' },
+      });
+      await Promise.all([here.app.close(), there.app.close()]);
+    });
+
+    it('accepts a category created a moment ago elsewhere, before its notification arrives', async () => {
+      const here = createTestApp(db);
+      await here.ready;
+      const { shop, key } = await sellerShop(db.prisma, 'New category shop');
+      const listing = await createListingRow(db.prisma, shop.id, world.categories.skincare);
+      await here.app.categories.get(db.prisma);
+      const created = await other.prisma.category.create({
+        data: { name: 'Brand new', slug: `brand-new-${Date.now()}`, parentId: world.categories.beauty, depth: 1 },
+      });
+      await other.prisma.category.update({
+        where: { id: created.id },
+        data: { rootId: world.categories.beauty },
+      });
+      const res = await here.gql(key, UPDATE_TITLE, {
+        id: gid('Listing', listing.id),
+        title: 'Moved',
+        categoryId: gid('Category', created.id),
+      });
+      expect(res.data!.listingUpdate.__typename).toBe('ListingUpdateSuccess');
+      const missing = await here.gql(key, UPDATE_TITLE, {
+        id: gid('Listing', listing.id),
+        title: 'Moved',
+        categoryId: gid('Category', 999_999),
+      });
+      expect(missing.data!.listingUpdate.code).toBe('VALIDATION_FAILED');
+      await here.app.close();
+    });
+  });
+});
