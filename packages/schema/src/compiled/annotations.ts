@@ -71,6 +71,18 @@ export interface SqlObjectList {
   reads: string[];
 }
 
+/** A simple object built from at most one row of `from` (null, for a nullable field, when there is none). */
+export interface SqlObjectRow {
+  /** `FROM` clause of the one row (tables, subqueries, `LATERAL` joins, `WHERE`), under the alias given. */
+  from: string;
+  /** SQL values the object's own fields compile from (see `compiledObject`). */
+  values: Record<string, string>;
+  /** Prisma models read within the parent row's shop (what the response cache tags). */
+  reads: string[];
+  /** Prisma models read whatever the shop (tiers, settings). */
+  readsAcrossShops?: string[];
+}
+
 export type CompiledFieldSpec =
   | {
       kind: 'json';
@@ -78,8 +90,10 @@ export type CompiledFieldSpec =
       reads: readonly string[];
       acrossShops: boolean;
     }
-  | { kind: 'object'; sql: (parent: SqlParent) => Record<string, string> }
-  | { kind: 'objectList'; sql: (parent: SqlParent, alias: string) => SqlObjectList };
+  | { kind: 'object'; sql: (parent: SqlParent, field: SqlField) => Record<string, string> }
+  | { kind: 'objectList'; sql: (parent: SqlParent, alias: string) => SqlObjectList }
+  | { kind: 'objectRow'; sql: (parent: SqlParent, field: SqlField, alias: string) => SqlObjectRow }
+  | { kind: 'row'; model: string; id: (parent: SqlParent) => string };
 
 const COMPILED_ROOT = 'shopwardenCompiledRoot';
 const COMPILED_FIELD = 'shopwardenCompiledField';
@@ -108,11 +122,25 @@ export function compiledJson(
 }
 
 /** Field extensions for a field returning a simple object: the SQL values its own fields compile from. */
-export function compiledObject(sql: (parent: SqlParent) => Record<string, string>): Record<string, unknown> {
+export function compiledObject(
+  sql: (parent: SqlParent, field: SqlField) => Record<string, string>,
+): Record<string, unknown> {
   return { [COMPILED_FIELD]: { kind: 'object', sql } satisfies CompiledFieldSpec };
 }
 
 /** Field extensions for a field returning a list of simple objects built in SQL (`SqlObjectList`). */
 export function compiledObjectList(sql: (parent: SqlParent, alias: string) => SqlObjectList): Record<string, unknown> {
   return { [COMPILED_FIELD]: { kind: 'objectList', sql } satisfies CompiledFieldSpec };
+}
+
+/** Field extensions for a field returning a simple object built from at most one row (`SqlObjectRow`). */
+export function compiledObjectRow(
+  sql: (parent: SqlParent, field: SqlField, alias: string) => SqlObjectRow,
+): Record<string, unknown> {
+  return { [COMPILED_FIELD]: { kind: 'objectRow', sql } satisfies CompiledFieldSpec };
+}
+
+/** Field extensions for a field returning a row of `model` (a Prisma object) by the SQL of its id; null when none. */
+export function compiledRow(model: string, id: (parent: SqlParent) => string): Record<string, unknown> {
+  return { [COMPILED_FIELD]: { kind: 'row', model, id } satisfies CompiledFieldSpec };
 }

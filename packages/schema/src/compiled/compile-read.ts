@@ -53,6 +53,7 @@ import {
   type CompiledRootSpec,
   type SqlField,
   type SqlObjectList,
+  type SqlObjectRow,
   type SqlParent,
 } from './annotations.ts';
 import {
@@ -429,12 +430,21 @@ class Compilation {
       }
       if (custom.kind === 'objectList')
         return this.objectList(type, def, nodes, parent, custom.sql(sqlParent, this.alias()));
+      if (custom.kind === 'objectRow')
+        return this.objectRow(
+          type,
+          def,
+          nodes,
+          parent,
+          custom.sql(sqlParent, await this.sqlField(type, def, nodes), this.alias()),
+        );
+      if (custom.kind === 'row') return this.rowById(type, def, nodes, custom.model, custom.id(sqlParent));
       const objectType = getNullableType(def.type);
       if (!isNonNullType(def.type) || !isObjectType(objectType))
         throw new NotCompilable(`${type.name}.${def.name} object shape`);
       return this.objectFields(objectType, this.subfields(objectType, nodes), {
         kind: 'values',
-        values: custom.sql(sqlParent),
+        values: custom.sql(sqlParent, await this.sqlField(type, def, nodes)),
       });
     }
     if (parent.kind !== 'row') throw new NotCompilable(`${type.name}.${def.name} has no SQL form`);
@@ -470,6 +480,48 @@ class Compilation {
       values: list.values,
     });
     return `('[' || coalesce((SELECT string_agg(${object}, ',' ORDER BY ${list.orderBy}) FROM ${list.from}), '') || ']')`;
+  }
+
+  /** A declared simple object over at most one row (`compiledObjectRow`): null when there is none. */
+  private async objectRow(
+    type: GraphQLObjectType,
+    def: GraphQLField<unknown, unknown>,
+    nodes: FieldGroup,
+    parent: Parent,
+    row: SqlObjectRow,
+  ): Promise<string> {
+    const objectType = getNullableType(def.type);
+    if (!isObjectType(objectType)) throw new NotCompilable(`${type.name}.${def.name} object shape`);
+    const scoped = parent.kind === 'row' && parent.scoped;
+    for (const model of row.reads) this.depend(model, scoped ? 'rows' : 'all');
+    for (const model of row.readsAcrossShops ?? []) this.depend(model, 'all');
+    const object = await this.objectFields(objectType, this.subfields(objectType, nodes), {
+      kind: 'values',
+      values: row.values,
+    });
+    const expr = `(SELECT ${object} FROM ${row.from} LIMIT 1)`;
+    return isNonNullType(def.type) ? expr : `coalesce(${expr}, 'null')`;
+  }
+
+  /** A declared row of a model by the SQL of its id (`compiledRow`), read like a to-one relation. */
+  private async rowById(
+    type: GraphQLObjectType,
+    def: GraphQLField<unknown, unknown>,
+    nodes: FieldGroup,
+    model: string,
+    idSql: string,
+  ): Promise<string> {
+    const target = this.objectType(def.type, model, `${type.name}.${def.name}`);
+    const alias = this.alias();
+    this.depend(model, 'all');
+    const object = await this.objectFields(target, this.subfields(target, nodes), {
+      kind: 'row',
+      model,
+      alias,
+      scoped: false,
+    });
+    const expr = `(SELECT ${object} FROM ${table(model)} ${alias} WHERE ${columnOf(alias, model, 'id')} = ${idSql})`;
+    return isNonNullType(def.type) ? expr : `coalesce(${expr}, 'null')`;
   }
 
   private sqlParent(parent: Parent): SqlParent {

@@ -15,11 +15,14 @@ export {
   compiledJson,
   compiledObject,
   compiledObjectList,
+  compiledObjectRow,
   compiledRoot,
+  compiledRow,
   type CompiledRootSpec,
   type CompiledJsonOptions,
   type SqlField,
   type SqlObjectList,
+  type SqlObjectRow,
   type SqlParent,
 } from './annotations.ts';
 export {
@@ -32,5 +35,5 @@ export {
   type Slot,
   type VariableShape,
 } from './lift.ts';
-export { columnOf as sqlColumn, table as sqlTable } from './prisma-sql.ts';
+export { columnOf as sqlColumn, columnType as sqlColumnType, table as sqlTable } from './prisma-sql.ts';
 export { base64Of, jsonDateTime, jsonDecimalFromMinor, jsonLiteral, jsonPlain, jsonString } from './json-sql.ts';

@@ -93,6 +93,9 @@ export class SqlParams {
   }
 }
 
+/** The PostgreSQL type of a model's column (an enum's type name), for casts in declared SQL. */
+export const columnType = (model: string, field: string) => sqlType(modelField(model, field));
+
 /** The PostgreSQL type of a scalar or enum field, for parameter casts. */
 export function sqlType(field: ModelField): string {
   if (field.kind === 'enum') return `"${field.dbType ?? field.type}"`;
