@@ -11,6 +11,7 @@ import { createApp, loadConfig, MemoryRateLimiter } from '@shopwarden/api';
 import type { ListingStatus, ViolationSource } from '@shopwarden/db';
 import { createKey, createShop, createWorld, type World } from './support/fixtures.ts';
 import { createPolicy } from './support/health-fixtures.ts';
+import { createTiers, insertOrders } from './support/revenue-fixtures.ts';
 import { comparableErrors, gid } from './support/client.ts';
 import { createTestDatabase, testTargets, type TestDatabase } from './support/database.ts';
 
@@ -68,6 +69,41 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
     const status = n % 4 === 2 ? 'REMOVED' : n % 6 === 5 ? 'APPEALED' : n % 7 === 3 ? 'EXPIRED' : null;
     if (status === 'REMOVED') await entry('APPEAL_REMOVAL', -(v.points + 2), at(20));
     if (status) await db.prisma.violation.update({ where: { id: v.id }, data: { status } });
+  }
+
+  /**
+   * Tiers (0 / 1,000,000 and 65,000 / 10,000,000 and 800,000 USD) and orders placed on the edges of
+   * the metric windows as of TIER_AS_OF: at the trailing start (out) and just after it (in), at asOf
+   * (in) and just after (out), at the last month's first instant (in) and at its end (trailing only).
+   */
+  async function ordersAroundTiers() {
+    const tiers = await createTiers(db.prisma);
+    const category = world.categories.beauty;
+    const [none, exact, top, below, edges, placed] = shopIds as [number, number, number, number, number, number];
+    void none;
+    await insertOrders(db.prisma, exact, category, [
+      { amount: 6_500_000, placedAt: '2024-02-01T00:00:00.000Z' },
+      { amount: 93_499_999, placedAt: '2023-03-31T12:00:00.001Z' },
+      { amount: 1, placedAt: '2024-03-31T12:00:00.000Z' },
+      { amount: 50_000_000, placedAt: '2023-03-31T12:00:00.000Z' },
+      { amount: 7_000_000, placedAt: '2024-03-31T12:00:00.001Z' },
+      { amount: 9_999, placedAt: '2024-02-10T00:00:00.000Z', currency: 'EUR' },
+    ]);
+    await insertOrders(db.prisma, top, category, [{ amount: 1_000_000_000, placedAt: '2024-02-15T08:00:00.000Z' }]);
+    await insertOrders(db.prisma, below, category, [
+      { amount: 6_500_000, placedAt: '2024-02-29T23:59:59.999Z' },
+      { amount: 93_498_999, placedAt: '2023-06-01T00:00:00.000Z' },
+      { amount: 1_000, placedAt: '2024-03-01T00:00:00.000Z' },
+    ]);
+    await insertOrders(db.prisma, edges, category, [
+      { amount: 80_000_000, placedAt: '2024-01-31T23:59:59.999Z' },
+      { amount: 120_000_000, placedAt: '2023-02-28T00:00:00.000Z' },
+      { amount: 3_000, placedAt: '2023-02-28T00:00:00.001Z' },
+      { amount: 70_000_000, placedAt: '2024-02-29T00:00:00.000Z' },
+    ]);
+    await insertOrders(db.prisma, placed, category, [{ amount: 12_345, placedAt: '2024-03-15T00:00:00.000Z' }]);
+    await db.prisma.shop.update({ where: { id: placed }, data: { tierId: tiers.strategic } });
+    await db.prisma.shop.update({ where: { id: top }, data: { tierId: tiers.entry } });
   }
 
   /** Sets the sandbox clock: frozen at `now`, or advancing from it since `setAgoMs` before the real time. */
@@ -172,6 +208,7 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
           },
         });
     }
+    await ordersAroundTiers();
     const agency = await db.prisma.account.create({ data: { name: 'Agency', kind: 'AGENCY' } });
     const partner = await db.prisma.account.create({ data: { name: 'Partner', kind: 'PARTNER' } });
     for (const [account, shops] of [
@@ -180,7 +217,7 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
     ] as const) {
       for (const shopId of shops)
         await db.prisma.shopAccessGrant.create({
-          data: { shopId, accountId: account, scopes: ['shops:read', 'listings:read', 'health:read'] },
+          data: { shopId, accountId: account, scopes: ['shops:read', 'listings:read', 'health:read', 'revenue:read'] },
         });
     }
     // A revoked grant must not count.
@@ -196,7 +233,7 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
         key: (
           await createKey(db.prisma, 'PARTNER', {
             accountId: partner.id,
-            scopes: ['shops:read', 'listings:read', 'health:read'],
+            scopes: ['shops:read', 'listings:read', 'health:read', 'revenue:read'],
           })
         ).key,
       },
@@ -596,6 +633,94 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
     expect(answers[2]).toEqual(answers[0]);
   });
 
+  it('tells tier standing and the distance to the next tier as of the clock or asOf, in the one statement', async () => {
+    const money = '{ amount minorUnits currencyCode }';
+    const tierFields = `id code name rank supportLevel selfShippingAllowed minTrailingRevenue ${money} minLastMonthSales ${money}`;
+    const query = `query($at: DateTime) { shops(first: 6) { edges { node { id tier { code } tierPrivileges { supportLevel selfShippingAllowed }
+      metrics(asOf: $at) { __typename asOf trailingRevenue ${money} trailingWindowStart lastMonthSales ${money} lastMonthStart lastMonthEnd qualifyingTier { ${tierFields} } }
+      now: metrics { asOf trailingWindowStart qualifyingTier { code } }
+      distanceToNextTier(asOf: $at) { __typename tier { ${tierFields} } trailingRevenueNeeded ${money} lastMonthSalesNeeded ${money} }
+      next: distanceToNextTier { tier { code } trailingRevenueNeeded { minorUnits } } } } } }`;
+    // The windows' edges (TIER_AS_OF; 29 February, whose trailing start is clamped to 28 February 2023; a month's first instant), before and after every order.
+    const instants = [
+      '2024-03-31T12:00:00.000Z',
+      '2024-02-29T00:00:00.000Z',
+      '2024-03-01T00:00:00.000Z',
+      '2024-02-01T00:00:00.000Z',
+      '2023-01-01T00:00:00.000Z',
+      '2026-01-01T00:00:00.000Z',
+    ];
+    const byShop = (data: unknown) =>
+      (data as { shops: { edges: { node: Record<string, unknown> }[] } }).shops.edges.map((e) => e.node);
+    const answers = new Set<string>();
+    try {
+      for (const clock of [instants[0]!, instants[2]!]) {
+        await setClock(clock);
+        for (const at of [null, ...instants]) {
+          for (const caller of callers) {
+            const compiled = await same(caller, query, { at });
+            // Without revenue:read the resolvers answer, with their error.
+            expect(compiled, caller.name).toBe(['admin', 'partner'].includes(caller.name));
+          }
+          answers.add(JSON.stringify((await post(compiledApp, callers[0]!.key, query, { at })).data));
+        }
+      }
+      // Exactly at the established tier's thresholds, the top tier (no next tier), one cent short, no revenue.
+      await setClock(instants[0]!);
+      const shops = byShop((await post(compiledApp, callers[0]!.key, query, { at: null })).data);
+      expect(shops.map((s) => (s.metrics as { qualifyingTier: { code: string } }).qualifyingTier.code)).toEqual([
+        'ENTRY',
+        'ESTABLISHED',
+        'STRATEGIC',
+        'ENTRY',
+        'ESTABLISHED',
+        'ENTRY',
+      ]);
+      expect(shops[1]!.metrics).toMatchObject({
+        trailingRevenue: { minorUnits: '100000000' },
+        lastMonthSales: { minorUnits: '6500000' },
+      });
+      expect(shops[2]!.distanceToNextTier).toBeNull();
+      expect(shops[3]!.distanceToNextTier).toMatchObject({
+        tier: { code: 'ESTABLISHED' },
+        trailingRevenueNeeded: { amount: '0.01' },
+        lastMonthSalesNeeded: { amount: '0.00' },
+      });
+      expect(shops[5]!.tierPrivileges).toEqual({ supportLevel: 'DEDICATED', selfShippingAllowed: true });
+      // An advancing sandbox clock and the real time: the windows move by the millisecond, so only the sums are compared.
+      const sums = `{ shops(first: 6) { edges { node { id metrics { trailingRevenue { minorUnits } lastMonthSales { minorUnits } qualifyingTier { code } }
+        distanceToNextTier { tier { code } trailingRevenueNeeded { amount } lastMonthSalesNeeded { amount } } } } } }`;
+      for (const [clock, ago] of [
+        [instants[0]!, 3_600_000],
+        [null, null],
+      ] as const) {
+        await setClock(clock, ago);
+        for (const caller of callers) expect(await same(caller, sums)).toBe(['admin', 'partner'].includes(caller.name));
+      }
+    } finally {
+      await setClock(null);
+    }
+    expect(answers.size).toBeGreaterThan(6);
+  });
+
+  it('reads the clock for the tier metrics when the statement runs, on one plan', async () => {
+    const admin = callers[0]!;
+    const query = `query($id: ID!) { shop(id: $id) { metrics { asOf lastMonthSales { minorUnits } qualifyingTier { code } } distanceToNextTier { tier { code } } } }`;
+    const variables = { id: gid('Shop', shopIds[1]!) };
+    const answers: unknown[] = [];
+    try {
+      for (const clock of ['2024-03-31T12:00:00.000Z', '2024-05-01T00:00:00.000Z', '2024-03-31T12:00:00.000Z']) {
+        await setClock(clock);
+        expect(await same(admin, query, variables)).toBe(true);
+        answers.push((await post(compiledApp, admin.key, query, variables)).data);
+      }
+    } finally {
+      await setClock(null);
+    }
+    expect(answers[1]).not.toEqual(answers[0]);
+    expect(answers[2]).toEqual(answers[0]);
+  });
+
   it("counts an event's seats across every shop's registrations, in the one statement", async () => {
     const events = [];
     for (const capacity of [2, 5]) {
@@ -782,6 +907,9 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
           'listingCounts { __typename count }',
           'pointsBalance',
           'asOf: pointsBalance(asOf: "2024-01-20T00:00:00.000Z")',
+          'tier { code } tierPrivileges { supportLevel selfShippingAllowed }',
+          'metrics(asOf: "2024-03-31T12:00:00.000Z") { trailingRevenue { amount } lastMonthStart qualifyingTier { code rank } }',
+          'distanceToNextTier(asOf: "2024-02-29T00:00:00.000Z") { tier { id name } lastMonthSalesNeeded { minorUnits currencyCode } }',
         ]),
         fc.option(fc.tuple(listingArgs, connection(listingNode)), { nil: undefined }),
         fc.option(fc.tuple(pageArb, fc.option(pick(SOURCES), { nil: undefined }), connection(violationNode)), {

@@ -15,6 +15,7 @@ import { createKey, createShop, createWorld, type World } from './support/fixtur
 import { createPolicy } from './support/health-fixtures.ts';
 import { comparableErrors, gid } from './support/client.ts';
 import { createTestDatabase, testTargets, type TestDatabase } from './support/database.ts';
+import { createTiers, insertOrders } from './support/revenue-fixtures.ts';
 
 type App = ReturnType<typeof createApp>;
 
@@ -288,6 +289,56 @@ describe.each(testTargets())('the response cache on %s', (target) => {
           expect(read.body.data.shop.pointsBalance).toBe(points);
         }
       }
+    } finally {
+      await setClock(null);
+    }
+  });
+
+  it('never stores tier metrics as of the clock; as of an instant they are stored until an order arrives', async () => {
+    const app = newApp();
+    await app.ready;
+    const shop = shops[3]!;
+    await createTiers(db.prisma);
+    await insertOrders(db.prisma, shop.id, world.categories.skincare, [
+      { amount: 7_000_000, placedAt: '2024-02-10T00:00:00Z' },
+    ]);
+    const setClock = (now: string | null) =>
+      db.prisma.platformSettings.upsert({
+        where: { id: 1 },
+        create: { id: 1, sandboxNow: now && new Date(now), sandboxFrozen: true },
+        update: { sandboxNow: now && new Date(now), sandboxSetAt: null, sandboxFrozen: true },
+      });
+    const METRICS = `query($id: ID!, $at: DateTime) { shop(id: $id) { id metrics(asOf: $at) { lastMonthSales { minorUnits } }
+      distanceToNextTier(asOf: $at) { tier { code } lastMonthSalesNeeded { minorUnits } } } }`;
+    const metrics = (at: string | null) => post(app, keys.admin!, METRICS, { id: shop.gid, at });
+    const sales = (r: Awaited<ReturnType<typeof metrics>>) => r.body.data.shop.metrics.lastMonthSales.minorUnits;
+    try {
+      const stored = await until(
+        () => metrics('2024-03-01T00:00:00.000Z'),
+        (r) => r.reads === 0,
+      );
+      expect(stored.reads).toBe(0);
+      expect(sales(stored)).toBe('7000000');
+      for (const [clock, minor] of [
+        ['2024-03-01T00:00:00Z', '7000000'],
+        ['2024-04-01T00:00:00Z', '0'],
+        ['2024-03-01T00:00:00Z', '7000000'],
+      ] as const) {
+        await setClock(clock);
+        for (let i = 0; i < 2; i++) {
+          const read = await metrics(null);
+          expect(read.reads, `${clock}: read every time`).toBe(1);
+          expect(sales(read)).toBe(minor);
+        }
+      }
+      await insertOrders(db.prisma, shop.id, world.categories.skincare, [
+        { amount: 5, placedAt: '2024-02-11T00:00:00Z' },
+      ]);
+      const fresh = await until(
+        () => metrics('2024-03-01T00:00:00.000Z'),
+        (r) => sales(r) !== '7000000',
+      );
+      expect(sales(fresh)).toBe('7000005');
     } finally {
       await setClock(null);
     }

@@ -1,5 +1,18 @@
 import type { SupportLevel, Tier } from '@shopwarden/db';
 import { builder } from '#builder';
+import {
+  compiledJson,
+  compiledObject,
+  compiledObjectRow,
+  compiledRow,
+  jsonDateTime,
+  jsonLiteral,
+  jsonPlain,
+  sqlColumn,
+  sqlTable,
+  type SqlField,
+  type SqlParent,
+} from '#compiled';
 import type { Context } from '#context';
 import { loaderFor, memoFor } from '#lib/loaders.ts';
 import { must } from '#lib/must.ts';
@@ -10,6 +23,7 @@ import {
   distanceToNextTier,
   loadShopMetrics,
   qualifyingTier,
+  TIER_CURRENCY,
   type ShopMetrics,
   type TierDistance,
 } from './metrics.service.ts';
@@ -52,12 +66,14 @@ export const TierNode = builder.prismaNode('Tier', {
       type: MoneyRef,
       description: 'USD revenue needed over the trailing 12 months.',
       select: { minTrailingRevenue: true },
+      extensions: compiledObject((r) => usdSql(r.col('minTrailingRevenue'))),
       resolve: (r) => usd(r.minTrailingRevenue),
     }),
     minLastMonthSales: t.field({
       type: MoneyRef,
       description: 'USD sales needed in the last full calendar month.',
       select: { minLastMonthSales: true },
+      extensions: compiledObject((r) => usdSql(r.col('minLastMonthSales'))),
       resolve: (r) => usd(r.minLastMonthSales),
     }),
     supportLevel: t.expose('supportLevel', {
@@ -173,6 +189,46 @@ export const TierRecalculationRunNode = builder.prismaNode('TierRecalculationRun
   }),
 });
 
+/** A USD Money's SQL values (see `usd`). */
+const usdSql = (minor: string) => ({ minor, currency: `'${TIER_CURRENCY}'` });
+
+const orderColumn = (field: string) => sqlColumn('sw_o', 'Order', field);
+const tierColumn = (alias: string, field: string) => sqlColumn(alias, 'Tier', field);
+
+/** An optional `asOf` argument as a parameter, else the platform clock at execution. */
+const asOfSql = (f: SqlField) => (f.args.asOf instanceof Date ? f.param(f.args.asOf, 'timestamp(3)') : f.now());
+
+/**
+ * `metricWindows` and `loadShopMetrics` in SQL for one shop, then the highest rank its metrics
+ * qualify for (`qualifyingTier`) and the tier just above it (`nextTierAbove`), as `a`-prefixed rows:
+ * `a` (windows), `a_s` (sums), `a_q` (qualifying rank), `a_n` (next tier, no row at the top).
+ */
+function metricsFrom(shop: SqlParent, f: SqlField, a: string, next: boolean): string {
+  const asOf = asOfSql(f);
+  const o = orderColumn;
+  const windows = `(SELECT ${asOf} AS as_of, ${asOf} - interval '12 months' AS trailing_start, date_trunc('month', ${asOf}) - interval '1 month' AS month_start, date_trunc('month', ${asOf}) AS month_end) ${a}`;
+  const lastMonth = `${o('placedAt')} >= ${a}.month_start AND ${o('placedAt')} < ${a}.month_end`;
+  const sums = `CROSS JOIN LATERAL (SELECT coalesce(sum(${o('amount')}), 0)::bigint AS trailing, coalesce(sum(${o('amount')}) FILTER (WHERE ${lastMonth}), 0)::bigint AS last_month FROM ${sqlTable('Order')} sw_o WHERE ${o('shopId')} = ${shop.col('id')} AND ${o('currency')} = '${TIER_CURRENCY}' AND ${o('placedAt')} > ${a}.trailing_start AND ${o('placedAt')} <= ${a}.as_of) ${a}_s`;
+  const q = (field: string) => tierColumn('sw_q', field);
+  const qualifying = `CROSS JOIN LATERAL (SELECT max(${q('rank')}) AS rank FROM ${sqlTable('Tier')} sw_q WHERE ${a}_s.trailing >= ${q('minTrailingRevenue')} AND ${a}_s.last_month >= ${q('minLastMonthSales')}) ${a}_q`;
+  if (!next) return `${windows} ${sums} ${qualifying}`;
+  const n = (field: string) => tierColumn('sw_n', field);
+  const above = `CROSS JOIN LATERAL (SELECT ${n('id')} AS id, ${n('minTrailingRevenue')} AS min_trailing, ${n('minLastMonthSales')} AS min_last_month FROM ${sqlTable('Tier')} sw_n WHERE ${a}_q.rank IS NULL OR ${n('rank')} > ${a}_q.rank ORDER BY ${n('rank')} LIMIT 1) ${a}_n`;
+  return `${windows} ${sums} ${qualifying} ${above}`;
+}
+
+/** The id of the tier of a rank (`a_q.rank`: the qualifying one), NULL for none. */
+const tierIdOfRank = (rank: string) =>
+  `(SELECT ${tierColumn('sw_r', 'id')} FROM ${sqlTable('Tier')} sw_r WHERE ${tierColumn('sw_r', 'rank')} = ${rank})`;
+
+const metricsReads = { reads: ['Order'], readsAcrossShops: ['Tier'] };
+
+/** `effectiveTier` in SQL: the shop's tier, else the lowest rank. */
+function effectiveTierFrom(shop: SqlParent, a: string): string {
+  const t = (field: string) => tierColumn(a, field);
+  return `${sqlTable('Tier')} ${a} ORDER BY coalesce(${t('id')} = ${shop.col('tierId')}, false) DESC, ${t('rank')}`;
+}
+
 const ShopMetricsRef = builder.objectRef<ShopMetrics>('ShopMetrics').implement({
   readScope: 'revenue:read',
   description:
@@ -181,37 +237,44 @@ const ShopMetricsRef = builder.objectRef<ShopMetrics>('ShopMetrics').implement({
     asOf: t.field({
       type: 'DateTime',
       description: 'The instant the metrics are computed for.',
+      extensions: compiledJson((m) => jsonDateTime(m.value('asOf'), false)),
       resolve: (m) => m.asOf,
     }),
     trailingRevenue: t.field({
       type: MoneyRef,
       description: 'Revenue over the trailing 12 months, (asOf − 12 months, asOf].',
+      extensions: compiledObject((m) => usdSql(m.value('trailingRevenue'))),
       resolve: (m) => usd(m.trailingRevenue),
     }),
     trailingWindowStart: t.field({
       type: 'DateTime',
       description: 'Start of the trailing window (exclusive).',
+      extensions: compiledJson((m) => jsonDateTime(m.value('trailingStart'), false)),
       resolve: (m) => m.trailingStart,
     }),
     lastMonthSales: t.field({
       type: MoneyRef,
       description: 'Sales in the last full calendar month (UTC) before asOf.',
+      extensions: compiledObject((m) => usdSql(m.value('lastMonthSales'))),
       resolve: (m) => usd(m.lastMonthSales),
     }),
     lastMonthStart: t.field({
       type: 'DateTime',
       description: 'First instant of that month (inclusive).',
+      extensions: compiledJson((m) => jsonDateTime(m.value('lastMonthStart'), false)),
       resolve: (m) => m.lastMonthStart,
     }),
     lastMonthEnd: t.field({
       type: 'DateTime',
       description: 'First instant of the next month (exclusive).',
+      extensions: compiledJson((m) => jsonDateTime(m.value('lastMonthEnd'), false)),
       resolve: (m) => m.lastMonthEnd,
     }),
     qualifyingTier: t.field({
       type: TierNode,
       nullable: true,
       description: 'The tier these metrics qualify for (the next recalculation assigns it).',
+      extensions: compiledRow('Tier', (m) => m.value('qualifyingTierId')),
       resolve: async (m, _args, ctx) => qualifyingTier(await allTiers(ctx), m),
     }),
   }),
@@ -221,15 +284,22 @@ export const TierDistanceRef = builder.objectRef<TierDistance<Tier>>('TierDistan
   readScope: 'revenue:read',
   description: 'How far a shop is from the next tier above the one its metrics qualify for.',
   fields: (t) => ({
-    tier: t.field({ type: TierNode, description: 'The next tier.', resolve: (d) => d.tier }),
+    tier: t.field({
+      type: TierNode,
+      description: 'The next tier.',
+      extensions: compiledRow('Tier', (d) => d.value('tierId')),
+      resolve: (d) => d.tier,
+    }),
     trailingRevenueNeeded: t.field({
       type: MoneyRef,
       description: 'More USD revenue needed over the trailing 12 months (0 when met).',
+      extensions: compiledObject((d) => usdSql(d.value('trailingRevenueNeeded'))),
       resolve: (d) => usd(d.trailingRevenueNeeded),
     }),
     lastMonthSalesNeeded: t.field({
       type: MoneyRef,
       description: 'More USD sales needed in the last full month (0 when met).',
+      extensions: compiledObject((d) => usdSql(d.value('lastMonthSalesNeeded'))),
       resolve: (d) => usd(d.lastMonthSalesNeeded),
     }),
   }),
@@ -241,10 +311,12 @@ const TierPrivilegesRef = builder.objectRef<Tier>('TierPrivileges').implement({
     supportLevel: t.field({
       type: SupportLevelEnum,
       description: 'Operational support level.',
+      extensions: compiledJson((tier) => jsonPlain(tier.value('supportLevel'), false)),
       resolve: (tier) => tier.supportLevel,
     }),
     selfShippingAllowed: t.boolean({
       description: 'Whether the shop may ship its own orders.',
+      extensions: compiledJson((tier) => jsonLiteral(tier.value('selfShippingAllowed'), false)),
       resolve: (tier) => tier.selfShippingAllowed,
     }),
   }),
@@ -266,6 +338,15 @@ builder.prismaObjectFields(ShopNode, (t) => ({
     nullable: true,
     description: "Support level and self-shipping from the current tier (the entry tier's for a shop not placed yet).",
     select: { tierId: true },
+    extensions: compiledObjectRow((shop, _f, a) => ({
+      from: effectiveTierFrom(shop, a),
+      values: {
+        supportLevel: tierColumn(a, 'supportLevel'),
+        selfShippingAllowed: tierColumn(a, 'selfShippingAllowed'),
+      },
+      reads: [],
+      readsAcrossShops: ['Tier'],
+    })),
     resolve: (shop, _args, ctx) => effectiveTier(ctx, shop.tierId),
   }),
   tierHistory: t.relatedConnection('tierAssignments', {
@@ -284,6 +365,19 @@ builder.prismaObjectFields(ShopNode, (t) => ({
       asOf: t.arg({ type: 'DateTime', required: false, description: "The instant; default the platform clock's now." }),
     },
     select: { id: true },
+    extensions: compiledObjectRow((shop, f, a) => ({
+      from: metricsFrom(shop, f, a, false),
+      values: {
+        asOf: `${a}.as_of`,
+        trailingStart: `${a}.trailing_start`,
+        lastMonthStart: `${a}.month_start`,
+        lastMonthEnd: `${a}.month_end`,
+        trailingRevenue: `${a}_s.trailing`,
+        lastMonthSales: `${a}_s.last_month`,
+        qualifyingTierId: tierIdOfRank(`${a}_q.rank`),
+      },
+      ...metricsReads,
+    })),
     resolve: async (shop, args, ctx) => shopMetrics(ctx, shop.id, args.asOf ?? (await ctx.now())),
   }),
   distanceToNextTier: t.field({
@@ -296,6 +390,15 @@ builder.prismaObjectFields(ShopNode, (t) => ({
       asOf: t.arg({ type: 'DateTime', required: false, description: "The instant; default the platform clock's now." }),
     },
     select: { id: true },
+    extensions: compiledObjectRow((shop, f, a) => ({
+      from: metricsFrom(shop, f, a, true),
+      values: {
+        tierId: `${a}_n.id`,
+        trailingRevenueNeeded: `greatest(${a}_n.min_trailing - ${a}_s.trailing, 0)`,
+        lastMonthSalesNeeded: `greatest(${a}_n.min_last_month - ${a}_s.last_month, 0)`,
+      },
+      ...metricsReads,
+    })),
     resolve: async (shop, args, ctx) => {
       const [tiers, metrics] = await Promise.all([
         allTiers(ctx),
