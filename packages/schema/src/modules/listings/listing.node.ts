@@ -12,6 +12,7 @@ import {
   jsonLiteral,
   jsonPlain,
   sqlColumn,
+  sqlColumnType,
   sqlTable,
 } from '#compiled';
 import { MoneyRef } from '#modules/core/money.ts';
@@ -392,7 +393,7 @@ builder.prismaObjectFields(ShopNode, (t) => ({
       orderBy: `${a}.n`,
       values: {
         status: `${a}.status`,
-        count: `(SELECT count(*) FROM ${sqlTable('Listing')} ${a}l WHERE ${sqlColumn(`${a}l`, 'Listing', 'shopId')} = ${shop.col('id')} AND ${sqlColumn(`${a}l`, 'Listing', 'status')}::text = ${a}.status)`,
+        count: `(SELECT count(*) FROM ${sqlTable('Listing')} ${a}l WHERE ${sqlColumn(`${a}l`, 'Listing', 'shopId')} = ${shop.col('id')} AND ${sqlColumn(`${a}l`, 'Listing', 'status')} = ${a}.status::${sqlColumnType('Listing', 'status')})`,
       },
       reads: ['Listing'],
     })),
