@@ -28,8 +28,8 @@ import { gid } from './support/client.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
 import { createKey, createShop, createWorld } from './support/fixtures.ts';
 
-/** GraphiQL tour operations that compile, by role (apps/api/src/graphiql-examples.ts): none yet, each selects a field without a SQL form. */
-const GRAPHIQL_EXAMPLES: { role: Caller; name: string }[] = [];
+/** GraphiQL tour operations that compile, by role (apps/api/src/graphiql-examples.ts); the others select a field without a SQL form. */
+const GRAPHIQL_EXAMPLES: { role: Caller; name: string }[] = [{ role: 'admin', name: 'TierStanding' }];
 /** SDK read operations with a SQL form (packages/sdk/operations/*.graphql). */
 const SDK_READS = ['EventListRegistrations'];
 
