@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, loadConfig, MemoryRateLimiter } from '@shopwarden/api';
-import { MemoryCacheStore, RedisCacheStore, ResponseCache } from '../apps/api/src/response-cache.ts';
+import { DocumentRecord, MemoryCacheStore, RedisCacheStore, ResponseCache } from '../apps/api/src/response-cache.ts';
 import { redisOptions } from '../apps/api/src/redis-options.ts';
 import { createKey, createShop, createWorld, type World } from './support/fixtures.ts';
 import { createPolicy } from './support/health-fixtures.ts';
@@ -413,6 +413,30 @@ describe.each(testTargets())('the response cache on %s', (target) => {
     expect(refused.body.errors[0].extensions.code).toBe('THROTTLED');
   });
 
+  it('stores answers nobody asks for again only now and then (new variables every request)', async () => {
+    const app = newApp();
+    await app.ready;
+    const store = app.cache!.store as MemoryCacheStore;
+    const read = async (i: number) => {
+      const res = await app.yoga.fetch('http://localhost/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${keys.admin}` },
+        // An undeclared variable changes the key and nothing else.
+        body: JSON.stringify({ query: SHOP_PAGE, variables: { id: shops[i % 4]!.gid, request: i } }),
+      });
+      expect(res.status).toBe(200);
+    };
+    for (let i = 0; i < 64; i++) await read(i);
+    expect(store.size).toBe(64);
+    for (let i = 64; i < 64 + 48; i++) await read(i);
+    expect(store.size).toBe(64 + 3);
+    // Each entry a buffer of its own, not a slice of a shared pool slab that it would keep alive.
+    const entry = (await store.get(
+      (store as unknown as { entries: Map<string, unknown> }).entries.keys().next().value!,
+    ))!;
+    expect(entry.buffer.byteLength).toBe(entry.length);
+  });
+
   it.runIf(!!process.env.REDIS_URL)('is shared by instances through Redis (skipped without REDIS_URL)', async () => {
     const prefix = `sw:rc:test:${randomBytes(4).toString('hex')}:`;
     // The production client options (auto-pipelined).
@@ -524,6 +548,36 @@ describe('ResponseCache bookkeeping', () => {
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(cache.active).toBe(true);
     expect(await cache.get('k')).toBeNull();
+  });
+
+  it("admits a document's answers while new or hit, else one in 16; looks up never-stored reads one in 16", () => {
+    const record = new DocumentRecord('hash');
+    const admitted = (n: number) => {
+      let count = 0;
+      for (let i = 0; i < n; i++) {
+        if (!record.admit()) continue;
+        count++;
+        record.outcome(true);
+      }
+      return count;
+    };
+    expect(admitted(64)).toBe(64);
+    expect(admitted(160)).toBe(10);
+    // Hit once for every 16 stored: every answer stored again.
+    for (let i = 0; i < 5; i++) record.hit();
+    for (let i = 0; i < 20; i++) {
+      record.hit();
+      expect(record.admit()).toBe(true);
+      record.outcome(true);
+    }
+    const clock = new DocumentRecord('clock');
+    for (let i = 0; i < 64; i++) {
+      expect(clock.lookup()).toBe(true);
+      clock.outcome(false);
+    }
+    expect(Array.from({ length: 160 }, () => clock.lookup()).filter(Boolean)).toHaveLength(10);
+    clock.outcome(true);
+    expect(clock.lookup()).toBe(true);
   });
 
   it('keys differ for every difference of caller, reach, scopes, document or variables', () => {

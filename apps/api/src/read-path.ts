@@ -22,12 +22,14 @@ import type { Plugin } from 'graphql-yoga';
 import type { ChargeResult, PricedContext } from './cost.ts';
 import type { Metrics } from './metrics.ts';
 import { RawJson, stringifyResult } from './raw-json.ts';
-import type { ResponseCache } from './response-cache.ts';
+import type { DocumentRecord, ResponseCache } from './response-cache.ts';
 
 /** What the read path keeps on a request's context between parsing and execution. */
 export interface ReadPathContext {
   /** The response-cache key of a query that missed: its compiled read stores the answer under it. */
   responseCacheKey?: string;
+  /** The query's document record, told whether its answer could be stored (see `DocumentRecord`). */
+  responseCacheDocument?: DocumentRecord;
 }
 
 const documentIds = new WeakMap<DocumentNode, number>();
@@ -213,18 +215,25 @@ export function useReadPath(options: ReadPathOptions): { lookup: Plugin; execute
       )
         return;
       const viewer = await options.viewerOf(request);
-      const key = cache.key(viewer, {
-        query: params.query,
-        operationName: params.operationName,
-        variables: params.variables,
-      });
-      if (!viewer || !key) return;
+      if (!viewer) return;
+      // Decided before hashing: a document whose reads are never stored is not looked up.
+      const document = cache.document(params.query);
+      if (!document.lookup()) return;
+      const key = cache.key(
+        viewer,
+        { query: params.query, operationName: params.operationName, variables: params.variables },
+        document,
+      );
+      if (!key) return;
       const hit = await cache.get(key);
       if (!hit) {
         metrics?.cache.inc({ result: 'miss' });
-        (context as ReadPathContext).responseCacheKey = key;
+        const readPath = context as ReadPathContext;
+        readPath.responseCacheDocument = document;
+        if (document.admit()) readPath.responseCacheKey = key;
         return;
       }
+      document.hit();
       metrics?.cache.inc({ result: 'hit' });
       const charged = await options.charge(viewer, hit.cost);
       if (!charged.allowed) {
@@ -258,6 +267,7 @@ export function useReadPath(options: ReadPathOptions): { lookup: Plugin; execute
           collectShops: cacheKey !== undefined,
         });
         if (!compiled.ok) {
+          if (storeIn) context.responseCacheDocument?.outcome(false);
           metrics?.reads.inc({ path: 'resolvers' });
           return executeFn(args);
         }
@@ -265,6 +275,7 @@ export function useReadPath(options: ReadPathOptions): { lookup: Plugin; execute
         const { read } = compiled;
         // Taken before the statement runs (a change meanwhile keeps the answer out); none for a read of the clock, which changes with no row changing.
         const snapshot = storeIn && cacheKey && read.clock === null ? storeIn.snapshot() : null;
+        if (storeIn && read.clock !== null) context.responseCacheDocument?.outcome(false);
         let bytes: Buffer;
         try {
           [bytes = Buffer.from('null')] = await db.queryText({
@@ -287,6 +298,7 @@ export function useReadPath(options: ReadPathOptions): { lookup: Plugin; execute
               .filter(Boolean);
             const tags = storeIn.tags(read, context.viewer, shops);
             await storeIn.put(cacheKey, { json, cost: context.operationCost }, tags, snapshot);
+            context.responseCacheDocument?.outcome(true);
           }
         }
         return { data: new RawJson(json) as unknown as Record<string, unknown>, stringify: stringifyResult };

@@ -253,6 +253,56 @@ export interface CacheSnapshot {
   changes: number;
 }
 
+/** Document texts remembered (their hashes and admission counts). */
+const MAX_DOCUMENTS = 1_000;
+/** Key material up to this length is used as the key itself, unhashed. */
+const MAX_RAW_KEY = 256;
+/** Answers of a document stored unconditionally before its hits are weighed. */
+const FREE_STORES = 64;
+/** Once a document's entries are hardly hit, one answer in this many is stored (and looked up, for reads never stored). */
+const SAMPLE = 16;
+/** Counts are halved past this many outcomes, so a document's recent behaviour decides. */
+const WINDOW = 1_024;
+
+/**
+ * What storing a document's answers has paid, per document text. Storing an answer costs more
+ * than reading it (the entry outlives the young generation); answers nobody asks for again
+ * (new variables every request) are stored only now and then, and reads that can never be stored
+ * (the platform clock, the resolvers) are not even looked up, but now and then.
+ */
+export class DocumentRecord {
+  stored = 0;
+  hits = 0;
+  unstorable = 0;
+  private tick = 0;
+
+  constructor(readonly hash: string) {}
+
+  /** Whether to look the answer up: not for a document whose reads lately could never be stored. */
+  lookup(): boolean {
+    return this.stored > 0 || this.unstorable < FREE_STORES || ++this.tick % SAMPLE === 0;
+  }
+
+  /** Whether to store this answer: while new, while its entries are hit, else one in SAMPLE. */
+  admit(): boolean {
+    return this.stored < FREE_STORES || this.hits * SAMPLE >= this.stored || ++this.tick % SAMPLE === 0;
+  }
+
+  hit() {
+    this.hits++;
+  }
+
+  outcome(stored: boolean) {
+    if (stored) this.stored++;
+    else this.unstorable++;
+    if (this.stored + this.unstorable > WINDOW) {
+      this.stored >>= 1;
+      this.hits >>= 1;
+      this.unstorable >>= 1;
+    }
+  }
+}
+
 export class ResponseCache {
   /** Bumped for every tag a change touches; compared against a read's snapshot before storing it. */
   private readonly touched = new Map<string, number>();
@@ -365,17 +415,30 @@ export class ResponseCache {
     );
   }
 
+  /** Per document text: its hash (so a key hashes only the short rest) and what storing its answers paid. */
+  private readonly documents = new Map<string, DocumentRecord>();
+
+  /** The record of a document text (bounded: forgotten all at once when too many texts come by). */
+  document(query: string): DocumentRecord {
+    let record = this.documents.get(query);
+    if (!record) {
+      if (this.documents.size >= MAX_DOCUMENTS) this.documents.clear();
+      record = new DocumentRecord(createHash('sha256').update(query).digest('base64url'));
+      this.documents.set(query, record);
+    }
+    return record;
+  }
+
   /** The cache key of an operation for a caller (null: not cacheable, e.g. anonymous). */
   key(
     viewer: Viewer | null,
     operation: { query: string; operationName?: string | null; variables?: unknown },
+    document: DocumentRecord = this.document(operation.query),
   ): string | null {
     if (!viewer) return null;
-    return createHash('sha256')
-      .update(
-        `${fingerprint(viewer)}\u0000${operation.operationName ?? ''}\u0000${operation.query}\u0000${JSON.stringify(operation.variables ?? null)}`,
-      )
-      .digest('base64url');
+    const material = `${fingerprint(viewer)}\u0000${operation.operationName ?? ''}\u0000${document.hash}\u0000${JSON.stringify(operation.variables ?? null)}`;
+    // Short material is its own key (it holds a NUL, so it never equals a digest); long variables are hashed.
+    return material.length <= MAX_RAW_KEY ? material : createHash('sha256').update(material).digest('base64url');
   }
 
   async get(key: string): Promise<CachedResponse | null> {
@@ -414,9 +477,12 @@ export class ResponseCache {
   async put(key: string, response: CachedResponse, tags: readonly string[], snapshot: CacheSnapshot): Promise<void> {
     if (!this.listening || snapshot.epoch !== this.epoch || response.json.length > this.options.maxEntryBytes) return;
     if (this.changes !== snapshot.changes && tags.some((t) => (this.touched.get(t) ?? 0) > snapshot.changes)) return;
-    await this.store
-      .set(key, Buffer.concat([Buffer.from(`${response.cost}\n`), response.json]), tags, this.options.ttlMs)
-      .catch((error: unknown) => this.options.onError?.(error));
+    // A buffer of its own: a slice of Node's shared 8 KB pool would keep the whole slab alive.
+    const header = `${response.cost}\n`;
+    const value = Buffer.allocUnsafeSlow(header.length + response.json.length);
+    value.write(header, 0, 'latin1');
+    response.json.copy(value, header.length);
+    await this.store.set(key, value, tags, this.options.ttlMs).catch((error: unknown) => this.options.onError?.(error));
     // Forget old generations now and then (refusing the reads under way, whose snapshots need them).
     if (this.touched.size > 100_000) {
       this.touched.clear();
