@@ -1,12 +1,13 @@
 /**
  * The server processes a scenario measures: each in its own process (so the load generator does
  * not share its event loop), talking to the harness over IPC (bench/servers/child.ts). Our API
- * runs bundled like `npm start`; PostGraphile and the raw server run with `--import tsx`.
+ * runs bundled like `npm start`, with its heap flags; PostGraphile and the raw server run with `--import tsx`.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildApi } from '../../apps/api/scripts/build.mjs';
+import { heapFlags } from '../../apps/api/scripts/heap-flags.mjs';
 import { ensurePeers } from './peers.ts';
 import { must } from './must.ts';
 import type { BenchDatabase } from './database.ts';
@@ -81,6 +82,13 @@ export const SERVER_KINDS: Record<string, ServerKind> = {
     apiEnv: { RESPONSE_CACHE: 'false', API_KEY_CACHE_TTL_MS: '0' },
     role: 'api',
   },
+  'api-v8heap': {
+    name: 'api-v8heap',
+    label: "ShopWarden API, uncached, V8's own heap sizing (SHOPWARDEN_HEAP_MB=0)",
+    script: 'serve-api.ts',
+    apiEnv: { RESPONSE_CACHE: 'false', SHOPWARDEN_HEAP_MB: '0' },
+    role: 'api',
+  },
   postgraphile: {
     name: 'postgraphile',
     label: 'PostGraphile 5 (amber preset)',
@@ -126,19 +134,21 @@ export async function startServer(kind: ServerKind, db: BenchDatabase, o: StartO
   const apiEnv = { ...(o.apiEnv ?? {}), ...(kind.apiEnv ?? {}) };
   const bundled = kind.role === 'api';
   const script = bundled ? await bundledApiServer() : path.join(serversDir, kind.script);
+  const env = {
+    ...process.env,
+    ...apiEnv,
+    NODE_ENV: 'production',
+    BENCH_DB_KIND: db.kind,
+    BENCH_URL: db.url ?? '',
+    BENCH_DATA_DIR: db.dataDir ?? '',
+    BENCH_POOL: String(o.pool),
+    BENCH_API_ENV: JSON.stringify(apiEnv),
+    ...(o.raw ? { BENCH_RAW: JSON.stringify(o.raw) } : {}),
+  };
   const child: ChildProcess = fork(script, [], {
-    execArgv: bundled ? [] : ['--import', 'tsx'],
-    env: {
-      ...process.env,
-      ...apiEnv,
-      NODE_ENV: 'production',
-      BENCH_DB_KIND: db.kind,
-      BENCH_URL: db.url ?? '',
-      BENCH_DATA_DIR: db.dataDir ?? '',
-      BENCH_POOL: String(o.pool),
-      BENCH_API_ENV: JSON.stringify(apiEnv),
-      ...(o.raw ? { BENCH_RAW: JSON.stringify(o.raw) } : {}),
-    },
+    // Our API with the heap limit `npm start` gives it (SHOPWARDEN_HEAP_MB through --api-env).
+    execArgv: bundled ? heapFlags(env, []) : ['--import', 'tsx'],
+    env,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let gone: string | undefined;
