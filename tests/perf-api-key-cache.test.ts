@@ -123,6 +123,31 @@ describe.each(testTargets())('the in-process API-key cache on %s', (target) => {
     expect(after.errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
   });
 
+  it('a listing mutation keeps the keys cached; any other mutation beside it clears them', async () => {
+    const listing = await db.prisma.listing.create({
+      data: {
+        shopId: mineId,
+        categoryId: (await db.prisma.category.findFirstOrThrow({ where: { parentId: { not: null } } })).id,
+        title: 'Kept',
+        priceAmount: 100,
+        currency: 'USD',
+        sites: ['GB'],
+      },
+    });
+    const UPDATE = `mutation($id: ID!) { listingUpdate(input: { listingId: $id, title: "Kept too" }) { __typename } }`;
+    await names(seller);
+    const edit = await countQueries(db, () => gql(seller, UPDATE, { id: gid('Listing', listing.id) }));
+    expect(edit.result.data!.listingUpdate.__typename).toBe('ListingUpdateSuccess');
+    expect(lookups(edit.queries)).toBe(0);
+    expect(lookups((await countQueries(db, () => names(seller))).queries)).toBe(0);
+    const MIXED = `mutation($id: ID!) {
+      listingUpdate(input: { listingId: $id, title: "Mixed" }) { __typename }
+      apiKeyRevoke(input: { id: "${gid('ApiKey', 999_999)}" }) { __typename }
+    }`;
+    await gql(seller, MIXED, { id: gid('Listing', listing.id) });
+    expect(lookups((await countQueries(db, () => names(seller))).queries)).toBe(1);
+  });
+
   it('a revoked shop grant takes effect at once for a cached partner key', async () => {
     expect(await names(partner)).toEqual(['Shared With Partner']);
     const REVOKE = `mutation($input: ShopAccessRevokeInput!) { shopAccessRevoke(input: $input) { __typename } }`;

@@ -1,6 +1,6 @@
 import type { PrismaClient } from '@shopwarden/db';
 import { authenticateApiKey, type AuthenticationResult } from '@shopwarden/schema';
-import { getOperationAST } from 'graphql';
+import { Kind, getOperationAST, type OperationDefinitionNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
 /**
@@ -62,11 +62,29 @@ export class ApiKeyCache {
   }
 }
 
-/** Clears the key cache after every mutation this process executes. */
+/** Mutations that change no key, grant, shop or account: what a key stands for stays as it was. */
+const KEY_NEUTRAL_MUTATIONS: ReadonlySet<string> = new Set([
+  'listingCreate',
+  'listingUpdate',
+  'listingSubmit',
+  'listingReview',
+  'listingBulkSubmit',
+  'listingBulkReview',
+]);
+
+/** True when every root field of the mutation is key-neutral (fragments at the root: not judged, so false). */
+function keyNeutral(operation: OperationDefinitionNode): boolean {
+  return operation.selectionSet.selections.every(
+    (s) => s.kind === Kind.FIELD && KEY_NEUTRAL_MUTATIONS.has(s.name.value),
+  );
+}
+
+/** Clears the key cache after every mutation this process executes, but for listing mutations. */
 export function useApiKeyCacheInvalidation(cache: ApiKeyCache): Plugin {
   return {
     onExecute({ args }) {
-      if (getOperationAST(args.document, args.operationName)?.operation !== 'mutation') return undefined;
+      const operation = getOperationAST(args.document, args.operationName);
+      if (operation?.operation !== 'mutation' || keyNeutral(operation)) return undefined;
       cache.clear();
       return {
         onExecuteDone() {
