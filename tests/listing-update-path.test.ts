@@ -2,7 +2,7 @@ import { createDatabase, type Database } from '@shopwarden/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countQueries, createTestApp, gid } from './support/client.ts';
 import { testTargets } from './support/database.ts';
-import { createListingRow, sellerShop } from './support/listing-fixtures.ts';
+import { CLOCK, createListingRow, sellerShop } from './support/listing-fixtures.ts';
 import { useSuite } from './support/suite.ts';
 
 /** The bench's mutation (bench/scenarios/listing-update.ts). */
@@ -17,6 +17,18 @@ const UPDATE_TITLE = /* GraphQL */ `
           status
         }
       }
+      ... on Error {
+        code
+        message
+      }
+    }
+  }
+`;
+
+const SITES = /* GraphQL */ `
+  mutation ($id: ID!, $sites: [CountryCode!]) {
+    listingUpdate(input: { listingId: $id, sites: $sites }) {
+      __typename
       ... on Error {
         code
         message
@@ -62,13 +74,19 @@ describe.each(testTargets())('the listing update write path on %s', (target) => 
       expect(queries.filter((q) => /^\s*INSERT INTO "public"\."AuditRecord"/.test(q))).toEqual([]);
       counts.push(queries.length);
     }
-    // The key; the listing with its shop and the clock; the write with its event and audit record, returning the payload's row.
-    expect(counts).toEqual([3, 3, 3]);
+    // The key; then the listing chosen, written, its event (at the platform clock) and audit record, returning the payload's row.
+    expect(counts).toEqual([2, 2, 2]);
+    // Sites are checked against the shop's: the listing with its shop and the clock is read first.
+    const { result, queries } = await countQueries(db, () =>
+      gql(small.key, SITES, { id: gid('Listing', one.id), sites: ['GB'] }),
+    );
+    expect(result.data!.listingUpdate.__typename).toBe('ListingUpdateSuccess');
+    expect(queries).toHaveLength(3);
     const audit = await db.prisma.auditRecord.findMany({
       where: { operation: 'listingUpdate', outcome: 'SUCCESS' },
       orderBy: { id: 'asc' },
     });
-    expect(audit).toHaveLength(3);
+    expect(audit).toHaveLength(4);
     expect(audit[0]).toMatchObject({
       role: 'SELLER',
       shopId: small.shop.id,
@@ -82,6 +100,7 @@ describe.each(testTargets())('the listing update write path on %s', (target) => 
     expect(events.map((e) => e.payload)).toEqual([
       { listingId: one.id, version: 1 },
       { listingId: one.id, version: 2 },
+      { listingId: one.id, version: 3 },
     ]);
   });
 
@@ -106,6 +125,24 @@ describe.each(testTargets())('the listing update write path on %s', (target) => 
       expect(read.errors).toBeUndefined();
       expect(written.data!.listingUpdate.listing).toEqual(read.data!.listing);
     }
+  });
+
+  it("dates the edit's event at the platform clock, read in the write itself", async () => {
+    const { shop, key } = await sellerShop(db.prisma, 'Clock shop');
+    const listing = await createListingRow(db.prisma, shop.id, world.categories.skincare);
+    for (const at of ['2024-03-01T00:00:00.000Z', '2031-06-15T12:00:00.000Z']) {
+      await gql(world.adminKey, CLOCK, { now: at });
+      const res = await gql(key, UPDATE_TITLE, { id: gid('Listing', listing.id), title: `At ${at}` });
+      expect(res.data!.listingUpdate.__typename).toBe('ListingUpdateSuccess');
+      const event = await db.prisma.outboxEvent.findFirstOrThrow({
+        where: { type: 'listing.updated', subjectId: String(listing.id) },
+        orderBy: { id: 'desc' },
+      });
+      // The sandbox clock advances from when it was set: within a minute of it.
+      expect(event.occurredAt.getTime() - new Date(at).getTime()).toBeGreaterThanOrEqual(0);
+      expect(event.occurredAt.getTime() - new Date(at).getTime()).toBeLessThan(60_000);
+    }
+    await gql(world.adminKey, CLOCK, { now: null });
   });
 
   it('commits the audit record with the change: a failing audit insert writes neither', async () => {

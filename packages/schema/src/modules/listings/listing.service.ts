@@ -196,12 +196,98 @@ async function listingForEdit(ctx: Context, listingId: number): Promise<ListingF
   return listing;
 }
 
+type ListingEdit = { listingId: number; expectedVersion?: number | null } & ListingFieldsInput;
+
+/** The audit record's CTE of a write over `updated`, when the mutation is audited. */
+const auditedCte = (audit: ReturnType<typeof auditWithChange>) =>
+  audit ? Prisma.sql`, audited AS (${insertAuditRecordSql(audit.row, Prisma.sql`updated`)})` : Prisma.empty;
+
+/** The listing's columns as the write returns them (the payload resolves from them). */
+const writtenColumns = Prisma.sql`"id", "shopId", "title", "description", "categoryId", "priceAmount", "currency", "sites",
+  "status"::text AS "status", "version", "submittedAt", "createdAt", "updatedAt"`;
+
+/**
+ * An edit of fields that need nothing of the shop (title, description, category), by a caller who may
+ * write listings, as ONE statement: the listing chosen within reach, the conditional update, its event
+ * at the platform clock (computed in the statement) and its audit record. Null when the edit needs the
+ * shop or its fields are refused: the two-statement path then reports in the usual order.
+ */
+async function updateListingAtOnce(ctx: Context, input: ListingEdit): Promise<Listing | null> {
+  const viewer = ctx.viewer;
+  if (!viewer || viewer.role === 'PARTNER' || !hasScope(viewer, 'listings:write')) return null;
+  const sent = (k: keyof ListingFields) => input[k] !== undefined && input[k] !== null;
+  if (sent('priceAmount') || sent('currency') || sent('sites')) return null;
+  const fields: ListingFields = {
+    title: input.title ?? '',
+    description: input.description ?? '',
+    categoryId: input.categoryId ?? 0,
+    priceAmount: 1,
+    currency: '',
+    sites: [],
+  };
+  const categories = sent('categoryId') ? await categoriesFor(ctx, fields.categoryId) : new Map<number, CategoryLite>();
+  if (validateFields(fields, [], categories, sent).length) return null;
+  const real = new Date().toISOString();
+  const clock = ctx.production
+    ? Prisma.sql`${real}::timestamp(3)`
+    : Prisma.sql`coalesce((SELECT CASE WHEN p."sandboxFrozen" OR p."sandboxSetAt" IS NULL THEN p."sandboxNow" ELSE p."sandboxNow" + (${real}::timestamp(3) - p."sandboxSetAt") END
+        FROM "PlatformSettings" p WHERE p."id" = 1), ${real}::timestamp(3))`;
+  const reach = viewer.shopIds;
+  const audit = auditWithChange(ctx);
+  const [row] = await ctx.prisma.$queryRaw<
+    (Listing & { targetStatus: ListingStatus | null; targetVersion: number | null })[]
+  >`
+    WITH target AS (
+      SELECT l."id", l."status"::text AS "status", l."version"
+      FROM "Listing" l
+      WHERE l."id" = ${input.listingId}::int AND (${reach === null}::boolean OR l."shopId" = ANY(${intArray(reach ?? [])}))
+    ),
+    updated AS (
+      UPDATE "Listing" l
+      SET "title" = COALESCE(${sent('title') ? fields.title.trim() : null}::text, l."title"),
+          "description" = COALESCE(${input.description ?? null}::text, l."description"),
+          "categoryId" = COALESCE(${input.categoryId ?? null}::int, l."categoryId"),
+          "version" = l."version" + 1, "updatedAt" = ${real}::timestamp(3)
+      FROM target t
+      WHERE l."id" = t."id" AND l."version" = t."version" AND l."status" = ANY(${[...editableStatuses]}::text[]::"ListingStatus"[])
+        AND (${input.expectedVersion ?? null}::int IS NULL OR l."version" = ${input.expectedVersion ?? null}::int)
+      RETURNING l."id", l."shopId", l."title", l."description", l."categoryId", l."priceAmount", l."currency", l."sites",
+                l."status"::text AS "status", l."version", l."submittedAt", l."createdAt", l."updatedAt"
+    ),
+    events AS (
+      INSERT INTO "OutboxEvent" ("type", "shopId", "subjectType", "subjectId", "payload", "occurredAt", "createdAt")
+      SELECT 'listing.updated', u."shopId", 'Listing', u."id"::text, jsonb_build_object('listingId', u."id", 'version', u."version"),
+             ${clock}, ${utcNow}
+      FROM updated u
+    )${auditedCte(audit)}
+    SELECT u.*, t."status" AS "targetStatus", t."version" AS "targetVersion"
+    FROM (SELECT 1) one LEFT JOIN target t ON true LEFT JOIN updated u ON true`;
+  if (row?.id != null) {
+    audit?.committed();
+    const { targetStatus: _s, targetVersion: _v, ...written } = row;
+    return written;
+  }
+  // Nothing written: why, in the order the two-statement path checks.
+  if (!row?.targetStatus || row.targetVersion === null) throw new NotFoundError('Listing');
+  if (!editableStatuses.includes(row.targetStatus)) {
+    throw new InvalidStateError(
+      'INVALID_STATE',
+      `A ${row.targetStatus} listing cannot be edited; only DRAFT and REJECTED listings can.`,
+    );
+  }
+  if (input.expectedVersion != null && input.expectedVersion !== row.targetVersion)
+    throw new ConflictError(
+      `The listing is at version ${row.targetVersion}, not ${input.expectedVersion}; re-read it.`,
+    );
+  throw new ConflictError('The listing changed while this edit was made; re-read it and try again.');
+}
+
 /** Edits a DRAFT or REJECTED listing; other statuses are INVALID_STATE, a concurrent edit is CONFLICT. */
-export async function updateListing(
-  ctx: Context,
-  input: { listingId: number; expectedVersion?: number | null } & ListingFieldsInput,
-  dryRun: boolean,
-) {
+export async function updateListing(ctx: Context, input: ListingEdit, dryRun: boolean) {
+  if (!dryRun) {
+    const written = await updateListingAtOnce(ctx, input);
+    if (written) return { listingId: written.id, written };
+  }
   const listing = await listingForEdit(ctx, input.listingId);
   // The settings row as read with the listing (a missing row: the real clock, as createContext's default row).
   const now = platformNow(
@@ -244,15 +330,14 @@ export async function updateListing(
           "version" = "version" + 1, "updatedAt" = ${new Date().toISOString()}::timestamp(3)
       WHERE "id" = ${listing.id}::int AND "version" = ${listing.version}::int
         AND "status" = ANY(${[...editableStatuses]}::text[]::"ListingStatus"[])
-      RETURNING "id", "shopId", "title", "description", "categoryId", "priceAmount", "currency", "sites",
-                "status"::text AS "status", "version", "submittedAt", "createdAt", "updatedAt"
+      RETURNING ${writtenColumns}
     ),
     events AS (
       INSERT INTO "OutboxEvent" ("type", "shopId", "subjectType", "subjectId", "payload", "occurredAt", "createdAt")
       SELECT 'listing.updated', u."shopId", 'Listing', u."id"::text, jsonb_build_object('listingId', u."id", 'version', u."version"),
              ${now.toISOString()}::timestamp(3), ${utcNow}
       FROM updated u
-    )${audit ? Prisma.sql`, audited AS (${insertAuditRecordSql(audit.row, Prisma.sql`updated`)})` : Prisma.empty}
+    )${auditedCte(audit)}
     SELECT * FROM updated`;
   const run = async (tx: Prisma.TransactionClient) => {
     const [row] = await tx.$queryRaw<Listing[]>(write);
