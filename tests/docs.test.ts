@@ -110,7 +110,8 @@ describe('the docs run as written against a freshly seeded server, with the demo
 
   beforeAll(async () => {
     db = await seededDatabase();
-    const app = createTestApp(db);
+    // A fast refill keeps the guides from waiting on budgets; the SDK's pacing is tested in sdk-cost.test.ts.
+    const app = createTestApp(db, { RATE_LIMIT_RESTORE_RATE: '1000' });
     // The bulk worker beside the API, as `npm start` runs it. No scheduled jobs: the guides that move
     // the sandbox clock back to real time would have the runner catch up on every occurrence since 2024.
     workers = await startWorkers({
