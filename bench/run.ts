@@ -15,6 +15,7 @@ import { SERVER_KINDS } from './lib/servers.ts';
 import bulkReview from './scenarios/bulk-review.ts';
 import coldStart from './scenarios/cold-start.ts';
 import computedFields from './scenarios/computed-fields.ts';
+import mixedRead from './scenarios/mixed-read.ts';
 import graphiqlExplore from './scenarios/graphiql-explore.ts';
 import healthReport from './scenarios/health-report.ts';
 import listingUpdate from './scenarios/listing-update.ts';
@@ -36,6 +37,7 @@ const SCENARIOS: Scenario[] = [
   nodeLookup,
   varyingVariables,
   computedFields,
+  mixedRead,
   listingUpdate,
   tierRecalc,
   bulkReview,
@@ -52,6 +54,7 @@ const READ_SCENARIOS = [
   nodeLookup,
   varyingVariables,
   computedFields,
+  mixedRead,
   listingUpdate,
 ];
 

@@ -481,6 +481,7 @@ describe('ResponseCache bookkeeping', () => {
     ],
     returnsShops: true,
     clock: null,
+    partial: false,
   };
 
   async function activeCache() {

@@ -181,7 +181,7 @@ export function createMetrics(): Metrics {
     }),
     reads: new Counter({
       name: 'shopwarden_graphql_executions_total',
-      help: 'Operation executions by path: compiled (one SQL statement) or resolvers.',
+      help: 'Operation executions by path: compiled (one SQL statement), partial (one statement, then resolvers for the fields without SQL) or resolvers.',
       labelNames: ['path'],
       registers: [registry],
     }),

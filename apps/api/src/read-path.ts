@@ -7,6 +7,7 @@ import type { Database } from '@shopwarden/db';
 import {
   bindPlan,
   compileRead,
+  compiledRootValue,
   executionValues,
   planRead,
   residualKey,
@@ -271,11 +272,13 @@ export function useReadPath(options: ReadPathOptions): { lookup: Plugin; execute
           metrics?.reads.inc({ path: 'resolvers' });
           return executeFn(args);
         }
-        metrics?.reads.inc({ path: 'compiled' });
         const { read } = compiled;
-        // Taken before the statement runs (a change meanwhile keeps the answer out); none for a read of the clock, which changes with no row changing.
-        const snapshot = storeIn && cacheKey && read.clock === null ? storeIn.snapshot() : null;
-        if (storeIn && read.clock !== null) context.responseCacheDocument?.outcome(false);
+        metrics?.reads.inc({ path: read.partial ? 'partial' : 'compiled' });
+        // Taken before the statement runs (a change meanwhile keeps the answer out); none for a read
+        // of the clock, which changes with no row changing, nor a partial read, whose resolvers' reads are untagged.
+        const storable = read.clock === null && !read.partial;
+        const snapshot = storeIn && cacheKey && storable ? storeIn.snapshot() : null;
+        if (storeIn && !storable) context.responseCacheDocument?.outcome(false);
         let bytes: Buffer;
         try {
           [bytes = Buffer.from('null')] = await db.queryText({
@@ -288,6 +291,11 @@ export function useReadPath(options: ReadPathOptions): { lookup: Plugin; execute
           return { data: null, errors: [new GraphQLError('The read failed.', { originalError: error as Error })] };
         }
         let json = bytes;
+        if (read.partial) {
+          const end = read.returnsShops ? bytes.lastIndexOf(10) : bytes.length;
+          // graphql-js answers from the JSON, running only the deferred fields' resolvers.
+          return executeFn({ ...args, rootValue: compiledRootValue(bytes.toString('utf8', 0, end), args.rootValue) });
+        }
         if (read.returnsShops) {
           const newline = bytes.lastIndexOf(10);
           json = bytes.subarray(0, newline);

@@ -1,6 +1,7 @@
 import { lexicographicSortSchema, type GraphQLSchema } from 'graphql';
 import { builder } from './builder.ts';
 import { describeGeneratedParts } from './lib/describe.ts';
+import { answerCompiledObjects } from './compiled/partial.ts';
 import { enforceReadScopes } from './lib/read-scope.ts';
 import { provideWebhookSchema } from './modules/webhooks/webhook-render.ts';
 
@@ -97,7 +98,9 @@ import './modules/webhooks/webhook-endpoint-test.mutation.ts';
 import './modules/webhooks/webhook-event-replay.mutation.ts';
 import './modules/subscriptions/event-subscriptions.ts';
 
-export const schema: GraphQLSchema = enforceReadScopes(describeGeneratedParts(builder.toSchema()));
+export const schema: GraphQLSchema = answerCompiledObjects(
+  enforceReadScopes(describeGeneratedParts(builder.toSchema())),
+);
 provideWebhookSchema(schema);
 
 /** The schema as committed in packages/schema/schema.graphql (sorted, so diffs stay readable). */

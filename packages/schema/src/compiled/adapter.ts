@@ -45,6 +45,14 @@ export function relationSelectOf(def: GraphQLField<unknown, unknown>): RelationS
   return typeof select === 'function' ? (select as RelationSelect) : undefined;
 }
 
+/**
+ * Whether a field of a Prisma type declares a `select` (a relation does too): the Prisma plugin
+ * then loads that selection from the parent row's unique id when the row did not come with it.
+ */
+export function declaresSelect(def: GraphQLField<unknown, unknown>): boolean {
+  return !!extensionsOf(def)?.pothosPrismaSelect;
+}
+
 /** The `authScopes` option of a type or field (scope-auth plugin), as declared. */
 export function authScopesOf(owner: { extensions?: unknown }): unknown {
   return (extensionsOf(owner)?.pothosOptions as { authScopes?: unknown } | undefined)?.authScopes;

@@ -38,6 +38,7 @@ import {
   ID_CURSOR_PREFIX,
   authScopesOf,
   cursorId,
+  declaresSelect,
   exposedField,
   mappedArguments,
   modelField,
@@ -68,6 +69,7 @@ import {
   jsonString,
   jsonStringArray,
 } from './json-sql.ts';
+import { DEFERRED_KEY, ID_KEY, TYPE_KEY } from './partial.ts';
 import {
   NotCompilable,
   SqlParams,
@@ -111,6 +113,11 @@ export interface CompiledRead {
    * clock. `executionValues` fills it on every execution; such a read is never stored.
    */
   clock: number | null;
+  /**
+   * Some fields have no SQL form: the statement's JSON marks each object (compiled/partial.ts) and
+   * the document runs through graphql-js over it, their resolvers answering only those fields.
+   */
+  partial: boolean;
 }
 
 /** A timestamp parameter's text: UTC wall time, as `timestamp(3)` columns hold it. */
@@ -151,10 +158,23 @@ type Parent =
   | { kind: 'row'; model: string; alias: string; scoped: boolean }
   | { kind: 'values'; values: Record<string, string> };
 
-/** Compiles a query operation to one statement, or says why it cannot. */
+/** The first field deferred to its resolver: compiling starts again, marking every object for the executor. */
+class Restart extends Error {}
+
+/**
+ * Compiles a query operation to one statement, or says why it cannot. Fields without a SQL form
+ * where a resolver can take over (a root field, a field the Prisma plugin reloads from its parent's
+ * id) are deferred to their resolvers: the read is then `partial`.
+ */
 export async function compileRead(input: CompileReadInput): Promise<CompileReadResult> {
   try {
-    const read = await new Compilation(input).run();
+    let read: CompiledRead;
+    try {
+      read = await new Compilation(input, false).run();
+    } catch (error) {
+      if (!(error instanceof Restart)) throw error;
+      read = await new Compilation(input, true).run();
+    }
     return { ok: true, read };
   } catch (error) {
     if (error instanceof NotCompilable) return { ok: false, reason: error.message };
@@ -179,8 +199,13 @@ class Compilation {
   private variables: Record<string, unknown> = {};
   /** The real-time parameter the platform clock is computed from, once a field uses the clock. */
   private clock: { index: number; sql: string } | null = null;
+  private deferrals = 0;
 
-  constructor(private readonly input: CompileReadInput) {
+  /** `marked`: a partial read, whose objects carry their type, and their deferred fields (compiled/partial.ts). */
+  constructor(
+    private readonly input: CompileReadInput,
+    private readonly marked: boolean,
+  ) {
     const reach = input.context.viewer?.shopIds;
     this.params = new SqlParams(reach ? [reach] : []);
   }
@@ -222,6 +247,7 @@ class Compilation {
       dependencies: [...this.dependencies.values()],
       returnsShops,
       clock: this.clock?.index ?? null,
+      partial: this.deferrals > 0,
     };
   }
 
@@ -367,6 +393,8 @@ class Compilation {
     this.checkAuth(type, type.name);
     this.checkReadScope(readScopeOf(type), type.name);
     const entries: [string, string][] = [];
+    const deferred: string[] = [];
+    let reason: string | undefined;
     for (const [key, nodes] of fields) {
       const name = nodes[0].name.value;
       if (name === '__typename') {
@@ -375,11 +403,73 @@ class Compilation {
       }
       const def = type.getFields()[name];
       if (!def) throw new NotCompilable(`unknown field ${type.name}.${name}`);
-      this.checkAuth(def, `${type.name}.${name}`);
-      this.checkReadScope(fieldReadScope(def.type), `${type.name}.${name}`);
-      entries.push([key, await this.field(type, def, nodes, parent)]);
+      const saved = this.save();
+      try {
+        this.checkAuth(def, `${type.name}.${name}`);
+        this.checkReadScope(fieldReadScope(def.type), `${type.name}.${name}`);
+        entries.push([key, await this.field(type, def, nodes, parent)]);
+      } catch (error) {
+        if (!(error instanceof NotCompilable) || !this.deferrable(def, parent)) throw error;
+        if (!this.marked) throw new Restart();
+        // Its resolver answers it (and any error it has) where graphql-js runs over the JSON.
+        this.restore(saved);
+        this.deferrals++;
+        deferred.push(key);
+        reason ??= error.message;
+      }
     }
-    return jsonObject(entries);
+    // Nothing left to read in SQL: the resolvers answer the whole operation.
+    if (parent.kind === 'root' && deferred.length === fields.size) throw new NotCompilable(reason ?? 'no fields');
+    return jsonObject(entries, this.marks(type.name, deferred, parent));
+  }
+
+  /** A partial read's marks of an object: its type; its deferred fields and, for a row, the row's id. */
+  private marks(typename: string, deferred: readonly string[], parent?: Parent): [string, string][] {
+    if (!this.marked) return [];
+    const marks: [string, string][] = [[TYPE_KEY, `'${JSON.stringify(typename)}'`]];
+    if (!deferred.length || !parent) return marks;
+    if (parent.kind === 'row') marks.push([ID_KEY, this.rowId(parent)]);
+    marks.push([DEFERRED_KEY, `'${JSON.stringify(deferred)}'`]);
+    return marks;
+  }
+
+  /**
+   * Whether a resolver can answer a field the compiler cannot: a root field, or a computed field of
+   * a row that declares a Prisma `select` (the Prisma plugin loads that selection from the row's
+   * id). Not a relation: the resolvers plan it with its root field, whose error a bad argument is.
+   */
+  private deferrable(def: GraphQLField<unknown, unknown>, parent: Parent): boolean {
+    if (parent.kind === 'root') return true;
+    if (parent.kind !== 'row' || !declaresSelect(def) || relationOf(def) !== undefined) return false;
+    const id = modelInfo(parent.model).fields.get('id');
+    return !!id?.isId && (id.type === 'Int' || id.type === 'String');
+  }
+
+  private rowId(parent: Extract<Parent, { kind: 'row' }>): string {
+    const id = modelField(parent.model, 'id');
+    const col = column(parent.alias, id);
+    return id.type === 'Int' ? jsonLiteral(col, false) : jsonString(col, false);
+  }
+
+  /** What a field's compilation adds to the statement, to take back when the field is deferred. */
+  private save() {
+    return {
+      values: this.params.values.length,
+      referenced: this.params.referenced.size,
+      models: this.models.size,
+      dependencies: this.dependencies.size,
+      shopLists: this.shopLists.length,
+      clock: this.clock,
+    };
+  }
+
+  private restore(saved: ReturnType<Compilation['save']>) {
+    this.params.values.splice(saved.values);
+    for (const model of [...this.params.referenced].slice(saved.referenced)) this.params.referenced.delete(model);
+    for (const model of [...this.models].slice(saved.models)) this.models.delete(model);
+    for (const key of [...this.dependencies.keys()].slice(saved.dependencies)) this.dependencies.delete(key);
+    this.shopLists.splice(saved.shopLists);
+    this.clock = saved.clock;
   }
 
   private async args(
@@ -826,7 +916,7 @@ class Compilation {
           ]);
         else throw new NotCompilable(`edge field ${name}`);
       }
-      return jsonObject(entries);
+      return jsonObject(entries, this.marks(edgeType.name, []));
     };
 
     const wantsPageInfo = [...fields.values()].some((n) => n[0].name.value === 'pageInfo');
@@ -849,7 +939,7 @@ class Compilation {
           : `SELECT ${edge} FROM ${from}${this.tail(alias, page, size)}`;
         entries.push([key, concat([`'['`, `array_to_string(ARRAY(${rows}), ',')`, `']'`])]);
       }
-      return jsonObject(entries);
+      return jsonObject(entries, this.marks(connectionType.name, []));
     }
 
     // With page info: number the rows read (look-ahead row included), aggregate once.
@@ -890,12 +980,12 @@ class Compilation {
             info.push([infoKey, `coalesce('"' || ${agg}.cursors[cardinality(${agg}.cursors)] || '"', 'null')`]);
           else throw new NotCompilable(`page info field ${infoName}`);
         }
-        entries.push([key, jsonObject(info)]);
+        entries.push([key, jsonObject(info, this.marks(pageInfoType.name, []))]);
       } else throw new NotCompilable(`connection field ${name}`);
     }
     const read = `SELECT * FROM ${from}${this.tail(alias, page)}`;
     const numbered = `SELECT ${alias}.*, row_number() OVER (ORDER BY ${orderSql(alias, page.terms, page.backward)}) AS "__n" FROM (${read}) ${alias}`;
-    return `(SELECT ${jsonObject(entries)} FROM (SELECT ${columns.join(', ')} FROM (${numbered}) ${alias}) ${agg})`;
+    return `(SELECT ${jsonObject(entries, this.marks(connectionType.name, []))} FROM (SELECT ${columns.join(', ')} FROM (${numbered}) ${alias}) ${agg})`;
   }
 }
 

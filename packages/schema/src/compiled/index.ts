@@ -1,6 +1,7 @@
 /**
  * Compiled reads: a query operation answered by one SQL statement (`compileRead` → a `CompiledRead`
- * or a `Fallback` to the resolvers), and what fields declare to take part. See docs/performance.md.
+ * or a `Fallback` to the resolvers), partly when some of its fields are left to their resolvers
+ * (`partial.ts`), and what fields declare to take part. See docs/performance.md.
  */
 export {
   compileRead,
@@ -35,5 +36,6 @@ export {
   type Slot,
   type VariableShape,
 } from './lift.ts';
+export { compiledRootValue } from './partial.ts';
 export { columnOf as sqlColumn, columnType as sqlColumnType, table as sqlTable } from './prisma-sql.ts';
 export { base64Of, jsonDateTime, jsonDecimalFromMinor, jsonLiteral, jsonPlain, jsonString } from './json-sql.ts';

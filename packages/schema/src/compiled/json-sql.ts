@@ -81,10 +81,20 @@ function splitTopLevel(expr: string): string[] {
   return pieces;
 }
 
-/** A JSON object from `[key, jsonTextExpr]` pairs, keys in the order given (GraphQL response order). */
-export function jsonObject(entries: readonly (readonly [string, string])[]): string {
-  if (!entries.length) return `'{}'`;
-  return concat([...entries.flatMap(([key, expr], i) => [`'${i === 0 ? '{' : ','}"${safeKey(key)}":'`, expr]), `'}'`]);
+/**
+ * A JSON object from `[key, jsonTextExpr]` pairs, keys in the order given (GraphQL response order),
+ * after `hidden` pairs whose keys are no GraphQL names (a partial read's marks, compiled/partial.ts).
+ */
+export function jsonObject(
+  entries: readonly (readonly [string, string])[],
+  hidden: readonly (readonly [string, string])[] = [],
+): string {
+  const keyed: (readonly [string, string])[] = [
+    ...hidden.map(([key, expr]) => [JSON.stringify(key), expr] as const),
+    ...entries.map(([key, expr]) => [`"${safeKey(key)}"`, expr] as const),
+  ];
+  if (!keyed.length) return `'{}'`;
+  return concat([...keyed.flatMap(([key, expr], i) => [`'${i === 0 ? '{' : ','}${key}:'`, expr]), `'}'`]);
 }
 
 function safeKey(key: string): string {
