@@ -8,6 +8,7 @@ import {
   authScopesOf,
   buildDatamodel,
   cursorId,
+  declaresSelect,
   exposedField,
   globalIdPrefix,
   mappedArguments,
@@ -35,6 +36,12 @@ describe('the compiled-read adapter over Pothos', () => {
     expect(relationOf(field('Shop', 'listings'))).toBe('listings');
     expect(relationOf(field('Listing', 'shop'))).toBe('shop');
     expect(relationOf(field('Shop', 'name'))).toBeUndefined();
+  });
+
+  it('tells the fields that declare a Prisma select, which the plugin reloads from the row id', () => {
+    expect(declaresSelect(field('Listing', 'latestReview'))).toBe(true);
+    expect(declaresSelect(field('Category', 'effectiveRestriction'))).toBe(true);
+    expect(declaresSelect(field('Listing', 'title'))).toBe(false);
   });
 
   it('reads the Prisma model behind a type', () => {
