@@ -4,7 +4,7 @@
  * The old generation's limit in MB. Without one V8 sizes it from the machine's memory (about 4 GB
  * on a 24 GB machine) and lets garbage pile up that long (docs/performance.md#memory).
  */
-export const DEFAULT_HEAP_MB = 512;
+export const DEFAULT_HEAP_MB = 1024;
 
 /**
  * The flags to start the API's process with: `--max-old-space-size` from SHOPWARDEN_HEAP_MB (whole
