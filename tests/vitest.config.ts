@@ -37,6 +37,8 @@ export default mergeConfig(
       testTimeout: 60_000,
       hookTimeout: 120_000,
       pool: 'forks',
+      // Files share a worker's loaded modules (schema, Prisma client) instead of loading them each.
+      isolate: false,
       maxWorkers: 2,
       sequence: { sequencer: SlowestFirst },
       env: { NODE_ENV: 'test' },

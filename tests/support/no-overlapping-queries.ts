@@ -10,15 +10,21 @@ import { afterEach } from 'vitest';
 const seen: string[] = ((globalThis as Record<symbol, string[]>)[Symbol.for('shopwarden.overlappingQueries')] ??= []);
 
 type ClientState = { _activeQuery?: unknown; _queryQueue?: unknown[] };
-const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
-pg.Client.prototype.query = function watchedQuery(this: pg.Client & ClientState, ...args: unknown[]) {
-  if (this._activeQuery || (this._queryQueue?.length ?? 0) > 0) {
-    const text =
-      typeof args[0] === 'string' ? args[0] : ((args[0] as { text?: string } | undefined)?.text ?? '(query object)');
-    seen.push(`${text.slice(0, 200)}\n${new Error('sent here').stack ?? ''}`);
-  }
-  return query.apply(this, args);
-} as typeof pg.Client.prototype.query;
+const watched = Symbol.for('shopwarden.watchedQuery');
+const prototype = pg.Client.prototype as typeof pg.Client.prototype & { [watched]?: true };
+// Test files that share a process (isolate: false) share pg too: watch its queries once.
+if (!prototype[watched]) {
+  const query = prototype.query as (...args: unknown[]) => unknown;
+  prototype.query = function watchedQuery(this: pg.Client & ClientState, ...args: unknown[]) {
+    if (this._activeQuery || (this._queryQueue?.length ?? 0) > 0) {
+      const text =
+        typeof args[0] === 'string' ? args[0] : ((args[0] as { text?: string } | undefined)?.text ?? '(query object)');
+      seen.push(`${text.slice(0, 200)}\n${new Error('sent here').stack ?? ''}`);
+    }
+    return query.apply(this, args);
+  } as typeof pg.Client.prototype.query;
+  prototype[watched] = true;
+}
 
 /** The statements sent, since the last call, while their connection was busy (and forgets them). */
 export function takeOverlappingQueries(): string[] {
