@@ -727,6 +727,44 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
     expect(answers[2]).toEqual(answers[0]);
   });
 
+  it("tells a shop's pending actions and whether they are overdue by the clock, in the one statement", async () => {
+    const query = `{ shops(first: 6) { edges { node { id businessModel migrationDeadline
+      pendingActions { __typename kind deadline overdue message } } } } }`;
+    // Around the confirm deadline (the end of 7 February) and a SEMI_CLOSED_LOOP shop's migration deadline.
+    const clocks = [
+      '2024-01-01T00:00:00.000Z',
+      '2024-02-07T23:59:59.999Z',
+      '2024-02-08T00:00:00.000Z',
+      '2024-06-30T23:59:59.998Z',
+      '2024-06-30T23:59:59.999Z',
+    ];
+    const answers = new Set<string>();
+    await db.prisma.shop.update({ where: { id: shopIds[5]! }, data: { needsManualCategoryDecision: true } });
+    const semiClosed = { where: { id: shopIds[3]! } };
+    await db.prisma.shop.update({ ...semiClosed, data: { migrationDeadline: new Date('2024-06-30T23:59:59.999Z') } });
+    try {
+      for (const clock of clocks) {
+        await setClock(clock);
+        for (const caller of callers) expect(await same(caller, query), caller.name).toBe(true);
+        answers.add(JSON.stringify((await post(compiledApp, callers[0]!.key, query)).data));
+      }
+    } finally {
+      await setClock(null);
+      await db.prisma.shop.update({ where: { id: shopIds[5]! }, data: { needsManualCategoryDecision: false } });
+      await db.prisma.shop.update({ ...semiClosed, data: { migrationDeadline: null } });
+    }
+    const all = [...answers].join();
+    // Each deadline's last millisecond answers as the clock before it; the millisecond after, not.
+    expect(answers.size).toBe(3);
+    for (const text of [
+      'MIGRATE_BUSINESS_MODEL',
+      'SELECT_PRIMARY_CATEGORY',
+      'policy team will decide',
+      '"overdue":true',
+    ])
+      expect(all).toContain(text);
+  });
+
   it("counts an event's seats across every shop's registrations, in the one statement", async () => {
     const events = [];
     for (const capacity of [2, 5]) {
@@ -978,6 +1016,7 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
           'pointsBalance',
           'asOf: pointsBalance(asOf: "2024-01-20T00:00:00.000Z")',
           'tier { code } tierPrivileges { supportLevel selfShippingAllowed }',
+          'pendingActions { kind deadline overdue }',
           'metrics(asOf: "2024-03-31T12:00:00.000Z") { trailingRevenue { amount } lastMonthStart qualifyingTier { code rank } }',
           'distanceToNextTier(asOf: "2024-02-29T00:00:00.000Z") { tier { id name } lastMonthSalesNeeded { minorUnits currencyCode } }',
           REPORT,

@@ -91,7 +91,7 @@ export type CompiledFieldSpec =
       acrossShops: boolean;
     }
   | { kind: 'object'; sql: (parent: SqlParent, field: SqlField) => Record<string, string> }
-  | { kind: 'objectList'; sql: (parent: SqlParent, alias: string) => SqlObjectList }
+  | { kind: 'objectList'; sql: (parent: SqlParent, alias: string, field: SqlField) => SqlObjectList }
   | { kind: 'objectRow'; sql: (parent: SqlParent, field: SqlField, alias: string) => SqlObjectRow }
   | { kind: 'row'; model: string; id: (parent: SqlParent) => string };
 
@@ -129,7 +129,9 @@ export function compiledObject(
 }
 
 /** Field extensions for a field returning a list of simple objects built in SQL (`SqlObjectList`). */
-export function compiledObjectList(sql: (parent: SqlParent, alias: string) => SqlObjectList): Record<string, unknown> {
+export function compiledObjectList(
+  sql: (parent: SqlParent, alias: string, field: SqlField) => SqlObjectList,
+): Record<string, unknown> {
   return { [COMPILED_FIELD]: { kind: 'objectList', sql } satisfies CompiledFieldSpec };
 }
 

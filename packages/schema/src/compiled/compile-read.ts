@@ -519,7 +519,13 @@ class Compilation {
         return custom.sql(sqlParent, await this.sqlField(type, def, nodes));
       }
       if (custom.kind === 'objectList')
-        return this.objectList(type, def, nodes, parent, custom.sql(sqlParent, this.alias()));
+        return this.objectList(
+          type,
+          def,
+          nodes,
+          parent,
+          custom.sql(sqlParent, this.alias(), await this.sqlField(type, def, nodes)),
+        );
       if (custom.kind === 'objectRow')
         return this.objectRow(
           type,

@@ -12,7 +12,20 @@ import {
 import { CategoryNode, categoryIndex } from './category.node.ts';
 import { shopWhere } from './shop.policy.ts';
 import { registerNodeReachWhere } from '#lib/node-reach.ts';
-import { compiledRoot } from '#compiled';
+import {
+  compiledJson,
+  compiledObjectList,
+  compiledRoot,
+  jsonDateTime,
+  jsonLiteral,
+  jsonPlain,
+  jsonString,
+  sqlColumn,
+  sqlTable,
+  type SqlField,
+  type SqlObjectList,
+  type SqlParent,
+} from '#compiled';
 
 export const BusinessModelEnum = builder.enumType('BusinessModel', {
   description: 'How purchases happen for a shop.',
@@ -104,16 +117,56 @@ const PendingActionKindEnum = builder.enumType('PendingActionKind', {
 export const PendingActionRef = builder.simpleObject('PendingAction', {
   description: 'An action the shop must take, with its deadline.',
   fields: (t) => ({
-    kind: t.field({ type: PendingActionKindEnum, description: 'What must be done.' }),
+    kind: t.field({
+      type: PendingActionKindEnum,
+      description: 'What must be done.',
+      extensions: compiledJson((a) => jsonPlain(a.value('kind'), false)),
+    }),
     deadline: t.field({
       type: 'DateTime',
       description:
         'The exact instant it is due: for SELECT_PRIMARY_CATEGORY the last millisecond of the confirm deadline day (UTC), for MIGRATE_BUSINESS_MODEL the shop’s `migrationDeadline`.',
+      extensions: compiledJson((a) => jsonDateTime(a.value('deadline'), false)),
     }),
-    overdue: t.boolean({ description: 'True once the deadline has passed (by the platform clock).' }),
-    message: t.string({ description: 'Text to show the merchant.' }),
+    overdue: t.boolean({
+      description: 'True once the deadline has passed (by the platform clock).',
+      extensions: compiledJson((a) => jsonLiteral(a.value('overdue'), false)),
+    }),
+    message: t.string({
+      description: 'Text to show the merchant.',
+      extensions: compiledJson((a) => jsonString(a.value('message'), false)),
+    }),
   }),
 });
+
+const isoSql = (instant: string) => `to_char(${instant}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/**
+ * `pendingActionsFor` in SQL, in its order: the migration off SEMI_CLOSED_LOOP, then the primary
+ * category's confirm deadline (the end of its UTC day) from the settings row, as of the platform clock.
+ */
+function pendingActionsSql(shop: SqlParent, a: string, f: SqlField): SqlObjectList {
+  const now = f.now();
+  const settings = `${sqlColumn(`${a}s`, 'PlatformSettings', 'categoryConfirmDeadline')}`;
+  const migration = shop.col('migrationDeadline');
+  // A date column: its midnight as a timestamp, without the session's time zone.
+  const confirm = `(${settings}::timestamp + interval '1 day' - interval '1 millisecond')`;
+  const migrate = `SELECT 1 AS n, 'MIGRATE_BUSINESS_MODEL' AS kind, ${migration} AS deadline, ${now} >= ${migration} AS overdue,
+    CASE WHEN ${now} >= ${migration} THEN 'The migration deadline has passed: the shop is restricted (no new listings) until it migrates to CLOSED_LOOP or SELF_OPERATED.'
+      ELSE 'SEMI_CLOSED_LOOP is retired: migrate to CLOSED_LOOP or SELF_OPERATED before ' || ${isoSql(migration)} || ', or the shop is restricted (no new listings) until it does.' END AS message
+    WHERE ${shop.col('businessModel')}::text = 'SEMI_CLOSED_LOOP' AND ${migration} IS NOT NULL`;
+  const select = `SELECT 2 AS n, 'SELECT_PRIMARY_CATEGORY' AS kind, ${confirm} AS deadline, ${now} > ${confirm} AS overdue,
+    CASE WHEN ${now} <= ${confirm} THEN 'Select your primary category by the end of ' || to_char(${confirm}, 'YYYY-MM-DD') || ' (UTC). It will apply to all your country sites.'
+      WHEN ${shop.col('needsManualCategoryDecision')} THEN 'The deadline has passed and the shop had no sales to assign a category from: the policy team will decide. You can still select one now.'
+      ELSE 'The deadline has passed: select your primary category now, or one will be assigned from your sales.' END AS message
+    FROM ${sqlTable('PlatformSettings')} ${a}s WHERE ${sqlColumn(`${a}s`, 'PlatformSettings', 'id')} = 1 AND ${shop.col('primaryCategoryId')} IS NULL`;
+  return {
+    from: `(${migrate} UNION ALL ${select}) ${a}`,
+    orderBy: `${a}.n`,
+    values: { kind: `${a}.kind`, deadline: `${a}.deadline`, overdue: `${a}.overdue`, message: `${a}.message` },
+    reads: [],
+  };
+}
 
 interface EligibilityShape {
   categoryId: number;
@@ -254,6 +307,7 @@ export const ShopNode = builder.prismaNode('Shop', {
         businessModel: true,
         migrationDeadline: true,
       },
+      extensions: compiledObjectList(pendingActionsSql),
       resolve: async (shop, _args, ctx) => pendingActionsFor(shop, await ctx.settings(), await ctx.now()),
     }),
     categoryEligibility: t.field({
