@@ -162,15 +162,9 @@ export async function createListing(ctx: Context, input: { shopId: number } & Li
 }
 
 /** What an edit reads of a listing, its shop and the platform clock, in one statement. */
-interface ListingForEdit {
+interface ListingForEdit extends ListingFields {
   id: number;
   shopId: number;
-  title: string;
-  description: string;
-  categoryId: number;
-  priceAmount: number;
-  currency: string;
-  sites: string[];
   status: ListingStatus;
   version: number;
   shopSites: string[];
