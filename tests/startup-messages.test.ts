@@ -56,8 +56,8 @@ describe('`npm start` runs the compiled API', () => {
     'builds apps/api/dist when needed, then answers GraphQL from the compiled code',
     { timeout: 180_000 },
     async () => {
-      // What the root `npm start` script runs (without npm in between, so the process is ours to stop).
-      const child = spawn(process.execPath, ['apps/api/scripts/start.mjs'], {
+      // `npm start` itself: a process manager that signals npm must stop the server, not orphan it.
+      const child = spawn('npm', ['start', '--silent'], {
         cwd: repoRoot,
         env: {
           ...process.env,
@@ -76,8 +76,9 @@ describe('`npm start` runs the compiled API', () => {
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
       child.stderr.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      let url = '';
       try {
-        const url = await new Promise<string>((resolve, reject) => {
+        url = await new Promise<string>((resolve, reject) => {
           const timer = setInterval(() => {
             const found = /GraphiQL\s+(http:\/\/\S+)/.exec(out);
             if (found) resolve(found[1]!);
@@ -97,8 +98,9 @@ describe('`npm start` runs the compiled API', () => {
         child.kill('SIGTERM');
         await exited;
       }
-      // It stops cleanly on SIGTERM, as under a process manager.
+      // It stops cleanly on SIGTERM, as under a process manager, and nothing keeps answering.
       expect(child.exitCode).toBe(0);
+      await expect(fetch(url, { method: 'POST', body: '{}' })).rejects.toThrow();
     },
   );
 });
