@@ -196,6 +196,14 @@ type ListingEdit = { listingId: number; expectedVersion?: number | null } & List
 const auditedCte = (audit: ReturnType<typeof auditWithChange>) =>
   audit ? Prisma.sql`, audited AS (${insertAuditRecordSql(audit.row, Prisma.sql`updated`)})` : Prisma.empty;
 
+/** The `listing.updated` outbox event of each row of `updated`, occurring at `occurredAt`. */
+const updatedEventCte = (occurredAt: Prisma.Sql) => Prisma.sql`events AS (
+      INSERT INTO "OutboxEvent" ("type", "shopId", "subjectType", "subjectId", "payload", "occurredAt", "createdAt")
+      SELECT 'listing.updated', u."shopId", 'Listing', u."id"::text, jsonb_build_object('listingId', u."id", 'version', u."version"),
+             ${occurredAt}, ${utcNow}
+      FROM updated u
+    )`;
+
 /** The listing's columns as the write returns them (the payload resolves from them). */
 const writtenColumns = Prisma.sql`"id", "shopId", "title", "description", "categoryId", "priceAmount", "currency", "sites",
   "status"::text AS "status", "version", "submittedAt", "createdAt", "updatedAt"`;
@@ -248,12 +256,7 @@ async function updateListingAtOnce(ctx: Context, input: ListingEdit): Promise<Li
       RETURNING l."id", l."shopId", l."title", l."description", l."categoryId", l."priceAmount", l."currency", l."sites",
                 l."status"::text AS "status", l."version", l."submittedAt", l."createdAt", l."updatedAt"
     ),
-    events AS (
-      INSERT INTO "OutboxEvent" ("type", "shopId", "subjectType", "subjectId", "payload", "occurredAt", "createdAt")
-      SELECT 'listing.updated', u."shopId", 'Listing', u."id"::text, jsonb_build_object('listingId', u."id", 'version', u."version"),
-             ${clock}, ${utcNow}
-      FROM updated u
-    )${auditedCte(audit)}
+    ${updatedEventCte(clock)}${auditedCte(audit)}
     SELECT u.*, t."status" AS "targetStatus", t."version" AS "targetVersion"
     FROM (SELECT 1) one LEFT JOIN target t ON true LEFT JOIN updated u ON true`;
   if (row?.id != null) {
@@ -326,12 +329,7 @@ export async function updateListing(ctx: Context, input: ListingEdit, dryRun: bo
         AND "status" = ANY(${[...editableStatuses]}::text[]::"ListingStatus"[])
       RETURNING ${writtenColumns}
     ),
-    events AS (
-      INSERT INTO "OutboxEvent" ("type", "shopId", "subjectType", "subjectId", "payload", "occurredAt", "createdAt")
-      SELECT 'listing.updated', u."shopId", 'Listing', u."id"::text, jsonb_build_object('listingId', u."id", 'version', u."version"),
-             ${now.toISOString()}::timestamp(3), ${utcNow}
-      FROM updated u
-    )${auditedCte(audit)}
+    ${updatedEventCte(Prisma.sql`${now.toISOString()}::timestamp(3)`)}${auditedCte(audit)}
     SELECT * FROM updated`;
   const run = async (tx: Prisma.TransactionClient) => {
     const [row] = await tx.$queryRaw<Listing[]>(write);
