@@ -1,4 +1,5 @@
 import { builder } from '#builder';
+import { compiledRoot } from '#compiled';
 import { registerNodeReachWhere } from '#lib/node-reach.ts';
 
 export const PolicyNode = builder.prismaNode('Policy', {
@@ -24,6 +25,11 @@ export const PolicyNode = builder.prismaNode('Policy', {
   }),
 });
 
+/** What `policies` reads: the catalogue by id, or the one policy with `code` (the resolver's and the compiled read's). */
+function policiesQuery(args: { code?: string | null }) {
+  return { where: args.code ? { code: args.code } : {}, orderBy: { id: 'asc' as const } };
+}
+
 builder.queryFields((t) => ({
   policies: t.prismaConnection({
     type: 'Policy',
@@ -33,8 +39,14 @@ builder.queryFields((t) => ({
     description: 'The policy catalogue, by id. Readable by every authenticated caller.',
     authScopes: { authenticated: true },
     args: { code: t.arg.string({ required: false, description: 'Only the policy with this code.' }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.policy.findMany({ ...query, where: args.code ? { code: args.code } : {}, orderBy: { id: 'asc' } }),
+    extensions: compiledRoot({
+      model: 'Policy',
+      kind: 'connection',
+      query: policiesQuery,
+      defaultSize: 20,
+      maxSize: 100,
+    }),
+    resolve: (query, _root, args, ctx) => ctx.prisma.policy.findMany({ ...query, ...policiesQuery(args) }),
   }),
 }));
 

@@ -1,4 +1,5 @@
 import { builder } from '#builder';
+import { compiledRoot } from '#compiled';
 import type { Context } from '#context';
 import { loaderFor } from '#lib/loaders.ts';
 import { registerNodeReach } from '#lib/node-reach.ts';
@@ -85,6 +86,14 @@ export const QuizAttemptNode = builder.prismaNode('QuizAttempt', {
   }),
 });
 
+/** What `quizzes` reads: active quizzes by id, narrowed to one policy (the resolver's and the compiled read's). */
+function quizzesQuery(args: { policyId?: { id: string } | null }) {
+  return {
+    where: { active: true, ...(args.policyId ? { policyId: Number.parseInt(args.policyId.id, 10) || 0 } : {}) },
+    orderBy: { id: 'asc' as const },
+  };
+}
+
 builder.queryFields((t) => ({
   quizzes: t.prismaConnection({
     type: 'Quiz',
@@ -100,12 +109,8 @@ builder.queryFields((t) => ({
         description: 'Only quizzes targeting this policy.',
       }),
     },
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.quiz.findMany({
-        ...query,
-        where: { active: true, ...(args.policyId ? { policyId: Number.parseInt(args.policyId.id, 10) || 0 } : {}) },
-        orderBy: { id: 'asc' },
-      }),
+    extensions: compiledRoot({ model: 'Quiz', kind: 'connection', query: quizzesQuery, defaultSize: 20, maxSize: 100 }),
+    resolve: (query, _root, args, ctx) => ctx.prisma.quiz.findMany({ ...query, ...quizzesQuery(args) }),
   }),
 }));
 

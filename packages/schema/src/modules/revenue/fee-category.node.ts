@@ -1,4 +1,5 @@
 import { builder } from '#builder';
+import { compiledRoot } from '#compiled';
 import { registerNodeReach } from '#lib/node-reach.ts';
 import { MoneyRef } from '#modules/core/money.ts';
 
@@ -33,6 +34,11 @@ builder.prismaObject('OrderFeeLine', {
   }),
 });
 
+/** What `feeCategories` reads: the catalogue by id, narrowed to `codes` (the resolver's and the compiled read's). */
+function feeCategoriesQuery(args: { codes?: string[] | null }) {
+  return { where: args.codes ? { code: { in: args.codes } } : {}, orderBy: { id: 'asc' as const } };
+}
+
 builder.queryFields((t) => ({
   feeCategories: t.prismaConnection({
     type: 'FeeCategory',
@@ -42,12 +48,14 @@ builder.queryFields((t) => ({
     description: 'The fee catalogue, by id.',
     authScopes: { authenticated: true },
     args: { codes: t.arg.stringList({ required: false, maxItems: 100, description: 'Only these codes.' }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.feeCategory.findMany({
-        ...query,
-        where: args.codes ? { code: { in: args.codes } } : {},
-        orderBy: { id: 'asc' },
-      }),
+    extensions: compiledRoot({
+      model: 'FeeCategory',
+      kind: 'connection',
+      query: feeCategoriesQuery,
+      defaultSize: 20,
+      maxSize: 100,
+    }),
+    resolve: (query, _root, args, ctx) => ctx.prisma.feeCategory.findMany({ ...query, ...feeCategoriesQuery(args) }),
   }),
 }));
 

@@ -1,9 +1,10 @@
+import type { CategoryRestriction } from '@shopwarden/db';
 import { builder } from '#builder';
 import { memoFor } from '#lib/loaders.ts';
 import type { Context } from '#context';
 import { effectiveRestriction, loadCategoryIndex } from './category-eligibility.service.ts';
 import { registerNodeReachWhere } from '#lib/node-reach.ts';
-import { compiledJson } from '#compiled';
+import { compiledJson, compiledRoot } from '#compiled';
 
 export const CategoryRestrictionEnum = builder.enumType('CategoryRestriction', {
   description: 'Whether listing in a category needs anything beyond the primary-category rule.',
@@ -64,6 +65,17 @@ export const CategoryNode = builder.prismaNode('Category', {
   }),
 });
 
+/** What `categories` reads: the top level or one category's children, by id (the resolver's and the compiled read's). */
+function categoriesQuery(args: { parentId?: { id: string } | null; restriction?: CategoryRestriction | null }) {
+  return {
+    where: {
+      parentId: args.parentId ? Number.parseInt(args.parentId.id, 10) || 0 : null,
+      ...(args.restriction ? { restriction: args.restriction } : {}),
+    },
+    orderBy: { id: 'asc' as const },
+  };
+}
+
 builder.queryFields((t) => ({
   categories: t.prismaConnection({
     type: 'Category',
@@ -84,15 +96,14 @@ builder.queryFields((t) => ({
         description: 'Only categories with this restriction set on themselves.',
       }),
     },
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.category.findMany({
-        ...query,
-        where: {
-          parentId: args.parentId ? Number.parseInt(args.parentId.id, 10) || 0 : null,
-          ...(args.restriction ? { restriction: args.restriction } : {}),
-        },
-        orderBy: { id: 'asc' },
-      }),
+    extensions: compiledRoot({
+      model: 'Category',
+      kind: 'connection',
+      query: categoriesQuery,
+      defaultSize: 20,
+      maxSize: 100,
+    }),
+    resolve: (query, _root, args, ctx) => ctx.prisma.category.findMany({ ...query, ...categoriesQuery(args) }),
   }),
 }));
 
