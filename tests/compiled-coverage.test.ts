@@ -33,10 +33,15 @@ import { createKey, createShop, createWorld } from './support/fixtures.ts';
 const GRAPHIQL_EXAMPLES: { role: Caller; name: string }[] = [
   { role: 'admin', name: 'TierStanding' },
   { role: 'admin', name: 'CategoryTree' },
+  { role: 'admin', name: 'UpcomingEvents' },
 ];
 const EVERYONE: Caller[] = ['admin', 'partner', 'seller'];
 /** SDK read operations with a SQL form (packages/sdk/operations/*.graphql), and the callers who send them. */
 const SDK_READS: [string, Caller[]][] = [
+  ['EventList', EVERYONE],
+  ['WebhookList', ['admin']],
+  ['AccessListApiKeys', EVERYONE],
+  ['HealthListAppeals', EVERYONE],
   ['EventListRegistrations', ['admin']],
   ['HealthListPolicies', EVERYONE],
   ['CategoryList', EVERYONE],

@@ -9,7 +9,7 @@ import { createTestDatabase, testTargets, type TestDatabase } from './support/da
 import { differential, type Caller, type Differential } from './support/differential.ts';
 import { createKey, createShop, createWorld, type World } from './support/fixtures.ts';
 import { createPolicy, createQuiz } from './support/health-fixtures.ts';
-import { createFeeCategories } from './support/revenue-fixtures.ts';
+import { createFeeCategories, createSellerEvent, createTiers } from './support/revenue-fixtures.ts';
 
 const PAGE = `pageInfo { hasNextPage hasPreviousPage startCursor endCursor }`;
 
@@ -62,8 +62,91 @@ describe.each(testTargets())('compiled root fields on %s', (target) => {
       name: 'partner without scopes',
       key: (await createKey(db.prisma, 'PARTNER', { accountId: partner.id, scopes: [] })).key,
     };
+    const tiers = await createTiers(db.prisma);
+    // Events around 2024-06-01 (the sandbox clock below): ended, running, open, closed for registration.
+    const at = (iso: string) => new Date(iso);
+    for (const [i, [startsAt, closes, city]] of (
+      [
+        ['2024-05-01T09:00:00Z', '2024-04-30T00:00:00Z', 'Leeds'],
+        ['2024-06-01T08:00:00Z', '2024-05-31T00:00:00Z', 'leeds'],
+        ['2024-06-10T09:00:00Z', '2024-06-05T00:00:00Z', 'London'],
+        ['2024-06-10T09:00:00Z', '2024-05-20T00:00:00Z', 'LEEDS'],
+        ['2024-07-01T09:00:00Z', '2024-06-30T00:00:00Z', 'Le_ds'],
+        ['2030-01-01T09:00:00Z', '2029-12-01T00:00:00Z', 'London'],
+      ] as const
+    ).entries()) {
+      const event = await createSellerEvent(db.prisma, {
+        capacity: 1 + (i % 3),
+        startsAt: at(startsAt),
+        registrationClosesAt: at(closes),
+        minTierId: i % 2 ? tiers.established : null,
+        title: `Event ${i}`,
+      });
+      await db.prisma.sellerEvent.update({ where: { id: event.id }, data: { city } });
+      for (const [s, shopId] of shopIds.entries())
+        if ((i + s) % 2 === 0)
+          await db.prisma.eventRegistration.create({
+            data: { eventId: event.id, shopId, status: s === 2 ? 'WAITLISTED' : 'CONFIRMED' },
+          });
+    }
+    // Endpoints, keys and appeals of each owner: the seller's shop, the agency, the partner, none.
+    const owners = [
+      { ownerShopId: shopIds[0]!, ownerAccountId: null },
+      { ownerShopId: shopIds[1]!, ownerAccountId: null },
+      { ownerShopId: null, ownerAccountId: agency.id },
+      { ownerShopId: null, ownerAccountId: partner.id },
+      { ownerShopId: null, ownerAccountId: null },
+    ];
+    for (const [i, owner] of [...owners, ...owners].entries())
+      await db.prisma.webhookEndpoint.create({
+        data: {
+          ...owner,
+          url: `https://hooks.example.com/${i}?q="x"`,
+          description: i % 3 ? null : `Endpoint ${i}`,
+          secret: 'whsec_test',
+          eventTypes: i % 2 ? ['listing.reviewed'] : [],
+          apiKeyId: 1,
+          enabled: i % 4 !== 3,
+          disabledAt: i % 4 === 3 ? new Date('2024-05-01T00:00:00Z') : null,
+        },
+      });
+    for (const [i, shopId] of [shopIds[0]!, shopIds[0]!, shopIds[1]!].entries()) {
+      const { id } = await createKey(db.prisma, 'SELLER', { shopId });
+      if (i === 0)
+        await db.prisma.apiKey.update({ where: { id }, data: { revokedAt: new Date('2024-05-01T00:00:00Z') } });
+    }
+    for (const accountId of [agency.id, partner.id]) {
+      const { id } = await createKey(db.prisma, 'PARTNER', { accountId, expiresAt: new Date('2031-01-01T00:00:00Z') });
+      await db.prisma.apiKey.update({ where: { id }, data: { revokedAt: new Date('2024-05-02T00:00:00Z') } });
+    }
+    for (const [i, shopId] of [shopIds[0]!, shopIds[1]!, shopIds[2]!, shopIds[0]!, shopIds[2]!].entries()) {
+      const violation = await db.prisma.violation.create({
+        data: {
+          shopId,
+          policyId: policyIds[i % 3]!,
+          source: 'LISTING',
+          occurredAt: new Date('2024-05-01T00:00:00Z'),
+          points: 2 + i,
+        },
+      });
+      await db.prisma.violationAppeal.create({
+        data: {
+          violationId: violation.id,
+          statement: `Appeal "${i}"`,
+          status: (['PENDING', 'GRANTED', 'DENIED'] as const)[i % 3],
+          decisionNote: i % 3 ? 'Decided' : null,
+          decidedAt: i % 3 ? new Date('2024-05-03T00:00:00Z') : null,
+        },
+      });
+    }
     diff = differential(db);
   });
+
+  /** Sets the sandbox clock, frozen at `now` (null: the real time). */
+  async function setClock(now: string | null) {
+    const data = { sandboxNow: now === null ? null : new Date(now), sandboxSetAt: null, sandboxFrozen: true };
+    await db.prisma.platformSettings.upsert({ where: { id: 1 }, create: { id: 1, ...data }, update: data });
+  }
   afterAll(async () => db?.drop());
 
   const all = () => Object.values(callers);
@@ -139,5 +222,69 @@ describe.each(testTargets())('compiled root fields on %s', (target) => {
       await agree(byPolicy, { p }, ['partner']);
     await agree(byPolicy, { p: gid('Category', world.categories.beauty) }, []);
     expect(await walk(callers.admin, 'quizzes', '', 'id', 1)).toBe(3);
+  });
+
+  it('events: by the platform clock when the statement runs, filtered, soonest first', async () => {
+    const node = `id title city venue startsAt endsAt registrationClosesAt capacity confirmedCount waitlistCount seatsLeft createdAt minTier { id code name }`;
+    const list = `query($f: SellerEventFilter) { events(filter: $f) { edges { cursor node { ${node} } } ${PAGE} } }`;
+    try {
+      await setClock('2024-06-01T12:00:00Z');
+      await agree(list, {}, ['admin', 'seller', 'agency', 'partner', 'bare']);
+      for (const f of [
+        { includePast: true },
+        { openForRegistration: true },
+        { includePast: true, openForRegistration: true },
+        { city: 'LEEDS' },
+        { city: 'le_ds', includePast: true },
+        { city: 'Le%' },
+        { startsAfter: '2024-06-10T09:00:00.000Z', startsBefore: '2030-01-01T09:00:00.000Z' },
+        { includePast: true, startsBefore: '2024-06-01T08:00:00.001Z' },
+      ])
+        await agree(list, { f }, ['admin']);
+      await agree(list, { f: { startsAfter: 'not a date' } }, []);
+      expect(await walk(callers.partner, 'events', ', filter: { includePast: true }', 'id startsAt', 2)).toBe(3);
+      // One plan, three clocks: the same document answers by the clock of each execution.
+      const answers: unknown[] = [];
+      for (const clock of ['2024-06-01T12:00:00Z', '2024-06-20T00:00:00Z', '2024-06-01T12:00:00Z']) {
+        await setClock(clock);
+        expect((await diff.same(callers.seller, list, { f: { openForRegistration: true } })).path).toBe('compiled');
+        answers.push(
+          (await diff.post('compiled', callers.seller.key, list, { f: { openForRegistration: true } })).data,
+        );
+      }
+      expect(answers[1]).not.toEqual(answers[0]);
+      expect(answers[2]).toEqual(answers[0]);
+    } finally {
+      await setClock(null);
+    }
+    // By the real clock, only the 2030 event has not ended.
+    const { data } = await diff.same(callers.admin, list, {});
+    expect(JSON.stringify(data).match(/"title":"Event \d"/g)).toEqual(['"title":"Event 5"']);
+  });
+
+  it('webhookEndpoints: the caller’s owner’s endpoints, oldest first; webhooks:read needed', async () => {
+    const node = `id url description eventTypes enabled disabledAt disabledReason failingSince previousSecretExpiresAt createdAt updatedAt`;
+    await agree(`{ webhookEndpoints { edges { cursor node { ${node} } } ${PAGE} } }`, undefined, ['admin', 'partner']);
+    await agree(`{ webhookEndpoints(first: 1) { edges { node { id shops { id } } } } }`, undefined, []);
+    const seller = {
+      name: 'seller with webhooks:read',
+      key: (await createKey(db.prisma, 'SELLER', { shopId: shopIds[0]!, scopes: ['webhooks:read'] })).key,
+    };
+    expect((await diff.same(seller, `{ webhookEndpoints { edges { node { id url } } } }`)).path).toBe('compiled');
+    expect(await walk(callers.admin, 'webhookEndpoints', '', 'id url', 3)).toBe(4);
+  });
+
+  it('apiKeys: the caller’s keys (all for administrators), revoked ones when asked', async () => {
+    const node = `id name prefix role scopes createdAt expiresAt revokedAt trustedDocumentsOnly shop { id name } account { id name kind }`;
+    const list = `query($r: Boolean) { apiKeys(includeRevoked: $r) { edges { cursor node { ${node} } } ${PAGE} } }`;
+    for (const r of [null, false, true]) await agree(list, { r }, ['admin', 'seller', 'agency', 'partner', 'bare']);
+    expect(await walk(callers.admin, 'apiKeys', ', includeRevoked: true', 'id', 3)).toBeGreaterThan(2);
+  });
+
+  it('violationAppeals: appeals in the caller’s shops, oldest first, by status; health:read needed', async () => {
+    const node = `id status statement decisionNote createdAt decidedAt violation { id points status policy { code title } shop { id name } }`;
+    const list = `query($s: ViolationAppealStatus) { violationAppeals(status: $s) { edges { cursor node { ${node} } } ${PAGE} } }`;
+    for (const s of [null, 'PENDING', 'GRANTED', 'DENIED']) await agree(list, { s }, ['admin', 'seller', 'partner']);
+    expect(await walk(callers.partner, 'violationAppeals', '', 'id', 1)).toBe(4);
   });
 });

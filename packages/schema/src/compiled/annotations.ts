@@ -49,7 +49,8 @@ export interface CompiledRootSpec<Args> {
   kind: 'connection' | 'first';
   /**
    * The same arguments the resolver gives Prisma; tenant filters included. A function of the
-   * arguments and `ctx.viewer` only, that puts an id into the `where` rather than checking it
+   * arguments, `ctx.viewer` and `ctx.now()` only (compiled, `now()` is the platform clock as the
+   * statement runs: compare columns with it, compute no other instant from it), that puts an id into the `where` rather than checking it
    * against the caller's reach itself: a compiled statement is reused for the same caller shape and
    * document with other page sizes and IDs of one type (lift.ts), so a decision on one particular
    * value here would be reused for the others.

@@ -72,6 +72,7 @@ import {
 import { DEFERRED_KEY, ID_KEY, TYPE_KEY } from './partial.ts';
 import {
   NotCompilable,
+  PlatformInstant,
   SqlParams,
   column,
   columnOf,
@@ -208,6 +209,17 @@ class Compilation {
   ) {
     const reach = input.context.viewer?.shopIds;
     this.params = new SqlParams(reach ? [reach] : []);
+    this.params.clock = () => this.now();
+  }
+
+  /** The platform clock, bound at execution (a placeholder parameter in the plan). */
+  private now(): string {
+    if (!this.clock) {
+      const sql = this.params.add(null, 'timestamp(3)');
+      this.clock = { index: this.params.values.length - 1, sql };
+      this.depend('PlatformSettings', 'all');
+    }
+    return `${CLOCK}."now"`;
   }
 
   async run(): Promise<CompiledRead> {
@@ -270,14 +282,7 @@ class Compilation {
     return {
       args,
       param: (value, sqlType) => this.params.add(value instanceof Date ? sqlTimestamp(value) : value, sqlType),
-      now: () => {
-        if (!this.clock) {
-          const sql = this.params.add(null, 'timestamp(3)');
-          this.clock = { index: this.params.values.length - 1, sql };
-          this.depend('PlatformSettings', 'all');
-        }
-        return `${CLOCK}."now"`;
-      },
+      now: () => this.now(),
     };
   }
 
@@ -653,7 +658,11 @@ class Compilation {
     nodes: FieldGroup,
   ): Promise<string> {
     const args = await this.args(type, def, nodes);
-    const query = await spec.query(args, this.input.context);
+    // `ctx.now()` in the query is the clock when the statement runs, not an instant of this plan.
+    const context = Object.create(this.input.context, {
+      now: { value: async () => new PlatformInstant() },
+    }) as Context;
+    const query = await spec.query(args, context);
     this.depend(spec.model, 'reach');
     if (spec.kind === 'first') {
       const target = this.objectType(def.type, spec.model, `Query.${def.name}`);

@@ -60,6 +60,16 @@ export function relationJoin(model: string, relation: string): RelationJoin {
   };
 }
 
+/**
+ * What `ctx.now()` returns to a root field's `query` while it is compiled: the platform clock when
+ * the statement runs. An invalid date, so an instant computed from it refuses to compile.
+ */
+export class PlatformInstant extends Date {
+  constructor() {
+    super(Number.NaN);
+  }
+}
+
 const literals = new WeakMap<readonly unknown[], string>();
 
 /** Statement parameters, each with an explicit type so the text is the same for every value (prepared statements). */
@@ -67,6 +77,9 @@ export class SqlParams {
   readonly values: unknown[] = [];
   /** Models that filters read through relations (what the rows also depend on). */
   readonly referenced = new Set<string>();
+
+  /** The platform clock's SQL (`PlatformInstant` in a filter), when the compilation offers it. */
+  clock: (() => string) | null = null;
 
   /** `recurring`: integer lists that come back in every compilation (a caller's reach), encoded once per list object. */
   constructor(private readonly recurring: readonly (readonly number[])[] = []) {}
@@ -78,6 +91,13 @@ export class SqlParams {
   }
 
   /** An integer list equal to a recurring one, as that one's literal; undefined when none is equal. */
+  /** A filter value: a parameter, or the clock's SQL for `PlatformInstant`. */
+  value(field: ModelField, value: unknown, type: string): string {
+    if (!(value instanceof PlatformInstant)) return this.add(paramValue(field, value), type);
+    if (!this.clock || field.type !== 'DateTime') throw new NotCompilable(`the clock compared with ${field.name}`);
+    return this.clock();
+  }
+
   recurringList(list: readonly unknown[], type: string): string | undefined {
     // A frozen list cannot change: its literal is found by identity (a viewer's `reachList`).
     let literal = literals.get(list);
@@ -187,7 +207,7 @@ function compileScalarFilter(field: ModelField, filter: unknown, alias: string, 
     const parts: string[] = [];
     for (const [op, v] of Object.entries(filter)) {
       if (v === undefined) continue;
-      if (op === 'has') parts.push(`${col} @> ARRAY[${params.add(paramValue(field, v), type)}]`);
+      if (op === 'has') parts.push(`${col} @> ARRAY[${params.value(field, v, type)}]`);
       else if (op === 'hasSome' && Array.isArray(v))
         parts.push(
           `${col} && ${params.add(
@@ -209,25 +229,26 @@ function compileScalarFilter(field: ModelField, filter: unknown, alias: string, 
     return parts.length ? parts.join(' AND ') : 'TRUE';
   }
   if (filter === null) return `${col} IS NULL`;
-  if (!isPlainObject(filter)) return `${col} = ${params.add(paramValue(field, filter), type)}`;
+  if (!isPlainObject(filter)) return `${col} = ${params.value(field, filter, type)}`;
   const insensitive = filter.mode === 'insensitive';
   if (filter.mode !== undefined && filter.mode !== 'insensitive' && filter.mode !== 'default')
     throw new NotCompilable('unknown mode');
   const parts: string[] = [];
   for (const [op, v] of Object.entries(filter)) {
     if (v === undefined || op === 'mode') continue;
+    // Insensitive equality is ILIKE as in Prisma's SQL: `%` and `_` in the value match as they do there.
     if (op === 'equals')
       parts.push(
         v === null
           ? `${col} IS NULL`
           : insensitive
-            ? `lower(${col}) = lower(${params.add(paramValue(field, v), type)})`
-            : `${col} = ${params.add(paramValue(field, v), type)}`,
+            ? `${col}::text ILIKE ${params.value(field, v, 'text')}`
+            : `${col} = ${params.value(field, v, type)}`,
       );
     else if (op === 'not') {
       if (v === null) parts.push(`${col} IS NOT NULL`);
       else if (isPlainObject(v)) parts.push(`NOT (${compileScalarFilter(field, v, alias, params)})`);
-      else parts.push(`${col} <> ${params.add(paramValue(field, v), type)}`);
+      else parts.push(`${col} <> ${params.value(field, v, type)}`);
     } else if (op === 'in' || op === 'notIn') {
       if (!Array.isArray(v)) throw new NotCompilable(`${op} without a list`);
       const list =
@@ -237,7 +258,7 @@ function compileScalarFilter(field: ModelField, filter: unknown, alias: string, 
           `${type}[]`,
         );
       parts.push(op === 'in' ? `${col} = ANY(${list})` : `NOT (${col} = ANY(${list}))`);
-    } else if (op in comparison) parts.push(`${col} ${comparison[op]} ${params.add(paramValue(field, v), type)}`);
+    } else if (op in comparison) parts.push(`${col} ${comparison[op]} ${params.value(field, v, type)}`);
     else if (op === 'contains' || op === 'startsWith' || op === 'endsWith') {
       if (typeof v !== 'string' || /[%_\\]/.test(v)) throw new NotCompilable('pattern with wildcard characters');
       const pattern = op === 'contains' ? `%${v}%` : op === 'startsWith' ? `${v}%` : `%${v}`;

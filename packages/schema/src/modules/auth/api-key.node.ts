@@ -1,5 +1,6 @@
 import type { Prisma } from '@shopwarden/db';
 import { builder } from '#builder';
+import { compiledRoot } from '#compiled';
 import type { Viewer } from './viewer.ts';
 import { registerNodeReach } from '#lib/node-reach.ts';
 
@@ -110,6 +111,14 @@ const ViewerRef = builder.objectRef<Viewer>('Viewer').implement({
   }),
 });
 
+/** What `apiKeys` reads: the caller's keys by id, unrevoked unless asked (the resolver's and the compiled read's). */
+function apiKeysQuery(args: { includeRevoked?: boolean | null }, ctx: { viewer: Viewer | null }) {
+  return {
+    where: { AND: [apiKeyWhere(ctx.viewer), args.includeRevoked ? {} : { revokedAt: null }] },
+    orderBy: { id: 'asc' as const },
+  };
+}
+
 builder.queryFields((t) => ({
   viewer: t.field({
     type: ViewerRef,
@@ -126,12 +135,14 @@ builder.queryFields((t) => ({
       "The keys you can see: all for administrators, your shop's for sellers, your account's for agencies and partners.",
     authScopes: { authenticated: true },
     args: { includeRevoked: t.arg.boolean({ required: false, description: 'Include revoked keys (default false).' }) },
-    resolve: (query, _r, args, ctx) =>
-      ctx.prisma.apiKey.findMany({
-        ...query,
-        where: { AND: [apiKeyWhere(ctx.viewer), args.includeRevoked ? {} : { revokedAt: null }] },
-        orderBy: { id: 'asc' },
-      }),
+    extensions: compiledRoot({
+      model: 'ApiKey',
+      kind: 'connection',
+      query: apiKeysQuery,
+      defaultSize: 20,
+      maxSize: 100,
+    }),
+    resolve: (query, _r, args, ctx) => ctx.prisma.apiKey.findMany({ ...query, ...apiKeysQuery(args, ctx) }),
   }),
 }));
 

@@ -1,6 +1,6 @@
 import type { Category, Prisma } from '@shopwarden/db';
 import { builder } from '#builder';
-import { compiledJson, jsonLiteral, sqlColumn, sqlTable, type SqlParent } from '#compiled';
+import { compiledJson, compiledRoot, jsonLiteral, sqlColumn, sqlTable, type SqlParent } from '#compiled';
 import type { Context } from '#context';
 import { loaderFor } from '#lib/loaders.ts';
 import { registerNodeReach } from '#lib/node-reach.ts';
@@ -187,6 +187,24 @@ const EventFilterInput = builder.inputType('SellerEventFilter', {
   }),
 });
 
+type EventFilter = typeof EventFilterInput.$inferInput;
+
+/** What `events` reads: by the platform clock unless past events are included, soonest first (the resolver's and the compiled read's). */
+async function eventsQuery(args: { filter?: EventFilter | null }, ctx: Context) {
+  const now = await ctx.now();
+  const f = args.filter ?? {};
+  const where: Prisma.SellerEventWhereInput = {
+    AND: [
+      f.includePast ? {} : { endsAt: { gt: now } },
+      f.openForRegistration ? { registrationClosesAt: { gt: now } } : {},
+      f.city ? { city: { equals: f.city, mode: 'insensitive' } } : {},
+      f.startsAfter ? { startsAt: { gte: f.startsAfter } } : {},
+      f.startsBefore ? { startsAt: { lt: f.startsBefore } } : {},
+    ],
+  };
+  return { where, orderBy: [{ startsAt: 'asc' as const }, { id: 'asc' as const }] };
+}
+
 builder.queryFields((t) => ({
   events: t.prismaConnection({
     type: 'SellerEvent',
@@ -196,20 +214,15 @@ builder.queryFields((t) => ({
     description: 'Seller events, soonest first (by start, then id). Without a filter, the events that have not ended.',
     authScopes: { authenticated: true },
     args: { filter: t.arg({ type: EventFilterInput, required: false, description: 'Narrow the list.' }) },
-    resolve: async (query, _root, args, ctx) => {
-      const now = await ctx.now();
-      const f = args.filter ?? {};
-      const where: Prisma.SellerEventWhereInput = {
-        AND: [
-          f.includePast ? {} : { endsAt: { gt: now } },
-          f.openForRegistration ? { registrationClosesAt: { gt: now } } : {},
-          f.city ? { city: { equals: f.city, mode: 'insensitive' } } : {},
-          f.startsAfter ? { startsAt: { gte: f.startsAfter } } : {},
-          f.startsBefore ? { startsAt: { lt: f.startsBefore } } : {},
-        ],
-      };
-      return ctx.prisma.sellerEvent.findMany({ ...query, where, orderBy: [{ startsAt: 'asc' }, { id: 'asc' }] });
-    },
+    extensions: compiledRoot({
+      model: 'SellerEvent',
+      kind: 'connection',
+      query: eventsQuery,
+      defaultSize: 20,
+      maxSize: 100,
+    }),
+    resolve: async (query, _root, args, ctx) =>
+      ctx.prisma.sellerEvent.findMany({ ...query, ...(await eventsQuery(args, ctx)) }),
   }),
 }));
 

@@ -12,6 +12,7 @@ import {
   sqlTable,
   type SqlField,
   type SqlParent,
+  compiledRoot,
 } from '#compiled';
 import { HealthStatusEnum, ShopStatusEnum } from '#modules/shops/shop.node.ts';
 import { shopOwnedWhere } from '#modules/shops/shop.policy.ts';
@@ -286,6 +287,14 @@ builder.prismaObjectFields('Shop', (t) => ({
   }),
 }));
 
+/** What `violationAppeals` reads: appeals of violations in the caller's shops, oldest first (the resolver's and the compiled read's). */
+function appealsQuery(args: { status?: 'PENDING' | 'GRANTED' | 'DENIED' | null }, ctx: Context) {
+  return {
+    where: { AND: [{ violation: shopOwnedWhere(ctx.viewer) }, args.status ? { status: args.status } : {}] },
+    orderBy: { id: 'asc' as const },
+  };
+}
+
 builder.queryFields((t) => ({
   violationAppeals: t.prismaConnection({
     type: 'ViolationAppeal',
@@ -295,12 +304,14 @@ builder.queryFields((t) => ({
     description: "Appeals you can reach, oldest first (the administrators' queue with status PENDING).",
     authScopes: healthRead,
     args: { status: t.arg({ type: AppealStatusEnum, required: false, description: 'Only appeals in this state.' }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.violationAppeal.findMany({
-        ...query,
-        where: { AND: [{ violation: shopOwnedWhere(ctx.viewer) }, args.status ? { status: args.status } : {}] },
-        orderBy: { id: 'asc' },
-      }),
+    extensions: compiledRoot({
+      model: 'ViolationAppeal',
+      kind: 'connection',
+      query: appealsQuery,
+      defaultSize: 20,
+      maxSize: 100,
+    }),
+    resolve: (query, _root, args, ctx) => ctx.prisma.violationAppeal.findMany({ ...query, ...appealsQuery(args, ctx) }),
   }),
 }));
 

@@ -1,9 +1,11 @@
 import type { Prisma } from '@shopwarden/db';
 import { builder } from '#builder';
+import { compiledRoot } from '#compiled';
 import { registerNodeReach } from '#lib/node-reach.ts';
 import { shopWhere } from '#modules/shops/shop.policy.ts';
 import { eventCatalogue } from './event-catalogue.ts';
 import { webhookEndpointWhere } from './webhook-endpoint.policy.ts';
+import type { Viewer } from '#modules/auth/viewer.ts';
 import { webhookBody, webhookEventId } from './webhook-payload.ts';
 
 const webhooksRead = { scope: 'webhooks:read' } as const;
@@ -165,6 +167,11 @@ const WebhookEventTypeObject = builder
     }),
   });
 
+/** What `webhookEndpoints` reads: the caller's owner's endpoints, oldest first (the resolver's and the compiled read's). */
+function endpointsQuery(_args: unknown, ctx: { viewer: Viewer | null }) {
+  return { where: webhookEndpointWhere(ctx.viewer), orderBy: { id: 'asc' as const } };
+}
+
 builder.queryFields((t) => ({
   webhookEndpoints: t.prismaConnection({
     type: 'WebhookEndpoint',
@@ -174,12 +181,15 @@ builder.queryFields((t) => ({
     description:
       "Your owner's webhook endpoints (a seller's shop, an agency's or partner app's account; administrators see all), oldest first.",
     authScopes: webhooksRead,
-    resolve: (query, _root, _args, ctx) =>
-      ctx.prisma.webhookEndpoint.findMany({
-        ...query,
-        where: webhookEndpointWhere(ctx.viewer),
-        orderBy: { id: 'asc' },
-      }),
+    extensions: compiledRoot({
+      model: 'WebhookEndpoint',
+      kind: 'connection',
+      query: endpointsQuery,
+      defaultSize: 20,
+      maxSize: 100,
+    }),
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.webhookEndpoint.findMany({ ...query, ...endpointsQuery(args, ctx) }),
   }),
   webhookEventTypes: t.field({
     type: [WebhookEventTypeObject],
