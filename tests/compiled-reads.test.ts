@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, loadConfig, MemoryRateLimiter } from '@shopwarden/api';
-import type { ListingStatus, ViolationSource } from '@shopwarden/db';
+import type { ListingStatus, ReviewDecision, ViolationSource } from '@shopwarden/db';
 import { createKey, createShop, createWorld, type World } from './support/fixtures.ts';
 import { createPolicy } from './support/health-fixtures.ts';
 import { createTiers, insertOrders } from './support/revenue-fixtures.ts';
@@ -106,6 +106,35 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
     await db.prisma.shop.update({ where: { id: top }, data: { tierId: tiers.entry } });
   }
 
+  /**
+   * Decisions before a listing's current status: none for a draft never submitted, a submission
+   * (and an approval, then a suspension) for the others, some by the administrator's key. Some
+   * created out of id order, so the latest review is the highest id, not the latest `createdAt`.
+   */
+  async function reviewHistory(listingId: number, status: ListingStatus, n: number) {
+    if (status === 'DRAFT' || (status === 'REJECTED' && n % 2 === 0)) return;
+    const admin = await db.prisma.apiKey.findFirstOrThrow({ where: { role: 'ADMIN' }, select: { id: true } });
+    const steps: [ReviewDecision, ListingStatus, ListingStatus][] = [['SUBMITTED', 'DRAFT', 'PENDING_REVIEW']];
+    if (status === 'ACTIVE' || status === 'SUSPENDED') steps.push(['APPROVED', 'PENDING_REVIEW', 'ACTIVE']);
+    if (status === 'SUSPENDED') steps.push(['SUSPENDED', 'ACTIVE', 'SUSPENDED']);
+    for (const [i, [decision, fromStatus, toStatus]] of steps.entries()) {
+      await db.prisma.listingReview.create({
+        data: {
+          listingId,
+          decision,
+          automatic: decision === 'SUBMITTED',
+          fromStatus,
+          toStatus,
+          reasons: [],
+          note: decision === 'SUSPENDED' ? AWKWARD[n % AWKWARD.length]! : null,
+          reviewerApiKeyId: decision === 'SUBMITTED' ? null : admin.id,
+          listingVersion: i + 1,
+          createdAt: new Date(Date.UTC(2024, 2, 10, 12, 0, n % 2 ? 60 - i : i)),
+        },
+      });
+    }
+  }
+
   /** Sets the sandbox clock: frozen at `now`, or advancing from it since `setAgoMs` before the real time. */
   async function setClock(now: string | null, setAgoMs: number | null = null) {
     const data = {
@@ -165,6 +194,7 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
         });
         listingIds.push(listing.id);
         own.push(listing.id);
+        await reviewHistory(listing.id, status, l);
         if (status === 'REJECTED') {
           await db.prisma.listingReview.create({
             data: {
@@ -857,6 +887,66 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
     for (const caller of callers) expect(paths.has(`${caller.name}:partial`), caller.name).toBe(true);
   });
 
+  const LATEST =
+    'latestReview { __typename id decision automatic fromStatus toStatus note listingVersion createdAt listing { id status } }';
+  /** The decision of each status's latest review (reviewHistory and the rejections): none for a draft. */
+  const LATEST_DECISION: Record<ListingStatus, string | null> = {
+    DRAFT: null,
+    PENDING_REVIEW: 'SUBMITTED',
+    ACTIVE: 'APPROVED',
+    REJECTED: 'REJECTED',
+    SUSPENDED: 'SUSPENDED',
+  };
+
+  it("reads a listing's latest review in the one statement: the highest id of several, null for a draft never submitted", async () => {
+    const listingsRead = `{ listings(first: 100) { edges { node { id status ${LATEST} } } } }`;
+    const operations: [string, Record<string, unknown>?][] = [
+      [listingsRead],
+      [
+        `query($id: ID!) { shop(id: $id) { id listings(first: 10, sort: PRICE_DESC) { edges { node { id ${LATEST} } } } } }`,
+        { id: gid('Shop', shopIds[2]!) },
+      ],
+      [
+        `query($id: ID!) { listing(id: $id) { id l: latestReview { decision } latestReview { toStatus ... on Node { id } } } }`,
+        { id: gid('Listing', listingIds[1]!) },
+      ],
+      [
+        `query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Listing { ${LATEST} } } }`,
+        { ids: listingIds.slice(0, 12).map((id) => gid('Listing', id)) },
+      ],
+      [`{ listings(first: 5) { edges { node { latestReview { listing { latestReview { id decision } } } } } } }`],
+    ];
+    const partner = await db.prisma.account.findFirstOrThrow({ where: { kind: 'PARTNER' }, select: { id: true } });
+    const withoutScope = {
+      name: 'partner without listings:read',
+      key: (await createKey(db.prisma, 'PARTNER', { accountId: partner.id, scopes: ['shops:read'] })).key,
+    };
+    for (const [query, variables] of operations) {
+      for (const caller of callers) expect(await same(caller, query, variables), caller.name).toBe(true);
+      // Without listings:read the resolvers refuse as before; `nodes` answers null for a Listing ID in the statement.
+      expect(await same(withoutScope, query, variables)).toBe(query.includes('nodes('));
+    }
+    const { data } = await post(compiledApp, callers[0]!.key, listingsRead);
+    const nodes = (
+      data as { listings: { edges: { node: { status: ListingStatus; latestReview: { decision: string } | null } }[] } }
+    ).listings.edges.map((e) => e.node);
+    expect(nodes.map((n) => n.latestReview?.decision ?? null)).toEqual(nodes.map((n) => LATEST_DECISION[n.status]));
+    expect(nodes.filter((n) => n.status === 'SUSPENDED').length).toBeGreaterThan(0);
+  });
+
+  it('reads the latest review of every row in the one statement, whatever the rows', async () => {
+    const admin = callers[0]!;
+    for (const n of [1, 20, 100]) {
+      // The key lookup and the compiled statement (`same` counts them).
+      expect(await same(admin, `{ listings(first: ${n}) { edges { node { id title ${LATEST} } } } }`)).toBe(true);
+    }
+    // The bench read's shape (latest-review), over 1 to every shop.
+    for (const n of [1, 2, 6]) {
+      const shops = `{ shops(first: ${n}) { edges { node { id listings(first: 10) { edges { node { id latestReview { decision toStatus } } } } } } } }`;
+      expect(await same(admin, shops)).toBe(true);
+    }
+  });
+
   it('resolves a field without a SQL form once per request, not once per row (statements fixed by the shape)', async () => {
     const admin = callers[0]!;
     const count = async (query: string) => {
@@ -868,18 +958,19 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
     const listings = (n: number, fields: string) =>
       `{ listings(first: ${n}) { edges { node { id title ${fields} } } } }`;
     const restriction = 'category { effectiveRestriction }';
-    const review = 'latestReview { decision reasons { code } }';
+    // The latest review is in the statement; its reasons (no SQL form) are reloaded for every review at once.
+    const reasons = 'latestReview { decision reasons { code } }';
     for (const n of [1, 20, 100]) {
       // The category index is one read, whatever the rows.
       expect(await count(listings(n, restriction)), `${n} rows`).toBe(4);
-      expect(await count(listings(n, review)), `${n} rows`).toBe(3);
+      expect(await count(listings(n, reasons)), `${n} rows`).toBe(3);
       // Two such fields: the statements of each.
-      expect(await count(listings(n, `${restriction} ${review}`)), `${n} rows`).toBe(5);
+      expect(await count(listings(n, `${restriction} ${reasons}`)), `${n} rows`).toBe(5);
     }
     const shops = (n: number) =>
-      `{ shops(first: ${n}) { edges { node { id listings(first: 10) { edges { node { id ${review} } } } } } } }`;
-    expect(await count(shops(2))).toBe(3);
-    expect(await count(shops(6))).toBe(3);
+      `{ shops(first: ${n}) { edges { node { id listings(first: 10) { edges { node { id ${restriction} } } } } } } }`;
+    expect(await count(shops(2))).toBe(4);
+    expect(await count(shops(6))).toBe(4);
   });
 
   it('walks every connection page by page, forwards and backwards, to the same rows', async () => {
@@ -973,6 +1064,7 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
           '__typename',
           'price { amount minorUnits currencyCode }',
           'latestReview { decision automatic reasons { code } }',
+          'latestReview { id decision fromStatus toStatus note listingVersion createdAt listing { id status } }',
         ]),
         fc.option(category, { nil: undefined }),
         fc.boolean(),

@@ -187,15 +187,35 @@ describe.each(testTargets())('the response cache on %s', (target) => {
       const metric = await app.metrics.reads.get();
       return metric.values.find((v) => v.labels.path === 'partial')?.value ?? 0;
     };
-    const READ = `query($id: ID!) { shop(id: $id) { id listings(first: 5) { edges { node { id latestReview { decision } } } } } }`;
+    // `effectiveRestriction` has no SQL form: its resolver reads the category tree.
+    const READ = `query($id: ID!) { shop(id: $id) { id listings(first: 5) { edges { node { id category { effectiveRestriction } } } } } }`;
     const read = () => post(app, keys.admin!, READ, { id: shops[3]!.gid });
-    const latest = (r: Awaited<ReturnType<typeof read>>) => r.body.data.shop.listings.edges[0].node.latestReview;
+    const restriction = (r: Awaited<ReturnType<typeof read>>) =>
+      r.body.data.shop.listings.edges[0].node.category.effectiveRestriction;
     const before = await partial();
-    expect(latest(await read())).toBeNull();
+    expect(restriction(await read())).toBe('NONE');
     const again = await read();
     expect(await partial()).toBe(before + 2);
     expect(again.reads).toBeGreaterThan(1);
-    // A review, which no entry's tags name, shows in the next answer.
+    // A restriction on the category, which no entry's tags name, shows in the next answer.
+    const category = { where: { id: world.categories.skincare } };
+    await db.prisma.category.update({ ...category, data: { restriction: 'RESTRICTED' } });
+    try {
+      expect(restriction(await read())).toBe('RESTRICTED');
+    } finally {
+      await db.prisma.category.update({ ...category, data: { restriction: 'NONE' } });
+    }
+  });
+
+  it("stores a listing's latest review (compiled) until a review is added", async () => {
+    const app = newApp();
+    await app.ready;
+    const READ = `query($id: ID!) { shop(id: $id) { id listings(first: 5) { edges { node { id latestReview { decision } } } } } }`;
+    const read = () => post(app, keys.admin!, READ, { id: shops[3]!.gid });
+    const latest = (r: Awaited<ReturnType<typeof read>>) => r.body.data.shop.listings.edges[0].node.latestReview;
+    expect(latest(await read())).toBeNull();
+    const again = await until(read, (r) => r.reads === 0);
+    expect(again.reads).toBe(0);
     await db.prisma.listingReview.create({
       data: {
         listingId: shops[3]!.listingId,
@@ -207,7 +227,8 @@ describe.each(testTargets())('the response cache on %s', (target) => {
         listingVersion: 1,
       },
     });
-    expect(latest(await read())).toEqual({ decision: 'REJECTED' });
+    const changed = await until(read, (r) => latest(r) !== null);
+    expect(latest(changed)).toEqual({ decision: 'REJECTED' });
   });
 
   it('invalidates what a mutation changed, and only that, before answering it (read your writes)', async () => {

@@ -68,6 +68,17 @@ describe('the compiled-read adapter over Pothos', () => {
     expect(query.orderBy).toBeDefined();
   });
 
+  it("reads a computed field's own select: the nested query of the relation it loads", async () => {
+    const select = relationSelectOf(field('Listing', 'latestReview'))!;
+    const planned = (await select(
+      {},
+      {},
+      (q) => q,
+      () => new Set(['decision']),
+    )) as { select: Record<string, unknown> };
+    expect(planned.select).toEqual({ reviews: { take: 1, orderBy: { id: 'desc' } } });
+  });
+
   it('reads the authScopes a type or field declares', () => {
     expect(authScopesOf(field('Query', 'shops'))).toEqual({ scope: 'shops:read' });
     expect(authScopesOf(field('Shop', 'name'))).toBeUndefined();

@@ -32,7 +32,10 @@ export function modelOf(type: GraphQLNamedType): string | undefined {
   return typeof model === 'string' ? model : undefined;
 }
 
-/** The Prisma `select` a relation field plans for its parent (its `query` option applied), or undefined. */
+/**
+ * The Prisma `select` a field plans for its parent, or undefined: a relation's (its `query` option
+ * applied), or a computed field's own `select` function.
+ */
 export type RelationSelect = (
   args: Record<string, unknown>,
   context: unknown,

@@ -94,7 +94,8 @@ export type CompiledFieldSpec =
   | { kind: 'object'; sql: (parent: SqlParent, field: SqlField) => Record<string, string> }
   | { kind: 'objectList'; sql: (parent: SqlParent, alias: string, field: SqlField) => SqlObjectList }
   | { kind: 'objectRow'; sql: (parent: SqlParent, field: SqlField, alias: string) => SqlObjectRow }
-  | { kind: 'row'; model: string; id: (parent: SqlParent) => string };
+  | { kind: 'row'; model: string; id: (parent: SqlParent) => string }
+  | { kind: 'firstRelated'; relation: string };
 
 const COMPILED_ROOT = 'shopwardenCompiledRoot';
 const COMPILED_FIELD = 'shopwardenCompiledField';
@@ -105,7 +106,7 @@ type Declaring = { extensions?: Readonly<Record<string, unknown>> | null };
 export const compiledRootOf = (def: Declaring) =>
   def.extensions?.[COMPILED_ROOT] as CompiledRootSpec<Record<string, unknown>> | undefined;
 
-/** What a computed field declared with `compiledJson`/`compiledObject`, if anything. */
+/** What a computed field declared with `compiledJson`/`compiledObject`/…, if anything. */
 export const compiledFieldOf = (def: Declaring) => def.extensions?.[COMPILED_FIELD] as CompiledFieldSpec | undefined;
 
 /** Field extensions for a root field the compiler may answer in SQL. */
@@ -146,4 +147,13 @@ export function compiledObjectRow(
 /** Field extensions for a field returning a row of `model` (a Prisma object) by the SQL of its id; null when none. */
 export function compiledRow(model: string, id: (parent: SqlParent) => string): Record<string, unknown> {
   return { [COMPILED_FIELD]: { kind: 'row', model, id } satisfies CompiledFieldSpec };
+}
+
+/**
+ * Field extensions for a field resolving to the first row its Prisma `select` loads of one list
+ * `relation` (`select: … ({ reviews: nested({ take: 1, orderBy }) })`, resolved as
+ * `row.reviews[0] ?? null`): read as that relation with the same query, `LIMIT 1`; null when none.
+ */
+export function compiledFirstRelated(relation: string): Record<string, unknown> {
+  return { [COMPILED_FIELD]: { kind: 'firstRelated', relation } satisfies CompiledFieldSpec };
 }

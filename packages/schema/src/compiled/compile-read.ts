@@ -516,6 +516,7 @@ class Compilation {
       return this.root(spec, type, def, nodes);
     }
     const custom = compiledFieldOf(def);
+    if (custom?.kind === 'firstRelated') return this.firstRelated(type, def, nodes, parent, custom.relation);
     if (custom) {
       const sqlParent = this.sqlParent(parent);
       if (custom.kind === 'json') {
@@ -795,6 +796,51 @@ class Compilation {
     return named;
   }
 
+  /**
+   * The Prisma query a field's `select` plans for `relation` (a relation's `query` option applied to
+   * its arguments; a computed field's own nested query), or `{}` without a `select`.
+   */
+  private async plannedQuery(
+    type: GraphQLObjectType,
+    def: GraphQLField<unknown, unknown>,
+    nodes: FieldGroup,
+    relation: string,
+    args: Record<string, unknown>,
+  ): Promise<Record<string, unknown>> {
+    const select = relationSelectOf(def);
+    if (!select) return {};
+    const names = () =>
+      new Set(
+        [...this.subfields(getNamedType(def.type) as GraphQLObjectType, nodes).values()].map((n) => n[0].name.value),
+      );
+    let planned: { select?: Record<string, unknown> };
+    try {
+      planned = (await select(args, this.input.context, (q: unknown) => q, names)) as {
+        select?: Record<string, unknown>;
+      };
+    } catch {
+      throw new NotCompilable(`${type.name}.${def.name} query`);
+    }
+    const selected = planned.select ?? {};
+    const keys = Object.keys(selected);
+    if (keys.length !== 1 || keys[0] !== relation)
+      throw new NotCompilable(`${type.name}.${def.name} selects more than its relation`);
+    const value = await selected[relation];
+    return value === true ? {} : (value as Record<string, unknown>);
+  }
+
+  /** Shop-keeping relations (a shop's rows, a row's shop) stay within the parent's shop. */
+  private sameShop(parent: Extract<Parent, { kind: 'row' }>, join: ReturnType<typeof relationJoin>): boolean {
+    return (
+      parent.scoped &&
+      ((parent.model === 'Shop' &&
+        join.foreignKey.side === 'child' &&
+        join.foreignKey.column === 'shopId' &&
+        shopField(join.target) === 'shopId') ||
+        (join.target === 'Shop' && join.foreignKey.side === 'parent' && join.foreignKey.column === 'shopId'))
+    );
+  }
+
   private async relation(
     type: GraphQLObjectType,
     def: GraphQLField<unknown, unknown>,
@@ -804,36 +850,8 @@ class Compilation {
   ): Promise<string> {
     const join = relationJoin(parent.model, relation);
     const args = await this.args(type, def, nodes);
-    const select = relationSelectOf(def);
-    let nested: Record<string, unknown> = {};
-    if (select) {
-      const names = () =>
-        new Set(
-          [...this.subfields(getNamedType(def.type) as GraphQLObjectType, nodes).values()].map((n) => n[0].name.value),
-        );
-      let planned: { select?: Record<string, unknown> };
-      try {
-        planned = (await select(args, this.input.context, (q: unknown) => q, names)) as {
-          select?: Record<string, unknown>;
-        };
-      } catch {
-        throw new NotCompilable(`${type.name}.${def.name} query`);
-      }
-      const selected = planned.select ?? {};
-      const keys = Object.keys(selected);
-      if (keys.length !== 1 || keys[0] !== relation)
-        throw new NotCompilable(`${type.name}.${def.name} selects more than its relation`);
-      const value = await selected[relation];
-      nested = value === true ? {} : (value as Record<string, unknown>);
-    }
-    // Shop-keeping relations (a shop's rows, a row's shop) stay within the parent's shop.
-    const sameShop =
-      parent.scoped &&
-      ((parent.model === 'Shop' &&
-        join.foreignKey.side === 'child' &&
-        join.foreignKey.column === 'shopId' &&
-        shopField(join.target) === 'shopId') ||
-        (join.target === 'Shop' && join.foreignKey.side === 'parent' && join.foreignKey.column === 'shopId'));
+    const nested = await this.plannedQuery(type, def, nodes, relation, args);
+    const sameShop = this.sameShop(parent, join);
     this.depend(join.target, sameShop ? 'rows' : 'all');
     const named = getNamedType(def.type);
     if (isObjectType(named) && isConnection(named))
@@ -877,6 +895,40 @@ class Compilation {
       `array_to_string(ARRAY(SELECT ${object} FROM ${table(join.target)} ${alias} WHERE ${page.where}${this.tail(alias, page)}), ',')`,
       `']'`,
     ]);
+  }
+
+  /**
+   * A declared first row of a list relation (`compiledFirstRelated`): the relation's rows as the
+   * field's own `select` plans them, the first in their order; null when there is none.
+   */
+  private async firstRelated(
+    type: GraphQLObjectType,
+    def: GraphQLField<unknown, unknown>,
+    nodes: FieldGroup,
+    parent: Parent,
+    relation: string,
+  ): Promise<string> {
+    const what = `${type.name}.${def.name}`;
+    if (parent.kind !== 'row') throw new NotCompilable(`${what} of a simple object`);
+    // Its resolver answers null when there is no row: a non-null field would be its error.
+    if (isNonNullType(def.type)) throw new NotCompilable(`${what}: first row, non-null field`);
+    const join = relationJoin(parent.model, relation);
+    if (!join.isList) throw new NotCompilable(`${what}: ${relation} is not a list relation`);
+    const nested = await this.plannedQuery(type, def, nodes, relation, await this.args(type, def, nodes));
+    const scoped = this.sameShop(parent, join);
+    this.depend(join.target, scoped ? 'rows' : 'all');
+    const target = this.objectType(def.type, join.target, what);
+    const alias = this.alias();
+    const page = pageQuery(join.target, nested, alias, this.params, [join.on(parent.alias, alias)]);
+    if (page.backward || page.skip || page.take === 0) throw new NotCompilable(`${what}: page of the first row`);
+    const object = await this.objectFields(target, this.subfields(target, nodes), {
+      kind: 'row',
+      model: join.target,
+      alias,
+      scoped,
+    });
+    const order = page.terms.length ? ` ORDER BY ${orderSql(alias, page.terms)}` : '';
+    return `coalesce((SELECT ${object} FROM ${table(join.target)} ${alias} WHERE ${page.where}${order} LIMIT 1), 'null')`;
   }
 
   private tail(alias: string, page: PageQuery, limit: number | null = page.take): string {

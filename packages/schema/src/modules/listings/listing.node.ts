@@ -5,6 +5,7 @@ import type { Viewer } from '#modules/auth/viewer.ts';
 import { loaderFor } from '#lib/loaders.ts';
 import { registerNodeReachWhere } from '#lib/node-reach.ts';
 import {
+  compiledFirstRelated,
   compiledJson,
   compiledObject,
   compiledObjectList,
@@ -163,6 +164,8 @@ export const ListingNode = builder.prismaNode('Listing', {
       nullable: true,
       description: 'The most recent decision; null for a draft never submitted.',
       select: (_args, _ctx, nested) => ({ reviews: nested({ take: 1, orderBy: { id: 'desc' } }) }),
+      // The same query in SQL: the review with the highest id, LIMIT 1.
+      extensions: compiledFirstRelated('reviews'),
       resolve: (l) => l.reviews[0] ?? null,
     }),
   }),
