@@ -15,9 +15,9 @@ import { SERVER_KINDS } from './lib/servers.ts';
 import bulkReview from './scenarios/bulk-review.ts';
 import coldStart from './scenarios/cold-start.ts';
 import computedFields from './scenarios/computed-fields.ts';
-import mixedRead from './scenarios/mixed-read.ts';
 import graphiqlExplore from './scenarios/graphiql-explore.ts';
 import healthReport from './scenarios/health-report.ts';
+import latestReview from './scenarios/latest-review.ts';
 import listingUpdate from './scenarios/listing-update.ts';
 import matching from './scenarios/matching.ts';
 import nodeLookup from './scenarios/node-lookup.ts';
@@ -37,7 +37,7 @@ const SCENARIOS: Scenario[] = [
   nodeLookup,
   varyingVariables,
   computedFields,
-  mixedRead,
+  latestReview,
   listingUpdate,
   tierRecalc,
   bulkReview,
@@ -54,7 +54,7 @@ const READ_SCENARIOS = [
   nodeLookup,
   varyingVariables,
   computedFields,
-  mixedRead,
+  latestReview,
   listingUpdate,
 ];
 
