@@ -109,7 +109,7 @@ describe.each(testTargets())('the listing update write path on %s', (target) => 
     const listing = await createListingRow(db.prisma, shop.id, world.categories.skincare, { title: 'Payload' });
     const selections = [
       'id title status',
-      'id version sites submittedAt price { amount currencyCode minorUnits } __typename',
+      'id version sites submittedAt createdAt price { amount currencyCode minorUnits } __typename',
       '...F',
       'id category { name } shop { name } latestReview { decision }',
     ];
@@ -126,6 +126,38 @@ describe.each(testTargets())('the listing update write path on %s', (target) => 
       expect(written.data!.listingUpdate.listing).toEqual(read.data!.listing);
     }
   });
+
+  it.runIf(target === 'postgres')(
+    'runs the one-statement write as a named prepared statement, parsed and planned once per connection',
+    async () => {
+      // One pooled connection, so the statements the server keeps prepared are the ones the edit left.
+      if (db.target.kind !== 'postgres') throw new Error('PostgreSQL only');
+      const single = await createDatabase({ ...db.target, poolSize: 1 });
+      const { app, gql: gqlSingle } = createTestApp(single);
+      try {
+        const { shop, key } = await sellerShop(db.prisma, 'Prepared shop');
+        const listing = await createListingRow(db.prisma, shop.id, world.categories.skincare);
+        for (const title of ['Prepared 1', 'Prepared 2']) {
+          const res = await gqlSingle(key, UPDATE_TITLE, { id: gid('Listing', listing.id), title });
+          expect(res.data!.listingUpdate.__typename).toBe('ListingUpdateSuccess');
+        }
+        const [prepared] = await single.queryText({
+          text: `SELECT coalesce(json_agg(json_build_object('name', name, 'statement', statement)), '[]')::text
+                 FROM pg_prepared_statements WHERE statement LIKE '%UPDATE "Listing"%'`,
+          values: [],
+        });
+        const statements = JSON.parse(prepared!.toString()) as { name: string; statement: string }[];
+        // One statement for both edits: the values are its parameters.
+        expect(statements).toHaveLength(1);
+        expect(statements[0]!.name).toMatch(/^sw_/);
+        expect(statements[0]!.statement).toContain('INSERT INTO "AuditRecord"');
+        expect(statements[0]!.statement).not.toContain('Prepared');
+      } finally {
+        await app.close();
+        await single.close();
+      }
+    },
+  );
 
   it("dates the edit's event at the platform clock, read in the write itself", async () => {
     const { shop, key } = await sellerShop(db.prisma, 'Clock shop');

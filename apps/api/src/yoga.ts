@@ -281,6 +281,7 @@ export function createApp(options: AppOptions) {
       }
       return createContext({
         prisma: db.prisma,
+        database: db,
         viewer: auth.viewer,
         requestId,
         production,

@@ -38,6 +38,12 @@ export interface Database {
    * response is written from). Listeners of `onQuery` see it like any Prisma statement.
    */
   queryText(query: RawQuery): Promise<Buffer[]>;
+  /**
+   * Runs one statement (a write too) outside Prisma the same way, and returns its rows as objects,
+   * values as `$queryRaw` gives them (a `timestamp` as a Date in UTC). Only outside a transaction:
+   * it takes a pooled connection of its own.
+   */
+  queryRows<T extends object = Record<string, unknown>>(query: RawQuery): Promise<T[]>;
   adapterFactory: SqlMigrationAwareDriverAdapterFactory;
   /** The adapter the schema engine migrates through: one connection, so its advisory lock and DDL share a session. */
   migrationAdapterFactory: SqlMigrationAwareDriverAdapterFactory;
@@ -66,12 +72,26 @@ export interface Database {
   close(): Promise<void>;
 }
 
+const TIMESTAMP_OID = 1114;
+
+/** A `timestamp` (without time zone, stored in UTC) as Prisma reads it; pg's default reads it as local time. */
+const utcTimestamp = (text: string) => new Date(`${text.replace(' ', 'T')}Z`);
+
+/** pg's parsers, but for `timestamp` (see `utcTimestamp`). */
+const rowTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === TIMESTAMP_OID && format !== 'binary'
+      ? utcTimestamp
+      : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+
 /** Creates the Prisma client for the embedded database (default) or PostgreSQL (`DATABASE_URL`). */
 export async function createDatabase(target: DatabaseTarget = resolveDatabaseTarget()): Promise<Database> {
   let adapterFactory: SqlMigrationAwareDriverAdapterFactory;
   let migrationAdapterFactory: SqlMigrationAwareDriverAdapterFactory;
   let closeDriver: () => Promise<void>;
   let runText: (query: RawQuery) => Promise<Buffer[]>;
+  let runRows: (query: RawQuery) => Promise<object[]>;
   let listen: Database['listen'];
   let cancelOnServer: (pids: number[]) => Promise<void> = async () => undefined;
   if (target.kind === 'postgres') {
@@ -110,6 +130,7 @@ export async function createDatabase(target: DatabaseTarget = resolveDatabaseTar
       const result = await pool.query<unknown[]>({ text, values, name, rowMode: 'array' });
       return result.rows.map((row) => Buffer.from(row[0] as string));
     };
+    runRows = async ({ text, values, name }) => (await pool.query({ text, values, name, types: rowTypes })).rows;
     const listeners = new Set<() => Promise<void>>();
     listen = async (channel, onMessage, onStatus) => {
       const subscription = listenOnPostgres(target, channel, onMessage, onStatus);
@@ -150,6 +171,8 @@ export async function createDatabase(target: DatabaseTarget = resolveDatabaseTar
       const result = await pglite.query<unknown[]>(text, values, { rowMode: 'array' });
       return result.rows.map((row) => Buffer.from(row[0] as string));
     };
+    runRows = async ({ text, values }) =>
+      (await pglite.query<object>(text, values, { parsers: { [TIMESTAMP_OID]: utcTimestamp } })).rows;
     listen = async (channel, onMessage, onStatus) => {
       const unlisten = await pglite.listen(channel, onMessage);
       onStatus?.(true);
@@ -183,6 +206,15 @@ export async function createDatabase(target: DatabaseTarget = resolveDatabaseTar
         for (const l of listeners) l({ query: query.text, durationMs });
       }
       return rows;
+    },
+    async queryRows<T extends object>(query: RawQuery) {
+      const started = performance.now();
+      const rows = await runRows(query);
+      if (listeners.size && !query.internal) {
+        const durationMs = performance.now() - started;
+        for (const l of listeners) l({ query: query.text, durationMs });
+      }
+      return rows as T[];
     },
     listen: (channel, onMessage, onStatus) => listen(channel, onMessage, onStatus),
     cancellable(fn) {

@@ -1,4 +1,4 @@
-import type { PlatformSettings, PrismaClient } from '@shopwarden/db';
+import type { Database, PlatformSettings, PrismaClient } from '@shopwarden/db';
 import type { Viewer } from './modules/auth/viewer.ts';
 
 /** Names a feed the host registers on the context; the module that owns the feed owns its key. */
@@ -24,6 +24,11 @@ export function feed<T>(key: FeedKey<T>, value: T): FeedEntry {
 
 export interface Context {
   prisma: PrismaClient;
+  /**
+   * The database's statements outside Prisma (named prepared statements on PostgreSQL), when the host
+   * gives them: usable only while `prisma` is that database's own client, not a transaction's.
+   */
+  database?: Pick<Database, 'prisma' | 'queryRows'>;
   viewer: Viewer | null;
   requestId: string;
   /** Production mode disables the sandbox clock. */
@@ -40,6 +45,7 @@ export interface Context {
 
 export interface ContextInit {
   prisma: PrismaClient;
+  database?: Pick<Database, 'prisma' | 'queryRows'>;
   viewer: Viewer | null;
   requestId: string;
   production: boolean;

@@ -8,7 +8,7 @@ import {
 } from '@shopwarden/db';
 import { platformNow } from '#context';
 import { auditWithChange, insertAuditRecordSql } from '#lib/audit.ts';
-import { intArray } from '#lib/sql.ts';
+import { intArray, queryRows } from '#lib/sql.ts';
 import { catchUpShopHealth } from '#modules/health/points-expiry.service.ts';
 import type { Context } from '#context';
 import { InvariantError, must } from '#lib/must.ts';
@@ -236,9 +236,10 @@ async function updateListingAtOnce(ctx: Context, input: ListingEdit): Promise<Li
         FROM "PlatformSettings" p WHERE p."id" = 1), ${real}::timestamp(3))`;
   const reach = viewer.shopIds;
   const audit = auditWithChange(ctx);
-  const [row] = await ctx.prisma.$queryRaw<
-    (Listing & { targetStatus: ListingStatus | null; targetVersion: number | null })[]
-  >`
+  // Outside a transaction, a named prepared statement: its text is fixed by the clock's and the audit's shape.
+  const [row] = await queryRows<Listing & { targetStatus: ListingStatus | null; targetVersion: number | null }>(
+    ctx,
+    Prisma.sql`
     WITH target AS (
       SELECT l."id", l."status"::text AS "status", l."version"
       FROM "Listing" l
@@ -258,7 +259,8 @@ async function updateListingAtOnce(ctx: Context, input: ListingEdit): Promise<Li
     ),
     ${updatedEventCte(clock)}${auditedCte(audit)}
     SELECT u.*, t."status" AS "targetStatus", t."version" AS "targetVersion"
-    FROM (SELECT 1) one LEFT JOIN target t ON true LEFT JOIN updated u ON true`;
+    FROM (SELECT 1) one LEFT JOIN target t ON true LEFT JOIN updated u ON true`,
+  );
   if (row?.id != null) {
     audit?.committed();
     const { targetStatus: _s, targetVersion: _v, ...written } = row;
