@@ -4,7 +4,23 @@ import { createRequire } from 'node:module';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+/** Hashes of recent document texts: a client sends the same few texts on every request. */
+const hashes = new Map<string, string>();
+const MAX_HASHED = 1_000;
+/** Longer texts are hashed every time: the memo holds at most MAX_HASHED × this many characters. */
+const MAX_HASHED_LENGTH = 10_000;
+
+function sha256(text: string): string {
+  let hash = hashes.get(text);
+  if (hash === undefined) {
+    hash = createHash('sha256').update(text).digest('hex');
+    if (text.length <= MAX_HASHED_LENGTH) {
+      if (hashes.size >= MAX_HASHED) hashes.clear();
+      hashes.set(text, hash);
+    }
+  }
+  return hash;
+}
 
 /** The SDK's documents by sha256, written by its codegen (`packages/sdk/persisted-documents.json`). */
 export function loadTrustedDocuments(): ReadonlyMap<string, string> {
