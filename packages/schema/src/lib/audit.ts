@@ -3,8 +3,13 @@ import type { Context } from '#context';
 import type { Viewer } from '#modules/auth/viewer.ts';
 import { AppError } from './errors.ts';
 
+/** An input as JSON text (bigints as strings). */
+function jsonText(value: unknown): string {
+  return JSON.stringify(value ?? null, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+}
+
 function toJson(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value ?? null, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
+  return JSON.parse(jsonText(value));
 }
 
 function resultCode(result: unknown): string | null {
@@ -114,6 +119,6 @@ export function auditCaller(viewer: Viewer | null): Pick<AuditRow, 'apiKeyId' | 
 export function insertAuditRecordSql(row: AuditRow, from: Prisma.Sql): Prisma.Sql {
   return Prisma.sql`INSERT INTO "AuditRecord" ("apiKeyId", "role", "operation", "targetType", "targetId", "shopId", "input", "outcome", "resultCode", "requestId", "createdAt")
     SELECT ${row.apiKeyId}::int, ${row.role}::"Role", ${row.operation}, ${row.targetType ?? null}, ${row.targetId ?? null}, ${row.shopId}::int,
-           ${JSON.stringify(toJson(row.input))}::jsonb, ${row.outcome}::"AuditOutcome", ${row.resultCode ?? null}, ${row.requestId}, ${utcNow}
+           ${jsonText(row.input)}::jsonb, ${row.outcome}::"AuditOutcome", ${row.resultCode ?? null}, ${row.requestId}, ${utcNow}
     FROM ${from}`;
 }
