@@ -46,5 +46,6 @@ function preparedName(text: string): string | undefined {
 export function queryRows<T extends object>(ctx: Context, sql: Prisma.Sql): Promise<T[]> {
   const database = ctx.database;
   if (!database || database.prisma !== ctx.prisma) return ctx.prisma.$queryRaw<T[]>(sql);
-  return database.queryRows<T>({ text: sql.text, values: sql.values, name: preparedName(sql.text) });
+  const text = sql.text;
+  return database.queryRows<T>({ text, values: sql.values, name: preparedName(text) });
 }
