@@ -1,4 +1,6 @@
-import { createDatabase, type Database } from '@shopwarden/db';
+import { createDatabase, type Database, type PrismaClient } from '@shopwarden/db';
+import { authenticateApiKey, createContext, schema } from '@shopwarden/schema';
+import { execute, parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countQueries, createTestApp, gid } from './support/client.ts';
 import { testTargets } from './support/database.ts';
@@ -158,6 +160,36 @@ describe.each(testTargets())('the listing update write path on %s', (target) => 
       }
     },
   );
+
+  it("keeps the write on a transaction's client when the context is inside one, and on Prisma without the direct path", async () => {
+    const { shop, key } = await sellerShop(db.prisma, 'Transaction shop');
+    const listing = await createListingRow(db.prisma, shop.id, world.categories.skincare, { title: 'Before' });
+    const { viewer } = await authenticateApiKey(db.prisma, `Bearer ${key}`);
+    const edit = async (prisma: PrismaClient, direct: Database | undefined, title: string) => {
+      const res = await execute({
+        schema,
+        document: parse(UPDATE_TITLE),
+        variableValues: { id: gid('Listing', listing.id), title },
+        contextValue: createContext({ prisma, database: direct, viewer, requestId: 'tx', production: false }),
+      });
+      expect(res.errors).toBeUndefined();
+      return (res.data as { listingUpdate: { __typename: string } }).listingUpdate.__typename;
+    };
+    // Rolled back with the transaction: the write ran on it, not on a connection of its own.
+    await expect(
+      db.prisma.$transaction(async (tx) => {
+        expect(await edit(tx as unknown as PrismaClient, db, 'Inside')).toBe('ListingUpdateSuccess');
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect((await db.prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).title).toBe('Before');
+    // A context without the direct path (a worker's, a script's) writes through Prisma.
+    const { result, queries } = await countQueries(db, () => edit(db.prisma, undefined, 'Outside'));
+    expect(result).toBe('ListingUpdateSuccess');
+    expect(queries.filter((q) => /UPDATE "Listing"/.test(q))).toHaveLength(1);
+    const row = await db.prisma.listing.findUniqueOrThrow({ where: { id: listing.id } });
+    expect([row.title, row.version]).toEqual(['Outside', 1]);
+  });
 
   it("dates the edit's event at the platform clock, read in the write itself", async () => {
     const { shop, key } = await sellerShop(db.prisma, 'Clock shop');

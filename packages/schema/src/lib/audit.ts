@@ -115,10 +115,33 @@ export function auditCaller(viewer: Viewer | null): Pick<AuditRow, 'apiKeyId' | 
   };
 }
 
+/** An audit record's values as its INSERT binds them (the input as JSON text). */
+export function auditValues(row: AuditRow) {
+  return {
+    apiKeyId: row.apiKeyId,
+    role: row.role,
+    operation: row.operation,
+    targetType: row.targetType ?? null,
+    targetId: row.targetId ?? null,
+    shopId: row.shopId,
+    input: jsonText(row.input),
+    outcome: row.outcome,
+    resultCode: row.resultCode ?? null,
+    requestId: row.requestId,
+  };
+}
+
+export type AuditValues = ReturnType<typeof auditValues>;
+
 /** The INSERT of `row` once per row of `from` (a CTE of the same statement), for a set-based write. */
 export function insertAuditRecordSql(row: AuditRow, from: Prisma.Sql): Prisma.Sql {
+  return auditInsertSql(auditValues(row), from);
+}
+
+/** `insertAuditRecordSql` of values (or a statement shape's slots for them). */
+export function auditInsertSql(v: { readonly [K in keyof AuditValues]: unknown }, from: Prisma.Sql): Prisma.Sql {
   return Prisma.sql`INSERT INTO "AuditRecord" ("apiKeyId", "role", "operation", "targetType", "targetId", "shopId", "input", "outcome", "resultCode", "requestId", "createdAt")
-    SELECT ${row.apiKeyId}::int, ${row.role}::"Role", ${row.operation}, ${row.targetType ?? null}, ${row.targetId ?? null}, ${row.shopId}::int,
-           ${jsonText(row.input)}::jsonb, ${row.outcome}::"AuditOutcome", ${row.resultCode ?? null}, ${row.requestId}, ${utcNow}
+    SELECT ${v.apiKeyId}::int, ${v.role}::"Role", ${v.operation}, ${v.targetType}, ${v.targetId}, ${v.shopId}::int,
+           ${v.input}::jsonb, ${v.outcome}::"AuditOutcome", ${v.resultCode}, ${v.requestId}, ${utcNow}
     FROM ${from}`;
 }

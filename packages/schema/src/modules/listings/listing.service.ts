@@ -7,8 +7,8 @@ import {
   type PlatformSettings,
 } from '@shopwarden/db';
 import { platformNow } from '#context';
-import { auditWithChange, insertAuditRecordSql } from '#lib/audit.ts';
-import { intArray, queryRows } from '#lib/sql.ts';
+import { auditInsertSql, auditValues, auditWithChange, insertAuditRecordSql, type AuditValues } from '#lib/audit.ts';
+import { intArray, intArrayLiteral, queryRows, statementShapes } from '#lib/sql.ts';
 import { catchUpShopHealth } from '#modules/health/points-expiry.service.ts';
 import type { Context } from '#context';
 import { InvariantError, must } from '#lib/must.ts';
@@ -208,6 +208,49 @@ const updatedEventCte = (occurredAt: Prisma.Sql) => Prisma.sql`events AS (
 const writtenColumns = Prisma.sql`"id", "shopId", "title", "description", "categoryId", "priceAmount", "currency", "sites",
   "status"::text AS "status", "version", "submittedAt", "createdAt", "updatedAt"`;
 
+/** The values of one `updateListingAtOnce` statement (and of its audit record, when audited). */
+interface AtOnceValues {
+  listingId: number;
+  everyShop: boolean;
+  reach: string;
+  title: string | null;
+  description: string | null;
+  categoryId: number | null;
+  expectedVersion: number | null;
+  real: string;
+}
+
+/** `updateListingAtOnce`'s statement, built once per clock (production or sandbox) and audit shape. */
+const updateAtOnce = statementShapes<{ production: boolean; audited: boolean }, AtOnceValues & Partial<AuditValues>>(
+  ({ production, audited }, p) => {
+    const clock = production
+      ? Prisma.sql`${p.real}::timestamp(3)`
+      : Prisma.sql`coalesce((SELECT CASE WHEN p."sandboxFrozen" OR p."sandboxSetAt" IS NULL THEN p."sandboxNow" ELSE p."sandboxNow" + (${p.real}::timestamp(3) - p."sandboxSetAt") END
+        FROM "PlatformSettings" p WHERE p."id" = 1), ${p.real}::timestamp(3))`;
+    return Prisma.sql`
+    WITH target AS (
+      SELECT l."id", l."status"::text AS "status", l."version"
+      FROM "Listing" l
+      WHERE l."id" = ${p.listingId}::int AND (${p.everyShop}::boolean OR l."shopId" = ANY(${p.reach}::int[]))
+    ),
+    updated AS (
+      UPDATE "Listing" l
+      SET "title" = COALESCE(${p.title}::text, l."title"),
+          "description" = COALESCE(${p.description}::text, l."description"),
+          "categoryId" = COALESCE(${p.categoryId}::int, l."categoryId"),
+          "version" = l."version" + 1, "updatedAt" = ${p.real}::timestamp(3)
+      FROM target t
+      WHERE l."id" = t."id" AND l."version" = t."version" AND l."status" = ANY(${[...editableStatuses]}::text[]::"ListingStatus"[])
+        AND (${p.expectedVersion}::int IS NULL OR l."version" = ${p.expectedVersion}::int)
+      RETURNING l."id", l."shopId", l."title", l."description", l."categoryId", l."priceAmount", l."currency", l."sites",
+                l."status"::text AS "status", l."version", l."submittedAt", l."createdAt", l."updatedAt"
+    ),
+    ${updatedEventCte(clock)}${audited ? Prisma.sql`, audited AS (${auditInsertSql(p, Prisma.sql`updated`)})` : Prisma.empty}
+    SELECT u.*, t."status" AS "targetStatus", t."version" AS "targetVersion"
+    FROM (SELECT 1) one LEFT JOIN target t ON true LEFT JOIN updated u ON true`;
+  },
+);
+
 /**
  * An edit of fields that need nothing of the shop (title, description, category), by a caller who may
  * write listings, as ONE statement: the listing chosen within reach, the conditional update, its event
@@ -230,36 +273,25 @@ async function updateListingAtOnce(ctx: Context, input: ListingEdit): Promise<Li
   const categories = sent('categoryId') ? await categoriesFor(ctx, fields.categoryId) : new Map<number, CategoryLite>();
   if (validateFields(fields, [], categories, sent).length) return null;
   const real = new Date().toISOString();
-  const clock = ctx.production
-    ? Prisma.sql`${real}::timestamp(3)`
-    : Prisma.sql`coalesce((SELECT CASE WHEN p."sandboxFrozen" OR p."sandboxSetAt" IS NULL THEN p."sandboxNow" ELSE p."sandboxNow" + (${real}::timestamp(3) - p."sandboxSetAt") END
-        FROM "PlatformSettings" p WHERE p."id" = 1), ${real}::timestamp(3))`;
   const reach = viewer.shopIds;
   const audit = auditWithChange(ctx);
+  const edit: AtOnceValues = {
+    listingId: input.listingId,
+    everyShop: reach === null,
+    reach: intArrayLiteral(reach ?? []),
+    title: sent('title') ? fields.title.trim() : null,
+    description: input.description ?? null,
+    categoryId: input.categoryId ?? null,
+    expectedVersion: input.expectedVersion ?? null,
+    real,
+  };
   // Outside a transaction, a named prepared statement: its text is fixed by the clock's and the audit's shape.
   const [row] = await queryRows<Listing & { targetStatus: ListingStatus | null; targetVersion: number | null }>(
     ctx,
-    Prisma.sql`
-    WITH target AS (
-      SELECT l."id", l."status"::text AS "status", l."version"
-      FROM "Listing" l
-      WHERE l."id" = ${input.listingId}::int AND (${reach === null}::boolean OR l."shopId" = ANY(${intArray(reach ?? [])}))
+    updateAtOnce(
+      { production: ctx.production, audited: audit !== null },
+      audit ? { ...edit, ...auditValues(audit.row) } : edit,
     ),
-    updated AS (
-      UPDATE "Listing" l
-      SET "title" = COALESCE(${sent('title') ? fields.title.trim() : null}::text, l."title"),
-          "description" = COALESCE(${input.description ?? null}::text, l."description"),
-          "categoryId" = COALESCE(${input.categoryId ?? null}::int, l."categoryId"),
-          "version" = l."version" + 1, "updatedAt" = ${real}::timestamp(3)
-      FROM target t
-      WHERE l."id" = t."id" AND l."version" = t."version" AND l."status" = ANY(${[...editableStatuses]}::text[]::"ListingStatus"[])
-        AND (${input.expectedVersion ?? null}::int IS NULL OR l."version" = ${input.expectedVersion ?? null}::int)
-      RETURNING l."id", l."shopId", l."title", l."description", l."categoryId", l."priceAmount", l."currency", l."sites",
-                l."status"::text AS "status", l."version", l."submittedAt", l."createdAt", l."updatedAt"
-    ),
-    ${updatedEventCte(clock)}${auditedCte(audit)}
-    SELECT u.*, t."status" AS "targetStatus", t."version" AS "targetVersion"
-    FROM (SELECT 1) one LEFT JOIN target t ON true LEFT JOIN updated u ON true`,
   );
   if (row?.id != null) {
     audit?.committed();
