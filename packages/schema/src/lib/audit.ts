@@ -5,7 +5,12 @@ import { AppError } from './errors.ts';
 
 /** An input as JSON text (bigints as strings). */
 function jsonText(value: unknown): string {
-  return JSON.stringify(value ?? null, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  try {
+    // Without a replacer (called for every value) unless a bigint needs one: JSON.stringify refuses those.
+    return JSON.stringify(value ?? null);
+  } catch {
+    return JSON.stringify(value ?? null, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  }
 }
 
 function toJson(value: unknown): unknown {
