@@ -67,10 +67,11 @@ const tooLarge = (limit: number) => `The request body is over ${limit} bytes.`;
 
 /** Request ids, JSON access logs, the body-size limit and Prometheus metrics. */
 function useOperations(options: AppOptions, metrics: Metrics): Plugin<Context> {
-  const started = new WeakMap<Request, number>();
+  /** When each request started, and its path (as parsed for onRequest: not parsed again for the log). */
+  const started = new WeakMap<Request, { at: number; path: string }>();
   return {
     onRequest({ request, url, endResponse, fetchAPI }) {
-      started.set(request, performance.now());
+      started.set(request, { at: performance.now(), path: url.pathname });
       requestIdOf(request);
       if (url.pathname === '/metrics') {
         const refusal = metricsRefusal(options.config, request.headers.get('authorization'));
@@ -130,8 +131,9 @@ function useOperations(options: AppOptions, metrics: Metrics): Plugin<Context> {
       const id = requestIdOf(request);
       response.headers.set('x-request-id', id);
       if (options.isShuttingDown?.()) response.headers.set('connection', 'close');
-      const ms = performance.now() - (started.get(request) ?? performance.now());
-      const path = new URL(request.url).pathname;
+      const start = started.get(request);
+      const ms = start ? performance.now() - start.at : 0;
+      const path = start ? start.path : new URL(request.url).pathname;
       if (path === '/graphql') {
         metrics.requests.inc({ status: String(response.status) });
         metrics.latency.observe(ms / 1000);
