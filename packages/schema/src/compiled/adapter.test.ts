@@ -17,6 +17,7 @@ import {
   modelOf,
   relationOf,
   relationSelectOf,
+  selectedColumns,
   shopField,
 } from './adapter.ts';
 import { NotCompilable } from './not-compilable.ts';
@@ -30,6 +31,19 @@ describe('the compiled-read adapter over Pothos', () => {
     expect(exposedField(field('Listing', 'submittedAt'))).toBe('submittedAt');
     expect(exposedField(field('Shop', 'listings'))).toBeUndefined();
     expect(exposedField(field('Shop', 'pointsBalance'))).toBeUndefined();
+  });
+
+  it('reads the fields of a fixed Prisma select, and nothing of a select function', () => {
+    expect(selectedColumns(field('Category', 'effectiveRestriction'))).toEqual(['id']);
+    expect(selectedColumns(field('Shop', 'categoryEligibility'))).toEqual([
+      'id',
+      'primaryCategoryId',
+      'status',
+      'businessModel',
+      'migrationDeadline',
+    ]);
+    expect(selectedColumns(field('Listing', 'latestReview'))).toBeUndefined();
+    expect(selectedColumns(field('Shop', 'name'))).toBeUndefined();
   });
 
   it('reads the Prisma relation of a relation field', () => {

@@ -5,6 +5,7 @@
  */
 import { getMappedArgumentValues } from '@pothos/core';
 import { parsePrismaCursor } from '@pothos/plugin-prisma';
+import { setRowFieldMapping } from '@pothos/selection-mapper';
 import { enumNames, getDatamodel, modelNames, shopFieldOf, type ModelNames } from '@shopwarden/db';
 import type { FieldNode, GraphQLField, GraphQLNamedType, GraphQLResolveInfo } from 'graphql';
 import { NotCompilable } from './not-compilable.ts';
@@ -54,6 +55,32 @@ export function relationSelectOf(def: GraphQLField<unknown, unknown>): RelationS
  */
 export function declaresSelect(def: GraphQLField<unknown, unknown>): boolean {
   return !!extensionsOf(def)?.pothosPrismaSelect;
+}
+
+/**
+ * The fields a field's Prisma `select` names when it is a fixed map of `true`s (`{ id: true,
+ * status: true }`), else undefined (a select function, or nested selections, need the plugin's
+ * own load). Which of them are columns is the datamodel's to say.
+ */
+export function selectedColumns(def: GraphQLField<unknown, unknown>): readonly string[] | undefined {
+  const select = extensionsOf(def)?.pothosPrismaSelect;
+  if (typeof select !== 'object' || select === null) return undefined;
+  const entries = Object.entries(select);
+  return entries.every(([name, value]) => value === true && name !== '_count')
+    ? entries.map(([name]) => name)
+    : undefined;
+}
+
+/** What the Prisma plugin's plan records for a field with a fixed select: nothing beneath it (`EMPTY_MAPPING`). */
+const FIXED_SELECTION: Parameters<typeof setRowFieldMapping>[2] = Object.freeze({ nested: Object.freeze({}) });
+
+/**
+ * Tells the Prisma plugin that `row` already holds what the field `info` resolves selects (a fixed
+ * select: `selectedColumns`), so its resolver runs with `row` instead of reloading it by its id:
+ * the loader mapping a planned query records, recorded for this row and field alone.
+ */
+export function handRowToPrisma(context: object, info: GraphQLResolveInfo, row: object): void {
+  setRowFieldMapping(context, info, FIXED_SELECTION, row);
 }
 
 /** The `authScopes` option of a type or field (scope-auth plugin), as declared. */

@@ -46,6 +46,7 @@ import {
   modelOf,
   relationOf,
   relationSelectOf,
+  selectedColumns,
   shopField,
 } from './adapter.ts';
 import {
@@ -69,7 +70,7 @@ import {
   jsonString,
   jsonStringArray,
 } from './json-sql.ts';
-import { DEFERRED_KEY, ID_KEY, TYPE_KEY } from './partial.ts';
+import { DEFERRED_KEY, ROW_KEY, TYPE_KEY } from './partial.ts';
 import {
   NotCompilable,
   PlatformInstant,
@@ -399,6 +400,8 @@ class Compilation {
     this.checkReadScope(readScopeOf(type), type.name);
     const entries: [string, string][] = [];
     const deferred: string[] = [];
+    /** What the deferred fields select of the row, for the row the JSON hands their resolvers. */
+    const selected = new Set<string>();
     let reason: string | undefined;
     for (const [key, nodes] of fields) {
       const name = nodes[0].name.value;
@@ -420,20 +423,37 @@ class Compilation {
         this.restore(saved);
         this.deferrals++;
         deferred.push(key);
+        for (const name of selectedColumns(def) ?? []) selected.add(name);
         reason ??= error.message;
       }
     }
     // Nothing left to read in SQL: the resolvers answer the whole operation.
     if (parent.kind === 'root' && deferred.length === fields.size) throw new NotCompilable(reason ?? 'no fields');
-    return jsonObject(entries, this.marks(type.name, deferred, parent));
+    return jsonObject(entries, this.marks(type.name, deferred, parent, selected));
   }
 
-  /** A partial read's marks of an object: its type; its deferred fields and, for a row, the row's id. */
-  private marks(typename: string, deferred: readonly string[], parent?: Parent): [string, string][] {
+  /**
+   * A partial read's marks of an object: its type; its deferred fields and, for a row, the row: its
+   * id and whichever of the columns they select JSON carries as Prisma reads them.
+   */
+  private marks(
+    typename: string,
+    deferred: readonly string[],
+    parent?: Parent,
+    selected: ReadonlySet<string> = new Set(),
+  ): [string, string][] {
     if (!this.marked) return [];
     const marks: [string, string][] = [[TYPE_KEY, `'${JSON.stringify(typename)}'`]];
     if (!deferred.length || !parent) return marks;
-    if (parent.kind === 'row') marks.push([ID_KEY, this.rowId(parent)]);
+    if (parent.kind === 'row') {
+      const row: [string, string][] = [['id', this.rowId(parent)]];
+      for (const name of selected) {
+        const field = modelInfo(parent.model).fields.get(name);
+        const json = field && name !== 'id' ? rowColumnJson(column(parent.alias, field), field) : undefined;
+        if (json) row.push([name, json]);
+      }
+      marks.push([ROW_KEY, jsonObject(row)]);
+    }
     marks.push([DEFERRED_KEY, `'${JSON.stringify(deferred)}'`]);
     return marks;
   }
@@ -1155,4 +1175,27 @@ function scalarJson(type: GraphQLOutputType, field: ModelField, col: string, wha
     if (t.name === 'DateTime' && field.type === 'DateTime') return jsonDateTime(col, nullable);
   }
   throw new NotCompilable(`${what}: ${field.type} as ${t.toString()}`);
+}
+
+/**
+ * A column as JSON that parses back to what Prisma reads (compiled/partial.ts revives a DateTime),
+ * or undefined for a type whose JSON form is not Prisma's (BigInt, Decimal, Json, bytes, other lists).
+ */
+function rowColumnJson(expr: string, field: ModelField): string | undefined {
+  const nullable = !field.isRequired;
+  if (field.isList)
+    return field.kind === 'scalar' && field.type === 'String' ? jsonStringArray(expr, nullable) : undefined;
+  if (field.kind === 'enum') return jsonPlain(expr, nullable);
+  if (field.kind !== 'scalar') return undefined;
+  switch (field.type) {
+    case 'Int':
+    case 'Boolean':
+      return jsonLiteral(expr, nullable);
+    case 'String':
+      return jsonString(expr, nullable);
+    case 'DateTime':
+      return jsonDateTime(expr, nullable);
+    default:
+      return undefined;
+  }
 }

@@ -9,36 +9,55 @@ import {
   isInterfaceType,
   isObjectType,
   isUnionType,
+  type GraphQLField,
   type GraphQLFieldResolver,
+  type GraphQLObjectType,
   type GraphQLSchema,
 } from 'graphql';
+import { handRowToPrisma, modelInfo, modelOf, selectedColumns } from './adapter.ts';
 
 /** Keys a compiled object carries in a partial read; `$` is in no GraphQL name, so no response key collides. */
 export const TYPE_KEY = '$t';
-/** The parent row's id, for a deferred field's resolver (the Prisma plugin reloads what the field selects). */
-export const ID_KEY = '$i';
+/**
+ * The parent row for a deferred field's resolver: its id, and the columns the deferred fields
+ * select that JSON carries (a field selecting only those is not reloaded by the Prisma plugin).
+ */
+export const ROW_KEY = '$r';
 /** The response keys of the object that its resolvers answer. */
 export const DEFERRED_KEY = '$d';
 
 const ROOT_VALUE = Symbol('rootValue');
-const ROW = Symbol('row');
 
 interface CompiledObject {
   [TYPE_KEY]: string;
-  [ID_KEY]?: unknown;
+  [ROW_KEY]?: Record<string, unknown>;
   [DEFERRED_KEY]?: readonly string[];
   [ROOT_VALUE]?: unknown;
-  [ROW]?: { id: unknown };
   [key: string]: unknown;
 }
 
 const isCompiled = (value: unknown): value is CompiledObject =>
   typeof value === 'object' && value !== null && typeof (value as { [TYPE_KEY]?: unknown })[TYPE_KEY] === 'string';
 
-/** What a deferred field's resolver gets as its parent: the row by its id (one object per row), or the root value. */
-function parentOf(source: CompiledObject): unknown {
-  if (!(ID_KEY in source)) return source[ROOT_VALUE];
-  return (source[ROW] ??= { id: source[ID_KEY] });
+/** A deferred field's fixed select, with those of its fields that are DateTime columns (JSON carries them as text). */
+interface FixedSelect {
+  fields: readonly string[];
+  dates: readonly string[];
+}
+
+function fixedSelectOf(type: GraphQLObjectType, field: GraphQLField<unknown, unknown>): FixedSelect | undefined {
+  const fields = selectedColumns(field);
+  const model = modelOf(type);
+  if (!fields || !model) return undefined;
+  const columns = modelInfo(model).fields;
+  return { fields, dates: fields.filter((name) => columns.get(name)?.type === 'DateTime') };
+}
+
+/** Whether the row carries every field the select names (the compiler left out what JSON cannot carry); revives its dates. */
+function carries(row: Record<string, unknown>, select: FixedSelect): boolean {
+  for (const name of select.fields) if (!(name in row)) return false;
+  for (const name of select.dates) if (typeof row[name] === 'string') row[name] = new Date(row[name]);
+  return true;
 }
 
 /**
@@ -52,11 +71,17 @@ export function answerCompiledObjects(schema: GraphQLSchema): GraphQLSchema {
     if (isObjectType(type)) {
       for (const field of Object.values(type.getFields())) {
         const resolve: GraphQLFieldResolver<unknown, unknown> = field.resolve ?? defaultFieldResolver;
+        const select = fixedSelectOf(type, field);
         field.resolve = (source, args, context, info) => {
           if (!isCompiled(source)) return resolve(source, args, context, info);
           const key = info.path.key as string;
           if (!source[DEFERRED_KEY]?.includes(key)) return source[key];
-          return resolve(parentOf(source), args, context, info);
+          const row = source[ROW_KEY];
+          // A root field: the request's own root value.
+          if (!row) return resolve(source[ROOT_VALUE], args, context, info);
+          // Else the Prisma plugin reloads its selection from the row's id (one statement for the rows of a tick).
+          if (select && carries(row, select)) handRowToPrisma(context as object, info, row);
+          return resolve(row, args, context, info);
         };
       }
       const isTypeOf = type.isTypeOf;
