@@ -2,7 +2,8 @@ import type { CategoryRestriction } from '@shopwarden/db';
 import { builder } from '#builder';
 import { memoFor } from '#lib/loaders.ts';
 import type { Context } from '#context';
-import { effectiveRestriction, loadCategoryIndex } from './category-eligibility.service.ts';
+import { effectiveRestriction } from './category-eligibility.service.ts';
+import { cachedCategories } from './category-cache.ts';
 import { registerNodeReachWhere } from '#lib/node-reach.ts';
 import { compiledJson, compiledRoot } from '#compiled';
 
@@ -15,9 +16,12 @@ export const CategoryRestrictionEnum = builder.enumType('CategoryRestriction', {
   } as const,
 });
 
-/** The whole category tree, read once per request (it is small and hot). */
+/**
+ * The whole category tree, one per request (it is small and hot): the process's cached tree while
+ * it hears of category changes (category-cache.ts), else read now.
+ */
 export function categoryIndex(ctx: Context) {
-  return memoFor(ctx, 'categoryIndex', () => loadCategoryIndex(ctx.prisma));
+  return memoFor(ctx, 'categoryIndex', () => cachedCategories(ctx));
 }
 
 export const CategoryNode = builder.prismaNode('Category', {
