@@ -21,6 +21,7 @@ import latestReview from './scenarios/latest-review.ts';
 import listingUpdate from './scenarios/listing-update.ts';
 import matching from './scenarios/matching.ts';
 import nodeLookup from './scenarios/node-lookup.ts';
+import partialRead from './scenarios/partial-read.ts';
 import partnerRead from './scenarios/partner-read.ts';
 import reviewQueue from './scenarios/review-queue.ts';
 import tierRecalc from './scenarios/tier-recalc.ts';
@@ -38,6 +39,7 @@ const SCENARIOS: Scenario[] = [
   varyingVariables,
   computedFields,
   latestReview,
+  partialRead,
   listingUpdate,
   tierRecalc,
   bulkReview,
@@ -55,6 +57,7 @@ const READ_SCENARIOS = [
   varyingVariables,
   computedFields,
   latestReview,
+  partialRead,
   listingUpdate,
 ];
 

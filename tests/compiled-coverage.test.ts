@@ -23,6 +23,10 @@ import { exampleTabs } from '../apps/api/src/graphiql-examples.ts';
 import { API_QUERY as COMPUTED_FIELDS } from '../bench/scenarios/computed-fields.ts';
 import { API_QUERY as GRAPHIQL_EXPLORE } from '../bench/scenarios/graphiql-explore.ts';
 import { API_QUERY as LATEST_REVIEW } from '../bench/scenarios/latest-review.ts';
+import {
+  API_QUERY as PARTIAL_READ,
+  API_QUERY_WITHOUT as PARTIAL_READ_WITHOUT,
+} from '../bench/scenarios/partial-read.ts';
 import { API_QUERY as PARTNER_READ } from '../bench/scenarios/partner-read.ts';
 import { API_QUERY as REVIEW_QUEUE } from '../bench/scenarios/review-queue.ts';
 import { gid } from './support/client.ts';
@@ -162,6 +166,13 @@ describe('operations that must compile', () => {
     );
     const result = await compile(document, 'Partial', 'admin');
     expect(result.ok && result.read.partial).toBe(true);
+  });
+
+  it("the partial read compiles all but the category's effectiveRestriction; without it, the whole read", async () => {
+    const result = await compile(parse(PARTIAL_READ), 'PartialRead', 'admin');
+    expect(result.ok && result.read.partial).toBe(true);
+    const whole = await compile(parse(PARTIAL_READ_WITHOUT), 'PartialRead', 'admin');
+    expect(whole.ok && whole.read.partial).toBe(false);
   });
 
   it('reports why an operation falls back', async () => {
