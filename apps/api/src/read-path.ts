@@ -7,6 +7,7 @@ import type { Database } from '@shopwarden/db';
 import {
   bindPlan,
   compileRead,
+  answerDeferredLeaves,
   compiledRootValue,
   executionValues,
   planRead,
@@ -293,8 +294,17 @@ export function useReadPath(options: ReadPathOptions): { lookup: Plugin; execute
         let json = bytes;
         if (read.partial) {
           const end = read.returnsShops ? bytes.lastIndexOf(10) : bytes.length;
-          // graphql-js answers from the JSON, running only the deferred fields' resolvers.
-          return executeFn({ ...args, rootValue: compiledRootValue(bytes.toString('utf8', 0, end), args.rootValue) });
+          const text = bytes.toString('utf8', 0, end);
+          const root = compiledRootValue(text, args.rootValue);
+          // Only the deferred fields' resolvers run, and their values go in place, when they are leaves that resolve cleanly.
+          const answered = await answerDeferredLeaves({ ...args, rootValue: root }, root);
+          if (answered !== undefined)
+            return {
+              data: new RawJson(Buffer.from(answered)) as unknown as Record<string, unknown>,
+              stringify: stringifyResult,
+            };
+          // Else graphql-js answers from the JSON (a fresh copy), running only the deferred fields' resolvers.
+          return executeFn({ ...args, rootValue: compiledRootValue(text, args.rootValue) });
         }
         if (read.returnsShops) {
           const newline = bytes.lastIndexOf(10);

@@ -424,6 +424,8 @@ class Compilation {
         this.deferrals++;
         deferred.push(key);
         for (const name of selectedColumns(def) ?? []) selected.add(name);
+        // Its place in document order, for its value (compiled/partial.ts answerDeferredLeaves).
+        entries.push([key, `'null'`]);
         reason ??= error.message;
       }
     }

@@ -37,6 +37,6 @@ export {
   type Slot,
   type VariableShape,
 } from './lift.ts';
-export { compiledRootValue } from './partial.ts';
+export { answerDeferredLeaves, compiledRootValue } from './partial.ts';
 export { columnOf as sqlColumn, columnType as sqlColumnType, table as sqlTable } from './prisma-sql.ts';
 export { base64Of, jsonDateTime, jsonDecimalFromMinor, jsonLiteral, jsonPlain, jsonString } from './json-sql.ts';

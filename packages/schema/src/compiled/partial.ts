@@ -6,14 +6,36 @@
 import {
   defaultFieldResolver,
   defaultTypeResolver,
+  getArgumentValues,
+  getDirectiveValues,
+  getNamedType,
+  getOperationAST,
+  getVariableValues,
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
+  isAbstractType,
   isInterfaceType,
+  isLeafType,
+  isListType,
+  isNonNullType,
   isObjectType,
   isUnionType,
+  Kind,
+  typeFromAST,
+  type ExecutionArgs,
+  type FieldNode,
+  type FragmentDefinitionNode,
   type GraphQLField,
   type GraphQLFieldResolver,
   type GraphQLObjectType,
+  type GraphQLOutputType,
+  type GraphQLResolveInfo,
   type GraphQLSchema,
+  type NamedTypeNode,
+  type SelectionNode,
+  type SelectionSetNode,
 } from 'graphql';
+import type { Path } from 'graphql/jsutils/Path';
 import { handRowToPrisma, modelInfo, modelOf, selectedColumns } from './adapter.ts';
 
 /** Keys a compiled object carries in a partial read; `$` is in no GraphQL name, so no response key collides. */
@@ -102,4 +124,205 @@ export function compiledRootValue(json: string, rootValue: unknown): Record<stri
   const root = JSON.parse(json) as CompiledObject;
   root[ROOT_VALUE] = rootValue;
   return root;
+}
+
+/** A deferred field of one compiled object, as graphql-js would resolve it. */
+interface Deferral {
+  source: CompiledObject;
+  key: string;
+  field: GraphQLField<unknown, unknown>;
+  resolve: GraphQLFieldResolver<unknown, unknown>;
+  node: FieldNode;
+  info: GraphQLResolveInfo;
+}
+
+type FieldsByKey = Map<string, [FieldNode, ...FieldNode[]]>;
+
+/**
+ * Answers a partial read without walking it through graphql-js, when that cannot change the answer:
+ * every deferred field returns a scalar or an enum (or a list of them), and every one resolves
+ * without an error to a value its type accepts. Each runs the schema's own resolver (the chain
+ * graphql-js would call, every check included) with the info graphql-js would give it, all in one
+ * tick so their loaders batch; the values are serialised as graphql-js serialises them and put in
+ * place in the JSON, in document order (the compiler leaves a `null` where a deferred field goes).
+ * Anything else returns undefined, before any resolver runs for a field of another type: then
+ * graphql-js answers the read, with its errors, paths and null propagation.
+ */
+export async function answerDeferredLeaves(
+  args: ExecutionArgs,
+  root: Record<string, unknown>,
+): Promise<string | undefined> {
+  const { schema, document } = args;
+  const operation = getOperationAST(document, args.operationName);
+  const queryType = schema.getQueryType();
+  if (!operation || !queryType || !isCompiled(root)) return undefined;
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], args.variableValues ?? {});
+  if (coerced.errors) return undefined;
+  const fragments: Record<string, FragmentDefinitionNode> = {};
+  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments[def.name.value] = def;
+  const variableValues = coerced.coerced;
+  const base = {
+    schema,
+    fragments,
+    rootValue: args.rootValue,
+    operation,
+    variableValues,
+  };
+  // The fields of a selection for a type, once per request for every row of a list.
+  const collected = new Map<readonly SelectionSetNode[], Map<string, FieldsByKey>>();
+  const fieldsOf = (type: GraphQLObjectType, sets: readonly SelectionSetNode[]): FieldsByKey => {
+    let byType = collected.get(sets);
+    if (!byType) collected.set(sets, (byType = new Map()));
+    let fields = byType.get(type.name);
+    if (!fields) byType.set(type.name, (fields = collectFields(schema, fragments, variableValues, type, sets)));
+    return fields;
+  };
+  const subSelections = new Map<FieldNode[], SelectionSetNode[]>();
+  const deferrals: Deferral[] = [];
+  const objects: CompiledObject[] = [];
+  let eligible = true;
+  const visit = (object: CompiledObject, sets: readonly SelectionSetNode[], path: Path | undefined): void => {
+    objects.push(object);
+    const type = schema.getType(object[TYPE_KEY]);
+    if (!isObjectType(type)) {
+      eligible = false;
+      return;
+    }
+    const deferred = object[DEFERRED_KEY];
+    for (const [key, nodes] of fieldsOf(type, sets)) {
+      const name = nodes[0].name.value;
+      if (name === '__typename') continue;
+      const field = type.getFields()[name];
+      if (!field?.resolve) {
+        eligible = false;
+        return;
+      }
+      const fieldPath: Path = { prev: path, key, typename: type.name };
+      if (deferred?.includes(key)) {
+        if (!isLeafType(getNamedType(field.type))) {
+          eligible = false;
+          return;
+        }
+        const info = {
+          ...base,
+          fieldName: name,
+          fieldNodes: nodes,
+          returnType: field.type,
+          parentType: type,
+          path: fieldPath,
+        } as GraphQLResolveInfo;
+        deferrals.push({ source: object, key, field, resolve: field.resolve, node: nodes[0], info });
+        continue;
+      }
+      if (isLeafType(getNamedType(field.type))) continue;
+      let sub = subSelections.get(nodes);
+      if (!sub) subSelections.set(nodes, (sub = nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []))));
+      const into = (value: unknown, at: Path): void => {
+        if (!eligible || value === null || value === undefined) return;
+        if (Array.isArray(value)) value.forEach((item, i) => into(item, { prev: at, key: i, typename: undefined }));
+        else if (isCompiled(value)) visit(value, sub, at);
+        else eligible = false;
+      };
+      into(object[key], fieldPath);
+      if (!eligible) return;
+    }
+  };
+  visit(root, [operation.selectionSet], undefined);
+  if (!eligible) return undefined;
+  // Started together: the resolvers' loaders batch as they do under graphql-js.
+  const settled = await Promise.allSettled(
+    deferrals.map(async (deferral) => {
+      const { source, field, resolve, node, info } = deferral;
+      return {
+        deferral,
+        value: await resolve(source, getArgumentValues(field, node, variableValues), args.contextValue, info),
+      };
+    }),
+  );
+  const answers: { deferral: Deferral; answer: unknown }[] = [];
+  for (const outcome of settled) {
+    if (outcome.status === 'rejected') return undefined;
+    const { deferral, value } = outcome.value;
+    const answer = serializeLeaf(deferral.field.type, value);
+    if (answer === INVALID) return undefined;
+    answers.push({ deferral, answer });
+  }
+  for (const { deferral, answer } of answers) deferral.source[deferral.key] = answer;
+  // JSON.stringify leaves out an undefined property; a graphql-js fallback parses the JSON afresh.
+  for (const object of objects as Record<string, unknown>[])
+    object[TYPE_KEY] = object[ROW_KEY] = object[DEFERRED_KEY] = undefined;
+  return JSON.stringify(root);
+}
+
+const INVALID = Symbol('invalid');
+
+/** A resolved value as graphql-js completes a leaf, or INVALID where graphql-js would answer an error. */
+function serializeLeaf(type: GraphQLOutputType, value: unknown): unknown {
+  if (value instanceof Error) return INVALID;
+  if (isNonNullType(type)) {
+    if (value === null || value === undefined) return INVALID;
+    return serializeLeaf(type.ofType, value);
+  }
+  if (value === null || value === undefined) return null;
+  if (isListType(type)) {
+    if (typeof value !== 'object' || !(Symbol.iterator in value)) return INVALID;
+    const items: unknown[] = [];
+    for (const item of value as Iterable<unknown>) {
+      const serialized = serializeLeaf(type.ofType, item);
+      if (serialized === INVALID) return INVALID;
+      items.push(serialized);
+    }
+    return items;
+  }
+  if (!isLeafType(type)) return INVALID;
+  try {
+    const serialized: unknown = type.serialize(value);
+    return serialized === undefined ? INVALID : serialized;
+  } catch {
+    return INVALID;
+  }
+}
+
+/** graphql-js' field collection: fields by response key, fragments and inline fragments of `type` merged, @skip/@include applied. */
+function collectFields(
+  schema: GraphQLSchema,
+  fragments: Record<string, FragmentDefinitionNode>,
+  variableValues: Record<string, unknown>,
+  type: GraphQLObjectType,
+  sets: readonly SelectionSetNode[],
+  fields: FieldsByKey = new Map(),
+  visited = new Set<string>(),
+): FieldsByKey {
+  const applies = (condition: NamedTypeNode | undefined) => {
+    if (!condition) return true;
+    const conditional = typeFromAST(schema, condition);
+    if (conditional === type) return true;
+    return isAbstractType(conditional) && schema.isSubType(conditional, type);
+  };
+  for (const set of sets)
+    for (const selection of set.selections) {
+      if (!included(selection, variableValues)) continue;
+      if (selection.kind === Kind.FIELD) {
+        const key = selection.alias?.value ?? selection.name.value;
+        const nodes = fields.get(key);
+        if (nodes) nodes.push(selection);
+        else fields.set(key, [selection]);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        if (applies(selection.typeCondition))
+          collectFields(schema, fragments, variableValues, type, [selection.selectionSet], fields, visited);
+      } else {
+        const name = selection.name.value;
+        if (visited.has(name)) continue;
+        visited.add(name);
+        const fragment = fragments[name];
+        if (fragment && applies(fragment.typeCondition))
+          collectFields(schema, fragments, variableValues, type, [fragment.selectionSet], fields, visited);
+      }
+    }
+  return fields;
+}
+
+function included(node: SelectionNode, variableValues: Record<string, unknown>): boolean {
+  if (getDirectiveValues(GraphQLSkipDirective, node, variableValues)?.if === true) return false;
+  return getDirectiveValues(GraphQLIncludeDirective, node, variableValues)?.if !== false;
 }
