@@ -139,6 +139,71 @@ describe.each(testTargets())('compiled root fields on %s', (target) => {
         },
       });
     }
+    // A tier created last between two ranks: the rank order is not the id order.
+    await db.prisma.tier.update({ where: { id: tiers.strategic }, data: { rank: 10 } });
+    await db.prisma.tier.create({
+      data: {
+        code: 'MID',
+        name: 'Mid "tier"',
+        rank: 5,
+        minTrailingRevenue: 500_000_000n,
+        minLastMonthSales: 9n,
+        supportLevel: 'STANDARD',
+        selfShippingAllowed: true,
+      },
+    });
+    for (let i = 0; i < 3; i++)
+      await db.prisma.tierRecalculationRun.create({
+        data: { asOf: new Date(Date.UTC(2024, i, 1)), shopsEvaluated: 10 + i, changedCount: i },
+      });
+    const entities = ['TIER', 'POLICY', 'FEE_CATEGORY', 'QUIZ', 'CATEGORY'] as const;
+    for (const [i, entity] of [...entities, 'TIER' as const].entries())
+      await db.prisma.catalogueChange.create({
+        data: {
+          entity,
+          entityId: 1 + i * 123_456,
+          changes: { defaultPoints: i, note: 'a "quoted" value' },
+          previous: i % 2 ? { defaultPoints: i - 1 } : undefined,
+          effectiveFrom: new Date(Date.UTC(2024, 5, 1 + i)),
+          appliedAt: i % 2 ? new Date(Date.UTC(2024, 5, 1 + i)) : null,
+        },
+      });
+    const codes: [string, Partial<{ expiresAt: Date; usedByShopId: number; usedAt: Date; revokedAt: Date }>][] = [
+      ['GB-AAAA-0001', {}],
+      ['GB-AAAA-0002', { expiresAt: new Date('2024-06-01T12:00:00.000Z') }],
+      ['GB-AAAA-0003', { expiresAt: new Date('2024-07-01T00:00:00Z') }],
+      ['FR-AAAA-0004', { usedByShopId: shopIds[1]!, usedAt: new Date('2024-05-01T00:00:00Z') }],
+      ['FR-AAAA-0005', { revokedAt: new Date('2024-05-02T00:00:00Z'), expiresAt: new Date('2024-05-03T00:00:00Z') }],
+    ];
+    for (const [code, rest] of codes)
+      await db.prisma.invitationCode.create({ data: { code, site: code.slice(0, 2), ...rest } });
+    const cats = world.categories;
+    for (const [i, [shopId, categoryId]] of [
+      [shopIds[0]!, cats.supplements],
+      [shopIds[1]!, cats.knives],
+      [shopIds[2]!, cats.supplements],
+      [shopIds[0]!, cats.knives],
+      [shopIds[2]!, cats.knives],
+    ].entries()) {
+      await db.prisma.restrictedCategoryApproval.create({
+        data: {
+          shopId: shopId!,
+          categoryId: categoryId!,
+          status: (['PENDING', 'GRANTED', 'DENIED'] as const)[i % 3],
+          justification: i % 2 ? null : 'Licensed',
+          // Two at the same instant: the id breaks the tie.
+          createdAt: new Date(Date.UTC(2024, 4, 1 + (i % 2))),
+        },
+      });
+      await db.prisma.categoryExceptionRequest.create({
+        data: {
+          shopId: shopId!,
+          comment: `Seasonal "${i}"`,
+          requestedCategoryIds: [cats.fashion, cats.home],
+          status: (['PENDING', 'APPROVED', 'DENIED'] as const)[i % 3],
+        },
+      });
+    }
     diff = differential(db);
   });
 
@@ -286,5 +351,77 @@ describe.each(testTargets())('compiled root fields on %s', (target) => {
     const list = `query($s: ViolationAppealStatus) { violationAppeals(status: $s) { edges { cursor node { ${node} } } ${PAGE} } }`;
     for (const s of [null, 'PENDING', 'GRANTED', 'DENIED']) await agree(list, { s }, ['admin', 'seller', 'partner']);
     expect(await walk(callers.partner, 'violationAppeals', '', 'id', 1)).toBe(4);
+  });
+
+  it('tiers: lowest rank first, paged by the rank', async () => {
+    const node = `id code name rank selfShippingAllowed supportLevel minLastMonthSales { amount minorUnits currencyCode } minTrailingRevenue { amount minorUnits currencyCode }`;
+    await agree(`{ tiers { edges { cursor node { ${node} } } ${PAGE} } }`, undefined, ['admin', 'seller', 'bare']);
+    expect(await walk(callers.seller, 'tiers', '', 'id rank', 1)).toBe(4);
+    expect(await walk(callers.admin, 'tiers', '', 'id rank', 3)).toBe(2);
+  });
+
+  it('tierRecalculationRuns: newest first, administrators only', async () => {
+    const node = `id asOf createdAt shopsEvaluated changedCount`;
+    await agree(`{ tierRecalculationRuns { edges { cursor node { ${node} } } ${PAGE} } }`, undefined, ['admin']);
+    expect(await walk(callers.admin, 'tierRecalculationRuns', '', node, 2)).toBe(2);
+  });
+
+  it('catalogueChanges: newest first, by entity and whether applied, with the subject’s global ID', async () => {
+    const node = `id entity subjectId effectiveFrom appliedAt createdAt`;
+    const list = `query($e: CatalogueEntity, $p: Boolean) { catalogueChanges(entity: $e, pending: $p) { edges { cursor node { ${node} } } ${PAGE} } }`;
+    for (const [e, p] of [
+      [null, null],
+      ['TIER', null],
+      [null, true],
+      ['QUIZ', false],
+    ])
+      await agree(list, { e, p }, ['admin']);
+    expect(
+      (await diff.same(callers.admin, `{ catalogueChanges { edges { node { id changes previous } } } }`)).path,
+    ).toBe('partial');
+    expect(await walk(callers.admin, 'catalogueChanges', '', node, 4)).toBe(2);
+  });
+
+  it('invitationCodes: newest first, by site, code and state on the platform clock', async () => {
+    const node = `id code site status expiresAt usedAt usedBy { id name } revokedAt createdAt`;
+    const list = `query($site: CountryCode, $s: InvitationCodeStatus, $c: String) { invitationCodes(site: $site, status: $s, code: $c) { edges { cursor node { ${node} } } ${PAGE} } }`;
+    try {
+      for (const clock of ['2024-06-01T11:59:59.999Z', '2024-06-01T12:00:00.000Z', '2024-08-01T00:00:00Z']) {
+        await setClock(clock);
+        for (const s of [null, 'UNUSED', 'USED', 'EXPIRED', 'REVOKED']) await agree(list, { s }, ['admin']);
+      }
+      await agree(list, { site: 'FR', c: null }, ['admin']);
+      await agree(list, { c: 'GB-AAAA-0003' }, ['admin']);
+      expect(await walk(callers.admin, 'invitationCodes', '', node, 2)).toBe(3);
+    } finally {
+      await setClock(null);
+    }
+  });
+
+  it('restrictedCategoryApprovals: requests in the caller’s shops, oldest first, by status and shop', async () => {
+    const node = `id status justification decisionNote createdAt decidedAt category { id name } shop { id name }`;
+    const list = `query($s: RestrictedCategoryApprovalStatus, $shop: ID) { restrictedCategoryApprovals(status: $s, shopId: $shop) { edges { cursor node { ${node} } } ${PAGE} } }`;
+    for (const [s, shop] of [
+      [null, null],
+      ['PENDING', null],
+      [null, gid('Shop', shopIds[2]!)],
+      ['DENIED', gid('Shop', shopIds[2]!)],
+      [null, gid('Shop', 999_999)],
+    ])
+      await agree(list, { s, shop }, ['admin', 'seller', 'agency', 'partner']);
+    expect(await walk(callers.partner, 'restrictedCategoryApprovals', '', 'id createdAt', 1)).toBe(4);
+  });
+
+  it('categoryExceptionRequests: requests in the caller’s shops, oldest first, by status', async () => {
+    const node = `id status comment createdAt decidedAt decisionNote shop { id name }`;
+    const list = `query($s: ExceptionRequestStatus) { categoryExceptionRequests(status: $s) { edges { cursor node { ${node} } } ${PAGE} } }`;
+    for (const s of [null, 'PENDING', 'APPROVED', 'DENIED'])
+      await agree(list, { s }, ['admin', 'seller', 'agency', 'partner']);
+    await agree(
+      `{ categoryExceptionRequests { edges { node { id requestedCategories { id name } grants { createdAt } } } } }`,
+      undefined,
+      [],
+    );
+    expect(await walk(callers.admin, 'categoryExceptionRequests', '', 'id', 2)).toBe(3);
   });
 });

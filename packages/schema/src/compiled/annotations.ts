@@ -45,7 +45,7 @@ export interface RootQuery {
 export interface CompiledRootSpec<Args> {
   /** The Prisma model the field returns rows of. */
   model: string;
-  /** `connection` (prismaConnection with `cursor: 'id'`) or `first` (prismaField with findFirst). */
+  /** `connection` (prismaConnection, by default with `cursor: 'id'`) or `first` (prismaField with findFirst). */
   kind: 'connection' | 'first';
   /**
    * The same arguments the resolver gives Prisma; tenant filters included. A function of the
@@ -56,6 +56,8 @@ export interface CompiledRootSpec<Args> {
    * value here would be reused for the others.
    */
   query: (args: Args, ctx: Context) => RootQuery | Promise<RootQuery>;
+  /** A connection's `cursor` field, if not `id`: a unique integer column its order ends with. */
+  cursor?: string;
   /** Connection page sizes (must equal the field's `defaultSize`/`maxSize`). */
   defaultSize?: number;
   maxSize?: number;

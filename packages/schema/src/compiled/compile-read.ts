@@ -703,7 +703,8 @@ class Compilation {
       const expr = `(SELECT ${object} FROM ${from})`;
       return isNonNullType(def.type) ? expr : `coalesce(${expr}, 'null')`;
     }
-    const connection = connectionQuery(args, spec.defaultSize ?? 20, spec.maxSize ?? 100);
+    const cursor = spec.cursor ?? 'id';
+    const connection = connectionQuery(args, spec.defaultSize ?? 20, spec.maxSize ?? 100, cursor);
     return this.connection(
       def,
       nodes,
@@ -712,6 +713,7 @@ class Compilation {
       args,
       null,
       true,
+      cursor,
     );
   }
 
@@ -972,6 +974,7 @@ class Compilation {
     args: Record<string, unknown>,
     join: { on: (p: string, c: string) => string; parentAlias: string } | null,
     scoped: boolean,
+    cursorField = 'id',
   ): Promise<string> {
     const connectionType = getNullableType(def.type);
     if (!isObjectType(connectionType) || !isConnection(connectionType))
@@ -992,7 +995,7 @@ class Compilation {
       for (const [key, fieldNodes] of this.subfields(edgeType, edgeNodes)) {
         const name = fieldNodes[0].name.value;
         if (name === '__typename') entries.push([key, `'"${edgeType.name}"'`]);
-        else if (name === 'cursor') entries.push([key, jsonIdCursor(columnOf(alias, model, 'id'))]);
+        else if (name === 'cursor') entries.push([key, jsonIdCursor(columnOf(alias, model, cursorField))]);
         else if (name === 'node')
           entries.push([
             key,
@@ -1036,7 +1039,7 @@ class Compilation {
     const keep = `FILTER (WHERE ${alias}."__n" <= ${this.params.add(size, 'int')})`;
     const columns: string[] = [
       `count(*) AS total`,
-      `array_agg(${base64Of(ID_CURSOR_PREFIX, columnOf(alias, model, 'id'))} ORDER BY ${orderSql(alias, page.terms)}) ${keep} AS cursors`,
+      `array_agg(${base64Of(ID_CURSOR_PREFIX, columnOf(alias, model, cursorField))} ORDER BY ${orderSql(alias, page.terms)}) ${keep} AS cursors`,
     ];
     const entries: [string, string][] = [];
     // Pothos' page info: a full read (the look-ahead row came back) means another page exists.
@@ -1124,7 +1127,12 @@ function isConnection(type: GraphQLObjectType): boolean {
 }
 
 /** A connection's `take`/`skip`/`cursor` from its arguments, as the Prisma plugin computes them for `cursor: 'id'`. */
-function connectionQuery(args: Record<string, unknown>, defaultSize: number, maxSize: number): Record<string, unknown> {
+function connectionQuery(
+  args: Record<string, unknown>,
+  defaultSize: number,
+  maxSize: number,
+  cursorField = 'id',
+): Record<string, unknown> {
   const { before, after, first, last } = args as {
     before?: string | null;
     after?: string | null;
@@ -1144,7 +1152,7 @@ function connectionQuery(args: Record<string, unknown>, defaultSize: number, max
   } catch {
     throw new NotCompilable('invalid cursor');
   }
-  return { cursor: { id }, take, skip: 1 };
+  return { cursor: { [cursorField]: id }, take, skip: 1 };
 }
 
 /** A column's value as the field's GraphQL type serialises it. */

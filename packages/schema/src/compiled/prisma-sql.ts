@@ -397,10 +397,12 @@ export function pageQuery(
     if (!isPlainObject(query.cursor)) throw new NotCompilable('cursor');
     const entries = Object.entries(query.cursor);
     const [cursorField, cursorValue] = entries[0] ?? [];
-    if (entries.length !== 1 || cursorField !== 'id') throw new NotCompilable('cursor other than id');
+    if (entries.length !== 1 || cursorField === undefined) throw new NotCompilable('cursor of more than one field');
+    // The id, or another unique integer column a root declares (a tier's rank), that the order ends with.
+    const idField = modelField(model, cursorField);
+    if (idField.type !== 'Int' || !idField.isRequired || idField.isList) throw new NotCompilable('cursor field');
     const last = terms[terms.length - 1];
-    if (!last || last.field.name !== 'id') throw new NotCompilable('cursor without an order ending in id');
-    const idField = modelField(model, 'id');
+    if (!last || last.field.name !== cursorField) throw new NotCompilable('cursor without an order ending in it');
     const cursorParam = params.add(paramValue(idField, cursorValue), sqlType(idField));
     const cursorOf = (f: ModelField) =>
       `(SELECT ${column('c', f)} FROM ${table(model)} c WHERE ${column('c', idField)} = ${cursorParam})`;

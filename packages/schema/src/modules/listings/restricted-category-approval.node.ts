@@ -1,4 +1,7 @@
+import type { ApprovalStatus } from '@shopwarden/db';
 import { builder } from '#builder';
+import { compiledRoot } from '#compiled';
+import type { Context } from '#context';
 import { registerNodeReach } from '#lib/node-reach.ts';
 import { shopOwnedWhere } from '#modules/shops/shop.policy.ts';
 import { ShopNode } from '#modules/shops/shop.node.ts';
@@ -33,6 +36,20 @@ export const RestrictedCategoryApprovalNode = builder.prismaNode('RestrictedCate
   }),
 });
 
+/** What `restrictedCategoryApprovals` reads: requests in the caller's shops, oldest first (the resolver's and the compiled read's). */
+function approvalsQuery(args: { status?: ApprovalStatus | null; shopId?: { id: string } | null }, ctx: Context) {
+  return {
+    where: {
+      AND: [
+        shopOwnedWhere(ctx.viewer),
+        args.status ? { status: args.status } : {},
+        args.shopId ? { shopId: Number.parseInt(args.shopId.id, 10) || 0 } : {},
+      ],
+    },
+    orderBy: [{ createdAt: 'asc' as const }, { id: 'asc' as const }],
+  };
+}
+
 builder.queryFields((t) => ({
   restrictedCategoryApprovals: t.prismaConnection({
     type: 'RestrictedCategoryApproval',
@@ -46,18 +63,15 @@ builder.queryFields((t) => ({
       status: t.arg({ type: ApprovalStatusEnum, required: false, description: 'Only requests in this state.' }),
       shopId: t.arg.globalID({ for: ShopNode, required: false, description: "Only this shop's requests." }),
     },
+    extensions: compiledRoot({
+      model: 'RestrictedCategoryApproval',
+      kind: 'connection',
+      query: approvalsQuery,
+      defaultSize: 20,
+      maxSize: 100,
+    }),
     resolve: (query, _root, args, ctx) =>
-      ctx.prisma.restrictedCategoryApproval.findMany({
-        ...query,
-        where: {
-          AND: [
-            shopOwnedWhere(ctx.viewer),
-            args.status ? { status: args.status } : {},
-            args.shopId ? { shopId: Number.parseInt(args.shopId.id, 10) || 0 } : {},
-          ],
-        },
-        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-      }),
+      ctx.prisma.restrictedCategoryApproval.findMany({ ...query, ...approvalsQuery(args, ctx) }),
   }),
 }));
 

@@ -1,5 +1,6 @@
 import type { CatalogueEntity } from '@shopwarden/db';
 import { builder } from '#builder';
+import { compiledJson, compiledRoot, jsonPlain } from '#compiled';
 import { encodeGlobalId } from '#lib/ids.ts';
 import { registerNodeReach } from '#lib/node-reach.ts';
 
@@ -32,6 +33,14 @@ export const CatalogueChangeNode = builder.prismaNode('CatalogueChange', {
     subjectId: t.id({
       description: 'The global ID of the row changed (a Tier, Policy, FeeCategory, Quiz or Category).',
       select: { entity: true, entityId: true },
+      extensions: compiledJson((c) => {
+        const prefix = Object.entries(typenames)
+          .map(([entity, typename]) => `WHEN '${entity}' THEN '${typename}:'`)
+          .join(' ');
+        // The relay plugin's base64 of `Type:id`, the type picked by the entity.
+        const encoded = `encode((CASE ${c.col('entity')}::text ${prefix} END || ${c.col('entityId')})::bytea, 'base64')`;
+        return jsonPlain(`replace(${encoded}, E'\\n', '')`, false);
+      }),
       resolve: (c) => encodeGlobalId(typenames[c.entity], c.entityId),
     }),
     changes: t.field({
@@ -60,6 +69,17 @@ export const CatalogueChangeNode = builder.prismaNode('CatalogueChange', {
   }),
 });
 
+/** What `catalogueChanges` reads: by entity and whether applied, newest first (the resolver's and the compiled read's). */
+function changesQuery(args: { entity?: CatalogueEntity | null; pending?: boolean | null }) {
+  return {
+    where: {
+      ...(args.entity ? { entity: args.entity } : {}),
+      ...(args.pending === true ? { appliedAt: null } : args.pending === false ? { appliedAt: { not: null } } : {}),
+    },
+    orderBy: { id: 'desc' as const },
+  };
+}
+
 builder.queryField('catalogueChanges', (t) =>
   t.prismaConnection({
     type: 'CatalogueChange',
@@ -76,15 +96,14 @@ builder.queryField('catalogueChanges', (t) =>
         description: 'True: only changes waiting for their `effectiveFrom`; false: only applied ones.',
       }),
     },
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.catalogueChange.findMany({
-        ...query,
-        where: {
-          ...(args.entity ? { entity: args.entity } : {}),
-          ...(args.pending === true ? { appliedAt: null } : args.pending === false ? { appliedAt: { not: null } } : {}),
-        },
-        orderBy: { id: 'desc' },
-      }),
+    extensions: compiledRoot({
+      model: 'CatalogueChange',
+      kind: 'connection',
+      query: changesQuery,
+      defaultSize: 20,
+      maxSize: 100,
+    }),
+    resolve: (query, _root, args, ctx) => ctx.prisma.catalogueChange.findMany({ ...query, ...changesQuery(args) }),
   }),
 );
 

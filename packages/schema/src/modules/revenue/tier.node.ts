@@ -30,6 +30,7 @@ import {
 import { MoneyRef } from '#modules/core/money.ts';
 import { usd } from './money.ts';
 import { canReadRevenue } from './revenue.policy.ts';
+import { tierRunsQuery, tierRunsRoot, tiersQuery, tiersRoot } from './tier-roots.ts';
 
 export const SupportLevelEnum = builder.enumType('SupportLevel', {
   description: 'Operational support a tier receives.',
@@ -417,7 +418,8 @@ builder.queryFields((t) => ({
     maxSize: 100,
     description: 'The tiers, lowest rank first.',
     authScopes: { authenticated: true },
-    resolve: (query, _root, _args, ctx) => ctx.prisma.tier.findMany({ ...query, orderBy: { rank: 'asc' } }),
+    extensions: tiersRoot,
+    resolve: (query, _root, _args, ctx) => ctx.prisma.tier.findMany({ ...query, ...tiersQuery() }),
   }),
   tierRecalculationRuns: t.prismaConnection({
     type: 'TierRecalculationRun',
@@ -426,8 +428,8 @@ builder.queryFields((t) => ({
     maxSize: 100,
     description: 'Recorded tier recalculations, newest first (administrators only).',
     authScopes: { admin: true },
-    resolve: (query, _root, _args, ctx) =>
-      ctx.prisma.tierRecalculationRun.findMany({ ...query, orderBy: { id: 'desc' } }),
+    extensions: tierRunsRoot,
+    resolve: (query, _root, _args, ctx) => ctx.prisma.tierRecalculationRun.findMany({ ...query, ...tierRunsQuery() }),
   }),
 }));
 

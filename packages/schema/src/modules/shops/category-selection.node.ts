@@ -1,4 +1,7 @@
+import type { ExceptionRequestStatus } from '@shopwarden/db';
 import { builder } from '#builder';
+import { compiledRoot } from '#compiled';
+import type { Context } from '#context';
 import { shopOwnedWhere } from './shop.policy.ts';
 import { PrimaryCategorySourceEnum } from './shop.node.ts';
 import { registerNodeReach } from '#lib/node-reach.ts';
@@ -80,6 +83,14 @@ builder.prismaObject('CategoryExceptionGrant', {
   }),
 });
 
+/** What `categoryExceptionRequests` reads: requests in the caller's shops, oldest first (the resolver's and the compiled read's). */
+function exceptionRequestsQuery(args: { status?: ExceptionRequestStatus | null }, ctx: Context) {
+  return {
+    where: { AND: [shopOwnedWhere(ctx.viewer), args.status ? { status: args.status } : {}] },
+    orderBy: { id: 'asc' as const },
+  };
+}
+
 builder.queryFields((t) => ({
   categoryExceptionRequests: t.prismaConnection({
     type: 'CategoryExceptionRequest',
@@ -92,12 +103,15 @@ builder.queryFields((t) => ({
     args: {
       status: t.arg({ type: ExceptionRequestStatusEnum, required: false, description: 'Only requests in this state.' }),
     },
+    extensions: compiledRoot({
+      model: 'CategoryExceptionRequest',
+      kind: 'connection',
+      query: exceptionRequestsQuery,
+      defaultSize: 20,
+      maxSize: 100,
+    }),
     resolve: (query, _root, args, ctx) =>
-      ctx.prisma.categoryExceptionRequest.findMany({
-        ...query,
-        where: { AND: [shopOwnedWhere(ctx.viewer), args.status ? { status: args.status } : {}] },
-        orderBy: { id: 'asc' },
-      }),
+      ctx.prisma.categoryExceptionRequest.findMany({ ...query, ...exceptionRequestsQuery(args, ctx) }),
   }),
 }));
 

@@ -1,6 +1,12 @@
 import { builder } from '#builder';
+import { compiledJson, compiledRoot, jsonPlain } from '#compiled';
+import type { Context } from '#context';
 import { registerNodeReach } from '#lib/node-reach.ts';
-import { invitationCodeStatus, invitationCodeStatusWhere } from './invitation-code.service.ts';
+import {
+  invitationCodeStatus,
+  invitationCodeStatusWhere,
+  type InvitationCodeStatus,
+} from './invitation-code.service.ts';
 
 export const InvitationCodeStatusEnum = builder.enumType('InvitationCodeStatus', {
   description: "An invitation code's state on the platform clock.",
@@ -23,6 +29,14 @@ export const InvitationCodeNode = builder.prismaNode('InvitationCode', {
       type: InvitationCodeStatusEnum,
       description: 'Unused, used, expired or revoked, on the platform clock.',
       select: { usedByShopId: true, revokedAt: true, expiresAt: true },
+      // `invitationCodeStatus` in SQL, by the platform clock.
+      extensions: compiledJson((c, f) =>
+        jsonPlain(
+          `CASE WHEN ${c.col('usedByShopId')} IS NOT NULL THEN 'USED' WHEN ${c.col('revokedAt')} IS NOT NULL THEN 'REVOKED'
+            WHEN ${c.col('expiresAt')} <= ${f.now()} THEN 'EXPIRED' ELSE 'UNUSED' END`,
+          false,
+        ),
+      ),
       resolve: async (c, _a, ctx) => invitationCodeStatus(c, await ctx.now()),
     }),
     expiresAt: t.expose('expiresAt', {
@@ -41,6 +55,23 @@ export const InvitationCodeNode = builder.prismaNode('InvitationCode', {
   }),
 });
 
+/** What `invitationCodes` reads: by site, code and state on the platform clock, newest first (the resolver's and the compiled read's). */
+async function codesQuery(
+  args: { site?: string | null; status?: InvitationCodeStatus | null; code?: string | null },
+  ctx: Context,
+) {
+  return {
+    where: {
+      AND: [
+        args.site ? { site: args.site } : {},
+        args.code ? { code: args.code } : {},
+        args.status ? invitationCodeStatusWhere(args.status, await ctx.now()) : {},
+      ],
+    },
+    orderBy: { id: 'desc' as const },
+  };
+}
+
 builder.queryField('invitationCodes', (t) =>
   t.prismaConnection({
     type: 'InvitationCode',
@@ -54,18 +85,15 @@ builder.queryField('invitationCodes', (t) =>
       status: t.arg({ type: InvitationCodeStatusEnum, required: false, description: 'Only codes in this state now.' }),
       code: t.arg.string({ required: false, description: 'Only the code spelt exactly so.' }),
     },
+    extensions: compiledRoot({
+      model: 'InvitationCode',
+      kind: 'connection',
+      query: codesQuery,
+      defaultSize: 20,
+      maxSize: 100,
+    }),
     resolve: async (query, _root, args, ctx) =>
-      ctx.prisma.invitationCode.findMany({
-        ...query,
-        where: {
-          AND: [
-            args.site ? { site: args.site } : {},
-            args.code ? { code: args.code } : {},
-            args.status ? invitationCodeStatusWhere(args.status, await ctx.now()) : {},
-          ],
-        },
-        orderBy: { id: 'desc' },
-      }),
+      ctx.prisma.invitationCode.findMany({ ...query, ...(await codesQuery(args, ctx)) }),
   }),
 );
 
