@@ -52,6 +52,8 @@ const SDK_READS: [string, Caller[]][] = [
   ['PlatformListInvitationCodes', ['admin']],
   ['ListingListRestrictedApprovals', EVERYONE],
   ['CategoryListExceptionRequests', EVERYONE],
+  ['BulkList', EVERYONE],
+  ['BulkGet', EVERYONE],
   ['EventListRegistrations', ['admin']],
   ['HealthListPolicies', EVERYONE],
   ['CategoryList', EVERYONE],
@@ -112,8 +114,9 @@ describe('operations that must compile', () => {
       const root = operation.selectionSet.selections.find((s) => s.kind === Kind.FIELD);
       const listing =
         name.includes('listing') || (name === 'id' && root?.kind === Kind.FIELD && root.name.value === 'listing');
+      const bulk = root?.kind === Kind.FIELD && root.name.value === 'bulkOperation';
       if (isScalarType(named) && named.name === 'ID')
-        values[def.variable.name.value] = listing ? ids.listing : ids.shop;
+        values[def.variable.name.value] = bulk ? gid('BulkOperation', 1) : listing ? ids.listing : ids.shop;
       else if (isScalarType(named))
         values[def.variable.name.value] = named.name === 'Int' ? 5 : named.name === 'Boolean' ? false : 'x';
       else if (isEnumType(named)) values[def.variable.name.value] = named.getValues()[0]!.name;

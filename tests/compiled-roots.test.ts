@@ -424,4 +424,49 @@ describe.each(testTargets())('compiled root fields on %s', (target) => {
     );
     expect(await walk(callers.admin, 'categoryExceptionRequests', '', 'id', 2)).toBe(3);
   });
+
+  it('bulkOperations and bulkOperation: the caller’s key’s own, never through another key’s plan', async () => {
+    const a = await createKey(db.prisma, 'SELLER', { shopId: shopIds[1]! });
+    const b = await createKey(db.prisma, 'SELLER', { shopId: shopIds[1]! });
+    const admin = await createKey(db.prisma, 'ADMIN');
+    const ops: number[] = [];
+    for (const [i, apiKeyId] of [a.id, a.id, b.id, admin.id, a.id].entries())
+      ops.push(
+        (
+          await db.prisma.bulkOperation.create({
+            data: {
+              apiKeyId,
+              mutation: i % 2 ? 'LISTING_REVIEW' : 'LISTING_SUBMIT',
+              status: (['CREATED', 'RUNNING', 'COMPLETED', 'FAILED', 'RUNNING'] as const)[i],
+              lineCount: [0, 3, 10, 7, 10_000][i]!,
+              processedCount: [0, 1, 10, 2, 1][i]!,
+              succeededCount: i,
+              failedCount: 1,
+              errorCode: [null, '', null, 'UNAUTHENTICATED', 'SOMETHING_ELSE'][i],
+              result: i === 2 ? '{"line":1,"ok":true}\n' : null,
+            },
+          })
+        ).id,
+      );
+    const keys = [
+      { name: 'seller key A', key: a.key },
+      { name: 'seller key B', key: b.key },
+      { name: 'admin key', key: admin.key },
+      callers.admin,
+    ];
+    const node = `id mutation status lineCount processedCount succeededCount failedCount progress errorCode createdAt startedAt finishedAt`;
+    const list = `query($s: BulkOperationStatus, $first: Int) { bulkOperations(status: $s, first: $first) { edges { cursor node { ${node} } } ${PAGE} } }`;
+    // Key A first, so its plan exists when key B (the same caller shape) asks the same.
+    for (const v of [{}, { s: 'RUNNING' }, { first: 1 }, { first: 2 }])
+      for (const caller of keys) expect((await diff.same(caller, list, v)).path, caller.name).toBe('compiled');
+    const one = `query($id: ID!) { bulkOperation(id: $id) { ${node} } }`;
+    for (const id of ops)
+      for (const caller of keys)
+        expect((await diff.same(caller, one, { id: gid('BulkOperation', id) })).path, caller.name).toBe('compiled');
+    await diff.same(keys[1]!, one, { id: gid('Shop', shopIds[1]!) });
+    const withResult = `query($id: ID!) { bulkOperation(id: $id) { id status result } }`;
+    for (const caller of keys) await diff.same(caller, withResult, { id: gid('BulkOperation', ops[2]!) });
+    const seen = await diff.post('compiled', b.key, list, {});
+    expect(JSON.stringify(seen.data).match(/"id":"[^"]+"/g)).toEqual([`"id":"${gid('BulkOperation', ops[2]!)}"`]);
+  });
 });

@@ -17,6 +17,7 @@ import {
   type CompileReadResult,
   type Context,
   type ReadPlan,
+  type VariableShape,
   type Viewer,
 } from '@shopwarden/schema';
 import { GraphQLError, getOperationAST, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
@@ -75,6 +76,8 @@ export class PlanCache {
   private readonly lifted = new Map<string, readonly string[]>();
   /** Per document, caller shape and operation: probings, and plan reuses with other lifted values. */
   private readonly families = new Map<string, { probes: number; reuses: number }>();
+  /** Families whose plans name the caller's key (`CompiledRead.perKey`): their keys add the key's id. */
+  private readonly perKey = new Set<string>();
   /** Statements compiled (probes included), for tests and metrics. */
   compilations = 0;
 
@@ -95,8 +98,10 @@ export class PlanCache {
     if (documentId === undefined) documentIds.set(input.document, (documentId = ++documents));
     const values = input.variableValues ?? {};
     const shape = variableShape(input.document, input.operationName, values);
-    const familyKey = `${documentId}\u0000${callerShape(viewer)}\u0000${input.operationName ?? ''}\u0000${input.collectShops ? 1 : 0}`;
-    const shapeKey = `${familyKey}\u0000${shape.key}`;
+    const sharedKey = `${documentId}\u0000${callerShape(viewer)}\u0000${input.operationName ?? ''}\u0000${input.collectShops ? 1 : 0}`;
+    const keyed = (key: string) => `${key}\u0000key:${viewer.apiKeyId}`;
+    let familyKey = this.perKey.has(sharedKey) ? keyed(sharedKey) : sharedKey;
+    let shapeKey = `${familyKey}\u0000${shape.key}`;
     const lifted = this.lifted.get(shapeKey);
     if (lifted) {
       const key = planKey(shapeKey, lifted, residualKey(shape, lifted, values));
@@ -118,6 +123,24 @@ export class PlanCache {
     if (probe && shape.candidates.length) family.probes++;
     this.onLookup?.('compiled');
     const plan = await planRead(input, shape, { probe, compile: this.compile });
+    if (plan.result.ok && plan.result.read.perKey && familyKey === sharedKey) {
+      // Learnt from this first plan: from now on the family is kept per key, this one included.
+      if (this.perKey.size >= this.maxPlans) this.perKey.clear();
+      this.perKey.add(sharedKey);
+      familyKey = keyed(sharedKey);
+      shapeKey = `${familyKey}\u0000${shape.key}`;
+      return this.store(shapeKey, undefined, plan, shape, values);
+    }
+    return this.store(shapeKey, lifted, plan, shape, values);
+  }
+
+  private store(
+    shapeKey: string,
+    lifted: readonly string[] | undefined,
+    plan: ReadPlan,
+    shape: VariableShape,
+    values: Readonly<Record<string, unknown>>,
+  ): CompileReadResult {
     const known = lifted ?? plan.lifted;
     if (!lifted) this.remember(this.lifted, shapeKey, known);
     // A plan lifting less than the shape's first one cannot stand for the values that key leaves out.

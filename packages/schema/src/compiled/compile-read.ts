@@ -120,6 +120,8 @@ export interface CompiledRead {
    * the document runs through graphql-js over it, their resolvers answering only those fields.
    */
   partial: boolean;
+  /** A root's query names the caller's key (`CompiledRootSpec.perKey`): plans are not shared between keys. */
+  perKey?: boolean;
 }
 
 /** A timestamp parameter's text: UTC wall time, as `timestamp(3)` columns hold it. */
@@ -202,6 +204,7 @@ class Compilation {
   /** The real-time parameter the platform clock is computed from, once a field uses the clock. */
   private clock: { index: number; sql: string } | null = null;
   private deferrals = 0;
+  private perKey = false;
 
   /** `marked`: a partial read, whose objects carry their type, and their deferred fields (compiled/partial.ts). */
   constructor(
@@ -261,6 +264,7 @@ class Compilation {
       returnsShops,
       clock: this.clock?.index ?? null,
       partial: this.deferrals > 0,
+      perKey: this.perKey,
     };
   }
 
@@ -686,6 +690,7 @@ class Compilation {
       now: { value: async () => new PlatformInstant() },
     }) as Context;
     const query = await spec.query(args, context);
+    if (spec.perKey) this.perKey = true;
     this.depend(spec.model, 'reach');
     if (spec.kind === 'first') {
       const target = this.objectType(def.type, spec.model, `Query.${def.name}`);

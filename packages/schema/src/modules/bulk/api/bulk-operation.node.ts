@@ -1,5 +1,7 @@
 import type { BulkOperationStatus } from '@shopwarden/db';
 import { builder } from '#builder';
+import { compiledJson, compiledRoot, jsonLiteral, jsonPlain } from '#compiled';
+import type { Context } from '#context';
 import { errorCodes, type ErrorCode } from '#lib/errors.ts';
 import { registerNodeReach } from '#lib/node-reach.ts';
 import { ErrorCodeEnum } from '#modules/core/errors.ts';
@@ -54,6 +56,7 @@ export const BulkOperationNode = builder.prismaNode('BulkOperation', {
       type: BulkMutationEnum,
       description: 'The mutation each line runs.',
       select: { mutation: true },
+      extensions: compiledJson((o) => jsonPlain(o.col('mutation'), false)),
       resolve: (o) => o.mutation as BulkMutation,
     }),
     status: t.expose('status', { type: BulkOperationStatusEnum, description: 'Where it is.' }),
@@ -70,6 +73,13 @@ export const BulkOperationNode = builder.prismaNode('BulkOperation', {
     progress: t.float({
       description: 'processedCount ÷ lineCount, from 0 to 1.',
       select: { processedCount: true, lineCount: true },
+      // float8 prints the shortest exact form, as JSON.stringify does (lines ≤ 10,000: never an exponent).
+      extensions: compiledJson((o) =>
+        jsonLiteral(
+          `CASE WHEN ${o.col('lineCount')} = 0 THEN '1' ELSE (${o.col('processedCount')}::float8 / ${o.col('lineCount')})::text END`,
+          false,
+        ),
+      ),
       resolve: (o) => (o.lineCount ? o.processedCount / o.lineCount : 1),
     }),
     errorCode: t.field({
@@ -78,6 +88,11 @@ export const BulkOperationNode = builder.prismaNode('BulkOperation', {
       description:
         'For FAILED: why the operation stopped (e.g. UNAUTHENTICATED: its API key was revoked or expired). Null otherwise; errors of single lines are in `result`.',
       select: { errorCode: true },
+      extensions: compiledJson((o) => {
+        const code = o.col('errorCode');
+        const known = errorCodes.map((c) => `'${c}'`).join(', ');
+        return jsonPlain(`CASE WHEN ${code} IN (${known}) THEN ${code} WHEN ${code} <> '' THEN 'INTERNAL' END`);
+      }),
       resolve: (o) =>
         (errorCodes as readonly string[]).includes(o.errorCode ?? '')
           ? (o.errorCode as ErrorCode)
@@ -106,6 +121,19 @@ export const BulkOperationNode = builder.prismaNode('BulkOperation', {
   }),
 });
 
+/** What `bulkOperation(id)` reads: the operation, if the caller's key created it (or an administrator asks). */
+function operationQuery(args: { id: { id: string } }, ctx: Context) {
+  return { where: { AND: [bulkOperationWhere(ctx.viewer), { id: Number.parseInt(args.id.id, 10) || 0 }] } };
+}
+
+/** What `bulkOperations` reads: the caller's key's operations, newest first (even an administrator's). */
+function operationsQuery(args: { status?: BulkOperationStatus | null }, ctx: Context) {
+  return {
+    where: { AND: [{ apiKeyId: ctx.viewer?.apiKeyId ?? -1 }, args.status ? { status: args.status } : {}] },
+    orderBy: { id: 'desc' as const },
+  };
+}
+
 builder.queryFields((t) => ({
   bulkOperation: t.prismaField({
     type: 'BulkOperation',
@@ -113,11 +141,9 @@ builder.queryFields((t) => ({
     description: 'A bulk operation by global ID; null when it does not exist or another API key created it.',
     authScopes: { authenticated: true },
     args: { id: t.arg.globalID({ for: BulkOperationNode, required: true, description: "The operation's global ID." }) },
+    extensions: compiledRoot({ model: 'BulkOperation', kind: 'first', query: operationQuery, perKey: true }),
     resolve: (query, _root, args, ctx) =>
-      ctx.prisma.bulkOperation.findFirst({
-        ...query,
-        where: { AND: [bulkOperationWhere(ctx.viewer), { id: Number.parseInt(args.id.id, 10) || 0 }] },
-      }),
+      ctx.prisma.bulkOperation.findFirst({ ...query, ...operationQuery(args, ctx) }),
   }),
   bulkOperations: t.prismaConnection({
     type: 'BulkOperation',
@@ -133,12 +159,16 @@ builder.queryFields((t) => ({
         description: 'Only operations with this status.',
       }),
     },
+    extensions: compiledRoot({
+      model: 'BulkOperation',
+      kind: 'connection',
+      query: operationsQuery,
+      perKey: true,
+      defaultSize: 20,
+      maxSize: 100,
+    }),
     resolve: (query, _root, args, ctx) =>
-      ctx.prisma.bulkOperation.findMany({
-        ...query,
-        where: { AND: [{ apiKeyId: ctx.viewer?.apiKeyId ?? -1 }, args.status ? { status: args.status } : {}] },
-        orderBy: { id: 'desc' },
-      }),
+      ctx.prisma.bulkOperation.findMany({ ...query, ...operationsQuery(args, ctx) }),
   }),
 }));
 
