@@ -13,6 +13,7 @@ import { int, machine, mb, table } from './lib/report.ts';
 import { benchDir, type Scenario, type ServerMeasurement } from './lib/scenario.ts';
 import { SERVER_KINDS } from './lib/servers.ts';
 import bulkReview from './scenarios/bulk-review.ts';
+import catalogueRead from './scenarios/catalogue-read.ts';
 import coldStart from './scenarios/cold-start.ts';
 import computedFields from './scenarios/computed-fields.ts';
 import graphiqlExplore from './scenarios/graphiql-explore.ts';
@@ -40,6 +41,7 @@ const SCENARIOS: Scenario[] = [
   computedFields,
   latestReview,
   partialRead,
+  catalogueRead,
   listingUpdate,
   tierRecalc,
   bulkReview,
@@ -58,6 +60,7 @@ const READ_SCENARIOS = [
   computedFields,
   latestReview,
   partialRead,
+  catalogueRead,
   listingUpdate,
 ];
 
