@@ -56,11 +56,6 @@ export interface CompiledRootSpec<Args> {
    * value here would be reused for the others.
    */
   query: (args: Args, ctx: Context) => RootQuery | Promise<RootQuery>;
-  /**
-   * The query names the caller's API key (`ctx.viewer.apiKeyId`), which callers of one shape do
-   * not share: the plan is then kept per key, not per caller shape.
-   */
-  perKey?: boolean;
   /** A connection's `cursor` field, if not `id`: a unique integer column its order ends with. */
   cursor?: string;
   /** Connection page sizes (must equal the field's `defaultSize`/`maxSize`). */

@@ -120,7 +120,7 @@ export interface CompiledRead {
    * the document runs through graphql-js over it, their resolvers answering only those fields.
    */
   partial: boolean;
-  /** A root's query names the caller's key (`CompiledRootSpec.perKey`): plans are not shared between keys. */
+  /** A root's query read the caller's key id (`viewer.apiKeyId`): plans are not shared between keys. */
   perKey?: boolean;
 }
 
@@ -686,11 +686,22 @@ class Compilation {
   ): Promise<string> {
     const args = await this.args(type, def, nodes);
     // `ctx.now()` in the query is the clock when the statement runs, not an instant of this plan.
+    const viewer = this.input.context.viewer;
     const context = Object.create(this.input.context, {
       now: { value: async () => new PlatformInstant() },
+      // Plans are shared by caller shape, which leaves the key out: a query that reads the key's id is kept per key.
+      viewer: {
+        value:
+          viewer &&
+          new Proxy(viewer, {
+            get: (target, key) => {
+              if (key === 'apiKeyId') this.perKey = true;
+              return Reflect.get(target, key) as unknown;
+            },
+          }),
+      },
     }) as Context;
     const query = await spec.query(args, context);
-    if (spec.perKey) this.perKey = true;
     this.depend(spec.model, 'reach');
     if (spec.kind === 'first') {
       const target = this.objectType(def.type, spec.model, `Query.${def.name}`);

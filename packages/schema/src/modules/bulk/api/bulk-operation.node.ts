@@ -141,7 +141,7 @@ builder.queryFields((t) => ({
     description: 'A bulk operation by global ID; null when it does not exist or another API key created it.',
     authScopes: { authenticated: true },
     args: { id: t.arg.globalID({ for: BulkOperationNode, required: true, description: "The operation's global ID." }) },
-    extensions: compiledRoot({ model: 'BulkOperation', kind: 'first', query: operationQuery, perKey: true }),
+    extensions: compiledRoot({ model: 'BulkOperation', kind: 'first', query: operationQuery }),
     resolve: (query, _root, args, ctx) =>
       ctx.prisma.bulkOperation.findFirst({ ...query, ...operationQuery(args, ctx) }),
   }),
@@ -163,7 +163,6 @@ builder.queryFields((t) => ({
       model: 'BulkOperation',
       kind: 'connection',
       query: operationsQuery,
-      perKey: true,
       defaultSize: 20,
       maxSize: 100,
     }),
