@@ -54,6 +54,7 @@ const SDK_READS: [string, Caller[]][] = [
   ['CategoryListExceptionRequests', EVERYONE],
   ['BulkList', EVERYONE],
   ['BulkGet', EVERYONE],
+  ['CreatorList', ['admin', 'seller']],
   ['EventListRegistrations', ['admin']],
   ['HealthListPolicies', EVERYONE],
   ['CategoryList', EVERYONE],

@@ -8,7 +8,7 @@ import { gid } from './support/client.ts';
 import { createTestDatabase, testTargets, type TestDatabase } from './support/database.ts';
 import { differential, type Caller, type Differential } from './support/differential.ts';
 import { createKey, createShop, createWorld, type World } from './support/fixtures.ts';
-import { createPolicy, createQuiz } from './support/health-fixtures.ts';
+import { createCreator, createPolicy, createQuiz } from './support/health-fixtures.ts';
 import { createFeeCategories, createSellerEvent, createTiers } from './support/revenue-fixtures.ts';
 
 const PAGE = `pageInfo { hasNextPage hasPreviousPage startCursor endCursor }`;
@@ -468,5 +468,43 @@ describe.each(testTargets())('compiled root fields on %s', (target) => {
     for (const caller of keys) await diff.same(caller, withResult, { id: gid('BulkOperation', ops[2]!) });
     const seen = await diff.post('compiled', b.key, list, {});
     expect(JSON.stringify(seen.data).match(/"id":"[^"]+"/g)).toEqual([`"id":"${gid('BulkOperation', ops[2]!)}"`]);
+  });
+
+  it('creators: the directory (a partner’s represented creators, with creators:read), filtered', async () => {
+    const cats = world.categories;
+    const ids: number[] = [];
+    for (const [i, handle] of ['glow_a', 'GLOW_b', 'tech%c', 'home_d'].entries()) {
+      const c = await createCreator(db.prisma, {
+        handle,
+        regions: i % 2 ? ['GB', 'DE'] : ['US'],
+        nicheCategoryIds: i % 2 ? [cats.beauty] : [cats.home, cats.beauty],
+      });
+      await db.prisma.creator.update({
+        where: { id: c.id },
+        data: { followerCount: 1000 * i, engagementRateBps: [425, 3, 1000, 7][i]! },
+      });
+      ids.push(c.id);
+    }
+    const account = await db.prisma.account.create({ data: { name: 'Represents', kind: 'PARTNER' } });
+    for (const creatorId of [ids[1]!, ids[3]!])
+      await db.prisma.creatorRepresentation.create({ data: { accountId: account.id, creatorId } });
+    const partner = {
+      name: 'partner with creators:read',
+      key: (await createKey(db.prisma, 'PARTNER', { accountId: account.id, scopes: ['creators:read'] })).key,
+    };
+    const list = `query($f: CreatorFilter) { creators(filter: $f) { edges { cursor node { id handle displayName followerCount engagementRate engagementRateBps regions } } ${PAGE} } }`;
+    for (const f of [
+      null,
+      { region: 'GB' },
+      { nicheCategoryId: gid('Category', cats.home) },
+      { handleContains: 'glow' },
+      { minFollowers: 1500 },
+    ]) {
+      await agree(list, { f }, ['admin', 'seller', 'agency']);
+      expect((await diff.same(partner, list, { f })).path).toBe('compiled');
+    }
+    await agree(list, { f: { handleContains: 'h%' } }, []);
+    await diff.same(partner, `{ creators { edges { node { id niches { id name } } } } }`);
+    expect(await walk(callers.seller, 'creators', '', 'id handle', 3)).toBe(2);
   });
 });

@@ -100,6 +100,7 @@ export type CompiledFieldSpec =
   | { kind: 'firstRelated'; relation: string };
 
 const COMPILED_ROOT = 'shopwardenCompiledRoot';
+const CALLER_SCOPES = Symbol('callerScopes');
 const COMPILED_FIELD = 'shopwardenCompiledField';
 
 type Declaring = { extensions?: Readonly<Record<string, unknown>> | null };
@@ -110,6 +111,20 @@ export const compiledRootOf = (def: Declaring) =>
 
 /** What a computed field declared with `compiledJson`/`compiledObject`/…, if anything. */
 export const compiledFieldOf = (def: Declaring) => def.extensions?.[COMPILED_FIELD] as CompiledFieldSpec | undefined;
+
+/**
+ * A field's `authScopes` that depend on the caller only (its role, scopes), not on the parent or the
+ * arguments: the compiler can then evaluate them as the scope-auth plugin does.
+ */
+export function callerAuthScopes<Scopes>(scopes: (ctx: Context) => Scopes) {
+  return Object.assign((_parent: unknown, _args: unknown, ctx: Context) => scopes(ctx), { [CALLER_SCOPES]: scopes });
+}
+
+/** The caller-only scopes function behind an `authScopes` made with `callerAuthScopes`, if it is one. */
+export const callerScopesOf = (authScopes: unknown) =>
+  typeof authScopes === 'function'
+    ? ((authScopes as { [CALLER_SCOPES]?: (ctx: Context) => unknown })[CALLER_SCOPES] ?? undefined)
+    : undefined;
 
 /** Field extensions for a root field the compiler may answer in SQL. */
 export function compiledRoot<Args>(spec: CompiledRootSpec<Args>): Record<string, unknown> {

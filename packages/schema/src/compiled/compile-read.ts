@@ -50,6 +50,7 @@ import {
   shopField,
 } from './adapter.ts';
 import {
+  callerScopesOf,
   compiledFieldOf,
   compiledRootOf,
   type CompiledRootSpec,
@@ -359,7 +360,9 @@ class Compilation {
 
   // ---- authorization (the same authScopes the scope-auth plugin checks) ----
 
-  private allowed(scopes: unknown): boolean {
+  private allowed(given: unknown): boolean {
+    const ofCaller = callerScopesOf(given);
+    const scopes = ofCaller ? ofCaller(this.input.context) : given;
     if (scopes === undefined || scopes === null) return true;
     if (typeof scopes !== 'object') throw new NotCompilable('authScopes function');
     const viewer = this.input.context.viewer;

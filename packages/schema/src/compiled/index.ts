@@ -13,6 +13,7 @@ export {
   type ReadDependency,
 } from './compile-read.ts';
 export {
+  callerAuthScopes,
   compiledFirstRelated,
   compiledJson,
   compiledObject,

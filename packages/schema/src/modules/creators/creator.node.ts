@@ -1,5 +1,6 @@
 import type { Prisma } from '@shopwarden/db';
 import { builder } from '#builder';
+import { callerAuthScopes, compiledJson, compiledRoot, jsonLiteral } from '#compiled';
 import type { Context } from '#context';
 import { registerNodeReach } from '#lib/node-reach.ts';
 import { hasScope } from '#modules/auth/viewer.ts';
@@ -22,8 +23,9 @@ function canReadCreators(ctx: Context): boolean {
   return viewer.role !== 'PARTNER' || hasScope(viewer, 'creators:read');
 }
 
-const creatorsScope = (_parent: unknown, _args: unknown, ctx: Context) =>
-  ctx.viewer?.role === 'PARTNER' ? { scope: 'creators:read' } : { authenticated: true };
+const creatorsScope = callerAuthScopes((ctx: Context) =>
+  ctx.viewer?.role === 'PARTNER' ? { scope: 'creators:read' } : { authenticated: true },
+);
 
 export const CreatorNode = builder.prismaNode('Creator', {
   readScope: { scope: 'creators:read', roles: ['PARTNER'] },
@@ -52,6 +54,8 @@ export const CreatorNode = builder.prismaNode('Creator', {
     engagementRate: t.float({
       description: 'Engagement rate in percent (1.25 means 1.25 %).',
       select: { engagementRateBps: true },
+      // float8 prints the shortest exact form, as JSON.stringify does.
+      extensions: compiledJson((c) => jsonLiteral(`(${c.col('engagementRateBps')}::float8 / 100)::text`, false)),
       resolve: (c) => c.engagementRateBps / 100,
     }),
     contentItems: t.relatedConnection('contentItems', {
@@ -120,6 +124,14 @@ function creatorFilterWhere(
   };
 }
 
+/** What `creators` reads: the directory (a partner's represented creators), filtered, by id (the resolver's and the compiled read's). */
+function creatorsQuery(args: { filter?: typeof CreatorFilterInput.$inferInput | null }, ctx: Context) {
+  return {
+    where: { AND: [creatorWhere(ctx.viewer), creatorFilterWhere(args.filter)] },
+    orderBy: { id: 'asc' as const },
+  };
+}
+
 builder.queryFields((t) => ({
   creators: t.prismaConnection({
     type: 'Creator',
@@ -130,12 +142,14 @@ builder.queryFields((t) => ({
       'Creators (influencers), by id. Readable by every authenticated caller; partner keys need the `creators:read` scope.',
     authScopes: creatorsScope,
     args: { filter: t.arg({ type: CreatorFilterInput, required: false, description: 'Narrow the list.' }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.creator.findMany({
-        ...query,
-        where: { AND: [creatorWhere(ctx.viewer), creatorFilterWhere(args.filter)] },
-        orderBy: { id: 'asc' },
-      }),
+    extensions: compiledRoot({
+      model: 'Creator',
+      kind: 'connection',
+      query: creatorsQuery,
+      defaultSize: 20,
+      maxSize: 100,
+    }),
+    resolve: (query, _root, args, ctx) => ctx.prisma.creator.findMany({ ...query, ...creatorsQuery(args, ctx) }),
   }),
 }));
 
