@@ -5,10 +5,12 @@
  * pagination in both directions, filters, sorts, fragments, aliases, directives and awkward text.
  */
 import fc from 'fast-check';
+import { parse } from 'graphql';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, loadConfig, MemoryRateLimiter } from '@shopwarden/api';
 import type { ListingStatus, ReviewDecision, ViolationSource } from '@shopwarden/db';
+import { authenticateApiKey, compileRead, createContext, executionValues, schema } from '@shopwarden/schema';
 import { createKey, createShop, createWorld, type World } from './support/fixtures.ts';
 import { createPolicy } from './support/health-fixtures.ts';
 import { createTiers, insertOrders } from './support/revenue-fixtures.ts';
@@ -764,6 +766,44 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
       '2024-03-31T12:00:00.000Z',
       '2024-05-01T00:00:00.000Z',
     );
+  });
+
+  /** How many scans of `table` the plan of the admin's compiled `query` has (EXPLAIN of the statement). */
+  async function scansIn(query: string, variables: Record<string, unknown>, table: string): Promise<number> {
+    const { viewer } = await authenticateApiKey(db.prisma, `Bearer ${callers[0]!.key}`);
+    const context = createContext({ prisma: db.prisma, viewer, requestId: 'explain', production: false });
+    const result = await compileRead({ schema, document: parse(query), variableValues: variables, context });
+    if (!result.ok) throw new Error(result.reason);
+    const plan = await db.queryText({ text: `EXPLAIN ${result.read.text}`, values: executionValues(result.read) });
+    // A scan node's line names its table: `Index Scan using … on "Order" sw_o`.
+    return plan.filter((line) => line.toString('utf8').includes(` on "${table}" `)).length;
+  }
+
+  it('sums the orders once per shop for metrics and distanceToNextTier together, answering as the resolvers', async () => {
+    const both = `query($id: ID!, $at: DateTime) { shop(id: $id) {
+      metrics { trailingRevenue { amount } lastMonthSales { amount } qualifyingTier { code } }
+      distanceToNextTier { tier { code } trailingRevenueNeeded { amount } lastMonthSalesNeeded { amount } }
+      again: metrics { asOf trailingWindowStart }
+      at: metrics(asOf: $at) { trailingRevenue { minorUnits } } } }`;
+    const answers = new Set<string>();
+    try {
+      for (const clock of ['2024-03-31T12:00:00.000Z', '2024-02-29T00:00:00.000Z']) {
+        await setClock(clock);
+        for (const id of shopIds) {
+          const variables = { id: gid('Shop', id), at: '2024-03-01T00:00:00.000Z' };
+          // Without revenue:read the resolvers answer these fields, with their error.
+          for (const caller of callers)
+            expect(await same(caller, both, variables), caller.name).toBe(['admin', 'partner'].includes(caller.name));
+          answers.add(JSON.stringify((await post(compiledApp, callers[0]!.key, both, variables)).data));
+        }
+      }
+    } finally {
+      await setClock(null);
+    }
+    expect(answers.size).toBeGreaterThan(6);
+    // The two fields as of the clock share one sum over the shop's orders; metrics(asOf:) has its own.
+    const variables = { id: gid('Shop', shopIds[1]!), at: '2024-03-01T00:00:00.000Z' };
+    expect(await scansIn(both, variables, 'Order')).toBe(2);
   });
 
   it("tells a shop's pending actions and whether they are overdue by the clock, in the one statement", async () => {

@@ -27,6 +27,13 @@ export interface SqlField {
    * runs: never part of a plan, and a read using it is not stored in the response cache.
    */
   now(): string;
+  /**
+   * A subquery the parent object's fields share (a shop's order sums, say), as the alias of its
+   * one row: emitted once per parent object for every field passing the same text, so selecting
+   * several such fields reads their sources once. At most one row (no row: its columns are NULL);
+   * over the parent's columns, parameters and the clock. `reads` as `SqlObjectRow`'s.
+   */
+  shared(sql: string, reads: { reads: string[]; readsAcrossShops?: string[] }): string;
 }
 
 /** Options of `compiledJson`: the Prisma models its SQL reads (what the response cache tags). */

@@ -206,6 +206,8 @@ class Compilation {
   private clock: { index: number; sql: string } | null = null;
   private deferrals = 0;
   private perKey = false;
+  /** The subqueries the fields of the object being compiled share (`SqlField.shared`): text → alias. */
+  private shared = new Map<string, string>();
 
   /** `marked`: a partial read, whose objects carry their type, and their deferred fields (compiled/partial.ts). */
   constructor(
@@ -278,17 +280,27 @@ class Compilation {
     return `coalesce((SELECT ${sandbox} FROM ${table('PlatformSettings')} ${s} WHERE ${col('id')} = 1), ${real})`;
   }
 
-  /** What a computed field's SQL may use: its arguments, parameters, and the clock bound at execution. */
+  /** What a computed field's SQL may use: its arguments, parameters, the clock bound at execution, shared subqueries. */
   private async sqlField(
     type: GraphQLObjectType,
     def: GraphQLField<unknown, unknown>,
     nodes: FieldGroup,
+    parent: Parent,
   ): Promise<SqlField> {
     const args = def.args.length ? await this.args(type, def, nodes) : {};
+    const shared = this.shared;
     return {
       args,
       param: (value, sqlType) => this.params.add(value instanceof Date ? sqlTimestamp(value) : value, sqlType),
       now: () => this.now(),
+      shared: (sql, reads) => {
+        const scoped = parent.kind === 'row' && parent.scoped;
+        for (const model of reads.reads) this.depend(model, scoped ? 'rows' : 'all');
+        for (const model of reads.readsAcrossShops ?? []) this.depend(model, 'all');
+        let alias = shared.get(sql);
+        if (!alias) shared.set(sql, (alias = this.alias()));
+        return alias;
+      },
     };
   }
 
@@ -405,6 +417,24 @@ class Compilation {
   ): Promise<string> {
     this.checkAuth(type, type.name);
     this.checkReadScope(readScopeOf(type), type.name);
+    const outer = this.shared;
+    const shared = (this.shared = new Map());
+    try {
+      const json = await this.objectEntries(type, fields, parent);
+      if (!shared.size) return json;
+      // Each shared subquery once, beside the object's fields that read its row.
+      const joins = [...shared].map(([sql, alias]) => ` LEFT JOIN LATERAL (${sql}) ${alias} ON true`).join('');
+      return `(SELECT ${json} FROM (SELECT) sw_one${joins})`;
+    } finally {
+      this.shared = outer;
+    }
+  }
+
+  private async objectEntries(
+    type: GraphQLObjectType,
+    fields: Map<string, FieldGroup>,
+    parent: Parent,
+  ): Promise<string> {
     const entries: [string, string][] = [];
     const deferred: string[] = [];
     /** What the deferred fields select of the row, for the row the JSON hands their resolvers. */
@@ -494,6 +524,7 @@ class Compilation {
       dependencies: this.dependencies.size,
       shopLists: this.shopLists.length,
       clock: this.clock,
+      shared: this.shared.size,
     };
   }
 
@@ -504,6 +535,7 @@ class Compilation {
     for (const key of [...this.dependencies.keys()].slice(saved.dependencies)) this.dependencies.delete(key);
     this.shopLists.splice(saved.shopLists);
     this.clock = saved.clock;
+    for (const sql of [...this.shared.keys()].slice(saved.shared)) this.shared.delete(sql);
   }
 
   private async args(
@@ -551,7 +583,7 @@ class Compilation {
       if (custom.kind === 'json') {
         const scoped = parent.kind === 'row' && parent.scoped && !custom.acrossShops;
         for (const model of custom.reads) this.depend(model, scoped ? 'rows' : 'all');
-        return custom.sql(sqlParent, await this.sqlField(type, def, nodes));
+        return custom.sql(sqlParent, await this.sqlField(type, def, nodes, parent));
       }
       if (custom.kind === 'objectList')
         return this.objectList(
@@ -559,7 +591,7 @@ class Compilation {
           def,
           nodes,
           parent,
-          custom.sql(sqlParent, this.alias(), await this.sqlField(type, def, nodes)),
+          custom.sql(sqlParent, this.alias(), await this.sqlField(type, def, nodes, parent)),
         );
       if (custom.kind === 'objectRow')
         return this.objectRow(
@@ -567,7 +599,7 @@ class Compilation {
           def,
           nodes,
           parent,
-          custom.sql(sqlParent, await this.sqlField(type, def, nodes), this.alias()),
+          custom.sql(sqlParent, await this.sqlField(type, def, nodes, parent), this.alias()),
         );
       if (custom.kind === 'row') return this.rowById(type, def, nodes, custom.model, custom.id(sqlParent));
       const objectType = getNullableType(def.type);
@@ -575,7 +607,7 @@ class Compilation {
         throw new NotCompilable(`${type.name}.${def.name} object shape`);
       return this.objectFields(objectType, this.subfields(objectType, nodes), {
         kind: 'values',
-        values: custom.sql(sqlParent, await this.sqlField(type, def, nodes)),
+        values: custom.sql(sqlParent, await this.sqlField(type, def, nodes, parent)),
       });
     }
     if (parent.kind !== 'row') throw new NotCompilable(`${type.name}.${def.name} has no SQL form`);

@@ -200,29 +200,26 @@ const tierColumn = (alias: string, field: string) => sqlColumn(alias, 'Tier', fi
 const asOfSql = (f: SqlField) => (f.args.asOf instanceof Date ? f.param(f.args.asOf, 'timestamp(3)') : f.now());
 
 /**
- * `metricWindows` and `loadShopMetrics` in SQL for one shop, then the highest rank its metrics
- * qualify for (`qualifyingTier`) and the tier just above it (`nextTierAbove`), as `a`-prefixed rows:
- * `a` (windows), `a_s` (sums), `a_q` (qualifying rank), `a_n` (next tier, no row at the top).
+ * `metricWindows` and `loadShopMetrics` in SQL for one shop, then the tier its metrics qualify for
+ * (`qualifyingTier`), as the alias of one row shared by the parent shop's fields (`SqlField.shared`):
+ * `metrics` and `distanceToNextTier` as of the same instant sum the shop's orders once. Columns:
+ * as_of, trailing_start, month_start, month_end, trailing, last_month, and the qualifying tier's
+ * rank and tier_id (NULL when none).
  */
-function metricsFrom(shop: SqlParent, f: SqlField, a: string, next: boolean): string {
+function shopMetricsSql(f: SqlField, shop: SqlParent): string {
   const asOf = asOfSql(f);
   const o = orderColumn;
-  const windows = `(SELECT ${asOf} AS as_of, ${asOf} - interval '12 months' AS trailing_start, date_trunc('month', ${asOf}) - interval '1 month' AS month_start, date_trunc('month', ${asOf}) AS month_end) ${a}`;
-  const lastMonth = `${o('placedAt')} >= ${a}.month_start AND ${o('placedAt')} < ${a}.month_end`;
-  const sums = `CROSS JOIN LATERAL (SELECT coalesce(sum(${o('amount')}), 0)::bigint AS trailing, coalesce(sum(${o('amount')}) FILTER (WHERE ${lastMonth}), 0)::bigint AS last_month FROM ${sqlTable('Order')} sw_o WHERE ${o('shopId')} = ${shop.col('id')} AND ${o('currency')} = '${TIER_CURRENCY}' AND ${o('placedAt')} > ${a}.trailing_start AND ${o('placedAt')} <= ${a}.as_of) ${a}_s`;
-  const q = (field: string) => tierColumn('sw_q', field);
-  const qualifying = `CROSS JOIN LATERAL (SELECT max(${q('rank')}) AS rank FROM ${sqlTable('Tier')} sw_q WHERE ${a}_s.trailing >= ${q('minTrailingRevenue')} AND ${a}_s.last_month >= ${q('minLastMonthSales')}) ${a}_q`;
-  if (!next) return `${windows} ${sums} ${qualifying}`;
-  const n = (field: string) => tierColumn('sw_n', field);
-  const above = `CROSS JOIN LATERAL (SELECT ${n('id')} AS id, ${n('minTrailingRevenue')} AS min_trailing, ${n('minLastMonthSales')} AS min_last_month FROM ${sqlTable('Tier')} sw_n WHERE ${a}_q.rank IS NULL OR ${n('rank')} > ${a}_q.rank ORDER BY ${n('rank')} LIMIT 1) ${a}_n`;
-  return `${windows} ${sums} ${qualifying} ${above}`;
+  const t = (field: string) => tierColumn('sw_t', field);
+  const windows = `(SELECT ${asOf} AS as_of, ${asOf} - interval '12 months' AS trailing_start, date_trunc('month', ${asOf}) - interval '1 month' AS month_start, date_trunc('month', ${asOf}) AS month_end) sw_w`;
+  const lastMonth = `${o('placedAt')} >= sw_w.month_start AND ${o('placedAt')} < sw_w.month_end`;
+  const sums = `CROSS JOIN LATERAL (SELECT coalesce(sum(${o('amount')}), 0)::bigint AS trailing, coalesce(sum(${o('amount')}) FILTER (WHERE ${lastMonth}), 0)::bigint AS last_month FROM ${sqlTable('Order')} sw_o WHERE ${o('shopId')} = ${shop.col('id')} AND ${o('currency')} = '${TIER_CURRENCY}' AND ${o('placedAt')} > sw_w.trailing_start AND ${o('placedAt')} <= sw_w.as_of) sw_s`;
+  // The highest rank whose both thresholds the sums meet (ranks are unique).
+  const qualifying = `LEFT JOIN LATERAL (SELECT ${t('rank')} AS rank, ${t('id')} AS id FROM ${sqlTable('Tier')} sw_t WHERE sw_s.trailing >= ${t('minTrailingRevenue')} AND sw_s.last_month >= ${t('minLastMonthSales')} ORDER BY ${t('rank')} DESC LIMIT 1) sw_q ON true`;
+  return f.shared(
+    `SELECT sw_w.as_of, sw_w.trailing_start, sw_w.month_start, sw_w.month_end, sw_s.trailing, sw_s.last_month, sw_q.rank, sw_q.id AS tier_id FROM ${windows} ${sums} ${qualifying}`,
+    { reads: ['Order'], readsAcrossShops: ['Tier'] },
+  );
 }
-
-/** The id of the tier of a rank (`a_q.rank`: the qualifying one), NULL for none. */
-const tierIdOfRank = (rank: string) =>
-  `(SELECT ${tierColumn('sw_r', 'id')} FROM ${sqlTable('Tier')} sw_r WHERE ${tierColumn('sw_r', 'rank')} = ${rank})`;
-
-const metricsReads = { reads: ['Order'], readsAcrossShops: ['Tier'] };
 
 /** `effectiveTier` in SQL: the shop's tier, else the lowest rank. */
 function effectiveTierFrom(shop: SqlParent, a: string): string {
@@ -366,19 +363,18 @@ builder.prismaObjectFields(ShopNode, (t) => ({
       asOf: t.arg({ type: 'DateTime', required: false, description: "The instant; default the platform clock's now." }),
     },
     select: { id: true },
-    extensions: compiledObjectRow((shop, f, a) => ({
-      from: metricsFrom(shop, f, a, false),
-      values: {
-        asOf: `${a}.as_of`,
-        trailingStart: `${a}.trailing_start`,
-        lastMonthStart: `${a}.month_start`,
-        lastMonthEnd: `${a}.month_end`,
-        trailingRevenue: `${a}_s.trailing`,
-        lastMonthSales: `${a}_s.last_month`,
-        qualifyingTierId: tierIdOfRank(`${a}_q.rank`),
-      },
-      ...metricsReads,
-    })),
+    extensions: compiledObject((shop, f) => {
+      const m = shopMetricsSql(f, shop);
+      return {
+        asOf: `${m}.as_of`,
+        trailingStart: `${m}.trailing_start`,
+        lastMonthStart: `${m}.month_start`,
+        lastMonthEnd: `${m}.month_end`,
+        trailingRevenue: `${m}.trailing`,
+        lastMonthSales: `${m}.last_month`,
+        qualifyingTierId: `${m}.tier_id`,
+      };
+    }),
     resolve: async (shop, args, ctx) => shopMetrics(ctx, shop.id, args.asOf ?? (await ctx.now())),
   }),
   distanceToNextTier: t.field({
@@ -391,15 +387,21 @@ builder.prismaObjectFields(ShopNode, (t) => ({
       asOf: t.arg({ type: 'DateTime', required: false, description: "The instant; default the platform clock's now." }),
     },
     select: { id: true },
-    extensions: compiledObjectRow((shop, f, a) => ({
-      from: metricsFrom(shop, f, a, true),
-      values: {
-        tierId: `${a}_n.id`,
-        trailingRevenueNeeded: `greatest(${a}_n.min_trailing - ${a}_s.trailing, 0)`,
-        lastMonthSalesNeeded: `greatest(${a}_n.min_last_month - ${a}_s.last_month, 0)`,
-      },
-      ...metricsReads,
-    })),
+    extensions: compiledObjectRow((shop, f, a) => {
+      const m = shopMetricsSql(f, shop);
+      const n = (field: string) => tierColumn('sw_n', field);
+      // `nextTierAbove` the qualifying rank: no row at the top tier.
+      return {
+        from: `(SELECT ${n('id')} AS id, ${n('minTrailingRevenue')} AS min_trailing, ${n('minLastMonthSales')} AS min_last_month FROM ${sqlTable('Tier')} sw_n WHERE ${m}.rank IS NULL OR ${n('rank')} > ${m}.rank ORDER BY ${n('rank')} LIMIT 1) ${a}`,
+        values: {
+          tierId: `${a}.id`,
+          trailingRevenueNeeded: `greatest(${a}.min_trailing - ${m}.trailing, 0)`,
+          lastMonthSalesNeeded: `greatest(${a}.min_last_month - ${m}.last_month, 0)`,
+        },
+        reads: [],
+        readsAcrossShops: ['Tier'],
+      };
+    }),
     resolve: async (shop, args, ctx) => {
       const [tiers, metrics] = await Promise.all([
         allTiers(ctx),
