@@ -804,6 +804,8 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
     // The two fields as of the clock share one sum over the shop's orders; metrics(asOf:) has its own.
     const variables = { id: gid('Shop', shopIds[1]!), at: '2024-03-01T00:00:00.000Z' };
     expect(await scansIn(both, variables, 'Order')).toBe(2);
+    // The platform clock is computed once per statement, not once per use.
+    expect(await scansIn(both, variables, 'PlatformSettings')).toBe(1);
   });
 
   it("tells a shop's pending actions and whether they are overdue by the clock, in the one statement", async () => {

@@ -257,8 +257,9 @@ class Compilation {
     for (const model of this.params.referenced) this.depend(model, 'all');
     const returnsShops = !!this.input.collectShops;
     const shops = this.shopLists.length ? `concat_ws(',', ${this.shopLists.join(', ')})` : `''`;
-    // The clock is computed once per execution, in the statement, from the settings row as it is then.
-    const from = this.clock ? ` FROM (SELECT ${this.clockSql(this.clock.sql)} AS "now") ${CLOCK}` : '';
+    // The clock is computed once per execution, in the statement, from the settings row as it is then
+    // (OFFSET 0: not inlined into each use, where every use would read the settings row again).
+    const from = this.clock ? ` FROM (SELECT ${this.clockSql(this.clock.sql)} AS "now" OFFSET 0) ${CLOCK}` : '';
     return {
       text: returnsShops ? `SELECT (${body}) || chr(10) || ${shops}${from}` : `SELECT (${body})::text${from}`,
       values: this.params.values,
