@@ -808,6 +808,24 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
     expect(await scansIn(both, variables, 'PlatformSettings')).toBe(1);
   });
 
+  it('tells the pending actions as the resolvers do while the settings row does not exist yet', async () => {
+    const query = `{ shops(first: 6) { edges { node { id primaryCategory { id } pendingActions { __typename kind deadline overdue message } } } } }`;
+    const row = await db.prisma.platformSettings.findUniqueOrThrow({ where: { id: 1 } });
+    try {
+      for (const caller of callers) {
+        // The resolvers create the row: delete it before each comparison.
+        await db.prisma.platformSettings.deleteMany({});
+        expect(await same(caller, query), caller.name).toBe(true);
+      }
+      await db.prisma.platformSettings.deleteMany({});
+      const { data } = await post(compiledApp, callers[0]!.key, query);
+      expect(JSON.stringify(data)).toContain('SELECT_PRIMARY_CATEGORY');
+    } finally {
+      await db.prisma.platformSettings.deleteMany({});
+      await db.prisma.platformSettings.create({ data: row });
+    }
+  });
+
   it("tells a shop's pending actions and whether they are overdue by the clock, in the one statement", async () => {
     const query = `{ shops(first: 6) { edges { node { id businessModel migrationDeadline
       pendingActions { __typename kind deadline overdue message } } } } }`;

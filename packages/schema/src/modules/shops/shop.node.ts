@@ -139,18 +139,26 @@ export const PendingActionRef = builder.simpleObject('PendingAction', {
   }),
 });
 
+/**
+ * The column default of `PlatformSettings.categoryConfirmDeadline` (prisma/schema.prisma): the
+ * resolvers create the settings row with it when it is missing, so the SQL form reads it then.
+ */
+const DEFAULT_CONFIRM_DEADLINE = '2024-02-07';
+
 const isoSql = (instant: string) => `to_char(${instant}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
  * `pendingActionsFor` in SQL, in its order: the migration off SEMI_CLOSED_LOOP, then the primary
- * category's confirm deadline (the end of its UTC day) from the settings row, as of the platform clock.
+ * category's confirm deadline (the end of its UTC day) from the settings row (its default while
+ * the row does not exist), as of the platform clock.
  */
 function pendingActionsSql(shop: SqlParent, a: string, f: SqlField): SqlObjectList {
   const now = f.now();
-  const settings = `${sqlColumn(`${a}s`, 'PlatformSettings', 'categoryConfirmDeadline')}`;
+  const s = (field: string) => sqlColumn(`${a}p`, 'PlatformSettings', field);
   const migration = shop.col('migrationDeadline');
   // A date column: its midnight as a timestamp, without the session's time zone.
-  const confirm = `(${settings}::timestamp + interval '1 day' - interval '1 millisecond')`;
+  const confirm = `(coalesce(${a}s.day, DATE '${DEFAULT_CONFIRM_DEADLINE}')::timestamp + interval '1 day' - interval '1 millisecond')`;
+  const settings = `(SELECT) ${a}o LEFT JOIN (SELECT ${s('categoryConfirmDeadline')} AS day FROM ${sqlTable('PlatformSettings')} ${a}p WHERE ${s('id')} = 1) ${a}s ON true`;
   const migrate = `SELECT 1 AS n, 'MIGRATE_BUSINESS_MODEL' AS kind, ${migration} AS deadline, ${now} >= ${migration} AS overdue,
     CASE WHEN ${now} >= ${migration} THEN 'The migration deadline has passed: the shop is restricted (no new listings) until it migrates to CLOSED_LOOP or SELF_OPERATED.'
       ELSE 'SEMI_CLOSED_LOOP is retired: migrate to CLOSED_LOOP or SELF_OPERATED before ' || ${isoSql(migration)} || ', or the shop is restricted (no new listings) until it does.' END AS message
@@ -159,7 +167,7 @@ function pendingActionsSql(shop: SqlParent, a: string, f: SqlField): SqlObjectLi
     CASE WHEN ${now} <= ${confirm} THEN 'Select your primary category by the end of ' || to_char(${confirm}, 'YYYY-MM-DD') || ' (UTC). It will apply to all your country sites.'
       WHEN ${shop.col('needsManualCategoryDecision')} THEN 'The deadline has passed and the shop had no sales to assign a category from: the policy team will decide. You can still select one now.'
       ELSE 'The deadline has passed: select your primary category now, or one will be assigned from your sales.' END AS message
-    FROM ${sqlTable('PlatformSettings')} ${a}s WHERE ${sqlColumn(`${a}s`, 'PlatformSettings', 'id')} = 1 AND ${shop.col('primaryCategoryId')} IS NULL`;
+    FROM ${settings} WHERE ${shop.col('primaryCategoryId')} IS NULL`;
   return {
     from: `(${migrate} UNION ALL ${select}) ${a}`,
     orderBy: `${a}.n`,
