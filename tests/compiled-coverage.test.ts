@@ -172,17 +172,30 @@ describe('operations that must compile', () => {
 
   it('an operation with a field without a SQL form compiles all but that field, which the resolvers answer', async () => {
     const document = parse(
-      `query Partial($id: ID!) { shop(id: $id) { id listings(first: 10) { edges { node { id category { effectiveRestriction } } } } } }`,
+      `query Partial($id: ID!) { shop(id: $id) { id listings(first: 10) { edges { node { id latestReview { reviewerRole } } } } } }`,
     );
     const result = await compile(document, 'Partial', 'admin');
     expect(result.ok && result.read.partial).toBe(true);
   });
 
-  it("the partial read compiles all but the category's effectiveRestriction; without it, the whole read", async () => {
+  it("the partial read compiles all but the latest review's reviewerRole; without it, the whole read", async () => {
     const result = await compile(parse(PARTIAL_READ), 'PartialRead', 'admin');
     expect(result.ok && result.read.partial).toBe(true);
     const whole = await compile(parse(PARTIAL_READ_WITHOUT), 'PartialRead', 'admin');
     expect(whole.ok && whole.read.partial).toBe(false);
+  });
+
+  it("a category's effectiveRestriction compiles: the read is whole, not partial, for every caller", async () => {
+    const document = parse(
+      `query Restriction($id: ID!) { shop(id: $id) { id listings(first: 10) { edges { node { id category { effectiveRestriction parent { effectiveRestriction } } } } } } }`,
+    );
+    for (const caller of EVERYONE) {
+      const result = await compile(document, 'Restriction', caller);
+      expect(result.ok && result.read.partial, caller).toBe(false);
+      expect(result.ok && result.read.dependencies, caller).toContainEqual(
+        expect.objectContaining({ model: 'Category', scope: 'all' }),
+      );
+    }
   });
 
   it('reports why an operation falls back', async () => {

@@ -187,23 +187,45 @@ describe.each(testTargets())('the response cache on %s', (target) => {
       const metric = await app.metrics.reads.get();
       return metric.values.find((v) => v.labels.path === 'partial')?.value ?? 0;
     };
-    // `effectiveRestriction` has no SQL form: its resolver reads the category tree.
-    const READ = `query($id: ID!) { shop(id: $id) { id listings(first: 5) { edges { node { id category { effectiveRestriction } } } } } }`;
-    const read = () => post(app, keys.admin!, READ, { id: shops[3]!.gid });
-    const restriction = (r: Awaited<ReturnType<typeof read>>) =>
-      r.body.data.shop.listings.edges[0].node.category.effectiveRestriction;
+    // `categoryEligibility` has no SQL form: its resolver reads the category tree.
+    const READ = `query($id: ID!, $c: [ID!]) { shop(id: $id) { id categoryEligibility(categoryIds: $c) { status } } }`;
+    const variables = { id: shops[3]!.gid, c: [gid('Category', world.categories.skincare)] };
+    const read = () => post(app, keys.admin!, READ, variables);
+    const status = (r: Awaited<ReturnType<typeof read>>) => r.body.data.shop.categoryEligibility[0].status;
     const before = await partial();
-    expect(restriction(await read())).toBe('NONE');
+    const first = status(await read());
+    expect(first).not.toBe('PROHIBITED');
     const again = await read();
     expect(await partial()).toBe(before + 2);
     expect(again.reads).toBeGreaterThan(1);
     // A restriction on the category, which no entry's tags name, shows in the next answer.
     const category = { where: { id: world.categories.skincare } };
-    await db.prisma.category.update({ ...category, data: { restriction: 'RESTRICTED' } });
+    await db.prisma.category.update({ ...category, data: { restriction: 'PROHIBITED' } });
     try {
-      expect(restriction(await read())).toBe('RESTRICTED');
+      expect(status(await read())).toBe('PROHIBITED');
     } finally {
       await db.prisma.category.update({ ...category, data: { restriction: 'NONE' } });
+    }
+  });
+
+  it("stores a category's effectiveRestriction (compiled) until a category changes", async () => {
+    const app = newApp();
+    await app.ready;
+    const READ = `query($id: ID!) { shop(id: $id) { id listings(first: 5) { edges { node { id category { effectiveRestriction } } } } } }`;
+    const read = () => post(app, keys.admin!, READ, { id: shops[3]!.gid });
+    const restriction = (r: Awaited<ReturnType<typeof read>>) =>
+      r.body.data.shop.listings.edges[0].node.category.effectiveRestriction;
+    expect(restriction(await read())).toBe('NONE');
+    const again = await until(read, (r) => r.reads === 0);
+    expect(again.reads).toBe(0);
+    // The parent's restriction, set through another client, covers the listing's category.
+    const parent = { where: { id: world.categories.beauty } };
+    await db.prisma.category.update({ ...parent, data: { restriction: 'RESTRICTED' } });
+    try {
+      const changed = await until(read, (r) => restriction(r) !== 'NONE');
+      expect(restriction(changed)).toBe('RESTRICTED');
+    } finally {
+      await db.prisma.category.update({ ...parent, data: { restriction: 'NONE' } });
     }
   });
 

@@ -5,7 +5,7 @@ import type { Context } from '#context';
 import { effectiveRestriction } from './category-eligibility.service.ts';
 import { cachedCategories } from './category-cache.ts';
 import { registerNodeReachWhere } from '#lib/node-reach.ts';
-import { compiledJson, compiledRoot } from '#compiled';
+import { compiledJson, compiledRoot, jsonPlain, sqlColumn, sqlTable, type SqlParent } from '#compiled';
 
 export const CategoryRestrictionEnum = builder.enumType('CategoryRestriction', {
   description: 'Whether listing in a category needs anything beyond the primary-category rule.',
@@ -22,6 +22,25 @@ export const CategoryRestrictionEnum = builder.enumType('CategoryRestriction', {
  */
 export function categoryIndex(ctx: Context) {
   return memoFor(ctx, 'categoryIndex', () => cachedCategories(ctx));
+}
+
+/** Restrictions from the least to the strictest: an index + 1 is a restriction's rank in SQL. */
+const RESTRICTIONS: readonly CategoryRestriction[] = ['NONE', 'RESTRICTED', 'PROHIBITED'];
+
+/**
+ * `effectiveRestriction()` in SQL: the row and its ancestors up `parentId` (UNION stops at a cycle,
+ * where the resolver's walk would not), the strictest by rank.
+ */
+function effectiveRestrictionSql(c: SqlParent): string {
+  const col = (alias: string, field: string) => sqlColumn(alias, 'Category', field);
+  const ranks = `ARRAY[${RESTRICTIONS.map((r) => `'${r}'`).join(', ')}]`;
+  const rank = (expr: string) => `array_position(${ranks}, (${expr})::text)`;
+  const walk =
+    `WITH RECURSIVE sw_er(id, parent, rank) AS (` +
+    `SELECT ${c.col('id')}, ${c.col('parentId')}, ${rank(c.col('restriction'))} UNION ` +
+    `SELECT ${col('sw_er_p', 'id')}, ${col('sw_er_p', 'parentId')}, ${rank(col('sw_er_p', 'restriction'))} ` +
+    `FROM ${sqlTable('Category')} sw_er_p JOIN sw_er ON ${col('sw_er_p', 'id')} = sw_er.parent)`;
+  return jsonPlain(`(${walk} SELECT (${ranks})[max(sw_er.rank)] FROM sw_er)`, false);
 }
 
 export const CategoryNode = builder.prismaNode('Category', {
@@ -48,6 +67,8 @@ export const CategoryNode = builder.prismaNode('Category', {
       type: CategoryRestrictionEnum,
       description: 'The strictest restriction of this category and its ancestors: restrictions cover a subtree.',
       select: { id: true },
+      // Every category, whatever the shop: a change to any ancestor changes the answer.
+      extensions: compiledJson(effectiveRestrictionSql, { reads: ['Category'], acrossShops: true }),
       resolve: async (c, _args, ctx) => {
         const index = await categoryIndex(ctx);
         const self = index.get(c.id);
