@@ -18,7 +18,15 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authenticateApiKey, compileRead, createContext, schema, type Viewer } from '@shopwarden/schema';
+import {
+  authenticateApiKey,
+  compileRead,
+  createContext,
+  eventCatalogue,
+  schema,
+  webhookObjectSelection,
+  type Viewer,
+} from '@shopwarden/schema';
 import { exampleTabs } from '../apps/api/src/graphiql-examples.ts';
 import { API_QUERY as COMPUTED_FIELDS } from '../bench/scenarios/computed-fields.ts';
 import { API_QUERY as GRAPHIQL_EXPLORE } from '../bench/scenarios/graphiql-explore.ts';
@@ -60,6 +68,19 @@ const SDK_READS: [string, Caller[]][] = [
   ['CategoryList', EVERYONE],
   ['RevenueListFeeCategories', EVERYONE],
   ['QuizList', EVERYONE],
+];
+/**
+ * Reads that must compile whole, no field left to its resolver: a listing's latest review with its
+ * reasons (GraphiQL, the SDK's ListingFields), a shop's category selections with their JSON answers.
+ */
+const WHOLE_GRAPHIQL: { role: Caller; name: string }[] = [
+  { role: 'admin', name: 'ReviewQueue' },
+  { role: 'seller', name: 'MyListings' },
+];
+const WHOLE_SDK_READS: [string, Caller[]][] = [
+  ['ListingGet', EVERYONE],
+  ['ListingList', EVERYONE],
+  ['ShopListCategorySelections', EVERYONE],
 ];
 
 type Caller = 'admin' | 'partner' | 'seller';
@@ -168,6 +189,29 @@ describe('operations that must compile', () => {
     expect(result.ok && !result.read.partial).toBe(true);
     const whole = await compile(parse(PARTNER_READ), 'PartnerRead', 'partner');
     expect(whole.ok && whole.read.partial).toBe(false);
+  });
+
+  it('the latest review with its reasons and reviewer, and JSON columns, compile whole', async () => {
+    const whole = async (document: DocumentNode, name: string | null, caller: Caller) => {
+      const result = await compile(document, name, caller);
+      return result.ok ? (result.read.partial ? 'partial' : 'whole') : result.reason;
+    };
+    for (const { role, name } of WHOLE_GRAPHIQL) {
+      const tab = exampleTabs.find((t) => t.role === role)!;
+      expect(await whole(parse(tab.operations), name, role), `${role}: ${name}`).toBe('whole');
+    }
+    for (const [name, callers] of WHOLE_SDK_READS)
+      for (const caller of callers) expect(await whole(sdkDocument, name, caller), `${caller}: ${name}`).toBe('whole');
+    // The webhook payload of a listing event: its selection, as the renderer reads it through `nodes(ids:)`.
+    const type = Object.keys(eventCatalogue).find((t) => eventCatalogue[t]?.subject === 'Listing')!;
+    const webhook = parse(
+      `query WebhookObjects($listingIds: [ID!]!) { nodes(ids: $listingIds) { ... on Listing { ${webhookObjectSelection(type)} } } }`,
+    );
+    for (const caller of EVERYONE) expect(await whole(webhook, 'WebhookObjects', caller), caller).toBe('whole');
+    const review = parse(
+      `query Review($id: ID!) { listing(id: $id) { latestReview { reviewer { id name role prefix shop { id } account { id name } } } } }`,
+    );
+    for (const caller of EVERYONE) expect(await whole(review, 'Review', caller), caller).toBe('whole');
   });
 
   it('an operation with a field without a SQL form compiles all but that field, which the resolvers answer', async () => {

@@ -1017,21 +1017,18 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
     // The key lookup, the compiled statement, then the deferred field: its rows reloaded by the Prisma plugin, its resolver's reads.
     const listings = (n: number, fields: string) =>
       `{ listings(first: ${n}) { edges { node { id title ${fields} } } } }`;
-    // reviewerRole (no SQL form) selects only `automatic`, which the compiled JSON carries: no reload.
-    const role = 'latestReview { decision reviewerRole }';
-    // The latest review is in the statement; its reasons (no SQL form) are reloaded for every review at once.
-    const reasons = 'latestReview { decision reasons { code } }';
+    // The shop is in the statement; its category eligibility (no SQL form) is reloaded for every shop at once.
+    const eligibility = 'shop { id categoryEligibility { status } }';
+    // Once first: the category index is then cached, as after any request.
+    await count(listings(1, eligibility));
     for (const n of [1, 20, 100]) {
-      // From the row the compiled JSON hands over: nothing beyond the compiled statement.
-      expect(await count(listings(n, role)), `${n} rows`).toBe(2);
-      expect(await count(listings(n, reasons)), `${n} rows`).toBe(3);
-      // Two such fields: the statements of each.
-      expect(await count(listings(n, `${role} ${reasons}`)), `${n} rows`).toBe(3);
+      // The shops' reload, then the eligibility's own reads (grants, settings, …), each once.
+      expect(await count(listings(n, eligibility)), `${n} rows`).toBe(5);
     }
     const shops = (n: number) =>
-      `{ shops(first: ${n}) { edges { node { id listings(first: 10) { edges { node { id ${role} } } } } } } }`;
-    expect(await count(shops(2))).toBe(2);
-    expect(await count(shops(6))).toBe(2);
+      `{ shops(first: ${n}) { edges { node { id categoryEligibility { status } listings(first: 10) { edges { node { id } } } } } } }`;
+    expect(await count(shops(2))).toBe(5);
+    expect(await count(shops(6))).toBe(5);
   });
 
   it('walks every connection page by page, forwards and backwards, to the same rows', async () => {

@@ -103,7 +103,7 @@ export type CompiledFieldSpec =
   | { kind: 'object'; sql: (parent: SqlParent, field: SqlField) => Record<string, string> }
   | { kind: 'objectList'; sql: (parent: SqlParent, alias: string, field: SqlField) => SqlObjectList }
   | { kind: 'objectRow'; sql: (parent: SqlParent, field: SqlField, alias: string) => SqlObjectRow }
-  | { kind: 'row'; model: string; id: (parent: SqlParent) => string }
+  | { kind: 'row'; model: string; id: (parent: SqlParent) => string; where?: (ctx: Context) => unknown }
   | { kind: 'firstRelated'; relation: string };
 
 const COMPILED_ROOT = 'shopwardenCompiledRoot';
@@ -168,9 +168,22 @@ export function compiledObjectRow(
   return { [COMPILED_FIELD]: { kind: 'objectRow', sql } satisfies CompiledFieldSpec };
 }
 
+/** Options of `compiledRow`. */
+export interface CompiledRowOptions {
+  /**
+   * A Prisma `where` the row must also match, as its resolver checks it (the caller's reach): a
+   * function of `ctx.viewer` only, since a plan is reused for every caller of the same shape.
+   */
+  where?: (ctx: Context) => unknown;
+}
+
 /** Field extensions for a field returning a row of `model` (a Prisma object) by the SQL of its id; null when none. */
-export function compiledRow(model: string, id: (parent: SqlParent) => string): Record<string, unknown> {
-  return { [COMPILED_FIELD]: { kind: 'row', model, id } satisfies CompiledFieldSpec };
+export function compiledRow(
+  model: string,
+  id: (parent: SqlParent) => string,
+  options: CompiledRowOptions = {},
+): Record<string, unknown> {
+  return { [COMPILED_FIELD]: { kind: 'row', model, id, where: options.where } satisfies CompiledFieldSpec };
 }
 
 /**

@@ -63,6 +63,7 @@ import {
   base64Of,
   concat,
   jsonDateTime,
+  jsonFromJsonb,
   jsonGlobalId,
   jsonIdCursor,
   jsonLiteral,
@@ -602,7 +603,8 @@ class Compilation {
           parent,
           custom.sql(sqlParent, await this.sqlField(type, def, nodes, parent), this.alias()),
         );
-      if (custom.kind === 'row') return this.rowById(type, def, nodes, custom.model, custom.id(sqlParent));
+      if (custom.kind === 'row')
+        return this.rowById(type, def, nodes, custom.model, custom.id(sqlParent), custom.where?.(this.input.context));
       const objectType = getNullableType(def.type);
       if (!isNonNullType(def.type) || !isObjectType(objectType))
         throw new NotCompilable(`${type.name}.${def.name} object shape`);
@@ -667,24 +669,29 @@ class Compilation {
     return isNonNullType(def.type) ? expr : `coalesce(${expr}, 'null')`;
   }
 
-  /** A declared row of a model by the SQL of its id (`compiledRow`), read like a to-one relation. */
+  /**
+   * A declared row of a model by the SQL of its id (`compiledRow`), read like a to-one relation;
+   * only when it also matches `where` (a Prisma `where`: the caller's reach), else null.
+   */
   private async rowById(
     type: GraphQLObjectType,
     def: GraphQLField<unknown, unknown>,
     nodes: FieldGroup,
     model: string,
     idSql: string,
+    where?: unknown,
   ): Promise<string> {
     const target = this.objectType(def.type, model, `${type.name}.${def.name}`);
     const alias = this.alias();
     this.depend(model, 'all');
+    const reach = where === undefined ? 'TRUE' : compileWhere(model, where, alias, this.params);
     const object = await this.objectFields(target, this.subfields(target, nodes), {
       kind: 'row',
       model,
       alias,
       scoped: false,
     });
-    const expr = `(SELECT ${object} FROM ${table(model)} ${alias} WHERE ${columnOf(alias, model, 'id')} = ${idSql})`;
+    const expr = `(SELECT ${object} FROM ${table(model)} ${alias} WHERE ${columnOf(alias, model, 'id')} = ${idSql}${reach === 'TRUE' ? '' : ` AND ${reach}`})`;
     return isNonNullType(def.type) ? expr : `coalesce(${expr}, 'null')`;
   }
 
@@ -1220,7 +1227,7 @@ function scalarJson(type: GraphQLOutputType, field: ModelField, col: string, wha
       isScalarType(item) &&
       ['String', 'CountryCode', 'CurrencyCode'].includes(item.name)
     )
-      return jsonStringArray(col, nullable);
+      return jsonStringArray(col);
     throw new NotCompilable(`${what}: list type`);
   }
   if (field.isList) throw new NotCompilable(`${what}: list column`);
@@ -1235,6 +1242,8 @@ function scalarJson(type: GraphQLOutputType, field: ModelField, col: string, wha
     if (t.name === 'Int' && field.type === 'Int') return jsonLiteral(col, nullable);
     if (t.name === 'Boolean' && field.type === 'Boolean') return jsonLiteral(col, nullable);
     if (t.name === 'DateTime' && field.type === 'DateTime') return jsonDateTime(col, nullable);
+    // A non-null field holding a JSON null is the resolvers' error: only nullable JSON fields compile.
+    if (t.name === 'JSON' && field.type === 'Json' && nullable) return jsonFromJsonb(col);
   }
   throw new NotCompilable(`${what}: ${field.type} as ${t.toString()}`);
 }
@@ -1246,7 +1255,7 @@ function scalarJson(type: GraphQLOutputType, field: ModelField, col: string, wha
 function rowColumnJson(expr: string, field: ModelField): string | undefined {
   const nullable = !field.isRequired;
   if (field.isList)
-    return field.kind === 'scalar' && field.type === 'String' ? jsonStringArray(expr, nullable) : undefined;
+    return field.kind === 'scalar' && field.type === 'String' ? jsonStringArray(expr) : undefined;
   if (field.kind === 'enum') return jsonPlain(expr, nullable);
   if (field.kind !== 'scalar') return undefined;
   switch (field.type) {

@@ -23,6 +23,7 @@ export {
   compiledRow,
   type CompiledRootSpec,
   type CompiledJsonOptions,
+  type CompiledRowOptions,
   type SqlField,
   type SqlObjectList,
   type SqlObjectRow,
@@ -40,4 +41,12 @@ export {
 } from './lift.ts';
 export { answerDeferredLeaves, compiledRootValue } from './partial.ts';
 export { columnOf as sqlColumn, columnType as sqlColumnType, table as sqlTable } from './prisma-sql.ts';
-export { base64Of, jsonDateTime, jsonDecimalFromMinor, jsonLiteral, jsonPlain, jsonString } from './json-sql.ts';
+export {
+  base64Of,
+  jsonDateTime,
+  jsonDecimalFromMinor,
+  jsonFromJsonb,
+  jsonLiteral,
+  jsonPlain,
+  jsonString,
+} from './json-sql.ts';

@@ -10,8 +10,10 @@ import {
   compiledObject,
   compiledObjectList,
   compiledRoot,
+  compiledRow,
   jsonLiteral,
   jsonPlain,
+  jsonString,
   sqlColumn,
   sqlColumnType,
   sqlTable,
@@ -51,8 +53,14 @@ export const ListingIssueRef = builder.objectRef<ListingIssue>('ListingIssue').i
   description:
     'One reason on a listing decision. Automatic codes, in the order the checks run: SHOP_NOT_ACTIVE, PROHIBITED_ITEM, PRIMARY_CATEGORY_NOT_SET, OUTSIDE_PRIMARY_CATEGORY, TOO_MANY_CATEGORIES (before the primary-category policy takes effect), RESTRICTED_REQUIRES_APPROVAL. Reviewers add their own UPPER_SNAKE_CASE codes.',
   fields: (t) => ({
-    code: t.exposeString('code', { description: 'Stable machine-readable reason code: branch on this.' }),
-    message: t.exposeString('message', { description: 'A human explanation, in English.' }),
+    code: t.exposeString('code', {
+      description: 'Stable machine-readable reason code: branch on this.',
+      extensions: compiledJson((i) => jsonString(i.value('code'), false)),
+    }),
+    message: t.exposeString('message', {
+      description: 'A human explanation, in English.',
+      extensions: compiledJson((i) => jsonString(i.value('message'), false)),
+    }),
   }),
 });
 
@@ -98,6 +106,16 @@ export const ListingReviewNode = builder.prismaNode('ListingReview', {
       type: [ListingIssueRef],
       description: 'Every reason recorded, in order (empty for approvals and passed checks).',
       select: { reasons: true },
+      // asIssues in SQL: the array's objects with a string code, in order; a message only when a string.
+      extensions: compiledObjectList((r, a) => ({
+        from: `jsonb_array_elements(CASE WHEN jsonb_typeof(${r.col('reasons')}) = 'array' THEN ${r.col('reasons')} END) WITH ORDINALITY AS ${a}(v, n) WHERE jsonb_typeof(${a}.v -> 'code') = 'string'`,
+        orderBy: `${a}.n`,
+        values: {
+          code: `(${a}.v ->> 'code')`,
+          message: `CASE WHEN jsonb_typeof(${a}.v -> 'message') = 'string' THEN ${a}.v ->> 'message' ELSE '' END`,
+        },
+        reads: [],
+      })),
       resolve: (r) => asIssues(r.reasons),
     }),
     note: t.exposeString('note', { nullable: true, description: "The reviewer's note." }),
@@ -108,6 +126,8 @@ export const ListingReviewNode = builder.prismaNode('ListingReview', {
       description:
         "The key that made the decision (for automatic checks: the key that submitted); null when that key is outside your reach, e.g. an administrator's key seen by a seller.",
       select: { reviewerApiKeyId: true },
+      // The key by its id, within the caller's reach (reviewerLoader's where), else null.
+      extensions: compiledRow('ApiKey', (r) => r.col('reviewerApiKeyId'), { where: (ctx) => apiKeyWhere(ctx.viewer) }),
       resolve: async (query, r, _args, ctx) => {
         if (r.reviewerApiKeyId === null || !(await reviewerLoader(ctx).load(r.reviewerApiKeyId))) return null;
         return ctx.prisma.apiKey.findUnique({ ...query, where: { id: r.reviewerApiKeyId } });

@@ -1,0 +1,349 @@
+/**
+ * Fields whose SQL forms rebuild a value the resolvers compute in JavaScript: a review's reasons
+ * (asIssues over a JSON column, old and odd rows included), its reviewer (within the caller's
+ * reach), and JSON columns (as JavaScript serialises what Prisma parsed from the jsonb:
+ * key order, numbers, escapes). The compiled answer must be the resolvers' byte for byte, in one
+ * statement, for every caller; a caller without the read scope gets the resolvers' error.
+ */
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createApp, loadConfig, MemoryRateLimiter } from '@shopwarden/api';
+import { eventCatalogue, webhookObjectSelection } from '@shopwarden/schema';
+import { createKey, createShop, createWorld, type World } from './support/fixtures.ts';
+import { comparableErrors, gid } from './support/client.ts';
+import { createTestDatabase, testTargets, type TestDatabase } from './support/database.ts';
+
+/** Reasons as old and odd rows hold them: not arrays, elements without a string code, extra keys, awkward text. */
+const REASONS = [
+  '[]',
+  '{}',
+  'null',
+  '"not a list"',
+  '42',
+  '[{"code": "SHOP_NOT_ACTIVE", "message": "The shop is not active."}]',
+  '[{"message": "no code"}, {"code": 1, "message": "numeric code"}, null, [], "s", 7, {"code": "NO_MESSAGE"}, {"code": "NUMBER_MESSAGE", "message": 7}, {"code": "NULL_MESSAGE", "message": null, "extra": {"x": [1.0]}}, {"message": "last", "code": "ORDERED"}]',
+  '[{"code": "Ünïcødé — 日本語 🧴 \\" \\\\ \\n \\u0001 <b>&amp;</b>", "message": "Line\\nbreak\\ttab \' %_wild_%"}, {"code": "", "message": ""}]',
+];
+
+/** JSON whose JavaScript form differs from jsonb's text: integer-like keys, key lengths, numbers, escapes. */
+const JSONS: (string | null)[] = [
+  null,
+  'null',
+  '{"b": 1, "10": 2, "2": 3, "aa": {"z": [1.0, 1e20, 1e21, 1.5e-7, 0.000001, -0.0, 123456789012345678, 0.1, 1e-5, -3.25e-9, 1e400, 5e-324]}, "": "", "4294967294": true, "4294967295": false, "01": "x", "-1": "\\n\\u0001\\"é🧴 \\\\ \\u2028"}',
+  '[]',
+  '{}',
+  '"just a string"',
+  '3.0',
+  'true',
+  '[1, [2, [3, [4, {"k": {"0": null, "x": [{}]}}]]]]',
+  '{"q1": "yes", "q10": ["a", "b"], "q2": {"nested": {"deeper": 1.50}}, "questionnaire": "v1"}',
+  '{"__proto__": {"x": 1}, "constructor": 1, "toString": "s"}',
+  '{"window": {"from": "2024-01-01", "to": "2024-03-31"}, "categories": [{"categoryId": 12, "sales": "1234500", "orderCount": 17}]}',
+];
+
+interface Caller {
+  name: string;
+  key: string;
+  /** Its read scopes: without one a read needs, the resolvers answer it, and refuse. */
+  listings: boolean;
+  shops: boolean;
+}
+
+/** The raw text of a response's `data` member: compared byte for byte, since parsing would reorder integer keys. */
+function rawData(text: string): string | undefined {
+  let i = 1;
+  const skipString = () => {
+    for (i++; text[i] !== '"'; i++) if (text[i] === '\\') i++;
+    i++;
+  };
+  const skipValue = () => {
+    if (text[i] === '"') return skipString();
+    if (text[i] !== '{' && text[i] !== '[') {
+      while (i < text.length && !',}]'.includes(text[i]!)) i++;
+      return;
+    }
+    let depth = 0;
+    do {
+      const c = text[i];
+      if (c === '"') {
+        skipString();
+        continue;
+      }
+      if (c === '{' || c === '[') depth++;
+      else if (c === '}' || c === ']') depth--;
+      i++;
+    } while (depth > 0);
+  };
+  while (text[i] === '"') {
+    const key = i;
+    skipString();
+    const name = text.slice(key, i++);
+    const value = i;
+    skipValue();
+    if (name === '"data"') return text.slice(value, i);
+    if (text[i] === ',') i++;
+  }
+  return undefined;
+}
+
+describe.each(testTargets())('compiled review and JSON fields on %s', (target) => {
+  let db: TestDatabase;
+  let world: World;
+  const callers: Caller[] = [];
+  const shops: number[] = [];
+  const listings: number[] = [];
+  let compiledApp: ReturnType<typeof createApp>;
+  let resolverApp: ReturnType<typeof createApp>;
+  let statements = 0;
+
+  beforeAll(async () => {
+    db = await createTestDatabase(target);
+    world = await createWorld(db.prisma);
+    for (const name of ['Seller shop', 'Other shop', 'Nobody shop']) shops.push((await createShop(db.prisma, name)).id);
+    const [own, other] = shops as [number, number, number];
+    const agency = await db.prisma.account.create({ data: { name: 'Agency', kind: 'AGENCY' } });
+    const partner = await db.prisma.account.create({ data: { name: 'Partner "app"', kind: 'PARTNER' } });
+    const scopes = ['shops:read', 'listings:read'];
+    for (const [accountId, granted] of [
+      [agency.id, [own]],
+      [partner.id, [own, other]],
+    ] as const)
+      for (const shopId of granted) await db.prisma.shopAccessGrant.create({ data: { shopId, accountId, scopes } });
+    const admin = await db.prisma.apiKey.findFirstOrThrow({ where: { role: 'ADMIN' } });
+    const seller = await createKey(db.prisma, 'SELLER', { shopId: own });
+    const otherSeller = await createKey(db.prisma, 'SELLER', { shopId: other });
+    const agencyKey = await createKey(db.prisma, 'AGENCY', { accountId: agency.id });
+    const partnerKey = await createKey(db.prisma, 'PARTNER', { accountId: partner.id, scopes });
+    callers.push(
+      { name: 'admin', key: world.adminKey, listings: true, shops: true },
+      { name: 'seller', key: seller.key, listings: true, shops: true },
+      { name: 'agency', key: agencyKey.key, listings: true, shops: true },
+      { name: 'partner', key: partnerKey.key, listings: true, shops: true },
+      {
+        name: 'partner without listings:read',
+        key: (await createKey(db.prisma, 'PARTNER', { accountId: partner.id, scopes: ['shops:read'] })).key,
+        listings: false,
+        shops: true,
+      },
+      {
+        name: 'partner without shops:read',
+        key: (await createKey(db.prisma, 'PARTNER', { accountId: partner.id, scopes: ['listings:read'] })).key,
+        listings: true,
+        shops: false,
+      },
+    );
+    // Reviewers in and out of each caller's reach, none, and a key that no longer exists.
+    const reviewers = [admin.id, seller.id, otherSeller.id, agencyKey.id, partnerKey.id, null, 2_000_000_000];
+    let n = 0;
+    for (const shopId of shops) {
+      for (let l = 0; l < 6; l++) {
+        const listing = await db.prisma.listing.create({
+          // No sites: Prisma leaves the list NULL, and reads it as [].
+          data: {
+            shopId,
+            categoryId: world.categories.skincare,
+            title: `Listing ${l}`,
+            priceAmount: 100 * l,
+            currency: 'USD',
+            status: l === 0 ? 'DRAFT' : 'REJECTED',
+          },
+        });
+        listings.push(listing.id);
+        for (let r = 0; r < (l === 0 ? 0 : 1 + (l % 2)); r++, n++) {
+          const review = await db.prisma.listingReview.create({
+            data: {
+              listingId: listing.id,
+              decision: 'REJECTED',
+              automatic: n % 2 === 0,
+              fromStatus: 'PENDING_REVIEW',
+              toStatus: 'REJECTED',
+              listingVersion: r + 1,
+              reviewerApiKeyId: reviewers[n % reviewers.length]!,
+            },
+          });
+          // Raw jsonb, as old rows hold it (Prisma would write what JavaScript can express).
+          await db.prisma.$executeRawUnsafe(
+            'UPDATE "ListingReview" SET "reasons" = $1::jsonb WHERE "id" = $2',
+            REASONS[n % REASONS.length]!,
+            review.id,
+          );
+        }
+      }
+      for (const [i, answers] of JSONS.entries()) {
+        const selection = await db.prisma.primaryCategorySelection.create({
+          data: {
+            shopId,
+            categoryId: world.categories.beauty,
+            previousCategoryId: i % 2 ? world.categories.fashion : null,
+            source: (['SELECTED', 'AUTO_ASSIGNED', 'ADMIN_CHANGED'] as const)[i % 3]!,
+            reason: i % 3 === 2 ? 'Changed "by hand"' : null,
+          },
+        });
+        await db.prisma.$executeRawUnsafe(
+          'UPDATE "PrimaryCategorySelection" SET "answers" = $1::jsonb, "figures" = $2::jsonb WHERE "id" = $3',
+          answers,
+          JSONS[(i + 3) % JSONS.length],
+          selection.id,
+        );
+      }
+    }
+    const logger = pino({ level: 'silent' });
+    const unlimited = () => new MemoryRateLimiter(1e12, 1e12);
+    compiledApp = createApp({
+      db,
+      config: loadConfig({ NODE_ENV: 'test', COMPILED_READS: 'true', RESPONSE_CACHE: 'false' }),
+      logger,
+      rateLimiter: unlimited(),
+    });
+    resolverApp = createApp({
+      db,
+      config: loadConfig({ NODE_ENV: 'test', COMPILED_READS: 'false' }),
+      logger,
+      rateLimiter: unlimited(),
+    });
+    db.onQuery(() => statements++);
+  });
+  afterAll(async () => db?.drop());
+
+  /** Prisma reports a statement a moment after its result: wait until the reports stop arriving. */
+  async function settle() {
+    for (;;) {
+      const seen = statements;
+      await new Promise((resolve) => setTimeout(resolve, 15));
+      if (seen === statements) return;
+    }
+  }
+
+  async function post(app: ReturnType<typeof createApp>, key: string, query: string, variables?: object) {
+    await settle();
+    const before = statements;
+    const res = await app.yoga.fetch('http://localhost/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    const text = await res.text();
+    await settle();
+    const body = JSON.parse(text) as { data?: unknown; errors?: unknown };
+    return { status: res.status, text, data: body.data, errors: body.errors, statements: statements - before };
+  }
+
+  const compiledReads = async () =>
+    (await compiledApp.metrics.reads.get()).values.find((v) => v.labels.path === 'compiled')?.value ?? 0;
+
+  /** Both paths answer `query` alike, byte for byte; compiled (`compiles`) in one statement and the key lookup. */
+  async function expectSame(caller: Caller, compiles: boolean, query: string, variables?: object) {
+    const before = await compiledReads();
+    const a = await post(compiledApp, caller.key, query, variables);
+    const compiled = (await compiledReads()) > before;
+    const b = await post(resolverApp, caller.key, query, variables);
+    const what = `${caller.name}: ${query.slice(0, 120)} ${JSON.stringify(variables ?? {})}`;
+    expect(rawData(a.text), what).toBeDefined();
+    expect(rawData(a.text), what).toBe(rawData(b.text));
+    expect({ status: a.status, errors: comparableErrors(a.data, a.errors) }, what).toEqual({
+      status: b.status,
+      errors: comparableErrors(b.data, b.errors),
+    });
+    expect(compiled, what).toBe(compiles);
+    if (compiled) expect(a.statements, what).toBe(2);
+    return a;
+  }
+
+  const sdk = readFileSync(path.resolve(import.meta.dirname, '../packages/sdk/operations/listings.graphql'), 'utf8');
+  const sdkShops = readFileSync(path.resolve(import.meta.dirname, '../packages/sdk/operations/shops.graphql'), 'utf8');
+  /** One SDK operation with the fragments it spreads (the SDK's documents, as they are sent). */
+  function sdkOperation(source: string, name: string): string {
+    const blocks = source.split(/\n(?=(?:query|mutation|subscription|fragment|#) )/);
+    const operation = blocks.find((b) => b.startsWith(`query ${name}(`) || b.startsWith(`query ${name} `))!;
+    const fragments = blocks.filter((b) => b.startsWith('fragment ') && operation.includes(`...${b.split(' ')[1]}`));
+    return [operation, ...fragments].join('\n');
+  }
+
+  const REVIEW = `id decision automatic note listingVersion createdAt reasons { code message __typename }
+    reviewer { __typename id name prefix role scopes createdAt shop { id name } account { id name kind } }`;
+
+  it("reads a review's reasons as the resolvers do, old and odd rows included, in the one statement", async () => {
+    // What each needs besides listings:read: shops:read for a shop (the reviewer's, or the root).
+    const both = (c: Caller) => c.listings && c.shops;
+    const listingsOnly = (c: Caller) => c.listings;
+    const operations: [string, (c: Caller) => boolean, object?][] = [
+      [`{ listings(first: 100) { edges { node { id latestReview { ${REVIEW} } } } } }`, both],
+      [
+        `{ listings(first: 30) { edges { node { id reviews(first: 3) { edges { node { reasons { code message } } } } } } } }`,
+        listingsOnly,
+      ],
+      [
+        `query($id: ID!) { shop(id: $id) { id listings(first: 10) { edges { node { id reviews(first: 5) { edges { node { ${REVIEW} } } } latestReview { reasons { message } r: reasons { code } } } } } } }`,
+        both,
+        { id: gid('Shop', shops[0]!) },
+      ],
+      [
+        `query($id: ID!) { listing(id: $id) { latestReview { ${REVIEW} } } }`,
+        both,
+        { id: gid('Listing', listings[2]!) },
+      ],
+    ];
+    for (const [query, compiles, variables] of operations)
+      for (const caller of callers) await expectSame(caller, compiles(caller), query, variables);
+    // Every shape of row above was read: the awkward text, a dropped element, an empty message.
+    const latest = (await post(compiledApp, callers[0]!.key, operations[0]![0])).text;
+    const every = (await post(compiledApp, callers[0]!.key, operations[1]![0])).text;
+    for (const seen of ['"reviewer":null', '"role":"AGENCY"', '"role":"ADMIN"']) expect(latest).toContain(seen);
+    for (const seen of [
+      '"code":"ORDERED","message":"last"',
+      '"code":"NUMBER_MESSAGE","message":""',
+      '🧴',
+      '"reasons":[]',
+    ])
+      expect(every).toContain(seen);
+  });
+
+  it("reads the reviewer only within the caller's reach, null outside it, as the resolvers do", async () => {
+    const query = `{ listings(first: 30) { edges { node { latestReview { reviewer { id role } } reviews(first: 3) { edges { node { reviewer { prefix } } } } } } } }`;
+    const seen = new Map<string, number>();
+    for (const caller of callers) {
+      const { data } = await expectSame(caller, caller.listings, query);
+      if (!data) continue;
+      const reviewers = (
+        data as { listings: { edges: { node: { latestReview: { reviewer: unknown } | null } }[] } }
+      ).listings.edges.filter((e) => e.node.latestReview?.reviewer).length;
+      seen.set(caller.name, reviewers);
+    }
+    // The administrator sees every key that exists; the others fewer, but some.
+    expect(seen.get('admin')).toBeGreaterThan(seen.get('seller')!);
+    expect(seen.get('seller')).toBeGreaterThan(0);
+    expect(seen.get('partner')).toBeGreaterThan(0);
+  });
+
+  it('renders the SDK ListingFields and the webhook selection of a listing in one statement', async () => {
+    for (const caller of callers) {
+      const both = caller.listings && caller.shops;
+      await expectSame(caller, both, sdkOperation(sdk, 'ListingList'), { first: 50 });
+      await expectSame(caller, both, sdkOperation(sdk, 'ListingGet'), { id: gid('Listing', listings[3]!) });
+    }
+    const type = Object.keys(eventCatalogue).find((t) => eventCatalogue[t]?.subject === 'Listing')!;
+    const webhook = `query WebhookObjects($ids: [ID!]!) { nodes(ids: $ids) { ... on Listing { ${webhookObjectSelection(type)} } } }`;
+    const ids = listings.map((id) => gid('Listing', id));
+    // `nodes` answers null for an ID of a type the key may not read: no error, and compiled.
+    for (const caller of callers) await expectSame(caller, true, webhook, { ids });
+  });
+
+  it('serialises JSON columns as the resolvers do, byte for byte: key order, numbers, escapes', async () => {
+    const selections = sdkOperation(sdkShops, 'ShopListCategorySelections');
+    for (const caller of callers)
+      for (const shopId of shops)
+        await expectSame(caller, caller.shops, selections, { id: gid('Shop', shopId), first: 50 });
+    const { text } = await post(compiledApp, callers[0]!.key, selections, { id: gid('Shop', shops[0]!), first: 50 });
+    // The shapes that differ from jsonb's own text were read.
+    for (const seen of [
+      '{"2":3,"10":2,"4294967294":true,"":"","b":1',
+      '100000000000000000000,1e+21,1.5e-7',
+      '"answers":null',
+    ])
+      expect(text).toContain(seen);
+    const aliased = `query($id: ID!) { shop(id: $id) { categorySelections(first: 50) { edges { node { a: answers answers f: figures } } } } }`;
+    for (const caller of callers) await expectSame(caller, caller.shops, aliased, { id: gid('Shop', shops[1]!) });
+  });
+});
