@@ -1254,8 +1254,7 @@ function scalarJson(type: GraphQLOutputType, field: ModelField, col: string, wha
  */
 function rowColumnJson(expr: string, field: ModelField): string | undefined {
   const nullable = !field.isRequired;
-  if (field.isList)
-    return field.kind === 'scalar' && field.type === 'String' ? jsonStringArray(expr) : undefined;
+  if (field.isList) return field.kind === 'scalar' && field.type === 'String' ? jsonStringArray(expr) : undefined;
   if (field.kind === 'enum') return jsonPlain(expr, nullable);
   if (field.kind !== 'scalar') return undefined;
   switch (field.type) {
