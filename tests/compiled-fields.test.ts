@@ -5,15 +5,14 @@
  * key order, numbers, escapes). The compiled answer must be the resolvers' byte for byte, in one
  * statement, for every caller; a caller without the read scope gets the resolvers' error.
  */
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createApp, loadConfig, MemoryRateLimiter } from '@shopwarden/api';
 import { eventCatalogue, webhookObjectSelection } from '@shopwarden/schema';
 import { createKey, createShop, createWorld, type World } from './support/fixtures.ts';
 import { comparableErrors, gid } from './support/client.ts';
 import { createTestDatabase, testTargets, type TestDatabase } from './support/database.ts';
+import { differential, type Differential } from './support/differential.ts';
 
 /** Reasons as old and odd rows hold them: not arrays, elements without a string code, extra keys, awkward text. */
 const REASONS = [
@@ -94,9 +93,7 @@ describe.each(testTargets())('compiled review and JSON fields on %s', (target) =
   const callers: Caller[] = [];
   const shops: number[] = [];
   const listings: number[] = [];
-  let compiledApp: ReturnType<typeof createApp>;
-  let resolverApp: ReturnType<typeof createApp>;
-  let statements = 0;
+  let diff: Differential;
 
   beforeAll(async () => {
     db = await createTestDatabase(target);
@@ -189,56 +186,19 @@ describe.each(testTargets())('compiled review and JSON fields on %s', (target) =
         );
       }
     }
-    const logger = pino({ level: 'silent' });
-    const unlimited = () => new MemoryRateLimiter(1e12, 1e12);
-    compiledApp = createApp({
-      db,
-      config: loadConfig({ NODE_ENV: 'test', COMPILED_READS: 'true', RESPONSE_CACHE: 'false' }),
-      logger,
-      rateLimiter: unlimited(),
-    });
-    resolverApp = createApp({
-      db,
-      config: loadConfig({ NODE_ENV: 'test', COMPILED_READS: 'false' }),
-      logger,
-      rateLimiter: unlimited(),
-    });
-    db.onQuery(() => statements++);
+    diff = differential(db);
   });
   afterAll(async () => db?.drop());
 
-  /** Prisma reports a statement a moment after its result: wait until the reports stop arriving. */
-  async function settle() {
-    for (;;) {
-      const seen = statements;
-      await new Promise((resolve) => setTimeout(resolve, 15));
-      if (seen === statements) return;
-    }
-  }
-
-  async function post(app: ReturnType<typeof createApp>, key: string, query: string, variables?: object) {
-    await settle();
-    const before = statements;
-    const res = await app.yoga.fetch('http://localhost/graphql', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-      body: JSON.stringify({ query, variables }),
-    });
-    const text = await res.text();
-    await settle();
-    const body = JSON.parse(text) as { data?: unknown; errors?: unknown };
-    return { status: res.status, text, data: body.data, errors: body.errors, statements: statements - before };
-  }
-
   const compiledReads = async () =>
-    (await compiledApp.metrics.reads.get()).values.find((v) => v.labels.path === 'compiled')?.value ?? 0;
+    (await diff.apps.compiled.metrics.reads.get()).values.find((v) => v.labels.path === 'compiled')?.value ?? 0;
 
   /** Both paths answer `query` alike, byte for byte; compiled (`compiles`) in one statement and the key lookup. */
-  async function expectSame(caller: Caller, compiles: boolean, query: string, variables?: object) {
+  async function expectSame(caller: Caller, compiles: boolean, query: string, variables?: Record<string, unknown>) {
     const before = await compiledReads();
-    const a = await post(compiledApp, caller.key, query, variables);
+    const a = await diff.post('compiled', caller.key, query, variables);
     const compiled = (await compiledReads()) > before;
-    const b = await post(resolverApp, caller.key, query, variables);
+    const b = await diff.post('resolvers', caller.key, query, variables);
     const what = `${caller.name}: ${query.slice(0, 120)} ${JSON.stringify(variables ?? {})}`;
     expect(rawData(a.text), what).toBeDefined();
     expect(rawData(a.text), what).toBe(rawData(b.text));
@@ -268,7 +228,7 @@ describe.each(testTargets())('compiled review and JSON fields on %s', (target) =
     // What each needs besides listings:read: shops:read for a shop (the reviewer's, or the root).
     const both = (c: Caller) => c.listings && c.shops;
     const listingsOnly = (c: Caller) => c.listings;
-    const operations: [string, (c: Caller) => boolean, object?][] = [
+    const operations: [string, (c: Caller) => boolean, Record<string, unknown>?][] = [
       [`{ listings(first: 100) { edges { node { id latestReview { ${REVIEW} } } } } }`, both],
       [
         `{ listings(first: 30) { edges { node { id reviews(first: 3) { edges { node { reasons { code message } } } } } } } }`,
@@ -288,8 +248,8 @@ describe.each(testTargets())('compiled review and JSON fields on %s', (target) =
     for (const [query, compiles, variables] of operations)
       for (const caller of callers) await expectSame(caller, compiles(caller), query, variables);
     // Every shape of row above was read: the awkward text, a dropped element, an empty message.
-    const latest = (await post(compiledApp, callers[0]!.key, operations[0]![0])).text;
-    const every = (await post(compiledApp, callers[0]!.key, operations[1]![0])).text;
+    const latest = (await diff.post('compiled', callers[0]!.key, operations[0]![0])).text;
+    const every = (await diff.post('compiled', callers[0]!.key, operations[1]![0])).text;
     for (const seen of ['"reviewer":null', '"role":"AGENCY"', '"role":"ADMIN"']) expect(latest).toContain(seen);
     for (const seen of [
       '"code":"ORDERED","message":"last"',
@@ -335,7 +295,10 @@ describe.each(testTargets())('compiled review and JSON fields on %s', (target) =
     for (const caller of callers)
       for (const shopId of shops)
         await expectSame(caller, caller.shops, selections, { id: gid('Shop', shopId), first: 50 });
-    const { text } = await post(compiledApp, callers[0]!.key, selections, { id: gid('Shop', shops[0]!), first: 50 });
+    const { text } = await diff.post('compiled', callers[0]!.key, selections, {
+      id: gid('Shop', shops[0]!),
+      first: 50,
+    });
     // The shapes that differ from jsonb's own text were read.
     for (const seen of [
       '{"2":3,"10":2,"4294967294":true,"":"","b":1',

@@ -25,6 +25,8 @@ export interface Posted {
 }
 
 export interface Differential {
+  /** The two apps: the compiled one's metrics tell which path a read took. */
+  apps: { compiled: ReturnType<typeof createApp>; resolvers: ReturnType<typeof createApp> };
   /** Posts to one app; `statements` counts what the database ran for it (the key lookup included). */
   post(app: 'compiled' | 'resolvers', key: string, query: string, variables?: Record<string, unknown>): Promise<Posted>;
   /** Both apps answer alike; returns the compiled app's path and statements. */
@@ -112,5 +114,5 @@ export function differential(db: TestDatabase): Differential {
     return { path, statements: a.statements, data: a.data };
   }
 
-  return { post, same };
+  return { apps, post, same };
 }
