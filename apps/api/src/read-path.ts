@@ -3,7 +3,7 @@
  * statement (stored in the cache on the way out), else by the resolvers (docs/performance.md).
  */
 import { createHash } from 'node:crypto';
-import type { Database } from '@shopwarden/db';
+import { preparedStatementName, type Database } from '@shopwarden/db';
 import {
   bindPlan,
   compileRead,
@@ -171,9 +171,6 @@ export class PlanCache {
   }
 }
 
-/** At most this many statement shapes are prepared per process (each pooled connection keeps its own). */
-const MAX_PREPARED = 500;
-
 /** Ignored before the first token of a document: whitespace, commas, a byte-order mark and comments. */
 const leadingIgnored = /^(?:[\s,\uFEFF]|#[^\n\r]*)*/;
 
@@ -212,15 +209,6 @@ export interface ReadPathOptions {
  */
 export function useReadPath(options: ReadPathOptions): { lookup: Plugin; execute: Plugin<Context> } {
   const { cache, db, metrics } = options;
-  const names = new Map<string, string>();
-  const statementName = (text: string): string | undefined => {
-    let name = names.get(text);
-    if (!name && names.size < MAX_PREPARED) {
-      name = `sw_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
-      names.set(text, name);
-    }
-    return name;
-  };
   const plans = new PlanCache(undefined, (result) => metrics?.plans.inc({ result }));
 
   const lookup: Plugin = {
@@ -308,7 +296,7 @@ export function useReadPath(options: ReadPathOptions): { lookup: Plugin; execute
           [bytes = Buffer.from('null')] = await db.queryText({
             text: read.text,
             values: executionValues(read),
-            name: statementName(read.text),
+            name: preparedStatementName(read.text),
           });
         } catch (error) {
           // An execution error like any resolver's: masked (SERVICE_UNAVAILABLE when the database is away), with extensions.

@@ -11,7 +11,7 @@ export {
   type ChangeTrigger,
 } from './change-triggers.ts';
 export { enumNames, modelNames, type ModelNames } from './generated/table-names.ts';
-export { leaseUntil, utcNow } from './sql.ts';
+export { leaseUntil, preparedStatementName, utcNow } from './sql.ts';
 export { explainDatabaseError, safeUrl } from './explain.ts';
 export { terminalProgress } from './progress.ts';
 export { hashApiKey, apiKeyPrefix, generateApiKey, API_KEY_PREFIX_LENGTH } from './api-keys.ts';

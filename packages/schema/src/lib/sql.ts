@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { Prisma } from '@shopwarden/db';
+import { Prisma, preparedStatementName } from '@shopwarden/db';
 import type { Context } from '#context';
 
 /** `{1,2,3}` / `{"a","b \\"c\\""}`: a PostgreSQL array literal (elements quoted unless numbers). */
@@ -28,19 +27,6 @@ export function intArrayLiteral(values: readonly (number | null)[]): string {
   for (const v of values)
     if (v !== null && !Number.isSafeInteger(v)) throw new TypeError(`intArray: ${String(v)} is not an integer`);
   return arrayLiteral(values);
-}
-
-/** Prepared-statement names by statement text: a write's text is fixed by its shape, so few. */
-const preparedNames = new Map<string, string>();
-const MAX_PREPARED = 100;
-
-function preparedName(text: string): string | undefined {
-  let name = preparedNames.get(text);
-  if (!name && preparedNames.size < MAX_PREPARED) {
-    name = `sw_w_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
-    preparedNames.set(text, name);
-  }
-  return name;
 }
 
 /** A parameter of a statement built once per shape: its value is the call's argument of that key. */
@@ -77,7 +63,7 @@ export function statementShapes<S extends Record<string, boolean>, A extends obj
     let template = built.get(key);
     if (!template) {
       const sql = build(shape, slots as Slots<A>);
-      template = { sql, text: sql.text, name: preparedName(sql.text) };
+      template = { sql, text: sql.text, name: preparedStatementName(sql.text) };
       built.set(key, template);
     }
     const values = template.sql.values.map((v) => (v instanceof Slot ? (args as Record<string, unknown>)[v.key] : v));
@@ -98,7 +84,7 @@ export function queryRows<T extends object>(ctx: Context, statement: Prisma.Sql 
     return ctx.prisma.$queryRaw<T[]>(sql ?? (statement as BoundStatement).sql());
   if (sql) {
     const text = sql.text;
-    return database.queryRows<T>({ text, values: sql.values, name: preparedName(text) });
+    return database.queryRows<T>({ text, values: sql.values, name: preparedStatementName(text) });
   }
   const { text, values, name } = statement as BoundStatement;
   return database.queryRows<T>({ text, values, name });
