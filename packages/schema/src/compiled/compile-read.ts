@@ -3,11 +3,8 @@
  * reason it falls back to them (docs/performance.md#compiled-reads; compiled-reads.test.ts compares both paths).
  */
 import {
-  GraphQLIncludeDirective,
-  GraphQLSkipDirective,
   Kind,
   getArgumentValues,
-  getDirectiveValues,
   getNamedType,
   getNullableType,
   getVariableValues,
@@ -17,7 +14,6 @@ import {
   isNonNullType,
   isObjectType,
   isScalarType,
-  typeFromAST,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
@@ -27,6 +23,7 @@ import {
   type GraphQLResolveInfo,
   type GraphQLSchema,
   type OperationDefinitionNode,
+  type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
 import type { Context } from '../context.ts';
@@ -72,7 +69,7 @@ import {
   jsonString,
   jsonStringArray,
 } from './json-sql.ts';
-import { DEFERRED_KEY, ROW_KEY, TYPE_KEY } from './partial.ts';
+import { collectFields, DEFERRED_KEY, ROW_KEY, skipOrInclude, TYPE_KEY } from './partial.ts';
 import {
   NotCompilable,
   PlatformInstant,
@@ -319,50 +316,14 @@ class Compilation {
   // ---- field collection (graphql-js semantics: fragments, type conditions, @skip/@include) ----
 
   private collect(type: GraphQLObjectType, selectionSets: readonly SelectionSetNode[]): Map<string, FieldGroup> {
-    const fields = new Map<string, FieldGroup>();
-    const visited = new Set<string>();
-    const walk = (set: SelectionSetNode) => {
-      for (const selection of set.selections) {
-        if (!this.included(selection)) continue;
-        if (selection.kind === Kind.FIELD) {
-          const key = nameOf(selection);
-          const list = fields.get(key);
-          if (list) list.push(selection);
-          else fields.set(key, [selection]);
-        } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-          if (this.matches(selection.typeCondition?.name.value, type)) walk(selection.selectionSet);
-        } else {
-          const name = selection.name.value;
-          if (visited.has(name)) continue;
-          visited.add(name);
-          const fragment = this.fragments[name];
-          if (fragment && this.matches(fragment.typeCondition.name.value, type)) walk(fragment.selectionSet);
-        }
-      }
-    };
-    for (const set of selectionSets) walk(set);
-    return fields;
+    return collectFields(this.input.schema, this.fragments, (node) => this.included(node), type, selectionSets);
   }
 
-  private included(node: { directives?: readonly { name: { value: string } }[] }): boolean {
-    if (!node.directives?.length) return true;
-    for (const d of node.directives) {
+  private included(node: SelectionNode): boolean {
+    for (const d of node.directives ?? []) {
       if (d.name.value !== 'skip' && d.name.value !== 'include') throw new NotCompilable(`@${d.name.value}`);
     }
-    const skip = getDirectiveValues(GraphQLSkipDirective, node as never, this.variables);
-    if (skip?.if === true) return false;
-    const include = getDirectiveValues(GraphQLIncludeDirective, node as never, this.variables);
-    return include?.if !== false;
-  }
-
-  private matches(condition: string | undefined, type: GraphQLObjectType): boolean {
-    if (!condition) return true;
-    const conditional = typeFromAST(this.input.schema, {
-      kind: Kind.NAMED_TYPE,
-      name: { kind: Kind.NAME, value: condition },
-    });
-    if (conditional === type) return true;
-    return !!conditional && isAbstractType(conditional) && this.input.schema.isSubType(conditional, type);
+    return skipOrInclude(node, this.variables);
   }
 
   private subfields(type: GraphQLObjectType, nodes: readonly FieldNode[]): Map<string, FieldGroup> {

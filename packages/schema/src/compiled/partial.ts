@@ -136,7 +136,7 @@ interface Deferral {
   info: GraphQLResolveInfo;
 }
 
-type FieldsByKey = Map<string, [FieldNode, ...FieldNode[]]>;
+export type FieldsByKey = Map<string, [FieldNode, ...FieldNode[]]>;
 
 /**
  * Answers a partial read without walking it through graphql-js, when that cannot change the answer:
@@ -174,7 +174,11 @@ export async function answerDeferredLeaves(
     let byType = collected.get(sets);
     if (!byType) collected.set(sets, (byType = new Map()));
     let fields = byType.get(type.name);
-    if (!fields) byType.set(type.name, (fields = collectFields(schema, fragments, variableValues, type, sets)));
+    if (!fields)
+      byType.set(
+        type.name,
+        (fields = collectFields(schema, fragments, (node) => skipOrInclude(node, variableValues), type, sets)),
+      );
     return fields;
   };
   const subSelections = new Map<FieldNode[], SelectionSetNode[]>();
@@ -283,11 +287,15 @@ function serializeLeaf(type: GraphQLOutputType, value: unknown): unknown {
   }
 }
 
-/** graphql-js' field collection: fields by response key, fragments and inline fragments of `type` merged, @skip/@include applied. */
-function collectFields(
+/**
+ * graphql-js' field collection: fields by response key, fragments and inline fragments of `type`
+ * merged, a selection kept when `included` says so (`skipOrInclude`: @skip/@include). The compiler
+ * and the partial-read answer share it.
+ */
+export function collectFields(
   schema: GraphQLSchema,
   fragments: Record<string, FragmentDefinitionNode>,
-  variableValues: Record<string, unknown>,
+  included: (node: SelectionNode) => boolean,
   type: GraphQLObjectType,
   sets: readonly SelectionSetNode[],
   fields: FieldsByKey = new Map(),
@@ -301,7 +309,7 @@ function collectFields(
   };
   for (const set of sets)
     for (const selection of set.selections) {
-      if (!included(selection, variableValues)) continue;
+      if (!included(selection)) continue;
       if (selection.kind === Kind.FIELD) {
         const key = selection.alias?.value ?? selection.name.value;
         const nodes = fields.get(key);
@@ -309,20 +317,21 @@ function collectFields(
         else fields.set(key, [selection]);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         if (applies(selection.typeCondition))
-          collectFields(schema, fragments, variableValues, type, [selection.selectionSet], fields, visited);
+          collectFields(schema, fragments, included, type, [selection.selectionSet], fields, visited);
       } else {
         const name = selection.name.value;
         if (visited.has(name)) continue;
         visited.add(name);
         const fragment = fragments[name];
         if (fragment && applies(fragment.typeCondition))
-          collectFields(schema, fragments, variableValues, type, [fragment.selectionSet], fields, visited);
+          collectFields(schema, fragments, included, type, [fragment.selectionSet], fields, visited);
       }
     }
   return fields;
 }
 
-function included(node: SelectionNode, variableValues: Record<string, unknown>): boolean {
+/** Whether @skip/@include keep `node` for these variable values. */
+export function skipOrInclude(node: SelectionNode, variableValues: Record<string, unknown>): boolean {
   if (getDirectiveValues(GraphQLSkipDirective, node, variableValues)?.if === true) return false;
   return getDirectiveValues(GraphQLIncludeDirective, node, variableValues)?.if !== false;
 }
