@@ -71,7 +71,8 @@ const SDK_READS: [string, Caller[]][] = [
 ];
 /**
  * Reads that must compile whole, no field left to its resolver: a listing's latest review with its
- * reasons (GraphiQL, the SDK's ListingFields), a shop's category selections with their JSON answers.
+ * reasons (GraphiQL, the SDK's ListingFields), a shop's category selections with their JSON answers,
+ * rows listed by an int[] column (events' categories, creators' niches, requests' categories, endpoints' shops).
  */
 const WHOLE_GRAPHIQL: { role: Caller; name: string }[] = [
   { role: 'admin', name: 'ReviewQueue' },
@@ -81,6 +82,10 @@ const WHOLE_SDK_READS: [string, Caller[]][] = [
   ['ListingGet', EVERYONE],
   ['ListingList', EVERYONE],
   ['ShopListCategorySelections', EVERYONE],
+  ['EventList', EVERYONE],
+  ['CreatorList', ['admin', 'seller']],
+  ['CategoryListExceptionRequests', EVERYONE],
+  ['WebhookList', ['admin']],
 ];
 
 type Caller = 'admin' | 'partner' | 'seller';

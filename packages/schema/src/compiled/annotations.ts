@@ -104,6 +104,7 @@ export type CompiledFieldSpec =
   | { kind: 'objectList'; sql: (parent: SqlParent, alias: string, field: SqlField) => SqlObjectList }
   | { kind: 'objectRow'; sql: (parent: SqlParent, field: SqlField, alias: string) => SqlObjectRow }
   | { kind: 'row'; model: string; id: (parent: SqlParent) => string; where?: (ctx: Context) => unknown }
+  | { kind: 'rowsByIds'; model: string; ids: (parent: SqlParent) => string; read: RowsByIdsRead }
   | { kind: 'firstRelated'; relation: string };
 
 const COMPILED_ROOT = 'shopwardenCompiledRoot';
@@ -184,6 +185,29 @@ export function compiledRow(
   options: CompiledRowOptions = {},
 ): Record<string, unknown> {
   return { [COMPILED_FIELD]: { kind: 'row', model, id, where: options.where } satisfies CompiledFieldSpec };
+}
+
+/** How a field's resolver reads the rows of `model` whose ids an `int[]` of its parent holds (`compiledRowsByIds`). */
+export type RowsByIdsRead =
+  /** A loader's `loadMany(ids)`, rows that failed to load left out: one row per id, in the array's order, repeats included. */
+  | { by: 'load' }
+  /**
+   * `findMany` of `{ AND: [{ id: { in: ids } }, where] }` by `orderBy`: each row once. `where` is the
+   * caller's reach, a function of `ctx.viewer` only (a plan is reused for every caller of the same shape).
+   */
+  | { by: 'findMany'; orderBy: unknown; where?: (ctx: Context) => unknown };
+
+/**
+ * Field extensions for a field listing the rows of `model` (Prisma objects, their fields compiled
+ * as any row's) whose ids the `int[]` SQL `ids` of its parent holds, read as its resolver does;
+ * a NULL or empty array lists none, an id without a row is left out.
+ */
+export function compiledRowsByIds(
+  model: string,
+  ids: (parent: SqlParent) => string,
+  read: RowsByIdsRead,
+): Record<string, unknown> {
+  return { [COMPILED_FIELD]: { kind: 'rowsByIds', model, ids, read } satisfies CompiledFieldSpec };
 }
 
 /**

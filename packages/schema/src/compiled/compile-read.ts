@@ -51,6 +51,7 @@ import {
   compiledFieldOf,
   compiledRootOf,
   type CompiledRootSpec,
+  type RowsByIdsRead,
   type SqlField,
   type SqlObjectList,
   type SqlObjectRow,
@@ -78,6 +79,7 @@ import {
   columnOf,
   compileWhere,
   orderSql,
+  orderTerms,
   pageQuery,
   relationJoin,
   table,
@@ -566,6 +568,8 @@ class Compilation {
         );
       if (custom.kind === 'row')
         return this.rowById(type, def, nodes, custom.model, custom.id(sqlParent), custom.where?.(this.input.context));
+      if (custom.kind === 'rowsByIds')
+        return this.rowsByIds(type, def, nodes, custom.model, custom.ids(sqlParent), custom.read);
       const objectType = getNullableType(def.type);
       if (!isNonNullType(def.type) || !isObjectType(objectType))
         throw new NotCompilable(`${type.name}.${def.name} object shape`);
@@ -654,6 +658,47 @@ class Compilation {
     });
     const expr = `(SELECT ${object} FROM ${table(model)} ${alias} WHERE ${columnOf(alias, model, 'id')} = ${idSql}${reach === 'TRUE' ? '' : ` AND ${reach}`})`;
     return isNonNullType(def.type) ? expr : `coalesce(${expr}, 'null')`;
+  }
+
+  /**
+   * A declared list of `model` rows by an `int[]` of ids (`compiledRowsByIds`), read as the resolver
+   * reads them: loaded one per id in the array's order, or found each once in `orderBy` order.
+   */
+  private async rowsByIds(
+    type: GraphQLObjectType,
+    def: GraphQLField<unknown, unknown>,
+    nodes: FieldGroup,
+    model: string,
+    idsSql: string,
+    read: RowsByIdsRead,
+  ): Promise<string> {
+    const what = `${type.name}.${def.name}`;
+    if (!isListType(getNullableType(def.type))) throw new NotCompilable(`${what} list shape`);
+    const target = this.objectType(def.type, model, what);
+    if (modelField(model, 'id').type !== 'Int') throw new NotCompilable(`${what}: ${model} ids are not integers`);
+    const alias = this.alias();
+    this.depend(model, 'all');
+    const where = read.by === 'findMany' && read.where ? read.where(this.input.context) : undefined;
+    const reach = compileWhere(model, where, alias, this.params);
+    const object = await this.objectFields(target, this.subfields(target, nodes), {
+      kind: 'row',
+      model,
+      alias,
+      scoped: false,
+    });
+    const id = columnOf(alias, model, 'id');
+    const and = reach === 'TRUE' ? '' : ` AND ${reach}`;
+    let rows: string;
+    if (read.by === 'load') {
+      // One row per element, in the array's order: a repeated id is loaded again, a NULL or missing one is not.
+      const ids = this.alias();
+      rows = `SELECT string_agg(${object}, ',' ORDER BY ${ids}.n) FROM unnest(${idsSql}) WITH ORDINALITY ${ids}(id, n) JOIN ${table(model)} ${alias} ON ${id} = ${ids}.id${and}`;
+    } else {
+      const terms = orderTerms(model, read.orderBy);
+      if (!terms.length) throw new NotCompilable(`${what}: rows without an order`);
+      rows = `SELECT string_agg(${object}, ',' ORDER BY ${orderSql(alias, terms)}) FROM ${table(model)} ${alias} WHERE ${id} = ANY(${idsSql})${and}`;
+    }
+    return `('[' || coalesce((${rows}), '') || ']')`;
   }
 
   private sqlParent(parent: Parent): SqlParent {

@@ -1,6 +1,6 @@
 import type { Prisma } from '@shopwarden/db';
 import { builder } from '#builder';
-import { callerAuthScopes, compiledJson, compiledRoot, jsonLiteral } from '#compiled';
+import { callerAuthScopes, compiledJson, compiledRoot, compiledRowsByIds, jsonLiteral } from '#compiled';
 import type { Context } from '#context';
 import { registerNodeReach } from '#lib/node-reach.ts';
 import { hasScope } from '#modules/auth/viewer.ts';
@@ -40,6 +40,10 @@ export const CreatorNode = builder.prismaNode('Creator', {
       type: ['Category'],
       description: 'The categories the creator covers (their niches), by id.',
       select: { nicheCategoryIds: true },
+      extensions: compiledRowsByIds('Category', (c) => c.col('nicheCategoryIds'), {
+        by: 'findMany',
+        orderBy: { id: 'asc' },
+      }),
       resolve: (query, creator, _args, ctx) =>
         ctx.prisma.category.findMany({
           ...query,

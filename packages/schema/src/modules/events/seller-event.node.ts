@@ -1,6 +1,14 @@
 import type { Category, Prisma } from '@shopwarden/db';
 import { builder } from '#builder';
-import { compiledJson, compiledRoot, jsonLiteral, sqlColumn, sqlTable, type SqlParent } from '#compiled';
+import {
+  compiledJson,
+  compiledRoot,
+  compiledRowsByIds,
+  jsonLiteral,
+  sqlColumn,
+  sqlTable,
+  type SqlParent,
+} from '#compiled';
 import type { Context } from '#context';
 import { loaderFor } from '#lib/loaders.ts';
 import { registerNodeReach } from '#lib/node-reach.ts';
@@ -80,6 +88,7 @@ export const SellerEventNode = builder.prismaNode('SellerEvent', {
       type: [CategoryNode],
       description: 'Primary categories eligible to register; empty when every category is.',
       select: { eligibleCategoryIds: true },
+      extensions: compiledRowsByIds('Category', (e) => e.col('eligibleCategoryIds'), { by: 'load' }),
       resolve: async (e, _args, ctx) =>
         (await categoryById(ctx).loadMany(e.eligibleCategoryIds)).filter(
           (c): c is Category => !!c && !(c instanceof Error),

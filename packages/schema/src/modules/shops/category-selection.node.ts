@@ -1,6 +1,6 @@
 import type { ExceptionRequestStatus } from '@shopwarden/db';
 import { builder } from '#builder';
-import { compiledRoot } from '#compiled';
+import { compiledRoot, compiledRowsByIds } from '#compiled';
 import type { Context } from '#context';
 import { shopOwnedWhere } from './shop.policy.ts';
 import { PrimaryCategorySourceEnum } from './shop.node.ts';
@@ -59,6 +59,10 @@ export const CategoryExceptionRequestNode = builder.prismaNode('CategoryExceptio
       type: ['Category'],
       description: 'The categories the merchant asked for.',
       select: { requestedCategoryIds: true },
+      extensions: compiledRowsByIds('Category', (r) => r.col('requestedCategoryIds'), {
+        by: 'findMany',
+        orderBy: { id: 'asc' },
+      }),
       resolve: (query, r, _args, ctx) =>
         ctx.prisma.category.findMany({
           ...query,

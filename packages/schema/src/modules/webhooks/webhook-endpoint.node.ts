@@ -1,6 +1,6 @@
 import type { Prisma } from '@shopwarden/db';
 import { builder } from '#builder';
-import { compiledRoot } from '#compiled';
+import { compiledRoot, compiledRowsByIds } from '#compiled';
 import { registerNodeReach } from '#lib/node-reach.ts';
 import { shopWhere } from '#modules/shops/shop.policy.ts';
 import { eventCatalogue } from './event-catalogue.ts';
@@ -103,6 +103,11 @@ export const WebhookEndpointNode = builder.prismaNode('WebhookEndpoint', {
       type: ['Shop'],
       description: 'The shops it covers; empty: every shop its API key reaches when each event happens.',
       select: { shopIds: true },
+      extensions: compiledRowsByIds('Shop', (e) => e.col('shopIds'), {
+        by: 'findMany',
+        orderBy: { id: 'asc' },
+        where: (ctx) => shopWhere(ctx.viewer),
+      }),
       resolve: (query, e, _a, ctx) =>
         e.shopIds.length
           ? ctx.prisma.shop.findMany({
