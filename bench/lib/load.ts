@@ -3,6 +3,7 @@
  * req/s, p50 and p99 across the runs. The server's RSS is sampled every 250 ms during the runs.
  */
 import autocannon from 'autocannon';
+import { readdirSync, readFileSync } from 'node:fs';
 import { must } from './must.ts';
 import { post, type GraphqlRequest, type RunningServer } from './servers.ts';
 
@@ -19,6 +20,10 @@ export interface RunFigures {
   p99: number;
   /** Requests without an answer within TIMEOUT_S (not in the latencies). */
   timeouts: number;
+  /** The server process's CPU per answered request, ms (PGlite's work included: it runs inside). */
+  cpuMs: number;
+  /** PostgreSQL's CPU per answered request, ms: every local `postgres` process; undefined when not measurable. */
+  dbCpuMs: number | undefined;
 }
 
 /** autocannon's per-request timeout: long enough that a slow server is measured, not cut off. */
@@ -60,7 +65,38 @@ async function cannon(url: string, req: GraphqlRequest, seconds: number, connect
       `${result.non2xx} non-2xx responses and ${result.errors - result.timeouts} connection errors from ${url}`,
     );
   }
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, timeouts: result.timeouts };
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    timeouts: result.timeouts,
+    answered: result.requests.total,
+  };
+}
+
+/** CPU time of every local `postgres` process, in ms (Linux /proc; ticks of 10 ms); undefined elsewhere. */
+function postgresCpuMs(): number | undefined {
+  let dirs: string[];
+  try {
+    dirs = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return undefined;
+  }
+  let ticks = 0;
+  let found = false;
+  for (const pid of dirs) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      if (stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue;
+      const fields = stat.slice(close + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+      found = true;
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return found ? ticks * 10 : undefined;
 }
 
 /** A server and the request it answers, for alternated runs. */
@@ -97,14 +133,24 @@ export async function measureAlternated(
         );
       }, 250);
       try {
-        const run = await cannon(server.url, req, o.seconds, o.connections);
+        const cpuBefore = (await server.stats()).cpu;
+        const dbBefore = postgresCpuMs();
+        const { answered, ...figures } = await cannon(server.url, req, o.seconds, o.connections);
+        const cpuAfter = (await server.stats()).cpu;
+        const dbAfter = postgresCpuMs();
+        const run: RunFigures = {
+          ...figures,
+          cpuMs: answered ? (cpuAfter - cpuBefore) / 1000 / answered : 0,
+          dbCpuMs:
+            answered && dbBefore !== undefined && dbAfter !== undefined ? (dbAfter - dbBefore) / answered : undefined,
+        };
         if (run.rps === 0)
           throw new Error(
             `${server.kind.label} answered no request in ${o.seconds} s: give it longer runs (--seconds)`,
           );
         m.runs.push(run);
         log(
-          `    ${server.kind.name} run ${i + 1}/${o.runs}: ${Math.round(run.rps)} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms${run.timeouts ? `, ${run.timeouts} timeouts (> ${TIMEOUT_S} s)` : ''}`,
+          `    ${server.kind.name} run ${i + 1}/${o.runs}: ${Math.round(run.rps)} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms, CPU ${run.cpuMs.toFixed(2)} ms/req (PostgreSQL ${run.dbCpuMs?.toFixed(2) ?? '–'})${run.timeouts ? `, ${run.timeouts} timeouts (> ${TIMEOUT_S} s)` : ''}`,
         );
       } finally {
         clearInterval(sampler);
@@ -118,6 +164,8 @@ export async function measureAlternated(
     p50: median(r.map((x) => x.p50)),
     p99: median(r.map((x) => x.p99)),
     timeouts: r.reduce((n, x) => n + x.timeouts, 0),
+    cpuMs: median(r.map((x) => x.cpuMs)),
+    dbCpuMs: r.every((x) => x.dbCpuMs !== undefined) ? median(r.map((x) => x.dbCpuMs ?? 0)) : undefined,
     runs: r,
     maxRss,
   }));

@@ -6,7 +6,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { measureAlternated, statementsPerRequest, TIMEOUT_S } from './load.ts';
-import { int, mb, ms, ratio, statements, table } from './report.ts';
+import { cpu, int, mb, ms, ratio, statements, table } from './report.ts';
 import { must } from './must.ts';
 import { benchDb, type ScenarioContext, type ScenarioResult, type ServerMeasurement } from './scenario.ts';
 import {
@@ -130,6 +130,8 @@ export async function compareRead(ctx: ScenarioContext, def: ReadDefinition): Pr
         timeouts: load.timeouts,
         startRss: server.startRss,
         maxRss: load.maxRss,
+        cpuMs: load.cpuMs,
+        dbCpuMs: load.dbCpuMs,
         data: sample.data,
       });
     });
@@ -180,6 +182,7 @@ export async function compareRead(ctx: ScenarioContext, def: ReadDefinition): Pr
       'SQL per request',
       'response bytes',
       'RSS MB (start → max under load)',
+      'CPU ms/request: server / PostgreSQL',
       'req/s ÷ PostGraphile',
       'req/s ÷ raw',
       'p99 ÷ PostGraphile',
@@ -193,6 +196,7 @@ export async function compareRead(ctx: ScenarioContext, def: ReadDefinition): Pr
       statements(r.statements),
       int(r.bytes),
       `${mb(r.startRss)} → ${mb(r.maxRss)}`,
+      cpu(r),
       ratio(r.rps, pgl?.rps),
       ratio(r.rps, raw?.rps),
       ratio(r.p99, pgl?.p99),

@@ -11,6 +11,9 @@ export function table(header: string[], rows: (string | number)[][]): string {
 export const int = (n: number) => Math.round(n).toLocaleString('en-US');
 export const mb = (bytes: number) => String(Math.round(bytes / 2 ** 20));
 export const ms = (n: number) => (n >= 100 ? int(n) : n.toFixed(1));
+/** CPU per request of a server and of PostgreSQL (– when PostgreSQL's could not be read). */
+export const cpu = (r: { cpuMs?: number; dbCpuMs?: number }) =>
+  `${r.cpuMs?.toFixed(2) ?? '–'} / ${r.dbCpuMs?.toFixed(2) ?? '–'}`;
 /** x / y to two decimals, or – when there is nothing to compare with. */
 export const ratio = (x: number, y: number | undefined) => (y ? (x / y).toFixed(2) : '–');
 export const statements = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(2));

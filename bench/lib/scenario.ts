@@ -38,6 +38,9 @@ export interface ServerMeasurement {
   /** Bytes, right after start and the largest sampled during the measured runs. */
   startRss: number;
   maxRss: number;
+  /** Median CPU per answered request, ms: the server process, and every local PostgreSQL process. */
+  cpuMs?: number;
+  dbCpuMs?: number;
 }
 
 export interface ScenarioResult {

@@ -101,6 +101,8 @@ export const SERVER_KINDS: Record<string, ServerKind> = {
 export interface ServerStats {
   statements: number;
   rss: number;
+  /** The process's user + system CPU time so far, in µs. */
+  cpu: number;
 }
 
 export interface RunningServer {

@@ -2,7 +2,7 @@
  * Shared by the benchmark's server processes. Counts every SQL statement sent through `pg`
  * (Prisma's pg adapter, PostGraphile's adaptor and the raw server all use it; on PGlite the API's
  * server counts Prisma's query events instead), and answers the harness over IPC:
- *   'stats'            → { statements, rss }
+ *   'stats'            → { statements, rss, cpu } (cpu: the process's user + system CPU, µs)
  *   { sql: text }      → { rows } | { error }   (SQL through the server's own connection, so
  *                        scenarios can read and reset data while the server holds a PGlite data dir)
  *   'stop'             → closes the server and its database, exits 0
@@ -38,7 +38,8 @@ export function onStop(fn: () => Promise<void>) {
 
 process.on('message', (message: unknown) => {
   if (message === 'stats') {
-    process.send?.({ stats: { statements, rss: process.memoryUsage().rss } });
+    const { user, system } = process.cpuUsage();
+    process.send?.({ stats: { statements, rss: process.memoryUsage().rss, cpu: user + system } });
   } else if (typeof message === 'object' && message !== null && 'sql' in message) {
     const { sql, id } = message as { sql: string; id: number };
     if (!sqlHandler) {
