@@ -21,7 +21,7 @@ export interface SqlField {
   /** The field's arguments as its resolver receives them. */
   args: Readonly<Record<string, unknown>>;
   /** A statement parameter holding `value` (a `Date` as `timestamp(3)` in UTC), cast to `type`. */
-  param(value: unknown, type: 'int' | 'text' | 'boolean' | 'timestamp(3)'): string;
+  param(value: unknown, type: 'int' | 'text' | 'text[]' | 'boolean' | 'timestamp(3)'): string;
   /**
    * The platform clock (`ctx.now()`) as a `timestamp(3)` expression, evaluated when the statement
    * runs: never part of a plan, and a read using it is not stored in the response cache.
@@ -107,7 +107,22 @@ export type CompiledFieldSpec =
   | { kind: 'rowsByIds'; model: string; ids: (parent: SqlParent) => string; read: RowsByIdsRead }
   | { kind: 'firstRelated'; relation: string };
 
+/** A root field whose value is computed from the request's context (`compiledFromContext`). */
+export interface CompiledFromContextSpec {
+  /**
+   * The SQL values its object's fields compile from (see `compiledObject`), one record per item for a
+   * list field, or null for a null answer. A function of `ctx.viewer`, `ctx.production` and the
+   * field: put values in with `field.param` and the clock with `field.now()`. A plan is kept per
+   * caller shape, so reading `ctx.viewer.apiKeyId` or `ctx.viewer.scopes` (the shape holds them as
+   * a set, the answer in the key's order) keeps its plans per key.
+   */
+  sql: (ctx: Context, field: SqlField) => Record<string, string> | readonly Record<string, string>[] | null;
+  /** Prisma models its values read (what the response cache tags). */
+  reads: readonly string[];
+}
+
 const COMPILED_ROOT = 'shopwardenCompiledRoot';
+const COMPILED_FROM_CONTEXT = 'shopwardenCompiledFromContext';
 const CALLER_SCOPES = Symbol('callerScopes');
 const COMPILED_FIELD = 'shopwardenCompiledField';
 
@@ -116,6 +131,10 @@ type Declaring = { extensions?: Readonly<Record<string, unknown>> | null };
 /** What a root field declared with `compiledRoot`, if anything. */
 export const compiledRootOf = (def: Declaring) =>
   def.extensions?.[COMPILED_ROOT] as CompiledRootSpec<Record<string, unknown>> | undefined;
+
+/** What a root field declared with `compiledFromContext`, if anything. */
+export const compiledFromContextOf = (def: Declaring) =>
+  def.extensions?.[COMPILED_FROM_CONTEXT] as CompiledFromContextSpec | undefined;
 
 /** What a computed field declared with `compiledJson`/`compiledObject`/…, if anything. */
 export const compiledFieldOf = (def: Declaring) => def.extensions?.[COMPILED_FIELD] as CompiledFieldSpec | undefined;
@@ -137,6 +156,17 @@ export const callerScopesOf = (authScopes: unknown) =>
 /** Field extensions for a root field the compiler may answer in SQL. */
 export function compiledRoot<Args>(spec: CompiledRootSpec<Args>): Record<string, unknown> {
   return { [COMPILED_ROOT]: spec };
+}
+
+/**
+ * Field extensions for a root field that reads no table of its own (the caller, the clock, a
+ * constant): a simple object, a list of them or null, whose fields compile from the values given.
+ */
+export function compiledFromContext(
+  sql: CompiledFromContextSpec['sql'],
+  options: { reads?: string[] } = {},
+): Record<string, unknown> {
+  return { [COMPILED_FROM_CONTEXT]: { sql, reads: options.reads ?? [] } satisfies CompiledFromContextSpec };
 }
 
 /** Field extensions for a computed field whose JSON value is one SQL expression over its parent. */

@@ -30,7 +30,7 @@ import type { Context } from '../context.ts';
 import { checkArguments } from '../lib/input-guard.ts';
 import { nodeReachOf } from '../lib/node-reach.ts';
 import { fieldReadScope, mayRead, readScopeOf } from '../lib/read-scope.ts';
-import { hasScope } from '../modules/auth/viewer.ts';
+import { hasScope, type Viewer } from '../modules/auth/viewer.ts';
 import {
   ID_CURSOR_PREFIX,
   authScopesOf,
@@ -49,7 +49,9 @@ import {
 import {
   callerScopesOf,
   compiledFieldOf,
+  compiledFromContextOf,
   compiledRootOf,
+  type CompiledFromContextSpec,
   type CompiledRootSpec,
   type RowsByIdsRead,
   type SqlField,
@@ -162,6 +164,8 @@ type Parent =
   | { kind: 'root' }
   | { kind: 'row'; model: string; alias: string; scoped: boolean }
   | { kind: 'values'; values: Record<string, string> };
+
+const ROOT: Parent = { kind: 'root' };
 
 /** The first field deferred to its resolver: compiling starts again, marking every object for the executor. */
 class Restart extends Error {}
@@ -538,8 +542,10 @@ class Compilation {
     if (parent.kind === 'root') {
       if (isNodeLookup(def)) return this.nodeLookup(type, def, nodes);
       const spec = compiledRootOf(def);
-      if (!spec) throw new NotCompilable(`root field ${def.name}`);
-      return this.root(spec, type, def, nodes);
+      if (spec) return this.root(spec, type, def, nodes);
+      const fromContext = compiledFromContextOf(def);
+      if (fromContext) return this.fromContext(fromContext, type, def, nodes);
+      throw new NotCompilable(`root field ${def.name}`);
     }
     const custom = compiledFieldOf(def);
     if (custom?.kind === 'firstRelated') return this.firstRelated(type, def, nodes, parent, custom.relation);
@@ -727,6 +733,62 @@ class Compilation {
     throw new NotCompilable('computed root field');
   }
 
+  /**
+   * The context a declared root sees compiling: `ctx.now()` is the clock when the statement runs,
+   * not an instant of this plan; reading one of `perKey` of the viewer keeps the plans per key
+   * (plans are shared by caller shape, which leaves the key out).
+   */
+  private planContext(perKey: readonly (keyof Viewer)[]): Context {
+    const viewer = this.input.context.viewer;
+    return Object.create(this.input.context, {
+      now: { value: async () => new PlatformInstant() },
+      viewer: {
+        value:
+          viewer &&
+          new Proxy(viewer, {
+            get: (target, key) => {
+              if ((perKey as readonly (string | symbol)[]).includes(key)) this.perKey = true;
+              return Reflect.get(target, key) as unknown;
+            },
+          }),
+      },
+    }) as Context;
+  }
+
+  /** A root computed from the context (`compiledFromContext`): its object, list of objects or null, from values. */
+  private async fromContext(
+    spec: CompiledFromContextSpec,
+    type: GraphQLObjectType,
+    def: GraphQLField<unknown, unknown>,
+    nodes: FieldGroup,
+  ): Promise<string> {
+    // The shape holds the scopes as a set; a value of them is in the key's order.
+    const value = spec.sql(this.planContext(['apiKeyId', 'scopes']), await this.sqlField(type, def, nodes, ROOT));
+    for (const model of spec.reads) this.depend(model, 'all');
+    const what = `Query.${def.name}`;
+    const shape = getNullableType(def.type);
+    const objectOf = (t: GraphQLOutputType) => {
+      const object = getNullableType(t);
+      if (!isObjectType(object)) throw new NotCompilable(`${what} object shape`);
+      return object;
+    };
+    const build = (object: GraphQLObjectType, values: Record<string, string>) =>
+      this.objectFields(object, this.subfields(object, nodes), { kind: 'values', values });
+    if (isListType(shape)) {
+      if (!Array.isArray(value)) throw new NotCompilable(`${what} list shape`);
+      const item = objectOf(shape.ofType);
+      const items: string[] = [];
+      for (const values of value as readonly Record<string, string>[]) items.push(await build(item, values));
+      return concat([`'['`, ...items.flatMap((item, i) => (i ? [`','`, item] : [item])), `']'`]);
+    }
+    if (value === null) {
+      if (isNonNullType(def.type)) throw new NotCompilable(`${what}: null for a non-null field`);
+      return `'null'`;
+    }
+    if (Array.isArray(value)) throw new NotCompilable(`${what} object shape`);
+    return build(objectOf(def.type), value as Record<string, string>);
+  }
+
   private async root(
     spec: CompiledRootSpec<Record<string, unknown>>,
     type: GraphQLObjectType,
@@ -734,23 +796,7 @@ class Compilation {
     nodes: FieldGroup,
   ): Promise<string> {
     const args = await this.args(type, def, nodes);
-    // `ctx.now()` in the query is the clock when the statement runs, not an instant of this plan.
-    const viewer = this.input.context.viewer;
-    const context = Object.create(this.input.context, {
-      now: { value: async () => new PlatformInstant() },
-      // Plans are shared by caller shape, which leaves the key out: a query that reads the key's id is kept per key.
-      viewer: {
-        value:
-          viewer &&
-          new Proxy(viewer, {
-            get: (target, key) => {
-              if (key === 'apiKeyId') this.perKey = true;
-              return Reflect.get(target, key) as unknown;
-            },
-          }),
-      },
-    }) as Context;
-    const query = await spec.query(args, context);
+    const query = await spec.query(args, this.planContext(['apiKeyId']));
     this.depend(spec.model, 'reach');
     if (spec.kind === 'first') {
       const target = this.objectType(def.type, spec.model, `Query.${def.name}`);

@@ -15,6 +15,7 @@ export {
 export {
   callerAuthScopes,
   compiledFirstRelated,
+  compiledFromContext,
   compiledJson,
   compiledObject,
   compiledObjectList,
@@ -51,4 +52,5 @@ export {
   jsonLiteral,
   jsonPlain,
   jsonString,
+  jsonStringArray,
 } from './json-sql.ts';
