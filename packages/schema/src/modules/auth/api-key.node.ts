@@ -1,6 +1,15 @@
 import type { Prisma } from '@shopwarden/db';
 import { builder } from '#builder';
-import { compiledRoot } from '#compiled';
+import {
+  compiledFromContext,
+  compiledJson,
+  compiledRoot,
+  compiledRow,
+  jsonLiteral,
+  jsonPlain,
+  jsonStringArray,
+  type SqlField,
+} from '#compiled';
 import type { Viewer } from './viewer.ts';
 import { registerNodeReach } from '#lib/node-reach.ts';
 
@@ -82,17 +91,28 @@ builder.prismaObject('ShopAccessGrant', {
 const ViewerRef = builder.objectRef<Viewer>('Viewer').implement({
   description: 'The caller, as identified by the API key.',
   fields: (t) => ({
-    role: t.field({ type: RoleEnum, description: "The key's role.", resolve: (v) => v.role }),
-    scopes: t.stringList({ description: "The key's scopes.", resolve: (v) => [...v.scopes] }),
+    role: t.field({
+      type: RoleEnum,
+      description: "The key's role.",
+      extensions: compiledJson((v) => jsonPlain(v.value('role'), false)),
+      resolve: (v) => v.role,
+    }),
+    scopes: t.stringList({
+      description: "The key's scopes.",
+      extensions: compiledJson((v) => jsonStringArray(v.value('scopes'))),
+      resolve: (v) => [...v.scopes],
+    }),
     apiKey: t.prismaField({
       type: 'ApiKey',
       description: 'The key in use.',
+      extensions: compiledRow('ApiKey', (v) => v.value('apiKeyId')),
       resolve: (q, v, _a, ctx) => ctx.prisma.apiKey.findUniqueOrThrow({ ...q, where: { id: v.apiKeyId } }),
     }),
     shop: t.prismaField({
       type: 'Shop',
       nullable: true,
       description: "A seller's own shop.",
+      extensions: compiledRow('Shop', (v) => v.value('shopId')),
       resolve: (q, v, _a, ctx) =>
         v.shopId === null ? null : ctx.prisma.shop.findUnique({ ...q, where: { id: v.shopId } }),
     }),
@@ -100,16 +120,45 @@ const ViewerRef = builder.objectRef<Viewer>('Viewer').implement({
       type: 'Account',
       nullable: true,
       description: 'The agency or partner account.',
+      extensions: compiledRow('Account', (v) => v.value('accountId')),
       resolve: (q, v, _a, ctx) =>
         v.accountId === null ? null : ctx.prisma.account.findUnique({ ...q, where: { id: v.accountId } }),
     }),
     reachableShopCount: t.int({
       nullable: true,
       description: 'How many shops the key can reach; null for every shop (administrators).',
+      extensions: compiledJson((v) => jsonLiteral(v.value('reachableShopCount'))),
       resolve: (v) => v.shopIds?.length ?? null,
     }),
   }),
 });
+
+/**
+ * The viewer as statement parameters for its compiled fields. Getters: a value becomes a parameter
+ * only when a field selects it (reading the key's id or scopes keeps the plans per key).
+ */
+function viewerValues(viewer: Viewer, f: SqlField): Record<string, string> {
+  return {
+    get role() {
+      return f.param(viewer.role, 'text');
+    },
+    get scopes() {
+      return f.param([...viewer.scopes], 'text[]');
+    },
+    get apiKeyId() {
+      return f.param(viewer.apiKeyId, 'int');
+    },
+    get shopId() {
+      return f.param(viewer.shopId, 'int');
+    },
+    get accountId() {
+      return f.param(viewer.accountId, 'int');
+    },
+    get reachableShopCount() {
+      return f.param(viewer.shopIds?.length ?? null, 'int');
+    },
+  };
+}
 
 /** What `apiKeys` reads: the caller's keys by id, unrevoked unless asked (the resolver's and the compiled read's). */
 function apiKeysQuery(args: { includeRevoked?: boolean | null }, ctx: { viewer: Viewer | null }) {
@@ -124,6 +173,7 @@ builder.queryFields((t) => ({
     type: ViewerRef,
     nullable: true,
     description: 'Who you are: the role, scopes and shop or account of your API key. Null without a key.',
+    extensions: compiledFromContext((ctx, f) => ctx.viewer && viewerValues(ctx.viewer, f)),
     resolve: (_r, _a, ctx) => ctx.viewer,
   }),
   apiKeys: t.prismaConnection({

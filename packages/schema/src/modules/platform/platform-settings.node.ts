@@ -1,4 +1,13 @@
 import { builder } from '#builder';
+import {
+  compiledFromContext,
+  compiledJson,
+  jsonDateTime,
+  jsonLiteral,
+  sqlColumn,
+  sqlTable,
+  type SqlField,
+} from '#compiled';
 import { platformNow, type Context } from '#context';
 import { audited } from '#lib/audit.ts';
 import { InvalidStateError, ValidationError } from '#lib/errors.ts';
@@ -200,11 +209,19 @@ interface ClockShape {
 const PlatformClockRef = builder.objectRef<ClockShape>('PlatformClock').implement({
   description: 'The platform\'s "now". Outside production an administrator can move it (the sandbox clock).',
   fields: (t) => ({
-    now: t.expose('now', { type: 'DateTime', description: 'The instant every rule uses as "now".' }),
-    sandbox: t.exposeBoolean('sandbox', { description: 'True when the sandbox clock is set.' }),
+    now: t.expose('now', {
+      type: 'DateTime',
+      description: 'The instant every rule uses as "now".',
+      extensions: compiledJson((c) => jsonDateTime(c.value('now'), false)),
+    }),
+    sandbox: t.exposeBoolean('sandbox', {
+      description: 'True when the sandbox clock is set.',
+      extensions: compiledJson((c) => jsonLiteral(c.value('sandbox'), false)),
+    }),
     frozen: t.exposeBoolean('frozen', {
       description:
         'True when the sandbox clock stands still; false when it advances in real time from the instant set.',
+      extensions: compiledJson((c) => jsonLiteral(c.value('frozen'), false)),
     }),
   }),
 });
@@ -212,6 +229,27 @@ const PlatformClockRef = builder.objectRef<ClockShape>('PlatformClock').implemen
 async function readClock(ctx: Context): Promise<ClockShape> {
   const s = await ctx.settings();
   return { now: await ctx.now(), sandbox: !ctx.production && s.sandboxNow !== null, frozen: s.sandboxFrozen };
+}
+
+/** The column default of `PlatformSettings.sandboxFrozen`: `readClock` creates a missing row with it. */
+const DEFAULT_SANDBOX_FROZEN = true;
+
+/** `readClock` in SQL, as the statement runs (getters: only what the selection reads is in it). */
+function clockValues(ctx: Context, f: SqlField): Record<string, string> {
+  const settings = (column: string, where = 'TRUE') =>
+    `(SELECT ${column} FROM ${sqlTable('PlatformSettings')} sw_s WHERE ${sqlColumn('sw_s', 'PlatformSettings', 'id')} = 1 AND ${where})`;
+  return {
+    get now() {
+      return f.now();
+    },
+    get sandbox() {
+      if (ctx.production) return 'false';
+      return `EXISTS ${settings('1', `${sqlColumn('sw_s', 'PlatformSettings', 'sandboxNow')} IS NOT NULL`)}`;
+    },
+    get frozen() {
+      return `coalesce(${settings(sqlColumn('sw_s', 'PlatformSettings', 'sandboxFrozen'))}, ${DEFAULT_SANDBOX_FROZEN})`;
+    },
+  };
 }
 
 builder.queryFields((t) => ({
@@ -228,6 +266,7 @@ builder.queryFields((t) => ({
     type: PlatformClockRef,
     description: 'The platform clock.',
     authScopes: { authenticated: true },
+    extensions: compiledFromContext(clockValues, { reads: ['PlatformSettings'] }),
     resolve: (_r, _a, ctx) => readClock(ctx),
   }),
 }));

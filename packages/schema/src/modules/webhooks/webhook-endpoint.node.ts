@@ -1,6 +1,13 @@
 import type { Prisma } from '@shopwarden/db';
 import { builder } from '#builder';
-import { compiledRoot, compiledRowsByIds } from '#compiled';
+import {
+  compiledFromContext,
+  compiledJson,
+  compiledRoot,
+  compiledRowsByIds,
+  jsonString,
+  type SqlField,
+} from '#compiled';
 import { registerNodeReach } from '#lib/node-reach.ts';
 import { shopWhere } from '#modules/shops/shop.policy.ts';
 import { eventCatalogue } from './event-catalogue.ts';
@@ -165,12 +172,48 @@ const WebhookEventTypeObject = builder
   .implement({
     description: 'An event type webhooks and subscriptions carry.',
     fields: (t) => ({
-      type: t.exposeString('type', { description: 'The `type` in the payload, e.g. "listing.reviewed".' }),
-      description: t.exposeString('description', { description: 'What happened.' }),
-      scope: t.exposeString('scope', { nullable: true, description: 'The scope a key needs to receive it.' }),
-      subjectType: t.exposeString('subject', { description: "The GraphQL type of the payload's `data.subject`." }),
+      type: t.exposeString('type', {
+        description: 'The `type` in the payload, e.g. "listing.reviewed".',
+        extensions: compiledJson((e) => jsonString(e.value('type'), false)),
+      }),
+      description: t.exposeString('description', {
+        description: 'What happened.',
+        extensions: compiledJson((e) => jsonString(e.value('description'), false)),
+      }),
+      scope: t.exposeString('scope', {
+        nullable: true,
+        description: 'The scope a key needs to receive it.',
+        extensions: compiledJson((e) => jsonString(e.value('scope'))),
+      }),
+      subjectType: t.exposeString('subject', {
+        description: "The GraphQL type of the payload's `data.subject`.",
+        extensions: compiledJson((e) => jsonString(e.value('subject'), false)),
+      }),
     }),
   });
+
+/** Every event type, by type (what `webhookEventTypes` answers). */
+const listEventTypes = () =>
+  Object.entries(eventCatalogue)
+    .map(([type, info]) => ({ type, ...info }))
+    .sort((a, b) => a.type.localeCompare(b.type));
+
+/** The event types as statement parameters (getters: only the fields selected are parameters). */
+const eventTypeValues = (f: SqlField) =>
+  listEventTypes().map((e) => ({
+    get type() {
+      return f.param(e.type, 'text');
+    },
+    get description() {
+      return f.param(e.description, 'text');
+    },
+    get scope() {
+      return f.param(e.scope, 'text');
+    },
+    get subject() {
+      return f.param(e.subject, 'text');
+    },
+  }));
 
 /** What `webhookEndpoints` reads: the caller's owner's endpoints, oldest first (the resolver's and the compiled read's). */
 function endpointsQuery(_args: unknown, ctx: { viewer: Viewer | null }) {
@@ -200,10 +243,8 @@ builder.queryFields((t) => ({
     type: [WebhookEventTypeObject],
     description: 'Every event type, with the scope needed to receive it (docs/webhooks.md has the payloads).',
     authScopes: { authenticated: true },
-    resolve: () =>
-      Object.entries(eventCatalogue)
-        .map(([type, info]) => ({ type, ...info }))
-        .sort((a, b) => a.type.localeCompare(b.type)),
+    extensions: compiledFromContext((_ctx, f) => eventTypeValues(f)),
+    resolve: listEventTypes,
   }),
 }));
 
