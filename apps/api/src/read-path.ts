@@ -285,7 +285,6 @@ export function useReadPath(options: ReadPathOptions): { lookup: Plugin; execute
           return executeFn(args);
         }
         const { read } = compiled;
-        metrics?.reads.inc({ path: read.partial ? 'partial' : 'compiled' });
         // Taken before the statement runs (a change meanwhile keeps the answer out); none for a read
         // of the clock, which changes with no row changing, nor a partial read, whose resolvers' reads are untagged.
         const storable = read.clock === null && !read.partial;
@@ -299,9 +298,17 @@ export function useReadPath(options: ReadPathOptions): { lookup: Plugin; execute
             name: preparedStatementName(read.text),
           });
         } catch (error) {
+          metrics?.reads.inc({ path: read.partial ? 'partial' : 'compiled' });
           // An execution error like any resolver's: masked (SERVICE_UNAVAILABLE when the database is away), with extensions.
           return { data: null, errors: [new GraphQLError('The read failed.', { originalError: error as Error })] };
         }
+        if (!bytes.length) {
+          // A non-null root found no row (read.text): its resolver answers, or creates it, as without a SQL form.
+          if (storeIn && storable) context.responseCacheDocument?.outcome(false);
+          metrics?.reads.inc({ path: 'resolvers' });
+          return executeFn(args);
+        }
+        metrics?.reads.inc({ path: read.partial ? 'partial' : 'compiled' });
         let json = bytes;
         if (read.partial) {
           const end = read.returnsShops ? bytes.lastIndexOf(10) : bytes.length;

@@ -104,7 +104,8 @@ export interface ReadDependency {
 export interface CompiledRead {
   /**
    * One statement returning one row with one text column: the operation's `data` as JSON, then,
-   * when `returnsShops`, a newline and the comma-separated ids of the shops of the root rows.
+   * when `returnsShops`, a newline and the comma-separated ids of the shops of the root rows. Empty
+   * when a non-null root or row found none (a settings row not created yet): the resolvers answer.
    */
   text: string;
   values: unknown[];
@@ -265,7 +266,10 @@ class Compilation {
     // (OFFSET 0: not inlined into each use, where every use would read the settings row again).
     const from = this.clock ? ` FROM (SELECT ${this.clockSql(this.clock.sql)} AS "now" OFFSET 0) ${CLOCK}` : '';
     return {
-      text: returnsShops ? `SELECT (${body}) || chr(10) || ${shops}${from}` : `SELECT (${body})::text${from}`,
+      // Empty text when a non-null field found no row (NULL spreads through the concatenation): see `CompiledRead.text`.
+      text: returnsShops
+        ? `SELECT coalesce((${body}) || chr(10) || ${shops}, '')${from}`
+        : `SELECT coalesce((${body})::text, '')${from}`,
       values: this.params.values,
       models: this.models,
       dependencies: [...this.dependencies.values()],
