@@ -7,7 +7,7 @@
  */
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compileRead, createContext, schema, authenticateApiKey } from '@shopwarden/schema';
+import { authenticateApiKey, compileRead, createContext, executionValues, schema } from '@shopwarden/schema';
 import { createTestDatabase, testTargets, type TestDatabase } from './support/database.ts';
 import { differential, type Caller, type Differential } from './support/differential.ts';
 import { createKey, createShop, createWorld } from './support/fixtures.ts';
@@ -155,6 +155,28 @@ describe.each(testTargets())('compiled context roots on %s', (target) => {
     }
   });
 
+  it('platformSettings: the row, its deadline day and instant; without the row the resolver creates it', async () => {
+    const fields = `__typename categoryEnforcementAt categoryConfirmDeadline categoryConfirmDeadlineDay categoryLookbackStart categoryLookbackEnd previousPolicyMaxCategories semiClosedLoopRetiredAt semiClosedLoopMigrationDays inviteOnlySites verificationRequiredSites pointExpiryDays atRiskThreshold restrictedThreshold suspendedThreshold quizAttemptsPerMonth quizPointsRemoved quizRemovalCooldownDays quizQuestionCount updatedAt`;
+    const query = `{ platformSettings { ${fields} } }`;
+    await db.prisma.platformSettings.deleteMany({});
+    // The statement finds no row and hands over: the resolver creates it, then both paths read it.
+    expect(await identical(callers.seller, query)).toBe('resolvers');
+    expect(await db.prisma.platformSettings.count()).toBe(1);
+    await db.prisma.platformSettings.update({
+      where: { id: 1 },
+      data: { categoryConfirmDeadline: new Date('2025-12-31T00:00:00Z'), inviteOnlySites: ['GB', 'FR'] },
+    });
+    for (const name of ['admin', 'seller', 'agency', 'partner', 'bare'] as const)
+      expect(await identical(callers[name], query), name).toBe('compiled');
+    expect(await identical(callers.none, query)).toBe('resolvers');
+    expect(
+      await identical(
+        callers.admin,
+        `{ platformSettings { atRiskThreshold } platformClock { frozen } viewer { role } }`,
+      ),
+    ).toBe('compiled');
+  });
+
   it('webhookEventTypes: the catalogue in its order, for every caller', async () => {
     const query = `{ webhookEventTypes { __typename type description scope subjectType } }`;
     for (const name of ['admin', 'seller', 'agency', 'partner', 'bare'] as const)
@@ -164,12 +186,12 @@ describe.each(testTargets())('compiled context roots on %s', (target) => {
   });
 
   it('a read of the clock is never stored; the key’s own fields are read per key', async () => {
-    const compile = async (name: Name, query: string) => {
+    const compile = async (name: Name, query: string, production = false) => {
       const { viewer } = await authenticateApiKey(db.prisma, `Bearer ${callers[name].key}`);
       const result = await compileRead({
         schema,
         document: parse(query),
-        context: createContext({ prisma: db.prisma, viewer, requestId: 'test', production: false }),
+        context: createContext({ prisma: db.prisma, viewer, requestId: 'test', production }),
       });
       if (!result.ok) throw new Error(result.reason);
       return result.read;
@@ -180,5 +202,16 @@ describe.each(testTargets())('compiled context roots on %s', (target) => {
     expect((await compile('seller', `{ viewer { apiKey { id } } }`)).perKey).toBe(true);
     expect((await compile('seller', `{ viewer { scopes } }`)).perKey).toBe(true);
     expect(keyIds.seller).toBeGreaterThan(0);
+    // In production the sandbox clock is ignored: the real time, never a sandbox (its resolver's answer).
+    try {
+      await setClock('2024-06-01T00:00:00Z', false);
+      const read = await compile('seller', `{ platformClock { now sandbox frozen } }`, true);
+      const [text] = await db.queryText({ text: read.text, values: executionValues(read) });
+      const clock = (JSON.parse(text!.toString()) as { platformClock: { now: string } }).platformClock;
+      expect(clock).toMatchObject({ sandbox: false, frozen: false });
+      expect(Math.abs(Date.parse(clock.now) - Date.now())).toBeLessThan(60_000);
+    } finally {
+      await setClock(null);
+    }
   });
 });

@@ -55,6 +55,7 @@ const EVERYONE: Caller[] = ['admin', 'partner', 'seller'];
 const SDK_READS: [string, Caller[]][] = [
   ['AccessViewer', EVERYONE],
   ['PlatformClock', EVERYONE],
+  ['PlatformSettings', EVERYONE],
   ['WebhookEventTypes', EVERYONE],
   ['EventList', EVERYONE],
   ['WebhookList', ['admin']],

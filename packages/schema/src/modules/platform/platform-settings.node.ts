@@ -2,8 +2,10 @@ import { builder } from '#builder';
 import {
   compiledFromContext,
   compiledJson,
+  compiledRoot,
   jsonDateTime,
   jsonLiteral,
+  jsonPlain,
   sqlColumn,
   sqlTable,
   type SqlField,
@@ -26,11 +28,19 @@ builder.prismaObject('PlatformSettings', {
       description:
         'The exact instant merchants confirm a primary category by: the last millisecond of `categoryConfirmDeadlineDay`.',
       select: { categoryConfirmDeadline: true },
+      // `confirmDeadlineInstant`: a date column's midnight, without the session's time zone, plus the day.
+      extensions: compiledJson((s) =>
+        jsonDateTime(
+          `(${s.col('categoryConfirmDeadline')}::timestamp + interval '1 day' - interval '1 millisecond')`,
+          false,
+        ),
+      ),
       resolve: (s) => confirmDeadlineInstant(s),
     }),
     categoryConfirmDeadlineDay: t.expose('categoryConfirmDeadline', {
       type: 'Date',
       description: 'The named day (UTC) merchants confirm a primary category by, through its end.',
+      extensions: compiledJson((s) => jsonPlain(`to_char(${s.col('categoryConfirmDeadline')}, 'YYYY-MM-DD')`, false)),
     }),
     categoryLookbackStart: t.expose('categoryLookbackStart', {
       type: 'DateTime',
@@ -257,6 +267,8 @@ builder.queryFields((t) => ({
     type: 'PlatformSettings',
     description: 'The policy numbers in force.',
     authScopes: { authenticated: true },
+    // Without the row the statement hands over to this resolver, which creates it.
+    extensions: compiledRoot({ model: 'PlatformSettings', kind: 'first', query: () => ({ where: { id: 1 } }) }),
     resolve: async (q, _r, _a, ctx) => {
       await ctx.settings();
       return ctx.prisma.platformSettings.findUniqueOrThrow({ ...q, where: { id: 1 } });
