@@ -12,6 +12,7 @@ export {
 } from './change-triggers.ts';
 export { enumNames, modelNames, type ModelNames } from './generated/table-names.ts';
 export { leaseUntil, preparedStatementName, utcNow } from './sql.ts';
+export { WriteBatcher, type WriteBatchOptions } from './write-batch.ts';
 export { explainDatabaseError, safeUrl } from './explain.ts';
 export { terminalProgress } from './progress.ts';
 export { hashApiKey, apiKeyPrefix, generateApiKey, API_KEY_PREFIX_LENGTH } from './api-keys.ts';
