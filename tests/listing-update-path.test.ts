@@ -161,6 +161,200 @@ describe.each(testTargets())('the listing update write path on %s', (target) => 
     },
   );
 
+  const UPDATE_EXPECTING = /* GraphQL */ `
+    mutation ($id: ID!, $title: String!, $expectedVersion: Int) {
+      listingUpdate(input: { listingId: $id, title: $title, expectedVersion: $expectedVersion }) {
+        __typename
+        ... on ListingUpdateSuccess {
+          listing {
+            id
+            title
+            version
+          }
+        }
+        ... on Error {
+          code
+          message
+        }
+      }
+    }
+  `;
+
+  /**
+   * Runs `send` while the listings are locked by another transaction (PostgreSQL), so the first edits
+   * wait in the database and the rest queue behind them and share statements; on PGlite, which runs
+   * one statement at a time, the edits that arrive during one statement share the next anyway.
+   */
+  async function withListingsLocked<T>(ids: number[], send: () => Promise<T>): Promise<T> {
+    if (target !== 'postgres') return send();
+    let release!: () => void;
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const holder = db.prisma.$transaction(async (tx) => {
+      await tx.$queryRawUnsafe(`SELECT "id" FROM "Listing" WHERE "id" = ANY($1::int[]) FOR UPDATE`, ids);
+      locked();
+      await new Promise<void>((resolve) => (release = resolve));
+    });
+    await isLocked;
+    const sent = send();
+    // Released once edits wait on the locks (the ones behind them are queued by then).
+    await expect
+      .poll(
+        async () => {
+          const [row] = await db.prisma.$queryRawUnsafe<{ n: number }[]>(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%unnest%'`,
+          );
+          return row!.n;
+        },
+        { timeout: 5_000 },
+      )
+      .toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    release();
+    await holder;
+    return sent;
+  }
+
+  it('coalesces concurrent edits into shared statements, each answered, evented and audited on its own', async () => {
+    const a = await sellerShop(db.prisma, 'Batch shop A');
+    const b = await sellerShop(db.prisma, 'Batch shop B');
+    const aListings = await Promise.all(
+      [1, 2, 3, 4, 5, 6].map((i) =>
+        createListingRow(db.prisma, a.shop.id, world.categories.skincare, { title: `A${i}` }),
+      ),
+    );
+    const b1 = await createListingRow(db.prisma, b.shop.id, world.categories.skincare, { title: 'B1' });
+    const pending = await createListingRow(db.prisma, b.shop.id, world.categories.skincare, {
+      status: 'PENDING_REVIEW',
+      submittedAt: new Date(),
+    });
+    const [a1, a2, a3, a4, a5, a6] = aListings.map((l) => l.id) as [number, number, number, number, number, number];
+    const edits: { key: string; id: number; title: string; expectedVersion?: number; expect: string }[] = [
+      { key: a.key, id: a1, title: 'A1 first', expect: 'ListingUpdateSuccess' },
+      { key: a.key, id: a2, title: 'A2 edited', expect: 'ListingUpdateSuccess' },
+      { key: a.key, id: a3, title: 'A3 edited', expect: 'ListingUpdateSuccess' },
+      { key: a.key, id: a4, title: 'A4 edited', expect: 'ListingUpdateSuccess' },
+      { key: a.key, id: a5, title: 'A5 edited', expect: 'ListingUpdateSuccess' },
+      { key: b.key, id: a6, title: 'Not mine', expect: 'NOT_FOUND' },
+      { key: b.key, id: b1.id, title: 'B1 stale', expectedVersion: 5, expect: 'CONFLICT' },
+      { key: world.adminKey, id: pending.id, title: 'Under review', expect: 'INVALID_STATE' },
+      { key: world.adminKey, id: a6, title: 'A6 by admin', expect: 'ListingUpdateSuccess' },
+      { key: a.key, id: a1, title: 'A1 second', expect: 'ListingUpdateSuccess' },
+      { key: b.key, id: b1.id, title: 'B1 edited', expectedVersion: 0, expect: 'ListingUpdateSuccess' },
+    ];
+    const { result, queries } = await countQueries(db, () =>
+      withListingsLocked([...aListings.map((l) => l.id), b1.id], () =>
+        Promise.all(
+          edits.map((e) =>
+            gql(e.key, UPDATE_EXPECTING, {
+              id: gid('Listing', e.id),
+              title: e.title,
+              expectedVersion: e.expectedVersion ?? null,
+            }),
+          ),
+        ),
+      ),
+    );
+    const answers = result.map((r) => {
+      expect(r.errors).toBeUndefined();
+      const payload = r.data!.listingUpdate as { __typename: string; code?: string; listing?: { title: string } };
+      return payload.code ?? payload.__typename;
+    });
+    expect(answers).toEqual(edits.map((e) => e.expect));
+    // Each success answers its own edit.
+    result.forEach((r, i) => {
+      if (edits[i]!.expect === 'ListingUpdateSuccess')
+        expect(r.data!.listingUpdate.listing.title).toBe(edits[i]!.title);
+    });
+    const writes = queries.filter((q) => /UPDATE "Listing"/.test(q));
+    if (target === 'postgres') expect(writes.length).toBeLessThan(edits.length);
+    // The two edits of A1 ran one after the other: both applied, the second last.
+    const rows = await db.prisma.listing.findMany({ where: { id: { in: [a1, a6, b1.id, pending.id] } } });
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    expect([byId.get(a1)!.title, byId.get(a1)!.version]).toEqual(['A1 second', 2]);
+    expect([byId.get(a6)!.title, byId.get(a6)!.version]).toEqual(['A6 by admin', 1]);
+    expect([byId.get(b1.id)!.title, byId.get(b1.id)!.version]).toEqual(['B1 edited', 1]);
+    expect(byId.get(pending.id)!.version).toBe(0);
+    // One event per applied edit, and one audit record of each call with its own outcome and request.
+    const ids = [...aListings.map((l) => l.id), b1.id, pending.id];
+    const events = await db.prisma.outboxEvent.groupBy({
+      by: ['subjectId'],
+      where: { type: 'listing.updated', subjectId: { in: ids.map(String) } },
+      _count: true,
+    });
+    expect(Object.fromEntries(events.map((e) => [e.subjectId, e._count]))).toEqual({
+      [a1]: 2,
+      [a2]: 1,
+      [a3]: 1,
+      [a4]: 1,
+      [a5]: 1,
+      [a6]: 1,
+      [b1.id]: 1,
+    });
+    const audit = await db.prisma.auditRecord.findMany({
+      where: { operation: 'listingUpdate', requestId: { in: result.map((r) => String(r.extensions!.requestId)) } },
+    });
+    expect(audit).toHaveLength(edits.length);
+    const byRequest = new Map(audit.map((r) => [r.requestId, r]));
+    result.forEach((r, i) => {
+      const record = byRequest.get(String(r.extensions!.requestId))!;
+      const edit = edits[i]!;
+      expect(record.outcome).toBe(edit.expect === 'ListingUpdateSuccess' ? 'SUCCESS' : 'ERROR');
+      expect((record.input as { title: string }).title).toBe(edit.title);
+    });
+  });
+
+  it('fails only the edit whose write fails when edits share a statement; the others commit', async () => {
+    const good = await sellerShop(db.prisma, 'Batch good shop');
+    const bad = await sellerShop(db.prisma, 'Batch refused shop');
+    const goodListings = await Promise.all(
+      [1, 2, 3].map((i) => createListingRow(db.prisma, good.shop.id, world.categories.skincare, { title: `G${i}` })),
+    );
+    const refused = await createListingRow(db.prisma, bad.shop.id, world.categories.skincare, { title: 'R' });
+    // The refused shop's audit records fail to insert: its edit's whole write must roll back.
+    await db.prisma.$executeRawUnsafe(`CREATE FUNCTION "test_refuse_shop_audit"() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW."shopId" = ${bad.shop.id} THEN RAISE EXCEPTION 'audit refused'; END IF; RETURN NEW; END $$`);
+    await db.prisma.$executeRawUnsafe(
+      `CREATE TRIGGER "test_refuse_shop_audit" BEFORE INSERT ON "AuditRecord" FOR EACH ROW EXECUTE FUNCTION "test_refuse_shop_audit"()`,
+    );
+    try {
+      const all = [...goodListings.map((l) => ({ key: good.key, id: l.id })), { key: bad.key, id: refused.id }];
+      // Two edits of good listings first (they wait on the locks), then the rest, the refused one among them.
+      const results = await withListingsLocked(
+        all.map((e) => e.id),
+        () =>
+          Promise.all(
+            [...all, ...all.slice(0, 2)].map((e, i) =>
+              gql(e.key, UPDATE_TITLE, { id: gid('Listing', e.id), title: `Edit ${i}` }),
+            ),
+          ),
+      );
+      const outcome = (r: (typeof results)[number]) =>
+        r.errors?.[0]?.extensions?.code ?? (r.data!.listingUpdate as { __typename: string }).__typename;
+      expect(results.map(outcome)).toEqual([
+        'ListingUpdateSuccess',
+        'ListingUpdateSuccess',
+        'ListingUpdateSuccess',
+        'INTERNAL',
+        'ListingUpdateSuccess',
+        'ListingUpdateSuccess',
+      ]);
+    } finally {
+      await db.prisma.$executeRawUnsafe(`DROP TRIGGER "test_refuse_shop_audit" ON "AuditRecord"`);
+      await db.prisma.$executeRawUnsafe(`DROP FUNCTION "test_refuse_shop_audit"()`);
+    }
+    const row = await db.prisma.listing.findUniqueOrThrow({ where: { id: refused.id } });
+    expect([row.title, row.version]).toEqual(['R', 0]);
+    expect(
+      await db.prisma.outboxEvent.count({ where: { subjectId: String(refused.id), type: 'listing.updated' } }),
+    ).toBe(0);
+    const versions = await db.prisma.listing.findMany({
+      where: { id: { in: goodListings.map((l) => l.id) } },
+      orderBy: { id: 'asc' },
+    });
+    expect(versions.map((l) => l.version)).toEqual([2, 2, 1]);
+  });
+
   it("keeps the write on a transaction's client when the context is inside one, and on Prisma without the direct path", async () => {
     const { shop, key } = await sellerShop(db.prisma, 'Transaction shop');
     const listing = await createListingRow(db.prisma, shop.id, world.categories.skincare, { title: 'Before' });

@@ -28,7 +28,7 @@ export interface Context {
    * The database's statements outside Prisma (named prepared statements on PostgreSQL), when the host
    * gives them: usable only while `prisma` is that database's own client, not a transaction's.
    */
-  database?: Pick<Database, 'prisma' | 'queryRows'>;
+  database?: Pick<Database, 'prisma' | 'queryRows' | 'target'>;
   viewer: Viewer | null;
   requestId: string;
   /** Production mode disables the sandbox clock. */
@@ -45,7 +45,7 @@ export interface Context {
 
 export interface ContextInit {
   prisma: PrismaClient;
-  database?: Pick<Database, 'prisma' | 'queryRows'>;
+  database?: Pick<Database, 'prisma' | 'queryRows' | 'target'>;
   viewer: Viewer | null;
   requestId: string;
   production: boolean;

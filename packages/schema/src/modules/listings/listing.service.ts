@@ -2,12 +2,14 @@ import {
   Prisma,
   utcNow,
   type BusinessModel,
+  type Database,
+  WriteBatcher,
   type Listing,
   type ListingStatus,
   type PlatformSettings,
 } from '@shopwarden/db';
 import { platformNow } from '#context';
-import { auditInsertSql, auditValues, auditWithChange, insertAuditRecordSql, type AuditValues } from '#lib/audit.ts';
+import { auditValues, auditWithChange, insertAuditRecordSql, type AuditValues } from '#lib/audit.ts';
 import { intArray, intArrayLiteral, queryRows, statementShapes } from '#lib/sql.ts';
 import { catchUpShopHealth } from '#modules/health/points-expiry.service.ts';
 import type { Context } from '#context';
@@ -208,54 +210,154 @@ const updatedEventCte = (occurredAt: Prisma.Sql) => Prisma.sql`events AS (
 const writtenColumns = Prisma.sql`"id", "shopId", "title", "description", "categoryId", "priceAmount", "currency", "sites",
   "status"::text AS "status", "version", "submittedAt", "createdAt", "updatedAt"`;
 
-/** The values of one `updateListingAtOnce` statement (and of its audit record, when audited). */
-interface AtOnceValues {
+/** One edit of `updateListingAtOnce`, with its audit record's values when the mutation is audited. */
+interface AtOnceEdit {
   listingId: number;
   everyShop: boolean;
+  /** The caller's shops, an `int[]` literal. */
   reach: string;
   title: string | null;
   description: string | null;
   categoryId: number | null;
   expectedVersion: number | null;
+  /** The real time of the edit (ISO), which the platform clock derives from. */
   real: string;
+  audit: AuditValues | null;
 }
 
-/** `updateListingAtOnce`'s statement, built once per clock (production or sandbox) and audit shape. */
-const updateAtOnce = statementShapes<{ production: boolean; audited: boolean }, AtOnceValues & Partial<AuditValues>>(
-  ({ production, audited }, p) => {
-    const clock = production
-      ? Prisma.sql`${p.real}::timestamp(3)`
-      : Prisma.sql`coalesce((SELECT CASE WHEN p."sandboxFrozen" OR p."sandboxSetAt" IS NULL THEN p."sandboxNow" ELSE p."sandboxNow" + (${p.real}::timestamp(3) - p."sandboxSetAt") END
-        FROM "PlatformSettings" p WHERE p."id" = 1), ${p.real}::timestamp(3))`;
-    return Prisma.sql`
-    WITH target AS (
-      SELECT l."id", l."status"::text AS "status", l."version"
-      FROM "Listing" l
-      WHERE l."id" = ${p.listingId}::int AND (${p.everyShop}::boolean OR l."shopId" = ANY(${p.reach}::int[]))
+type AtOnceRow = Listing & { targetStatus: ListingStatus | null; targetVersion: number | null };
+
+/** Each edit's column of `updateListingAtOnce`'s statement: its parameter is one array over the batch. */
+const atOnceColumns = {
+  listingId: 'int',
+  everyShop: 'boolean',
+  reach: 'text',
+  title: 'text',
+  description: 'text',
+  categoryId: 'int',
+  expectedVersion: 'int',
+  real: 'timestamp(3)',
+  audited: 'boolean',
+  apiKeyId: 'int',
+  role: 'text',
+  operation: 'text',
+  targetType: 'text',
+  targetId: 'text',
+  shopId: 'int',
+  input: 'text',
+  outcome: 'text',
+  resultCode: 'text',
+  requestId: 'text',
+} as const;
+type AtOnceColumns = { [K in keyof typeof atOnceColumns]: unknown[] };
+
+/**
+ * `updateListingAtOnce`'s statement over a batch of edits (one row per edit in `input`, numbered by
+ * `ord`), built once per clock (production or sandbox): each edit's listing chosen within its
+ * caller's reach, the conditional update, its event at the platform clock and, when audited, its
+ * audit record; one row per edit back, in order.
+ */
+const updateAtOnce = statementShapes<{ production: boolean }, AtOnceColumns>(({ production }, p) => {
+  const columns = Object.entries(atOnceColumns);
+  const arrays = Prisma.join(
+    columns.map(([name, type]) => Prisma.sql`${p[name as keyof AtOnceColumns]}::${Prisma.raw(type)}[]`),
+  );
+  const names = Prisma.raw(columns.map(([name]) => `"${name}"`).join(', '));
+  const clock = production
+    ? Prisma.sql`e."real"`
+    : Prisma.sql`coalesce((SELECT CASE WHEN p."sandboxFrozen" OR p."sandboxSetAt" IS NULL THEN p."sandboxNow" ELSE p."sandboxNow" + (e."real" - p."sandboxSetAt") END
+        FROM "PlatformSettings" p WHERE p."id" = 1), e."real")`;
+  return Prisma.sql`
+    WITH input AS (
+      SELECT * FROM unnest(${arrays}) WITH ORDINALITY AS e(${names}, "ord")
+    ),
+    target AS (
+      SELECT e."ord", l."id", l."status"::text AS "status", l."version"
+      FROM input e
+      JOIN "Listing" l ON l."id" = e."listingId" AND (e."everyShop" OR l."shopId" = ANY(e."reach"::int[]))
     ),
     updated AS (
       UPDATE "Listing" l
-      SET "title" = COALESCE(${p.title}::text, l."title"),
-          "description" = COALESCE(${p.description}::text, l."description"),
-          "categoryId" = COALESCE(${p.categoryId}::int, l."categoryId"),
-          "version" = l."version" + 1, "updatedAt" = ${p.real}::timestamp(3)
-      FROM target t
+      SET "title" = COALESCE(e."title", l."title"),
+          "description" = COALESCE(e."description", l."description"),
+          "categoryId" = COALESCE(e."categoryId", l."categoryId"),
+          "version" = l."version" + 1, "updatedAt" = e."real"
+      FROM target t JOIN input e ON e."ord" = t."ord"
       WHERE l."id" = t."id" AND l."version" = t."version" AND l."status" = ANY(${[...editableStatuses]}::text[]::"ListingStatus"[])
-        AND (${p.expectedVersion}::int IS NULL OR l."version" = ${p.expectedVersion}::int)
-      RETURNING l."id", l."shopId", l."title", l."description", l."categoryId", l."priceAmount", l."currency", l."sites",
+        AND (e."expectedVersion" IS NULL OR l."version" = e."expectedVersion")
+      RETURNING e."ord", l."id", l."shopId", l."title", l."description", l."categoryId", l."priceAmount", l."currency", l."sites",
                 l."status"::text AS "status", l."version", l."submittedAt", l."createdAt", l."updatedAt"
     ),
-    ${updatedEventCte(clock)}${audited ? Prisma.sql`, audited AS (${auditInsertSql(p, Prisma.sql`updated`)})` : Prisma.empty}
-    SELECT u.*, t."status" AS "targetStatus", t."version" AS "targetVersion"
-    FROM (SELECT 1) one LEFT JOIN target t ON true LEFT JOIN updated u ON true`;
-  },
-);
+    events AS (
+      INSERT INTO "OutboxEvent" ("type", "shopId", "subjectType", "subjectId", "payload", "occurredAt", "createdAt")
+      SELECT 'listing.updated', u."shopId", 'Listing', u."id"::text, jsonb_build_object('listingId', u."id", 'version', u."version"),
+             ${clock}, ${utcNow}
+      FROM updated u JOIN input e ON e."ord" = u."ord"
+    ),
+    audited AS (
+      INSERT INTO "AuditRecord" ("apiKeyId", "role", "operation", "targetType", "targetId", "shopId", "input", "outcome", "resultCode", "requestId", "createdAt")
+      SELECT e."apiKeyId", e."role"::"Role", e."operation", e."targetType", e."targetId", e."shopId",
+             e."input"::jsonb, e."outcome"::"AuditOutcome", e."resultCode", e."requestId", ${utcNow}
+      FROM updated u JOIN input e ON e."ord" = u."ord"
+      WHERE e."audited"
+    )
+    SELECT u."id", u."shopId", u."title", u."description", u."categoryId", u."priceAmount", u."currency", u."sites",
+           u."status", u."version", u."submittedAt", u."createdAt", u."updatedAt",
+           t."status" AS "targetStatus", t."version" AS "targetVersion"
+    FROM input e LEFT JOIN target t ON t."ord" = e."ord" LEFT JOIN updated u ON u."ord" = e."ord"
+    ORDER BY e."ord"`;
+});
+
+/** The statement of a batch of edits, as parallel arrays. */
+function atOnceStatement(production: boolean, edits: readonly AtOnceEdit[]) {
+  const columns = Object.fromEntries(Object.keys(atOnceColumns).map((k) => [k, [] as unknown[]])) as AtOnceColumns;
+  for (const edit of edits) {
+    const { audit, ...own } = edit;
+    for (const [k, v] of Object.entries(own)) columns[k as keyof AtOnceColumns].push(v);
+    columns.audited.push(audit !== null);
+    for (const k of Object.keys(auditColumnsOf) as (keyof AuditValues)[]) columns[k].push(audit?.[k] ?? null);
+  }
+  return updateAtOnce({ production }, columns);
+}
+const auditColumnsOf: Record<keyof AuditValues, true> = {
+  apiKeyId: true,
+  role: true,
+  operation: true,
+  targetType: true,
+  targetId: true,
+  shopId: true,
+  input: true,
+  outcome: true,
+  resultCode: true,
+  requestId: true,
+};
+
+type BatchingDatabase = Pick<Database, 'queryRows' | 'target'>;
+
+/** Concurrent edits of one database and clock, coalesced (a listing at most once per batch). */
+const atOnceBatchers = new WeakMap<BatchingDatabase, Map<boolean, WriteBatcher<AtOnceEdit, AtOnceRow | undefined>>>();
+
+function atOnceBatcher(database: BatchingDatabase, production: boolean) {
+  let byClock = atOnceBatchers.get(database);
+  if (!byClock) atOnceBatchers.set(database, (byClock = new Map()));
+  let batcher = byClock.get(production);
+  if (!batcher) {
+    batcher = new WriteBatcher(
+      (edits) => database.queryRows<AtOnceRow>(atOnceStatement(production, edits)),
+      // PGlite runs one statement at a time; a pool a few, leaving connections to reads.
+      { maxInFlight: database.target.kind === 'pglite' ? 1 : 4, maxBatch: 100, key: (edit) => edit.listingId },
+    );
+    byClock.set(production, batcher);
+  }
+  return batcher;
+}
 
 /**
  * An edit of fields that need nothing of the shop (title, description, category), by a caller who may
  * write listings, as ONE statement: the listing chosen within reach, the conditional update, its event
- * at the platform clock (computed in the statement) and its audit record. Null when the edit needs the
- * shop or its fields are refused: the two-statement path then reports in the usual order.
+ * at the platform clock (computed in the statement) and its audit record. Outside a transaction,
+ * concurrent edits share the statement (`WriteBatcher`). Null when the edit needs the shop or its
+ * fields are refused: the two-statement path then reports in the usual order.
  */
 async function updateListingAtOnce(ctx: Context, input: ListingEdit): Promise<Listing | null> {
   const viewer = ctx.viewer;
@@ -272,10 +374,9 @@ async function updateListingAtOnce(ctx: Context, input: ListingEdit): Promise<Li
   };
   const categories = sent('categoryId') ? await categoriesFor(ctx, fields.categoryId) : new Map<number, CategoryLite>();
   if (validateFields(fields, [], categories, sent).length) return null;
-  const real = new Date().toISOString();
   const reach = viewer.shopIds;
   const audit = auditWithChange(ctx);
-  const edit: AtOnceValues = {
+  const edit: AtOnceEdit = {
     listingId: input.listingId,
     everyShop: reach === null,
     reach: intArrayLiteral(reach ?? []),
@@ -283,16 +384,14 @@ async function updateListingAtOnce(ctx: Context, input: ListingEdit): Promise<Li
     description: input.description ?? null,
     categoryId: input.categoryId ?? null,
     expectedVersion: input.expectedVersion ?? null,
-    real,
+    real: new Date().toISOString(),
+    audit: audit ? auditValues(audit.row) : null,
   };
-  // Outside a transaction, a named prepared statement: its text is fixed by the clock's and the audit's shape.
-  const [row] = await queryRows<Listing & { targetStatus: ListingStatus | null; targetVersion: number | null }>(
-    ctx,
-    updateAtOnce(
-      { production: ctx.production, audited: audit !== null },
-      audit ? { ...edit, ...auditValues(audit.row) } : edit,
-    ),
-  );
+  const database = ctx.database;
+  const row =
+    database && database.prisma === ctx.prisma
+      ? await atOnceBatcher(database, ctx.production).submit(edit)
+      : (await queryRows<AtOnceRow>(ctx, atOnceStatement(ctx.production, [edit])))[0];
   if (row?.id != null) {
     audit?.committed();
     const { targetStatus: _s, targetVersion: _v, ...written } = row;
