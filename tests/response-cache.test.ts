@@ -279,6 +279,29 @@ describe.each(testTargets())('the response cache on %s', (target) => {
     expect((await page(1)).reads).toBe(0);
   });
 
+  it('lets mutations that wait together share one marker, sent after each of them was made', async () => {
+    const cache = new ResponseCache(new MemoryCacheStore(), { ttlMs: 60_000, maxEntryBytes: 1e6 });
+    await cache.start(db);
+    expect(cache.active).toBe(true);
+    const markers: string[] = [];
+    const queryText = db.queryText.bind(db);
+    const counting = {
+      ...db,
+      queryText: (q: Parameters<typeof db.queryText>[0]) => (markers.push(q.text), queryText(q)),
+    };
+    try {
+      // Ten at once: the first sends its marker; the nine that wait for it share the next one.
+      await Promise.all(Array.from({ length: 10 }, () => cache.sync(counting)));
+      expect(markers.filter((t) => t.includes('pg_notify'))).toHaveLength(2);
+      // One alone sends its own: a marker already back says nothing of a later change.
+      await cache.sync(counting);
+      expect(markers.filter((t) => t.includes('pg_notify'))).toHaveLength(3);
+      expect(cache.active).toBe(true);
+    } finally {
+      await cache.stop();
+    }
+  });
+
   it('invalidates on writes made outside the API, and not on rolled-back ones (dry runs)', async () => {
     const app = newApp();
     await app.ready;

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { CHANGES_CHANNEL, type Database } from '@shopwarden/db';
+import { CHANGES_CHANNEL, WriteBatcher, type Database } from '@shopwarden/db';
 import type { CompiledRead, Viewer } from '@shopwarden/schema';
 import type { Redis } from 'ioredis';
 import type { SharedRedis } from './shared-redis.ts';
@@ -308,6 +308,8 @@ export class ResponseCache {
   private readonly touched = new Map<string, number>();
   private changes = 0;
   private readonly syncs = new Map<string, () => void>();
+  /** Per database, the markers of `sync`: one out at a time, shared by the calls that wait together. */
+  private readonly markers = new WeakMap<Database, WriteBatcher<number, undefined>>();
   private readonly pending = new Set<Promise<void>>();
   /** Bumped whenever the listener is lost or found: everything stored before is suspect. */
   private epoch = 0;
@@ -375,9 +377,26 @@ export class ResponseCache {
    * Waits until every change committed so far has invalidated its entries (a marker sent through
    * the same channel comes back after them, in commit order). Mutations call it before answering,
    * so a caller always reads its own writes, on this instance and, with Redis, on every instance.
+   * Concurrent calls share a marker: one sent after they were made (the next, while one is out).
    */
   async sync(db: Database, timeoutMs = 2_000): Promise<void> {
     if (!this.listening) return;
+    let markers = this.markers.get(db);
+    if (!markers) {
+      markers = new WriteBatcher(
+        async (calls: number[]) => {
+          await this.syncOnce(db, Math.min(...calls));
+          return calls.map(() => undefined);
+        },
+        { maxInFlight: 1, maxBatch: Number.POSITIVE_INFINITY },
+      );
+      this.markers.set(db, markers);
+    }
+    await markers.submit(timeoutMs);
+  }
+
+  /** One marker: sent, then waited for. */
+  private async syncOnce(db: Database, timeoutMs: number): Promise<void> {
     const nonce = randomUUID();
     const arrived = new Promise<void>((resolve) => this.syncs.set(nonce, resolve));
     let timer: NodeJS.Timeout | undefined;
