@@ -70,6 +70,21 @@ export interface CompiledRootSpec<Args> {
   maxSize?: number;
 }
 
+/**
+ * A connection over a parent row's rows of one Prisma `relation` (cursor `id`), narrowed by what the
+ * resolver also passes to `findMany` (the caller's reach, the arguments' filters): the relation's
+ * join stands for the resolver's own parent filter (`shopId: shop.id`).
+ */
+export interface CompiledConnectionSpec<Args> {
+  /** The parent model's list relation whose rows the connection pages. */
+  relation: string;
+  /** The resolver's other Prisma arguments: a function of the arguments, `ctx.viewer` and `ctx.now()`, as `CompiledRootSpec.query`. */
+  query: (args: Args, ctx: Context) => RootQuery | Promise<RootQuery>;
+  /** Connection page sizes (must equal the field's `defaultSize`/`maxSize`). */
+  defaultSize?: number;
+  maxSize?: number;
+}
+
 /** A list of simple objects read in SQL: one object per row of `from`, in `orderBy` order. */
 export interface SqlObjectList {
   /** `FROM` clause (tables, functions, joins and `WHERE`) of the rows, under the alias given. */
@@ -105,7 +120,8 @@ export type CompiledFieldSpec =
   | { kind: 'objectRow'; sql: (parent: SqlParent, field: SqlField, alias: string) => SqlObjectRow }
   | { kind: 'row'; model: string; id: (parent: SqlParent) => string; where?: (ctx: Context) => unknown }
   | { kind: 'rowsByIds'; model: string; ids: (parent: SqlParent) => string; read: RowsByIdsRead }
-  | { kind: 'firstRelated'; relation: string };
+  | { kind: 'firstRelated'; relation: string }
+  | { kind: 'connection'; spec: CompiledConnectionSpec<Record<string, unknown>> };
 
 /** A root field whose value is computed from the request's context (`compiledFromContext`). */
 export interface CompiledFromContextSpec {
@@ -199,6 +215,16 @@ export function compiledObjectRow(
   return { [COMPILED_FIELD]: { kind: 'objectRow', sql } satisfies CompiledFieldSpec };
 }
 
+/** Field extensions for a connection over a parent row's related rows with the resolver's own filters. */
+export function compiledConnection<Args>(spec: CompiledConnectionSpec<Args>): Record<string, unknown> {
+  return {
+    [COMPILED_FIELD]: {
+      kind: 'connection',
+      spec: spec as CompiledConnectionSpec<Record<string, unknown>>,
+    } satisfies CompiledFieldSpec,
+  };
+}
+
 /** Options of `compiledRow`. */
 export interface CompiledRowOptions {
   /**
@@ -225,7 +251,13 @@ export type RowsByIdsRead =
    * `findMany` of `{ AND: [{ id: { in: ids } }, where] }` by `orderBy`: each row once. `where` is the
    * caller's reach, a function of `ctx.viewer` only (a plan is reused for every caller of the same shape).
    */
-  | { by: 'findMany'; orderBy: unknown; where?: (ctx: Context) => unknown };
+  | {
+      by: 'findMany';
+      orderBy: unknown;
+      where?: (ctx: Context) => unknown;
+      /** A `where` over the parent row, of the caller only: none unless it matches (the resolver's reach check on the parent). */
+      parentWhere?: (ctx: Context) => unknown;
+    };
 
 /**
  * Field extensions for a field listing the rows of `model` (Prisma objects, their fields compiled

@@ -51,6 +51,7 @@ import {
   compiledFieldOf,
   compiledFromContextOf,
   compiledRootOf,
+  type CompiledConnectionSpec,
   type CompiledFromContextSpec,
   type CompiledRootSpec,
   type RowsByIdsRead,
@@ -553,6 +554,7 @@ class Compilation {
     }
     const custom = compiledFieldOf(def);
     if (custom?.kind === 'firstRelated') return this.firstRelated(type, def, nodes, parent, custom.relation);
+    if (custom?.kind === 'connection') return this.relatedConnection(type, def, nodes, parent, custom.spec);
     if (custom) {
       const sqlParent = this.sqlParent(parent);
       if (custom.kind === 'json') {
@@ -579,7 +581,7 @@ class Compilation {
       if (custom.kind === 'row')
         return this.rowById(type, def, nodes, custom.model, custom.id(sqlParent), custom.where?.(this.input.context));
       if (custom.kind === 'rowsByIds')
-        return this.rowsByIds(type, def, nodes, custom.model, custom.ids(sqlParent), custom.read);
+        return this.rowsByIds(type, def, nodes, parent, custom.model, custom.ids(sqlParent), custom.read);
       const objectType = getNullableType(def.type);
       if (!isNonNullType(def.type) || !isObjectType(objectType))
         throw new NotCompilable(`${type.name}.${def.name} object shape`);
@@ -678,6 +680,7 @@ class Compilation {
     type: GraphQLObjectType,
     def: GraphQLField<unknown, unknown>,
     nodes: FieldGroup,
+    parent: Parent,
     model: string,
     idsSql: string,
     read: RowsByIdsRead,
@@ -689,7 +692,15 @@ class Compilation {
     const alias = this.alias();
     this.depend(model, 'all');
     const where = read.by === 'findMany' && read.where ? read.where(this.input.context) : undefined;
-    const reach = compileWhere(model, where, alias, this.params);
+    const parentWhere = read.by === 'findMany' && read.parentWhere ? read.parentWhere(this.input.context) : undefined;
+    if (parentWhere !== undefined && parent.kind !== 'row')
+      throw new NotCompilable(`${what}: parentWhere of a simple object`);
+    const reach = [
+      compileWhere(model, where, alias, this.params),
+      parent.kind === 'row' ? compileWhere(parent.model, parentWhere, parent.alias, this.params) : 'TRUE',
+    ]
+      .filter((c) => c !== 'TRUE')
+      .join(' AND ');
     const object = await this.objectFields(target, this.subfields(target, nodes), {
       kind: 'row',
       model,
@@ -697,7 +708,7 @@ class Compilation {
       scoped: false,
     });
     const id = columnOf(alias, model, 'id');
-    const and = reach === 'TRUE' ? '' : ` AND ${reach}`;
+    const and = reach ? ` AND ${reach}` : '';
     let rows: string;
     if (read.by === 'load') {
       // One row per element, in the array's order: a repeated id is loaded again, a NULL or missing one is not.
@@ -829,6 +840,35 @@ class Compilation {
       null,
       true,
       cursor,
+    );
+  }
+
+  /** A declared connection over a parent row's related rows (`compiledConnection`), with its resolver's filters. */
+  private async relatedConnection(
+    type: GraphQLObjectType,
+    def: GraphQLField<unknown, unknown>,
+    nodes: FieldGroup,
+    parent: Parent,
+    spec: CompiledConnectionSpec<Record<string, unknown>>,
+  ): Promise<string> {
+    const what = `${type.name}.${def.name}`;
+    if (parent.kind !== 'row') throw new NotCompilable(`${what} of a simple object`);
+    const join = relationJoin(parent.model, spec.relation);
+    if (!join.isList) throw new NotCompilable(`${what}: ${spec.relation} is not a list relation`);
+    const args = await this.args(type, def, nodes);
+    const query = await spec.query(args, this.planContext(['apiKeyId']));
+    const scoped = this.sameShop(parent, join);
+    this.depend(join.target, scoped ? 'rows' : 'all');
+    const page = connectionQuery(args, spec.defaultSize ?? 20, spec.maxSize ?? 100);
+    return this.connection(
+      def,
+      nodes,
+      join.target,
+      { where: query.where, orderBy: query.orderBy, ...page },
+      args,
+      // Its resolver runs one `findMany` per parent: a cursor pages within that parent's rows.
+      { on: join.on, parentAlias: parent.alias, ownFindMany: true },
+      scoped,
     );
   }
 
@@ -1087,7 +1127,7 @@ class Compilation {
     model: string,
     query: Record<string, unknown>,
     args: Record<string, unknown>,
-    join: { on: (p: string, c: string) => string; parentAlias: string } | null,
+    join: { on: (p: string, c: string) => string; parentAlias: string; ownFindMany?: boolean } | null,
     scoped: boolean,
     cursorField = 'id',
   ): Promise<string> {
@@ -1096,7 +1136,9 @@ class Compilation {
       throw new NotCompilable(`${def.name} is not a connection`);
     this.checkAuth(connectionType, connectionType.name);
     const alias = this.alias();
-    const page = pageQuery(model, query, alias, this.params, join ? [join.on(join.parentAlias, alias)] : []);
+    const page = pageQuery(model, query, alias, this.params, join ? [join.on(join.parentAlias, alias)] : [], {
+      ownFindMany: join?.ownFindMany,
+    });
     if (!page.terms.length) throw new NotCompilable('connection without an order');
     if (page.take === null) throw new NotCompilable('connection without take');
     const size = Math.abs(page.take) - 1;

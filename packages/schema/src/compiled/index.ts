@@ -14,6 +14,7 @@ export {
 } from './compile-read.ts';
 export {
   callerAuthScopes,
+  compiledConnection,
   compiledFirstRelated,
   compiledFromContext,
   compiledJson,
@@ -23,6 +24,7 @@ export {
   compiledRoot,
   compiledRow,
   compiledRowsByIds,
+  type CompiledConnectionSpec,
   type CompiledRootSpec,
   type CompiledJsonOptions,
   type CompiledRowOptions,

@@ -378,6 +378,7 @@ export function pageQuery(
   alias: string,
   params: SqlParams,
   extraWhere: string[] = [],
+  options: { ownFindMany?: boolean } = {},
 ): PageQuery {
   for (const key of Object.keys(query)) {
     if (!['where', 'orderBy', 'take', 'skip', 'cursor', 'select', 'include'].includes(key))
@@ -393,7 +394,8 @@ export function pageQuery(
   if (query.cursor !== undefined) {
     // Prisma pages a nested relation with a cursor in one query over every parent, with `skip`
     // applied across all of them: not something to reproduce. Those operations use the resolvers.
-    if (extraWhere.length) throw new NotCompilable('cursor on a nested page');
+    // A resolver's own `findMany` per parent (`ownFindMany`) pages as a root does, within its parent.
+    if (extraWhere.length && !options.ownFindMany) throw new NotCompilable('cursor on a nested page');
     if (!isPlainObject(query.cursor)) throw new NotCompilable('cursor');
     const entries = Object.entries(query.cursor);
     const [cursorField, cursorValue] = entries[0] ?? [];
@@ -423,6 +425,7 @@ export function pageQuery(
     const [first, ...after] = terms;
     if (first) conditions.push(atOrAfter(first, after));
     if (terms.some((t) => !t.field.isRequired)) {
+      if (extraWhere.length) throw new NotCompilable('cursor over a nullable order within a parent');
       // Over a nullable order column Prisma pages in memory, from the cursor row within the filtered
       // rows: a cursor row outside the filter yields no rows.
       conditions.push(
