@@ -79,7 +79,8 @@ const SDK_READS: [string, Caller[]][] = [
 /**
  * Reads that must compile whole, no field left to its resolver: a listing's latest review with its
  * reasons (GraphiQL, the SDK's ListingFields), a shop's category selections with their JSON answers,
- * rows listed by an int[] column (events' categories, creators' niches, requests' categories, endpoints' shops).
+ * rows listed by an int[] column (events' categories, creators' niches, requests' categories, endpoints' shops),
+ * a shop's partnerships and one partnership (null without `partnerships:read`).
  */
 const WHOLE_GRAPHIQL: { role: Caller; name: string }[] = [
   { role: 'admin', name: 'ReviewQueue' },
@@ -93,6 +94,8 @@ const WHOLE_SDK_READS: [string, Caller[]][] = [
   ['CreatorList', ['admin', 'seller']],
   ['CategoryListExceptionRequests', EVERYONE],
   ['WebhookList', ['admin']],
+  ['PartnershipListForShop', ['admin']],
+  ['PartnershipGet', EVERYONE],
 ];
 
 type Caller = 'admin' | 'partner' | 'seller';

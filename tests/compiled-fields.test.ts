@@ -10,9 +10,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { eventCatalogue, webhookObjectSelection } from '@shopwarden/schema';
 import { createKey, createShop, createWorld, type World } from './support/fixtures.ts';
+import { createCreator } from './support/health-fixtures.ts';
 import { comparableErrors, gid } from './support/client.ts';
 import { createTestDatabase, testTargets, type TestDatabase } from './support/database.ts';
-import { differential, type Differential } from './support/differential.ts';
+import { differential, type Caller as DiffCaller, type Differential, type ReadPath } from './support/differential.ts';
 
 /** Reasons as old and odd rows hold them: not arrays, elements without a string code, extra keys, awkward text. */
 const REASONS = [
@@ -85,6 +86,14 @@ function rawData(text: string): string | undefined {
     if (text[i] === ',') i++;
   }
   return undefined;
+}
+
+/** One SDK operation with the fragments it spreads (the SDK's documents, as they are sent). */
+function sdkOperation(source: string, name: string): string {
+  const blocks = source.split(/\n(?=(?:query|mutation|subscription|fragment|#) )/);
+  const operation = blocks.find((b) => b.startsWith(`query ${name}(`) || b.startsWith(`query ${name} `))!;
+  const fragments = blocks.filter((b) => b.startsWith('fragment ') && operation.includes(`...${b.split(' ')[1]}`));
+  return [operation, ...fragments].join('\n');
 }
 
 describe.each(testTargets())('compiled review and JSON fields on %s', (target) => {
@@ -213,13 +222,6 @@ describe.each(testTargets())('compiled review and JSON fields on %s', (target) =
 
   const sdk = readFileSync(path.resolve(import.meta.dirname, '../packages/sdk/operations/listings.graphql'), 'utf8');
   const sdkShops = readFileSync(path.resolve(import.meta.dirname, '../packages/sdk/operations/shops.graphql'), 'utf8');
-  /** One SDK operation with the fragments it spreads (the SDK's documents, as they are sent). */
-  function sdkOperation(source: string, name: string): string {
-    const blocks = source.split(/\n(?=(?:query|mutation|subscription|fragment|#) )/);
-    const operation = blocks.find((b) => b.startsWith(`query ${name}(`) || b.startsWith(`query ${name} `))!;
-    const fragments = blocks.filter((b) => b.startsWith('fragment ') && operation.includes(`...${b.split(' ')[1]}`));
-    return [operation, ...fragments].join('\n');
-  }
 
   const REVIEW = `id decision automatic note listingVersion createdAt reasons { code message __typename }
     reviewer { __typename id name prefix role scopes createdAt shop { id name } account { id name kind } }`;
@@ -308,5 +310,263 @@ describe.each(testTargets())('compiled review and JSON fields on %s', (target) =
       expect(text).toContain(seen);
     const aliased = `query($id: ID!) { shop(id: $id) { categorySelections(first: 50) { edges { node { a: answers answers f: figures } } } } }`;
     for (const caller of callers) await expectSame(caller, caller.shops, aliased, { id: gid('Shop', shops[1]!) });
+  });
+});
+
+describe.each(testTargets())('compiled partnership reads on %s', (target) => {
+  let db: TestDatabase;
+  let diff: Differential;
+  const shops: number[] = [];
+  const creators: number[] = [];
+  const partnerships: number[] = [];
+  /**
+   * Each caller, and the path its reads take: no partnerships:read is the resolvers' refusal; a
+   * partner without creators:read leaves `Partnership.creator` to its resolver, and the creators root.
+   */
+  const callers: (DiffCaller & { path: ReadPath; creators?: false })[] = [];
+  const sdk = readFileSync(
+    path.resolve(import.meta.dirname, '../packages/sdk/operations/partnerships.graphql'),
+    'utf8',
+  );
+  const PAGE = `pageInfo { hasNextPage hasPreviousPage startCursor endCursor }`;
+  const FIELDS = sdk.slice(sdk.indexOf('fragment PartnershipFields on Partnership {') + 43, sdk.indexOf('\n}\n'));
+
+  beforeAll(async () => {
+    db = await createTestDatabase(target);
+    const world = await createWorld(db.prisma);
+    const cats = world.categories;
+    for (const name of ['Seller shop', 'Agency shop', 'Nobody "shop"'])
+      shops.push((await createShop(db.prisma, name)).id);
+    const listings = new Map<number, number[]>();
+    for (const shopId of shops) {
+      const ids: number[] = [];
+      for (let l = 0; l < 2; l++)
+        ids.push(
+          (
+            await db.prisma.listing.create({
+              data: {
+                shopId,
+                categoryId: cats.skincare,
+                title: `Listing ${l} of ${shopId}`,
+                priceAmount: 100,
+                currency: 'USD',
+              },
+            })
+          ).id,
+        );
+      listings.set(shopId, ids);
+    }
+    for (const handle of ['glow_a', 'tech_b', 'home_c', 'nobody_d'])
+      creators.push((await createCreator(db.prisma, { handle })).id);
+    const agency = await db.prisma.account.create({ data: { name: 'Agency', kind: 'AGENCY' } });
+    const partner = await db.prisma.account.create({ data: { name: 'Partner', kind: 'PARTNER' } });
+    const other = await db.prisma.account.create({ data: { name: 'Other partner', kind: 'PARTNER' } });
+    const grantScopes = ['shops:read', 'listings:read', 'partnerships:read'];
+    await db.prisma.shopAccessGrant.create({ data: { shopId: shops[1]!, accountId: agency.id, scopes: grantScopes } });
+    await db.prisma.shopAccessGrant.create({ data: { shopId: shops[0]!, accountId: partner.id, scopes: grantScopes } });
+    for (const [accountId, creatorId] of [
+      [partner.id, creators[0]!],
+      [partner.id, creators[1]!],
+      [other.id, creators[2]!],
+    ] as const)
+      await db.prisma.creatorRepresentation.create({ data: { accountId, creatorId } });
+    const read = ['shops:read', 'listings:read', 'creators:read', 'partnerships:read'];
+    const key = async (role: 'SELLER' | 'AGENCY' | 'PARTNER', opts: Parameters<typeof createKey>[2]) =>
+      (await createKey(db.prisma, role, opts)).key;
+    callers.push(
+      { name: 'admin', key: world.adminKey, path: 'compiled' },
+      { name: 'seller', key: await key('SELLER', { shopId: shops[0]!, scopes: read }), path: 'compiled' },
+      { name: 'agency', key: await key('AGENCY', { accountId: agency.id, scopes: read }), path: 'compiled' },
+      { name: 'partner', key: await key('PARTNER', { accountId: partner.id, scopes: read }), path: 'compiled' },
+      {
+        name: 'partner, second key',
+        key: await key('PARTNER', { accountId: partner.id, scopes: read }),
+        path: 'compiled',
+      },
+      { name: 'other partner', key: await key('PARTNER', { accountId: other.id, scopes: read }), path: 'compiled' },
+      {
+        name: 'seller without partnerships:read',
+        key: await key('SELLER', { shopId: shops[0]! }),
+        path: 'resolvers',
+      },
+      {
+        name: 'partner without partnerships:read',
+        key: await key('PARTNER', { accountId: partner.id, scopes: ['shops:read', 'listings:read', 'creators:read'] }),
+        path: 'resolvers',
+      },
+      {
+        name: 'partner without creators:read',
+        key: await key('PARTNER', {
+          accountId: partner.id,
+          scopes: ['shops:read', 'listings:read', 'partnerships:read'],
+        }),
+        path: 'partial',
+        creators: false,
+      },
+    );
+    // Every status, a proposal expiring on either side of the clocks below, scopes in and out of the shop.
+    const statuses = ['PROPOSED', 'PROPOSED', 'ACTIVE', 'DECLINED', 'EXPIRED', 'ENDED', 'PROPOSED'] as const;
+    let n = 0;
+    for (let round = 0; round < 2; round++)
+      for (const shopId of shops)
+        for (const creatorId of creators) {
+          const status = statuses[n % statuses.length]!;
+          const own = listings.get(shopId)!;
+          const foreign = listings.get(shops[(shops.indexOf(shopId) + 1) % shops.length]!)!;
+          const partnership = await db.prisma.partnership.create({
+            data: {
+              shopId,
+              creatorId,
+              status,
+              commissionRateBps: [1250, 333, 1, 8000, 1001, 10_000][n % 6]!,
+              scopeListingIds: [[], [own[1]!, own[0]!], [own[0]!, foreign[0]!, 2_000_000_000]][n % 3]!,
+              scopeCategoryIds: n % 2 ? [cats.skincare, cats.beauty] : [],
+              message: [null, 'Let\'s "work" together — 🧴', ''][n % 3],
+              expiresAt:
+                status === 'PROPOSED'
+                  ? [new Date('2024-06-10T00:00:00Z'), null, new Date('2024-08-01T00:00:00Z')][n % 3]
+                  : null,
+              startsAt: n % 4 ? new Date('2024-05-01T00:00:00Z') : null,
+              respondedAt: status === 'PROPOSED' ? null : new Date('2024-05-02T10:00:00.123Z'),
+              startedAt: status === 'ACTIVE' || status === 'ENDED' ? new Date('2024-05-02T10:00:00Z') : null,
+              endedAt: status === 'ENDED' ? new Date('2024-05-20T00:00:00Z') : null,
+              closedBy: status === 'ENDED' ? 'SHOP' : status === 'EXPIRED' ? 'PLATFORM' : null,
+              closeReason: status === 'DECLINED' ? 'Not "now"' : null,
+              version: n % 3,
+            },
+          });
+          partnerships.push(partnership.id);
+          n++;
+        }
+    diff = differential(db);
+  });
+  afterAll(async () => db?.drop());
+
+  /** Sets the sandbox clock, frozen at `now`. */
+  async function setClock(now: string) {
+    const data = { sandboxNow: new Date(now), sandboxSetAt: null, sandboxFrozen: true };
+    await db.prisma.platformSettings.upsert({ where: { id: 1 }, create: { id: 1, ...data }, update: data });
+  }
+
+  /** Both paths answer alike; the caller's reads take its path, a compiled one in one statement and the key lookup. */
+  async function expectSame(
+    caller: (typeof callers)[number],
+    query: string,
+    variables?: Record<string, unknown>,
+    path: ReadPath = caller.path,
+  ) {
+    const { path: taken, statements, data } = await diff.same(caller, query, variables);
+    const what = `${caller.name}: ${query.slice(0, 80)} ${JSON.stringify(variables ?? {})}`;
+    expect(taken, what).toBe(path);
+    if (taken === 'compiled') expect(statements, what).toBe(2);
+    return data;
+  }
+
+  const ids = (data: unknown) => JSON.stringify(data).match(/"id":"[^"]+"/g) ?? [];
+
+  const STATUSES = [null, 'PROPOSED', 'ACTIVE', 'DECLINED', 'EXPIRED', 'ENDED'];
+
+  it('PartnershipListForShop: every caller, shop and status, by the clock when the statement runs', async () => {
+    const list = sdkOperation(sdk, 'PartnershipListForShop');
+    const seen = new Set<string>();
+    for (const [i, clock] of ['2024-06-15T00:00:00Z', '2024-06-01T00:00:00Z'].entries()) {
+      await setClock(clock);
+      for (const caller of callers)
+        for (const shopId of shops)
+          for (const status of caller.name === 'admin' ? STATUSES : [[null], ['EXPIRED']][i]!) {
+            const data = await expectSame(caller, list, { shopId: gid('Shop', shopId), status, first: 20 });
+            if (caller.name === 'admin') seen.add(`${status}:${ids(data).length}`);
+          }
+    }
+    // The clock moved proposals between PROPOSED and EXPIRED.
+    expect(seen.size).toBeGreaterThan(6);
+    await setClock('2024-06-15T00:00:00Z');
+    const admin = await diff.post('compiled', callers[0]!.key, list, { shopId: gid('Shop', shops[0]!) });
+    for (const value of [
+      '"scopeListings":[]',
+      '"title":"Listing 1',
+      '"status":"EXPIRED"',
+      '"commissionRate":3.33',
+      '🧴',
+    ])
+      expect(admin.text).toContain(value);
+  });
+
+  it("pages a shop's partnerships forwards and back, and answers bad page arguments as the resolvers do", async () => {
+    await setClock('2024-06-15T00:00:00Z');
+    const forward = `query($id: ID!, $first: Int, $after: String) { shop(id: $id) { partnerships(first: $first, after: $after) { edges { cursor node { id status } } ${PAGE} } } }`;
+    const backward = `query($id: ID!, $last: Int, $before: String) { shop(id: $id) { partnerships(last: $last, before: $before) { edges { cursor node { id } } ${PAGE} } } }`;
+    for (const caller of callers.slice(0, 4)) {
+      const id = gid('Shop', shops[caller.name === 'agency' ? 1 : 0]!);
+      let after: string | null = null;
+      let pages = 0;
+      for (;;) {
+        const data = (await expectSame(caller, forward, { id, first: 3, after })) as {
+          shop: { partnerships: { pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
+        };
+        const info = data.shop.partnerships.pageInfo;
+        pages++;
+        if (!info.hasNextPage || pages > 10) break;
+        after = info.endCursor;
+      }
+      expect(pages, caller.name).toBe(3);
+      let before: string | null = null;
+      for (let page = 0; page < 3; page++) {
+        const data = (await expectSame(caller, backward, { id, last: 3, before })) as {
+          shop: { partnerships: { pageInfo: { startCursor: string | null } } };
+        };
+        before = data.shop.partnerships.pageInfo.startCursor;
+      }
+      const edgesOnly = `query($id: ID!, $last: Int) { shop(id: $id) { partnerships(last: $last) { edges { node { id } } } } }`;
+      await expectSame(caller, edgesOnly, { id, last: 2 });
+    }
+    const admin = callers[0]!;
+    const id = gid('Shop', shops[0]!);
+    for (const args of ['first: 0', 'first: 101', 'last: 101', 'first: 1, last: 1', 'after: "nope"', 'first: -1'])
+      await diff.same(
+        admin,
+        `query($id: ID!) { shop(id: $id) { partnerships(${args}) { edges { node { id } } ${PAGE} } } }`,
+        { id },
+      );
+  });
+
+  it("Creator.partnerships: the creator's partnerships each caller reaches, with their shops in reach or not", async () => {
+    await setClock('2024-06-15T00:00:00Z');
+    const query = `query($status: PartnershipStatus, $first: Int) { creators(first: 4) { edges { node { id handle partnerships(status: $status, first: $first) { edges { cursor node { ${FIELDS} } } ${PAGE} } } } } }`;
+    const seen = new Map<string, string[]>();
+    for (const caller of callers)
+      for (const variables of [{ first: 8 }, { status: 'PROPOSED', first: 2 }, { status: 'EXPIRED', first: 8 }]) {
+        const data = await expectSame(caller, query, variables, caller.creators === false ? 'resolvers' : caller.path);
+        if (!('status' in variables)) seen.set(caller.name, ids(data));
+      }
+    // A partner sees only its own creators' partnerships; two keys of one account, the same ones.
+    expect(seen.get('partner, second key')).toEqual(seen.get('partner'));
+    expect(seen.get('other partner')).not.toEqual(seen.get('partner'));
+    expect(seen.get('other partner')).toContain(`"id":"${gid('Creator', creators[2]!)}"`);
+    expect(seen.get('other partner')).not.toContain(`"id":"${gid('Creator', creators[0]!)}"`);
+    expect(seen.get('partner')!.length).toBeGreaterThan(seen.get('other partner')!.length);
+    // The second key has the first's caller shape: it runs the first's plan, compiling nothing.
+    const compiledPlans = async () =>
+      (await diff.apps.compiled.metrics.plans.get()).values.find((v) => v.labels.result === 'compiled')?.value ?? 0;
+    const plans = await compiledPlans();
+    await diff.post('compiled', callers[4]!.key, query, { first: 8 });
+    expect(await compiledPlans()).toBe(plans);
+    // The other partner reaches no shop: each partnership's shop is null, its name still shown.
+    const other = await diff.post('compiled', callers[5]!.key, query, { first: 8 });
+    expect(other.errors).toBeUndefined();
+    expect(other.text).toContain('"shop":null');
+    expect(other.text).toContain('"shopName":"Nobody \\"shop\\""');
+  });
+
+  it('PartnershipGet: node(id:) of partnerships in and out of reach, in one statement', async () => {
+    await setClock('2024-06-15T00:00:00Z');
+    const get = sdkOperation(sdk, 'PartnershipGet');
+    // A key without partnerships:read gets null for each, as from the resolvers.
+    for (const caller of callers)
+      for (const id of [0, 1, 4, 6, 9, 11].map((i) => partnerships[i]!)) {
+        const { path: taken, statements } = await diff.same(caller, get, { id: gid('Partnership', id) });
+        expect(taken, caller.name).toBe(caller.creators === false ? 'partial' : 'compiled');
+        if (taken === 'compiled') expect(statements).toBe(2);
+      }
   });
 });

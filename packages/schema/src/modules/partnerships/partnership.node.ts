@@ -1,9 +1,21 @@
 import type { PartnershipStatus, Prisma } from '@shopwarden/db';
 import { builder } from '#builder';
+import {
+  compiledConnection,
+  compiledJson,
+  compiledRow,
+  compiledRowsByIds,
+  jsonLiteral,
+  jsonPlain,
+  jsonString,
+  sqlColumn,
+  sqlTable,
+  type SqlParent,
+} from '#compiled';
 import type { Context } from '#context';
-import { registerNodeReach } from '#lib/node-reach.ts';
-import { canReachCreator } from '#modules/creators/creator.policy.ts';
-import { canReachShop } from '#modules/shops/shop.policy.ts';
+import { registerNodeReachWhere } from '#lib/node-reach.ts';
+import { canReachCreator, creatorWhere } from '#modules/creators/creator.policy.ts';
+import { canReachShop, shopOwnedWhere, shopWhere } from '#modules/shops/shop.policy.ts';
 import { partnershipWhere } from './partnership.policy.ts';
 import { effectivePartnershipStatus, partnershipStatusWhere } from './partnership-expiry.service.ts';
 
@@ -30,6 +42,10 @@ export const PartnershipPartyEnum = builder.enumType('PartnershipParty', {
 
 const partnershipsRead = { scope: 'partnerships:read' } as const;
 
+/** One column of the partnership's shop or creator, as a scalar subquery. */
+const partyColumnSql = (p: SqlParent, model: 'Shop' | 'Creator', field: string) =>
+  `(SELECT ${sqlColumn('sw_party', model, field)} FROM ${sqlTable(model)} sw_party WHERE ${sqlColumn('sw_party', model, 'id')} = ${p.col(model === 'Shop' ? 'shopId' : 'creatorId')})`;
+
 export const PartnershipNode = builder.prismaNode('Partnership', {
   readScope: 'partnerships:read',
   id: { field: 'id' },
@@ -41,6 +57,12 @@ export const PartnershipNode = builder.prismaNode('Partnership', {
       type: PartnershipStatusEnum,
       description: 'The status now: a proposal past `expiresAt` is EXPIRED, whether or not the expiry job ran yet.',
       select: { status: true, expiresAt: true },
+      extensions: compiledJson((p, f) =>
+        jsonPlain(
+          `CASE WHEN ${p.col('status')} = 'PROPOSED' AND ${p.col('expiresAt')} <= ${f.now()} THEN 'EXPIRED' ELSE ${p.col('status')}::text END`,
+          false,
+        ),
+      ),
       resolve: async (p, _a, ctx) => effectivePartnershipStatus(p, await ctx.now()),
     }),
     shop: t.prismaField({
@@ -48,12 +70,14 @@ export const PartnershipNode = builder.prismaNode('Partnership', {
       nullable: true,
       description: "The shop; null when it is outside your reach (the creator's partner app sees `shopName`).",
       select: { shopId: true },
+      extensions: compiledRow('Shop', (p) => p.col('shopId'), { where: (ctx) => shopWhere(ctx.viewer) }),
       resolve: (query, p, _a, ctx) =>
         canReachShop(ctx.viewer, p.shopId) ? ctx.prisma.shop.findUnique({ ...query, where: { id: p.shopId } }) : null,
     }),
     shopName: t.string({
       description: 'The name of the shop (shown to both sides).',
       select: { shop: { select: { name: true } } },
+      extensions: compiledJson((p) => jsonString(partyColumnSql(p, 'Shop', 'name'), false), { reads: ['Shop'] }),
       resolve: (p) => p.shop.name,
     }),
     creator: t.prismaField({
@@ -61,6 +85,7 @@ export const PartnershipNode = builder.prismaNode('Partnership', {
       nullable: true,
       description: "The creator; null when it is outside your reach (the shop's partner apps see `creatorHandle`).",
       select: { creatorId: true },
+      extensions: compiledRow('Creator', (p) => p.col('creatorId'), { where: (ctx) => creatorWhere(ctx.viewer) }),
       resolve: (query, p, _a, ctx) =>
         canReachCreator(ctx.viewer, p.creatorId)
           ? ctx.prisma.creator.findUnique({ ...query, where: { id: p.creatorId } })
@@ -69,11 +94,17 @@ export const PartnershipNode = builder.prismaNode('Partnership', {
     creatorHandle: t.string({
       description: "The creator's handle (shown to both sides).",
       select: { creator: { select: { handle: true } } },
+      extensions: compiledJson((p) => jsonString(partyColumnSql(p, 'Creator', 'handle'), false), {
+        reads: ['Creator'],
+        acrossShops: true,
+      }),
       resolve: (p) => p.creator.handle,
     }),
     commissionRate: t.float({
       description: 'Commission in percent, two decimals (12.5 means 12.5 %).',
       select: { commissionRateBps: true },
+      // float8 prints the shortest exact form, as JSON.stringify does.
+      extensions: compiledJson((p) => jsonLiteral(`(${p.col('commissionRateBps')}::float8 / 100)::text`, false)),
       resolve: (p) => p.commissionRateBps / 100,
     }),
     commissionRateBps: t.exposeInt('commissionRateBps', { description: 'Commission in basis points (12.5 % = 1250).' }),
@@ -81,6 +112,11 @@ export const PartnershipNode = builder.prismaNode('Partnership', {
       type: ['Listing'],
       description: 'The listings the partnership covers (with `scopeCategories` empty too: the whole shop).',
       select: { scopeListingIds: true, shopId: true },
+      extensions: compiledRowsByIds('Listing', (p) => p.col('scopeListingIds'), {
+        by: 'findMany',
+        orderBy: { id: 'asc' },
+        parentWhere: (ctx) => shopOwnedWhere(ctx.viewer),
+      }),
       resolve: (query, p, _a, ctx) =>
         p.scopeListingIds.length && canReachShop(ctx.viewer, p.shopId)
           ? ctx.prisma.listing.findMany({ ...query, where: { id: { in: p.scopeListingIds } }, orderBy: { id: 'asc' } })
@@ -90,6 +126,10 @@ export const PartnershipNode = builder.prismaNode('Partnership', {
       type: ['Category'],
       description: 'The categories the partnership covers.',
       select: { scopeCategoryIds: true },
+      extensions: compiledRowsByIds('Category', (p) => p.col('scopeCategoryIds'), {
+        by: 'findMany',
+        orderBy: { id: 'asc' },
+      }),
       resolve: (query, p, _a, ctx) =>
         p.scopeCategoryIds.length
           ? ctx.prisma.category.findMany({
@@ -166,14 +206,22 @@ const STATUS_ARG = {
   description: 'Only partnerships in this status (now).',
 } as const;
 
-async function listWhere(
-  ctx: Context,
+/** What a shop's or creator's partnerships read besides its own: the caller's reach, the status (the resolver's and the compiled read's). */
+async function partnershipsQuery(args: { status?: PartnershipStatus | null }, ctx: Context) {
+  const parts: Prisma.PartnershipWhereInput[] = [partnershipWhere(ctx.viewer)];
+  if (args.status) parts.push(partnershipStatusWhere(args.status, await ctx.now()));
+  return { where: { AND: parts }, orderBy: { id: 'desc' as const } };
+}
+
+/** The partnerships of one shop or creator (`own`), as `partnershipsQuery` narrows them. */
+async function findPartnerships(
+  query: object,
   own: Prisma.PartnershipWhereInput,
-  status: PartnershipStatus | null | undefined,
-): Promise<Prisma.PartnershipWhereInput> {
-  const parts: Prisma.PartnershipWhereInput[] = [own, partnershipWhere(ctx.viewer)];
-  if (status) parts.push(partnershipStatusWhere(status, await ctx.now()));
-  return { AND: parts };
+  args: { status?: PartnershipStatus | null },
+  ctx: Context,
+) {
+  const { where, orderBy } = await partnershipsQuery(args, ctx);
+  return ctx.prisma.partnership.findMany({ ...query, where: { AND: [own, where] }, orderBy });
 }
 
 builder.prismaObjectFields('Shop', (t) => ({
@@ -185,12 +233,13 @@ builder.prismaObjectFields('Shop', (t) => ({
     description: "The shop's partnerships, newest first (needs `partnerships:read`).",
     authScopes: partnershipsRead,
     args: { status: t.arg(STATUS_ARG) },
-    resolve: async (query, shop, args, ctx) =>
-      ctx.prisma.partnership.findMany({
-        ...query,
-        where: await listWhere(ctx, { shopId: shop.id }, args.status),
-        orderBy: { id: 'desc' },
-      }),
+    extensions: compiledConnection({
+      relation: 'partnerships',
+      query: partnershipsQuery,
+      defaultSize: 20,
+      maxSize: 100,
+    }),
+    resolve: (query, shop, args, ctx) => findPartnerships(query, { shopId: shop.id }, args, ctx),
   }),
 }));
 
@@ -204,20 +253,14 @@ builder.prismaObjectFields('Creator', (t) => ({
       "The creator's partnerships that you reach (all of them for its partner app; a shop's side sees its own), newest first.",
     authScopes: partnershipsRead,
     args: { status: t.arg(STATUS_ARG) },
-    resolve: async (query, creator, args, ctx) =>
-      ctx.prisma.partnership.findMany({
-        ...query,
-        where: await listWhere(ctx, { creatorId: creator.id }, args.status),
-        orderBy: { id: 'desc' },
-      }),
+    extensions: compiledConnection({
+      relation: 'partnerships',
+      query: partnershipsQuery,
+      defaultSize: 20,
+      maxSize: 100,
+    }),
+    resolve: (query, creator, args, ctx) => findPartnerships(query, { creatorId: creator.id }, args, ctx),
   }),
 }));
 
-registerNodeReach('Partnership', async (ctx, ids) =>
-  (
-    await ctx.prisma.partnership.findMany({
-      where: { AND: [{ id: { in: ids } }, partnershipWhere(ctx.viewer)] },
-      select: { id: true },
-    })
-  ).map((r) => r.id),
-);
+registerNodeReachWhere('Partnership', 'Partnership', (ctx) => partnershipWhere(ctx.viewer));
