@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createShop, createWorld, type World } from './support/fixtures.ts';
-import { createTestApp } from './support/client.ts';
+import { createTestApp, gid } from './support/client.ts';
+import { createListingRow, sellerShop } from './support/listing-fixtures.ts';
 import { createTestDatabase, testTargets, type TestDatabase } from './support/database.ts';
 
 const SHOPS = '{ shops(first: 5) { edges { node { name } } } }';
@@ -151,6 +152,63 @@ describe.each(testTargets())('the execution budget on %s', (target) => {
     });
     expect(await db.prisma.apiKey.count()).toBe(before + 1);
   });
+
+  it.runIf(target === 'postgres')(
+    'cancels a shared listing write when one of its edits runs out of time: that edit never commits, the others do',
+    async () => {
+      const { shop, key } = await sellerShop(db.prisma, 'Shared write shop');
+      const ids: number[] = [];
+      for (let i = 0; i < 6; i++)
+        ids.push((await createListingRow(db.prisma, shop.id, world.categories.skincare, { title: `L${i}` })).id);
+      const edit = (app: ReturnType<typeof createTestApp>, id: number) =>
+        app.gql(
+          key,
+          `mutation($id: ID!) { listingUpdate(input: { listingId: $id, title: "Edited" }) { __typename } }`,
+          {
+            id: gid('Listing', id),
+          },
+        );
+      // Two apps on one database share its writes: one patient, one with a 500 ms budget.
+      const patient = createTestApp(db, { EXECUTION_TIMEOUT_MS: '60000', RESPONSE_CACHE: 'false' });
+      const impatient = app();
+      const lock = async (rows: number[]) => {
+        const holder = new pg.Client({ connectionString: (db.target as { url: string }).url });
+        await holder.connect();
+        await holder.query('BEGIN');
+        await holder.query(`SELECT 1 FROM "Listing" WHERE "id" = ANY($1::int[]) FOR UPDATE`, [rows]);
+        return async () => {
+          await holder.query('ROLLBACK');
+          await holder.end();
+        };
+      };
+      const unlockFirst = await lock(ids.slice(0, 1));
+      const unlockRest = await lock(ids.slice(1, 5));
+      // Four edits fill the statements that may run at once, each waiting on its row.
+      const blocked = ids.slice(0, 4).map((id) => edit(patient, id));
+      await until(
+        async () => (await runningStatements()).filter((q) => q.includes('unnest')).length === 4,
+        'four edits to wait on their rows',
+      );
+      // These two wait for a free slot, then share one statement (row 4 is locked: it waits there).
+      const shared = edit(patient, ids[4]!);
+      const doomed = edit(impatient, ids[5]!);
+      await new Promise((r) => setTimeout(r, 100));
+      await unlockFirst();
+      const res = await doomed;
+      expect(res.status).toBe(504);
+      expect(res.errors!.map((e) => e.extensions?.code)).toEqual(['TIMEOUT']);
+      await unlockRest();
+      const answers = await Promise.all([...blocked, shared]);
+      expect(answers.map((a) => a.data!.listingUpdate.__typename)).toEqual(Array(5).fill('ListingUpdateSuccess'));
+      // Its work did not outlive its answer: not written with the others, nor alone afterwards.
+      await new Promise((r) => setTimeout(r, 500));
+      const rows = await db.prisma.listing.findMany({ where: { id: { in: ids } }, orderBy: { id: 'asc' } });
+      expect(rows.map((r) => [r.title, r.version])).toEqual([...Array(5).fill(['Edited', 1]), ['L5', 0]]);
+      expect(await db.prisma.outboxEvent.count({ where: { subjectId: String(ids[5]), type: 'listing.updated' } })).toBe(
+        0,
+      );
+    },
+  );
 
   it('answers /health in under 50 ms while an expensive request runs or is being refused', async () => {
     const { gql, yoga } = app();

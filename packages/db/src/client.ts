@@ -224,14 +224,18 @@ export async function createDatabase(target: DatabaseTarget = resolveDatabaseTar
         async cancel(waitMs = 1_000) {
           if (scope.cancelled) return;
           scope.cancelled = true;
-          const statements = [...scope.running.values()].flatMap((set) => [...set]);
-          const pids = [...scope.running.keys()].map(
-            (client) => (client as unknown as { processID: number | null }).processID,
-          );
+          // A write this request shares with others stops too; they then run theirs alone (WriteBatcher).
+          const scopes = [scope, ...scope.joined];
+          for (const shared of scope.joined) shared.cancelled = true;
+          const statements = scopes.flatMap((s) => [...s.running.values()].flatMap((set) => [...set]));
+          const pids = scopes
+            .flatMap((s) => [...s.running.keys()])
+            .map((client) => (client as unknown as { processID: number | null }).processID);
           if (statements.length) {
-            scope.cancelling = cancelOnServer(pids.filter((pid): pid is number => Number.isInteger(pid))).catch(
+            const cancelling = cancelOnServer(pids.filter((pid): pid is number => Number.isInteger(pid))).catch(
               () => undefined,
             );
+            for (const s of scopes) s.cancelling = cancelling;
           }
           let timer: NodeJS.Timeout | undefined;
           await Promise.race([

@@ -12,6 +12,8 @@ export class StatementScope {
   readonly running = new Map<pg.PoolClient, Set<Promise<unknown>>>();
   /** Resolves once the server has been asked to cancel what was running; a connection is not given back before. */
   cancelling: Promise<void> | null = null;
+  /** Scopes of work this one shares with others (a coalesced write): cancelling this one cancels them too. */
+  readonly joined = new Set<StatementScope>();
 
   track(client: pg.PoolClient, statement: Promise<unknown>): void {
     let statements = this.running.get(client);
@@ -29,6 +31,11 @@ const current = new AsyncLocalStorage<StatementScope>();
 
 export function runInScope<T>(scope: StatementScope, fn: () => T): T {
   return current.run(scope, fn);
+}
+
+/** The scope the caller's statements run in, if any. */
+export function currentScope(): StatementScope | undefined {
+  return current.getStore();
 }
 
 /** What a statement of a cancelled scope gets instead of running: PostgreSQL's `query_canceled`. */

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { describe, expect, it } from 'vitest';
+import { currentScope, runInScope, StatementScope } from './statement-scope.ts';
 import { WriteBatcher } from './write-batch.ts';
 
 /** A runner that records its batches and answers when told to. */
@@ -92,5 +93,43 @@ describe('WriteBatcher', () => {
   it('refuses a batch answered with the wrong number of rows, for every call in it', async () => {
     const batcher = new WriteBatcher(async (items: string[]) => items.slice(1), { maxInFlight: 1, maxBatch: 10 });
     await expect(batcher.submit('only')).rejects.toThrow('a batch of 1 writes answered 0 rows');
+  });
+
+  it('never starts the item of a request that ran out of time while it waited', async () => {
+    const { batches, run, openAll } = gatedRunner();
+    const batcher = new WriteBatcher(run, { maxInFlight: 1, maxBatch: 10 });
+    const late = new StatementScope();
+    const first = batcher.submit('first');
+    const cancelled = runInScope(late, () => batcher.submit('late')).then(
+      () => 'ran',
+      (error: { code?: string }) => error.code,
+    );
+    const other = batcher.submit('other');
+    late.cancelled = true;
+    await openAll();
+    await openAll();
+    expect(await cancelled).toBe('57014');
+    expect(await Promise.all([first, other])).toEqual(['FIRST', 'OTHER']);
+    expect(batches).toEqual([['first'], ['other']]);
+  });
+
+  it("runs a shared batch in a statement scope of its own, joined to each caller's while it runs", async () => {
+    const seen: { scope: StatementScope | undefined; joinedBy: boolean[] }[] = [];
+    const callers = [new StatementScope(), new StatementScope(), new StatementScope()];
+    const batcher = new WriteBatcher(
+      async (items: number[]) => {
+        const scope = currentScope();
+        seen.push({ scope, joinedBy: callers.map((c) => (scope ? c.joined.has(scope) : false)) });
+        await new Promise((r) => setImmediate(r));
+        return items;
+      },
+      { maxInFlight: 1, maxBatch: 10 },
+    );
+    await Promise.all(callers.map((scope, i) => runInScope(scope, () => batcher.submit(i))));
+    // Alone: the caller's own scope. Together: a new one that both callers' cancellation reaches.
+    expect(seen[0]!.scope).toBe(callers[0]);
+    expect(seen[1]!.scope).not.toBe(callers[1]);
+    expect(seen[1]!.joinedBy).toEqual([false, true, true]);
+    expect(callers.map((c) => c.joined.size)).toEqual([0, 0, 0]);
   });
 });

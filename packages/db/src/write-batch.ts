@@ -8,6 +8,7 @@
  * a cancelled request) never becomes another caller's.
  */
 import { AsyncResource } from 'node:async_hooks';
+import { cancelledStatement, currentScope, runInScope, StatementScope } from './statement-scope.ts';
 
 export interface WriteBatchOptions<I> {
   /** Batches running at once; more calls wait and join the next batch. */
@@ -24,6 +25,8 @@ interface Pending<I, R> {
   reject(error: unknown): void;
   /** The caller's async context: its statements run in its request's scope (cancellation, counting). */
   scope: AsyncResource;
+  /** The caller's statement scope (its request's), when it has one. */
+  statements: StatementScope | undefined;
 }
 
 export class WriteBatcher<I, R> {
@@ -40,7 +43,7 @@ export class WriteBatcher<I, R> {
 
   submit(item: I): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      this.queue.push({ item, resolve, reject, scope: new AsyncResource('WriteBatch') });
+      this.queue.push({ item, resolve, reject, scope: new AsyncResource('WriteBatch'), statements: currentScope() });
       this.pump();
     });
   }
@@ -66,10 +69,18 @@ export class WriteBatcher<I, R> {
   /** The next batch: queued items in order, at most `maxBatch`, one per key, none of a running key. */
   private take(): Pending<I, R>[] {
     const { key, maxBatch } = this.options;
-    if (!key) return this.queue.splice(0, maxBatch);
+    if (!key) {
+      this.dropCancelled();
+      return this.queue.splice(0, maxBatch);
+    }
     const batch: Pending<I, R>[] = [];
     const waiting: Pending<I, R>[] = [];
     for (const p of this.queue) {
+      // A request that ran out of time while its item waited: its work never starts.
+      if (p.statements?.cancelled) {
+        p.reject(cancelledStatement());
+        continue;
+      }
       const k = key(p.item);
       if (batch.length >= maxBatch || this.running.has(k)) {
         waiting.push(p);
@@ -82,10 +93,19 @@ export class WriteBatcher<I, R> {
     return batch;
   }
 
+  private dropCancelled() {
+    const waiting = this.queue.filter((p) => {
+      if (!p.statements?.cancelled) return true;
+      p.reject(cancelledStatement());
+      return false;
+    });
+    this.queue.splice(0, this.queue.length, ...waiting);
+  }
+
   private async execute(batch: Pending<I, R>[]): Promise<void> {
     let results: R[];
     try {
-      results = await this.run(batch.map((p) => p.item));
+      results = await this.runShared(batch);
     } catch (error) {
       if (batch.length === 1) return batch[0]?.reject(error);
       // Alone, each item succeeds or fails on its own.
@@ -107,5 +127,22 @@ export class WriteBatcher<I, R> {
       return;
     }
     batch.forEach((p, i) => p.resolve(results[i] as R));
+  }
+
+  /**
+   * A batch of several callers runs in a statement scope of its own, joined to each caller's: a
+   * caller's request that runs out of time cancels it, and the others then run alone.
+   */
+  private async runShared(batch: Pending<I, R>[]): Promise<R[]> {
+    const items = batch.map((p) => p.item);
+    if (batch.length === 1) return this.run(items);
+    const shared = new StatementScope();
+    const members = batch.flatMap((p) => (p.statements ? [p.statements] : []));
+    for (const m of members) m.joined.add(shared);
+    try {
+      return await runInScope(shared, () => this.run(items));
+    } finally {
+      for (const m of members) m.joined.delete(shared);
+    }
   }
 }
