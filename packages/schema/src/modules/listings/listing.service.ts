@@ -9,7 +9,7 @@ import {
   type PlatformSettings,
 } from '@shopwarden/db';
 import { platformNow } from '#context';
-import { auditValues, auditWithChange, insertAuditRecordSql, type AuditValues } from '#lib/audit.ts';
+import { auditInsertSql, auditValues, auditWithChange, insertAuditRecordSql, type AuditValues } from '#lib/audit.ts';
 import { intArray, intArrayLiteral, queryRows, statementShapes } from '#lib/sql.ts';
 import { catchUpShopHealth } from '#modules/health/points-expiry.service.ts';
 import type { Context } from '#context';
@@ -251,6 +251,20 @@ const atOnceColumns = {
 } as const;
 type AtOnceColumns = { [K in keyof typeof atOnceColumns]: unknown[] };
 
+/** The audit record's columns, each an array of `updateListingAtOnce`'s statement. */
+const auditColumnsOf: Record<keyof AuditValues, true> = {
+  apiKeyId: true,
+  role: true,
+  operation: true,
+  targetType: true,
+  targetId: true,
+  shopId: true,
+  input: true,
+  outcome: true,
+  resultCode: true,
+  requestId: true,
+};
+
 /**
  * `updateListingAtOnce`'s statement over a batch of edits (one row per edit in `input`, numbered by
  * `ord`), built once per clock (production or sandbox): each edit's listing chosen within its
@@ -294,13 +308,13 @@ const updateAtOnce = statementShapes<{ production: boolean }, AtOnceColumns>(({ 
              ${clock}, ${utcNow}
       FROM updated u JOIN input e ON e."ord" = u."ord"
     ),
-    audited AS (
-      INSERT INTO "AuditRecord" ("apiKeyId", "role", "operation", "targetType", "targetId", "shopId", "input", "outcome", "resultCode", "requestId", "createdAt")
-      SELECT e."apiKeyId", e."role"::"Role", e."operation", e."targetType", e."targetId", e."shopId",
-             e."input"::jsonb, e."outcome"::"AuditOutcome", e."resultCode", e."requestId", ${utcNow}
-      FROM updated u JOIN input e ON e."ord" = u."ord"
-      WHERE e."audited"
-    )
+    audited AS (${auditInsertSql(
+      Object.fromEntries(Object.keys(auditColumnsOf).map((k) => [k, Prisma.raw(`e."${k}"`)])) as Record<
+        keyof AuditValues,
+        Prisma.Sql
+      >,
+      Prisma.sql`updated u JOIN input e ON e."ord" = u."ord" WHERE e."audited"`,
+    )})
     SELECT u."id", u."shopId", u."title", u."description", u."categoryId", u."priceAmount", u."currency", u."sites",
            u."status", u."version", u."submittedAt", u."createdAt", u."updatedAt",
            t."status" AS "targetStatus", t."version" AS "targetVersion"
@@ -319,18 +333,6 @@ function atOnceStatement(production: boolean, edits: readonly AtOnceEdit[]) {
   }
   return updateAtOnce({ production }, columns);
 }
-const auditColumnsOf: Record<keyof AuditValues, true> = {
-  apiKeyId: true,
-  role: true,
-  operation: true,
-  targetType: true,
-  targetId: true,
-  shopId: true,
-  input: true,
-  outcome: true,
-  resultCode: true,
-  requestId: true,
-};
 
 type BatchingDatabase = Pick<Database, 'queryRows' | 'target'>;
 
