@@ -205,4 +205,34 @@ describe.each(testTargets())('compiled lists of rows by an int[] column on %s', 
     expect(shopsOf('seller')).toEqual([[], [], ids(own), [], [], ids(own)]);
     expect(shopsOf('agency')).toEqual([[], [], ids(agencyShop), ids(agencyShop), [], []]);
   });
+  it('leaves an array with a NULL element, which Prisma fails to read, to the resolvers', async () => {
+    const event = await db.prisma.sellerEvent.findFirstOrThrow({ where: { title: 'Event 5' } });
+    const creator = await db.prisma.creator.findFirstOrThrow({ where: { handle: 'creator5' } });
+    const endpoint = await db.prisma.webhookEndpoint.findFirstOrThrow({ where: { shopIds: { isEmpty: false } } });
+    const rows = [
+      ['SellerEvent', 'eligibleCategoryIds', event.id, event.eligibleCategoryIds],
+      ['Creator', 'nicheCategoryIds', creator.id, creator.nicheCategoryIds],
+      ['WebhookEndpoint', 'shopIds', endpoint.id, endpoint.shopIds],
+    ] as const;
+    for (const [table, column, id, ids] of rows)
+      await db.prisma.$executeRawUnsafe(
+        `UPDATE "${table}" SET "${column}" = $1::int[] WHERE "id" = $2`,
+        [ids[0] ?? 1, null, ...ids.slice(1)],
+        id,
+      );
+    try {
+      for (const query of [
+        `{ events(first: 50) { edges { node { title eligibleCategories { name } } } } }`,
+        `{ creators(first: 50) { edges { node { handle niches { name } } } } }`,
+        `{ webhookEndpoints(first: 50) { edges { node { url shops { name } } } } }`,
+      ])
+        expect((await diff.same(callers.admin, query)).path, query).toBe('resolvers');
+    } finally {
+      for (const [table, column, id, ids] of rows)
+        await db.prisma.$executeRawUnsafe(`UPDATE "${table}" SET "${column}" = $1::int[] WHERE "id" = $2`, ids, id);
+    }
+    expect((await diff.same(callers.admin, `{ events(first: 50) { edges { node { title } } } }`)).path).toBe(
+      'compiled',
+    );
+  });
 });

@@ -12,6 +12,7 @@ import {
   executionValues,
   planRead,
   residualKey,
+  resolversMustAnswer,
   variableShape,
   type CompileReadInput,
   type CompileReadResult,
@@ -298,6 +299,11 @@ export function useReadPath(options: ReadPathOptions): { lookup: Plugin; execute
             name: preparedStatementName(read.text),
           });
         } catch (error) {
+          if (resolversMustAnswer(error)) {
+            if (storeIn && storable) context.responseCacheDocument?.outcome(false);
+            metrics?.reads.inc({ path: 'resolvers' });
+            return executeFn(args);
+          }
           metrics?.reads.inc({ path: read.partial ? 'partial' : 'compiled' });
           // An execution error like any resolver's: masked (SERVICE_UNAVAILABLE when the database is away), with extensions.
           return { data: null, errors: [new GraphQLError('The read failed.', { originalError: error as Error })] };

@@ -23,6 +23,7 @@ export {
   executionValues,
   planRead,
   residualKey,
+  resolversMustAnswer,
   variableShape,
   type CompiledRead,
   type CompileReadInput,

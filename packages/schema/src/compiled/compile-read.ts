@@ -72,6 +72,7 @@ import {
   jsonPlain,
   jsonString,
   jsonStringArray,
+  jsonUnless,
 } from './json-sql.ts';
 import { collectFields, DEFERRED_KEY, ROW_KEY, skipOrInclude, TYPE_KEY } from './partial.ts';
 import {
@@ -711,7 +712,7 @@ class Compilation {
     const and = reach ? ` AND ${reach}` : '';
     let rows: string;
     if (read.by === 'load') {
-      // One row per element, in the array's order: a repeated id is loaded again, a NULL or missing one is not.
+      // One row per element, in the array's order: a repeated id is loaded again, a missing one is not.
       const ids = this.alias();
       rows = `SELECT string_agg(${object}, ',' ORDER BY ${ids}.n) FROM unnest(${idsSql}) WITH ORDINALITY ${ids}(id, n) JOIN ${table(model)} ${alias} ON ${id} = ${ids}.id${and}`;
     } else {
@@ -719,7 +720,8 @@ class Compilation {
       if (!terms.length) throw new NotCompilable(`${what}: rows without an order`);
       rows = `SELECT string_agg(${object}, ',' ORDER BY ${orderSql(alias, terms)}) FROM ${table(model)} ${alias} WHERE ${id} = ANY(${idsSql})${and}`;
     }
-    return `('[' || coalesce((${rows}), '') || ']')`;
+    // A NULL element fails Prisma's read of the parent row: the resolvers' error to answer.
+    return jsonUnless(`array_position(${idsSql}, NULL) IS NOT NULL`, `('[' || coalesce((${rows}), '') || ']')`);
   }
 
   private sqlParent(parent: Parent): SqlParent {

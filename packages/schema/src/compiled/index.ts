@@ -55,4 +55,5 @@ export {
   jsonPlain,
   jsonString,
   jsonStringArray,
+  resolversMustAnswer,
 } from './json-sql.ts';

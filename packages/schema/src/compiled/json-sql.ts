@@ -118,6 +118,20 @@ export function jsonFromJsonb(expr: string): string {
   return `coalesce(${text}, 'null')`;
 }
 
+/** In a statement's error: the rows hold a value its SQL form cannot answer, so the resolvers answer the operation. */
+const RESOLVERS_ANSWER = 'sw_resolvers_answer';
+
+/** Whether a compiled statement failed on a value the resolvers must answer (`jsonUnless`). */
+export const resolversMustAnswer = (error: unknown) =>
+  error instanceof Error && error.message.includes(RESOLVERS_ANSWER);
+
+/**
+ * `json`, except where `condition` holds: there the statement fails with RESOLVERS_ANSWER in its
+ * error (a non-constant cast, which PostgreSQL cannot fold into the plan and fail every read).
+ */
+export const jsonUnless = (condition: string, json: string) =>
+  `CASE WHEN ${condition} THEN ('${RESOLVERS_ANSWER}:' || (${condition})::text)::int::text ELSE ${json} END`;
+
 /** Base64 of `prefix || value`, as Node's Buffer encodes it (PostgreSQL wraps lines after 76 characters: strip them). */
 export function base64Of(prefix: string, valueExpr: string): string {
   if (!/^[\w:]+$/.test(prefix)) throw new Error(`unsafe base64 prefix ${prefix}`);
