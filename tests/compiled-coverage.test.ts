@@ -80,7 +80,7 @@ const SDK_READS: [string, Caller[]][] = [
  * Reads that must compile whole, no field left to its resolver: a listing's latest review with its
  * reasons (GraphiQL, the SDK's ListingFields), a shop's category selections with their JSON answers,
  * rows listed by an int[] column (events' categories, creators' niches, requests' categories, endpoints' shops),
- * a shop's partnerships and one partnership (null without `partnerships:read`).
+ * a shop's partnerships and one partnership (null without `partnerships:read`), catalogue changes with their JSON.
  */
 const WHOLE_GRAPHIQL: { role: Caller; name: string }[] = [
   { role: 'admin', name: 'ReviewQueue' },
@@ -96,6 +96,7 @@ const WHOLE_SDK_READS: [string, Caller[]][] = [
   ['WebhookList', ['admin']],
   ['PartnershipListForShop', ['admin']],
   ['PartnershipGet', EVERYONE],
+  ['PlatformListCatalogueChanges', ['admin']],
 ];
 
 type Caller = 'admin' | 'partner' | 'seller';

@@ -195,6 +195,19 @@ describe.each(testTargets())('compiled review and JSON fields on %s', (target) =
         );
       }
     }
+    // Catalogue changes: `changes` is a non-null column (no SQL NULL), `previous` a nullable one; no JSON null in `changes` yet.
+    for (const [i, changes] of JSONS.entries()) {
+      if (changes === null || changes === 'null') continue;
+      const change = await db.prisma.catalogueChange.create({
+        data: { entity: 'TIER', entityId: i + 1, changes: {}, effectiveFrom: new Date('2024-01-01T00:00:00Z') },
+      });
+      await db.prisma.$executeRawUnsafe(
+        'UPDATE "CatalogueChange" SET "changes" = $1::jsonb, "previous" = $2::jsonb WHERE "id" = $3',
+        changes,
+        JSONS[(i + 5) % JSONS.length],
+        change.id,
+      );
+    }
     diff = differential(db);
   });
   afterAll(async () => db?.drop());
@@ -310,6 +323,30 @@ describe.each(testTargets())('compiled review and JSON fields on %s', (target) =
       expect(text).toContain(seen);
     const aliased = `query($id: ID!) { shop(id: $id) { categorySelections(first: 50) { edges { node { a: answers answers f: figures } } } } }`;
     for (const caller of callers) await expectSame(caller, caller.shops, aliased, { id: gid('Shop', shops[1]!) });
+  });
+  it("serialises a catalogue change's JSON as the resolvers do; a JSON null in `changes` is their error to answer", async () => {
+    const changes = sdkOperation(
+      readFileSync(path.resolve(import.meta.dirname, '../packages/sdk/operations/platform.graphql'), 'utf8'),
+      'PlatformListCatalogueChanges',
+    );
+    // Administrators only: the others get the resolvers' error.
+    for (const caller of callers) await expectSame(caller, caller.name === 'admin', changes, { first: 50 });
+    const { text } = await diff.post('compiled', callers[0]!.key, changes, { first: 50 });
+    for (const seen of ['"changes":{"2":3,"10":2,"4294967294":true', '"previous":null', '"changes":"just a string"'])
+      expect(text).toContain(seen);
+    // A JSON null in the non-null `changes`: the statement stops and the resolvers answer (their error).
+    const odd = await db.prisma.catalogueChange.create({
+      data: { entity: 'QUIZ', entityId: 1, changes: {}, effectiveFrom: new Date('2024-01-01T00:00:00Z') },
+    });
+    await db.prisma.$executeRawUnsafe(`UPDATE "CatalogueChange" SET "changes" = 'null'::jsonb WHERE "id" = $1`, odd.id);
+    try {
+      const a = await expectSame(callers[0]!, false, changes, { first: 50 });
+      expect(a.errors).toBeDefined();
+      await expectSame(callers[0]!, true, changes, { first: 50, entity: 'TIER' });
+    } finally {
+      await db.prisma.catalogueChange.delete({ where: { id: odd.id } });
+    }
+    await expectSame(callers[0]!, true, changes, { first: 50 });
   });
 });
 

@@ -65,6 +65,7 @@ import {
   concat,
   jsonDateTime,
   jsonFromJsonb,
+  jsonFromJsonbNonNull,
   jsonGlobalId,
   jsonIdCursor,
   jsonLiteral,
@@ -1342,8 +1343,7 @@ function scalarJson(type: GraphQLOutputType, field: ModelField, col: string, wha
     if (t.name === 'Int' && field.type === 'Int') return jsonLiteral(col, nullable);
     if (t.name === 'Boolean' && field.type === 'Boolean') return jsonLiteral(col, nullable);
     if (t.name === 'DateTime' && field.type === 'DateTime') return jsonDateTime(col, nullable);
-    // A non-null field holding a JSON null is the resolvers' error: only nullable JSON fields compile.
-    if (t.name === 'JSON' && field.type === 'Json' && nullable) return jsonFromJsonb(col);
+    if (t.name === 'JSON' && field.type === 'Json') return nullable ? jsonFromJsonb(col) : jsonFromJsonbNonNull(col);
   }
   throw new NotCompilable(`${what}: ${field.type} as ${t.toString()}`);
 }

@@ -132,6 +132,10 @@ export const resolversMustAnswer = (error: unknown) =>
 export const jsonUnless = (condition: string, json: string) =>
   `CASE WHEN ${condition} THEN ('${RESOLVERS_ANSWER}:' || (${condition})::text)::int::text ELSE ${json} END`;
 
+/** A non-null JSON field's jsonb value (`jsonFromJsonb`); a JSON null, its resolver's error, is the resolvers' to answer. */
+export const jsonFromJsonbNonNull = (expr: string) =>
+  jsonUnless(`coalesce(jsonb_typeof((${expr})::jsonb), 'null') = 'null'`, jsonFromJsonb(expr));
+
 /** Base64 of `prefix || value`, as Node's Buffer encodes it (PostgreSQL wraps lines after 76 characters: strip them). */
 export function base64Of(prefix: string, valueExpr: string): string {
   if (!/^[\w:]+$/.test(prefix)) throw new Error(`unsafe base64 prefix ${prefix}`);

@@ -43,18 +43,14 @@ export const CatalogueChangeNode = builder.prismaNode('CatalogueChange', {
       }),
       resolve: (c) => encodeGlobalId(typenames[c.entity], c.entityId),
     }),
-    changes: t.field({
+    changes: t.expose('changes', {
       type: 'JSON',
       description: 'The fields changed and their new values (amounts as decimal strings of minor units).',
-      select: { changes: true },
-      resolve: (c) => c.changes,
     }),
-    previous: t.field({
+    previous: t.expose('previous', {
       type: 'JSON',
       nullable: true,
       description: 'The same fields’ values just before the change was applied; null while pending.',
-      select: { previous: true },
-      resolve: (c) => c.previous,
     }),
     effectiveFrom: t.expose('effectiveFrom', {
       type: 'DateTime',
