@@ -56,7 +56,6 @@ const SDK_READS: [string, Caller[]][] = [
   ['AccessViewer', EVERYONE],
   ['PlatformClock', EVERYONE],
   ['PlatformSettings', EVERYONE],
-  ['WebhookEventTypes', EVERYONE],
   ['EventList', EVERYONE],
   ['WebhookList', ['admin']],
   ['AccessListApiKeys', EVERYONE],
