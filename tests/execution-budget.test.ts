@@ -186,7 +186,7 @@ describe.each(testTargets())('the execution budget on %s', (target) => {
       // Four edits fill the statements that may run at once, each waiting on its row.
       const blocked = ids.slice(0, 4).map((id) => edit(patient, id));
       await until(
-        async () => (await runningStatements()).filter((q) => q.includes('unnest')).length === 4,
+        async () => (await runningStatements()).filter((q) => q.includes('UPDATE "Listing"')).length === 4,
         'four edits to wait on their rows',
       );
       // These two wait for a free slot, then share one statement (row 4 is locked: it waits there).

@@ -322,8 +322,48 @@ const updateAtOnce = statementShapes<{ production: boolean }, AtOnceColumns>(({ 
     ORDER BY e."ord"`;
 });
 
-/** The statement of a batch of edits, as parallel arrays. */
+/**
+ * One edit's statement, with scalar parameters, built once per clock (production or sandbox) and audit
+ * shape: a lone edit (a quiet server) costs PostgreSQL half of what the batch's `unnest` form does.
+ */
+const updateOneAtOnce = statementShapes<
+  { production: boolean; audited: boolean },
+  Omit<AtOnceEdit, 'audit'> & Partial<AuditValues>
+>(({ production, audited }, p) => {
+  const clock = production
+    ? Prisma.sql`${p.real}::timestamp(3)`
+    : Prisma.sql`coalesce((SELECT CASE WHEN p."sandboxFrozen" OR p."sandboxSetAt" IS NULL THEN p."sandboxNow" ELSE p."sandboxNow" + (${p.real}::timestamp(3) - p."sandboxSetAt") END
+        FROM "PlatformSettings" p WHERE p."id" = 1), ${p.real}::timestamp(3))`;
+  return Prisma.sql`
+    WITH target AS (
+      SELECT l."id", l."status"::text AS "status", l."version"
+      FROM "Listing" l
+      WHERE l."id" = ${p.listingId}::int AND (${p.everyShop}::boolean OR l."shopId" = ANY(${p.reach}::int[]))
+    ),
+    updated AS (
+      UPDATE "Listing" l
+      SET "title" = COALESCE(${p.title}::text, l."title"),
+          "description" = COALESCE(${p.description}::text, l."description"),
+          "categoryId" = COALESCE(${p.categoryId}::int, l."categoryId"),
+          "version" = l."version" + 1, "updatedAt" = ${p.real}::timestamp(3)
+      FROM target t
+      WHERE l."id" = t."id" AND l."version" = t."version" AND l."status" = ANY(${[...editableStatuses]}::text[]::"ListingStatus"[])
+        AND (${p.expectedVersion}::int IS NULL OR l."version" = ${p.expectedVersion}::int)
+      RETURNING l."id", l."shopId", l."title", l."description", l."categoryId", l."priceAmount", l."currency", l."sites",
+                l."status"::text AS "status", l."version", l."submittedAt", l."createdAt", l."updatedAt"
+    ),
+    ${updatedEventCte(clock)}${audited ? Prisma.sql`, audited AS (${auditInsertSql(p, Prisma.sql`updated`)})` : Prisma.empty}
+    SELECT u.*, t."status" AS "targetStatus", t."version" AS "targetVersion"
+    FROM (SELECT 1) one LEFT JOIN target t ON true LEFT JOIN updated u ON true`;
+});
+
+/** The statement of a batch of edits, as parallel arrays (one edit: `updateOneAtOnce`). */
 function atOnceStatement(production: boolean, edits: readonly AtOnceEdit[]) {
+  const [only] = edits;
+  if (only && edits.length === 1) {
+    const { audit, ...own } = only;
+    return updateOneAtOnce({ production, audited: audit !== null }, audit ? { ...own, ...audit } : own);
+  }
   const columns = Object.fromEntries(Object.keys(atOnceColumns).map((k) => [k, [] as unknown[]])) as AtOnceColumns;
   for (const edit of edits) {
     const { audit, ...own } = edit;
