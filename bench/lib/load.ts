@@ -74,30 +74,38 @@ async function cannon(url: string, req: GraphqlRequest, seconds: number, connect
   };
 }
 
-/** CPU time of every local `postgres` process, in ms (Linux /proc; ticks of 10 ms); undefined elsewhere. */
-function postgresCpuMs(): number | undefined {
+/** CPU time of each local `postgres` process by pid, in ms (Linux /proc; ticks of 10 ms); undefined elsewhere. */
+function postgresCpuMs(): Map<string, number> | undefined {
   let dirs: string[];
   try {
     dirs = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
   } catch {
     return undefined;
   }
-  let ticks = 0;
-  let found = false;
+  const cpu = new Map<string, number>();
   for (const pid of dirs) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const close = stat.lastIndexOf(')');
       if (stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue;
       const fields = stat.slice(close + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
-      found = true;
+      cpu.set(pid, (Number(fields[11]) + Number(fields[12])) * 10); // utime, stime
     } catch {
       // The process ended between the listing and the read.
     }
   }
-  return found ? ticks * 10 : undefined;
+  return cpu.size ? cpu : undefined;
 }
+
+/** PostgreSQL's CPU between two readings: the processes alive at the end (one that exited meanwhile is left out). */
+function postgresCpuSince(before: Map<string, number> | undefined, after: Map<string, number> | undefined) {
+  if (!before || !after) return undefined;
+  let ms = 0;
+  for (const [pid, cpu] of after) ms += cpu - (before.get(pid) ?? 0);
+  return ms;
+}
+
+const divide = (ms: number | undefined, by: number) => (ms === undefined ? undefined : ms / by);
 
 /** A server and the request it answers, for alternated runs. */
 export interface LoadSubject {
@@ -141,8 +149,7 @@ export async function measureAlternated(
         const run: RunFigures = {
           ...figures,
           cpuMs: answered ? (cpuAfter - cpuBefore) / 1000 / answered : 0,
-          dbCpuMs:
-            answered && dbBefore !== undefined && dbAfter !== undefined ? (dbAfter - dbBefore) / answered : undefined,
+          dbCpuMs: answered ? divide(postgresCpuSince(dbBefore, dbAfter), answered) : undefined,
         };
         if (run.rps === 0)
           throw new Error(
