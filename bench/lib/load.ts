@@ -178,6 +178,22 @@ export async function measureAlternated(
   }));
 }
 
+/** What every table reports of a server's load runs and its sample answer (a `ServerMeasurement` less its names). */
+export function measured(load: LoadFigures, sample: { statements: number; bytes: number }, startRss: number) {
+  return {
+    rps: load.rps,
+    p50: load.p50,
+    p99: load.p99,
+    statements: sample.statements,
+    bytes: sample.bytes,
+    timeouts: load.timeouts,
+    startRss,
+    maxRss: load.maxRss,
+    cpuMs: load.cpuMs,
+    dbCpuMs: load.dbCpuMs,
+  };
+}
+
 /** SQL statements per request: sequential requests after a warm-up, counted inside the server process. */
 export async function statementsPerRequest(server: RunningServer, req: GraphqlRequest, probes = 20): Promise<number> {
   const nth = (i: number) => (req.bodyOf ? { ...req, body: req.bodyOf(1_000_000 + i) } : req);

@@ -5,7 +5,7 @@
  * rows, then builds the table with the ratios.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { measureAlternated, statementsPerRequest, TIMEOUT_S } from './load.ts';
+import { measureAlternated, measured, statementsPerRequest, TIMEOUT_S } from './load.ts';
 import { cpu, int, mb, ms, ratio, statements, table } from './report.ts';
 import { must } from './must.ts';
 import { benchDb, type ScenarioContext, type ScenarioResult, type ServerMeasurement } from './scenario.ts';
@@ -122,16 +122,7 @@ export async function compareRead(ctx: ScenarioContext, def: ReadDefinition): Pr
         server: name,
         label: kind.label,
         role: kind.role,
-        rps: load.rps,
-        p50: load.p50,
-        p99: load.p99,
-        statements: sample.statements,
-        bytes: sample.bytes,
-        timeouts: load.timeouts,
-        startRss: server.startRss,
-        maxRss: load.maxRss,
-        cpuMs: load.cpuMs,
-        dbCpuMs: load.dbCpuMs,
+        ...measured(load, sample, server.startRss),
         data: sample.data,
       });
     });

@@ -4,7 +4,7 @@
  * beside the next — for fields PostGraphile cannot express, compared with the read without them.
  */
 import { DEMO_KEYS } from '@shopwarden/db/seed';
-import { measureAlternated, median, statementsPerRequest } from './load.ts';
+import { measureAlternated, measured, median, statementsPerRequest } from './load.ts';
 import { must } from './must.ts';
 import { int, mb, ms, ratio, statements, table } from './report.ts';
 import { benchDb, type ScenarioContext, type ServerMeasurement } from './scenario.ts';
@@ -64,14 +64,7 @@ export async function measureVariants(ctx: ScenarioContext, o: VariantsOptions):
           server: kind.name,
           label: `${kind.label}, ${must(o.variants[i], 'a variant').label}`,
           role: 'api',
-          rps: load.rps,
-          p50: load.p50,
-          p99: load.p99,
-          statements: sample.statements,
-          bytes: sample.bytes,
-          timeouts: load.timeouts,
-          startRss: server.startRss,
-          maxRss: load.maxRss,
+          ...measured(load, sample, server.startRss),
         };
       });
       result.servers.push(...rows);
