@@ -69,10 +69,6 @@ export class WriteBatcher<I, R> {
   /** The next batch: queued items in order, at most `maxBatch`, one per key, none of a running key. */
   private take(): Pending<I, R>[] {
     const { key, maxBatch } = this.options;
-    if (!key) {
-      this.dropCancelled();
-      return this.queue.splice(0, maxBatch);
-    }
     const batch: Pending<I, R>[] = [];
     const waiting: Pending<I, R>[] = [];
     for (const p of this.queue) {
@@ -81,25 +77,16 @@ export class WriteBatcher<I, R> {
         p.reject(cancelledStatement());
         continue;
       }
-      const k = key(p.item);
-      if (batch.length >= maxBatch || this.running.has(k)) {
+      const k = key?.(p.item);
+      if (batch.length >= maxBatch || (key && this.running.has(k))) {
         waiting.push(p);
         continue;
       }
-      this.running.add(k);
+      if (key) this.running.add(k);
       batch.push(p);
     }
     this.queue.splice(0, this.queue.length, ...waiting);
     return batch;
-  }
-
-  private dropCancelled() {
-    const waiting = this.queue.filter((p) => {
-      if (!p.statements?.cancelled) return true;
-      p.reject(cancelledStatement());
-      return false;
-    });
-    this.queue.splice(0, this.queue.length, ...waiting);
   }
 
   private async execute(batch: Pending<I, R>[]): Promise<void> {
