@@ -253,6 +253,41 @@ describe.each(testTargets())('the response cache on %s', (target) => {
     expect(latest(changed)).toEqual({ decision: 'REJECTED' });
   });
 
+  it('stores a partial read whose deferred fields read only their row (reviewerRole) until a review is added', async () => {
+    const app = newApp();
+    await app.ready;
+    const review = (automatic: boolean) =>
+      db.prisma.listingReview.create({
+        data: {
+          listingId: shops[2]!.listingId,
+          decision: 'REJECTED',
+          automatic,
+          fromStatus: 'PENDING_REVIEW',
+          toStatus: 'REJECTED',
+          reasons: [],
+          listingVersion: 1,
+        },
+      });
+    await review(true);
+    const READ = `query($id: ID!) { shop(id: $id) { id listings(first: 5) { edges { node { id latestReview { decision reviewerRole } } } } } }`;
+    const read = () => post(app, keys.admin!, READ, { id: shops[2]!.gid });
+    const role = (r: Awaited<ReturnType<typeof read>>) =>
+      r.body.data.shop.listings.edges[0].node.latestReview.reviewerRole;
+    const partial = async () =>
+      (await app.metrics.reads.get()).values.find((v) => v.labels.path === 'partial')?.value ?? 0;
+    const before = await partial();
+    const first = await read();
+    expect(role(first)).toBe('SYSTEM');
+    expect(await partial()).toBe(before + 1);
+    const again = await until(read, (r) => r.reads === 0);
+    expect(again.reads).toBe(0);
+    expect(again.body.data).toEqual(first.body.data);
+    // A newer review, decided by the policy team, replaces the stored answer.
+    await review(false);
+    const changed = await until(read, (r) => role(r) !== 'SYSTEM');
+    expect(role(changed)).toBe('ADMIN');
+  });
+
   it('invalidates what a mutation changed, and only that, before answering it (read your writes)', async () => {
     const app = newApp();
     await app.ready;
@@ -578,6 +613,7 @@ describe('ResponseCache bookkeeping', () => {
     returnsShops: true,
     clock: null,
     partial: false,
+    resolverReads: false,
   };
 
   async function activeCache() {

@@ -287,8 +287,8 @@ export function useReadPath(options: ReadPathOptions): { lookup: Plugin; execute
         }
         const { read } = compiled;
         // Taken before the statement runs (a change meanwhile keeps the answer out); none for a read
-        // of the clock, which changes with no row changing, nor a partial read, whose resolvers' reads are untagged.
-        const storable = read.clock === null && !read.partial;
+        // of the clock, which changes with no row changing, nor one whose deferred resolvers read untagged rows.
+        const storable = read.clock === null && !read.resolverReads;
         const snapshot = storeIn && cacheKey && storable ? storeIn.snapshot() : null;
         if (storeIn && !storable) context.responseCacheDocument?.outcome(false);
         let bytes: Buffer;
@@ -316,32 +316,35 @@ export function useReadPath(options: ReadPathOptions): { lookup: Plugin; execute
         }
         metrics?.reads.inc({ path: read.partial ? 'partial' : 'compiled' });
         let json = bytes;
-        if (read.partial) {
-          const end = read.returnsShops ? bytes.lastIndexOf(10) : bytes.length;
-          const text = bytes.toString('utf8', 0, end);
-          const root = compiledRootValue(text, args.rootValue);
-          // Only the deferred fields' resolvers run, and their values go in place, when they are leaves that resolve cleanly.
-          const answered = await answerDeferredLeaves({ ...args, rootValue: root }, root);
-          if (answered !== undefined)
-            return {
-              data: new RawJson(Buffer.from(answered)) as unknown as Record<string, unknown>,
-              stringify: stringifyResult,
-            };
-          // Else graphql-js answers from the JSON (a fresh copy), running only the deferred fields' resolvers.
-          return executeFn({ ...args, rootValue: compiledRootValue(text, args.rootValue) });
-        }
+        let shops = '';
         if (read.returnsShops) {
           const newline = bytes.lastIndexOf(10);
           json = bytes.subarray(0, newline);
-          if (storeIn && cacheKey && snapshot && context.viewer && context.operationCost !== undefined) {
-            const shops = bytes
-              .toString('latin1', newline + 1)
-              .split(',')
-              .filter(Boolean);
-            const tags = storeIn.tags(read, context.viewer, shops);
-            await storeIn.put(cacheKey, { json, cost: context.operationCost }, tags, snapshot);
-            context.responseCacheDocument?.outcome(true);
+          shops = bytes.toString('latin1', newline + 1);
+        }
+        if (read.partial) {
+          const text = json.toString('utf8');
+          const root = compiledRootValue(text, args.rootValue);
+          // Only the deferred fields' resolvers run, and their values go in place, when they are leaves that resolve cleanly.
+          const answered = await answerDeferredLeaves({ ...args, rootValue: root }, root);
+          if (answered === undefined) {
+            if (storeIn && storable) context.responseCacheDocument?.outcome(false);
+            // Else graphql-js answers from the JSON (a fresh copy), running only the deferred fields' resolvers.
+            return executeFn({ ...args, rootValue: compiledRootValue(text, args.rootValue) });
           }
+          json = Buffer.from(answered);
+        }
+        if (
+          storeIn &&
+          cacheKey &&
+          snapshot &&
+          read.returnsShops &&
+          context.viewer &&
+          context.operationCost !== undefined
+        ) {
+          const tags = storeIn.tags(read, context.viewer, shops.split(',').filter(Boolean));
+          await storeIn.put(cacheKey, { json, cost: context.operationCost }, tags, snapshot);
+          context.responseCacheDocument?.outcome(true);
         }
         return { data: new RawJson(json) as unknown as Record<string, unknown>, stringify: stringifyResult };
       });

@@ -141,6 +141,7 @@ const COMPILED_ROOT = 'shopwardenCompiledRoot';
 const COMPILED_FROM_CONTEXT = 'shopwardenCompiledFromContext';
 const CALLER_SCOPES = Symbol('callerScopes');
 const COMPILED_FIELD = 'shopwardenCompiledField';
+const FROM_ROW_ONLY = 'shopwardenFromRowOnly';
 
 type Declaring = { extensions?: Readonly<Record<string, unknown>> | null };
 
@@ -154,6 +155,18 @@ export const compiledFromContextOf = (def: Declaring) =>
 
 /** What a computed field declared with `compiledJson`/`compiledObject`/…, if anything. */
 export const compiledFieldOf = (def: Declaring) => def.extensions?.[COMPILED_FIELD] as CompiledFieldSpec | undefined;
+
+/** Whether a field without a SQL form declared `fromRowOnly`: its resolver reads nothing but its row's columns. */
+export const isFromRowOnly = (def: Declaring) => def.extensions?.[FROM_ROW_ONLY] === true;
+
+/**
+ * Field extensions for a field with no SQL form whose resolver is a function of the columns it
+ * selects and nothing else (no statement, loader, cache or clock): deferred in a partial read, its
+ * answer then depends only on rows the statement read, so the response cache may store it.
+ */
+export function fromRowOnly(): Record<string, unknown> {
+  return { [FROM_ROW_ONLY]: true };
+}
 
 /**
  * A field's `authScopes` that depend on the caller only (its role, scopes), not on the parent or the

@@ -51,6 +51,7 @@ import {
   compiledFieldOf,
   compiledFromContextOf,
   compiledRootOf,
+  isFromRowOnly,
   type CompiledConnectionSpec,
   type CompiledFromContextSpec,
   type CompiledRootSpec,
@@ -127,6 +128,11 @@ export interface CompiledRead {
    * the document runs through graphql-js over it, their resolvers answering only those fields.
    */
   partial: boolean;
+  /**
+   * Some deferred field's resolver may read what the statement did not (a root field, or a field not
+   * declared `fromRowOnly`): what it read is tagged nowhere, so the answer is never stored.
+   */
+  resolverReads: boolean;
   /** A root's query read the caller's key id (`viewer.apiKeyId`): plans are not shared between keys. */
   perKey?: boolean;
 }
@@ -213,6 +219,8 @@ class Compilation {
   /** The real-time parameter the platform clock is computed from, once a field uses the clock. */
   private clock: { index: number; sql: string } | null = null;
   private deferrals = 0;
+  /** Deferred fields whose resolvers may read more than their row (`CompiledRead.resolverReads`). */
+  private readingDeferrals = 0;
   private perKey = false;
   /** The subqueries the fields of the object being compiled share (`SqlField.shared`): text → alias. */
   private shared = new Map<string, string>();
@@ -279,6 +287,7 @@ class Compilation {
       returnsShops,
       clock: this.clock?.index ?? null,
       partial: this.deferrals > 0,
+      resolverReads: this.readingDeferrals > 0,
       perKey: this.perKey,
     };
   }
@@ -435,6 +444,7 @@ class Compilation {
         // Its resolver answers it (and any error it has) where graphql-js runs over the JSON.
         this.restore(saved);
         this.deferrals++;
+        if (parent.kind !== 'row' || !isFromRowOnly(def)) this.readingDeferrals++;
         deferred.push(key);
         for (const name of selectedColumns(def) ?? []) selected.add(name);
         // Its place in document order, for its value (compiled/partial.ts answerDeferredLeaves).

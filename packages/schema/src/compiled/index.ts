@@ -24,6 +24,7 @@ export {
   compiledRoot,
   compiledRow,
   compiledRowsByIds,
+  fromRowOnly,
   type CompiledConnectionSpec,
   type CompiledRootSpec,
   type CompiledJsonOptions,

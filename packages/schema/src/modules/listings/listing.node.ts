@@ -11,6 +11,7 @@ import {
   compiledObjectList,
   compiledRoot,
   compiledRow,
+  fromRowOnly,
   jsonLiteral,
   jsonPlain,
   jsonString,
@@ -137,6 +138,8 @@ export const ListingReviewNode = builder.prismaNode('ListingReview', {
       type: 'String',
       description: 'Who decided: "SYSTEM" for the automatic checks, "ADMIN" for the policy team.',
       select: { automatic: true },
+      // Kept without a SQL form (the partial-read example, docs/performance.md): it reads only its row.
+      extensions: fromRowOnly(),
       resolve: (r) => (r.automatic ? 'SYSTEM' : 'ADMIN'),
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was decided (platform clock).' }),
