@@ -196,6 +196,8 @@ describe.each(testTargets())('compiled context roots on %s', (target) => {
       return result.read;
     };
     expect((await compile('seller', `{ platformClock { now } }`)).clock).not.toBeNull();
+    // The clock itself declares no next change (`changesAt`): a read of it is never stored.
+    expect((await compile('seller', `{ platformClock { now } }`)).clockBounded).toBe(false);
     expect((await compile('seller', `{ platformClock { frozen } }`)).clock).toBeNull();
     expect((await compile('seller', `{ viewer { role shop { id } } }`)).perKey).toBe(false);
     expect((await compile('seller', `{ viewer { apiKey { id } } }`)).perKey).toBe(true);

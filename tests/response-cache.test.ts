@@ -144,8 +144,8 @@ describe.each(testTargets())('the response cache on %s', (target) => {
     expect(second.body.extensions.cost).toMatchObject({
       requestedQueryCost: first.body.extensions.cost.requestedQueryCost,
     });
-    // Operations the compiler does not answer are never cached.
-    const computed = `{ shops(first: 2) { edges { node { id pointsBalance } } } }`;
+    // Operations whose resolvers read what no tag names are never cached.
+    const computed = `{ shops(first: 2) { edges { node { id categoryEligibility(categoryIds: ["${gid('Category', world.categories.skincare)}"]) { status } } } } }`;
     await post(app, keys.admin!, computed);
     expect((await post(app, keys.admin!, computed)).reads).toBeGreaterThan(0);
   });
@@ -376,7 +376,7 @@ describe.each(testTargets())('the response cache on %s', (target) => {
     expect(suspended(after)).toBe(before + 1);
   });
 
-  it('never stores a read of the platform clock; a read as of a given instant is stored', async () => {
+  it('stores a balance as of the clock until the clock moves; as of a given instant until the ledger changes', async () => {
     const app = newApp();
     await app.ready;
     const violation = await db.prisma.violation.findFirstOrThrow({ where: { shopId: shops[2]!.id } });
@@ -399,6 +399,7 @@ describe.each(testTargets())('the response cache on %s', (target) => {
       });
     const BALANCE = `query($id: ID!, $at: DateTime) { shop(id: $id) { id pointsBalance(asOf: $at) } }`;
     const balance = (at: string | null) => post(app, keys.partnerTwo!, BALANCE, { id: shops[2]!.gid, at });
+    const points = (r: Awaited<ReturnType<typeof balance>>) => r.body.data.shop.pointsBalance;
     try {
       await setClock('2024-03-01T00:00:00Z');
       // The setup's own notifications may still be arriving (an answer they overtake is not stored).
@@ -407,25 +408,63 @@ describe.each(testTargets())('the response cache on %s', (target) => {
         (r) => r.reads === 0,
       );
       expect(stored.reads).toBe(0);
-      expect(stored.body.data.shop.pointsBalance).toBe(5);
-      for (const [clock, points] of [
+      expect(points(stored)).toBe(5);
+      for (const [clock, expected] of [
         ['2024-03-01T00:00:00Z', 5],
         ['2024-05-01T00:00:00Z', 0],
         ['2024-03-01T00:00:00Z', 5],
       ] as const) {
         await setClock(clock);
-        for (let i = 0; i < 2; i++) {
-          const read = await balance(null);
-          expect(read.reads, `${clock}: read every time`).toBe(1);
-          expect(read.body.data.shop.pointsBalance).toBe(points);
-        }
+        // Moving the clock drops what was stored as of the clock (its settings row changed)…
+        const moved = await until(
+          () => balance(null),
+          (r) => points(r) === expected,
+        );
+        expect(points(moved), clock).toBe(expected);
+        // …and the answer as of the new instant is stored until the clock moves again.
+        const again = await until(
+          () => balance(null),
+          (r) => r.reads === 0,
+        );
+        expect(again.reads, `${clock}: stored`).toBe(0);
+        expect(points(again), clock).toBe(expected);
       }
     } finally {
       await setClock(null);
     }
   });
 
-  it('never stores tier metrics as of the clock; as of an instant they are stored until an order arrives', async () => {
+  it('stores a balance as of the real clock no longer than until its next ledger entry expires', async () => {
+    const app = newApp();
+    await app.ready;
+    const shop = shops[1]!;
+    const violation = await db.prisma.violation.findFirstOrThrow({ where: { shopId: shop.id } });
+    const BALANCE = `query($id: ID!) { shop(id: $id) { id pointsBalance } }`;
+    const balance = () => post(app, keys.admin!, BALANCE, { id: shop.gid });
+    const before = (await balance()).body.data.shop.pointsBalance as number;
+    const expiresAt = new Date(Date.now() + 3_000);
+    await db.prisma.pointsLedgerEntry.create({
+      data: {
+        shopId: shop.id,
+        policyId: violation.policyId,
+        violationId: violation.id,
+        kind: 'VIOLATION_ADDED',
+        points: 7,
+        effectiveAt: new Date(Date.now() - 60_000),
+        expiresAt,
+      },
+    });
+    const stored = await until(balance, (r) => r.reads === 0);
+    expect(stored.reads).toBe(0);
+    expect(stored.body.data.shop.pointsBalance).toBe(before + 7);
+    await new Promise((resolve) => setTimeout(resolve, expiresAt.getTime() - Date.now() + 50));
+    // Nothing changed in the database: only time passed the entry's expiry, which bounded the entry.
+    const expired = await balance();
+    expect(expired.reads).toBe(1);
+    expect(expired.body.data.shop.pointsBalance).toBe(before);
+  });
+
+  it('stores tier metrics as of the clock until it moves, never with the instant they are computed for', async () => {
     const app = newApp();
     await app.ready;
     const shop = shops[3]!;
@@ -456,12 +495,26 @@ describe.each(testTargets())('the response cache on %s', (target) => {
         ['2024-03-01T00:00:00Z', '7000000'],
       ] as const) {
         await setClock(clock);
-        for (let i = 0; i < 2; i++) {
-          const read = await metrics(null);
-          expect(read.reads, `${clock}: read every time`).toBe(1);
-          expect(sales(read)).toBe(minor);
-        }
+        const moved = await until(
+          () => metrics(null),
+          (r) => sales(r) === minor,
+        );
+        expect(sales(moved), clock).toBe(minor);
+        const again = await until(
+          () => metrics(null),
+          (r) => r.reads === 0,
+        );
+        expect(again.reads, `${clock}: stored`).toBe(0);
+        expect(sales(again), clock).toBe(minor);
       }
+      // With the instant itself selected the answer changes with the clock: read every time.
+      await setClock('2024-03-01T00:00:00Z');
+      const AS_OF = `query($id: ID!) { shop(id: $id) { id metrics { asOf lastMonthSales { minorUnits } } } }`;
+      await until(
+        () => post(app, keys.admin!, AS_OF, { id: shop.gid }),
+        (r) => r.body.data.shop.metrics.asOf === '2024-03-01T00:00:00.000Z',
+      );
+      for (let i = 0; i < 2; i++) expect((await post(app, keys.admin!, AS_OF, { id: shop.gid })).reads).toBe(1);
       await insertOrders(db.prisma, shop.id, world.categories.skincare, [
         { amount: 5, placedAt: '2024-02-11T00:00:00Z' },
       ]);
@@ -614,6 +667,7 @@ describe('ResponseCache bookkeeping', () => {
     clock: null,
     partial: false,
     resolverReads: false,
+    clockBounded: false,
   };
 
   async function activeCache() {

@@ -64,6 +64,8 @@ const planKey = (shapeKey: string, lifted: readonly string[], residual: string) 
 
 /** How many times a document, caller shape and operation is probed before probing must pay off. */
 const FREE_PROBES = 8;
+/** A read of the clock whose answer changes sooner than this is not worth storing. */
+const MIN_CLOCK_TTL_MS = 1_000;
 
 /**
  * Compiled statements (and fallbacks), least recently used first out, per document (Yoga's parser
@@ -286,16 +288,17 @@ export function useReadPath(options: ReadPathOptions): { lookup: Plugin; execute
           return executeFn(args);
         }
         const { read } = compiled;
-        // Taken before the statement runs (a change meanwhile keeps the answer out); none for a read
-        // of the clock, which changes with no row changing, nor one whose deferred resolvers read untagged rows.
-        const storable = read.clock === null && !read.resolverReads;
+        // Taken before the statement runs (a change meanwhile keeps the answer out); none for a read of
+        // the clock without a bound on its next change, nor one whose deferred resolvers read untagged rows.
+        const storable = (read.clock === null || read.clockBounded) && !read.resolverReads;
         const snapshot = storeIn && cacheKey && storable ? storeIn.snapshot() : null;
+        const started = Date.now();
         if (storeIn && !storable) context.responseCacheDocument?.outcome(false);
         let bytes: Buffer;
         try {
           [bytes = Buffer.from('null')] = await db.queryText({
             text: read.text,
-            values: executionValues(read),
+            values: executionValues(read, new Date(started)),
             name: preparedStatementName(read.text),
           });
         } catch (error) {
@@ -317,8 +320,16 @@ export function useReadPath(options: ReadPathOptions): { lookup: Plugin; execute
         metrics?.reads.inc({ path: read.partial ? 'partial' : 'compiled' });
         let json = bytes;
         let shops = '';
+        /** For a read of the clock: how long from `started` its answer holds (Infinity: no change comes). */
+        let holdsMs = Infinity;
         if (read.returnsShops) {
-          const newline = bytes.lastIndexOf(10);
+          let newline = bytes.lastIndexOf(10);
+          if (read.clockBounded) {
+            const until = bytes.toString('latin1', newline + 1);
+            if (until) holdsMs = Number(until);
+            bytes = bytes.subarray(0, newline);
+            newline = bytes.lastIndexOf(10);
+          }
           json = bytes.subarray(0, newline);
           shops = bytes.toString('latin1', newline + 1);
         }
@@ -342,9 +353,12 @@ export function useReadPath(options: ReadPathOptions): { lookup: Plugin; execute
           context.viewer &&
           context.operationCost !== undefined
         ) {
+          // Counted from when the clock was taken: the answer expires no later than its next change.
+          const ttlMs = holdsMs - (Date.now() - started);
           const tags = storeIn.tags(read, context.viewer, shops.split(',').filter(Boolean));
-          await storeIn.put(cacheKey, { json, cost: context.operationCost }, tags, snapshot);
-          context.responseCacheDocument?.outcome(true);
+          if (ttlMs >= MIN_CLOCK_TTL_MS)
+            await storeIn.put(cacheKey, { json, cost: context.operationCost }, tags, snapshot, ttlMs);
+          context.responseCacheDocument?.outcome(ttlMs >= MIN_CLOCK_TTL_MS);
         }
         return { data: new RawJson(json) as unknown as Record<string, unknown>, stringify: stringifyResult };
       });

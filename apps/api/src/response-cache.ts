@@ -492,8 +492,17 @@ export class ResponseCache {
     return [...tags];
   }
 
-  /** Stores an entry unless one of its tags changed since the snapshot (the read may predate the change). */
-  async put(key: string, response: CachedResponse, tags: readonly string[], snapshot: CacheSnapshot): Promise<void> {
+  /**
+   * Stores an entry unless one of its tags changed since the snapshot (the read may predate the
+   * change), for at most `ttlMs` (a read of the clock: until its answer may change with time).
+   */
+  async put(
+    key: string,
+    response: CachedResponse,
+    tags: readonly string[],
+    snapshot: CacheSnapshot,
+    ttlMs = this.options.ttlMs,
+  ): Promise<void> {
     if (!this.listening || snapshot.epoch !== this.epoch || response.json.length > this.options.maxEntryBytes) return;
     if (this.changes !== snapshot.changes && tags.some((t) => (this.touched.get(t) ?? 0) > snapshot.changes)) return;
     // A buffer of its own: a slice of Node's shared 8 KB pool would keep the whole slab alive.
@@ -501,7 +510,9 @@ export class ResponseCache {
     const value = Buffer.allocUnsafeSlow(header.length + response.json.length);
     value.write(header, 0, 'latin1');
     response.json.copy(value, header.length);
-    await this.store.set(key, value, tags, this.options.ttlMs).catch((error: unknown) => this.options.onError?.(error));
+    await this.store
+      .set(key, value, tags, Math.min(ttlMs, this.options.ttlMs))
+      .catch((error: unknown) => this.options.onError?.(error));
     // Forget old generations now and then (refusing the reads under way, whose snapshots need them).
     if (this.touched.size > 100_000) {
       this.touched.clear();

@@ -24,7 +24,8 @@ export interface SqlField {
   param(value: unknown, type: 'int' | 'text' | 'text[]' | 'boolean' | 'timestamp(3)'): string;
   /**
    * The platform clock (`ctx.now()`) as a `timestamp(3)` expression, evaluated when the statement
-   * runs: never part of a plan, and a read using it is not stored in the response cache.
+   * runs: never part of a plan; a read using it is stored in the response cache only until the
+   * time the field declared with `changesAt`, never without.
    */
   now(): string;
   /**
@@ -142,6 +143,7 @@ const COMPILED_FROM_CONTEXT = 'shopwardenCompiledFromContext';
 const CALLER_SCOPES = Symbol('callerScopes');
 const COMPILED_FIELD = 'shopwardenCompiledField';
 const FROM_ROW_ONLY = 'shopwardenFromRowOnly';
+const CHANGES_AT = 'shopwardenChangesAt';
 
 type Declaring = { extensions?: Readonly<Record<string, unknown>> | null };
 
@@ -166,6 +168,27 @@ export const isFromRowOnly = (def: Declaring) => def.extensions?.[FROM_ROW_ONLY]
  */
 export function fromRowOnly(): Record<string, unknown> {
   return { [FROM_ROW_ONLY]: true };
+}
+
+/**
+ * When a field reading the clock may next change its value: SQL for the earliest instant after
+ * `field.now()` at which that can happen for any parent (a table's next expiry, say; NULL when
+ * never), given the names of its selected subfields; null when its value changes with the clock
+ * itself (an `asOf` instant). It must not use the parent (it runs once per statement).
+ */
+export type ChangesAt = (field: SqlField, selected: ReadonlySet<string>) => string | null;
+
+/** What a field reading the clock declared with `changesAt`, if anything. */
+export const changesAtOf = (def: Declaring) => def.extensions?.[CHANGES_AT] as ChangesAt | undefined;
+
+/**
+ * Field extensions (spread beside its SQL form's) for a field whose SQL reads the clock: when its
+ * value may next change with time alone, so the response cache may store a read of it until then
+ * (a change of a row it reads, or of the clock's settings, drops the answer as for any read). A
+ * field reading the clock without it makes the read never stored.
+ */
+export function changesAt(when: ChangesAt): Record<string, unknown> {
+  return { [CHANGES_AT]: when };
 }
 
 /**

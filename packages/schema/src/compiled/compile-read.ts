@@ -48,6 +48,7 @@ import {
 } from './adapter.ts';
 import {
   callerScopesOf,
+  changesAtOf,
   compiledFieldOf,
   compiledFromContextOf,
   compiledRootOf,
@@ -128,6 +129,13 @@ export interface CompiledRead {
    * the document runs through graphql-js over it, their resolvers answering only those fields.
    */
   partial: boolean;
+  /**
+   * The read uses the clock (`clock`), and every field using it declared when its value may next
+   * change (`changesAt`): when `returnsShops`, the text then ends with a third line, the milliseconds
+   * of the platform clock until the earliest of those instants (empty when none comes), how long
+   * the answer may be stored.
+   */
+  clockBounded: boolean;
   /**
    * Some deferred field's resolver may read what the statement did not (a root field, or a field not
    * declared `fromRowOnly`): what it read is tagged nowhere, so the answer is never stored.
@@ -218,6 +226,10 @@ class Compilation {
   private variables: Record<string, unknown> = {};
   /** The real-time parameter the platform clock is computed from, once a field uses the clock. */
   private clock: { index: number; sql: string } | null = null;
+  /** Some use of the clock declared no `changesAt`: the read is never stored. */
+  private clockUnbounded = false;
+  /** SQL of the instants the clock's users declared they may next change at (`changesAt`). */
+  private horizons: string[] = [];
   private deferrals = 0;
   /** Deferred fields whose resolvers may read more than their row (`CompiledRead.resolverReads`). */
   private readingDeferrals = 0;
@@ -232,7 +244,11 @@ class Compilation {
   ) {
     const reach = input.context.viewer?.shopIds;
     this.params = new SqlParams(reach ? [reach] : []);
-    this.params.clock = () => this.now();
+    // A filter comparing rows with the clock changes with it: nothing bounds when.
+    this.params.clock = () => {
+      this.clockUnbounded = true;
+      return this.now();
+    };
   }
 
   /** The platform clock, bound at execution (a placeholder parameter in the plan). */
@@ -276,16 +292,22 @@ class Compilation {
     // The clock is computed once per execution, in the statement, from the settings row as it is then
     // (OFFSET 0: not inlined into each use, where every use would read the settings row again).
     const from = this.clock ? ` FROM (SELECT ${this.clockSql(this.clock.sql)} AS "now" OFFSET 0) ${CLOCK}` : '';
+    const clockBounded = this.clock !== null && !this.clockUnbounded;
+    const until =
+      returnsShops && clockBounded
+        ? ` || chr(10) || coalesce(floor(extract(epoch from (least(${this.horizons.join(', ')}) - ${CLOCK}."now")) * 1000)::bigint::text, '')`
+        : '';
     return {
       // Empty text when a non-null field found no row (NULL spreads through the concatenation): see `CompiledRead.text`.
       text: returnsShops
-        ? `SELECT coalesce((${body}) || chr(10) || ${shops}, '')${from}`
+        ? `SELECT coalesce((${body}) || chr(10) || ${shops}${until}, '')${from}`
         : `SELECT coalesce((${body})::text, '')${from}`,
       values: this.params.values,
       models: this.models,
       dependencies: [...this.dependencies.values()],
       returnsShops,
       clock: this.clock?.index ?? null,
+      clockBounded,
       partial: this.deferrals > 0,
       resolverReads: this.readingDeferrals > 0,
       perKey: this.perKey,
@@ -310,10 +332,13 @@ class Compilation {
   ): Promise<SqlField> {
     const args = def.args.length ? await this.args(type, def, nodes) : {};
     const shared = this.shared;
-    return {
+    const field: SqlField = {
       args,
       param: (value, sqlType) => this.params.add(value instanceof Date ? sqlTimestamp(value) : value, sqlType),
-      now: () => this.now(),
+      now: () => {
+        this.clockUsedBy(def, nodes, { ...field, now: () => this.now() });
+        return this.now();
+      },
       shared: (sql, reads) => {
         const scoped = parent.kind === 'row' && parent.scoped;
         for (const model of reads.reads) this.depend(model, scoped ? 'rows' : 'all');
@@ -323,6 +348,19 @@ class Compilation {
         return alias;
       },
     };
+    return field;
+  }
+
+  /** A field's SQL reads the clock: when its value may next change with time alone (`changesAt`), if it says. */
+  private clockUsedBy(def: GraphQLField<unknown, unknown>, nodes: FieldGroup, field: SqlField) {
+    const when = changesAtOf(def);
+    const named = getNamedType(def.type);
+    const selected = new Set(
+      isObjectType(named) ? [...this.subfields(named, nodes).values()].map((group) => group[0].name.value) : [],
+    );
+    const horizon = when?.(field, selected) ?? null;
+    if (horizon === null) this.clockUnbounded = true;
+    else if (!this.horizons.includes(horizon)) this.horizons.push(horizon);
   }
 
   private depend(model: string, scope: ReadDependency['scope']) {
@@ -510,6 +548,8 @@ class Compilation {
       dependencies: this.dependencies.size,
       shopLists: this.shopLists.length,
       clock: this.clock,
+      clockUnbounded: this.clockUnbounded,
+      horizons: this.horizons.length,
       shared: this.shared.size,
     };
   }
@@ -521,6 +561,8 @@ class Compilation {
     for (const key of [...this.dependencies.keys()].slice(saved.dependencies)) this.dependencies.delete(key);
     this.shopLists.splice(saved.shopLists);
     this.clock = saved.clock;
+    this.clockUnbounded = saved.clockUnbounded;
+    this.horizons.splice(saved.horizons);
     for (const sql of [...this.shared.keys()].slice(saved.shared)) this.shared.delete(sql);
   }
 

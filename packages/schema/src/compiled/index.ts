@@ -24,6 +24,7 @@ export {
   compiledRoot,
   compiledRow,
   compiledRowsByIds,
+  changesAt,
   fromRowOnly,
   type CompiledConnectionSpec,
   type CompiledRootSpec,

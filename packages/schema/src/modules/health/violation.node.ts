@@ -4,6 +4,7 @@ import { loaderFor } from '#lib/loaders.ts';
 import { registerNodeReach, registerNodeReachWhere } from '#lib/node-reach.ts';
 import {
   base64Of,
+  changesAt,
   compiledJson,
   jsonDateTime,
   jsonLiteral,
@@ -112,6 +113,18 @@ function remainingSql(v: SqlParent, f: SqlField): string {
 
 const readsLedger = { reads: ['PointsLedgerEntry'] };
 
+/**
+ * When a value read from the ledger as of the clock may next change with time alone: the next entry
+ * anywhere to take effect or to expire (`changesAt`).
+ */
+export const ledgerChangesAt = changesAt((f) => {
+  const now = f.now();
+  const e = ledgerColumn;
+  const next = (field: string) =>
+    `(SELECT min(${e(field)}) FROM ${sqlTable('PointsLedgerEntry')} sw_e WHERE ${e(field)} > ${now})`;
+  return `least(${next('effectiveAt')}, ${next('expiresAt')})`;
+});
+
 export const ViolationNode = builder.prismaNode('Violation', {
   readScope: 'health:read',
   id: { field: 'id' },
@@ -151,14 +164,17 @@ export const ViolationNode = builder.prismaNode('Violation', {
     }),
     remainingPoints: t.int({
       description: 'Points it still contributes to the balance now (platform clock): 0 once expired or removed.',
-      extensions: compiledJson((v, f) => jsonLiteral(remainingSql(v, f), false), readsLedger),
+      extensions: {
+        ...compiledJson((v, f) => jsonLiteral(remainingSql(v, f), false), readsLedger),
+        ...ledgerChangesAt,
+      },
       resolve: (v, _a, ctx) => remainingLoader(ctx).load(v.id),
     }),
     status: t.field({
       type: ViolationStatusEnum,
       description:
         'ACTIVE, APPEALED, REMOVED, or EXPIRED (computed from the expiry and the platform clock, so it is never stale).',
-      extensions: compiledJson((v, f) => jsonPlain(statusSql(v, f), false), readsLedger),
+      extensions: { ...compiledJson((v, f) => jsonPlain(statusSql(v, f), false), readsLedger), ...ledgerChangesAt },
       resolve: async (v, _a, ctx) =>
         effectiveViolationStatus(v.status, await expiryLoader(ctx).load(v.id), await ctx.now()),
     }),
@@ -255,9 +271,12 @@ builder.prismaObjectFields('Shop', (t) => ({
       }),
     },
     select: { id: true },
-    extensions: compiledJson((shop, f) => jsonLiteral(balanceSql(shop.col('id'), asOfSql(f)), false), {
-      reads: ['PointsLedgerEntry'],
-    }),
+    extensions: {
+      ...compiledJson((shop, f) => jsonLiteral(balanceSql(shop.col('id'), asOfSql(f)), false), {
+        reads: ['PointsLedgerEntry'],
+      }),
+      ...ledgerChangesAt,
+    },
     resolve: async (shop, args, ctx) =>
       balanceLoader(ctx).load(`${shop.id}|${(args.asOf ?? (await ctx.now())).getTime()}`),
   }),

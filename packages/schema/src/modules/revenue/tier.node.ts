@@ -1,6 +1,7 @@
 import type { SupportLevel, Tier } from '@shopwarden/db';
 import { builder } from '#builder';
 import {
+  changesAt,
   compiledJson,
   compiledObject,
   compiledObjectRow,
@@ -221,6 +222,19 @@ function shopMetricsSql(f: SqlField, shop: SqlParent): string {
   );
 }
 
+/**
+ * When tier metrics as of the clock may next change with time alone: an order enters the trailing
+ * window (its `placedAt` comes) or leaves it (12 months later), or a month begins (the last full
+ * month moves). Never while `asOf` or the window's start, which move with the clock, are selected.
+ */
+const metricsChangeAt = (f: SqlField, selected: ReadonlySet<string>): string | null => {
+  if (selected.has('asOf') || selected.has('trailingWindowStart')) return null;
+  const now = f.now();
+  const placed = orderColumn('placedAt');
+  const first = (after: string) => `(SELECT min(${placed}) FROM ${sqlTable('Order')} sw_o WHERE ${placed} > ${after})`;
+  return `least(${first(now)}, ${first(`${now} - interval '12 months'`)} + interval '12 months', date_trunc('month', ${now}) + interval '1 month')`;
+};
+
 /** `effectiveTier` in SQL: the shop's tier, else the lowest rank. */
 function effectiveTierFrom(shop: SqlParent, a: string): string {
   const t = (field: string) => tierColumn(a, field);
@@ -363,18 +377,21 @@ builder.prismaObjectFields(ShopNode, (t) => ({
       asOf: t.arg({ type: 'DateTime', required: false, description: "The instant; default the platform clock's now." }),
     },
     select: { id: true },
-    extensions: compiledObject((shop, f) => {
-      const m = shopMetricsSql(f, shop);
-      return {
-        asOf: `${m}.as_of`,
-        trailingStart: `${m}.trailing_start`,
-        lastMonthStart: `${m}.month_start`,
-        lastMonthEnd: `${m}.month_end`,
-        trailingRevenue: `${m}.trailing`,
-        lastMonthSales: `${m}.last_month`,
-        qualifyingTierId: `${m}.tier_id`,
-      };
-    }),
+    extensions: {
+      ...compiledObject((shop, f) => {
+        const m = shopMetricsSql(f, shop);
+        return {
+          asOf: `${m}.as_of`,
+          trailingStart: `${m}.trailing_start`,
+          lastMonthStart: `${m}.month_start`,
+          lastMonthEnd: `${m}.month_end`,
+          trailingRevenue: `${m}.trailing`,
+          lastMonthSales: `${m}.last_month`,
+          qualifyingTierId: `${m}.tier_id`,
+        };
+      }),
+      ...changesAt(metricsChangeAt),
+    },
     resolve: async (shop, args, ctx) => shopMetrics(ctx, shop.id, args.asOf ?? (await ctx.now())),
   }),
   distanceToNextTier: t.field({
@@ -387,21 +404,24 @@ builder.prismaObjectFields(ShopNode, (t) => ({
       asOf: t.arg({ type: 'DateTime', required: false, description: "The instant; default the platform clock's now." }),
     },
     select: { id: true },
-    extensions: compiledObjectRow((shop, f, a) => {
-      const m = shopMetricsSql(f, shop);
-      const n = (field: string) => tierColumn('sw_n', field);
-      // `nextTierAbove` the qualifying rank: no row at the top tier.
-      return {
-        from: `(SELECT ${n('id')} AS id, ${n('minTrailingRevenue')} AS min_trailing, ${n('minLastMonthSales')} AS min_last_month FROM ${sqlTable('Tier')} sw_n WHERE ${m}.rank IS NULL OR ${n('rank')} > ${m}.rank ORDER BY ${n('rank')} LIMIT 1) ${a}`,
-        values: {
-          tierId: `${a}.id`,
-          trailingRevenueNeeded: `greatest(${a}.min_trailing - ${m}.trailing, 0)`,
-          lastMonthSalesNeeded: `greatest(${a}.min_last_month - ${m}.last_month, 0)`,
-        },
-        reads: [],
-        readsAcrossShops: ['Tier'],
-      };
-    }),
+    extensions: {
+      ...compiledObjectRow((shop, f, a) => {
+        const m = shopMetricsSql(f, shop);
+        const n = (field: string) => tierColumn('sw_n', field);
+        // `nextTierAbove` the qualifying rank: no row at the top tier.
+        return {
+          from: `(SELECT ${n('id')} AS id, ${n('minTrailingRevenue')} AS min_trailing, ${n('minLastMonthSales')} AS min_last_month FROM ${sqlTable('Tier')} sw_n WHERE ${m}.rank IS NULL OR ${n('rank')} > ${m}.rank ORDER BY ${n('rank')} LIMIT 1) ${a}`,
+          values: {
+            tierId: `${a}.id`,
+            trailingRevenueNeeded: `greatest(${a}.min_trailing - ${m}.trailing, 0)`,
+            lastMonthSalesNeeded: `greatest(${a}.min_last_month - ${m}.last_month, 0)`,
+          },
+          reads: [],
+          readsAcrossShops: ['Tier'],
+        };
+      }),
+      ...changesAt(metricsChangeAt),
+    },
     resolve: async (shop, args, ctx) => {
       const [tiers, metrics] = await Promise.all([
         allTiers(ctx),
