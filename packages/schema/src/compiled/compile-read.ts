@@ -292,7 +292,7 @@ class Compilation {
     // The clock is computed once per execution, in the statement, from the settings row as it is then
     // (OFFSET 0: not inlined into each use, where every use would read the settings row again).
     const from = this.clock ? ` FROM (SELECT ${this.clockSql(this.clock.sql)} AS "now" OFFSET 0) ${CLOCK}` : '';
-    const clockBounded = this.clock !== null && !this.clockUnbounded;
+    const clockBounded = this.clock !== null && !this.clockUnbounded && this.horizons.length > 0;
     const until =
       returnsShops && clockBounded
         ? ` || chr(10) || coalesce(floor(extract(epoch from (least(${this.horizons.join(', ')}) - ${CLOCK}."now")) * 1000)::bigint::text, '')`
