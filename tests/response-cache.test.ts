@@ -12,7 +12,7 @@ import { createApp, loadConfig, MemoryRateLimiter } from '@shopwarden/api';
 import { DocumentRecord, MemoryCacheStore, RedisCacheStore, ResponseCache } from '../apps/api/src/response-cache.ts';
 import { redisOptions } from '../apps/api/src/redis-options.ts';
 import { createKey, createShop, createWorld, type World } from './support/fixtures.ts';
-import { createPolicy } from './support/health-fixtures.ts';
+import { createCreator, createPolicy } from './support/health-fixtures.ts';
 import { comparableErrors, gid } from './support/client.ts';
 import { createTestDatabase, testTargets, type TestDatabase } from './support/database.ts';
 import { createTiers, insertOrders } from './support/revenue-fixtures.ts';
@@ -462,6 +462,66 @@ describe.each(testTargets())('the response cache on %s', (target) => {
     const expired = await balance();
     expect(expired.reads).toBe(1);
     expect(expired.body.data.shop.pointsBalance).toBe(before);
+  });
+
+  it('stores partnership and code statuses and pending actions as of the real clock until the next deadline', async () => {
+    const app = newApp();
+    await app.ready;
+    const shop = shops[0]!;
+    const original = await db.prisma.shop.findUniqueOrThrow({ where: { id: shop.id } });
+    const deadline = new Date(Date.now() + 3_000);
+    const creator = await createCreator(db.prisma);
+    const partnership = await db.prisma.partnership.create({
+      data: { shopId: shop.id, creatorId: creator.id, commissionRateBps: 1_000, expiresAt: deadline },
+    });
+    const code = `HORIZON${randomBytes(3).toString('hex')}`;
+    await db.prisma.invitationCode.create({ data: { code, site: 'GB', expiresAt: deadline } });
+    await db.prisma.shop.update({
+      where: { id: shop.id },
+      data: { businessModel: 'SEMI_CLOSED_LOOP', migrationDeadline: deadline },
+    });
+    // One read per field, so that each field's own next change bounds its answer.
+    const reads = {
+      overdue: [
+        `query($id: ID!) { shop(id: $id) { id pendingActions { kind overdue } } }`,
+        (data: any) =>
+          data.shop.pendingActions.find((a: { kind: string }) => a.kind === 'MIGRATE_BUSINESS_MODEL')?.overdue,
+      ],
+      partnership: [
+        `query($id: ID!) { shop(id: $id) { id partnerships(first: 10) { edges { node { id status } } } } }`,
+        (data: any) =>
+          data.shop.partnerships.edges.find(
+            (e: { node: { id: string } }) => e.node.id === gid('Partnership', partnership.id),
+          )?.node.status,
+      ],
+      code: [
+        `query($code: String) { invitationCodes(first: 1, code: $code) { edges { node { code status } } } }`,
+        (data: any) => data.invitationCodes.edges[0]?.node.status,
+      ],
+    } as const;
+    const read = (query: string) => post(app, keys.admin!, query, { id: shop.gid, code });
+    try {
+      for (const [name, [query, value]] of Object.entries(reads)) {
+        const stored = await until(
+          () => read(query),
+          (r) => r.reads === 0,
+        );
+        expect(stored.reads, name).toBe(0);
+        expect(value(stored.body.data), name).toBe({ overdue: false, partnership: 'PROPOSED', code: 'UNUSED' }[name]);
+      }
+      await new Promise((resolve) => setTimeout(resolve, deadline.getTime() - Date.now() + 50));
+      // Only time passed: each deadline bounded how long its answer was kept.
+      for (const [name, [query, value]] of Object.entries(reads)) {
+        const after = await read(query);
+        expect(after.reads, name).toBe(1);
+        expect(value(after.body.data), name).toBe({ overdue: true, partnership: 'EXPIRED', code: 'EXPIRED' }[name]);
+      }
+    } finally {
+      await db.prisma.shop.update({
+        where: { id: shop.id },
+        data: { businessModel: original.businessModel, migrationDeadline: original.migrationDeadline },
+      });
+    }
   });
 
   it('stores tier metrics as of the clock until it moves, never with the instant they are computed for', async () => {

@@ -1,6 +1,7 @@
 import type { PartnershipStatus, Prisma } from '@shopwarden/db';
 import { builder } from '#builder';
 import {
+  changesAt,
   compiledConnection,
   compiledJson,
   compiledRow,
@@ -57,12 +58,19 @@ export const PartnershipNode = builder.prismaNode('Partnership', {
       type: PartnershipStatusEnum,
       description: 'The status now: a proposal past `expiresAt` is EXPIRED, whether or not the expiry job ran yet.',
       select: { status: true, expiresAt: true },
-      extensions: compiledJson((p, f) =>
-        jsonPlain(
-          `CASE WHEN ${p.col('status')} = 'PROPOSED' AND ${p.col('expiresAt')} <= ${f.now()} THEN 'EXPIRED' ELSE ${p.col('status')}::text END`,
-          false,
+      extensions: {
+        ...compiledJson((p, f) =>
+          jsonPlain(
+            `CASE WHEN ${p.col('status')} = 'PROPOSED' AND ${p.col('expiresAt')} <= ${f.now()} THEN 'EXPIRED' ELSE ${p.col('status')}::text END`,
+            false,
+          ),
         ),
-      ),
+        // Until the next proposal anywhere expires.
+        ...changesAt((f) => {
+          const c = (field: string) => sqlColumn('sw_p', 'Partnership', field);
+          return `(SELECT min(${c('expiresAt')}) FROM ${sqlTable('Partnership')} sw_p WHERE ${c('status')} = 'PROPOSED' AND ${c('expiresAt')} > ${f.now()})`;
+        }),
+      },
       resolve: async (p, _a, ctx) => effectivePartnershipStatus(p, await ctx.now()),
     }),
     shop: t.prismaField({

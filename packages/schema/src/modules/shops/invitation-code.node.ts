@@ -1,5 +1,5 @@
 import { builder } from '#builder';
-import { compiledJson, compiledRoot, jsonPlain } from '#compiled';
+import { changesAt, compiledJson, compiledRoot, jsonPlain, sqlColumn, sqlTable } from '#compiled';
 import type { Context } from '#context';
 import { registerNodeReach } from '#lib/node-reach.ts';
 import {
@@ -30,13 +30,20 @@ export const InvitationCodeNode = builder.prismaNode('InvitationCode', {
       description: 'Unused, used, expired or revoked, on the platform clock.',
       select: { usedByShopId: true, revokedAt: true, expiresAt: true },
       // `invitationCodeStatus` in SQL, by the platform clock.
-      extensions: compiledJson((c, f) =>
-        jsonPlain(
-          `CASE WHEN ${c.col('usedByShopId')} IS NOT NULL THEN 'USED' WHEN ${c.col('revokedAt')} IS NOT NULL THEN 'REVOKED'
+      extensions: {
+        ...compiledJson((c, f) =>
+          jsonPlain(
+            `CASE WHEN ${c.col('usedByShopId')} IS NOT NULL THEN 'USED' WHEN ${c.col('revokedAt')} IS NOT NULL THEN 'REVOKED'
             WHEN ${c.col('expiresAt')} <= ${f.now()} THEN 'EXPIRED' ELSE 'UNUSED' END`,
-          false,
+            false,
+          ),
         ),
-      ),
+        // Until the next code anywhere expires.
+        ...changesAt((f) => {
+          const c = (field: string) => sqlColumn('sw_i', 'InvitationCode', field);
+          return `(SELECT min(${c('expiresAt')}) FROM ${sqlTable('InvitationCode')} sw_i WHERE ${c('expiresAt')} > ${f.now()})`;
+        }),
+      },
       resolve: async (c, _a, ctx) => invitationCodeStatus(c, await ctx.now()),
     }),
     expiresAt: t.expose('expiresAt', {

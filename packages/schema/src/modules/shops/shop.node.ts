@@ -13,6 +13,7 @@ import { CategoryNode, categoryIndex } from './category.node.ts';
 import { shopWhere } from './shop.policy.ts';
 import { registerNodeReachWhere } from '#lib/node-reach.ts';
 import {
+  changesAt,
   compiledJson,
   compiledObjectList,
   compiledRoot,
@@ -176,6 +177,18 @@ function pendingActionsSql(shop: SqlParent, a: string, f: SqlField): SqlObjectLi
   };
 }
 
+/**
+ * When pending actions as of the clock may next change with time alone: a migration deadline
+ * anywhere comes, or the confirm deadline's day ends (`changesAt`).
+ */
+function pendingActionsChangeAt(f: SqlField): string {
+  const now = f.now();
+  const shop = (field: string) => sqlColumn('sw_m', 'Shop', field);
+  const s = (field: string) => sqlColumn('sw_cs', 'PlatformSettings', field);
+  const dayAfter = `(coalesce((SELECT ${s('categoryConfirmDeadline')} FROM ${sqlTable('PlatformSettings')} sw_cs WHERE ${s('id')} = 1), DATE '${DEFAULT_CONFIRM_DEADLINE}')::timestamp + interval '1 day')`;
+  return `least((SELECT min(${shop('migrationDeadline')}) FROM ${sqlTable('Shop')} sw_m WHERE ${shop('migrationDeadline')} > ${now}), CASE WHEN ${dayAfter} > ${now} THEN ${dayAfter} END)`;
+}
+
 interface EligibilityShape {
   categoryId: number;
   status: EligibilityStatus;
@@ -315,7 +328,7 @@ export const ShopNode = builder.prismaNode('Shop', {
         businessModel: true,
         migrationDeadline: true,
       },
-      extensions: compiledObjectList(pendingActionsSql),
+      extensions: { ...compiledObjectList(pendingActionsSql), ...changesAt(pendingActionsChangeAt) },
       resolve: async (shop, _args, ctx) => pendingActionsFor(shop, await ctx.settings(), await ctx.now()),
     }),
     categoryEligibility: t.field({
