@@ -174,9 +174,10 @@ export function fromRowOnly(): Record<string, unknown> {
  * When a field reading the clock may next change its value: SQL for the earliest instant after
  * `field.now()` at which that can happen for any parent (a table's next expiry, say; NULL when
  * never), given the names of its selected subfields; null when its value changes with the clock
- * itself (an `asOf` instant). It must not use the parent (it runs once per statement).
+ * itself (an `asOf` instant). It sees the field's arguments and the clock, not its parent: it runs
+ * once per statement.
  */
-export type ChangesAt = (field: SqlField, selected: ReadonlySet<string>) => string | null;
+export type ChangesAt = (field: Pick<SqlField, 'args' | 'now'>, selected: ReadonlySet<string>) => string | null;
 
 /** What a field reading the clock declared with `changesAt`, if anything. */
 export const changesAtOf = (def: Declaring) => def.extensions?.[CHANGES_AT] as ChangesAt | undefined;

@@ -336,7 +336,7 @@ class Compilation {
       args,
       param: (value, sqlType) => this.params.add(value instanceof Date ? sqlTimestamp(value) : value, sqlType),
       now: () => {
-        this.clockUsedBy(def, nodes, { ...field, now: () => this.now() });
+        this.clockUsedBy(def, nodes, { args, now: () => this.now() });
         return this.now();
       },
       shared: (sql, reads) => {
@@ -352,7 +352,7 @@ class Compilation {
   }
 
   /** A field's SQL reads the clock: when its value may next change with time alone (`changesAt`), if it says. */
-  private clockUsedBy(def: GraphQLField<unknown, unknown>, nodes: FieldGroup, field: SqlField) {
+  private clockUsedBy(def: GraphQLField<unknown, unknown>, nodes: FieldGroup, field: Pick<SqlField, 'args' | 'now'>) {
     const when = changesAtOf(def);
     const named = getNamedType(def.type);
     const selected = new Set(

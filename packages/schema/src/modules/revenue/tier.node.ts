@@ -227,7 +227,7 @@ function shopMetricsSql(f: SqlField, shop: SqlParent): string {
  * window (its `placedAt` comes) or leaves it (12 months later), or a month begins (the last full
  * month moves). Never while `asOf` or the window's start, which move with the clock, are selected.
  */
-const metricsChangeAt = (f: SqlField, selected: ReadonlySet<string>): string | null => {
+const metricsChangeAt = (f: Pick<SqlField, 'now'>, selected: ReadonlySet<string>): string | null => {
   if (selected.has('asOf') || selected.has('trailingWindowStart')) return null;
   const now = f.now();
   const placed = orderColumn('placedAt');

@@ -181,7 +181,7 @@ function pendingActionsSql(shop: SqlParent, a: string, f: SqlField): SqlObjectLi
  * When pending actions as of the clock may next change with time alone: a migration deadline
  * anywhere comes, or the confirm deadline's day ends (`changesAt`).
  */
-function pendingActionsChangeAt(f: SqlField): string {
+function pendingActionsChangeAt(f: Pick<SqlField, 'now'>): string {
   const now = f.now();
   const shop = (field: string) => sqlColumn('sw_m', 'Shop', field);
   const s = (field: string) => sqlColumn('sw_cs', 'PlatformSettings', field);
