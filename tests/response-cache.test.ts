@@ -122,6 +122,14 @@ describe.each(testTargets())('the response cache on %s', (target) => {
     return { status: res.status, body, reads: statements - before - 1 };
   }
 
+  /** Freezes the sandbox clock at `now` (null: the real time), as an administrator's setting would. */
+  const setClock = (now: string | null) =>
+    db.prisma.platformSettings.upsert({
+      where: { id: 1 },
+      create: { id: 1, sandboxNow: now && new Date(now), sandboxFrozen: true },
+      update: { sandboxNow: now && new Date(now), sandboxSetAt: null, sandboxFrozen: true },
+    });
+
   async function until<T>(fn: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
     const deadline = Date.now() + 5_000;
     for (;;) {
@@ -391,12 +399,6 @@ describe.each(testTargets())('the response cache on %s', (target) => {
         expiresAt: new Date('2024-04-01T00:00:00Z'),
       },
     });
-    const setClock = (now: string | null) =>
-      db.prisma.platformSettings.upsert({
-        where: { id: 1 },
-        create: { id: 1, sandboxNow: now && new Date(now), sandboxFrozen: true },
-        update: { sandboxNow: now && new Date(now), sandboxSetAt: null, sandboxFrozen: true },
-      });
     const BALANCE = `query($id: ID!, $at: DateTime) { shop(id: $id) { id pointsBalance(asOf: $at) } }`;
     const balance = (at: string | null) => post(app, keys.partnerTwo!, BALANCE, { id: shops[2]!.gid, at });
     const points = (r: Awaited<ReturnType<typeof balance>>) => r.body.data.shop.pointsBalance;
@@ -532,12 +534,6 @@ describe.each(testTargets())('the response cache on %s', (target) => {
     await insertOrders(db.prisma, shop.id, world.categories.skincare, [
       { amount: 7_000_000, placedAt: '2024-02-10T00:00:00Z' },
     ]);
-    const setClock = (now: string | null) =>
-      db.prisma.platformSettings.upsert({
-        where: { id: 1 },
-        create: { id: 1, sandboxNow: now && new Date(now), sandboxFrozen: true },
-        update: { sandboxNow: now && new Date(now), sandboxSetAt: null, sandboxFrozen: true },
-      });
     const METRICS = `query($id: ID!, $at: DateTime) { shop(id: $id) { id metrics(asOf: $at) { lastMonthSales { minorUnits } }
       distanceToNextTier(asOf: $at) { tier { code } lastMonthSalesNeeded { minorUnits } } } }`;
     const metrics = (at: string | null) => post(app, keys.admin!, METRICS, { id: shop.gid, at });
