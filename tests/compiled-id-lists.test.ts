@@ -3,7 +3,8 @@
  * eligible categories (loaded per id, in the array's order), a creator's niches, a request's
  * categories and an endpoint's shops (found by id, within the caller's reach). The compiled answer
  * must be the resolvers' for every caller, nested selections of the rows included, in one statement:
- * repeated ids, ids without a row, empty and NULL arrays.
+ * repeated ids, ids without a row, empty and NULL arrays; an array with a NULL element (an id array,
+ * or a `text[]` column such as a shop's sites) is the resolvers' to answer.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gid } from './support/client.ts';
@@ -205,6 +206,22 @@ describe.each(testTargets())('compiled lists of rows by an int[] column on %s', 
     expect(shopsOf('seller')).toEqual([[], [], ids(own), [], [], ids(own)]);
     expect(shopsOf('agency')).toEqual([[], [], ids(agencyShop), ids(agencyShop), [], []]);
   });
+  it("leaves a text[] column with a NULL element (a shop's sites) to the resolvers", async () => {
+    const own = shops[0]!;
+    const { sites } = await db.prisma.shop.findUniqueOrThrow({ where: { id: own } });
+    const setSites = (value: (string | null)[]) =>
+      db.prisma.$executeRawUnsafe(`UPDATE "Shop" SET "sites" = $1::text[] WHERE "id" = $2`, value, own);
+    const query = `query($id: ID!) { shop(id: $id) { name sites } }`;
+    const variables = { id: gid('Shop', own) };
+    await setSites([...sites, null]);
+    try {
+      expect((await diff.same(callers.admin, query, variables)).path).toBe('resolvers');
+    } finally {
+      await setSites(sites);
+    }
+    expect((await diff.same(callers.admin, query, variables)).path).toBe('compiled');
+  });
+
   it('leaves an array with a NULL element, which Prisma fails to read, to the resolvers', async () => {
     const event = await db.prisma.sellerEvent.findFirstOrThrow({ where: { title: 'Event 5' } });
     const creator = await db.prisma.creator.findFirstOrThrow({ where: { handle: 'creator5' } });

@@ -1380,7 +1380,8 @@ function scalarJson(type: GraphQLOutputType, field: ModelField, col: string, wha
       isScalarType(item) &&
       ['String', 'CountryCode', 'CurrencyCode'].includes(item.name)
     )
-      return jsonStringArray(col);
+      // A NULL element, which Prisma fails to read (and a non-null item type refuses), is the resolvers' to answer.
+      return jsonUnless(`array_position(${col}, NULL) IS NOT NULL`, jsonStringArray(col));
     throw new NotCompilable(`${what}: list type`);
   }
   if (field.isList) throw new NotCompilable(`${what}: list column`);
