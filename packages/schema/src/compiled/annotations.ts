@@ -5,6 +5,7 @@
  * here what they read; a field that declares nothing makes its operation run through resolvers.
  */
 import type { Context } from '../context.ts';
+import { columnOf, table } from './prisma-sql.ts';
 
 /** The parent of a compiled field: a table row, or the SQL values a simple object was built from. */
 export interface SqlParent {
@@ -181,6 +182,22 @@ export type ChangesAt = (field: Pick<SqlField, 'args' | 'now'>, selected: Readon
 
 /** What a field reading the clock declared with `changesAt`, if anything. */
 export const changesAtOf = (def: Declaring) => def.extensions?.[CHANGES_AT] as ChangesAt | undefined;
+
+/**
+ * For `changesAt`: the earliest `field` of `model` after `after` (SQL), among the rows `where`
+ * (SQL over the alias `sw_next`) keeps; NULL when there is none. Index `field`: it runs on every
+ * statement the answer of which may be stored.
+ */
+export function nextInstant(
+  model: string,
+  field: string,
+  after: string,
+  where?: (col: (name: string) => string) => string,
+) {
+  const col = (name: string) => columnOf('sw_next', model, name);
+  const also = where ? ` AND ${where(col)}` : '';
+  return `(SELECT min(${col(field)}) FROM ${table(model)} sw_next WHERE ${col(field)} > ${after}${also})`;
+}
 
 /**
  * Field extensions (spread beside its SQL form's) for a field whose SQL reads the clock: when its

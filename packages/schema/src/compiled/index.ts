@@ -26,6 +26,7 @@ export {
   compiledRowsByIds,
   changesAt,
   fromRowOnly,
+  nextInstant,
   type CompiledConnectionSpec,
   type CompiledRootSpec,
   type CompiledJsonOptions,

@@ -5,6 +5,7 @@ import { registerNodeReach, registerNodeReachWhere } from '#lib/node-reach.ts';
 import {
   base64Of,
   changesAt,
+  nextInstant,
   compiledJson,
   jsonDateTime,
   jsonLiteral,
@@ -119,10 +120,7 @@ const readsLedger = { reads: ['PointsLedgerEntry'] };
  */
 export const ledgerChangesAt = changesAt((f) => {
   const now = f.now();
-  const e = ledgerColumn;
-  const next = (field: string) =>
-    `(SELECT min(${e(field)}) FROM ${sqlTable('PointsLedgerEntry')} sw_e WHERE ${e(field)} > ${now})`;
-  return `least(${next('effectiveAt')}, ${next('expiresAt')})`;
+  return `least(${nextInstant('PointsLedgerEntry', 'effectiveAt', now)}, ${nextInstant('PointsLedgerEntry', 'expiresAt', now)})`;
 });
 
 export const ViolationNode = builder.prismaNode('Violation', {

@@ -2,6 +2,7 @@ import type { PartnershipStatus, Prisma } from '@shopwarden/db';
 import { builder } from '#builder';
 import {
   changesAt,
+  nextInstant,
   compiledConnection,
   compiledJson,
   compiledRow,
@@ -66,10 +67,7 @@ export const PartnershipNode = builder.prismaNode('Partnership', {
           ),
         ),
         // Until the next proposal anywhere expires.
-        ...changesAt((f) => {
-          const c = (field: string) => sqlColumn('sw_p', 'Partnership', field);
-          return `(SELECT min(${c('expiresAt')}) FROM ${sqlTable('Partnership')} sw_p WHERE ${c('status')} = 'PROPOSED' AND ${c('expiresAt')} > ${f.now()})`;
-        }),
+        ...changesAt((f) => nextInstant('Partnership', 'expiresAt', f.now(), (c) => `${c('status')} = 'PROPOSED'`)),
       },
       resolve: async (p, _a, ctx) => effectivePartnershipStatus(p, await ctx.now()),
     }),

@@ -2,6 +2,7 @@ import type { SupportLevel, Tier } from '@shopwarden/db';
 import { builder } from '#builder';
 import {
   changesAt,
+  nextInstant,
   compiledJson,
   compiledObject,
   compiledObjectRow,
@@ -230,9 +231,9 @@ function shopMetricsSql(f: SqlField, shop: SqlParent): string {
 const metricsChangeAt = (f: Pick<SqlField, 'now'>, selected: ReadonlySet<string>): string | null => {
   if (selected.has('asOf') || selected.has('trailingWindowStart')) return null;
   const now = f.now();
-  const placed = orderColumn('placedAt');
-  const first = (after: string) => `(SELECT min(${placed}) FROM ${sqlTable('Order')} sw_o WHERE ${placed} > ${after})`;
-  return `least(${first(now)}, ${first(`${now} - interval '12 months'`)} + interval '12 months', date_trunc('month', ${now}) + interval '1 month')`;
+  const entering = nextInstant('Order', 'placedAt', now);
+  const leaving = `${nextInstant('Order', 'placedAt', `${now} - interval '12 months'`)} + interval '12 months'`;
+  return `least(${entering}, ${leaving}, date_trunc('month', ${now}) + interval '1 month')`;
 };
 
 /** `effectiveTier` in SQL: the shop's tier, else the lowest rank. */

@@ -1,5 +1,5 @@
 import { builder } from '#builder';
-import { changesAt, compiledJson, compiledRoot, jsonPlain, sqlColumn, sqlTable } from '#compiled';
+import { changesAt, compiledJson, compiledRoot, jsonPlain, nextInstant } from '#compiled';
 import type { Context } from '#context';
 import { registerNodeReach } from '#lib/node-reach.ts';
 import {
@@ -39,10 +39,7 @@ export const InvitationCodeNode = builder.prismaNode('InvitationCode', {
           ),
         ),
         // Until the next code anywhere expires.
-        ...changesAt((f) => {
-          const c = (field: string) => sqlColumn('sw_i', 'InvitationCode', field);
-          return `(SELECT min(${c('expiresAt')}) FROM ${sqlTable('InvitationCode')} sw_i WHERE ${c('expiresAt')} > ${f.now()})`;
-        }),
+        ...changesAt((f) => nextInstant('InvitationCode', 'expiresAt', f.now())),
       },
       resolve: async (c, _a, ctx) => invitationCodeStatus(c, await ctx.now()),
     }),

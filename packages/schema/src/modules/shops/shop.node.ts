@@ -14,6 +14,7 @@ import { shopWhere } from './shop.policy.ts';
 import { registerNodeReachWhere } from '#lib/node-reach.ts';
 import {
   changesAt,
+  nextInstant,
   compiledJson,
   compiledObjectList,
   compiledRoot,
@@ -183,10 +184,9 @@ function pendingActionsSql(shop: SqlParent, a: string, f: SqlField): SqlObjectLi
  */
 function pendingActionsChangeAt(f: Pick<SqlField, 'now'>): string {
   const now = f.now();
-  const shop = (field: string) => sqlColumn('sw_m', 'Shop', field);
   const s = (field: string) => sqlColumn('sw_cs', 'PlatformSettings', field);
   const dayAfter = `(coalesce((SELECT ${s('categoryConfirmDeadline')} FROM ${sqlTable('PlatformSettings')} sw_cs WHERE ${s('id')} = 1), DATE '${DEFAULT_CONFIRM_DEADLINE}')::timestamp + interval '1 day')`;
-  return `least((SELECT min(${shop('migrationDeadline')}) FROM ${sqlTable('Shop')} sw_m WHERE ${shop('migrationDeadline')} > ${now}), CASE WHEN ${dayAfter} > ${now} THEN ${dayAfter} END)`;
+  return `least(${nextInstant('Shop', 'migrationDeadline', now)}, CASE WHEN ${dayAfter} > ${now} THEN ${dayAfter} END)`;
 }
 
 interface EligibilityShape {
