@@ -354,11 +354,15 @@ class Compilation {
   /** A field's SQL reads the clock: when its value may next change with time alone (`changesAt`), if it says. */
   private clockUsedBy(def: GraphQLField<unknown, unknown>, nodes: FieldGroup, field: Pick<SqlField, 'args' | 'now'>) {
     const when = changesAtOf(def);
+    if (!when) {
+      this.clockUnbounded = true;
+      return;
+    }
     const named = getNamedType(def.type);
     const selected = new Set(
       isObjectType(named) ? [...this.subfields(named, nodes).values()].map((group) => group[0].name.value) : [],
     );
-    const horizon = when?.(field, selected) ?? null;
+    const horizon = when(field, selected);
     if (horizon === null) this.clockUnbounded = true;
     else if (!this.horizons.includes(horizon)) this.horizons.push(horizon);
   }
