@@ -33,6 +33,7 @@ import { API_QUERY as GRAPHIQL_EXPLORE } from '../bench/scenarios/graphiql-explo
 import { API_QUERY as LATEST_REVIEW } from '../bench/scenarios/latest-review.ts';
 import {
   API_QUERY as PARTIAL_READ,
+  API_QUERY_DEFERRED as PARTIAL_READ_DEFERRED,
   API_QUERY_WITHOUT as PARTIAL_READ_WITHOUT,
 } from '../bench/scenarios/partial-read.ts';
 import { API_QUERY as PARTNER_READ } from '../bench/scenarios/partner-read.ts';
@@ -231,17 +232,29 @@ describe('operations that must compile', () => {
 
   it('an operation with a field without a SQL form compiles all but that field, which the resolvers answer', async () => {
     const document = parse(
-      `query Partial($id: ID!) { shop(id: $id) { id listings(first: 10) { edges { node { id latestReview { reviewerRole } } } } } }`,
+      `query Partial($id: ID!) { shop(id: $id) { id categoryEligibility { status } listings(first: 10) { edges { node { id } } } } }`,
     );
     const result = await compile(document, 'Partial', 'admin');
     expect(result.ok && result.read.partial).toBe(true);
   });
 
-  it("the partial read compiles all but the latest review's reviewerRole; without it, the whole read", async () => {
-    const result = await compile(parse(PARTIAL_READ), 'PartialRead', 'admin');
-    expect(result.ok && result.read.partial).toBe(true);
+  it('a row-only leaf (reviewerRole) is answered in place, once per place in the document, not deferred', async () => {
+    const document = parse(
+      `query InPlace($id: ID!) { shop(id: $id) { id listings(first: 10) { edges { node { id latestReview { reviewerRole again: reviewerRole } } } } } }`,
+    );
+    const result = await compile(document, 'InPlace', 'admin');
+    expect(result.ok && result.read.partial).toBe(false);
+    expect(result.ok && result.read.inPlace.map((f) => f.info.fieldName)).toEqual(['reviewerRole', 'reviewerRole']);
+    expect(result.ok && result.read.resolverReads).toBe(false);
+  });
+
+  it("the benchmark's reads: reviewerRole in place, categoryEligibility partial, without them whole", async () => {
+    const inPlace = await compile(parse(PARTIAL_READ), 'PartialRead', 'admin');
+    expect(inPlace.ok && !inPlace.read.partial && inPlace.read.inPlace.length).toBe(1);
+    const partial = await compile(parse(PARTIAL_READ_DEFERRED), 'PartialRead', 'admin');
+    expect(partial.ok && partial.read.partial).toBe(true);
     const whole = await compile(parse(PARTIAL_READ_WITHOUT), 'PartialRead', 'admin');
-    expect(whole.ok && whole.read.partial).toBe(false);
+    expect(whole.ok && !whole.read.partial && whole.read.inPlace.length).toBe(0);
   });
 
   it("a category's effectiveRestriction compiles: the read is whole, not partial, for every caller", async () => {

@@ -261,7 +261,7 @@ describe.each(testTargets())('the response cache on %s', (target) => {
     expect(latest(changed)).toEqual({ decision: 'REJECTED' });
   });
 
-  it('stores a partial read whose deferred fields read only their row (reviewerRole) until a review is added', async () => {
+  it('stores a read with a row-only field answered in place (reviewerRole) until a review is added', async () => {
     const app = newApp();
     await app.ready;
     const review = (automatic: boolean) =>
@@ -281,12 +281,12 @@ describe.each(testTargets())('the response cache on %s', (target) => {
     const read = () => post(app, keys.admin!, READ, { id: shops[2]!.gid });
     const role = (r: Awaited<ReturnType<typeof read>>) =>
       r.body.data.shop.listings.edges[0].node.latestReview.reviewerRole;
-    const partial = async () =>
-      (await app.metrics.reads.get()).values.find((v) => v.labels.path === 'partial')?.value ?? 0;
-    const before = await partial();
+    const compiled = async () =>
+      (await app.metrics.reads.get()).values.find((v) => v.labels.path === 'compiled')?.value ?? 0;
+    const before = await compiled();
     const first = await read();
     expect(role(first)).toBe('SYSTEM');
-    expect(await partial()).toBe(before + 1);
+    expect(await compiled()).toBe(before + 1);
     const again = await until(read, (r) => r.reads === 0);
     expect(again.reads).toBe(0);
     expect(again.body.data).toEqual(first.body.data);
@@ -723,6 +723,7 @@ describe('ResponseCache bookkeeping', () => {
     clock: null,
     partial: false,
     resolverReads: false,
+    inPlace: [],
     clockBounded: false,
   };
 

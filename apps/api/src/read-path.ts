@@ -8,6 +8,7 @@ import {
   bindPlan,
   compileRead,
   answerDeferredLeaves,
+  answerInPlace,
   compiledRootValue,
   executionValues,
   planRead,
@@ -332,6 +333,15 @@ export function useReadPath(options: ReadPathOptions): { lookup: Plugin; execute
           }
           json = bytes.subarray(0, newline);
           shops = bytes.toString('latin1', newline + 1);
+        }
+        if (read.inPlace.length) {
+          const answered = await answerInPlace(read.inPlace, json, args.contextValue);
+          if (!answered) {
+            // A row-only field failed: the resolvers answer the operation, its error with its path.
+            if (storeIn && storable) context.responseCacheDocument?.outcome(false);
+            return executeFn(args);
+          }
+          json = answered;
         }
         if (read.partial) {
           const text = json.toString('utf8');

@@ -19,6 +19,7 @@ export {
   bindPlan,
   compileRead,
   answerDeferredLeaves,
+  answerInPlace,
   compiledRootValue,
   executionValues,
   planRead,

@@ -8,6 +8,7 @@ import {
   authScopesOf,
   buildDatamodel,
   cursorId,
+  declaredResolver,
   declaresSelect,
   exposedField,
   globalIdPrefix,
@@ -44,6 +45,14 @@ describe('the compiled-read adapter over Pothos', () => {
     ]);
     expect(selectedColumns(field('Listing', 'latestReview'))).toBeUndefined();
     expect(selectedColumns(field('Shop', 'name'))).toBeUndefined();
+  });
+
+  it('reads the resolver a field declared, unwrapped by the plugins', () => {
+    const declared = declaredResolver(field('ListingReview', 'reviewerRole'))!;
+    expect(declared).not.toBe(field('ListingReview', 'reviewerRole').resolve);
+    const info = {} as GraphQLResolveInfo;
+    expect(declared({ automatic: true }, {}, {}, info)).toBe('SYSTEM');
+    expect(declared({ automatic: false }, {}, {}, info)).toBe('ADMIN');
   });
 
   it('reads the Prisma relation of a relation field', () => {

@@ -7,7 +7,7 @@ import { getMappedArgumentValues } from '@pothos/core';
 import { parsePrismaCursor } from '@pothos/plugin-prisma';
 import { setRowFieldMapping } from '@pothos/selection-mapper';
 import { enumNames, getDatamodel, modelNames, shopFieldOf, type ModelNames } from '@shopwarden/db';
-import type { FieldNode, GraphQLField, GraphQLNamedType, GraphQLResolveInfo } from 'graphql';
+import type { FieldNode, GraphQLField, GraphQLFieldResolver, GraphQLNamedType, GraphQLResolveInfo } from 'graphql';
 import { NotCompilable } from './not-compilable.ts';
 
 // ---- GraphQL schema: what the Pothos plugins record on types and fields ----
@@ -19,6 +19,14 @@ const extensionsOf = (owner: { extensions?: unknown }) => owner.extensions as Ex
 export function exposedField(def: GraphQLField<unknown, unknown>): string | undefined {
   const exposed = extensionsOf(def)?.pothosExposedField;
   return typeof exposed === 'string' ? exposed : undefined;
+}
+
+/** The resolver a field declared (`t.field({ resolve })`), before any plugin wrapped it. */
+export function declaredResolver(
+  def: GraphQLField<unknown, unknown>,
+): GraphQLFieldResolver<unknown, unknown> | undefined {
+  const resolve = (extensionsOf(def)?.pothosOptions as { resolve?: unknown } | undefined)?.resolve;
+  return typeof resolve === 'function' ? (resolve as GraphQLFieldResolver<unknown, unknown>) : undefined;
 }
 
 /** The Prisma relation a `t.relation`/`t.relatedConnection` field reads. */

@@ -164,8 +164,10 @@ export const isFromRowOnly = (def: Declaring) => def.extensions?.[FROM_ROW_ONLY]
 
 /**
  * Field extensions for a field with no SQL form whose resolver is a function of the columns it
- * selects and nothing else (no statement, loader, cache or clock): deferred in a partial read, its
- * answer then depends only on rows the statement read, so the response cache may store it.
+ * selects and nothing else (no statement, loader, cache, clock or `info`): a leaf without arguments
+ * is answered in place (its declared resolver over the row the statement writes where its value
+ * goes, no graphql-js); any other is deferred in a partial read. Either way its answer depends only
+ * on rows the statement read, so the response cache may store it.
  */
 export function fromRowOnly(): Record<string, unknown> {
   return { [FROM_ROW_ONLY]: true };

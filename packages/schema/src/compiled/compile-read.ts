@@ -10,6 +10,7 @@ import {
   getVariableValues,
   isAbstractType,
   isEnumType,
+  isLeafType,
   isListType,
   isNonNullType,
   isObjectType,
@@ -35,6 +36,7 @@ import {
   ID_CURSOR_PREFIX,
   authScopesOf,
   cursorId,
+  declaredResolver,
   declaresSelect,
   exposedField,
   mappedArguments,
@@ -77,7 +79,15 @@ import {
   jsonStringArray,
   jsonUnless,
 } from './json-sql.ts';
-import { collectFields, DEFERRED_KEY, ROW_KEY, skipOrInclude, TYPE_KEY } from './partial.ts';
+import {
+  collectFields,
+  DEFERRED_KEY,
+  IN_PLACE_MARK,
+  ROW_KEY,
+  skipOrInclude,
+  TYPE_KEY,
+  type InPlaceField,
+} from './partial.ts';
 import {
   NotCompilable,
   PlatformInstant,
@@ -141,6 +151,11 @@ export interface CompiledRead {
    * declared `fromRowOnly`): what it read is tagged nowhere, so the answer is never stored.
    */
   resolverReads: boolean;
+  /**
+   * Fields answered in place (`fromRowOnly` leaves without arguments): where one goes, the text
+   * holds its row instead, marked, and `answerInPlace` puts its resolver's value there.
+   */
+  inPlace: readonly InPlaceField[];
   /** A root's query read the caller's key id (`viewer.apiKeyId`): plans are not shared between keys. */
   perKey?: boolean;
 }
@@ -233,6 +248,7 @@ class Compilation {
   private deferrals = 0;
   /** Deferred fields whose resolvers may read more than their row (`CompiledRead.resolverReads`). */
   private readingDeferrals = 0;
+  private readonly inPlace: InPlaceField[] = [];
   private perKey = false;
   /** The subqueries the fields of the object being compiled share (`SqlField.shared`): text → alias. */
   private shared = new Map<string, string>();
@@ -310,6 +326,7 @@ class Compilation {
       clockBounded,
       partial: this.deferrals > 0,
       resolverReads: this.readingDeferrals > 0,
+      inPlace: this.inPlace,
       perKey: this.perKey,
     };
   }
@@ -479,7 +496,10 @@ class Compilation {
       try {
         this.checkAuth(def, `${type.name}.${name}`);
         this.checkReadScope(fieldReadScope(def.type), `${type.name}.${name}`);
-        entries.push([key, await this.field(type, def, nodes, parent)]);
+        entries.push([
+          key,
+          this.rowOnlyInPlace(type, def, nodes, parent) ?? (await this.field(type, def, nodes, parent)),
+        ]);
       } catch (error) {
         if (!(error instanceof NotCompilable) || !this.deferrable(def, parent)) throw error;
         if (!this.marked) throw new Restart();
@@ -497,6 +517,50 @@ class Compilation {
     // Nothing left to read in SQL: the resolvers answer the whole operation.
     if (parent.kind === 'root' && deferred.length === fields.size) throw new NotCompilable(reason ?? 'no fields');
     return jsonObject(entries, this.marks(type.name, deferred, parent, selected));
+  }
+
+  /**
+   * A field declared `fromRowOnly` that returns a leaf and takes no arguments, on a row whose columns
+   * it selects JSON carries: its row in the text where its value goes (IN_PLACE_MARK, its index in
+   * `inPlace`, the row, IN_PLACE_MARK), for its declared resolver to answer after the statement.
+   * Its authScopes and read scope were checked as for any compiled field; undefined otherwise.
+   */
+  private rowOnlyInPlace(
+    type: GraphQLObjectType,
+    def: GraphQLField<unknown, unknown>,
+    nodes: FieldGroup,
+    parent: Parent,
+  ): string | undefined {
+    const resolve = declaredResolver(def);
+    const columns = selectedColumns(def);
+    if (parent.kind !== 'row' || !isFromRowOnly(def) || def.args.length || !resolve || !columns) return undefined;
+    if (!isLeafType(getNamedType(def.type))) return undefined;
+    const row: [string, string][] = [['id', this.rowId(parent)]];
+    const dates: string[] = [];
+    for (const name of columns) {
+      if (name === 'id') continue;
+      const field = modelInfo(parent.model).fields.get(name);
+      const json = field && !field.isList ? rowColumnJson(column(parent.alias, field), field) : undefined;
+      if (!field || !json) return undefined;
+      if (field.type === 'DateTime') dates.push(name);
+      row.push([name, json]);
+    }
+    const info = {
+      fieldName: def.name,
+      fieldNodes: nodes,
+      returnType: def.type,
+      parentType: type,
+      path: { prev: undefined, key: nameOf(nodes[0]), typename: type.name },
+      schema: this.input.schema,
+      fragments: this.fragments,
+      rootValue: undefined,
+      operation: this.operation,
+      // A plan serves other variable values: the field takes no arguments and sees none.
+      variableValues: {},
+    } as unknown as GraphQLResolveInfo;
+    this.inPlace.push({ resolve, type: def.type, dates, info });
+    const mark = `chr(${IN_PLACE_MARK})`;
+    return `${mark} || '${this.inPlace.length - 1}' || ${jsonObject(row)} || ${mark}`;
   }
 
   /**
@@ -555,6 +619,7 @@ class Compilation {
       clockUnbounded: this.clockUnbounded,
       horizons: this.horizons.length,
       shared: this.shared.size,
+      inPlace: this.inPlace.length,
     };
   }
 
@@ -568,6 +633,7 @@ class Compilation {
     this.clockUnbounded = saved.clockUnbounded;
     this.horizons.splice(saved.horizons);
     for (const sql of [...this.shared.keys()].slice(saved.shared)) this.shared.delete(sql);
+    this.inPlace.splice(saved.inPlace);
   }
 
   private async args(

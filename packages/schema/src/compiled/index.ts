@@ -47,7 +47,7 @@ export {
   type Slot,
   type VariableShape,
 } from './lift.ts';
-export { answerDeferredLeaves, compiledRootValue } from './partial.ts';
+export { answerDeferredLeaves, answerInPlace, compiledRootValue, type InPlaceField } from './partial.ts';
 export { columnOf as sqlColumn, columnType as sqlColumnType, table as sqlTable } from './prisma-sql.ts';
 export {
   base64Of,

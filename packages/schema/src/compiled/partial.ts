@@ -258,6 +258,64 @@ export async function answerDeferredLeaves(
   return JSON.stringify(root);
 }
 
+/**
+ * Marks a row-only field's place in a compiled read's text, around its index and its row: a raw
+ * control character, which PostgreSQL's JSON never writes (it escapes them inside strings).
+ */
+export const IN_PLACE_MARK = 1;
+
+/** A field a compiled read answers in place (`CompiledRead.inPlace`): its declared resolver, over its row. */
+export interface InPlaceField {
+  resolve: GraphQLFieldResolver<unknown, unknown>;
+  type: GraphQLOutputType;
+  /** Its row's DateTime columns, which JSON carries as text. */
+  dates: readonly string[];
+  info: GraphQLResolveInfo;
+}
+
+/**
+ * A compiled read's text with every in-place field's value where the statement wrote its row: each
+ * field's declared resolver runs on its row (all started together) and its value is serialised as
+ * graphql-js serialises a leaf. Undefined when one throws or returns what its type rejects: then the
+ * resolvers answer the operation, with graphql-js' errors and paths.
+ */
+export async function answerInPlace(
+  fields: readonly InPlaceField[],
+  json: Buffer,
+  context: unknown,
+): Promise<Buffer | undefined> {
+  let at = json.indexOf(IN_PLACE_MARK);
+  if (at < 0) return json;
+  const pending: { field: InPlaceField; value: unknown; before: Buffer }[] = [];
+  let from = 0;
+  try {
+    while (at >= 0) {
+      const end = json.indexOf(IN_PLACE_MARK, at + 1);
+      const brace = json.indexOf(0x7b, at + 1);
+      const field = fields[Number(json.toString('latin1', at + 1, brace))];
+      if (!field || end < 0) return undefined;
+      const row = JSON.parse(json.toString('utf8', brace, end)) as Record<string, unknown>;
+      for (const name of field.dates) if (typeof row[name] === 'string') row[name] = new Date(row[name]);
+      pending.push({ field, value: field.resolve(row, {}, context, field.info), before: json.subarray(from, at) });
+      from = end + 1;
+      at = json.indexOf(IN_PLACE_MARK, from);
+    }
+    const values = pending.map((p) => p.value);
+    // Promise.all: every rejection handled, whichever settles first.
+    const settled = values.some((v) => v instanceof Promise) ? await Promise.all(values) : values;
+    const parts: Buffer[] = [];
+    for (const [i, { field, before }] of pending.entries()) {
+      const answer = serializeLeaf(field.type, settled[i]);
+      if (answer === INVALID) return undefined;
+      parts.push(before, Buffer.from(JSON.stringify(answer)));
+    }
+    parts.push(json.subarray(from));
+    return Buffer.concat(parts);
+  } catch {
+    return undefined;
+  }
+}
+
 const INVALID = Symbol('invalid');
 
 /** A resolved value as graphql-js completes a leaf, or INVALID where graphql-js would answer an error. */
