@@ -251,6 +251,50 @@ describe.each(testTargets())('partial reads on %s', (target) => {
     }
   });
 
+  it("takes categoryEligibility's grants and settings from the statement: no statement of their own, answers as the resolvers", async () => {
+    const c = world.categories;
+    // The big shop (primary: beauty) holds an exception into dresses and an approval for knives; the small one neither.
+    const request = await db.prisma.categoryExceptionRequest.create({
+      data: { shopId: shops[0]!, comment: 'Seasonal dresses', requestedCategoryIds: [c.dresses] },
+    });
+    await db.prisma.categoryExceptionGrant.create({
+      data: { shopId: shops[0]!, categoryId: c.dresses, requestId: request.id },
+    });
+    await db.prisma.restrictedCategoryApproval.create({
+      data: { shopId: shops[0]!, categoryId: c.knives, status: 'GRANTED' },
+    });
+    await db.prisma.restrictedCategoryApproval.create({
+      data: { shopId: shops[0]!, categoryId: c.supplements, status: 'PENDING' },
+    });
+    const query = `query ($id: ID!, $c: [ID!]) { shop(id: $id) { id categoryEligibility(categoryIds: $c) { status reasonCode } } }`;
+    const categories = [c.dresses, c.knives, c.supplements, c.home, c.skincare].map((id) => gid('Category', id));
+    const grantsOrSettings = /"(CategoryExceptionGrant|RestrictedCategoryApproval|PlatformSettings)"/;
+    try {
+      const statuses: string[][] = [];
+      for (const shop of shops)
+        for (const caller of callers) {
+          const { partial, statements, answer } = await same(caller.key, query, {
+            id: gid('Shop', shop),
+            c: categories,
+          });
+          const eligibility = (answer.data as any)?.shop?.categoryEligibility;
+          if (!eligibility) continue;
+          expect(partial).toBe(true);
+          expect(
+            statements.filter((q) => grantsOrSettings.test(q)),
+            statements.join('\n'),
+          ).toHaveLength(1);
+          statuses.push(eligibility.map((e: { status: string }) => e.status));
+        }
+      // The grants decided something: the big shop's dresses and knives differ from the small shop's.
+      expect(new Set(statuses.map((s) => s.join()))).not.toEqual(new Set([statuses[0]!.join()]));
+    } finally {
+      await db.prisma.categoryExceptionGrant.deleteMany({ where: { shopId: shops[0]! } });
+      await db.prisma.categoryExceptionRequest.deleteMany({ where: { shopId: shops[0]! } });
+      await db.prisma.restrictedCategoryApproval.deleteMany({ where: { shopId: shops[0]! } });
+    }
+  });
+
   describe('after a category change made elsewhere', () => {
     let other: Database;
     beforeAll(async () => {

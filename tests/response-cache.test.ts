@@ -205,7 +205,8 @@ describe.each(testTargets())('the response cache on %s', (target) => {
     expect(first).not.toBe('PROHIBITED');
     const again = await read();
     expect(await partial()).toBe(before + 2);
-    expect(again.reads).toBeGreaterThan(1);
+    // Read again: the statement (which brings the grants and settings its resolver takes), not the cache.
+    expect(again.reads).toBeGreaterThan(0);
     // A restriction on the category, which no entry's tags name, shows in the next answer.
     const category = { where: { id: world.categories.skincare } };
     await db.prisma.category.update({ ...category, data: { restriction: 'PROHIBITED' } });

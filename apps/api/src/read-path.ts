@@ -345,13 +345,13 @@ export function useReadPath(options: ReadPathOptions): { lookup: Plugin; execute
         }
         if (read.partial) {
           const text = json.toString('utf8');
-          const root = compiledRootValue(text, args.rootValue);
+          const root = compiledRootValue(text, args.rootValue, args.contextValue);
           // Only the deferred fields' resolvers run, and their values go in place, when they are leaves that resolve cleanly.
           const answered = await answerDeferredLeaves({ ...args, rootValue: root }, root);
           if (answered === undefined) {
             if (storeIn && storable) context.responseCacheDocument?.outcome(false);
             // Else graphql-js answers from the JSON (a fresh copy), running only the deferred fields' resolvers.
-            return executeFn({ ...args, rootValue: compiledRootValue(text, args.rootValue) });
+            return executeFn({ ...args, rootValue: compiledRootValue(text, args.rootValue, args.contextValue) });
           }
           json = Buffer.from(answered);
         }

@@ -37,6 +37,8 @@ export interface Context {
   feed<T>(key: FeedKey<T>): T | undefined;
   /** Platform settings, read at most once per request. */
   settings(): Promise<PlatformSettings>;
+  /** Takes a settings row read this request (a compiled read's statement), unless the settings were read already. */
+  primeSettings(row: PlatformSettings): void;
   /** Forgets the settings read so far: a long-lived context (a subscription) reads them again. */
   forgetSettings(): void;
   /** The platform's "now": the sandbox clock outside production, else the real time. */
@@ -90,6 +92,9 @@ export function createContext(init: ContextInit): Context {
     production: init.production,
     feed: <T>(key: FeedKey<T>) => feeds?.find((entry) => entry.key === key)?.value as T | undefined,
     settings: loadSettings,
+    primeSettings: (row) => {
+      settings ??= Promise.resolve(row);
+    },
     forgetSettings: () => {
       settings = undefined;
     },

@@ -145,6 +145,7 @@ const CALLER_SCOPES = Symbol('callerScopes');
 const COMPILED_FIELD = 'shopwardenCompiledField';
 const FROM_ROW_ONLY = 'shopwardenFromRowOnly';
 const CHANGES_AT = 'shopwardenChangesAt';
+const ROW_INPUTS = 'shopwardenRowInputs';
 
 type Declaring = { extensions?: Readonly<Record<string, unknown>> | null };
 
@@ -171,6 +172,27 @@ export const isFromRowOnly = (def: Declaring) => def.extensions?.[FROM_ROW_ONLY]
  */
 export function fromRowOnly(): Record<string, unknown> {
   return { [FROM_ROW_ONLY]: true };
+}
+
+/** SQL (JSON text) per key, over a deferred field's row: what its resolver may take instead of reading it. */
+export type RowInputs = (row: SqlParent) => Readonly<Record<`$${string}`, string>>;
+
+/** What a field without a SQL form declared with `rowInputs`, if anything. */
+export const rowInputsOf = (def: Declaring) => def.extensions?.[ROW_INPUTS] as RowInputs | undefined;
+
+/**
+ * Field extensions for a field without a SQL form whose resolver reads more than its row: values it
+ * would read (a shop's grants), computed by the statement of a partial read and handed over in the
+ * row under `$`-keys (no Prisma field starts with `$`). The resolver takes them with `rowInput`, and
+ * reads them itself on the resolver path (or when the Prisma plugin reloaded the row).
+ */
+export function rowInputs(inputs: RowInputs): Record<string, unknown> {
+  return { [ROW_INPUTS]: inputs };
+}
+
+/** A value the statement of a partial read handed a deferred field's resolver (`rowInputs`), if it did. */
+export function rowInput<T>(row: object, key: `$${string}`): T | undefined {
+  return (row as Record<string, unknown>)[key] as T | undefined;
 }
 
 /**

@@ -55,6 +55,7 @@ import {
   compiledFromContextOf,
   compiledRootOf,
   isFromRowOnly,
+  rowInputsOf,
   type CompiledConnectionSpec,
   type CompiledFromContextSpec,
   type CompiledRootSpec,
@@ -84,6 +85,7 @@ import {
   DEFERRED_KEY,
   IN_PLACE_MARK,
   ROW_KEY,
+  SETTINGS_KEY,
   skipOrInclude,
   TYPE_KEY,
   type InPlaceField,
@@ -483,6 +485,8 @@ class Compilation {
     const deferred: string[] = [];
     /** What the deferred fields select of the row, for the row the JSON hands their resolvers. */
     const selected = new Set<string>();
+    /** What the deferred fields' resolvers may take from the row instead of reading it (`rowInputs`). */
+    const inputs = new Map<string, string>();
     let reason: string | undefined;
     for (const [key, nodes] of fields) {
       const name = nodes[0].name.value;
@@ -509,6 +513,9 @@ class Compilation {
         if (parent.kind !== 'row' || !isFromRowOnly(def)) this.readingDeferrals++;
         deferred.push(key);
         for (const name of selectedColumns(def) ?? []) selected.add(name);
+        const given = rowInputsOf(def);
+        if (given && parent.kind === 'row')
+          for (const [key, sql] of Object.entries(given(this.sqlParent(parent)))) inputs.set(key, sql);
         // Its place in document order, for its value (compiled/partial.ts answerDeferredLeaves).
         entries.push([key, `'null'`]);
         reason ??= error.message;
@@ -516,7 +523,7 @@ class Compilation {
     }
     // Nothing left to read in SQL: the resolvers answer the whole operation.
     if (parent.kind === 'root' && deferred.length === fields.size) throw new NotCompilable(reason ?? 'no fields');
-    return jsonObject(entries, this.marks(type.name, deferred, parent, selected));
+    return jsonObject(entries, this.marks(type.name, deferred, parent, selected, inputs));
   }
 
   /**
@@ -565,16 +572,21 @@ class Compilation {
 
   /**
    * A partial read's marks of an object: its type; its deferred fields and, for a row, the row: its
-   * id and whichever of the columns they select JSON carries as Prisma reads them.
+   * id, whichever of the columns they select JSON carries as Prisma reads them, and the inputs their
+   * resolvers take from it (`rowInputs`).
    */
   private marks(
     typename: string,
     deferred: readonly string[],
     parent?: Parent,
     selected: ReadonlySet<string> = new Set(),
+    inputs: ReadonlyMap<string, string> = new Map(),
   ): [string, string][] {
     if (!this.marked) return [];
     const marks: [string, string][] = [[TYPE_KEY, `'${JSON.stringify(typename)}'`]];
+    // Deferred resolvers that read the settings row take the statement's (no statement of their own).
+    const settings = parent?.kind === 'root' && this.readingDeferrals > 0 ? this.settingsRow() : undefined;
+    if (settings) marks.push([SETTINGS_KEY, settings]);
     if (!deferred.length || !parent) return marks;
     if (parent.kind === 'row') {
       const row: [string, string][] = [['id', this.rowId(parent)]];
@@ -583,7 +595,7 @@ class Compilation {
         const json = field && name !== 'id' ? rowColumnJson(column(parent.alias, field), field) : undefined;
         if (json) row.push([name, json]);
       }
-      marks.push([ROW_KEY, jsonObject(row)]);
+      marks.push([ROW_KEY, jsonObject(row, [...inputs])]);
     }
     marks.push([DEFERRED_KEY, `'${JSON.stringify(deferred)}'`]);
     return marks;
@@ -599,6 +611,20 @@ class Compilation {
     if (parent.kind !== 'row' || !declaresSelect(def) || relationOf(def) !== undefined) return false;
     const id = modelInfo(parent.model).fields.get('id');
     return !!id?.isId && (id.type === 'Int' || id.type === 'String');
+  }
+
+  /** The settings row as Prisma reads it (every column), or null when there is none; undefined when JSON cannot carry a column. */
+  private settingsRow(): string | undefined {
+    const alias = 'sw_settings_row';
+    const entries: [string, string][] = [];
+    for (const field of modelInfo('PlatformSettings').fields.values()) {
+      if (field.kind !== 'scalar' && field.kind !== 'enum') continue;
+      const json = rowColumnJson(column(alias, field), field);
+      if (!json) return undefined;
+      entries.push([field.name, json]);
+    }
+    const id = column(alias, modelField('PlatformSettings', 'id'));
+    return `coalesce((SELECT ${jsonObject(entries)} FROM ${table('PlatformSettings')} ${alias} WHERE ${id} = 1), 'null')`;
   }
 
   private rowId(parent: Extract<Parent, { kind: 'row' }>): string {

@@ -27,6 +27,8 @@ export {
   changesAt,
   fromRowOnly,
   nextInstant,
+  rowInput,
+  rowInputs,
   type CompiledConnectionSpec,
   type CompiledRootSpec,
   type CompiledJsonOptions,

@@ -36,6 +36,8 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { Path } from 'graphql/jsutils/Path';
+import type { PlatformSettings } from '@shopwarden/db';
+import type { Context } from '../context.ts';
 import { handRowToPrisma, modelInfo, modelOf, selectedColumns } from './adapter.ts';
 
 /** Keys a compiled object carries in a partial read; `$` is in no GraphQL name, so no response key collides. */
@@ -47,6 +49,8 @@ export const TYPE_KEY = '$t';
 export const ROW_KEY = '$r';
 /** The response keys of the object that its resolvers answer. */
 export const DEFERRED_KEY = '$d';
+/** On the root object of a partial read whose resolvers may read more than their rows: the settings row the statement read. */
+export const SETTINGS_KEY = '$s';
 
 const ROOT_VALUE = Symbol('rootValue');
 
@@ -119,10 +123,22 @@ export function answerCompiledObjects(schema: GraphQLSchema): GraphQLSchema {
   return schema;
 }
 
-/** The root value a partial read executes with: its compiled JSON, with the request's own root value for deferred root fields. */
-export function compiledRootValue(json: string, rootValue: unknown): Record<string, unknown> {
+/**
+ * The root value a partial read executes with: its compiled JSON, with the request's own root value
+ * for deferred root fields. The settings row the statement read, if any, becomes the request's.
+ */
+export function compiledRootValue(json: string, rootValue: unknown, context: unknown): Record<string, unknown> {
   const root = JSON.parse(json) as CompiledObject;
   root[ROOT_VALUE] = rootValue;
+  const settings = root[SETTINGS_KEY] as Record<string, unknown> | null | undefined;
+  if (settings) {
+    for (const field of modelInfo('PlatformSettings').fields.values())
+      if (field.type === 'DateTime' && typeof settings[field.name] === 'string')
+        settings[field.name] = new Date(settings[field.name] as string);
+    (context as Partial<Pick<Context, 'primeSettings'>>).primeSettings?.(settings as unknown as PlatformSettings);
+  }
+  // Not a response key: left out of the answer.
+  delete root[SETTINGS_KEY];
   return root;
 }
 

@@ -22,6 +22,8 @@ import {
   jsonLiteral,
   jsonPlain,
   jsonString,
+  rowInput,
+  rowInputs,
   sqlColumn,
   sqlTable,
   type SqlField,
@@ -223,6 +225,20 @@ const CategoryEligibilityRef = builder.objectRef<EligibilityShape>('CategoryElig
   }),
 });
 
+/** A shop's grants as a partial read's statement hands them over (`rowInputs`): category ids. */
+interface GrantIds {
+  exceptions: number[];
+  restricted: number[];
+}
+
+/** The shop's exception grants and granted restricted approvals, as JSON text of `GrantIds`. */
+function grantIdsSql(shop: SqlParent): string {
+  const ids = (model: 'CategoryExceptionGrant' | 'RestrictedCategoryApproval', also = '') =>
+    `coalesce((SELECT json_agg(${sqlColumn('sw_g', model, 'categoryId')})::text FROM ${sqlTable(model)} sw_g WHERE ${sqlColumn('sw_g', model, 'shopId')} = ${shop.col('id')}${also}), '[]')`;
+  const granted = ` AND ${sqlColumn('sw_g', 'RestrictedCategoryApproval', 'status')} = 'GRANTED'`;
+  return `'{"exceptions":' || ${ids('CategoryExceptionGrant')} || ',"restricted":' || ${ids('RestrictedCategoryApproval', granted)} || '}'`;
+}
+
 /** Exception grants and restricted approvals for many shops in two statements (no query per shop). */
 function shopGrantsLoader(ctx: Context) {
   return loaderFor<number, { exceptionCategoryIds: Set<number>; approvedRestrictedIds: Set<number> }>(
@@ -344,10 +360,15 @@ export const ShopNode = builder.prismaNode('Shop', {
         }),
       },
       select: { id: true, primaryCategoryId: true, status: true, businessModel: true, migrationDeadline: true },
+      // In a partial read the statement reads the grants beside the shop (no statement of their own).
+      extensions: rowInputs((shop) => ({ $grants: grantIdsSql(shop) })),
       resolve: async (shop, args, ctx) => {
+        const given = rowInput<GrantIds>(shop, '$grants');
         const [index, grants, settings, now] = await Promise.all([
           categoryIndex(ctx),
-          shopGrantsLoader(ctx).load(shop.id),
+          given
+            ? { exceptionCategoryIds: new Set(given.exceptions), approvedRestrictedIds: new Set(given.restricted) }
+            : shopGrantsLoader(ctx).load(shop.id),
           ctx.settings(),
           ctx.now(),
         ]);
