@@ -7,6 +7,7 @@ import { preparedStatementName, type Database } from '@shopwarden/db';
 import {
   bindPlan,
   compileRead,
+  answerDeferredFields,
   answerDeferredLeaves,
   answerInPlace,
   compiledRootValue,
@@ -347,7 +348,15 @@ export function useReadPath(options: ReadPathOptions): { lookup: Plugin; execute
           const text = json.toString('utf8');
           const root = compiledRootValue(text, args.rootValue, args.contextValue);
           // Only the deferred fields' resolvers run, and their values go in place, when they are leaves that resolve cleanly.
-          const answered = await answerDeferredLeaves({ ...args, rootValue: root }, root);
+          let answered = await answerDeferredLeaves({ ...args, rootValue: root }, root);
+          // Else graphql-js over the paths to the deferred fields alone (an unanswered attempt changes no value).
+          if (answered === undefined && read.deferred)
+            answered = await answerDeferredFields(
+              args,
+              root,
+              read.deferred,
+              executeFn as (a: ExecutionArgs) => Promise<ExecutionResult>,
+            );
           if (answered === undefined) {
             if (storeIn && storable) context.responseCacheDocument?.outcome(false);
             // Else graphql-js answers from the JSON (a fresh copy), running only the deferred fields' resolvers.

@@ -18,6 +18,7 @@ export { AppError, errorCodes, type ErrorCode } from './lib/errors.ts';
 export {
   bindPlan,
   compileRead,
+  answerDeferredFields,
   answerDeferredLeaves,
   answerInPlace,
   compiledRootValue,

@@ -88,6 +88,7 @@ import {
   SETTINGS_KEY,
   skipOrInclude,
   TYPE_KEY,
+  type DeferredFields,
   type InPlaceField,
 } from './partial.ts';
 import {
@@ -158,6 +159,8 @@ export interface CompiledRead {
    * holds its row instead, marked, and `answerInPlace` puts its resolver's value there.
    */
   inPlace: readonly InPlaceField[];
+  /** A partial read's document and the field nodes it defers (`answerDeferredFields` walks only to them). */
+  deferred?: DeferredFields;
   /** A root's query read the caller's key id (`viewer.apiKeyId`): plans are not shared between keys. */
   perKey?: boolean;
 }
@@ -251,6 +254,7 @@ class Compilation {
   /** Deferred fields whose resolvers may read more than their row (`CompiledRead.resolverReads`). */
   private readingDeferrals = 0;
   private readonly inPlace: InPlaceField[] = [];
+  private readonly deferredNodes = new Set<FieldNode>();
   private perKey = false;
   /** The subqueries the fields of the object being compiled share (`SqlField.shared`): text → alias. */
   private shared = new Map<string, string>();
@@ -327,6 +331,7 @@ class Compilation {
       clock: this.clock?.index ?? null,
       clockBounded,
       partial: this.deferrals > 0,
+      deferred: this.deferrals > 0 ? { document, nodes: this.deferredNodes } : undefined,
       resolverReads: this.readingDeferrals > 0,
       inPlace: this.inPlace,
       perKey: this.perKey,
@@ -510,6 +515,7 @@ class Compilation {
         // Its resolver answers it (and any error it has) where graphql-js runs over the JSON.
         this.restore(saved);
         this.deferrals++;
+        for (const node of nodes) this.deferredNodes.add(node);
         if (parent.kind !== 'row' || !isFromRowOnly(def)) this.readingDeferrals++;
         deferred.push(key);
         for (const name of selectedColumns(def) ?? []) selected.add(name);

@@ -49,7 +49,14 @@ export {
   type Slot,
   type VariableShape,
 } from './lift.ts';
-export { answerDeferredLeaves, answerInPlace, compiledRootValue, type InPlaceField } from './partial.ts';
+export {
+  answerDeferredFields,
+  answerDeferredLeaves,
+  answerInPlace,
+  compiledRootValue,
+  type DeferredFields,
+  type InPlaceField,
+} from './partial.ts';
 export { columnOf as sqlColumn, columnType as sqlColumnType, table as sqlTable } from './prisma-sql.ts';
 export {
   base64Of,

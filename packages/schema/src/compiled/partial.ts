@@ -22,7 +22,9 @@ import {
   isUnionType,
   Kind,
   typeFromAST,
+  type DocumentNode,
   type ExecutionArgs,
+  type ExecutionResult,
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLField,
@@ -140,6 +142,109 @@ export function compiledRootValue(json: string, rootValue: unknown, context: unk
   // Not a response key: left out of the answer.
   delete root[SETTINGS_KEY];
   return root;
+}
+
+/** A partial read's document and the nodes of its deferred fields (`CompiledRead.deferred`). */
+export interface DeferredFields {
+  document: DocumentNode;
+  nodes: ReadonlySet<FieldNode>;
+}
+
+const pruned = new WeakMap<DeferredFields, DocumentNode | null>();
+
+/**
+ * The document with only the selections that lead to a deferred field (fragments inlined, each
+ * kept node as it was: alias, arguments, directives), or null when it has none (a subscription…).
+ */
+function pruneToDeferred(deferred: DeferredFields): DocumentNode | null {
+  let doc = pruned.get(deferred);
+  if (doc !== undefined) return doc;
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const def of deferred.document.definitions)
+    if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+  const prune = (set: SelectionSetNode): SelectionSetNode | null => {
+    const kept: SelectionNode[] = [];
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) {
+        if (deferred.nodes.has(selection)) kept.push(selection);
+        else if (selection.selectionSet) {
+          const inner = prune(selection.selectionSet);
+          if (inner) kept.push({ ...selection, selectionSet: inner });
+        }
+      } else {
+        const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : fragments.get(selection.name.value);
+        const inner = fragment && prune(fragment.selectionSet);
+        if (inner)
+          kept.push({
+            kind: Kind.INLINE_FRAGMENT,
+            typeCondition: fragment.typeCondition,
+            // A spread's own @skip/@include apply to what it spreads.
+            directives: selection.directives,
+            selectionSet: inner,
+          });
+      }
+    }
+    return kept.length ? { kind: Kind.SELECTION_SET, selections: kept } : null;
+  };
+  doc = null;
+  for (const def of deferred.document.definitions) {
+    if (def.kind !== Kind.OPERATION_DEFINITION) continue;
+    const selectionSet = prune(def.selectionSet);
+    // The fragments too: a kept deferred field's own selection may spread them.
+    if (selectionSet) doc = { kind: Kind.DOCUMENT, definitions: [{ ...def, selectionSet }, ...fragments.values()] };
+    break;
+  }
+  pruned.set(deferred, doc);
+  return doc;
+}
+
+/**
+ * Answers a partial read whose deferred fields return objects without walking all of it through
+ * graphql-js: graphql-js runs only the selections that lead to a deferred field (every compiled
+ * object on the way answered from the JSON, each deferred field by its resolver, as on the full
+ * walk), and their answers go in place in the JSON. Undefined when graphql-js answers an error or
+ * a null the JSON does not hold (null propagation): then the full walk answers, with its errors.
+ */
+export async function answerDeferredFields(
+  args: ExecutionArgs,
+  root: Record<string, unknown>,
+  deferred: DeferredFields,
+  execute: (args: ExecutionArgs) => Promise<ExecutionResult> | ExecutionResult,
+): Promise<string | undefined> {
+  const document = pruneToDeferred(deferred);
+  if (!document) return undefined;
+  const result = await execute({ ...args, document, operationName: undefined, rootValue: root });
+  if (result.errors?.length || !result.data) return undefined;
+  const merge = (into: Record<string, unknown>, from: Record<string, unknown>): boolean => {
+    const deferredKeys = (into as CompiledObject)[DEFERRED_KEY];
+    for (const [key, value] of Object.entries(from)) {
+      if (deferredKeys?.includes(key)) {
+        into[key] = value;
+        continue;
+      }
+      if (!mergeValue(into[key], value)) return false;
+    }
+    return true;
+  };
+  const mergeValue = (into: unknown, from: unknown): boolean => {
+    if (from === null || typeof from !== 'object') return into === from;
+    if (Array.isArray(from))
+      return Array.isArray(into) && into.length === from.length && from.every((item, i) => mergeValue(into[i], item));
+    return isCompiled(into) && merge(into, from as Record<string, unknown>);
+  };
+  if (!merge(root, result.data)) return undefined;
+  stripMarks(root);
+  return JSON.stringify(root);
+}
+
+/** Drops a compiled answer's marks, everywhere in it (JSON.stringify leaves out an undefined property). */
+function stripMarks(value: unknown): void {
+  if (Array.isArray(value)) for (const item of value) stripMarks(item);
+  else if (isCompiled(value)) {
+    const object = value as Record<string, unknown>;
+    object[TYPE_KEY] = object[ROW_KEY] = object[DEFERRED_KEY] = undefined;
+    for (const key in object) stripMarks(object[key]);
+  }
 }
 
 /** A deferred field of one compiled object, as graphql-js would resolve it. */
