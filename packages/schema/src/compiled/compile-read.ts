@@ -558,20 +558,8 @@ class Compilation {
       if (field.type === 'DateTime') dates.push(name);
       row.push([name, json]);
     }
-    const info = {
-      fieldName: def.name,
-      fieldNodes: nodes,
-      returnType: def.type,
-      parentType: type,
-      path: { prev: undefined, key: nameOf(nodes[0]), typename: type.name },
-      schema: this.input.schema,
-      fragments: this.fragments,
-      rootValue: undefined,
-      operation: this.operation,
-      // A plan serves other variable values: the field takes no arguments and sees none.
-      variableValues: {},
-    } as unknown as GraphQLResolveInfo;
-    this.inPlace.push({ resolve, type: def.type, dates, info });
+    // A plan serves other variable values: the field takes no arguments and sees none.
+    this.inPlace.push({ resolve, type: def.type, dates, info: this.fieldInfo(type, def, nodes, {}) });
     const mark = `chr(${IN_PLACE_MARK})`;
     return `${mark} || '${this.inPlace.length - 1}' || ${jsonObject(row)} || ${mark}`;
   }
@@ -668,12 +656,14 @@ class Compilation {
     this.inPlace.splice(saved.inPlace);
   }
 
-  private async args(
+  /** The `info` a field's resolver gets, but for its path: the field's key alone. */
+  private fieldInfo(
     type: GraphQLObjectType,
     def: GraphQLField<unknown, unknown>,
     nodes: FieldGroup,
-  ): Promise<Record<string, unknown>> {
-    const info = {
+    variableValues: Record<string, unknown>,
+  ): GraphQLResolveInfo {
+    return {
       fieldName: def.name,
       fieldNodes: nodes,
       returnType: def.type,
@@ -683,8 +673,16 @@ class Compilation {
       fragments: this.fragments,
       rootValue: undefined,
       operation: this.operation,
-      variableValues: this.variables,
+      variableValues,
     } as unknown as GraphQLResolveInfo;
+  }
+
+  private async args(
+    type: GraphQLObjectType,
+    def: GraphQLField<unknown, unknown>,
+    nodes: FieldGroup,
+  ): Promise<Record<string, unknown>> {
+    const info = this.fieldInfo(type, def, nodes, this.variables);
     try {
       // Arguments the input guard refuses run through the resolvers, which answer its error.
       checkArguments(this.input.schema, def, getArgumentValues(def, nodes[0], this.variables));
