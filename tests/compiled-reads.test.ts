@@ -1026,6 +1026,14 @@ describe.each(testTargets())('compiled reads on %s', (target) => {
       `{ shops(first: ${n}) { edges { node { id categoryEligibility { status } listings(first: 10) { edges { node { id } } } } } } }`;
     expect(await count(shops(2))).toBe(2);
     expect(await count(shops(6))).toBe(2);
+    // A shop many rows reach has its live health report computed once, not once per row.
+    const { data } = await post(compiledApp, admin.key, `{ listings(first: 1) { edges { node { shop { id } } } } }`);
+    const shopId = (data as { listings: { edges: { node: { shop: { id: string } } }[] } }).listings.edges[0]!.node.shop
+      .id;
+    const report = (n: number) =>
+      `{ shop(id: "${shopId}") { listings(first: ${n}) { edges { node { id shop { id healthReport { violationCount } } } } } } }`;
+    const once = await count(report(1));
+    for (const n of [20, 100]) expect(await count(report(n)), `${n} rows`).toBe(once);
   });
 
   it('walks every connection page by page, forwards and backwards, to the same rows', async () => {

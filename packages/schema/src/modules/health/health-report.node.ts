@@ -2,8 +2,11 @@ import { builder } from '#builder';
 import { registerNodeReach } from '#lib/node-reach.ts';
 import { HealthStatusEnum } from '#modules/shops/shop.node.ts';
 import { shopOwnedWhere } from '#modules/shops/shop.policy.ts';
+import type { Context } from '#context';
+import { loaderFor } from '#lib/loaders.ts';
 import {
   readHealthReport,
+  weekStartOf,
   type ContentViolationEntry,
   type HealthReportData,
   type PolicyTally,
@@ -223,7 +226,8 @@ builder.prismaObjectFields('Shop', (t) => ({
     authScopes: { scope: 'health:read' },
     args: { weekOf: t.arg({ type: 'DateTime', required: false, description: 'Any instant in the week wanted.' }) },
     select: { id: true },
-    resolve: async (shop, args, ctx) => readHealthReport(ctx, shop.id, args.weekOf ?? (await ctx.now())),
+    resolve: async (shop, args, ctx) =>
+      healthReportLoader(ctx).load(`${shop.id}|${weekStartOf(args.weekOf ?? (await ctx.now())).toISOString()}`),
   }),
   healthReports: t.relatedConnection('healthReports', {
     cursor: 'id',
@@ -232,6 +236,18 @@ builder.prismaObjectFields('Shop', (t) => ({
     query: { orderBy: [{ weekStart: 'desc' }, { id: 'desc' }] },
   }),
 }));
+
+/** One report per shop and week per request (`shopId|weekStart`): a shop many rows reach is read once. */
+function healthReportLoader(ctx: Context) {
+  return loaderFor<string, ReportView | null>(ctx, 'healthReport', (keys) =>
+    Promise.all(
+      keys.map((key) => {
+        const [shopId = '', weekStart = ''] = key.split('|');
+        return readHealthReport(ctx, Number(shopId), new Date(weekStart)).catch((error: Error) => error);
+      }),
+    ),
+  );
+}
 
 registerNodeReach('HealthReport', async (ctx, ids) =>
   (
