@@ -152,8 +152,8 @@ describe.each(testTargets())('the response cache on %s', (target) => {
     expect(second.body.extensions.cost).toMatchObject({
       requestedQueryCost: first.body.extensions.cost.requestedQueryCost,
     });
-    // Operations whose resolvers read what no tag names are never cached.
-    const computed = `{ shops(first: 2) { edges { node { id categoryEligibility(categoryIds: ["${gid('Category', world.categories.skincare)}"]) { status } } } } }`;
+    // Operations whose resolvers read what no tag names (the category object beneath) are never cached.
+    const computed = `{ shops(first: 2) { edges { node { id categoryEligibility(categoryIds: ["${gid('Category', world.categories.skincare)}"]) { status category { name } } } } } }`;
     await post(app, keys.admin!, computed);
     expect((await post(app, keys.admin!, computed)).reads).toBeGreaterThan(0);
   });
@@ -195,8 +195,8 @@ describe.each(testTargets())('the response cache on %s', (target) => {
       const metric = await app.metrics.reads.get();
       return metric.values.find((v) => v.labels.path === 'partial')?.value ?? 0;
     };
-    // `categoryEligibility` has no SQL form: its resolver reads the category tree.
-    const READ = `query($id: ID!, $c: [ID!]) { shop(id: $id) { id categoryEligibility(categoryIds: $c) { status } } }`;
+    // `categoryEligibility` has no SQL form; its declared reads cover its leaves, not the category object beneath.
+    const READ = `query($id: ID!, $c: [ID!]) { shop(id: $id) { id categoryEligibility(categoryIds: $c) { status category { name } } } }`;
     const variables = { id: shops[3]!.gid, c: [gid('Category', world.categories.skincare)] };
     const read = () => post(app, keys.admin!, READ, variables);
     const status = (r: Awaited<ReturnType<typeof read>>) => r.body.data.shop.categoryEligibility[0].status;
@@ -214,6 +214,61 @@ describe.each(testTargets())('the response cache on %s', (target) => {
       expect(status(await read())).toBe('PROHIBITED');
     } finally {
       await db.prisma.category.update({ ...category, data: { restriction: 'NONE' } });
+    }
+  });
+
+  it('stores categoryEligibility (declared reads) until the shop, a grant or a category changes, or the policy takes effect', async () => {
+    const app = newApp();
+    await app.ready;
+    const shop = shops[1]!;
+    const c = world.categories;
+    const READ = `query($id: ID!, $c: [ID!]) { shop(id: $id) { id categoryEligibility(categoryIds: $c) { status reasonCode } } }`;
+    const read = () =>
+      post(app, keys.admin!, READ, { id: shop.gid, c: [gid('Category', c.knives), gid('Category', c.skincare)] });
+    const statuses = (r: Awaited<ReturnType<typeof read>>) =>
+      (r.body.data.shop.categoryEligibility as { status: string }[]).map((e) => e.status).join();
+    const stored = async (expected: string) => {
+      const changed = await until(read, (r) => statuses(r) === expected);
+      expect(statuses(changed)).toBe(expected);
+      const again = await until(read, (r) => r.reads === 0);
+      expect(again.reads).toBe(0);
+      expect(statuses(again)).toBe(expected);
+    };
+    const settings = { where: { id: 1 } };
+    try {
+      // The policy in force and no primary category.
+      await stored('PRIMARY_CATEGORY_NOT_SET,PRIMARY_CATEGORY_NOT_SET');
+      // The shop's own row: Home as its primary; Knives (under Home) is restricted.
+      await db.prisma.shop.update({ where: { id: shop.id }, data: { primaryCategoryId: c.home } });
+      await stored('NEEDS_APPROVAL,NOT_PRIMARY_CATEGORY');
+      // An approval of the shop's (the statement hands the resolver its grants).
+      await db.prisma.restrictedCategoryApproval.create({
+        data: { shopId: shop.id, categoryId: c.knives, status: 'GRANTED' },
+      });
+      await stored('AVAILABLE,NOT_PRIMARY_CATEGORY');
+      // A category, through the process's category tree.
+      await db.prisma.category.update({ where: { id: c.skincare }, data: { restriction: 'PROHIBITED' } });
+      await stored('AVAILABLE,PROHIBITED');
+      await db.prisma.category.update({ where: { id: c.skincare }, data: { restriction: 'NONE' } });
+      // The policy taking effect in 2.5 s: before it, the previous policy (Skincare allowed); the answer
+      // is kept no longer than until then, with no row changing.
+      const takesEffect = new Date(Date.now() + 2_500);
+      await db.prisma.platformSettings.upsert({
+        ...settings,
+        create: { id: 1, categoryEnforcementAt: takesEffect },
+        update: { categoryEnforcementAt: takesEffect },
+      });
+      await stored('AVAILABLE,AVAILABLE');
+      await new Promise((resolve) => setTimeout(resolve, takesEffect.getTime() - Date.now() + 100));
+      expect(statuses(await read())).toBe('AVAILABLE,NOT_PRIMARY_CATEGORY');
+    } finally {
+      await db.prisma.platformSettings.update({
+        ...settings,
+        data: { categoryEnforcementAt: new Date('2024-02-01T00:00:00Z') },
+      });
+      await db.prisma.category.update({ where: { id: c.skincare }, data: { restriction: 'NONE' } });
+      await db.prisma.restrictedCategoryApproval.deleteMany({ where: { shopId: shop.id } });
+      await db.prisma.shop.update({ where: { id: shop.id }, data: { primaryCategoryId: null } });
     }
   });
 

@@ -146,6 +146,7 @@ const COMPILED_FIELD = 'shopwardenCompiledField';
 const FROM_ROW_ONLY = 'shopwardenFromRowOnly';
 const CHANGES_AT = 'shopwardenChangesAt';
 const ROW_INPUTS = 'shopwardenRowInputs';
+const RESOLVER_READS = 'shopwardenResolverReads';
 
 type Declaring = { extensions?: Readonly<Record<string, unknown>> | null };
 
@@ -188,6 +189,30 @@ export const rowInputsOf = (def: Declaring) => def.extensions?.[ROW_INPUTS] as R
  */
 export function rowInputs(inputs: RowInputs): Record<string, unknown> {
   return { [ROW_INPUTS]: inputs };
+}
+
+/** What a deferred field's resolver reads beyond its row (`resolverReads`). */
+export interface ResolverReads {
+  /** Models whose rows of the parent row's shop it reads (tagged as a row's shop-keeping relations are). */
+  reads: readonly string[];
+  /** Models it reads whatever the shop (the category tree, the settings): any change drops a stored answer. */
+  readsAcrossShops?: readonly string[];
+  /** It reads the clock: when its value may next change is declared with `changesAt` beside. */
+  clock?: boolean;
+}
+
+/** What a field without a SQL form declared with `resolverReads`, if anything. */
+export const resolverReadsOf = (def: Declaring) => def.extensions?.[RESOLVER_READS] as ResolverReads | undefined;
+
+/**
+ * Field extensions for a field without a SQL form whose resolver reads more than its row: what it
+ * reads, so that a partial read deferring it may be stored in the response cache, tagged with those
+ * tables and, when it reads the clock, kept no longer than its `changesAt`. It covers the resolver
+ * and the leaf fields of the objects it returns (which must read nothing but those objects): a read
+ * selecting an object beneath it is never stored.
+ */
+export function resolverReads(reads: ResolverReads): Record<string, unknown> {
+  return { [RESOLVER_READS]: reads };
 }
 
 /** A value the statement of a partial read handed a deferred field's resolver (`rowInputs`), if it did. */

@@ -55,6 +55,7 @@ import {
   compiledFromContextOf,
   compiledRootOf,
   isFromRowOnly,
+  resolverReadsOf,
   rowInputsOf,
   type CompiledConnectionSpec,
   type CompiledFromContextSpec,
@@ -251,7 +252,9 @@ class Compilation {
   /** SQL of the instants the clock's users declared they may next change at (`changesAt`). */
   private horizons: string[] = [];
   private deferrals = 0;
-  /** Deferred fields whose resolvers may read more than their row (`CompiledRead.resolverReads`). */
+  /** Deferred fields whose resolvers may read more than their row. */
+  private beyondRows = 0;
+  /** Those of them that did not declare what (`CompiledRead.resolverReads`). */
   private readingDeferrals = 0;
   private readonly inPlace: InPlaceField[] = [];
   private readonly deferredNodes = new Set<FieldNode>();
@@ -516,7 +519,10 @@ class Compilation {
         this.restore(saved);
         this.deferrals++;
         for (const node of nodes) this.deferredNodes.add(node);
-        if (parent.kind !== 'row' || !isFromRowOnly(def)) this.readingDeferrals++;
+        if (parent.kind !== 'row' || !isFromRowOnly(def)) {
+          this.beyondRows++;
+          if (!this.declaredReads(def, nodes, parent)) this.readingDeferrals++;
+        }
         deferred.push(key);
         for (const name of selectedColumns(def) ?? []) selected.add(name);
         const given = rowInputsOf(def);
@@ -530,6 +536,31 @@ class Compilation {
     // Nothing left to read in SQL: the resolvers answer the whole operation.
     if (parent.kind === 'root' && deferred.length === fields.size) throw new NotCompilable(reason ?? 'no fields');
     return jsonObject(entries, this.marks(type.name, deferred, parent, selected, inputs));
+  }
+
+  /**
+   * Whether a deferred field declared what its resolver reads (`resolverReads`) and the read selects
+   * only leaves beneath it: its tables are then tagged, and its `changesAt` bounds the answer when it
+   * reads the clock. False otherwise: the read is never stored.
+   */
+  private declaredReads(def: GraphQLField<unknown, unknown>, nodes: FieldGroup, parent: Parent): boolean {
+    const declared = resolverReadsOf(def);
+    if (!declared || parent.kind !== 'row') return false;
+    const named = getNamedType(def.type);
+    if (isObjectType(named))
+      for (const group of this.subfields(named, nodes).values()) {
+        const name = group[0].name.value;
+        if (name !== '__typename' && !isLeafType(getNamedType(named.getFields()[name]?.type))) return false;
+      }
+    else if (!isLeafType(named)) return false;
+    for (const model of declared.reads) this.depend(model, parent.scoped ? 'rows' : 'all');
+    for (const model of declared.readsAcrossShops ?? []) this.depend(model, 'all');
+    if (declared.clock) {
+      const now = () => this.now();
+      now();
+      this.clockUsedBy(def, nodes, { args: {}, now });
+    }
+    return true;
   }
 
   /**
@@ -579,7 +610,7 @@ class Compilation {
     if (!this.marked) return [];
     const marks: [string, string][] = [[TYPE_KEY, `'${JSON.stringify(typename)}'`]];
     // Deferred resolvers that read the settings row take the statement's (no statement of their own).
-    const settings = parent?.kind === 'root' && this.readingDeferrals > 0 ? this.settingsRow() : undefined;
+    const settings = parent?.kind === 'root' && this.beyondRows > 0 ? this.settingsRow() : undefined;
     if (settings) marks.push([SETTINGS_KEY, settings]);
     if (!deferred.length || !parent) return marks;
     if (parent.kind === 'row') {

@@ -27,6 +27,7 @@ export {
   changesAt,
   fromRowOnly,
   nextInstant,
+  resolverReads,
   rowInput,
   rowInputs,
   type CompiledConnectionSpec,

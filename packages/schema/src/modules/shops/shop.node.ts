@@ -22,6 +22,7 @@ import {
   jsonLiteral,
   jsonPlain,
   jsonString,
+  resolverReads,
   rowInput,
   rowInputs,
   sqlColumn,
@@ -189,6 +190,14 @@ function pendingActionsChangeAt(f: Pick<SqlField, 'now'>): string {
   const s = (field: string) => sqlColumn('sw_cs', 'PlatformSettings', field);
   const dayAfter = `(coalesce((SELECT ${s('categoryConfirmDeadline')} FROM ${sqlTable('PlatformSettings')} sw_cs WHERE ${s('id')} = 1), DATE '${DEFAULT_CONFIRM_DEADLINE}')::timestamp + interval '1 day')`;
   return `least(${nextInstant('Shop', 'migrationDeadline', now)}, CASE WHEN ${dayAfter} > ${now} THEN ${dayAfter} END)`;
+}
+
+/** When a shop's category eligibility may change with time alone: the policy taking effect, a migration falling overdue. */
+function eligibilityChangeAt(f: Pick<SqlField, 'now'>): string {
+  const now = f.now();
+  const s = (field: string) => sqlColumn('sw_ce', 'PlatformSettings', field);
+  const enforcement = `(SELECT ${s('categoryEnforcementAt')} FROM ${sqlTable('PlatformSettings')} sw_ce WHERE ${s('id')} = 1)`;
+  return `least(${nextInstant('Shop', 'migrationDeadline', now)}, CASE WHEN ${enforcement} > ${now} THEN ${enforcement} END)`;
 }
 
 interface EligibilityShape {
@@ -360,8 +369,17 @@ export const ShopNode = builder.prismaNode('Shop', {
         }),
       },
       select: { id: true, primaryCategoryId: true, status: true, businessModel: true, migrationDeadline: true },
-      // In a partial read the statement reads the grants beside the shop (no statement of their own).
-      extensions: rowInputs((shop) => ({ $grants: grantIdsSql(shop) })),
+      extensions: {
+        // In a partial read the statement reads the grants beside the shop (no statement of their own).
+        ...rowInputs((shop) => ({ $grants: grantIdsSql(shop) })),
+        // Storable: what it reads is tagged, and its answer held until the policy or a migration deadline comes.
+        ...resolverReads({
+          reads: ['CategoryExceptionGrant', 'RestrictedCategoryApproval', 'Listing'],
+          readsAcrossShops: ['Category', 'PlatformSettings'],
+          clock: true,
+        }),
+        ...changesAt(eligibilityChangeAt),
+      },
       resolve: async (shop, args, ctx) => {
         const given = rowInput<GrantIds>(shop, '$grants');
         const [index, grants, settings, now] = await Promise.all([
