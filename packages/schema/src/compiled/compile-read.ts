@@ -579,16 +579,9 @@ class Compilation {
     const columns = selectedColumns(def);
     if (parent.kind !== 'row' || !isFromRowOnly(def) || def.args.length || !resolve || !columns) return undefined;
     if (!isLeafType(getNamedType(def.type))) return undefined;
-    const row: [string, string][] = [['id', this.rowId(parent)]];
-    const dates: string[] = [];
-    for (const name of columns) {
-      if (name === 'id') continue;
-      const field = modelInfo(parent.model).fields.get(name);
-      const json = field && !field.isList ? rowColumnJson(column(parent.alias, field), field) : undefined;
-      if (!field || !json) return undefined;
-      if (field.type === 'DateTime') dates.push(name);
-      row.push([name, json]);
-    }
+    const { row, dates, missing } = this.rowJson(parent, columns);
+    // A list column may hold a NULL element, which Prisma fails to read: the resolvers' to answer.
+    if (missing || columns.some((name) => modelInfo(parent.model).fields.get(name)?.isList)) return undefined;
     // A plan serves other variable values: the field takes no arguments and sees none.
     this.inPlace.push({ resolve, type: def.type, dates, info: this.fieldInfo(type, def, nodes, {}) });
     const mark = `chr(${IN_PLACE_MARK})`;
@@ -613,15 +606,7 @@ class Compilation {
     const settings = parent?.kind === 'root' && this.beyondRows > 0 ? this.settingsRow() : undefined;
     if (settings) marks.push([SETTINGS_KEY, settings]);
     if (!deferred.length || !parent) return marks;
-    if (parent.kind === 'row') {
-      const row: [string, string][] = [['id', this.rowId(parent)]];
-      for (const name of selected) {
-        const field = modelInfo(parent.model).fields.get(name);
-        const json = field && name !== 'id' ? rowColumnJson(column(parent.alias, field), field) : undefined;
-        if (json) row.push([name, json]);
-      }
-      marks.push([ROW_KEY, jsonObject(row, [...inputs])]);
-    }
+    if (parent.kind === 'row') marks.push([ROW_KEY, jsonObject(this.rowJson(parent, selected).row, [...inputs])]);
     marks.push([DEFERRED_KEY, `'${JSON.stringify(deferred)}'`]);
     return marks;
   }
@@ -636,6 +621,27 @@ class Compilation {
     if (parent.kind !== 'row' || !declaresSelect(def) || relationOf(def) !== undefined) return false;
     const id = modelInfo(parent.model).fields.get('id');
     return !!id?.isId && (id.type === 'Int' || id.type === 'String');
+  }
+
+  /**
+   * A row for a resolver: its id and whichever of `columns` JSON carries as Prisma reads them, with
+   * those that are DateTimes (JSON carries them as text) and whether any could not be carried.
+   */
+  private rowJson(parent: Extract<Parent, { kind: 'row' }>, columns: Iterable<string>) {
+    const row: [string, string][] = [['id', this.rowId(parent)]];
+    const dates: string[] = [];
+    let missing = false;
+    for (const name of columns) {
+      if (name === 'id') continue;
+      const field = modelInfo(parent.model).fields.get(name);
+      const json = field && rowColumnJson(column(parent.alias, field), field);
+      if (!json) missing = true;
+      else {
+        row.push([name, json]);
+        if (field.type === 'DateTime') dates.push(name);
+      }
+    }
+    return { row, dates, missing };
   }
 
   /** The settings row as Prisma reads it (every column), or null when there is none; undefined when JSON cannot carry a column. */

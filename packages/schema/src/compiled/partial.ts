@@ -84,9 +84,16 @@ function fixedSelectOf(type: GraphQLObjectType, field: GraphQLField<unknown, unk
 /** Whether the row carries every field the select names (the compiler left out what JSON cannot carry); revives its dates. */
 function carries(row: Record<string, unknown>, select: FixedSelect): boolean {
   for (const name of select.fields) if (!(name in row)) return false;
-  for (const name of select.dates) if (typeof row[name] === 'string') row[name] = new Date(row[name]);
+  reviveDates(row, select.dates);
   return true;
 }
+
+/** The named DateTime columns of a row read from JSON, as the Dates Prisma gives. */
+function reviveDates(row: Record<string, unknown>, names: readonly string[]): void {
+  for (const name of names) if (typeof row[name] === 'string') row[name] = new Date(row[name]);
+}
+
+let settingsDates: readonly string[] | undefined;
 
 /**
  * Makes every resolver answer a compiled object from its JSON, except the fields it defers; other
@@ -134,9 +141,10 @@ export function compiledRootValue(json: string, rootValue: unknown, context: unk
   root[ROOT_VALUE] = rootValue;
   const settings = root[SETTINGS_KEY] as Record<string, unknown> | null | undefined;
   if (settings) {
-    for (const field of modelInfo('PlatformSettings').fields.values())
-      if (field.type === 'DateTime' && typeof settings[field.name] === 'string')
-        settings[field.name] = new Date(settings[field.name] as string);
+    settingsDates ??= [...modelInfo('PlatformSettings').fields.values()]
+      .filter((field) => field.type === 'DateTime')
+      .map((field) => field.name);
+    reviveDates(settings, settingsDates);
     (context as Partial<Pick<Context, 'primeSettings'>>).primeSettings?.(settings as unknown as PlatformSettings);
   }
   // Not a response key: left out of the answer.
@@ -416,7 +424,7 @@ export async function answerInPlace(
       const field = fields[Number(json.toString('latin1', at + 1, brace))];
       if (!field || end < 0) return undefined;
       const row = JSON.parse(json.toString('utf8', brace, end)) as Record<string, unknown>;
-      for (const name of field.dates) if (typeof row[name] === 'string') row[name] = new Date(row[name]);
+      reviveDates(row, field.dates);
       pending.push({ field, value: field.resolve(row, {}, context, field.info), before: json.subarray(from, at) });
       from = end + 1;
       at = json.indexOf(IN_PLACE_MARK, from);
